@@ -1,0 +1,69 @@
+"""Arabic orthographic normalisation for matching, with a map back to the original text.
+
+Matching tolerates hamza and alef forms, ya/alef maqsura, ta marbuta written as
+ha, Persian kaf/yeh, the أمريكي/أميركي spellings, diacritics and tatweel. The
+normalised string drops diacritics and tatweel; `NormText.span` maps a span of
+it back to code-point offsets of the original, which is never changed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+# Harakat, tanween, shadda, sukun, dagger alef, Quranic marks, and tatweel.
+_REMOVABLE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_CHAR_MAP = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ئ": "ء",
+        "ؤ": "ء",
+        "ة": "ه",
+        "ک": "ك",
+        "“": '"',
+        "”": '"',
+        "„": '"',
+        "«": '"',
+        "»": '"',
+    }
+)
+# Same-length respellings, so offsets are unaffected: أميركي → أمريكي.
+_RESPELL = re.compile("اميرك")
+
+
+def normalize(text: str) -> str:
+    """The matching form of `text` (lossy; never stored)."""
+    return _RESPELL.sub("امريك", _REMOVABLE.sub("", text).translate(_CHAR_MAP))
+
+
+@dataclass(frozen=True)
+class NormText:
+    """A text, its matching form, and the offset map between them."""
+
+    original: str
+    norm: str
+    # Shift points: norm offset n maps to n + bisect_right(_shifts, n).
+    _shifts: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> NormText:
+        removed = [m.start() for m in _REMOVABLE.finditer(text)]
+        shifts = tuple(p - k for k, p in enumerate(removed))
+        return cls(text, normalize(text), shifts)
+
+    def offset(self, n: int) -> int:
+        """Original offset of the character at normalised offset `n`."""
+        return n + bisect.bisect_right(self._shifts, n) if self._shifts else n
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of the normalised span [start, end); end stays tight."""
+        if start >= end:
+            o = self.offset(start)
+            return o, o
+        return self.offset(start), self.offset(end - 1) + 1

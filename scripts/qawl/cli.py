@@ -1,0 +1,117 @@
+"""The `qawl` command line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from qawl import __version__
+from qawl.build import BuildError, build_corpus
+from qawl.project import Project, find_project
+from qawl.publish import tree_differences
+from qawl.schema import Problem, Schemas
+from qawl.validate import annotation_files, validate_annotation_files, validate_corpus
+
+
+def _project(root: Path | None) -> Project:
+    try:
+        return Project(root.resolve()) if root else find_project()
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def _fail(problems: Sequence[Problem], what: str) -> None:
+    for problem in problems:
+        click.echo(f"error: {problem}", err=True)
+    click.echo(f"{what}: {len(problems)} problem(s)", err=True)
+    sys.exit(1)
+
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Project checkout (default: the nearest directory above the current one with schema/dataset.json).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qawl")
+@click.option("-v", "--verbose", is_flag=True, help="Show progress and warnings.")
+def cli(verbose: bool) -> None:
+    """qawl: build, check and publish an annotated corpus of Arabic news.
+
+    \b
+    Typical session:
+      qawl build            seeds/ + annotations/  →  corpus/ (Parquet, card, manifest)
+      qawl build --check    is the committed corpus/ what the sources produce?
+      qawl validate         check corpus/ and annotations/ to the character
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
+
+
+@cli.command()
+@root_option
+@click.option("--check", is_flag=True, help="Build into a temporary directory and exit 1 if corpus/ differs from it.")
+def build(root: Path | None, check: bool) -> None:
+    """Build corpus/ from seeds/ and annotations/.
+
+    Seeds are ingested (strict UTF-8), segmented, tokenized, merged with their
+    human annotation layer (gold) and written as Parquet per config and split,
+    with the dataset card and manifest. The build writes into a temporary
+    directory and replaces corpus/ only when everything is valid: a failed build
+    leaves the previous corpus/ untouched and lists every problem it found.
+    """
+    project = _project(root)
+    try:
+        if check:
+            with tempfile.TemporaryDirectory(prefix="qawl-check-") as scratch:
+                fresh = Path(scratch) / "corpus"
+                build_corpus(project, fresh)
+                differences = tree_differences(fresh, project.corpus)
+            if differences:
+                for difference in differences:
+                    click.echo(f"corpus/{difference}", err=True)
+                click.echo("corpus/ is out of date: run `qawl build` and commit corpus/", err=True)
+                sys.exit(1)
+            click.echo("corpus/ is up to date")
+            return
+        manifest = build_corpus(project)
+    except BuildError as error:
+        _fail(error.problems, "build failed, corpus/ left unchanged")
+    rows = {f"{f['config']}/{f['split']}": f["rows"] for f in manifest["files"]}
+    click.echo(f"built {project.corpus} v{manifest['version']}: {manifest['documents']} document(s); " + ", ".join(f"{k}={v}" for k, v in rows.items()))
+
+
+@cli.command()
+@root_option
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def validate(root: Path | None, paths: tuple[Path, ...]) -> None:
+    """Check a corpus directory or annotation files (default: corpus/ and annotations/).
+
+    Every row against the JSON Schema, every span's text against its offsets,
+    ids unique and references resolvable. Lists every problem with its file,
+    row and JSON pointer, and exits 1 if there is any.
+    """
+    project = _project(root)
+    schemas = Schemas(project.schema_dir)
+    targets = list(paths) or [project.corpus, project.annotations]
+    problems: list[Problem] = []
+    for path in targets:
+        if path.is_dir() and (path / "manifest.json").exists():
+            problems += validate_corpus(path, schemas)
+        elif path.is_dir():
+            problems += validate_annotation_files(annotation_files(path), project, schemas)
+        else:
+            problems += validate_annotation_files([path], project, schemas)
+    if problems:
+        _fail(problems, "validation failed")
+    click.echo("valid: " + ", ".join(str(p) for p in targets))
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,245 @@
+"""Merge: annotation layers (document offsets) onto sentences → sentence rows.
+
+An annotation layer is the content of `annotations/<doc_id>.json` (gold) or the
+pre-annotator's output (silver). Before a layer is merged, `check_layer` proves
+every span against the frozen text and every reference against its target.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from qawl.ingest import Document
+from qawl.schema import Problem, Schemas
+from qawl.segment import Sentence, Token
+
+Layer = dict[str, Any]
+Row = dict[str, Any]
+
+
+def load_targets(annotations_dir: Path) -> set[str]:
+    """Stance target ids of the inventory `annotations/targets.json` (empty if absent)."""
+    path = annotations_dir / "targets.json"
+    if not path.exists():
+        return set()
+    return {target["id"] for target in json.loads(path.read_text(encoding="utf-8"))["targets"]}
+
+
+def read_layer(path: Path, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
+    """An annotation file, parsed and schema-checked (None when it cannot be used)."""
+    try:
+        layer = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        return None, [Problem(str(path), f"byte {error.start}", "not valid UTF-8")]
+    except json.JSONDecodeError as error:
+        return None, [Problem(str(path), f"line {error.lineno}, column {error.colno}", f"invalid JSON: {error.msg}")]
+    problems = schemas.problems("annotation", layer, str(path))
+    return (None if problems else layer), problems
+
+
+def _span_problems(span: dict[str, Any] | None, text: str, file: str, pointer: str) -> list[Problem]:
+    if span is None:
+        return []
+    start, end = span["start"], span["end"]
+    if not 0 <= start < end <= len(text):
+        return [Problem(file, pointer, f"offsets [{start}, {end}) outside the text (length {len(text)}) or reversed")]
+    if text[start:end] != span["text"]:
+        return [Problem(file, pointer, f"span text {span['text']!r} does not match the text at [{start}, {end}): {text[start:end]!r}")]
+    return []
+
+
+def _sentence_at(sentences: list[Sentence], starts: list[int], start: int, end: int) -> Sentence | None:
+    """The sentence that contains [start, end), or None if the span crosses a boundary."""
+    i = bisect.bisect_right(starts, start) - 1
+    if i >= 0 and sentences[i].start <= start and end <= sentences[i].end:
+        return sentences[i]
+    return None
+
+
+def check_layer(
+    layer: Layer, document: Document, sentences: list[Sentence], targets: set[str], file: str
+) -> list[Problem]:
+    """Every problem that keeps `layer` from being merged onto `document`."""
+    text = document.text
+    if layer["doc_id"] != document.doc_id:
+        return [Problem(file, "/doc_id", f"layer is for {layer['doc_id']!r}, not {document.doc_id!r}")]
+    if layer["sha256"] != document.sha256:
+        return [
+            Problem(
+                file,
+                "/sha256",
+                f"stale: annotated against a text with sha256 {layer['sha256'][:12]}…, but {document.source} "
+                f"now has {document.sha256[:12]}…; the layer is kept as it is and not merged until it is re-anchored by a person",
+            )
+        ]
+    problems: list[Problem] = []
+    starts = [s.start for s in sentences]
+    ids: dict[str, str] = {}
+    for kind in ("entities", "quotes", "stance"):
+        for i, item in enumerate(layer[kind]):
+            if item["id"] in ids:
+                problems.append(Problem(file, f"/{kind}/{i}/id", f"id {item['id']!r} already used at {ids[item['id']]}"))
+            ids.setdefault(item["id"], f"/{kind}/{i}")
+
+    entities = {e["id"]: e for e in layer["entities"]}
+    ordered = sorted(enumerate(layer["entities"]), key=lambda pair: (pair[1]["start"], pair[1]["end"]))
+    for (_, previous), (i, entity) in zip(ordered, ordered[1:]):
+        if entity["start"] < previous["end"]:
+            problems.append(Problem(file, f"/entities/{i}", f"entity {entity['id']} {entity['text']!r} overlaps {previous['id']} {previous['text']!r} (entities are flat)"))
+    for i, entity in enumerate(layer["entities"]):
+        span_problems = _span_problems(entity, text, file, f"/entities/{i}")
+        problems += span_problems
+        if not span_problems and _sentence_at(sentences, starts, entity["start"], entity["end"]) is None:
+            problems.append(Problem(file, f"/entities/{i}", f"entity {entity['text']!r} crosses a sentence boundary"))
+
+    quotes = {q["id"]: q for q in layer["quotes"]}
+    for i, quote in enumerate(layer["quotes"]):
+        where = f"/quotes/{i}"
+        content_problems = _span_problems(quote["content"], text, file, f"{where}/content")
+        problems += content_problems
+        content = quote["content"]
+        if not content_problems and _sentence_at(sentences, starts, content["start"], content["end"]) is None:
+            problems.append(Problem(file, f"{where}/content", "quote content crosses a sentence boundary; split it into one quote per sentence"))
+        for part in ("cue", "outlet"):
+            problems += _span_problems(quote[part], text, file, f"{where}/{part}")
+        speaker = quote["speaker"]
+        problems += _span_problems(speaker["mention"], text, file, f"{where}/speaker/mention")
+        expected = {"named": (True, True), "anonymous": (True, False), "unknown": (False, False)}[speaker["kind"]]
+        if (speaker["mention"] is not None, speaker["entity"] is not None) != expected:
+            problems.append(Problem(file, f"{where}/speaker", f"a {speaker['kind']} speaker needs mention={'set' if expected[0] else 'null'} and entity={'set' if expected[1] else 'null'}"))
+        if speaker["entity"] is not None and speaker["entity"] not in entities:
+            problems.append(Problem(file, f"{where}/speaker/entity", f"refers to entity {speaker['entity']!r}, which does not exist"))
+
+    for i, stance in enumerate(layer["stance"]):
+        where = f"/stance/{i}"
+        if targets and stance["target"] not in targets:
+            problems.append(Problem(file, f"{where}/target", f"target {stance['target']!r} is not in annotations/targets.json"))
+        holder_quote = stance["holder"]["quote"]
+        if (stance["holder"]["kind"] == "speaker") != (holder_quote is not None):
+            problems.append(Problem(file, f"{where}/holder", "a speaker holder names its quote; the author holder has quote=null"))
+        evidence = stance["evidence"]
+        if (evidence["quote"] is None) == (evidence["span"] is None):
+            problems.append(Problem(file, f"{where}/evidence", "exactly one of evidence.quote and evidence.span must be set"))
+        for pointer, ref in ((f"{where}/holder/quote", holder_quote), (f"{where}/evidence/quote", evidence["quote"])):
+            if ref is not None and ref not in quotes:
+                problems.append(Problem(file, pointer, f"refers to quote {ref!r}, which does not exist"))
+        span_problems = _span_problems(evidence["span"], text, file, f"{where}/evidence/span")
+        problems += span_problems
+        span = evidence["span"]
+        if span is not None and not span_problems and _sentence_at(sentences, starts, span["start"], span["end"]) is None:
+            problems.append(Problem(file, f"{where}/evidence/span", "stance evidence crosses a sentence boundary"))
+    return problems
+
+
+def _local(span: dict[str, Any], sentence: Sentence) -> dict[str, Any]:
+    return {"start": span["start"] - sentence.start, "end": span["end"] - sentence.start, "text": span["text"]}
+
+
+def build_rows(
+    document: Document,
+    sentences: list[Sentence],
+    tokens: list[list[Token]],
+    layer: Layer | None,
+    status: str,
+) -> list[Row]:
+    """Sentence rows of one document with the (already checked) layer merged in."""
+    rows: list[Row] = [
+        {
+            "sentence_id": s.sentence_id,
+            "doc_id": document.doc_id,
+            "index": s.index,
+            "paragraph": s.paragraph,
+            "heading": s.heading,
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "tokens": [{"start": t.start, "end": t.end, "text": t.text} for t in sentence_tokens],
+            "entities": [],
+            "quotes": [],
+            "stance": [],
+            "status": status,
+        }
+        for s, sentence_tokens in zip(sentences, tokens)
+    ]
+    if layer is None:
+        return rows
+    starts = [s.start for s in sentences]
+
+    def home(span: dict[str, Any]) -> Sentence:
+        sentence = _sentence_at(sentences, starts, span["start"], span["end"])
+        assert sentence is not None, "check_layer guarantees spans inside one sentence"
+        return sentence
+
+    def anchored(span: dict[str, Any] | None) -> dict[str, Any] | None:
+        if span is None:
+            return None
+        sentence = _sentence_at(sentences, starts, span["start"], span["end"])
+        if sentence is None:  # a cue or mention may straddle sentences; anchor at its start
+            sentence = sentences[max(0, bisect.bisect_right(starts, span["start"]) - 1)]
+        return {"sentence_id": sentence.sentence_id, **_local(span, sentence)}
+
+    entities = {e["id"]: e for e in layer["entities"]}
+    for entity in sorted(layer["entities"], key=lambda e: (e["start"], e["end"])):
+        sentence = home(entity)
+        rows[sentence.index]["entities"].append(
+            {"id": entity["id"], **_local(entity, sentence), "label": entity["label"], "provenance": entity["provenance"]}
+        )
+    quotes = {q["id"]: q for q in layer["quotes"]}
+    for quote in sorted(layer["quotes"], key=lambda q: (q["content"]["start"], q["content"]["end"])):
+        sentence = home(quote["content"])
+        speaker = quote["speaker"]
+        entity = entities.get(speaker["entity"]) if speaker["entity"] else None
+        rows[sentence.index]["quotes"].append(
+            {
+                "id": quote["id"],
+                "type": quote["type"],
+                "content": _local(quote["content"], sentence),
+                "cue": anchored(quote["cue"]),
+                "speaker": {
+                    "kind": speaker["kind"],
+                    "mention": anchored(speaker["mention"]),
+                    "entity": None
+                    if entity is None
+                    else {"id": entity["id"], "sentence_id": home(entity).sentence_id, "text": entity["text"], "label": entity["label"]},
+                },
+                "outlet": anchored(quote["outlet"]),
+                "provenance": quote["provenance"],
+            }
+        )
+    for stance in layer["stance"]:
+        evidence_quote = quotes.get(stance["evidence"]["quote"] or "")
+        evidence = evidence_quote["content"] if evidence_quote else stance["evidence"]["span"]
+        sentence = home(evidence)
+        holder_quote = quotes.get(stance["holder"]["quote"] or "")
+        holder_mention = holder_quote["speaker"]["mention"] if holder_quote else None
+        rows[sentence.index]["stance"].append(
+            {
+                "id": stance["id"],
+                "target": stance["target"],
+                "label": stance["label"],
+                "holder": {
+                    "kind": stance["holder"]["kind"],
+                    "quote_id": stance["holder"]["quote"],
+                    "text": holder_mention["text"] if holder_mention else None,
+                },
+                "evidence_quote_id": stance["evidence"]["quote"],
+                "evidence": _local(evidence, sentence),
+                "provenance": stance["provenance"],
+            }
+        )
+    return rows
+
+
+def annotators(layers: Iterable[Layer]) -> dict[str, int]:
+    """How many annotations each source contributed."""
+    counts: dict[str, int] = {}
+    for layer in layers:
+        for kind in ("entities", "quotes", "stance"):
+            for item in layer[kind]:
+                source = item["provenance"]["source"]
+                counts[source] = counts.get(source, 0) + 1
+    return dict(sorted(counts.items()))

@@ -1,0 +1,205 @@
+"""Publish: rows → Parquet per config and split, the dataset card and the manifest.
+
+Writing is streaming (row groups of a fixed size as rows arrive) and
+deterministic (same rows, same bytes). A build writes into a temporary
+directory beside `corpus/` and swaps it into place only when complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from qawl.schema import Problem, Schemas, TypedField, encode_class_labels
+
+ROW_GROUP_SIZE = 2048
+SPLIT_ORDER = ("train", "validation", "test")
+
+
+@dataclass(frozen=True)
+class ConfigSpec:
+    """A published config: its name, the JSON Schema of its rows, and a description."""
+
+    name: str
+    schema: str
+    description: str
+
+
+CONFIGS = (
+    ConfigSpec("sentences", "sentence", "One row per sentence with tokens, entities, quotes and stance (default)."),
+    ConfigSpec("documents", "document", "One row per article: full text and metadata."),
+)
+DEFAULT_CONFIG = "sentences"
+
+
+def split_of(doc_id: str, shares: dict[str, int]) -> str:
+    """The split of a document, from a stable hash of its id (never its position)."""
+    bucket = int(hashlib.sha256(doc_id.encode()).hexdigest()[:8], 16) % sum(shares.values())
+    for split in SPLIT_ORDER:
+        if bucket < shares[split]:
+            return split
+        bucket -= shares[split]
+    raise AssertionError("unreachable: shares cover every bucket")
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class _SplitWriter:
+    path: Path
+    fields: list[TypedField]
+    schema: pa.Schema
+    writer: pq.ParquetWriter | None = None
+    buffer: list[dict[str, Any]] | None = None
+    rows: int = 0
+    nbytes: int = 0
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.buffer = self.buffer or []
+        self.buffer.append(encode_class_labels(self.fields, record))
+        self.rows += 1
+        if len(self.buffer) >= ROW_GROUP_SIZE:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.path, self.schema, compression="zstd", write_statistics=True)
+        table = pa.Table.from_pylist(self.buffer or [], schema=self.schema)
+        self.nbytes += table.nbytes
+        self.writer.write_table(table, row_group_size=ROW_GROUP_SIZE)
+        self.buffer = []
+
+    def close(self) -> None:
+        if self.buffer or self.writer is None:
+            self.flush()
+        assert self.writer is not None
+        self.writer.close()
+
+
+class CorpusWriter:
+    """Streams validated records into `<out>/<config>/<split>.parquet`."""
+
+    def __init__(self, out_dir: Path, schemas: Schemas, version: str, schema_version: str) -> None:
+        self.out_dir = out_dir
+        self.schemas = schemas
+        self.version = version
+        self.schema_version = schema_version
+        self._writers: dict[tuple[str, str], _SplitWriter] = {}
+        self._fields = {c.name: schemas.typed_fields(c.schema) for c in CONFIGS}
+        self._arrow = {c.name: self._arrow_schema(c) for c in CONFIGS}
+
+    def _arrow_schema(self, config: ConfigSpec) -> pa.Schema:
+        features = self.schemas.features(config.schema)
+        metadata = {
+            "huggingface": json.dumps({"info": {"features": features.to_dict()}}),
+            "qawl": json.dumps({"config": config.name, "version": self.version, "schema_version": self.schema_version}),
+        }
+        return self.schemas.arrow_schema(config.schema, metadata=metadata)
+
+    def add(self, config: ConfigSpec, split: str, record: dict[str, Any], where: str) -> list[Problem]:
+        """Validate `record` against its config's schema and queue it; returns its problems."""
+        if not self.schemas.is_valid(config.schema, record):
+            return self.schemas.problems(config.schema, record, where)
+        key = (config.name, split)
+        if key not in self._writers:
+            path = self.out_dir / config.name / f"{split}.parquet"
+            self._writers[key] = _SplitWriter(path, self._fields[config.name], self._arrow[config.name])
+        self._writers[key].add(record)
+        return []
+
+    def close(self) -> list[dict[str, Any]]:
+        """Finish every file; returns the manifest entries in a fixed order."""
+        entries = []
+        for (config, split), writer in sorted(self._writers.items(), key=lambda kv: (kv[0][0], SPLIT_ORDER.index(kv[0][1]))):
+            writer.close()
+            entries.append(
+                {
+                    "path": writer.path.relative_to(self.out_dir).as_posix(),
+                    "config": config,
+                    "split": split,
+                    "rows": writer.rows,
+                    "bytes": writer.nbytes,
+                    "sha256": file_sha256(writer.path),
+                }
+            )
+        return entries
+
+
+def write_json(path: Path, value: Any) -> None:
+    path.write_text(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+@contextmanager
+def staging_directory(target: Path) -> Iterator[Path]:
+    """A fresh directory beside `target`, removed unless it was swapped in."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    staging.chmod(0o755)  # mkdtemp creates it private; the corpus is meant to be read by all
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def recover(target: Path) -> None:
+    """Undo a swap that was interrupted between its two renames."""
+    previous = target.with_name(f".{target.name}.previous")
+    if previous.exists():
+        if target.exists():
+            shutil.rmtree(previous)
+        else:
+            previous.rename(target)
+
+
+def swap_into_place(staging: Path, target: Path) -> None:
+    """Replace `target` by the finished `staging` directory (two renames, recoverable)."""
+    recover(target)
+    previous = target.with_name(f".{target.name}.previous")
+    if target.exists():
+        target.rename(previous)
+    staging.rename(target)
+    if previous.exists():
+        shutil.rmtree(previous)
+    _fsync_dir(target.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def tree_differences(expected: Path, actual: Path) -> list[str]:
+    """Files that differ between two directory trees (relative paths, with the reason)."""
+    def listing(root: Path) -> dict[str, Path]:
+        return {p.relative_to(root).as_posix(): p for p in sorted(root.rglob("*")) if p.is_file()} if root.exists() else {}
+
+    want, have = listing(expected), listing(actual)
+    differences = [f"{name}: missing" for name in sorted(want.keys() - have.keys())]
+    differences += [f"{name}: not produced by the sources" for name in sorted(have.keys() - want.keys())]
+    differences += [
+        f"{name}: content differs"
+        for name in sorted(want.keys() & have.keys())
+        if want[name].read_bytes() != have[name].read_bytes()
+    ]
+    return differences

@@ -1,0 +1,221 @@
+"""The JSON Schemas in schema/ are the single source of truth.
+
+This module loads them, validates records against them (collecting every
+problem with a JSON pointer), and derives the Arrow schema and the Hugging Face
+`datasets.Features` of a published config from the same JSON Schema.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pyarrow as pa
+from referencing import Registry, Resource
+from referencing._core import Resolver
+
+SCHEMA_FILES = {
+    "common": "common.schema.json",
+    "document": "document.schema.json",
+    "sentence": "sentence.schema.json",
+    "annotation": "annotation.schema.json",
+    "manifest": "manifest.schema.json",
+    "seed_metadata": "seed_metadata.schema.json",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input: where it is and what is wrong."""
+
+    file: str
+    place: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f" {self.place}" if self.place else ""
+        return f"{self.file}:{place}: {self.message}"
+
+
+class Schemas:
+    """The project's JSON Schemas, with validators and derived Arrow/HF types."""
+
+    def __init__(self, schema_dir: Path) -> None:
+        self.dir = schema_dir
+        self.raw: dict[str, dict[str, Any]] = {
+            name: json.loads((schema_dir / file).read_text(encoding="utf-8"))
+            for name, file in SCHEMA_FILES.items()
+        }
+        resources = [
+            (self.raw[name]["$id"], Resource.from_contents(self.raw[name])) for name in SCHEMA_FILES
+        ]
+        self.registry: Registry = Registry().with_resources(resources)
+
+    @cached_property
+    def _validators(self) -> dict[str, jsonschema.protocols.Validator]:
+        return {
+            name: jsonschema.Draft202012Validator(
+                self.raw[name],
+                registry=self.registry,
+                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+            )
+            for name in SCHEMA_FILES
+        }
+
+    def problems(self, name: str, record: Any, file: str, place: str = "") -> list[Problem]:
+        """Every schema violation of `record` against schema `name`, with JSON pointers."""
+        found = []
+        for error in sorted(self._validators[name].iter_errors(record), key=lambda e: list(e.path)):
+            pointer = "/" + "/".join(str(p) for p in error.absolute_path)
+            where = f"{place} {pointer}".strip() if place else pointer
+            found.append(Problem(file, where, error.message))
+        return found
+
+    def is_valid(self, name: str, record: Any) -> bool:
+        return self._validators[name].is_valid(record)
+
+    # -- derived types -------------------------------------------------------------
+
+    def enum(self, ref: str) -> list[str]:
+        """The values of an enum definition such as 'common.schema.json#/$defs/entity_label'."""
+        node, _ = _resolve({"$ref": ref}, self.registry.resolver(self.raw["common"]["$id"]))
+        return list(node["enum"])
+
+    def typed_fields(self, name: str) -> list[TypedField]:
+        """The top-level fields of schema `name` as a tree of TypedField."""
+        root = self.raw[name]
+        return _object_fields(root, self.registry.resolver(root["$id"]))
+
+    def arrow_schema(self, name: str, metadata: dict[str, str] | None = None) -> pa.Schema:
+        fields = [f.arrow_field() for f in self.typed_fields(name)]
+        return pa.schema(fields, metadata=metadata)
+
+    def features(self, name: str) -> Any:
+        import datasets
+
+        return datasets.Features({f.name: f.hf_feature() for f in self.typed_fields(name)})
+
+
+@dataclass(frozen=True)
+class TypedField:
+    """A field of a JSON Schema object, with enough type information for Arrow and HF."""
+
+    name: str
+    kind: str  # string | int32 | int64 | float64 | bool | list | struct | classlabel
+    nullable: bool = False
+    children: tuple[TypedField, ...] = ()
+    names: tuple[str, ...] = ()  # ClassLabel names
+
+    def arrow_type(self) -> pa.DataType:
+        simple = {
+            "string": pa.string(),
+            "int32": pa.int32(),
+            "int64": pa.int64(),
+            "float64": pa.float64(),
+            "bool": pa.bool_(),
+            "classlabel": pa.int64(),
+        }
+        if self.kind in simple:
+            return simple[self.kind]
+        if self.kind == "list":
+            return pa.list_(self.children[0].arrow_field())
+        return pa.struct([child.arrow_field() for child in self.children])
+
+    def arrow_field(self) -> pa.Field:
+        return pa.field(self.name, self.arrow_type(), nullable=True)
+
+    def hf_feature(self) -> Any:
+        import datasets
+
+        if self.kind == "classlabel":
+            return datasets.ClassLabel(names=list(self.names))
+        if self.kind == "list":
+            return datasets.List(self.children[0].hf_feature())
+        if self.kind == "struct":
+            return {child.name: child.hf_feature() for child in self.children}
+        dtype = {"string": "string", "int32": "int32", "int64": "int64", "float64": "float64", "bool": "bool"}
+        return datasets.Value(dtype[self.kind])
+
+
+def _resolve(node: dict[str, Any], resolver: Resolver) -> tuple[dict[str, Any], Resolver]:
+    """Follow `$ref`s to a concrete schema node, with the resolver for its own refs."""
+    while "$ref" in node:
+        resolved = resolver.lookup(node["$ref"])
+        node, resolver = resolved.contents, resolved.resolver
+    return node, resolver
+
+
+def _object_fields(node: dict[str, Any], resolver: Resolver) -> list[TypedField]:
+    return [_typed(key, sub, resolver) for key, sub in node["properties"].items()]
+
+
+def _typed(name: str, node: dict[str, Any], resolver: Resolver) -> TypedField:
+    node, resolver = _resolve(node, resolver)
+    nullable = False
+    for combinator in ("oneOf", "anyOf"):
+        if combinator in node:
+            options = [_resolve(option, resolver) for option in node[combinator]]
+            non_null = [(o, r) for o, r in options if o.get("type") != "null"]
+            if len(non_null) != 1:
+                raise ValueError(f"field {name!r}: only 'X or null' unions can be published")
+            nullable = len(options) > 1
+            node, resolver = non_null[0]
+    types = node.get("type")
+    if isinstance(types, list):
+        nullable = nullable or "null" in types
+        types = [t for t in types if t != "null"]
+        types = types[0] if len(types) == 1 else types
+    if "enum" in node:
+        if node.get("x-hf") == "ClassLabel":
+            return TypedField(name, "classlabel", nullable, names=tuple(node["enum"]))
+        return TypedField(name, "string", nullable)
+    if types == "object":
+        return TypedField(name, "struct", nullable, tuple(_object_fields(node, resolver)))
+    if types == "array":
+        item = _typed("item", node["items"], resolver)
+        return TypedField(name, "list", nullable, (item,))
+    if types == "integer":
+        return TypedField(name, node.get("x-arrow", "int64"), nullable)
+    scalar = {"string": "string", "number": "float64", "boolean": "bool"}
+    if types in scalar:
+        return TypedField(name, scalar[types], nullable)
+    raise ValueError(f"field {name!r}: no Arrow type for JSON Schema type {types!r}")
+
+
+def encode_class_labels(fields: Iterable[TypedField], record: dict[str, Any]) -> dict[str, Any]:
+    """Replace ClassLabel strings in a JSON record by their integer ids (Arrow form)."""
+    return {f.name: _encode(f, record[f.name]) for f in fields}
+
+
+def _encode(field: TypedField, value: Any) -> Any:
+    if value is None:
+        return None
+    if field.kind == "classlabel":
+        return field.names.index(value)
+    if field.kind == "list":
+        return [_encode(field.children[0], v) for v in value]
+    if field.kind == "struct":
+        return encode_class_labels(field.children, value)
+    return value
+
+
+def decode_class_labels(fields: Iterable[TypedField], record: dict[str, Any]) -> dict[str, Any]:
+    """Inverse of `encode_class_labels`: integer ids back to label names (JSON form)."""
+    return {f.name: _decode(f, record[f.name]) for f in fields}
+
+
+def _decode(field: TypedField, value: Any) -> Any:
+    if value is None:
+        return None
+    if field.kind == "classlabel":
+        return field.names[value]
+    if field.kind == "list":
+        return [_decode(field.children[0], v) for v in value]
+    if field.kind == "struct":
+        return decode_class_labels(field.children, value)
+    return value

@@ -1,0 +1,240 @@
+"""Segmentation: paragraphs → sentences → tokens, quote-aware and Arabic-aware.
+
+A line is a paragraph and a line break always ends a sentence. Inside a line,
+`.` `؟` `?` `!` `…` end a sentence unless they sit inside a quotation (any
+style: «» “” „ "" and the mismatched pairs of real articles), inside a number,
+or after an abbreviation such as `د.`. A line without final punctuation is a
+heading. Sentence spans are trimmed of surrounding whitespace, so the sentences
+of a document, joined with the whitespace between them, reproduce its text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+TERMINATORS = frozenset(".؟?!…")
+OPENING_ONLY = frozenset("«„")
+CLOSING_ONLY = frozenset("»")
+SYMMETRIC = frozenset('"“”')
+QUOTE_MARKS = '"«»“”„‘’\''
+PROCLITICS = frozenset("وفبلك")
+OPENING_CONTEXT = frozenset("([{«„:ـ-—")
+CLOSING_CONTEXT = frozenset(".،,؛;:!؟?…)]}»")
+# A sentence may close with brackets or quote marks after its terminator.
+TRAILING_CLOSERS = frozenset(')]}»”"’\'')
+# Punctuation that says "this line continues elsewhere": not a heading.
+CONTINUATION_ENDINGS = frozenset(":،,؛;")
+HEADING_MAX_WORDS = 25
+_ARABIC = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
+# A single letter (د. = doctor, م. = engineer, U.S.) or هـ (hijri) before a full stop.
+_ABBREVIATION = re.compile(rf"(?:^|[\s(«\"“.])(?:[{_ARABIC}]|[A-Za-z]|هـ)$")
+_ABBREVIATION_WINDOW = 3  # long enough for "<space>هـ"; ^ then only matches at line start
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a document: [start, end) in the document text."""
+
+    index: int
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    heading: bool
+    sentence_id: str
+
+
+@dataclass(frozen=True)
+class Token:
+    """A token of a sentence, offsets relative to the sentence."""
+
+    start: int
+    end: int
+    text: str
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """The non-blank lines of `text`, trimmed of surrounding whitespace."""
+    spans = []
+    offset = 0
+    for line in text.split("\n"):
+        stripped_start = len(line) - len(line.lstrip())
+        stripped = line.strip()
+        if stripped:
+            start = offset + stripped_start
+            spans.append((start, start + len(stripped)))
+        offset += len(line) + 1
+    return spans
+
+
+def _opens(line: str, i: int) -> bool | None:
+    """Does the symmetric quote mark at `i` open (True), close (False), or is it unclear (None)?"""
+    before = line[i - 1] if i > 0 else " "
+    after = line[i + 1] if i + 1 < len(line) else " "
+    proclitic = before in PROCLITICS and (i < 2 or line[i - 2].isspace())
+    opening = before.isspace() or before in OPENING_CONTEXT or proclitic
+    closing = after.isspace() or after in CLOSING_CONTEXT
+    if opening != closing:
+        return opening
+    return None
+
+
+def quoted_regions(line: str) -> list[tuple[int, int]]:
+    """[open, close] index pairs of the quotations in `line`, in any quote style.
+
+    Guillemets are directional (a reversed »…« pair is accepted too). A straight
+    or curly double quote opens or closes by its context (space or proclitic
+    before it: opens; space or punctuation after it: closes), so “…“, ”…“,
+    «…" and "…” all pair up. An opener that never closes quotes nothing.
+    """
+    stack: list[tuple[str, int]] = []
+    regions = []
+    for i, ch in enumerate(line):
+        if ch in OPENING_ONLY:
+            if ch == "«" and stack and stack[-1][0] == "»":
+                regions.append((stack.pop()[1], i))
+            else:
+                stack.append((ch, i))
+        elif ch in CLOSING_ONLY:
+            if stack and stack[-1][0] != "»":
+                regions.append((stack.pop()[1], i))
+            else:
+                stack.append((ch, i))
+        elif ch in SYMMETRIC:
+            opens = _opens(line, i)
+            if opens is None:
+                opens = not (stack and stack[-1][0] in SYMMETRIC)
+            if not opens and stack:
+                regions.append((stack.pop()[1], i))
+            elif opens:
+                stack.append((ch, i))
+    return regions
+
+
+def _inside(position: int, regions: list[tuple[int, int]]) -> bool:
+    return any(open_ < position < close for open_, close in regions)
+
+
+def _is_boundary(line: str, i: int, regions: list[tuple[int, int]]) -> bool:
+    ch = line[i]
+    if ch not in TERMINATORS or _inside(i, regions):
+        return False
+    if ch == ".":
+        before, after = line[i - 1 : i], line[i + 1 : i + 2]
+        if before.isdigit() and after.isdigit():
+            return False
+        if _ABBREVIATION.search(line[max(0, i - _ABBREVIATION_WINDOW) : i]):
+            return False
+    return True
+
+
+def sentence_spans(line: str) -> Iterator[tuple[int, int]]:
+    """[start, end) spans of the sentences of one line (no line breaks inside)."""
+    regions = quoted_regions(line)
+    start = None
+    i = 0
+    n = len(line)
+    while i < n:
+        if start is None:
+            if line[i].isspace():
+                i += 1
+                continue
+            start = i
+        if _is_boundary(line, i, regions):
+            end = i + 1
+            while end < n and (line[end] in TERMINATORS or line[end] in TRAILING_CLOSERS):
+                end += 1
+            if end == n or line[end].isspace():
+                yield start, end
+                start = None
+            i = end
+            continue
+        i += 1
+    if start is not None:
+        yield start, len(line.rstrip())
+
+
+def is_heading(line: str) -> bool:
+    """A short line that does not end a sentence or announce a continuation."""
+    stripped = line.rstrip()
+    while stripped and stripped[-1] in TRAILING_CLOSERS:
+        stripped = stripped[:-1]
+    if not stripped or stripped[-1] in TERMINATORS or stripped[-1] in CONTINUATION_ENDINGS:
+        return False
+    return len(line.split()) <= HEADING_MAX_WORDS
+
+
+def sentence_id(doc_id: str, text: str, occurrence: int) -> str:
+    """Stable id: a sentence keeps it while its text does not change."""
+    digest = hashlib.sha256(f"{doc_id}\0{text}".encode()).hexdigest()[:12]
+    return f"{doc_id}-{digest}" + (f"-{occurrence}" if occurrence else "")
+
+
+def split_sentences(doc_id: str, text: str) -> list[Sentence]:
+    """All sentences of a document, in order, covering its non-whitespace text."""
+    sentences: list[Sentence] = []
+    seen: dict[str, int] = {}
+    for paragraph, (p_start, p_end) in enumerate(paragraphs(text)):
+        line = text[p_start:p_end]
+        spans = list(sentence_spans(line))
+        heading = len(spans) == 1 and is_heading(line)
+        for s_start, s_end in spans:
+            sentence_text = line[s_start:s_end]
+            occurrence = seen.get(sentence_text, 0)
+            seen[sentence_text] = occurrence + 1
+            sentences.append(
+                Sentence(
+                    index=len(sentences),
+                    paragraph=paragraph,
+                    start=p_start + s_start,
+                    end=p_start + s_end,
+                    text=sentence_text,
+                    heading=heading,
+                    sentence_id=sentence_id(doc_id, sentence_text, occurrence),
+                )
+            )
+    return sentences
+
+
+def customize_tokenizer(nlp: Language) -> Language:
+    """Fix spaCy's Arabic tokenizer gaps: quote marks and punctuation glued to words.
+
+    spaCy keeps `العراق".`, `لـ"العربي` and `نعم».` as single tokens; here quote
+    marks split off as prefixes, suffixes, and infixes after a tatweel or between
+    letters. The rules are regexes on the tokenizer, so `nlp.to_disk` keeps them.
+    """
+    quotes = re.escape(QUOTE_MARKS)
+    prefixes = [*nlp.Defaults.prefixes, rf"[{quotes}]"]
+    suffixes = [*nlp.Defaults.suffixes, rf"[{quotes}]", r"[.،؛:!؟?…,;]"]
+    infixes = [
+        *nlp.Defaults.infixes,
+        rf"(?<=ـ)[{quotes}]",
+        rf"(?<=[{_ARABIC}])[«»“”\"](?=[{_ARABIC}])",
+    ]
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def blank_arabic() -> Language:
+    """`spacy.blank("ar")` with the tokenizer fixes; shared by segmentation and annotation."""
+    return customize_tokenizer(spacy.blank("ar"))
+
+
+def tokenize(texts: Iterable[str]) -> list[list[Token]]:
+    """Tokens of each text, offsets relative to that text; whitespace is not a token."""
+    nlp = blank_arabic()
+    return [
+        [Token(t.idx, t.idx + len(t.text), t.text) for t in doc if not t.is_space]
+        for doc in nlp.tokenizer.pipe(texts)
+    ]

@@ -1,0 +1,168 @@
+"""`qawl validate`: a published corpus or annotation files, checked to the character.
+
+Every row against the JSON Schema, every span's text against its offsets, ids
+unique, references resolvable; all problems listed with file, row and pointer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from qawl.ingest import IngestError, ingest_seeds
+from qawl.merge import check_layer, load_targets, read_layer
+from qawl.project import Project
+from qawl.publish import file_sha256
+from qawl.schema import Problem, Schemas, decode_class_labels
+from qawl.segment import split_sentences
+
+
+def read_rows(path: Path, schemas: Schemas, schema_name: str) -> Iterator[dict[str, Any]]:
+    """Rows of a published Parquet file in their JSON form (label names, not ids)."""
+    fields = schemas.typed_fields(schema_name)
+    parquet = pq.ParquetFile(path)
+    for group in range(parquet.num_row_groups):
+        for record in parquet.read_row_group(group).to_pylist():
+            yield decode_class_labels(fields, record)
+
+
+def _span_problem(span: dict[str, Any] | None, text: str, file: str, where: str) -> list[Problem]:
+    if span is None:
+        return []
+    start, end = span["start"], span["end"]
+    if not 0 <= start < end <= len(text) or text[start:end] != span["text"]:
+        return [Problem(file, where, f"span [{start}, {end}) {span['text']!r} does not match the text there: {text[start:end]!r}")]
+    return []
+
+
+def check_sentence_rows(rows: list[dict[str, Any]], file: str) -> list[Problem]:
+    """Span, id and reference checks across the sentence rows of one corpus file."""
+    problems: list[Problem] = []
+    by_id: dict[str, dict[str, Any]] = {}
+    for n, row in enumerate(rows):
+        if row["sentence_id"] in by_id:
+            problems.append(Problem(file, f"row {n} /sentence_id", f"duplicate sentence_id {row['sentence_id']!r}"))
+        by_id[row["sentence_id"]] = row
+    entity_ids = {(row["doc_id"], e["id"]): e for row in rows for e in row["entities"]}
+    quote_ids = {(row["doc_id"], q["id"]) for row in rows for q in row["quotes"]}
+    seen_ids: set[tuple[str, str]] = set()
+    for n, row in enumerate(rows):
+        text = row["text"]
+        if row["end"] - row["start"] != len(text):
+            problems.append(Problem(file, f"row {n} /end", "start/end do not span the sentence text"))
+        for kind in ("tokens", "entities"):
+            for i, span in enumerate(row[kind]):
+                problems += _span_problem(span, text, file, f"row {n} /{kind}/{i}")
+        for kind in ("entities", "quotes", "stance"):
+            for i, item in enumerate(row[kind]):
+                key = (row["doc_id"], item["id"])
+                if key in seen_ids:
+                    problems.append(Problem(file, f"row {n} /{kind}/{i}/id", f"annotation id {item['id']!r} used twice in {row['doc_id']}"))
+                seen_ids.add(key)
+        for i, quote in enumerate(row["quotes"]):
+            where = f"row {n} /quotes/{i}"
+            problems += _span_problem(quote["content"], text, file, f"{where}/content")
+            anchored = [("cue", quote["cue"]), ("speaker/mention", quote["speaker"]["mention"]), ("outlet", quote["outlet"])]
+            for part, span in anchored:
+                if span is None:
+                    continue
+                home = by_id.get(span["sentence_id"])
+                if home is None or home["doc_id"] != row["doc_id"]:
+                    problems.append(Problem(file, f"{where}/{part}", f"refers to sentence {span['sentence_id']!r}, not in this document"))
+                else:
+                    problems += _span_problem(span, home["text"], file, f"{where}/{part}")
+            entity = quote["speaker"]["entity"]
+            if entity is not None:
+                target = entity_ids.get((row["doc_id"], entity["id"]))
+                if target is None or target["text"] != entity["text"]:
+                    problems.append(Problem(file, f"{where}/speaker/entity", f"speaker entity {entity['id']!r} does not resolve to an entity mention"))
+        for i, stance in enumerate(row["stance"]):
+            problems += _span_problem(stance["evidence"], text, file, f"row {n} /stance/{i}/evidence")
+            for part in (stance["evidence_quote_id"], stance["holder"]["quote_id"]):
+                if part is not None and (row["doc_id"], part) not in quote_ids:
+                    problems.append(Problem(file, f"row {n} /stance/{i}", f"refers to quote {part!r}, which does not exist"))
+    return problems
+
+
+def validate_corpus(corpus: Path, schemas: Schemas) -> list[Problem]:
+    """Every problem in a published corpus directory."""
+    manifest_path = corpus / "manifest.json"
+    if not manifest_path.exists():
+        return [Problem(str(corpus), "", "no manifest.json: not a qawl corpus (run qawl build)")]
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        return [Problem(str(manifest_path), f"line {error.lineno}", f"invalid JSON: {error.msg}")]
+    problems = schemas.problems("manifest", manifest, str(manifest_path))
+    if problems:
+        return problems
+    listed = {entry["path"] for entry in manifest["files"]}
+    for stray in sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.parquet")):
+        if stray not in listed:
+            problems.append(Problem(str(corpus / stray), "", "Parquet file not listed in manifest.json"))
+    schema_of = {"sentences": "sentence", "documents": "document"}
+    documents: dict[str, str] = {}
+    sentence_rows: list[tuple[str, dict[str, Any]]] = []
+    for entry in manifest["files"]:
+        path = corpus / entry["path"]
+        file = str(path)
+        if not path.exists():
+            problems.append(Problem(file, "", "listed in manifest.json but missing"))
+            continue
+        if file_sha256(path) != entry["sha256"]:
+            problems.append(Problem(file, "", "sha256 differs from manifest.json: the file was changed after the build"))
+        schema_name = schema_of.get(entry["config"])
+        if schema_name is None:
+            continue
+        try:
+            rows = list(read_rows(path, schemas, schema_name))
+        except (pa.ArrowException, OSError) as error:
+            problems.append(Problem(file, "", f"not a readable Parquet file: {error}"))
+            continue
+        if len(rows) != entry["rows"]:
+            problems.append(Problem(file, "", f"{len(rows)} rows, manifest.json says {entry['rows']}"))
+        for n, row in enumerate(rows):
+            problems += schemas.problems(schema_name, row, file, f"row {n}")
+        if schema_name == "sentence":
+            problems += check_sentence_rows(rows, file)
+            sentence_rows += [(file, row) for row in rows]
+        else:
+            documents.update({row["doc_id"]: row["text"] for row in rows})
+    for file, row in sentence_rows:
+        text = documents.get(row["doc_id"])
+        if text is None:
+            problems.append(Problem(file, f"sentence {row['sentence_id']}", f"document {row['doc_id']!r} is not in the documents config"))
+        elif text[row["start"] : row["end"]] != row["text"]:
+            problems.append(Problem(file, f"sentence {row['sentence_id']}", "start/end do not point at this text in the document"))
+    return problems
+
+
+def validate_annotation_files(paths: list[Path], project: Project, schemas: Schemas) -> list[Problem]:
+    """Annotation files checked against the schema and the frozen text of their seed."""
+    try:
+        documents = {d.doc_id: d for d in ingest_seeds(project.seeds, schemas)}
+    except IngestError as error:
+        return error.problems
+    targets = load_targets(project.annotations)
+    problems: list[Problem] = []
+    for path in paths:
+        layer, layer_problems = read_layer(path, schemas)
+        problems += layer_problems
+        if layer is None:
+            continue
+        document = documents.get(layer["doc_id"])
+        if document is None:
+            problems.append(Problem(str(path), "/doc_id", f"no seed article {layer['doc_id']!r} in {project.seeds}"))
+            continue
+        problems += check_layer(layer, document, split_sentences(document.doc_id, document.text), targets, str(path))
+    return problems
+
+
+def annotation_files(directory: Path) -> list[Path]:
+    """The annotation layers in a directory (not the target inventory)."""
+    return sorted(p for p in directory.glob("*.json") if p.name != "targets.json")

@@ -1,0 +1,62 @@
+"""Shared fixtures: small throw-away qawl projects built from the real schema/ and seeds/."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from qawl.project import Project
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_ID = "000_c4096c0fdb543a3e"
+
+
+def run_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run the qawl CLI as a user would, in `cwd`."""
+    return subprocess.run([sys.executable, "-m", "qawl", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    """sha256 of every file under root, by relative path."""
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> Callable[..., Project]:
+    """A project with the repository's schema/, and the given seeds and annotations."""
+
+    def make(
+        seeds: dict[str, bytes] | None = None,
+        with_seed: bool = True,
+        with_annotations: bool = False,
+    ) -> Project:
+        root = tmp_path / "project"
+        shutil.copytree(REPO / "schema", root / "schema")
+        (root / "seeds").mkdir()
+        (root / "annotations").mkdir()
+        if with_seed:
+            for path in (REPO / "seeds").glob(f"{SEED_ID}*"):
+                shutil.copy(path, root / "seeds" / path.name)
+        if with_annotations:
+            for path in (REPO / "annotations").glob("*.json"):
+                shutil.copy(path, root / "annotations" / path.name)
+        for name, content in (seeds or {}).items():
+            (root / "seeds" / name).write_bytes(content)
+        return Project(root)
+
+    return make
+
+
+@pytest.fixture
+def seed_text() -> str:
+    return (REPO / "seeds" / f"{SEED_ID}.txt").read_text(encoding="utf-8")

@@ -1,0 +1,114 @@
+"""End-to-end: the CLI as a user runs it, and what load_dataset, pandas, polars and DuckDB see."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import datasets
+import pyarrow.parquet as pq
+import pytest
+
+from qawl.schema import Schemas
+from tests.conftest import run_qawl, tree_digest
+
+
+@pytest.fixture
+def built(make_project):
+    project = make_project(with_annotations=True)
+    result = run_qawl("build", cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def test_build_then_load_dataset_gives_declared_features_and_manifest_counts(built) -> None:
+    corpus = built.corpus
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    schemas = Schemas(built.schema_dir)
+    assert manifest["version"] == built.version
+    for config, schema in (("sentences", "sentence"), ("documents", "document")):
+        loaded = datasets.load_dataset(str(corpus), config)
+        for split, dataset in loaded.items():
+            assert dataset.features == schemas.features(schema)
+            entry = next(f for f in manifest["files"] if f["config"] == config and f["split"] == split)
+            assert dataset.num_rows == entry["rows"]
+    default = datasets.load_dataset(str(corpus))
+    assert "sentence_id" in next(iter(default.values())).features
+
+
+def test_rows_point_into_the_document_text(built) -> None:
+    sentences = datasets.load_dataset(str(built.corpus), "sentences")
+    documents = datasets.load_dataset(str(built.corpus), "documents")
+    texts = {row["doc_id"]: row["text"] for split in documents.values() for row in split}
+    for split in sentences.values():
+        for row in split:
+            assert texts[row["doc_id"]][row["start"] : row["end"]] == row["text"]
+            for token in row["tokens"]:
+                assert row["text"][token["start"] : token["end"]] == token["text"]
+
+
+def test_parquet_is_readable_by_pandas_polars_and_duckdb(built) -> None:
+    import duckdb
+    import pandas as pd
+    import polars as pl
+
+    path = next((built.corpus / "sentences").glob("*.parquet"))
+    rows = pq.read_table(path).num_rows
+    assert len(pd.read_parquet(path)) == rows
+    assert pl.read_parquet(path).height == rows
+    assert duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()[0][0] == rows
+    metadata = pq.read_schema(path).metadata
+    assert json.loads(metadata[b"qawl"])["version"] == built.version
+
+
+def test_build_is_deterministic(built, tmp_path) -> None:
+    first = tree_digest(built.corpus)
+    shutil.rmtree(built.corpus)
+    assert run_qawl("build", cwd=built.root).returncode == 0
+    assert tree_digest(built.corpus) == first
+
+
+def test_check_passes_when_current_and_fails_when_stale(built) -> None:
+    assert run_qawl("build", "--check", cwd=built.root).returncode == 0
+    (built.root / "seeds" / "extra.txt").write_text("خبر جديد عن الاقتصاد.\n", encoding="utf-8")
+    stale = run_qawl("build", "--check", cwd=built.root)
+    assert stale.returncode == 1
+    assert "out of date" in stale.stderr
+
+
+def test_a_seed_without_sidecar_is_accepted_with_unknown_metadata(make_project) -> None:
+    project = make_project(with_seed=False, seeds={"plain.txt": "أعلنت الحكومة خطة جديدة.\n".encode()})
+    result = run_qawl("build", cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    assert "no metadata sidecar" in result.stderr
+    row = datasets.load_dataset(str(project.corpus), "documents")
+    record = next(iter(row.values()))[0]
+    assert record["published_precision"] == "unknown" and record["url"] is None and record["status"] == "unannotated"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\xd9\x85\xd8\xb9 \xff\xfe bad", "not valid UTF-8"),
+        (b"   \n\t\n", "empty or whitespace-only"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "NUL byte"),
+        ("نص".encode("utf-16"), "UTF-16"),
+    ],
+    ids=["not-utf8", "empty", "binary", "utf16"],
+)
+def test_bad_seeds_stop_the_build_and_leave_corpus_untouched(built, content: bytes, message: str) -> None:
+    before = tree_digest(built.corpus)
+    (built.root / "seeds" / "bad.txt").write_bytes(content)
+    (built.root / "seeds" / "also-bad.txt").write_bytes(b"")
+    result = run_qawl("build", cwd=built.root)
+    assert result.returncode == 1
+    assert "bad.txt" in result.stderr and message in result.stderr
+    assert "also-bad.txt" in result.stderr  # every problem in one run
+    assert tree_digest(built.corpus) == before
+
+
+def test_help_teaches(tmp_path) -> None:
+    result = run_qawl("--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "qawl build" in result.stdout and "validate" in result.stdout
+    assert "temporary directory" in run_qawl("build", "--help", cwd=tmp_path).stdout

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+
+import datasets
+import pytest
+
+from qawl.publish import CONFIGS
+from qawl.schema import Schemas, decode_class_labels, encode_class_labels
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def schemas() -> Schemas:
+    return Schemas(REPO / "schema")
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda c: c.name)
+def test_arrow_schema_and_features_agree(schemas: Schemas, config) -> None:
+    arrow = schemas.arrow_schema(config.schema)
+    features = schemas.features(config.schema)
+    assert arrow.names == list(features) == list(schemas.raw[config.schema]["properties"])
+    assert features.arrow_schema.remove_metadata() == arrow
+    assert datasets.Features.from_arrow_schema(features.arrow_schema) == features
+
+
+def test_class_labels_are_the_schema_enums(schemas: Schemas) -> None:
+    features = schemas.features("sentence")
+    assert features["entities"].feature["label"].names == schemas.enum("common.schema.json#/$defs/entity_label")
+    assert features["quotes"].feature["type"].names == ["direct", "indirect", "mixed"]
+    assert features["stance"].feature["label"].names == ["FAVOR", "AGAINST", "NONE"]
+
+
+def test_conll_mapping_covers_exactly_the_entity_labels(schemas: Schemas) -> None:
+    mapping = json.loads((REPO / "schema" / "conll_label_map.json").read_text())["mapping"]
+    assert list(mapping) == schemas.enum("common.schema.json#/$defs/entity_label")
+    assert set(mapping.values()) <= {"PER", "ORG", "LOC", "MISC", None}
+
+
+def test_every_schema_is_a_valid_draft_2020_12_schema(schemas: Schemas) -> None:
+    import jsonschema
+
+    for name, schema in schemas.raw.items():
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema", name
+        jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_problems_carry_json_pointers(schemas: Schemas) -> None:
+    bad = {"schema_version": "1.0.0", "doc_id": "d", "sha256": "0" * 64, "entities": [{"id": "e1", "start": -1, "end": 2, "text": "x", "label": "PER", "provenance": {}}], "quotes": [], "stance": []}
+    problems = schemas.problems("annotation", bad, "f.json")
+    pointers = {p.place for p in problems}
+    assert "/entities/0/start" in pointers and "/entities/0/label" in pointers
+
+
+def test_class_label_encoding_round_trips(schemas: Schemas) -> None:
+    fields = schemas.typed_fields("sentence")
+    provenance = {"source": "manual", "status": "gold", "annotator": "a", "time": "2026-01-01T00:00:00Z"}
+    row = {
+        "sentence_id": "d-1", "doc_id": "d", "index": 0, "paragraph": 0, "heading": False, "start": 0, "end": 5,
+        "text": "بغداد", "tokens": [{"start": 0, "end": 5, "text": "بغداد"}],
+        "entities": [{"id": "e1", "start": 0, "end": 5, "text": "بغداد", "label": "GPE", "provenance": provenance}],
+        "quotes": [], "stance": [], "status": "gold",
+    }
+    encoded = encode_class_labels(fields, row)
+    assert encoded["entities"][0]["label"] == 4
+    assert decode_class_labels(fields, encoded) == row

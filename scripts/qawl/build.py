@@ -105,7 +105,6 @@ def build_corpus(project: Project, target: Path | None = None, preannotate: PreA
     used_layers: list[Layer] = []
     with staging_directory(target) as staging:
         writer = CorpusWriter(staging, schemas, dataset["version"], dataset["schema_version"])
-        sentences_config, documents_config = CONFIGS
         for document in documents:
             result = process_document(
                 document, gold.get(document.doc_id), str(project.annotations / f"{document.doc_id}.json"), targets, preannotate
@@ -114,9 +113,9 @@ def build_corpus(project: Project, target: Path | None = None, preannotate: PreA
             if result.problems:
                 continue
             split = split_of(document.doc_id, dataset["splits"])
-            for row in result.rows:
-                problems += writer.add(sentences_config, split, row, f"{document.source} sentence {row['index']}")
-            problems += writer.add(documents_config, split, result.document_row, document.source)
+            for config in CONFIGS:
+                for n, record in enumerate(config.derive(result.document_row, result.rows)):
+                    problems += writer.add(config, split, record, f"{document.source} ({config.name} row {n})")
             if result.layer is not None:
                 used_layers.append(result.layer)
         if problems:

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,18 +27,27 @@ ROW_GROUP_SIZE = 2048
 SPLIT_ORDER = ("train", "validation", "test")
 
 
+Record = dict[str, Any]
+
+
 @dataclass(frozen=True)
 class ConfigSpec:
-    """A published config: its name, the JSON Schema of its rows, and a description."""
+    """A published config: its name, the JSON Schema of its rows, and how a document's rows derive."""
 
     name: str
     schema: str
     description: str
+    derive: Callable[[Record, list[Record]], list[Record]]  # (document row, sentence rows) → rows
 
 
 CONFIGS = (
-    ConfigSpec("sentences", "sentence", "One row per sentence with tokens, entities, quotes and stance (default)."),
-    ConfigSpec("documents", "document", "One row per article: full text and metadata."),
+    ConfigSpec(
+        "sentences",
+        "sentence",
+        "One row per sentence with tokens, entities, quotes and stance (default).",
+        lambda document, sentences: sentences,
+    ),
+    ConfigSpec("documents", "document", "One row per article: full text and metadata.", lambda document, sentences: [document]),
 )
 DEFAULT_CONFIG = "sentences"
 

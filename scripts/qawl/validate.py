@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from qawl.ingest import IngestError, ingest_seeds
 from qawl.merge import check_layer, load_targets, read_layer
 from qawl.project import Project
-from qawl.publish import file_sha256
+from qawl.publish import CONFIGS, file_sha256
 from qawl.schema import Problem, Schemas, decode_class_labels
 from qawl.segment import split_sentences
 
@@ -105,7 +105,7 @@ def validate_corpus(corpus: Path, schemas: Schemas) -> list[Problem]:
     for stray in sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.parquet")):
         if stray not in listed:
             problems.append(Problem(str(corpus / stray), "", "Parquet file not listed in manifest.json"))
-    schema_of = {"sentences": "sentence", "documents": "document"}
+    schema_of = {config.name: config.schema for config in CONFIGS}
     documents: dict[str, str] = {}
     sentence_rows: list[tuple[str, dict[str, Any]]] = []
     for entry in manifest["files"]:

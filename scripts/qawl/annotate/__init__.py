@@ -1,0 +1,52 @@
+"""Pre-annotation (silver layer): a spaCy pipeline of rules, lexicons and the gold layer.
+
+`preannotate(doc_id, text, sha256)` returns an annotation-file dict valid against
+schema/annotation.schema.json, with silver provenance. The pipeline is built once
+per process from the project's annotations/ (gold gazetteer, stance targets).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+ANNOTATOR_NAME = "qawl-preannotator"
+ANNOTATOR_VERSION = "0.1.0"
+# The release time of ANNOTATOR_VERSION: provenance must not depend on when a build runs.
+ANNOTATOR_RELEASE_TIME = "2025-01-01T00:00:00Z"
+SCHEMA_VERSION = "1.0.0"
+
+PROVENANCE = {
+    "source": f"auto:{ANNOTATOR_NAME}@{ANNOTATOR_VERSION}",
+    "status": "silver",
+    "annotator": ANNOTATOR_NAME,
+    "time": ANNOTATOR_RELEASE_TIME,
+}
+
+
+def _annotations_dir() -> Path | None:
+    from qawl.project import find_project
+
+    try:
+        return find_project().annotations
+    except FileNotFoundError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def get_pipeline() -> Language:
+    """The process-wide pre-annotation pipeline (built on first use)."""
+    from qawl.annotate.pipeline import build_pipeline
+
+    return build_pipeline(_annotations_dir())
+
+
+def preannotate(doc_id: str, text: str, sha256: str) -> dict[str, Any]:
+    """The silver annotation layer of one document (doc-level code-point offsets)."""
+    from qawl.annotate.pipeline import run, to_layer
+
+    doc = run(get_pipeline(), doc_id, text)
+    return to_layer(doc, doc_id, sha256, SCHEMA_VERSION, PROVENANCE)

@@ -1,0 +1,190 @@
+"""Lexicons for pre-annotation: shipped data files, Babel's CLDR names, and the gold layer.
+
+Every entry is stored in its matching form (`text.normalize`). Nothing here
+names an entity of a particular article: places and organisations come from
+CLDR (territories, time-zone cities) and from curated lists of well-known
+Arab-world names; the gold layer adds whatever reviewers have annotated.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import babel
+
+from qawl.annotate.text import normalize
+
+DATA = resources.files("qawl.annotate") / "data"
+# Time-zone exemplar cities that are also ordinary Arabic words or not cities.
+_CITY_STOPLIST = frozenset(
+    normalize(w)
+    for w in ["ماهي", "سنتر", "كناري", "العيون", "مدينة غير معروفة", "حي الأمير السفلي", "ترك", "بلم", "ثيل"]
+)
+BABEL_LOCALES = ("ar", "ar_IQ", "ar_MA", "ar_DZ", "ar_TN")
+
+
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _json(name: str) -> dict[str, Any]:
+    return json.loads((DATA / name).read_text(encoding="utf-8"))
+
+
+def norm_words(phrase: str) -> tuple[str, ...]:
+    """The matching form of a phrase, as a tuple of words."""
+    return tuple(normalize(phrase).replace('"', " ").split())
+
+
+@dataclass
+class Gazetteer:
+    """Multi-word names indexed by their first word; longest entry first."""
+
+    index: dict[str, list[tuple[tuple[str, ...], str, frozenset[str]]]] = field(default_factory=dict)
+
+    def add(self, phrase: str, label: str, docs: Iterable[str] = ()) -> None:
+        """Add a name; `docs` are the documents whose gold layer it came from."""
+        words = norm_words(phrase)
+        if not words:
+            return
+        entries = self.index.setdefault(words[0], [])
+        for i, (rest, old_label, old_docs) in enumerate(entries):
+            if rest == words[1:] and old_label == label:
+                entries[i] = (rest, label, old_docs | frozenset(docs))
+                return
+        entries.append((words[1:], label, frozenset(docs)))
+        entries.sort(key=lambda entry: -len(entry[0]))
+
+    def entries(self) -> list[tuple[str, str, list[str]]]:
+        """All (phrase, label, docs) entries, for serialisation."""
+        return sorted(
+            (" ".join((first, *rest)), label, sorted(docs))
+            for first, items in self.index.items()
+            for rest, label, docs in items
+        )
+
+
+def babel_names() -> list[tuple[str, str]]:
+    """(name, label) from CLDR: territories (GPE; numeric regions LOC) and cities (GPE)."""
+    names: list[tuple[str, str]] = []
+    for locale_id in BABEL_LOCALES:
+        locale = babel.Locale.parse(locale_id)
+        for code, name in locale.territories.items():
+            names.append((name, "LOC" if code.isdigit() else "GPE"))
+    for zone in babel.Locale("ar").time_zones.values():
+        city = zone.get("city")
+        if city and len(normalize(city)) >= 4 and normalize(city) not in _CITY_STOPLIST:
+            names.append((city, "GPE"))
+    return names
+
+
+def babel_months_and_days() -> tuple[list[str], list[str]]:
+    """Month names (Gregorian in all Arabic conventions) and weekday names from CLDR."""
+    months: set[str] = set()
+    days: set[str] = set()
+    for locale_id in BABEL_LOCALES:
+        locale = babel.Locale.parse(locale_id)
+        months.update(locale.months["format"]["wide"].values())
+        days.update(locale.days["format"]["wide"].values())
+    return sorted(months, key=len, reverse=True), sorted(days)
+
+
+@lru_cache(maxsize=1)
+def static_gazetteer() -> Gazetteer:
+    """Babel's CLDR names plus the curated gazetteer file."""
+    gazetteer = Gazetteer()
+    for name, label in babel_names():
+        gazetteer.add(name, label)
+    for line in _lines("gazetteer.tsv"):
+        label, name = line.split("\t")
+        gazetteer.add(name, label)
+    return gazetteer
+
+
+def gold_entities(annotations_dir: Path) -> list[tuple[str, str, str]]:
+    """(text, label, doc_id) of every entity in the gold layers `annotations_dir/*.json`."""
+    found = []
+    for path in sorted(annotations_dir.glob("*.json")):
+        try:
+            layer = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(layer, dict) or "entities" not in layer:
+            continue
+        doc_id = str(layer.get("doc_id", path.stem))
+        for entity in layer["entities"]:
+            if entity.get("provenance", {}).get("status") == "gold":
+                found.append((entity["text"], entity["label"], doc_id))
+    return found
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """Word lists in matching form, loaded once per process."""
+
+    given_names: frozenset[str]
+    titles: frozenset[str]
+    org_heads: frozenset[str]
+    stopwords: frozenset[str]
+    nisba: frozenset[str]
+    months: tuple[str, ...]
+    days: tuple[str, ...]
+    cues: dict[str, Any]
+
+
+def _norm_set(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(normalize(w) for w in words)
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> Lexicons:
+    """The shipped word lists, normalised."""
+    nisba = _json("nisba.json")
+    stems = [normalize(s) for s in nisba["stems"]]
+    endings = [normalize(e) for e in nisba["endings"]]
+    forms = {s + e for s in stems for e in endings}
+    forms |= {normalize(w)[2:] if normalize(w).startswith("ال") else normalize(w) for w in nisba["words"]}
+    months, days = babel_months_and_days()
+    return Lexicons(
+        given_names=_norm_set(_lines("given_names.txt")),
+        titles=_norm_set(_lines("titles.txt")),
+        org_heads=_norm_set(_lines("org_heads.txt")),
+        stopwords=_norm_set(_lines("stopwords.txt")),
+        nisba=frozenset(forms),
+        months=tuple(normalize(m) for m in months),
+        days=tuple(normalize(d) for d in days),
+        cues=_json("cues.json"),
+    )
+
+
+def _verb_forms(past: Iterable[str], present: Iterable[str]) -> set[str]:
+    forms: set[str] = set()
+    for p in map(normalize, past):
+        base = p[:-1] if p[-1] in "يا" else p
+        forms |= {p, base + "ت", base + "وا", p + "ا", base + "تا"}
+    for f in map(normalize, present):
+        fem = "ت" + f[1:]
+        forms |= {f, fem}
+        if f[-1] not in "يو":
+            forms |= {f + "ون", fem + "ان", f + "ان"}
+    return forms
+
+
+def _adverbial_forms(stems: Iterable[str]) -> set[str]:
+    return {a + suffix for a in map(normalize, stems) for suffix in ("ا", "ه", "ين")}
+
+
+@lru_cache(maxsize=1)
+def cue_forms() -> dict[str, str]:
+    """Every reporting-cue word form in matching form → "verb" or "adverbial"."""
+    cues = lexicons().cues
+    forms = {f: "verb" for f in _verb_forms(cues["past"], cues["present"])}
+    forms.update({f: "adverbial" for f in _adverbial_forms(cues["adverbial"])})
+    return forms

@@ -1,0 +1,96 @@
+"""The pre-annotation pipeline: the project's Arabic tokenizer plus the qawl components,
+and the conversion of its results into an annotation-file dict (schema/annotation.schema.json)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from qawl.annotate import entities as _entities  # noqa: F401  (registers "qawl_entities")
+from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quotes")
+from qawl.annotate.entities import Mention
+from qawl.annotate.quotes import Span
+from qawl.annotate.stance import inventory
+from qawl.segment import customize_tokenizer
+
+COMPONENTS = ("qawl_entities", "qawl_quotes", "qawl_stance")
+
+
+def build_pipeline(annotations_dir: Path | None = None) -> Language:
+    """`spacy.blank("ar")` with the project tokenizer and the qawl components.
+
+    `annotations_dir` (the project's annotations/) feeds the gold gazetteer and
+    the stance target inventory.
+    """
+    nlp = customize_tokenizer(spacy.blank("ar"))
+    directory = str(annotations_dir) if annotations_dir else None
+    nlp.add_pipe("qawl_entities", config={"annotations_dir": directory})
+    nlp.add_pipe("qawl_quotes")
+    nlp.add_pipe("qawl_stance", config={"targets": list(inventory(annotations_dir))})
+    return nlp
+
+
+def run(nlp: Language, doc_id: str, text: str) -> Doc:
+    """Run the pipeline on one document; `doc_id` lets the gold gazetteer skip the document's own gold."""
+    doc = nlp.make_doc(text)
+    doc._.qawl_doc_id = doc_id
+    for _, component in nlp.pipeline:
+        doc = component(doc)
+    return doc
+
+
+def _span(text: str, span: Span | Mention | None) -> dict[str, Any] | None:
+    if span is None:
+        return None
+    return {"start": span.start, "end": span.end, "text": text[span.start : span.end]}
+
+
+def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance: dict[str, str]) -> dict[str, Any]:
+    """The annotation-file dict of a processed doc: ids e1.. q1.. s1.. in text order."""
+    text = doc.text
+    entity_ids: dict[tuple[int, int], str] = {}
+    entities = []
+    for n, mention in enumerate(doc._.qawl_entities, 1):
+        entity_ids[(mention.start, mention.end)] = f"e{n}"
+        entities.append(
+            {"id": f"e{n}", **_span(text, mention), "label": mention.label, "provenance": dict(provenance)}  # type: ignore[dict-item]
+        )
+    quotes = []
+    for n, quote in enumerate(doc._.qawl_quotes, 1):
+        speaker = quote.speaker
+        entity = entity_ids.get((speaker.entity.start, speaker.entity.end)) if speaker.entity else None
+        kind = speaker.kind if (entity or speaker.kind != "named") else "anonymous"
+        quotes.append(
+            {
+                "id": f"q{n}",
+                "type": quote.type,
+                "content": _span(text, quote.content),
+                "cue": _span(text, quote.cue),
+                "speaker": {"kind": kind, "mention": _span(text, speaker.mention), "entity": entity},
+                "outlet": _span(text, quote.outlet),
+                "provenance": dict(provenance),
+            }
+        )
+    stance = [
+        {
+            "id": f"s{n}",
+            "target": s.target,
+            "label": s.label,
+            "holder": {"kind": "speaker", "quote": f"q{s.quote + 1}"},
+            "evidence": {"quote": f"q{s.quote + 1}", "span": None},
+            "provenance": dict(provenance),
+        }
+        for n, s in enumerate(doc._.qawl_stance, 1)
+    ]
+    return {
+        "schema_version": schema_version,
+        "doc_id": doc_id,
+        "sha256": sha256,
+        "entities": entities,
+        "quotes": quotes,
+        "stance": stance,
+    }

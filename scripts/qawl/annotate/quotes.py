@@ -1,0 +1,346 @@
+"""Quote pre-annotation (PARC-style): content, cue, speaker and outlet, as the component "qawl_quotes".
+
+Patterns, per sentence of `qawl.segment.split_sentences`:
+
+- verb cue, subject, complementizer: وقال الوزير إن ... / وأشار إلى أن ... (dropped subject:
+  the previous speaker) / X، قال لـ«outlet» إن ... (subject before the verb);
+- adverbial cue after a clause: ...، مبيناً أن ... (same speaker as the clause);
+- colon-introduced: وقال X: «...» / X: «...» at the start of a sentence;
+- quote first: «...»، قال X;
+- على لسان X / نقل عن X قوله; بحسب X at the end of the sentence;
+- وكان X قد أعلن ...، and adverbial cues with a noun-phrase object (مؤكداً نهاية ...).
+
+Content is direct when fully quoted, mixed when it holds a quotation of three or
+more words, else indirect. The speaker's entity is the entity mention inside the
+speaker mention (a person first); a role-only mention ("مسؤول حكومي") is anonymous.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from qawl.annotate.entities import Mention, variants
+from qawl.annotate.lexicon import cue_forms, lexicons
+from qawl.annotate.text import NormText, normalize
+from qawl.segment import split_sentences
+
+if not Doc.has_extension("qawl_quotes"):
+    Doc.set_extension("qawl_quotes", default=None)
+
+WORD = re.compile(r"\w+")
+SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "FAC")
+ANONYMOUS_HEADS = frozenset(
+    normalize(w)
+    for w in ["مسؤول", "مسؤولون", "مسؤولين", "مصدر", "مصادر", "مسئول", "دبلوماسي", "ضابط", "شهود", "ناشطون", "خبراء", "مراقبون", "متحدث", "ناطق"]
+)
+MAX_SPEAKER_WORDS = 14
+MIXED_MIN_WORDS = 3
+
+
+@dataclass
+class Span:
+    """A [start, end) span in the original document."""
+
+    start: int
+    end: int
+
+
+@dataclass
+class Speaker:
+    kind: str
+    mention: Span | None
+    entity: Mention | None
+
+
+@dataclass
+class Quote:
+    """One attribution: content, cue, speaker, outlet (document offsets)."""
+
+    type: str
+    content: Span
+    cue: Span | None
+    speaker: Speaker
+    outlet: Span | None = None
+
+
+@dataclass
+class _Sentence:
+    """A sentence in matching form, with its words."""
+
+    start: int
+    nt: NormText
+    words: list[re.Match[str]] = field(default_factory=list)
+
+    def span(self, a: int, b: int) -> Span:
+        s, e = self.nt.span(a, b)
+        return Span(self.start + s, self.start + e)
+
+
+def _regex_alternation(phrases: list[str]) -> str:
+    return "|".join(re.escape(normalize(p)) for p in sorted(phrases, key=len, reverse=True))
+
+
+class QuoteExtractor:
+    """Finds quotes sentence by sentence and resolves their speakers."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        cues = lexicons().cues
+        self.cue_forms = cue_forms()
+        self.complementizers = frozenset(normalize(c) for c in cues["complementizers"])
+        self.objects = {normalize(k): {normalize(v) for v in vs} for k, vs in cues["adverbial_with_object"].items()}
+        self.speech_nouns = frozenset(normalize(w) for w in cues["speech_nouns"])
+        statement = _regex_alternation(cues["statement_phrases"])
+        outlet_heads = _regex_alternation(cues["outlet_heads"])
+        days = _regex_alternation(list(lexicons().days))
+        # Where a speaker phrase ends: comma, colon, quote, outlet, statement phrase, preposition.
+        self.speaker_stop = re.compile(
+            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{days}|الي|علي|في|خلال|امس|اليوم|يوم)(?!\w))'
+        )
+        self.statement_of = re.compile(r"(?<!\w)(?:بيان|تصريح|رساله)\s+(?:صادر\s+عن\s+|ل(?=ل))(?P<who>[^،,:]+?)\s*(?=$|[،,:]|(?<!\w)(?:في|بمناسبه|حول|بشان)(?!\w))")
+        self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
+        self.on_tongue = re.compile(r"(?<!\w)علي لسان\s+(?P<who>[^،,:]+)")
+        self.from_saying = re.compile(r"(?<!\w)عن\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
+        self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
+        self.headline_colon = re.compile(r'^(?P<who>[^:"،]{2,60}?)\s*:\s*(?="|\w)')
+
+    # -- cues -----------------------------------------------------------------------
+
+    def _cue_kind(self, words: list[re.Match[str]], i: int) -> str | None:
+        for offset, form in variants(words[i].group())[:2]:
+            kind = self.cue_forms.get(form)
+            if kind:
+                return kind
+            stem = form[:-1] if form.endswith("ا") else form
+            if stem in self.objects and i + 1 < len(words) and words[i + 1].group() in self.objects[stem]:
+                return "adverbial"
+        return None
+
+    # -- extraction -----------------------------------------------------------------
+
+    def find(self, text: str, entities: list[Mention], doc_id: str = "") -> list[Quote]:
+        """All quotes of a document, in text order."""
+        self.text = text
+        quotes: list[Quote] = []
+        last: Speaker | None = None
+        for sentence in split_sentences(doc_id or "doc", text):
+            s = _Sentence(sentence.start, NormText.of(sentence.text))
+            s.words = list(WORD.finditer(s.nt.norm))
+            found = self._sentence_quotes(s, entities, last)
+            quotes += found
+            for quote in found:
+                if quote.speaker.kind != "unknown":
+                    last = quote.speaker
+        return quotes
+
+    def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
+        norm, words = s.nt.norm, s.words
+        regions = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', norm)]
+        cues = [
+            (i, kind)
+            for i in range(len(words))
+            if (kind := self._cue_kind(words, i)) and not any(a < words[i].start() < b for a, b in regions)
+        ]
+        if not cues:
+            return self._cueless(s, entities)
+        # First pass: which cues introduce a quote; second: contents bounded by the next real cue.
+        starters = [c for n, c in enumerate(cues) if self._run(s, cues, n, entities, last, [])]
+        quotes: list[Quote] = []
+        for n in range(len(starters)):
+            quote = self._run(s, starters, n, entities, last, quotes)
+            if quote:
+                quotes.append(quote)
+        return quotes
+
+    def _run(
+        self, s: _Sentence, cues: list[tuple[int, str]], n: int, entities: list[Mention], last: Speaker | None, done: list[Quote]
+    ) -> Quote | None:
+        i, kind = cues[n]
+        limit = s.words[cues[n + 1][0]].start() if n + 1 < len(cues) else len(s.nt.norm)
+        return self._from_cue(s, i, kind, limit, entities, done[-1].speaker if done else None, last)
+
+    def _from_cue(
+        self,
+        s: _Sentence,
+        i: int,
+        kind: str,
+        limit: int,
+        entities: list[Mention],
+        in_sentence: Speaker | None,
+        last: Speaker | None,
+    ) -> Quote | None:
+        norm, words = s.nt.norm, s.words
+        cue = words[i]
+        cue_start = cue.start() + (1 if variants(cue.group())[:2][-1][0] and cue.group()[1:] in self.cue_forms else 0)
+        cue_end = cue.end()
+        stem = cue.group()[:-1] if cue.group().endswith("ا") else cue.group()
+        if kind == "adverbial" and i + 1 < len(words) and words[i + 1].group() in self.objects.get(stem, ()):
+            cue_end = words[i + 1].end()
+        # Content start: complementizer, colon or quote mark before the next cue.
+        content_start = None
+        comp_end = None
+        for j in range(i + 1, len(words)):
+            w = words[j]
+            if w.start() >= limit:
+                break
+            gap = norm[words[j - 1].end() : w.start()]
+            if kind == "adverbial" and (j - i > 6 or "،" in gap or "," in gap):
+                break
+            if ":" in gap:
+                content_start = words[j - 1].end() + gap.index(":") + 1
+                comp_end = words[j - 1].end() + gap.index(":")
+                break
+            if w.group() in self.complementizers:
+                content_start, comp_end = w.end(), w.start()
+                break
+        direct_before = None
+        if content_start is None:
+            before = norm[: cue.start()].rstrip(" ،,")
+            if before.endswith('"') and before.count('"') >= 2:
+                open_at = before.rstrip('"').rfind('"')
+                direct_before = (open_at, len(before))
+        segment_end = comp_end if comp_end is not None else limit
+        # Speaker after the cue (up to a stop), or before it.
+        speaker_text_start = cue_end
+        seg = norm[speaker_text_start:segment_end]
+        outlet = self._outlet(s, speaker_text_start, seg)
+        speaker = self._speaker_after(s, speaker_text_start, seg, entities) if kind == "verb" else None
+        if speaker is None:
+            speaker = in_sentence or self._speaker_before(s, cue.start(), entities, kind, last)
+        if direct_before:
+            a, b = direct_before
+            return Quote("direct", s.span(a + 1, b - 1), s.span(cue_start, cue_end), speaker, outlet)
+        if content_start is None:
+            if kind != "adverbial" and not norm[: cue.start()].rstrip().endswith(("قد", "لقد")):
+                return None
+            content_start = self._np_start(s, cue_end, limit)
+            if content_start is None:
+                return None
+        content = self._content(s, content_start, limit)
+        if content is None:
+            return None
+        a, b, qtype = content
+        return Quote(qtype, s.span(a, b), s.span(cue_start, cue_end), speaker, outlet)
+
+    def _np_start(self, s: _Sentence, after: int, limit: int) -> int | None:
+        """Start of a noun-phrase object after a cue (skipping a date and a comma)."""
+        rest = s.nt.norm[after:limit]
+        m = re.match(r"\s*(?:(?:امس|يوم)\s+)?(?:ال(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه))?\s*[،,]?\s*", rest)
+        start = after + (m.end() if m else 0)
+        word = re.match(r"\w+", s.nt.norm[start:limit])
+        if not word or word.group() in lexicons().stopwords or word.group() in self.complementizers:
+            return None
+        return start
+
+    def _content(self, s: _Sentence, start: int, end: int) -> tuple[int, int, str] | None:
+        norm = s.nt.norm
+        # Stop before ", <adverbial cue>" handled by `end`; trim punctuation and spaces.
+        while start < end and norm[start] in " \t":
+            start += 1
+        stop = end
+        while stop > start and norm[stop - 1] in " \t،,.:؛;":
+            stop -= 1
+        if stop - start < 2:
+            return None
+        text = norm[start:stop]
+        if text.startswith('"'):
+            close = text.find('"', 1)
+            if close == len(text) - 1 or (close > 0 and not text[close + 1 :].strip(' .،,"')):
+                return start + 1, start + close, "direct"
+        quoted = re.findall(r'"([^"]+)"', text)
+        if any(len(q.split()) >= MIXED_MIN_WORDS for q in quoted):
+            return start, stop, "mixed"
+        return start, stop, "indirect"
+
+    def _outlet(self, s: _Sentence, base: int, seg: str) -> Span | None:
+        m = re.search(r'(?<!\w)ل\s*"([^"]+)"', seg) or re.search(
+            r"(?<!\w)ل((?:" + _regex_alternation(lexicons().cues["outlet_heads"]) + r")\s+[^،,:]+?)\s*(?=$|[،,:])", seg
+        )
+        return s.span(base + m.start(1), base + m.end(1)) if m else None
+
+    def _speaker_after(self, s: _Sentence, base: int, seg: str, entities: list[Mention]) -> Speaker | None:
+        tongue = self.on_tongue.search(seg) or self.from_saying.search(seg)
+        if tongue:
+            a, b = tongue.start("who"), tongue.end("who")
+        else:
+            stop = self.speaker_stop.search(seg)
+            a, b = 0, stop.start() if stop else len(seg)
+        text = seg[a:b]
+        lead = len(text) - len(text.lstrip())
+        a, b = a + lead, a + len(text.rstrip())
+        if b - a < 2 or len(seg[a:b].split()) > MAX_SPEAKER_WORDS:
+            return None
+        first = seg[a:b].split()[0]
+        if first in lexicons().stopwords or first in self.complementizers:
+            return None
+        return self._speaker(s.span(base + a, base + b), entities)
+
+    def _speaker_before(
+        self, s: _Sentence, cue_start: int, entities: list[Mention], kind: str, previous: Speaker | None
+    ) -> Speaker:
+        before = s.nt.norm[:cue_start]
+        m = self.was_subject.match(before.strip())
+        if m:
+            lead = len(before) - len(before.lstrip())
+            return self._speaker(s.span(lead + m.start("who"), lead + m.end("who")), entities)
+        if kind == "verb":
+            head = before.rstrip()
+            if head.endswith(("،", ",")) and len(head.split()) <= 8 and "،" not in head[:-1]:
+                body = head[:-1].strip()
+                if body and body.split()[0] not in lexicons().stopwords:
+                    lead = len(before) - len(before.lstrip())
+                    return self._speaker(s.span(lead, lead + len(body)), entities)
+        m = self.statement_of.search(before)
+        if m:
+            return self._speaker(s.span(m.start("who"), m.end("who")), entities)
+        if previous is not None:
+            return previous
+        return Speaker("unknown", None, None)
+
+    def _speaker(self, mention: Span, entities: list[Mention]) -> Speaker:
+        text = self.text
+        while mention.end > mention.start and (text[mention.end - 1] in " ،,:" or text[mention.end - 1].isspace()):
+            mention.end -= 1
+        inside = [e for e in entities if mention.start <= e.start and e.end <= mention.end and e.label in SPEAKER_LABELS]
+        persons = [e for e in inside if e.label == "PERSON"]
+        if persons:
+            return Speaker("named", mention, persons[-1])
+        return Speaker("anonymous" if not inside else "named", mention, inside[0] if inside else None)
+
+    def _cueless(self, s: _Sentence, entities: list[Mention]) -> list[Quote]:
+        """Quotes without a verb cue: «X: "..."» headlines and «...، بحسب X»."""
+        norm = s.nt.norm
+        m = self.headline_colon.match(norm)
+        if m and '"' in norm[m.end() : m.end() + 2]:
+            content = self._content(s, m.end(), len(norm))
+            if content:
+                a, b, qtype = content
+                speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
+                return [Quote(qtype, s.span(a, b), None, speaker, None)]
+        m = self.according.search(norm)
+        if m and m.start() > 10:
+            content = self._content(s, 0, m.start())
+            if content:
+                a, b, qtype = content
+                cue_m = re.search(r"\S+", norm[m.start() :].lstrip("،, "))
+                cue_at = m.start() + (len(norm[m.start() :]) - len(norm[m.start() :].lstrip("،, ")))
+                speaker = self._speaker(s.span(m.start("who"), m.start("who") + len(m.group("who").rstrip())), entities)
+                cue = s.span(cue_at, cue_at + cue_m.end()) if cue_m else None
+                return [Quote(qtype, s.span(a, b), cue, speaker, None)]
+        return []
+
+    # -- spaCy component ------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.qawl_quotes = self.find(doc.text, doc._.qawl_entities or [], doc._.qawl_doc_id)
+        return doc
+
+
+@Language.factory("qawl_quotes")
+def make_quotes(nlp: Language, name: str) -> QuoteExtractor:
+    """The quote component (needs "qawl_entities" before it for speaker entities)."""
+    return QuoteExtractor()

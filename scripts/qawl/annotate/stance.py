@@ -1,0 +1,85 @@
+"""Stance baseline, as the spaCy component "qawl_stance".
+
+For each quote with a known speaker, a target of the inventory is relevant when
+the content mentions it (cue phrases in data/stance.json); FAVOR or AGAINST
+phrases then vote, and a tie or no vote gives NONE. An honest lexical baseline:
+it cannot see negation, irony or stance expressed without its phrases.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from qawl.annotate.lexicon import DATA
+from qawl.annotate.quotes import Quote
+from qawl.annotate.text import normalize
+
+if not Doc.has_extension("qawl_stance"):
+    Doc.set_extension("qawl_stance", default=None)
+
+FALLBACK_TARGETS = ("us_coalition_presence_iraq",)
+
+
+@dataclass(frozen=True)
+class Stance:
+    """A stance of a quote's speaker toward a target; `quote` indexes the doc's quotes."""
+
+    target: str
+    label: str
+    quote: int
+
+
+def inventory(annotations_dir: Path | None) -> tuple[str, ...]:
+    """Target ids of annotations/targets.json, or the agreed fallback when it is absent."""
+    path = annotations_dir / "targets.json" if annotations_dir else None
+    if path is None or not path.exists():
+        return FALLBACK_TARGETS
+    return tuple(t["id"] for t in json.loads(path.read_text(encoding="utf-8"))["targets"])
+
+
+class StanceDetector:
+    """Lexical stance of quotes toward the inventory's targets."""
+
+    def __init__(self, targets: tuple[str, ...]) -> None:
+        cues = json.loads((DATA / "stance.json").read_text(encoding="utf-8"))
+        self.targets = targets
+        self.cues = {
+            target: {key: [normalize(p) for p in cues[target][key]] for key in ("about", "FAVOR", "AGAINST")}
+            for target in targets
+            if target in cues
+        }
+
+    def classify(self, content: str) -> list[tuple[str, str]]:
+        """(target, label) for every target the content is about."""
+        norm = normalize(content)
+        found = []
+        for target, cue in self.cues.items():
+            if not any(p in norm for p in cue["about"]):
+                continue
+            favor = sum(p in norm for p in cue["FAVOR"])
+            against = sum(p in norm for p in cue["AGAINST"])
+            found.append((target, "FAVOR" if favor > against else "AGAINST" if against > favor else "NONE"))
+        return found
+
+    def find(self, text: str, quotes: list[Quote]) -> list[Stance]:
+        return [
+            Stance(target, label, n)
+            for n, quote in enumerate(quotes)
+            if quote.speaker.kind != "unknown"
+            for target, label in self.classify(text[quote.content.start : quote.content.end])
+        ]
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.qawl_stance = self.find(doc.text, doc._.qawl_quotes or [])
+        return doc
+
+
+@Language.factory("qawl_stance", default_config={"targets": list(FALLBACK_TARGETS)})
+def make_stance(nlp: Language, name: str, targets: list[str]) -> StanceDetector:
+    """The stance component over the given target ids."""
+    return StanceDetector(tuple(targets))

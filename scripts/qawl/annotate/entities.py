@@ -84,6 +84,9 @@ def _date_regex() -> re.Pattern[str]:
         r"(?:عام|العام|سنه|مطلع|منتصف|اواخر|نهايه|بدايه)\s+\d{4}",
         r"(?:19|20)\d{2}",
         r"امس|اليوم|غدا",
+        r"الذكري\s+ال\w+",
+        r"(?:\d+|ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)\s+(?:ايام|اسابيع|اشهر|شهور|سنوات|اعوام)",
+        r"(?:الاشهر|الاسابيع|الايام|السنوات)\s+(?:\w+\s+)?(?:الماضيه|المقبله|الاخيره)",
     ]
     alternatives = "|".join(f"(?:{p})" for p in patterns)
     return re.compile(rf"(?<!\w)(?:[وف]?[بل]?)(?P<date>{alternatives})(?!\w)")
@@ -120,6 +123,8 @@ class EntityRecognizer:
             *self._gazetteer(self.static, nt.norm, words, doc_id),
             *self._quoted_orgs(nt.norm, words),
             *self._org_heads(nt.norm, words),
+            *self._institutions(nt.norm, words),
+            *self._facilities(nt.norm, words),
             *self._persons(nt.norm, words),
             *self._nisba(words),
         ]
@@ -192,6 +197,42 @@ class EntityRecognizer:
                 end = j
             if end > i:
                 yield Mention(word.start + offset, words[end].end, "ORG")
+
+    def _is_nisba(self, word: str) -> bool:
+        return any((f[2:] if f.startswith("ال") else f) in self.lex.nisba for _, f in variants(word))
+
+    def _institutions(self, norm: str, words: list[Word]) -> Iterator[Mention]:
+        """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective)."""
+        lex = self.lex
+        for i, word in enumerate(words[:-1]):
+            offset, form = variants(word.text)[-1]
+            if not form.startswith("ال"):
+                continue
+            head, nxt = form[2:], words[i + 1]
+            if not self._adjacent(norm, word, nxt) or not nxt.text.startswith("ال"):
+                continue
+            if head in lex.n2_heads and self._is_nisba(nxt.text):
+                yield Mention(word.start + offset, nxt.end, "ORG")
+            elif head in lex.adjective_heads and nxt.text.endswith(("ي", "يه")):
+                yield Mention(word.start + offset, nxt.end, "ORG")
+
+    def _facilities(self, norm: str, words: list[Word]) -> Iterator[Mention]:
+        """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective)."""
+        lex = self.lex
+        for i, word in enumerate(words):
+            offset, form = variants(word.text)[-1]
+            if form not in lex.facilities:
+                continue
+            end = i
+            for j in range(i + 1, min(i + 5, len(words))):
+                w = words[j].text
+                if not self._adjacent(norm, words[j - 1], words[j]) or w in lex.stopwords or w in self.cues:
+                    break
+                end = j
+                if w in lex.facility_adjectives:
+                    break
+            if end > i:
+                yield Mention(word.start + offset, words[end].end, "FAC")
 
     def _namey(self, word: str) -> bool:
         return (

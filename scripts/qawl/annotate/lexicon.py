@@ -26,6 +26,8 @@ _CITY_STOPLIST = frozenset(
     normalize(w)
     for w in ["ماهي", "سنتر", "كناري", "العيون", "مدينة غير معروفة", "حي الأمير السفلي", "ترك", "بلم", "ثيل"]
 )
+# CLDR "territories" that are organisations: the European Union, the Eurozone, the United Nations.
+ORG_TERRITORIES = frozenset({"EU", "EZ", "UN"})
 BABEL_LOCALES = ("ar", "ar_IQ", "ar_MA", "ar_DZ", "ar_TN")
 
 
@@ -77,7 +79,8 @@ def babel_names() -> list[tuple[str, str]]:
     for locale_id in BABEL_LOCALES:
         locale = babel.Locale.parse(locale_id)
         for code, name in locale.territories.items():
-            names.append((name, "LOC" if code.isdigit() else "GPE"))
+            label = "ORG" if code in ORG_TERRITORIES else "LOC" if code.isdigit() else "GPE"
+            names.append((name, label))
     for zone in babel.Locale("ar").time_zones.values():
         city = zone.get("city")
         if city and len(normalize(city)) >= 4 and normalize(city) not in _CITY_STOPLIST:
@@ -137,6 +140,10 @@ class Lexicons:
     months: tuple[str, ...]
     days: tuple[str, ...]
     cues: dict[str, Any]
+    n2_heads: frozenset[str]
+    adjective_heads: frozenset[str]
+    facilities: frozenset[str]
+    facility_adjectives: frozenset[str]
 
 
 def _norm_set(words: Iterable[str]) -> frozenset[str]:
@@ -152,7 +159,12 @@ def lexicons() -> Lexicons:
     forms = {s + e for s in stems for e in endings}
     forms |= {normalize(w)[2:] if normalize(w).startswith("ال") else normalize(w) for w in nisba["words"]}
     months, days = babel_months_and_days()
+    institutions = _json("institutions.json")
     return Lexicons(
+        n2_heads=_norm_set(institutions["n2_heads"]),
+        adjective_heads=_norm_set(institutions["definite_adjective_heads"]),
+        facilities=_norm_set(institutions["facilities"]),
+        facility_adjectives=_norm_set(institutions["facility_adjectives"]),
         given_names=_norm_set(_lines("given_names.txt")),
         titles=_norm_set(_lines("titles.txt")),
         org_heads=_norm_set(_lines("org_heads.txt")),
@@ -164,7 +176,7 @@ def lexicons() -> Lexicons:
     )
 
 
-def _verb_forms(past: Iterable[str], present: Iterable[str]) -> set[str]:
+def verb_forms(past: Iterable[str], present: Iterable[str]) -> set[str]:
     forms: set[str] = set()
     for p in map(normalize, past):
         base = p[:-1] if p[-1] in "يا" else p
@@ -185,6 +197,6 @@ def _adverbial_forms(stems: Iterable[str]) -> set[str]:
 def cue_forms() -> dict[str, str]:
     """Every reporting-cue word form in matching form → "verb" or "adverbial"."""
     cues = lexicons().cues
-    forms = {f: "verb" for f in _verb_forms(cues["past"], cues["present"])}
+    forms = {f: "verb" for f in verb_forms([*cues["past"], *cues["b_object"]], cues["present"])}
     forms.update({f: "adverbial" for f in _adverbial_forms(cues["adverbial"])})
     return forms

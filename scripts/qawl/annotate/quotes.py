@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.entities import Mention, variants
-from qawl.annotate.lexicon import cue_forms, lexicons
+from qawl.annotate.entities import Mention, bare, variants
+from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
 from qawl.annotate.text import NormText, normalize
 from qawl.segment import split_sentences
 
@@ -32,13 +32,18 @@ if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
 
 WORD = re.compile(r"\w+")
-SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "FAC")
+SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 ANONYMOUS_HEADS = frozenset(
     normalize(w)
     for w in ["مسؤول", "مسؤولون", "مسؤولين", "مصدر", "مصادر", "مسئول", "دبلوماسي", "ضابط", "شهود", "ناشطون", "خبراء", "مراقبون", "متحدث", "ناطق"]
 )
 MAX_SPEAKER_WORDS = 14
+# Definite role descriptions that refer back to a named person (القيادي في ...، المتحدث ...).
+TITLE_HEADS = frozenset(
+    normalize(w) for w in ["قيادي", "متحدث", "ناطق", "وزير", "رئيس", "مسؤول", "نائب", "عضو", "سفير", "مستشار", "زعيم", "قائد"]
+)
 MIXED_MIN_WORDS = 3
+B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
 
 
 @dataclass
@@ -89,6 +94,7 @@ class QuoteExtractor:
 
     def __init__(self) -> None:
         self.text = ""
+        self.last_person: Mention | None = None
         cues = lexicons().cues
         self.cue_forms = cue_forms()
         self.complementizers = frozenset(normalize(c) for c in cues["complementizers"])
@@ -99,13 +105,15 @@ class QuoteExtractor:
         days = _regex_alternation(list(lexicons().days))
         # Where a speaker phrase ends: comma, colon, quote, outlet, statement phrase, preposition.
         self.speaker_stop = re.compile(
-            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{days}|الي|علي|في|خلال|امس|اليوم|يوم)(?!\w))'
+            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{days}|الي|علي|خلال|امس|اليوم|يوم)(?!\w))'
         )
         self.statement_of = re.compile(r"(?<!\w)(?:بيان|تصريح|رساله)\s+(?:صادر\s+عن\s+|ل(?=ل))(?P<who>[^،,:]+?)\s*(?=$|[،,:]|(?<!\w)(?:في|بمناسبه|حول|بشان)(?!\w))")
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
         self.on_tongue = re.compile(r"(?<!\w)علي لسان\s+(?P<who>[^،,:]+)")
         self.from_saying = re.compile(r"(?<!\w)عن\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
+        self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
+        self.b_object = frozenset(verb_forms(cues["b_object"], []))
         self.headline_colon = re.compile(r'^(?P<who>[^:"،]{2,60}?)\s*:\s*(?="|\w)')
 
     # -- cues -----------------------------------------------------------------------
@@ -120,11 +128,20 @@ class QuoteExtractor:
                 return "adverbial"
         return None
 
+    def _cue_offset(self, word: str) -> int:
+        """1 when the cue carries the proclitic و/ف (left outside the cue span), else 0."""
+        if word not in self.cue_forms and word[:1] in "وف" and word[1:] not in ("",):
+            stem = word[1:-1] if word.endswith("ا") else word[1:]
+            if word[1:] in self.cue_forms or stem in self.objects:
+                return 1
+        return 0
+
     # -- extraction -----------------------------------------------------------------
 
     def find(self, text: str, entities: list[Mention], doc_id: str = "") -> list[Quote]:
         """All quotes of a document, in text order."""
         self.text = text
+        self.last_person = None
         quotes: list[Quote] = []
         last: Speaker | None = None
         for sentence in split_sentences(doc_id or "doc", text):
@@ -135,6 +152,8 @@ class QuoteExtractor:
             for quote in found:
                 if quote.speaker.kind != "unknown":
                     last = quote.speaker
+                if quote.speaker.entity is not None and quote.speaker.entity.label == "PERSON":
+                    self.last_person = quote.speaker.entity
         return quotes
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
@@ -161,7 +180,7 @@ class QuoteExtractor:
     ) -> Quote | None:
         i, kind = cues[n]
         limit = s.words[cues[n + 1][0]].start() if n + 1 < len(cues) else len(s.nt.norm)
-        return self._from_cue(s, i, kind, limit, entities, done[-1].speaker if done else None, last)
+        return self._from_cue(s, i, kind, limit, entities, done[-1] if done else None, last)
 
     def _from_cue(
         self,
@@ -170,19 +189,20 @@ class QuoteExtractor:
         kind: str,
         limit: int,
         entities: list[Mention],
-        in_sentence: Speaker | None,
+        main: Quote | None,
         last: Speaker | None,
     ) -> Quote | None:
         norm, words = s.nt.norm, s.words
         cue = words[i]
-        cue_start = cue.start() + (1 if variants(cue.group())[:2][-1][0] and cue.group()[1:] in self.cue_forms else 0)
+        cue_start = cue.start() + self._cue_offset(cue.group())
         cue_end = cue.end()
         stem = cue.group()[:-1] if cue.group().endswith("ا") else cue.group()
         if kind == "adverbial" and i + 1 < len(words) and words[i + 1].group() in self.objects.get(stem, ()):
             cue_end = words[i + 1].end()
-        # Content start: complementizer, colon or quote mark before the next cue.
+        # Content start: complementizer, colon, or the ب-object of لوّح/طالب, before the next cue.
         content_start = None
         comp_end = None
+        b_cue = any(f in self.b_object for _, f in variants(cue.group())[:2])
         for j in range(i + 1, len(words)):
             w = words[j]
             if w.start() >= limit:
@@ -197,6 +217,9 @@ class QuoteExtractor:
             if w.group() in self.complementizers:
                 content_start, comp_end = w.end(), w.start()
                 break
+            if b_cue and w.group().startswith("ب") and len(w.group()) > 3 and w.group() not in B_NOT_OBJECT:
+                content_start, comp_end = w.start() + 1, w.start()
+                break
         direct_before = None
         if content_start is None:
             before = norm[: cue.start()].rstrip(" ،,")
@@ -210,7 +233,9 @@ class QuoteExtractor:
         outlet = self._outlet(s, speaker_text_start, seg)
         speaker = self._speaker_after(s, speaker_text_start, seg, entities) if kind == "verb" else None
         if speaker is None:
-            speaker = in_sentence or self._speaker_before(s, cue.start(), entities, kind, last)
+            speaker = main.speaker if main else self._speaker_before(s, cue.start(), entities, kind, last)
+        if outlet is None and kind == "adverbial" and main is not None:
+            outlet = main.outlet
         if direct_before:
             a, b = direct_before
             return Quote("direct", s.span(a + 1, b - 1), s.span(cue_start, cue_end), speaker, outlet)
@@ -241,7 +266,8 @@ class QuoteExtractor:
         # Stop before ", <adverbial cue>" handled by `end`; trim punctuation and spaces.
         while start < end and norm[start] in " \t":
             start += 1
-        stop = end
+        resume = self.narration.search(norm, start, end)
+        stop = resume.start() if resume else end
         while stop > start and norm[stop - 1] in " \t،,.:؛;":
             stop -= 1
         if stop - start < 2:
@@ -252,7 +278,8 @@ class QuoteExtractor:
             if close == len(text) - 1 or (close > 0 and not text[close + 1 :].strip(' .،,"')):
                 return start + 1, start + close, "direct"
         quoted = re.findall(r'"([^"]+)"', text)
-        if any(len(q.split()) >= MIXED_MIN_WORDS for q in quoted):
+        heads = lexicons().org_heads
+        if any(len(q.split()) >= MIXED_MIN_WORDS and bare(q.split()[0]) not in heads for q in quoted):
             return start, stop, "mixed"
         return start, stop, "indirect"
 
@@ -302,14 +329,21 @@ class QuoteExtractor:
         return Speaker("unknown", None, None)
 
     def _speaker(self, mention: Span, entities: list[Mention]) -> Speaker:
+        """Speaker from a subject phrase (guidelines §3.7): the name inside it, else the description."""
         text = self.text
         while mention.end > mention.start and (text[mention.end - 1] in " ،,:" or text[mention.end - 1].isspace()):
             mention.end -= 1
-        inside = [e for e in entities if mention.start <= e.start and e.end <= mention.end and e.label in SPEAKER_LABELS]
+        inside = [e for e in entities if mention.start <= e.start and e.end <= mention.end]
         persons = [e for e in inside if e.label == "PERSON"]
         if persons:
-            return Speaker("named", mention, persons[-1])
-        return Speaker("anonymous" if not inside else "named", mention, inside[0] if inside else None)
+            return Speaker("named", Span(persons[-1].start, persons[-1].end), persons[-1])
+        leading = [e for e in inside if e.start == mention.start and e.label in SPEAKER_LABELS]
+        if leading:
+            return Speaker("named", Span(leading[0].start, leading[0].end), leading[0])
+        first = normalize(text[mention.start : mention.end]).split()[0]
+        if first.startswith("ال") and bare(first) in TITLE_HEADS and self.last_person is not None:
+            return Speaker("named", mention, self.last_person)
+        return Speaker("anonymous", mention, None)
 
     def _cueless(self, s: _Sentence, entities: list[Mention]) -> list[Quote]:
         """Quotes without a verb cue: «X: "..."» headlines and «...، بحسب X»."""

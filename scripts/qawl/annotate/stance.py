@@ -1,8 +1,8 @@
 """Stance baseline, as the spaCy component "qawl_stance".
 
-For each quote with a known speaker, a target of the inventory is relevant when
-the content mentions it (cue phrases in data/stance.json); FAVOR or AGAINST
-phrases then vote, and a tie or no vote gives NONE. An honest lexical baseline:
+Every quote gets a record per target of the inventory (guidelines §4.2). A target
+is relevant when the content mentions it (phrases in data/stance.json); FAVOR
+and AGAINST phrases then vote, and a tie, no vote or no relevance gives NONE. An honest lexical baseline:
 it cannot see negation, irony or stance expressed without its phrases.
 """
 
@@ -55,22 +55,24 @@ class StanceDetector:
         }
 
     def classify(self, content: str) -> list[tuple[str, str]]:
-        """(target, label) for every target the content is about."""
+        """(target, label) for every target of the inventory, in inventory order."""
         norm = normalize(content)
         found = []
-        for target, cue in self.cues.items():
-            if not any(p in norm for p in cue["about"]):
-                continue
-            favor = sum(p in norm for p in cue["FAVOR"])
-            against = sum(p in norm for p in cue["AGAINST"])
-            found.append((target, "FAVOR" if favor > against else "AGAINST" if against > favor else "NONE"))
+        for target in self.targets:
+            cue = self.cues.get(target)
+            label = "NONE"
+            if cue and any(p in norm for p in cue["about"]):
+                favor = sum(p in norm for p in cue["FAVOR"])
+                against = sum(p in norm for p in cue["AGAINST"])
+                label = "FAVOR" if favor > against else "AGAINST" if against > favor else "NONE"
+            found.append((target, label))
         return found
 
     def find(self, text: str, quotes: list[Quote]) -> list[Stance]:
+        """One record per quote and target (guidelines §4.2); NONE unless the lexicon votes."""
         return [
             Stance(target, label, n)
             for n, quote in enumerate(quotes)
-            if quote.speaker.kind != "unknown"
             for target, label in self.classify(text[quote.content.start : quote.content.end])
         ]
 

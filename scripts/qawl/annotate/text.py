@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 # Harakat, tanween, shadda, sukun, dagger alef, Quranic marks, and tatweel.
 _REMOVABLE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_DIACRITIC = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]*")
 _CHAR_MAP = str.maketrans(
     {
         "أ": "ا",
@@ -62,8 +63,12 @@ class NormText:
         return n + bisect.bisect_right(self._shifts, n) if self._shifts else n
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original [start, end) of the normalised span [start, end); end stays tight."""
+        """Original [start, end) of the normalised span [start, end).
+
+        The end takes in the diacritics of the last letter (a letter's marks belong to it).
+        """
         if start >= end:
             o = self.offset(start)
             return o, o
-        return self.offset(start), self.offset(end - 1) + 1
+        last = self.offset(end - 1) + 1
+        return self.offset(start), _DIACRITIC.match(self.original, last).end()

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qawl.schema import Problem, Schemas, TypedField, encode_class_labels
+from qawl.tasks import derive_ner, derive_quotes, derive_stance
 
 ROW_GROUP_SIZE = 2048
 SPLIT_ORDER = ("train", "validation", "test")
@@ -48,6 +49,9 @@ CONFIGS = (
         lambda document, sentences: sentences,
     ),
     ConfigSpec("documents", "document", "One row per article: full text and metadata.", lambda document, sentences: [document]),
+    ConfigSpec("ner", "ner", "One row per annotated sentence: tokens and IOB2 entity tags.", derive_ner),
+    ConfigSpec("quotes", "quote", "One row per quote: content, cue, speaker mention and entity, type.", derive_quotes),
+    ConfigSpec("stance", "stance", "One row per holder, target and evidence: SemEval-2016 text, target, label.", derive_stance),
 )
 DEFAULT_CONFIG = "sentences"
 
@@ -135,7 +139,17 @@ class CorpusWriter:
         return []
 
     def close(self) -> list[dict[str, Any]]:
-        """Finish every file; returns the manifest entries in a fixed order."""
+        """Finish every file; returns the manifest entries in a fixed order.
+
+        Every config gets a file in every split that has documents, empty if
+        none of them has rows for it, so each config loads with its features.
+        """
+        for split in {split for _, split in self._writers}:
+            for config in CONFIGS:
+                self._writers.setdefault(
+                    (config.name, split),
+                    _SplitWriter(self.out_dir / config.name / f"{split}.parquet", self._fields[config.name], self._arrow[config.name]),
+                )
         entries = []
         for (config, split), writer in sorted(self._writers.items(), key=lambda kv: (kv[0][0], SPLIT_ORDER.index(kv[0][1]))):
             writer.close()

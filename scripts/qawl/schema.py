@@ -26,6 +26,9 @@ SCHEMA_FILES = {
     "annotation": "annotation.schema.json",
     "manifest": "manifest.schema.json",
     "seed_metadata": "seed_metadata.schema.json",
+    "ner": "ner.schema.json",
+    "quote": "quote.schema.json",
+    "stance": "stance.schema.json",
 }
 
 

@@ -1,0 +1,107 @@
+"""Task configs: `ner`, `quotes` and `stance` rows, derived from a document's sentence rows.
+
+Each `derive_*` function has the `ConfigSpec.derive` shape
+`(document_row, sentence_rows) -> rows`; rows come out in document order.
+Sentences of unannotated documents contribute nothing to a task config.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Record = dict[str, Any]
+Piece = tuple[int, int, str]  # start, end (relative to the sentence), text
+
+
+def iob2_tags(labels: list[str]) -> list[str]:
+    """The IOB2 tag inventory of entity `labels`: O, then B-/I- of each label in order."""
+    return ["O"] + [f"{prefix}-{label}" for label in labels for prefix in ("B", "I")]
+
+
+def ner_pieces(row: Record) -> tuple[list[Piece], list[str]]:
+    """The tokens of a sentence row split at every entity boundary, with their IOB2 tags.
+
+    A token that an entity starts or ends inside (a proclitic before a name:
+    وبغداد → و + بغداد) is cut there, so every entity is a whole number of tokens.
+    """
+    entities = sorted(row["entities"], key=lambda e: e["start"])
+    cuts = {offset for entity in entities for offset in (entity["start"], entity["end"])}
+    pieces: list[Piece] = []
+    for token in row["tokens"]:
+        bounds = [token["start"], *sorted(c for c in cuts if token["start"] < c < token["end"]), token["end"]]
+        pieces += [(start, end, row["text"][start:end]) for start, end in zip(bounds, bounds[1:])]
+    tags = ["O"] * len(pieces)
+    for entity in entities:
+        inside = [i for i, (start, end, _) in enumerate(pieces) if entity["start"] <= start and end <= entity["end"]]
+        if not inside:
+            raise ValueError(f"{row['sentence_id']}: entity {entity['id']} {entity['text']!r} covers no token")
+        tags[inside[0]] = f"B-{entity['label']}"
+        for i in inside[1:]:
+            tags[i] = f"I-{entity['label']}"
+    return pieces, tags
+
+
+def derive_ner(document: Record, sentences: list[Record]) -> list[Record]:
+    """One row per annotated sentence: tokens and IOB2 `ner_tags`."""
+    rows = []
+    for row in sentences:
+        if row["status"] == "unannotated":
+            continue
+        pieces, tags = ner_pieces(row)
+        rows.append(
+            {
+                "id": row["sentence_id"],
+                "tokens": [text for _, _, text in pieces],
+                "ner_tags": tags,
+                "sentence_id": row["sentence_id"],
+                "doc_id": row["doc_id"],
+                "status": row["status"],
+            }
+        )
+    return rows
+
+
+def derive_quotes(document: Record, sentences: list[Record]) -> list[Record]:
+    """One row per quote, with the sentence that holds its content."""
+    return [
+        {
+            "id": f"{row['doc_id']}/{quote['id']}",
+            "quote_id": quote["id"],
+            "doc_id": row["doc_id"],
+            "sentence_id": row["sentence_id"],
+            "text": row["text"],
+            "type": quote["type"],
+            "content": quote["content"],
+            "cue": quote["cue"],
+            "speaker_kind": quote["speaker"]["kind"],
+            "speaker_mention": quote["speaker"]["mention"],
+            "speaker_entity": quote["speaker"]["entity"],
+            "outlet": quote["outlet"],
+            "provenance": quote["provenance"],
+        }
+        for row in sentences
+        for quote in row["quotes"]
+    ]
+
+
+def derive_stance(document: Record, sentences: list[Record]) -> list[Record]:
+    """One row per holder × target × evidence, SemEval-2016 style (text, target, label)."""
+    return [
+        {
+            "id": f"{row['doc_id']}/{stance['id']}",
+            "text": stance["evidence"]["text"],
+            "target": stance["target"],
+            "label": stance["label"],
+            "holder_kind": stance["holder"]["kind"],
+            "holder": stance["holder"]["text"],
+            "stance_id": stance["id"],
+            "evidence_quote_id": stance["evidence_quote_id"],
+            "evidence": stance["evidence"],
+            "sentence": row["text"],
+            "sentence_id": row["sentence_id"],
+            "doc_id": row["doc_id"],
+            "provenance": stance["provenance"],
+        }
+        for row in sentences
+        for stance in row["stance"]
+    ]

@@ -1,27 +1,38 @@
 """`qawl build`: seeds and annotations → the published corpus, atomically.
 
 `process_document` is the whole per-document pipeline (segment, tokenize,
-annotate, merge) as a pure function; `build_corpus` streams its results into
-the writer and swaps the finished corpus into place.
+annotate, merge) as a pure function. `build_corpus` streams documents through
+it on an engine (in-process, a process pool, or Ray Data), caches each result
+by content hash, writes the rows as they come, and swaps the finished corpus
+into place.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+from tqdm import tqdm
+
+import qawl
 from qawl.card import card_body, card_metadata, render_card
-from qawl.ingest import Document, IngestError, ingest_seeds
-from qawl.merge import Layer, Row, annotators, build_rows, check_layer, load_targets, read_layer
+from qawl.engines import run
+from qawl.ingest import Document, iter_documents
+from qawl.merge import Layer, Row, build_rows, check_layer, load_targets, read_layer
 from qawl.project import Project
-from qawl.publish import CONFIGS, CorpusWriter, recover, split_of, staging_directory, swap_into_place, write_json
+from qawl.publish import CONFIGS, CorpusWriter, recover, split_of, staging_directory, swap_into_place, verify_written, write_json
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences, tokenize
-from qawl.validate import validate_corpus
 
-PreAnnotator = Callable[[Document], Layer]
+PreAnnotator = Callable[[str, str, str], Layer]  # (doc_id, text, sha256) → silver layer
+DOCUMENT_FIELDS = ("title", "publisher", "published", "published_precision", "url", "language", "license", "inferred")
 
 
 class BuildError(Exception):
@@ -46,7 +57,7 @@ def process_document(
     document: Document,
     gold: Layer | None,
     gold_file: str,
-    targets: set[str],
+    targets: frozenset[str],
     preannotate: PreAnnotator | None,
 ) -> DocumentResult:
     """Segment, tokenize, annotate and merge one document (no I/O, no global state)."""
@@ -54,16 +65,17 @@ def process_document(
     tokens = tokenize(s.text for s in sentences)
     layer, status, file = gold, "gold", gold_file
     if layer is None and preannotate is not None:
-        layer, status, file = preannotate(document), "silver", f"pre-annotation of {document.source}"
+        layer, status = preannotate(document.doc_id, document.text, document.sha256), "silver"
+        file = f"pre-annotation of {document.source}"
     if layer is None:
         status = "unannotated"
-    problems = check_layer(layer, document, sentences, targets, file) if layer is not None else []
+    problems = check_layer(layer, document, sentences, set(targets), file) if layer is not None else []
     rows = build_rows(document, sentences, tokens, None if problems else layer, status)
     document_row = {
         "doc_id": document.doc_id,
         "text": document.text,
         "sha256": document.sha256,
-        **{key: document.metadata[key] for key in ("title", "publisher", "published", "published_precision", "url", "language", "license", "inferred")},
+        **{key: document.metadata[key] for key in DOCUMENT_FIELDS},
         "paragraphs": [{"start": start, "end": end} for start, end in document.paragraphs],
         "num_sentences": len(rows),
         "status": status,
@@ -71,53 +83,132 @@ def process_document(
     return DocumentResult(document_row, rows, layer, problems)
 
 
-def read_gold_layers(project: Project, documents: list[Document], schemas: Schemas) -> tuple[dict[str, Layer], list[Problem]]:
-    """annotations/<doc_id>.json for the documents, schema-checked; orphans are problems."""
-    layers: dict[str, Layer] = {}
-    problems: list[Problem] = []
-    known = {d.doc_id for d in documents}
-    for path in sorted(project.annotations.glob("*.json")):
-        if path.name == "targets.json":
-            continue
-        doc_id = path.name.removesuffix(".json")
-        if doc_id not in known:
-            problems.append(Problem(str(path), "", f"annotation file for {doc_id!r}, but there is no seeds/{doc_id}.txt"))
-            continue
-        layer, layer_problems = read_layer(path, schemas)
-        problems += layer_problems
-        if layer is not None:
-            layers[doc_id] = layer
-    return layers, problems
+@dataclass(frozen=True)
+class DocumentTask:
+    """Everything `process_task` needs for one document; picklable, so it can travel to a worker."""
+
+    document: Document
+    gold: Layer | None
+    gold_file: str
+    targets: frozenset[str]
+    preannotate: PreAnnotator | None
+    fingerprint: str
+    gold_fingerprint: str
+    cache_dir: str | None
+
+    def cache_key(self) -> str:
+        """Content hash of every input of `process_document`, and of the code that runs it.
+
+        The pre-annotator learns from every gold layer, so a silver document also
+        depends on all of annotations/; a gold document only on its own layer.
+        """
+        silver = self.gold is None and self.preannotate is not None
+        inputs = {
+            "fingerprint": self.fingerprint,
+            "doc_id": self.document.doc_id,
+            "sha256": self.document.sha256,
+            "metadata": self.document.metadata,
+            "gold": self.gold,
+            "targets": sorted(self.targets),
+            "preannotate": self.gold_fingerprint if silver else None,
+        }
+        return hashlib.sha256(orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def build_corpus(project: Project, target: Path | None = None, preannotate: PreAnnotator | None = None) -> dict[str, Any]:
+def process_task(task: DocumentTask) -> DocumentResult:
+    """`process_document`, answered from the cache when nothing it depends on changed."""
+    path = None
+    if task.cache_dir is not None:
+        key = task.cache_key()
+        path = Path(task.cache_dir) / key[:2] / f"{key}.json"
+        if path.exists():
+            cached = orjson.loads(path.read_bytes())
+            return DocumentResult(cached["document_row"], cached["rows"], cached["layer"], [])
+    result = process_document(task.document, task.gold, task.gold_file, task.targets, task.preannotate)
+    if path is not None and not result.problems:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(orjson.dumps({"document_row": result.document_row, "rows": result.rows, "layer": result.layer}))
+        partial.replace(path)
+    return result
+
+
+def files_fingerprint(files: list[Path], root: Path) -> str:
+    """Hash of the names (relative to root) and contents of `files`."""
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(f"{path.relative_to(root).as_posix()}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def code_fingerprint(schema_dir: Path) -> str:
+    """Hash of the qawl package (code and data files) and the schemas: a change invalidates the cache."""
+    package = Path(qawl.__file__).parent
+    code = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    return files_fingerprint(code, package) + files_fingerprint(list(schema_dir.glob("*.json")), schema_dir)
+
+
+def read_gold_layer(project: Project, doc_id: str, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
+    """annotations/<doc_id>.json, parsed and schema-checked (None when absent)."""
+    path = project.annotations / f"{doc_id}.json"
+    return read_layer(path, schemas) if path.exists() else (None, [])
+
+
+def orphan_layers(project: Project) -> list[Problem]:
+    """Annotation files whose seed does not exist."""
+    return [
+        Problem(str(path), "", f"annotation file for {path.stem!r}, but there is no seeds/{path.stem}.txt")
+        for path in sorted(project.annotations.glob("*.json"))
+        if path.name != "targets.json" and not (project.seeds / f"{path.stem}.txt").exists()
+    ]
+
+
+def build_corpus(
+    project: Project,
+    target: Path | None = None,
+    preannotate: PreAnnotator | None = None,
+    engine: str = "local",
+    workers: int = 1,
+    address: str | None = None,
+    cache: bool = True,
+) -> dict[str, Any]:
     """Build the corpus into `target` (default `corpus/`) atomically; returns the manifest."""
     target = target or project.corpus
     recover(target)
     schemas = Schemas(project.schema_dir)
     dataset = project.dataset
-    try:
-        documents = ingest_seeds(project.seeds, schemas)
-    except IngestError as error:
-        raise BuildError(error.problems) from error
-    gold, problems = read_gold_layers(project, documents, schemas)
-    targets = load_targets(project.annotations)
-    used_layers: list[Layer] = []
+    targets = frozenset(load_targets(project.annotations))
+    fingerprint = code_fingerprint(project.schema_dir)
+    gold_fingerprint = files_fingerprint(list(project.annotations.glob("*.json")), project.annotations)
+    cache_dir = str(project.root / ".qawl-cache" / "documents") if cache else None
+    problems: list[Problem] = orphan_layers(project)
+
+    def tasks() -> Iterator[DocumentTask]:
+        for document in iter_documents(project.seeds, schemas, problems):
+            gold, gold_problems = read_gold_layer(project, document.doc_id, schemas)
+            problems.extend(gold_problems)
+            gold_file = str(project.annotations / f"{document.doc_id}.json")
+            yield DocumentTask(document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, cache_dir)
+
+    sources: Counter[str] = Counter()
+    documents = 0
+    total = sum(1 for _ in project.seeds.glob("*.txt"))
     with staging_directory(target) as staging:
         writer = CorpusWriter(staging, schemas, dataset["version"], dataset["schema_version"])
-        for document in documents:
-            result = process_document(
-                document, gold.get(document.doc_id), str(project.annotations / f"{document.doc_id}.json"), targets, preannotate
-            )
+        results = run(process_task, tasks(), engine, workers, address)
+        for result in tqdm(results, total=total, unit="doc", desc="build", disable=not sys.stderr.isatty()):
+            documents += 1
             problems += result.problems
-            if result.problems:
-                continue
-            split = split_of(document.doc_id, dataset["splits"])
+            if problems:
+                continue  # keep going to report every problem, but write nothing more
+            doc_id = result.document_row["doc_id"]
+            split = split_of(doc_id, dataset["splits"])
             for config in CONFIGS:
                 for n, record in enumerate(config.derive(result.document_row, result.rows)):
-                    problems += writer.add(config, split, record, f"{document.source} ({config.name} row {n})")
+                    problems += writer.add(config, split, record, f"{doc_id} ({config.name} row {n})")
             if result.layer is not None:
-                used_layers.append(result.layer)
+                sources.update(item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in result.layer[kind])
         if problems:
             raise BuildError(problems)
         files = writer.close()
@@ -125,18 +216,21 @@ def build_corpus(project: Project, target: Path | None = None, preannotate: PreA
             "name": dataset["name"],
             "version": dataset["version"],
             "schema_version": dataset["schema_version"],
-            "annotators": annotators(used_layers),
-            "documents": len(documents),
+            "annotators": dict(sorted(sources.items())),
+            "documents": documents,
             "files": files,
         }
-        manifest_problems = schemas.problems("manifest", manifest, "manifest.json")
-        if manifest_problems:
-            raise BuildError(manifest_problems)
+        problems = schemas.problems("manifest", manifest, "manifest.json") + verify_written(staging, files)
+        if problems:
+            raise BuildError(problems)
         write_json(staging / "manifest.json", manifest)
         card = card_metadata(schemas, files, dataset)
         (staging / "README.md").write_text(render_card(card, card_body(manifest, dataset)), encoding="utf-8")
-        problems = validate_corpus(staging, schemas)
-        if problems:
-            raise BuildError(problems)
         swap_into_place(staging, target)
     return manifest
+
+
+def manifest_summary(manifest: dict[str, Any]) -> str:
+    """One line: version, documents, rows per config/split."""
+    rows = ", ".join(f"{f['config']}/{f['split']}={f['rows']}" for f in manifest["files"])
+    return f"v{manifest['version']}: {manifest['documents']} document(s); {rows}"

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import click
 
+import qawl.annotate
 from qawl import __version__
-from qawl.build import BuildError, build_corpus
+from qawl.build import BuildError, build_corpus, manifest_summary
+from qawl.engines import ENGINES, default_workers
 from qawl.project import Project, find_project
 from qawl.publish import tree_differences
 from qawl.schema import Problem, Schemas
@@ -57,7 +59,12 @@ def cli(verbose: bool) -> None:
 @cli.command()
 @root_option
 @click.option("--check", is_flag=True, help="Build into a temporary directory and exit 1 if corpus/ differs from it.")
-def build(root: Path | None, check: bool) -> None:
+@click.option("--workers", type=click.IntRange(min=1), default=default_workers, show_default="all cores", help="Worker processes (spaCy is loaded once per worker).")
+@click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True, help="local: a process pool on this machine; ray: Ray Data (needs the `ray` extra).")
+@click.option("--address", help="Ray cluster address (with --engine ray); default: start a local Ray with --workers CPUs.")
+@click.option("--no-cache", is_flag=True, help="Recompute every document instead of reusing .qawl-cache/.")
+@click.option("--preannotate/--no-preannotate", default=True, show_default=True, help="Pre-annotate documents without a gold layer (status silver); without it they are published unannotated.")
+def build(root: Path | None, check: bool, workers: int, engine: str, address: str | None, no_cache: bool, preannotate: bool) -> None:
     """Build corpus/ from seeds/ and annotations/.
 
     Seeds are ingested (strict UTF-8), segmented, tokenized, merged with their
@@ -67,11 +74,18 @@ def build(root: Path | None, check: bool) -> None:
     leaves the previous corpus/ untouched and lists every problem it found.
     """
     project = _project(root)
+    options = {
+        "engine": engine,
+        "workers": workers,
+        "address": address,
+        "cache": not no_cache,
+        "preannotate": qawl.annotate.preannotate if preannotate else None,
+    }
     try:
         if check:
             with tempfile.TemporaryDirectory(prefix="qawl-check-") as scratch:
                 fresh = Path(scratch) / "corpus"
-                build_corpus(project, fresh)
+                build_corpus(project, fresh, **options)
                 differences = tree_differences(fresh, project.corpus)
             if differences:
                 for difference in differences:
@@ -80,11 +94,10 @@ def build(root: Path | None, check: bool) -> None:
                 sys.exit(1)
             click.echo("corpus/ is up to date")
             return
-        manifest = build_corpus(project)
+        manifest = build_corpus(project, **options)
     except BuildError as error:
         _fail(error.problems, "build failed, corpus/ left unchanged")
-    rows = {f"{f['config']}/{f['split']}": f["rows"] for f in manifest["files"]}
-    click.echo(f"built {project.corpus} v{manifest['version']}: {manifest['documents']} document(s); " + ", ".join(f"{k}={v}" for k, v in rows.items()))
+    click.echo(f"built {project.corpus} {manifest_summary(manifest)}")
 
 
 @cli.command()

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,38 +104,54 @@ def read_sidecar(path: Path, schemas: Schemas) -> tuple[dict[str, Any], list[Pro
     return metadata, problems
 
 
-def ingest_seeds(seeds_dir: Path, schemas: Schemas) -> list[Document]:
-    """Every `*.txt` seed as a Document, sorted by doc_id; raises IngestError listing all problems."""
-    problems: list[Problem] = []
-    documents: list[Document] = []
-    by_content: dict[str, str] = {}
-    root = seeds_dir.resolve()
+def read_seed(path: Path, schemas: Schemas) -> tuple[Document | None, list[Problem]]:
+    """One seed file and its sidecar as a Document, or the problems that prevent it."""
+    file = str(path)
+    doc_id = path.name.removesuffix(".txt")
+    if not DOC_ID.match(doc_id):
+        return None, [Problem(file, "file name", "doc_id must be letters, digits, '_', '.', '-' (no separators, not starting with '.')")]
+    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
+        return None, [Problem(file, "", f"symbolic link to {path.resolve()}, outside {path.parent}")]
+    raw = path.read_bytes()
+    text, decode_problems = decode_seed(raw, file)
+    metadata, meta_problems = read_sidecar(path.with_name(doc_id + SIDECAR_SUFFIX), schemas)
+    problems = decode_problems + meta_problems
+    if text is None or problems:
+        return None, problems
+    return Document(doc_id, text, hashlib.sha256(raw).hexdigest(), file, metadata), []
+
+
+def iter_documents(seeds_dir: Path, schemas: Schemas, problems: list[Problem]) -> Iterator[Document]:
+    """Stream the seeds as Documents, sorted by doc_id, appending every problem to `problems`.
+
+    Only content hashes are kept between documents (to catch duplicates), so
+    memory does not grow with the size of the corpus.
+    """
+    by_content: dict[bytes, str] = {}
+    found = False
     for path in sorted(seeds_dir.glob("*.txt")):
-        file = str(path)
-        doc_id = path.name.removesuffix(".txt")
-        if not DOC_ID.match(doc_id):
-            problems.append(Problem(file, "file name", "doc_id must be letters, digits, '_', '.', '-' (no separators, not starting with '.')"))
+        found = True
+        document, seed_problems = read_seed(path, schemas)
+        problems += seed_problems
+        if document is None:
             continue
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            problems.append(Problem(file, "", f"symbolic link to {path.resolve()}, outside {seeds_dir}"))
-            continue
-        raw = path.read_bytes()
-        text, decode_problems = decode_seed(raw, file)
-        metadata, meta_problems = read_sidecar(path.with_name(doc_id + SIDECAR_SUFFIX), schemas)
-        problems += decode_problems + meta_problems
-        if text is None:
-            continue
-        digest = hashlib.sha256(text.encode()).hexdigest()
+        digest = hashlib.sha256(document.text.encode()).digest()
         if digest in by_content:
-            problems.append(Problem(file, "", f"same article text as {by_content[digest]}; remove one of the two"))
+            problems.append(Problem(document.source, "", f"same article text as {by_content[digest]}; remove one of the two"))
             continue
-        by_content[digest] = file
-        documents.append(Document(doc_id, text, hashlib.sha256(raw).hexdigest(), file, metadata))
+        by_content[digest] = document.source
+        yield document
     for sidecar in sorted(seeds_dir.glob("*" + SIDECAR_SUFFIX)):
         if not sidecar.with_name(sidecar.name.removesuffix(SIDECAR_SUFFIX) + ".txt").exists():
             problems.append(Problem(str(sidecar), "", "metadata sidecar without a .txt article beside it"))
+    if not found:
+        problems.append(Problem(str(seeds_dir), "", "no *.txt articles found"))
+
+
+def ingest_seeds(seeds_dir: Path, schemas: Schemas) -> list[Document]:
+    """Every seed as a Document, sorted by doc_id; raises IngestError listing all problems."""
+    problems: list[Problem] = []
+    documents = list(iter_documents(seeds_dir, schemas, problems))
     if problems:
         raise IngestError(problems)
-    if not documents:
-        raise IngestError([Problem(str(seeds_dir), "", "no *.txt articles found")])
     return documents

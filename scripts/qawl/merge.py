@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -233,13 +232,3 @@ def build_rows(
         )
     return rows
 
-
-def annotators(layers: Iterable[Layer]) -> dict[str, int]:
-    """How many annotations each source contributed."""
-    counts: dict[str, int] = {}
-    for layer in layers:
-        for kind in ("entities", "quotes", "stance"):
-            for item in layer[kind]:
-                source = item["provenance"]["source"]
-                counts[source] = counts.get(source, 0) + 1
-    return dict(sorted(counts.items()))

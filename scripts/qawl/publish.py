@@ -129,8 +129,9 @@ class CorpusWriter:
 
     def add(self, config: ConfigSpec, split: str, record: dict[str, Any], where: str) -> list[Problem]:
         """Validate `record` against its config's schema and queue it; returns its problems."""
-        if not self.schemas.is_valid(config.schema, record):
-            return self.schemas.problems(config.schema, record, where)
+        problems = self.schemas.problems(config.schema, record, where)
+        if problems:
+            return problems
         key = (config.name, split)
         if key not in self._writers:
             path = self.out_dir / config.name / f"{split}.parquet"
@@ -164,6 +165,21 @@ class CorpusWriter:
                 }
             )
         return entries
+
+
+def verify_written(out_dir: Path, files: list[dict[str, Any]]) -> list[Problem]:
+    """Re-open every written file: readable Parquet, with the rows the writer counted."""
+    problems = []
+    for entry in files:
+        path = out_dir / entry["path"]
+        try:
+            rows = pq.ParquetFile(path).metadata.num_rows
+        except (pa.ArrowException, OSError) as error:
+            problems.append(Problem(str(path), "", f"written file is not readable Parquet: {error}"))
+            continue
+        if rows != entry["rows"]:
+            problems.append(Problem(str(path), "", f"has {rows} rows, {entry['rows']} were written"))
+    return problems
 
 
 def write_json(path: Path, value: Any) -> None:

@@ -78,12 +78,23 @@ def test_check_passes_when_current_and_fails_when_stale(built) -> None:
 
 def test_a_seed_without_sidecar_is_accepted_with_unknown_metadata(make_project) -> None:
     project = make_project(with_seed=False, seeds={"plain.txt": "أعلنت الحكومة خطة جديدة.\n".encode()})
-    result = run_qawl("build", cwd=project.root)
+    result = run_qawl("build", "--no-preannotate", cwd=project.root)
     assert result.returncode == 0, result.stderr
     assert "no metadata sidecar" in result.stderr
     row = datasets.load_dataset(str(project.corpus), "documents")
     record = next(iter(row.values()))[0]
     assert record["published_precision"] == "unknown" and record["url"] is None and record["status"] == "unannotated"
+    sentences = next(iter(datasets.load_dataset(str(project.corpus), "sentences").values()))
+    assert all(r["entities"] == [] and r["quotes"] == [] and r["status"] == "unannotated" for r in sentences)
+
+
+def test_documents_without_gold_are_pre_annotated_as_silver(make_project) -> None:
+    project = make_project(with_seed=False, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
+    assert run_qawl("build", cwd=project.root).returncode == 0
+    rows = next(iter(datasets.load_dataset(str(project.corpus), "sentences").values()))
+    assert rows[0]["status"] == "silver"
+    assert rows[0]["quotes"] and rows[0]["entities"]
+    assert all(e["provenance"]["status"] == "silver" for e in rows[0]["entities"])
 
 
 @pytest.mark.parametrize(

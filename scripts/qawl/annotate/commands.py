@@ -1,0 +1,54 @@
+"""Click commands `annotate` and `evaluate`, registered on the `qawl` group by cli.py."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import click
+
+
+def _decode(raw: bytes) -> str:
+    """The document text as ingest freezes it: UTF-8, no BOM, \\n line ends."""
+    return raw.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+@click.command("annotate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True)
+def annotate_command(files: tuple[Path, ...], fmt: str) -> None:
+    """Pre-annotate raw UTF-8 articles and print their annotation layers (doc-level offsets)."""
+    from qawl.annotate import preannotate
+
+    failed = False
+    layers = []
+    for path in files:
+        raw = path.read_bytes()
+        try:
+            text = _decode(raw)
+        except UnicodeDecodeError as error:
+            click.echo(f"{path}: byte {error.start}: not valid UTF-8", err=True)
+            failed = True
+            continue
+        layers.append(preannotate(path.stem, text, hashlib.sha256(raw).hexdigest()))
+    if fmt == "jsonl":
+        for layer in layers:
+            click.echo(json.dumps(layer, ensure_ascii=False))
+    else:
+        click.echo(json.dumps(layers[0] if len(layers) == 1 else layers, ensure_ascii=False, indent=2))
+    if failed:
+        sys.exit(1)
+
+
+@click.command("evaluate")
+@click.option("--gold", required=True, type=click.Path(exists=True, path_type=Path), help="Gold annotation file or directory.")
+@click.option("--pred", required=True, type=click.Path(exists=True, path_type=Path), help="Predicted annotation file or directory.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def evaluate_command(gold: Path, pred: Path, as_json: bool) -> None:
+    """Score predicted annotations against gold: entities, quotes, speakers, stance."""
+    from qawl.evaluate import evaluate_paths, format_table
+
+    report = evaluate_paths(gold, pred)
+    click.echo(json.dumps(report, indent=2) if as_json else format_table(report))

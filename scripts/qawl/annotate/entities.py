@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -28,6 +29,14 @@ if not Doc.has_extension("qawl_doc_id"):
     Doc.set_extension("qawl_doc_id", default="")
 
 WORD = re.compile(r"\w+")
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, computed once per doc (spaCy rebuilds it from the tokens on each access)."""
+    text = doc.user_data.get("qawl_text")
+    if text is None:
+        text = doc.user_data["qawl_text"] = doc.text
+    return text
 QUOTED = re.compile(r'"([^"\n]{2,90})"')
 # A quoted name after the preposition ل: the outlet of قال لـ«...».
 OUTLET = re.compile(r'(?<!\w)ل\s*"([^"\n]{2,40})"')
@@ -52,7 +61,8 @@ class Word:
     text: str
 
 
-def variants(word: str) -> list[tuple[int, str]]:
+@lru_cache(maxsize=1 << 17)
+def variants(word: str) -> tuple[tuple[int, str], ...]:
     """(offset, form) of a word with proclitics removed: و ف, then ب ك ل (لل → ال)."""
     out = [(0, word)]
     if len(word) > 3 and word[0] in "وف":
@@ -60,13 +70,29 @@ def variants(word: str) -> list[tuple[int, str]]:
     for offset, form in list(out):
         if len(form) > 3 and form[0] in "بكل":
             out.append((offset + 1, "ا" + form[1:] if form.startswith("لل") else form[1:]))
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=1 << 17)
 def bare(word: str) -> str:
     """The word without proclitics and article (matching form)."""
     form = variants(word)[-1][1]
     return form[2:] if form.startswith("ال") and len(form) > 4 else form
+
+
+def in_lexicon(word: str, lexicon: frozenset[str]) -> int | None:
+    """Offset of the first reading of `word` (itself, then without proclitics) found in `lexicon`."""
+    return next((offset for offset, form in variants(word) if form in lexicon), None)
+
+
+@lru_cache(maxsize=1 << 17)
+def nisba_offset(word: str, nisba: frozenset[str]) -> int | None:
+    """Offset of a nisba (عراقي، والأمريكية) in a word after its proclitics, or None."""
+    for offset, form in reversed(variants(word)):
+        stem = form[2:] if form.startswith("ال") else form
+        if stem in nisba or form in nisba:
+            return offset
+    return None
 
 
 def _date_regex() -> re.Pattern[str]:
@@ -183,8 +209,8 @@ class EntityRecognizer:
         الأمريكية، مجلس النواب، حزب العمال), trailing adjectives included."""
         lex = self.lex
         for i, word in enumerate(words):
-            offset, form = variants(word.text)[-1]
-            if form not in lex.org_heads:
+            offset = in_lexicon(word.text, lex.org_heads)
+            if offset is None:
                 continue
             end = i
             for j in range(i + 1, min(i + 5, len(words))):
@@ -192,23 +218,24 @@ class EntityRecognizer:
                 if not self._adjacent(norm, words[j - 1], nxt):
                     break
                 definite = nxt.text.startswith("ال") or (j > i + 1 and nxt.text.startswith("لل"))
-                if not definite or nxt.text in lex.stopwords or nxt.text in self.cues or bare(nxt.text) in lex.days:
+                function_word = nxt.text in lex.stopwords and not nxt.text.startswith("ال")
+                if not definite or function_word or nxt.text in self.cues or bare(nxt.text) in lex.days:
                     break
                 end = j
             if end > i:
                 yield Mention(word.start + offset, words[end].end, "ORG")
 
     def _is_nisba(self, word: str) -> bool:
-        return any((f[2:] if f.startswith("ال") else f) in self.lex.nisba for _, f in variants(word))
+        return nisba_offset(word, self.lex.nisba) is not None
 
     def _institutions(self, norm: str, words: list[Word]) -> Iterator[Mention]:
         """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective)."""
         lex = self.lex
         for i, word in enumerate(words[:-1]):
-            offset, form = variants(word.text)[-1]
-            if not form.startswith("ال"):
+            offset = next((o for o, f in variants(word.text) if f.startswith("ال")), None)
+            if offset is None:
                 continue
-            head, nxt = form[2:], words[i + 1]
+            head, nxt = word.text[offset + 2 :], words[i + 1]
             if not self._adjacent(norm, word, nxt) or not nxt.text.startswith("ال"):
                 continue
             if head in lex.n2_heads and self._is_nisba(nxt.text):
@@ -220,17 +247,20 @@ class EntityRecognizer:
         """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective)."""
         lex = self.lex
         for i, word in enumerate(words):
-            offset, form = variants(word.text)[-1]
-            if form not in lex.facilities:
+            offset = in_lexicon(word.text, lex.facilities)
+            if offset is None:
                 continue
             end = i
             for j in range(i + 1, min(i + 5, len(words))):
                 w = words[j].text
-                if not self._adjacent(norm, words[j - 1], words[j]) or w in lex.stopwords or w in self.cues:
+                if not self._adjacent(norm, words[j - 1], words[j]):
+                    break
+                if w in lex.facility_adjectives:
+                    end = j
+                    break
+                if w in lex.stopwords or w in self.cues:
                     break
                 end = j
-                if w in lex.facility_adjectives:
-                    break
             if end > i:
                 yield Mention(word.start + offset, words[end].end, "FAC")
 
@@ -261,12 +291,12 @@ class EntityRecognizer:
     def _persons(self, norm: str, words: list[Word]) -> Iterator[Mention]:
         lex = self.lex
         for i, word in enumerate(words):
-            offset, form = variants(word.text)[-1] if word.text not in lex.given_names else (0, word.text)
-            if form in lex.given_names or word.text in ("عبد", "ابو"):
+            offset = in_lexicon(word.text, lex.given_names)
+            if offset is not None or word.text in ("عبد", "ابو"):
                 last = self._name_from(norm, words, i)
                 if last > i:
-                    yield Mention(word.start + offset if form in lex.given_names else word.start, words[last].end, "PERSON")
-            elif form in lex.titles or word.text in lex.titles:
+                    yield Mention(word.start + (offset or 0), words[last].end, "PERSON")
+            elif in_lexicon(word.text, lex.titles) is not None:
                 yield from self._after_title(norm, words, i)
 
     def _after_title(self, norm: str, words: list[Word], i: int) -> Iterator[Mention]:
@@ -303,18 +333,15 @@ class EntityRecognizer:
             yield Mention(first.start, second.end, "PERSON")
 
     def _nisba(self, words: list[Word]) -> Iterator[Mention]:
-        nisba = self.lex.nisba
         for word in words:
-            for offset, form in reversed(variants(word.text)):
-                stem = form[2:] if form.startswith("ال") else form
-                if stem in nisba or form in nisba:
-                    yield Mention(word.start + offset, word.end, "NORP")
-                    break
+            offset = nisba_offset(word.text, self.lex.nisba)
+            if offset is not None:
+                yield Mention(word.start + offset, word.end, "NORP")
 
     # -- spaCy component ------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.qawl_entities = self.find(doc.text, doc._.qawl_doc_id)
+        doc._.qawl_entities = self.find(doc_text(doc), doc._.qawl_doc_id)
         return doc
 
     def to_disk(self, path: Path, *, exclude: tuple[str, ...] = ()) -> None:

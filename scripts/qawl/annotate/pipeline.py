@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from qawl.annotate import entities as _entities  # noqa: F401  (registers "qawl_entities")
 from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quotes")
-from qawl.annotate.entities import Mention
+from qawl.annotate.entities import Mention, doc_text
 from qawl.annotate.quotes import Span
 from qawl.annotate.stance import inventory
 from qawl.segment import customize_tokenizer
@@ -51,7 +51,7 @@ def _span(text: str, span: Span | Mention | None) -> dict[str, Any] | None:
 
 def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance: dict[str, str]) -> dict[str, Any]:
     """The annotation-file dict of a processed doc: ids e1.. q1.. s1.. in text order."""
-    text = doc.text
+    text = doc_text(doc)
     entity_ids: dict[tuple[int, int], str] = {}
     entities = []
     for n, mention in enumerate(doc._.qawl_entities, 1):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.entities import Mention, bare, variants
+from qawl.annotate.entities import Mention, bare, doc_text, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
 from qawl.annotate.text import NormText, normalize
 from qawl.segment import split_sentences
@@ -95,6 +95,8 @@ class QuoteExtractor:
     def __init__(self) -> None:
         self.text = ""
         self.last_person: Mention | None = None
+        # Words known not to be cues (a cache; "مجددا" is a cue only before القول, so never cached).
+        self.not_cue: set[str] = set()
         cues = lexicons().cues
         self.cue_forms = cue_forms()
         self.complementizers = frozenset(normalize(c) for c in cues["complementizers"])
@@ -119,13 +121,18 @@ class QuoteExtractor:
     # -- cues -----------------------------------------------------------------------
 
     def _cue_kind(self, words: list[re.Match[str]], i: int) -> str | None:
-        for offset, form in variants(words[i].group())[:2]:
+        word = words[i].group()
+        if word in self.not_cue:
+            return None
+        for offset, form in variants(word)[:2]:
             kind = self.cue_forms.get(form)
             if kind:
                 return kind
             stem = form[:-1] if form.endswith("ا") else form
             if stem in self.objects and i + 1 < len(words) and words[i + 1].group() in self.objects[stem]:
                 return "adverbial"
+        if len(self.not_cue) < 1 << 16 and not any(f.rstrip("ا") in self.objects for _, f in variants(word)[:2]):
+            self.not_cue.add(word)
         return None
 
     def _cue_offset(self, word: str) -> int:
@@ -370,7 +377,7 @@ class QuoteExtractor:
     # -- spaCy component ------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.qawl_quotes = self.find(doc.text, doc._.qawl_entities or [], doc._.qawl_doc_id)
+        doc._.qawl_quotes = self.find(doc_text(doc), doc._.qawl_entities or [], doc._.qawl_doc_id)
         return doc
 
 

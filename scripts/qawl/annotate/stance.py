@@ -15,6 +15,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from qawl.annotate.entities import doc_text
 from qawl.annotate.lexicon import DATA
 from qawl.annotate.quotes import Quote
 from qawl.annotate.text import normalize
@@ -77,7 +78,7 @@ class StanceDetector:
         ]
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.qawl_stance = self.find(doc.text, doc._.qawl_quotes or [])
+        doc._.qawl_stance = self.find(doc_text(doc), doc._.qawl_quotes or [])
         return doc
 
 

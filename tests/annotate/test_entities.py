@@ -1,0 +1,132 @@
+"""Entity patterns, with Arabic examples written for these tests (none from the seed)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qawl.annotate.entities import EntityRecognizer
+from qawl.annotate.text import NormText, normalize
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> EntityRecognizer:
+    return EntityRecognizer()
+
+
+def ents(recognizer: EntityRecognizer, text: str) -> list[tuple[str, str]]:
+    found = recognizer.find(text)
+    for m in found:
+        assert 0 <= m.start < m.end <= len(text)
+    return [(text[m.start : m.end], m.label) for m in found]
+
+
+def test_normalisation_is_for_matching_only() -> None:
+    assert normalize("أميركيّة") == normalize("امريكيه")
+    assert normalize("مسئول") == normalize("مسؤول")
+    nt = NormText.of("وصلَ إلى بغـداد")
+    start = nt.norm.index("بغداد")
+    assert nt.original[slice(*nt.span(start, start + 5))] == "بغـداد"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("زار الوفد القاهرة أمس.", ("القاهرة", "GPE")),
+        ("ووصل إلى بيروت مساءً.", ("بيروت", "GPE")),
+        ("عاد من فرنسا.", ("فرنسا", "GPE")),  # CLDR territory via Babel
+        ("اجتماع في الأمم المتحدة.", ("الأمم المتحدة", "ORG")),
+        ("وبالعراق أزمة مياه.", ("العراق", "GPE")),  # stacked proclitics و + ب stay outside
+        ("وفدٌ من المدن السوريّة.", ("السوريّة", "NORP")),
+    ],
+)
+def test_gazetteer_and_proclitics(recognizer: EntityRecognizer, text: str, expected: tuple[str, str]) -> None:
+    assert expected in ents(recognizer, text)
+
+
+def test_lam_lam_keeps_the_article_lam(recognizer: EntityRecognizer) -> None:
+    assert ("لولايات المتحدة", "GPE") in ents(recognizer, "قدم الدعم للولايات المتحدة.")
+
+
+def test_spelling_variants_of_american(recognizer: EntityRecognizer) -> None:
+    assert ("الأمريكية", "NORP") in ents(recognizer, "القوات الأمريكية")
+    assert ("الاميركية", "NORP") in ents(recognizer, "القوات الاميركية")
+    assert ("الولايات المتحدة الامريكية", "GPE") in ents(recognizer, "زار الولايات المتحدة الامريكية")
+
+
+def test_institution_noun_with_nisba_is_one_org(recognizer: EntityRecognizer) -> None:
+    assert ("الحكومة اللبنانية", "ORG") in ents(recognizer, "قررت الحكومة اللبنانية ذلك.")
+    assert ("القنصلية التركية", "ORG") in ents(recognizer, "أمام القنصلية التركية في أربيل")
+
+
+def test_plural_noun_with_nisba_is_norp_only(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "انتشرت القوات المصرية على الحدود.")
+    assert ("المصرية", "NORP") in found
+    assert not any(label == "ORG" for _, label in found)
+
+
+def test_org_heads_construct_state(recognizer: EntityRecognizer) -> None:
+    assert ("وزارة الخارجية", "ORG") in ents(recognizer, "وأعلنت وزارة الخارجية ذلك.")
+    assert ("مجلس النواب", "ORG") in ents(recognizer, "صوت مجلس النواب على القانون.")
+
+
+def test_quoted_name_after_descriptor_excludes_marks(recognizer: EntityRecognizer) -> None:
+    assert ("عصائب الحق", "ORG") in ents(recognizer, "أعلنت جماعة «عصائب الحق» مسؤوليتها.")
+
+
+def test_outlet_after_lam(recognizer: EntityRecognizer) -> None:
+    assert ("المدن", "ORG") in ents(recognizer, "قال لـ\"المدن\" إن الوضع صعب.")
+
+
+def test_person_from_given_name(recognizer: EntityRecognizer) -> None:
+    assert ("خالد العنزي", "PERSON") in ents(recognizer, "وصرح خالد العنزي بأن الأمر انتهى.")
+
+
+def test_person_after_title_and_role_phrase(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال عضو المكتب السياسي للحركة زكي الشمري، إن الحوار مستمر.")
+    assert ("زكي الشمري", "PERSON") in found
+    found = ents(recognizer, "وكان وزير النفط في ليبيا، طلعت البرغوثي، قد أعلن ذلك.")
+    assert ("طلعت البرغوثي", "PERSON") in found
+
+
+def test_no_person_without_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال رئيس الوزراء الأردني، إن الحوار مستمر.")
+    assert not any(label == "PERSON" for _, label in found)
+
+
+def test_facility(recognizer: EntityRecognizer) -> None:
+    assert ("مطار القاهرة الدولي", "FAC") in ents(recognizer, "هبطت الطائرة في مطار القاهرة الدولي.")
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("وصل يوم الاثنين.", "يوم الاثنين"),
+        ("في 5 حزيران/يونيو الماضي", "5 حزيران/يونيو الماضي"),
+        ("بدأ العمل الأسبوع الماضي.", "الأسبوع الماضي"),
+        ("منذ عام 2003", "عام 2003"),
+        ("مطلع الشهر المقبل", "الشهر المقبل"),
+    ],
+)
+def test_dates(recognizer: EntityRecognizer, text: str, date: str) -> None:
+    assert (date, "DATE") in ents(recognizer, text)
+
+
+def test_negatives(recognizer: EntityRecognizer) -> None:
+    # Common words that are also CLDR city names, adjectives that are not nisbas, bare nouns.
+    found = ents(recognizer, "ترك الرجل الحكومة والتحالف وهو حكومي دولي عسكري، ماهي الأسباب؟")
+    assert found == []
+
+
+def test_gold_gazetteer_learns_and_skips_own_document(tmp_path) -> None:
+    layer = {
+        "doc_id": "other",
+        "entities": [{"text": "أبناء الرافدين", "label": "ORG", "provenance": {"status": "gold"}}],
+    }
+    import json
+
+    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    recognizer = EntityRecognizer()
+    recognizer.learn(tmp_path)
+    text = "وتبنت أبناء الرافدين الهجوم."
+    assert [(text[m.start : m.end], m.label) for m in recognizer.find(text, "new")] == [("أبناء الرافدين", "ORG")]
+    assert recognizer.find(text, "other") == []

@@ -10,6 +10,7 @@ of a document, joined with the whitespace between them, reproduce its text.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -119,8 +120,19 @@ def quoted_regions(line: str) -> list[tuple[int, int]]:
     return regions
 
 
+def _outermost(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The quotations not nested in another, sorted: disjoint, so `_inside` can bisect."""
+    outer: list[tuple[int, int]] = []
+    for open_, close in sorted(regions):
+        if not outer or open_ > outer[-1][1]:
+            outer.append((open_, close))
+    return outer
+
+
 def _inside(position: int, regions: list[tuple[int, int]]) -> bool:
-    return any(open_ < position < close for open_, close in regions)
+    """Is `position` strictly inside one of the sorted, disjoint `regions`? (log n: long lines stay linear)"""
+    i = bisect.bisect_left(regions, (position,)) - 1
+    return i >= 0 and position < regions[i][1]
 
 
 def _is_boundary(line: str, i: int, regions: list[tuple[int, int]]) -> bool:
@@ -138,7 +150,7 @@ def _is_boundary(line: str, i: int, regions: list[tuple[int, int]]) -> bool:
 
 def sentence_spans(line: str) -> Iterator[tuple[int, int]]:
     """[start, end) spans of the sentences of one line (no line breaks inside)."""
-    regions = quoted_regions(line)
+    regions = _outermost(quoted_regions(line))
     start = None
     i = 0
     n = len(line)

@@ -180,7 +180,7 @@ def verb_forms(past: Iterable[str], present: Iterable[str]) -> set[str]:
     forms: set[str] = set()
     for p in map(normalize, past):
         base = p[:-1] if p[-1] in "يا" else p
-        forms |= {p, base + "ت", base + "وا", p + "ا", base + "تا"}
+        forms |= {p, base + "ت", base + "وا"}
     for f in map(normalize, present):
         fem = "ت" + f[1:]
         forms |= {f, fem}

@@ -309,7 +309,7 @@ class QuoteExtractor:
         if b - a < 2 or len(seg[a:b].split()) > MAX_SPEAKER_WORDS:
             return None
         first = seg[a:b].split()[0]
-        if first in lexicons().stopwords or first in self.complementizers:
+        if (first in lexicons().stopwords and not first.startswith("ال")) or first in self.complementizers:
             return None
         return self._speaker(s.span(base + a, base + b), entities)
 

@@ -1,0 +1,135 @@
+"""Quote patterns, with Arabic examples written for these tests (none from the seed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from qawl.annotate import preannotate
+
+
+def quotes(text: str) -> list[dict[str, Any]]:
+    layer = preannotate("test", text, "0" * 64)
+    for q in layer["quotes"]:
+        for key in ("content", "cue", "outlet"):
+            span = q[key]
+            if span:
+                assert text[span["start"] : span["end"]] == span["text"]
+    return layer["quotes"]
+
+
+def text_of(span: dict[str, Any] | None) -> str | None:
+    return span["text"] if span else None
+
+
+def test_verb_subject_complementizer() -> None:
+    (q,) = quotes("وقال وزير المالية خالد العنزي إن الموازنة ستقر قريباً.")
+    assert q["type"] == "indirect"
+    assert text_of(q["cue"]) == "قال"  # و outside the cue
+    assert text_of(q["content"]) == "الموازنة ستقر قريباً"
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "خالد العنزي"
+
+
+def test_direct_with_guillemets_and_colon() -> None:
+    (q,) = quotes("وقال محمد الدوري: «لن نقبل بالتقسيم».")
+    assert q["type"] == "direct"
+    assert text_of(q["content"]) == "لن نقبل بالتقسيم"
+
+
+@pytest.mark.parametrize("marks", [("“", "”"), ('"', '"'), ("«", "»")])
+def test_direct_after_complementizer_in_every_style(marks: tuple[str, str]) -> None:
+    o, c = marks
+    (q,) = quotes(f"وأكد سامي الحلو أن {o}الاتفاق صامد{c}.")
+    assert q["type"] == "direct" and text_of(q["content"]) == "الاتفاق صامد"
+
+
+def test_mixed_quote() -> None:
+    (q,) = quotes('وقال علي الكردي إن الحكومة "لن تسمح بأي اعتداء" على البعثات.')
+    assert q["type"] == "mixed"
+
+
+def test_naming_quotes_stay_indirect() -> None:
+    (q,) = quotes('وأوضح علي الكردي أن "الكتائب" انسحبت من المدينة.')
+    assert q["type"] == "indirect"
+    assert text_of(q["content"]).startswith('"الكتائب"')
+
+
+def test_adverbial_cue_starts_new_quote_with_same_speaker_and_outlet() -> None:
+    first, second = quotes('قال مسؤول أمني لـ"المدن" إن الطريق مقطوع، مشيراً إلى أن التعزيزات وصلت.')
+    assert text_of(first["outlet"]) == "المدن" and text_of(second["outlet"]) == "المدن"
+    assert text_of(second["cue"]) == "مشيراً"
+    assert text_of(first["content"]) == "الطريق مقطوع"
+    assert text_of(second["content"]) == "التعزيزات وصلت"
+    assert second["speaker"]["mention"] == first["speaker"]["mention"]
+    assert first["speaker"]["kind"] == "anonymous"
+
+
+def test_adverbial_without_tanween_alef_and_missing_hamza() -> None:
+    quotes_ = quotes("وقال يوسف الخطيب ان الحوار مستمر، مؤكدا ان الحل قريب.")
+    assert [text_of(q["cue"]) for q in quotes_] == ["قال", "مؤكدا"]
+
+
+def test_dropped_subject_resolves_to_previous_speaker() -> None:
+    first, second = quotes("وقال يوسف الخطيب إن الحوار مستمر.\nوأشار إلى أن الجولة المقبلة في عمّان.")
+    assert text_of(second["cue"]) == "أشار"
+    assert second["speaker"]["mention"] == first["speaker"]["mention"]
+    assert second["speaker"]["entity"] == first["speaker"]["entity"]
+
+
+def test_subject_before_verb() -> None:
+    (q,) = quotes("مصدر دبلوماسي غربي، قال إن المحادثات متعثرة.")
+    assert text_of(q["speaker"]["mention"]) == "مصدر دبلوماسي غربي"
+    assert q["speaker"]["kind"] == "anonymous"
+
+
+def test_on_the_tongue_of() -> None:
+    (q,) = quotes("وأكدت الحركة على لسان المتحدث باسمها حازم قاسمي أن التهدئة مستمرة.")
+    assert text_of(q["cue"]) == "أكدت"
+    assert text_of(q["speaker"]["mention"]) == "حازم قاسمي"
+
+
+def test_reported_from_saying() -> None:
+    (q,) = quotes("ونقلت صحيفة الرأي عن عماد الفايز قوله إن الأسعار ستنخفض.")
+    assert text_of(q["speaker"]["mention"]) == "عماد الفايز"
+
+
+def test_quote_first_then_verb() -> None:
+    (q,) = quotes("«لن نتراجع»، قال هشام الزعبي.")
+    assert q["type"] == "direct" and text_of(q["content"]) == "لن نتراجع"
+    assert text_of(q["speaker"]["mention"]) == "هشام الزعبي"
+
+
+def test_headline_colon_without_cue() -> None:
+    (q,) = quotes("عماد الفايز: «الأسعار ستنخفض»")
+    assert q["cue"] is None and text_of(q["content"]) == "الأسعار ستنخفض"
+
+
+def test_according_to() -> None:
+    (q,) = quotes("وسقط عشرة جرحى في الاشتباكات، بحسب الدفاع المدني.")
+    assert text_of(q["cue"]) == "بحسب"
+    assert text_of(q["content"]) == "وسقط عشرة جرحى في الاشتباكات"
+
+
+def test_b_object_threat() -> None:
+    (q,) = quotes("ولوّح النائب عماد الفايز بسحب الثقة من الحكومة.")
+    assert text_of(q["content"]) == "سحب الثقة من الحكومة"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'وأعلنت جماعة "الأحرار" موقفها من الانتخابات.',  # naming quotes, no cue
+        "ترفض الفصائل التخلي عن سلاحها.",  # position without a reporting expression
+        "اقرأ أيضاً: انفجار في ميناء العقبة",  # boilerplate with a colon, no quotation marks
+        "المصدر: وكالة الأنباء الأردنية",
+        "وجاء الوفد بين عمّان ودمشق.",  # بين is a preposition here, not بيّن
+    ],
+)
+def test_no_quote(text: str) -> None:
+    assert quotes(text) == []
+
+
+def test_content_stays_in_one_sentence() -> None:
+    found = quotes("وقال عماد الفايز إن الوضع صعب. ولكن الحياة تستمر.")
+    assert [text_of(q["content"]) for q in found] == ["الوضع صعب"]

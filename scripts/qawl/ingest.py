@@ -20,7 +20,11 @@ from qawl.segment import paragraphs
 
 log = logging.getLogger(__name__)
 
-DOC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+DOC_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,199}")  # as common.schema.json#/$defs/doc_id; use fullmatch
+DOC_ID_RULE = (
+    "a seed's file name is its doc_id + '.txt'; a doc_id is 1-200 ASCII letters, digits, '_', '.' or '-', "
+    "starting with a letter or digit (no spaces, path separators, '..' or Arabic letters): rename the file"
+)
 SIDECAR_SUFFIX = ".meta.json"
 UNKNOWN_METADATA: dict[str, Any] = {
     "title": None,
@@ -108,11 +112,14 @@ def read_seed(path: Path, schemas: Schemas) -> tuple[Document | None, list[Probl
     """One seed file and its sidecar as a Document, or the problems that prevent it."""
     file = str(path)
     doc_id = path.name.removesuffix(".txt")
-    if not DOC_ID.match(doc_id):
-        return None, [Problem(file, "file name", "doc_id must be letters, digits, '_', '.', '-' (no separators, not starting with '.')")]
+    if not DOC_ID.fullmatch(doc_id):
+        return None, [Problem(file, "file name", f"doc_id {doc_id!r} is not allowed: {DOC_ID_RULE}")]
     if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
         return None, [Problem(file, "", f"symbolic link to {path.resolve()}, outside {path.parent}")]
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(file, "", f"cannot be read: {error.strerror}" + (f" (symbolic link to {path.resolve()})" if path.is_symlink() else ""))]
     text, decode_problems = decode_seed(raw, file)
     metadata, meta_problems = read_sidecar(path.with_name(doc_id + SIDECAR_SUFFIX), schemas)
     problems = decode_problems + meta_problems

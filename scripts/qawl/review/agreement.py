@@ -1,0 +1,120 @@
+"""Inter-annotator agreement between two annotation layers of the same document.
+
+Entities: span F1, exact match with and without labels. Quotes: content span
+F1, exact and overlapping, and over the exactly matched quotes how often cue
+and speaker mention agree. Stance: items are paired by (evidence span, target,
+holder kind) — ids differ between annotators, so a quote is known by its
+content span — and compared with Cohen's kappa (scikit-learn, over the items
+both annotated) and Krippendorff's alpha, nominal (the `krippendorff` package,
+over all items, a missing judgement counted as missing).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable
+from typing import Any
+
+import krippendorff
+import numpy as np
+from sklearn.metrics import cohen_kappa_score
+
+from qawl.merge import Layer
+
+Span = tuple[int, int]
+
+
+def _f1(a: int, b: int, matched_a: int, matched_b: int) -> dict[str, Any]:
+    precision = matched_b / b if b else None
+    recall = matched_a / a if a else None
+    f1 = 2 * precision * recall / (precision + recall) if precision and recall else (1.0 if a == b == 0 else 0.0)
+    return {"a": a, "b": b, "matched": matched_a, "precision": precision, "recall": recall, "f1": f1}
+
+
+def set_f1(a: Iterable[Any], b: Iterable[Any]) -> dict[str, Any]:
+    """F1 of two sets of items, exact match (b scored against a)."""
+    left, right = set(a), set(b)
+    both = len(left & right)
+    return _f1(len(left), len(right), both, both)
+
+
+def overlap_f1(a: list[Span], b: list[Span]) -> dict[str, Any]:
+    """F1 where a span counts as found if it overlaps a span of the other side."""
+
+    def overlaps(x: Span, ys: list[Span]) -> bool:
+        return any(x[0] < y[1] and y[0] < x[1] for y in ys)
+
+    return _f1(len(a), len(b), sum(overlaps(x, b) for x in a), sum(overlaps(y, a) for y in b))
+
+
+def _span(span: dict[str, Any] | None) -> Span | None:
+    return None if span is None else (span["start"], span["end"])
+
+
+def _stance_items(layer: Layer) -> dict[tuple[Any, ...], str]:
+    quotes = {q["id"]: q for q in layer["quotes"]}
+    items = {}
+    for stance in layer["stance"]:
+        quote = quotes.get(stance["evidence"]["quote"] or "")
+        evidence = _span(quote["content"]) if quote else _span(stance["evidence"]["span"])
+        items[(evidence, stance["target"], stance["holder"]["kind"])] = stance["label"]
+    return items
+
+
+def _defined(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
+
+
+def stance_agreement(a: Layer, b: Layer) -> dict[str, Any]:
+    """Cohen's kappa and Krippendorff's alpha (nominal) on paired stance judgements."""
+    left, right = _stance_items(a), _stance_items(b)
+    shared = sorted(set(left) & set(right), key=repr)
+    union = sorted(set(left) | set(right), key=repr)
+    labels = sorted({*left.values(), *right.values()})
+    result: dict[str, Any] = {
+        "a": len(left),
+        "b": len(right),
+        "paired": len(shared),
+        "observed_agreement": sum(left[k] == right[k] for k in shared) / len(shared) if shared else None,
+        "cohen_kappa": None,
+        "krippendorff_alpha": None,
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # kappa is undefined (nan) when only one label is used
+        if shared:
+            result["cohen_kappa"] = _defined(cohen_kappa_score([left[k] for k in shared], [right[k] for k in shared], labels=labels))
+    if len(labels) > 1:
+        codes = {label: n for n, label in enumerate(labels)}
+        data = np.array([[codes[side[k]] if k in side else np.nan for k in union] for side in (left, right)], dtype=float)
+        result["krippendorff_alpha"] = _defined(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+    return result
+
+
+def agreement(a: Layer, b: Layer) -> dict[str, Any]:
+    """Agreement between two annotation layers of one document (see the module docstring)."""
+    if (a["doc_id"], a["sha256"]) != (b["doc_id"], b["sha256"]):
+        raise ValueError(f"the layers annotate different texts: {a['doc_id']} {a['sha256'][:12]}… and {b['doc_id']} {b['sha256'][:12]}…")
+    quotes_a = {_span(q["content"]): q for q in a["quotes"]}
+    quotes_b = {_span(q["content"]): q for q in b["quotes"]}
+    same = [(quotes_a[k], quotes_b[k]) for k in quotes_a.keys() & quotes_b.keys()]
+
+    def part_agreement(get: Any) -> float | None:
+        return sum(get(x) == get(y) for x, y in same) / len(same) if same else None
+
+    return {
+        "doc_id": a["doc_id"],
+        "entities": {
+            "labelled": set_f1(((e["start"], e["end"], e["label"]) for e in a["entities"]), ((e["start"], e["end"], e["label"]) for e in b["entities"])),
+            "unlabelled": set_f1((_span(e) for e in a["entities"]), (_span(e) for e in b["entities"])),
+        },
+        "quotes": {
+            "exact": set_f1(quotes_a, quotes_b),
+            "overlap": overlap_f1(list(quotes_a), list(quotes_b)),
+            "matched": len(same),
+            "cue_agreement": part_agreement(lambda q: _span(q["cue"])),
+            "speaker_agreement": part_agreement(lambda q: _span(q["speaker"]["mention"])),
+            "type_agreement": part_agreement(lambda q: q["type"]),
+        },
+        "stance": stance_agreement(a, b),
+    }

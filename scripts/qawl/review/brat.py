@@ -1,0 +1,144 @@
+"""brat standoff (`.txt` + `.ann`): export and import, for brat and INCEpTION users.
+
+T lines are entities and quote parts, R lines (`quote_of`) link a cue, speaker,
+outlet or speaker entity to its quote content, A lines carry the quote type and
+the stance per target, and `AnnotatorNotes` record each T line's qawl key.
+`<doc_id>.qawl.json` beside them is the export record the import checks
+(doc_id, sha256, offset unit, base layer). brat counts code points; INCEpTION,
+a Java tool, may need `--offsets utf16`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from qawl.ingest import Document
+from qawl.merge import Layer
+from qawl.review.changes import Review, export_meta, read_meta
+from qawl.review.offsets import OffsetMap
+from qawl.review.regions import LABEL_COLORS, LINKED_PARTS, QUOTE_PARTS, Region, View, Vocabulary, to_view
+from qawl.schema import Problem
+
+RELATION = "quote_of"
+QUOTE_TYPE = "QuoteType"
+STANCE_PREFIX = "Stance_"
+NOTE = "AnnotatorNotes"
+KEY_PREFIX = "qawl:"
+META_SUFFIX = ".qawl.json"
+_T = re.compile(r"^(\S+) (\d+) (\d+)$")
+
+
+def annotation_conf(vocabulary: Vocabulary) -> str:
+    """brat's annotation.conf for the qawl labels."""
+    entities = "\n".join([*vocabulary.entity_labels, *QUOTE_PARTS])
+    arg1 = "|".join([*LINKED_PARTS, *vocabulary.entity_labels])
+    attributes = [f"{QUOTE_TYPE}\tArg:content, Value:{'|'.join(vocabulary.quote_types)}"]
+    attributes += [f"{STANCE_PREFIX}{t}\tArg:content|evidence, Value:{'|'.join(vocabulary.stance_labels)}" for t in vocabulary.targets]
+    return (
+        f"[entities]\n{entities}\n\n[relations]\n{RELATION}\tArg1:{arg1}, Arg2:content\n"
+        "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n" + "\n".join(attributes) + "\n"
+    )
+
+
+def visual_conf() -> str:
+    """brat's visual.conf: the label colours every qawl review tool uses."""
+    return "[labels]\n\n[drawing]\n" + "".join(f"{label}\tbgColor:{color}\n" for label, color in LABEL_COLORS.items())
+
+
+def ann_text(view: View, offsets: OffsetMap) -> str:
+    """The .ann standoff of a view."""
+    tids = {rid: f"T{n}" for n, rid in enumerate(view.regions, 1)}
+    lines = []
+    for rid, region in view.regions.items():
+        lines.append(f"{tids[rid]}\t{region.label} {offsets.to_tool(region.start)} {offsets.to_tool(region.end)}\t{(region.text or '').replace(chr(10), ' ')}")
+    lines += [f"R{n}\t{RELATION} Arg1:{tids[a]} Arg2:{tids[b]}" for n, (a, b) in enumerate(view.relations, 1)]
+    attributes = [(QUOTE_TYPE, rid, value) for rid, value in view.quote_types.items()]
+    attributes += [(STANCE_PREFIX + target, rid, label) for (rid, target), label in view.stances.items()]
+    lines += [f"A{n}\t{name} {tids[rid]} {value}" for n, (name, rid, value) in enumerate(attributes, 1)]
+    lines += [f"#{n}\t{NOTE} {tids[rid]}\t{KEY_PREFIX}{region.key}" for n, (rid, region) in enumerate(view.regions.items(), 1)]
+    return "".join(line + "\n" for line in lines)
+
+
+def export_documents(items: list[tuple[Document, str, Layer]], vocabulary: Vocabulary, out: Path, unit: str) -> list[Path]:
+    """Write <doc_id>.txt, .ann and .qawl.json per document, and brat's conf files, into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for document, base_kind, base in items:
+        stem = out / document.doc_id
+        txt, ann, meta = stem.with_suffix(".txt"), stem.with_suffix(".ann"), out / (document.doc_id + META_SUFFIX)
+        txt.write_text(document.text, encoding="utf-8", newline="")
+        ann.write_text(ann_text(to_view(base), OffsetMap(document.text, unit)), encoding="utf-8", newline="")
+        meta.write_text(json.dumps(export_meta(document, base_kind, base, unit), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written += [txt, ann, meta]
+    for name, content in (("annotation.conf", annotation_conf(vocabulary)), ("visual.conf", visual_conf())):
+        (out / name).write_text(content, encoding="utf-8")
+        written.append(out / name)
+    return written
+
+
+def _view(ann: str, text: str, offsets: OffsetMap, exported: set[str], file: str) -> tuple[View, list[Problem]]:
+    """The view a .ann file shows, with offsets in code points."""
+    view, problems = View(), []
+    keys: dict[str, str] = {}
+    for number, line in enumerate(ann.splitlines(), 1):
+        place = f"line {number}"
+        if not line.strip():
+            continue
+        fields = line.split("\t")
+        ident, body = fields[0], fields[1] if len(fields) > 1 else ""
+        words = body.split(" ")
+        if ident.startswith("T") and len(fields) == 3 and (match := _T.match(body)):
+            label, start, end = match.group(1), offsets.from_tool(int(match.group(2))), offsets.from_tool(int(match.group(3)))
+            if start is None or end is None:
+                problems.append(Problem(file, place, f"{ident}: an offset splits a character outside the BMP"))
+            elif ident in view.regions:
+                problems.append(Problem(file, place, f"{ident} defined twice"))
+            elif end <= len(text) and fields[2] != text[start:end].replace("\n", " "):
+                problems.append(Problem(file, place, f"{ident}: text {fields[2]!r} is not the text at its offsets: {text[start:end]!r}"))
+            else:
+                view.regions[ident] = Region(ident, start, end, label)
+        elif ident.startswith("R") and len(words) == 3 and words[0] == RELATION and words[1].startswith("Arg1:") and words[2].startswith("Arg2:"):
+            view.relations.append((words[1].removeprefix("Arg1:"), words[2].removeprefix("Arg2:")))
+        elif ident.startswith("A") and len(words) == 3 and words[0] == QUOTE_TYPE:
+            view.quote_types[words[1]] = words[2]
+        elif ident.startswith("A") and len(words) == 3 and words[0].startswith(STANCE_PREFIX):
+            view.stances[(words[1], words[0].removeprefix(STANCE_PREFIX))] = words[2]
+        elif ident.startswith("#") and len(fields) == 3 and len(words) == 2 and words[0] == NOTE:
+            if fields[2].startswith(KEY_PREFIX):
+                keys[words[1]] = fields[2].removeprefix(KEY_PREFIX)
+        else:
+            problems.append(Problem(file, place, f"not a supported standoff line (T with one span, {RELATION} R, {QUOTE_TYPE}/{STANCE_PREFIX}<target> A, {NOTE}): {line!r}"))
+    seen: dict[str, str] = {}
+    for tid, key in keys.items():
+        if tid in view.regions and key in exported:
+            if key in seen:
+                problems.append(Problem(file, tid, f"{tid} and {seen[key]} both claim qawl key {key}; remove the note of the copy"))
+            seen[key] = tid
+            view.regions[tid].key = key
+    return view, problems
+
+
+def read_document(ann_path: Path) -> tuple[list[Review], list[Problem]]:
+    """The review in a .ann file (with its .txt and .qawl.json beside it)."""
+    file = str(ann_path)
+    doc_id = ann_path.name.removesuffix(".ann")
+    meta_path, txt_path = ann_path.with_name(doc_id + META_SUFFIX), ann_path.with_suffix(".txt")
+    try:
+        record = json.loads(meta_path.read_text(encoding="utf-8"))
+        text = txt_path.read_text(encoding="utf-8")
+        ann = ann_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return [], [Problem(file, "", f"cannot read the brat document with its .txt and {META_SUFFIX}: {error}")]
+    meta, problems = read_meta(record, str(meta_path), "")
+    if meta is None:
+        return [], problems
+    try:
+        exported = set(to_view(meta["base"]).regions)
+    except (KeyError, TypeError, ValueError) as error:
+        return [], [Problem(str(meta_path), "", f"the export's base layer is damaged ({error}); re-export it")]
+    view, problems = _view(ann, text, OffsetMap(text, meta["offsets"]), exported, file)
+    if problems:
+        return [], problems
+    return [Review("brat", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view)], []

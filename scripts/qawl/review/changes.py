@@ -1,0 +1,228 @@
+"""Bringing a review back: what changed, with provenance, merged into annotations/.
+
+A review is the layer a tool shows after a person worked on it, plus the base
+layer it was exported from. The changes (accepted, edited, added, removed) are
+the difference between the two; they are applied to the current annotation
+file, so that annotations the review did not touch are kept, and a change to an
+annotation someone else changed since the export is refused as a conflict.
+Nothing is written unless every review of the import is valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from qawl.ingest import Document
+from qawl.merge import Layer, check_layer, load_targets, read_layer
+from qawl.project import Project
+from qawl.review.offsets import UNITS
+from qawl.review.regions import KIND_PREFIX, View, Vocabulary, from_view
+from qawl.review.store import layer_path, logged_ids, save_layer
+from qawl.schema import Problem, Schemas
+from qawl.segment import split_sentences
+
+BASE_KINDS = ("gold", "silver", "empty")
+
+
+@dataclass
+class Review:
+    """One document as it came back from a review tool (offsets already in code points)."""
+
+    tool: str
+    file: str
+    doc_id: str
+    sha256: str
+    text: str
+    base_kind: str
+    base: Layer
+    view: View
+    tool_user: Any = None
+
+
+def export_meta(document: Document, base_kind: str, base: Layer, unit: str) -> dict[str, Any]:
+    """What an export records beside the tool's data, so that its import can be checked and merged."""
+    return {"doc_id": document.doc_id, "sha256": document.sha256, "offsets": unit, "base_kind": base_kind, "base": base}
+
+
+def read_meta(meta: Any, file: str, place: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The export record of a review, or why it cannot be used."""
+    keys = ("doc_id", "sha256", "offsets", "base_kind", "base")
+    if not isinstance(meta, dict) or any(key not in meta for key in keys):
+        return None, [Problem(file, place, "not made by `qawl review export` (no qawl export record); export the documents with qawl first")]
+    if meta["offsets"] not in UNITS or meta["base_kind"] not in BASE_KINDS or not isinstance(meta["base"], dict):
+        return None, [Problem(file, place, "the qawl export record is damaged (offsets, base_kind or base); re-export it")]
+    return meta, []
+
+
+@dataclass(frozen=True)
+class Change:
+    """One annotation accepted, edited, added or removed by a reviewer."""
+
+    kind: str
+    id: str
+    action: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    origin: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What an import will write for one document."""
+
+    review: Review
+    layer: Layer
+    changes: list[Change] = field(default_factory=list)
+
+
+def _content(item: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An annotation without its provenance, for comparing what it says."""
+    return None if item is None else {k: v for k, v in item.items() if k != "provenance"}
+
+
+def diff(base: Layer, reviewed: Layer, annotator: str, time: str, origins: dict[str, str]) -> list[Change]:
+    """The changes from `base` to `reviewed`, with the provenance the new versions get."""
+    manual = {"source": "manual", "status": "gold", "annotator": annotator, "time": time}
+    changes = []
+    for kind in KIND_PREFIX:
+        before = {item["id"]: item for item in base[kind]}
+        after = {item["id"]: item for item in reviewed[kind]}
+        for item_id, item in after.items():
+            old = before.get(item_id)
+            origin = origins.get(item_id)
+            if old is None:
+                changes.append(Change(kind, item_id, "added", None, {**item, "provenance": manual}, origin))
+            elif _content(old) != _content(item):
+                changes.append(Change(kind, item_id, "edited", old, {**item, "provenance": manual}, origin))
+            elif old["provenance"]["status"] != "gold":
+                accepted = {**old["provenance"], "status": "gold", "annotator": annotator, "time": time}
+                changes.append(Change(kind, item_id, "accepted", old, {**item, "provenance": accepted}, origin))
+        changes += [Change(kind, i, "removed", old, None) for i, old in before.items() if i not in after]
+    return changes
+
+
+def apply(current: Layer, changes: list[Change], file: str) -> tuple[Layer, list[Change], list[Problem]]:
+    """`current` with the changes applied; the changes that took effect; conflicts as problems."""
+    layer = {**current, **{kind: list(current[kind]) for kind in KIND_PREFIX}}
+    applied, problems = [], []
+    for change in changes:
+        items = layer[change.kind]
+        position = next((n for n, item in enumerate(items) if item["id"] == change.id), None)
+        now = items[position] if position is not None else None
+        if change.action == "added":
+            if now is not None:
+                problems.append(Problem(file, f"{change.kind} {change.id}", "id already taken in the annotation file"))
+                continue
+            items.append(change.after)
+        elif _content(now) != _content(change.before):
+            problems.append(Problem(file, f"{change.kind} {change.id}", f"conflict: {change.action} in this review, but changed in the annotation file since the export; re-export and review again"))
+            continue
+        elif change.action == "accepted" and now["provenance"]["status"] == "gold":
+            continue
+        elif change.after is None:
+            del items[position]
+        else:
+            items[position] = change.after
+        applied.append(change)
+    return layer, applied, problems
+
+
+def now_utc() -> str:
+    """The time of an import, as ISO 8601 UTC with a Z."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def plan_import(
+    project: Project, schemas: Schemas, documents: dict[str, Document], reviews: list[Review], annotator: str, time: str
+) -> tuple[list[Outcome], list[Problem]]:
+    """What importing `reviews` would write, or every problem that stops it."""
+    targets = load_targets(project.annotations)
+    vocabulary = Vocabulary.load(schemas, targets)
+    outcomes: list[Outcome] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for review in reviews:
+        file, doc_id = review.file, review.doc_id
+        document = documents.get(doc_id)
+        if document is None:
+            problems.append(Problem(file, doc_id, f"no seed article {doc_id!r} in {project.seeds}"))
+            continue
+        if doc_id in seen:
+            problems.append(Problem(file, doc_id, f"reviewed twice in this import (also in {seen[doc_id]}); import one at a time"))
+            continue
+        seen[doc_id] = file
+        if review.sha256 != document.sha256:
+            problems.append(Problem(file, doc_id, f"exported against a different text (sha256 {review.sha256[:12]}…) than {document.source} has now ({document.sha256[:12]}…); re-export it and review again"))
+            continue
+        if review.text != document.text:
+            problems.append(Problem(file, doc_id, f"the review's text is not the text of {document.source}"))
+            continue
+        base_problems = schemas.problems("annotation", review.base, file, f"{doc_id} base")
+        if base_problems or review.base["doc_id"] != doc_id or review.base["sha256"] != document.sha256:
+            problems += base_problems or [Problem(file, doc_id, "the export's base layer is for another document or text; re-export it")]
+            continue
+        path = layer_path(project, doc_id)
+        current = review.base
+        if path.exists():
+            current, file_problems = read_layer(path, schemas)
+            problems += file_problems
+            if current is None:
+                continue
+            if review.base_kind != "gold":
+                problems.append(Problem(file, doc_id, f"{path} was created after this export; re-export it and review again"))
+                continue
+        elif review.base_kind == "gold":
+            problems.append(Problem(file, doc_id, f"exported from {path}, which no longer exists; restore it from annotations/.history or re-export"))
+            continue
+        used = logged_ids(project, doc_id) | {item["id"] for kind in KIND_PREFIX for item in current[kind]}
+        reviewed, view_problems, origins = from_view(review.view, review.base, document.text, vocabulary, used, file)
+        problems += view_problems
+        if view_problems:
+            continue
+        layer, applied, conflicts = apply(current, diff(review.base, reviewed, annotator, time, origins), file)
+        problems += conflicts
+        if conflicts:
+            continue
+        layer_problems = schemas.problems("annotation", layer, file, doc_id)
+        if not layer_problems:
+            sentences = split_sentences(doc_id, document.text)
+            layer_problems = check_layer(layer, document, sentences, targets, f"{file} ({doc_id})")
+        problems += layer_problems
+        if not layer_problems:
+            outcomes.append(Outcome(review, layer, applied))
+    return outcomes, problems
+
+
+def log_entries(outcome: Outcome, annotator: str, time: str) -> list[dict[str, Any]]:
+    """One review-log line per change: who, when, what, before and after."""
+    review = outcome.review
+    return [
+        {
+            "time": time,
+            "annotator": annotator,
+            "doc_id": review.doc_id,
+            "tool": review.tool,
+            "file": review.file,
+            "tool_user": review.tool_user,
+            "kind": change.kind,
+            "id": change.id,
+            "action": change.action,
+            "origin": change.origin,
+            "before": change.before,
+            "after": change.after,
+        }
+        for change in outcome.changes
+    ]
+
+
+def write_outcomes(project: Project, outcomes: list[Outcome], annotator: str, time: str) -> list[Outcome]:
+    """Write every document that changed; returns those."""
+    stamp = time.replace("-", "").replace(":", "")
+    written = []
+    for outcome in outcomes:
+        if outcome.changes:
+            save_layer(project, outcome.layer, log_entries(outcome, annotator, time), stamp)
+            written.append(outcome)
+    return written

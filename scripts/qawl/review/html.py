@@ -1,0 +1,184 @@
+"""A self-contained right-to-left HTML review page per document (no network, no script).
+
+Entities are one `<mark class="ent ent-LABEL">` each, coloured by type; quote
+parts (content, cue, speaker, outlet) and stance evidence are styled spans;
+silver annotations are striped, gold ones plain. Highlights use only
+backgrounds, shadows and underlines: nothing that changes the font, or adds
+padding or margins, so an element boundary inside a word keeps Arabic letters
+joined. Every piece of text and every attribute value is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from qawl.ingest import Document
+from qawl.merge import Layer
+from qawl.review.regions import CONTENT, CUE, EVIDENCE, LABEL_COLORS, OUTLET, QUOTE_PARTS, SPEAKER, Vocabulary
+
+PART_NAMES_AR = {CONTENT: "نص الاقتباس", CUE: "فعل القول", SPEAKER: "القائل", OUTLET: "الوسيلة", EVIDENCE: "دليل الموقف"}
+STATUS_TEXT = {
+    "gold": "gold: reviewed by a person",
+    "silver": "silver: automatic pre-annotation, not reviewed",
+    "empty": "not annotated",
+}
+
+STYLE = """
+:root { color-scheme: light; }
+body { font-family: "Noto Naskh Arabic", "Noto Sans Arabic", "DejaVu Sans", sans-serif; color: #111; background: #fff;
+       max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 2.3; }
+h1 { font-size: 1.5rem; line-height: 1.6; margin: 0 0 .5rem; }
+.meta, .legend, table { font-size: .9rem; }
+.meta code { direction: ltr; unicode-bidi: isolate; }
+.status { display: inline-block; padding: 0 .6em; border: 1px solid #888; }
+.status-gold { background: #fff3c4; }
+.status-silver, .status-empty { background: #eee; }
+.legend { display: flex; flex-wrap: wrap; gap: .4rem 1rem; border: 1px solid #ddd; padding: .3rem .8rem; margin: 1rem 0; }
+.text { white-space: pre-wrap; font-size: 1.3rem; border-top: 1px solid #ddd; padding-top: 1rem; }
+mark.ent, .part { color: inherit; padding: 0; margin: 0; border: 0; border-radius: 0; font: inherit; letter-spacing: normal; }
+.silver { background-image: repeating-linear-gradient(135deg, transparent 0 5px, rgba(0, 0, 0, .22) 5px 7px); }
+.p-content { background-color: %(content)s; box-shadow: inset 0 2px 0 #2b6cb0; }
+mark .p-content { background-color: transparent; }
+.p-evidence { text-decoration: underline dotted 3px #2f855a; }
+.p-outlet { text-decoration: underline dashed 2px #0e7490; }
+.p-speaker { text-decoration: underline double 3px #c05621; }
+.p-cue { text-decoration: underline solid 3px #c53030; }
+.part, mark.ent { text-decoration-skip-ink: none; text-underline-offset: .45em; }
+.q-end::after { content: attr(data-quote); font-size: .65em; vertical-align: super; color: #2b6cb0; }
+table { border-collapse: collapse; width: 100%%; margin-top: 1.5rem; }
+th, td { border: 1px solid #ccc; padding: .2rem .5rem; vertical-align: top; text-align: start; }
+td.id { direction: ltr; unicode-bidi: isolate; }
+%(entities)s
+"""
+
+
+def _attrs(**values: str) -> str:
+    return "".join(f' {name.replace("_", "-")}="{escape(value, quote=True)}"' for name, value in values.items())
+
+
+def _provenance(item: dict[str, Any]) -> str:
+    p = item["provenance"]
+    return f"{p['status']} · {p['source']} · {p['annotator']} · {p['time']}"
+
+
+def _silver(item: dict[str, Any]) -> str:
+    return " silver" if item["provenance"]["status"] == "silver" else ""
+
+
+def _parts(layer: Layer) -> list[tuple[int, int, str, str, dict[str, Any]]]:
+    """Every quote part and evidence span: (start, end, role, id of its quote or stance, that item)."""
+    parts = []
+    for quote in layer["quotes"]:
+        spans = ((CONTENT, quote["content"]), (CUE, quote["cue"]), (SPEAKER, quote["speaker"]["mention"]), (OUTLET, quote["outlet"]))
+        parts += [(span["start"], span["end"], role, quote["id"], quote) for role, span in spans if span is not None]
+    for stance in layer["stance"]:
+        span = stance["evidence"]["span"]
+        if span is not None:
+            parts.append((span["start"], span["end"], EVIDENCE, stance["id"], stance))
+    return parts
+
+
+def _body(text: str, layer: Layer) -> str:
+    """The article text with entity marks and quote-part spans, escaped."""
+    parts = _parts(layer)
+    entities = {e["start"]: e for e in layer["entities"]}
+    quote_ends = {q["content"]["end"]: q["id"] for q in layer["quotes"] if q["content"]["end"] == len(text) or not text[q["content"]["end"]].isalpha()}
+    cuts = sorted({0, len(text), *entities, *(e["end"] for e in layer["entities"]), *(p[0] for p in parts), *(p[1] for p in parts)})
+    out: list[str] = []
+    open_until = None
+    for a, b in zip(cuts, cuts[1:]):
+        entity = entities.get(a)
+        if entity is not None:
+            title = f"{entity['label']} {entity['id']} · {_provenance(entity)}"
+            classes = f"ent ent-{entity['label']}{_silver(entity)}"
+            out.append(f"<mark{_attrs(class_=classes, data_id=entity['id'], title=title)}>")
+            open_until = entity["end"]
+        covering = [p for p in parts if p[0] <= a and b <= p[1]]
+        segment = escape(text[a:b], quote=True)
+        if covering:
+            roles = sorted({p[2] for p in covering}, key=QUOTE_PARTS.index, reverse=True)
+            classes = "part " + " ".join(f"p-{role}" for role in roles) + max(_silver(p[4]) for p in covering)
+            title = "; ".join(f"{p[3]} {p[2]}" for p in covering)
+            extra = {"data_quote": quote_ends[b]} if b in quote_ends and any(p[2] == CONTENT and p[1] == b for p in covering) else {}
+            if extra:
+                classes += " q-end"
+            segment = f"<span{_attrs(class_=classes, title=title, **extra)}>{segment}</span>"
+        out.append(segment)
+        if b == open_until:
+            out.append("</mark>")
+            open_until = None
+    return "".join(out)
+
+
+def _quote_rows(layer: Layer) -> str:
+    entities = {e["id"]: e for e in layer["entities"]}
+    stance_by_quote: dict[str, list[str]] = {}
+    rows = []
+    for stance in layer["stance"]:
+        evidence = stance["evidence"]["quote"]
+        if evidence is not None:
+            stance_by_quote.setdefault(evidence, []).append(f"{stance['target']}: {stance['label']} ({stance['holder']['kind']})")
+    for quote in layer["quotes"]:
+        speaker = quote["speaker"]
+        named = entities.get(speaker["entity"] or "")
+        who = speaker["mention"]["text"] if speaker["mention"] else "—"
+        if named is not None:
+            who += f" → {named['text']} ({named['label']} {named['id']})"
+        cells = [
+            (quote["id"], "id"),
+            (quote["type"], ""),
+            (f"{who} [{speaker['kind']}]", ""),
+            (quote["cue"]["text"] if quote["cue"] else "—", ""),
+            (quote["outlet"]["text"] if quote["outlet"] else "—", ""),
+            (quote["content"]["text"], ""),
+            ("؛ ".join(stance_by_quote.get(quote["id"], [])) or "—", ""),
+            (_provenance(quote), "id"),
+        ]
+        row = "".join(f"<td{_attrs(class_=css) if css else ''}>{escape(value, quote=True)}</td>" for value, css in cells)
+        rows.append(f'<tr{_attrs(class_="quote" + _silver(quote), data_id=quote["id"])}>{row}</tr>')
+    return "\n".join(rows)
+
+
+def _author_rows(layer: Layer) -> str:
+    rows = []
+    for stance in layer["stance"]:
+        if stance["evidence"]["span"] is None:
+            continue
+        cells = [(stance["id"], "id"), (stance["target"], "id"), (stance["label"], ""), (stance["holder"]["kind"], ""), (stance["evidence"]["span"]["text"], ""), (_provenance(stance), "id")]
+        row = "".join(f"<td{_attrs(class_=css) if css else ''}>{escape(value, quote=True)}</td>" for value, css in cells)
+        rows.append(f'<tr{_attrs(class_="stance" + _silver(stance), data_id=stance["id"])}>{row}</tr>')
+    return "\n".join(rows)
+
+
+def _legend(vocabulary: Vocabulary) -> str:
+    items = [f'<span{_attrs(class_=f"swatch ent-{label}")}>{escape(label)}</span>' for label in vocabulary.entity_labels]
+    items += [f'<span{_attrs(class_=f"swatch part p-{role}")}>{escape(PART_NAMES_AR[role])} ({role})</span>' for role in QUOTE_PARTS]
+    items.append('<span class="swatch ent-PERSON silver">silver (مخطط: آلي)</span>')
+    items.append('<span class="swatch ent-PERSON">gold (بشري)</span>')
+    return '<div class="legend" aria-label="legend">' + "".join(items) + "</div>"
+
+
+def render_page(document: Document, base_kind: str, layer: Layer, vocabulary: Vocabulary) -> str:
+    """The review page of one document and its layer, as one self-contained HTML string."""
+    entity_css = "\n".join(f".ent-{label} {{ background-color: {LABEL_COLORS[label]}; }}" for label in vocabulary.entity_labels)
+    style = STYLE % {"content": LABEL_COLORS[CONTENT] + "80", "entities": entity_css}
+    title = document.metadata.get("title") or document.doc_id
+    head = (
+        '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
+        f"<title>{escape(title)}</title>\n<style>{style}</style>"
+    )
+    quote_head = "<tr><th>id</th><th>النوع</th><th>القائل</th><th>فعل القول</th><th>الوسيلة</th><th>النص</th><th>الموقف</th><th>المصدر</th></tr>"
+    author_head = "<tr><th>id</th><th>الهدف</th><th>الموقف</th><th>صاحب الموقف</th><th>الدليل</th><th>المصدر</th></tr>"
+    body = (
+        f"<header><h1>{escape(title)}</h1>\n"
+        f'<p class="meta"><code>{escape(document.doc_id)}</code> · sha256 <code>{escape(document.sha256[:16])}…</code> · '
+        f'<span{_attrs(class_=f"status status-{base_kind}")}>{escape(STATUS_TEXT[base_kind])}</span> · '
+        f'{len(layer["entities"])} entities, {len(layer["quotes"])} quotes, {len(layer["stance"])} stances</p></header>\n'
+        f"{_legend(vocabulary)}\n"
+        f'<article class="text" lang="ar" dir="rtl">{_body(document.text, layer)}</article>\n'
+        f'<table class="quotes"><caption>الاقتباسات والموقف</caption>\n{quote_head}\n{_quote_rows(layer)}\n</table>\n'
+        f'<table class="author-stance"><caption>موقف الكاتب وأدلة الموقف</caption>\n{author_head}\n{_author_rows(layer)}\n</table>'
+    )
+    return f'<!DOCTYPE html>\n<html lang="ar" dir="rtl">\n<head>\n{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n'

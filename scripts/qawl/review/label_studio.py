@@ -1,0 +1,188 @@
+"""Label Studio: a generated labeling config, tasks with pre-annotations, import of its JSON export.
+
+Entities and quote parts are `Labels` on one right-to-left `Text`; relations
+link a cue, speaker, outlet or speaker entity to its quote content; the quote
+type and the stance per target are per-region `Choices`. Results keep the qawl
+key as their region id, and each task carries the qawl export record
+(`data.qawl`: doc_id, sha256, offset unit, base layer) that its import checks.
+The JSON export's results are those of Label Studio's editor (`Result.serialize`):
+`id`, `from_name`, `to_name`, `type`, `value` {start, end, text, labels|choices},
+`origin` (prediction, prediction-changed, manual); relations have `from_id`,
+`to_id`, `direction`.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from qawl.ingest import Document
+from qawl.merge import Layer
+from qawl.review.changes import Review, export_meta, read_meta
+from qawl.review.offsets import OffsetMap
+from qawl.review.regions import CONTENT, EVIDENCE, LABEL_COLORS, QUOTE_PARTS, Region, View, Vocabulary, to_view
+from qawl.schema import Problem
+
+TEXT = "text"
+ENTITY_CONTROL, QUOTE_CONTROL, QUOTE_TYPE_CONTROL, STANCE_PREFIX = "entity", "quote", "quote_type", "stance_"
+
+
+def labeling_config(vocabulary: Vocabulary) -> str:
+    """The labeling config XML: labels, relations and per-region choices on right-to-left text."""
+    view = ET.Element("View", style="direction: rtl")
+    ET.SubElement(view, "Header", value="$title")
+    entities = ET.SubElement(view, "Labels", name=ENTITY_CONTROL, toName=TEXT)
+    for label in vocabulary.entity_labels:
+        ET.SubElement(entities, "Label", value=label, background=LABEL_COLORS[label])
+    quote = ET.SubElement(view, "Labels", name=QUOTE_CONTROL, toName=TEXT)
+    for part in QUOTE_PARTS:
+        ET.SubElement(quote, "Label", value=part, background=LABEL_COLORS[part])
+    ET.SubElement(view, "Relations")
+    ET.SubElement(view, "Text", name=TEXT, value="$text", granularity="symbol", saveTextResult="yes")
+    types = ET.SubElement(view, "View", visibleWhen="region-selected", whenLabelValue=CONTENT)
+    ET.SubElement(types, "Header", value="Quote type")
+    choices = ET.SubElement(types, "Choices", name=QUOTE_TYPE_CONTROL, toName=TEXT, perRegion="true", choice="single-radio")
+    for quote_type in vocabulary.quote_types:
+        ET.SubElement(choices, "Choice", value=quote_type)
+    stance = ET.SubElement(view, "View", visibleWhen="region-selected", whenLabelValue=f"{CONTENT},{EVIDENCE}")
+    for target in vocabulary.targets:
+        ET.SubElement(stance, "Header", value=f"Stance: {target}")
+        choices = ET.SubElement(stance, "Choices", name=STANCE_PREFIX + target, toName=TEXT, perRegion="true", choice="single-radio")
+        for label in vocabulary.stance_labels:
+            ET.SubElement(choices, "Choice", value=label)
+    ET.indent(view)
+    return ET.tostring(view, encoding="unicode") + "\n"
+
+
+def _results(view: View, offsets: OffsetMap, vocabulary: Vocabulary) -> list[dict[str, Any]]:
+    """The regions, choices and relations of a view as Label Studio results."""
+
+    def value(region: Region) -> dict[str, Any]:
+        return {"start": offsets.to_tool(region.start), "end": offsets.to_tool(region.end), "text": region.text}
+
+    def result(region: Region, control: str, kind: str, **extra: list[str]) -> dict[str, Any]:
+        return {"id": region.id, "from_name": control, "to_name": TEXT, "type": kind, "value": {**value(region), **extra}}
+
+    results = []
+    for region in view.regions.values():
+        control = ENTITY_CONTROL if region.label in vocabulary.entity_labels else QUOTE_CONTROL
+        results.append(result(region, control, "labels", labels=[region.label]))
+    for rid, quote_type in view.quote_types.items():
+        results.append(result(view.regions[rid], QUOTE_TYPE_CONTROL, "choices", choices=[quote_type]))
+    for (rid, target), label in view.stances.items():
+        results.append(result(view.regions[rid], STANCE_PREFIX + target, "choices", choices=[label]))
+    results += [{"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": []} for a, b in view.relations]
+    return results
+
+
+def export_tasks(
+    items: list[tuple[Document, str, Layer]], vocabulary: Vocabulary, out: Path, unit: str
+) -> list[Path]:
+    """Write config.xml and tasks.json (silver as predictions, gold as annotations) into `out`."""
+    tasks = []
+    for document, base_kind, base in items:
+        results = _results(to_view(base), OffsetMap(document.text, unit), vocabulary)
+        task: dict[str, Any] = {
+            "data": {
+                TEXT: document.text,
+                "title": document.metadata.get("title") or document.doc_id,
+                "doc_id": document.doc_id,
+                "qawl": export_meta(document, base_kind, base, unit),
+            }
+        }
+        if base_kind == "gold":
+            task["annotations"] = [{"result": results, "ground_truth": False}]
+        elif base_kind == "silver":
+            sources = sorted({item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in base[kind]})
+            task["predictions"] = [{"model_version": ",".join(sources) or "silver", "result": results}]
+        tasks.append(task)
+    out.mkdir(parents=True, exist_ok=True)
+    config, tasks_file = out / "config.xml", out / "tasks.json"
+    config.write_text(labeling_config(vocabulary), encoding="utf-8")
+    tasks_file.write_text(json.dumps(tasks, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return [config, tasks_file]
+
+
+def _chosen_annotation(task: dict[str, Any]) -> dict[str, Any] | None:
+    """The task's latest submitted (not skipped) annotation."""
+    submitted = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
+    return max(submitted, key=lambda a: str(a.get("updated_at") or a.get("created_at") or ""), default=None)
+
+
+def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str, place: str) -> tuple[View, list[Problem]]:
+    """The view a Label Studio annotation shows, with offsets in code points."""
+    view, problems = View(), []
+    for n, result in enumerate(results):
+        where = f"{place} result {n}"
+        kind = result.get("type") if isinstance(result, dict) else None
+        if kind == "relation":
+            pair = (str(result.get("from_id")), str(result.get("to_id")))
+            view.relations.append(pair[::-1] if result.get("direction") == "left" else pair)
+            continue
+        value = result.get("value") if kind in ("labels", "choices") else None
+        if not isinstance(value, dict) or "id" not in result:
+            problems.append(Problem(file, where, f"unsupported result (type {kind!r}); expected labels, choices or relation"))
+            continue
+        rid, control = str(result["id"]), result.get("from_name")
+        values = value.get(kind)
+        if not isinstance(values, list) or len(values) != 1:
+            problems.append(Problem(file, where, f"region {rid}: expected exactly one of {kind}, got {values!r}"))
+            continue
+        if kind == "choices":
+            if control == QUOTE_TYPE_CONTROL:
+                view.quote_types[rid] = values[0]
+            elif isinstance(control, str) and control.startswith(STANCE_PREFIX):
+                view.stances[(rid, control.removeprefix(STANCE_PREFIX))] = values[0]
+            else:
+                problems.append(Problem(file, where, f"unknown choices control {control!r}"))
+            continue
+        start, end = value.get("start"), value.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            problems.append(Problem(file, where, f"region {rid}: start/end are not integer offsets: {start!r}, {end!r}"))
+            continue
+        span = offsets.from_tool(start), offsets.from_tool(end)
+        if None in span:
+            problems.append(Problem(file, where, f"region {rid}: offset {start} or {end} splits a character outside the BMP"))
+            continue
+        if rid in view.regions:
+            problems.append(Problem(file, where, f"region {rid} labelled twice"))
+            continue
+        view.regions[rid] = Region(rid, span[0], span[1], values[0], value.get("text"), rid if rid in exported else None, result.get("origin"))
+    return view, problems
+
+
+def read_export(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
+    """The reviews in a Label Studio JSON export, every problem, and notes on skipped tasks."""
+    file = str(path)
+    try:
+        tasks = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        return [], [Problem(file, "", f"not a Label Studio JSON export: {error}")], []
+    if not isinstance(tasks, list):
+        return [], [Problem(file, "", "not a Label Studio JSON export (expected a list of tasks)")], []
+    reviews, problems, notes = [], [], []
+    for n, task in enumerate(tasks):
+        place = f"task {n}" + (f" (id {task.get('id')})" if isinstance(task, dict) and "id" in task else "")
+        data = task.get("data") if isinstance(task, dict) else None
+        meta, meta_problems = read_meta(data.get("qawl") if isinstance(data, dict) else None, file, place)
+        problems += meta_problems
+        if meta is None:
+            continue
+        annotation = _chosen_annotation(task)
+        if annotation is None:
+            notes.append(f"{file}: {place} ({meta['doc_id']}): no submitted annotation, skipped")
+            continue
+        text = data.get(TEXT) if isinstance(data.get(TEXT), str) else ""
+        try:
+            exported = set(to_view(meta["base"]).regions)
+        except (KeyError, TypeError, ValueError) as error:
+            problems.append(Problem(file, place, f"the export's base layer is damaged ({error}); re-export it"))
+            continue
+        view, view_problems = _view(annotation.get("result") or [], OffsetMap(text, meta["offsets"]), exported, file, place)
+        problems += view_problems
+        if not view_problems:
+            tool_user = annotation.get("completed_by")
+            reviews.append(Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, tool_user))
+    return reviews, problems, notes

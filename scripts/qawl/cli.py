@@ -126,5 +126,10 @@ def validate(root: Path | None, paths: tuple[Path, ...]) -> None:
     click.echo("valid: " + ", ".join(str(p) for p in targets))
 
 
+from qawl.review.commands import review_group  # noqa: E402  (registered last: it imports from this module)
+
+cli.add_command(review_group)
+
+
 def main() -> None:
     cli()

@@ -156,6 +156,9 @@ def validate_annotation_files(paths: list[Path], project: Project, schemas: Sche
         if layer is None:
             continue
         document = documents.get(layer["doc_id"])
+        if path.parent.resolve() == project.annotations.resolve() and path.stem != layer["doc_id"]:
+            problems.append(Problem(str(path), "/doc_id", f"layer is for {layer['doc_id']!r}, not {path.stem!r}: the build reads it only as annotations/{layer['doc_id']}.json"))
+            continue
         if document is None:
             problems.append(Problem(str(path), "/doc_id", f"no seed article {layer['doc_id']!r} in {project.seeds}"))
             continue

@@ -1,0 +1,205 @@
+"""Bad annotation files through the real CLI: every problem of every file in one run, each
+with its file and JSON pointer; exit 1; corpus/ and annotations/ untouched; a layer whose
+document changed is flagged and kept, never re-anchored.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qawl.project import Project
+from tests.conftest import run_qawl
+from tests.test_robustness_seeds import errors_by_file, fails_cleanly, snapshot
+
+TEXT = "قال الرئيس محمد علي إن الحكومة ستعلن الخطة غداً.\nوأكد الوزير أن بغداد ترفض التدخل في الشؤون الداخلية.\n"
+TARGETS = {"schema_version": "1.0.0", "targets": [{"id": "plan", "name_ar": "الخطة", "name_en": "The plan"}]}
+
+
+def seed_text(n: int) -> str:
+    """A distinct article per document (identical texts would be refused as duplicates)."""
+    return TEXT + f"وهذا الخبر رقم {n}.\n"
+
+
+def span(text: str, part: str) -> dict[str, Any]:
+    start = text.index(part)
+    return {"start": start, "end": start + len(part), "text": part}
+
+
+def provenance() -> dict[str, str]:
+    return {"source": "manual", "status": "gold", "annotator": "robustness", "time": "2026-01-01T00:00:00Z"}
+
+
+def valid_layer(doc_id: str, text: str) -> dict[str, Any]:
+    """Entities, a named quote and a stance record that all check against `text`."""
+    entities = [
+        {"id": f"e{i}", **span(text, word), "label": label, "provenance": provenance()}
+        for i, (word, label) in enumerate([("محمد علي", "PERSON"), ("الحكومة", "ORG"), ("بغداد", "GPE")])
+    ]
+    quote = {
+        "id": "q1",
+        "type": "indirect",
+        "content": span(text, "الحكومة ستعلن الخطة غداً"),
+        "cue": span(text, "قال"),
+        "speaker": {"kind": "named", "mention": span(text, "محمد علي"), "entity": "e0"},
+        "outlet": None,
+        "provenance": provenance(),
+    }
+    stance = {
+        "id": "s1",
+        "target": "plan",
+        "label": "FAVOR",
+        "holder": {"kind": "speaker", "quote": "q1"},
+        "evidence": {"quote": "q1", "span": None},
+        "provenance": provenance(),
+    }
+    return {
+        "schema_version": "1.0.0",
+        "doc_id": doc_id,
+        "sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "entities": entities,
+        "quotes": [quote],
+        "stance": [stance],
+    }
+
+
+def bad_schema(layer: dict[str, Any]) -> None:
+    layer["entities"][0]["label"] = "PER"  # CoNLL name, not OntoNotes
+    layer["quotes"][0]["type"] = "reported"
+    layer["stance"][0]["label"] = "PRO"
+    layer["entities"][1]["start"] = -4
+    del layer["entities"][2]["provenance"]
+
+
+def bad_spans(layer: dict[str, Any]) -> None:
+    length = len(seed_text(0))
+    layer["entities"][0].update(end=layer["entities"][0]["end"] + 3)  # text no longer matches
+    layer["entities"][1].update(start=length + 5, end=length + 9)  # past the end
+    layer["entities"][2].update(start=layer["entities"][2]["end"], end=layer["entities"][2]["start"])  # reversed
+    layer["entities"].append({"id": "e3", **span(TEXT, "علي إن"), "label": "PERSON", "provenance": provenance()})  # overlaps e0
+    layer["quotes"][0]["speaker"]["entity"] = "e99"
+    layer["stance"][0]["target"] = "weather"
+    layer["stance"].append({**copy.deepcopy(layer["stance"][0]), "target": "plan", "evidence": {"quote": "q7", "span": None}})
+
+
+CASES: dict[str, tuple[Callable[[dict[str, Any]], None] | None, list[tuple[str, str]]]] = {
+    "good": (None, []),
+    "bad-schema": (
+        bad_schema,
+        [
+            ("/entities/0/label", "'PER' is not one of ['PERSON', 'NORP', 'FAC', 'ORG', 'GPE', 'LOC', 'EVENT', 'DATE']"),
+            ("/entities/1/start", "-4 is less than the minimum of 0"),
+            ("/entities/2", "'provenance' is a required property"),
+            ("/quotes/0/type", "'reported' is not one of"),
+            ("/stance/0/label", "'PRO' is not one of ['FAVOR', 'AGAINST', 'NONE']"),
+        ],
+    ),
+    "bad-spans": (
+        bad_spans,
+        [
+            ("/entities/0", "span text 'محمد علي' does not match the text at"),
+            ("/entities/1", "outside the text (length 120) or reversed"),
+            ("/entities/2", "outside the text (length 120) or reversed"),
+            ("/entities/3", "entity e3 'علي إن' overlaps e0 'محمد علي' (entities are flat)"),
+            ("/quotes/0/speaker/entity", "refers to entity 'e99', which does not exist"),
+            ("/stance/0/target", "target 'weather' is not in annotations/targets.json"),
+            ("/stance/1/id", "id 's1' already used at /stance/0"),
+            ("/stance/1/evidence/quote", "refers to quote 'q7', which does not exist"),
+        ],
+    ),
+    "wrong-doc": (lambda layer: layer.update(doc_id="good"), [("/doc_id", "layer is for 'good', not 'wrong-doc'")]),  # not checked against good.txt
+    "stale": (lambda layer: layer.update(sha256=hashlib.sha256(b"an older text").hexdigest()), [("/sha256", "stale: annotated against a text with sha256")]),
+}
+
+
+def write_layer(project: Project, doc_id: str, layer: dict[str, Any] | str | bytes) -> Path:
+    path = project.annotations / f"{doc_id}.json"
+    if isinstance(layer, dict):
+        layer = json.dumps(layer, ensure_ascii=False, indent=1)
+    path.write_bytes(layer if isinstance(layer, bytes) else layer.encode())
+    return path
+
+
+@pytest.fixture
+def annotated(make_project: Callable[..., Project]) -> Project:
+    """A built project with a valid gold layer per document and a target inventory."""
+    names = [*CASES, "bad-json", "bad-utf8"]
+    project = make_project(with_seed=False, seeds={f"{name}.txt": seed_text(n).encode() for n, name in enumerate(names)})
+    (project.annotations / "targets.json").write_text(json.dumps(TARGETS), encoding="utf-8")
+    for n, name in enumerate(names):
+        write_layer(project, name, valid_layer(name, seed_text(n)))
+    result = run_qawl("build", cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+def break_layers(project: Project) -> None:
+    for n, (name, (change, _)) in enumerate(CASES.items()):
+        if change is not None:
+            layer = valid_layer(name, seed_text(n))
+            change(layer)
+            write_layer(project, name, layer)
+    write_layer(project, "bad-json", '{"schema_version": "1.0.0",\n "doc_id": "bad-json",\n "entities": [,]}')
+    write_layer(project, "bad-utf8", b'{"doc_id": "\xd9"}')
+    write_layer(project, "ghost", valid_layer("ghost", TEXT))
+
+
+def expect_every_problem(errors: dict[str, list[str]]) -> None:
+    assert "good.json" not in errors and "good.txt" not in errors
+    for name, (_, expected) in CASES.items():
+        lines = errors.get(f"{name}.json", [])
+        for pointer, message in expected:
+            assert any(f": {pointer}: " in line and message in line for line in lines), (name, pointer, message, lines)
+        assert len(lines) == len(expected), lines  # nothing spurious either
+    assert "line 3, column 15: invalid JSON: Expecting value" in errors["bad-json.json"][0]
+    assert "byte 12: not valid UTF-8" in errors["bad-utf8.json"][0]
+    assert "annotation file for 'ghost', but there is no seeds/ghost.txt" in errors["ghost.json"][0]
+
+
+def test_build_reports_every_annotation_problem_and_touches_nothing(annotated: Project) -> None:
+    break_layers(annotated)
+    expect_every_problem(fails_cleanly(annotated, snapshot(annotated)))
+
+
+def test_validate_reports_the_same_problems(annotated: Project) -> None:
+    break_layers(annotated)
+    before = snapshot(annotated)
+    result = run_qawl("validate", "annotations", cwd=annotated.root)
+    assert result.returncode == 1
+    errors = errors_by_file(result.stderr)
+    assert f"ghost.json: /doc_id: no seed article 'ghost' in {annotated.seeds}" in errors.pop("ghost.json")[0]
+    errors["ghost.json"] = ["annotation file for 'ghost', but there is no seeds/ghost.txt"]  # the build's wording, checked above
+    expect_every_problem(errors)
+    assert snapshot(annotated) == before
+
+
+def test_a_changed_article_flags_its_layer_keeps_it_and_never_reanchors(annotated: Project) -> None:
+    seed = annotated.seeds / "good.txt"
+    layer_path = annotated.annotations / "good.json"
+    layer_bytes = layer_path.read_bytes()
+    before = snapshot(annotated)
+    original = seed.read_bytes()
+    seed.write_bytes("عاجل: ".encode() + original)  # every offset after this point moved by 6
+    errors = fails_cleanly(annotated, before)
+    (line,) = errors["good.json"]
+    assert f"/sha256: stale: annotated against a text with sha256 {hashlib.sha256(original).hexdigest()[:12]}…" in line
+    assert "the layer is kept as it is and not merged until it is re-anchored by a person" in line
+    assert layer_path.read_bytes() == layer_bytes
+    assert run_qawl("validate", "annotations", cwd=annotated.root).returncode == 1  # still flagged, not silently fixed
+    seed.write_bytes(original)
+    assert run_qawl("build", cwd=annotated.root).returncode == 0
+    assert layer_path.read_bytes() == layer_bytes
+
+
+def test_stance_targets_are_checked_against_the_inventory(annotated: Project) -> None:
+    layer = json.loads((annotated.annotations / "good.json").read_text(encoding="utf-8"))
+    layer["stance"][0]["target"] = "us_coalition_presence_iraq"  # in the repository's inventory, not in this project's
+    write_layer(annotated, "good", layer)
+    errors = fails_cleanly(annotated, snapshot(annotated))
+    assert "/stance/0/target: target 'us_coalition_presence_iraq' is not in annotations/targets.json" in errors["good.json"][0]

@@ -26,7 +26,6 @@ from qawl.schema import Problem, Schemas
 
 HISTORY = ".history"
 REVIEW_LOG = "review-log.jsonl"
-LOCK = ".review.lock"
 
 
 def layer_path(project: Project, doc_id: str) -> Path:
@@ -43,14 +42,14 @@ def review_log(project: Project) -> Path:
 
 @contextmanager
 def locked(project: Project) -> Iterator[None]:
-    """Hold the annotations/ review lock, so that two imports never interleave."""
+    """Hold a lock on annotations/ itself, so that two imports never interleave (no lock file left behind)."""
     project.annotations.mkdir(parents=True, exist_ok=True)
-    with open(project.annotations / LOCK, "w", encoding="utf-8") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    fd = os.open(project.annotations, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _fsync(path: Path) -> None:

@@ -22,7 +22,8 @@ import orjson
 from tqdm import tqdm
 
 import qawl
-from qawl.card import card_body, card_metadata, render_card
+from qawl.card import write_card
+from qawl.croissant import write_croissant
 from qawl.engines import run
 from qawl.ingest import Document, iter_documents
 from qawl.merge import Layer, Row, build_rows, check_layer, load_targets, read_layer
@@ -224,8 +225,8 @@ def build_corpus(
         if problems:
             raise BuildError(problems)
         write_json(staging / "manifest.json", manifest)
-        card = card_metadata(schemas, files, dataset)
-        (staging / "README.md").write_text(render_card(card, card_body(manifest, dataset)), encoding="utf-8")
+        write_card(staging, schemas, manifest, dataset)
+        write_croissant(staging, schemas, manifest, dataset)
         swap_into_place(staging, target)
     return manifest
 

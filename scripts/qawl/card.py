@@ -1,25 +1,52 @@
-"""The dataset card `corpus/README.md`: YAML metadata generated from the schema, and prose."""
+"""The dataset card `corpus/README.md` and its plots, generated from the schema and the written files.
+
+The YAML front matter (`configs:`, `dataset_info:`) comes from the schema and the
+manifest; the statistics and plots are computed from the Parquet files just
+written; nothing is hand-written. Plots are PNGs with fixed size, dpi and no
+software stamp, so the same corpus gives the same bytes.
+"""
 
 from __future__ import annotations
 
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import datasets
 from huggingface_hub import DatasetCardData
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from qawl.publish import CONFIGS, DEFAULT_CONFIG, SPLIT_ORDER
 from qawl.schema import Schemas
+from qawl.validate import read_rows
+
+PLOTS_DIR = "plots"
+PNG_METADATA = {"Software": None}
+STATUSES = ("gold", "silver", "unannotated")
+LENGTH_BINS = (1, 6, 11, 21, 31, 41, 61, 81, 121)  # token-count histogram edges (last bin open-ended)
 
 
-def card_metadata(schemas: Schemas, files: list[dict[str, Any]], dataset: dict[str, Any]) -> DatasetCardData:
-    """`configs:` and `dataset_info:` for every config, with split sizes from the written files."""
+def card_metadata(
+    schemas: Schemas, files: list[dict[str, Any]], dataset: dict[str, Any], text_licenses: Iterable[str | None] = ()
+) -> DatasetCardData:
+    """`configs:` and `dataset_info:` for every config, with split sizes from the written files.
+
+    When article texts carry a licence other than the dataset's (the annotations'),
+    the licence is declared `other` rather than claiming the texts are under it.
+    """
+    other = {text for text in text_licenses if text != dataset["license"]}
+    licence = {"license": "other", "license_name": "qawl-mixed"} if other else {"license": dataset["license"]}
     card = DatasetCardData(
         language=["ar"],
-        license=dataset["license"],
         pretty_name=dataset["pretty_name"],
         task_categories=["token-classification", "text-classification"],
         task_ids=["named-entity-recognition"],
         tags=["arabic", "news", "quotation-attribution", "stance-detection"],
+        **licence,
     )
     configs: dict[str, dict[str, Any]] = {}
     infos: dict[str, datasets.DatasetInfo] = {}
@@ -48,19 +75,192 @@ def render_card(card: DatasetCardData, body: str) -> str:
     return f"---\n{card.to_yaml()}\n---\n\n{body.strip()}\n"
 
 
-def card_body(manifest: dict[str, Any], dataset: dict[str, Any]) -> str:
-    """The prose of the card, with the figures of this build."""
+# -- statistics ----------------------------------------------------------------------
+
+
+def corpus_statistics(corpus: Path, schemas: Schemas, manifest: dict[str, Any]) -> dict[str, Any]:
+    """Counts per config, split, label, quote type, stance label and status; sentence lengths."""
     rows = {(f["config"], f["split"]): f["rows"] for f in manifest["files"]}
-    table = "\n".join(
+    splits = [s for s in SPLIT_ORDER if any(split == s for _, split in rows)]
+    stats: dict[str, Any] = {
+        "splits": splits,
+        "rows": rows,
+        "status": Counter(),
+        "documents_status": Counter(),
+        "entities": Counter(),
+        "quote_types": Counter(),
+        "speaker_kinds": Counter(),
+        "stance": Counter(),
+        "targets": Counter(),
+        "lengths": [],
+        "texts": Counter(),
+    }
+    for entry in manifest["files"]:
+        split = entry["split"]
+        if entry["config"] == "documents":
+            for row in read_rows(corpus / entry["path"], schemas, "document"):
+                stats["documents_status"][(split, row["status"])] += 1
+                stats["texts"][(row["publisher"], row["license"])] += 1
+        if entry["config"] != "sentences":
+            continue
+        for row in read_rows(corpus / entry["path"], schemas, "sentence"):
+            stats["status"][(split, row["status"])] += 1
+            stats["lengths"].append(len(row["tokens"]))
+            stats["entities"].update((split, e["label"]) for e in row["entities"])
+            stats["quote_types"].update((split, q["type"]) for q in row["quotes"])
+            stats["speaker_kinds"].update((split, q["speaker"]["kind"]) for q in row["quotes"])
+            stats["stance"].update((split, s["label"]) for s in row["stance"])
+            stats["targets"].update((s["target"], s["label"]) for s in row["stance"])
+    return stats
+
+
+def _per_split_table(title: str, labels: Iterable[str], counts: Counter, splits: list[str]) -> str:
+    """A Markdown table of `counts[(split, label)]`, a column per split and a total."""
+    lines = [f"| {title} | " + " | ".join(splits) + " | total |", "|---|" + "---|" * (len(splits) + 1)]
+    for label in labels:
+        values = [counts[(split, label)] for split in splits]
+        lines.append(f"| {label} | " + " | ".join(map(str, values)) + f" | {sum(values)} |")
+    return "\n".join(lines)
+
+
+def _length_summary(lengths: list[int]) -> str:
+    if not lengths:
+        return "No sentences."
+    quartiles = statistics.quantiles(lengths, n=4, method="inclusive") if len(lengths) > 1 else [lengths[0]] * 3
+    return (
+        f"{len(lengths)} sentences; tokens per sentence: min {min(lengths)}, "
+        f"first quartile {quartiles[0]:g}, median {quartiles[1]:g}, third quartile {quartiles[2]:g}, "
+        f"max {max(lengths)}, mean {statistics.fmean(lengths):.1f}."
+    )
+
+
+def length_histogram(lengths: list[int]) -> list[tuple[str, int]]:
+    """Sentence counts in the token-length bins of LENGTH_BINS."""
+    bins = []
+    for low, high in zip(LENGTH_BINS, (*LENGTH_BINS[1:], None)):
+        name = f"{low}–{high - 1}" if high else f"{low}+"
+        bins.append((name, sum(1 for n in lengths if n >= low and (high is None or n < high))))
+    return bins
+
+
+def _save(figure: Figure, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    FigureCanvasAgg(figure)
+    figure.savefig(path, format="png", dpi=100, metadata=PNG_METADATA)
+
+
+def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str]]) -> list[str]:
+    """PNG plots of the distributions into `out_dir/plots/`; returns their relative paths."""
+    histogram = length_histogram(stats["lengths"])
+    figure = Figure(figsize=(7, 3.5))
+    axes = figure.add_subplot()
+    axes.bar([name for name, _ in histogram], [count for _, count in histogram], color="#4c72b0")
+    axes.set_xlabel("tokens per sentence")
+    axes.set_ylabel("sentences")
+    axes.set_title("Sentence length")
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    figure.tight_layout()
+    _save(figure, out_dir / PLOTS_DIR / "sentence_length.png")
+
+    panels = [("entity label", "entities"), ("quote type", "quote_types"), ("stance label", "stance"), ("status", "status")]
+    figure = Figure(figsize=(12, 3.5))
+    for n, (title, key) in enumerate(panels, start=1):
+        axes = figure.add_subplot(1, len(panels), n)
+        names = labels[key]
+        bottom = [0] * len(names)
+        for split in stats["splits"]:
+            values = [stats[key][(split, name)] for name in names]
+            axes.bar(names, values, bottom=bottom, label=split)
+            bottom = [b + v for b, v in zip(bottom, values)]
+        axes.set_title(title)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.tick_params(axis="x", labelrotation=60, labelsize=8)
+    figure.axes[0].legend(fontsize=8)
+    figure.tight_layout()
+    _save(figure, out_dir / PLOTS_DIR / "labels.png")
+    return [f"{PLOTS_DIR}/sentence_length.png", f"{PLOTS_DIR}/labels.png"]
+
+
+# -- reports (baseline, agreement) ----------------------------------------------------
+
+
+def _flatten(report: Any, prefix: str = "") -> list[tuple[str, Any]]:
+    """Numeric and short string leaves of a nested report, as (dotted path, value)."""
+    if isinstance(report, dict):
+        return [pair for key, value in report.items() for pair in _flatten(value, f"{prefix}.{key}" if prefix else str(key))]
+    if isinstance(report, bool) or not isinstance(report, int | float | str) or (isinstance(report, str) and len(report) > 80):
+        return []
+    return [(prefix, report)]
+
+
+def render_report(report: dict[str, Any] | None, missing: str) -> str:
+    """A nested JSON report (scores per task and metric) as a Markdown table."""
+    if not report:
+        return missing
+    lines = ["| measure | value |", "|---|---|"]
+    for path, value in _flatten(report):
+        lines.append(f"| `{path}` | {value:.3f} |" if isinstance(value, float) else f"| `{path}` | {value} |")
+    return "\n".join(lines)
+
+
+# -- the card ------------------------------------------------------------------------
+
+
+def _fields_table(schemas: Schemas, schema_name: str) -> str:
+    raw = schemas.raw[schema_name]["properties"]
+    lines = ["| field | type | description |", "|---|---|---|"]
+    for field in schemas.typed_fields(schema_name):
+        kind = f"ClassLabel ({', '.join(field.names)})" if field.kind == "classlabel" else field.kind
+        if field.kind == "list":
+            child = field.children[0]
+            kind = f"list of {child.kind}" + (f" ({', '.join(child.names)})" if child.kind == "classlabel" else "")
+        description = raw[field.name].get("description", "").replace("|", "\\|")
+        lines.append(f"| `{field.name}` | {kind}{' or null' if field.nullable else ''} | {description} |")
+    return "\n".join(lines)
+
+
+def _citation(dataset: dict[str, Any], version: str) -> str:
+    return f"""```bibtex
+@misc{{{dataset["name"]}_{version.replace(".", "_")},
+  title   = {{{{{dataset["pretty_name"]}}}}},
+  note    = {{Version {version}; load with revision="v{version}"}},
+  howpublished = {{Dataset, git tag v{version}}}
+}}
+```"""
+
+
+def card_body(
+    schemas: Schemas,
+    manifest: dict[str, Any],
+    dataset: dict[str, Any],
+    stats: dict[str, Any],
+    plots: list[str],
+    baseline: dict[str, Any] | None = None,
+    agreement: dict[str, Any] | None = None,
+) -> str:
+    """The prose of the card, with the figures of this build."""
+    version = manifest["version"]
+    splits = stats["splits"]
+    config_rows = "\n".join(
         f"| `{config.name}` | {config.description} | "
-        + " | ".join(str(rows.get((config.name, split), 0)) for split in SPLIT_ORDER)
+        + " | ".join(str(stats["rows"].get((config.name, split), 0)) for split in splits)
         + " |"
         for config in CONFIGS
     )
+    labels = _labels(schemas)
+    fields = "\n\n".join(f"### `{config.name}`\n\n{_fields_table(schemas, config.schema)}" for config in CONFIGS)
+    sources = "\n".join(f"- `{source}`: {count} annotation(s)" for source, count in manifest["annotators"].items()) or "- none yet"
+    texts = "\n".join(
+        f"- {count} article(s) from {publisher or 'an unknown publisher'}: {licence or 'licence unknown'}"
+        for (publisher, licence), count in sorted(stats["texts"].items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1])))
+    )
+    targets = "\n".join(f"| `{target}` | {label} | {count} |" for (target, label), count in sorted(stats["targets"].items()))
+    gold = sum(n for (_, status), n in stats["status"].items() if status == "gold")
     return f"""
 # {dataset["pretty_name"]}
 
-Version **{manifest["version"]}** (schema {manifest["schema_version"]}), {manifest["documents"]} document(s).
+Version **{version}** (schema {manifest["schema_version"]}): {manifest["documents"]} document(s),
+{len(stats["lengths"])} sentence(s), {gold} of them in human-reviewed (gold) documents.
 
 qawl (قول, "saying") is a corpus of Arabic news articles segmented into sentences and
 annotated with named entities (OntoNotes 5 labels), quotations with their cue and speaker
@@ -70,38 +270,183 @@ pre-annotations are `silver`; sentences of documents without any annotation are 
 
 This card and every file beside it are generated by `qawl build`; do not edit them by hand.
 
+## Supported tasks
+
+- **Named-entity recognition** (`ner`): token classification with IOB2 tags over 8 OntoNotes 5
+  labels; tokens are split wherever an entity boundary falls inside one (a proclitic before a
+  name), so the standard token-classification recipes and `seqeval` apply directly. A mapping to
+  the CoNLL/ANERcorp 4-class set ships as `schema/conll_label_map.json`.
+- **Quotation attribution** (`quotes`): content span, cue, speaker mention and the entity it
+  refers to, quote type (direct, indirect, mixed).
+- **Stance detection** (`stance`): SemEval-2016 Task 6 shape (`text`, `target`, `label` in
+  FAVOR/AGAINST/NONE), with the holder of the stance. The usual score is the macro-F1 of FAVOR
+  and AGAINST.
+
+## Languages
+
+Arabic (`ar`), Modern Standard Arabic as written in news reporting, with quoted speech that
+may lean towards dialect. Text is kept exactly as published (diacritics, tatweel, hamza forms,
+punctuation).
+
 ## Loading
 
 ```python
 from datasets import load_dataset
 
 sentences = load_dataset("path/to/corpus", "sentences")  # default config
-documents = load_dataset("path/to/corpus", "documents")
+ner = load_dataset("path/to/corpus", "ner")
+names = ner["{splits[0] if splits else "train"}"].features["ner_tags"].feature.names  # id → IOB2 tag
+
+# pin this exact release (a git tag of the repository, also a Hub revision):
+ner = load_dataset("<hub-user>/qawl", "ner", revision="v{version}")
 ```
 
-The Parquet files can be read directly too (pandas, polars, DuckDB). Class labels are stored
-as integers; their names are in the features (`ds.features`).
+Class labels are stored as integers; their names are in the features. The Parquet files can
+be read directly too (pandas, polars, DuckDB). `qawl export conll|spacy|jsonl` writes the
+same data for other tools.
 
-## Configs and splits
+## Dataset structure
 
-| config | content | {" | ".join(SPLIT_ORDER)} |
-|---|---|{"---|" * len(SPLIT_ORDER)}
-{table}
+### Configs and splits
+
+| config | content | {" | ".join(splits)} |
+|---|---|{"---|" * len(splits)}
+{config_rows}
 
 Splits are assigned per document from a stable hash of its `doc_id`, so no document
 straddles two splits and adding documents never moves existing ones. A split with no
-document yet is not listed.
+document yet is not listed. The task configs (`ner`, `quotes`, `stance`) hold only
+annotated sentences; filter on `status` (or `provenance.status`) for gold-only evaluation.
 
-## Offsets
+### Offsets
 
 All offsets are Unicode code points (Python `str` indices), end-exclusive. Inside a
 sentence row they are relative to the sentence `text`; `start`/`end` of the row place the
 sentence in its document's `text` (config `documents`). Every span stores its `text`, and
-`text[start:end] == span["text"]` holds for every span. Text is stored exactly as received
-(no normalisation beyond decoding and line ends).
+`text[start:end] == span["text"]` holds for every span.
+
+### Fields
+
+{fields}
+
+## Statistics
+
+{_per_split_table("sentence status", STATUSES, stats["status"], splits)}
+
+{_per_split_table("document status", STATUSES, stats["documents_status"], splits)}
+
+{_per_split_table("entity label", labels["entities"], stats["entities"], splits)}
+
+{_per_split_table("quote type", labels["quote_types"], stats["quote_types"], splits)}
+
+{_per_split_table("speaker", labels["speaker_kinds"], stats["speaker_kinds"], splits)}
+
+{_per_split_table("stance label", labels["stance"], stats["stance"], splits)}
+
+| stance target | label | count |
+|---|---|---|
+{targets}
+
+Sentence length: {_length_summary(stats["lengths"])}
+
+{chr(10).join(f"![{Path(plot).stem.replace('_', ' ')}]({plot})" for plot in plots)}
+
+## Annotation process
+
+Annotations follow `annotations/GUIDELINES.md` of the repository (entity spans exclude
+proclitics; quotes are PARC-style attributions; stance records every quote against every
+target). Automatic pre-annotation (rules, lexicons and CLDR names, no downloaded model) gives
+`silver` layers; a person reviews and corrects them in Label Studio or brat, which makes the
+document's layer `gold` (`annotations/<doc_id>.json`). Every annotation records its source,
+status, annotator and time. Sources in this build:
+
+{sources}
+
+### Agreement
+
+{render_report(agreement, "No inter-annotator agreement has been measured for this release.")}
+
+## Baseline
+
+The rule-based pre-annotator scored against the gold layer (`qawl evaluate`):
+
+{render_report(baseline, "No baseline report was supplied to this build.")}
+
+## Datasheet
+
+- **Motivation.** A benchmark for who-said-what in Arabic news: entities, attributed quotations
+  and the stances they express, with character-exact offsets, for model evaluation and for
+  studying reporting practice.
+- **Composition.** News articles (one row each in `documents`), their sentences, and the
+  annotations above. Instances are sentences; the statistics section gives the counts.
+  Articles name public figures and organisations and report political violence; no private
+  individuals are targeted.
+- **Collection.** Articles are added as plain UTF-8 text files with a metadata sidecar (publisher,
+  date, URL and which of these were inferred). Ingestion only decodes, removes a BOM and
+  normalises line ends.
+- **Preprocessing and labelling.** Deterministic segmentation (quote-aware) and spaCy-based
+  tokenisation; pre-annotation by rules; human review following the guidelines.
+- **Uses.** Training and evaluating NER, quotation attribution and stance models for Arabic;
+  not for profiling individuals. The corpus is small: report confidence intervals.
+- **Distribution.** This directory (Parquet, card, `manifest.json`, `croissant.json`), a git
+  tag per release, loadable with `datasets` at `revision="vX.Y.Z"`.
+- **Maintenance.** Releases follow semantic versioning (`qawl release`); `CHANGELOG.md` and
+  `qawl diff vA vB` list what changed between releases. Errors are fixed in the annotation
+  files and published in the next release.
+
+## Data statement
+
+- **Curation rationale.** Reporting on Iraq and the region in which many actors are quoted,
+  directly and indirectly, often anonymously.
+- **Language variety.** Modern Standard Arabic (`ar`) of pan-Arab news outlets.
+- **Source.**
+{texts}
+- **Annotators.** Project maintainers who read Arabic, working from the written guidelines;
+  automatic annotations are marked `silver` and never presented as human-reviewed.
+- **Speech situation.** Edited news reports, written for a general Arabic-reading audience,
+  quoting officials, militia spokespeople and anonymous sources.
+
+## Licensing
+
+The annotations, segmentation and metadata are released under **{dataset["license"]}**.
+The article texts are **not** covered by that licence: each stays under the terms of its
+publisher, recorded per document in the `license` field of `documents` (summarised under
+*Source* above). Check those terms before redistributing the texts.
+
+## Citation
+
+{_citation(dataset, version)}
 
 ## Files
 
-`manifest.json` lists every file with its sha256 and row count, the dataset version, the
-schema version and the annotation sources.
+`manifest.json` lists every Parquet file with its sha256 and row count, the dataset version,
+the schema version and the annotation sources; `croissant.json` describes the configs as
+Croissant metadata; `{PLOTS_DIR}/` holds the plots above.
 """
+
+
+def _labels(schemas: Schemas) -> dict[str, list[str]]:
+    common = "common.schema.json#/$defs/"
+    return {
+        "entities": schemas.enum(common + "entity_label"),
+        "quote_types": schemas.enum(common + "quote_type"),
+        "speaker_kinds": schemas.enum(common + "speaker_kind"),
+        "stance": schemas.enum(common + "stance_label"),
+        "status": list(STATUSES),
+    }
+
+
+def write_card(
+    out_dir: Path,
+    schemas: Schemas,
+    manifest: dict[str, Any],
+    dataset: dict[str, Any],
+    baseline: dict[str, Any] | None = None,
+    agreement: dict[str, Any] | None = None,
+) -> None:
+    """README.md and plots/ for the corpus written into `out_dir` (the build's staging directory)."""
+    stats = corpus_statistics(out_dir, schemas, manifest)
+    plots = write_plots(out_dir, stats, _labels(schemas))
+    card = card_metadata(schemas, manifest["files"], dataset, (licence for _, licence in stats["texts"]))
+    body = card_body(schemas, manifest, dataset, stats, plots, baseline, agreement)
+    (out_dir / "README.md").write_text(render_card(card, body), encoding="utf-8")

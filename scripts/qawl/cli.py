@@ -130,6 +130,13 @@ from qawl.review.commands import review_group  # noqa: E402  (registered last: i
 
 cli.add_command(review_group)
 
+from qawl.export import export_group  # noqa: E402  (commands of other modules, registered last)
+from qawl.release import diff_command, release_command  # noqa: E402
+
+cli.add_command(export_group)
+cli.add_command(release_command)
+cli.add_command(diff_command)
+
 
 def main() -> None:
     cli()

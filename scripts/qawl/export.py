@@ -1,0 +1,157 @@
+"""`qawl export`: the published corpus in the formats other tools train on.
+
+- `conll`: CoNLL-2003 style IOB2, a token and its tag per line, a blank line
+  between sentences and `-DOCSTART-` before each document;
+- `spacy`: a `DocBin` of annotated sentences with entities, for `spacy train`;
+- `jsonl`: the rows of any config, one JSON object per line, label names not ids.
+
+Every export reads `corpus/` as published (through its manifest), never the sources.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from spacy.tokens import Doc, DocBin
+
+from qawl.project import Project, find_project
+from qawl.publish import CONFIGS, SPLIT_ORDER
+from qawl.schema import Schemas
+from qawl.segment import blank_arabic
+from qawl.tasks import ner_pieces
+from qawl.validate import read_rows
+
+TAGSETS = ("ontonotes", "conll")
+
+
+def published_rows(corpus: Path, schemas: Schemas, config: str, split: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(split, row) of a published config, splits in order, rows in file order."""
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    schema = {c.name: c.schema for c in CONFIGS}[config]
+    entries = sorted((f for f in manifest["files"] if f["config"] == config), key=lambda f: SPLIT_ORDER.index(f["split"]))
+    for entry in entries:
+        if split is None or entry["split"] == split:
+            for row in read_rows(corpus / entry["path"], schemas, schema):
+                yield entry["split"], row
+
+
+def conll_mapping(schema_dir: Path) -> dict[str, str | None]:
+    """OntoNotes label → CoNLL-2003 class (None: no class, tagged O), from schema/conll_label_map.json."""
+    return json.loads((schema_dir / "conll_label_map.json").read_text(encoding="utf-8"))["mapping"]
+
+
+def export_conll(project: Project, out: Path, split: str | None = None, tagset: str = "ontonotes") -> int:
+    """Write the `ner` config as CoNLL-2003 style IOB2; returns the number of sentences."""
+    schemas = Schemas(project.schema_dir)
+    mapping = conll_mapping(project.schema_dir) if tagset == "conll" else None
+    sentences, document = 0, None
+    with out.open("w", encoding="utf-8") as handle:
+        for _, row in published_rows(project.corpus, schemas, "ner", split):
+            if row["doc_id"] != document:
+                handle.write("-DOCSTART- O\n\n")
+                document = row["doc_id"]
+            for token, tag in zip(row["tokens"], row["ner_tags"]):
+                if mapping is not None and tag != "O":
+                    label = mapping[tag[2:]]
+                    tag = f"{tag[:2]}{label}" if label else "O"
+                handle.write(f"{token} {tag}\n")
+            handle.write("\n")
+            sentences += 1
+    return sentences
+
+
+def sentence_doc(row: dict[str, Any]) -> Doc:
+    """A spaCy Doc of an annotated sentence row: entity-aligned tokens and gold entities."""
+    pieces, tags = ner_pieces(row)
+    spaces = [following[0] > end for (_, end, _), following in zip(pieces, pieces[1:])] + [False]
+    doc = Doc(blank_arabic().vocab, words=[text for _, _, text in pieces], spaces=spaces, ents=tags)
+    doc.user_data.update({"sentence_id": row["sentence_id"], "doc_id": row["doc_id"]})
+    return doc
+
+
+def export_spacy(project: Project, out: Path, split: str | None = None) -> int:
+    """Write annotated sentences as a spaCy DocBin (`.spacy`); returns the number of docs."""
+    schemas = Schemas(project.schema_dir)
+    docs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    for _, row in published_rows(project.corpus, schemas, "sentences", split):
+        if row["status"] != "unannotated":
+            docs.add(sentence_doc(row))
+    docs.to_disk(out)
+    return len(docs)
+
+
+def export_jsonl(project: Project, out: Path, config: str, split: str | None = None) -> int:
+    """Write the rows of `config` as JSON lines (with a `split` key); returns the number of rows."""
+    schemas = Schemas(project.schema_dir)
+    count = 0
+    with out.open("w", encoding="utf-8") as handle:
+        for row_split, row in published_rows(project.corpus, schemas, config, split):
+            handle.write(json.dumps({"split": row_split, **row}, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+# -- command line --------------------------------------------------------------------
+
+root_option = click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Project checkout (default: the nearest directory above the current one with schema/dataset.json).",
+)
+out_option = click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write.")
+split_option = click.option("--split", type=click.Choice(SPLIT_ORDER), help="Only this split (default: all, in order).")
+
+
+def project_at(root: Path | None, built: bool = True) -> Project:
+    """The project at --root, or around the current directory (with a built corpus/), or a usable error."""
+    try:
+        project = Project(root.resolve()) if root else find_project()
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from error
+    if built and not (project.corpus / "manifest.json").exists():
+        raise click.ClickException(f"no built corpus in {project.corpus}: run `qawl build` first")
+    return project
+
+
+@click.group("export")
+def export_group() -> None:
+    """Write the published corpus/ for other tools (CoNLL, spaCy, JSON lines).
+
+    \b
+      qawl export conll --out qawl.conll            token and IOB2 tag per line
+      qawl export spacy --out train.spacy --split train
+      qawl export jsonl --config quotes --out quotes.jsonl
+    """
+
+
+@export_group.command("conll")
+@root_option
+@out_option
+@split_option
+@click.option("--tagset", type=click.Choice(TAGSETS), default="ontonotes", show_default=True, help="conll: map to PER/ORG/LOC/MISC with schema/conll_label_map.json.")
+def conll_command(root: Path | None, out: Path, split: str | None, tagset: str) -> None:
+    """CoNLL-2003 style IOB2 of the `ner` config: `token tag` lines, -DOCSTART- per document."""
+    click.echo(f"wrote {export_conll(project_at(root), out, split, tagset)} sentence(s) to {out}")
+
+
+@export_group.command("spacy")
+@root_option
+@out_option
+@split_option
+def spacy_command(root: Path | None, out: Path, split: str | None) -> None:
+    """A spaCy DocBin of the annotated sentences with their entities (for `spacy train`)."""
+    click.echo(f"wrote {export_spacy(project_at(root), out, split)} doc(s) to {out}")
+
+
+@export_group.command("jsonl")
+@root_option
+@out_option
+@split_option
+@click.option("--config", "config", required=True, type=click.Choice([c.name for c in CONFIGS]), help="The config to export.")
+def jsonl_command(root: Path | None, out: Path, split: str | None, config: str) -> None:
+    """The rows of a config as JSON lines, with label names and a `split` key."""
+    click.echo(f"wrote {export_jsonl(project_at(root), out, config, split)} row(s) to {out}")

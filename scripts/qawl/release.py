@@ -1,0 +1,304 @@
+"""Releases and diffs: `qawl release {major|minor|patch}` and `qawl diff A [B]`.
+
+A release bumps the version in schema/dataset.json (its one home), rebuilds
+corpus/, adds a CHANGELOG.md section from the diff against the previous
+release tag, commits and tags `vX.Y.Z`. A diff compares the published corpus/
+of two git revisions (or a revision and the working tree): documents by
+doc_id, sentences by sentence_id, annotations by doc_id and annotation id.
+Rows are read with the features stored in each Parquet file, so revisions
+with different schemas still compare by label names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import re
+import subprocess
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import click
+import datasets
+import pyarrow.parquet as pq
+
+from qawl.annotate import preannotate
+from qawl.build import BuildError, build_corpus
+from qawl.export import project_at, root_option
+from qawl.project import Project
+
+PARTS = ("major", "minor", "patch")
+ANNOTATION_KINDS = ("entities", "quotes", "stance")
+TAG_PATTERN = "v[0-9]*.[0-9]*.[0-9]*"
+SOURCE_PATHS = ("seeds", "annotations", "schema", "scripts", "pyproject.toml", "CHANGELOG.md")
+UNRELEASED = "## Unreleased"
+
+
+class ReleaseError(Exception):
+    """A release or diff that cannot be made, with the reason."""
+
+
+def git(root: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise ReleaseError(f"git {' '.join(args)}: {result.stderr.strip()}")
+    return result.stdout
+
+
+# -- reading a corpus at a revision ---------------------------------------------------
+
+
+def corpus_at(root: Path, revision: str, dest: Path) -> Path:
+    """Extract corpus/ as committed at `revision` into `dest`; returns the corpus directory."""
+    archive = subprocess.run(["git", "archive", "--format=tar", revision, "corpus"], cwd=root, capture_output=True)
+    if archive.returncode != 0:
+        raise ReleaseError(f"no corpus/ at revision {revision!r}: {archive.stderr.decode(errors='replace').strip()}")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest / "corpus"
+
+
+def _named(feature: Any, value: Any) -> Any:
+    """A Parquet value with its ClassLabel ids replaced by names, following the HF features."""
+    if value is None:
+        return None
+    if isinstance(feature, datasets.ClassLabel):
+        return feature.int2str(value)
+    if isinstance(feature, datasets.List | datasets.LargeList):
+        return [_named(feature.feature, item) for item in value]
+    if isinstance(feature, dict):
+        return {key: _named(sub, value[key]) for key, sub in feature.items()}
+    return value
+
+
+def config_rows(corpus: Path, config: str) -> list[dict[str, Any]]:
+    """Every row of a published config (all splits), labels as names."""
+    if not (corpus / "manifest.json").exists():
+        return []
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    rows = []
+    for entry in (f for f in manifest["files"] if f["config"] == config):
+        table = pq.read_table(corpus / entry["path"])
+        features = datasets.Features.from_arrow_schema(table.schema)
+        rows += [{key: _named(features[key], value) for key, value in row.items()} for row in table.to_pylist()]
+    return rows
+
+
+# -- diff -----------------------------------------------------------------------------
+
+
+def _compare(old: dict[Any, dict[str, Any]], new: dict[Any, dict[str, Any]], describe: Any) -> dict[str, list[dict[str, Any]]]:
+    """Added, removed and changed records between two keyed collections."""
+    changed = [
+        {**describe(key, new[key]), "fields": sorted(f for f in new[key].keys() | old[key].keys() if new[key].get(f) != old[key].get(f))}
+        for key in sorted(old.keys() & new.keys())
+        if old[key] != new[key]
+    ]
+    return {
+        "added": [describe(key, new[key]) for key in sorted(new.keys() - old.keys())],
+        "removed": [describe(key, old[key]) for key in sorted(old.keys() - new.keys())],
+        "changed": changed,
+    }
+
+
+def _annotations(sentences: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    return {
+        (row["doc_id"], kind, item["id"]): {**item, "sentence_id": row["sentence_id"]}
+        for row in sentences
+        for kind in ANNOTATION_KINDS
+        for item in row[kind]
+    }
+
+
+def diff_corpora(old: Path, new: Path) -> dict[str, Any]:
+    """What changed from corpus `old` to corpus `new`: documents, sentences, annotations."""
+    old_sentences, new_sentences = config_rows(old, "sentences"), config_rows(new, "sentences")
+    return {
+        "documents": _compare(
+            {row["doc_id"]: row for row in config_rows(old, "documents")},
+            {row["doc_id"]: row for row in config_rows(new, "documents")},
+            lambda key, row: {"doc_id": key},
+        ),
+        "sentences": _compare(
+            {row["sentence_id"]: row for row in old_sentences},
+            {row["sentence_id"]: row for row in new_sentences},
+            lambda key, row: {"sentence_id": key, "doc_id": row["doc_id"], "text": row["text"]},
+        ),
+        "annotations": _compare(
+            _annotations(old_sentences),
+            _annotations(new_sentences),
+            lambda key, item: {"doc_id": key[0], "kind": key[1], "id": key[2], "sentence_id": item["sentence_id"]},
+        ),
+    }
+
+
+def diff_revisions(root: Path, old: str, new: str | None) -> dict[str, Any]:
+    """The diff between corpus/ at two revisions; `new=None` is the working tree's corpus/."""
+    with tempfile.TemporaryDirectory(prefix="qawl-diff-") as scratch:
+        old_corpus = corpus_at(root, old, Path(scratch) / "old")
+        new_corpus = corpus_at(root, new, Path(scratch) / "new") if new else root / "corpus"
+        return {"from": old, "to": new or "working tree", **diff_corpora(old_corpus, new_corpus)}
+
+
+def summary_lines(diff: dict[str, Any]) -> list[str]:
+    """One line per kind of record: how many were added, removed and changed."""
+    lines = []
+    for kind in ("documents", "sentences", "annotations"):
+        part = diff[kind]
+        line = f"{kind}: {len(part['added'])} added, {len(part['removed'])} removed, {len(part['changed'])} changed"
+        if kind == "annotations":
+            by_kind = [
+                f"{k} +{sum(a['kind'] == k for a in part['added'])} -{sum(a['kind'] == k for a in part['removed'])} ~{sum(a['kind'] == k for a in part['changed'])}"
+                for k in ANNOTATION_KINDS
+            ]
+            line += f" ({', '.join(by_kind)})"
+        lines.append(line)
+    return lines
+
+
+def detail_lines(diff: dict[str, Any]) -> list[str]:
+    """Every added (+), removed (-) and changed (~) record, one per line."""
+    lines = []
+    for kind, key in (("documents", "doc_id"), ("sentences", "sentence_id"), ("annotations", "id")):
+        for sign, change in (("+", "added"), ("-", "removed"), ("~", "changed")):
+            for record in diff[kind][change]:
+                where = f"{record['doc_id']} {record['kind']} {record['id']}" if kind == "annotations" else record[key]
+                fields = f": {', '.join(record['fields'])}" if change == "changed" else ""
+                lines.append(f"{sign} {kind[:-1]} {where}{fields}")
+    return lines
+
+
+# -- release --------------------------------------------------------------------------
+
+
+def bump(version: str, part: str) -> str:
+    major, minor, patch = (int(n) for n in version.split("."))
+    return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[part]
+
+
+def previous_tag(root: Path) -> str | None:
+    """The latest release tag reachable from HEAD, or None before the first release."""
+    result = subprocess.run(["git", "describe", "--tags", "--abbrev=0", "--match", TAG_PATTERN], cwd=root, capture_output=True, text=True)
+    return result.stdout.strip() or None
+
+
+def _set_version(dataset_json: Path, version: str) -> None:
+    """Rewrite the "version" value of schema/dataset.json in place, keeping its layout."""
+    text = dataset_json.read_text(encoding="utf-8")
+    new, count = re.subn(r'("version"\s*:\s*")[^"]*(")', rf"\g<1>{version}\g<2>", text, count=1)
+    if count != 1:
+        raise ReleaseError(f"{dataset_json}: no \"version\" field to bump")
+    dataset_json.write_text(new, encoding="utf-8")
+
+
+def changelog_section(version: str, date: str, previous: str | None, diff: dict[str, Any], notes: str) -> str:
+    """The CHANGELOG.md section of a release: hand-written notes, then the generated diff summary."""
+    since = f"Changes since {previous} (`qawl diff {previous} v{version}`):" if previous else "First release:"
+    body = "\n".join(f"- {line}" for line in summary_lines(diff))
+    return f"## {version} — {date}\n\n" + (f"{notes.strip()}\n\n" if notes.strip() else "") + f"{since}\n\n{body}\n"
+
+
+def update_changelog(path: Path, section: str) -> None:
+    """Insert `section` under an emptied `## Unreleased` heading (whose notes it has taken over)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Changelog\n"
+    head, marker, rest = text.partition(UNRELEASED + "\n")
+    if not marker:
+        first = re.search(r"^## ", text, flags=re.MULTILINE)
+        head, rest = (text[: first.start()], text[first.start() :]) if first else (text.rstrip() + "\n\n", "")
+    else:
+        following = re.search(r"^## ", rest, flags=re.MULTILINE)
+        rest = rest[following.start() :] if following else ""
+    path.write_text(f"{head.rstrip()}\n\n{UNRELEASED}\n\n{section}\n{rest}".rstrip() + "\n", encoding="utf-8")
+
+
+def unreleased_notes(path: Path) -> str:
+    """The hand-written notes under `## Unreleased` in CHANGELOG.md."""
+    if not path.exists():
+        return ""
+    _, marker, rest = path.read_text(encoding="utf-8").partition(UNRELEASED + "\n")
+    following = re.search(r"^## ", rest, flags=re.MULTILINE)
+    return (rest[: following.start()] if following else rest).strip() if marker else ""
+
+
+def release(root: Path, part: str, today: dt.date | None = None, silver: bool = True) -> tuple[str, dict[str, Any]]:
+    """Bump, rebuild (as `qawl build` does), write the changelog, commit and tag; returns the version and the diff."""
+    dirty = git(root, "status", "--porcelain", "--", *SOURCE_PATHS).strip()
+    if dirty:
+        raise ReleaseError(f"commit or stash these changes first; a release is built from committed sources:\n{dirty}")
+    project = Project(root)
+    version = bump(project.version, part)
+    if git(root, "tag", "--list", f"v{version}").strip():
+        raise ReleaseError(f"tag v{version} already exists")
+    previous = previous_tag(root)
+    dataset_json = project.schema_dir / "dataset.json"
+    original = dataset_json.read_text(encoding="utf-8")
+    _set_version(dataset_json, version)
+    try:
+        build_corpus(Project(root), preannotate=preannotate if silver else None)
+    except BuildError:
+        dataset_json.write_text(original, encoding="utf-8")
+        raise
+    if previous:
+        diff = diff_revisions(root, previous, None)
+    else:
+        with tempfile.TemporaryDirectory() as empty:
+            diff = {"from": None, "to": "working tree", **diff_corpora(Path(empty), project.corpus)}
+    changelog = root / "CHANGELOG.md"
+    date = (today or dt.date.today()).isoformat()
+    update_changelog(changelog, changelog_section(version, date, previous, diff, unreleased_notes(changelog)))
+    git(root, "add", "-A", "--", "schema/dataset.json", "CHANGELOG.md", "corpus")
+    git(root, "commit", "-q", "-m", f"Release v{version}", "--", "schema/dataset.json", "CHANGELOG.md", "corpus")
+    git(root, "tag", "-a", f"v{version}", "-m", f"qawl dataset v{version}")
+    return version, diff
+
+
+# -- command line --------------------------------------------------------------------
+
+
+@click.command("release")
+@root_option
+@click.argument("part", type=click.Choice(PARTS))
+@click.option("--preannotate/--no-preannotate", default=True, show_default=True, help="As for `qawl build`: pre-annotate documents without a gold layer.")
+def release_command(root: Path | None, part: str, preannotate: bool) -> None:
+    """Release the dataset: bump the version, rebuild, update CHANGELOG.md, commit and tag.
+
+    \b
+    minor: documents or annotations added or corrected
+    major: a schema change that breaks readers
+    patch: fixes that change no annotation
+    The notes under "## Unreleased" in CHANGELOG.md go into the release section,
+    followed by the summary of `qawl diff <previous tag> vX.Y.Z`.
+    """
+    try:
+        version, diff = release(project_at(root, built=False).root, part, silver=preannotate)
+    except (ReleaseError, BuildError) as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"released v{version}")
+    for line in summary_lines(diff):
+        click.echo(f"  {line}")
+
+
+@click.command("diff")
+@root_option
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print every added, removed and changed record as JSON.")
+def diff_command(root: Path | None, old: str, new: str | None, as_json: bool) -> None:
+    """What changed in corpus/ between git revisions OLD and NEW (default: the working tree).
+
+    Documents by doc_id, sentences by sentence_id, annotations by doc_id and id.
+    Example: qawl diff v0.1.0 v0.2.0 --json
+    """
+    try:
+        diff = diff_revisions(project_at(root, built=False).root, old, new)
+    except ReleaseError as error:
+        raise click.ClickException(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(diff, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{diff['from']} → {diff['to']}")
+    for line in summary_lines(diff) + detail_lines(diff):
+        click.echo(line)

@@ -1,0 +1,79 @@
+"""The dataset card: generated YAML for every config, statistics that match the data, plots, baseline."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections import Counter
+
+import datasets
+import yaml
+
+from qawl.build import build_corpus
+from qawl.card import render_report, write_card
+from qawl.publish import CONFIGS
+from qawl.schema import Schemas
+from tests.layers import annotated  # noqa: F401  (fixture)
+
+
+def _front_matter(readme: str) -> dict:
+    return yaml.safe_load(readme.split("---\n")[1])
+
+
+def test_yaml_declares_every_config_with_typed_features(annotated) -> None:
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    meta = _front_matter(readme)
+    assert sorted(c["config_name"] for c in meta["configs"]) == sorted(c.name for c in CONFIGS)
+    infos = {info["config_name"]: info for info in meta["dataset_info"]}
+    ner_tags = next(f for f in infos["ner"]["features"] if f["name"] == "ner_tags")
+    names = Schemas(annotated.schema_dir).raw["ner"]["$defs"]["iob2_tag"]["enum"]
+    assert ner_tags["list"]["class_label"]["names"] == {str(i): n for i, n in enumerate(names)}
+    # the seed's text is the publisher's, not CC-BY: the card must not claim otherwise
+    assert meta["license"] == "other"
+    assert "**not** covered by that licence" in readme and "Copyright of the publisher" in readme
+
+
+def test_statistics_match_the_published_rows(annotated) -> None:
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    sentences = datasets.load_dataset(str(annotated.corpus), "sentences")["train"]
+    labels = sentences.features["entities"].feature["label"].names
+    counts = Counter(labels[e["label"]] for row in sentences for e in row["entities"])
+    for label in labels:
+        assert f"| {label} | {counts[label]} | {counts[label]} |" in readme
+    assert f"| gold | {sentences.num_rows} | {sentences.num_rows} |" in readme
+    assert "| direct | 1 | 1 |" in readme and "| AGAINST | 1 | 1 |" in readme
+    lengths = sorted(len(row["tokens"]) for row in sentences)
+    assert f"min {lengths[0]}," in readme and f"max {lengths[-1]}," in readme
+    for section in ("## Supported tasks", "## Languages", "## Datasheet", "## Data statement", "## Licensing", "## Citation", "### Agreement", "## Baseline"):
+        assert section in readme
+    for config in CONFIGS:
+        for field in Schemas(annotated.schema_dir).raw[config.schema]["properties"]:
+            assert f"| `{field}` |" in readme
+    assert 'revision="v0.1.0"' in readme
+
+
+def test_plots_are_png_and_byte_identical_across_builds(annotated, tmp_path) -> None:
+    plots = sorted((annotated.corpus / "plots").glob("*.png"))
+    assert [p.name for p in plots] == ["labels.png", "sentence_length.png"]
+    assert all(p.read_bytes().startswith(b"\x89PNG\r\n\x1a\n") for p in plots)
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    assert all(f"](plots/{p.name})" in readme for p in plots)
+    again = tmp_path / "again"
+    build_corpus(annotated, again)
+    for name in ("plots/labels.png", "plots/sentence_length.png", "README.md", "croissant.json"):
+        assert (again / name).read_bytes() == (annotated.corpus / name).read_bytes(), name
+
+
+def test_baseline_and_agreement_reports_are_rendered(annotated, tmp_path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(annotated.corpus, corpus)
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    baseline = {"annotator": "auto:qawl-preannotator@0.1.0", "entities": {"strict": {"micro": {"f1": 0.8734}}}, "stance": {"macro_f1": 0.41}}
+    write_card(corpus, Schemas(annotated.schema_dir), manifest, annotated.dataset, baseline=baseline, agreement={"entities": {"f1": 0.9}})
+    readme = (corpus / "README.md").read_text(encoding="utf-8")
+    baseline_section = readme.split("## Baseline")[1].split("## Datasheet")[0]
+    assert "| `entities.strict.micro.f1` | 0.873 |" in baseline_section
+    assert "| `annotator` | auto:qawl-preannotator@0.1.0 |" in baseline_section
+    assert "| `entities.f1` | 0.900 |" in readme.split("### Agreement")[1]
+    assert "No baseline report" in (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    assert render_report(None, "nothing") == "nothing"

@@ -1,0 +1,94 @@
+"""qawl export: CoNLL-2003 IOB2, a spaCy DocBin that `spacy train` accepts, and JSON lines."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import datasets
+from spacy.tokens import DocBin
+
+from qawl.segment import blank_arabic
+from tests.conftest import run_qawl
+from tests.layers import annotated  # noqa: F401  (fixture)
+
+
+def _conll_sentences(path):
+    """Sentences of a CoNLL file as lists of (token, tag), and the number of -DOCSTART- lines."""
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    starts = sum(block.strip() == "-DOCSTART- O" for block in blocks)
+    sentences = [[tuple(line.split(" ")) for line in block.splitlines()] for block in blocks if block.strip() and block.strip() != "-DOCSTART- O"]
+    return sentences, starts
+
+
+def test_conll_export_is_the_ner_config_line_by_line(annotated, tmp_path) -> None:
+    out = tmp_path / "qawl.conll"
+    result = run_qawl("export", "conll", "--out", str(out), cwd=annotated.root)
+    assert result.returncode == 0, result.stderr
+    sentences, starts = _conll_sentences(out)
+    ner = datasets.load_dataset(str(annotated.corpus), "ner")
+    names = next(iter(ner.values())).features["ner_tags"].feature.names
+    expected = [list(zip(row["tokens"], (names[t] for t in row["ner_tags"]))) for split in ner.values() for row in split]
+    assert sentences == expected
+    assert starts == len({row["doc_id"] for split in ner.values() for row in split})
+    assert out.read_text(encoding="utf-8").startswith("-DOCSTART- O\n\n")
+    assert all(len(pair) == 2 for sentence in sentences for pair in sentence)
+
+
+def test_conll_tagset_maps_to_the_four_classes(annotated, tmp_path) -> None:
+    out = tmp_path / "qawl4.conll"
+    assert run_qawl("export", "conll", "--tagset", "conll", "--out", str(out), cwd=annotated.root).returncode == 0
+    tags = {tag for sentence in _conll_sentences(out)[0] for _, tag in sentence}
+    assert tags <= {"O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"}
+    assert {"B-PER", "B-LOC", "B-ORG"} <= tags
+
+
+def test_spacy_docbin_has_the_gold_entities(annotated, tmp_path) -> None:
+    out = tmp_path / "train.spacy"
+    assert run_qawl("export", "spacy", "--out", str(out), cwd=annotated.root).returncode == 0
+    docs = list(DocBin().from_disk(out).get_docs(blank_arabic().vocab))
+    sentences = next(iter(datasets.load_dataset(str(annotated.corpus), "sentences").values()))
+    labels = sentences.features["entities"].feature["label"].names
+    assert len(docs) == sentences.num_rows
+    by_id = {row["sentence_id"]: row for row in sentences}
+    for doc in docs:
+        gold = by_id[doc.user_data["sentence_id"]]["entities"]
+        assert [(e.text, e.label_) for e in doc.ents] == [(e["text"], labels[e["label"]]) for e in gold]
+    assert "واشنطن" in [e.text for doc in docs for e in doc.ents]
+
+
+def test_spacy_train_runs_on_the_export(annotated, tmp_path) -> None:
+    data = tmp_path / "qawl.spacy"
+    assert run_qawl("export", "spacy", "--out", str(data), cwd=annotated.root).returncode == 0
+    config = tmp_path / "ner.cfg"
+    spacy_cli = [sys.executable, "-m", "spacy"]
+    init = subprocess.run([*spacy_cli, "init", "config", str(config), "--lang", "ar", "--pipeline", "ner", "--optimize", "efficiency"], capture_output=True, text=True)
+    assert init.returncode == 0, init.stderr
+    train = subprocess.run(
+        [
+            *spacy_cli, "train", str(config), "--output", str(tmp_path / "model"),
+            "--paths.train", str(data), "--paths.dev", str(data),
+            "--training.max_steps", "6", "--training.eval_frequency", "3",
+            # train on the exported tokens (entity-aligned), not on a re-tokenisation of the text
+            "--corpora.train.gold_preproc", "true", "--corpora.dev.gold_preproc", "true",
+        ],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert train.returncode == 0, train.stdout + train.stderr
+    meta = json.loads((tmp_path / "model" / "model-last" / "meta.json").read_text())
+    assert meta["lang"] == "ar" and {"GPE", "ORG", "PERSON"} <= set(meta["labels"]["ner"])
+
+
+def test_jsonl_export_has_label_names_and_splits(annotated, tmp_path) -> None:
+    out = tmp_path / "stance.jsonl"
+    assert run_qawl("export", "jsonl", "--config", "stance", "--out", str(out), cwd=annotated.root).returncode == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 2 and {row["label"] for row in rows} == {"AGAINST", "NONE"}
+    assert all(row["split"] in ("train", "validation", "test") for row in rows)
+
+
+def test_export_without_a_built_corpus_says_what_to_do(make_project, tmp_path) -> None:
+    project = make_project()
+    result = run_qawl("export", "conll", "--out", str(tmp_path / "x.conll"), cwd=project.root)
+    assert result.returncode == 1 and "qawl build" in result.stderr

@@ -1,0 +1,135 @@
+"""qawl release and qawl diff in a throw-away git repository with two tagged releases."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from qawl.annotate import preannotate
+from qawl.release import bump, changelog_section, update_changelog
+from qawl.segment import split_sentences
+from tests.conftest import REPO, SEED_ID, run_qawl
+from tests.layers import annotated_copy, seed_layer, write_layer
+
+EXTRA = "خبر قصير عن الاقتصاد العراقي.\nوقال الوزير إن الموازنة ستقر قريباً.\n"
+
+
+def git(root, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """A repository at v0.1.0 (seed with a layer missing e5), then a new seed and layer edits, released minor."""
+    project = annotated_copy(tmp_path_factory.mktemp("release") / "repo")
+    root = project.root
+    layer = seed_layer(root / "seeds" / f"{SEED_ID}.txt")
+    first = {**layer, "entities": [e for e in layer["entities"] if e["id"] != "e5"]}
+    write_layer(root / "annotations", first)
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n- First corpus.\n", encoding="utf-8")
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")  # build caches stay out of the commits
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "tester@example.org")
+    git(root, "config", "user.name", "Tester")
+    assert run_qawl("build", cwd=root).returncode == 0
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "v0.1.0")
+    git(root, "tag", "v0.1.0")
+
+    (root / "seeds" / "extra.txt").write_text(EXTRA, encoding="utf-8")
+    second = {**layer, "entities": [dict(e, label="NORP") if e["id"] == "e4" else e for e in layer["entities"]]}
+    write_layer(root / "annotations", second)
+    with (root / "CHANGELOG.md").open("a", encoding="utf-8") as handle:
+        handle.write("- Added a short economy article.\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "More data")
+    result = run_qawl("release", "minor", cwd=root)
+    assert result.returncode == 0, result.stderr
+    return root, layer
+
+
+def test_release_bumps_rebuilds_commits_and_tags(released) -> None:
+    root, _ = released
+    assert json.loads((root / "schema" / "dataset.json").read_text())["version"] == "0.2.0"
+    assert json.loads((root / "corpus" / "manifest.json").read_text())["version"] == "0.2.0"
+    assert git(root, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
+    assert git(root, "rev-parse", "v0.2.0^{commit}") == git(root, "rev-parse", "HEAD")
+    assert git(root, "status", "--porcelain") == ""
+    assert run_qawl("build", "--check", cwd=root).returncode == 0
+    changelog = (root / "CHANGELOG.md").read_text()
+    unreleased, released_section = changelog.split("## 0.2.0 — ")
+    assert "## Unreleased" in unreleased and "- " not in unreleased.split("## Unreleased")[1]
+    assert "- Added a short economy article." in released_section
+    assert "Changes since v0.1.0" in released_section
+    assert "- documents: 1 added, 0 removed, 0 changed" in released_section
+
+
+def test_diff_between_the_tags_reports_exactly_the_changes(released) -> None:
+    root, layer = released
+    result = run_qawl("diff", "v0.1.0", "v0.2.0", "--json", cwd=root)
+    assert result.returncode == 0, result.stderr
+    diff = json.loads(result.stdout)
+    extra_sentences = {s.sentence_id for s in split_sentences("extra", EXTRA)}
+    sentence_of = {e["id"]: e for e in layer["entities"]}
+    seed_text = (root / "seeds" / f"{SEED_ID}.txt").read_text(encoding="utf-8")
+    touched = {
+        s.sentence_id
+        for s in split_sentences(SEED_ID, seed_text)
+        for e in (sentence_of["e4"], sentence_of["e5"])
+        if s.start <= e["start"] < s.end
+    }
+    assert [d["doc_id"] for d in diff["documents"]["added"]] == ["extra"]
+    assert diff["documents"]["removed"] == [] and diff["documents"]["changed"] == []
+    assert {s["sentence_id"] for s in diff["sentences"]["added"]} == extra_sentences
+    assert diff["sentences"]["removed"] == []
+    assert {(s["sentence_id"], tuple(s["fields"])) for s in diff["sentences"]["changed"]} == {(s, ("entities",)) for s in touched}
+    annotations = diff["annotations"]
+    silver = preannotate("extra", EXTRA, hashlib.sha256(EXTRA.encode()).hexdigest())  # no gold layer: pre-annotated
+    new_silver = [("extra", kind, item["id"]) for kind in ("entities", "quotes", "stance") for item in silver[kind]]
+    assert new_silver
+    assert sorted((a["doc_id"], a["kind"], a["id"]) for a in annotations["added"]) == sorted([(SEED_ID, "entities", "e5"), *new_silver])
+    assert [(a["doc_id"], a["kind"], a["id"], a["fields"]) for a in annotations["changed"]] == [(SEED_ID, "entities", "e4", ["label"])]
+    assert annotations["removed"] == []
+
+    text = run_qawl("diff", "v0.1.0", "v0.2.0", cwd=root).stdout
+    assert "documents: 1 added, 0 removed, 0 changed" in text
+    assert f"+ annotation {SEED_ID} entities e5" in text and f"~ annotation {SEED_ID} entities e4: label" in text
+
+
+def test_diff_against_the_working_tree_and_unknown_revisions(released) -> None:
+    root, _ = released
+    same = json.loads(run_qawl("diff", "v0.2.0", "--json", cwd=root).stdout)
+    assert all(not same[kind][change] for kind in ("documents", "sentences", "annotations") for change in ("added", "removed", "changed"))
+    missing = run_qawl("diff", "v9.9.9", cwd=root)
+    assert missing.returncode == 1 and "v9.9.9" in missing.stderr
+
+
+def test_release_refuses_uncommitted_sources(released) -> None:
+    root, _ = released
+    late = root / "seeds" / "late.txt"
+    late.write_text("نص.\n", encoding="utf-8")
+    try:
+        result = run_qawl("release", "patch", cwd=root)
+    finally:
+        late.unlink()
+    assert result.returncode == 1 and "late.txt" in result.stderr
+    assert git(root, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
+
+
+@pytest.mark.parametrize(("part", "expected"), [("major", "2.0.0"), ("minor", "1.3.0"), ("patch", "1.2.4")])
+def test_bump(part: str, expected: str) -> None:
+    assert bump("1.2.3", part) == expected
+
+
+def test_changelog_keeps_older_sections_below_the_new_one(tmp_path) -> None:
+    path = tmp_path / "CHANGELOG.md"
+    path.write_text("# Changelog\n\nIntro.\n\n## Unreleased\n\n- note\n\n## 0.1.0 — 2026-01-01\n\n- old\n", encoding="utf-8")
+    empty = {k: {"added": [], "removed": [], "changed": []} for k in ("documents", "sentences", "annotations")}
+    update_changelog(path, changelog_section("0.2.0", "2026-02-01", "v0.1.0", empty, "- note"))
+    text = path.read_text()
+    assert text.index("Intro.") < text.index("## Unreleased") < text.index("## 0.2.0 — 2026-02-01") < text.index("- note") < text.index("## 0.1.0")
+    assert text.count("- note") == 1

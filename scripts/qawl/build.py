@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pyarrow as pa
 from tqdm import tqdm
 
 import qawl
@@ -28,7 +31,7 @@ from qawl.engines import run
 from qawl.ingest import Document, iter_documents
 from qawl.merge import Layer, Row, build_rows, check_layer, load_targets, read_layer
 from qawl.project import Project
-from qawl.publish import CONFIGS, CorpusWriter, recover, split_of, staging_directory, swap_into_place, verify_written, write_json
+from qawl.publish import CONFIGS, CorpusWriter, encode_records, recover, split_of, staging_directory, swap_into_place, verify_written, write_json
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences, tokenize
 
@@ -95,6 +98,7 @@ class DocumentTask:
     preannotate: PreAnnotator | None
     fingerprint: str
     gold_fingerprint: str
+    schema_dir: str
     cache_dir: str | None
 
     def cache_key(self) -> str:
@@ -116,22 +120,71 @@ class DocumentTask:
         return hashlib.sha256(orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
-def process_task(task: DocumentTask) -> DocumentResult:
-    """`process_document`, answered from the cache when nothing it depends on changed."""
-    path = None
-    if task.cache_dir is not None:
-        key = task.cache_key()
-        path = Path(task.cache_dir) / key[:2] / f"{key}.json"
-        if path.exists():
-            cached = orjson.loads(path.read_bytes())
-            return DocumentResult(cached["document_row"], cached["rows"], cached["layer"], [])
+@dataclass(frozen=True)
+class DocumentOutput:
+    """A processed document as the writer takes it: one validated Arrow table per config."""
+
+    doc_id: str
+    tables: dict[str, pa.Table]
+    sources: dict[str, int]
+    problems: list[Problem]
+
+
+@lru_cache(maxsize=4)
+def _schemas(schema_dir: str) -> Schemas:
+    return Schemas(Path(schema_dir))
+
+
+def encode_document(result: DocumentResult, schemas: Schemas, doc_id: str) -> DocumentOutput:
+    """Every config's rows of one document, validated against their schema and encoded as Arrow."""
+    problems: list[Problem] = []
+    tables = {}
+    for config in CONFIGS:
+        records = config.derive(result.document_row, result.rows)
+        for n, record in enumerate(records):
+            problems += schemas.problems(config.schema, record, f"{doc_id} ({config.name} row {n})")
+        if not problems:
+            tables[config.name] = encode_records(schemas, config, records)
+    layer = result.layer or {"entities": [], "quotes": [], "stance": []}
+    sources = Counter(item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in layer[kind])
+    return DocumentOutput(doc_id, tables if not problems else {}, dict(sources), problems)
+
+
+def _read_cached(path: Path) -> DocumentOutput | None:
+    if not path.is_dir():
+        return None
+    meta = orjson.loads((path / "meta.json").read_bytes())
+    tables = {name: pa.ipc.open_file(path / f"{name}.arrow").read_all() for name in meta["configs"]}
+    return DocumentOutput(meta["doc_id"], tables, meta["sources"], [])
+
+
+def _write_cached(path: Path, output: DocumentOutput) -> None:
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.mkdir(parents=True, exist_ok=True)
+    for name, table in output.tables.items():
+        with pa.ipc.new_file(partial / f"{name}.arrow", table.schema) as sink:
+            sink.write_table(table)
+    meta = {"doc_id": output.doc_id, "configs": list(output.tables), "sources": output.sources}
+    (partial / "meta.json").write_bytes(orjson.dumps(meta))
+    try:
+        partial.rename(path)
+    except OSError:  # another worker cached the same document first
+        shutil.rmtree(partial, ignore_errors=True)
+
+
+def process_task(task: DocumentTask) -> DocumentOutput:
+    """One document end to end, answered from the cache when nothing it depends on changed."""
+    path = Path(task.cache_dir) / task.cache_key() if task.cache_dir is not None else None
+    if path is not None and (cached := _read_cached(path)) is not None:
+        return cached
+    doc_id = task.document.doc_id
     result = process_document(task.document, task.gold, task.gold_file, task.targets, task.preannotate)
-    if path is not None and not result.problems:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.tmp")
-        partial.write_bytes(orjson.dumps({"document_row": result.document_row, "rows": result.rows, "layer": result.layer}))
-        partial.replace(path)
-    return result
+    if result.problems:
+        return DocumentOutput(doc_id, {}, {}, result.problems)
+    output = encode_document(result, _schemas(task.schema_dir), doc_id)
+    if path is not None and not output.problems:
+        _write_cached(path, output)
+    return output
 
 
 def files_fingerprint(files: list[Path], root: Path) -> str:
@@ -190,7 +243,7 @@ def build_corpus(
             gold, gold_problems = read_gold_layer(project, document.doc_id, schemas)
             problems.extend(gold_problems)
             gold_file = str(project.annotations / f"{document.doc_id}.json")
-            yield DocumentTask(document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, cache_dir)
+            yield DocumentTask(document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir)
 
     sources: Counter[str] = Counter()
     documents = 0
@@ -198,18 +251,13 @@ def build_corpus(
     with staging_directory(target) as staging:
         writer = CorpusWriter(staging, schemas, dataset["version"], dataset["schema_version"])
         results = run(process_task, tasks(), engine, workers, address)
-        for result in tqdm(results, total=total, unit="doc", desc="build", disable=not sys.stderr.isatty()):
+        for output in tqdm(results, total=total, unit="doc", desc="build", disable=not sys.stderr.isatty()):
             documents += 1
-            problems += result.problems
+            problems += output.problems
             if problems:
                 continue  # keep going to report every problem, but write nothing more
-            doc_id = result.document_row["doc_id"]
-            split = split_of(doc_id, dataset["splits"])
-            for config in CONFIGS:
-                for n, record in enumerate(config.derive(result.document_row, result.rows)):
-                    problems += writer.add(config, split, record, f"{doc_id} ({config.name} row {n})")
-            if result.layer is not None:
-                sources.update(item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in result.layer[kind])
+            writer.add_document(split_of(output.doc_id, dataset["splits"]), output.tables)
+            sources.update(output.sources)
         if problems:
             raise BuildError(problems)
         files = writer.close()

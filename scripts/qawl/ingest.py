@@ -95,7 +95,6 @@ def read_sidecar(path: Path, schemas: Schemas) -> tuple[dict[str, Any], list[Pro
     """Metadata from `<doc_id>.meta.json`; unknown values where there is no sidecar."""
     metadata = dict(UNKNOWN_METADATA)
     if not path.exists():
-        log.warning("%s: no metadata sidecar; metadata recorded as unknown", path.with_name(path.name.removesuffix(SIDECAR_SUFFIX) + ".txt"))
         return metadata, []
     try:
         loaded = json.loads(path.read_text(encoding="utf-8"))
@@ -136,8 +135,11 @@ def iter_documents(seeds_dir: Path, schemas: Schemas, problems: list[Problem]) -
     """
     by_content: dict[bytes, str] = {}
     found = False
+    without_sidecar: list[str] = []
     for path in sorted(seeds_dir.glob("*.txt")):
         found = True
+        if not path.with_name(path.name.removesuffix(".txt") + SIDECAR_SUFFIX).exists():
+            without_sidecar.append(path.name)
         document, seed_problems = read_seed(path, schemas)
         problems += seed_problems
         if document is None:
@@ -153,6 +155,9 @@ def iter_documents(seeds_dir: Path, schemas: Schemas, problems: list[Problem]) -
             problems.append(Problem(str(sidecar), "", "metadata sidecar without a .txt article beside it"))
     if not found:
         problems.append(Problem(str(seeds_dir), "", "no *.txt articles found"))
+    if without_sidecar:
+        examples = ", ".join(without_sidecar[:3]) + (", …" if len(without_sidecar) > 3 else "")
+        log.warning("%d seed(s) in %s have no metadata sidecar (%s); their metadata is recorded as unknown", len(without_sidecar), seeds_dir, examples)
 
 
 def ingest_seeds(seeds_dir: Path, schemas: Schemas) -> list[Document]:

@@ -14,14 +14,14 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from qawl.schema import Problem, Schemas, TypedField, encode_class_labels
+from qawl.schema import Problem, Schemas, encode_class_labels
 from qawl.tasks import derive_ner, derive_quotes, derive_stance
 
 ROW_GROUP_SIZE = 2048
@@ -74,41 +74,57 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def encode_records(schemas: Schemas, config: ConfigSpec, records: list[Record]) -> pa.Table:
+    """Validated JSON records of one config as an Arrow table (ClassLabels as ids)."""
+    fields = schemas.typed_fields(config.schema)
+    return pa.Table.from_pylist([encode_class_labels(fields, r) for r in records], schema=schemas.arrow_schema(config.schema))
+
+
 @dataclass
 class _SplitWriter:
+    """One Parquet file, written in row groups of exactly ROW_GROUP_SIZE rows.
+
+    Row-group boundaries depend only on the row count, never on how the rows
+    arrived, so any batching (workers, engines, cache hits) gives the same bytes.
+    """
+
     path: Path
-    fields: list[TypedField]
     schema: pa.Schema
     writer: pq.ParquetWriter | None = None
-    buffer: list[dict[str, Any]] | None = None
+    pending: list[pa.Table] = field(default_factory=list)
+    pending_rows: int = 0
     rows: int = 0
     nbytes: int = 0
 
-    def add(self, record: dict[str, Any]) -> None:
-        self.buffer = self.buffer or []
-        self.buffer.append(encode_class_labels(self.fields, record))
-        self.rows += 1
-        if len(self.buffer) >= ROW_GROUP_SIZE:
-            self.flush()
+    def add(self, table: pa.Table) -> None:
+        if table.num_rows:
+            self.pending.append(table)
+            self.pending_rows += table.num_rows
+            self.rows += table.num_rows
+        if self.pending_rows >= ROW_GROUP_SIZE:
+            self._flush(final=False)
 
-    def flush(self) -> None:
+    def _flush(self, final: bool) -> None:
         if self.writer is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.writer = pq.ParquetWriter(self.path, self.schema, compression="zstd", write_statistics=True)
-        table = pa.Table.from_pylist(self.buffer or [], schema=self.schema)
-        self.nbytes += table.nbytes
-        self.writer.write_table(table, row_group_size=ROW_GROUP_SIZE)
-        self.buffer = []
+        table = pa.concat_tables(self.pending) if self.pending else self.schema.empty_table()
+        full = table.num_rows if final else table.num_rows - table.num_rows % ROW_GROUP_SIZE
+        for start in range(0, full, ROW_GROUP_SIZE):
+            group = table.slice(start, min(ROW_GROUP_SIZE, full - start)).combine_chunks()
+            self.nbytes += group.nbytes
+            self.writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=ROW_GROUP_SIZE)
+        rest = table.slice(full)
+        self.pending, self.pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
 
     def close(self) -> None:
-        if self.buffer or self.writer is None:
-            self.flush()
+        self._flush(final=True)
         assert self.writer is not None
         self.writer.close()
 
 
 class CorpusWriter:
-    """Streams validated records into `<out>/<config>/<split>.parquet`."""
+    """Streams each document's Arrow tables into `<out>/<config>/<split>.parquet`."""
 
     def __init__(self, out_dir: Path, schemas: Schemas, version: str, schema_version: str) -> None:
         self.out_dir = out_dir
@@ -116,7 +132,6 @@ class CorpusWriter:
         self.version = version
         self.schema_version = schema_version
         self._writers: dict[tuple[str, str], _SplitWriter] = {}
-        self._fields = {c.name: schemas.typed_fields(c.schema) for c in CONFIGS}
         self._arrow = {c.name: self._arrow_schema(c) for c in CONFIGS}
 
     def _arrow_schema(self, config: ConfigSpec) -> pa.Schema:
@@ -127,17 +142,16 @@ class CorpusWriter:
         }
         return self.schemas.arrow_schema(config.schema, metadata=metadata)
 
-    def add(self, config: ConfigSpec, split: str, record: dict[str, Any], where: str) -> list[Problem]:
-        """Validate `record` against its config's schema and queue it; returns its problems."""
-        problems = self.schemas.problems(config.schema, record, where)
-        if problems:
-            return problems
-        key = (config.name, split)
+    def _writer(self, config: str, split: str) -> _SplitWriter:
+        key = (config, split)
         if key not in self._writers:
-            path = self.out_dir / config.name / f"{split}.parquet"
-            self._writers[key] = _SplitWriter(path, self._fields[config.name], self._arrow[config.name])
-        self._writers[key].add(record)
-        return []
+            self._writers[key] = _SplitWriter(self.out_dir / config / f"{split}.parquet", self._arrow[config])
+        return self._writers[key]
+
+    def add_document(self, split: str, tables: dict[str, pa.Table]) -> None:
+        """Queue one document's rows: an (already validated) table per config."""
+        for config in CONFIGS:
+            self._writer(config.name, split).add(tables[config.name])
 
     def close(self) -> list[dict[str, Any]]:
         """Finish every file; returns the manifest entries in a fixed order.
@@ -145,12 +159,6 @@ class CorpusWriter:
         Every config gets a file in every split that has documents, empty if
         none of them has rows for it, so each config loads with its features.
         """
-        for split in {split for _, split in self._writers}:
-            for config in CONFIGS:
-                self._writers.setdefault(
-                    (config.name, split),
-                    _SplitWriter(self.out_dir / config.name / f"{split}.parquet", self._fields[config.name], self._arrow[config.name]),
-                )
         entries = []
         for (config, split), writer in sorted(self._writers.items(), key=lambda kv: (kv[0][0], SPLIT_ORDER.index(kv[0][1]))):
             writer.close()

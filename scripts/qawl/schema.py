@@ -59,6 +59,7 @@ class Schemas:
             (self.raw[name]["$id"], Resource.from_contents(self.raw[name])) for name in SCHEMA_FILES
         ]
         self.registry: Registry = Registry().with_resources(resources)
+        self._typed: dict[str, list[TypedField]] = {}
 
     @cached_property
     def _fast_validators(self) -> dict[str, Any]:
@@ -99,13 +100,15 @@ class Schemas:
         return list(node["enum"])
 
     def typed_fields(self, name: str) -> list[TypedField]:
-        """The top-level fields of schema `name` as a tree of TypedField."""
-        root = self.raw[name]
-        return _object_fields(root, self.registry.resolver(root["$id"]))
+        """The top-level fields of schema `name` as a tree of TypedField (derived once)."""
+        if name not in self._typed:
+            root = self.raw[name]
+            self._typed[name] = _object_fields(root, self.registry.resolver(root["$id"]))
+        return self._typed[name]
 
     def arrow_schema(self, name: str, metadata: dict[str, str] | None = None) -> pa.Schema:
-        fields = [f.arrow_field() for f in self.typed_fields(name)]
-        return pa.schema(fields, metadata=metadata)
+        schema = pa.schema([f.arrow_field() for f in self.typed_fields(name)])
+        return schema.with_metadata(metadata) if metadata else schema
 
     def features(self, name: str) -> Any:
         import datasets
@@ -122,6 +125,15 @@ class TypedField:
     nullable: bool = False
     children: tuple[TypedField, ...] = ()
     names: tuple[str, ...] = ()  # ClassLabel names
+
+    @cached_property
+    def has_class_label(self) -> bool:
+        """Whether this field or one nested in it is a ClassLabel (encoding skips the others)."""
+        return self.kind == "classlabel" or any(child.has_class_label for child in self.children)
+
+    @cached_property
+    def label_ids(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.names)}
 
     def arrow_type(self) -> pa.DataType:
         simple = {
@@ -205,10 +217,10 @@ def encode_class_labels(fields: Iterable[TypedField], record: dict[str, Any]) ->
 
 
 def _encode(field: TypedField, value: Any) -> Any:
-    if value is None:
-        return None
+    if value is None or not field.has_class_label:
+        return value
     if field.kind == "classlabel":
-        return field.names.index(value)
+        return field.label_ids[value]
     if field.kind == "list":
         return [_encode(field.children[0], v) for v in value]
     if field.kind == "struct":
@@ -222,8 +234,8 @@ def decode_class_labels(fields: Iterable[TypedField], record: dict[str, Any]) ->
 
 
 def _decode(field: TypedField, value: Any) -> Any:
-    if value is None:
-        return None
+    if value is None or not field.has_class_label:
+        return value
     if field.kind == "classlabel":
         return field.names[value]
     if field.kind == "list":

@@ -131,7 +131,7 @@ def validate_corpus(corpus: Path, schemas: Schemas) -> list[Problem]:
         if schema_name == "sentence":
             problems += check_sentence_rows(rows, file)
             sentence_rows += [(file, row) for row in rows]
-        else:
+        elif schema_name == "document":
             documents.update({row["doc_id"]: row["text"] for row in rows})
     for file, row in sentence_rows:
         text = documents.get(row["doc_id"])

@@ -1,0 +1,224 @@
+"""`qawl bench`: throughput, scaling and memory of the build on a synthetic corpus.
+
+The corpus is generated from templates into a temporary directory, clearly
+marked synthetic, and never published. Every ratio is measured in one run,
+against a baseline on the same input (bare `spacy.blank("ar")` tokenization).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import spacy
+
+from qawl.build import build_corpus
+from qawl.ingest import iter_documents
+from qawl.merge import build_rows, check_layer, load_targets
+from qawl.project import Project
+from qawl.publish import CONFIGS, CorpusWriter
+from qawl.schema import Schemas
+from qawl.segment import split_sentences, tokenize
+
+GIVEN = ["سامر", "ليلى", "نادر", "هدى", "كريم", "رنا", "وليد", "منى", "طارق", "سلمى", "فادي", "دينا"]
+FAMILY = ["الحداد", "النجار", "العطار", "الخطيب", "البنا", "الصباغ", "القاضي", "الشامي"]
+TITLES = ["وزير المالية", "المتحدث باسم الحكومة", "رئيس البرلمان", "عضو اللجنة الاقتصادية", "محافظ البنك المركزي"]
+PLACES = ["القاهرة", "بيروت", "عمّان", "الرياض", "الدوحة", "تونس", "الرباط", "غزة", "دمشق", "أربيل"]
+ORGS = ["وزارة الصحة", "هيئة الطاقة", "مجلس النواب", "الاتحاد العام للعمال", "وكالة الأنباء الرسمية"]
+OUTLETS = ["«الصحيفة»", "\"الإذاعة\"", "“الموقع”"]
+CLAUSES = [
+    "الحكومة ستعلن خطة جديدة لدعم الأسعار خلال الأسابيع المقبلة",
+    "المفاوضات مع الجهات المانحة وصلت إلى مرحلة متقدمة",
+    "نسبة التضخم تراجعت إلى 4.5 في المئة مقارنة بالعام الماضي",
+    "الوضع الأمني في المدينة مستقر رغم التوتر على الحدود",
+    "المشروع سيوفر آلاف فرص العمل للشباب في المحافظات",
+]
+DIRECT = ["لن نقبل بأي تأجيل. الموعد نهائي", "نحن أمام مرحلة صعبة، لكننا قادرون على تجاوزها", "الأولوية اليوم هي حماية المواطنين"]
+
+
+def synthetic_article(rng: random.Random, sentences: int) -> str:
+    """One synthetic news article: a heading, then reported speech and plain sentences."""
+    def person() -> str:
+        return f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}"
+
+    templates: list[Callable[[], str]] = [
+        lambda: f"وقال {rng.choice(TITLES)} {person()} إن {rng.choice(CLAUSES)}.",
+        lambda: f"وأكدت {rng.choice(ORGS)} في بيان، الخميس، أن {rng.choice(CLAUSES)}، مشيرة إلى أن {rng.choice(CLAUSES)}.",
+        lambda: f"{person()}، {rng.choice(TITLES)}، قال لـ{rng.choice(OUTLETS)} إن {rng.choice(CLAUSES)}.",
+        lambda: f"وأضاف: «{rng.choice(DIRECT)}».",
+        lambda: f"وشهدت {rng.choice(PLACES)} خلال الأسبوع الماضي احتجاجات محدودة، بحسب د. {person()}.",
+    ]
+    lines = [f"{rng.choice(PLACES)}: خطة جديدة بعد اجتماع {rng.choice(ORGS)}"]
+    paragraph: list[str] = []
+    for _ in range(sentences):
+        paragraph.append(rng.choice(templates)())
+        if len(paragraph) == 3:
+            lines.append(" ".join(paragraph))
+            paragraph = []
+    if paragraph:
+        lines.append(" ".join(paragraph))
+    return "\n".join(lines) + "\n"
+
+
+def make_synthetic_project(root: Path, documents: int, sentences_per_document: int, source: Project, seed: int = 7) -> Project:
+    """A throw-away project: the real schema/ and targets, synthetic seeds, no gold."""
+    shutil.copytree(source.schema_dir, root / "schema")
+    (root / "seeds").mkdir(parents=True)
+    (root / "annotations").mkdir()
+    if (source.annotations / "targets.json").exists():
+        shutil.copy(source.annotations / "targets.json", root / "annotations" / "targets.json")
+    rng = random.Random(seed)
+    for n in range(documents):
+        text = synthetic_article(rng, sentences_per_document)
+        (root / "seeds" / f"synthetic-{n:07d}.txt").write_text(text, encoding="utf-8")
+    return Project(root)
+
+
+@contextmanager
+def stopwatch(times: dict[str, float], name: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    times[name] = times.get(name, 0.0) + time.perf_counter() - start
+
+
+def stage_times(project: Project, preannotate: Callable[[str, str, str], dict[str, Any]], out: Path) -> dict[str, float]:
+    """Seconds spent in each stage, running them one after another in this process."""
+    times: dict[str, float] = {}
+    schemas = Schemas(project.schema_dir)
+    targets = load_targets(project.annotations)
+    writer = CorpusWriter(out, schemas, "0.0.0", "0.0.0")
+    problems: list[Any] = []
+    documents = iter_documents(project.seeds, schemas, problems)
+    while True:
+        with stopwatch(times, "ingest"):
+            document = next(documents, None)
+        if document is None:
+            break
+        with stopwatch(times, "segment"):
+            sentences = split_sentences(document.doc_id, document.text)
+        with stopwatch(times, "tokenize"):
+            tokens = tokenize(s.text for s in sentences)
+        with stopwatch(times, "annotate"):
+            layer = preannotate(document.doc_id, document.text, document.sha256)
+        with stopwatch(times, "merge"):
+            check_layer(layer, document, sentences, targets, document.source)
+            rows = build_rows(document, sentences, tokens, layer, "silver")
+        # the documents config (one row per article) is left out of the stage split
+        records = [(c, r) for c in CONFIGS if c.name != "documents" for r in c.derive({}, rows)]
+        with stopwatch(times, "validate"):
+            for config, record in records:
+                schemas.is_valid(config.schema, record)
+        with stopwatch(times, "write"):
+            for config, record in records:
+                writer.queue(config, "train", record)
+    with stopwatch(times, "write"):
+        writer.close()
+    return times
+
+
+def bare_tokenization_seconds(texts: list[str]) -> float:
+    """Seconds for bare `spacy.blank("ar")` to tokenize `texts` (the baseline)."""
+    nlp = spacy.blank("ar")
+    start = time.perf_counter()
+    for _ in nlp.tokenizer.pipe(texts):
+        pass
+    return time.perf_counter() - start
+
+
+def timed_build(project: Project, target: Path, **options: Any) -> float:
+    start = time.perf_counter()
+    build_corpus(project, target, **options)
+    return time.perf_counter() - start
+
+
+def peak_memory_mib(project: Project, target: Path) -> float:
+    """Peak resident memory of a one-worker `qawl build` of `project`, in its own process."""
+    command = [sys.executable, "-m", "qawl", "build", "--root", str(project.root), "--workers", "1", "--no-cache"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"benchmark build failed: {process.stderr.read().decode() if process.stderr else ''}")
+    return usage.ru_maxrss / 1024  # Linux reports KiB
+
+
+def run_benchmark(source: Project, workdir: Path, documents: int, sentences_per_document: int, memory_sentences: tuple[int, int]) -> dict[str, Any]:
+    """Every figure of issue 7's targets, measured in this one run."""
+    from qawl.annotate import preannotate
+
+    report: dict[str, Any] = {"documents": documents, "sentences_per_document": sentences_per_document}
+    project = make_synthetic_project(workdir / "throughput", documents, sentences_per_document, source)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(project.seeds.glob("*.txt"))]
+    characters = sum(len(t) for t in texts)
+    preannotate("warm-up", texts[0], "0" * 64)  # load the pipeline before the clock starts
+
+    one_worker = timed_build(project, workdir / "out-1", workers=1, cache=False, preannotate=preannotate)
+    baseline = bare_tokenization_seconds(texts)
+    sentences = json.loads((workdir / "out-1" / "manifest.json").read_text())["files"]
+    sentence_rows = sum(f["rows"] for f in sentences if f["config"] == "sentences")
+    report["end_to_end"] = {"seconds": one_worker, "chars_per_s": characters / one_worker, "sentences_per_s": sentence_rows / one_worker}
+    report["bare_tokenizer"] = {"seconds": baseline, "chars_per_s": characters / baseline}
+    report["throughput_ratio"] = baseline / one_worker
+
+    stages = stage_times(project, preannotate, workdir / "stages")
+    report["stages"] = {name: {"seconds": seconds, "share": seconds / sum(stages.values())} for name, seconds in stages.items()}
+    report["validation_share_of_build"] = stages["validate"] / one_worker
+
+    two_workers = timed_build(project, workdir / "out-2", workers=2, cache=False, preannotate=preannotate)
+    report["speedup_2_workers"] = one_worker / two_workers
+
+    incremental = make_synthetic_project(workdir / "incremental", 1000, sentences_per_document, source, seed=11)
+    clean = timed_build(incremental, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
+    changed = sorted(incremental.seeds.glob("*.txt"))[500]
+    changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
+    again = timed_build(incremental, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
+    report["incremental"] = {"clean_seconds": clean, "one_changed_seconds": again, "ratio": again / clean}
+
+    small, large = memory_sentences
+    memory = {}
+    for target_sentences in (small, large):
+        docs = max(1, target_sentences // sentences_per_document)
+        memory_project = make_synthetic_project(workdir / f"memory-{target_sentences}", docs, sentences_per_document, source)
+        memory[target_sentences] = peak_memory_mib(memory_project, memory_project.corpus)
+    report["peak_memory_mib"] = memory
+    report["memory_ratio"] = memory[large] / memory[small]
+    return report
+
+
+TARGETS = {
+    "throughput_ratio": (">=", 0.40),
+    "speedup_2_workers": (">=", 1.7),
+    "memory_ratio": ("<=", 1.25),
+    "validation_share_of_build": ("<=", 0.10),
+    "incremental.ratio": ("<=", 0.10),
+}
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The figures and whether each target is met, for people."""
+    e2e, bare = report["end_to_end"], report["bare_tokenizer"]
+    lines = [
+        f"synthetic corpus: {report['documents']} documents × {report['sentences_per_document']} sentences (generated, never published)",
+        f"end to end, 1 worker : {e2e['chars_per_s']:>12,.0f} chars/s  {e2e['sentences_per_s']:>10,.0f} sentences/s  ({e2e['seconds']:.2f} s)",
+        f"bare spacy.blank('ar'): {bare['chars_per_s']:>12,.0f} chars/s  ({bare['seconds']:.2f} s)",
+        "time per stage (1 worker, in process):",
+        *(f"  {name:<9} {s['seconds']:8.2f} s  {s['share']:6.1%}" for name, s in report["stages"].items()),
+        f"peak memory: " + ", ".join(f"{k:,} sentences: {v:.0f} MiB" for k, v in report["peak_memory_mib"].items()),
+        f"incremental: clean {report['incremental']['clean_seconds']:.2f} s, one changed document {report['incremental']['one_changed_seconds']:.2f} s",
+        "targets:",
+    ]
+    for key, (op, bound) in TARGETS.items():
+        value: Any = report
+        for part in key.split("."):
+            value = value[part]
+        met = value >= bound if op == ">=" else value <= bound
+        lines.append(f"  {key:<28} {value:8.3f}  target {op} {bound:<5} {'met' if met else 'NOT MET'}")
+    return "\n".join(lines)

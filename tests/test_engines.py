@@ -1,0 +1,74 @@
+"""Scale: the same bytes whatever the engine, worker count or cache state."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from qawl.annotate import preannotate
+from qawl.bench import synthetic_article
+from qawl.build import build_corpus
+from qawl.engines import run_local
+from tests.conftest import tree_digest
+
+
+@pytest.fixture
+def project(make_project):
+    project = make_project(with_annotations=True)
+    rng = random.Random(3)
+    for n in range(6):
+        (project.seeds / f"synthetic-{n}.txt").write_text(synthetic_article(rng, 12), encoding="utf-8")
+    return project
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def test_local_engine_keeps_input_order_with_bounded_flight() -> None:
+    assert list(run_local(_square, iter(range(50)), workers=2)) == [x * x for x in range(50)]
+
+
+def test_output_is_identical_across_worker_counts(project, tmp_path) -> None:
+    build_corpus(project, tmp_path / "one", workers=1, cache=False, preannotate=preannotate)
+    build_corpus(project, tmp_path / "two", workers=2, cache=False, preannotate=preannotate)
+    one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
+    assert one == two
+    assert any(path.startswith("sentences/") for path in one)
+
+
+def test_ray_engine_matches_the_local_build(project, tmp_path) -> None:
+    ray = pytest.importorskip("ray", reason="the ray extra is not installed")
+    try:
+        build_corpus(project, tmp_path / "local", workers=1, cache=False, preannotate=preannotate)
+        build_corpus(project, tmp_path / "ray", engine="ray", workers=2, cache=False, preannotate=preannotate)
+    finally:
+        ray.shutdown()
+    assert tree_digest(tmp_path / "ray") == tree_digest(tmp_path / "local")
+
+
+def test_incremental_rebuild_recomputes_only_what_changed(project, tmp_path) -> None:
+    cache = project.root / ".qawl-cache" / "documents"
+    build_corpus(project, workers=1, preannotate=preannotate)
+    entries_before = set(p.name for p in cache.iterdir())
+    changed = project.seeds / "synthetic-3.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
+    build_corpus(project, workers=1, preannotate=preannotate)
+    entries_after = set(p.name for p in cache.iterdir())
+    assert len(entries_after - entries_before) == 1  # only the changed document was processed again
+
+    clean = tmp_path / "clean"
+    build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
+    assert tree_digest(project.corpus) == tree_digest(clean)
+
+
+def test_a_changed_gold_layer_invalidates_the_silver_documents_that_learn_from_it(project) -> None:
+    cache = project.root / ".qawl-cache" / "documents"
+    build_corpus(project, workers=1, preannotate=preannotate)
+    before = set(p.name for p in cache.iterdir())
+    gold = next(p for p in project.annotations.glob("*.json") if p.name != "targets.json")
+    gold.write_text(gold.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same layer, new bytes
+    build_corpus(project, workers=1, preannotate=preannotate)
+    after = set(p.name for p in cache.iterdir())
+    assert len(after - before) == 6  # the six silver documents, not the gold one, whose layer did not change

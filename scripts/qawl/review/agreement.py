@@ -16,10 +16,6 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
-import krippendorff
-import numpy as np
-from sklearn.metrics import cohen_kappa_score
-
 from qawl.merge import Layer
 
 Span = tuple[int, int]
@@ -68,6 +64,10 @@ def _defined(value: float) -> float | None:
 
 def stance_agreement(a: Layer, b: Layer) -> dict[str, Any]:
     """Cohen's kappa and Krippendorff's alpha (nominal) on paired stance judgements."""
+    import krippendorff  # the `review` extra; imported here so that the qawl CLI starts without it
+    import numpy as np
+    from sklearn.metrics import cohen_kappa_score
+
     left, right = _stance_items(a), _stance_items(b)
     shared = sorted(set(left) & set(right), key=repr)
     union = sorted(set(left) | set(right), key=repr)

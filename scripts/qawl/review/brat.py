@@ -95,9 +95,9 @@ def _view(ann: str, text: str, offsets: OffsetMap, exported: set[str], file: str
                 problems.append(Problem(file, place, f"{ident}: an offset splits a character outside the BMP"))
             elif ident in view.regions:
                 problems.append(Problem(file, place, f"{ident} defined twice"))
-            elif end <= len(text) and fields[2] != text[start:end].replace("\n", " "):
-                problems.append(Problem(file, place, f"{ident}: text {fields[2]!r} is not the text at its offsets: {text[start:end]!r}"))
             else:
+                if end <= len(text) and fields[2] != text[start:end].replace("\n", " "):
+                    problems.append(Problem(file, place, f"{ident}: text {fields[2]!r} is not the text at its offsets: {text[start:end]!r}"))
                 view.regions[ident] = Region(ident, start, end, label)
         elif ident.startswith("R") and len(words) == 3 and words[0] == RELATION and words[1].startswith("Arg1:") and words[2].startswith("Arg2:"):
             view.relations.append((words[1].removeprefix("Arg1:"), words[2].removeprefix("Arg2:")))
@@ -139,6 +139,4 @@ def read_document(ann_path: Path) -> tuple[list[Review], list[Problem]]:
     except (KeyError, TypeError, ValueError) as error:
         return [], [Problem(str(meta_path), "", f"the export's base layer is damaged ({error}); re-export it")]
     view, problems = _view(ann, text, OffsetMap(text, meta["offsets"]), exported, file)
-    if problems:
-        return [], problems
-    return [Review("brat", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view)], []
+    return [Review("brat", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view)], problems

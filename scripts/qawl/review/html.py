@@ -46,7 +46,7 @@ mark .p-content { background-color: transparent; }
 .p-cue { text-decoration: underline solid 3px #c53030; }
 .part, mark.ent { text-decoration-skip-ink: none; text-underline-offset: .45em; }
 .q-end::after { content: attr(data-quote); font-size: .65em; vertical-align: super; color: #2b6cb0; }
-table { border-collapse: collapse; width: 100%%; margin-top: 1.5rem; }
+table { border-collapse: collapse; width: 100%%; margin-top: 1.5rem; line-height: 1.5; }
 th, td { border: 1px solid #ccc; padding: .2rem .5rem; vertical-align: top; text-align: start; }
 td.id { direction: ltr; unicode-bidi: isolate; }
 %(entities)s
@@ -54,7 +54,7 @@ td.id { direction: ltr; unicode-bidi: isolate; }
 
 
 def _attrs(**values: str) -> str:
-    return "".join(f' {name.replace("_", "-")}="{escape(value, quote=True)}"' for name, value in values.items())
+    return "".join(f' {name.rstrip("_").replace("_", "-")}="{escape(value, quote=True)}"' for name, value in values.items())
 
 
 def _provenance(item: dict[str, Any]) -> str:

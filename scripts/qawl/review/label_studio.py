@@ -182,7 +182,6 @@ def read_export(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
             continue
         view, view_problems = _view(annotation.get("result") or [], OffsetMap(text, meta["offsets"]), exported, file, place)
         problems += view_problems
-        if not view_problems:
-            tool_user = annotation.get("completed_by")
-            reviews.append(Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, tool_user))
+        tool_user = annotation.get("completed_by")
+        reviews.append(Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, tool_user))
     return reviews, problems, notes

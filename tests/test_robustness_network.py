@@ -101,3 +101,21 @@ def test_the_corpus_ships_no_code_and_loads_without_trust_remote_code(make_proje
     assert "configs:" in card and "data_files" in card
     sentences = datasets.load_dataset(str(project.corpus), "sentences")  # trust_remote_code left unset
     assert sum(split.num_rows for split in sentences.values()) > 0
+
+
+def test_the_html_review_page_escapes_article_text_and_metadata(make_project, tmp_path: Path) -> None:
+    hostile = "قال <script>alert('x')</script> المتحدث \"إنّ\" onmouseover=\"alert(1)\" و'<img src=x onerror=alert(2)>' &amp; انتهى.\n"
+    sidecar = '{"title": "</title><script>alert(3)</script>", "url": "https://example.com/\\"><script>"}'
+    project: Project = make_project(with_seed=False, seeds={"hostile.txt": hostile.encode(), "hostile.meta.json": sidecar.encode()})
+    out = tmp_path / "html"
+    result = subprocess.run([sys.executable, "-m", "qawl", "review", "export", "--format", "html", "--out", str(out)],
+                            cwd=project.root, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    pages = [p for p in out.rglob("*.html")]
+    assert pages
+    page = "\n".join(p.read_text(encoding="utf-8") for p in pages)
+    for raw in ("<script", "<img", "</title><", 'onmouseover="alert'):
+        assert raw not in page, raw  # no tag opened, no attribute broken out of
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(2)&gt;" in page and "&amp;amp;" in page
+    assert "onmouseover=&quot;alert(1)&quot;" in page

@@ -116,6 +116,6 @@ def test_the_html_review_page_escapes_article_text_and_metadata(make_project, tm
     page = "\n".join(p.read_text(encoding="utf-8") for p in pages)
     for raw in ("<script", "<img", "</title><", 'onmouseover="alert'):
         assert raw not in page, raw  # no tag opened, no attribute broken out of
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in page
+    assert "&lt;script&gt;alert" in page and "&lt;/script&gt;" in page  # shown as text (review marks may split it)
     assert "&lt;img src=x onerror=alert(2)&gt;" in page and "&amp;amp;" in page
     assert "onmouseover=&quot;alert(1)&quot;" in page

@@ -38,6 +38,9 @@ _ARABIC = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
 # A single letter (د. = doctor, م. = engineer, U.S.) or هـ (hijri) before a full stop.
 _ABBREVIATION = re.compile(rf"(?:^|[\s(«\"“.])(?:[{_ARABIC}]|[A-Za-z]|هـ)$")
 _ABBREVIATION_WINDOW = 3  # long enough for "<space>هـ"; ^ then only matches at line start
+_TERMINATOR = re.compile("[" + re.escape("".join(sorted(TERMINATORS))) + "]")
+_QUOTE_CHAR = re.compile("[" + re.escape("".join(sorted(OPENING_ONLY | CLOSING_ONLY | SYMMETRIC))) + "]")
+_NON_SPACE = re.compile(r"\S")  # re's \s is str.isspace
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ def quoted_regions(line: str) -> list[tuple[int, int]]:
     """
     stack: list[tuple[str, int]] = []
     regions = []
-    for i, ch in enumerate(line):
+    for match in _QUOTE_CHAR.finditer(line):
+        i, ch = match.start(), match.group()
         if ch in OPENING_ONLY:
             if ch == "«" and stack and stack[-1][0] == "»":
                 regions.append((stack.pop()[1], i))
@@ -151,27 +155,28 @@ def _is_boundary(line: str, i: int, regions: list[tuple[int, int]]) -> bool:
 def sentence_spans(line: str) -> Iterator[tuple[int, int]]:
     """[start, end) spans of the sentences of one line (no line breaks inside)."""
     regions = _outermost(quoted_regions(line))
-    start = None
-    i = 0
     n = len(line)
-    while i < n:
-        if start is None:
-            if line[i].isspace():
-                i += 1
+    begin = _NON_SPACE.search(line)
+    while begin is not None:
+        start = begin.start()
+        # Only terminators can end a sentence: jump from one to the next.
+        terminator = _TERMINATOR.search(line, start)
+        while terminator is not None:
+            i = terminator.start()
+            if not _is_boundary(line, i, regions):
+                terminator = _TERMINATOR.search(line, i + 1)
                 continue
-            start = i
-        if _is_boundary(line, i, regions):
             end = i + 1
             while end < n and (line[end] in TERMINATORS or line[end] in TRAILING_CLOSERS):
                 end += 1
             if end == n or line[end].isspace():
                 yield start, end
-                start = None
-            i = end
-            continue
-        i += 1
-    if start is not None:
-        yield start, len(line.rstrip())
+                break
+            terminator = _TERMINATOR.search(line, end)
+        else:
+            yield start, len(line.rstrip())
+            return
+        begin = _NON_SPACE.search(line, end)
 
 
 def is_heading(line: str) -> bool:

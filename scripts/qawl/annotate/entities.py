@@ -37,6 +37,16 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["qawl_text"] = doc.text
     return text
+
+
+def doc_norm(doc: Doc) -> NormText:
+    """The matching form of `doc_text(doc)`, computed once per doc and shared by the components."""
+    nt = doc.user_data.get("qawl_norm")
+    if nt is None:
+        nt = doc.user_data["qawl_norm"] = NormText.of(doc_text(doc))
+    return nt
+
+
 QUOTED = re.compile(r'"([^"\n]{2,90})"')
 # A quoted name after the preposition ل: the outlet of قال لـ«...».
 OUTLET = re.compile(r'(?<!\w)ل\s*"([^"\n]{2,40})"')
@@ -138,9 +148,9 @@ class EntityRecognizer:
 
     # -- matching -------------------------------------------------------------------
 
-    def find(self, text: str, doc_id: str = "") -> list[Mention]:
-        """Flat entity mentions of `text`, original offsets, in text order."""
-        nt = NormText.of(text)
+    def find(self, text: str, doc_id: str = "", nt: NormText | None = None) -> list[Mention]:
+        """Flat entity mentions of `text`, original offsets, in text order (`nt`: its NormText, if known)."""
+        nt = nt or NormText.of(text)
         words = [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(nt.norm)]
         candidates: list[tuple[int, Mention]] = []
         candidates += [(TIER_GOLD, m) for m in self._gazetteer(self.gold, nt.norm, words, doc_id)]
@@ -341,7 +351,7 @@ class EntityRecognizer:
     # -- spaCy component ------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.qawl_entities = self.find(doc_text(doc), doc._.qawl_doc_id)
+        doc._.qawl_entities = self.find(doc_text(doc), doc._.qawl_doc_id, doc_norm(doc))
         return doc
 
     def to_disk(self, path: Path, *, exclude: tuple[str, ...] = ()) -> None:

@@ -18,15 +18,16 @@ speaker mention (a person first); a role-only mention ("مسؤول حكومي") 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.entities import Mention, bare, doc_text, variants
+from qawl.annotate.entities import Mention, bare, doc_norm, doc_text, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
 from qawl.annotate.text import NormText, normalize
-from qawl.segment import split_sentences
+from qawl.segment import paragraphs, sentence_spans
 
 if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
@@ -74,15 +75,20 @@ class Quote:
 
 @dataclass
 class _Sentence:
-    """A sentence in matching form, with its words."""
+    """A sentence in matching form, with its words.
 
-    start: int
+    `norm` is the slice [base, base + len(norm)) of the document's matching form
+    `nt.norm`: a sentence is bounded by whitespace, so normalising it alone gives
+    the same string, and mapping through the document gives the same offsets.
+    """
+
     nt: NormText
+    base: int
+    norm: str
     words: list[re.Match[str]] = field(default_factory=list)
 
     def span(self, a: int, b: int) -> Span:
-        s, e = self.nt.span(a, b)
-        return Span(self.start + s, self.start + e)
+        return Span(*self.nt.span(self.base + a, self.base + b))
 
 
 def _regex_alternation(phrases: list[str]) -> str:
@@ -116,6 +122,8 @@ class QuoteExtractor:
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
         self.b_object = frozenset(verb_forms(cues["b_object"], []))
+        self.quoted_outlet = re.compile(r'(?<!\w)ل\s*"([^"]+)"')
+        self.named_outlet = re.compile(rf"(?<!\w)ل((?:{outlet_heads})\s+[^،,:]+?)\s*(?=$|[،,:])")
         self.headline_colon = re.compile(r'^(?P<who>[^:"،]{2,60}?)\s*:\s*(?="|\w)')
 
     # -- cues -----------------------------------------------------------------------
@@ -145,15 +153,14 @@ class QuoteExtractor:
 
     # -- extraction -----------------------------------------------------------------
 
-    def find(self, text: str, entities: list[Mention], doc_id: str = "") -> list[Quote]:
-        """All quotes of a document, in text order."""
+    def find(self, text: str, entities: list[Mention], nt: NormText | None = None) -> list[Quote]:
+        """All quotes of a document, in text order (`nt`: its NormText, if known)."""
+        nt = nt or NormText.of(text)
         self.text = text
         self.last_person = None
         quotes: list[Quote] = []
         last: Speaker | None = None
-        for sentence in split_sentences(doc_id or "doc", text):
-            s = _Sentence(sentence.start, NormText.of(sentence.text))
-            s.words = list(WORD.finditer(s.nt.norm))
+        for s in self._sentences(nt):
             found = self._sentence_quotes(s, entities, last)
             quotes += found
             for quote in found:
@@ -163,8 +170,17 @@ class QuoteExtractor:
                     self.last_person = quote.speaker.entity
         return quotes
 
+    @staticmethod
+    def _sentences(nt: NormText) -> Iterator[_Sentence]:
+        """The sentences of `qawl.segment.split_sentences`, in matching form."""
+        for p_start, p_end in paragraphs(nt.original):
+            for s_start, s_end in sentence_spans(nt.original[p_start:p_end]):
+                base, stop = nt.norm_offset(p_start + s_start), nt.norm_offset(p_start + s_end)
+                norm = nt.norm[base:stop]
+                yield _Sentence(nt, base, norm, list(WORD.finditer(norm)))
+
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
-        norm, words = s.nt.norm, s.words
+        norm, words = s.norm, s.words
         regions = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', norm)]
         cues = [
             (i, kind)
@@ -186,7 +202,7 @@ class QuoteExtractor:
         self, s: _Sentence, cues: list[tuple[int, str]], n: int, entities: list[Mention], last: Speaker | None, done: list[Quote]
     ) -> Quote | None:
         i, kind = cues[n]
-        limit = s.words[cues[n + 1][0]].start() if n + 1 < len(cues) else len(s.nt.norm)
+        limit = s.words[cues[n + 1][0]].start() if n + 1 < len(cues) else len(s.norm)
         return self._from_cue(s, i, kind, limit, entities, done[-1] if done else None, last)
 
     def _from_cue(
@@ -199,7 +215,7 @@ class QuoteExtractor:
         main: Quote | None,
         last: Speaker | None,
     ) -> Quote | None:
-        norm, words = s.nt.norm, s.words
+        norm, words = s.norm, s.words
         cue = words[i]
         cue_start = cue.start() + self._cue_offset(cue.group())
         cue_end = cue.end()
@@ -260,16 +276,16 @@ class QuoteExtractor:
 
     def _np_start(self, s: _Sentence, after: int, limit: int) -> int | None:
         """Start of a noun-phrase object after a cue (skipping a date and a comma)."""
-        rest = s.nt.norm[after:limit]
+        rest = s.norm[after:limit]
         m = re.match(r"\s*(?:(?:امس|يوم)\s+)?(?:ال(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه))?\s*[،,]?\s*", rest)
         start = after + (m.end() if m else 0)
-        word = re.match(r"\w+", s.nt.norm[start:limit])
+        word = re.match(r"\w+", s.norm[start:limit])
         if not word or word.group() in lexicons().stopwords or word.group() in self.complementizers:
             return None
         return start
 
     def _content(self, s: _Sentence, start: int, end: int) -> tuple[int, int, str] | None:
-        norm = s.nt.norm
+        norm = s.norm
         # Stop before ", <adverbial cue>" handled by `end`; trim punctuation and spaces.
         while start < end and norm[start] in " \t":
             start += 1
@@ -291,9 +307,7 @@ class QuoteExtractor:
         return start, stop, "indirect"
 
     def _outlet(self, s: _Sentence, base: int, seg: str) -> Span | None:
-        m = re.search(r'(?<!\w)ل\s*"([^"]+)"', seg) or re.search(
-            r"(?<!\w)ل((?:" + _regex_alternation(lexicons().cues["outlet_heads"]) + r")\s+[^،,:]+?)\s*(?=$|[،,:])", seg
-        )
+        m = self.quoted_outlet.search(seg) or self.named_outlet.search(seg)
         return s.span(base + m.start(1), base + m.end(1)) if m else None
 
     def _speaker_after(self, s: _Sentence, base: int, seg: str, entities: list[Mention]) -> Speaker | None:
@@ -316,7 +330,7 @@ class QuoteExtractor:
     def _speaker_before(
         self, s: _Sentence, cue_start: int, entities: list[Mention], kind: str, previous: Speaker | None
     ) -> Speaker:
-        before = s.nt.norm[:cue_start]
+        before = s.norm[:cue_start]
         m = self.was_subject.match(before.strip())
         if m:
             lead = len(before) - len(before.lstrip())
@@ -354,7 +368,7 @@ class QuoteExtractor:
 
     def _cueless(self, s: _Sentence, entities: list[Mention]) -> list[Quote]:
         """Quotes without a verb cue: «X: "..."» headlines and «...، بحسب X»."""
-        norm = s.nt.norm
+        norm = s.norm
         m = self.headline_colon.match(norm)
         if m and '"' in norm[m.end() : m.end() + 2]:
             content = self._content(s, m.end(), len(norm))
@@ -377,7 +391,7 @@ class QuoteExtractor:
     # -- spaCy component ------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.qawl_quotes = self.find(doc_text(doc), doc._.qawl_entities or [], doc._.qawl_doc_id)
+        doc._.qawl_quotes = self.find(doc_text(doc), doc._.qawl_entities or [], doc_norm(doc))
         return doc
 
 

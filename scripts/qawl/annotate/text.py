@@ -51,12 +51,18 @@ class NormText:
     norm: str
     # Shift points: norm offset n maps to n + bisect_right(_shifts, n).
     _shifts: tuple[int, ...]
+    # Original offsets of the removed characters.
+    _removed: tuple[int, ...]
 
     @classmethod
     def of(cls, text: str) -> NormText:
-        removed = [m.start() for m in _REMOVABLE.finditer(text)]
+        removed = tuple(m.start() for m in _REMOVABLE.finditer(text))
         shifts = tuple(p - k for k, p in enumerate(removed))
-        return cls(text, normalize(text), shifts)
+        return cls(text, normalize(text), shifts, removed)
+
+    def norm_offset(self, o: int) -> int:
+        """Normalised offset of original offset `o` (removed characters before it do not count)."""
+        return o - bisect.bisect_left(self._removed, o) if self._removed else o
 
     def offset(self, n: int) -> int:
         """Original offset of the character at normalised offset `n`."""

@@ -11,11 +11,13 @@ original text and leave the proclitic outside.
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -53,6 +55,7 @@ OUTLET = re.compile(r'(?<!\w)ل\s*"([^"\n]{2,40})"')
 # Tiers decide conflicts before length does: gold names beat everything.
 TIER_GOLD, TIER_DATE, TIER_RULE = 0, 1, 2
 MAX_NAME_WORDS = 4
+FEATURE_CACHE_SIZE = 1 << 17
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,50 @@ class Mention:
     label: str
 
 
+GazetteerEntry = tuple[tuple[str, ...], str, frozenset[str]]
+
+
+class WordFeatures(NamedTuple):
+    """What the rules need to know about one word form (in matching form); cached per form."""
+
+    gold: tuple[tuple[int, list[GazetteerEntry]], ...]  # readings that start a gold name
+    static: tuple[tuple[int, list[GazetteerEntry]], ...]  # readings that start a CLDR/curated name
+    org_head: int | None  # offsets (after proclitics) of the lexicon readings, or None
+    institution: tuple[int, bool, bool] | None  # definite head: offset, N2 head?, adjective head?
+    facility: int | None
+    name_start: int | None  # a given name, or عبد/ابو (offset 0)
+    title: bool
+    nisba: int | None
+    namey: bool  # may be part of a person name
+
+    @property
+    def trigger(self) -> bool:
+        """Can a rule start at this word?"""
+        return bool(
+            self.gold
+            or self.static
+            or self.org_head is not None
+            or self.institution is not None
+            or self.facility is not None
+            or self.name_start is not None
+            or self.title
+            or self.nisba is not None
+        )
+
+
 @dataclass(frozen=True)
-class Word:
-    start: int
-    end: int
-    text: str
+class _Words:
+    """The words of a normalised text: forms, [start, end) offsets, features."""
+
+    norm: str
+    texts: list[str]
+    starts: list[int]
+    ends: list[int]
+    features: list[WordFeatures]
+
+    def adjacent(self, i: int) -> bool:
+        """Is only whitespace between word i and word i + 1?"""
+        return not self.norm[self.ends[i] : self.starts[i + 1]].strip()
 
 
 @lru_cache(maxsize=1 << 17)
@@ -138,6 +180,10 @@ class EntityRecognizer:
         self.cues = cue_forms()
         self.dates = _date_regex()
         self.not_name = self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues)
+        # Features per word form, valid for one revision of the gold gazetteer.
+        self._features: dict[str, WordFeatures] = {}
+        self._features_gold: Gazetteer | None = None
+        self._features_revision = -1
 
     # -- gold layer -----------------------------------------------------------------
 
@@ -151,25 +197,26 @@ class EntityRecognizer:
     def find(self, text: str, doc_id: str = "", nt: NormText | None = None) -> list[Mention]:
         """Flat entity mentions of `text`, original offsets, in text order (`nt`: its NormText, if known)."""
         nt = nt or NormText.of(text)
-        words = [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(nt.norm)]
+        words = self._words(nt.norm)
+        hits = [i for i, f in enumerate(words.features) if f.trigger]
         candidates: list[tuple[int, Mention]] = []
-        candidates += [(TIER_GOLD, m) for m in self._gazetteer(self.gold, nt.norm, words, doc_id)]
+        candidates += [(TIER_GOLD, m) for m in self._gazetteer(words, hits, True, doc_id)]
         candidates += [(TIER_DATE, m) for m in self._dates(nt.norm)]
         rules = [
-            *self._gazetteer(self.static, nt.norm, words, doc_id),
-            *self._quoted_orgs(nt.norm, words),
-            *self._org_heads(nt.norm, words),
-            *self._institutions(nt.norm, words),
-            *self._facilities(nt.norm, words),
-            *self._persons(nt.norm, words),
-            *self._nisba(words),
+            *self._gazetteer(words, hits, False, doc_id),
+            *self._quoted_orgs(nt.norm),
+            *self._org_heads(words, hits),
+            *self._institutions(words, hits),
+            *self._facilities(words, hits),
+            *self._persons(words, hits),
+            *self._nisba(words, hits),
         ]
         candidates += [(TIER_RULE, m) for m in rules]
         chosen: list[Mention] = []
-        taken: list[tuple[int, int]] = []
+        taken = bytearray(len(nt.norm))  # 1 where a chosen mention lies; mentions are never empty
         for _, mention in sorted(candidates, key=lambda c: (c[0], c[1].start - c[1].end, c[1].start)):
-            if all(mention.end <= s or mention.start >= e for s, e in taken):
-                taken.append((mention.start, mention.end))
+            if taken.find(1, mention.start, mention.end) < 0:
+                taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
                 chosen.append(mention)
         out = []
         for m in sorted(chosen, key=lambda m: m.start):
@@ -177,28 +224,66 @@ class EntityRecognizer:
             out.append(Mention(start, end, m.label))
         return out
 
-    @staticmethod
-    def _adjacent(norm: str, a: Word, b: Word) -> bool:
-        return not norm[a.end : b.start].strip()
+    def _words(self, norm: str) -> _Words:
+        """The words of `norm` with their (cached) features."""
+        if self._features_gold is not self.gold or self._features_revision != self.gold.revision:
+            self._features_gold, self._features_revision = self.gold, self.gold.revision
+            self._features.clear()
+        elif len(self._features) > FEATURE_CACHE_SIZE:
+            self._features.clear()
+        texts = WORD.findall(norm)
+        starts = [m.start() for m in WORD.finditer(norm)]
+        get = self._features.get
+        features = [get(w) or self._word_features(w) for w in texts]
+        return _Words(norm, texts, starts, list(map(operator.add, starts, map(len, texts))), features)
 
-    def _gazetteer(self, gazetteer: Gazetteer, norm: str, words: list[Word], doc_id: str) -> Iterator[Mention]:
-        for i, word in enumerate(words):
-            for offset, form in variants(word.text):
-                for rest, label, docs in gazetteer.index.get(form, ()):
+    def _word_features(self, word: str) -> WordFeatures:
+        lex = self.lex
+        institution = None
+        offset = next((o for o, f in variants(word) if f.startswith("ال")), None)
+        if offset is not None:
+            head = word[offset + 2 :]
+            if head in lex.n2_heads or head in lex.adjective_heads:
+                institution = (offset, head in lex.n2_heads, head in lex.adjective_heads)
+        given_name = in_lexicon(word, lex.given_names)
+        features = WordFeatures(
+            gold=self._readings(self.gold, word),
+            static=self._readings(self.static, word),
+            org_head=in_lexicon(word, lex.org_heads),
+            institution=institution,
+            facility=in_lexicon(word, lex.facilities),
+            name_start=given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None,
+            title=in_lexicon(word, lex.titles) is not None,
+            nisba=nisba_offset(word, lex.nisba),
+            namey=self._namey(word),
+        )
+        self._features[word] = features
+        return features
+
+    @staticmethod
+    def _readings(gazetteer: Gazetteer, word: str) -> tuple[tuple[int, list[GazetteerEntry]], ...]:
+        """(offset, entries) of each reading of `word` (`variants`) that starts a gazetteer name."""
+        return tuple((offset, gazetteer.index[form]) for offset, form in variants(word) if form in gazetteer.index)
+
+    def _gazetteer(self, words: _Words, hits: list[int], gold: bool, doc_id: str) -> Iterator[Mention]:
+        texts, n = words.texts, len(words.texts)
+        for i in hits:
+            for offset, entries in words.features[i].gold if gold else words.features[i].static:
+                for rest, label, docs in entries:
                     if docs and docs <= {doc_id}:
                         continue
                     j = i + len(rest)
-                    if j >= len(words) or any(words[i + 1 + k].text != w for k, w in enumerate(rest)):
+                    if j >= n or any(texts[i + 1 + k] != w for k, w in enumerate(rest)):
                         continue
-                    if all(self._adjacent(norm, words[k], words[k + 1]) for k in range(i, j)):
-                        yield Mention(word.start + offset, words[j].end, label)
+                    if all(words.adjacent(k) for k in range(i, j)):
+                        yield Mention(words.starts[i] + offset, words.ends[j], label)
                         break
 
     def _dates(self, norm: str) -> Iterator[Mention]:
         for m in self.dates.finditer(norm):
             yield Mention(m.start("date"), m.end("date"), "DATE")
 
-    def _quoted_orgs(self, norm: str, words: list[Word]) -> Iterator[Mention]:
+    def _quoted_orgs(self, norm: str) -> Iterator[Mention]:
         """«الهيئة التنسيقية ...» (a quoted name opening with an organisation head), and
         head + quoted name (حركة «أمل», مليشيا "X"): the name inside the quotes."""
         for m in OUTLET.finditer(norm):
@@ -214,56 +299,54 @@ class EntityRecognizer:
             if before and bare(before[-1]) in self.lex.org_heads and len(inner) <= 4:
                 yield Mention(m.start(1), m.end(1), "ORG")
 
-    def _org_heads(self, norm: str, words: list[Word]) -> Iterator[Mention]:
+    def _org_heads(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
         """Construct-state names: an indefinite head and its definite genitive (وزارة الخارجية
         الأمريكية، مجلس النواب، حزب العمال), trailing adjectives included."""
-        lex = self.lex
-        for i, word in enumerate(words):
-            offset = in_lexicon(word.text, lex.org_heads)
+        lex, texts = self.lex, words.texts
+        for i in hits:
+            offset = words.features[i].org_head
             if offset is None:
                 continue
             end = i
-            for j in range(i + 1, min(i + 5, len(words))):
-                nxt = words[j]
-                if not self._adjacent(norm, words[j - 1], nxt):
+            for j in range(i + 1, min(i + 5, len(texts))):
+                nxt = texts[j]
+                if not words.adjacent(j - 1):
                     break
-                definite = nxt.text.startswith("ال") or (j > i + 1 and nxt.text.startswith("لل"))
-                function_word = nxt.text in lex.stopwords and not nxt.text.startswith("ال")
-                if not definite or function_word or nxt.text in self.cues or bare(nxt.text) in lex.days:
+                definite = nxt.startswith("ال") or (j > i + 1 and nxt.startswith("لل"))
+                function_word = nxt in lex.stopwords and not nxt.startswith("ال")
+                if not definite or function_word or nxt in self.cues or bare(nxt) in lex.days:
                     break
                 end = j
             if end > i:
-                yield Mention(word.start + offset, words[end].end, "ORG")
+                yield Mention(words.starts[i] + offset, words.ends[end], "ORG")
 
-    def _is_nisba(self, word: str) -> bool:
-        return nisba_offset(word, self.lex.nisba) is not None
-
-    def _institutions(self, norm: str, words: list[Word]) -> Iterator[Mention]:
+    def _institutions(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
         """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective)."""
-        lex = self.lex
-        for i, word in enumerate(words[:-1]):
-            offset = next((o for o, f in variants(word.text) if f.startswith("ال")), None)
-            if offset is None:
+        texts, features = words.texts, words.features
+        for i in hits:
+            institution = features[i].institution
+            if institution is None or i + 1 >= len(texts):
                 continue
-            head, nxt = word.text[offset + 2 :], words[i + 1]
-            if not self._adjacent(norm, word, nxt) or not nxt.text.startswith("ال"):
+            offset, n2_head, adjective_head = institution
+            nxt = texts[i + 1]
+            if not words.adjacent(i) or not nxt.startswith("ال"):
                 continue
-            if head in lex.n2_heads and self._is_nisba(nxt.text):
-                yield Mention(word.start + offset, nxt.end, "ORG")
-            elif head in lex.adjective_heads and nxt.text.endswith(("ي", "يه")):
-                yield Mention(word.start + offset, nxt.end, "ORG")
+            if n2_head and features[i + 1].nisba is not None:
+                yield Mention(words.starts[i] + offset, words.ends[i + 1], "ORG")
+            elif adjective_head and nxt.endswith(("ي", "يه")):
+                yield Mention(words.starts[i] + offset, words.ends[i + 1], "ORG")
 
-    def _facilities(self, norm: str, words: list[Word]) -> Iterator[Mention]:
+    def _facilities(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
         """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective)."""
-        lex = self.lex
-        for i, word in enumerate(words):
-            offset = in_lexicon(word.text, lex.facilities)
+        lex, texts = self.lex, words.texts
+        for i in hits:
+            offset = words.features[i].facility
             if offset is None:
                 continue
             end = i
-            for j in range(i + 1, min(i + 5, len(words))):
-                w = words[j].text
-                if not self._adjacent(norm, words[j - 1], words[j]):
+            for j in range(i + 1, min(i + 5, len(texts))):
+                w = texts[j]
+                if not words.adjacent(j - 1):
                     break
                 if w in lex.facility_adjectives:
                     end = j
@@ -272,7 +355,7 @@ class EntityRecognizer:
                     break
                 end = j
             if end > i:
-                yield Mention(word.start + offset, words[end].end, "FAC")
+                yield Mention(words.starts[i] + offset, words.ends[end], "FAC")
 
     def _namey(self, word: str) -> bool:
         return (
@@ -284,69 +367,71 @@ class EntityRecognizer:
             and word[-2:] not in ("ها", "هم", "نا")
         )
 
-    def _name_from(self, norm: str, words: list[Word], i: int) -> int:
+    @staticmethod
+    def _name_from(words: _Words, i: int) -> int:
         """Index of the last word of a person name starting at word i (i-1 if none)."""
+        texts = words.texts
         last = i - 1
-        for j in range(i, min(i + MAX_NAME_WORDS, len(words))):
-            w = words[j].text
-            if j > i and not self._adjacent(norm, words[j - 1], words[j]):
+        for j in range(i, min(i + MAX_NAME_WORDS, len(texts))):
+            w = texts[j]
+            if j > i and not words.adjacent(j - 1):
                 break
-            if not self._namey(w) and w not in ("بن", "ابن", "ابو", "عبد", "ال"):
+            if not words.features[j].namey and w not in ("بن", "ابن", "ابو", "عبد", "ال"):
                 break
             last = j
-            if w.startswith("ال") and j > i and words[j - 1].text not in ("عبد", "ابو"):
+            if w.startswith("ال") and j > i and texts[j - 1] not in ("عبد", "ابو"):
                 break
         return last
 
-    def _persons(self, norm: str, words: list[Word]) -> Iterator[Mention]:
-        lex = self.lex
-        for i, word in enumerate(words):
-            offset = in_lexicon(word.text, lex.given_names)
-            if offset is not None or word.text in ("عبد", "ابو"):
-                last = self._name_from(norm, words, i)
+    def _persons(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
+        for i in hits:
+            features = words.features[i]
+            if features.name_start is not None:
+                last = self._name_from(words, i)
                 if last > i:
-                    yield Mention(word.start + (offset or 0), words[last].end, "PERSON")
-            elif in_lexicon(word.text, lex.titles) is not None:
-                yield from self._after_title(norm, words, i)
+                    yield Mention(words.starts[i] + features.name_start, words.ends[last], "PERSON")
+            elif features.title:
+                yield from self._after_title(words, i)
 
-    def _after_title(self, norm: str, words: list[Word], i: int) -> Iterator[Mention]:
+    def _after_title(self, words: _Words, i: int) -> Iterator[Mention]:
         """A name after a title and its role phrase: before the next comma or clause
         boundary (عضو المجلس ... فلان الفلاني، إن), or between commas (مستشار ...، فلان، قد)."""
-        end = min(i + 9, len(words))
+        norm, texts, starts, ends = words.norm, words.texts, words.starts, words.ends
+        end = min(i + 9, len(texts))
         for j in range(i + 1, end):
-            gap = norm[words[j - 1].end : words[j].start]
+            gap = norm[ends[j - 1] : starts[j]]
             if "،" in gap or "," in gap:
-                last = self._name_from(norm, words, j)
+                last = self._name_from(words, j)
                 if last > j:
-                    after = norm[words[last].end : words[last].end + 3]
-                    nxt = words[last + 1].text if last + 1 < len(words) else ""
+                    after = norm[ends[last] : ends[last] + 3]
+                    nxt = texts[last + 1] if last + 1 < len(texts) else ""
                     if after.strip()[:1] in ("،", ",", ".", ":") or nxt in ("قد", "ان"):
-                        yield Mention(words[j].start, words[last].end, "PERSON")
+                        yield Mention(starts[j], ends[last], "PERSON")
                         return
                 boundary = j
                 break
-            w = words[j].text
+            w = texts[j]
             if w in self.cues or bare(w) in ("ان",) or w in ("قد", "ان", "خلال"):
                 boundary = j
                 break
         else:
-            boundary = end if end == len(words) else -1
+            boundary = end if end == len(texts) else -1
         if boundary < i + 3:
             return
-        first, second = words[boundary - 2], words[boundary - 1]
+        first, second = boundary - 2, boundary - 1
         if (
-            self._namey(first.text)
-            and self._namey(second.text)
-            and not first.text.startswith(("ال", "لل"))
-            and self._adjacent(norm, first, second)
+            words.features[first].namey
+            and words.features[second].namey
+            and not texts[first].startswith(("ال", "لل"))
+            and words.adjacent(first)
         ):
-            yield Mention(first.start, second.end, "PERSON")
+            yield Mention(starts[first], ends[second], "PERSON")
 
-    def _nisba(self, words: list[Word]) -> Iterator[Mention]:
-        for word in words:
-            offset = nisba_offset(word.text, self.lex.nisba)
+    def _nisba(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
+        for i in hits:
+            offset = words.features[i].nisba
             if offset is not None:
-                yield Mention(word.start + offset, word.end, "NORP")
+                yield Mention(words.starts[i] + offset, words.ends[i], "NORP")
 
     # -- spaCy component ------------------------------------------------------------
 

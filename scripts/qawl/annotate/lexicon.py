@@ -50,12 +50,15 @@ class Gazetteer:
     """Multi-word names indexed by their first word; longest entry first."""
 
     index: dict[str, list[tuple[tuple[str, ...], str, frozenset[str]]]] = field(default_factory=dict)
+    # Counts changes, so that caches of lookups know when they are stale.
+    revision: int = 0
 
     def add(self, phrase: str, label: str, docs: Iterable[str] = ()) -> None:
         """Add a name; `docs` are the documents whose gold layer it came from."""
         words = norm_words(phrase)
         if not words:
             return
+        self.revision += 1
         entries = self.index.setdefault(words[0], [])
         for i, (rest, old_label, old_docs) in enumerate(entries):
             if rest == words[1:] and old_label == label:

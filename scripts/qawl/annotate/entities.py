@@ -82,20 +82,7 @@ class WordFeatures(NamedTuple):
     title: bool
     nisba: int | None
     namey: bool  # may be part of a person name
-
-    @property
-    def trigger(self) -> bool:
-        """Can a rule start at this word?"""
-        return bool(
-            self.gold
-            or self.static
-            or self.org_head is not None
-            or self.institution is not None
-            or self.facility is not None
-            or self.name_start is not None
-            or self.title
-            or self.nisba is not None
-        )
+    trigger: bool  # can a rule start at this word?
 
 
 @dataclass(frozen=True)
@@ -246,16 +233,23 @@ class EntityRecognizer:
             if head in lex.n2_heads or head in lex.adjective_heads:
                 institution = (offset, head in lex.n2_heads, head in lex.adjective_heads)
         given_name = in_lexicon(word, lex.given_names)
+        gold, static = self._readings(self.gold, word), self._readings(self.static, word)
+        org_head, facility = in_lexicon(word, lex.org_heads), in_lexicon(word, lex.facilities)
+        name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
+        title = in_lexicon(word, lex.titles) is not None
+        nisba = nisba_offset(word, lex.nisba)
         features = WordFeatures(
-            gold=self._readings(self.gold, word),
-            static=self._readings(self.static, word),
-            org_head=in_lexicon(word, lex.org_heads),
+            gold=gold,
+            static=static,
+            org_head=org_head,
             institution=institution,
-            facility=in_lexicon(word, lex.facilities),
-            name_start=given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None,
-            title=in_lexicon(word, lex.titles) is not None,
-            nisba=nisba_offset(word, lex.nisba),
+            facility=facility,
+            name_start=name_start,
+            title=title,
+            nisba=nisba,
             namey=self._namey(word),
+            trigger=bool(gold or static or title)
+            or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
         )
         self._features[word] = features
         return features

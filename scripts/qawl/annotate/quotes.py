@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -33,6 +34,7 @@ if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
 
 WORD = re.compile(r"\w+")
+QUOTATION = re.compile(r'"[^"]*"')
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 ANONYMOUS_HEADS = frozenset(
     normalize(w)
@@ -89,6 +91,18 @@ class _Sentence:
 
     def span(self, a: int, b: int) -> Span:
         return Span(*self.nt.span(self.base + a, self.base + b))
+
+
+class _Located(NamedTuple):
+    """A quote's content [start, end), type and cue [cue_start, cue_end) in sentence matching form;
+    `segment_end` bounds the speaker phrase after the cue."""
+
+    type: str
+    start: int
+    end: int
+    cue_start: int
+    cue_end: int
+    segment_end: int
 
 
 def _regex_alternation(phrases: list[str]) -> str:
@@ -181,40 +195,41 @@ class QuoteExtractor:
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
         norm, words = s.norm, s.words
-        regions = [(m.start(), m.end()) for m in re.finditer(r'"[^"]*"', norm)]
+        regions = [m.span() for m in QUOTATION.finditer(norm)] if '"' in norm else []
+        not_cue = self.not_cue
         cues = [
             (i, kind)
-            for i in range(len(words))
-            if (kind := self._cue_kind(words, i)) and not any(a < words[i].start() < b for a, b in regions)
+            for i, w in enumerate(WORD.findall(norm))
+            if w not in not_cue
+            and (kind := self._cue_kind(words, i))
+            and not any(a < words[i].start() < b for a, b in regions)
         ]
         if not cues:
             return self._cueless(s, entities)
         # First pass: which cues introduce a quote; second: contents bounded by the next real cue.
-        starters = [c for n, c in enumerate(cues) if self._run(s, cues, n, entities, last, [])]
+        # A content depends on the cue and its limit only: the second pass reuses the first's.
+        located: dict[tuple[int, int], _Located | None] = {}
+        starters = [c for n, c in enumerate(cues) if self._locate_run(s, cues, n, located)]
         quotes: list[Quote] = []
-        for n in range(len(starters)):
-            quote = self._run(s, starters, n, entities, last, quotes)
-            if quote:
-                quotes.append(quote)
+        for n, (i, kind) in enumerate(starters):
+            found = self._locate_run(s, starters, n, located)
+            if found:
+                quotes.append(self._quote(s, i, kind, found, entities, quotes[-1] if quotes else None, last))
         return quotes
 
-    def _run(
-        self, s: _Sentence, cues: list[tuple[int, str]], n: int, entities: list[Mention], last: Speaker | None, done: list[Quote]
-    ) -> Quote | None:
+    def _locate_run(
+        self, s: _Sentence, cues: list[tuple[int, str]], n: int, located: dict[tuple[int, int], _Located | None]
+    ) -> _Located | None:
+        """The content of cue n of `cues`, bounded by the next cue (memoised in `located`)."""
         i, kind = cues[n]
         limit = s.words[cues[n + 1][0]].start() if n + 1 < len(cues) else len(s.norm)
-        return self._from_cue(s, i, kind, limit, entities, done[-1] if done else None, last)
+        key = (i, limit)
+        if key not in located:
+            located[key] = self._locate(s, i, kind, limit)
+        return located[key]
 
-    def _from_cue(
-        self,
-        s: _Sentence,
-        i: int,
-        kind: str,
-        limit: int,
-        entities: list[Mention],
-        main: Quote | None,
-        last: Speaker | None,
-    ) -> Quote | None:
+    def _locate(self, s: _Sentence, i: int, kind: str, limit: int) -> _Located | None:
+        """Content and cue of the quote that cue word i introduces before `limit`, or None."""
         norm, words = s.norm, s.words
         cue = words[i]
         cue_start = cue.start() + self._cue_offset(cue.group())
@@ -243,26 +258,12 @@ class QuoteExtractor:
             if b_cue and w.group().startswith("ب") and len(w.group()) > 3 and w.group() not in B_NOT_OBJECT:
                 content_start, comp_end = w.start() + 1, w.start()
                 break
-        direct_before = None
+        segment_end = comp_end if comp_end is not None else limit
         if content_start is None:
             before = norm[: cue.start()].rstrip(" ،,")
             if before.endswith('"') and before.count('"') >= 2:
                 open_at = before.rstrip('"').rfind('"')
-                direct_before = (open_at, len(before))
-        segment_end = comp_end if comp_end is not None else limit
-        # Speaker after the cue (up to a stop), or before it.
-        speaker_text_start = cue_end
-        seg = norm[speaker_text_start:segment_end]
-        outlet = self._outlet(s, speaker_text_start, seg)
-        speaker = self._speaker_after(s, speaker_text_start, seg, entities) if kind == "verb" else None
-        if speaker is None:
-            speaker = main.speaker if main else self._speaker_before(s, cue.start(), entities, kind, last)
-        if outlet is None and kind == "adverbial" and main is not None:
-            outlet = main.outlet
-        if direct_before:
-            a, b = direct_before
-            return Quote("direct", s.span(a + 1, b - 1), s.span(cue_start, cue_end), speaker, outlet)
-        if content_start is None:
+                return _Located("direct", open_at + 1, len(before) - 1, cue_start, cue_end, segment_end)
             if kind != "adverbial" and not norm[: cue.start()].rstrip().endswith(("قد", "لقد")):
                 return None
             content_start = self._np_start(s, cue_end, limit)
@@ -272,7 +273,28 @@ class QuoteExtractor:
         if content is None:
             return None
         a, b, qtype = content
-        return Quote(qtype, s.span(a, b), s.span(cue_start, cue_end), speaker, outlet)
+        return _Located(qtype, a, b, cue_start, cue_end, segment_end)
+
+    def _quote(
+        self,
+        s: _Sentence,
+        i: int,
+        kind: str,
+        found: _Located,
+        entities: list[Mention],
+        main: Quote | None,
+        last: Speaker | None,
+    ) -> Quote:
+        """The quote of cue word i with content `found`: its speaker and outlet."""
+        # Speaker after the cue (up to a stop), or before it.
+        seg = s.norm[found.cue_end : found.segment_end]
+        outlet = self._outlet(s, found.cue_end, seg)
+        speaker = self._speaker_after(s, found.cue_end, seg, entities) if kind == "verb" else None
+        if speaker is None:
+            speaker = main.speaker if main else self._speaker_before(s, s.words[i].start(), entities, kind, last)
+        if outlet is None and kind == "adverbial" and main is not None:
+            outlet = main.outlet
+        return Quote(found.type, s.span(found.start, found.end), s.span(found.cue_start, found.cue_end), speaker, outlet)
 
     def _np_start(self, s: _Sentence, after: int, limit: int) -> int | None:
         """Start of a noun-phrase object after a cue (skipping a date and a comma)."""

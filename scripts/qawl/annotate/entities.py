@@ -58,8 +58,7 @@ MAX_NAME_WORDS = 4
 FEATURE_CACHE_SIZE = 1 << 17
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """An entity candidate or result: [start, end) and label."""
 
     start: int

@@ -9,8 +9,8 @@ it cannot see negation, irony or stance expressed without its phrases.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -26,8 +26,7 @@ if not Doc.has_extension("qawl_stance"):
 FALLBACK_TARGETS = ("us_coalition_presence_iraq",)
 
 
-@dataclass(frozen=True)
-class Stance:
+class Stance(NamedTuple):
     """A stance of a quote's speaker toward a target; `quote` indexes the doc's quotes."""
 
     target: str
@@ -62,9 +61,9 @@ class StanceDetector:
         for target in self.targets:
             cue = self.cues.get(target)
             label = "NONE"
-            if cue and any(p in norm for p in cue["about"]):
-                favor = sum(p in norm for p in cue["FAVOR"])
-                against = sum(p in norm for p in cue["AGAINST"])
+            if cue and any(map(norm.__contains__, cue["about"])):
+                favor = sum(map(norm.__contains__, cue["FAVOR"]))
+                against = sum(map(norm.__contains__, cue["AGAINST"]))
                 label = "FAVOR" if favor > against else "AGAINST" if against > favor else "NONE"
             found.append((target, label))
         return found

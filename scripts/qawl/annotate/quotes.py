@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -87,7 +87,9 @@ class _Sentence:
     nt: NormText
     base: int
     norm: str
-    words: list[re.Match[str]] = field(default_factory=list)
+    words: list[re.Match[str]]
+    texts: list[str]  # the words' text
+    gaps: list[str]  # gaps[j]: what separates word j - 1 from word j (j ≥ 1)
 
     def span(self, a: int, b: int) -> Span:
         return Span(*self.nt.span(self.base + a, self.base + b))
@@ -191,7 +193,7 @@ class QuoteExtractor:
             for s_start, s_end in sentence_spans(nt.original[p_start:p_end]):
                 base, stop = nt.norm_offset(p_start + s_start), nt.norm_offset(p_start + s_end)
                 norm = nt.norm[base:stop]
-                yield _Sentence(nt, base, norm, list(WORD.finditer(norm)))
+                yield _Sentence(nt, base, norm, list(WORD.finditer(norm)), WORD.findall(norm), WORD.split(norm))
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
         norm, words = s.norm, s.words
@@ -199,7 +201,7 @@ class QuoteExtractor:
         not_cue = self.not_cue
         cues = [
             (i, kind)
-            for i, w in enumerate(WORD.findall(norm))
+            for i, w in enumerate(s.texts)
             if w not in not_cue
             and (kind := self._cue_kind(words, i))
             and not any(a < words[i].start() < b for a, b in regions)
@@ -222,15 +224,15 @@ class QuoteExtractor:
     ) -> _Located | None:
         """The content of cue n of `cues`, bounded by the next cue (memoised in `located`)."""
         i, kind = cues[n]
-        limit = s.words[cues[n + 1][0]].start() if n + 1 < len(cues) else len(s.norm)
-        key = (i, limit)
-        if key not in located:
-            located[key] = self._locate(s, i, kind, limit)
-        return located[key]
+        stop = cues[n + 1][0] if n + 1 < len(cues) else len(s.words)
+        if (i, stop) not in located:
+            located[i, stop] = self._locate(s, i, kind, stop)
+        return located[i, stop]
 
-    def _locate(self, s: _Sentence, i: int, kind: str, limit: int) -> _Located | None:
-        """Content and cue of the quote that cue word i introduces before `limit`, or None."""
-        norm, words = s.norm, s.words
+    def _locate(self, s: _Sentence, i: int, kind: str, stop: int) -> _Located | None:
+        """Content and cue of the quote that cue word i introduces before word `stop`, or None."""
+        norm, words, texts, gaps = s.norm, s.words, s.texts, s.gaps
+        limit = words[stop].start() if stop < len(words) else len(norm)
         cue = words[i]
         cue_start = cue.start() + self._cue_offset(cue.group())
         cue_end = cue.end()
@@ -241,22 +243,20 @@ class QuoteExtractor:
         content_start = None
         comp_end = None
         b_cue = any(f in self.b_object for _, f in variants(cue.group())[:2])
-        for j in range(i + 1, len(words)):
-            w = words[j]
-            if w.start() >= limit:
-                break
-            gap = norm[words[j - 1].end() : w.start()]
+        for j in range(i + 1, stop):
+            gap = gaps[j]
             if kind == "adverbial" and (j - i > 6 or "،" in gap or "," in gap):
                 break
             if ":" in gap:
                 content_start = words[j - 1].end() + gap.index(":") + 1
                 comp_end = words[j - 1].end() + gap.index(":")
                 break
-            if w.group() in self.complementizers:
-                content_start, comp_end = w.end(), w.start()
+            w = texts[j]
+            if w in self.complementizers:
+                content_start, comp_end = words[j].end(), words[j].start()
                 break
-            if b_cue and w.group().startswith("ب") and len(w.group()) > 3 and w.group() not in B_NOT_OBJECT:
-                content_start, comp_end = w.start() + 1, w.start()
+            if b_cue and w.startswith("ب") and len(w) > 3 and w not in B_NOT_OBJECT:
+                content_start, comp_end = words[j].start() + 1, words[j].start()
                 break
         segment_end = comp_end if comp_end is not None else limit
         if content_start is None:

@@ -36,6 +36,8 @@ def build_pipeline(annotations_dir: Path | None = None) -> Language:
 
 def run(nlp: Language, doc_id: str, text: str) -> Doc:
     """Run the pipeline on one document; `doc_id` lets the gold gazetteer skip the document's own gold."""
+    # spaCy's length guard protects parser/NER memory; this pipeline has neither, so long articles are fine
+    nlp.max_length = max(nlp.max_length, len(text) + 1)
     doc = nlp.make_doc(text)
     doc.user_data["qawl_text"] = text  # `doc_text`: spaCy keeps the text exactly, no need to rebuild it
     doc._.qawl_doc_id = doc_id

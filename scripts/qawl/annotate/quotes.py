@@ -17,6 +17,7 @@ speaker mention (a person first); a role-only mention ("مسؤول حكومي") 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -116,6 +117,7 @@ class QuoteExtractor:
 
     def __init__(self) -> None:
         self.text = ""
+        self.entity_starts: list[int] = []
         self.last_person: Mention | None = None
         # Words known not to be cues (a cache; "مجددا" is a cue only before القول, so never cached).
         self.not_cue: set[str] = set()
@@ -174,6 +176,8 @@ class QuoteExtractor:
         nt = nt or NormText.of(text)
         self.text = text
         self.last_person = None
+        entities = sorted(entities, key=lambda e: e.start)  # flat, so sorted by end too
+        self.entity_starts = [e.start for e in entities]
         quotes: list[Quote] = []
         last: Speaker | None = None
         for s in self._sentences(nt):
@@ -376,7 +380,10 @@ class QuoteExtractor:
         text = self.text
         while mention.end > mention.start and (text[mention.end - 1] in " ،,:" or text[mention.end - 1].isspace()):
             mention.end -= 1
-        inside = [e for e in entities if mention.start <= e.start and e.end <= mention.end]
+        # entities are sorted and flat: bisect instead of scanning the whole document per speaker
+        first_inside = bisect.bisect_left(self.entity_starts, mention.start)
+        last_inside = bisect.bisect_right(self.entity_starts, mention.end)
+        inside = [e for e in entities[first_inside:last_inside] if e.end <= mention.end]
         persons = [e for e in inside if e.label == "PERSON"]
         if persons:
             return Speaker("named", Span(persons[-1].start, persons[-1].end), persons[-1])

@@ -23,7 +23,6 @@ from qawl.annotate.text import normalize
 if not Doc.has_extension("qawl_stance"):
     Doc.set_extension("qawl_stance", default=None)
 
-FALLBACK_TARGETS = ("us_coalition_presence_iraq",)
 
 
 class Stance(NamedTuple):
@@ -35,10 +34,10 @@ class Stance(NamedTuple):
 
 
 def inventory(annotations_dir: Path | None) -> tuple[str, ...]:
-    """Target ids of annotations/targets.json, or the agreed fallback when it is absent."""
+    """Target ids of annotations/targets.json; none (so no stance) when there is no inventory."""
     path = annotations_dir / "targets.json" if annotations_dir else None
     if path is None or not path.exists():
-        return FALLBACK_TARGETS
+        return ()
     return tuple(t["id"] for t in json.loads(path.read_text(encoding="utf-8"))["targets"])
 
 
@@ -81,7 +80,7 @@ class StanceDetector:
         return doc
 
 
-@Language.factory("qawl_stance", default_config={"targets": list(FALLBACK_TARGETS)})
+@Language.factory("qawl_stance", default_config={"targets": []})
 def make_stance(nlp: Language, name: str, targets: list[str]) -> StanceDetector:
     """The stance component over the given target ids."""
     return StanceDetector(tuple(targets))

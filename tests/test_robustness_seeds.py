@@ -61,7 +61,7 @@ BAD_SEEDS: dict[str, tuple[bytes, tuple[str, ...]]] = {
     "latin1.txt": ("café résumé.\n".encode("latin-1"), ("byte 3 (line 1, column 4)", "not valid UTF-8")),
     "utf16le.txt": ("نص عربي.\n".encode("utf-16"), ("byte 0", "UTF-16 (byte-order mark)", "re-save the file as UTF-8")),
     "utf16be.txt": (b"\xfe\xff" + "نص عربي.\n".encode("utf-16-be"), ("byte 0", "UTF-16 (byte-order mark)")),
-    "utf16-no-bom.txt": ("Iraq نص".encode("utf-16-le"), ("byte 1 (line 1, column 2)", "NUL byte")),
+    "utf16-no-bom.txt": ("Iraq نص".encode("utf-16-le"), ("byte 0", "UTF-16 without a byte-order mark")),
     "empty.txt": (b"", ("empty or whitespace-only article",)),
     "whitespace.txt": (b" \t\n\r\n\xc2\xa0\n", ("empty or whitespace-only article",)),
     "bom-only.txt": (b"\xef\xbb\xbf\r\n", ("empty or whitespace-only article",)),

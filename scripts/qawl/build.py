@@ -29,9 +29,9 @@ from qawl.card import write_card
 from qawl.croissant import write_croissant
 from qawl.engines import run
 from qawl.ingest import Document, iter_documents
-from qawl.merge import Layer, Row, build_rows, check_layer, load_targets, read_layer
+from qawl.merge import Layer, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
-from qawl.publish import CONFIGS, CorpusWriter, encode_records, recover, split_of, staging_directory, swap_into_place, verify_written, write_json
+from qawl.publish import CONFIGS, Busy, CorpusWriter, encode_records, exclusive, recover, split_of, staging_directory, swap_into_place, verify_written, write_json
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences, tokenize
 
@@ -229,14 +229,32 @@ def build_corpus(
 ) -> dict[str, Any]:
     """Build the corpus into `target` (default `corpus/`) atomically; returns the manifest."""
     target = target or project.corpus
+    try:
+        with exclusive(target):
+            return _build_corpus(project, target, preannotate, engine, workers, address, cache)
+    except Busy as error:
+        raise BuildError([Problem(str(target), "", str(error))]) from error
+
+
+def _build_corpus(
+    project: Project,
+    target: Path,
+    preannotate: PreAnnotator | None,
+    engine: str,
+    workers: int,
+    address: str | None,
+    cache: bool,
+) -> dict[str, Any]:
+    """The build proper, run while holding the lock on `target`."""
     recover(target)
     schemas = Schemas(project.schema_dir)
     dataset = project.dataset
-    targets = frozenset(load_targets(project.annotations))
+    target_ids, problems = read_targets(project.annotations, schemas)
+    targets = frozenset(target_ids)
     fingerprint = code_fingerprint(project.schema_dir)
     gold_fingerprint = files_fingerprint(list(project.annotations.glob("*.json")), project.annotations)
     cache_dir = str(project.root / ".qawl-cache" / "documents") if cache else None
-    problems: list[Problem] = orphan_layers(project)
+    problems += orphan_layers(project)
 
     def tasks() -> Iterator[DocumentTask]:
         for document in iter_documents(project.seeds, schemas, problems):

@@ -66,10 +66,22 @@ def _line_and_column(raw: bytes, byte_offset: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, byte_offset) + 1, byte_offset - line_start + 1
 
 
+def _looks_like_utf16(raw: bytes) -> bool:
+    """Most bytes at even or odd positions of the head are high bytes of Latin (0x00) or Arabic (0x06) code units.
+
+    Neither byte occurs in UTF-8 Arabic or Latin prose, so real text never trips this.
+    """
+    head = raw[:512]
+    halves = (head[0::2], head[1::2])
+    return len(head) >= 4 and any(half.count(0) + half.count(6) > 0.8 * len(half) for half in halves)
+
+
 def decode_seed(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """Strict UTF-8 (BOM removed), CRLF and lone CR → LF. Returns text or problems."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [Problem(file, "byte 0", "looks like UTF-16 (byte-order mark); re-save the file as UTF-8")]
+    if _looks_like_utf16(raw):
+        return None, [Problem(file, "byte 0", "looks like UTF-16 without a byte-order mark (UTF-16 code units); re-save the file as UTF-8")]
     if b"\x00" in raw:
         offset = raw.index(b"\x00")
         line, col = _line_and_column(raw, offset)

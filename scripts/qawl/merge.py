@@ -20,12 +20,30 @@ Layer = dict[str, Any]
 Row = dict[str, Any]
 
 
-def load_targets(annotations_dir: Path) -> set[str]:
-    """Stance target ids of the inventory `annotations/targets.json` (empty if absent)."""
+def read_targets(annotations_dir: Path, schemas: Schemas) -> tuple[set[str], list[Problem]]:
+    """Stance target ids of the inventory `annotations/targets.json` (empty if absent), or its problems."""
     path = annotations_dir / "targets.json"
     if not path.exists():
-        return set()
-    return {target["id"] for target in json.loads(path.read_text(encoding="utf-8"))["targets"]}
+        return set(), []
+    try:
+        inventory = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        place = f"line {error.lineno}, column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
+        return set(), [Problem(str(path), place, f"malformed stance target inventory: {error}")]
+    problems = schemas.problems("targets", inventory, str(path))
+    ids = [target["id"] for target in inventory["targets"]] if not problems else []
+    problems += [Problem(str(path), "/targets", f"target id {i!r} listed twice") for i in sorted({i for i in ids if ids.count(i) > 1})]
+    return set(ids), problems
+
+
+def load_targets(annotations_dir: Path) -> set[str]:
+    """The target ids, for tools that cannot go on with a broken inventory (raises ValueError)."""
+    from qawl.project import Project
+
+    targets, problems = read_targets(annotations_dir, Schemas(Project(annotations_dir.parent).schema_dir))
+    if problems:
+        raise ValueError("\n".join(str(p) for p in problems))
+    return targets
 
 
 def read_layer(path: Path, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
@@ -115,8 +133,9 @@ def check_layer(
 
     for i, stance in enumerate(layer["stance"]):
         where = f"/stance/{i}"
-        if targets and stance["target"] not in targets:
-            problems.append(Problem(file, f"{where}/target", f"target {stance['target']!r} is not in annotations/targets.json"))
+        if stance["target"] not in targets:
+            inventory = "is not in annotations/targets.json" if targets else "cannot be checked: annotations/targets.json is missing or broken"
+            problems.append(Problem(file, f"{where}/target", f"target {stance['target']!r} {inventory}"))
         holder_quote = stance["holder"]["quote"]
         if (stance["holder"]["kind"] == "speaker") != (holder_quote is not None):
             problems.append(Problem(file, f"{where}/holder", "a speaker holder names its quote; the author holder has quote=null"))

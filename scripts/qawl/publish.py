@@ -7,6 +7,7 @@ directory beside `corpus/` and swaps it into place only when complete.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
@@ -206,8 +207,29 @@ def staging_directory(target: Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+class Busy(Exception):
+    """Another build holds the lock on the target directory."""
+
+
+@contextmanager
+def exclusive(target: Path) -> Iterator[None]:
+    """Hold the build lock of `target` (a lock file beside it) for the duration."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.with_name(f".{target.name}.lock"), "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise Busy(f"another qawl build is writing {target}; wait for it to finish") from error
+        yield
+
+
 def recover(target: Path) -> None:
-    """Undo a swap that was interrupted between its two renames."""
+    """Undo a swap interrupted between its two renames; remove staging left by killed builds.
+
+    Call it only while holding `exclusive(target)`, so no live build's staging is touched.
+    """
+    for leftover in target.parent.glob(f".{target.name}.building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     previous = target.with_name(f".{target.name}.previous")
     if previous.exists():
         if target.exists():
@@ -217,8 +239,7 @@ def recover(target: Path) -> None:
 
 
 def swap_into_place(staging: Path, target: Path) -> None:
-    """Replace `target` by the finished `staging` directory (two renames, recoverable)."""
-    recover(target)
+    """Replace `target` by the finished `staging` directory (two renames; `recover` repairs a kill between them)."""
     previous = target.with_name(f".{target.name}.previous")
     if target.exists():
         target.rename(previous)

@@ -30,6 +30,7 @@ SCHEMA_FILES = {
     "ner": "ner.schema.json",
     "quote": "quote.schema.json",
     "stance": "stance.schema.json",
+    "targets": "targets.schema.json",
 }
 
 
@@ -42,8 +43,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        place = f" {self.place}" if self.place else ""
-        return f"{self.file}:{place}: {self.message}"
+        place = f" {self.place}:" if self.place else ""
+        return f"{self.file}:{place} {self.message}"
 
 
 class Schemas:

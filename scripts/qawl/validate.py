@@ -14,8 +14,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from qawl.ingest import IngestError, ingest_seeds
-from qawl.merge import check_layer, load_targets, read_layer
+from qawl.ingest import iter_documents
+from qawl.merge import check_layer, read_layer, read_targets
 from qawl.project import Project
 from qawl.publish import CONFIGS, file_sha256
 from qawl.schema import Problem, Schemas, decode_class_labels
@@ -144,12 +144,10 @@ def validate_corpus(corpus: Path, schemas: Schemas) -> list[Problem]:
 
 def validate_annotation_files(paths: list[Path], project: Project, schemas: Schemas) -> list[Problem]:
     """Annotation files checked against the schema and the frozen text of their seed."""
-    try:
-        documents = {d.doc_id: d for d in ingest_seeds(project.seeds, schemas)}
-    except IngestError as error:
-        return error.problems
-    targets = load_targets(project.annotations)
     problems: list[Problem] = []
+    documents = {d.doc_id: d for d in iter_documents(project.seeds, schemas, problems)}
+    targets, target_problems = read_targets(project.annotations, schemas)
+    problems += target_problems
     for path in paths:
         layer, layer_problems = read_layer(path, schemas)
         problems += layer_problems

@@ -25,6 +25,7 @@ import pyarrow as pa
 from tqdm import tqdm
 
 import qawl
+from qawl.baseline import baseline_report, recorded_agreement
 from qawl.card import write_card
 from qawl.croissant import write_croissant
 from qawl.engines import run
@@ -291,7 +292,8 @@ def _build_corpus(
         if problems:
             raise BuildError(problems)
         write_json(staging / "manifest.json", manifest)
-        write_card(staging, schemas, manifest, dataset)
+        baseline = baseline_report(project, preannotate) if preannotate is not None else None
+        write_card(staging, schemas, manifest, dataset, baseline, recorded_agreement(project))
         write_croissant(staging, schemas, manifest, dataset)
         swap_into_place(staging, target)
     return manifest

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import datasets
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from huggingface_hub import DatasetCardData
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -22,7 +25,6 @@ from matplotlib.ticker import MaxNLocator
 
 from qawl.publish import CONFIGS, DEFAULT_CONFIG, SPLIT_ORDER
 from qawl.schema import Schemas
-from qawl.validate import read_rows
 
 PLOTS_DIR = "plots"
 PNG_METADATA = {"Software": None}
@@ -78,8 +80,21 @@ def render_card(card: DatasetCardData, body: str) -> str:
 # -- statistics ----------------------------------------------------------------------
 
 
+def _labels_of(column: pa.ChunkedArray, field: str, names: list[str]) -> list[str]:
+    """The ClassLabel names of `field` across a list-of-struct column (read as Arrow, not as Python rows)."""
+    return [names[i] for i in pc.struct_field(pc.list_flatten(column), field).to_pylist()]
+
+
 def corpus_statistics(corpus: Path, schemas: Schemas, manifest: dict[str, Any]) -> dict[str, Any]:
-    """Counts per config, split, label, quote type, stance label and status; sentence lengths."""
+    """Counts per config, split, label, quote type, stance label and status; sentence lengths.
+
+    Reads only the columns it counts, a row group at a time.
+    """
+    names = {
+        "entity": schemas.enum("common.schema.json#/$defs/entity_label"),
+        "quote": schemas.enum("common.schema.json#/$defs/quote_type"),
+        "stance": schemas.enum("common.schema.json#/$defs/stance_label"),
+    }
     rows = {(f["config"], f["split"]): f["rows"] for f in manifest["files"]}
     splits = [s for s in SPLIT_ORDER if any(split == s for _, split in rows)]
     stats: dict[str, Any] = {
@@ -97,20 +112,26 @@ def corpus_statistics(corpus: Path, schemas: Schemas, manifest: dict[str, Any]) 
     }
     for entry in manifest["files"]:
         split = entry["split"]
+        parquet = pq.ParquetFile(corpus / entry["path"])
         if entry["config"] == "documents":
-            for row in read_rows(corpus / entry["path"], schemas, "document"):
-                stats["documents_status"][(split, row["status"])] += 1
-                stats["texts"][(row["publisher"], row["license"])] += 1
+            for group in range(parquet.num_row_groups):
+                table = parquet.read_row_group(group, columns=["status", "publisher", "license"])
+                stats["documents_status"].update((split, status) for status in table["status"].to_pylist())
+                stats["texts"].update(zip(table["publisher"].to_pylist(), table["license"].to_pylist()))
         if entry["config"] != "sentences":
             continue
-        for row in read_rows(corpus / entry["path"], schemas, "sentence"):
-            stats["status"][(split, row["status"])] += 1
-            stats["lengths"].append(len(row["tokens"]))
-            stats["entities"].update((split, e["label"]) for e in row["entities"])
-            stats["quote_types"].update((split, q["type"]) for q in row["quotes"])
-            stats["speaker_kinds"].update((split, q["speaker"]["kind"]) for q in row["quotes"])
-            stats["stance"].update((split, s["label"]) for s in row["stance"])
-            stats["targets"].update((s["target"], s["label"]) for s in row["stance"])
+        for group in range(parquet.num_row_groups):
+            table = parquet.read_row_group(group, columns=["status", "tokens", "entities", "quotes", "stance"])
+            stats["status"].update((split, status) for status in table["status"].to_pylist())
+            stats["lengths"] += pc.list_value_length(table["tokens"]).to_pylist()
+            stats["entities"].update((split, label) for label in _labels_of(table["entities"], "label", names["entity"]))
+            stats["quote_types"].update((split, kind) for kind in _labels_of(table["quotes"], "type", names["quote"]))
+            speakers = pc.struct_field(pc.list_flatten(table["quotes"]), "speaker")
+            stats["speaker_kinds"].update((split, kind) for kind in pc.struct_field(speakers, "kind").to_pylist())
+            labels = _labels_of(table["stance"], "label", names["stance"])
+            targets = pc.struct_field(pc.list_flatten(table["stance"]), "target").to_pylist()
+            stats["stance"].update((split, label) for label in labels)
+            stats["targets"].update(zip(targets, labels))
     return stats
 
 

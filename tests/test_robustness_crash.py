@@ -181,3 +181,20 @@ def test_external_sigkill_while_the_build_writes_parquet(make_project: Callable[
     rebuilt = run_qawl("build", cwd=project.root)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert tree_digest(project.corpus) != before["corpus"]
+
+
+def test_a_second_build_waits_its_turn(make_project: Callable[..., Project]) -> None:
+    from qawl.publish import exclusive
+
+    project = make_project(with_annotations=True)
+    assert run_qawl("build", cwd=project.root).returncode == 0
+    before = snapshot(project)
+    leftover = project.root / ".corpus.building-killed"
+    (leftover / "sentences").mkdir(parents=True)
+    with exclusive(project.corpus):  # as a build in progress holds it
+        second = run_qawl("build", cwd=project.root)
+    assert second.returncode == 1
+    assert "another qawl build is writing" in second.stderr
+    assert snapshot(project) == before and leftover.exists()  # a waiting build touches nothing
+    assert run_qawl("build", cwd=project.root).returncode == 0
+    assert not leftover.exists()  # what a killed build left behind is cleaned up

@@ -385,6 +385,13 @@ status, annotator and time. Sources in this build:
 
 ### Agreement
 
+From `annotations/passes/agreement.json`: two passes of the seed with the full guidelines
+(`pass_a_vs_pass_b`, before adjudication), and a third made without the guidelines' worked
+hard cases, against the adjudicated gold (`pass_c_general_rules_only_vs_gold`). All passes were
+made by annotators of one kind, not by independent people, and the guidelines were written from
+this article: read the figures as a consistency check of the guidelines, not as human agreement
+(see `annotations/GUIDELINES.md` §8).
+
 {render_report(agreement, "No inter-annotator agreement has been measured for this release.")}
 
 ## Baseline

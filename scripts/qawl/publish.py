@@ -246,10 +246,11 @@ def swap_into_place(staging: Path, target: Path) -> None:
     staging.rename(target)
     if previous.exists():
         shutil.rmtree(previous)
-    _fsync_dir(target.parent)
+    fsync(target.parent)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync(path: Path) -> None:
+    """Flush a file or a directory (its entries) to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)

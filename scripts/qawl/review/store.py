@@ -21,7 +21,7 @@ from typing import Any
 from qawl.ingest import Document
 from qawl.merge import Layer, read_layer
 from qawl.project import Project
-from qawl.publish import write_json
+from qawl.publish import fsync, write_json
 from qawl.schema import Problem, Schemas
 
 HISTORY = ".history"
@@ -52,14 +52,6 @@ def locked(project: Project) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def logged_ids(project: Project, doc_id: str) -> set[str]:
     """Every annotation id the review log has seen for a document (ids are never reused)."""
     path = review_log(project)
@@ -80,13 +72,13 @@ def save_layer(project: Project, layer: Layer, entries: list[dict[str, Any]], st
         while kept.exists():
             kept, n = kept.with_name(f"{stamp}-{n}.json"), n + 1
         shutil.copy2(target, kept)
-        _fsync(kept)
+        fsync(kept)
     handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(handle)
     temporary = Path(name)
     try:
         write_json(temporary, layer)
-        _fsync(temporary)
+        fsync(temporary)
         with open(review_log(project), "a", encoding="utf-8") as log:
             for entry in entries:
                 log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
@@ -94,7 +86,7 @@ def save_layer(project: Project, layer: Layer, entries: list[dict[str, Any]], st
             os.fsync(log.fileno())
         temporary.chmod(0o644)
         os.replace(temporary, target)
-        _fsync(target.parent)
+        fsync(target.parent)
     finally:
         temporary.unlink(missing_ok=True)
     return kept

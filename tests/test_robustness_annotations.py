@@ -19,7 +19,7 @@ from tests.conftest import run_qawl
 from tests.test_robustness_seeds import errors_by_file, fails_cleanly, snapshot
 
 TEXT = "قال الرئيس محمد علي إن الحكومة ستعلن الخطة غداً.\nوأكد الوزير أن بغداد ترفض التدخل في الشؤون الداخلية.\n"
-TARGETS = {"schema_version": "1.0.0", "targets": [{"id": "plan", "name_ar": "الخطة", "name_en": "The plan"}]}
+TARGETS = {"schema_version": "1.0.0", "targets": [{"id": "plan", "name_ar": "الخطة", "name_en": "The plan", "definition": "Support for the plan."}]}
 
 
 def seed_text(n: int) -> str:
@@ -203,3 +203,14 @@ def test_stance_targets_are_checked_against_the_inventory(annotated: Project) ->
     write_layer(annotated, "good", layer)
     errors = fails_cleanly(annotated, snapshot(annotated))
     assert "/stance/0/target: target 'us_coalition_presence_iraq' is not in annotations/targets.json" in errors["good.json"][0]
+
+
+def test_a_broken_or_missing_target_inventory_is_reported_not_ignored(annotated: Project) -> None:
+    inventory = annotated.annotations / "targets.json"
+    inventory.write_text('{"schema_version": "1.0.0", "targets": [{"id": "Plan!"}]}', encoding="utf-8")
+    errors = fails_cleanly(annotated, snapshot(annotated))
+    assert any("/targets/0/id" in line for line in errors["targets.json"])
+    assert "cannot be checked: annotations/targets.json is missing or broken" in errors["good.json"][0]
+    inventory.unlink()
+    errors = fails_cleanly(annotated, snapshot(annotated))
+    assert "cannot be checked: annotations/targets.json is missing or broken" in errors["good.json"][0]

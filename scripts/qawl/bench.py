@@ -25,7 +25,7 @@ from qawl.build import build_corpus
 from qawl.ingest import iter_documents
 from qawl.merge import build_rows, check_layer, load_targets
 from qawl.project import Project
-from qawl.publish import CONFIGS, CorpusWriter
+from qawl.publish import CONFIGS, CorpusWriter, encode_records
 from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize
 
@@ -113,13 +113,15 @@ def stage_times(project: Project, preannotate: Callable[[str, str, str], dict[st
             check_layer(layer, document, sentences, targets, document.source)
             rows = build_rows(document, sentences, tokens, layer, "silver")
         # the documents config (one row per article) is left out of the stage split
-        records = [(c, r) for c in CONFIGS if c.name != "documents" for r in c.derive({}, rows)]
+        records = {c.name: c.derive({}, rows) for c in CONFIGS if c.name != "documents"}
         with stopwatch(times, "validate"):
-            for config, record in records:
-                schemas.is_valid(config.schema, record)
+            for config in CONFIGS:
+                for record in records.get(config.name, []):
+                    schemas.is_valid(config.schema, record)
+        with stopwatch(times, "encode"):
+            tables = {c.name: encode_records(schemas, c, records.get(c.name, [])) for c in CONFIGS}
         with stopwatch(times, "write"):
-            for config, record in records:
-                writer.queue(config, "train", record)
+            writer.add_document("train", tables)
     with stopwatch(times, "write"):
         writer.close()
     return times

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -152,30 +151,38 @@ def encode_document(result: DocumentResult, schemas: Schemas, doc_id: str) -> Do
 
 
 def _read_cached(path: Path) -> DocumentOutput | None:
-    if not path.is_dir():
+    """A cached document: a JSON header line, then one Arrow IPC stream per config at the offsets it lists."""
+    if not path.exists():
         return None
-    meta = orjson.loads((path / "meta.json").read_bytes())
-    tables = {name: pa.ipc.open_file(path / f"{name}.arrow").read_all() for name in meta["configs"]}
+    data = path.read_bytes()
+    newline = data.index(b"\n")
+    meta = orjson.loads(data[:newline])
+    body = pa.py_buffer(data)[newline + 1 :]
+    tables = {name: pa.ipc.open_stream(body[start:end]).read_all() for name, (start, end) in meta["tables"].items()}
     return DocumentOutput(meta["doc_id"], tables, meta["sources"], [])
 
 
 def _write_cached(path: Path, output: DocumentOutput) -> None:
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    partial.mkdir(parents=True, exist_ok=True)
+    """One file per document (see `_read_cached`), written whole and renamed into place."""
+    streams, offsets, position = [], {}, 0
     for name, table in output.tables.items():
-        with pa.ipc.new_file(partial / f"{name}.arrow", table.schema) as sink:
-            sink.write_table(table)
-    meta = {"doc_id": output.doc_id, "configs": list(output.tables), "sources": output.sources}
-    (partial / "meta.json").write_bytes(orjson.dumps(meta))
-    try:
-        partial.rename(path)
-    except OSError:  # another worker cached the same document first
-        shutil.rmtree(partial, ignore_errors=True)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        stream = sink.getvalue().to_pybytes()
+        offsets[name] = (position, position + len(stream))
+        position += len(stream)
+        streams.append(stream)
+    header = orjson.dumps({"doc_id": output.doc_id, "tables": offsets, "sources": output.sources})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(b"".join([header, b"\n", *streams]))
+    partial.replace(path)
 
 
 def process_task(task: DocumentTask) -> DocumentOutput:
     """One document end to end, answered from the cache when nothing it depends on changed."""
-    path = Path(task.cache_dir) / task.cache_key() if task.cache_dir is not None else None
+    path = Path(task.cache_dir) / f"{task.cache_key()}.arrows" if task.cache_dir is not None else None
     if path is not None and (cached := _read_cached(path)) is not None:
         return cached
     doc_id = task.document.doc_id
@@ -293,7 +300,8 @@ def _build_corpus(
             raise BuildError(problems)
         write_json(staging / "manifest.json", manifest)
         baseline = baseline_report(project, preannotate) if preannotate is not None else None
-        write_card(staging, schemas, manifest, dataset, baseline, recorded_agreement(project))
+        plot_cache = project.root / ".qawl-cache" / "plots" if cache else None
+        write_card(staging, schemas, manifest, dataset, baseline, recorded_agreement(project), plot_cache)
         write_croissant(staging, schemas, manifest, dataset)
         swap_into_place(staging, target)
     return manifest

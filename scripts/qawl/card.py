@@ -8,6 +8,9 @@ software stamp, so the same corpus gives the same bytes.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 import statistics
 from collections import Counter
 from collections.abc import Iterable
@@ -15,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import datasets
+import matplotlib
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -170,27 +174,38 @@ def _save(figure: Figure, path: Path) -> None:
     figure.savefig(path, format="png", dpi=100, metadata=PNG_METADATA)
 
 
-def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str]]) -> list[str]:
-    """PNG plots of the distributions into `out_dir/plots/`; returns their relative paths."""
-    histogram = length_histogram(stats["lengths"])
+PLOT_FILES = ("sentence_length.png", "labels.png")
+LABEL_PANELS = (("entity label", "entities"), ("quote type", "quote_types"), ("stance label", "stance"), ("status", "status"))
+
+
+def _plot_data(stats: dict[str, Any], labels: dict[str, list[str]]) -> dict[str, Any]:
+    """Everything the plots show, as plain values (the plots are a pure function of it)."""
+    return {
+        "histogram": length_histogram(stats["lengths"]),
+        "panels": [
+            (title, labels[key], [(split, [stats[key][(split, name)] for name in labels[key]]) for split in stats["splits"]])
+            for title, key in LABEL_PANELS
+        ],
+    }
+
+
+def _render_plots(plots_dir: Path, data: dict[str, Any]) -> None:
     figure = Figure(figsize=(7, 3.5))
     axes = figure.add_subplot()
+    histogram = data["histogram"]
     axes.bar([name for name, _ in histogram], [count for _, count in histogram], color="#4c72b0")
     axes.set_xlabel("tokens per sentence")
     axes.set_ylabel("sentences")
     axes.set_title("Sentence length")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     figure.tight_layout()
-    _save(figure, out_dir / PLOTS_DIR / "sentence_length.png")
+    _save(figure, plots_dir / PLOT_FILES[0])
 
-    panels = [("entity label", "entities"), ("quote type", "quote_types"), ("stance label", "stance"), ("status", "status")]
     figure = Figure(figsize=(12, 3.5))
-    for n, (title, key) in enumerate(panels, start=1):
-        axes = figure.add_subplot(1, len(panels), n)
-        names = labels[key]
+    for n, (title, names, per_split) in enumerate(data["panels"], start=1):
+        axes = figure.add_subplot(1, len(data["panels"]), n)
         bottom = [0] * len(names)
-        for split in stats["splits"]:
-            values = [stats[key][(split, name)] for name in names]
+        for split, values in per_split:
             axes.bar(names, values, bottom=bottom, label=split)
             bottom = [b + v for b, v in zip(bottom, values)]
         axes.set_title(title)
@@ -198,8 +213,30 @@ def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str
         axes.tick_params(axis="x", labelrotation=60, labelsize=8)
     figure.axes[0].legend(fontsize=8)
     figure.tight_layout()
-    _save(figure, out_dir / PLOTS_DIR / "labels.png")
-    return [f"{PLOTS_DIR}/sentence_length.png", f"{PLOTS_DIR}/labels.png"]
+    _save(figure, plots_dir / PLOT_FILES[1])
+
+
+def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str]], cache_dir: Path | None = None) -> list[str]:
+    """PNG plots of the distributions into `out_dir/plots/`; returns their relative paths.
+
+    Rendering is the slowest part of the card, so with `cache_dir` plots of the
+    same figures (and matplotlib version) are copied instead of drawn again.
+    """
+    data = _plot_data(stats, labels)
+    key = hashlib.sha256(json.dumps([data, matplotlib.__version__]).encode()).hexdigest()
+    cached = cache_dir / key if cache_dir is not None else None
+    target = out_dir / PLOTS_DIR
+    if cached is not None and all((cached / name).exists() for name in PLOT_FILES):
+        target.mkdir(parents=True, exist_ok=True)
+        for name in PLOT_FILES:
+            shutil.copyfile(cached / name, target / name)
+    else:
+        _render_plots(target, data)
+        if cached is not None:
+            cached.mkdir(parents=True, exist_ok=True)
+            for name in PLOT_FILES:
+                shutil.copyfile(target / name, cached / name)
+    return [f"{PLOTS_DIR}/{name}" for name in PLOT_FILES]
 
 
 # -- reports (baseline, agreement) ----------------------------------------------------
@@ -477,10 +514,11 @@ def write_card(
     dataset: dict[str, Any],
     baseline: dict[str, Any] | None = None,
     agreement: dict[str, Any] | None = None,
+    plot_cache: Path | None = None,
 ) -> None:
     """README.md and plots/ for the corpus written into `out_dir` (the build's staging directory)."""
     stats = corpus_statistics(out_dir, schemas, manifest)
-    plots = write_plots(out_dir, stats, _labels(schemas))
+    plots = write_plots(out_dir, stats, _labels(schemas), plot_cache)
     card = card_metadata(schemas, manifest["files"], dataset, (licence for _, licence in stats["texts"]))
     body = card_body(schemas, manifest, dataset, stats, plots, baseline, agreement)
     (out_dir / "README.md").write_text(render_card(card, body), encoding="utf-8")

@@ -149,19 +149,14 @@ def bench(root: Path | None, documents: int, sentences_per_document: int, memory
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
 
 
-from qawl.export import export_group  # noqa: E402  (commands of other modules, registered last)
+# Commands of other modules, registered last: they import helpers from this module.
+from qawl.annotate.commands import annotate_command, evaluate_command  # noqa: E402
+from qawl.export import export_group  # noqa: E402
 from qawl.release import diff_command, release_command  # noqa: E402
-
-cli.add_command(export_group)
-cli.add_command(release_command)
-cli.add_command(diff_command)
 from qawl.review.commands import review_group  # noqa: E402
 
-cli.add_command(review_group)
-from qawl.annotate.commands import annotate_command, evaluate_command  # noqa: E402
-
-cli.add_command(annotate_command)
-cli.add_command(evaluate_command)
+for command in (annotate_command, evaluate_command, review_group, export_group, release_command, diff_command):
+    cli.add_command(command)
 
 
 def main() -> None:

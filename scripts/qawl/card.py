@@ -198,7 +198,7 @@ def _render_plots(plots_dir: Path, data: dict[str, Any]) -> None:
     axes.set_ylabel("sentences")
     axes.set_title("Sentence length")
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9)  # fixed margins: tight_layout costs a third of the drawing
     _save(figure, plots_dir / PLOT_FILES[0])
 
     figure = Figure(figsize=(12, 3.5))
@@ -212,7 +212,7 @@ def _render_plots(plots_dir: Path, data: dict[str, Any]) -> None:
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.tick_params(axis="x", labelrotation=60, labelsize=8)
     figure.axes[0].legend(fontsize=8)
-    figure.tight_layout()
+    figure.subplots_adjust(left=0.04, right=0.99, bottom=0.32, top=0.9, wspace=0.25)
     _save(figure, plots_dir / PLOT_FILES[1])
 
 

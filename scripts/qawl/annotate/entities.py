@@ -11,11 +11,11 @@ original text and leave the proclitic outside.
 from __future__ import annotations
 
 import json
-import operator
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
@@ -30,7 +30,8 @@ if not Doc.has_extension("qawl_entities"):
 if not Doc.has_extension("qawl_doc_id"):
     Doc.set_extension("qawl_doc_id", default="")
 
-WORD = re.compile(r"\w+")
+# Splitting on words, kept: [gap, word, gap, ..., word, gap].
+WORD_SPLIT = re.compile(r"(\w+)")
 
 
 def doc_text(doc: Doc) -> str:
@@ -217,11 +218,13 @@ class EntityRecognizer:
             self._features.clear()
         elif len(self._features) > FEATURE_CACHE_SIZE:
             self._features.clear()
-        texts = WORD.findall(norm)
-        starts = [m.start() for m in WORD.finditer(norm)]
+        # One scan: the running lengths of [gap, word, gap, ...] are the word starts and ends.
+        parts = WORD_SPLIT.split(norm)
+        offsets = list(accumulate(map(len, parts)))
+        texts = parts[1::2]
         get = self._features.get
         features = [get(w) or self._word_features(w) for w in texts]
-        return _Words(norm, texts, starts, list(map(operator.add, starts, map(len, texts))), features)
+        return _Words(norm, texts, offsets[0::2][: len(texts)], offsets[1::2], features)
 
     def _word_features(self, word: str) -> WordFeatures:
         lex = self.lex

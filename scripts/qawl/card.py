@@ -220,10 +220,11 @@ def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str
     """PNG plots of the distributions into `out_dir/plots/`; returns their relative paths.
 
     Rendering is the slowest part of the card, so with `cache_dir` plots of the
-    same figures (and matplotlib version) are copied instead of drawn again.
+    same figures, matplotlib version and drawing code are copied instead of drawn again.
     """
     data = _plot_data(stats, labels)
-    key = hashlib.sha256(json.dumps([data, matplotlib.__version__]).encode()).hexdigest()
+    drawing = Path(__file__).read_bytes()  # the code that draws them is part of the key
+    key = hashlib.sha256(json.dumps([data, matplotlib.__version__]).encode() + drawing).hexdigest()
     cached = cache_dir / key if cache_dir is not None else None
     target = out_dir / PLOTS_DIR
     if cached is not None and all((cached / name).exists() for name in PLOT_FILES):

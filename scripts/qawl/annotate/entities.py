@@ -15,7 +15,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,15 +22,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from qawl.annotate.lexicon import Gazetteer, cue_forms, gold_entities, lexicons, static_gazetteer
-from qawl.annotate.text import NormText
+from qawl.annotate.text import NormText, split_words
 
 if not Doc.has_extension("qawl_entities"):
     Doc.set_extension("qawl_entities", default=None)
 if not Doc.has_extension("qawl_doc_id"):
     Doc.set_extension("qawl_doc_id", default="")
-
-# Splitting on words, kept: [gap, word, gap, ..., word, gap].
-WORD_SPLIT = re.compile(r"(\w+)")
 
 
 def doc_text(doc: Doc) -> str:
@@ -218,13 +214,10 @@ class EntityRecognizer:
             self._features.clear()
         elif len(self._features) > FEATURE_CACHE_SIZE:
             self._features.clear()
-        # One scan: the running lengths of [gap, word, gap, ...] are the word starts and ends.
-        parts = WORD_SPLIT.split(norm)
-        offsets = list(accumulate(map(len, parts)))
-        texts = parts[1::2]
+        texts, starts, ends, _ = split_words(norm)
         get = self._features.get
         features = [get(w) or self._word_features(w) for w in texts]
-        return _Words(norm, texts, offsets[0::2][: len(texts)], offsets[1::2], features)
+        return _Words(norm, texts, starts, ends, features)
 
     def _word_features(self, word: str) -> WordFeatures:
         lex = self.lex

@@ -28,13 +28,12 @@ from spacy.tokens import Doc
 
 from qawl.annotate.entities import Mention, bare, doc_norm, doc_text, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
-from qawl.annotate.text import NormText, normalize
+from qawl.annotate.text import NormText, normalize, split_words
 from qawl.segment import paragraphs, sentence_spans
 
 if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
 
-WORD = re.compile(r"\w+")
 QUOTATION = re.compile(r'"[^"]*"')
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 ANONYMOUS_HEADS = frozenset(
@@ -88,8 +87,9 @@ class _Sentence:
     nt: NormText
     base: int
     norm: str
-    words: list[re.Match[str]]
     texts: list[str]  # the words' text
+    starts: list[int]  # the words' [start, end) in `norm`
+    ends: list[int]
     gaps: list[str]  # gaps[j]: what separates word j - 1 from word j (j ≥ 1)
 
     def span(self, a: int, b: int) -> Span:
@@ -146,8 +146,8 @@ class QuoteExtractor:
 
     # -- cues -----------------------------------------------------------------------
 
-    def _cue_kind(self, words: list[re.Match[str]], i: int) -> str | None:
-        word = words[i].group()
+    def _cue_kind(self, texts: list[str], i: int) -> str | None:
+        word = texts[i]
         if word in self.not_cue:
             return None
         for offset, form in variants(word)[:2]:
@@ -155,7 +155,7 @@ class QuoteExtractor:
             if kind:
                 return kind
             stem = form[:-1] if form.endswith("ا") else form
-            if stem in self.objects and i + 1 < len(words) and words[i + 1].group() in self.objects[stem]:
+            if stem in self.objects and i + 1 < len(texts) and texts[i + 1] in self.objects[stem]:
                 return "adverbial"
         if len(self.not_cue) < 1 << 16 and not any(f.rstrip("ا") in self.objects for _, f in variants(word)[:2]):
             self.not_cue.add(word)
@@ -197,18 +197,18 @@ class QuoteExtractor:
             for s_start, s_end in sentence_spans(nt.original[p_start:p_end]):
                 base, stop = nt.norm_offset(p_start + s_start), nt.norm_offset(p_start + s_end)
                 norm = nt.norm[base:stop]
-                yield _Sentence(nt, base, norm, list(WORD.finditer(norm)), WORD.findall(norm), WORD.split(norm))
+                yield _Sentence(nt, base, norm, *split_words(norm))
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
-        norm, words = s.norm, s.words
+        norm = s.norm
         regions = [m.span() for m in QUOTATION.finditer(norm)] if '"' in norm else []
         not_cue = self.not_cue
         cues = [
             (i, kind)
             for i, w in enumerate(s.texts)
             if w not in not_cue
-            and (kind := self._cue_kind(words, i))
-            and not any(a < words[i].start() < b for a, b in regions)
+            and (kind := self._cue_kind(s.texts, i))
+            and not any(a < s.starts[i] < b for a, b in regions)
         ]
         if not cues:
             return self._cueless(s, entities)
@@ -228,47 +228,47 @@ class QuoteExtractor:
     ) -> _Located | None:
         """The content of cue n of `cues`, bounded by the next cue (memoised in `located`)."""
         i, kind = cues[n]
-        stop = cues[n + 1][0] if n + 1 < len(cues) else len(s.words)
+        stop = cues[n + 1][0] if n + 1 < len(cues) else len(s.texts)
         if (i, stop) not in located:
             located[i, stop] = self._locate(s, i, kind, stop)
         return located[i, stop]
 
     def _locate(self, s: _Sentence, i: int, kind: str, stop: int) -> _Located | None:
         """Content and cue of the quote that cue word i introduces before word `stop`, or None."""
-        norm, words, texts, gaps = s.norm, s.words, s.texts, s.gaps
-        limit = words[stop].start() if stop < len(words) else len(norm)
-        cue = words[i]
-        cue_start = cue.start() + self._cue_offset(cue.group())
-        cue_end = cue.end()
-        stem = cue.group()[:-1] if cue.group().endswith("ا") else cue.group()
-        if kind == "adverbial" and i + 1 < len(words) and words[i + 1].group() in self.objects.get(stem, ()):
-            cue_end = words[i + 1].end()
+        norm, texts, starts, ends, gaps = s.norm, s.texts, s.starts, s.ends, s.gaps
+        limit = starts[stop] if stop < len(texts) else len(norm)
+        cue = texts[i]
+        cue_start = starts[i] + self._cue_offset(cue)
+        cue_end = ends[i]
+        stem = cue[:-1] if cue.endswith("ا") else cue
+        if kind == "adverbial" and i + 1 < len(texts) and texts[i + 1] in self.objects.get(stem, ()):
+            cue_end = ends[i + 1]
         # Content start: complementizer, colon, or the ب-object of لوّح/طالب, before the next cue.
         content_start = None
         comp_end = None
-        b_cue = any(f in self.b_object for _, f in variants(cue.group())[:2])
+        b_cue = any(f in self.b_object for _, f in variants(cue)[:2])
         for j in range(i + 1, stop):
             gap = gaps[j]
             if kind == "adverbial" and (j - i > 6 or "،" in gap or "," in gap):
                 break
             if ":" in gap:
-                content_start = words[j - 1].end() + gap.index(":") + 1
-                comp_end = words[j - 1].end() + gap.index(":")
+                content_start = ends[j - 1] + gap.index(":") + 1
+                comp_end = ends[j - 1] + gap.index(":")
                 break
             w = texts[j]
             if w in self.complementizers:
-                content_start, comp_end = words[j].end(), words[j].start()
+                content_start, comp_end = ends[j], starts[j]
                 break
             if b_cue and w.startswith("ب") and len(w) > 3 and w not in B_NOT_OBJECT:
-                content_start, comp_end = words[j].start() + 1, words[j].start()
+                content_start, comp_end = starts[j] + 1, starts[j]
                 break
         segment_end = comp_end if comp_end is not None else limit
         if content_start is None:
-            before = norm[: cue.start()].rstrip(" ،,")
+            before = norm[: starts[i]].rstrip(" ،,")
             if before.endswith('"') and before.count('"') >= 2:
                 open_at = before.rstrip('"').rfind('"')
                 return _Located("direct", open_at + 1, len(before) - 1, cue_start, cue_end, segment_end)
-            if kind != "adverbial" and not norm[: cue.start()].rstrip().endswith(("قد", "لقد")):
+            if kind != "adverbial" and not norm[: starts[i]].rstrip().endswith(("قد", "لقد")):
                 return None
             content_start = self._np_start(s, cue_end, limit)
             if content_start is None:
@@ -295,7 +295,7 @@ class QuoteExtractor:
         outlet = self._outlet(s, found.cue_end, seg)
         speaker = self._speaker_after(s, found.cue_end, seg, entities) if kind == "verb" else None
         if speaker is None:
-            speaker = main.speaker if main else self._speaker_before(s, s.words[i].start(), entities, kind, last)
+            speaker = main.speaker if main else self._speaker_before(s, s.starts[i], entities, kind, last)
         if outlet is None and kind == "adverbial" and main is not None:
             outlet = main.outlet
         return Quote(found.type, s.span(found.start, found.end), s.span(found.cue_start, found.cue_end), speaker, outlet)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import accumulate
+from typing import NamedTuple
 
 # Harakat, tanween, shadda, sukun, dagger alef, Quranic marks, and tatweel.
 _REMOVABLE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
@@ -38,6 +40,27 @@ _REPLACEMENTS = tuple(_CHAR_MAP.items())
 assert not set(_CHAR_MAP.values()) & set(_CHAR_MAP)
 # Same-length respellings, so offsets are unaffected: أميركي → أمريكي.
 _RESPELL = re.compile("اميرك")
+
+
+# Splitting on words, kept: [gap, word, gap, ..., word, gap].
+_WORD_SPLIT = re.compile(r"(\w+)")
+
+
+class Words(NamedTuple):
+    """The \\w+ words of a text: their text, [start, end) offsets, and what surrounds them."""
+
+    texts: list[str]
+    starts: list[int]
+    ends: list[int]
+    gaps: list[str]  # gaps[j]: what precedes word j; gaps[-1]: what follows the last word
+
+
+def split_words(text: str) -> Words:
+    """The words of `text`, in one regex scan: running lengths of the split parts are the offsets."""
+    parts = _WORD_SPLIT.split(text)
+    offsets = list(accumulate(map(len, parts)))
+    texts = parts[1::2]
+    return Words(texts, offsets[0::2][: len(texts)], offsets[1::2], parts[0::2])
 
 
 def normalize(text: str) -> str:

@@ -47,8 +47,9 @@ def doc_norm(doc: Doc) -> NormText:
 
 
 QUOTED = re.compile(r'"([^"\n]{2,90})"')
-# A quoted name after the preposition ل: the outlet of قال لـ«...».
-OUTLET = re.compile(r'(?<!\w)ل\s*"([^"\n]{2,40})"')
+# A quoted name after the preposition ل: the outlet of قال لـ«...». The lookbehind (no word
+# character before ل) comes after the ل: a literal first lets `re` skip ahead to each ل.
+OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
 # Tiers decide conflicts before length does: gold names beat everything.
 TIER_GOLD, TIER_DATE, TIER_RULE = 0, 1, 2
 MAX_NAME_WORDS = 4

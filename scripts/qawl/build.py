@@ -14,7 +14,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -122,12 +122,43 @@ class DocumentTask:
 
 @dataclass(frozen=True)
 class DocumentOutput:
-    """A processed document as the writer takes it: one validated Arrow table per config."""
+    """A processed document as the writer takes it: one validated Arrow table per config.
+
+    It travels between processes and sits in the cache as `to_bytes()`: a JSON
+    header line, then one Arrow IPC stream per config. Rebuilding the tables from
+    IPC is an order of magnitude cheaper than unpickling them, and the driver
+    that receives every document's output is the part of the build that does not
+    scale with workers.
+    """
 
     doc_id: str
     tables: dict[str, pa.Table]
     sources: dict[str, int]
     problems: list[Problem]
+
+    def to_bytes(self) -> bytes:
+        streams, offsets, position = [], {}, 0
+        for name, table in self.tables.items():
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema) as writer:
+                writer.write_table(table)
+            stream = sink.getvalue().to_pybytes()
+            offsets[name] = (position, position + len(stream))
+            position += len(stream)
+            streams.append(stream)
+        header = {"doc_id": self.doc_id, "tables": offsets, "sources": self.sources, "problems": [asdict(p) for p in self.problems]}
+        return b"".join([orjson.dumps(header), b"\n", *streams])
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> DocumentOutput:
+        newline = data.index(b"\n")
+        header = orjson.loads(data[:newline])
+        body = pa.py_buffer(data)[newline + 1 :]
+        tables = {name: pa.ipc.open_stream(body[start:end]).read_all() for name, (start, end) in header["tables"].items()}
+        return cls(header["doc_id"], tables, header["sources"], [Problem(**p) for p in header["problems"]])
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        return (DocumentOutput.from_bytes, (self.to_bytes(),))
 
 
 @lru_cache(maxsize=4)
@@ -151,32 +182,14 @@ def encode_document(result: DocumentResult, schemas: Schemas, doc_id: str) -> Do
 
 
 def _read_cached(path: Path) -> DocumentOutput | None:
-    """A cached document: a JSON header line, then one Arrow IPC stream per config at the offsets it lists."""
-    if not path.exists():
-        return None
-    data = path.read_bytes()
-    newline = data.index(b"\n")
-    meta = orjson.loads(data[:newline])
-    body = pa.py_buffer(data)[newline + 1 :]
-    tables = {name: pa.ipc.open_stream(body[start:end]).read_all() for name, (start, end) in meta["tables"].items()}
-    return DocumentOutput(meta["doc_id"], tables, meta["sources"], [])
+    return DocumentOutput.from_bytes(path.read_bytes()) if path.exists() else None
 
 
 def _write_cached(path: Path, output: DocumentOutput) -> None:
-    """One file per document (see `_read_cached`), written whole and renamed into place."""
-    streams, offsets, position = [], {}, 0
-    for name, table in output.tables.items():
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema) as writer:
-            writer.write_table(table)
-        stream = sink.getvalue().to_pybytes()
-        offsets[name] = (position, position + len(stream))
-        position += len(stream)
-        streams.append(stream)
-    header = orjson.dumps({"doc_id": output.doc_id, "tables": offsets, "sources": output.sources})
+    """One file per document, written whole and renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(b"".join([header, b"\n", *streams]))
+    partial.write_bytes(output.to_bytes())
     partial.replace(path)
 
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from qawl.evaluate import evaluate_pairs
 from qawl.ingest import decode_seed
+from qawl.merge import PreAnnotator
 from qawl.project import Project
 
-PreAnnotator = Callable[[str, str, str], dict[str, Any]]
 AGREEMENT_FILE = Path("passes") / "agreement.json"
 
 

@@ -13,7 +13,7 @@ import hashlib
 import os
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -29,13 +29,12 @@ from qawl.card import write_card
 from qawl.croissant import write_croissant
 from qawl.engines import run
 from qawl.ingest import Document, iter_documents
-from qawl.merge import Layer, Row, build_rows, check_layer, read_layer, read_targets
+from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
 from qawl.publish import CONFIGS, Busy, CorpusWriter, encode_records, exclusive, recover, split_of, staging_directory, swap_into_place, verify_written, write_json
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences, tokenize
 
-PreAnnotator = Callable[[str, str, str], Layer]  # (doc_id, text, sha256) → silver layer
 DOCUMENT_FIELDS = ("title", "publisher", "published", "published_precision", "url", "language", "license", "inferred")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from qawl.schema import Problem, Schemas
 from qawl.segment import Sentence, Token
 
 Layer = dict[str, Any]
+PreAnnotator = Callable[[str, str, str], Layer]  # (doc_id, text, sha256) → silver layer
 Row = dict[str, Any]
 
 

@@ -112,6 +112,7 @@ class _SplitWriter:
         table = pa.concat_tables(self.pending) if self.pending else self.schema.empty_table()
         full = table.num_rows if final else table.num_rows - table.num_rows % ROW_GROUP_SIZE
         for start in range(0, full, ROW_GROUP_SIZE):
+            # Parquet bytes depend on how a table is chunked: combining makes them depend on the rows alone
             group = table.slice(start, min(ROW_GROUP_SIZE, full - start)).combine_chunks()
             self.nbytes += group.nbytes
             self.writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=ROW_GROUP_SIZE)

@@ -51,7 +51,6 @@ class Schemas:
     """The project's JSON Schemas, with validators and derived Arrow/HF types."""
 
     def __init__(self, schema_dir: Path) -> None:
-        self.dir = schema_dir
         self.raw: dict[str, dict[str, Any]] = {
             name: json.loads((schema_dir / file).read_text(encoding="utf-8"))
             for name, file in SCHEMA_FILES.items()

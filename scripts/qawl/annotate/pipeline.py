@@ -17,8 +17,6 @@ from qawl.annotate.quotes import Span
 from qawl.annotate.stance import inventory
 from qawl.segment import customize_tokenizer
 
-COMPONENTS = ("qawl_entities", "qawl_quotes", "qawl_stance")
-
 
 def build_pipeline(annotations_dir: Path | None = None) -> Language:
     """`spacy.blank("ar")` with the project tokenizer and the qawl components.

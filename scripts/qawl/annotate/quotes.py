@@ -36,10 +36,6 @@ if not Doc.has_extension("qawl_quotes"):
 
 QUOTATION = re.compile(r'"[^"]*"')
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
-ANONYMOUS_HEADS = frozenset(
-    normalize(w)
-    for w in ["مسؤول", "مسؤولون", "مسؤولين", "مصدر", "مصادر", "مسئول", "دبلوماسي", "ضابط", "شهود", "ناشطون", "خبراء", "مراقبون", "متحدث", "ناطق"]
-)
 MAX_SPEAKER_WORDS = 14
 # Definite role descriptions that refer back to a named person (القيادي في ...، المتحدث ...).
 TITLE_HEADS = frozenset(

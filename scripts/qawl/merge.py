@@ -38,16 +38,6 @@ def read_targets(annotations_dir: Path, schemas: Schemas) -> tuple[set[str], lis
     return set(ids), problems
 
 
-def load_targets(annotations_dir: Path) -> set[str]:
-    """The target ids, for tools that cannot go on with a broken inventory (raises ValueError)."""
-    from qawl.project import Project
-
-    targets, problems = read_targets(annotations_dir, Schemas(Project(annotations_dir.parent).schema_dir))
-    if problems:
-        raise ValueError("\n".join(str(p) for p in problems))
-    return targets
-
-
 def read_layer(path: Path, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
     """An annotation file, parsed and schema-checked (None when it cannot be used)."""
     try:

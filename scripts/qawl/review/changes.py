@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from qawl.ingest import Document
-from qawl.merge import Layer, check_layer, load_targets, read_layer
+from qawl.merge import Layer, check_layer, read_layer, read_targets
 from qawl.project import Project
 from qawl.review.offsets import UNITS
 from qawl.review.regions import KIND_PREFIX, View, Vocabulary, from_view
@@ -138,10 +138,9 @@ def plan_import(
     project: Project, schemas: Schemas, documents: dict[str, Document], reviews: list[Review], annotator: str, time: str
 ) -> tuple[list[Outcome], list[Problem]]:
     """What importing `reviews` would write, or every problem that stops it."""
-    targets = load_targets(project.annotations)
+    targets, problems = read_targets(project.annotations, schemas)
     vocabulary = Vocabulary.load(schemas, targets)
     outcomes: list[Outcome] = []
-    problems: list[Problem] = []
     seen: dict[str, str] = {}
     for review in reviews:
         file, doc_id = review.file, review.doc_id

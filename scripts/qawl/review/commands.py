@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from qawl.ingest import Document, IngestError, ingest_seeds
-from qawl.merge import Layer, load_targets, read_layer
+from qawl.merge import Layer, read_layer, read_targets
 from qawl.project import Project
 from qawl.review import brat, html, label_studio
 from qawl.review.agreement import agreement
@@ -87,9 +87,11 @@ def export_command(root: Path | None, format_: str, out: Path, offsets: str, doc
         problems += layer_problems
         if layer is not None:
             items.append((documents[doc_id], kind, layer))
+    targets, target_problems = read_targets(project.annotations, schemas)
+    problems += target_problems
     if problems:
         _fail(problems, "export failed (fix the annotation files first)")
-    vocabulary = Vocabulary.load(schemas, load_targets(project.annotations))
+    vocabulary = Vocabulary.load(schemas, targets)
     try:
         if format_ == "label-studio":
             written = label_studio.export_tasks(items, vocabulary, out, offsets)

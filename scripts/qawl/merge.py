@@ -50,7 +50,8 @@ def read_layer(path: Path, schemas: Schemas) -> tuple[Layer | None, list[Problem
     return (None if problems else layer), problems
 
 
-def _span_problems(span: dict[str, Any] | None, text: str, file: str, pointer: str) -> list[Problem]:
+def span_problems(span: dict[str, Any] | None, text: str, file: str, pointer: str) -> list[Problem]:
+    """Why `span` does not sit at its offsets in `text` (nothing if it does, or if there is no span)."""
     if span is None:
         return []
     start, end = span["start"], span["end"]
@@ -100,23 +101,23 @@ def check_layer(
         if entity["start"] < previous["end"]:
             problems.append(Problem(file, f"/entities/{i}", f"entity {entity['id']} {entity['text']!r} overlaps {previous['id']} {previous['text']!r} (entities are flat)"))
     for i, entity in enumerate(layer["entities"]):
-        span_problems = _span_problems(entity, text, file, f"/entities/{i}")
-        problems += span_problems
-        if not span_problems and _sentence_at(sentences, starts, entity["start"], entity["end"]) is None:
+        misplaced = span_problems(entity, text, file, f"/entities/{i}")
+        problems += misplaced
+        if not misplaced and _sentence_at(sentences, starts, entity["start"], entity["end"]) is None:
             problems.append(Problem(file, f"/entities/{i}", f"entity {entity['text']!r} crosses a sentence boundary"))
 
     quotes = {q["id"]: q for q in layer["quotes"]}
     for i, quote in enumerate(layer["quotes"]):
         where = f"/quotes/{i}"
-        content_problems = _span_problems(quote["content"], text, file, f"{where}/content")
+        content_problems = span_problems(quote["content"], text, file, f"{where}/content")
         problems += content_problems
         content = quote["content"]
         if not content_problems and _sentence_at(sentences, starts, content["start"], content["end"]) is None:
             problems.append(Problem(file, f"{where}/content", "quote content crosses a sentence boundary; split it into one quote per sentence"))
         for part in ("cue", "outlet"):
-            problems += _span_problems(quote[part], text, file, f"{where}/{part}")
+            problems += span_problems(quote[part], text, file, f"{where}/{part}")
         speaker = quote["speaker"]
-        problems += _span_problems(speaker["mention"], text, file, f"{where}/speaker/mention")
+        problems += span_problems(speaker["mention"], text, file, f"{where}/speaker/mention")
         expected = {"named": (True, True), "anonymous": (True, False), "unknown": (False, False)}[speaker["kind"]]
         if (speaker["mention"] is not None, speaker["entity"] is not None) != expected:
             problems.append(Problem(file, f"{where}/speaker", f"a {speaker['kind']} speaker needs mention={'set' if expected[0] else 'null'} and entity={'set' if expected[1] else 'null'}"))
@@ -137,10 +138,10 @@ def check_layer(
         for pointer, ref in ((f"{where}/holder/quote", holder_quote), (f"{where}/evidence/quote", evidence["quote"])):
             if ref is not None and ref not in quotes:
                 problems.append(Problem(file, pointer, f"refers to quote {ref!r}, which does not exist"))
-        span_problems = _span_problems(evidence["span"], text, file, f"{where}/evidence/span")
-        problems += span_problems
+        misplaced = span_problems(evidence["span"], text, file, f"{where}/evidence/span")
+        problems += misplaced
         span = evidence["span"]
-        if span is not None and not span_problems and _sentence_at(sentences, starts, span["start"], span["end"]) is None:
+        if span is not None and not misplaced and _sentence_at(sentences, starts, span["start"], span["end"]) is None:
             problems.append(Problem(file, f"{where}/evidence/span", "stance evidence crosses a sentence boundary"))
     return problems
 

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qawl.ingest import iter_documents
-from qawl.merge import check_layer, read_layer, read_targets
+from qawl.merge import check_layer, read_layer, read_targets, span_problems
 from qawl.project import Project
 from qawl.publish import CONFIGS, file_sha256
 from qawl.schema import Problem, Schemas, decode_class_labels
@@ -29,15 +29,6 @@ def read_rows(path: Path, schemas: Schemas, schema_name: str) -> Iterator[dict[s
     for group in range(parquet.num_row_groups):
         for record in parquet.read_row_group(group).to_pylist():
             yield decode_class_labels(fields, record)
-
-
-def _span_problem(span: dict[str, Any] | None, text: str, file: str, where: str) -> list[Problem]:
-    if span is None:
-        return []
-    start, end = span["start"], span["end"]
-    if not 0 <= start < end <= len(text) or text[start:end] != span["text"]:
-        return [Problem(file, where, f"span [{start}, {end}) {span['text']!r} does not match the text there: {text[start:end]!r}")]
-    return []
 
 
 def check_sentence_rows(rows: list[dict[str, Any]], file: str) -> list[Problem]:
@@ -57,7 +48,7 @@ def check_sentence_rows(rows: list[dict[str, Any]], file: str) -> list[Problem]:
             problems.append(Problem(file, f"row {n} /end", "start/end do not span the sentence text"))
         for kind in ("tokens", "entities"):
             for i, span in enumerate(row[kind]):
-                problems += _span_problem(span, text, file, f"row {n} /{kind}/{i}")
+                problems += span_problems(span, text, file, f"row {n} /{kind}/{i}")
         for kind in ("entities", "quotes", "stance"):
             for i, item in enumerate(row[kind]):
                 key = (row["doc_id"], item["id"])
@@ -66,7 +57,7 @@ def check_sentence_rows(rows: list[dict[str, Any]], file: str) -> list[Problem]:
                 seen_ids.add(key)
         for i, quote in enumerate(row["quotes"]):
             where = f"row {n} /quotes/{i}"
-            problems += _span_problem(quote["content"], text, file, f"{where}/content")
+            problems += span_problems(quote["content"], text, file, f"{where}/content")
             anchored = [("cue", quote["cue"]), ("speaker/mention", quote["speaker"]["mention"]), ("outlet", quote["outlet"])]
             for part, span in anchored:
                 if span is None:
@@ -75,14 +66,14 @@ def check_sentence_rows(rows: list[dict[str, Any]], file: str) -> list[Problem]:
                 if home is None or home["doc_id"] != row["doc_id"]:
                     problems.append(Problem(file, f"{where}/{part}", f"refers to sentence {span['sentence_id']!r}, not in this document"))
                 else:
-                    problems += _span_problem(span, home["text"], file, f"{where}/{part}")
+                    problems += span_problems(span, home["text"], file, f"{where}/{part}")
             entity = quote["speaker"]["entity"]
             if entity is not None:
                 target = entity_ids.get((row["doc_id"], entity["id"]))
                 if target is None or target["text"] != entity["text"]:
                     problems.append(Problem(file, f"{where}/speaker/entity", f"speaker entity {entity['id']!r} does not resolve to an entity mention"))
         for i, stance in enumerate(row["stance"]):
-            problems += _span_problem(stance["evidence"], text, file, f"row {n} /stance/{i}/evidence")
+            problems += span_problems(stance["evidence"], text, file, f"row {n} /stance/{i}/evidence")
             for part in (stance["evidence_quote_id"], stance["holder"]["quote_id"]):
                 if part is not None and (row["doc_id"], part) not in quote_ids:
                     problems.append(Problem(file, f"row {n} /stance/{i}", f"refers to quote {part!r}, which does not exist"))

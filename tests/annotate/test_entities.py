@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qawl.annotate.entities import EntityRecognizer
 from qawl.annotate.text import NormText, normalize
@@ -108,6 +110,55 @@ def test_facility(recognizer: EntityRecognizer) -> None:
 )
 def test_dates(recognizer: EntityRecognizer, text: str, date: str) -> None:
     assert (date, "DATE") in ents(recognizer, text)
+
+
+# Words from every date pattern, their proclitics, and words that are not dates.
+DATE_PIECES = [
+    "15", "2021", "ال", "ال5", "من", "عام", "العام", "مارس", "حزيران", "/", "يونيو", "كانون", "الثاني", "تشرين",
+    "الأول", "الماضي", "المقبل", "الحالي", "يوم", "أمس", "مساء", "الاثنين", "الجمعة", "الشهر", "الأسبوع", "مطلع",
+    "نهاية", "اليوم", "غدا", "الذكرى", "السنوية", "ثلاثة", "أيام", "أشهر", "الأشهر", "الأخيرة", "و", "ب", "ل", "ف",
+    "وب", "بالعام", "وفي", "قال", "الوزير", "،", ".", "\n",
+]
+
+
+# One text per date pattern, with and without proclitics.
+DATE_TEXTS = [
+    "وصل في 15 مارس 2021 وغادر في ال 5 من حزيران/يونيو الماضي",
+    "بدأ في ال12 من الشهر الجاري وانتهى في 3 من العام المقبل",
+    "عاد يوم الاثنين الماضي ومساء الجمعة وبالسبت",
+    "قال العام الماضي إن الأسبوع المقبل حاسم",
+    "منذ عام 2003 ومطلع 2010 ونهاية 2020",
+    "في 1999 وأمس واليوم وغدا",
+    "في الذكرى السنوية للحرب وفي الذكرى الخامسة",
+    "بعد ثلاثة أيام و10 سنوات",
+    "خلال الأشهر القليلة الماضية والأيام الأخيرة",
+    "في تشرين الأول وكانون الثاني",
+]
+
+
+def prefiltered_and_full_scan(recognizer: EntityRecognizer, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    norm = normalize(text)
+    words = recognizer._words(norm)
+    hits = [i for i, f in enumerate(words.features) if f.trigger]
+    found = [(m.start, m.end) for m in recognizer._dates(words, hits)]
+    return found, [(m.start("date"), m.end("date")) for m in recognizer.dates.dates.finditer(norm)]
+
+
+@pytest.mark.parametrize("text", DATE_TEXTS)
+def test_dates_are_found_where_a_full_scan_finds_them(recognizer: EntityRecognizer, text: str) -> None:
+    # Dates are only looked for at words that can begin one; that must lose nothing.
+    found, scan = prefiltered_and_full_scan(recognizer, text)
+    assert found == scan and len(found) >= 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=14), st.lists(st.sampled_from(["", " ", " ", "  "]), min_size=14, max_size=14))
+def test_dates_prefilter_loses_nothing_on_any_mix(pieces: list[str], glue: list[str]) -> None:
+    found, scan = prefiltered_and_full_scan(RECOGNIZER, "".join(p + g for p, g in zip(pieces, glue)))
+    assert found == scan
+
+
+RECOGNIZER = EntityRecognizer()
 
 
 def test_negatives(recognizer: EntityRecognizer) -> None:

@@ -66,3 +66,18 @@ def test_stance_records_cover_every_quote_and_target() -> None:
     targets = json.loads((REPO / "annotations" / "targets.json").read_text(encoding="utf-8"))["targets"]
     assert len(layer["stance"]) == len(layer["quotes"]) * len(targets)
     assert {s["label"] for s in layer["stance"]} <= {"FAVOR", "AGAINST", "NONE"}
+
+
+def test_results_are_on_the_doc_extensions() -> None:
+    nlp = build_pipeline(None)
+    doc = run(nlp, "doc", TEXT)
+    layer = to_layer(doc, "doc", "0" * 64, "1.0.0", PROVENANCE)
+    assert doc._.qawl_doc_id == "doc"
+    assert [(m.start, m.end, m.label) for m in doc._.qawl_entities] == [
+        (e["start"], e["end"], e["label"]) for e in layer["entities"]
+    ]
+    assert [(q.content.start, q.content.end) for q in doc._.qawl_quotes] == [
+        (q["content"]["start"], q["content"]["end"]) for q in layer["quotes"]
+    ]
+    assert len(doc._.qawl_quotes) >= 2
+    assert doc._.qawl_stance == []  # no target inventory, no stance

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -28,6 +28,17 @@ if not Doc.has_extension("qawl_entities"):
     Doc.set_extension("qawl_entities", default=None)
 if not Doc.has_extension("qawl_doc_id"):
     Doc.set_extension("qawl_doc_id", default="")
+
+
+def doc_value(doc: Doc, name: str) -> Any:
+    """`doc._.<name>`, read from where spaCy keeps it: building the `doc._` proxy on every
+    access costs more than the components spend on a short document."""
+    return doc.user_data.get(("._.", name, None, None))
+
+
+def set_doc_value(doc: Doc, name: str, value: Any) -> None:
+    """`doc._.<name> = value`, without the `doc._` proxy (see `doc_value`)."""
+    doc.user_data[("._.", name, None, None)] = value
 
 
 def doc_text(doc: Doc) -> str:
@@ -78,6 +89,7 @@ class WordFeatures(NamedTuple):
     name_start: int | None  # a given name, or عبد/ابو (offset 0)
     title: bool
     nisba: int | None
+    date_start: bool  # may begin a date expression
     namey: bool  # may be part of a person name
     trigger: bool  # can a rule start at this word?
 
@@ -131,27 +143,45 @@ def nisba_offset(word: str, nisba: frozenset[str]) -> int | None:
     return None
 
 
-def _date_regex() -> re.Pattern[str]:
+class DateRegexes(NamedTuple):
+    """`dates` finds date expressions; `lead` accepts every word that can begin one."""
+
+    dates: re.Pattern[str]
+    lead: re.Pattern[str]
+
+
+def _date_regexes() -> DateRegexes:
     lex = lexicons()
     month = "|".join(map(re.escape, lex.months))
     day = "|".join(map(re.escape, lex.days))
     rel = r"(?:الحالي|الماضي|المقبل|الجاري|القادم|المنصرم)"
     unit = r"(?:العام|الشهر|الاسبوع|السنه|الاسابيع|الايام|الاشهر)"
+    day_part = r"(?:يوم|امس|مساء|صباح|ليله|فجر|ظهر|عصر)"
+    year_head = r"(?:عام|العام|سنه|مطلع|منتصف|اواخر|نهايه|بدايه)"
+    number_word = r"(?:ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)"
+    plural_unit = r"(?:الاشهر|الاسابيع|الايام|السنوات)"
     patterns = [
         rf"(?:(?:ال\s*)?\d{{1,2}}\s*(?:من\s+)?)?(?:{month})(?:\s*/\s*(?:{month}))?"
         rf"(?:\s+(?:من\s+)?(?:عام\s+)?\d{{4}}|\s+{rel})?",
         rf"(?:ال\s*)?\d{{1,2}}\s+من\s+(?:الشهر|العام)\s+{rel}",
-        rf"(?:(?:يوم|امس|مساء|صباح|ليله|فجر|ظهر|عصر)\s+)?(?:{day})(?:\s+(?:الماضي|المقبل|القادم))?",
+        rf"(?:{day_part}\s+)?(?:{day})(?:\s+(?:الماضي|المقبل|القادم))?",
         rf"{unit}\s+{rel}",
-        r"(?:عام|العام|سنه|مطلع|منتصف|اواخر|نهايه|بدايه)\s+\d{4}",
+        rf"{year_head}\s+\d{{4}}",
         r"(?:19|20)\d{2}",
         r"امس|اليوم|غدا",
         r"الذكري\s+ال\w+",
-        r"(?:\d+|ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)\s+(?:ايام|اسابيع|اشهر|شهور|سنوات|اعوام)",
-        r"(?:الاشهر|الاسابيع|الايام|السنوات)\s+(?:\w+\s+)?(?:الماضيه|المقبله|الاخيره)",
+        rf"(?:\d+|{number_word})\s+(?:ايام|اسابيع|اشهر|شهور|سنوات|اعوام)",
+        rf"{plural_unit}\s+(?:\w+\s+)?(?:الماضيه|المقبله|الاخيره)",
     ]
     alternatives = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile(rf"(?<!\w)(?:[وف]?[بل]?)(?P<date>{alternatives})(?!\w)")
+    # The first word of every pattern above, after the proclitics: a digit (or ال + digits),
+    # or a whole word. Dates are only looked for at words this accepts.
+    first_words = [
+        "ال", *(m.split()[0] for m in lex.months), *lex.days, day_part, unit, year_head,
+        "امس|اليوم|غدا", "الذكري", number_word, plural_unit,
+    ]
+    lead = rf"[وف]?[بل]?(?:ال)?\d|[وف]?[بل]?(?:{'|'.join(first_words)})$"
+    return DateRegexes(re.compile(rf"(?<!\w)(?:[وف]?[بل]?)(?P<date>{alternatives})(?!\w)"), re.compile(lead))
 
 
 class EntityRecognizer:
@@ -162,7 +192,7 @@ class EntityRecognizer:
         self.static = static_gazetteer()
         self.lex = lexicons()
         self.cues = cue_forms()
-        self.dates = _date_regex()
+        self.dates = _date_regexes()
         self.not_name = self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues)
         # Features per word form, valid for one revision of the gold gazetteer.
         self._features: dict[str, WordFeatures] = {}
@@ -185,7 +215,7 @@ class EntityRecognizer:
         hits = [i for i, f in enumerate(words.features) if f.trigger]
         candidates: list[tuple[int, Mention]] = []
         candidates += [(TIER_GOLD, m) for m in self._gazetteer(words, hits, True, doc_id)]
-        candidates += [(TIER_DATE, m) for m in self._dates(nt.norm)]
+        candidates += [(TIER_DATE, m) for m in self._dates(words, hits)]
         rules = [
             *self._gazetteer(words, hits, False, doc_id),
             *self._quoted_orgs(nt.norm),
@@ -234,6 +264,7 @@ class EntityRecognizer:
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
         title = in_lexicon(word, lex.titles) is not None
         nisba = nisba_offset(word, lex.nisba)
+        date_start = self.dates.lead.match(word) is not None
         features = WordFeatures(
             gold=gold,
             static=static,
@@ -243,8 +274,9 @@ class EntityRecognizer:
             name_start=name_start,
             title=title,
             nisba=nisba,
+            date_start=date_start,
             namey=self._namey(word),
-            trigger=bool(gold or static or title)
+            trigger=bool(gold or static or title or date_start)
             or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
         )
         self._features[word] = features
@@ -269,9 +301,16 @@ class EntityRecognizer:
                         yield Mention(words.starts[i] + offset, words.ends[j], label)
                         break
 
-    def _dates(self, norm: str) -> Iterator[Mention]:
-        for m in self.dates.finditer(norm):
-            yield Mention(m.start("date"), m.end("date"), "DATE")
+    def _dates(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
+        """Date expressions, leftmost first and not overlapping (as `finditer` would find them),
+        tried only at the words that can begin one."""
+        match, searched_to = self.dates.dates.match, 0
+        for i in hits:
+            if words.features[i].date_start and words.starts[i] >= searched_to:
+                m = match(words.norm, words.starts[i])
+                if m:
+                    searched_to = m.end()
+                    yield Mention(m.start("date"), m.end("date"), "DATE")
 
     def _quoted_orgs(self, norm: str) -> Iterator[Mention]:
         """«الهيئة التنسيقية ...» (a quoted name opening with an organisation head), and
@@ -426,7 +465,7 @@ class EntityRecognizer:
     # -- spaCy component ------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.qawl_entities = self.find(doc_text(doc), doc._.qawl_doc_id, doc_norm(doc))
+        set_doc_value(doc, "qawl_entities", self.find(doc_text(doc), doc_value(doc, "qawl_doc_id") or "", doc_norm(doc)))
         return doc
 
     def to_disk(self, path: Path, *, exclude: tuple[str, ...] = ()) -> None:

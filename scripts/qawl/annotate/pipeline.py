@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from qawl.annotate import entities as _entities  # noqa: F401  (registers "qawl_entities")
 from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quotes")
-from qawl.annotate.entities import Mention, doc_text
+from qawl.annotate.entities import Mention, doc_text, set_doc_value
 from qawl.annotate.quotes import Span
 from qawl.annotate.stance import inventory
 from qawl.segment import customize_tokenizer
@@ -38,7 +38,7 @@ def run(nlp: Language, doc_id: str, text: str) -> Doc:
     nlp.max_length = max(nlp.max_length, len(text) + 1)
     doc = nlp.make_doc(text)
     doc.user_data["qawl_text"] = text  # `doc_text`: spaCy keeps the text exactly, no need to rebuild it
-    doc._.qawl_doc_id = doc_id
+    set_doc_value(doc, "qawl_doc_id", doc_id)
     for _, component in nlp.pipeline:
         doc = component(doc)
     return doc

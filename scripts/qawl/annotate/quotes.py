@@ -26,7 +26,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.entities import Mention, bare, doc_norm, doc_text, variants
+from qawl.annotate.entities import Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
 from qawl.annotate.text import NormText, normalize, split_words
 from qawl.segment import paragraphs, sentence_spans
@@ -416,7 +416,7 @@ class QuoteExtractor:
     # -- spaCy component ------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.qawl_quotes = self.find(doc_text(doc), doc._.qawl_entities or [], doc_norm(doc))
+        set_doc_value(doc, "qawl_quotes", self.find(doc_text(doc), doc_value(doc, "qawl_entities") or [], doc_norm(doc)))
         return doc
 
 

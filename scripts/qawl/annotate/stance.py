@@ -9,20 +9,20 @@ it cannot see negation, irony or stance expressed without its phrases.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.entities import doc_text
+from qawl.annotate.entities import doc_norm, doc_value, set_doc_value
 from qawl.annotate.lexicon import DATA
 from qawl.annotate.quotes import Quote
-from qawl.annotate.text import normalize
+from qawl.annotate.text import NormText, normalize
 
 if not Doc.has_extension("qawl_stance"):
     Doc.set_extension("qawl_stance", default=None)
-
 
 
 class Stance(NamedTuple):
@@ -52,31 +52,37 @@ class StanceDetector:
             for target in targets
             if target in cues
         }
+        # One search per target decides relevance: true exactly when some "about" phrase occurs.
+        self.about = {
+            target: re.compile("|".join(map(re.escape, cue["about"]))) for target, cue in self.cues.items()
+        }
 
-    def classify(self, content: str) -> list[tuple[str, str]]:
-        """(target, label) for every target of the inventory, in inventory order."""
-        norm = normalize(content)
+    def classify(self, norm: str) -> list[tuple[str, str]]:
+        """(target, label) of a content in matching form, for every target of the inventory, in order."""
         found = []
         for target in self.targets:
-            cue = self.cues.get(target)
+            about = self.about.get(target)
             label = "NONE"
-            if cue and any(map(norm.__contains__, cue["about"])):
+            if about is not None and about.search(norm):
+                cue = self.cues[target]
                 favor = sum(map(norm.__contains__, cue["FAVOR"]))
                 against = sum(map(norm.__contains__, cue["AGAINST"]))
                 label = "FAVOR" if favor > against else "AGAINST" if against > favor else "NONE"
             found.append((target, label))
         return found
 
-    def find(self, text: str, quotes: list[Quote]) -> list[Stance]:
+    def find(self, nt: NormText, quotes: list[Quote]) -> list[Stance]:
         """One record per quote and target (guidelines §4.2); NONE unless the lexicon votes."""
         return [
             Stance(target, label, n)
             for n, quote in enumerate(quotes)
-            for target, label in self.classify(text[quote.content.start : quote.content.end])
+            for target, label in self.classify(
+                nt.norm[nt.norm_offset(quote.content.start) : nt.norm_offset(quote.content.end)]
+            )
         ]
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.qawl_stance = self.find(doc_text(doc), doc._.qawl_quotes or [])
+        set_doc_value(doc, "qawl_stance", self.find(doc_norm(doc), doc_value(doc, "qawl_quotes") or []))
         return doc
 
 

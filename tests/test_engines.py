@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +12,7 @@ from qawl.annotate import preannotate
 from qawl.bench import synthetic_article
 from qawl.build import build_corpus
 from qawl.engines import run_local
-from tests.conftest import tree_digest
+from tests.conftest import run_qawl, tree_digest
 
 
 @pytest.fixture
@@ -72,3 +74,20 @@ def test_a_changed_gold_layer_invalidates_the_silver_documents_that_learn_from_i
     build_corpus(project, workers=1, preannotate=preannotate)
     after = set(p.name for p in cache.iterdir())
     assert len(after - before) == 6  # the six silver documents, not the gold one, whose layer did not change
+
+
+def test_bench_prints_every_target_figure(tmp_path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    done = run_qawl(
+        "bench", "--root", str(repo), "--documents", "4", "--sentences-per-document", "3",
+        "--large-documents", "6", "--memory-sentences", "6", "12", "--json", cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["end_to_end"]["chars_per_s"] > 0 and report["bare_tokenizer"]["chars_per_s"] > 0
+    assert 0 < report["throughput_ratio"] < 1  # the build tokenizes, and does more
+    assert set(report["stages"]) == {"ingest", "segment", "tokenize", "annotate", "merge", "validate", "encode", "write"}
+    assert report["speedup_2_workers"] == report["workers"]["large_documents"]["speedup"] > 0
+    assert report["incremental"]["ratio"] > 0
+    assert set(report["peak_memory_mib"]) == {"6", "12"}
+    assert not list(repo.glob("corpus/**/synthetic-*"))  # the synthetic corpus is never published

@@ -151,11 +151,23 @@ def peak_memory_mib(project: Project, target: Path) -> float:
     return usage.ru_maxrss / 1024  # Linux reports KiB
 
 
-def run_benchmark(source: Project, workdir: Path, documents: int, sentences_per_document: int, memory_sentences: tuple[int, int]) -> dict[str, Any]:
-    """Every figure of issue 7's targets, measured in this one run."""
+def run_benchmark(
+    source: Project,
+    workdir: Path,
+    documents: int,
+    sentences_per_document: int,
+    memory_sentences: tuple[int, int],
+    large_documents: int = 1000,
+) -> dict[str, Any]:
+    """Every figure of issue 7's targets, measured in this one run.
+
+    Throughput and time per stage use `documents` articles; the worker speed-up and the
+    incremental rebuild use a corpus of `large_documents`, where the fixed end of a build
+    (card, plots, Croissant) weighs as it does on real corpora, not as on a small one.
+    """
     from qawl.annotate import preannotate
 
-    report: dict[str, Any] = {"documents": documents, "sentences_per_document": sentences_per_document}
+    report: dict[str, Any] = {"documents": documents, "sentences_per_document": sentences_per_document, "large_documents": large_documents}
     project = make_synthetic_project(workdir / "throughput", documents, sentences_per_document, source)
     texts = [p.read_text(encoding="utf-8") for p in sorted(project.seeds.glob("*.txt"))]
     characters = sum(len(t) for t in texts)
@@ -174,13 +186,19 @@ def run_benchmark(source: Project, workdir: Path, documents: int, sentences_per_
     report["validation_share_of_build"] = stages["validate"] / one_worker
 
     two_workers = timed_build(project, workdir / "out-2", workers=2, cache=False, preannotate=preannotate)
-    report["speedup_2_workers"] = one_worker / two_workers
+    large = make_synthetic_project(workdir / "large", large_documents, sentences_per_document, source, seed=11)
+    large_one = timed_build(large, workdir / "large-1", workers=1, cache=False, preannotate=preannotate)
+    large_two = timed_build(large, workdir / "large-2", workers=2, cache=False, preannotate=preannotate)
+    report["workers"] = {
+        "documents": {"1": one_worker, "2": two_workers, "speedup": one_worker / two_workers},
+        "large_documents": {"1": large_one, "2": large_two, "speedup": large_one / large_two},
+    }
+    report["speedup_2_workers"] = large_one / large_two
 
-    incremental = make_synthetic_project(workdir / "incremental", 1000, sentences_per_document, source, seed=11)
-    clean = timed_build(incremental, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
-    changed = sorted(incremental.seeds.glob("*.txt"))[500]
+    clean = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
+    changed = sorted(large.seeds.glob("*.txt"))[large_documents // 2]
     changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
-    again = timed_build(incremental, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
+    again = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
     report["incremental"] = {"clean_seconds": clean, "one_changed_seconds": again, "ratio": again / clean}
 
     small, large = memory_sentences
@@ -196,7 +214,7 @@ def run_benchmark(source: Project, workdir: Path, documents: int, sentences_per_
 
 TARGETS = {
     "throughput_ratio": (">=", 0.40),
-    "speedup_2_workers": (">=", 1.7),
+    "speedup_2_workers": (">=", 1.7),  # on the large corpus
     "memory_ratio": ("<=", 1.25),
     "validation_share_of_build": ("<=", 0.10),
     "incremental.ratio": ("<=", 0.10),
@@ -213,7 +231,12 @@ def format_report(report: dict[str, Any]) -> str:
         "time per stage (1 worker, in process):",
         *(f"  {name:<9} {s['seconds']:8.2f} s  {s['share']:6.1%}" for name, s in report["stages"].items()),
         f"peak memory: " + ", ".join(f"{k:,} sentences: {v:.0f} MiB" for k, v in report["peak_memory_mib"].items()),
-        f"incremental: clean {report['incremental']['clean_seconds']:.2f} s, one changed document {report['incremental']['one_changed_seconds']:.2f} s",
+        *(
+            f"2 workers on {report[size]:,} documents: {w['1']:.2f} s → {w['2']:.2f} s, speed-up {w['speedup']:.2f}×"
+            for size, w in report["workers"].items()
+        ),
+        f"incremental ({report['large_documents']:,} documents): clean {report['incremental']['clean_seconds']:.2f} s, "
+        f"one changed document {report['incremental']['one_changed_seconds']:.2f} s",
         "targets:",
     ]
     for key, (op, bound) in TARGETS.items():

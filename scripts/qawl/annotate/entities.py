@@ -128,15 +128,17 @@ def bare(word: str) -> str:
     return form[2:] if form.startswith("ال") and len(form) > 4 else form
 
 
-def in_lexicon(word: str, lexicon: frozenset[str]) -> int | None:
-    """Offset of the first reading of `word` (itself, then without proclitics) found in `lexicon`."""
-    return next((offset for offset, form in variants(word) if form in lexicon), None)
+def first_reading(readings: tuple[tuple[int, str], ...], lexicon: frozenset[str]) -> int | None:
+    """Offset of the first of a word's `variants` (itself, then without proclitics) found in `lexicon`."""
+    for offset, form in readings:
+        if form in lexicon:
+            return offset
+    return None
 
 
-@lru_cache(maxsize=1 << 17)
-def nisba_offset(word: str, nisba: frozenset[str]) -> int | None:
-    """Offset of a nisba (عراقي، والأمريكية) in a word after its proclitics, or None."""
-    for offset, form in reversed(variants(word)):
+def nisba_offset(readings: tuple[tuple[int, str], ...], nisba: frozenset[str]) -> int | None:
+    """Offset of a nisba (عراقي، والأمريكية) in a word, given its `variants`, after its proclitics, or None."""
+    for offset, form in reversed(readings):
         stem = form[2:] if form.startswith("ال") else form
         if stem in nisba or form in nisba:
             return offset
@@ -252,18 +254,19 @@ class EntityRecognizer:
 
     def _word_features(self, word: str) -> WordFeatures:
         lex = self.lex
+        readings = variants(word)
         institution = None
-        offset = next((o for o, f in variants(word) if f.startswith("ال")), None)
+        offset = next((o for o, f in readings if f.startswith("ال")), None)
         if offset is not None:
             head = word[offset + 2 :]
             if head in lex.n2_heads or head in lex.adjective_heads:
                 institution = (offset, head in lex.n2_heads, head in lex.adjective_heads)
-        given_name = in_lexicon(word, lex.given_names)
-        gold, static = self._readings(self.gold, word), self._readings(self.static, word)
-        org_head, facility = in_lexicon(word, lex.org_heads), in_lexicon(word, lex.facilities)
+        given_name = first_reading(readings, lex.given_names)
+        gold, static = self._readings(self.gold, readings), self._readings(self.static, readings)
+        org_head, facility = first_reading(readings, lex.org_heads), first_reading(readings, lex.facilities)
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
-        title = in_lexicon(word, lex.titles) is not None
-        nisba = nisba_offset(word, lex.nisba)
+        title = first_reading(readings, lex.titles) is not None
+        nisba = nisba_offset(readings, lex.nisba)
         date_start = self.dates.lead.match(word) is not None
         features = WordFeatures(
             gold=gold,
@@ -283,9 +286,10 @@ class EntityRecognizer:
         return features
 
     @staticmethod
-    def _readings(gazetteer: Gazetteer, word: str) -> tuple[tuple[int, list[GazetteerEntry]], ...]:
-        """(offset, entries) of each reading of `word` (`variants`) that starts a gazetteer name."""
-        return tuple((offset, gazetteer.index[form]) for offset, form in variants(word) if form in gazetteer.index)
+    def _readings(gazetteer: Gazetteer, readings: tuple[tuple[int, str], ...]) -> tuple[tuple[int, list[GazetteerEntry]], ...]:
+        """(offset, entries) of each of a word's `variants` that starts a gazetteer name."""
+        index = gazetteer.index
+        return tuple((offset, index[form]) for offset, form in readings if form in index)
 
     def _gazetteer(self, words: _Words, hits: list[int], gold: bool, doc_id: str) -> Iterator[Mention]:
         texts, n = words.texts, len(words.texts)

@@ -54,7 +54,7 @@ class StanceDetector:
         }
         # One search per target decides relevance: true exactly when some "about" phrase occurs.
         self.about = {
-            target: re.compile("|".join(map(re.escape, cue["about"]))) for target, cue in self.cues.items()
+            target: re.compile("|".join(map(re.escape, cue["about"]))) for target, cue in self.cues.items() if cue["about"]
         }
 
     def classify(self, norm: str) -> list[tuple[str, str]]:

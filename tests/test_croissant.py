@@ -29,8 +29,10 @@ def test_mlcroissant_validate_passes_offline(annotated) -> None:
 def test_file_objects_carry_the_manifest_checksums(annotated) -> None:
     metadata = json.loads((annotated.corpus / "croissant.json").read_text())
     manifest = json.loads((annotated.corpus / "manifest.json").read_text())
-    files = {f["@id"]: f for f in metadata["distribution"]}
+    files = {f["@id"]: f for f in metadata["distribution"] if f["@type"] == "cr:FileObject"}
     assert set(files) == {entry["path"] for entry in manifest["files"]}
+    file_sets = {f["@id"]: f["includes"] for f in metadata["distribution"] if f["@type"] == "cr:FileSet"}
+    assert file_sets == {f"{e['config']}/{e['split']}": f"{e['config']}/{e['split']}-*.parquet" for e in manifest["files"]}
     for entry in manifest["files"]:
         assert files[entry["path"]]["sha256"] == entry["sha256"] == hashlib.sha256((annotated.corpus / entry["path"]).read_bytes()).hexdigest()
     assert metadata["version"] == manifest["version"] and metadata["conformsTo"] == "http://mlcommons.org/croissant/1.0"
@@ -48,7 +50,7 @@ def test_record_sets_follow_the_schema_and_yield_the_parquet_rows(annotated) -> 
 
     dataset = mlc.Dataset(str(annotated.corpus / "croissant.json"))
     records = list(dataset.records("ner_train"))
-    table = pq.read_table(annotated.corpus / "ner" / "train.parquet").to_pylist()
+    table = pq.read_table(annotated.corpus / "ner" / "train-00000.parquet").to_pylist()
     assert len(records) == len(table)
     for record, row in zip(records, table):
         assert [t.decode() for t in record["ner_train/tokens"]] == row["tokens"]

@@ -6,8 +6,12 @@ import json
 import random
 from pathlib import Path
 
+import datasets
+import mlcroissant as mlc
+import pyarrow.parquet as pq
 import pytest
 
+from qawl import publish
 from qawl.annotate import preannotate
 from qawl.bench import synthetic_article
 from qawl.build import build_corpus
@@ -91,3 +95,53 @@ def test_bench_prints_every_target_figure(tmp_path) -> None:
     assert report["incremental"]["ratio"] > 0
     assert set(report["peak_memory_mib"]) == {"6", "12"}
     assert not list(repo.glob("corpus/**/synthetic-*"))  # the synthetic corpus is never published
+
+
+@pytest.fixture
+def small_shards(monkeypatch) -> int:
+    monkeypatch.setattr(publish, "DOCUMENTS_PER_SHARD", 2)
+    return 2
+
+
+def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, small_shards, tmp_path, monkeypatch) -> None:
+    shards = project.root / ".qawl-cache" / "shards"
+    written: list[str] = []
+    write_parquet = publish.write_parquet
+
+    def counting_write(path, schema, tables):  # the real writer, counted
+        written.append(path.name)
+        return write_parquet(path, schema, tables)
+
+    monkeypatch.setattr(publish, "write_parquet", counting_write)
+    manifest = build_corpus(project, workers=1, preannotate=preannotate)
+    sentence_files = [f for f in manifest["files"] if f["config"] == "sentences"]
+    assert len(sentence_files) > len({f["split"] for f in sentence_files})  # some split has several shards
+    before = {p.name for p in shards.iterdir()}
+    assert len(before) == len(sentence_files)
+
+    changed = project.seeds / "synthetic-3.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
+    written.clear()
+    build_corpus(project, workers=1, preannotate=preannotate)
+    assert len({p.name for p in shards.iterdir()} - before) == 1
+    assert len(written) == len(publish.CONFIGS)  # one shard encoded again; every other one copied from the cache
+
+    clean = tmp_path / "clean"
+    build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
+    assert tree_digest(project.corpus) == tree_digest(clean)
+
+
+def test_sharded_splits_load_whole_with_datasets_and_croissant(project, small_shards) -> None:
+    manifest = build_corpus(project, workers=1, cache=False, preannotate=preannotate)
+    for config in ("sentences", "stance"):
+        for split in {f["split"] for f in manifest["files"]}:
+            files = [f for f in manifest["files"] if f["config"] == config and f["split"] == split]
+            rows = sum(f["rows"] for f in files)
+            loaded = datasets.load_dataset(str(project.corpus), config, split=split)
+            assert loaded.num_rows == rows
+            records = list(mlc.Dataset(str(project.corpus / "croissant.json")).records(f"{config}_{split}"))
+            assert len(records) == rows
+    train = [f for f in manifest["files"] if f["config"] == "sentences" and f["split"] == "train"]
+    assert len(train) >= 2
+    loaded = datasets.load_dataset(str(project.corpus), "sentences", split="train")
+    assert loaded["sentence_id"] == [r for f in train for r in pq.read_table(project.corpus / f["path"])["sentence_id"].to_pylist()]

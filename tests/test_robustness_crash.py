@@ -91,6 +91,7 @@ def generations(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     assert run_qawl("build", cwd=root).returncode == 0
     old = tree_digest(root / "corpus")
     shutil.copytree(root / "corpus", root.parent / "old-corpus")
+    shutil.copytree(root / ".qawl-cache", root.parent / "old-cache")  # what the old build cached, no more
     (root / "seeds" / "hospital.txt").write_text(NEW_SEED, encoding="utf-8")
     assert run_qawl("build", cwd=root).returncode == 0
     new = tree_digest(root / "corpus")
@@ -99,6 +100,8 @@ def generations(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     assert validated.returncode == 0, validated.stderr
     shutil.rmtree(root / "corpus")
     shutil.copytree(root.parent / "old-corpus", root / "corpus")
+    shutil.rmtree(root / ".qawl-cache")
+    shutil.copytree(root.parent / "old-cache", root / ".qawl-cache")
     return root, old, new
 
 

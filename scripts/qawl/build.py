@@ -134,6 +134,7 @@ class DocumentOutput:
     tables: dict[str, pa.Table]
     sources: dict[str, int]
     problems: list[Problem]
+    key: str | None = None  # the cache key it was computed under (None without a cache)
 
     def to_bytes(self) -> bytes:
         streams, offsets, position = [], {}, 0
@@ -145,7 +146,13 @@ class DocumentOutput:
             offsets[name] = (position, position + len(stream))
             position += len(stream)
             streams.append(stream)
-        header = {"doc_id": self.doc_id, "tables": offsets, "sources": self.sources, "problems": [asdict(p) for p in self.problems]}
+        header = {
+            "doc_id": self.doc_id,
+            "tables": offsets,
+            "sources": self.sources,
+            "problems": [asdict(p) for p in self.problems],
+            "key": self.key,
+        }
         return b"".join([orjson.dumps(header), b"\n", *streams])
 
     @classmethod
@@ -154,7 +161,7 @@ class DocumentOutput:
         header = orjson.loads(data[:newline])
         body = pa.py_buffer(data)[newline + 1 :]
         tables = {name: pa.ipc.open_stream(body[start:end]).read_all() for name, (start, end) in header["tables"].items()}
-        return cls(header["doc_id"], tables, header["sources"], [Problem(**p) for p in header["problems"]])
+        return cls(header["doc_id"], tables, header["sources"], [Problem(**p) for p in header["problems"]], header["key"])
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
         return (DocumentOutput.from_bytes, (self.to_bytes(),))
@@ -165,7 +172,7 @@ def _schemas(schema_dir: str) -> Schemas:
     return Schemas(Path(schema_dir))
 
 
-def encode_document(result: DocumentResult, schemas: Schemas, doc_id: str) -> DocumentOutput:
+def encode_document(result: DocumentResult, schemas: Schemas, doc_id: str, key: str | None = None) -> DocumentOutput:
     """Every config's rows of one document, validated against their schema and encoded as Arrow."""
     problems: list[Problem] = []
     tables = {}
@@ -177,7 +184,7 @@ def encode_document(result: DocumentResult, schemas: Schemas, doc_id: str) -> Do
             tables[config.name] = encode_records(schemas, config, records)
     layer = result.layer or {"entities": [], "quotes": [], "stance": []}
     sources = Counter(item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in layer[kind])
-    return DocumentOutput(doc_id, tables if not problems else {}, dict(sources), problems)
+    return DocumentOutput(doc_id, tables if not problems else {}, dict(sources), problems, key)
 
 
 def _read_cached(path: Path) -> DocumentOutput | None:
@@ -194,14 +201,15 @@ def _write_cached(path: Path, output: DocumentOutput) -> None:
 
 def process_task(task: DocumentTask) -> DocumentOutput:
     """One document end to end, answered from the cache when nothing it depends on changed."""
-    path = Path(task.cache_dir) / f"{task.cache_key()}.arrows" if task.cache_dir is not None else None
+    key = task.cache_key() if task.cache_dir is not None else None
+    path = Path(task.cache_dir) / f"{key}.arrows" if task.cache_dir is not None else None  # same condition as `key`
     if path is not None and (cached := _read_cached(path)) is not None:
         return cached
     doc_id = task.document.doc_id
     result = process_document(task.document, task.gold, task.gold_file, task.targets, task.preannotate)
     if result.problems:
         return DocumentOutput(doc_id, {}, {}, result.problems)
-    output = encode_document(result, _schemas(task.schema_dir), doc_id)
+    output = encode_document(result, _schemas(task.schema_dir), doc_id, key)
     if path is not None and not output.problems:
         _write_cached(path, output)
     return output
@@ -273,7 +281,8 @@ def _build_corpus(
     targets = frozenset(target_ids)
     fingerprint = code_fingerprint(project.schema_dir)
     gold_fingerprint = files_fingerprint(list(project.annotations.glob("*.json")), project.annotations)
-    cache_dir = str(project.root / ".qawl-cache" / "documents") if cache else None
+    cache_root = project.root / ".qawl-cache"
+    cache_dir = str(cache_root / "documents") if cache else None
     problems += orphan_layers(project)
 
     def tasks() -> Iterator[DocumentTask]:
@@ -287,14 +296,14 @@ def _build_corpus(
     documents = 0
     total = sum(1 for _ in project.seeds.glob("*.txt"))
     with staging_directory(target) as staging:
-        writer = CorpusWriter(staging, schemas, dataset["version"], dataset["schema_version"])
+        writer = CorpusWriter(staging, schemas, dataset["version"], dataset["schema_version"], cache_root / "shards" if cache else None)
         results = run(process_task, tasks(), engine, workers, address)
         for output in tqdm(results, total=total, unit="doc", desc="build", disable=not sys.stderr.isatty()):
             documents += 1
             problems += output.problems
             if problems:
                 continue  # keep going to report every problem, but write nothing more
-            writer.add_document(split_of(output.doc_id, dataset["splits"]), output.tables)
+            writer.add_document(split_of(output.doc_id, dataset["splits"]), output.tables, output.key)
             sources.update(output.sources)
         if problems:
             raise BuildError(problems)
@@ -312,7 +321,7 @@ def _build_corpus(
             raise BuildError(problems)
         write_json(staging / "manifest.json", manifest)
         baseline = baseline_report(project, preannotate) if preannotate is not None else None
-        plot_cache = project.root / ".qawl-cache" / "plots" if cache else None
+        plot_cache = cache_root / "plots" if cache else None
         write_card(staging, schemas, manifest, dataset, baseline, recorded_agreement(project), plot_cache)
         write_croissant(staging, schemas, manifest, dataset)
         swap_into_place(staging, target)

@@ -57,14 +57,18 @@ def card_metadata(
     configs: dict[str, dict[str, Any]] = {}
     infos: dict[str, datasets.DatasetInfo] = {}
     for config in CONFIGS:
-        entries = sorted((f for f in files if f["config"] == config.name), key=lambda f: SPLIT_ORDER.index(f["split"]))
+        entries = [f for f in files if f["config"] == config.name]
+        shards = {split: [f for f in entries if f["split"] == split] for split in SPLIT_ORDER}
+        shards = {split: split_files for split, split_files in shards.items() if split_files}
         configs[config.name] = {
-            "data_files": [{"split": f["split"], "path": f["path"]} for f in entries],
+            "data_files": [{"split": split, "path": [f["path"] for f in split_files]} for split, split_files in shards.items()],
             **({"default": True} if config.name == DEFAULT_CONFIG else {}),
         }
         splits = datasets.SplitDict()
-        for f in entries:
-            splits.add(datasets.SplitInfo(name=f["split"], num_bytes=f["bytes"], num_examples=f["rows"]))
+        for split, split_files in shards.items():
+            splits.add(
+                datasets.SplitInfo(name=split, num_bytes=sum(f["bytes"] for f in split_files), num_examples=sum(f["rows"] for f in split_files))
+            )
         infos[config.name] = datasets.DatasetInfo(
             features=schemas.features(config.schema),
             splits=splits,

@@ -67,11 +67,11 @@ def record_set_id(config: str, split: str) -> str:
     return f"{config}_{split}"
 
 
-def _field(field: TypedField, node_id: str, file_id: str, column: str, json_path: str | None) -> dict[str, Any]:
+def _field(field: TypedField, node_id: str, file_set: str, column: str, json_path: str | None) -> dict[str, Any]:
     """A Croissant Field for a typed field: scalars, lists (`repeated`), structs (`subField`)."""
     repeated = field.kind == "list"
     item = field.children[0] if repeated else field
-    source: dict[str, Any] = {"fileObject": {"@id": file_id}, "extract": {"column": column}}
+    source: dict[str, Any] = {"fileSet": {"@id": file_set}, "extract": {"column": column}}
     if json_path:
         source["transform"] = {"jsonPath": json_path}
     node: dict[str, Any] = {"@type": "cr:Field", "@id": node_id, "name": node_id}
@@ -79,7 +79,7 @@ def _field(field: TypedField, node_id: str, file_id: str, column: str, json_path
         node["description"] = "Class label id: " + ", ".join(f"{i}={name}" for i, name in enumerate(item.names))
     if item.kind == "struct":
         node["subField"] = [
-            _field(child, f"{node_id}/{child.name}", file_id, column, f"{json_path}.{child.name}" if json_path else child.name)
+            _field(child, f"{node_id}/{child.name}", file_set, column, f"{json_path}.{child.name}" if json_path else child.name)
             for child in item.children
         ]
     else:
@@ -93,7 +93,8 @@ def _field(field: TypedField, node_id: str, file_id: str, column: str, json_path
 def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict[str, Any]) -> dict[str, Any]:
     """The Croissant JSON-LD of a built corpus."""
     schema_of = {config.name: config.schema for config in CONFIGS}
-    files = sorted(manifest["files"], key=lambda f: (f["config"], SPLIT_ORDER.index(f["split"])))
+    files = sorted(manifest["files"], key=lambda f: (f["config"], SPLIT_ORDER.index(f["split"]), f["path"]))
+    parts = sorted({(f["config"], f["split"]) for f in files}, key=lambda part: (part[0], SPLIT_ORDER.index(part[1])))
     distribution = [
         {
             "@type": "cr:FileObject",
@@ -106,17 +107,29 @@ def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict
         }
         for entry in files
     ]
+    # A record set reads every shard of its config and split: a FileSet over them.
+    distribution += [
+        {
+            "@type": "cr:FileSet",
+            "@id": f"{config}/{split}",
+            "name": f"{config}/{split}",
+            "description": f"The Parquet shards of config {config}, split {split}.",
+            "encodingFormat": "application/x-parquet",
+            "includes": f"{config}/{split}-*.parquet",
+        }
+        for config, split in parts
+    ]
     record_sets = []
-    for entry in files:
-        rs_id = record_set_id(entry["config"], entry["split"])
-        fields = schemas.typed_fields(schema_of[entry["config"]])
+    for config, split in parts:
+        rs_id = record_set_id(config, split)
+        fields = schemas.typed_fields(schema_of[config])
         record_sets.append(
             {
                 "@type": "cr:RecordSet",
                 "@id": rs_id,
                 "name": rs_id,
-                "description": f"Rows of config `{entry['config']}`, split `{entry['split']}`.",
-                "field": [_field(f, f"{rs_id}/{f.name}", entry["path"], f.name, None) for f in fields],
+                "description": f"Rows of config `{config}`, split `{split}`.",
+                "field": [_field(f, f"{rs_id}/{f.name}", f"{config}/{split}", f.name, None) for f in fields],
             }
         )
     licence = dataset["license"]

@@ -1,7 +1,7 @@
 """Publish: rows → Parquet per config and split, the dataset card and the manifest.
 
-Writing is streaming (row groups of a fixed size as rows arrive) and
-deterministic (same rows, same bytes). A build writes into a temporary
+Writing is streaming (a shard of documents at a time, in row groups of a fixed
+size) and deterministic (same rows, same bytes). A build writes into a temporary
 directory beside `corpus/` and swaps it into place only when complete.
 """
 
@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,8 @@ from qawl.schema import Problem, Schemas, encode_class_labels
 from qawl.tasks import derive_ner, derive_quotes, derive_stance
 
 ROW_GROUP_SIZE = 2048
+# Documents per Parquet shard: a rebuild rewrites the shards of changed documents only.
+DOCUMENTS_PER_SHARD = 256
 SPLIT_ORDER = ("train", "validation", "test")
 
 
@@ -81,60 +83,49 @@ def encode_records(schemas: Schemas, config: ConfigSpec, records: list[Record]) 
     return pa.Table.from_pylist([encode_class_labels(fields, r) for r in records], schema=schemas.arrow_schema(config.schema))
 
 
-@dataclass
-class _SplitWriter:
-    """One Parquet file, written in row groups of exactly ROW_GROUP_SIZE rows.
+def write_parquet(path: Path, schema: pa.Schema, tables: list[pa.Table]) -> tuple[int, int]:
+    """`tables`, in order, as one Parquet file in row groups of exactly ROW_GROUP_SIZE rows; (rows, Arrow bytes).
 
     Row-group boundaries depend only on the row count, never on how the rows
     arrived, so any batching (workers, engines, cache hits) gives the same bytes.
     """
-
-    path: Path
-    schema: pa.Schema
-    writer: pq.ParquetWriter | None = None
-    pending: list[pa.Table] = field(default_factory=list)
-    pending_rows: int = 0
-    rows: int = 0
-    nbytes: int = 0
-
-    def add(self, table: pa.Table) -> None:
-        if table.num_rows:
-            self.pending.append(table)
-            self.pending_rows += table.num_rows
-            self.rows += table.num_rows
-        if self.pending_rows >= ROW_GROUP_SIZE:
-            self._flush(final=False)
-
-    def _flush(self, final: bool) -> None:
-        if self.writer is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.writer = pq.ParquetWriter(self.path, self.schema, compression="zstd", write_statistics=True)
-        table = pa.concat_tables(self.pending) if self.pending else self.schema.empty_table()
-        full = table.num_rows if final else table.num_rows - table.num_rows % ROW_GROUP_SIZE
-        for start in range(0, full, ROW_GROUP_SIZE):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.concat_tables(tables) if tables else schema.empty_table()
+    nbytes = 0
+    with pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True) as writer:
+        for start in range(0, table.num_rows, ROW_GROUP_SIZE):
             # Parquet bytes depend on how a table is chunked: combining makes them depend on the rows alone
-            group = table.slice(start, min(ROW_GROUP_SIZE, full - start)).combine_chunks()
-            self.nbytes += group.nbytes
-            self.writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=ROW_GROUP_SIZE)
-        rest = table.slice(full)
-        self.pending, self.pending_rows = ([rest] if rest.num_rows else []), rest.num_rows
+            group = table.slice(start, ROW_GROUP_SIZE).combine_chunks()
+            nbytes += group.nbytes
+            writer.write_table(group.replace_schema_metadata(schema.metadata), row_group_size=ROW_GROUP_SIZE)
+    return table.num_rows, nbytes
 
-    def close(self) -> None:
-        self._flush(final=True)
-        assert self.writer is not None
-        self.writer.close()
+
+def shard_path(config: str, split: str, shard: int) -> str:
+    """Where shard `shard` of a config's split lives in the corpus, e.g. `ner/train-00001.parquet`."""
+    return f"{config}/{split}-{shard:05d}.parquet"
 
 
 class CorpusWriter:
-    """Streams each document's Arrow tables into `<out>/<config>/<split>.parquet`."""
+    """Streams documents into `<out>/<config>/<split>-NNNNN.parquet` shards of DOCUMENTS_PER_SHARD documents.
 
-    def __init__(self, out_dir: Path, schemas: Schemas, version: str, schema_version: str) -> None:
+    A shard is a pure function of its documents, so with `shard_cache` and a key
+    per document (the content hash of its output), a shard whose documents all
+    hash as before is copied from the cache instead of being encoded again: a
+    rebuild rewrites only the shards of the documents that changed. Memory is
+    bounded by one shard per split.
+    """
+
+    def __init__(self, out_dir: Path, schemas: Schemas, version: str, schema_version: str, shard_cache: Path | None = None) -> None:
         self.out_dir = out_dir
         self.schemas = schemas
         self.version = version
         self.schema_version = schema_version
-        self._writers: dict[tuple[str, str], _SplitWriter] = {}
+        self.shard_cache = shard_cache
         self._arrow = {c.name: self._arrow_schema(c) for c in CONFIGS}
+        self._pending: dict[str, list[tuple[str | None, dict[str, pa.Table]]]] = {}
+        self._shards: dict[str, int] = {}
+        self._entries: list[dict[str, Any]] = []
 
     def _arrow_schema(self, config: ConfigSpec) -> pa.Schema:
         features = self.schemas.features(config.schema)
@@ -144,37 +135,61 @@ class CorpusWriter:
         }
         return self.schemas.arrow_schema(config.schema, metadata=metadata)
 
-    def _writer(self, config: str, split: str) -> _SplitWriter:
-        key = (config, split)
-        if key not in self._writers:
-            self._writers[key] = _SplitWriter(self.out_dir / config / f"{split}.parquet", self._arrow[config])
-        return self._writers[key]
+    def add_document(self, split: str, tables: dict[str, pa.Table], key: str | None = None) -> None:
+        """Queue one document's rows: an (already validated) table per config; `key` hashes them (None: never reuse)."""
+        pending = self._pending.setdefault(split, [])
+        pending.append((key, tables))
+        if len(pending) == DOCUMENTS_PER_SHARD:
+            self._write_shard(split)
 
-    def add_document(self, split: str, tables: dict[str, pa.Table]) -> None:
-        """Queue one document's rows: an (already validated) table per config."""
+    def _shard_key(self, documents: list[tuple[str | None, dict[str, pa.Table]]]) -> str | None:
+        keys = [key for key, _ in documents]
+        if self.shard_cache is None or None in keys:
+            return None
+        return hashlib.sha256(json.dumps([self.version, self.schema_version, keys]).encode()).hexdigest()
+
+    def _write_shard(self, split: str) -> None:
+        documents = self._pending.pop(split)
+        shard = self._shards.get(split, 0)
+        self._shards[split] = shard + 1
+        key = self._shard_key(documents)
+        cached = self.shard_cache / key if self.shard_cache is not None and key is not None else None
+        if cached is not None and (cached / "entries.json").exists():
+            entries = json.loads((cached / "entries.json").read_text(encoding="utf-8"))
+            for config in CONFIGS:
+                target = self.out_dir / shard_path(config.name, split, shard)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(cached / f"{config.name}.parquet", target)
+        else:
+            entries = {}
+            for config in CONFIGS:
+                path = self.out_dir / shard_path(config.name, split, shard)
+                rows, nbytes = write_parquet(path, self._arrow[config.name], [tables[config.name] for _, tables in documents])
+                entries[config.name] = {"rows": rows, "bytes": nbytes, "sha256": file_sha256(path)}
+            if cached is not None:
+                _store_shard(cached, entries, {c.name: self.out_dir / shard_path(c.name, split, shard) for c in CONFIGS})
         for config in CONFIGS:
-            self._writer(config.name, split).add(tables[config.name])
+            self._entries.append({"path": shard_path(config.name, split, shard), "config": config.name, "split": split, **entries[config.name]})
 
     def close(self) -> list[dict[str, Any]]:
-        """Finish every file; returns the manifest entries in a fixed order.
+        """Write the last, partial shards; returns the manifest entries in a fixed order.
 
-        Every config gets a file in every split that has documents, empty if
-        none of them has rows for it, so each config loads with its features.
+        Every config gets a file in every shard, empty if none of its documents has
+        rows for it, so each config loads with its features in every split.
         """
-        entries = []
-        for (config, split), writer in sorted(self._writers.items(), key=lambda kv: (kv[0][0], SPLIT_ORDER.index(kv[0][1]))):
-            writer.close()
-            entries.append(
-                {
-                    "path": writer.path.relative_to(self.out_dir).as_posix(),
-                    "config": config,
-                    "split": split,
-                    "rows": writer.rows,
-                    "bytes": writer.nbytes,
-                    "sha256": file_sha256(writer.path),
-                }
-            )
-        return entries
+        for split in sorted(self._pending, key=SPLIT_ORDER.index):
+            self._write_shard(split)
+        return sorted(self._entries, key=lambda e: (e["config"], SPLIT_ORDER.index(e["split"]), e["path"]))
+
+
+def _store_shard(cached: Path, entries: dict[str, Any], files: dict[str, Path]) -> None:
+    """Copy a written shard into the cache; entries.json, written last and renamed, marks it complete."""
+    cached.mkdir(parents=True, exist_ok=True)
+    for name, path in files.items():
+        shutil.copyfile(path, cached / f"{name}.parquet")
+    partial = cached / f"entries.json.{os.getpid()}.partial"
+    write_json(partial, entries)
+    partial.replace(cached / "entries.json")
 
 
 def verify_written(out_dir: Path, files: list[dict[str, Any]]) -> list[Problem]:

@@ -110,8 +110,9 @@ class CorpusWriter:
     """Streams documents into `<out>/<config>/<split>-NNNNN.parquet` shards of DOCUMENTS_PER_SHARD documents.
 
     A shard is a pure function of its documents, so with `shard_cache` and a key
-    per document (the content hash of its output), a shard whose documents all
-    hash as before is copied from the cache instead of being encoded again: a
+    per document (the hash of everything its output depends on: the build's
+    document cache key), a shard whose documents all have the keys they had
+    before is copied from the cache instead of being encoded again: a
     rebuild rewrites only the shards of the documents that changed. Memory is
     bounded by one shard per split.
     """

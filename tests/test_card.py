@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import json
 import shutil
+import statistics
 from collections import Counter
 
 import datasets
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qawl.build import build_corpus
-from qawl.card import render_report, write_card
+from qawl.card import CorpusStatistics, _length_summary, document_statistics, render_report, write_card
 from qawl.publish import CONFIGS
 from qawl.schema import Schemas
+from qawl.validate import read_rows
 from tests.layers import annotated  # noqa: F401  (fixture)
 
 
@@ -69,7 +73,22 @@ def test_baseline_and_agreement_reports_are_rendered(annotated, tmp_path) -> Non
     shutil.copytree(annotated.corpus, corpus)
     manifest = json.loads((corpus / "manifest.json").read_text())
     baseline = {"annotator": "auto:qawl-preannotator@0.1.0", "entities": {"strict": {"micro": {"f1": 0.8734}}}, "stance": {"macro_f1": 0.41}}
-    write_card(corpus, Schemas(annotated.schema_dir), manifest, annotated.dataset, baseline=baseline, agreement={"entities": {"f1": 0.9}})
+    schemas = Schemas(annotated.schema_dir)
+    statistics = CorpusStatistics()
+    for entry in manifest["files"]:
+        if entry["config"] == "documents":
+            for document in read_rows(corpus / entry["path"], schemas, "document"):
+                sentences = [
+                    row
+                    for sentence_file in manifest["files"]
+                    if sentence_file["config"] == "sentences"
+                    for row in read_rows(corpus / sentence_file["path"], schemas, "sentence")
+                    if row["doc_id"] == document["doc_id"]
+                ]
+                statistics.add(entry["split"], document_statistics(document, sentences))
+    write_card(corpus, schemas, manifest, annotated.dataset, statistics, baseline=baseline, agreement={"entities": {"f1": 0.9}})
+    # statistics summed from the published rows give the card the build wrote, up to the reports
+    assert (corpus / "README.md").read_bytes().split(b"### Agreement")[0] == (annotated.corpus / "README.md").read_bytes().split(b"### Agreement")[0]
     readme = (corpus / "README.md").read_text(encoding="utf-8")
     baseline_section = readme.split("## Baseline")[1].split("## Datasheet")[0]
     assert "| `entities.strict.micro.f1` | 0.873 |" in baseline_section
@@ -77,3 +96,15 @@ def test_baseline_and_agreement_reports_are_rendered(annotated, tmp_path) -> Non
     assert "| `entities.f1` | 0.900 |" in readme.split("### Agreement")[1]
     assert "No baseline report" in (annotated.corpus / "README.md").read_text(encoding="utf-8")
     assert render_report(None, "nothing") == "nothing"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=200), min_size=1, max_size=60))
+def test_length_summary_from_counts_equals_the_quartiles_of_the_lengths(lengths: list[int]) -> None:
+    quartiles = statistics.quantiles(lengths, n=4, method="inclusive") if len(lengths) > 1 else [lengths[0]] * 3
+    expected = (
+        f"{len(lengths)} sentences; tokens per sentence: min {min(lengths)}, "
+        f"first quartile {quartiles[0]:g}, median {quartiles[1]:g}, third quartile {quartiles[2]:g}, "
+        f"max {max(lengths)}, mean {statistics.fmean(lengths):.1f}."
+    )
+    assert _length_summary(Counter(lengths)) == expected

@@ -143,5 +143,11 @@ def test_sharded_splits_load_whole_with_datasets_and_croissant(project, small_sh
             assert len(records) == rows
     train = [f for f in manifest["files"] if f["config"] == "sentences" and f["split"] == "train"]
     assert len(train) >= 2
+    # the card counts every shard of a split, not the last one
+    card = (project.corpus / "README.md").read_text(encoding="utf-8")
+    splits = [s for s in ("train", "validation", "test") if any(f["split"] == s for f in manifest["files"])]
+    per_split = [sum(f["rows"] for f in manifest["files"] if f["config"] == "sentences" and f["split"] == s) for s in splits]
+    assert "| `sentences` | One row per sentence" in card and " | ".join(map(str, per_split)) + " |\n" in card
+    assert f"{sum(per_split)} sentences; tokens per sentence" in card
     loaded = datasets.load_dataset(str(project.corpus), "sentences", split="train")
     assert loaded["sentence_id"] == [r for f in train for r in pq.read_table(project.corpus / f["path"])["sentence_id"].to_pylist()]

@@ -14,7 +14,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from tqdm import tqdm
 
 import qawl
 from qawl.baseline import baseline_report, recorded_agreement
-from qawl.card import write_card
+from qawl.card import CorpusStatistics, document_statistics, write_card
 from qawl.croissant import write_croissant
 from qawl.engines import run
 from qawl.ingest import Document, iter_documents
@@ -134,6 +134,7 @@ class DocumentOutput:
     tables: dict[str, pa.Table]
     sources: dict[str, int]
     problems: list[Problem]
+    statistics: dict[str, Any] = field(default_factory=dict)  # what the card counts (`card.document_statistics`)
     key: str | None = None  # the cache key it was computed under (None without a cache)
 
     def to_bytes(self) -> bytes:
@@ -151,6 +152,7 @@ class DocumentOutput:
             "tables": offsets,
             "sources": self.sources,
             "problems": [asdict(p) for p in self.problems],
+            "statistics": self.statistics,
             "key": self.key,
         }
         return b"".join([orjson.dumps(header), b"\n", *streams])
@@ -161,7 +163,8 @@ class DocumentOutput:
         header = orjson.loads(data[:newline])
         body = pa.py_buffer(data)[newline + 1 :]
         tables = {name: pa.ipc.open_stream(body[start:end]).read_all() for name, (start, end) in header["tables"].items()}
-        return cls(header["doc_id"], tables, header["sources"], [Problem(**p) for p in header["problems"]], header["key"])
+        problems = [Problem(**p) for p in header["problems"]]
+        return cls(header["doc_id"], tables, header["sources"], problems, header["statistics"], header["key"])
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
         return (DocumentOutput.from_bytes, (self.to_bytes(),))
@@ -176,6 +179,7 @@ def encode_document(result: DocumentResult, schemas: Schemas, doc_id: str, key: 
     """Every config's rows of one document, validated against their schema and encoded as Arrow."""
     problems: list[Problem] = []
     tables = {}
+    statistics = document_statistics(result.document_row, result.rows)
     for config in CONFIGS:
         records = config.derive(result.document_row, result.rows)
         for n, record in enumerate(records):
@@ -184,7 +188,7 @@ def encode_document(result: DocumentResult, schemas: Schemas, doc_id: str, key: 
             tables[config.name] = encode_records(schemas, config, records)
     layer = result.layer or {"entities": [], "quotes": [], "stance": []}
     sources = Counter(item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in layer[kind])
-    return DocumentOutput(doc_id, tables if not problems else {}, dict(sources), problems, key)
+    return DocumentOutput(doc_id, tables if not problems else {}, dict(sources), problems, statistics, key)
 
 
 def _read_cached(path: Path) -> DocumentOutput | None:
@@ -293,6 +297,7 @@ def _build_corpus(
             yield DocumentTask(document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir)
 
     sources: Counter[str] = Counter()
+    statistics = CorpusStatistics()
     documents = 0
     total = sum(1 for _ in project.seeds.glob("*.txt"))
     with staging_directory(target) as staging:
@@ -303,7 +308,9 @@ def _build_corpus(
             problems += output.problems
             if problems:
                 continue  # keep going to report every problem, but write nothing more
-            writer.add_document(split_of(output.doc_id, dataset["splits"]), output.tables, output.key)
+            split = split_of(output.doc_id, dataset["splits"])
+            writer.add_document(split, output.tables, output.key)
+            statistics.add(split, output.statistics)
             sources.update(output.sources)
         if problems:
             raise BuildError(problems)
@@ -322,7 +329,7 @@ def _build_corpus(
         write_json(staging / "manifest.json", manifest)
         baseline = baseline_report(project, preannotate) if preannotate is not None else None
         plot_cache = cache_root / "plots" if cache else None
-        write_card(staging, schemas, manifest, dataset, baseline, recorded_agreement(project), plot_cache)
+        write_card(staging, schemas, manifest, dataset, statistics, baseline, recorded_agreement(project), plot_cache)
         write_croissant(staging, schemas, manifest, dataset)
         swap_into_place(staging, target)
     return manifest

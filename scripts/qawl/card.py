@@ -1,8 +1,8 @@
 """The dataset card `corpus/README.md` and its plots, generated from the schema and the written files.
 
 The YAML front matter (`configs:`, `dataset_info:`) comes from the schema and the
-manifest; the statistics and plots are computed from the Parquet files just
-written; nothing is hand-written. Plots are PNGs with fixed size, dpi and no
+manifest; the statistics and plots are sums of each written document's counts
+(`document_statistics`); nothing is hand-written. Plots are PNGs with fixed size, dpi and no
 software stamp, so the same corpus gives the same bytes.
 """
 
@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import statistics
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,9 +18,6 @@ from typing import Any
 
 import datasets
 import matplotlib
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from huggingface_hub import DatasetCardData
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -88,59 +84,58 @@ def render_card(card: DatasetCardData, body: str) -> str:
 # -- statistics ----------------------------------------------------------------------
 
 
-def _labels_of(column: pa.ChunkedArray, field: str, names: list[str]) -> list[str]:
-    """The ClassLabel names of `field` across a list-of-struct column (read as Arrow, not as Python rows)."""
-    return [names[i] for i in pc.struct_field(pc.list_flatten(column), field).to_pylist()]
+Counted = list[list[Any]]  # [key part, ..., count] per distinct key: a Counter as JSON
+PER_SPLIT = ("documents_status", "status", "entities", "quote_types", "speaker_kinds", "stance")
 
 
-def corpus_statistics(corpus: Path, schemas: Schemas, manifest: dict[str, Any]) -> dict[str, Any]:
-    """Counts per config, split, label, quote type, stance label and status; sentence lengths.
+def _counted(keys: Iterable[tuple[Any, ...]]) -> Counted:
+    return [[*key, count] for key, count in Counter(keys).items()]
 
-    Reads only the columns it counts, a row group at a time.
+
+def document_statistics(document_row: dict[str, Any], sentence_rows: list[dict[str, Any]]) -> dict[str, Counted]:
+    """What the card counts in one document, from its published rows (JSON form, label names).
+
+    Computed where the document is processed (in the workers, and cached with it),
+    so the card sums small counts instead of reading the corpus back.
     """
-    names = {
-        "entity": schemas.enum("common.schema.json#/$defs/entity_label"),
-        "quote": schemas.enum("common.schema.json#/$defs/quote_type"),
-        "stance": schemas.enum("common.schema.json#/$defs/stance_label"),
+    entities = [e for row in sentence_rows for e in row["entities"]]
+    quotes = [q for row in sentence_rows for q in row["quotes"]]
+    stance = [s for row in sentence_rows for s in row["stance"]]
+    return {
+        "documents_status": [[document_row["status"], 1]],
+        "texts": [[document_row["publisher"], document_row["license"], 1]],
+        "status": _counted((row["status"],) for row in sentence_rows),
+        "lengths": _counted((len(row["tokens"]),) for row in sentence_rows),
+        "entities": _counted((e["label"],) for e in entities),
+        "quote_types": _counted((q["type"],) for q in quotes),
+        "speaker_kinds": _counted((q["speaker"]["kind"],) for q in quotes),
+        "stance": _counted((s["label"],) for s in stance),
+        "targets": _counted((s["target"], s["label"]) for s in stance),
     }
-    rows = {(f["config"], f["split"]): f["rows"] for f in manifest["files"]}
-    splits = [s for s in SPLIT_ORDER if any(split == s for _, split in rows)]
-    stats: dict[str, Any] = {
-        "splits": splits,
-        "rows": rows,
-        "status": Counter(),
-        "documents_status": Counter(),
-        "entities": Counter(),
-        "quote_types": Counter(),
-        "speaker_kinds": Counter(),
-        "stance": Counter(),
-        "targets": Counter(),
-        "lengths": [],
-        "texts": Counter(),
-    }
-    for entry in manifest["files"]:
-        split = entry["split"]
-        parquet = pq.ParquetFile(corpus / entry["path"])
-        if entry["config"] == "documents":
-            for group in range(parquet.num_row_groups):
-                table = parquet.read_row_group(group, columns=["status", "publisher", "license"])
-                stats["documents_status"].update((split, status) for status in table["status"].to_pylist())
-                stats["texts"].update(zip(table["publisher"].to_pylist(), table["license"].to_pylist()))
-        if entry["config"] != "sentences":
-            continue
-        for group in range(parquet.num_row_groups):
-            table = parquet.read_row_group(group, columns=["status", "tokens", "entities", "quotes", "stance"])
-            stats["status"].update((split, status) for status in table["status"].to_pylist())
-            stats["lengths"] += pc.list_value_length(table["tokens"]).to_pylist()
-            stats["entities"].update((split, label) for label in _labels_of(table["entities"], "label", names["entity"]))
-            stats["quote_types"].update((split, kind) for kind in _labels_of(table["quotes"], "type", names["quote"]))
-            speakers = pc.struct_field(pc.list_flatten(table["quotes"]), "speaker")
-            stats["speaker_kinds"].update((split, kind) for kind in pc.struct_field(speakers, "kind").to_pylist())
-            labels = _labels_of(table["stance"], "label", names["stance"])
-            targets = pc.struct_field(pc.list_flatten(table["stance"]), "target").to_pylist()
-            stats["stance"].update((split, label) for label in labels)
-            stats["targets"].update(zip(targets, labels))
-    return stats
+
+
+class CorpusStatistics:
+    """The sum of `document_statistics` over a corpus: counts per split and label, sentence lengths."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter[Any]] = {name: Counter() for name in (*PER_SPLIT, "texts", "targets", "lengths")}
+
+    def add(self, split: str, document: dict[str, Counted]) -> None:
+        for name, counted in document.items():
+            counter = self.counts[name]
+            for *key, count in counted:
+                if name in PER_SPLIT:
+                    counter[(split, *key)] += count
+                else:
+                    counter[tuple(key) if len(key) > 1 else key[0]] += count
+
+    def report(self, manifest: dict[str, Any]) -> dict[str, Any]:
+        """Counts per config, split, label, quote type, stance label and status; sentence lengths (length → count)."""
+        rows: Counter[tuple[str, str]] = Counter()
+        for f in manifest["files"]:
+            rows[(f["config"], f["split"])] += f["rows"]  # every shard of a config's split
+        splits = [s for s in SPLIT_ORDER if any(split == s for _, split in rows)]
+        return {"splits": splits, "rows": rows, **self.counts}
 
 
 def _per_split_table(title: str, labels: Iterable[str], counts: Counter, splits: list[str]) -> str:
@@ -152,23 +147,40 @@ def _per_split_table(title: str, labels: Iterable[str], counts: Counter, splits:
     return "\n".join(lines)
 
 
-def _length_summary(lengths: list[int]) -> str:
-    if not lengths:
+def _nth_length(lengths: Counter[int], index: int) -> int:
+    """The `index`-th smallest sentence length (0-based) of a length → count table."""
+    for length in sorted(lengths):
+        index -= lengths[length]
+        if index < 0:
+            return length
+    raise IndexError(index)
+
+
+def _length_summary(lengths: Counter[int]) -> str:
+    total = sum(lengths.values())
+    if not total:
         return "No sentences."
-    quartiles = statistics.quantiles(lengths, n=4, method="inclusive") if len(lengths) > 1 else [lengths[0]] * 3
+    # statistics.quantiles(..., n=4, method="inclusive") over the expanded lengths, without expanding them
+    quartiles = []
+    for i in range(1, 4):
+        j, delta = divmod(i * (total - 1), 4)
+        low = _nth_length(lengths, j)
+        high = _nth_length(lengths, j + 1) if total > 1 else low
+        quartiles.append((low * (4 - delta) + high * delta) / 4)
+    mean = sum(length * count for length, count in lengths.items()) / total
     return (
-        f"{len(lengths)} sentences; tokens per sentence: min {min(lengths)}, "
+        f"{total} sentences; tokens per sentence: min {min(lengths)}, "
         f"first quartile {quartiles[0]:g}, median {quartiles[1]:g}, third quartile {quartiles[2]:g}, "
-        f"max {max(lengths)}, mean {statistics.fmean(lengths):.1f}."
+        f"max {max(lengths)}, mean {mean:.1f}."
     )
 
 
-def length_histogram(lengths: list[int]) -> list[tuple[str, int]]:
+def length_histogram(lengths: Counter[int]) -> list[tuple[str, int]]:
     """Sentence counts in the token-length bins of LENGTH_BINS."""
     bins = []
     for low, high in zip(LENGTH_BINS, (*LENGTH_BINS[1:], None)):
         name = f"{low}–{high - 1}" if high else f"{low}+"
-        bins.append((name, sum(1 for n in lengths if n >= low and (high is None or n < high))))
+        bins.append((name, sum(count for n, count in lengths.items() if n >= low and (high is None or n < high))))
     return bins
 
 
@@ -323,7 +335,7 @@ def card_body(
 # {dataset["pretty_name"]}
 
 Version **{version}** (schema {manifest["schema_version"]}): {manifest["documents"]} document(s),
-{len(stats["lengths"])} sentence(s), {gold} of them in human-reviewed (gold) documents.
+{sum(stats["lengths"].values())} sentence(s), {gold} of them in human-reviewed (gold) documents.
 
 qawl (قول, "saying") is a corpus of Arabic news articles segmented into sentences and
 annotated with named entities (OntoNotes 5 labels), quotations with their cue and speaker
@@ -517,12 +529,14 @@ def write_card(
     schemas: Schemas,
     manifest: dict[str, Any],
     dataset: dict[str, Any],
+    statistics: CorpusStatistics,
     baseline: dict[str, Any] | None = None,
     agreement: dict[str, Any] | None = None,
     plot_cache: Path | None = None,
 ) -> None:
-    """README.md and plots/ for the corpus written into `out_dir` (the build's staging directory)."""
-    stats = corpus_statistics(out_dir, schemas, manifest)
+    """README.md and plots/ for the corpus written into `out_dir` (the build's staging directory),
+    with the `statistics` of the documents written there."""
+    stats = statistics.report(manifest)
     plots = write_plots(out_dir, stats, _labels(schemas), plot_cache)
     card = card_metadata(schemas, manifest["files"], dataset, (licence for _, licence in stats["texts"]))
     body = card_body(schemas, manifest, dataset, stats, plots, baseline, agreement)

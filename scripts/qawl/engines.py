@@ -20,6 +20,9 @@ Result = TypeVar("Result")
 
 ENGINES = ("local", "ray")
 RAY_BATCH_DOCUMENTS = 512
+# Documents queued per worker: enough to keep every worker busy while the driver writes
+# a shard, few enough to keep memory flat.
+IN_FLIGHT_PER_WORKER = 32
 
 
 def default_workers() -> int:
@@ -33,7 +36,7 @@ def run_local(fn: Callable[[Task], Result], tasks: Iterable[Task], workers: int)
         yield from map(fn, tasks)
         return
     in_flight: deque[Future[Result]] = deque()
-    limit = workers * 4  # enough to keep every worker busy, few enough to keep memory flat
+    limit = workers * IN_FLIGHT_PER_WORKER
     with ProcessPoolExecutor(max_workers=workers) as pool:
         for task in tasks:
             in_flight.append(pool.submit(fn, task))

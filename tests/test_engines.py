@@ -151,3 +151,16 @@ def test_sharded_splits_load_whole_with_datasets_and_croissant(project, small_sh
     assert f"{sum(per_split)} sentences; tokens per sentence" in card
     loaded = datasets.load_dataset(str(project.corpus), "sentences", split="train")
     assert loaded["sentence_id"] == [r for f in train for r in pq.read_table(project.corpus / f["path"])["sentence_id"].to_pylist()]
+
+
+def test_a_shard_cached_by_a_killed_build_is_written_again(project, small_shards, tmp_path) -> None:
+    build_corpus(project, workers=1, preannotate=preannotate)
+    shards = project.root / ".qawl-cache" / "shards"
+    for shard in shards.iterdir():  # as a build killed while copying the shard into the cache leaves it
+        (shard / "entries.json").unlink()
+        (shard / "sentences.parquet").write_bytes(b"truncated")
+    build_corpus(project, workers=1, preannotate=preannotate)
+    clean = tmp_path / "clean"
+    build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
+    assert tree_digest(project.corpus) == tree_digest(clean)
+    assert all((shard / "entries.json").exists() for shard in shards.iterdir())

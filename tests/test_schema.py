@@ -3,10 +3,11 @@ from __future__ import annotations
 import json
 
 import datasets
+import pyarrow as pa
 import pytest
 
 from qawl.publish import CONFIGS
-from qawl.schema import Schemas, decode_class_labels, encode_class_labels
+from qawl.schema import Schemas, decode_class_labels
 from tests.conftest import REPO
 
 
@@ -52,15 +53,47 @@ def test_problems_carry_json_pointers(schemas: Schemas) -> None:
     assert "/entities/0/start" in pointers and "/entities/0/label" in pointers
 
 
-def test_class_label_encoding_round_trips(schemas: Schemas) -> None:
-    fields = schemas.typed_fields("sentence")
-    provenance = {"source": "manual", "status": "gold", "annotator": "a", "time": "2026-01-01T00:00:00Z"}
-    row = {
+def _sentence_row(entities: list[dict], quotes: list[dict]) -> dict:
+    return {
         "sentence_id": "d-1", "doc_id": "d", "index": 0, "paragraph": 0, "heading": False, "start": 0, "end": 5,
         "text": "بغداد", "tokens": [{"start": 0, "end": 5, "text": "بغداد"}],
-        "entities": [{"id": "e1", "start": 0, "end": 5, "text": "بغداد", "label": "GPE", "provenance": provenance}],
-        "quotes": [], "stance": [], "status": "gold",
+        "entities": entities, "quotes": quotes, "stance": [], "status": "gold",
     }
-    encoded = encode_class_labels(fields, row)
-    assert encoded["entities"][0]["label"] == 4
-    assert decode_class_labels(fields, encoded) == row
+
+
+PROVENANCE = {"source": "manual", "status": "gold", "annotator": "a", "time": "2026-01-01T00:00:00Z"}
+
+
+def test_class_label_encoding_round_trips(schemas: Schemas) -> None:
+    fields = schemas.typed_fields("sentence")
+    rows = [
+        _sentence_row([{"id": "e1", "start": 0, "end": 5, "text": "بغداد", "label": "GPE", "provenance": PROVENANCE}], []),
+        _sentence_row([], []),
+        _sentence_row([{"id": f"e{n}", "start": 0, "end": 5, "text": "بغداد", "label": label, "provenance": PROVENANCE}
+                       for n, label in enumerate(["DATE", "PERSON", "ORG"])], []),
+    ]
+    table = pa.Table.from_pylist(rows, schema=schemas.json_arrow_schema("sentence"))
+    encoded = schemas.encode_class_labels("sentence", table)
+    assert encoded.schema == schemas.arrow_schema("sentence")
+    labels = schemas.enum("common.schema.json#/$defs/entity_label")
+    assert [[e["label"] for e in r["entities"]] for r in encoded.to_pylist()] == [
+        [labels.index("GPE")], [], [labels.index("DATE"), labels.index("PERSON"), labels.index("ORG")]
+    ]
+    assert [decode_class_labels(fields, r) for r in encoded.to_pylist()] == rows
+
+
+def test_class_label_encoding_keeps_null_structs_and_lists(schemas: Schemas) -> None:
+    """A ClassLabel under a null struct stays null, and the rows equal a record-by-record encoding."""
+    fields = schemas.typed_fields("quote")
+    entity = {"id": "e1", "sentence_id": "d-1", "text": "الوزير", "label": "PERSON"}
+    records = [{field.name: None for field in fields} | {"speaker_entity": value} for value in (entity, None, entity)]
+    encoded = schemas.encode_class_labels("quote", pa.Table.from_pylist(records, schema=schemas.json_arrow_schema("quote")))
+    person = schemas.enum("common.schema.json#/$defs/entity_label").index("PERSON")
+    assert encoded.column("speaker_entity").to_pylist() == [entity | {"label": person}, None, entity | {"label": person}]
+
+
+def test_class_label_encoding_refuses_an_unknown_label(schemas: Schemas) -> None:
+    row = _sentence_row([{"id": "e1", "start": 0, "end": 5, "text": "بغداد", "label": "PER", "provenance": PROVENANCE}], [])
+    table = pa.Table.from_pylist([row], schema=schemas.json_arrow_schema("sentence"))
+    with pytest.raises(ValueError, match="'PER'"):
+        schemas.encode_class_labels("sentence", table)

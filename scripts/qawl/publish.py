@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from qawl.schema import Problem, Schemas, encode_class_labels
+from qawl.schema import Problem, Schemas
 from qawl.tasks import derive_ner, derive_quotes, derive_stance
 
 ROW_GROUP_SIZE = 2048
@@ -79,8 +79,8 @@ def file_sha256(path: Path) -> str:
 
 def encode_records(schemas: Schemas, config: ConfigSpec, records: list[Record]) -> pa.Table:
     """Validated JSON records of one config as an Arrow table (ClassLabels as ids)."""
-    fields = schemas.typed_fields(config.schema)
-    return pa.Table.from_pylist([encode_class_labels(fields, r) for r in records], schema=schemas.arrow_schema(config.schema))
+    table = pa.Table.from_pylist(records, schema=schemas.json_arrow_schema(config.schema))
+    return schemas.encode_class_labels(config.schema, table)
 
 
 def write_parquet(path: Path, schema: pa.Schema, tables: list[pa.Table]) -> tuple[int, int]:

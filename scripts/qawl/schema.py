@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 import jsonschema_rs
 import pyarrow as pa
+import pyarrow.compute as pc
 from referencing import Registry, Resource
 from referencing._core import Resolver
 
@@ -60,6 +61,7 @@ class Schemas:
         ]
         self.registry: Registry = Registry().with_resources(resources)
         self._typed: dict[str, list[TypedField]] = {}
+        self._arrow: dict[tuple[str, pa.DataType], pa.Schema] = {}
 
     @cached_property
     def _fast_validators(self) -> dict[str, Any]:
@@ -107,8 +109,30 @@ class Schemas:
         return self._typed[name]
 
     def arrow_schema(self, name: str, metadata: dict[str, str] | None = None) -> pa.Schema:
-        schema = pa.schema([f.arrow_field() for f in self.typed_fields(name)])
+        schema = self._arrow_schema(name, pa.int64())
         return schema.with_metadata(metadata) if metadata else schema
+
+    def json_arrow_schema(self, name: str) -> pa.Schema:
+        """The Arrow schema of JSON records of schema `name`: like `arrow_schema`, but ClassLabels as strings."""
+        return self._arrow_schema(name, pa.string())
+
+    def _arrow_schema(self, name: str, class_label: pa.DataType) -> pa.Schema:
+        if (name, class_label) not in self._arrow:
+            self._arrow[name, class_label] = pa.schema([f.arrow_field(class_label) for f in self.typed_fields(name)])
+        return self._arrow[name, class_label]
+
+    def encode_class_labels(self, name: str, table: pa.Table) -> pa.Table:
+        """Replace the ClassLabel strings of a table of schema `name` in JSON form by their integer ids.
+
+        Works column by column on Arrow arrays, so its cost does not grow with the
+        number of nested values the way a walk over Python records does.
+        """
+        schema = self.arrow_schema(name)
+        columns = [
+            pa.chunked_array([_encode(f, chunk, schema.field(f.name).type) for chunk in table.column(f.name).chunks], schema.field(f.name).type)
+            for f in self.typed_fields(name)
+        ]
+        return pa.Table.from_arrays(columns, schema=schema)
 
     def features(self, name: str) -> Any:
         import datasets
@@ -132,26 +156,28 @@ class TypedField:
         return self.kind == "classlabel" or any(child.has_class_label for child in self.children)
 
     @cached_property
-    def label_ids(self) -> dict[str, int]:
-        return {name: i for i, name in enumerate(self.names)}
+    def label_names(self) -> pa.Array:
+        """The ClassLabel names as an Arrow array: a label's id is its index."""
+        return pa.array(self.names, pa.string())
 
-    def arrow_type(self) -> pa.DataType:
+    def arrow_type(self, class_label: pa.DataType = pa.int64()) -> pa.DataType:
+        """The Arrow type; ClassLabels are `class_label` (int64 ids when published, strings in JSON form)."""
         simple = {
             "string": pa.string(),
             "int32": pa.int32(),
             "int64": pa.int64(),
             "float64": pa.float64(),
             "bool": pa.bool_(),
-            "classlabel": pa.int64(),
+            "classlabel": class_label,
         }
         if self.kind in simple:
             return simple[self.kind]
         if self.kind == "list":
-            return pa.list_(self.children[0].arrow_field())
-        return pa.struct([child.arrow_field() for child in self.children])
+            return pa.list_(self.children[0].arrow_field(class_label))
+        return pa.struct([child.arrow_field(class_label) for child in self.children])
 
-    def arrow_field(self) -> pa.Field:
-        return pa.field(self.name, self.arrow_type(), nullable=True)
+    def arrow_field(self, class_label: pa.DataType = pa.int64()) -> pa.Field:
+        return pa.field(self.name, self.arrow_type(class_label), nullable=True)
 
     def hf_feature(self) -> Any:
         import datasets
@@ -211,25 +237,32 @@ def _typed(name: str, node: dict[str, Any], resolver: Resolver) -> TypedField:
     raise ValueError(f"field {name!r}: no Arrow type for JSON Schema type {types!r}")
 
 
-def encode_class_labels(fields: Iterable[TypedField], record: dict[str, Any]) -> dict[str, Any]:
-    """Replace ClassLabel strings in a JSON record by their integer ids (Arrow form)."""
-    return {f.name: _encode(f, record[f.name]) for f in fields}
-
-
-def _encode(field: TypedField, value: Any) -> Any:
-    if value is None or not field.has_class_label:
-        return value
+def _encode(field: TypedField, array: pa.Array, arrow_type: pa.DataType) -> pa.Array:
+    """`array` (JSON form) with ClassLabel strings replaced by ids, as `arrow_type`."""
+    if not field.has_class_label:
+        return array
+    mask = array.is_null() if array.null_count else None
     if field.kind == "classlabel":
-        return field.label_ids[value]
+        ids = pc.index_in(array, value_set=field.label_names)
+        if ids.null_count != array.null_count:
+            unknown = pc.filter(array, pc.and_(ids.is_null(), array.is_valid()))
+            raise ValueError(f"field {field.name!r}: {unknown[0].as_py()!r} is not one of its labels {field.names}")
+        ids = ids.cast(arrow_type)
+        if ids.null_count == 0 and ids.buffers()[0] is not None:
+            # drop the all-valid bitmap index_in allocates: Arrow IPC drops it too, and table sizes must not
+            # depend on whether a document's table went through a worker or the cache
+            ids = pa.Array.from_buffers(arrow_type, len(ids), [None, ids.buffers()[1]], 0, ids.offset)
+        return ids
     if field.kind == "list":
-        return [_encode(field.children[0], v) for v in value]
-    if field.kind == "struct":
-        return encode_class_labels(field.children, value)
-    return value
+        values = _encode(field.children[0], array.values, arrow_type.value_type)
+        return pa.ListArray.from_arrays(array.offsets, values, type=arrow_type, mask=mask)
+    # flatten(): a child's slots under a null struct are null too (from_pylist fills them with empty values)
+    children = [_encode(child, values, arrow_type.field(n).type) for n, (child, values) in enumerate(zip(field.children, array.flatten()))]
+    return pa.StructArray.from_arrays(children, fields=list(arrow_type), mask=mask)
 
 
 def decode_class_labels(fields: Iterable[TypedField], record: dict[str, Any]) -> dict[str, Any]:
-    """Inverse of `encode_class_labels`: integer ids back to label names (JSON form)."""
+    """Inverse of `Schemas.encode_class_labels`, for one record: integer ids back to label names (JSON form)."""
     return {f.name: _decode(f, record[f.name]) for f in fields}
 
 

@@ -18,13 +18,13 @@ from qawl.ingest import UNKNOWN_METADATA, Document
 from qawl.merge import build_rows, check_layer
 from qawl.publish import CONFIGS, CorpusWriter
 from qawl.schema import Schemas
-from qawl.segment import split_sentences, tokenize
+from qawl.segment import split_sentences, tokenize, tokenize_sentences
 from qawl.validate import read_rows
 from tests.conftest import REPO
 
 EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-ARABIC_WORDS = ["قال", "الوزير", "إنّ", "الحكومة", "بغداد", "الـ", "جـــديد", "وَقَالَ", "لـ", "هـ", "د", "م", "٣١", "3.5", "ﷺ", "ﻻ"]
+ARABIC_WORDS = ["ب. م", "ب.", "قال", "الوزير", "إنّ", "الحكومة", "بغداد", "الـ", "جـــديد", "وَقَالَ", "لـ", "هـ", "د", "م", "٣١", "3.5", "ﷺ", "ﻻ"]
 PUNCTUATION = list(".؟?!…،,؛:") + list("«»“”„\"'()") + ["\u200c", "\u200d", "\u200f", "\u202b", "\u202c", "\u061c", "\ufeff"]
 ODD = ["👍🏽", "𝐀", "🇮🇶", "<p>", "&amp;", "&nbsp;", "\u00a0", "\t", "\u2028", "\u0651"]
 
@@ -73,16 +73,28 @@ def test_bisected_quotation_lookup_agrees_with_the_linear_scan(line: str) -> Non
 
 @EXAMPLES
 @given(arabic_heavy, st.data())
+def test_tokenizing_the_document_once_gives_every_sentence_its_own_tokens(text: str, data: st.DataObject) -> None:
+    """For the sentences of `split_sentences`, and for any other cut of the text (glued sentences included)."""
+    cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=8))) | {0, len(text)})
+    arbitrary = [
+        segment.Sentence(n, 0, start, end, text[start:end], False, f"prop-{n}") for n, (start, end) in enumerate(zip(cuts, cuts[1:]))
+    ]
+    for sentences in (split_sentences("prop", text), arbitrary):
+        assert tokenize_sentences(text, sentences) == tokenize(s.text for s in sentences)
+
+
+@EXAMPLES
+@given(arabic_heavy, st.data())
 def test_every_span_round_trips_through_document_and_sentence_offsets(text: str, data: st.DataObject) -> None:
     document = document_of(text)
     sentences = split_sentences(document.doc_id, text)
     tokens = tokenize(s.text for s in sentences)
     entities = []
     for sentence, sentence_tokens in zip(sentences, tokens):
-        chosen = data.draw(st.lists(st.sampled_from(sentence_tokens), unique_by=lambda t: t.start, max_size=3)) if sentence_tokens else []
-        for token in sorted(chosen, key=lambda t: t.start):  # tokens never overlap: a flat layer
-            start = sentence.start + token.start
-            entities.append({"id": f"e{len(entities)}", "start": start, "end": start + len(token.text), "text": token.text, "label": "ORG",
+        chosen = data.draw(st.lists(st.sampled_from(sentence_tokens), unique_by=lambda t: t["start"], max_size=3)) if sentence_tokens else []
+        for token in sorted(chosen, key=lambda t: t["start"]):  # tokens never overlap: a flat layer
+            start = sentence.start + token["start"]
+            entities.append({"id": f"e{len(entities)}", "start": start, "end": start + len(token["text"]), "text": token["text"], "label": "ORG",
                              "provenance": {"source": "manual", "status": "gold", "annotator": "h", "time": "2026-01-01T00:00:00Z"}})
     layer = {"schema_version": "1.0.0", "doc_id": document.doc_id, "sha256": document.sha256, "entities": entities, "quotes": [], "stance": []}
     assert check_layer(layer, document, sentences, set(), "prop.json") == []

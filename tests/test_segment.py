@@ -126,12 +126,12 @@ def test_quoted_regions_pair_nested_styles() -> None:
 def test_tokenizer_fixes_spacy_arabic_gaps(text: str, expected: list[str]) -> None:
     assert [t.text for t in blank_arabic().tokenizer(text)] == expected
     tokens = tokenize([text])[0]
-    assert [text[t.start : t.end] for t in tokens] == expected
+    assert [text[t["start"] : t["end"]] for t in tokens] == expected
 
 
 def test_tokens_cover_sentence_text_without_whitespace(seed_text: str) -> None:
     for sentence, tokens in zip(split_sentences("s", seed_text), tokenize(s.text for s in split_sentences("s", seed_text))):
-        assert re.sub(r"\s+", "", sentence.text) == "".join(t.text for t in tokens)
+        assert re.sub(r"\s+", "", sentence.text) == "".join(t["text"] for t in tokens)
 
 
 def test_tokenizer_rules_survive_to_disk(tmp_path) -> None:

@@ -168,7 +168,7 @@ def build_rows(
             "start": s.start,
             "end": s.end,
             "text": s.text,
-            "tokens": [{"start": t.start, "end": t.end, "text": t.text} for t in sentence_tokens],
+            "tokens": sentence_tokens,
             "entities": [],
             "quotes": [],
             "stance": [],

@@ -16,8 +16,10 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, TypedDict
 
 import spacy
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
@@ -56,9 +58,8 @@ class Sentence:
     sentence_id: str
 
 
-@dataclass(frozen=True)
-class Token:
-    """A token of a sentence, offsets relative to the sentence."""
+class Token(TypedDict):
+    """A token of a sentence, offsets relative to the sentence: the `tokens` items of a sentence row as they are."""
 
     start: int
     end: int
@@ -250,8 +251,45 @@ def blank_arabic() -> Language:
 
 def tokenize(texts: Iterable[str]) -> list[list[Token]]:
     """Tokens of each text, offsets relative to that text; whitespace is not a token."""
-    nlp = blank_arabic()
-    return [
-        [Token(t.idx, t.idx + len(t.text), t.text) for t in doc if not t.is_space]
-        for doc in nlp.tokenizer.pipe(texts)
-    ]
+    texts = list(texts)
+    return [_tokens(text, doc.to_array([IDX, LENGTH, IS_SPACE])) for text, doc in zip(texts, blank_arabic().tokenizer.pipe(texts))]
+
+
+def tokenize_sentences(text: str, sentences: list[Sentence]) -> list[list[Token]]:
+    """The tokens of each sentence, exactly as `tokenize` gives them, from one pass over the document.
+
+    spaCy tokenizes each whitespace-delimited chunk on its own, so a sentence
+    that begins and ends at chunk boundaries gets the same tokens from the
+    document's tokenization. A sentence that does not (two sentences glued
+    without a space, or a multi-word exception such as "ب. م" across the
+    boundary) is tokenized again on its own.
+    """
+    columns = blank_arabic().tokenizer(text).to_array([IDX, LENGTH, IS_SPACE])
+    starts = columns[:, 0].tolist()
+    ends = (columns[:, 0] + columns[:, 1]).tolist()
+    result = []
+    for sentence in sentences:
+        first = bisect.bisect_left(starts, sentence.start)
+        last = bisect.bisect_left(starts, sentence.end)
+        aligned = (
+            _chunk_boundary(text, sentence.start)
+            and _chunk_boundary(text, sentence.end)
+            and (first == 0 or ends[first - 1] <= sentence.start)
+            and (last == 0 or ends[last - 1] <= sentence.end)
+        )
+        if aligned:
+            local = columns[first:last].copy()
+            local[:, 0] -= sentence.start
+            result.append(_tokens(sentence.text, local))
+        else:
+            result.extend(tokenize([sentence.text]))
+    return result
+
+
+def _chunk_boundary(text: str, position: int) -> bool:
+    return position in (0, len(text)) or text[position - 1].isspace() or text[position].isspace()
+
+
+def _tokens(text: str, columns: Any) -> list[Token]:
+    """Token records from spaCy's (IDX, LENGTH, IS_SPACE) columns, offsets into `text`."""
+    return [{"start": start, "end": start + length, "text": text[start : start + length]} for start, length, space in columns.tolist() if not space]

@@ -9,7 +9,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from qawl import segment
@@ -18,13 +18,13 @@ from qawl.ingest import UNKNOWN_METADATA, Document
 from qawl.merge import build_rows, check_layer
 from qawl.publish import CONFIGS, CorpusWriter
 from qawl.schema import Schemas
-from qawl.segment import split_sentences, tokenize, tokenize_sentences
+from qawl.segment import split_sentences, tokenize, tokenize_document
 from qawl.validate import read_rows
 from tests.conftest import REPO
 
 EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-ARABIC_WORDS = ["ب. م", "ب.", "قال", "الوزير", "إنّ", "الحكومة", "بغداد", "الـ", "جـــديد", "وَقَالَ", "لـ", "هـ", "د", "م", "٣١", "3.5", "ﷺ", "ﻻ"]
+ARABIC_WORDS = ["ب. م", "ب.", "د.", "قال", "الوزير", "إنّ", "الحكومة", "بغداد", "الـ", "جـــديد", "وَقَالَ", "لـ", "هـ", "د", "م", "٣١", "3.5", "ﷺ", "ﻻ"]
 PUNCTUATION = list(".؟?!…،,؛:") + list("«»“”„\"'()") + ["\u200c", "\u200d", "\u200f", "\u202b", "\u202c", "\u061c", "\ufeff"]
 ODD = ["👍🏽", "𝐀", "🇮🇶", "<p>", "&amp;", "&nbsp;", "\u00a0", "\t", "\u2028", "\u0651"]
 
@@ -73,14 +73,31 @@ def test_bisected_quotation_lookup_agrees_with_the_linear_scan(line: str) -> Non
 
 @EXAMPLES
 @given(arabic_heavy, st.data())
-def test_tokenizing_the_document_once_gives_every_sentence_its_own_tokens(text: str, data: st.DataObject) -> None:
-    """For the sentences of `split_sentences`, and for any other cut of the text (glued sentences included)."""
+def test_tokenizing_the_document_gives_every_sentence_its_own_tokens(text: str, data: st.DataObject) -> None:
+    """For the sentences of `split_sentences`, for any other cut of the text (glued sentences included), and
+    for sentences with text between them."""
     cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=8))) | {0, len(text)})
     arbitrary = [
         segment.Sentence(n, 0, start, end, text[start:end], False, f"prop-{n}") for n, (start, end) in enumerate(zip(cuts, cuts[1:]))
     ]
-    for sentences in (split_sentences("prop", text), arbitrary):
-        assert tokenize_sentences(text, sentences) == tokenize(s.text for s in sentences)
+    for sentences in (split_sentences("prop", text), arbitrary, arbitrary[1::2]):
+        doc, tokens = tokenize_document(text, sentences)
+        assert tokens == tokenize(s.text for s in sentences)
+        assert doc.text == text
+
+
+MULTI_WORD_EXCEPTIONS = [rule for rule in segment.blank_arabic().tokenizer.rules if " " in rule.strip()]
+
+
+@EXAMPLES
+@given(arabic_heavy)
+def test_the_document_doc_is_what_the_tokenizer_makes_of_the_whole_text(text: str) -> None:
+    """Token for token: text, trailing space and norm (which special cases set), unless a multi-word exception such as
+    "ب. م" is in the text (it may straddle two sentences, and is then not merged)."""
+    assume(not any(rule in text for rule in MULTI_WORD_EXCEPTIONS))
+    doc, _ = tokenize_document(text, split_sentences("prop", text))
+    whole = segment.blank_arabic().tokenizer(text)
+    assert [(t.text, t.whitespace_, t.norm_, t.is_space) for t in doc] == [(t.text, t.whitespace_, t.norm_, t.is_space) for t in whole]
 
 
 @EXAMPLES

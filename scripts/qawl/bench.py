@@ -27,7 +27,7 @@ from qawl.merge import PreAnnotator, build_rows, check_layer, read_targets
 from qawl.project import Project
 from qawl.publish import CONFIGS, CorpusWriter, encode_records
 from qawl.schema import Schemas
-from qawl.segment import split_sentences, tokenize_sentences
+from qawl.segment import split_sentences, tokenize_document
 
 GIVEN = ["سامر", "ليلى", "نادر", "هدى", "كريم", "رنا", "وليد", "منى", "طارق", "سلمى", "فادي", "دينا"]
 FAMILY = ["الحداد", "النجار", "العطار", "الخطيب", "البنا", "الصباغ", "القاضي", "الشامي"]
@@ -105,9 +105,9 @@ def stage_times(project: Project, preannotate: PreAnnotator, out: Path) -> dict[
         with stopwatch(times, "segment"):
             sentences = split_sentences(document.doc_id, document.text)
         with stopwatch(times, "tokenize"):
-            tokens = tokenize_sentences(document.text, sentences)
+            doc, tokens = tokenize_document(document.text, sentences)
         with stopwatch(times, "annotate"):
-            layer = preannotate(document.doc_id, document.text, document.sha256)
+            layer = preannotate(document.doc_id, document.text, document.sha256, doc)
         with stopwatch(times, "merge"):
             check_layer(layer, document, sentences, targets, document.source)
             rows = build_rows(document, sentences, tokens, layer, "silver")

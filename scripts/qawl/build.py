@@ -33,7 +33,7 @@ from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_l
 from qawl.project import Project
 from qawl.publish import CONFIGS, Busy, CorpusWriter, encode_records, exclusive, recover, split_of, staging_directory, swap_into_place, verify_written, write_json
 from qawl.schema import Problem, Schemas
-from qawl.segment import split_sentences, tokenize_sentences
+from qawl.segment import split_sentences, tokenize_document
 
 DOCUMENT_FIELDS = ("title", "publisher", "published", "published_precision", "url", "language", "license", "inferred")
 
@@ -65,10 +65,10 @@ def process_document(
 ) -> DocumentResult:
     """Segment, tokenize, annotate and merge one document (no I/O, no global state)."""
     sentences = split_sentences(document.doc_id, document.text)
-    tokens = tokenize_sentences(document.text, sentences)
+    doc, tokens = tokenize_document(document.text, sentences)
     layer, status, file = gold, "gold", gold_file
     if layer is None and preannotate is not None:
-        layer, status = preannotate(document.doc_id, document.text, document.sha256), "silver"
+        layer, status = preannotate(document.doc_id, document.text, document.sha256, doc), "silver"
         file = f"pre-annotation of {document.source}"
     if layer is None:
         status = "unannotated"

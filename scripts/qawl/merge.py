@@ -9,16 +9,24 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
+
+from spacy.tokens import Doc
 
 from qawl.ingest import Document
 from qawl.schema import Problem, Schemas
 from qawl.segment import Sentence, Token
 
 Layer = dict[str, Any]
-PreAnnotator = Callable[[str, str, str], Layer]  # (doc_id, text, sha256) → silver layer
+
+
+class PreAnnotator(Protocol):
+    """(doc_id, text, sha256) → silver layer; `doc`, when given, is `segment.tokenize_document(text)`, not tokenized again."""
+
+    def __call__(self, doc_id: str, text: str, sha256: str, doc: Doc | None = None) -> Layer: ...
+
+
 Row = dict[str, Any]
 
 

@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypedDict
 
+import numpy
 import spacy
-from spacy.attrs import IDX, IS_SPACE, LENGTH
+from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM, ORTH, SPACY
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 TERMINATORS = frozenset(".؟?!…")
@@ -255,39 +257,46 @@ def tokenize(texts: Iterable[str]) -> list[list[Token]]:
     return [_tokens(text, doc.to_array([IDX, LENGTH, IS_SPACE])) for text, doc in zip(texts, blank_arabic().tokenizer.pipe(texts))]
 
 
-def tokenize_sentences(text: str, sentences: list[Sentence]) -> list[list[Token]]:
-    """The tokens of each sentence, exactly as `tokenize` gives them, from one pass over the document.
+def tokenize_document(text: str, sentences: list[Sentence]) -> tuple[Doc, list[list[Token]]]:
+    """The document as one spaCy Doc, and each sentence's tokens exactly as `tokenize` gives them.
 
-    spaCy tokenizes each whitespace-delimited chunk on its own, so a sentence
-    that begins and ends at chunk boundaries gets the same tokens from the
-    document's tokenization. A sentence that does not (two sentences glued
-    without a space, or a multi-word exception such as "ب. م" across the
-    boundary) is tokenized again on its own.
+    The text is tokenized piece by piece, a piece being a sentence and the
+    whitespace after it. spaCy tokenizes each whitespace-delimited chunk on its
+    own, so the pieces' tokens are the document's tokens. It also stops caching
+    a text's chunks after the first special case in it (a newline is one), so
+    pieces keep its cache working where one call on the whole text would not.
+    A multi-word exception such as "ب. م" is never merged across a sentence
+    boundary. Sentences that are not `split_sentences` output (not cut at
+    whitespace) are tokenized one by one, and the document whole.
     """
-    columns = blank_arabic().tokenizer(text).to_array([IDX, LENGTH, IS_SPACE])
-    starts = columns[:, 0].tolist()
-    ends = (columns[:, 0] + columns[:, 1]).tolist()
-    result = []
+    nlp = blank_arabic()
+    if not _cut_at_whitespace(text, sentences):
+        return nlp.tokenizer(text), tokenize(s.text for s in sentences)
+    cuts = [0, *(s.start for s in sentences[1:]), len(text)]
+    pieces = [piece.to_array([IDX, LENGTH, IS_SPACE, ORTH, SPACY, NORM]) for piece in nlp.tokenizer.pipe(text[a:b] for a, b in zip(cuts, cuts[1:]))]
+    tokens = []
+    for sentence, piece, piece_start in zip(sentences, pieces, cuts):
+        local = piece[:, :3].astype(numpy.int64)
+        local[:, 0] += piece_start - sentence.start  # the first piece starts with the document's leading whitespace
+        tokens.append(_tokens(sentence.text, local))
+    columns = numpy.concatenate(pieces) if pieces else numpy.zeros((0, 6), dtype=numpy.uint64)
+    doc = Doc(nlp.vocab, words=[nlp.vocab.strings[orth] for orth in columns[:, 3].tolist()], spaces=columns[:, 4].astype(bool).tolist())
+    doc.from_array([NORM], columns[:, 5:6])  # what special cases set, e.g. "د." → "دكتور"
+    return doc, tokens
+
+
+def _cut_at_whitespace(text: str, sentences: list[Sentence]) -> bool:
+    """Whether the sentences are non-empty, in order, and only whitespace lies outside them."""
+    position = 0
     for sentence in sentences:
-        first = bisect.bisect_left(starts, sentence.start)
-        last = bisect.bisect_left(starts, sentence.end)
-        aligned = (
-            _chunk_boundary(text, sentence.start)
-            and _chunk_boundary(text, sentence.end)
-            and (first == 0 or ends[first - 1] <= sentence.start)
-            and (last == 0 or ends[last - 1] <= sentence.end)
-        )
-        if aligned:
-            local = columns[first:last].copy()
-            local[:, 0] -= sentence.start
-            result.append(_tokens(sentence.text, local))
-        else:
-            result.extend(tokenize([sentence.text]))
-    return result
-
-
-def _chunk_boundary(text: str, position: int) -> bool:
-    return position in (0, len(text)) or text[position - 1].isspace() or text[position].isspace()
+        gap = text[position : sentence.start]
+        if sentence.start < position or (gap and not gap.isspace()) or not sentence.text or text[sentence.start : sentence.end] != sentence.text:
+            return False
+        if sentence.text[0].isspace() or sentence.text[-1].isspace():
+            return False
+        position = sentence.end
+    rest = text[position:]
+    return not rest or rest.isspace()
 
 
 def _tokens(text: str, columns: Any) -> list[Token]:

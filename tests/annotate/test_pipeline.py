@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import spacy
 
 import qawl.annotate.pipeline  # noqa: F401  (registers the factories for spacy.load)
 from qawl.annotate import ANNOTATOR_VERSION, PROVENANCE, preannotate
 from qawl.annotate.pipeline import build_pipeline, run, to_layer
 from qawl.schema import Schemas
-from qawl.segment import split_sentences
+from qawl.segment import split_sentences, tokenize_document
 
 REPO = Path(__file__).resolve().parents[2]
 TEXT = (
@@ -81,3 +82,12 @@ def test_results_are_on_the_doc_extensions() -> None:
     ]
     assert len(doc._.qawl_quotes) >= 2
     assert doc._.qawl_stance == []  # no target inventory, no stance
+
+
+def test_a_document_tokenized_for_its_rows_is_annotated_as_it_is() -> None:
+    doc, _ = tokenize_document(TEXT, split_sentences("doc", TEXT))
+    assert preannotate("doc", TEXT, "0" * 64, doc) == preannotate("doc", TEXT, "0" * 64)
+    other = TEXT + " وأضاف أن الاجتماع انتهى."
+    wrong, _ = tokenize_document(other, split_sentences("doc", other))
+    with pytest.raises(ValueError, match="not this text"):
+        preannotate("doc", TEXT, "0" * 64, wrong)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 ANNOTATOR_NAME = "qawl-preannotator"
 ANNOTATOR_VERSION = "0.1.0"
@@ -44,9 +45,12 @@ def get_pipeline() -> Language:
     return build_pipeline(_annotations_dir())
 
 
-def preannotate(doc_id: str, text: str, sha256: str) -> dict[str, Any]:
-    """The silver annotation layer of one document (doc-level code-point offsets)."""
+def preannotate(doc_id: str, text: str, sha256: str, doc: Doc | None = None) -> dict[str, Any]:
+    """The silver annotation layer of one document (doc-level code-point offsets).
+
+    `doc`: the document as `segment.tokenize_document` gives it, if it is tokenized already.
+    """
     from qawl.annotate.pipeline import run, to_layer
 
-    doc = run(get_pipeline(), doc_id, text)
+    doc = run(get_pipeline(), doc_id, text, doc)
     return to_layer(doc, doc_id, sha256, SCHEMA_VERSION, PROVENANCE)

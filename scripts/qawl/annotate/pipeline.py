@@ -15,7 +15,7 @@ from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quot
 from qawl.annotate.entities import Mention, doc_text, set_doc_value
 from qawl.annotate.quotes import Span
 from qawl.annotate.stance import inventory
-from qawl.segment import customize_tokenizer
+from qawl.segment import blank_arabic
 
 
 def build_pipeline(annotations_dir: Path | None = None) -> Language:
@@ -24,7 +24,10 @@ def build_pipeline(annotations_dir: Path | None = None) -> Language:
     `annotations_dir` (the project's annotations/) feeds the gold gazetteer and
     the stance target inventory.
     """
-    nlp = customize_tokenizer(spacy.blank("ar"))
+    # the segmenter's vocab and tokenizer: a document tokenized for its sentence rows is annotated as it is
+    segmenter = blank_arabic()
+    nlp = spacy.blank("ar", vocab=segmenter.vocab)
+    nlp.tokenizer = segmenter.tokenizer
     directory = str(annotations_dir) if annotations_dir else None
     nlp.add_pipe("qawl_entities", config={"annotations_dir": directory})
     nlp.add_pipe("qawl_quotes")
@@ -32,11 +35,15 @@ def build_pipeline(annotations_dir: Path | None = None) -> Language:
     return nlp
 
 
-def run(nlp: Language, doc_id: str, text: str) -> Doc:
-    """Run the pipeline on one document; `doc_id` lets the gold gazetteer skip the document's own gold."""
-    # spaCy's length guard protects parser/NER memory; this pipeline has neither, so long articles are fine
-    nlp.max_length = max(nlp.max_length, len(text) + 1)
-    doc = nlp.make_doc(text)
+def run(nlp: Language, doc_id: str, text: str, doc: Doc | None = None) -> Doc:
+    """Run the pipeline on one document; `doc_id` lets the gold gazetteer skip the document's own gold.
+
+    `doc` is the document already tokenized by `segment.tokenize_document` (None: tokenize it here).
+    """
+    if doc is None:
+        doc = nlp.tokenizer(text)  # not make_doc: its length guard protects parsers and NER, which this pipeline has not
+    elif doc.vocab is not nlp.vocab or (len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text)):  # doc.text costs a pass
+        raise ValueError(f"{doc_id}: the Doc given is not this text tokenized by segment.tokenize_document")
     doc.user_data["qawl_text"] = text  # `doc_text`: spaCy keeps the text exactly, no need to rebuild it
     set_doc_value(doc, "qawl_doc_id", doc_id)
     for _, component in nlp.pipeline:

@@ -84,14 +84,15 @@ def test_bench_prints_every_target_figure(tmp_path) -> None:
     repo = Path(__file__).resolve().parents[1]
     done = run_qawl(
         "bench", "--root", str(repo), "--documents", "4", "--sentences-per-document", "3",
-        "--large-documents", "6", "--memory-sentences", "6", "12", "--json", cwd=tmp_path,
+        "--large-documents", "6", "--memory-sentences", "6", "12", "--speedup-pairs", "3", "--json", cwd=tmp_path,
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report["end_to_end"]["chars_per_s"] > 0 and report["bare_tokenizer"]["chars_per_s"] > 0
     assert 0 < report["throughput_ratio"] < 1  # the build tokenizes, and does more
     assert set(report["stages"]) == {"ingest", "segment", "tokenize", "annotate", "merge", "validate", "encode", "write"}
-    assert report["speedup_2_workers"] == report["workers"]["large_documents"]["speedup"] > 0
+    large = report["workers"]["large_documents"]
+    assert len(large["pairs"]) == 3 and report["speedup_2_workers"] == large["speedup"] == sorted(large["pairs"])[1] > 0
     assert report["incremental"]["ratio"] > 0
     assert set(report["peak_memory_mib"]) == {"6", "12"}
     assert not list(repo.glob("corpus/**/synthetic-*"))  # the synthetic corpus is never published

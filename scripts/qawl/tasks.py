@@ -7,6 +7,7 @@ Sentences of unannotated documents contribute nothing to a task config.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 Record = dict[str, Any]
@@ -25,18 +26,25 @@ def ner_pieces(row: Record) -> tuple[list[Piece], list[str]]:
     وبغداد → و + بغداد) is cut there, so every entity is a whole number of tokens.
     """
     entities = sorted(row["entities"], key=lambda e: e["start"])
-    cuts = {offset for entity in entities for offset in (entity["start"], entity["end"])}
+    cuts = sorted({offset for entity in entities for offset in (entity["start"], entity["end"])})
+    text = row["text"]
     pieces: list[Piece] = []
     for token in row["tokens"]:
-        bounds = [token["start"], *sorted(c for c in cuts if token["start"] < c < token["end"]), token["end"]]
-        pieces += [(start, end, row["text"][start:end]) for start, end in zip(bounds, bounds[1:])]
+        start, end = token["start"], token["end"]
+        inner = cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]
+        bounds = [start, *inner, end]
+        pieces += [(a, b, text[a:b]) for a, b in zip(bounds, bounds[1:])]
+    starts = [start for start, _, _ in pieces]
     tags = ["O"] * len(pieces)
     for entity in entities:
-        inside = [i for i, (start, end, _) in enumerate(pieces) if entity["start"] <= start and end <= entity["end"]]
-        if not inside:
+        # pieces are in order and do not overlap: those inside the entity are a run from its first
+        first = last = bisect.bisect_left(starts, entity["start"])
+        while last < len(pieces) and pieces[last][1] <= entity["end"]:
+            last += 1
+        if first == last:
             raise ValueError(f"{row['sentence_id']}: entity {entity['id']} {entity['text']!r} covers no token")
-        tags[inside[0]] = f"B-{entity['label']}"
-        for i in inside[1:]:
+        tags[first] = f"B-{entity['label']}"
+        for i in range(first + 1, last):
             tags[i] = f"I-{entity['label']}"
     return pieces, tags
 

@@ -15,6 +15,7 @@ from qawl import publish
 from qawl.annotate import preannotate
 from qawl.bench import synthetic_article
 from qawl.build import build_corpus
+from qawl import engines
 from qawl.engines import run_local
 from tests.conftest import run_qawl, tree_digest
 
@@ -33,7 +34,9 @@ def _square(x: int) -> int:
 
 
 def test_local_engine_keeps_input_order_with_bounded_flight() -> None:
-    assert list(run_local(_square, iter(range(50)), workers=2)) == [x * x for x in range(50)]
+    # more tasks than may be in flight, and not a whole number of submissions
+    count = 2 * engines.IN_FLIGHT_PER_WORKER * 3 + engines.TASKS_PER_SUBMISSION + 1
+    assert list(run_local(_square, iter(range(count)), workers=2)) == [x * x for x in range(count)]
 
 
 def test_output_is_identical_across_worker_counts(project, tmp_path) -> None:

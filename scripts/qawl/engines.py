@@ -23,6 +23,9 @@ RAY_BATCH_DOCUMENTS = 512
 # Documents queued per worker: enough to keep every worker busy while the driver writes
 # a shard, few enough to keep memory flat.
 IN_FLIGHT_PER_WORKER = 32
+# Documents per pool submission. The pool hands a worker only about one submission ahead,
+# so with one document each a worker idles whenever the driver is slow to refill the queue.
+TASKS_PER_SUBMISSION = 4
 
 
 def default_workers() -> int:
@@ -30,20 +33,25 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def _map_list(fn: Callable[[Task], Result], tasks: list[Task]) -> list[Result]:
+    return [fn(task) for task in tasks]
+
+
 def run_local(fn: Callable[[Task], Result], tasks: Iterable[Task], workers: int) -> Iterator[Result]:
     """`map(fn, tasks)` on `workers` processes, in order, with a bounded number in flight."""
     if workers <= 1:
         yield from map(fn, tasks)
         return
-    in_flight: deque[Future[Result]] = deque()
-    limit = workers * IN_FLIGHT_PER_WORKER
+    in_flight: deque[Future[list[Result]]] = deque()
+    limit = max(1, workers * IN_FLIGHT_PER_WORKER // TASKS_PER_SUBMISSION)
+    iterator = iter(tasks)
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for task in tasks:
-            in_flight.append(pool.submit(fn, task))
+        while batch := list(itertools.islice(iterator, TASKS_PER_SUBMISSION)):
+            in_flight.append(pool.submit(_map_list, fn, batch))
             if len(in_flight) >= limit:
-                yield in_flight.popleft().result()
+                yield from in_flight.popleft().result()
         while in_flight:
-            yield in_flight.popleft().result()
+            yield from in_flight.popleft().result()
 
 
 def _apply_pickled(batch: dict[str, Any], fn: Callable[[Any], Any]) -> dict[str, Any]:

@@ -34,8 +34,7 @@ def _square(x: int) -> int:
 
 
 def test_local_engine_keeps_input_order_with_bounded_flight() -> None:
-    # more tasks than may be in flight, and not a whole number of submissions
-    count = 2 * engines.IN_FLIGHT_PER_WORKER * 3 + engines.TASKS_PER_SUBMISSION + 1
+    count = 2 * engines.IN_FLIGHT_PER_WORKER * 3 + 1  # more tasks than may be in flight
     assert list(run_local(_square, iter(range(count)), workers=2)) == [x * x for x in range(count)]
 
 

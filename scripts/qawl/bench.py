@@ -21,11 +21,11 @@ from typing import Any
 
 import spacy
 
-from qawl.build import build_corpus
+from qawl.build import DOCUMENTS_PER_TASK, build_corpus
 from qawl.ingest import iter_documents
 from qawl.merge import PreAnnotator, build_rows, check_layer, read_targets
 from qawl.project import Project
-from qawl.publish import CONFIGS, CorpusWriter, encode_records
+from qawl.publish import CONFIGS, CorpusWriter, Record, encode_records, split_tables
 from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize_document
 
@@ -91,36 +91,44 @@ def stopwatch(times: dict[str, float], name: str) -> Iterator[None]:
 
 
 def stage_times(project: Project, preannotate: PreAnnotator, out: Path) -> dict[str, float]:
-    """Seconds spent in each stage, running them one after another in this process (the synthetic seeds are valid)."""
+    """Seconds spent in each stage, running them one after another in this process (the synthetic seeds are valid).
+
+    As in the build, the rows of DOCUMENTS_PER_TASK documents are encoded together.
+    """
     times: dict[str, float] = {}
     schemas = Schemas(project.schema_dir)
     targets, problems = read_targets(project.annotations, schemas)
     writer = CorpusWriter(out, schemas, "0.0.0", "0.0.0")
     documents = iter_documents(project.seeds, schemas, problems)
+    batch: list[dict[str, list[Record]]] = []
     while True:
         with stopwatch(times, "ingest"):
             document = next(documents, None)
+        if document is not None:
+            with stopwatch(times, "segment"):
+                sentences = split_sentences(document.doc_id, document.text)
+            with stopwatch(times, "tokenize"):
+                doc, tokens = tokenize_document(document.text, sentences)
+            with stopwatch(times, "annotate"):
+                layer = preannotate(document.doc_id, document.text, document.sha256, doc)
+            with stopwatch(times, "merge"):
+                check_layer(layer, document, sentences, targets, document.source)
+                rows = build_rows(document, sentences, tokens, layer, "silver")
+            # the documents config (one row per article) is left out of the stage split
+            batch.append({c.name: c.derive({}, rows) if c.name != "documents" else [] for c in CONFIGS})
+            with stopwatch(times, "validate"):
+                for config in CONFIGS:
+                    for record in batch[-1][config.name]:
+                        schemas.is_valid(config.schema, record)
+        if batch and (document is None or len(batch) == DOCUMENTS_PER_TASK):
+            with stopwatch(times, "encode"):
+                tables = {c.name: encode_records(schemas, c, [r for records in batch for r in records[c.name]]) for c in CONFIGS}
+            with stopwatch(times, "write"):
+                for own in split_tables(tables, [{name: len(rows) for name, rows in records.items()} for records in batch]):
+                    writer.add_document("train", own)
+            batch = []
         if document is None:
             break
-        with stopwatch(times, "segment"):
-            sentences = split_sentences(document.doc_id, document.text)
-        with stopwatch(times, "tokenize"):
-            doc, tokens = tokenize_document(document.text, sentences)
-        with stopwatch(times, "annotate"):
-            layer = preannotate(document.doc_id, document.text, document.sha256, doc)
-        with stopwatch(times, "merge"):
-            check_layer(layer, document, sentences, targets, document.source)
-            rows = build_rows(document, sentences, tokens, layer, "silver")
-        # the documents config (one row per article) is left out of the stage split
-        records = {c.name: c.derive({}, rows) for c in CONFIGS if c.name != "documents"}
-        with stopwatch(times, "validate"):
-            for config in CONFIGS:
-                for record in records.get(config.name, []):
-                    schemas.is_valid(config.schema, record)
-        with stopwatch(times, "encode"):
-            tables = {c.name: encode_records(schemas, c, records.get(c.name, [])) for c in CONFIGS}
-        with stopwatch(times, "write"):
-            writer.add_document("train", tables)
     with stopwatch(times, "write"):
         writer.close()
     return times

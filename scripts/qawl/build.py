@@ -27,14 +27,17 @@ import qawl
 from qawl.baseline import baseline_report, recorded_agreement
 from qawl.card import CorpusStatistics, document_statistics, write_card
 from qawl.croissant import write_croissant
-from qawl.engines import run
+from qawl.engines import batched, run
 from qawl.ingest import Document, iter_documents
 from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
-from qawl.publish import CONFIGS, Busy, CorpusWriter, encode_records, exclusive, recover, split_of, staging_directory, swap_into_place, verify_written, write_json
+from qawl.publish import CONFIGS, Busy, CorpusWriter, Record, encode_records, exclusive, recover, split_of, staging_directory, split_tables, swap_into_place, verify_written, write_json
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences, tokenize_document
 
+# Documents per task sent to a worker: they share the fixed cost of encoding, and a worker
+# has work queued while the driver writes a shard.
+DOCUMENTS_PER_TASK = 4
 DOCUMENT_FIELDS = ("title", "publisher", "published", "published_precision", "url", "language", "license", "inferred")
 
 
@@ -88,7 +91,7 @@ def process_document(
 
 @dataclass(frozen=True)
 class DocumentTask:
-    """Everything `process_task` needs for one document; picklable, so it can travel to a worker."""
+    """Everything `process_tasks` needs for one document; picklable, so it can travel to a worker."""
 
     document: Document
     gold: Layer | None
@@ -175,20 +178,33 @@ def _schemas(schema_dir: str) -> Schemas:
     return Schemas(Path(schema_dir))
 
 
-def encode_document(result: DocumentResult, schemas: Schemas, doc_id: str, key: str | None = None) -> DocumentOutput:
-    """Every config's rows of one document, validated against their schema and encoded as Arrow."""
-    problems: list[Problem] = []
-    tables = {}
-    statistics = document_statistics(result.document_row, result.rows)
-    for config in CONFIGS:
-        records = config.derive(result.document_row, result.rows)
-        for n, record in enumerate(records):
-            problems += schemas.problems(config.schema, record, f"{doc_id} ({config.name} row {n})")
-        if not problems:
-            tables[config.name] = encode_records(schemas, config, records)
-    layer = result.layer or {"entities": [], "quotes": [], "stance": []}
-    sources = Counter(item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in layer[kind])
-    return DocumentOutput(doc_id, tables if not problems else {}, dict(sources), problems, statistics, key)
+def encode_documents(results: list[tuple[str, DocumentResult, str | None]], schemas: Schemas) -> list[DocumentOutput]:
+    """Every config's rows of each (doc_id, result, cache key), validated against their schema and encoded as Arrow.
+
+    The documents are encoded together, one table per config, then sliced per
+    document: building a table has a fixed cost, which a few documents share.
+    """
+    derived: list[dict[str, list[Record]]] = []
+    problems: list[list[Problem]] = []
+    for doc_id, result, _ in results:
+        derived.append({config.name: config.derive(result.document_row, result.rows) for config in CONFIGS})
+        problems.append([
+            problem
+            for config in CONFIGS
+            for n, record in enumerate(derived[-1][config.name])
+            for problem in schemas.problems(config.schema, record, f"{doc_id} ({config.name} row {n})")
+        ])
+    valid = [records for records, found in zip(derived, problems) if not found]
+    tables = {config.name: encode_records(schemas, config, [r for records in valid for r in records[config.name]]) for config in CONFIGS}
+    own_tables = iter(split_tables(tables, [{name: len(rows) for name, rows in records.items()} for records in valid]))
+    outputs = []
+    for (doc_id, result, key), found in zip(results, problems):
+        own = next(own_tables) if not found else {}
+        layer = result.layer or {"entities": [], "quotes": [], "stance": []}
+        sources = Counter(item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in layer[kind])
+        statistics = document_statistics(result.document_row, result.rows)
+        outputs.append(DocumentOutput(doc_id, own, dict(sources), found, statistics, key))
+    return outputs
 
 
 def _read_cached(path: Path) -> DocumentOutput | None:
@@ -203,20 +219,28 @@ def _write_cached(path: Path, output: DocumentOutput) -> None:
     partial.replace(path)
 
 
-def process_task(task: DocumentTask) -> DocumentOutput:
-    """One document end to end, answered from the cache when nothing it depends on changed."""
-    key = task.cache_key() if task.cache_dir is not None else None
-    path = Path(task.cache_dir) / f"{key}.arrows" if task.cache_dir is not None else None  # same condition as `key`
-    if path is not None and (cached := _read_cached(path)) is not None:
-        return cached
-    doc_id = task.document.doc_id
-    result = process_document(task.document, task.gold, task.gold_file, task.targets, task.preannotate)
-    if result.problems:
-        return DocumentOutput(doc_id, {}, {}, result.problems)
-    output = encode_document(result, _schemas(task.schema_dir), doc_id, key)
-    if path is not None and not output.problems:
-        _write_cached(path, output)
-    return output
+def process_tasks(tasks: list[DocumentTask]) -> list[DocumentOutput]:
+    """A few documents end to end, each answered from the cache when nothing it depends on changed."""
+    outputs: list[DocumentOutput] = []
+    computed: list[tuple[int, Path | None, tuple[str, DocumentResult, str | None]]] = []
+    for task in tasks:
+        key = task.cache_key() if task.cache_dir is not None else None
+        path = Path(task.cache_dir) / f"{key}.arrows" if task.cache_dir is not None else None  # same condition as `key`
+        if path is not None and (cached := _read_cached(path)) is not None:
+            outputs.append(cached)
+            continue
+        doc_id = task.document.doc_id
+        result = process_document(task.document, task.gold, task.gold_file, task.targets, task.preannotate)
+        outputs.append(DocumentOutput(doc_id, {}, {}, result.problems))
+        if not result.problems:
+            computed.append((len(outputs) - 1, path, (doc_id, result, key)))
+    if computed:
+        encoded = encode_documents([item for _, _, item in computed], _schemas(tasks[0].schema_dir))
+        for (index, path, _), output in zip(computed, encoded):
+            outputs[index] = output
+            if path is not None and not output.problems:
+                _write_cached(path, output)
+    return outputs
 
 
 def files_fingerprint(files: list[Path], root: Path) -> str:
@@ -302,7 +326,8 @@ def _build_corpus(
     total = sum(1 for _ in project.seeds.glob("*.txt"))
     with staging_directory(target) as staging:
         writer = CorpusWriter(staging, schemas, dataset["version"], dataset["schema_version"], cache_root / "shards" if cache else None)
-        results = run(process_task, tasks(), engine, workers, address)
+        batches = run(process_tasks, batched(tasks(), DOCUMENTS_PER_TASK), engine, workers, address)
+        results = (output for batch in batches for output in batch)
         for output in tqdm(results, total=total, unit="doc", desc="build", disable=not sys.stderr.isatty()):
             documents += 1
             problems += output.problems

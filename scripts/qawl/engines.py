@@ -19,13 +19,10 @@ Task = TypeVar("Task")
 Result = TypeVar("Result")
 
 ENGINES = ("local", "ray")
-RAY_BATCH_DOCUMENTS = 512
-# Documents queued per worker: enough to keep every worker busy while the driver writes
-# a shard, few enough to keep memory flat.
-IN_FLIGHT_PER_WORKER = 32
-# Documents per pool submission. The pool hands a worker only about one submission ahead,
-# so with one document each a worker idles whenever the driver is slow to refill the queue.
-TASKS_PER_SUBMISSION = 4
+RAY_BATCH_TASKS = 128
+# Tasks queued per worker: enough to keep every worker busy while the driver writes a
+# shard, few enough to keep memory flat.
+IN_FLIGHT_PER_WORKER = 16
 
 
 def default_workers() -> int:
@@ -33,8 +30,11 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _map_list(fn: Callable[[Task], Result], tasks: list[Task]) -> list[Result]:
-    return [fn(task) for task in tasks]
+def batched(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    """`items` in lists of `size` (the last one shorter), in order."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def run_local(fn: Callable[[Task], Result], tasks: Iterable[Task], workers: int) -> Iterator[Result]:
@@ -42,16 +42,15 @@ def run_local(fn: Callable[[Task], Result], tasks: Iterable[Task], workers: int)
     if workers <= 1:
         yield from map(fn, tasks)
         return
-    in_flight: deque[Future[list[Result]]] = deque()
-    limit = max(1, workers * IN_FLIGHT_PER_WORKER // TASKS_PER_SUBMISSION)
-    iterator = iter(tasks)
+    in_flight: deque[Future[Result]] = deque()
+    limit = workers * IN_FLIGHT_PER_WORKER
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        while batch := list(itertools.islice(iterator, TASKS_PER_SUBMISSION)):
-            in_flight.append(pool.submit(_map_list, fn, batch))
+        for task in tasks:
+            in_flight.append(pool.submit(fn, task))
             if len(in_flight) >= limit:
-                yield from in_flight.popleft().result()
+                yield in_flight.popleft().result()
         while in_flight:
-            yield from in_flight.popleft().result()
+            yield in_flight.popleft().result()
 
 
 def _apply_pickled(batch: dict[str, Any], fn: Callable[[Any], Any]) -> dict[str, Any]:
@@ -77,8 +76,7 @@ def run_ray(
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
-    iterator = iter(tasks)
-    while batch := list(itertools.islice(iterator, RAY_BATCH_DOCUMENTS)):
+    for batch in batched(tasks, RAY_BATCH_TASKS):
         dataset = ray.data.from_items([{"task": pickle.dumps(task)} for task in batch])
         mapped = dataset.map_batches(_apply_pickled, fn_args=(fn,), batch_size=1, batch_format="numpy")
         for row in mapped.iter_rows():

@@ -83,6 +83,19 @@ def encode_records(schemas: Schemas, config: ConfigSpec, records: list[Record]) 
     return schemas.encode_class_labels(config.schema, table)
 
 
+def split_tables(tables: dict[str, pa.Table], rows: list[dict[str, int]]) -> list[dict[str, pa.Table]]:
+    """Tables holding several documents' rows, one after another, sliced (zero-copy) into each document's own.
+
+    `rows[i][config]` is how many rows of `config` document i has.
+    """
+    offsets = dict.fromkeys(tables, 0)
+    parts = []
+    for counts in rows:
+        parts.append({name: table.slice(offsets[name], counts[name]) for name, table in tables.items()})
+        offsets = {name: offsets[name] + counts[name] for name in tables}
+    return parts
+
+
 def write_parquet(path: Path, schema: pa.Schema, tables: list[pa.Table]) -> tuple[int, int]:
     """`tables`, in order, as one Parquet file in row groups of exactly ROW_GROUP_SIZE rows; (rows, Arrow bytes).
 

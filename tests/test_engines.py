@@ -11,11 +11,10 @@ import mlcroissant as mlc
 import pyarrow.parquet as pq
 import pytest
 
-from qawl import publish
+from qawl import engines, publish
 from qawl.annotate import preannotate
-from qawl.bench import synthetic_article
+from qawl.bench import peak_memory_mib, synthetic_article
 from qawl.build import build_corpus
-from qawl import engines
 from qawl.engines import run_local
 from tests.conftest import run_qawl, tree_digest
 
@@ -98,6 +97,14 @@ def test_bench_prints_every_target_figure(tmp_path) -> None:
     assert report["incremental"]["ratio"] > 0
     assert set(report["peak_memory_mib"]) == {"6", "12"}
     assert not list(repo.glob("corpus/**/synthetic-*"))  # the synthetic corpus is never published
+
+
+def test_peak_memory_is_the_build_s_own_not_its_parent_s(project) -> None:
+    """The figure comes from the build process itself: a parent holding 1 GiB does not show in it."""
+    held = b"x" * (1 << 30)  # written, so resident in this process
+    peak = peak_memory_mib(project)
+    assert 50 < peak < 1024, peak
+    assert len(held) == 1 << 30
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ against a baseline on the same input (bare `spacy.blank("ar")` tokenization).
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -152,14 +152,28 @@ def timed_build(project: Project, target: Path, **options: Any) -> float:
     return time.perf_counter() - start
 
 
-def peak_memory_mib(project: Project, target: Path) -> float:
+# Run as the measured process: `qawl` with the given arguments, then its own peak resident memory (VmHWM, kB)
+# into the file named first. A child's rusage cannot serve: Linux counts in it the pages of the parent it was
+# forked from (the bench process, which grows with every build it has timed).
+_PEAK_REPORTER = """
+import atexit, sys
+from pathlib import Path
+report, sys.argv = Path(sys.argv[1]), ["qawl", *sys.argv[2:]]
+atexit.register(lambda: report.write_text(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:"))))
+from qawl.cli import main
+main()
+"""
+
+
+def peak_memory_mib(project: Project) -> float:
     """Peak resident memory of a one-worker `qawl build` of `project`, in its own process."""
-    command = [sys.executable, "-m", "qawl", "build", "--root", str(project.root), "--workers", "1", "--no-cache"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"benchmark build failed: {process.stderr.read().decode() if process.stderr else ''}")
-    return usage.ru_maxrss / 1024  # Linux reports KiB
+    with tempfile.TemporaryDirectory(prefix="qawl-peak-") as scratch:
+        report = Path(scratch) / "peak"
+        command = [sys.executable, "-c", _PEAK_REPORTER, str(report), "build", "--root", str(project.root), "--workers", "1", "--no-cache"]
+        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0 or not report.exists():
+            raise RuntimeError(f"benchmark build failed: {done.stderr}")
+        return int(report.read_text()) / 1024
 
 
 def run_benchmark(
@@ -226,7 +240,7 @@ def run_benchmark(
     for target_sentences in (small, large):
         docs = max(1, target_sentences // sentences_per_document)
         memory_project = make_synthetic_project(workdir / f"memory-{target_sentences}", docs, sentences_per_document, source)
-        memory[target_sentences] = peak_memory_mib(memory_project, memory_project.corpus)
+        memory[target_sentences] = peak_memory_mib(memory_project)
     report["peak_memory_mib"] = memory
     report["memory_ratio"] = memory[large] / memory[small]
     return report

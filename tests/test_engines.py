@@ -14,8 +14,10 @@ import pytest
 from qawl import engines, publish
 from qawl.annotate import preannotate
 from qawl.bench import peak_memory_mib, synthetic_article
-from qawl.build import build_corpus
+from qawl.build import build_corpus, encode_documents, process_document
+from qawl.ingest import iter_documents
 from qawl.engines import run_local
+from qawl.schema import Schemas
 from tests.conftest import run_qawl, tree_digest
 
 
@@ -116,13 +118,13 @@ def small_shards(monkeypatch) -> int:
 def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, small_shards, tmp_path, monkeypatch) -> None:
     shards = project.root / ".qawl-cache" / "shards"
     written: list[str] = []
-    write_parquet = publish.write_parquet
 
-    def counting_write(path, schema, tables):  # the real writer, counted
-        written.append(path.name)
-        return write_parquet(path, schema, tables)
+    class CountingShard(publish.ParquetShard):  # the real writer, counted
+        def __init__(self, path, schema):
+            written.append(path.name)
+            super().__init__(path, schema)
 
-    monkeypatch.setattr(publish, "write_parquet", counting_write)
+    monkeypatch.setattr(publish, "ParquetShard", CountingShard)
     manifest = build_corpus(project, workers=1, preannotate=preannotate)
     sentence_files = [f for f in manifest["files"] if f["config"] == "sentences"]
     assert len(sentence_files) > len({f["split"] for f in sentence_files})  # some split has several shards
@@ -174,3 +176,22 @@ def test_a_shard_cached_by_a_killed_build_is_written_again(project, small_shards
     build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
     assert tree_digest(project.corpus) == tree_digest(clean)
     assert all((shard / "entries.json").exists() for shard in shards.iterdir())
+
+
+def test_a_shard_is_written_as_its_documents_come(project, monkeypatch, tmp_path) -> None:
+    """Without the cache, rows reach the file in row groups of ROW_GROUP_SIZE while the shard fills, not at its end."""
+    monkeypatch.setattr(publish, "ROW_GROUP_SIZE", 8)
+    schemas = Schemas(project.schema_dir)
+    documents = list(iter_documents(project.seeds, schemas, []))
+    results = [(d.doc_id, process_document(d, None, "", frozenset(), preannotate), None) for d in documents]
+    writer = publish.CorpusWriter(tmp_path, schemas, "0.1.0", "1.0.0")
+    path = tmp_path / publish.shard_path("sentences", "train", 0)
+    sizes = []
+    for output in encode_documents(results, schemas):
+        writer.add_document("train", output.tables)
+        sizes.append(path.stat().st_size)
+    assert len(documents) < publish.DOCUMENTS_PER_SHARD  # one shard, still open after the last document
+    assert sizes == sorted(sizes) and len(set(sizes)) > len(documents) // 2  # it grew as documents came
+    writer.close()
+    groups = [pq.ParquetFile(path).metadata.row_group(i).num_rows for i in range(pq.ParquetFile(path).metadata.num_row_groups)]
+    assert sum(groups) > 8 and all(rows == 8 for rows in groups[:-1]) and 0 < groups[-1] <= 8

@@ -14,7 +14,7 @@ import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -139,6 +139,7 @@ class DocumentOutput:
     problems: list[Problem]
     statistics: dict[str, Any] = field(default_factory=dict)  # what the card counts (`card.document_statistics`)
     key: str | None = None  # the cache key it was computed under (None without a cache)
+    reused: bool = False  # read from the cache: an earlier build's output
 
     def to_bytes(self) -> bytes:
         streams, offsets, position = [], {}, 0
@@ -157,6 +158,7 @@ class DocumentOutput:
             "problems": [asdict(p) for p in self.problems],
             "statistics": self.statistics,
             "key": self.key,
+            "reused": self.reused,
         }
         return b"".join([orjson.dumps(header), b"\n", *streams])
 
@@ -167,7 +169,7 @@ class DocumentOutput:
         body = pa.py_buffer(data)[newline + 1 :]
         tables = {name: pa.ipc.open_stream(body[start:end]).read_all() for name, (start, end) in header["tables"].items()}
         problems = [Problem(**p) for p in header["problems"]]
-        return cls(header["doc_id"], tables, header["sources"], problems, header["statistics"], header["key"])
+        return cls(header["doc_id"], tables, header["sources"], problems, header["statistics"], header["key"], header["reused"])
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
         return (DocumentOutput.from_bytes, (self.to_bytes(),))
@@ -208,7 +210,7 @@ def encode_documents(results: list[tuple[str, DocumentResult, str | None]], sche
 
 
 def _read_cached(path: Path) -> DocumentOutput | None:
-    return DocumentOutput.from_bytes(path.read_bytes()) if path.exists() else None
+    return replace(DocumentOutput.from_bytes(path.read_bytes()), reused=True) if path.exists() else None
 
 
 def _write_cached(path: Path, output: DocumentOutput) -> None:
@@ -334,7 +336,7 @@ def _build_corpus(
             if problems:
                 continue  # keep going to report every problem, but write nothing more
             split = split_of(output.doc_id, dataset["splits"])
-            writer.add_document(split, output.tables, output.key)
+            writer.add_document(split, output.tables, output.key, output.reused)
             statistics.add(split, output.statistics)
             sources.update(output.sources)
         if problems:

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -96,27 +96,60 @@ def split_tables(tables: dict[str, pa.Table], rows: list[dict[str, int]]) -> lis
     return parts
 
 
-def write_parquet(path: Path, schema: pa.Schema, tables: list[pa.Table]) -> tuple[int, int]:
-    """`tables`, in order, as one Parquet file in row groups of exactly ROW_GROUP_SIZE rows; (rows, Arrow bytes).
+class ParquetShard:
+    """One Parquet file, written as rows arrive, in row groups of exactly ROW_GROUP_SIZE rows.
 
     Row-group boundaries depend only on the row count, never on how the rows
-    arrived, so any batching (workers, engines, cache hits) gives the same bytes.
+    arrived, so any batching (workers, engines, cache hits) gives the same bytes;
+    memory holds less than one row group.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = pa.concat_tables(tables) if tables else schema.empty_table()
-    nbytes = 0
-    with pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True) as writer:
-        for start in range(0, table.num_rows, ROW_GROUP_SIZE):
-            # Parquet bytes depend on how a table is chunked: combining makes them depend on the rows alone
-            group = table.slice(start, ROW_GROUP_SIZE).combine_chunks()
-            nbytes += group.nbytes
-            writer.write_table(group.replace_schema_metadata(schema.metadata), row_group_size=ROW_GROUP_SIZE)
-    return table.num_rows, nbytes
+
+    def __init__(self, path: Path, schema: pa.Schema) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.schema = schema
+        self._writer = pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True)
+        self._held: list[pa.Table] = []
+        self._held_rows = 0
+        self.rows = 0
+        self.nbytes = 0
+
+    def add(self, table: pa.Table) -> None:
+        self._held.append(table)
+        self._held_rows += table.num_rows
+        while self._held_rows >= ROW_GROUP_SIZE:
+            self._write_group()
+
+    def _write_group(self) -> None:
+        held = pa.concat_tables(self._held)
+        # Parquet bytes depend on how a table is chunked: combining makes them depend on the rows alone
+        group = held.slice(0, ROW_GROUP_SIZE).combine_chunks()
+        self._writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=ROW_GROUP_SIZE)
+        self.rows += group.num_rows
+        self.nbytes += group.nbytes
+        rest = held.slice(group.num_rows)
+        self._held, self._held_rows = ([rest] if rest.num_rows else []), rest.num_rows
+
+    def close(self) -> dict[str, Any]:
+        """Write the last, short row group; the file's manifest facts: rows, Arrow bytes, sha256."""
+        if self._held_rows:
+            self._write_group()
+        self._writer.close()
+        return {"rows": self.rows, "bytes": self.nbytes, "sha256": file_sha256(self.path)}
 
 
 def shard_path(config: str, split: str, shard: int) -> str:
     """Where shard `shard` of a config's split lives in the corpus, e.g. `ner/train-00001.parquet`."""
     return f"{config}/{split}-{shard:05d}.parquet"
+
+
+@dataclass
+class _OpenShard:
+    """The shard of a split being filled: its documents' keys, and their rows, held or already being written."""
+
+    keys: list[str | None] = field(default_factory=list)
+    held: list[dict[str, pa.Table]] = field(default_factory=list)  # while the shard may still come from the cache
+    files: dict[str, ParquetShard] | None = None  # once it cannot: written as documents come
 
 
 class CorpusWriter:
@@ -125,9 +158,12 @@ class CorpusWriter:
     A shard is a pure function of its documents, so with `shard_cache` and a key
     per document (the hash of everything its output depends on: the build's
     document cache key), a shard whose documents all have the keys they had
-    before is copied from the cache instead of being encoded again: a
-    rebuild rewrites only the shards of the documents that changed. Memory is
-    bounded by one shard per split.
+    before is copied from the cache instead of being encoded again: a rebuild
+    rewrites only the shards of the documents that changed. A document that was
+    not itself reused from the cache cannot complete a cached shard, so from the
+    first such document a shard is written as its rows come, and memory holds
+    less than a row group per config and split. Only a shard that may still come
+    from the cache holds its documents (at most one shard per split).
     """
 
     def __init__(self, out_dir: Path, schemas: Schemas, version: str, schema_version: str, shard_cache: Path | None = None) -> None:
@@ -137,7 +173,7 @@ class CorpusWriter:
         self.schema_version = schema_version
         self.shard_cache = shard_cache
         self._arrow = {c.name: self._arrow_schema(c) for c in CONFIGS}
-        self._pending: dict[str, list[tuple[str | None, dict[str, pa.Table]]]] = {}
+        self._open: dict[str, _OpenShard] = {}
         self._shards: dict[str, int] = {}
         self._entries: list[dict[str, Any]] = []
 
@@ -149,50 +185,66 @@ class CorpusWriter:
         }
         return self.schemas.arrow_schema(config.schema, metadata=metadata)
 
-    def add_document(self, split: str, tables: dict[str, pa.Table], key: str | None = None) -> None:
-        """Queue one document's rows: an (already validated) table per config; `key` hashes them (None: never reuse)."""
-        pending = self._pending.setdefault(split, [])
-        pending.append((key, tables))
-        if len(pending) == DOCUMENTS_PER_SHARD:
-            self._write_shard(split)
+    def add_document(self, split: str, tables: dict[str, pa.Table], key: str | None = None, reused: bool = False) -> None:
+        """Add one document's rows: an (already validated) table per config.
 
-    def _shard_key(self, documents: list[tuple[str | None, dict[str, pa.Table]]]) -> str | None:
-        keys = [key for key, _ in documents]
+        `key` hashes them (None: never reuse); `reused`: they are an earlier build's, from the cache.
+        """
+        shard = self._open.setdefault(split, _OpenShard())
+        shard.keys.append(key)
+        if shard.files is None and not (reused and key is not None and self.shard_cache is not None):
+            self._start_writing(split, shard)
+        if shard.files is not None:
+            for name, file in shard.files.items():
+                file.add(tables[name])
+        else:
+            shard.held.append(tables)
+        if len(shard.keys) == DOCUMENTS_PER_SHARD:
+            self._finish_shard(split)
+
+    def _start_writing(self, split: str, shard: _OpenShard) -> dict[str, ParquetShard]:
+        """Open the shard's files and write the documents it held."""
+        number = self._shards.get(split, 0)
+        shard.files = {c.name: ParquetShard(self.out_dir / shard_path(c.name, split, number), self._arrow[c.name]) for c in CONFIGS}
+        for tables in shard.held:
+            for name, file in shard.files.items():
+                file.add(tables[name])
+        shard.held = []
+        return shard.files
+
+    def _shard_key(self, keys: list[str | None]) -> str | None:
         if self.shard_cache is None or None in keys:
             return None
         return hashlib.sha256(json.dumps([self.version, self.schema_version, keys]).encode()).hexdigest()
 
-    def _write_shard(self, split: str) -> None:
-        documents = self._pending.pop(split)
-        shard = self._shards.get(split, 0)
-        self._shards[split] = shard + 1
-        key = self._shard_key(documents)
+    def _finish_shard(self, split: str) -> None:
+        shard = self._open.pop(split)
+        number = self._shards.get(split, 0)
+        paths = {c.name: self.out_dir / shard_path(c.name, split, number) for c in CONFIGS}
+        key = self._shard_key(shard.keys)
         cached = self.shard_cache / key if self.shard_cache is not None and key is not None else None
-        if cached is not None and (cached / "entries.json").exists():
+        if shard.files is None and cached is not None and (cached / "entries.json").exists():
             entries = json.loads((cached / "entries.json").read_text(encoding="utf-8"))
-            for config in CONFIGS:
-                target = self.out_dir / shard_path(config.name, split, shard)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(cached / f"{config.name}.parquet", target)
+            for name, path in paths.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(cached / f"{name}.parquet", path)
         else:
-            entries = {}
-            for config in CONFIGS:
-                path = self.out_dir / shard_path(config.name, split, shard)
-                rows, nbytes = write_parquet(path, self._arrow[config.name], [tables[config.name] for _, tables in documents])
-                entries[config.name] = {"rows": rows, "bytes": nbytes, "sha256": file_sha256(path)}
+            files = shard.files if shard.files is not None else self._start_writing(split, shard)
+            entries = {name: file.close() for name, file in files.items()}
             if cached is not None:
-                _store_shard(cached, entries, {c.name: self.out_dir / shard_path(c.name, split, shard) for c in CONFIGS})
-        for config in CONFIGS:
-            self._entries.append({"path": shard_path(config.name, split, shard), "config": config.name, "split": split, **entries[config.name]})
+                _store_shard(cached, entries, paths)
+        self._shards[split] = number + 1
+        for name in paths:
+            self._entries.append({"path": shard_path(name, split, number), "config": name, "split": split, **entries[name]})
 
     def close(self) -> list[dict[str, Any]]:
-        """Write the last, partial shards; returns the manifest entries in a fixed order.
+        """Finish the last, partial shards; returns the manifest entries in a fixed order.
 
         Every config gets a file in every shard, empty if none of its documents has
         rows for it, so each config loads with its features in every split.
         """
-        for split in sorted(self._pending, key=SPLIT_ORDER.index):
-            self._write_shard(split)
+        for split in sorted(self._open, key=SPLIT_ORDER.index):
+            self._finish_shard(split)
         return sorted(self._entries, key=lambda e: (e["config"], SPLIT_ORDER.index(e["split"]), e["path"]))
 
 

@@ -105,8 +105,8 @@ def test_peak_memory_is_the_build_s_own_not_its_parent_s(project) -> None:
     """The figure comes from the build process itself: a parent holding 1 GiB does not show in it."""
     held = b"x" * (1 << 30)  # written, so resident in this process
     peak = peak_memory_mib(project)
+    del held  # resident until the build has run
     assert 50 < peak < 1024, peak
-    assert len(held) == 1 << 30
 
 
 @pytest.fixture

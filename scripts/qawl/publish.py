@@ -192,25 +192,28 @@ class CorpusWriter:
         """
         shard = self._open.setdefault(split, _OpenShard())
         shard.keys.append(key)
+        shard.held.append(tables)
         if shard.files is None and not (reused and key is not None and self.shard_cache is not None):
-            self._start_writing(split, shard)
+            shard.files = self._open_files(split)
         if shard.files is not None:
-            for name, file in shard.files.items():
-                file.add(tables[name])
-        else:
-            shard.held.append(tables)
+            self._write_held(shard, shard.files)
         if len(shard.keys) == DOCUMENTS_PER_SHARD:
             self._finish_shard(split)
 
-    def _start_writing(self, split: str, shard: _OpenShard) -> dict[str, ParquetShard]:
-        """Open the shard's files and write the documents it held."""
+    def _paths(self, split: str) -> dict[str, Path]:
+        """The files of the split's open shard, per config."""
         number = self._shards.get(split, 0)
-        shard.files = {c.name: ParquetShard(self.out_dir / shard_path(c.name, split, number), self._arrow[c.name]) for c in CONFIGS}
+        return {c.name: self.out_dir / shard_path(c.name, split, number) for c in CONFIGS}
+
+    def _open_files(self, split: str) -> dict[str, ParquetShard]:
+        return {name: ParquetShard(path, self._arrow[name]) for name, path in self._paths(split).items()}
+
+    @staticmethod
+    def _write_held(shard: _OpenShard, files: dict[str, ParquetShard]) -> None:
         for tables in shard.held:
-            for name, file in shard.files.items():
+            for name, file in files.items():
                 file.add(tables[name])
         shard.held = []
-        return shard.files
 
     def _shard_key(self, keys: list[str | None]) -> str | None:
         if self.shard_cache is None or None in keys:
@@ -220,7 +223,7 @@ class CorpusWriter:
     def _finish_shard(self, split: str) -> None:
         shard = self._open.pop(split)
         number = self._shards.get(split, 0)
-        paths = {c.name: self.out_dir / shard_path(c.name, split, number) for c in CONFIGS}
+        paths = self._paths(split)
         key = self._shard_key(shard.keys)
         cached = self.shard_cache / key if self.shard_cache is not None and key is not None else None
         if shard.files is None and cached is not None and (cached / "entries.json").exists():
@@ -229,7 +232,8 @@ class CorpusWriter:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(cached / f"{name}.parquet", path)
         else:
-            files = shard.files if shard.files is not None else self._start_writing(split, shard)
+            files = shard.files if shard.files is not None else self._open_files(split)
+            self._write_held(shard, files)
             entries = {name: file.close() for name, file in files.items()}
             if cached is not None:
                 _store_shard(cached, entries, paths)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import random
 from pathlib import Path
 
@@ -14,10 +15,10 @@ import pytest
 from qawl import engines, publish
 from qawl.annotate import preannotate
 from qawl.bench import peak_memory_mib, synthetic_article
-from qawl.build import build_corpus, encode_documents, process_document
+from qawl.build import DocumentOutput, OutputBatch, build_corpus, encode_documents, process_document
 from qawl.ingest import iter_documents
 from qawl.engines import run_local
-from qawl.schema import Schemas
+from qawl.schema import Problem, Schemas
 from tests.conftest import run_qawl, tree_digest
 
 
@@ -37,6 +38,26 @@ def _square(x: int) -> int:
 def test_local_engine_keeps_input_order_with_bounded_flight() -> None:
     count = 2 * engines.IN_FLIGHT_PER_WORKER * 3 + 1  # more tasks than may be in flight
     assert list(run_local(_square, iter(range(count)), workers=2)) == [x * x for x in range(count)]
+
+
+def test_a_task_s_outputs_cross_to_the_driver_intact_by_value_and_through_the_spool(project, tmp_path) -> None:
+    schemas = Schemas(project.schema_dir)
+    documents = list(iter_documents(project.seeds, schemas, []))[:3]
+    outputs = encode_documents([(d.doc_id, process_document(d, None, "", frozenset(), preannotate), None) for d in documents], schemas)
+    outputs.insert(1, DocumentOutput("broken", {}, {}, [Problem("seeds/broken.txt", "line 1", "not UTF-8")]))  # no tables
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    by_value = pickle.dumps(OutputBatch(outputs))
+    through_spool = pickle.dumps(OutputBatch(outputs, str(spool)))
+    assert len(through_spool) < 1000 < len(by_value)  # only the spool file's name goes through the pipe
+    assert len(list(spool.iterdir())) == 1
+    for received in (pickle.loads(by_value), pickle.loads(through_spool)):
+        assert [o.doc_id for o in received.outputs] == [o.doc_id for o in outputs]
+        for sent, got in zip(outputs, received.outputs):
+            assert (got.problems, got.statistics, got.sources, got.key) == (sent.problems, sent.statistics, sent.sources, sent.key)
+            assert got.tables.keys() == sent.tables.keys()
+            assert all(got.tables[name].equals(table) for name, table in sent.tables.items())
+    assert not list(spool.iterdir())  # the driver removes the file once it has mapped it
 
 
 def test_output_is_identical_across_worker_counts(project, tmp_path) -> None:

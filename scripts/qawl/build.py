@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -102,6 +105,7 @@ class DocumentTask:
     gold_fingerprint: str
     schema_dir: str
     cache_dir: str | None
+    spool_dir: str | None = None  # where a worker process leaves its outputs for the driver (None: send them back by value)
 
     def cache_key(self) -> str:
         """Content hash of every input of `process_document`, and of the code that runs it.
@@ -124,14 +128,7 @@ class DocumentTask:
 
 @dataclass(frozen=True)
 class DocumentOutput:
-    """A processed document as the writer takes it: one validated Arrow table per config.
-
-    It travels between processes and sits in the cache as `to_bytes()`: a JSON
-    header line, then one Arrow IPC stream per config. Rebuilding the tables from
-    IPC is an order of magnitude cheaper than unpickling them, and the driver
-    that receives every document's output is the part of the build that does not
-    scale with workers.
-    """
+    """A processed document as the writer takes it: one validated Arrow table per config."""
 
     doc_id: str
     tables: dict[str, pa.Table]
@@ -141,38 +138,98 @@ class DocumentOutput:
     key: str | None = None  # the cache key it was computed under (None without a cache)
     reused: bool = False  # read from the cache: an earlier build's output
 
-    def to_bytes(self) -> bytes:
+
+# Little-endian length of the JSON header that starts a serialized OutputBatch.
+_HEADER_LENGTH = struct.Struct("<Q")
+
+
+@dataclass(frozen=True)
+class OutputBatch:
+    """The outputs of one task, as they travel from a worker to the driver and sit in the cache.
+
+    Serialized, it is the length of a JSON header, the header, then one Arrow IPC
+    stream per config holding every document's rows one after another: rebuilding
+    tables from IPC is an order of magnitude cheaper than unpickling them, and the
+    driver that receives every output is the part of the build that does not scale
+    with workers. With `spool_dir`, pickling writes that to a file there and sends
+    only its name; the driver maps the file instead of copying it through a pipe.
+    """
+
+    outputs: list[DocumentOutput]
+    spool_dir: str | None = None
+
+    def _buffers(self) -> list[Any]:
+        with_tables = [output for output in self.outputs if output.tables]
         streams, offsets, position = [], {}, 0
-        for name, table in self.tables.items():
+        for name in with_tables[0].tables if with_tables else ():
+            table = pa.concat_tables([output.tables[name] for output in with_tables])
             sink = pa.BufferOutputStream()
             with pa.ipc.new_stream(sink, table.schema) as writer:
                 writer.write_table(table)
-            stream = sink.getvalue().to_pybytes()
-            offsets[name] = (position, position + len(stream))
-            position += len(stream)
+            stream = sink.getvalue()
+            offsets[name] = (position, position + stream.size)
+            position += stream.size
             streams.append(stream)
-        header = {
-            "doc_id": self.doc_id,
-            "tables": offsets,
-            "sources": self.sources,
-            "problems": [asdict(p) for p in self.problems],
-            "statistics": self.statistics,
-            "key": self.key,
-            "reused": self.reused,
-        }
-        return b"".join([orjson.dumps(header), b"\n", *streams])
+        documents = [
+            {
+                "doc_id": output.doc_id,
+                "rows": {name: table.num_rows for name, table in output.tables.items()},
+                "sources": output.sources,
+                "problems": [asdict(p) for p in output.problems],
+                "statistics": output.statistics,
+                "key": output.key,
+                "reused": output.reused,
+            }
+            for output in self.outputs
+        ]
+        header = orjson.dumps({"tables": offsets, "documents": documents})
+        return [_HEADER_LENGTH.pack(len(header)), header, *streams]
+
+    def to_bytes(self) -> bytes:
+        return b"".join(self._buffers())
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> DocumentOutput:
-        newline = data.index(b"\n")
-        header = orjson.loads(data[:newline])
-        body = pa.py_buffer(data)[newline + 1 :]
+    def from_buffer(cls, data: pa.Buffer) -> OutputBatch:
+        """The batch `to_bytes` wrote; its tables are zero-copy views of `data`."""
+        (length,) = _HEADER_LENGTH.unpack(data[: _HEADER_LENGTH.size].to_pybytes())
+        header = orjson.loads(data[_HEADER_LENGTH.size : _HEADER_LENGTH.size + length].to_pybytes())
+        body = data[_HEADER_LENGTH.size + length :]
         tables = {name: pa.ipc.open_stream(body[start:end]).read_all() for name, (start, end) in header["tables"].items()}
-        problems = [Problem(**p) for p in header["problems"]]
-        return cls(header["doc_id"], tables, header["sources"], problems, header["statistics"], header["key"], header["reused"])
+        documents = header["documents"]
+        own_tables = iter(split_tables(tables, [document["rows"] for document in documents if document["rows"]]))
+        outputs = [
+            DocumentOutput(
+                document["doc_id"],
+                next(own_tables) if document["rows"] else {},
+                document["sources"],
+                [Problem(**p) for p in document["problems"]],
+                document["statistics"],
+                document["key"],
+                document["reused"],
+            )
+            for document in documents
+        ]
+        return cls(outputs)
 
-    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        return (DocumentOutput.from_bytes, (self.to_bytes(),))
+    @classmethod
+    def _from_bytes(cls, data: bytes) -> OutputBatch:
+        return cls.from_buffer(pa.py_buffer(data))
+
+    @classmethod
+    def _from_spool(cls, path: str) -> OutputBatch:
+        with pa.memory_map(path) as source:
+            data = source.read_buffer()
+        os.unlink(path)  # the mapping keeps the data until its tables are released
+        return cls.from_buffer(data)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any]]:
+        if self.spool_dir is None:
+            return (OutputBatch._from_bytes, (self.to_bytes(),))
+        descriptor, path = tempfile.mkstemp(dir=self.spool_dir, suffix=".arrows")
+        with os.fdopen(descriptor, "wb") as spool:
+            for buffer in self._buffers():
+                spool.write(buffer)
+        return (OutputBatch._from_spool, (path,))
 
 
 @lru_cache(maxsize=4)
@@ -210,18 +267,21 @@ def encode_documents(results: list[tuple[str, DocumentResult, str | None]], sche
 
 
 def _read_cached(path: Path) -> DocumentOutput | None:
-    return replace(DocumentOutput.from_bytes(path.read_bytes()), reused=True) if path.exists() else None
+    if not path.exists():
+        return None
+    (output,) = OutputBatch._from_bytes(path.read_bytes()).outputs
+    return replace(output, reused=True)
 
 
 def _write_cached(path: Path, output: DocumentOutput) -> None:
     """One file per document, written whole and renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(output.to_bytes())
+    partial.write_bytes(OutputBatch([output]).to_bytes())
     partial.replace(path)
 
 
-def process_tasks(tasks: list[DocumentTask]) -> list[DocumentOutput]:
+def process_tasks(tasks: list[DocumentTask]) -> OutputBatch:
     """A few documents end to end, each answered from the cache when nothing it depends on changed."""
     outputs: list[DocumentOutput] = []
     computed: list[tuple[int, Path | None, tuple[str, DocumentResult, str | None]]] = []
@@ -242,7 +302,7 @@ def process_tasks(tasks: list[DocumentTask]) -> list[DocumentOutput]:
             outputs[index] = output
             if path is not None and not output.problems:
                 _write_cached(path, output)
-    return outputs
+    return OutputBatch(outputs, tasks[0].spool_dir)
 
 
 def files_fingerprint(files: list[Path], root: Path) -> str:
@@ -274,6 +334,20 @@ def orphan_layers(project: Project) -> list[Problem]:
         for path in sorted(project.annotations.glob("*.json"))
         if path.name != "targets.json" and not (project.seeds / f"{path.stem}.txt").exists()
     ]
+
+
+@contextmanager
+def _spool_directory(engine: str) -> Iterator[str | None]:
+    """Where the local engine's worker processes leave their outputs: in memory (/dev/shm) where there is one.
+
+    None for Ray, whose workers may be on other machines: their outputs come back by value.
+    """
+    if engine != "local":
+        yield None
+        return
+    shared_memory = Path("/dev/shm")
+    with tempfile.TemporaryDirectory(prefix="qawl-spool-", dir=shared_memory if shared_memory.is_dir() else None) as spool:
+        yield spool
 
 
 def build_corpus(
@@ -320,16 +394,18 @@ def _build_corpus(
             gold, gold_problems = read_gold_layer(project, document.doc_id, schemas)
             problems.extend(gold_problems)
             gold_file = str(project.annotations / f"{document.doc_id}.json")
-            yield DocumentTask(document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir)
+            yield DocumentTask(
+                document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir, spool_dir
+            )
 
     sources: Counter[str] = Counter()
     statistics = CorpusStatistics()
     documents = 0
     total = sum(1 for _ in project.seeds.glob("*.txt"))
-    with staging_directory(target) as staging:
+    with staging_directory(target) as staging, _spool_directory(engine) as spool_dir:
         writer = CorpusWriter(staging, schemas, dataset["version"], dataset["schema_version"], cache_root / "shards" if cache else None)
         batches = run(process_tasks, batched(tasks(), DOCUMENTS_PER_TASK), engine, workers, address)
-        results = (output for batch in batches for output in batch)
+        results = (output for batch in batches for output in batch.outputs)
         for output in tqdm(results, total=total, unit="doc", desc="build", disable=not sys.stderr.isatty()):
             documents += 1
             problems += output.problems

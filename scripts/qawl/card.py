@@ -212,7 +212,7 @@ def _render_plots(plots_dir: Path, data: dict[str, Any]) -> None:
     axes.bar([name for name, _ in histogram], [count for _, count in histogram], color="#4c72b0")
     axes.set_xlabel("tokens per sentence")
     axes.set_ylabel("sentences")
-    axes.set_title("Sentence length")
+    axes.set_title("Sentence length", y=1.0)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     figure.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9)  # fixed margins: tight_layout costs a third of the drawing
     _save(figure, plots_dir / PLOT_FILES[0])
@@ -224,7 +224,7 @@ def _render_plots(plots_dir: Path, data: dict[str, Any]) -> None:
         for split, values in per_split:
             axes.bar(names, values, bottom=bottom, label=split)
             bottom = [b + v for b, v in zip(bottom, values)]
-        axes.set_title(title)
+        axes.set_title(title, y=1.0)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.tick_params(axis="x", labelrotation=60, labelsize=8)
     figure.axes[0].legend(fontsize=8)

@@ -114,7 +114,7 @@ def test_bench_prints_every_target_figure(tmp_path) -> None:
     report = json.loads(done.stdout)
     assert report["end_to_end"]["chars_per_s"] > 0 and report["bare_tokenizer"]["chars_per_s"] > 0
     assert 0 < report["throughput_ratio"] < 1  # the build tokenizes, and does more
-    assert set(report["stages"]) == {"ingest", "segment", "tokenize", "annotate", "merge", "validate", "encode", "write"}
+    assert set(report["stages"]) == {"ingest", "segment", "tokenize", "annotate", "merge", "derive", "validate", "encode", "write"}
     large = report["workers"]["large_documents"]
     assert len(large["pairs"]) == 3 and report["speedup_2_workers"] == large["speedup"] == sorted(large["pairs"])[1] > 0
     assert report["incremental"]["ratio"] > 0

@@ -114,8 +114,9 @@ def stage_times(project: Project, preannotate: PreAnnotator, out: Path) -> dict[
             with stopwatch(times, "merge"):
                 check_layer(layer, document, sentences, targets, document.source)
                 rows = build_rows(document, sentences, tokens, layer, "silver")
-            # the documents config (one row per article) is left out of the stage split
-            batch.append({c.name: c.derive({}, rows) if c.name != "documents" else [] for c in CONFIGS})
+            with stopwatch(times, "derive"):
+                # the documents config (one row per article) is left out of the stage split
+                batch.append({c.name: c.derive({}, rows) if c.name != "documents" else [] for c in CONFIGS})
             with stopwatch(times, "validate"):
                 for config in CONFIGS:
                     for record in batch[-1][config.name]:

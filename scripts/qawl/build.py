@@ -212,7 +212,7 @@ class OutputBatch:
         return cls(outputs)
 
     @classmethod
-    def _from_bytes(cls, data: bytes) -> OutputBatch:
+    def from_bytes(cls, data: bytes) -> OutputBatch:
         return cls.from_buffer(pa.py_buffer(data))
 
     @classmethod
@@ -224,7 +224,7 @@ class OutputBatch:
 
     def __reduce__(self) -> tuple[Any, tuple[Any]]:
         if self.spool_dir is None:
-            return (OutputBatch._from_bytes, (self.to_bytes(),))
+            return (OutputBatch.from_bytes, (self.to_bytes(),))
         descriptor, path = tempfile.mkstemp(dir=self.spool_dir, suffix=".arrows")
         with os.fdopen(descriptor, "wb") as spool:
             for buffer in self._buffers():
@@ -269,7 +269,7 @@ def encode_documents(results: list[tuple[str, DocumentResult, str | None]], sche
 def _read_cached(path: Path) -> DocumentOutput | None:
     if not path.exists():
         return None
-    (output,) = OutputBatch._from_bytes(path.read_bytes()).outputs
+    (output,) = OutputBatch.from_bytes(path.read_bytes()).outputs
     return replace(output, reused=True)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import pickle
 import random
@@ -58,6 +59,18 @@ def test_a_task_s_outputs_cross_to_the_driver_intact_by_value_and_through_the_sp
             assert got.tables.keys() == sent.tables.keys()
             assert all(got.tables[name].equals(table) for name, table in sent.tables.items())
     assert not list(spool.iterdir())  # the driver removes the file once it has mapped it
+
+
+def test_a_build_keeps_the_collector_off_what_was_loaded_before_it(project, tmp_path) -> None:
+    frozen_while_annotating = []
+
+    def watched(doc_id, text, sha256, doc=None):
+        frozen_while_annotating.append(gc.get_freeze_count())
+        return preannotate(doc_id, text, sha256, doc)
+
+    build_corpus(project, tmp_path / "out", workers=1, cache=False, preannotate=watched)
+    assert frozen_while_annotating and min(frozen_while_annotating) > 10_000  # the libraries, at least
+    assert gc.get_freeze_count() == 0  # handed back to the collector afterwards
 
 
 def test_output_is_identical_across_worker_counts(project, tmp_path) -> None:

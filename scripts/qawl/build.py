@@ -41,7 +41,7 @@ from qawl.segment import split_sentences, tokenize_document
 
 # Documents per task sent to a worker: they share the fixed cost of encoding, and a worker
 # has work queued while the driver writes a shard.
-DOCUMENTS_PER_TASK = 4
+DOCUMENTS_PER_TASK = 8
 DOCUMENT_FIELDS = ("title", "publisher", "published", "published_precision", "url", "language", "license", "inferred")
 
 

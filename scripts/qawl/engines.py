@@ -22,7 +22,7 @@ ENGINES = ("local", "ray")
 RAY_BATCH_TASKS = 128
 # Tasks queued per worker: enough to keep every worker busy while the driver writes a
 # shard, few enough to keep memory flat.
-IN_FLIGHT_PER_WORKER = 16
+IN_FLIGHT_PER_WORKER = 8
 
 
 def default_workers() -> int:

@@ -155,7 +155,8 @@ def check_layer(
 
 
 def _local(span: dict[str, Any], sentence: Sentence) -> dict[str, Any]:
-    return {"start": span["start"] - sentence.start, "end": span["end"] - sentence.start, "text": span["text"]}
+    offset = sentence.start
+    return {"start": span["start"] - offset, "end": span["end"] - offset, "text": span["text"]}
 
 
 def build_rows(
@@ -199,19 +200,31 @@ def build_rows(
         sentence = _sentence_at(sentences, starts, span["start"], span["end"])
         if sentence is None:  # a cue or mention may straddle sentences; anchor at its start
             sentence = sentences[max(0, bisect.bisect_right(starts, span["start"]) - 1)]
-        return {"sentence_id": sentence.sentence_id, **_local(span, sentence)}
+        offset = sentence.start
+        return {"sentence_id": sentence.sentence_id, "start": span["start"] - offset, "end": span["end"] - offset, "text": span["text"]}
 
-    entities = {e["id"]: e for e in layer["entities"]}
+    entity_homes: dict[str, tuple[dict[str, Any], Sentence]] = {}
     for entity in sorted(layer["entities"], key=lambda e: (e["start"], e["end"])):
         sentence = home(entity)
+        entity_homes[entity["id"]] = entity, sentence
+        offset = sentence.start
         rows[sentence.index]["entities"].append(
-            {"id": entity["id"], **_local(entity, sentence), "label": entity["label"], "provenance": entity["provenance"]}
+            {
+                "id": entity["id"],
+                "start": entity["start"] - offset,
+                "end": entity["end"] - offset,
+                "text": entity["text"],
+                "label": entity["label"],
+                "provenance": entity["provenance"],
+            }
         )
-    quotes = {q["id"]: q for q in layer["quotes"]}
+    # A stance's evidence is usually a quote: its sentence is found once, with the quote.
+    quote_homes: dict[str, tuple[dict[str, Any], Sentence]] = {}
     for quote in sorted(layer["quotes"], key=lambda q: (q["content"]["start"], q["content"]["end"])):
         sentence = home(quote["content"])
+        quote_homes[quote["id"]] = quote, sentence
         speaker = quote["speaker"]
-        entity = entities.get(speaker["entity"]) if speaker["entity"] else None
+        speaker_entity = entity_homes.get(speaker["entity"]) if speaker["entity"] else None
         rows[sentence.index]["quotes"].append(
             {
                 "id": quote["id"],
@@ -221,34 +234,35 @@ def build_rows(
                 "speaker": {
                     "kind": speaker["kind"],
                     "mention": anchored(speaker["mention"]),
-                    "entity": None
-                    if entity is None
-                    else {"id": entity["id"], "sentence_id": home(entity).sentence_id, "text": entity["text"], "label": entity["label"]},
+                    "entity": None if speaker_entity is None else _speaker_entity(*speaker_entity),
                 },
                 "outlet": anchored(quote["outlet"]),
                 "provenance": quote["provenance"],
             }
         )
     for stance in layer["stance"]:
-        evidence_quote = quotes.get(stance["evidence"]["quote"] or "")
-        evidence = evidence_quote["content"] if evidence_quote else stance["evidence"]["span"]
-        sentence = home(evidence)
-        holder_quote = quotes.get(stance["holder"]["quote"] or "")
-        holder_mention = holder_quote["speaker"]["mention"] if holder_quote else None
+        holder, evidence = stance["holder"], stance["evidence"]
+        evidence_home = quote_homes.get(evidence["quote"] or "")
+        if evidence_home is None:
+            span = evidence["span"]
+            sentence = home(span)
+        else:
+            span, sentence = evidence_home[0]["content"], evidence_home[1]
+        holder_home = quote_homes.get(holder["quote"] or "")
+        holder_mention = holder_home[0]["speaker"]["mention"] if holder_home else None
         rows[sentence.index]["stance"].append(
             {
                 "id": stance["id"],
                 "target": stance["target"],
                 "label": stance["label"],
-                "holder": {
-                    "kind": stance["holder"]["kind"],
-                    "quote_id": stance["holder"]["quote"],
-                    "text": holder_mention["text"] if holder_mention else None,
-                },
-                "evidence_quote_id": stance["evidence"]["quote"],
-                "evidence": _local(evidence, sentence),
+                "holder": {"kind": holder["kind"], "quote_id": holder["quote"], "text": holder_mention["text"] if holder_mention else None},
+                "evidence_quote_id": evidence["quote"],
+                "evidence": _local(span, sentence),
                 "provenance": stance["provenance"],
             }
         )
     return rows
 
+
+def _speaker_entity(entity: dict[str, Any], sentence: Sentence) -> dict[str, Any]:
+    return {"id": entity["id"], "sentence_id": sentence.sentence_id, "text": entity["text"], "label": entity["label"]}

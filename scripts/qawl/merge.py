@@ -28,6 +28,8 @@ class PreAnnotator(Protocol):
 
 
 Row = dict[str, Any]
+# Whether a speaker of each kind has a mention and an entity.
+_SPEAKER_FIELDS = {"named": (True, True), "anonymous": (True, False), "unknown": (False, False)}
 
 
 def read_targets(annotations_dir: Path, schemas: Schemas) -> tuple[set[str], list[Problem]]:
@@ -96,12 +98,13 @@ def check_layer(
         ]
     problems: list[Problem] = []
     starts = [s.start for s in sentences]
-    ids: dict[str, str] = {}
+    first_use: dict[str, tuple[str, int]] = {}  # id → (kind, index); the pointer is only written for a problem
     for kind in ("entities", "quotes", "stance"):
         for i, item in enumerate(layer[kind]):
-            if item["id"] in ids:
-                problems.append(Problem(file, f"/{kind}/{i}/id", f"id {item['id']!r} already used at {ids[item['id']]}"))
-            ids.setdefault(item["id"], f"/{kind}/{i}")
+            place = (kind, i)
+            first = first_use.setdefault(item["id"], place)
+            if first is not place:  # an earlier item has this id
+                problems.append(Problem(file, f"/{kind}/{i}/id", f"id {item['id']!r} already used at /{first[0]}/{first[1]}"))
 
     entities = {e["id"]: e for e in layer["entities"]}
     ordered = sorted(enumerate(layer["entities"]), key=lambda pair: (pair[1]["start"], pair[1]["end"]))
@@ -126,31 +129,32 @@ def check_layer(
             problems += span_problems(quote[part], text, file, f"{where}/{part}")
         speaker = quote["speaker"]
         problems += span_problems(speaker["mention"], text, file, f"{where}/speaker/mention")
-        expected = {"named": (True, True), "anonymous": (True, False), "unknown": (False, False)}[speaker["kind"]]
+        expected = _SPEAKER_FIELDS[speaker["kind"]]
         if (speaker["mention"] is not None, speaker["entity"] is not None) != expected:
             problems.append(Problem(file, f"{where}/speaker", f"a {speaker['kind']} speaker needs mention={'set' if expected[0] else 'null'} and entity={'set' if expected[1] else 'null'}"))
         if speaker["entity"] is not None and speaker["entity"] not in entities:
             problems.append(Problem(file, f"{where}/speaker/entity", f"refers to entity {speaker['entity']!r}, which does not exist"))
 
+    # Stance records are the most numerous: their pointers are only written for a problem.
     for i, stance in enumerate(layer["stance"]):
-        where = f"/stance/{i}"
         if stance["target"] not in targets:
             inventory = "is not in annotations/targets.json" if targets else "cannot be checked: annotations/targets.json is missing or broken"
-            problems.append(Problem(file, f"{where}/target", f"target {stance['target']!r} {inventory}"))
+            problems.append(Problem(file, f"/stance/{i}/target", f"target {stance['target']!r} {inventory}"))
         holder_quote = stance["holder"]["quote"]
         if (stance["holder"]["kind"] == "speaker") != (holder_quote is not None):
-            problems.append(Problem(file, f"{where}/holder", "a speaker holder names its quote; the author holder has quote=null"))
+            problems.append(Problem(file, f"/stance/{i}/holder", "a speaker holder names its quote; the author holder has quote=null"))
         evidence = stance["evidence"]
-        if (evidence["quote"] is None) == (evidence["span"] is None):
-            problems.append(Problem(file, f"{where}/evidence", "exactly one of evidence.quote and evidence.span must be set"))
-        for pointer, ref in ((f"{where}/holder/quote", holder_quote), (f"{where}/evidence/quote", evidence["quote"])):
+        evidence_quote, span = evidence["quote"], evidence["span"]
+        if (evidence_quote is None) == (span is None):
+            problems.append(Problem(file, f"/stance/{i}/evidence", "exactly one of evidence.quote and evidence.span must be set"))
+        for part, ref in (("holder", holder_quote), ("evidence", evidence_quote)):
             if ref is not None and ref not in quotes:
-                problems.append(Problem(file, pointer, f"refers to quote {ref!r}, which does not exist"))
-        misplaced = span_problems(evidence["span"], text, file, f"{where}/evidence/span")
-        problems += misplaced
-        span = evidence["span"]
-        if span is not None and not misplaced and _sentence_at(sentences, starts, span["start"], span["end"]) is None:
-            problems.append(Problem(file, f"{where}/evidence/span", "stance evidence crosses a sentence boundary"))
+                problems.append(Problem(file, f"/stance/{i}/{part}/quote", f"refers to quote {ref!r}, which does not exist"))
+        if span is not None:
+            misplaced = span_problems(span, text, file, f"/stance/{i}/evidence/span")
+            problems += misplaced
+            if not misplaced and _sentence_at(sentences, starts, span["start"], span["end"]) is None:
+                problems.append(Problem(file, f"/stance/{i}/evidence/span", "stance evidence crosses a sentence boundary"))
     return problems
 
 

@@ -305,12 +305,12 @@ def _tokens(texts: list[str], columns: numpy.ndarray, counts: list[int]) -> list
 
     All texts' rows are filtered and converted at once; only the records are built per token.
     """
-    words = columns[:, 2] == 0
-    starts = columns[words, 0]
-    ends = (starts + columns[words, 1]).tolist()
-    starts = starts.tolist()
-    # texts[i]'s words are starts[bounds[i] : bounds[i + 1]]: the words before its first row and before the next text's
-    words_before = numpy.concatenate(([0], numpy.cumsum(words)))
+    is_word = columns[:, 2] == 0
+    words = columns[is_word]
+    starts = words[:, 0].tolist()
+    ends = (words[:, 0] + words[:, 1]).tolist()
+    # texts[i]'s words are starts[bounds[i] : bounds[i + 1]], bounds counting the words in the rows before each text
+    words_before = numpy.concatenate(([0], numpy.cumsum(is_word)))
     bounds = words_before[numpy.cumsum([0, *counts])].tolist()
     return [
         [{"start": start, "end": end, "text": text[start:end]} for start, end in zip(starts[first:last], ends[first:last])]

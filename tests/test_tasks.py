@@ -80,7 +80,7 @@ def _reference_ner_pieces(row: dict) -> tuple[list, list[str]]:
 
 @st.composite
 def ner_rows(draw: st.DrawFn) -> dict:
-    """A sentence row with tokens in order (gaps between them are whitespace) and flat entities anywhere in the text."""
+    """A sentence row with tokens in order, not overlapping, and flat entities anywhere in the text (across tokens and gaps)."""
     text = draw(st.text("abc ", min_size=1, max_size=40))
     offsets = sorted(draw(st.sets(st.integers(0, len(text)), max_size=24)))
     tokens = [{"start": a, "end": b, "text": text[a:b]} for a, b in zip(offsets[::2], offsets[1::2])]

@@ -269,4 +269,5 @@ def build_rows(
 
 
 def _speaker_entity(entity: dict[str, Any], sentence: Sentence) -> dict[str, Any]:
+    """A quote's speaker entity as its row gives it: the entity and the sentence that holds it."""
     return {"id": entity["id"], "sentence_id": sentence.sentence_id, "text": entity["text"], "label": entity["label"]}

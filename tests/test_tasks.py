@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import datasets
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from seqeval.metrics import classification_report, f1_score
 from seqeval.scheme import IOB2
 
@@ -53,6 +57,51 @@ def test_an_entity_that_covers_no_token_is_an_error_not_a_silent_drop() -> None:
     row["entities"] = [{"id": "e9", "start": 1, "end": 2, "text": " ", "label": "GPE"}]
     with pytest.raises(ValueError, match="e9"):
         ner_pieces(row)
+
+
+def _reference_ner_pieces(row: dict) -> tuple[list, list[str]]:
+    """`ner_pieces` the obvious way: every token cut at the entity boundaries inside it, every piece inside an entity tagged."""
+    entities = sorted(row["entities"], key=lambda e: e["start"])
+    cuts = {offset for entity in entities for offset in (entity["start"], entity["end"])}
+    pieces = []
+    for token in row["tokens"]:
+        bounds = [token["start"], *sorted(c for c in cuts if token["start"] < c < token["end"]), token["end"]]
+        pieces += [(start, end, row["text"][start:end]) for start, end in zip(bounds, bounds[1:])]
+    tags = ["O"] * len(pieces)
+    for entity in entities:
+        inside = [i for i, (start, end, _) in enumerate(pieces) if entity["start"] <= start and end <= entity["end"]]
+        if not inside:
+            raise ValueError(f"{row['sentence_id']}: entity {entity['id']} {entity['text']!r} covers no token")
+        tags[inside[0]] = f"B-{entity['label']}"
+        for i in inside[1:]:
+            tags[i] = f"I-{entity['label']}"
+    return pieces, tags
+
+
+@st.composite
+def ner_rows(draw: st.DrawFn) -> dict:
+    """A sentence row with tokens in order, not overlapping, and flat entities anywhere in the text (across tokens and gaps)."""
+    text = draw(st.text("abc ", min_size=1, max_size=40))
+    offsets = sorted(draw(st.sets(st.integers(0, len(text)), max_size=24)))
+    tokens = [{"start": a, "end": b, "text": text[a:b]} for a, b in zip(offsets[::2], offsets[1::2])]
+    offsets = sorted(draw(st.sets(st.integers(0, len(text)), max_size=8)))
+    entities = [
+        {"id": f"e{n}", "start": a, "end": b, "text": text[a:b], "label": draw(st.sampled_from(["GPE", "ORG"]))}
+        for n, (a, b) in enumerate(zip(offsets[::2], offsets[1::2]))
+    ]
+    return {"sentence_id": "s", "text": text, "tokens": tokens, "entities": draw(st.permutations(entities))}
+
+
+@settings(max_examples=400, deadline=None)
+@given(ner_rows())
+def test_ner_pieces_is_the_reference_split_and_tagging(row: dict) -> None:
+    try:
+        expected = _reference_ner_pieces(row)
+    except ValueError as error:
+        with pytest.raises(ValueError, match=re.escape(str(error))):
+            ner_pieces(row)
+    else:
+        assert ner_pieces(row) == expected
 
 
 @pytest.mark.parametrize(("config", "schema"), [("ner", "ner"), ("quotes", "quote"), ("stance", "stance")])

@@ -28,6 +28,8 @@ class PreAnnotator(Protocol):
 
 
 Row = dict[str, Any]
+# Whether a speaker of each kind has a mention and an entity.
+_SPEAKER_FIELDS = {"named": (True, True), "anonymous": (True, False), "unknown": (False, False)}
 
 
 def read_targets(annotations_dir: Path, schemas: Schemas) -> tuple[set[str], list[Problem]]:
@@ -96,12 +98,13 @@ def check_layer(
         ]
     problems: list[Problem] = []
     starts = [s.start for s in sentences]
-    ids: dict[str, str] = {}
+    first_use: dict[str, tuple[str, int]] = {}  # id → (kind, index); the pointer is only written for a problem
     for kind in ("entities", "quotes", "stance"):
         for i, item in enumerate(layer[kind]):
-            if item["id"] in ids:
-                problems.append(Problem(file, f"/{kind}/{i}/id", f"id {item['id']!r} already used at {ids[item['id']]}"))
-            ids.setdefault(item["id"], f"/{kind}/{i}")
+            place = (kind, i)
+            first = first_use.setdefault(item["id"], place)
+            if first is not place:  # an earlier item has this id
+                problems.append(Problem(file, f"/{kind}/{i}/id", f"id {item['id']!r} already used at /{first[0]}/{first[1]}"))
 
     entities = {e["id"]: e for e in layer["entities"]}
     ordered = sorted(enumerate(layer["entities"]), key=lambda pair: (pair[1]["start"], pair[1]["end"]))
@@ -126,36 +129,38 @@ def check_layer(
             problems += span_problems(quote[part], text, file, f"{where}/{part}")
         speaker = quote["speaker"]
         problems += span_problems(speaker["mention"], text, file, f"{where}/speaker/mention")
-        expected = {"named": (True, True), "anonymous": (True, False), "unknown": (False, False)}[speaker["kind"]]
+        expected = _SPEAKER_FIELDS[speaker["kind"]]
         if (speaker["mention"] is not None, speaker["entity"] is not None) != expected:
             problems.append(Problem(file, f"{where}/speaker", f"a {speaker['kind']} speaker needs mention={'set' if expected[0] else 'null'} and entity={'set' if expected[1] else 'null'}"))
         if speaker["entity"] is not None and speaker["entity"] not in entities:
             problems.append(Problem(file, f"{where}/speaker/entity", f"refers to entity {speaker['entity']!r}, which does not exist"))
 
+    # Stance records are the most numerous: their pointers are only written for a problem.
     for i, stance in enumerate(layer["stance"]):
-        where = f"/stance/{i}"
         if stance["target"] not in targets:
             inventory = "is not in annotations/targets.json" if targets else "cannot be checked: annotations/targets.json is missing or broken"
-            problems.append(Problem(file, f"{where}/target", f"target {stance['target']!r} {inventory}"))
+            problems.append(Problem(file, f"/stance/{i}/target", f"target {stance['target']!r} {inventory}"))
         holder_quote = stance["holder"]["quote"]
         if (stance["holder"]["kind"] == "speaker") != (holder_quote is not None):
-            problems.append(Problem(file, f"{where}/holder", "a speaker holder names its quote; the author holder has quote=null"))
+            problems.append(Problem(file, f"/stance/{i}/holder", "a speaker holder names its quote; the author holder has quote=null"))
         evidence = stance["evidence"]
-        if (evidence["quote"] is None) == (evidence["span"] is None):
-            problems.append(Problem(file, f"{where}/evidence", "exactly one of evidence.quote and evidence.span must be set"))
-        for pointer, ref in ((f"{where}/holder/quote", holder_quote), (f"{where}/evidence/quote", evidence["quote"])):
+        evidence_quote, span = evidence["quote"], evidence["span"]
+        if (evidence_quote is None) == (span is None):
+            problems.append(Problem(file, f"/stance/{i}/evidence", "exactly one of evidence.quote and evidence.span must be set"))
+        for part, ref in (("holder", holder_quote), ("evidence", evidence_quote)):
             if ref is not None and ref not in quotes:
-                problems.append(Problem(file, pointer, f"refers to quote {ref!r}, which does not exist"))
-        misplaced = span_problems(evidence["span"], text, file, f"{where}/evidence/span")
-        problems += misplaced
-        span = evidence["span"]
-        if span is not None and not misplaced and _sentence_at(sentences, starts, span["start"], span["end"]) is None:
-            problems.append(Problem(file, f"{where}/evidence/span", "stance evidence crosses a sentence boundary"))
+                problems.append(Problem(file, f"/stance/{i}/{part}/quote", f"refers to quote {ref!r}, which does not exist"))
+        if span is not None:
+            misplaced = span_problems(span, text, file, f"/stance/{i}/evidence/span")
+            problems += misplaced
+            if not misplaced and _sentence_at(sentences, starts, span["start"], span["end"]) is None:
+                problems.append(Problem(file, f"/stance/{i}/evidence/span", "stance evidence crosses a sentence boundary"))
     return problems
 
 
 def _local(span: dict[str, Any], sentence: Sentence) -> dict[str, Any]:
-    return {"start": span["start"] - sentence.start, "end": span["end"] - sentence.start, "text": span["text"]}
+    offset = sentence.start
+    return {"start": span["start"] - offset, "end": span["end"] - offset, "text": span["text"]}
 
 
 def build_rows(
@@ -199,19 +204,31 @@ def build_rows(
         sentence = _sentence_at(sentences, starts, span["start"], span["end"])
         if sentence is None:  # a cue or mention may straddle sentences; anchor at its start
             sentence = sentences[max(0, bisect.bisect_right(starts, span["start"]) - 1)]
-        return {"sentence_id": sentence.sentence_id, **_local(span, sentence)}
+        offset = sentence.start
+        return {"sentence_id": sentence.sentence_id, "start": span["start"] - offset, "end": span["end"] - offset, "text": span["text"]}
 
-    entities = {e["id"]: e for e in layer["entities"]}
+    entity_homes: dict[str, tuple[dict[str, Any], Sentence]] = {}
     for entity in sorted(layer["entities"], key=lambda e: (e["start"], e["end"])):
         sentence = home(entity)
+        entity_homes[entity["id"]] = entity, sentence
+        offset = sentence.start
         rows[sentence.index]["entities"].append(
-            {"id": entity["id"], **_local(entity, sentence), "label": entity["label"], "provenance": entity["provenance"]}
+            {
+                "id": entity["id"],
+                "start": entity["start"] - offset,
+                "end": entity["end"] - offset,
+                "text": entity["text"],
+                "label": entity["label"],
+                "provenance": entity["provenance"],
+            }
         )
-    quotes = {q["id"]: q for q in layer["quotes"]}
+    # A stance's evidence is usually a quote: its sentence is found once, with the quote.
+    quote_homes: dict[str, tuple[dict[str, Any], Sentence]] = {}
     for quote in sorted(layer["quotes"], key=lambda q: (q["content"]["start"], q["content"]["end"])):
         sentence = home(quote["content"])
+        quote_homes[quote["id"]] = quote, sentence
         speaker = quote["speaker"]
-        entity = entities.get(speaker["entity"]) if speaker["entity"] else None
+        speaker_entity = entity_homes.get(speaker["entity"]) if speaker["entity"] else None
         rows[sentence.index]["quotes"].append(
             {
                 "id": quote["id"],
@@ -221,34 +238,36 @@ def build_rows(
                 "speaker": {
                     "kind": speaker["kind"],
                     "mention": anchored(speaker["mention"]),
-                    "entity": None
-                    if entity is None
-                    else {"id": entity["id"], "sentence_id": home(entity).sentence_id, "text": entity["text"], "label": entity["label"]},
+                    "entity": None if speaker_entity is None else _speaker_entity(*speaker_entity),
                 },
                 "outlet": anchored(quote["outlet"]),
                 "provenance": quote["provenance"],
             }
         )
     for stance in layer["stance"]:
-        evidence_quote = quotes.get(stance["evidence"]["quote"] or "")
-        evidence = evidence_quote["content"] if evidence_quote else stance["evidence"]["span"]
-        sentence = home(evidence)
-        holder_quote = quotes.get(stance["holder"]["quote"] or "")
-        holder_mention = holder_quote["speaker"]["mention"] if holder_quote else None
+        holder, evidence = stance["holder"], stance["evidence"]
+        evidence_home = quote_homes.get(evidence["quote"] or "")
+        if evidence_home is None:
+            span = evidence["span"]
+            sentence = home(span)
+        else:
+            span, sentence = evidence_home[0]["content"], evidence_home[1]
+        holder_home = quote_homes.get(holder["quote"] or "")
+        holder_mention = holder_home[0]["speaker"]["mention"] if holder_home else None
         rows[sentence.index]["stance"].append(
             {
                 "id": stance["id"],
                 "target": stance["target"],
                 "label": stance["label"],
-                "holder": {
-                    "kind": stance["holder"]["kind"],
-                    "quote_id": stance["holder"]["quote"],
-                    "text": holder_mention["text"] if holder_mention else None,
-                },
-                "evidence_quote_id": stance["evidence"]["quote"],
-                "evidence": _local(evidence, sentence),
+                "holder": {"kind": holder["kind"], "quote_id": holder["quote"], "text": holder_mention["text"] if holder_mention else None},
+                "evidence_quote_id": evidence["quote"],
+                "evidence": _local(span, sentence),
                 "provenance": stance["provenance"],
             }
         )
     return rows
 
+
+def _speaker_entity(entity: dict[str, Any], sentence: Sentence) -> dict[str, Any]:
+    """A quote's speaker entity as its row gives it: the entity and the sentence that holds it."""
+    return {"id": entity["id"], "sentence_id": sentence.sentence_id, "text": entity["text"], "label": entity["label"]}

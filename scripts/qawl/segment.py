@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypedDict
+from typing import TypedDict
 
 import numpy
 import spacy
@@ -254,7 +254,9 @@ def blank_arabic() -> Language:
 def tokenize(texts: Iterable[str]) -> list[list[Token]]:
     """Tokens of each text, offsets relative to that text; whitespace is not a token."""
     texts = list(texts)
-    return [_tokens(text, doc.to_array([IDX, LENGTH, IS_SPACE])) for text, doc in zip(texts, blank_arabic().tokenizer.pipe(texts))]
+    arrays = [doc.to_array([IDX, LENGTH, IS_SPACE]) for doc in blank_arabic().tokenizer.pipe(texts)]
+    columns = numpy.concatenate(arrays) if arrays else numpy.zeros((0, 3), dtype=numpy.uint64)
+    return _tokens(texts, columns.astype(numpy.int64), [len(array) for array in arrays])
 
 
 def tokenize_document(text: str, sentences: list[Sentence]) -> tuple[Doc, list[list[Token]]]:
@@ -274,15 +276,14 @@ def tokenize_document(text: str, sentences: list[Sentence]) -> tuple[Doc, list[l
         return nlp.tokenizer(text), tokenize(s.text for s in sentences)
     cuts = [0, *(s.start for s in sentences[1:]), len(text)]
     pieces = [piece.to_array([IDX, LENGTH, IS_SPACE, ORTH, SPACY, NORM]) for piece in nlp.tokenizer.pipe(text[a:b] for a, b in zip(cuts, cuts[1:]))]
-    tokens = []
-    for sentence, piece, piece_start in zip(sentences, pieces, cuts):
-        local = piece[:, :3].astype(numpy.int64)
-        local[:, 0] += piece_start - sentence.start  # the first piece starts with the document's leading whitespace
-        tokens.append(_tokens(sentence.text, local))
-    columns = numpy.concatenate(pieces) if pieces else numpy.zeros((0, 6), dtype=numpy.uint64)
-    doc = Doc(nlp.vocab, words=[nlp.vocab.strings[orth] for orth in columns[:, 3].tolist()], spaces=columns[:, 4].astype(bool).tolist())
+    columns = numpy.concatenate(pieces)  # there is always a piece: cuts has a start and an end
+    # Words given as ORTH hashes: the tokenizer's lexemes, without looking their strings up and hashing them again.
+    doc = Doc(nlp.vocab, words=columns[:, 3].tolist(), spaces=columns[:, 4].astype(bool).tolist())
     doc.from_array([NORM], columns[:, 5:6])  # what special cases set, e.g. "د." → "دكتور"
-    return doc, tokens
+    local = columns[:, :3].astype(numpy.int64)
+    if sentences:
+        local[: len(pieces[0]), 0] -= sentences[0].start  # the first piece starts with the document's leading whitespace
+    return doc, _tokens([s.text for s in sentences], local, [len(piece) for piece in pieces])
 
 
 def _cut_at_whitespace(text: str, sentences: list[Sentence]) -> bool:
@@ -299,6 +300,19 @@ def _cut_at_whitespace(text: str, sentences: list[Sentence]) -> bool:
     return not rest or rest.isspace()
 
 
-def _tokens(text: str, columns: Any) -> list[Token]:
-    """Token records from spaCy's (IDX, LENGTH, IS_SPACE) columns, offsets into `text`."""
-    return [{"start": start, "end": start + length, "text": text[start : start + length]} for start, length, space in columns.tolist() if not space]
+def _tokens(texts: list[str], columns: numpy.ndarray, counts: list[int]) -> list[list[Token]]:
+    """Token records of each text, offsets into it, from spaCy's (IDX, LENGTH, IS_SPACE) rows: `counts[i]` rows for `texts[i]`.
+
+    All texts' rows are filtered and converted at once; only the records are built per token.
+    """
+    is_word = columns[:, 2] == 0
+    words = columns[is_word]
+    starts = words[:, 0].tolist()
+    ends = (words[:, 0] + words[:, 1]).tolist()
+    # texts[i]'s words are starts[bounds[i] : bounds[i + 1]], bounds counting the words in the rows before each text
+    words_before = numpy.concatenate(([0], numpy.cumsum(is_word)))
+    bounds = words_before[numpy.cumsum([0, *counts])].tolist()
+    return [
+        [{"start": start, "end": end, "text": text[start:end]} for start, end in zip(starts[first:last], ends[first:last])]
+        for text, first, last in zip(texts, bounds, bounds[1:])
+    ]

@@ -8,10 +8,13 @@ Sentences of unannotated documents contribute nothing to a task config.
 from __future__ import annotations
 
 import bisect
+from operator import itemgetter
 from typing import Any
 
 Record = dict[str, Any]
 Piece = tuple[int, int, str]  # start, end (relative to the sentence), text
+_piece_start = itemgetter(0)
+_token_start = itemgetter("start")
 
 
 def iob2_tags(labels: list[str]) -> list[str]:
@@ -26,19 +29,17 @@ def ner_pieces(row: Record) -> tuple[list[Piece], list[str]]:
     وبغداد → و + بغداد) is cut there, so every entity is a whole number of tokens.
     """
     entities = sorted(row["entities"], key=lambda e: e["start"])
-    cuts = sorted({offset for entity in entities for offset in (entity["start"], entity["end"])})
     text = row["text"]
-    pieces: list[Piece] = []
-    for token in row["tokens"]:
-        start, end = token["start"], token["end"]
-        inner = cuts[bisect.bisect_right(cuts, start) : bisect.bisect_left(cuts, end)]
-        bounds = [start, *inner, end]
-        pieces += [(a, b, text[a:b]) for a, b in zip(bounds, bounds[1:])]
-    starts = [start for start, _, _ in pieces]
+    tokens = row["tokens"]
+    inner = _inner_cuts(tokens, {offset for entity in entities for offset in (entity["start"], entity["end"])})
+    pieces = [(token["start"], token["end"], text[token["start"] : token["end"]]) for token in tokens]
+    for i in sorted(inner, reverse=True):  # from the end, so the tokens before keep their index
+        bounds = [tokens[i]["start"], *inner[i], tokens[i]["end"]]
+        pieces[i : i + 1] = [(a, b, text[a:b]) for a, b in zip(bounds, bounds[1:])]
     tags = ["O"] * len(pieces)
     for entity in entities:
         # pieces are in order and do not overlap: those inside the entity are a run from its first
-        first = last = bisect.bisect_left(starts, entity["start"])
+        first = last = bisect.bisect_left(pieces, entity["start"], key=_piece_start)
         while last < len(pieces) and pieces[last][1] <= entity["end"]:
             last += 1
         if first == last:
@@ -47,6 +48,19 @@ def ner_pieces(row: Record) -> tuple[list[Piece], list[str]]:
         for i in range(first + 1, last):
             tags[i] = f"I-{entity['label']}"
     return pieces, tags
+
+
+def _inner_cuts(tokens: list[Record], cuts: set[int]) -> dict[int, list[int]]:
+    """The `cuts` strictly inside a token, sorted, by token index; `tokens` are in order and do not overlap.
+
+    There are few cuts (two per entity) and many tokens: each cut looks for its token.
+    """
+    inner: dict[int, list[int]] = {}
+    for cut in sorted(cuts):
+        i = bisect.bisect_right(tokens, cut, key=_token_start) - 1
+        if i >= 0 and tokens[i]["start"] < cut < tokens[i]["end"]:
+            inner.setdefault(i, []).append(cut)
+    return inner
 
 
 def derive_ner(document: Record, sentences: list[Record]) -> list[Record]:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 
 from qawl.annotate.entities import Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
-from qawl.annotate.text import NormText, normalize, split_words
+from qawl.annotate.text import NormText, normalize
 from qawl.segment import paragraphs, sentence_spans
 
 if not Doc.has_extension("qawl_quotes"):
@@ -189,11 +189,21 @@ class QuoteExtractor:
     @staticmethod
     def _sentences(nt: NormText) -> Iterator[_Sentence]:
         """The sentences of `qawl.segment.split_sentences`, in matching form."""
+        # No word crosses a sentence boundary (whitespace): a sentence's words are a slice of the document's.
+        texts, starts, ends, gaps = nt.words
         for p_start, p_end in paragraphs(nt.original):
             for s_start, s_end in sentence_spans(nt.original[p_start:p_end]):
                 base, stop = nt.norm_offset(p_start + s_start), nt.norm_offset(p_start + s_end)
-                norm = nt.norm[base:stop]
-                yield _Sentence(nt, base, norm, *split_words(norm))
+                first, last = bisect.bisect_left(starts, base), bisect.bisect_left(starts, stop)
+                yield _Sentence(
+                    nt,
+                    base,
+                    nt.norm[base:stop],
+                    texts[first:last],
+                    [start - base for start in starts[first:last]],
+                    [end - base for end in ends[first:last]],
+                    gaps[first:last],
+                )
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
         norm = s.norm

@@ -68,13 +68,14 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
             {"id": f"e{n}", **_span(text, mention), "label": mention.label, "provenance": dict(provenance)}  # type: ignore[dict-item]
         )
     quotes = []
-    for n, quote in enumerate(doc._.qawl_quotes, 1):
+    quote_ids = [f"q{n}" for n in range(1, len(doc._.qawl_quotes) + 1)]
+    for quote_id, quote in zip(quote_ids, doc._.qawl_quotes):
         speaker = quote.speaker
         entity = entity_ids.get((speaker.entity.start, speaker.entity.end)) if speaker.entity else None
         kind = speaker.kind if (entity or speaker.kind != "named") else "anonymous"
         quotes.append(
             {
-                "id": f"q{n}",
+                "id": quote_id,
                 "type": quote.type,
                 "content": _span(text, quote.content),
                 "cue": _span(text, quote.cue),
@@ -86,13 +87,13 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
     stance = [
         {
             "id": f"s{n}",
-            "target": s.target,
-            "label": s.label,
-            "holder": {"kind": "speaker", "quote": f"q{s.quote + 1}"},
-            "evidence": {"quote": f"q{s.quote + 1}", "span": None},
+            "target": target,
+            "label": label,
+            "holder": {"kind": "speaker", "quote": quote_ids[quote]},
+            "evidence": {"quote": quote_ids[quote], "span": None},
             "provenance": dict(provenance),
         }
-        for n, s in enumerate(doc._.qawl_stance, 1)
+        for n, (target, label, quote) in enumerate(doc._.qawl_stance, 1)
     ]
     return {
         "schema_version": schema_version,

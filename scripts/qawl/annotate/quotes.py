@@ -131,13 +131,17 @@ class QuoteExtractor:
         )
         self.statement_of = re.compile(r"(?<!\w)(?:بيان|تصريح|رساله)\s+(?:صادر\s+عن\s+|ل(?=ل))(?P<who>[^،,:]+?)\s*(?=$|[،,:]|(?<!\w)(?:في|بمناسبه|حول|بشان)(?!\w))")
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
-        self.on_tongue = re.compile(r"(?<!\w)علي لسان\s+(?P<who>[^،,:]+)")
-        self.from_saying = re.compile(r"(?<!\w)عن\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
+        # `according` can only match where one of its phrases occurs: looking for them first is cheaper.
+        self.according_phrases = tuple(normalize(p) for p in cues["according_to"])
+        # In the patterns below, a lookbehind (no word character before) comes after the literal
+        # it guards: a literal first lets `re` skip ahead to each occurrence of it.
+        self.on_tongue = re.compile(r"علي(?<!\wعلي) لسان\s+(?P<who>[^،,:]+)")
+        self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
         self.b_object = frozenset(verb_forms(cues["b_object"], []))
-        self.quoted_outlet = re.compile(r'(?<!\w)ل\s*"([^"]+)"')
-        self.named_outlet = re.compile(rf"(?<!\w)ل((?:{outlet_heads})\s+[^،,:]+?)\s*(?=$|[،,:])")
+        self.quoted_outlet = re.compile(r'ل(?<!\wل)\s*"([^"]+)"')
+        self.named_outlet = re.compile(rf"ل(?<!\wل)((?:{outlet_heads})\s+[^،,:]+?)\s*(?=$|[،,:])")
         self.headline_colon = re.compile(r'^(?P<who>[^:"،]{2,60}?)\s*:\s*(?="|\w)')
 
     # -- cues -----------------------------------------------------------------------
@@ -411,7 +415,7 @@ class QuoteExtractor:
                 a, b, qtype = content
                 speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
                 return [Quote(qtype, s.span(a, b), None, speaker, None)]
-        m = self.according.search(norm)
+        m = self.according.search(norm) if any(map(norm.__contains__, self.according_phrases)) else None
         if m and m.start() > 10:
             content = self._content(s, 0, m.start())
             if content:

@@ -234,11 +234,8 @@ class EntityRecognizer:
             if taken.find(1, mention.start, mention.end) < 0:
                 taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
                 chosen.append(mention)
-        out = []
-        for m in sorted(chosen, key=lambda m: m.start):
-            start, end = nt.span(m.start, m.end)
-            out.append(Mention(start, end, m.label))
-        return out
+        chosen.sort()  # by start: the chosen mentions are disjoint
+        return [Mention(*nt.span(start, end), label) for start, end, label in chosen]
 
     def _words(self, nt: NormText) -> _Words:
         """The words of the matching form of `nt` with their (cached) features."""

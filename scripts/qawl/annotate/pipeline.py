@@ -62,10 +62,10 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
     text = doc_text(doc)
     entity_ids: dict[tuple[int, int], str] = {}
     entities = []
-    for n, mention in enumerate(doc._.qawl_entities, 1):
-        entity_ids[(mention.start, mention.end)] = f"e{n}"
+    for n, (start, end, label) in enumerate(doc._.qawl_entities, 1):
+        entity_id = entity_ids[start, end] = f"e{n}"
         entities.append(
-            {"id": f"e{n}", **_span(text, mention), "label": mention.label, "provenance": dict(provenance)}  # type: ignore[dict-item]
+            {"id": entity_id, "start": start, "end": end, "text": text[start:end], "label": label, "provenance": dict(provenance)}
         )
     quotes = []
     quote_ids = [f"q{n}" for n in range(1, len(doc._.qawl_quotes) + 1)]

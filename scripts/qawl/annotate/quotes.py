@@ -35,6 +35,7 @@ if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
 
 QUOTATION = re.compile(r'"[^"]*"')
+QUOTED_TEXT = re.compile(r'"([^"]+)"')  # what a quotation holds, if anything
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 MAX_SPEAKER_WORDS = 14
 # Definite role descriptions that refer back to a named person (القيادي في ...، المتحدث ...).
@@ -336,7 +337,7 @@ class QuoteExtractor:
             close = text.find('"', 1)
             if close == len(text) - 1 or (close > 0 and not text[close + 1 :].strip(' .،,"')):
                 return start + 1, start + close, "direct"
-        quoted = re.findall(r'"([^"]+)"', text)
+        quoted = QUOTED_TEXT.findall(text)
         heads = lexicons().org_heads
         if any(len(q.split()) >= MIXED_MIN_WORDS and bare(q.split()[0]) not in heads for q in quoted):
             return start, stop, "mixed"

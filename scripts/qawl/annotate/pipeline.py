@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from qawl.annotate import entities as _entities  # noqa: F401  (registers "qawl_entities")
 from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quotes")
-from qawl.annotate.entities import Mention, doc_text, set_doc_value
+from qawl.annotate.entities import Mention, doc_text, doc_value, set_doc_value
 from qawl.annotate.quotes import Span
 from qawl.annotate.stance import inventory
 from qawl.segment import blank_arabic
@@ -62,14 +62,15 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
     text = doc_text(doc)
     entity_ids: dict[tuple[int, int], str] = {}
     entities = []
-    for n, (start, end, label) in enumerate(doc._.qawl_entities, 1):
+    for n, (start, end, label) in enumerate(doc_value(doc, "qawl_entities"), 1):
         entity_id = entity_ids[start, end] = f"e{n}"
         entities.append(
             {"id": entity_id, "start": start, "end": end, "text": text[start:end], "label": label, "provenance": dict(provenance)}
         )
     quotes = []
-    quote_ids = [f"q{n}" for n in range(1, len(doc._.qawl_quotes) + 1)]
-    for quote_id, quote in zip(quote_ids, doc._.qawl_quotes):
+    found_quotes = doc_value(doc, "qawl_quotes")
+    quote_ids = [f"q{n}" for n in range(1, len(found_quotes) + 1)]
+    for quote_id, quote in zip(quote_ids, found_quotes):
         speaker = quote.speaker
         entity = entity_ids.get((speaker.entity.start, speaker.entity.end)) if speaker.entity else None
         kind = speaker.kind if (entity or speaker.kind != "named") else "anonymous"
@@ -93,7 +94,7 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
             "evidence": {"quote": quote_ids[quote], "span": None},
             "provenance": dict(provenance),
         }
-        for n, (target, label, quote) in enumerate(doc._.qawl_stance, 1)
+        for n, (target, label, quote) in enumerate(doc_value(doc, "qawl_stance"), 1)
     ]
     return {
         "schema_version": schema_version,

@@ -21,6 +21,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -177,7 +178,7 @@ class QuoteExtractor:
         nt = nt or NormText.of(text)
         self.text = text
         self.last_person = None
-        entities = sorted(entities, key=lambda e: e.start)  # flat, so sorted by end too
+        entities = sorted(entities, key=attrgetter("start"))  # flat, so sorted by end too
         self.entity_starts = [e.start for e in entities]
         quotes: list[Quote] = []
         last: Speaker | None = None

@@ -58,12 +58,12 @@ class StanceDetector:
         }
         # Most contents are about no target: one search over every target's phrases rules that out.
         self.any_about = re.compile("|".join(pattern.pattern for pattern in self.about.values())) if self.about else None
-        self.no_stance = tuple((target, "NONE") for target in targets)
+        self.all_none = tuple((target, "NONE") for target in targets)
 
     def classify(self, norm: str) -> tuple[tuple[str, str], ...]:
         """(target, label) of a content in matching form, for every target of the inventory, in order."""
         if self.any_about is None or not self.any_about.search(norm):
-            return self.no_stance
+            return self.all_none
         found = []
         for target in self.targets:
             about = self.about.get(target)

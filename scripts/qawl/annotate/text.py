@@ -112,7 +112,7 @@ class NormText:
 
         The end takes in the diacritics of the last letter (a letter's marks belong to it).
         """
-        if not self._removed:  # the original is the matching form's length, without marks
+        if not self._removed:  # nothing was removed: the offsets are the same, and no marks follow
             return (start, end) if start < end else (start, start)
         if start >= end:
             o = self.offset(start)

@@ -138,7 +138,7 @@ DATE_TEXTS = [
 
 def prefiltered_and_full_scan(recognizer: EntityRecognizer, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     norm = normalize(text)
-    words = recognizer._words(norm)
+    words = recognizer._words(NormText.of(text))
     hits = [i for i, f in enumerate(words.features) if f.trigger]
     found = [(m.start, m.end) for m in recognizer._dates(words, hits)]
     return found, [(m.start("date"), m.end("date")) for m in recognizer.dates.dates.finditer(norm)]

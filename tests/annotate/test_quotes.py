@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from qawl.annotate import preannotate
+from qawl.annotate.quotes import QuoteExtractor
+from qawl.annotate.text import NormText, split_words
 
 
 def quotes(text: str) -> list[dict[str, Any]]:
@@ -133,3 +135,18 @@ def test_no_quote(text: str) -> None:
 def test_content_stays_in_one_sentence() -> None:
     found = quotes("وقال عماد الفايز إن الوضع صعب. ولكن الحياة تستمر.")
     assert [text_of(q["content"]) for q in found] == ["الوضع صعب"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقالَ الوزيرُ إنّ «الاتفاقَ» قريب. وأضافَ: نعم!\n  ـوأشار إلى أن الوفد وصل… وكانت الجلسة عاصفة.",
+        "«قال» المتحدث.. ثم غادر؟ د. أحمد حضر\n\nعنوان بلا نقطة",
+    ],
+)
+def test_sentence_words_are_the_document_words_inside_it(text: str) -> None:
+    # `_sentences` slices the document's words: they must be the words of the sentence split alone.
+    nt = NormText.of(text)
+    for s in QuoteExtractor._sentences(nt):
+        alone = split_words(s.norm)
+        assert (s.texts, s.starts, s.ends, s.gaps[1:]) == (alone.texts, alone.starts, alone.ends, alone.gaps[1 : len(s.texts)])

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from qawl.annotate.lexicon import Gazetteer, cue_forms, gold_entities, lexicons, static_gazetteer
-from qawl.annotate.text import NormText, split_words
+from qawl.annotate.text import NormText
 
 if not Doc.has_extension("qawl_entities"):
     Doc.set_extension("qawl_entities", default=None)
@@ -213,7 +213,7 @@ class EntityRecognizer:
     def find(self, text: str, doc_id: str = "", nt: NormText | None = None) -> list[Mention]:
         """Flat entity mentions of `text`, original offsets, in text order (`nt`: its NormText, if known)."""
         nt = nt or NormText.of(text)
-        words = self._words(nt.norm)
+        words = self._words(nt)
         hits = [i for i, f in enumerate(words.features) if f.trigger]
         candidates: list[tuple[int, Mention]] = []
         candidates += [(TIER_GOLD, m) for m in self._gazetteer(words, hits, True, doc_id)]
@@ -234,23 +234,20 @@ class EntityRecognizer:
             if taken.find(1, mention.start, mention.end) < 0:
                 taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
                 chosen.append(mention)
-        out = []
-        for m in sorted(chosen, key=lambda m: m.start):
-            start, end = nt.span(m.start, m.end)
-            out.append(Mention(start, end, m.label))
-        return out
+        chosen.sort()  # by start: the chosen mentions are disjoint
+        return [Mention(*nt.span(start, end), label) for start, end, label in chosen]
 
-    def _words(self, norm: str) -> _Words:
-        """The words of `norm` with their (cached) features."""
+    def _words(self, nt: NormText) -> _Words:
+        """The words of the matching form of `nt` with their (cached) features."""
         if self._features_gold is not self.gold or self._features_revision != self.gold.revision:
             self._features_gold, self._features_revision = self.gold, self.gold.revision
             self._features.clear()
         elif len(self._features) > FEATURE_CACHE_SIZE:
             self._features.clear()
-        texts, starts, ends, _ = split_words(norm)
+        texts, starts, ends, _ = nt.words
         get = self._features.get
         features = [get(w) or self._word_features(w) for w in texts]
-        return _Words(norm, texts, starts, ends, features)
+        return _Words(nt.norm, texts, starts, ends, features)
 
     def _word_features(self, word: str) -> WordFeatures:
         lex = self.lex

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 
 from qawl.annotate import entities as _entities  # noqa: F401  (registers "qawl_entities")
 from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quotes")
-from qawl.annotate.entities import Mention, doc_text, set_doc_value
+from qawl.annotate.entities import Mention, doc_text, doc_value, set_doc_value
 from qawl.annotate.quotes import Span
 from qawl.annotate.stance import inventory
 from qawl.segment import blank_arabic
@@ -62,19 +62,21 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
     text = doc_text(doc)
     entity_ids: dict[tuple[int, int], str] = {}
     entities = []
-    for n, mention in enumerate(doc._.qawl_entities, 1):
-        entity_ids[(mention.start, mention.end)] = f"e{n}"
+    for n, (start, end, label) in enumerate(doc_value(doc, "qawl_entities"), 1):
+        entity_id = entity_ids[start, end] = f"e{n}"
         entities.append(
-            {"id": f"e{n}", **_span(text, mention), "label": mention.label, "provenance": dict(provenance)}  # type: ignore[dict-item]
+            {"id": entity_id, "start": start, "end": end, "text": text[start:end], "label": label, "provenance": dict(provenance)}
         )
     quotes = []
-    for n, quote in enumerate(doc._.qawl_quotes, 1):
+    found_quotes = doc_value(doc, "qawl_quotes")
+    quote_ids = [f"q{n}" for n in range(1, len(found_quotes) + 1)]
+    for quote_id, quote in zip(quote_ids, found_quotes):
         speaker = quote.speaker
         entity = entity_ids.get((speaker.entity.start, speaker.entity.end)) if speaker.entity else None
         kind = speaker.kind if (entity or speaker.kind != "named") else "anonymous"
         quotes.append(
             {
-                "id": f"q{n}",
+                "id": quote_id,
                 "type": quote.type,
                 "content": _span(text, quote.content),
                 "cue": _span(text, quote.cue),
@@ -86,13 +88,13 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
     stance = [
         {
             "id": f"s{n}",
-            "target": s.target,
-            "label": s.label,
-            "holder": {"kind": "speaker", "quote": f"q{s.quote + 1}"},
-            "evidence": {"quote": f"q{s.quote + 1}", "span": None},
+            "target": target,
+            "label": label,
+            "holder": {"kind": "speaker", "quote": quote_ids[quote]},
+            "evidence": {"quote": quote_ids[quote], "span": None},
             "provenance": dict(provenance),
         }
-        for n, s in enumerate(doc._.qawl_stance, 1)
+        for n, (target, label, quote) in enumerate(doc_value(doc, "qawl_stance"), 1)
     ]
     return {
         "schema_version": schema_version,

@@ -21,6 +21,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from spacy.language import Language
@@ -28,13 +29,14 @@ from spacy.tokens import Doc
 
 from qawl.annotate.entities import Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
-from qawl.annotate.text import NormText, normalize, split_words
+from qawl.annotate.text import NormText, normalize
 from qawl.segment import paragraphs, sentence_spans
 
 if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
 
 QUOTATION = re.compile(r'"[^"]*"')
+QUOTED_TEXT = re.compile(r'"([^"]+)"')  # what a quotation holds, if anything
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 MAX_SPEAKER_WORDS = 14
 # Definite role descriptions that refer back to a named person (القيادي في ...، المتحدث ...).
@@ -131,13 +133,17 @@ class QuoteExtractor:
         )
         self.statement_of = re.compile(r"(?<!\w)(?:بيان|تصريح|رساله)\s+(?:صادر\s+عن\s+|ل(?=ل))(?P<who>[^،,:]+?)\s*(?=$|[،,:]|(?<!\w)(?:في|بمناسبه|حول|بشان)(?!\w))")
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
-        self.on_tongue = re.compile(r"(?<!\w)علي لسان\s+(?P<who>[^،,:]+)")
-        self.from_saying = re.compile(r"(?<!\w)عن\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
+        # `according` can only match where one of its phrases occurs: looking for them first is cheaper.
+        self.according_phrases = tuple(normalize(p) for p in cues["according_to"])
+        # In the patterns below, a lookbehind (no word character before) comes after the literal
+        # it guards: a literal first lets `re` skip ahead to each occurrence of it.
+        self.on_tongue = re.compile(r"علي(?<!\wعلي) لسان\s+(?P<who>[^،,:]+)")
+        self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
         self.b_object = frozenset(verb_forms(cues["b_object"], []))
-        self.quoted_outlet = re.compile(r'(?<!\w)ل\s*"([^"]+)"')
-        self.named_outlet = re.compile(rf"(?<!\w)ل((?:{outlet_heads})\s+[^،,:]+?)\s*(?=$|[،,:])")
+        self.quoted_outlet = re.compile(r'ل(?<!\wل)\s*"([^"]+)"')
+        self.named_outlet = re.compile(rf"ل(?<!\wل)((?:{outlet_heads})\s+[^،,:]+?)\s*(?=$|[،,:])")
         self.headline_colon = re.compile(r'^(?P<who>[^:"،]{2,60}?)\s*:\s*(?="|\w)')
 
     # -- cues -----------------------------------------------------------------------
@@ -172,7 +178,7 @@ class QuoteExtractor:
         nt = nt or NormText.of(text)
         self.text = text
         self.last_person = None
-        entities = sorted(entities, key=lambda e: e.start)  # flat, so sorted by end too
+        entities = sorted(entities, key=attrgetter("start"))  # flat, so sorted by end too
         self.entity_starts = [e.start for e in entities]
         quotes: list[Quote] = []
         last: Speaker | None = None
@@ -189,11 +195,21 @@ class QuoteExtractor:
     @staticmethod
     def _sentences(nt: NormText) -> Iterator[_Sentence]:
         """The sentences of `qawl.segment.split_sentences`, in matching form."""
+        # No word crosses a sentence boundary (whitespace): a sentence's words are a slice of the document's.
+        texts, starts, ends, gaps = nt.words
         for p_start, p_end in paragraphs(nt.original):
             for s_start, s_end in sentence_spans(nt.original[p_start:p_end]):
                 base, stop = nt.norm_offset(p_start + s_start), nt.norm_offset(p_start + s_end)
-                norm = nt.norm[base:stop]
-                yield _Sentence(nt, base, norm, *split_words(norm))
+                first, last = bisect.bisect_left(starts, base), bisect.bisect_left(starts, stop)
+                yield _Sentence(
+                    nt,
+                    base,
+                    nt.norm[base:stop],
+                    texts[first:last],
+                    [start - base for start in starts[first:last]],
+                    [end - base for end in ends[first:last]],
+                    gaps[first:last],
+                )
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
         norm = s.norm
@@ -322,7 +338,7 @@ class QuoteExtractor:
             close = text.find('"', 1)
             if close == len(text) - 1 or (close > 0 and not text[close + 1 :].strip(' .،,"')):
                 return start + 1, start + close, "direct"
-        quoted = re.findall(r'"([^"]+)"', text)
+        quoted = QUOTED_TEXT.findall(text)
         heads = lexicons().org_heads
         if any(len(q.split()) >= MIXED_MIN_WORDS and bare(q.split()[0]) not in heads for q in quoted):
             return start, stop, "mixed"
@@ -401,7 +417,7 @@ class QuoteExtractor:
                 a, b, qtype = content
                 speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
                 return [Quote(qtype, s.span(a, b), None, speaker, None)]
-        m = self.according.search(norm)
+        m = self.according.search(norm) if any(map(norm.__contains__, self.according_phrases)) else None
         if m and m.start() > 10:
             content = self._content(s, 0, m.start())
             if content:

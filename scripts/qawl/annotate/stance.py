@@ -56,9 +56,14 @@ class StanceDetector:
         self.about = {
             target: re.compile("|".join(map(re.escape, cue["about"]))) for target, cue in self.cues.items() if cue["about"]
         }
+        # Most contents are about no target: one search over every target's phrases rules that out.
+        self.any_about = re.compile("|".join(pattern.pattern for pattern in self.about.values())) if self.about else None
+        self.all_none = tuple((target, "NONE") for target in targets)
 
-    def classify(self, norm: str) -> list[tuple[str, str]]:
+    def classify(self, norm: str) -> tuple[tuple[str, str], ...]:
         """(target, label) of a content in matching form, for every target of the inventory, in order."""
+        if self.any_about is None or not self.any_about.search(norm):
+            return self.all_none
         found = []
         for target in self.targets:
             about = self.about.get(target)
@@ -69,7 +74,7 @@ class StanceDetector:
                 against = sum(map(norm.__contains__, cue["AGAINST"]))
                 label = "FAVOR" if favor > against else "AGAINST" if against > favor else "NONE"
             found.append((target, label))
-        return found
+        return tuple(found)
 
     def find(self, nt: NormText, quotes: list[Quote]) -> list[Stance]:
         """One record per quote and target (guidelines §4.2); NONE unless the lexicon votes."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -93,6 +94,11 @@ class NormText:
         shifts = tuple(p - k for k, p in enumerate(removed))
         return cls(text, _fold(stripped), shifts, removed)
 
+    @cached_property
+    def words(self) -> Words:
+        """The words of the matching form, split once and shared by the components."""
+        return split_words(self.norm)
+
     def norm_offset(self, o: int) -> int:
         """Normalised offset of original offset `o` (removed characters before it do not count)."""
         return o - bisect.bisect_left(self._removed, o) if self._removed else o
@@ -106,6 +112,8 @@ class NormText:
 
         The end takes in the diacritics of the last letter (a letter's marks belong to it).
         """
+        if not self._removed:  # nothing was removed: the offsets are the same, and no marks follow
+            return (start, end) if start < end else (start, start)
         if start >= end:
             o = self.offset(start)
             return o, o

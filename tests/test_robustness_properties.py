@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from qawl import segment
+from qawl.annotate import preannotate
 from qawl.build import encode_documents, process_document
 from qawl.ingest import UNKNOWN_METADATA, Document
 from qawl.merge import build_rows, check_layer
@@ -98,6 +99,16 @@ def test_the_document_doc_is_what_the_tokenizer_makes_of_the_whole_text(text: st
     doc, _ = tokenize_document(text, split_sentences("prop", text))
     whole = segment.blank_arabic().tokenizer(text)
     assert [(t.text, t.whitespace_, t.norm_, t.is_space) for t in doc] == [(t.text, t.whitespace_, t.norm_, t.is_space) for t in whole]
+
+
+@EXAMPLES
+@given(arabic_heavy)
+def test_the_pre_annotator_finds_the_same_in_the_build_s_doc_as_in_the_text_alone(text: str) -> None:
+    """The build hands it the Doc it tokenized the rows with, and the sentences it cut: no second segmentation."""
+    sentences = split_sentences("prop", text)
+    doc, _ = tokenize_document(text, sentences)
+    assert segment.doc_sentences(doc) == [(s.start, s.end) for s in sentences]
+    assert preannotate("prop", text, "0" * 64, doc) == preannotate("prop", text, "0" * 64)
 
 
 @EXAMPLES

@@ -280,10 +280,19 @@ def tokenize_document(text: str, sentences: list[Sentence]) -> tuple[Doc, list[l
     # Words given as ORTH hashes: the tokenizer's lexemes, without looking their strings up and hashing them again.
     doc = Doc(nlp.vocab, words=columns[:, 3].tolist(), spaces=columns[:, 4].astype(bool).tolist())
     doc.from_array([NORM], columns[:, 5:6])  # what special cases set, e.g. "د." → "دكتور"
+    doc.user_data[_SENTENCES_KEY] = [(s.start, s.end) for s in sentences]
     local = columns[:, :3].astype(numpy.int64)
     if sentences:
         local[: len(pieces[0]), 0] -= sentences[0].start  # the first piece starts with the document's leading whitespace
     return doc, _tokens([s.text for s in sentences], local, [len(piece) for piece in pieces])
+
+
+_SENTENCES_KEY = "qawl_sentences"
+
+
+def doc_sentences(doc: Doc) -> list[tuple[int, int]] | None:
+    """(start, end) of the sentences `tokenize_document` built `doc` from; None for a Doc it did not build."""
+    return doc.user_data.get(_SENTENCES_KEY)
 
 
 def _cut_at_whitespace(text: str, sentences: list[Sentence]) -> bool:

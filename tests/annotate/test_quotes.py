@@ -9,6 +9,7 @@ import pytest
 from qawl.annotate import preannotate
 from qawl.annotate.quotes import QuoteExtractor
 from qawl.annotate.text import NormText, split_words
+from qawl.segment import split_sentences
 
 
 def quotes(text: str) -> list[dict[str, Any]]:
@@ -147,6 +148,6 @@ def test_content_stays_in_one_sentence() -> None:
 def test_sentence_words_are_the_document_words_inside_it(text: str) -> None:
     # `_sentences` slices the document's words: they must be the words of the sentence split alone.
     nt = NormText.of(text)
-    for s in QuoteExtractor._sentences(nt):
+    for s in QuoteExtractor._sentences(nt, [(s.start, s.end) for s in split_sentences("", text)]):
         alone = split_words(s.norm)
         assert (s.texts, s.starts, s.ends, s.gaps[1:]) == (alone.texts, alone.starts, alone.ends, alone.gaps[1 : len(s.texts)])

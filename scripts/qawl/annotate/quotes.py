@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 from qawl.annotate.entities import Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
 from qawl.annotate.text import NormText, normalize
-from qawl.segment import paragraphs, sentence_spans
+from qawl.segment import doc_sentences, split_sentences
 
 if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
@@ -173,8 +173,13 @@ class QuoteExtractor:
 
     # -- extraction -----------------------------------------------------------------
 
-    def find(self, text: str, entities: list[Mention], nt: NormText | None = None) -> list[Quote]:
-        """All quotes of a document, in text order (`nt`: its NormText, if known)."""
+    def find(
+        self, text: str, entities: list[Mention], nt: NormText | None = None, sentences: list[tuple[int, int]] | None = None
+    ) -> list[Quote]:
+        """All quotes of a document, in text order.
+
+        `nt`: its NormText, and `sentences`: the (start, end) of its `split_sentences` sentences, if known.
+        """
         nt = nt or NormText.of(text)
         self.text = text
         self.last_person = None
@@ -182,7 +187,9 @@ class QuoteExtractor:
         self.entity_starts = [e.start for e in entities]
         quotes: list[Quote] = []
         last: Speaker | None = None
-        for s in self._sentences(nt):
+        if sentences is None:
+            sentences = [(s.start, s.end) for s in split_sentences("", text)]
+        for s in self._sentences(nt, sentences):
             found = self._sentence_quotes(s, entities, last)
             quotes += found
             for quote in found:
@@ -193,23 +200,22 @@ class QuoteExtractor:
         return quotes
 
     @staticmethod
-    def _sentences(nt: NormText) -> Iterator[_Sentence]:
-        """The sentences of `qawl.segment.split_sentences`, in matching form."""
+    def _sentences(nt: NormText, sentences: list[tuple[int, int]]) -> Iterator[_Sentence]:
+        """The sentences at the (start, end) offsets of the original text, in matching form."""
         # No word crosses a sentence boundary (whitespace): a sentence's words are a slice of the document's.
         texts, starts, ends, gaps = nt.words
-        for p_start, p_end in paragraphs(nt.original):
-            for s_start, s_end in sentence_spans(nt.original[p_start:p_end]):
-                base, stop = nt.norm_offset(p_start + s_start), nt.norm_offset(p_start + s_end)
-                first, last = bisect.bisect_left(starts, base), bisect.bisect_left(starts, stop)
-                yield _Sentence(
-                    nt,
-                    base,
-                    nt.norm[base:stop],
-                    texts[first:last],
-                    [start - base for start in starts[first:last]],
-                    [end - base for end in ends[first:last]],
-                    gaps[first:last],
-                )
+        for s_start, s_end in sentences:
+            base, stop = nt.norm_offset(s_start), nt.norm_offset(s_end)
+            first, last = bisect.bisect_left(starts, base), bisect.bisect_left(starts, stop)
+            yield _Sentence(
+                nt,
+                base,
+                nt.norm[base:stop],
+                texts[first:last],
+                [start - base for start in starts[first:last]],
+                [end - base for end in ends[first:last]],
+                gaps[first:last],
+            )
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
         norm = s.norm
@@ -432,7 +438,8 @@ class QuoteExtractor:
     # -- spaCy component ------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        set_doc_value(doc, "qawl_quotes", self.find(doc_text(doc), doc_value(doc, "qawl_entities") or [], doc_norm(doc)))
+        quotes = self.find(doc_text(doc), doc_value(doc, "qawl_entities") or [], doc_norm(doc), doc_sentences(doc))
+        set_doc_value(doc, "qawl_quotes", quotes)
         return doc
 
 

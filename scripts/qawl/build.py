@@ -338,7 +338,7 @@ def orphan_layers(project: Project) -> list[Problem]:
 
 
 @contextmanager
-def _collector_off_what_is_loaded() -> Iterator[None]:
+def collector_off_what_is_loaded() -> Iterator[None]:
     """Keep the garbage collector off every object that exists now: the libraries, and models already loaded.
 
     They outlive the build, yet each full collection walks them all again (a tenth of a
@@ -379,7 +379,7 @@ def build_corpus(
     """Build the corpus into `target` (default `corpus/`) atomically; returns the manifest."""
     target = target or project.corpus
     try:
-        with exclusive(target), _collector_off_what_is_loaded():
+        with exclusive(target), collector_off_what_is_loaded():
             return _build_corpus(project, target, preannotate, engine, workers, address, cache)
     except Busy as error:
         raise BuildError([Problem(str(target), "", str(error))]) from error

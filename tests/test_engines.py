@@ -59,6 +59,8 @@ def test_a_task_s_outputs_cross_to_the_driver_intact_by_value_and_through_the_sp
             assert got.tables.keys() == sent.tables.keys()
             assert all(got.tables[name].equals(table) for name, table in sent.tables.items())
     assert not list(spool.iterdir())  # the driver removes the file once it has mapped it
+    unwritable = OutputBatch(outputs, str(tmp_path / "no-such-spool"))  # as a full spool fails: sent by value instead
+    assert [o.tables for o in pickle.loads(pickle.dumps(unwritable)).outputs] == [o.tables for o in outputs]
 
 
 def test_a_build_keeps_the_collector_off_what_was_loaded_before_it(project, tmp_path) -> None:

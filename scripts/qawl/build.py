@@ -224,13 +224,18 @@ class OutputBatch:
         return cls.from_buffer(data)
 
     def __reduce__(self) -> tuple[Any, tuple[Any]]:
-        if self.spool_dir is None:
-            return (OutputBatch.from_bytes, (self.to_bytes(),))
-        descriptor, path = tempfile.mkstemp(dir=self.spool_dir, suffix=".arrows")
-        with os.fdopen(descriptor, "wb") as spool:
-            for buffer in self._buffers():
-                spool.write(buffer)
-        return (OutputBatch._from_spool, (path,))
+        if self.spool_dir is not None:
+            path = None
+            try:
+                descriptor, path = tempfile.mkstemp(dir=self.spool_dir, suffix=".arrows")
+                with os.fdopen(descriptor, "wb") as spool:
+                    for buffer in self._buffers():
+                        spool.write(buffer)
+                return (OutputBatch._from_spool, (path,))
+            except OSError:  # no room in the spool (a container's /dev/shm is often 64 MB): send it by value
+                if path is not None:
+                    Path(path).unlink(missing_ok=True)
+        return (OutputBatch.from_bytes, (self.to_bytes(),))
 
 
 @lru_cache(maxsize=4)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from qawl.schema import Problem, Schemas
@@ -96,6 +97,27 @@ def split_tables(tables: dict[str, pa.Table], rows: list[dict[str, int]]) -> lis
     return parts
 
 
+def arrow_bytes(array: pa.Array) -> int:
+    """Arrow bytes of `array`'s values, counting a validity bitmap only where there are nulls.
+
+    `nbytes` also counts the bitmap a slice keeps from its parent when the slice itself has
+    no nulls, so it would depend on how rows were batched (engine, worker count).
+    """
+    size = (len(array) + 7) // 8 if array.null_count else 0
+    kind = array.type
+    if pa.types.is_struct(kind):
+        return size + sum(arrow_bytes(array.field(i)) for i in range(kind.num_fields))
+    if pa.types.is_list(kind):  # nbytes counts an offset per value
+        return size + 4 * len(array) + arrow_bytes(array.flatten())
+    if pa.types.is_string(kind):
+        return size + 4 * len(array) + (pc.sum(pc.binary_length(array)).as_py() or 0)
+    if pa.types.is_boolean(kind):
+        return size + (len(array) + 7) // 8
+    if pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        return size + len(array) * kind.bit_width // 8
+    raise TypeError(f"arrow_bytes: no rule for Arrow type {kind}")
+
+
 class ParquetShard:
     """One Parquet file, written as rows arrive, in row groups of exactly ROW_GROUP_SIZE rows.
 
@@ -126,7 +148,7 @@ class ParquetShard:
         group = held.slice(0, ROW_GROUP_SIZE).combine_chunks()
         self._writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=ROW_GROUP_SIZE)
         self.rows += group.num_rows
-        self.nbytes += group.nbytes
+        self.nbytes += sum(arrow_bytes(chunk) for column in group.columns for chunk in column.chunks)
         rest = held.slice(group.num_rows)
         self._held, self._held_rows = ([rest] if rest.num_rows else []), rest.num_rows
 

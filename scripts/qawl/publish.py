@@ -79,8 +79,7 @@ def file_sha256(path: Path) -> str:
 
 def encode_records(schemas: Schemas, config: ConfigSpec, records: list[Record]) -> pa.Table:
     """Validated JSON records of one config as an Arrow table (ClassLabels as ids)."""
-    table = pa.Table.from_pylist(records, schema=schemas.json_arrow_schema(config.schema))
-    return schemas.encode_class_labels(config.schema, table)
+    return schemas.encode_records(config.schema, records)
 
 
 def split_tables(tables: dict[str, pa.Table], rows: list[dict[str, int]]) -> list[dict[str, pa.Table]]:

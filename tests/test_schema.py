@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import datasets
 import pyarrow as pa
 import pytest
 
 from qawl.publish import CONFIGS
-from qawl.schema import Schemas, decode_class_labels
+from qawl.schema import Schemas, TypedField, decode_class_labels
 from tests.conftest import REPO
 
 
@@ -72,8 +73,7 @@ def test_class_label_encoding_round_trips(schemas: Schemas) -> None:
         _sentence_row([{"id": f"e{n}", "start": 0, "end": 5, "text": "بغداد", "label": label, "provenance": PROVENANCE}
                        for n, label in enumerate(["DATE", "PERSON", "ORG"])], []),
     ]
-    table = pa.Table.from_pylist(rows, schema=schemas.json_arrow_schema("sentence"))
-    encoded = schemas.encode_class_labels("sentence", table)
+    encoded = schemas.encode_records("sentence", rows)
     assert encoded.schema == schemas.arrow_schema("sentence")
     labels = schemas.enum("common.schema.json#/$defs/entity_label")
     assert [[e["label"] for e in r["entities"]] for r in encoded.to_pylist()] == [
@@ -87,13 +87,44 @@ def test_class_label_encoding_keeps_null_structs_and_lists(schemas: Schemas) -> 
     fields = schemas.typed_fields("quote")
     entity = {"id": "e1", "sentence_id": "d-1", "text": "الوزير", "label": "PERSON"}
     records = [{field.name: None for field in fields} | {"speaker_entity": value} for value in (entity, None, entity)]
-    encoded = schemas.encode_class_labels("quote", pa.Table.from_pylist(records, schema=schemas.json_arrow_schema("quote")))
+    encoded = schemas.encode_records("quote", records)
     person = schemas.enum("common.schema.json#/$defs/entity_label").index("PERSON")
     assert encoded.column("speaker_entity").to_pylist() == [entity | {"label": person}, None, entity | {"label": person}]
 
 
 def test_class_label_encoding_refuses_an_unknown_label(schemas: Schemas) -> None:
     row = _sentence_row([{"id": "e1", "start": 0, "end": 5, "text": "بغداد", "label": "PER", "provenance": PROVENANCE}], [])
-    table = pa.Table.from_pylist([row], schema=schemas.json_arrow_schema("sentence"))
-    with pytest.raises(ValueError, match="'PER'"):
-        schemas.encode_class_labels("sentence", table)
+    with pytest.raises(ValueError, match="field 'label': 'PER' is not one of its labels"):
+        schemas.encode_records("sentence", [row])
+
+
+def _with_label_ids(field: TypedField, value: Any) -> Any:
+    """A JSON value with its ClassLabel names replaced by their ids, the obvious way (a walk over the record)."""
+    if value is None or not field.has_class_label:
+        return value
+    if field.kind == "classlabel":
+        return field.names.index(value)
+    if field.kind == "list":
+        return [_with_label_ids(field.children[0], v) for v in value]
+    return {child.name: _with_label_ids(child, value.get(child.name)) for child in field.children}
+
+
+def test_encoded_records_are_the_records_with_label_ids_and_survive_ipc_unchanged(schemas: Schemas) -> None:
+    """The values of a record-by-record encoding; Arrow IPC (how tables leave a worker) changes no buffer (`nbytes`)."""
+    entity = {"id": "e1", "start": 0, "end": 5, "text": "بغداد", "label": "GPE", "provenance": PROVENANCE}
+    quote_entity = {"id": "e1", "sentence_id": "d-1", "text": "الوزير", "label": "PERSON"}
+    cases = {
+        "sentence": [_sentence_row([entity], []), _sentence_row([], []), _sentence_row([entity, entity | {"label": "ORG"}], [])],
+        "quote": [{f.name: None for f in schemas.typed_fields("quote")} | {"type": "direct", "speaker_entity": value} for value in (quote_entity, None)],
+        "document": [],
+    }
+    for name, records in cases.items():
+        encoded = schemas.encode_records(name, records)
+        fields = schemas.typed_fields(name)
+        expected = pa.Table.from_pylist([{f.name: _with_label_ids(f, r.get(f.name)) for f in fields} for r in records], schema=schemas.arrow_schema(name))
+        assert encoded.equals(expected), name
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, encoded.schema) as writer:
+            writer.write_table(encoded)
+        received = pa.ipc.open_stream(sink.getvalue()).read_all()
+        assert received.equals(encoded) and received.nbytes == encoded.nbytes, name

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import re
 
 import pytest
@@ -145,3 +147,12 @@ def test_tokenizer_rules_survive_to_disk(tmp_path) -> None:
 def test_sentence_spans_on_a_line() -> None:
     line = "أولى.  ثانية؟ ثالثة"
     assert [line[a:b] for a, b in sentence_spans(line)] == ["أولى.", "ثانية؟", "ثالثة"]
+
+
+def test_sentences_are_frozen_values_that_pickle() -> None:
+    """Sentences are slotted frozen dataclasses: immutable, compared by value, and they travel to workers intact."""
+    sentences = split_sentences("doc", "قال الوزير: «نعم». ثم غادر.")
+    assert pickle.loads(pickle.dumps(sentences)) == sentences
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        sentences[0].start = 1  # type: ignore[misc]
+    assert dataclasses.replace(sentences[0]) == sentences[0] and hash(dataclasses.replace(sentences[0])) == hash(sentences[0])

@@ -12,7 +12,8 @@ import hashlib
 import json
 import shutil
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +89,12 @@ Counted = list[list[Any]]  # [key part, ..., count] per distinct key: a Counter 
 PER_SPLIT = ("documents_status", "status", "entities", "quote_types", "speaker_kinds", "stance")
 
 
-def _counted(keys: Iterable[tuple[Any, ...]]) -> Counted:
-    return [[*key, count] for key, count in Counter(keys).items()]
+def _counted(keys: Iterable[Hashable]) -> Counted:
+    """[key, count] per distinct key, in first-seen order; a tuple key spreads into its parts."""
+    return [[*key, count] if isinstance(key, tuple) else [key, count] for key, count in Counter(keys).items()]
+
+
+_label = itemgetter("label")
 
 
 def document_statistics(document_row: dict[str, Any], sentence_rows: list[dict[str, Any]]) -> dict[str, Counted]:
@@ -104,13 +109,13 @@ def document_statistics(document_row: dict[str, Any], sentence_rows: list[dict[s
     return {
         "documents_status": [[document_row["status"], 1]],
         "texts": [[document_row["publisher"], document_row["license"], 1]],
-        "status": _counted((row["status"],) for row in sentence_rows),
-        "lengths": _counted((len(row["tokens"]),) for row in sentence_rows),
-        "entities": _counted((e["label"],) for e in entities),
-        "quote_types": _counted((q["type"],) for q in quotes),
-        "speaker_kinds": _counted((q["speaker"]["kind"],) for q in quotes),
-        "stance": _counted((s["label"],) for s in stance),
-        "targets": _counted((s["target"], s["label"]) for s in stance),
+        "status": _counted(map(itemgetter("status"), sentence_rows)),
+        "lengths": _counted(len(row["tokens"]) for row in sentence_rows),
+        "entities": _counted(map(_label, entities)),
+        "quote_types": _counted(map(itemgetter("type"), quotes)),
+        "speaker_kinds": _counted(q["speaker"]["kind"] for q in quotes),
+        "stance": _counted(map(_label, stance)),
+        "targets": _counted(map(itemgetter("target", "label"), stance)),
     }
 
 

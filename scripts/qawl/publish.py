@@ -80,8 +80,7 @@ def file_sha256(path: Path) -> str:
 
 def encode_records(schemas: Schemas, config: ConfigSpec, records: list[Record]) -> pa.Table:
     """Validated JSON records of one config as an Arrow table (ClassLabels as ids)."""
-    table = pa.Table.from_pylist(records, schema=schemas.json_arrow_schema(config.schema))
-    return schemas.encode_class_labels(config.schema, table)
+    return schemas.encode_records(config.schema, records)
 
 
 def split_tables(tables: dict[str, pa.Table], rows: list[dict[str, int]]) -> list[dict[str, pa.Table]]:
@@ -144,8 +143,12 @@ class ParquetShard:
 
     def _write_group(self) -> None:
         held = pa.concat_tables(self._held)
-        # Parquet bytes depend on how a table is chunked: combining makes them depend on the rows alone
-        group = held.slice(0, ROW_GROUP_SIZE).combine_chunks()
+        rows = held.slice(0, ROW_GROUP_SIZE)
+        # Parquet bytes depend on how a table is chunked: concatenating makes them depend on the rows alone.
+        # A lone chunk too (combine_chunks would keep it as it is): as a slice of a batch's table, its bit-packed
+        # buffers (booleans, validity) may start mid-byte and count a byte more in `nbytes` than the copy a
+        # worker sends through Arrow IPC, and the manifest would depend on the number of workers.
+        group = pa.Table.from_arrays([pa.concat_arrays(column.chunks) for column in rows.columns], schema=rows.schema)
         self._writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=ROW_GROUP_SIZE)
         self.rows += group.num_rows
         self.nbytes += sum(arrow_bytes(chunk) for column in group.columns for chunk in column.chunks)

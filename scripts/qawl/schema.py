@@ -62,6 +62,7 @@ class Schemas:
         self.registry: Registry = Registry().with_resources(resources)
         self._typed: dict[str, list[TypedField]] = {}
         self._arrow: dict[tuple[str, pa.DataType], pa.Schema] = {}
+        self._json_rows: dict[str, pa.StructType] = {}
 
     @cached_property
     def _fast_validators(self) -> dict[str, Any]:
@@ -121,18 +122,27 @@ class Schemas:
             self._arrow[name, class_label] = pa.schema([f.arrow_field(class_label) for f in self.typed_fields(name)])
         return self._arrow[name, class_label]
 
-    def encode_class_labels(self, name: str, table: pa.Table) -> pa.Table:
-        """Replace the ClassLabel strings of a table of schema `name` in JSON form by their integer ids.
+    def encode_records(self, name: str, records: list[dict[str, Any]]) -> pa.Table:
+        """JSON records of schema `name` as a table of `arrow_schema(name)`, ClassLabel strings replaced by their ids.
 
-        Works column by column on Arrow arrays, so its cost does not grow with the
-        number of nested values the way a walk over Python records does.
+        The records are converted as one array of row structs (one converter for
+        the whole row type rather than one per column); the ClassLabels are then
+        encoded on Arrow arrays, so the cost does not grow with the number of
+        nested values the way a walk over Python records does.
         """
         schema = self.arrow_schema(name)
-        columns = [
-            pa.chunked_array([_encode(f, chunk, schema.field(f.name).type) for chunk in table.column(f.name).chunks], schema.field(f.name).type)
-            for f in self.typed_fields(name)
+        rows = pa.array(records, type=self._json_row_type(name))
+        batches = [
+            pa.RecordBatch.from_arrays([_encode(*column) for column in zip(self.typed_fields(name), chunk.flatten(), schema.types)], schema=schema)
+            for chunk in (rows.chunks if isinstance(rows, pa.ChunkedArray) else [rows])
         ]
-        return pa.Table.from_arrays(columns, schema=schema)
+        return pa.Table.from_batches(batches, schema=schema)
+
+    def _json_row_type(self, name: str) -> pa.StructType:
+        """A JSON record of schema `name` as one Arrow struct (derived once)."""
+        if name not in self._json_rows:
+            self._json_rows[name] = pa.struct(self.json_arrow_schema(name))
+        return self._json_rows[name]
 
     def features(self, name: str) -> Any:
         import datasets
@@ -156,9 +166,9 @@ class TypedField:
         return self.kind == "classlabel" or any(child.has_class_label for child in self.children)
 
     @cached_property
-    def label_names(self) -> pa.Array:
-        """The ClassLabel names as an Arrow array: a label's id is its index."""
-        return pa.array(self.names, pa.string())
+    def label_lookup(self) -> pc.SetLookupOptions:
+        """`index_in` options finding a ClassLabel name's id: its index in `names` (made once, not per call)."""
+        return pc.SetLookupOptions(pa.array(self.names, pa.string()))
 
     def arrow_type(self, class_label: pa.DataType = pa.int64()) -> pa.DataType:
         """The Arrow type; ClassLabels are `class_label` (int64 ids when published, strings in JSON form)."""
@@ -238,12 +248,18 @@ def _typed(name: str, node: dict[str, Any], resolver: Resolver) -> TypedField:
 
 
 def _encode(field: TypedField, array: pa.Array, arrow_type: pa.DataType) -> pa.Array:
-    """`array` (JSON form) with ClassLabel strings replaced by ids, as `arrow_type`."""
+    """`array` (JSON form) with ClassLabel strings replaced by ids, as `arrow_type`.
+
+    Arrays are assembled with the parts of `arrow_type` itself, not with equal
+    types the conversion made: Arrow checks the types of the arrays it puts
+    together, and for the same type object that is a pointer comparison, while
+    for another one it builds fingerprint strings of the whole nested type.
+    """
     if not field.has_class_label:
-        return array
+        return array.view(arrow_type)
     mask = array.is_null() if array.null_count else None
     if field.kind == "classlabel":
-        ids = pc.index_in(array, value_set=field.label_names)
+        ids = pc.index_in(array, options=field.label_lookup)
         if ids.null_count != array.null_count:
             unknown = pc.filter(array, pc.and_(ids.is_null(), array.is_valid()))
             raise ValueError(f"field {field.name!r}: {unknown[0].as_py()!r} is not one of its labels {field.names}")
@@ -256,13 +272,13 @@ def _encode(field: TypedField, array: pa.Array, arrow_type: pa.DataType) -> pa.A
     if field.kind == "list":
         values = _encode(field.children[0], array.values, arrow_type.value_type)
         return pa.ListArray.from_arrays(array.offsets, values, type=arrow_type, mask=mask)
-    # flatten(): a child's slots under a null struct are null too (from_pylist fills them with empty values)
-    children = [_encode(child, values, arrow_type.field(n).type) for n, (child, values) in enumerate(zip(field.children, array.flatten()))]
-    return pa.StructArray.from_arrays(children, fields=list(arrow_type), mask=mask)
+    # flatten(): a child's slots under a null struct are null too (the conversion fills them with empty values)
+    children = [_encode(child, values, child_field.type) for child, values, child_field in zip(field.children, array.flatten(), arrow_type)]
+    return pa.StructArray.from_arrays(children, type=arrow_type, mask=mask)
 
 
 def decode_class_labels(fields: Iterable[TypedField], record: dict[str, Any]) -> dict[str, Any]:
-    """Inverse of `Schemas.encode_class_labels`, for one record: integer ids back to label names (JSON form)."""
+    """Inverse of `Schemas.encode_records`, for one record: integer ids back to label names (JSON form)."""
     return {f.name: _decode(f, record[f.name]) for f in fields}
 
 

@@ -47,7 +47,7 @@ _QUOTE_CHAR = re.compile("[" + re.escape("".join(sorted(OPENING_ONLY | CLOSING_O
 _NON_SPACE = re.compile(r"\S")  # re's \s is str.isspace
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a third cheaper to make, and documents have many
 class Sentence:
     """A sentence of a document: [start, end) in the document text."""
 

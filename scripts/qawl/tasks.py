@@ -8,13 +8,13 @@ Sentences of unannotated documents contribute nothing to a task config.
 from __future__ import annotations
 
 import bisect
+import math
 from operator import itemgetter
 from typing import Any
 
 Record = dict[str, Any]
 Piece = tuple[int, int, str]  # start, end (relative to the sentence), text
-_piece_start = itemgetter(0)
-_token_start = itemgetter("start")
+_start = itemgetter("start")
 
 
 def iob2_tags(labels: list[str]) -> list[str]:
@@ -28,18 +28,19 @@ def ner_pieces(row: Record) -> tuple[list[Piece], list[str]]:
     A token that an entity starts or ends inside (a proclitic before a name:
     وبغداد → و + بغداد) is cut there, so every entity is a whole number of tokens.
     """
-    entities = sorted(row["entities"], key=lambda e: e["start"])
+    entities = sorted(row["entities"], key=_start)
     text = row["text"]
-    tokens = row["tokens"]
-    inner = _inner_cuts(tokens, {offset for entity in entities for offset in (entity["start"], entity["end"])})
-    pieces = [(token["start"], token["end"], text[token["start"] : token["end"]]) for token in tokens]
-    for i in sorted(inner, reverse=True):  # from the end, so the tokens before keep their index
-        bounds = [tokens[i]["start"], *inner[i], tokens[i]["end"]]
+    pieces = [(token["start"], token["end"], text[token["start"] : token["end"]]) for token in row["tokens"]]
+    inner = _inner_cuts(pieces, {offset for entity in entities for offset in (entity["start"], entity["end"])})
+    for i in sorted(inner, reverse=True):  # from the end, so the pieces before keep their index
+        start, end, _ = pieces[i]
+        bounds = [start, *inner[i], end]
         pieces[i : i + 1] = [(a, b, text[a:b]) for a, b in zip(bounds, bounds[1:])]
     tags = ["O"] * len(pieces)
     for entity in entities:
-        # pieces are in order and do not overlap: those inside the entity are a run from its first
-        first = last = bisect.bisect_left(pieces, entity["start"], key=_piece_start)
+        # pieces are in order and do not overlap: those inside the entity are a run from its first,
+        # the first piece starting at or after it ((start,) sorts before every piece with that start)
+        first = last = bisect.bisect_left(pieces, (entity["start"],))
         while last < len(pieces) and pieces[last][1] <= entity["end"]:
             last += 1
         if first == last:
@@ -50,15 +51,16 @@ def ner_pieces(row: Record) -> tuple[list[Piece], list[str]]:
     return pieces, tags
 
 
-def _inner_cuts(tokens: list[Record], cuts: set[int]) -> dict[int, list[int]]:
-    """The `cuts` strictly inside a token, sorted, by token index; `tokens` are in order and do not overlap.
+def _inner_cuts(pieces: list[Piece], cuts: set[int]) -> dict[int, list[int]]:
+    """The `cuts` strictly inside a piece, sorted, by piece index; `pieces` are in order and do not overlap.
 
-    There are few cuts (two per entity) and many tokens: each cut looks for its token.
+    There are few cuts (two per entity) and many pieces: each cut looks for its
+    piece, comparing tuples (no key function to call at each step).
     """
     inner: dict[int, list[int]] = {}
     for cut in sorted(cuts):
-        i = bisect.bisect_right(tokens, cut, key=_token_start) - 1
-        if i >= 0 and tokens[i]["start"] < cut < tokens[i]["end"]:
+        i = bisect.bisect_right(pieces, (cut, math.inf)) - 1  # the last piece starting at or before the cut
+        if i >= 0 and pieces[i][0] < cut < pieces[i][1]:
             inner.setdefault(i, []).append(cut)
     return inner
 

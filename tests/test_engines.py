@@ -10,7 +10,6 @@ from pathlib import Path
 
 import datasets
 import mlcroissant as mlc
-import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -233,17 +232,3 @@ def test_a_shard_is_written_as_its_documents_come(project, monkeypatch, tmp_path
     groups = [pq.ParquetFile(path).metadata.row_group(i).num_rows for i in range(pq.ParquetFile(path).metadata.num_row_groups)]
     assert sum(groups) > 8 and all(rows == 8 for rows in groups[:-1]) and 0 < groups[-1] <= 8
 
-
-def test_a_shard_s_size_depends_on_its_rows_not_on_what_they_were_sliced_from(tmp_path) -> None:
-    schema = pa.schema([("n", pa.int32()), ("span", pa.struct([("start", pa.int32()), ("text", pa.string())]))])
-    rows = [{"n": 1, "span": {"start": 0, "text": "قال"}}, {"n": 2, "span": {"start": 4, "text": "إن"}}]
-    alone = pa.Table.from_pylist(rows, schema=schema)
-    sliced = pa.Table.from_pylist([*rows, {"n": None, "span": {"start": None, "text": None}}], schema=schema).slice(0, 2)
-    assert sliced.equals(alone) and sliced.nbytes != alone.nbytes  # the slice keeps its parent's validity bitmaps
-    written = []
-    for name, table in (("alone", alone), ("sliced", sliced)):
-        shard = publish.ParquetShard(tmp_path / f"{name}.parquet", schema)
-        shard.add(table)
-        written.append(shard.close())
-    assert written[0] == written[1]
-    assert written[0]["bytes"] == alone.nbytes  # built afresh, the rows have no bitmap to count

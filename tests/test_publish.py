@@ -1,3 +1,5 @@
+"""Publish: Parquet shards whose bytes and manifest facts depend on the rows alone."""
+
 from __future__ import annotations
 
 import pyarrow as pa
@@ -22,3 +24,18 @@ def test_a_shard_counts_the_same_bytes_for_a_slice_and_its_ipc_copy(tmp_path) ->
         shard.add(table)
         facts.append(shard.close())
     assert facts[0] == facts[1]
+
+
+def test_a_shard_s_size_depends_on_its_rows_not_on_what_they_were_sliced_from(tmp_path) -> None:
+    schema = pa.schema([("n", pa.int32()), ("span", pa.struct([("start", pa.int32()), ("text", pa.string())]))])
+    rows = [{"n": 1, "span": {"start": 0, "text": "قال"}}, {"n": 2, "span": {"start": 4, "text": "إن"}}]
+    alone = pa.Table.from_pylist(rows, schema=schema)
+    sliced = pa.Table.from_pylist([*rows, {"n": None, "span": {"start": None, "text": None}}], schema=schema).slice(0, 2)
+    assert sliced.equals(alone) and sliced.nbytes != alone.nbytes  # the slice keeps its parent's validity bitmaps
+    written = []
+    for name, table in (("alone", alone), ("sliced", sliced)):
+        shard = ParquetShard(tmp_path / f"{name}.parquet", schema)
+        shard.add(table)
+        written.append(shard.close())
+    assert written[0] == written[1]
+    assert written[0]["bytes"] == alone.nbytes  # built afresh, the rows have no bitmap to count

@@ -143,12 +143,8 @@ class ParquetShard:
 
     def _write_group(self) -> None:
         held = pa.concat_tables(self._held)
-        rows = held.slice(0, ROW_GROUP_SIZE)
-        # Parquet bytes depend on how a table is chunked: concatenating makes them depend on the rows alone.
-        # A lone chunk too (combine_chunks would keep it as it is): as a slice of a batch's table, its bit-packed
-        # buffers (booleans, validity) may start mid-byte and count a byte more in `nbytes` than the copy a
-        # worker sends through Arrow IPC, and the manifest would depend on the number of workers.
-        group = pa.Table.from_arrays([pa.concat_arrays(column.chunks) for column in rows.columns], schema=rows.schema)
+        # Parquet bytes depend on how a table is chunked: combining makes them depend on the rows alone
+        group = held.slice(0, ROW_GROUP_SIZE).combine_chunks()
         self._writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=ROW_GROUP_SIZE)
         self.rows += group.num_rows
         self.nbytes += sum(arrow_bytes(chunk) for column in group.columns for chunk in column.chunks)

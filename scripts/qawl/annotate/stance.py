@@ -78,8 +78,9 @@ class StanceDetector:
 
     def find(self, nt: NormText, quotes: list[Quote]) -> list[Stance]:
         """One record per quote and target (guidelines §4.2); NONE unless the lexicon votes."""
+        # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
         return [
-            Stance(target, label, n)
+            tuple.__new__(Stance, (target, label, n))
             for n, quote in enumerate(quotes)
             for target, label in self.classify(
                 nt.norm[nt.norm_offset(quote.content.start) : nt.norm_offset(quote.content.end)]

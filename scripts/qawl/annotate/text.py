@@ -103,10 +103,6 @@ class NormText:
         """Normalised offset of original offset `o` (removed characters before it do not count)."""
         return o - bisect.bisect_left(self._removed, o) if self._removed else o
 
-    def offset(self, n: int) -> int:
-        """Original offset of the character at normalised offset `n`."""
-        return n + bisect.bisect_right(self._shifts, n) if self._shifts else n
-
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the normalised span [start, end).
 
@@ -114,8 +110,9 @@ class NormText:
         """
         if not self._removed:  # nothing was removed: the offsets are the same, and no marks follow
             return (start, end) if start < end else (start, start)
+        shifts = self._shifts  # the original offset of the character at n is n + bisect_right(shifts, n)
         if start >= end:
-            o = self.offset(start)
+            o = start + bisect.bisect_right(shifts, start)
             return o, o
-        last = self.offset(end - 1) + 1
-        return self.offset(start), _DIACRITIC.match(self.original, last).end()
+        last = end + bisect.bisect_right(shifts, end - 1)  # original offset of end - 1, plus 1
+        return start + bisect.bisect_right(shifts, start), _DIACRITIC.match(self.original, last).end()

@@ -346,10 +346,10 @@ class EntityRecognizer:
         texts, n = words.texts, len(words.texts)
         for offset, entries in readings:
             for rest, label, docs in entries:
-                if docs and docs <= {doc_id}:
+                if len(docs) == 1 and doc_id in docs:  # only from this document's gold
                     continue
                 j = i + len(rest)
-                if j >= n or any(texts[i + 1 + k] != w for k, w in enumerate(rest)):
+                if j >= n or (rest and tuple(texts[i + 1 : j + 1]) != rest):
                     continue
                 if all(words.adjacent(k) for k in range(i, j)):
                     yield Mention(words.starts[i] + offset, words.ends[j], label)

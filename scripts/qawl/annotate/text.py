@@ -89,10 +89,12 @@ class NormText:
 
     @classmethod
     def of(cls, text: str) -> NormText:
-        stripped = _REMOVABLE.sub("", text)
-        removed = tuple(m.start() for m in _REMOVABLE.finditer(text)) if len(stripped) < len(text) else ()
-        shifts = tuple(p - k for k, p in enumerate(removed))
-        return cls(text, _fold(stripped), shifts, removed)
+        # One scan: the removable marks are single characters, so the k-th one follows the
+        # first k + 1 split parts (the kept text before it, its shift) and k marks.
+        parts = _REMOVABLE.split(text)
+        shifts = tuple(accumulate(map(len, parts[:-1])))
+        removed = tuple(shift + k for k, shift in enumerate(shifts))
+        return cls(text, _fold("".join(parts)), shifts, removed)
 
     @cached_property
     def words(self) -> Words:

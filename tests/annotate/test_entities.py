@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qawl.annotate.entities import EntityRecognizer
+from qawl.annotate.entities import TIER_DATE, EntityRecognizer
 from qawl.annotate.text import NormText, normalize
 
 
@@ -138,9 +138,7 @@ DATE_TEXTS = [
 
 def prefiltered_and_full_scan(recognizer: EntityRecognizer, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     norm = normalize(text)
-    words = recognizer._words(NormText.of(text))
-    hits = [i for i, f in enumerate(words.features) if f.trigger]
-    found = [(m.start, m.end) for m in recognizer._dates(words, hits)]
+    found = [(m.start, m.end) for m in recognizer._candidates(NormText.of(text), "")[TIER_DATE]]
     return found, [(m.start("date"), m.end("date")) for m in recognizer.dates.dates.finditer(norm)]
 
 

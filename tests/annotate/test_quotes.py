@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qawl.annotate import preannotate
 from qawl.annotate.quotes import QuoteExtractor
@@ -151,3 +153,16 @@ def test_sentence_words_are_the_document_words_inside_it(text: str) -> None:
     for s in QuoteExtractor._sentences(nt, [(s.start, s.end) for s in split_sentences("", text)]):
         alone = split_words(s.norm)
         assert (s.texts, s.starts, s.ends, s.gaps[1:]) == (alone.texts, alone.starts, alone.ends, alone.gaps[1 : len(s.texts)])
+
+
+ACCORDING_PIECES = ["بحسب", "حسب", "وفقا ل", "نقلا عن", "المصدر", "الوزاره", "قال", "،", ",", ".", " ", " ", "\n", ":", "ا", "وبحسب"]
+EXTRACTOR = QuoteExtractor()
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(ACCORDING_PIECES), max_size=16))
+def test_according_is_searched_where_it_can_match(pieces: list[str]) -> None:
+    # `_according` searches from the last separator on: it must find what a search of the whole sentence finds.
+    norm = "".join(pieces)
+    found, whole = EXTRACTOR._according(norm), EXTRACTOR.according.search(norm)
+    assert (found and (found.span(), found.group("who"))) == (whole and (whole.span(), whole.group("who")))

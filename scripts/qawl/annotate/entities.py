@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -94,19 +96,33 @@ class WordFeatures(NamedTuple):
     trigger: bool  # can a rule start at this word?
 
 
+class _FeatureTable(dict[str, WordFeatures]):
+    """Word form → its `WordFeatures`, computed on first lookup (so that a text's words
+    are looked up in one `map`)."""
+
+    def __init__(self, compute: Callable[[str], WordFeatures]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, word: str) -> WordFeatures:
+        features = self[word] = self.compute(word)
+        return features
+
+
 @dataclass(frozen=True)
 class _Words:
-    """The words of a normalised text: forms, [start, end) offsets, features."""
+    """The words of a normalised text: forms, [start, end) offsets, gaps before them, features."""
 
     norm: str
     texts: list[str]
     starts: list[int]
     ends: list[int]
+    gaps: list[str]  # gaps[j]: what precedes word j
     features: list[WordFeatures]
 
     def adjacent(self, i: int) -> bool:
         """Is only whitespace between word i and word i + 1?"""
-        return not self.norm[self.ends[i] : self.starts[i + 1]].strip()
+        return not self.gaps[i + 1].strip()
 
 
 @lru_cache(maxsize=1 << 17)
@@ -197,7 +213,7 @@ class EntityRecognizer:
         self.dates = _date_regexes()
         self.not_name = self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues)
         # Features per word form, valid for one revision of the gold gazetteer.
-        self._features: dict[str, WordFeatures] = {}
+        self._features = _FeatureTable(self._word_features)
         self._features_gold: Gazetteer | None = None
         self._features_revision = -1
 
@@ -213,29 +229,64 @@ class EntityRecognizer:
     def find(self, text: str, doc_id: str = "", nt: NormText | None = None) -> list[Mention]:
         """Flat entity mentions of `text`, original offsets, in text order (`nt`: its NormText, if known)."""
         nt = nt or NormText.of(text)
-        words = self._words(nt)
-        hits = [i for i, f in enumerate(words.features) if f.trigger]
-        candidates: list[tuple[int, Mention]] = []
-        candidates += [(TIER_GOLD, m) for m in self._gazetteer(words, hits, True, doc_id)]
-        candidates += [(TIER_DATE, m) for m in self._dates(words, hits)]
-        rules = [
-            *self._gazetteer(words, hits, False, doc_id),
-            *self._quoted_orgs(nt.norm),
-            *self._org_heads(words, hits),
-            *self._institutions(words, hits),
-            *self._facilities(words, hits),
-            *self._persons(words, hits),
-            *self._nisba(words, hits),
-        ]
-        candidates += [(TIER_RULE, m) for m in rules]
         chosen: list[Mention] = []
         taken = bytearray(len(nt.norm))  # 1 where a chosen mention lies; mentions are never empty
-        for _, mention in sorted(candidates, key=lambda c: (c[0], c[1].start - c[1].end, c[1].start)):
-            if taken.find(1, mention.start, mention.end) < 0:
-                taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
-                chosen.append(mention)
+        width = len(nt.norm) + 1
+        for tier in self._candidates(nt, doc_id):
+            # Longest first, then leftmost; the sort is stable, so ties keep the rules' order.
+            tier.sort(key=lambda m: (m.start - m.end) * width + m.start)
+            for mention in tier:
+                if taken.find(1, mention.start, mention.end) < 0:
+                    taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
+                    chosen.append(mention)
         chosen.sort()  # by start: the chosen mentions are disjoint
         return [Mention(*nt.span(start, end), label) for start, end, label in chosen]
+
+    def _candidates(self, nt: NormText, doc_id: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
+        """The candidate mentions of tiers TIER_GOLD, TIER_DATE and TIER_RULE, in normalised offsets.
+
+        One pass over the words that can start a mention runs every rule there. The rules'
+        lists are joined in a fixed order (gazetteer, quoted, org heads, institutions,
+        facilities, persons, nisba), each in text order: the tie-break order of `find`.
+        """
+        words = self._words(nt)
+        norm, starts = words.norm, words.starts
+        gold: list[Mention] = []
+        dates: list[Mention] = []
+        static: list[Mention] = []
+        org_heads: list[Mention] = []
+        institutions: list[Mention] = []
+        facilities: list[Mention] = []
+        persons: list[Mention] = []
+        nisbas: list[Mention] = []
+        match_date, searched_to = self.dates.dates.match, 0
+        features = words.features
+        for i in compress(range(len(features)), map(attrgetter("trigger"), features)):
+            f = features[i]
+            if f.gold:
+                gold += self._gazetteer_at(words, i, f.gold, doc_id)
+            # Dates leftmost first and not overlapping, as `finditer` would find them.
+            if f.date_start and starts[i] >= searched_to and (m := match_date(norm, starts[i])):
+                searched_to = m.end()
+                dates.append(Mention(m.start("date"), m.end("date"), "DATE"))
+            if f.static:
+                static += self._gazetteer_at(words, i, f.static, doc_id)
+            if f.org_head is not None and (mention := self._org_head_at(words, i, f.org_head)):
+                org_heads.append(mention)
+            if f.institution is not None and (mention := self._institution_at(words, i, f.institution)):
+                institutions.append(mention)
+            if f.facility is not None and (mention := self._facility_at(words, i, f.facility)):
+                facilities.append(mention)
+            if f.name_start is not None:
+                last = self._name_from(words, i)
+                if last > i:
+                    persons.append(Mention(starts[i] + f.name_start, words.ends[last], "PERSON"))
+            elif f.title and (mention := self._after_title(words, i)):
+                persons.append(mention)
+            if f.nisba is not None:
+                nisbas.append(Mention(starts[i] + f.nisba, words.ends[i], "NORP"))
+        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *persons, *nisbas]
+        return gold, dates, rules
 
     def _words(self, nt: NormText) -> _Words:
         """The words of the matching form of `nt` with their (cached) features."""
@@ -244,12 +295,12 @@ class EntityRecognizer:
             self._features.clear()
         elif len(self._features) > FEATURE_CACHE_SIZE:
             self._features.clear()
-        texts, starts, ends, _ = nt.words
-        get = self._features.get
-        features = [get(w) or self._word_features(w) for w in texts]
-        return _Words(nt.norm, texts, starts, ends, features)
+        texts, starts, ends, gaps = nt.words
+        features = list(map(self._features.__getitem__, texts))
+        return _Words(nt.norm, texts, starts, ends, gaps, features)
 
     def _word_features(self, word: str) -> WordFeatures:
+        """The features of a word form (uncached: `_words` looks them up through `_features`)."""
         lex = self.lex
         readings = variants(word)
         institution = None
@@ -265,7 +316,7 @@ class EntityRecognizer:
         title = first_reading(readings, lex.titles) is not None
         nisba = nisba_offset(readings, lex.nisba)
         date_start = self.dates.lead.match(word) is not None
-        features = WordFeatures(
+        return WordFeatures(
             gold=gold,
             static=static,
             org_head=org_head,
@@ -279,8 +330,6 @@ class EntityRecognizer:
             trigger=bool(gold or static or title or date_start)
             or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
         )
-        self._features[word] = features
-        return features
 
     @staticmethod
     def _readings(gazetteer: Gazetteer, readings: tuple[tuple[int, str], ...]) -> tuple[tuple[int, list[GazetteerEntry]], ...]:
@@ -288,30 +337,23 @@ class EntityRecognizer:
         index = gazetteer.index
         return tuple((offset, index[form]) for offset, form in readings if form in index)
 
-    def _gazetteer(self, words: _Words, hits: list[int], gold: bool, doc_id: str) -> Iterator[Mention]:
+    @staticmethod
+    def _gazetteer_at(
+        words: _Words, i: int, readings: tuple[tuple[int, list[GazetteerEntry]], ...], doc_id: str
+    ) -> Iterator[Mention]:
+        """The longest gazetteer name starting at word i, for each of its `readings`
+        (names from the gold layer of `doc_id` itself are skipped)."""
         texts, n = words.texts, len(words.texts)
-        for i in hits:
-            for offset, entries in words.features[i].gold if gold else words.features[i].static:
-                for rest, label, docs in entries:
-                    if docs and docs <= {doc_id}:
-                        continue
-                    j = i + len(rest)
-                    if j >= n or any(texts[i + 1 + k] != w for k, w in enumerate(rest)):
-                        continue
-                    if all(words.adjacent(k) for k in range(i, j)):
-                        yield Mention(words.starts[i] + offset, words.ends[j], label)
-                        break
-
-    def _dates(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
-        """Date expressions, leftmost first and not overlapping (as `finditer` would find them),
-        tried only at the words that can begin one."""
-        match, searched_to = self.dates.dates.match, 0
-        for i in hits:
-            if words.features[i].date_start and words.starts[i] >= searched_to:
-                m = match(words.norm, words.starts[i])
-                if m:
-                    searched_to = m.end()
-                    yield Mention(m.start("date"), m.end("date"), "DATE")
+        for offset, entries in readings:
+            for rest, label, docs in entries:
+                if len(docs) == 1 and doc_id in docs:  # only from this document's gold
+                    continue
+                j = i + len(rest)
+                if j >= n or (rest and tuple(texts[i + 1 : j + 1]) != rest):
+                    continue
+                if all(words.adjacent(k) for k in range(i, j)):
+                    yield Mention(words.starts[i] + offset, words.ends[j], label)
+                    break
 
     def _quoted_orgs(self, norm: str) -> Iterator[Mention]:
         """«الهيئة التنسيقية ...» (a quoted name opening with an organisation head), and
@@ -329,63 +371,51 @@ class EntityRecognizer:
             if before and bare(before[-1]) in self.lex.org_heads and len(inner) <= 4:
                 yield Mention(m.start(1), m.end(1), "ORG")
 
-    def _org_heads(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
+    def _org_head_at(self, words: _Words, i: int, offset: int) -> Mention | None:
         """Construct-state names: an indefinite head and its definite genitive (وزارة الخارجية
         الأمريكية، مجلس النواب، حزب العمال), trailing adjectives included."""
         lex, texts = self.lex, words.texts
-        for i in hits:
-            offset = words.features[i].org_head
-            if offset is None:
-                continue
-            end = i
-            for j in range(i + 1, min(i + 5, len(texts))):
-                nxt = texts[j]
-                if not words.adjacent(j - 1):
-                    break
-                definite = nxt.startswith("ال") or (j > i + 1 and nxt.startswith("لل"))
-                function_word = nxt in lex.stopwords and not nxt.startswith("ال")
-                if not definite or function_word or nxt in self.cues or bare(nxt) in lex.days:
-                    break
-                end = j
-            if end > i:
-                yield Mention(words.starts[i] + offset, words.ends[end], "ORG")
+        end = i
+        for j in range(i + 1, min(i + 5, len(texts))):
+            nxt = texts[j]
+            if not words.adjacent(j - 1):
+                break
+            definite = nxt.startswith("ال") or (j > i + 1 and nxt.startswith("لل"))
+            function_word = nxt in lex.stopwords and not nxt.startswith("ال")
+            if not definite or function_word or nxt in self.cues or bare(nxt) in lex.days:
+                break
+            end = j
+        return Mention(words.starts[i] + offset, words.ends[end], "ORG") if end > i else None
 
-    def _institutions(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
+    @staticmethod
+    def _institution_at(words: _Words, i: int, institution: tuple[int, bool, bool]) -> Mention | None:
         """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective)."""
-        texts, features = words.texts, words.features
-        for i in hits:
-            institution = features[i].institution
-            if institution is None or i + 1 >= len(texts):
-                continue
-            offset, n2_head, adjective_head = institution
-            nxt = texts[i + 1]
-            if not words.adjacent(i) or not nxt.startswith("ال"):
-                continue
-            if n2_head and features[i + 1].nisba is not None:
-                yield Mention(words.starts[i] + offset, words.ends[i + 1], "ORG")
-            elif adjective_head and nxt.endswith(("ي", "يه")):
-                yield Mention(words.starts[i] + offset, words.ends[i + 1], "ORG")
+        texts = words.texts
+        if i + 1 >= len(texts):
+            return None
+        offset, n2_head, adjective_head = institution
+        nxt = texts[i + 1]
+        if not words.adjacent(i) or not nxt.startswith("ال"):
+            return None
+        if (n2_head and words.features[i + 1].nisba is not None) or (adjective_head and nxt.endswith(("ي", "يه"))):
+            return Mention(words.starts[i] + offset, words.ends[i + 1], "ORG")
+        return None
 
-    def _facilities(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
+    def _facility_at(self, words: _Words, i: int, offset: int) -> Mention | None:
         """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective)."""
         lex, texts = self.lex, words.texts
-        for i in hits:
-            offset = words.features[i].facility
-            if offset is None:
-                continue
-            end = i
-            for j in range(i + 1, min(i + 5, len(texts))):
-                w = texts[j]
-                if not words.adjacent(j - 1):
-                    break
-                if w in lex.facility_adjectives:
-                    end = j
-                    break
-                if w in lex.stopwords or w in self.cues:
-                    break
+        end = i
+        for j in range(i + 1, min(i + 5, len(texts))):
+            w = texts[j]
+            if not words.adjacent(j - 1):
+                break
+            if w in lex.facility_adjectives:
                 end = j
-            if end > i:
-                yield Mention(words.starts[i] + offset, words.ends[end], "FAC")
+                break
+            if w in lex.stopwords or w in self.cues:
+                break
+            end = j
+        return Mention(words.starts[i] + offset, words.ends[end], "FAC") if end > i else None
 
     def _namey(self, word: str) -> bool:
         return (
@@ -413,31 +443,20 @@ class EntityRecognizer:
                 break
         return last
 
-    def _persons(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
-        for i in hits:
-            features = words.features[i]
-            if features.name_start is not None:
-                last = self._name_from(words, i)
-                if last > i:
-                    yield Mention(words.starts[i] + features.name_start, words.ends[last], "PERSON")
-            elif features.title:
-                yield from self._after_title(words, i)
-
-    def _after_title(self, words: _Words, i: int) -> Iterator[Mention]:
+    def _after_title(self, words: _Words, i: int) -> Mention | None:
         """A name after a title and its role phrase: before the next comma or clause
         boundary (عضو المجلس ... فلان الفلاني، إن), or between commas (مستشار ...، فلان، قد)."""
-        norm, texts, starts, ends = words.norm, words.texts, words.starts, words.ends
+        norm, texts, starts, ends, gaps = words.norm, words.texts, words.starts, words.ends, words.gaps
         end = min(i + 9, len(texts))
         for j in range(i + 1, end):
-            gap = norm[ends[j - 1] : starts[j]]
+            gap = gaps[j]
             if "،" in gap or "," in gap:
                 last = self._name_from(words, j)
                 if last > j:
                     after = norm[ends[last] : ends[last] + 3]
                     nxt = texts[last + 1] if last + 1 < len(texts) else ""
                     if after.strip()[:1] in ("،", ",", ".", ":") or nxt in ("قد", "ان"):
-                        yield Mention(starts[j], ends[last], "PERSON")
-                        return
+                        return Mention(starts[j], ends[last], "PERSON")
                 boundary = j
                 break
             w = texts[j]
@@ -447,7 +466,7 @@ class EntityRecognizer:
         else:
             boundary = end if end == len(texts) else -1
         if boundary < i + 3:
-            return
+            return None
         first, second = boundary - 2, boundary - 1
         if (
             words.features[first].namey
@@ -455,13 +474,8 @@ class EntityRecognizer:
             and not texts[first].startswith(("ال", "لل"))
             and words.adjacent(first)
         ):
-            yield Mention(starts[first], ends[second], "PERSON")
-
-    def _nisba(self, words: _Words, hits: list[int]) -> Iterator[Mention]:
-        for i in hits:
-            offset = words.features[i].nisba
-            if offset is not None:
-                yield Mention(words.starts[i] + offset, words.ends[i], "NORP")
+            return Mention(starts[first], ends[second], "PERSON")
+        return None
 
     # -- spaCy component ------------------------------------------------------------
 

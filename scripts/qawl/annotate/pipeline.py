@@ -65,7 +65,7 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
     for n, (start, end, label) in enumerate(doc_value(doc, "qawl_entities"), 1):
         entity_id = entity_ids[start, end] = f"e{n}"
         entities.append(
-            {"id": entity_id, "start": start, "end": end, "text": text[start:end], "label": label, "provenance": dict(provenance)}
+            {"id": entity_id, "start": start, "end": end, "text": text[start:end], "label": label, "provenance": provenance.copy()}
         )
     quotes = []
     found_quotes = doc_value(doc, "qawl_quotes")
@@ -82,7 +82,7 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
                 "cue": _span(text, quote.cue),
                 "speaker": {"kind": kind, "mention": _span(text, speaker.mention), "entity": entity},
                 "outlet": _span(text, quote.outlet),
-                "provenance": dict(provenance),
+                "provenance": provenance.copy(),
             }
         )
     stance = [
@@ -92,7 +92,7 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
             "label": label,
             "holder": {"kind": "speaker", "quote": quote_ids[quote]},
             "evidence": {"quote": quote_ids[quote], "span": None},
-            "provenance": dict(provenance),
+            "provenance": provenance.copy(),
         }
         for n, (target, label, quote) in enumerate(doc_value(doc, "qawl_stance"), 1)
     ]

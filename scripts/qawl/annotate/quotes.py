@@ -44,6 +44,8 @@ TITLE_HEADS = frozenset(
     normalize(w) for w in ["قيادي", "متحدث", "ناطق", "وزير", "رئيس", "مسؤول", "نائب", "عضو", "سفير", "مستشار", "زعيم", "قائد"]
 )
 MIXED_MIN_WORDS = 3
+# Neither the phrases nor the name of «...، بحسب X» hold one of these (a final full stop aside).
+ACCORDING_SEPARATORS = "،,."
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
 
 
@@ -135,6 +137,7 @@ class QuoteExtractor:
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
         # `according` can only match where one of its phrases occurs: looking for them first is cheaper.
         self.according_phrases = tuple(normalize(p) for p in cues["according_to"])
+        assert not any(set(p) & set(ACCORDING_SEPARATORS) for p in self.according_phrases)  # see `_according`
         # In the patterns below, a lookbehind (no word character before) comes after the literal
         # it guards: a literal first lets `re` skip ahead to each occurrence of it.
         self.on_tongue = re.compile(r"علي(?<!\wعلي) لسان\s+(?P<who>[^،,:]+)")
@@ -413,17 +416,28 @@ class QuoteExtractor:
             return Speaker("named", mention, self.last_person)
         return Speaker("anonymous", mention, None)
 
+    def _according(self, norm: str) -> re.Match[str] | None:
+        """`self.according.search(norm)`, looked for only where it can match: from the last
+        separator on (a final full stop aside), and only if one of its phrases occurs there."""
+        body = norm.rstrip()
+        body = body[:-1] if body.endswith(".") else body
+        start = max(0, *map(body.rfind, ACCORDING_SEPARATORS))
+        tail = norm[start:]
+        if not any(map(tail.__contains__, self.according_phrases)):
+            return None
+        return self.according.search(norm, start)
+
     def _cueless(self, s: _Sentence, entities: list[Mention]) -> list[Quote]:
         """Quotes without a verb cue: «X: "..."» headlines and «...، بحسب X»."""
         norm = s.norm
-        m = self.headline_colon.match(norm)
+        m = self.headline_colon.match(norm) if ":" in norm else None
         if m and '"' in norm[m.end() : m.end() + 2]:
             content = self._content(s, m.end(), len(norm))
             if content:
                 a, b, qtype = content
                 speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
                 return [Quote(qtype, s.span(a, b), None, speaker, None)]
-        m = self.according.search(norm) if any(map(norm.__contains__, self.according_phrases)) else None
+        m = self._according(norm)
         if m and m.start() > 10:
             content = self._content(s, 0, m.start())
             if content:

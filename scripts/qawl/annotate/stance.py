@@ -41,6 +41,27 @@ def inventory(annotations_dir: Path | None) -> tuple[str, ...]:
     return tuple(t["id"] for t in json.loads(path.read_text(encoding="utf-8"))["targets"])
 
 
+def occurrence_regex(phrases: list[str]) -> re.Pattern[str]:
+    """A regex whose `search` succeeds exactly where one of the literal `phrases` occurs.
+
+    A phrase that contains another is left out (the other occurs wherever it does); the rest
+    form a trie, so that `re` tries one branch per character instead of every phrase.
+    """
+    minimal = sorted({p for p in phrases if not any(q != p and q in p for q in phrases)})
+    if not minimal:
+        return re.compile("(?!)")  # no phrase: found nowhere
+    return re.compile("" if "" in minimal else _trie(minimal))
+
+
+def _trie(phrases: list[str]) -> str:
+    """The alternation of `phrases` (non-empty, none a prefix of another) with common prefixes factored out."""
+    by_first: dict[str, list[str]] = {}
+    for phrase in phrases:
+        by_first.setdefault(phrase[0], []).append(phrase[1:])
+    branches = [re.escape(first) + (_trie(rests) if rests != [""] else "") for first, rests in by_first.items()]
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+
+
 class StanceDetector:
     """Lexical stance of quotes toward the inventory's targets."""
 
@@ -54,10 +75,10 @@ class StanceDetector:
         }
         # One search per target decides relevance: true exactly when some "about" phrase occurs.
         self.about = {
-            target: re.compile("|".join(map(re.escape, cue["about"]))) for target, cue in self.cues.items() if cue["about"]
+            target: occurrence_regex(cue["about"]) for target, cue in self.cues.items() if cue["about"]
         }
         # Most contents are about no target: one search over every target's phrases rules that out.
-        self.any_about = re.compile("|".join(pattern.pattern for pattern in self.about.values())) if self.about else None
+        self.any_about = occurrence_regex([p for cue in self.cues.values() for p in cue["about"]]) if self.about else None
         self.all_none = tuple((target, "NONE") for target in targets)
 
     def classify(self, norm: str) -> tuple[tuple[str, str], ...]:
@@ -78,8 +99,9 @@ class StanceDetector:
 
     def find(self, nt: NormText, quotes: list[Quote]) -> list[Stance]:
         """One record per quote and target (guidelines §4.2); NONE unless the lexicon votes."""
+        # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
         return [
-            Stance(target, label, n)
+            tuple.__new__(Stance, (target, label, n))
             for n, quote in enumerate(quotes)
             for target, label in self.classify(
                 nt.norm[nt.norm_offset(quote.content.start) : nt.norm_offset(quote.content.end)]

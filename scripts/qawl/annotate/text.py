@@ -89,10 +89,12 @@ class NormText:
 
     @classmethod
     def of(cls, text: str) -> NormText:
-        stripped = _REMOVABLE.sub("", text)
-        removed = tuple(m.start() for m in _REMOVABLE.finditer(text)) if len(stripped) < len(text) else ()
-        shifts = tuple(p - k for k, p in enumerate(removed))
-        return cls(text, _fold(stripped), shifts, removed)
+        # One scan: the removable marks are single characters, so the k-th one follows the
+        # first k + 1 split parts (the kept text before it, its shift) and k marks.
+        parts = _REMOVABLE.split(text)
+        shifts = tuple(accumulate(map(len, parts[:-1])))
+        removed = tuple(shift + k for k, shift in enumerate(shifts))
+        return cls(text, _fold("".join(parts)), shifts, removed)
 
     @cached_property
     def words(self) -> Words:
@@ -103,10 +105,6 @@ class NormText:
         """Normalised offset of original offset `o` (removed characters before it do not count)."""
         return o - bisect.bisect_left(self._removed, o) if self._removed else o
 
-    def offset(self, n: int) -> int:
-        """Original offset of the character at normalised offset `n`."""
-        return n + bisect.bisect_right(self._shifts, n) if self._shifts else n
-
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the normalised span [start, end).
 
@@ -114,8 +112,9 @@ class NormText:
         """
         if not self._removed:  # nothing was removed: the offsets are the same, and no marks follow
             return (start, end) if start < end else (start, start)
+        shifts = self._shifts  # the original offset of the character at n is n + bisect_right(shifts, n)
         if start >= end:
-            o = self.offset(start)
+            o = start + bisect.bisect_right(shifts, start)
             return o, o
-        last = self.offset(end - 1) + 1
-        return self.offset(start), _DIACRITIC.match(self.original, last).end()
+        last = end + bisect.bisect_right(shifts, end - 1)  # original offset of end - 1, plus 1
+        return start + bisect.bisect_right(shifts, start), _DIACRITIC.match(self.original, last).end()

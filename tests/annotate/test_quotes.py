@@ -166,3 +166,9 @@ def test_according_is_searched_where_it_can_match(pieces: list[str]) -> None:
     norm = "".join(pieces)
     found, whole = EXTRACTOR._according(norm), EXTRACTOR.according.search(norm)
     assert (found and (found.span(), found.group("who"))) == (whole and (whole.span(), whole.group("who")))
+
+
+@pytest.mark.parametrize("marks", ["َ", "ّـ", "ـــ"])
+def test_a_speaker_phrase_of_marks_only_names_no_one(marks: str) -> None:
+    found = quotes(f"الاتفاق قريب جدا من الحل وفقا لـ {marks}")
+    assert [(text_of(q["content"]), q["speaker"]["kind"]) for q in found] == [("الاتفاق قريب جدا من الحل", "unknown")]

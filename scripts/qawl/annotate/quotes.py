@@ -411,7 +411,10 @@ class QuoteExtractor:
         leading = [e for e in inside if e.start == mention.start and e.label in SPEAKER_LABELS]
         if leading:
             return Speaker("named", Span(leading[0].start, leading[0].end), leading[0])
-        first = normalize(text[mention.start : mention.end]).split()[0]
+        words = normalize(text[mention.start : mention.end]).split()
+        if not words:  # marks only (diacritics, tatweel): there is no phrase to name anyone
+            return Speaker("unknown", None, None)
+        first = words[0]
         if first.startswith("ال") and bare(first) in TITLE_HEADS and self.last_person is not None:
             return Speaker("named", mention, self.last_person)
         return Speaker("anonymous", mention, None)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import datasets
 import mlcroissant as mlc
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -232,3 +233,16 @@ def test_a_shard_is_written_as_its_documents_come(project, monkeypatch, tmp_path
     groups = [pq.ParquetFile(path).metadata.row_group(i).num_rows for i in range(pq.ParquetFile(path).metadata.num_row_groups)]
     assert sum(groups) > 8 and all(rows == 8 for rows in groups[:-1]) and 0 < groups[-1] <= 8
 
+
+
+def test_a_rebuild_that_copies_every_shard_decodes_no_cached_rows(project, small_shards, monkeypatch) -> None:
+    build_corpus(project, workers=1, preannotate=preannotate)
+    decoded = []
+    open_stream = pa.ipc.open_stream
+    monkeypatch.setattr(pa.ipc, "open_stream", lambda source: decoded.append(source) or open_stream(source))
+    build_corpus(project, workers=1, preannotate=preannotate)
+    assert decoded == []  # headers only: statistics and keys; the shards come from the shard cache
+    changed = project.seeds / "synthetic-3.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
+    build_corpus(project, workers=1, preannotate=preannotate)
+    assert 0 < len(decoded) <= len(publish.CONFIGS) * (small_shards - 1)  # the rows of the changed shard's other documents

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import os
 import struct
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -132,7 +133,7 @@ class DocumentOutput:
     """A processed document as the writer takes it: one validated Arrow table per config."""
 
     doc_id: str
-    tables: dict[str, pa.Table]
+    tables: Mapping[str, pa.Table]
     sources: dict[str, int]
     problems: list[Problem]
     statistics: dict[str, Any] = field(default_factory=dict)  # what the card counts (`card.document_statistics`)
@@ -142,6 +143,38 @@ class DocumentOutput:
 
 # Little-endian length of the JSON header that starts a serialized OutputBatch.
 _HEADER_LENGTH = struct.Struct("<Q")
+
+
+class _BatchStreams:
+    """The IPC streams of a serialized OutputBatch, decoded into each document's tables when first asked."""
+
+    def __init__(self, body: pa.Buffer, offsets: dict[str, list[int]], rows: list[dict[str, int]]) -> None:
+        self._body, self._offsets, self._rows = body, offsets, rows
+        self._documents: list[dict[str, pa.Table]] | None = None
+
+    def document(self, index: int) -> dict[str, pa.Table]:
+        """The tables of the `index`-th document that has rows."""
+        if self._documents is None:
+            tables = {name: pa.ipc.open_stream(self._body[start:end]).read_all() for name, (start, end) in self._offsets.items()}
+            self._documents = split_tables(tables, self._rows)
+        return self._documents[index]
+
+
+class _TablesOnDemand(Mapping[str, pa.Table]):
+    """A document's tables from a serialized OutputBatch, decoded on first use: a rebuild that
+    copies a shard of unchanged documents from the cache never decodes their rows."""
+
+    def __init__(self, streams: _BatchStreams, index: int, names: list[str]) -> None:
+        self._streams, self._index, self._names = streams, index, names
+
+    def __getitem__(self, name: str) -> pa.Table:
+        return self._streams.document(self._index)[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 @dataclass(frozen=True)
@@ -191,17 +224,16 @@ class OutputBatch:
 
     @classmethod
     def from_buffer(cls, data: pa.Buffer) -> OutputBatch:
-        """The batch `to_bytes` wrote; its tables are zero-copy views of `data`."""
+        """The batch `to_bytes` wrote; its tables, decoded when first used, are zero-copy views of `data`."""
         (length,) = _HEADER_LENGTH.unpack(data[: _HEADER_LENGTH.size].to_pybytes())
         header = orjson.loads(data[_HEADER_LENGTH.size : _HEADER_LENGTH.size + length].to_pybytes())
-        body = data[_HEADER_LENGTH.size + length :]
-        tables = {name: pa.ipc.open_stream(body[start:end]).read_all() for name, (start, end) in header["tables"].items()}
         documents = header["documents"]
-        own_tables = iter(split_tables(tables, [document["rows"] for document in documents if document["rows"]]))
+        streams = _BatchStreams(data[_HEADER_LENGTH.size + length :], header["tables"], [d["rows"] for d in documents if d["rows"]])
+        with_rows = itertools.count()
         outputs = [
             DocumentOutput(
                 document["doc_id"],
-                next(own_tables) if document["rows"] else {},
+                _TablesOnDemand(streams, next(with_rows), list(document["rows"])) if document["rows"] else {},
                 document["sources"],
                 [Problem(**p) for p in document["problems"]],
                 document["statistics"],

@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,7 +169,7 @@ class _OpenShard:
     """The shard of a split being filled: its documents' keys, and their rows, held or already being written."""
 
     keys: list[str | None] = field(default_factory=list)
-    held: list[dict[str, pa.Table]] = field(default_factory=list)  # while the shard may still come from the cache
+    held: list[Mapping[str, pa.Table]] = field(default_factory=list)  # while the shard may still come from the cache
     files: dict[str, ParquetShard] | None = None  # once it cannot: written as documents come
 
 
@@ -206,7 +206,7 @@ class CorpusWriter:
         }
         return self.schemas.arrow_schema(config.schema, metadata=metadata)
 
-    def add_document(self, split: str, tables: dict[str, pa.Table], key: str | None = None, reused: bool = False) -> None:
+    def add_document(self, split: str, tables: Mapping[str, pa.Table], key: str | None = None, reused: bool = False) -> None:
         """Add one document's rows: an (already validated) table per config.
 
         `key` hashes them (None: never reuse); `reused`: they are an earlier build's, from the cache.

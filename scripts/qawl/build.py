@@ -18,6 +18,7 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
@@ -30,7 +31,7 @@ from tqdm import tqdm
 
 import qawl
 from qawl.baseline import baseline_report, recorded_agreement
-from qawl.card import CorpusStatistics, document_statistics, write_card
+from qawl.card import CorpusStatistics, document_statistics, draw_plots, write_card
 from qawl.croissant import write_croissant
 from qawl.engines import batched, run
 from qawl.ingest import Document, iter_documents
@@ -471,22 +472,24 @@ def _build_corpus(
             sources.update(output.sources)
         if problems:
             raise BuildError(problems)
-        files = writer.close()
-        manifest = {
-            "name": dataset["name"],
-            "version": dataset["version"],
-            "schema_version": dataset["schema_version"],
-            "annotators": dict(sorted(sources.items())),
-            "documents": documents,
-            "files": files,
-        }
-        problems = schemas.problems("manifest", manifest, "manifest.json") + verify_written(staging, files)
-        if problems:
-            raise BuildError(problems)
-        write_json(staging / "manifest.json", manifest)
-        baseline = baseline_report(project, preannotate) if preannotate is not None else None
-        plot_cache = cache_root / "plots" if cache else None
-        write_card(staging, schemas, manifest, dataset, statistics, baseline, recorded_agreement(project), plot_cache)
+        with ThreadPoolExecutor(max_workers=1) as drawing:
+            # Drawing holds the GIL; writing the last row groups and hashing the files mostly do not: they overlap.
+            plots = drawing.submit(draw_plots, staging, schemas, statistics, cache_root / "plots" if cache else None)
+            files = writer.close()
+            manifest = {
+                "name": dataset["name"],
+                "version": dataset["version"],
+                "schema_version": dataset["schema_version"],
+                "annotators": dict(sorted(sources.items())),
+                "documents": documents,
+                "files": files,
+            }
+            problems = schemas.problems("manifest", manifest, "manifest.json") + verify_written(staging, files)
+            if problems:
+                raise BuildError(problems)
+            write_json(staging / "manifest.json", manifest)
+            baseline = baseline_report(project, preannotate) if preannotate is not None else None
+            write_card(staging, schemas, manifest, dataset, statistics, baseline, recorded_agreement(project), plots=plots.result())
         write_croissant(staging, schemas, manifest, dataset)
         swap_into_place(staging, target)
     return manifest

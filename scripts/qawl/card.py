@@ -134,13 +134,16 @@ class CorpusStatistics:
                 else:
                     counter[tuple(key) if len(key) > 1 else key[0]] += count
 
+    def splits(self) -> list[str]:
+        """The splits that have documents, in SPLIT_ORDER."""
+        return [s for s in SPLIT_ORDER if any(split == s for split, _ in self.counts["documents_status"])]
+
     def report(self, manifest: dict[str, Any]) -> dict[str, Any]:
         """Counts per config, split, label, quote type, stance label and status; sentence lengths (length → count)."""
         rows: Counter[tuple[str, str]] = Counter()
         for f in manifest["files"]:
             rows[(f["config"], f["split"])] += f["rows"]  # every shard of a config's split
-        splits = [s for s in SPLIT_ORDER if any(split == s for _, split in rows)]
-        return {"splits": splits, "rows": rows, **self.counts}
+        return {"splits": self.splits(), "rows": rows, **self.counts}
 
 
 def _per_split_table(title: str, labels: Iterable[str], counts: Counter, splits: list[str]) -> str:
@@ -529,6 +532,11 @@ def _labels(schemas: Schemas) -> dict[str, list[str]]:
     }
 
 
+def draw_plots(out_dir: Path, schemas: Schemas, statistics: CorpusStatistics, plot_cache: Path | None = None) -> list[str]:
+    """The card's plots of `statistics` into `out_dir/plots/` (`write_plots`); they need no manifest."""
+    return write_plots(out_dir, {"splits": statistics.splits(), **statistics.counts}, _labels(schemas), plot_cache)
+
+
 def write_card(
     out_dir: Path,
     schemas: Schemas,
@@ -538,11 +546,12 @@ def write_card(
     baseline: dict[str, Any] | None = None,
     agreement: dict[str, Any] | None = None,
     plot_cache: Path | None = None,
+    plots: list[str] | None = None,
 ) -> None:
     """README.md and plots/ for the corpus written into `out_dir` (the build's staging directory),
-    with the `statistics` of the documents written there."""
+    with the `statistics` of the documents written there (`plots`: already drawn by `draw_plots`)."""
     stats = statistics.report(manifest)
-    plots = write_plots(out_dir, stats, _labels(schemas), plot_cache)
+    plots = plots if plots is not None else draw_plots(out_dir, schemas, statistics, plot_cache)
     card = card_metadata(schemas, manifest["files"], dataset, (licence for _, licence in stats["texts"]))
     body = card_body(schemas, manifest, dataset, stats, plots, baseline, agreement)
     (out_dir / "README.md").write_text(render_card(card, body), encoding="utf-8")

@@ -97,6 +97,19 @@ def test_documents_without_gold_are_pre_annotated_as_silver(make_project) -> Non
     assert all(e["provenance"]["status"] == "silver" for e in rows[0]["entities"])
 
 
+def test_the_build_is_the_same_from_any_directory(make_project, tmp_path) -> None:
+    """The pre-annotator learns from the built project's annotations/ (gold names, stance targets), not the current directory's."""
+    project = make_project(with_annotations=True, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
+    inside = run_qawl("build", "--no-cache", cwd=project.root)
+    assert inside.returncode == 0, inside.stderr
+    from_inside = tree_digest(project.corpus)
+    outside = run_qawl("build", "--no-cache", "--root", str(project.root), cwd=tmp_path)  # no project around tmp_path
+    assert outside.returncode == 0, outside.stderr
+    assert tree_digest(project.corpus) == from_inside
+    stance = next(iter(datasets.load_dataset(str(project.corpus), "stance").values()))
+    assert "news" in {row["doc_id"] for row in stance}  # the silver quote has its stance records
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

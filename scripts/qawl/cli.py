@@ -80,7 +80,7 @@ def build(root: Path | None, check: bool, workers: int, engine: str, address: st
         "workers": workers,
         "address": address,
         "cache": not no_cache,
-        "preannotate": qawl.annotate.preannotate if preannotate else None,
+        "preannotate": qawl.annotate.preannotator(project.annotations) if preannotate else None,
     }
     try:
         if check:

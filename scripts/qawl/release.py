@@ -25,7 +25,7 @@ import click
 import datasets
 import pyarrow.parquet as pq
 
-from qawl.annotate import preannotate
+from qawl.annotate import preannotator
 from qawl.build import BuildError, build_corpus
 from qawl.export import project_at, root_option
 from qawl.project import Project
@@ -237,7 +237,7 @@ def release(root: Path, part: str, today: dt.date | None = None, silver: bool = 
     original = dataset_json.read_text(encoding="utf-8")
     _set_version(dataset_json, version)
     try:
-        build_corpus(Project(root), preannotate=preannotate if silver else None)
+        build_corpus(Project(root), preannotate=preannotator(project.annotations) if silver else None)  # re-read: the version changed
     except BuildError:
         dataset_json.write_text(original, encoding="utf-8")
         raise

@@ -7,7 +7,8 @@ per process from the project's annotations/ (gold gazetteer, stance targets).
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -37,20 +38,33 @@ def _annotations_dir() -> Path | None:
         return None
 
 
-@lru_cache(maxsize=1)
-def get_pipeline() -> Language:
-    """The process-wide pre-annotation pipeline (built on first use)."""
+@lru_cache(maxsize=4)
+def _pipeline(annotations_dir: Path | None) -> Language:
     from qawl.annotate.pipeline import build_pipeline
 
-    return build_pipeline(_annotations_dir())
+    return build_pipeline(annotations_dir)
 
 
-def preannotate(doc_id: str, text: str, sha256: str, doc: Doc | None = None) -> dict[str, Any]:
+def get_pipeline(annotations_dir: Path | None = None) -> Language:
+    """The pre-annotation pipeline of a project's annotations/ (default: the project around the
+    current directory), built once per process."""
+    return _pipeline(annotations_dir or _annotations_dir())
+
+
+def preannotate(doc_id: str, text: str, sha256: str, doc: Doc | None = None, annotations_dir: Path | None = None) -> dict[str, Any]:
     """The silver annotation layer of one document (doc-level code-point offsets).
 
     `doc`: the document as `segment.tokenize_document` gives it, if it is tokenized already.
+    `annotations_dir`: the annotations/ whose gold names and stance targets the pipeline
+    learns from (default: the project around the current directory).
     """
     from qawl.annotate.pipeline import run, to_layer
 
-    doc = run(get_pipeline(), doc_id, text, doc)
+    doc = run(get_pipeline(annotations_dir), doc_id, text, doc)
     return to_layer(doc, doc_id, sha256, SCHEMA_VERSION, PROVENANCE)
+
+
+def preannotator(annotations_dir: Path) -> Callable[..., dict[str, Any]]:
+    """`preannotate` for the project whose annotations/ this is, wherever qawl runs from; picklable,
+    so it travels to worker processes."""
+    return partial(preannotate, annotations_dir=annotations_dir)

@@ -98,13 +98,13 @@ def empty_layer(project: Project, doc_id: str, sha256: str) -> Layer:
     return {"schema_version": schema_version, "doc_id": doc_id, "sha256": sha256, "entities": [], "quotes": [], "stance": []}
 
 
-def silver_layer(doc_id: str, text: str, sha256: str) -> Layer | None:
+def silver_layer(project: Project, doc_id: str, text: str, sha256: str) -> Layer | None:
     """The pre-annotator's layer, when a pre-annotator is installed."""
     try:
         from qawl.annotate import preannotate  # type: ignore[attr-defined]
     except ImportError:
         return None
-    return preannotate(doc_id, text, sha256)
+    return preannotate(doc_id, text, sha256, annotations_dir=project.annotations)
 
 
 def base_layer(project: Project, document: Document, schemas: Schemas) -> tuple[str, Layer | None, list[Problem]]:
@@ -116,7 +116,7 @@ def base_layer(project: Project, document: Document, schemas: Schemas) -> tuple[
     if path.exists():
         layer, problems = read_layer(path, schemas)
         return "gold", layer, problems
-    silver = silver_layer(document.doc_id, document.text, document.sha256)
+    silver = silver_layer(project, document.doc_id, document.text, document.sha256)
     if silver is not None:
         return "silver", silver, []
     return "empty", empty_layer(project, document.doc_id, document.sha256), []

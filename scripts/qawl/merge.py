@@ -204,23 +204,14 @@ def build_rows(
         sentence = _sentence_at(sentences, starts, span["start"], span["end"])
         if sentence is None:  # a cue or mention may straddle sentences; anchor at its start
             sentence = sentences[max(0, bisect.bisect_right(starts, span["start"]) - 1)]
-        offset = sentence.start
-        return {"sentence_id": sentence.sentence_id, "start": span["start"] - offset, "end": span["end"] - offset, "text": span["text"]}
+        return {"sentence_id": sentence.sentence_id, **_local(span, sentence)}
 
     entity_homes: dict[str, tuple[dict[str, Any], Sentence]] = {}
     for entity in sorted(layer["entities"], key=lambda e: (e["start"], e["end"])):
         sentence = home(entity)
         entity_homes[entity["id"]] = entity, sentence
-        offset = sentence.start
         rows[sentence.index]["entities"].append(
-            {
-                "id": entity["id"],
-                "start": entity["start"] - offset,
-                "end": entity["end"] - offset,
-                "text": entity["text"],
-                "label": entity["label"],
-                "provenance": entity["provenance"],
-            }
+            {"id": entity["id"], **_local(entity, sentence), "label": entity["label"], "provenance": entity["provenance"]}
         )
     # A stance's evidence is usually a quote: its sentence is found once, with the quote.
     quote_homes: dict[str, tuple[dict[str, Any], Sentence]] = {}

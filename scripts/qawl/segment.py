@@ -259,6 +259,9 @@ def tokenize(texts: Iterable[str]) -> list[list[Token]]:
     return _tokens(texts, columns.astype(numpy.int64), [len(array) for array in arrays])
 
 
+_SENTENCES_KEY = "qawl_sentences"  # user_data of a Doc from tokenize_document: its sentences' (start, end)
+
+
 def tokenize_document(text: str, sentences: list[Sentence]) -> tuple[Doc, list[list[Token]]]:
     """The document as one spaCy Doc, and each sentence's tokens exactly as `tokenize` gives them.
 
@@ -285,9 +288,6 @@ def tokenize_document(text: str, sentences: list[Sentence]) -> tuple[Doc, list[l
     if sentences:
         local[: len(pieces[0]), 0] -= sentences[0].start  # the first piece starts with the document's leading whitespace
     return doc, _tokens([s.text for s in sentences], local, [len(piece) for piece in pieces])
-
-
-_SENTENCES_KEY = "qawl_sentences"
 
 
 def doc_sentences(doc: Doc) -> list[tuple[int, int]] | None:

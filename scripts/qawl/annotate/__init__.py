@@ -29,6 +29,7 @@ PROVENANCE = {
 }
 
 
+@lru_cache(maxsize=1)  # looked up once, as the pipeline it picks is built once: not a directory walk per document
 def _annotations_dir() -> Path | None:
     from qawl.project import find_project
 

@@ -6,6 +6,7 @@ import gc
 import json
 import pickle
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import datasets
@@ -17,10 +18,11 @@ import pytest
 from qawl import engines, publish
 from qawl.annotate import preannotate
 from qawl.bench import peak_memory_mib, synthetic_article
-from qawl.build import DocumentOutput, OutputBatch, build_corpus, encode_documents, process_document
+from qawl.build import DocumentTask, ShardTask, build_corpus, encode_documents, process_document, process_shard
 from qawl.ingest import iter_documents
 from qawl.engines import run_local
-from qawl.schema import Problem, Schemas
+from qawl.merge import read_targets
+from qawl.schema import Schemas
 from tests.conftest import run_qawl, tree_digest
 
 
@@ -42,26 +44,21 @@ def test_local_engine_keeps_input_order_with_bounded_flight() -> None:
     assert list(run_local(_square, iter(range(count)), workers=2)) == [x * x for x in range(count)]
 
 
-def test_a_task_s_outputs_cross_to_the_driver_intact_by_value_and_through_the_spool(project, tmp_path) -> None:
+def test_a_shard_task_without_a_shared_directory_sends_back_the_files_it_would_write(project, tmp_path) -> None:
+    """Ray's workers may be on other machines: their shard's files come back in the result, the same bytes."""
     schemas = Schemas(project.schema_dir)
-    documents = list(iter_documents(project.seeds, schemas, []))[:3]
-    outputs = encode_documents([(d.doc_id, process_document(d, None, "", frozenset(), preannotate), None) for d in documents], schemas)
-    outputs.insert(1, DocumentOutput("broken", {}, {}, [Problem("seeds/broken.txt", "line 1", "not UTF-8")]))  # no tables
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    by_value = pickle.dumps(OutputBatch(outputs))
-    through_spool = pickle.dumps(OutputBatch(outputs, str(spool)))
-    assert len(through_spool) < 1000 < len(by_value)  # only the spool file's name goes through the pipe
-    assert len(list(spool.iterdir())) == 1
-    for received in (pickle.loads(by_value), pickle.loads(through_spool)):
-        assert [o.doc_id for o in received.outputs] == [o.doc_id for o in outputs]
-        for sent, got in zip(outputs, received.outputs):
-            assert (got.problems, got.statistics, got.sources, got.key) == (sent.problems, sent.statistics, sent.sources, sent.key)
-            assert got.tables.keys() == sent.tables.keys()
-            assert all(got.tables[name].equals(table) for name, table in sent.tables.items())
-    assert not list(spool.iterdir())  # the driver removes the file once it has mapped it
-    unwritable = OutputBatch(outputs, str(tmp_path / "no-such-spool"))  # as a full spool fails: sent by value instead
-    assert [o.tables for o in pickle.loads(pickle.dumps(unwritable)).outputs] == [o.tables for o in outputs]
+    documents = list(iter_documents(project.seeds, schemas, []))
+    targets = frozenset(read_targets(project.annotations, schemas)[0])
+    tasks = [DocumentTask(d, None, "", targets, preannotate, "code", "gold", str(project.schema_dir), None) for d in documents]
+    shared = ShardTask("validation", 3, tasks, "0.1.0", "1.0.0", str(tmp_path), None)
+    in_place = process_shard(shared)
+    by_value = pickle.loads(pickle.dumps(process_shard(replace(shared, out_dir=None))))
+    assert [e["path"] for e in in_place.entries] == [f"{c.name}/validation-00003.parquet" for c in publish.CONFIGS]
+    assert in_place.files == {} and by_value.entries == in_place.entries
+    assert by_value.files == {e["path"]: (tmp_path / e["path"]).read_bytes() for e in in_place.entries}
+    assert [o.doc_id for o in by_value.outputs] == [d.doc_id for d in documents]
+    assert [(o.tables, o.problems) for o in by_value.outputs] == [({}, [])] * len(documents)  # the rows stay in the files
+    assert all(o.statistics for o in by_value.outputs)
 
 
 def test_a_build_keeps_the_collector_off_what_was_loaded_before_it(project, tmp_path) -> None:
@@ -221,13 +218,12 @@ def test_a_shard_is_written_as_its_documents_come(project, monkeypatch, tmp_path
     schemas = Schemas(project.schema_dir)
     documents = list(iter_documents(project.seeds, schemas, []))
     results = [(d.doc_id, process_document(d, None, "", frozenset(), preannotate), None) for d in documents]
-    writer = publish.CorpusWriter(tmp_path, schemas, "0.1.0", "1.0.0")
+    writer = publish.ShardWriter(tmp_path, publish.config_arrow_schemas(schemas, "0.1.0", "1.0.0"), "train", 0, "0.1.0", "1.0.0")
     path = tmp_path / publish.shard_path("sentences", "train", 0)
     sizes = []
     for output in encode_documents(results, schemas):
-        writer.add_document("train", output.tables)
+        writer.add_document(output.tables)
         sizes.append(path.stat().st_size)
-    assert len(documents) < publish.DOCUMENTS_PER_SHARD  # one shard, still open after the last document
     assert sizes == sorted(sizes) and len(set(sizes)) > len(documents) // 2  # it grew as documents came
     writer.close()
     groups = [pq.ParquetFile(path).metadata.row_group(i).num_rows for i in range(pq.ParquetFile(path).metadata.num_row_groups)]

@@ -17,7 +17,7 @@ from qawl.annotate import preannotate
 from qawl.build import encode_documents, process_document
 from qawl.ingest import UNKNOWN_METADATA, Document
 from qawl.merge import build_rows, check_layer
-from qawl.publish import CONFIGS, CorpusWriter
+from qawl.publish import CONFIGS, ShardWriter, config_arrow_schemas
 from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize, tokenize_document
 from qawl.validate import read_rows
@@ -149,12 +149,12 @@ def schemas() -> Schemas:
 @given(st.lists(arabic_heavy.filter(lambda t: t.strip() != ""), min_size=1, max_size=4, unique_by=str.strip))
 def test_parquet_round_trips_rows_unchanged(schemas: Schemas, tmp_path_factory: pytest.TempPathFactory, texts: list[str]) -> None:
     out = tmp_path_factory.mktemp("parquet")
-    writer = CorpusWriter(out, schemas, "0.1.0", "1.0.0")
+    writer = ShardWriter(out, config_arrow_schemas(schemas, "0.1.0", "1.0.0"), "train", 0, "0.1.0", "1.0.0")
     written: dict[str, list[dict]] = {config.name: [] for config in CONFIGS}
     results = [(f"doc{n}", process_document(document_of(text, f"doc{n}"), None, "", frozenset(), None), None) for n, text in enumerate(texts)]
     for (_, result, _), output in zip(results, encode_documents(results, schemas)):  # encoded together, sliced per document
         assert output.problems == []  # every record was validated against its schema
-        writer.add_document("train", output.tables)
+        writer.add_document(output.tables)
         for config in CONFIGS:
             written[config.name] += config.derive(result.document_row, result.rows)
     files = writer.close()

@@ -7,6 +7,7 @@ against a baseline on the same input (bare `spacy.blank("ar")` tokenization).
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import shutil
@@ -21,11 +22,11 @@ from typing import Any
 
 import spacy
 
-from qawl.build import DOCUMENTS_PER_TASK, build_corpus, collector_off_what_is_loaded
+from qawl.build import DOCUMENTS_PER_BATCH, build_corpus, collector_off_what_is_loaded
 from qawl.ingest import iter_documents
 from qawl.merge import PreAnnotator, build_rows, check_layer, read_targets
 from qawl.project import Project
-from qawl.publish import CONFIGS, CorpusWriter, Record, encode_records, split_tables
+from qawl.publish import CONFIGS, DOCUMENTS_PER_SHARD, Record, ShardWriter, config_arrow_schemas, encode_records, split_tables
 from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize_document
 
@@ -93,12 +94,16 @@ def stopwatch(times: dict[str, float], name: str) -> Iterator[None]:
 def stage_times(project: Project, preannotate: PreAnnotator, out: Path) -> dict[str, float]:
     """Seconds spent in each stage, running them one after another in this process (the synthetic seeds are valid).
 
-    As in the build, the rows of DOCUMENTS_PER_TASK documents are encoded together.
+    As in the build, the rows of DOCUMENTS_PER_BATCH documents are encoded together, and
+    shards hold DOCUMENTS_PER_SHARD documents (all in one split here).
     """
     times: dict[str, float] = {}
     schemas = Schemas(project.schema_dir)
     targets, problems = read_targets(project.annotations, schemas)
-    writer = CorpusWriter(out, schemas, "0.0.0", "0.0.0")
+    with stopwatch(times, "write"):
+        arrow = config_arrow_schemas(schemas, "0.0.0", "0.0.0")
+    shards = (ShardWriter(out, arrow, "train", number, "0.0.0", "0.0.0") for number in itertools.count())
+    writer, written = next(shards), 0
     documents = iter_documents(project.seeds, schemas, problems)
     batch: list[dict[str, list[Record]]] = []
     while True:
@@ -121,12 +126,16 @@ def stage_times(project: Project, preannotate: PreAnnotator, out: Path) -> dict[
                 for config in CONFIGS:
                     for record in batch[-1][config.name]:
                         schemas.is_valid(config.schema, record)
-        if batch and (document is None or len(batch) == DOCUMENTS_PER_TASK):
+        if batch and (document is None or len(batch) == DOCUMENTS_PER_BATCH):
             with stopwatch(times, "encode"):
                 tables = {c.name: encode_records(schemas, c, [r for records in batch for r in records[c.name]]) for c in CONFIGS}
             with stopwatch(times, "write"):
                 for own in split_tables(tables, [{name: len(rows) for name, rows in records.items()} for records in batch]):
-                    writer.add_document("train", own)
+                    writer.add_document(own)
+                    written += 1
+                    if written % DOCUMENTS_PER_SHARD == 0:
+                        writer.close()
+                        writer = next(shards)
             batch = []
         if document is None:
             break

@@ -1,10 +1,12 @@
 """`qawl build`: seeds and annotations → the published corpus, atomically.
 
 `process_document` is the whole per-document pipeline (segment, tokenize,
-annotate, merge) as a pure function. `build_corpus` streams documents through
-it on an engine (in-process, a process pool, or Ray Data), caches each result
-by content hash, writes the rows as they come, and swaps the finished corpus
-into place.
+annotate, merge) as a pure function. `build_corpus` groups documents into
+Parquet shards and streams the shards through `process_shard` on an engine
+(in-process, a process pool, or Ray Data): each task processes its documents,
+caching each result by content hash, and writes its shard's files as the rows
+come. The driver collects statistics and manifest entries, writes the card,
+and swaps the finished corpus into place.
 """
 
 from __future__ import annotations
@@ -37,13 +39,30 @@ from qawl.engines import batched, run
 from qawl.ingest import Document, iter_documents
 from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
-from qawl.publish import CONFIGS, Busy, CorpusWriter, Record, encode_records, exclusive, recover, split_of, staging_directory, split_tables, swap_into_place, verify_written, write_json
+from qawl import publish
+from qawl.publish import (
+    CONFIGS,
+    SPLIT_ORDER,
+    Busy,
+    Record,
+    ShardWriter,
+    config_arrow_schemas,
+    encode_records,
+    exclusive,
+    manifest_order,
+    recover,
+    split_of,
+    split_tables,
+    staging_directory,
+    swap_into_place,
+    verify_written,
+    write_json,
+)
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences, tokenize_document
 
-# Documents per task sent to a worker: they share the fixed cost of encoding, and a worker
-# has work queued while the driver writes a shard.
-DOCUMENTS_PER_TASK = 8
+# Documents encoded together: they share the fixed cost of building Arrow tables.
+DOCUMENTS_PER_BATCH = 8
 DOCUMENT_FIELDS = ("title", "publisher", "published", "published_precision", "url", "language", "license", "inferred")
 
 
@@ -108,7 +127,6 @@ class DocumentTask:
     gold_fingerprint: str
     schema_dir: str
     cache_dir: str | None
-    spool_dir: str | None = None  # where a worker process leaves its outputs for the driver (None: send them back by value)
 
     def cache_key(self) -> str:
         """Content hash of every input of `process_document`, and of the code that runs it.
@@ -180,18 +198,15 @@ class _TablesOnDemand(Mapping[str, pa.Table]):
 
 @dataclass(frozen=True)
 class OutputBatch:
-    """The outputs of one task, as they travel from a worker to the driver and sit in the cache.
+    """Documents' outputs as they sit in the cache.
 
     Serialized, it is the length of a JSON header, the header, then one Arrow IPC
     stream per config holding every document's rows one after another: rebuilding
-    tables from IPC is an order of magnitude cheaper than unpickling them, and the
-    driver that receives every output is the part of the build that does not scale
-    with workers. With `spool_dir`, pickling writes that to a file there and sends
-    only its name; the driver maps the file instead of copying it through a pipe.
+    tables from IPC is an order of magnitude cheaper than unpickling them, and a
+    reader that needs only the header (statistics, keys) never decodes the rows.
     """
 
     outputs: list[DocumentOutput]
-    spool_dir: str | None = None
 
     def _buffers(self) -> list[Any]:
         with_tables = [output for output in self.outputs if output.tables]
@@ -249,27 +264,6 @@ class OutputBatch:
     def from_bytes(cls, data: bytes) -> OutputBatch:
         return cls.from_buffer(pa.py_buffer(data))
 
-    @classmethod
-    def _from_spool(cls, path: str) -> OutputBatch:
-        with pa.memory_map(path) as source:
-            data = source.read_buffer()
-        os.unlink(path)  # the mapping keeps the data until its tables are released
-        return cls.from_buffer(data)
-
-    def __reduce__(self) -> tuple[Any, tuple[Any]]:
-        if self.spool_dir is not None:
-            path = None
-            try:
-                descriptor, path = tempfile.mkstemp(dir=self.spool_dir, suffix=".arrows")
-                with os.fdopen(descriptor, "wb") as spool:
-                    for buffer in self._buffers():
-                        spool.write(buffer)
-                return (OutputBatch._from_spool, (path,))
-            except OSError:  # no room in the spool (a container's /dev/shm is often 64 MB): send it by value
-                if path is not None:
-                    Path(path).unlink(missing_ok=True)
-        return (OutputBatch.from_bytes, (self.to_bytes(),))
-
 
 @lru_cache(maxsize=4)
 def _schemas(schema_dir: str) -> Schemas:
@@ -320,7 +314,7 @@ def _write_cached(path: Path, output: DocumentOutput) -> None:
     partial.replace(path)
 
 
-def process_tasks(tasks: list[DocumentTask]) -> OutputBatch:
+def process_documents(tasks: list[DocumentTask]) -> list[DocumentOutput]:
     """A few documents end to end, each answered from the cache when nothing it depends on changed."""
     outputs: list[DocumentOutput] = []
     computed: list[tuple[int, Path | None, tuple[str, DocumentResult, str | None]]] = []
@@ -341,7 +335,66 @@ def process_tasks(tasks: list[DocumentTask]) -> OutputBatch:
             outputs[index] = output
             if path is not None and not output.problems:
                 _write_cached(path, output)
-    return OutputBatch(outputs, tasks[0].spool_dir)
+    return outputs
+
+
+@dataclass(frozen=True)
+class ShardTask:
+    """One shard's documents, in order, and where its files go; picklable, so it can travel to a worker."""
+
+    split: str
+    number: int
+    documents: list[DocumentTask]
+    version: str
+    schema_version: str
+    out_dir: str | None  # the corpus being built, shared with the worker (None: send the files back in the result)
+    shard_cache: str | None
+
+
+@dataclass(frozen=True)
+class ShardResult:
+    """What the driver needs of a written shard: its documents' outputs without their rows, its manifest entries."""
+
+    split: str
+    outputs: list[DocumentOutput]
+    entries: list[dict[str, Any]]
+    files: dict[str, bytes]  # path in the corpus → content, when the task had no out_dir
+
+
+@lru_cache(maxsize=4)
+def _arrow_schemas(schema_dir: str, version: str, schema_version: str) -> dict[str, pa.Schema]:
+    return config_arrow_schemas(_schemas(schema_dir), version, schema_version)
+
+
+@contextmanager
+def _shard_directory(out_dir: str | None) -> Iterator[Path]:
+    if out_dir is not None:
+        yield Path(out_dir)
+        return
+    with tempfile.TemporaryDirectory(prefix="qawl-shard-") as scratch:
+        yield Path(scratch)
+
+
+def process_shard(task: ShardTask) -> ShardResult:
+    """Process a shard's documents (DOCUMENTS_PER_BATCH at a time) and write its Parquet files.
+
+    Workers write the files themselves: the driver, which every document passes
+    through, only collects statistics and manifest entries.
+    """
+    schema_dir = task.documents[0].schema_dir
+    arrow = _arrow_schemas(schema_dir, task.version, task.schema_version)
+    outputs: list[DocumentOutput] = []
+    with _shard_directory(task.out_dir) as out:
+        shard_cache = Path(task.shard_cache) if task.shard_cache is not None else None
+        writer = ShardWriter(out, arrow, task.split, task.number, task.version, task.schema_version, shard_cache)
+        for documents in batched(task.documents, DOCUMENTS_PER_BATCH):
+            for output in process_documents(documents):
+                if not output.problems:
+                    writer.add_document(output.tables, output.key, output.reused)
+                outputs.append(replace(output, tables={}))
+        entries = writer.close()
+        files = {} if task.out_dir is not None else {entry["path"]: (out / entry["path"]).read_bytes() for entry in entries}
+    return ShardResult(task.split, outputs, entries, files)
 
 
 def files_fingerprint(files: list[Path], root: Path) -> str:
@@ -391,20 +444,6 @@ def collector_off_what_is_loaded() -> Iterator[None]:
             gc.unfreeze()
 
 
-@contextmanager
-def _spool_directory(engine: str) -> Iterator[str | None]:
-    """Where the local engine's worker processes leave their outputs: in memory (/dev/shm) where there is one.
-
-    None for Ray, whose workers may be on other machines: their outputs come back by value.
-    """
-    if engine != "local":
-        yield None
-        return
-    shared_memory = Path("/dev/shm")
-    with tempfile.TemporaryDirectory(prefix="qawl-spool-", dir=shared_memory if shared_memory.is_dir() else None) as spool:
-        yield spool
-
-
 def build_corpus(
     project: Project,
     target: Path | None = None,
@@ -444,38 +483,56 @@ def _build_corpus(
     cache_dir = str(cache_root / "documents") if cache else None
     problems += orphan_layers(project)
 
-    def tasks() -> Iterator[DocumentTask]:
+    def document_tasks() -> Iterator[DocumentTask]:
         for document in iter_documents(project.seeds, schemas, problems):
             gold, gold_problems = read_gold_layer(project, document.doc_id, schemas)
             problems.extend(gold_problems)
             gold_file = str(project.annotations / f"{document.doc_id}.json")
-            yield DocumentTask(
-                document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir, spool_dir
-            )
+            yield DocumentTask(document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir)
+
+    def shard_tasks(out_dir: str | None) -> Iterator[ShardTask]:
+        """Documents grouped into shards per split, in order; a shard as soon as it is full, the partial ones last."""
+        filling: dict[str, list[DocumentTask]] = {}
+        numbers: Counter[str] = Counter()
+
+        def shard(split: str) -> ShardTask:
+            numbers[split] += 1
+            shard_cache = str(cache_root / "shards") if cache else None
+            return ShardTask(split, numbers[split] - 1, filling.pop(split), dataset["version"], dataset["schema_version"], out_dir, shard_cache)
+
+        for task in document_tasks():
+            split = split_of(task.document.doc_id, dataset["splits"])
+            filling.setdefault(split, []).append(task)
+            if len(filling[split]) == publish.DOCUMENTS_PER_SHARD:
+                yield shard(split)
+        for split in sorted(filling, key=SPLIT_ORDER.index):
+            yield shard(split)
 
     sources: Counter[str] = Counter()
     statistics = CorpusStatistics()
+    entries: list[dict[str, Any]] = []
     documents = 0
     total = sum(1 for _ in project.seeds.glob("*.txt"))
-    with staging_directory(target) as staging, _spool_directory(engine) as spool_dir:
-        writer = CorpusWriter(staging, schemas, dataset["version"], dataset["schema_version"], cache_root / "shards" if cache else None)
-        batches = run(process_tasks, batched(tasks(), DOCUMENTS_PER_TASK), engine, workers, address)
-        results = (output for batch in batches for output in batch.outputs)
-        for output in tqdm(results, total=total, unit="doc", desc="build", disable=not sys.stderr.isatty()):
-            documents += 1
-            problems += output.problems
-            if problems:
-                continue  # keep going to report every problem, but write nothing more
-            split = split_of(output.doc_id, dataset["splits"])
-            writer.add_document(split, output.tables, output.key, output.reused)
-            statistics.add(split, output.statistics)
-            sources.update(output.sources)
+    with staging_directory(target) as staging, tqdm(total=total, unit="doc", desc="build", disable=not sys.stderr.isatty()) as progress:
+        # Ray's workers may be on other machines: theirs send the files back
+        shards = run(process_shard, shard_tasks(str(staging) if engine == "local" else None), engine, workers, address)
+        for shard in shards:
+            for output in shard.outputs:
+                problems += output.problems
+                statistics.add(shard.split, output.statistics)
+                sources.update(output.sources)
+            for path, content in shard.files.items():
+                (staging / path).parent.mkdir(parents=True, exist_ok=True)
+                (staging / path).write_bytes(content)
+            entries += shard.entries
+            documents += len(shard.outputs)
+            progress.update(len(shard.outputs))
         if problems:
             raise BuildError(problems)
         with ThreadPoolExecutor(max_workers=1) as drawing:
-            # Drawing holds the GIL; writing the last row groups and hashing the files mostly do not: they overlap.
+            # drawn while the written files are checked and the card's other parts are put together
             plots = drawing.submit(draw_plots, staging, schemas, statistics, cache_root / "plots" if cache else None)
-            files = writer.close()
+            files = manifest_order(entries)
             manifest = {
                 "name": dataset["name"],
                 "version": dataset["version"],

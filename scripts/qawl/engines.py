@@ -20,9 +20,9 @@ Result = TypeVar("Result")
 
 ENGINES = ("local", "ray")
 RAY_BATCH_TASKS = 128
-# Tasks queued per worker: enough to keep every worker busy while the driver writes a
-# shard, few enough to keep memory flat.
-IN_FLIGHT_PER_WORKER = 8
+# Tasks in flight per worker: a worker always has the next one queued, and the driver
+# holds the inputs of only a few (a task is a shard of documents).
+IN_FLIGHT_PER_WORKER = 3
 
 
 def default_workers() -> int:

@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from qawl.tasks import derive_ner, derive_quotes, derive_stance
 
 ROW_GROUP_SIZE = 2048
 # Documents per Parquet shard: a rebuild rewrites the shards of changed documents only.
-DOCUMENTS_PER_SHARD = 256
+DOCUMENTS_PER_SHARD = 128
 SPLIT_ORDER = ("train", "validation", "test")
 
 
@@ -164,17 +164,25 @@ def shard_path(config: str, split: str, shard: int) -> str:
     return f"{config}/{split}-{shard:05d}.parquet"
 
 
-@dataclass
-class _OpenShard:
-    """The shard of a split being filled: its documents' keys, and their rows, held or already being written."""
+def config_arrow_schemas(schemas: Schemas, version: str, schema_version: str) -> dict[str, pa.Schema]:
+    """Each config's Arrow schema, with the HF features and the dataset version as file metadata."""
+    arrow = {}
+    for config in CONFIGS:
+        metadata = {
+            "huggingface": json.dumps({"info": {"features": schemas.features(config.schema).to_dict()}}),
+            "qawl": json.dumps({"config": config.name, "version": version, "schema_version": schema_version}),
+        }
+        arrow[config.name] = schemas.arrow_schema(config.schema, metadata=metadata)
+    return arrow
 
-    keys: list[str | None] = field(default_factory=list)
-    held: list[Mapping[str, pa.Table]] = field(default_factory=list)  # while the shard may still come from the cache
-    files: dict[str, ParquetShard] | None = None  # once it cannot: written as documents come
+
+def manifest_order(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Manifest file entries in their fixed order: config, split, path."""
+    return sorted(entries, key=lambda e: (e["config"], SPLIT_ORDER.index(e["split"]), e["path"]))
 
 
-class CorpusWriter:
-    """Streams documents into `<out>/<config>/<split>-NNNNN.parquet` shards of DOCUMENTS_PER_SHARD documents.
+class ShardWriter:
+    """Streams up to DOCUMENTS_PER_SHARD documents into shard `number` of a split: `<out>/<config>/<split>-NNNNN.parquet`.
 
     A shard is a pure function of its documents, so with `shard_cache` and a key
     per document (the hash of everything its output depends on: the build's
@@ -182,95 +190,67 @@ class CorpusWriter:
     before is copied from the cache instead of being encoded again: a rebuild
     rewrites only the shards of the documents that changed. A document that was
     not itself reused from the cache cannot complete a cached shard, so from the
-    first such document a shard is written as its rows come, and memory holds
-    less than a row group per config and split. Only a shard that may still come
-    from the cache holds its documents (at most one shard per split).
+    first such document the files are written as rows come, and memory holds
+    less than a row group per config. Until then the (reused) documents are held.
+    Every config gets a file, empty if no document has rows for it, so each
+    config loads with its features in every split.
     """
 
-    def __init__(self, out_dir: Path, schemas: Schemas, version: str, schema_version: str, shard_cache: Path | None = None) -> None:
-        self.out_dir = out_dir
-        self.schemas = schemas
-        self.version = version
-        self.schema_version = schema_version
+    def __init__(self, out_dir: Path, arrow: dict[str, pa.Schema], split: str, number: int, version: str, schema_version: str, shard_cache: Path | None = None) -> None:
+        self.paths = {name: out_dir / shard_path(name, split, number) for name in arrow}
+        self.split, self.number = split, number
+        self._arrow = arrow
+        self._key_prefix = [version, schema_version]
         self.shard_cache = shard_cache
-        self._arrow = {c.name: self._arrow_schema(c) for c in CONFIGS}
-        self._open: dict[str, _OpenShard] = {}
-        self._shards: dict[str, int] = {}
-        self._entries: list[dict[str, Any]] = []
+        self._keys: list[str | None] = []
+        self._held: list[Mapping[str, pa.Table]] = []
+        self._files: dict[str, ParquetShard] | None = None
 
-    def _arrow_schema(self, config: ConfigSpec) -> pa.Schema:
-        features = self.schemas.features(config.schema)
-        metadata = {
-            "huggingface": json.dumps({"info": {"features": features.to_dict()}}),
-            "qawl": json.dumps({"config": config.name, "version": self.version, "schema_version": self.schema_version}),
-        }
-        return self.schemas.arrow_schema(config.schema, metadata=metadata)
-
-    def add_document(self, split: str, tables: Mapping[str, pa.Table], key: str | None = None, reused: bool = False) -> None:
+    def add_document(self, tables: Mapping[str, pa.Table], key: str | None = None, reused: bool = False) -> None:
         """Add one document's rows: an (already validated) table per config.
 
         `key` hashes them (None: never reuse); `reused`: they are an earlier build's, from the cache.
         """
-        shard = self._open.setdefault(split, _OpenShard())
-        shard.keys.append(key)
-        shard.held.append(tables)
-        if shard.files is None and not (reused and key is not None and self.shard_cache is not None):
-            shard.files = self._open_files(split)
-        if shard.files is not None:
-            self._write_held(shard, shard.files)
-        if len(shard.keys) == DOCUMENTS_PER_SHARD:
-            self._finish_shard(split)
+        self._keys.append(key)
+        self._held.append(tables)
+        if self._files is None and not (reused and key is not None and self.shard_cache is not None):
+            self._files = self._open_files()
+        if self._files is not None:
+            self._write_held(self._files)
 
-    def _paths(self, split: str) -> dict[str, Path]:
-        """The files of the split's open shard, per config."""
-        number = self._shards.get(split, 0)
-        return {c.name: self.out_dir / shard_path(c.name, split, number) for c in CONFIGS}
+    def _open_files(self) -> dict[str, ParquetShard]:
+        return {name: ParquetShard(path, self._arrow[name]) for name, path in self.paths.items()}
 
-    def _open_files(self, split: str) -> dict[str, ParquetShard]:
-        return {name: ParquetShard(path, self._arrow[name]) for name, path in self._paths(split).items()}
-
-    @staticmethod
-    def _write_held(shard: _OpenShard, files: dict[str, ParquetShard]) -> None:
-        for tables in shard.held:
+    def _write_held(self, files: dict[str, ParquetShard]) -> None:
+        for tables in self._held:
             for name, file in files.items():
                 file.add(tables[name])
-        shard.held = []
+        self._held = []
 
-    def _shard_key(self, keys: list[str | None]) -> str | None:
-        if self.shard_cache is None or None in keys:
+    def _shard_key(self) -> str | None:
+        if self.shard_cache is None or None in self._keys:
             return None
-        return hashlib.sha256(json.dumps([self.version, self.schema_version, keys]).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([*self._key_prefix, self._keys]).encode()).hexdigest()
 
-    def _finish_shard(self, split: str) -> None:
-        shard = self._open.pop(split)
-        number = self._shards.get(split, 0)
-        paths = self._paths(split)
-        key = self._shard_key(shard.keys)
+    def close(self) -> list[dict[str, Any]]:
+        """Finish the files (or copy them from the cache); their manifest entries, per config."""
+        key = self._shard_key()
         cached = self.shard_cache / key if self.shard_cache is not None and key is not None else None
-        if shard.files is None and cached is not None and (cached / "entries.json").exists():
+        if self._files is None and cached is not None and (cached / "entries.json").exists():
             entries = json.loads((cached / "entries.json").read_text(encoding="utf-8"))
-            for name, path in paths.items():
+            for name, path in self.paths.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(cached / f"{name}.parquet", path)
         else:
-            files = shard.files if shard.files is not None else self._open_files(split)
-            self._write_held(shard, files)
+            files = self._files if self._files is not None else self._open_files()
+            self._write_held(files)
             entries = {name: file.close() for name, file in files.items()}
             if cached is not None:
-                _store_shard(cached, entries, paths)
-        self._shards[split] = number + 1
-        for name in paths:
-            self._entries.append({"path": shard_path(name, split, number), "config": name, "split": split, **entries[name]})
-
-    def close(self) -> list[dict[str, Any]]:
-        """Finish the last, partial shards; returns the manifest entries in a fixed order.
-
-        Every config gets a file in every shard, empty if none of its documents has
-        rows for it, so each config loads with its features in every split.
-        """
-        for split in sorted(self._open, key=SPLIT_ORDER.index):
-            self._finish_shard(split)
-        return sorted(self._entries, key=lambda e: (e["config"], SPLIT_ORDER.index(e["split"]), e["path"]))
+                _store_shard(cached, entries, self.paths)
+        return [
+            {"path": shard_path(name, self.split, self.number), "config": name, "split": self.split, **entries[name]}
+            for name in self.paths
+        ]
 
 
 def _store_shard(cached: Path, entries: dict[str, Any], files: dict[str, Path]) -> None:

@@ -116,7 +116,7 @@ def process_document(
 
 @dataclass(frozen=True)
 class DocumentTask:
-    """Everything `process_tasks` needs for one document; picklable, so it can travel to a worker."""
+    """Everything `process_documents` needs for one document; picklable, so it can travel to a worker."""
 
     document: Document
     gold: Layer | None

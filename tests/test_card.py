@@ -32,6 +32,11 @@ def test_yaml_declares_every_config_with_typed_features(annotated) -> None:
     ner_tags = next(f for f in infos["ner"]["features"] if f["name"] == "ner_tags")
     names = Schemas(annotated.schema_dir).raw["ner"]["$defs"]["iob2_tag"]["enum"]
     assert ner_tags["list"]["class_label"]["names"] == {str(i): n for i, n in enumerate(names)}
+    manifest = json.loads((annotated.corpus / "manifest.json").read_text(encoding="utf-8"))
+    for config, info in infos.items():
+        files = [f for f in manifest["files"] if f["config"] == config]
+        assert info["dataset_size"] == sum(f["bytes"] for f in files)  # Arrow bytes
+        assert info["download_size"] == sum((annotated.corpus / f["path"]).stat().st_size for f in files)  # Parquet on disk
     # the seed's text is the publisher's, not CC-BY: the card must not claim otherwise
     assert meta["license"] == "other"
     assert "**not** covered by that licence" in readme and "Copyright of the publisher" in readme

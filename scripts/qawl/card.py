@@ -34,10 +34,16 @@ LENGTH_BINS = (1, 6, 11, 21, 31, 41, 61, 81, 121)  # token-count histogram edges
 
 
 def card_metadata(
-    schemas: Schemas, files: list[dict[str, Any]], dataset: dict[str, Any], text_licenses: Iterable[str | None] = ()
+    schemas: Schemas,
+    files: list[dict[str, Any]],
+    dataset: dict[str, Any],
+    file_sizes: dict[str, int],
+    text_licenses: Iterable[str | None] = (),
 ) -> DatasetCardData:
     """`configs:` and `dataset_info:` for every config, with split sizes from the written files.
 
+    `num_bytes` and `dataset_size` are Arrow bytes (the manifest's `bytes`);
+    `download_size` is the Parquet files' size on disk (`file_sizes`, path → bytes).
     When article texts carry a licence other than the dataset's (the annotations'),
     the licence is declared `other` rather than claiming the texts are under it.
     """
@@ -69,7 +75,7 @@ def card_metadata(
         infos[config.name] = datasets.DatasetInfo(
             features=schemas.features(config.schema),
             splits=splits,
-            download_size=sum(f["bytes"] for f in entries),
+            download_size=sum(file_sizes[f["path"]] for f in entries),
             dataset_size=sum(f["bytes"] for f in entries),
         )
     datasets.utils.metadata.MetadataConfigs(configs).to_dataset_card_data(card)
@@ -552,6 +558,7 @@ def write_card(
     with the `statistics` of the documents written there (`plots`: already drawn by `draw_plots`)."""
     stats = statistics.report(manifest)
     plots = plots if plots is not None else draw_plots(out_dir, schemas, statistics, plot_cache)
-    card = card_metadata(schemas, manifest["files"], dataset, (licence for _, licence in stats["texts"]))
+    file_sizes = {f["path"]: (out_dir / f["path"]).stat().st_size for f in manifest["files"]}
+    card = card_metadata(schemas, manifest["files"], dataset, file_sizes, (licence for _, licence in stats["texts"]))
     body = card_body(schemas, manifest, dataset, stats, plots, baseline, agreement)
     (out_dir / "README.md").write_text(render_card(card, body), encoding="utf-8")

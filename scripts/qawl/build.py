@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import itertools
 import os
 import struct
 import sys
@@ -22,7 +21,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -160,109 +159,29 @@ class DocumentOutput:
     reused: bool = False  # read from the cache: an earlier build's output
 
 
-# Little-endian length of the JSON header that starts a serialized OutputBatch.
+# Little-endian length of the JSON header that starts a cached document.
 _HEADER_LENGTH = struct.Struct("<Q")
 
 
-class _BatchStreams:
-    """The IPC streams of a serialized OutputBatch, decoded into each document's tables when first asked."""
+class _CachedTables(Mapping[str, pa.Table]):
+    """A cached document's tables, each decoded from its IPC stream when first asked for: a rebuild
+    that copies a shard of unchanged documents from the cache never decodes their rows."""
 
-    def __init__(self, body: pa.Buffer, offsets: dict[str, list[int]], rows: list[dict[str, int]]) -> None:
-        self._body, self._offsets, self._rows = body, offsets, rows
-        self._documents: list[dict[str, pa.Table]] | None = None
-
-    def document(self, index: int) -> dict[str, pa.Table]:
-        """The tables of the `index`-th document that has rows."""
-        if self._documents is None:
-            tables = {name: pa.ipc.open_stream(self._body[start:end]).read_all() for name, (start, end) in self._offsets.items()}
-            self._documents = split_tables(tables, self._rows)
-        return self._documents[index]
-
-
-class _TablesOnDemand(Mapping[str, pa.Table]):
-    """A document's tables from a serialized OutputBatch, decoded on first use: a rebuild that
-    copies a shard of unchanged documents from the cache never decodes their rows."""
-
-    def __init__(self, streams: _BatchStreams, index: int, names: list[str]) -> None:
-        self._streams, self._index, self._names = streams, index, names
+    def __init__(self, body: pa.Buffer, offsets: dict[str, list[int]]) -> None:
+        self._body, self._offsets = body, offsets
+        self._tables: dict[str, pa.Table] = {}
 
     def __getitem__(self, name: str) -> pa.Table:
-        return self._streams.document(self._index)[name]
+        if name not in self._tables:
+            start, end = self._offsets[name]
+            self._tables[name] = pa.ipc.open_stream(self._body[start:end]).read_all()
+        return self._tables[name]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
+        return iter(self._offsets)
 
     def __len__(self) -> int:
-        return len(self._names)
-
-
-@dataclass(frozen=True)
-class OutputBatch:
-    """Documents' outputs as they sit in the cache.
-
-    Serialized, it is the length of a JSON header, the header, then one Arrow IPC
-    stream per config holding every document's rows one after another: rebuilding
-    tables from IPC is an order of magnitude cheaper than unpickling them, and a
-    reader that needs only the header (statistics, keys) never decodes the rows.
-    """
-
-    outputs: list[DocumentOutput]
-
-    def _buffers(self) -> list[Any]:
-        with_tables = [output for output in self.outputs if output.tables]
-        streams, offsets, position = [], {}, 0
-        for name in with_tables[0].tables if with_tables else ():
-            table = pa.concat_tables([output.tables[name] for output in with_tables])
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, table.schema) as writer:
-                writer.write_table(table)
-            stream = sink.getvalue()
-            offsets[name] = (position, position + stream.size)
-            position += stream.size
-            streams.append(stream)
-        documents = [
-            {
-                "doc_id": output.doc_id,
-                "rows": {name: table.num_rows for name, table in output.tables.items()},
-                "sources": output.sources,
-                "problems": [asdict(p) for p in output.problems],
-                "statistics": output.statistics,
-                "key": output.key,
-                "reused": output.reused,
-            }
-            for output in self.outputs
-        ]
-        header = orjson.dumps({"tables": offsets, "documents": documents})
-        return [_HEADER_LENGTH.pack(len(header)), header, *streams]
-
-    def to_bytes(self) -> bytes:
-        return b"".join(self._buffers())
-
-    @classmethod
-    def from_buffer(cls, data: pa.Buffer) -> OutputBatch:
-        """The batch `to_bytes` wrote; its tables, decoded when first used, are zero-copy views of `data`."""
-        (length,) = _HEADER_LENGTH.unpack(data[: _HEADER_LENGTH.size].to_pybytes())
-        header = orjson.loads(data[_HEADER_LENGTH.size : _HEADER_LENGTH.size + length].to_pybytes())
-        documents = header["documents"]
-        streams = _BatchStreams(data[_HEADER_LENGTH.size + length :], header["tables"], [d["rows"] for d in documents if d["rows"]])
-        with_rows = itertools.count()
-        outputs = [
-            DocumentOutput(
-                document["doc_id"],
-                _TablesOnDemand(streams, next(with_rows), list(document["rows"])) if document["rows"] else {},
-                document["sources"],
-                [Problem(**p) for p in document["problems"]],
-                document["statistics"],
-                document["key"],
-                document["reused"],
-            )
-            for document in documents
-        ]
-        return cls(outputs)
-
-    @classmethod
-    def from_bytes(cls, data: bytes) -> OutputBatch:
-        return cls.from_buffer(pa.py_buffer(data))
+        return len(self._offsets)
 
 
 @lru_cache(maxsize=4)
@@ -300,17 +219,35 @@ def encode_documents(results: list[tuple[str, DocumentResult, str | None]], sche
 
 
 def _read_cached(path: Path) -> DocumentOutput | None:
+    """The output `_write_cached` stored at `path` (None if there is none); its tables are zero-copy views of the file."""
     if not path.exists():
         return None
-    (output,) = OutputBatch.from_bytes(path.read_bytes()).outputs
-    return replace(output, reused=True)
+    data = pa.py_buffer(path.read_bytes())
+    (length,) = _HEADER_LENGTH.unpack(data[: _HEADER_LENGTH.size].to_pybytes())
+    header = orjson.loads(data[_HEADER_LENGTH.size : _HEADER_LENGTH.size + length].to_pybytes())
+    tables = _CachedTables(data[_HEADER_LENGTH.size + length :], header["tables"])
+    return DocumentOutput(header["doc_id"], tables, header["sources"], [], header["statistics"], header["key"], reused=True)
 
 
 def _write_cached(path: Path, output: DocumentOutput) -> None:
-    """One file per document, written whole and renamed into place."""
+    """One file per (valid) document, written whole and renamed into place: the length of a JSON
+    header, the header (everything but the rows), then one Arrow IPC stream per config. Rebuilding
+    tables from IPC is an order of magnitude cheaper than unpickling them."""
+    streams, offsets, position = [], {}, 0
+    for name, table in output.tables.items():
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        stream = sink.getvalue()
+        offsets[name] = (position, position + stream.size)
+        position += stream.size
+        streams.append(stream)
+    header = orjson.dumps({"doc_id": output.doc_id, "tables": offsets, "sources": output.sources, "statistics": output.statistics, "key": output.key})
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(OutputBatch([output]).to_bytes())
+    with partial.open("wb") as handle:
+        for buffer in (_HEADER_LENGTH.pack(len(header)), header, *streams):
+            handle.write(buffer)
     partial.replace(path)
 
 

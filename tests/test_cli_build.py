@@ -110,6 +110,17 @@ def test_the_build_is_the_same_from_any_directory(make_project, tmp_path) -> Non
     assert "news" in {row["doc_id"] for row in stance}  # the silver quote has its stance records
 
 
+def test_annotate_learns_from_the_project_given_by_root(make_project, tmp_path) -> None:
+    project = make_project(with_annotations=True, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
+    article = project.seeds / "news.txt"
+    inside = run_qawl("annotate", str(article), cwd=project.root)
+    outside = run_qawl("annotate", "--root", str(project.root), str(article), cwd=tmp_path)  # no project around tmp_path
+    bare = run_qawl("annotate", str(article), cwd=tmp_path)
+    assert inside.returncode == outside.returncode == bare.returncode == 0, (inside.stderr, outside.stderr, bare.stderr)
+    assert json.loads(outside.stdout) == json.loads(inside.stdout)
+    assert json.loads(inside.stdout)["stance"] and not json.loads(bare.stdout)["stance"]  # no targets outside a project
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import click
 
+from qawl.cli import _project, root_option
+
 
 def _decode(raw: bytes) -> str:
     """The document text as ingest freezes it: UTF-8, no BOM, \\n line ends."""
@@ -18,9 +20,17 @@ def _decode(raw: bytes) -> str:
 @click.command("annotate")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "jsonl"]), default="json", show_default=True)
-def annotate_command(files: tuple[Path, ...], fmt: str) -> None:
-    """Pre-annotate raw UTF-8 articles and print their annotation layers (doc-level offsets)."""
-    from qawl.annotate import preannotate
+@root_option
+def annotate_command(files: tuple[Path, ...], fmt: str, root: Path | None) -> None:
+    """Pre-annotate raw UTF-8 articles and print their annotation layers (doc-level offsets).
+
+    The pre-annotator learns gold names and stance targets from the project's annotations/
+    (--root, or the project around the current directory; none outside a project).
+    """
+    from qawl.annotate import preannotate, preannotator
+
+    if root is not None:
+        preannotate = preannotator(_project(root).annotations)
 
     failed = False
     layers = []

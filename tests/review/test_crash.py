@@ -1,5 +1,6 @@
 """SIGKILL during `qawl review import`: the annotation file is the old one or the new one,
-never a mix or a torn write, and running the import again finishes the job."""
+never a mix or a torn write, running the import again finishes the job, and the review log
+then holds each change exactly once."""
 
 from __future__ import annotations
 
@@ -22,20 +23,26 @@ import qawl.review.store as store
 
 AT = os.environ["QAWL_KILL_AT"]
 
-def after(owner, name):
+def kill(owner, name, before=False):
     original = getattr(owner, name)
     def wrapper(*args, **kwargs):
+        if before:
+            os.killpg(os.getpgrp(), signal.SIGKILL)
         result = original(*args, **kwargs)
         os.killpg(os.getpgrp(), signal.SIGKILL)
         return result
     setattr(owner, name, wrapper)
 
 if AT == "history-copied":
-    after(store.shutil, "copy2")
+    kill(store.shutil, "copy2")
 elif AT == "new-version-written":
-    after(store, "write_json")
-elif AT == "replaced":
-    after(store.os, "replace")
+    kill(store, "write_json")
+elif AT == "journaled":  # the file is not replaced yet
+    kill(store, "_journal")
+elif AT == "replaced":  # the file is replaced, its changes are not in the log yet
+    kill(store, "_commit_journal", before=True)
+elif AT == "logged":  # the log is appended to, the journal not yet removed
+    kill(store, "_commit_journal")
 else:
     raise SystemExit(f"unknown kill point {AT}")
 
@@ -44,7 +51,7 @@ sys.argv = ["qawl", *sys.argv[1:]]
 main()
 """
 
-KILL_POINTS = ["history-copied", "new-version-written", "replaced"]
+KILL_POINTS = ["history-copied", "new-version-written", "journaled", "replaced", "logged"]
 
 
 def untimed(layer_bytes: bytes) -> object:
@@ -54,6 +61,17 @@ def untimed(layer_bytes: bytes) -> object:
         for item in layer[kind]:
             item["provenance"].pop("time")
     return layer
+
+
+def log_without_times(project_root: Path) -> list[object]:
+    """The review log's entries without their times (the moment of the import, also inside provenance)."""
+    def untimed_value(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: untimed_value(item) for key, item in value.items() if key != "time"}
+        return value
+
+    log = project_root / "annotations" / "review-log.jsonl"
+    return [untimed_value(json.loads(line)) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
 
 
 def edited_export(project, tmp_path: Path) -> Path:
@@ -95,5 +113,10 @@ def test_killed_import_leaves_a_whole_file_and_can_be_rerun(review_project, tmp_
     if gold_file.read_bytes() == original:
         rerun = run_review(project, "import", str(export), "--annotator", "amina")
         assert rerun.returncode == 0, rerun.stderr
+    else:  # it landed: the same export again is a conflict, but the next import first finishes the killed one's log
+        rerun = run_review(project, "import", str(export), "--annotator", "amina", "--dry-run")
+        assert rerun.returncode == 1 and "conflict" in rerun.stderr, rerun.stderr
     assert untimed(gold_file.read_bytes()) == untimed(expected)
+    assert log_without_times(project.root) == log_without_times(twin) != []
+    assert not (project.annotations / ".review-log.journal").exists()
     assert sorted(p.name for p in project.annotations.glob("*.json")) == sorted(p.name for p in (twin / "annotations").glob("*.json"))

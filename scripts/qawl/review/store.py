@@ -3,7 +3,9 @@
 The previous file is copied to `annotations/.history/<doc_id>/<time>.json`
 before it is replaced, the new file is written to a temporary file and moved
 into place with `os.replace`, and every change is appended to
-`annotations/review-log.jsonl` (who, when, what, before and after).
+`annotations/review-log.jsonl` (who, when, what, before and after), through a
+journal, so that the log holds each change that landed exactly once, even when
+an import is killed half-way.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ from typing import Any
 from qawl.ingest import Document
 from qawl.merge import Layer, read_layer
 from qawl.project import Project
-from qawl.publish import fsync, write_json
+from qawl.publish import file_sha256, fsync, write_json
 from qawl.schema import Problem, Schemas
 
 HISTORY = ".history"
 REVIEW_LOG = "review-log.jsonl"
+JOURNAL = ".review-log.journal"  # the log entries of a write in progress (not *.json: the build reads those)
 
 
 def layer_path(project: Project, doc_id: str) -> Path:
@@ -42,11 +45,13 @@ def review_log(project: Project) -> Path:
 
 @contextmanager
 def locked(project: Project) -> Iterator[None]:
-    """Hold a lock on annotations/ itself, so that two imports never interleave (no lock file left behind)."""
+    """Hold a lock on annotations/ itself, so that two imports never interleave (no lock file left behind);
+    a write that an earlier import left half-done is finished first."""
     project.annotations.mkdir(parents=True, exist_ok=True)
     fd = os.open(project.annotations, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        finish_interrupted_write(project)
         yield
     finally:
         os.close(fd)  # closing releases the lock
@@ -62,7 +67,12 @@ def logged_ids(project: Project, doc_id: str) -> set[str]:
 
 
 def save_layer(project: Project, layer: Layer, entries: list[dict[str, Any]], stamp: str) -> Path | None:
-    """Replace annotations/<doc_id>.json atomically; returns where the previous version was kept."""
+    """Replace annotations/<doc_id>.json atomically and log `entries`; returns where the previous version was kept.
+
+    The entries are journaled with the new file's hash and the log's length before
+    the file is replaced, and appended to the log after: a write killed at any point
+    is finished, or dropped if its file never landed, by `finish_interrupted_write`.
+    """
     target = layer_path(project, layer["doc_id"])
     kept = None
     if target.exists():
@@ -73,23 +83,67 @@ def save_layer(project: Project, layer: Layer, entries: list[dict[str, Any]], st
             kept, n = kept.with_name(f"{stamp}-{n}.json"), n + 1
         shutil.copy2(target, kept)
         fsync(kept)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
+    temporary = _temporary_beside(target)
     try:
         write_json(temporary, layer)
         fsync(temporary)
-        with open(review_log(project), "a", encoding="utf-8") as log:
-            for entry in entries:
-                log.write(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n")
-            log.flush()
-            os.fsync(log.fileno())
+        log = review_log(project)
+        _journal(project, {"file": target.name, "sha256": file_sha256(temporary), "log_size": log.stat().st_size if log.exists() else 0, "entries": entries})
         temporary.chmod(0o644)
         os.replace(temporary, target)
         fsync(target.parent)
     finally:
         temporary.unlink(missing_ok=True)
+    _commit_journal(project)
     return kept
+
+
+def _temporary_beside(target: Path) -> Path:
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    return Path(name)
+
+
+def _journal(project: Project, journal: dict[str, Any]) -> None:
+    """Write the journal whole (a temporary file renamed into place): it exists complete or not at all."""
+    path = project.annotations / JOURNAL
+    temporary = _temporary_beside(path)
+    try:
+        temporary.write_text(json.dumps(journal, ensure_ascii=False), encoding="utf-8")
+        fsync(temporary)
+        temporary.rename(path)
+        fsync(path.parent)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _commit_journal(project: Project) -> None:
+    """Append the journaled entries to the log, from the length it had before (so a torn or
+    repeated append is written over, never doubled), then remove the journal."""
+    path = project.annotations / JOURNAL
+    journal = json.loads(path.read_text(encoding="utf-8"))
+    lines = "".join(json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n" for entry in journal["entries"])
+    with open(review_log(project), "ab") as log:
+        log.truncate(journal["log_size"])
+        log.write(lines.encode("utf-8"))
+        log.flush()
+        os.fsync(log.fileno())
+    path.unlink()
+    fsync(path.parent)
+
+
+def finish_interrupted_write(project: Project) -> None:
+    """Complete the log of a killed `save_layer` whose file landed; forget one whose file did not."""
+    path = project.annotations / JOURNAL
+    if not path.exists():
+        return
+    journal = json.loads(path.read_text(encoding="utf-8"))
+    target = project.annotations / journal["file"]
+    if target.exists() and file_sha256(target) == journal["sha256"]:
+        _commit_journal(project)
+    else:
+        path.unlink()
+        fsync(path.parent)
 
 
 def empty_layer(project: Project, doc_id: str, sha256: str) -> Layer:

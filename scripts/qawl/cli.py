@@ -6,7 +6,6 @@ import json
 import logging
 import sys
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -15,31 +14,10 @@ import qawl.annotate
 from qawl import __version__
 from qawl.build import BuildError, build_corpus, manifest_summary
 from qawl.engines import ENGINES, default_workers
-from qawl.project import Project, find_project
+from qawl.options import fail, project_at, root_option
 from qawl.publish import tree_differences
 from qawl.schema import Problem, Schemas
 from qawl.validate import annotation_files, validate_annotation_files, validate_corpus
-
-
-def _project(root: Path | None) -> Project:
-    try:
-        return Project(root.resolve()) if root else find_project()
-    except FileNotFoundError as error:
-        raise click.ClickException(str(error)) from error
-
-
-def _fail(problems: Sequence[Problem], what: str) -> None:
-    for problem in problems:
-        click.echo(f"error: {problem}", err=True)
-    click.echo(f"{what}: {len(problems)} problem(s)", err=True)
-    sys.exit(1)
-
-
-root_option = click.option(
-    "--root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Project checkout (default: the nearest directory above the current one with schema/dataset.json).",
-)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,7 +52,7 @@ def build(root: Path | None, check: bool, workers: int, engine: str, address: st
     directory and replaces corpus/ only when everything is valid: a failed build
     leaves the previous corpus/ untouched and lists every problem it found.
     """
-    project = _project(root)
+    project = project_at(root)
     options = {
         "engine": engine,
         "workers": workers,
@@ -97,7 +75,7 @@ def build(root: Path | None, check: bool, workers: int, engine: str, address: st
             return
         manifest = build_corpus(project, **options)
     except BuildError as error:
-        _fail(error.problems, "build failed, corpus/ left unchanged")
+        fail(error.problems, "build failed, corpus/ left unchanged")
     click.echo(f"built {project.corpus} {manifest_summary(manifest)}")
 
 
@@ -111,7 +89,7 @@ def validate(root: Path | None, paths: tuple[Path, ...]) -> None:
     ids unique and references resolvable. Lists every problem with its file,
     row and JSON pointer, and exits 1 if there is any.
     """
-    project = _project(root)
+    project = project_at(root)
     schemas = Schemas(project.schema_dir)
     targets = list(paths) or [project.corpus, project.annotations]
     problems: list[Problem] = []
@@ -123,7 +101,7 @@ def validate(root: Path | None, paths: tuple[Path, ...]) -> None:
         else:
             problems += validate_annotation_files([path], project, schemas)
     if problems:
-        _fail(problems, "validation failed")
+        fail(problems, "validation failed")
     click.echo("valid: " + ", ".join(str(p) for p in targets))
 
 
@@ -155,7 +133,7 @@ def bench(
     """
     from qawl.bench import format_report, run_benchmark
 
-    project = _project(root)
+    project = project_at(root)
     with tempfile.TemporaryDirectory(prefix="qawl-bench-") as scratch:
         report = run_benchmark(project, Path(scratch), documents, sentences_per_document, memory_sentences, large_documents, speedup_pairs)
     click.echo(json.dumps(report, indent=2) if as_json else format_report(report))

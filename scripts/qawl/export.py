@@ -18,7 +18,8 @@ from typing import Any
 import click
 from spacy.tokens import Doc, DocBin
 
-from qawl.project import Project, find_project
+from qawl.options import project_at, root_option
+from qawl.project import Project
 from qawl.publish import CONFIGS, SPLIT_ORDER
 from qawl.schema import Schemas
 from qawl.segment import blank_arabic
@@ -97,24 +98,8 @@ def export_jsonl(project: Project, out: Path, config: str, split: str | None = N
 
 # -- command line --------------------------------------------------------------------
 
-root_option = click.option(
-    "--root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Project checkout (default: the nearest directory above the current one with schema/dataset.json).",
-)
 out_option = click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write.")
 split_option = click.option("--split", type=click.Choice(SPLIT_ORDER), help="Only this split (default: all, in order).")
-
-
-def project_at(root: Path | None, built: bool = True) -> Project:
-    """The project at --root, or around the current directory (with a built corpus/), or a usable error."""
-    try:
-        project = Project(root.resolve()) if root else find_project()
-    except FileNotFoundError as error:
-        raise click.ClickException(str(error)) from error
-    if built and not (project.corpus / "manifest.json").exists():
-        raise click.ClickException(f"no built corpus in {project.corpus}: run `qawl build` first")
-    return project
 
 
 @click.group("export")
@@ -135,7 +120,7 @@ def export_group() -> None:
 @click.option("--tagset", type=click.Choice(TAGSETS), default="ontonotes", show_default=True, help="conll: map to PER/ORG/LOC/MISC with schema/conll_label_map.json.")
 def conll_command(root: Path | None, out: Path, split: str | None, tagset: str) -> None:
     """CoNLL-2003 style IOB2 of the `ner` config: `token tag` lines, -DOCSTART- per document."""
-    click.echo(f"wrote {export_conll(project_at(root), out, split, tagset)} sentence(s) to {out}")
+    click.echo(f"wrote {export_conll(project_at(root, built=True), out, split, tagset)} sentence(s) to {out}")
 
 
 @export_group.command("spacy")
@@ -144,7 +129,7 @@ def conll_command(root: Path | None, out: Path, split: str | None, tagset: str) 
 @split_option
 def spacy_command(root: Path | None, out: Path, split: str | None) -> None:
     """A spaCy DocBin of the annotated sentences with their entities (for `spacy train`)."""
-    click.echo(f"wrote {export_spacy(project_at(root), out, split)} doc(s) to {out}")
+    click.echo(f"wrote {export_spacy(project_at(root, built=True), out, split)} doc(s) to {out}")
 
 
 @export_group.command("jsonl")
@@ -154,4 +139,4 @@ def spacy_command(root: Path | None, out: Path, split: str | None) -> None:
 @click.option("--config", "config", required=True, type=click.Choice([c.name for c in CONFIGS]), help="The config to export.")
 def jsonl_command(root: Path | None, out: Path, split: str | None, config: str) -> None:
     """The rows of a config as JSON lines, with label names and a `split` key."""
-    click.echo(f"wrote {export_jsonl(project_at(root), out, config, split)} row(s) to {out}")
+    click.echo(f"wrote {export_jsonl(project_at(root, built=True), out, config, split)} row(s) to {out}")

@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 
 from qawl.annotate import preannotator
 from qawl.build import BuildError, build_corpus
-from qawl.export import project_at, root_option
+from qawl.options import project_at, root_option
 from qawl.project import Project
 
 PARTS = ("major", "minor", "patch")
@@ -273,7 +273,7 @@ def release_command(root: Path | None, part: str, preannotate: bool) -> None:
     followed by the summary of `qawl diff <previous tag> vX.Y.Z`.
     """
     try:
-        version, diff = release(project_at(root, built=False).root, part, silver=preannotate)
+        version, diff = release(project_at(root).root, part, silver=preannotate)
     except (ReleaseError, BuildError) as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"released v{version}")
@@ -293,7 +293,7 @@ def diff_command(root: Path | None, old: str, new: str | None, as_json: bool) ->
     Example: qawl diff v0.1.0 v0.2.0 --json
     """
     try:
-        diff = diff_revisions(project_at(root, built=False).root, old, new)
+        diff = diff_revisions(project_at(root).root, old, new)
     except ReleaseError as error:
         raise click.ClickException(str(error)) from error
     if as_json:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from qawl.cli import _project, root_option
+from qawl.options import project_at, root_option
 
 
 def _decode(raw: bytes) -> str:
@@ -30,7 +30,7 @@ def annotate_command(files: tuple[Path, ...], fmt: str, root: Path | None) -> No
     from qawl.annotate import preannotate, preannotator
 
     if root is not None:
-        preannotate = preannotator(_project(root).annotations)
+        preannotate = preannotator(project_at(root).annotations)
 
     failed = False
     layers = []

@@ -9,6 +9,7 @@ import click
 
 from qawl.ingest import Document, IngestError, ingest_seeds
 from qawl.merge import Layer, read_layer, read_targets
+from qawl.options import fail, project_at, root_option
 from qawl.project import Project
 from qawl.review import brat, html, label_studio
 from qawl.review.agreement import agreement
@@ -21,31 +22,13 @@ from qawl.schema import Problem, Schemas
 FORMATS = ("label-studio", "brat", "html")
 
 
-def _project(root: Path | None) -> Project:
-    from qawl.cli import _project  # at call time: qawl.cli imports this module to register the group
-
-    return _project(root)
-
-
-def _fail(problems: list[Problem], what: str) -> None:
-    from qawl.cli import _fail
-
-    _fail(problems, what)
-
-
 def _documents(project: Project, schemas: Schemas) -> dict[str, Document]:
     try:
         return {d.doc_id: d for d in ingest_seeds(project.seeds, schemas)}
     except IngestError as error:
-        _fail(error.problems, "cannot read seeds/")
-        raise  # unreachable: _fail exits
+        fail(error.problems, "cannot read seeds/")
 
 
-root_option = click.option(  # the same option as the other qawl commands
-    "--root",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Project checkout (default: the nearest directory above the current one with schema/dataset.json).",
-)
 
 
 @click.group("review")
@@ -73,12 +56,12 @@ def export_command(root: Path | None, format_: str, out: Path, offsets: str, doc
     annotations to re-review); brat gets <doc_id>.txt/.ann with annotation.conf;
     html gets one self-contained right-to-left page per document.
     """
-    project = _project(root)
+    project = project_at(root)
     schemas = Schemas(project.schema_dir)
     documents = _documents(project, schemas)
     unknown = [Problem(str(project.seeds), doc_id, "no such document") for doc_id in doc_ids if doc_id not in documents]
     if unknown:
-        _fail(unknown, "export failed")
+        fail(unknown, "export failed")
     items: list[tuple[Document, str, Layer]] = []
     problems: list[Problem] = []
     for doc_id in doc_ids or sorted(documents):
@@ -89,7 +72,7 @@ def export_command(root: Path | None, format_: str, out: Path, offsets: str, doc
     targets, target_problems = read_targets(project.annotations, schemas)
     problems += target_problems
     if problems:
-        _fail(problems, "export failed (fix the annotation files first)")
+        fail(problems, "export failed (fix the annotation files first)")
     vocabulary = Vocabulary.load(schemas, targets)
     try:
         if format_ == "label-studio":
@@ -145,7 +128,7 @@ def import_command(root: Path | None, path: Path, annotator: str, dry_run: bool)
     appended to annotations/review-log.jsonl, and the previous file is kept in
     annotations/.history/. If anything is wrong, nothing is written.
     """
-    project = _project(root)
+    project = project_at(root)
     schemas = Schemas(project.schema_dir)
     documents = _documents(project, schemas)
     reviews, problems, notes = read_reviews(path)
@@ -156,7 +139,7 @@ def import_command(root: Path | None, path: Path, annotator: str, dry_run: bool)
         outcomes, plan_problems = plan_import(project, schemas, documents, reviews, annotator, time)
         problems += plan_problems
         if problems:
-            _fail(problems, "import refused, annotations/ left unchanged")
+            fail(problems, "import refused, annotations/ left unchanged")
         written = [] if dry_run else write_outcomes(project, outcomes, annotator, time)
     for outcome in outcomes:
         counts: dict[str, int] = {}
@@ -177,7 +160,7 @@ def import_command(root: Path | None, path: Path, annotator: str, dry_run: bool)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def agreement_command(root: Path | None, a: Path, b: Path, as_json: bool) -> None:
     """Agreement between two annotation files of one document: span F1, stance kappa and alpha."""
-    schemas = Schemas(_project(root).schema_dir)
+    schemas = Schemas(project_at(root).schema_dir)
     layers = []
     problems: list[Problem] = []
     for path in (a, b):
@@ -185,7 +168,7 @@ def agreement_command(root: Path | None, a: Path, b: Path, as_json: bool) -> Non
         problems += layer_problems
         layers.append(layer)
     if problems:
-        _fail(problems, "agreement failed")
+        fail(problems, "agreement failed")
     try:
         figures = agreement(layers[0], layers[1])
     except ValueError as error:

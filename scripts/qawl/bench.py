@@ -26,7 +26,15 @@ from qawl.build import DOCUMENTS_PER_BATCH, build_corpus, collector_off_what_is_
 from qawl.ingest import iter_documents
 from qawl.merge import PreAnnotator, build_rows, check_layer, read_targets
 from qawl.project import Project
-from qawl.publish import CONFIGS, DOCUMENTS_PER_SHARD, Record, ShardWriter, config_arrow_schemas, encode_records, split_tables
+from qawl.publish import (
+    CONFIGS,
+    DOCUMENTS_PER_SHARD,
+    Record,
+    ShardWriter,
+    config_arrow_schemas,
+    encode_records,
+    split_tables,
+)
 from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize_document
 

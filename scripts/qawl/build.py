@@ -19,7 +19,6 @@ import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -32,7 +31,7 @@ from tqdm import tqdm
 
 import qawl
 from qawl.baseline import baseline_report, recorded_agreement
-from qawl.card import CorpusStatistics, document_statistics, draw_plots, write_card
+from qawl.card import CorpusStatistics, document_statistics, write_card
 from qawl.croissant import write_croissant
 from qawl.engines import batched, run
 from qawl.ingest import Document, iter_documents
@@ -219,7 +218,7 @@ def encode_documents(results: list[tuple[str, DocumentResult, str | None]], sche
 
 
 def _read_cached(path: Path) -> DocumentOutput | None:
-    """The output `_write_cached` stored at `path` (None if there is none); its tables are zero-copy views of the file."""
+    """The output `_write_cached` stored at `path` (None if there is none); its tables are views of the file."""
     if not path.exists():
         return None
     data = pa.py_buffer(path.read_bytes())
@@ -242,7 +241,9 @@ def _write_cached(path: Path, output: DocumentOutput) -> None:
         offsets[name] = (position, position + stream.size)
         position += stream.size
         streams.append(stream)
-    header = orjson.dumps({"doc_id": output.doc_id, "tables": offsets, "sources": output.sources, "statistics": output.statistics, "key": output.key})
+    header = orjson.dumps(
+        {"doc_id": output.doc_id, "tables": offsets, "sources": output.sources, "statistics": output.statistics, "key": output.key}
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     with partial.open("wb") as handle:
@@ -330,7 +331,7 @@ def process_shard(task: ShardTask) -> ShardResult:
                     writer.add_document(output.tables, output.key, output.reused)
                 outputs.append(replace(output, tables={}))
         entries = writer.close()
-        files = {} if task.out_dir is not None else {entry["path"]: (out / entry["path"]).read_bytes() for entry in entries}
+        files = {} if task.out_dir is not None else {e["path"]: (out / e["path"]).read_bytes() for e in entries}
     return ShardResult(task.split, outputs, entries, files)
 
 
@@ -425,17 +426,21 @@ def _build_corpus(
             gold, gold_problems = read_gold_layer(project, document.doc_id, schemas)
             problems.extend(gold_problems)
             gold_file = str(project.annotations / f"{document.doc_id}.json")
-            yield DocumentTask(document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir)
+            yield DocumentTask(
+                document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir
+            )
 
     def shard_tasks(out_dir: str | None) -> Iterator[ShardTask]:
         """Documents grouped into shards per split, in order; a shard as soon as it is full, the partial ones last."""
         filling: dict[str, list[DocumentTask]] = {}
         numbers: Counter[str] = Counter()
 
+        shard_cache = str(cache_root / "shards") if cache else None
+
         def shard(split: str) -> ShardTask:
             numbers[split] += 1
-            shard_cache = str(cache_root / "shards") if cache else None
-            return ShardTask(split, numbers[split] - 1, filling.pop(split), dataset["version"], dataset["schema_version"], out_dir, shard_cache)
+            documents = filling.pop(split)
+            return ShardTask(split, numbers[split] - 1, documents, dataset["version"], dataset["schema_version"], out_dir, shard_cache)
 
         for task in document_tasks():
             split = split_of(task.document.doc_id, dataset["splits"])
@@ -450,7 +455,8 @@ def _build_corpus(
     entries: list[dict[str, Any]] = []
     documents = 0
     total = sum(1 for _ in project.seeds.glob("*.txt"))
-    with staging_directory(target) as staging, tqdm(total=total, unit="doc", desc="build", disable=not sys.stderr.isatty()) as progress:
+    progress = tqdm(total=total, unit="doc", desc="build", disable=not sys.stderr.isatty())
+    with staging_directory(target) as staging, progress:
         # Ray's workers may be on other machines: theirs send the files back
         shards = run(process_shard, shard_tasks(str(staging) if engine == "local" else None), engine, workers, address)
         for shard in shards:
@@ -466,24 +472,22 @@ def _build_corpus(
             progress.update(len(shard.outputs))
         if problems:
             raise BuildError(problems)
-        with ThreadPoolExecutor(max_workers=1) as drawing:
-            # drawn while the written files are checked and the card's other parts are put together
-            plots = drawing.submit(draw_plots, staging, schemas, statistics, cache_root / "plots" if cache else None)
-            files = manifest_order(entries)
-            manifest = {
-                "name": dataset["name"],
-                "version": dataset["version"],
-                "schema_version": dataset["schema_version"],
-                "annotators": dict(sorted(sources.items())),
-                "documents": documents,
-                "files": files,
-            }
-            problems = schemas.problems("manifest", manifest, "manifest.json") + verify_written(staging, files)
-            if problems:
-                raise BuildError(problems)
-            write_json(staging / "manifest.json", manifest)
-            baseline = baseline_report(project, preannotate) if preannotate is not None else None
-            write_card(staging, schemas, manifest, dataset, statistics, baseline, recorded_agreement(project), plots=plots.result())
+        files = manifest_order(entries)
+        manifest = {
+            "name": dataset["name"],
+            "version": dataset["version"],
+            "schema_version": dataset["schema_version"],
+            "annotators": dict(sorted(sources.items())),
+            "documents": documents,
+            "files": files,
+        }
+        problems = schemas.problems("manifest", manifest, "manifest.json") + verify_written(staging, files)
+        if problems:
+            raise BuildError(problems)
+        write_json(staging / "manifest.json", manifest)
+        baseline = baseline_report(project, preannotate) if preannotate is not None else None
+        plot_cache = cache_root / "plots" if cache else None
+        write_card(staging, schemas, manifest, dataset, statistics, baseline, recorded_agreement(project), plot_cache)
         write_croissant(staging, schemas, manifest, dataset)
         swap_into_place(staging, target)
     return manifest

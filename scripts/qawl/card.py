@@ -538,11 +538,6 @@ def _labels(schemas: Schemas) -> dict[str, list[str]]:
     }
 
 
-def draw_plots(out_dir: Path, schemas: Schemas, statistics: CorpusStatistics, plot_cache: Path | None = None) -> list[str]:
-    """The card's plots of `statistics` into `out_dir/plots/` (`write_plots`); they need no manifest."""
-    return write_plots(out_dir, {"splits": statistics.splits(), **statistics.counts}, _labels(schemas), plot_cache)
-
-
 def write_card(
     out_dir: Path,
     schemas: Schemas,
@@ -552,12 +547,11 @@ def write_card(
     baseline: dict[str, Any] | None = None,
     agreement: dict[str, Any] | None = None,
     plot_cache: Path | None = None,
-    plots: list[str] | None = None,
 ) -> None:
     """README.md and plots/ for the corpus written into `out_dir` (the build's staging directory),
-    with the `statistics` of the documents written there (`plots`: already drawn by `draw_plots`)."""
+    with the `statistics` of the documents written there."""
     stats = statistics.report(manifest)
-    plots = plots if plots is not None else draw_plots(out_dir, schemas, statistics, plot_cache)
+    plots = write_plots(out_dir, stats, _labels(schemas), plot_cache)
     file_sizes = {f["path"]: (out_dir / f["path"]).stat().st_size for f in manifest["files"]}
     card = card_metadata(schemas, manifest["files"], dataset, file_sizes, (licence for _, licence in stats["texts"]))
     body = card_body(schemas, manifest, dataset, stats, plots, baseline, agreement)

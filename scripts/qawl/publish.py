@@ -182,7 +182,7 @@ def manifest_order(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class ShardWriter:
-    """Streams up to DOCUMENTS_PER_SHARD documents into shard `number` of a split: `<out>/<config>/<split>-NNNNN.parquet`.
+    """Streams up to DOCUMENTS_PER_SHARD documents into shard `number` of a split (`<config>/<split>-NNNNN.parquet`).
 
     A shard is a pure function of its documents, so with `shard_cache` and a key
     per document (the hash of everything its output depends on: the build's
@@ -196,7 +196,16 @@ class ShardWriter:
     config loads with its features in every split.
     """
 
-    def __init__(self, out_dir: Path, arrow: dict[str, pa.Schema], split: str, number: int, version: str, schema_version: str, shard_cache: Path | None = None) -> None:
+    def __init__(
+        self,
+        out_dir: Path,
+        arrow: dict[str, pa.Schema],
+        split: str,
+        number: int,
+        version: str,
+        schema_version: str,
+        shard_cache: Path | None = None,
+    ) -> None:
         self.paths = {name: out_dir / shard_path(name, split, number) for name in arrow}
         self.split, self.number = split, number
         self._arrow = arrow

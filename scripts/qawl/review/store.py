@@ -88,7 +88,8 @@ def save_layer(project: Project, layer: Layer, entries: list[dict[str, Any]], st
         write_json(temporary, layer)
         fsync(temporary)
         log = review_log(project)
-        _journal(project, {"file": target.name, "sha256": file_sha256(temporary), "log_size": log.stat().st_size if log.exists() else 0, "entries": entries})
+        log_size = log.stat().st_size if log.exists() else 0
+        _journal(project, {"file": target.name, "sha256": file_sha256(temporary), "log_size": log_size, "entries": entries})
         temporary.chmod(0o644)
         os.replace(temporary, target)
         fsync(target.parent)

@@ -316,8 +316,8 @@ def _shard_directory(out_dir: str | None) -> Iterator[Path]:
 def process_shard(task: ShardTask) -> ShardResult:
     """Process a shard's documents (DOCUMENTS_PER_BATCH at a time) and write its Parquet files.
 
-    Workers write the files themselves: the driver, which every document passes
-    through, only collects statistics and manifest entries.
+    The worker writes the files itself: no row goes back to the driver, which
+    only collects statistics and manifest entries.
     """
     schema_dir = task.documents[0].schema_dir
     arrow = _arrow_schemas(schema_dir, task.version, task.schema_version)

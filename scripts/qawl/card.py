@@ -140,16 +140,13 @@ class CorpusStatistics:
                 else:
                     counter[tuple(key) if len(key) > 1 else key[0]] += count
 
-    def splits(self) -> list[str]:
-        """The splits that have documents, in SPLIT_ORDER."""
-        return [s for s in SPLIT_ORDER if any(split == s for split, _ in self.counts["documents_status"])]
-
     def report(self, manifest: dict[str, Any]) -> dict[str, Any]:
         """Counts per config, split, label, quote type, stance label and status; sentence lengths (length → count)."""
         rows: Counter[tuple[str, str]] = Counter()
         for f in manifest["files"]:
             rows[(f["config"], f["split"])] += f["rows"]  # every shard of a config's split
-        return {"splits": self.splits(), "rows": rows, **self.counts}
+        splits = [s for s in SPLIT_ORDER if any(split == s for split, _ in self.counts["documents_status"])]  # that have documents
+        return {"splits": splits, "rows": rows, **self.counts}
 
 
 def _per_split_table(title: str, labels: Iterable[str], counts: Counter, splits: list[str]) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import pickle
 import random
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +20,7 @@ import pytest
 from qawl import engines, publish
 from qawl.annotate import preannotate
 from qawl.bench import peak_memory_mib, synthetic_article
-from qawl.build import DocumentTask, ShardTask, build_corpus, encode_documents, process_document, process_shard
+from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, process_document, process_shard
 from qawl.ingest import iter_documents
 from qawl.engines import run_local
 from qawl.merge import read_targets
@@ -246,3 +248,72 @@ def test_a_rebuild_that_copies_every_shard_decodes_no_cached_rows(project, small
     changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
     build_corpus(project, workers=1, preannotate=preannotate)
     assert 0 < len(decoded) <= len(publish.CONFIGS) * (small_shards - 1)  # the rows of the changed shard's other documents
+
+
+def _cache_entries(project) -> dict[str, set[str]]:
+    cache = project.root / ".qawl-cache"
+    return {kind: {p.name for p in (cache / kind).iterdir()} for kind in ("documents", "shards", "plots")}
+
+
+def test_the_cache_keeps_what_the_last_build_used(project, small_shards, tmp_path) -> None:
+    build_corpus(project, workers=1, preannotate=preannotate)
+    before = _cache_entries(project)
+    documents = project.root / ".qawl-cache" / "documents"
+    (documents / "0123.arrows.999.partial").write_bytes(b"cut short")  # left by a killed build
+    an_hour_ago = time.time() - 3600
+    for entry in (project.root / ".qawl-cache").glob("*/*"):  # as if that build ran an hour ago
+        os.utime(entry, (an_hour_ago, an_hour_ago))
+    killed = documents / "0123.arrows.999.partial"
+    concurrent = documents / "4567.arrows.998.partial"  # being written by a build running now
+    concurrent.write_bytes(b"in progress")
+
+    changed = project.seeds / "synthetic-3.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
+    build_corpus(project, workers=1, preannotate=preannotate)
+    after = _cache_entries(project)
+    assert not killed.exists() and concurrent.exists()
+    after["documents"].discard(concurrent.name)
+    # the changed document's entry, its shard's and the plots' are replaced; nothing accumulates
+    assert {kind: len(after[kind]) for kind in after} == {kind: len(before[kind]) for kind in before}
+    assert {kind: len(after[kind] - before[kind]) for kind in after} == {"documents": 1, "shards": 1, "plots": 1}
+
+    clean = tmp_path / "clean"
+    build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
+    assert tree_digest(project.corpus) == tree_digest(clean)
+
+
+def test_a_failed_build_prunes_nothing(project) -> None:
+    build_corpus(project, workers=1, preannotate=preannotate)
+    before = _cache_entries(project)
+    an_hour_ago = time.time() - 3600
+    for entry in (project.root / ".qawl-cache").glob("*/*"):
+        os.utime(entry, (an_hour_ago, an_hour_ago))
+    changed = project.seeds / "synthetic-3.txt"  # its entry would be pruned by a successful build
+    changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
+    (project.seeds / "synthetic-1.txt").write_bytes(b"\xff not UTF-8")
+    with pytest.raises(BuildError):
+        build_corpus(project, workers=1, preannotate=preannotate)
+    after = _cache_entries(project)
+    assert all(before[kind] <= after[kind] for kind in before)
+
+
+def test_a_shard_entry_pruned_while_it_is_copied_is_written_instead(project, small_shards, tmp_path) -> None:
+    """Another build may prune a shard's cache entry between reading its entries.json and copying its files."""
+    build_corpus(project, workers=1, preannotate=preannotate)
+    for shard in (project.root / ".qawl-cache" / "shards").iterdir():
+        (shard / "stance.parquet").unlink()
+    build_corpus(project, workers=1, preannotate=preannotate)
+    clean = tmp_path / "clean"
+    build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
+    assert tree_digest(project.corpus) == tree_digest(clean)
+
+
+def test_a_document_s_rows_are_cached_compressed(project) -> None:
+    build_corpus(project, workers=1, preannotate=preannotate)
+    entries = sorted((project.root / ".qawl-cache" / "documents").iterdir())
+    assert len(entries) == 7
+    for entry in entries:
+        cached = _read_cached(entry)
+        assert cached is not None and cached.reused
+        arrow = sum(cached.tables[name].nbytes for name in cached.tables)
+        assert entry.stat().st_size * 4 < arrow  # zstd over the IPC streams; about a tenth in practice

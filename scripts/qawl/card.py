@@ -243,8 +243,8 @@ def _render_plots(plots_dir: Path, data: dict[str, Any]) -> None:
     _save(figure, plots_dir / PLOT_FILES[1])
 
 
-def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str]], cache_dir: Path | None = None) -> list[str]:
-    """PNG plots of the distributions into `out_dir/plots/`; returns their relative paths.
+def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str]], cache_dir: Path | None = None) -> tuple[list[str], str]:
+    """PNG plots of the distributions into `out_dir/plots/`; returns their relative paths, and their key in `cache_dir`.
 
     Rendering is the slowest part of the card, so with `cache_dir` plots of the
     same figures, matplotlib version and drawing code are copied instead of drawn again.
@@ -264,7 +264,7 @@ def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str
             cached.mkdir(parents=True, exist_ok=True)
             for name in PLOT_FILES:
                 shutil.copyfile(target / name, cached / name)
-    return [f"{PLOTS_DIR}/{name}" for name in PLOT_FILES]
+    return [f"{PLOTS_DIR}/{name}" for name in PLOT_FILES], key
 
 
 # -- reports (baseline, agreement) ----------------------------------------------------
@@ -544,12 +544,13 @@ def write_card(
     baseline: dict[str, Any] | None = None,
     agreement: dict[str, Any] | None = None,
     plot_cache: Path | None = None,
-) -> None:
+) -> str:
     """README.md and plots/ for the corpus written into `out_dir` (the build's staging directory),
-    with the `statistics` of the documents written there."""
+    with the `statistics` of the documents written there; returns the plots' key in `plot_cache`."""
     stats = statistics.report(manifest)
-    plots = write_plots(out_dir, stats, _labels(schemas), plot_cache)
+    plots, plot_key = write_plots(out_dir, stats, _labels(schemas), plot_cache)
     file_sizes = {f["path"]: (out_dir / f["path"]).stat().st_size for f in manifest["files"]}
     card = card_metadata(schemas, manifest["files"], dataset, file_sizes, (licence for _, licence in stats["texts"]))
     body = card_body(schemas, manifest, dataset, stats, plots, baseline, agreement)
     (out_dir / "README.md").write_text(render_card(card, body), encoding="utf-8")
+    return plot_key

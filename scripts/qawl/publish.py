@@ -236,21 +236,18 @@ class ShardWriter:
                 file.add(tables[name])
         self._held = []
 
-    def _shard_key(self) -> str | None:
+    def cache_key(self) -> str | None:
+        """The name of this shard's entry in `shard_cache` (None: not cached, some document has no key)."""
         if self.shard_cache is None or None in self._keys:
             return None
         return hashlib.sha256(json.dumps([*self._key_prefix, self._keys]).encode()).hexdigest()
 
     def close(self) -> list[dict[str, Any]]:
         """Finish the files (or copy them from the cache); their manifest entries, per config."""
-        key = self._shard_key()
+        key = self.cache_key()
         cached = self.shard_cache / key if self.shard_cache is not None and key is not None else None
-        if self._files is None and cached is not None and (cached / "entries.json").exists():
-            entries = json.loads((cached / "entries.json").read_text(encoding="utf-8"))
-            for name, path in self.paths.items():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(cached / f"{name}.parquet", path)
-        else:
+        entries = self._copy_cached(cached) if self._files is None and cached is not None else None
+        if entries is None:
             files = self._files if self._files is not None else self._open_files()
             self._write_held(files)
             entries = {name: file.close() for name, file in files.items()}
@@ -261,6 +258,20 @@ class ShardWriter:
             for name in self.paths
         ]
 
+    def _copy_cached(self, cached: Path) -> dict[str, Any] | None:
+        """The shard's files copied from its complete cache entry, and their manifest entries; None without one.
+
+        A build that finished meanwhile may have pruned the entry (see `prune_cache`): the shard is then written.
+        """
+        try:
+            entries = json.loads((cached / "entries.json").read_text(encoding="utf-8"))
+            for name, path in self.paths.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(cached / f"{name}.parquet", path)
+        except FileNotFoundError:
+            return None
+        return entries
+
 
 def _store_shard(cached: Path, entries: dict[str, Any], files: dict[str, Path]) -> None:
     """Copy a written shard into the cache; entries.json, written last and renamed, marks it complete."""
@@ -270,6 +281,34 @@ def _store_shard(cached: Path, entries: dict[str, Any], files: dict[str, Path]) 
     partial = cached / f"entries.json.{os.getpid()}.partial"
     write_json(partial, entries)
     partial.replace(cached / "entries.json")
+
+
+# Filesystem timestamps come from a coarse clock that lags `time.time()` by up to a tick.
+_TIMESTAMP_SLACK = 1.0
+
+
+def prune_cache(directory: Path, keep: set[str], started: float) -> None:
+    """Delete the entries (files or directories) of the cache `directory` that are not named in `keep`
+    and were last modified before `started` (a `time.time()`).
+
+    A successful build keeps what it used, so the cache holds one build's worth
+    however many rebuilds came before; other entries could serve only a return
+    to earlier inputs or code. Entries modified since the build started are left
+    alone: a concurrent build may be writing them.
+    """
+    if not directory.is_dir():
+        return
+    cutoff = started - _TIMESTAMP_SLACK
+    for entry in os.scandir(directory):
+        try:
+            if entry.name in keep or entry.stat(follow_symlinks=False).st_mtime >= cutoff:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+        except FileNotFoundError:  # removed meanwhile by another build's pruning
+            continue
 
 
 def verify_written(out_dir: Path, files: list[dict[str, Any]]) -> list[Problem]:

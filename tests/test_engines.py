@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import random
+import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -17,7 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from qawl import engines, publish
+from qawl import card, engines, publish
 from qawl.annotate import preannotate
 from qawl.bench import peak_memory_mib, synthetic_article
 from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, process_document, process_shard
@@ -317,3 +318,23 @@ def test_a_document_s_rows_are_cached_compressed(project) -> None:
         assert cached is not None and cached.reused
         arrow = sum(cached.tables[name].nbytes for name in cached.tables)
         assert entry.stat().st_size * 4 < arrow  # zstd over the IPC streams; about a tenth in practice
+
+
+def test_plots_of_the_same_figures_come_from_the_cache_and_a_killed_store_is_not_used(project, monkeypatch) -> None:
+    build_corpus(project, workers=1, preannotate=preannotate)
+    plots = project.root / ".qawl-cache" / "plots"
+    (entry,) = plots.iterdir()
+    drawn = {name: (project.corpus / "plots" / name).read_bytes() for name in card.PLOT_FILES}
+    rendered = []
+    render = card._render_plots
+    monkeypatch.setattr(card, "_render_plots", lambda *args: rendered.append(args) or render(*args))
+    build_corpus(project, workers=1, preannotate=preannotate)
+    assert rendered == []
+    shutil.rmtree(entry)  # as a build killed while storing the plots leaves them
+    killed = entry.with_name(f"{entry.name}.999.partial")
+    killed.mkdir()
+    (killed / card.PLOT_FILES[0]).write_bytes(b"cut short")
+    build_corpus(project, workers=1, preannotate=preannotate)
+    assert len(rendered) == 1
+    assert {name: (project.corpus / "plots" / name).read_bytes() for name in card.PLOT_FILES} == drawn
+    assert sorted(p.name for p in plots.iterdir()) == [entry.name, killed.name]  # the killed store goes once it is old

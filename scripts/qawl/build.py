@@ -226,9 +226,13 @@ def encode_documents(results: list[tuple[str, DocumentResult, str | None]], sche
 
 
 def _read_cached(path: Path) -> DocumentOutput | None:
-    """The output `_write_cached` stored at `path` (None if there is none); its tables are views of the file."""
+    """The output `_write_cached` stored at `path` (None if there is none), its tables read lazily.
+
+    The entry is marked used: its modification time is now (see `publish.prune_cache`).
+    """
     try:
         data = pa.py_buffer(path.read_bytes())
+        os.utime(path)
     except FileNotFoundError:  # never cached, or pruned by a build that finished meanwhile
         return None
     (length,) = _HEADER_LENGTH.unpack(data[: _HEADER_LENGTH.size].to_pybytes())
@@ -314,7 +318,6 @@ class ShardResult:
     outputs: list[DocumentOutput]
     entries: list[dict[str, Any]]
     files: dict[str, bytes]  # path in the corpus → content, when the task had no out_dir
-    cache_key: str | None  # its entry in the shard cache (None: not cached)
 
 
 @lru_cache(maxsize=4)
@@ -350,7 +353,7 @@ def process_shard(task: ShardTask) -> ShardResult:
                 outputs.append(replace(output, tables={}))
         entries = writer.close()
         files = {} if task.out_dir is not None else {e["path"]: (out / e["path"]).read_bytes() for e in entries}
-    return ShardResult(task.split, outputs, entries, files, writer.cache_key())
+    return ShardResult(task.split, outputs, entries, files)
 
 
 def files_fingerprint(files: list[Path], root: Path) -> str:
@@ -472,7 +475,6 @@ def _build_corpus(
     sources: Counter[str] = Counter()
     statistics = CorpusStatistics()
     entries: list[dict[str, Any]] = []
-    used: dict[str, set[str]] = {"documents": set(), "shards": set()}  # cache entries this build used
     documents = 0
     total = sum(1 for _ in project.seeds.glob("*.txt"))
     progress = tqdm(total=total, unit="doc", desc="build", disable=not sys.stderr.isatty())
@@ -484,10 +486,6 @@ def _build_corpus(
                 problems += output.problems
                 statistics.add(shard.split, output.statistics)
                 sources.update(output.sources)
-                if output.key is not None:
-                    used["documents"].add(f"{output.key}.arrows")
-            if shard.cache_key is not None:
-                used["shards"].add(shard.cache_key)
             for path, content in shard.files.items():
                 (staging / path).parent.mkdir(parents=True, exist_ok=True)
                 (staging / path).write_bytes(content)
@@ -511,12 +509,12 @@ def _build_corpus(
         write_json(staging / "manifest.json", manifest)
         baseline = baseline_report(project, preannotate) if preannotate is not None else None
         plot_cache = cache_root / "plots" if cache else None
-        used["plots"] = {write_card(staging, schemas, manifest, dataset, statistics, baseline, recorded_agreement(project), plot_cache)}
+        write_card(staging, schemas, manifest, dataset, statistics, baseline, recorded_agreement(project), plot_cache)
         write_croissant(staging, schemas, manifest, dataset)
         swap_into_place(staging, target)
     if cache:
-        for kind, keep in used.items():
-            prune_cache(cache_root / kind, keep, started)
+        for kind in ("documents", "shards", "plots"):
+            prune_cache(cache_root / kind, started)
     return manifest
 
 

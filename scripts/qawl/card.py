@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from collections import Counter
 from collections.abc import Hashable, Iterable
@@ -243,8 +244,8 @@ def _render_plots(plots_dir: Path, data: dict[str, Any]) -> None:
     _save(figure, plots_dir / PLOT_FILES[1])
 
 
-def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str]], cache_dir: Path | None = None) -> tuple[list[str], str]:
-    """PNG plots of the distributions into `out_dir/plots/`; returns their relative paths, and their key in `cache_dir`.
+def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str]], cache_dir: Path | None = None) -> list[str]:
+    """PNG plots of the distributions into `out_dir/plots/`; returns their relative paths.
 
     Rendering is the slowest part of the card, so with `cache_dir` plots of the
     same figures, matplotlib version and drawing code are copied instead of drawn again.
@@ -254,17 +255,36 @@ def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str
     key = hashlib.sha256(json.dumps([data, matplotlib.__version__]).encode() + drawing).hexdigest()
     cached = cache_dir / key if cache_dir is not None else None
     target = out_dir / PLOTS_DIR
-    if cached is not None and all((cached / name).exists() for name in PLOT_FILES):
+    if cached is None or not _copy_cached_plots(cached, target):
+        _render_plots(target, data)
+        if cached is not None:
+            _store_plots(target, cached)
+    return [f"{PLOTS_DIR}/{name}" for name in PLOT_FILES]
+
+
+def _copy_cached_plots(cached: Path, target: Path) -> bool:
+    """Copy the plots of cache entry `cached` into `target` and mark the entry used; False if there is no such entry.
+
+    An entry exists only complete (`_store_plots`), but a concurrent build may prune it (`publish.prune_cache`).
+    """
+    try:
         target.mkdir(parents=True, exist_ok=True)
         for name in PLOT_FILES:
             shutil.copyfile(cached / name, target / name)
-    else:
-        _render_plots(target, data)
-        if cached is not None:
-            cached.mkdir(parents=True, exist_ok=True)
-            for name in PLOT_FILES:
-                shutil.copyfile(target / name, cached / name)
-    return [f"{PLOTS_DIR}/{name}" for name in PLOT_FILES], key
+        os.utime(cached)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+def _store_plots(plots: Path, cached: Path) -> None:
+    """Copy the rendered `plots` to cache entry `cached`, renamed into place once complete."""
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.partial")
+    shutil.copytree(plots, partial, dirs_exist_ok=True)
+    try:
+        partial.rename(cached)
+    except OSError:  # a concurrent build stored the same plots first
+        shutil.rmtree(partial)
 
 
 # -- reports (baseline, agreement) ----------------------------------------------------
@@ -544,13 +564,12 @@ def write_card(
     baseline: dict[str, Any] | None = None,
     agreement: dict[str, Any] | None = None,
     plot_cache: Path | None = None,
-) -> str:
+) -> None:
     """README.md and plots/ for the corpus written into `out_dir` (the build's staging directory),
-    with the `statistics` of the documents written there; returns the plots' key in `plot_cache`."""
+    with the `statistics` of the documents written there."""
     stats = statistics.report(manifest)
-    plots, plot_key = write_plots(out_dir, stats, _labels(schemas), plot_cache)
+    plots = write_plots(out_dir, stats, _labels(schemas), plot_cache)
     file_sizes = {f["path"]: (out_dir / f["path"]).stat().st_size for f in manifest["files"]}
     card = card_metadata(schemas, manifest["files"], dataset, file_sizes, (licence for _, licence in stats["texts"]))
     body = card_body(schemas, manifest, dataset, stats, plots, baseline, agreement)
     (out_dir / "README.md").write_text(render_card(card, body), encoding="utf-8")
-    return plot_key

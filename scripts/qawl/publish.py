@@ -236,15 +236,14 @@ class ShardWriter:
                 file.add(tables[name])
         self._held = []
 
-    def cache_key(self) -> str | None:
-        """The name of this shard's entry in `shard_cache` (None: not cached, some document has no key)."""
+    def _shard_key(self) -> str | None:
         if self.shard_cache is None or None in self._keys:
             return None
         return hashlib.sha256(json.dumps([*self._key_prefix, self._keys]).encode()).hexdigest()
 
     def close(self) -> list[dict[str, Any]]:
         """Finish the files (or copy them from the cache); their manifest entries, per config."""
-        key = self.cache_key()
+        key = self._shard_key()
         cached = self.shard_cache / key if self.shard_cache is not None and key is not None else None
         entries = self._copy_cached(cached) if self._files is None and cached is not None else None
         if entries is None:
@@ -261,13 +260,14 @@ class ShardWriter:
     def _copy_cached(self, cached: Path) -> dict[str, Any] | None:
         """The shard's files copied from its complete cache entry, and their manifest entries; None without one.
 
-        A build that finished meanwhile may have pruned the entry (see `prune_cache`): the shard is then written.
+        The entry is marked used (`prune_cache`). A build that finished meanwhile may have pruned it: the shard is then written.
         """
         try:
             entries = json.loads((cached / "entries.json").read_text(encoding="utf-8"))
             for name, path in self.paths.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(cached / f"{name}.parquet", path)
+            os.utime(cached)
         except FileNotFoundError:
             return None
         return entries
@@ -287,21 +287,21 @@ def _store_shard(cached: Path, entries: dict[str, Any], files: dict[str, Path]) 
 _TIMESTAMP_SLACK = 1.0
 
 
-def prune_cache(directory: Path, keep: set[str], started: float) -> None:
-    """Delete the entries (files or directories) of the cache `directory` that are not named in `keep`
-    and were last modified before `started` (a `time.time()`).
+def prune_cache(directory: Path, started: float) -> None:
+    """Delete the entries (files or directories) of the cache `directory` not used since `started` (a `time.time()`).
 
-    A successful build keeps what it used, so the cache holds one build's worth
-    however many rebuilds came before; other entries could serve only a return
-    to earlier inputs or code. Entries modified since the build started are left
-    alone: a concurrent build may be writing them.
+    A build that takes an entry from the cache sets its modification time, and
+    entries it writes are new, so after a successful build this keeps what the
+    build used: the cache holds one build's worth however many rebuilds came
+    before, and no list of what was used need be kept. Entries that a concurrent
+    build is writing or reading are new or marked too.
     """
     if not directory.is_dir():
         return
     cutoff = started - _TIMESTAMP_SLACK
     for entry in os.scandir(directory):
         try:
-            if entry.name in keep or entry.stat(follow_symlinks=False).st_mtime >= cutoff:
+            if entry.stat(follow_symlinks=False).st_mtime >= cutoff:
                 continue
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import gc
 import json
 import os
-import pickle
 import random
 import shutil
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import datasets
@@ -23,7 +21,7 @@ from qawl.annotate import preannotate
 from qawl.bench import peak_memory_mib, synthetic_article
 from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, process_document, process_shard
 from qawl.ingest import iter_documents
-from qawl.engines import run_local
+from qawl.engines import run_local, run_ray
 from qawl.merge import read_targets
 from qawl.schema import Schemas
 from tests.conftest import run_qawl, tree_digest
@@ -45,23 +43,6 @@ def _square(x: int) -> int:
 def test_local_engine_keeps_input_order_with_bounded_flight() -> None:
     count = 2 * engines.IN_FLIGHT_PER_WORKER * 3 + 1  # more tasks than may be in flight
     assert list(run_local(_square, iter(range(count)), workers=2)) == [x * x for x in range(count)]
-
-
-def test_a_shard_task_without_a_shared_directory_sends_back_the_files_it_would_write(project, tmp_path) -> None:
-    """Ray's workers may be on other machines: their shard's files come back in the result, the same bytes."""
-    schemas = Schemas(project.schema_dir)
-    documents = list(iter_documents(project.seeds, schemas, []))
-    targets = frozenset(read_targets(project.annotations, schemas)[0])
-    tasks = [DocumentTask(d, None, "", targets, preannotate, "code", "gold", str(project.schema_dir), None) for d in documents]
-    shared = ShardTask("validation", 3, tasks, "0.1.0", "1.0.0", str(tmp_path), None)
-    in_place = process_shard(shared)
-    by_value = pickle.loads(pickle.dumps(process_shard(replace(shared, out_dir=None))))
-    assert [e["path"] for e in in_place.entries] == [f"{c.name}/validation-00003.parquet" for c in publish.CONFIGS]
-    assert in_place.files == {} and by_value.entries == in_place.entries
-    assert by_value.files == {e["path"]: (tmp_path / e["path"]).read_bytes() for e in in_place.entries}
-    assert [o.doc_id for o in by_value.outputs] == [d.doc_id for d in documents]
-    assert [(o.tables, o.problems) for o in by_value.outputs] == [({}, [])] * len(documents)  # the rows stay in the files
-    assert all(o.statistics for o in by_value.outputs)
 
 
 def test_a_build_keeps_the_collector_off_what_was_loaded_before_it(project, tmp_path) -> None:
@@ -88,14 +69,34 @@ def test_output_is_identical_across_worker_counts(project, tmp_path, monkeypatch
     assert splits and (documents_per_shard > 2 or len(sentence_files) > len(splits))  # with 2, some split has several shards
 
 
-def test_ray_engine_matches_the_local_build(project, tmp_path) -> None:
+@pytest.fixture(scope="module")
+def ray_cluster():
+    """A local Ray cluster of 2 CPUs, started once for this module's Ray tests."""
     ray = pytest.importorskip("ray", reason="the ray extra is not installed")
-    try:
-        build_corpus(project, tmp_path / "local", workers=1, cache=False, preannotate=preannotate)
-        build_corpus(project, tmp_path / "ray", engine="ray", workers=2, cache=False, preannotate=preannotate)
-    finally:
-        ray.shutdown()
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+def test_ray_engine_matches_the_local_build(project, tmp_path, ray_cluster) -> None:
+    build_corpus(project, tmp_path / "local", workers=1, cache=False, preannotate=preannotate)
+    build_corpus(project, tmp_path / "ray", engine="ray", workers=2, cache=False, preannotate=preannotate)
     assert tree_digest(tmp_path / "ray") == tree_digest(tmp_path / "local")
+
+
+def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray_cluster) -> None:
+    """As a node of a cluster without the shared filesystem: the build fails with that problem, not a traceback."""
+    schemas = Schemas(project.schema_dir)
+    documents = list(iter_documents(project.seeds, schemas, []))
+    elsewhere = str(tmp_path / "not-mounted" / "schema")
+    tasks = [DocumentTask(d, None, "", frozenset(), None, "code", "gold", elsewhere, None) for d in documents]
+    shards = [ShardTask("train", n, tasks[n::2], "0.1.0", "1.0.0", str(tmp_path / "not-mounted" / "corpus"), None) for n in range(2)]
+    results = list(run_ray(process_shard, iter(shards), workers=2))
+    problems = [problem for result in results for problem in result.problems]
+    assert len(problems) == 2 and len(set(problems)) == 1 and [r.entries for r in results] == [[], []]
+    assert problems[0].file == str(tmp_path / "not-mounted")
+    assert "cannot see the project directory" in problems[0].message and "every node mounts at the same path" in problems[0].message
+    assert BuildError(problems).problems == problems[:1]  # reported once
 
 
 def test_incremental_rebuild_recomputes_only_what_changed(project, tmp_path) -> None:

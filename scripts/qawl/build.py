@@ -14,9 +14,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import socket
 import struct
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -70,7 +70,7 @@ class BuildError(Exception):
     """Raised with every problem that stopped a build; nothing was published."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
+        self.problems = list(dict.fromkeys(problems))  # each once: every shard a Ray node ran may report the same
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -306,7 +306,7 @@ class ShardTask:
     documents: list[DocumentTask]
     version: str
     schema_version: str
-    out_dir: str | None  # the corpus being built, shared with the worker (None: send the files back in the result)
+    out_dir: str  # the corpus being built: workers see the project directory (on a cluster, a shared filesystem)
     shard_cache: str | None
 
 
@@ -317,7 +317,7 @@ class ShardResult:
     split: str
     outputs: list[DocumentOutput]
     entries: list[dict[str, Any]]
-    files: dict[str, bytes]  # path in the corpus → content, when the task had no out_dir
+    problems: list[Problem]  # of the shard as a whole (documents report theirs in their outputs)
 
 
 @lru_cache(maxsize=4)
@@ -325,35 +325,30 @@ def _arrow_schemas(schema_dir: str, version: str, schema_version: str) -> dict[s
     return config_arrow_schemas(_schemas(schema_dir), version, schema_version)
 
 
-@contextmanager
-def _shard_directory(out_dir: str | None) -> Iterator[Path]:
-    if out_dir is not None:
-        yield Path(out_dir)
-        return
-    with tempfile.TemporaryDirectory(prefix="qawl-shard-") as scratch:
-        yield Path(scratch)
-
-
 def process_shard(task: ShardTask) -> ShardResult:
     """Process a shard's documents (DOCUMENTS_PER_BATCH at a time) and write its Parquet files.
 
     The worker writes the files itself: no row goes back to the driver, which
-    only collects statistics and manifest entries.
+    only collects statistics and manifest entries. It reads the project's schemas
+    and annotations and writes into the corpus being built, so a worker that
+    does not see the project directory (a Ray node without the shared
+    filesystem) reports that instead.
     """
     schema_dir = task.documents[0].schema_dir
+    if not (Path(schema_dir).is_dir() and Path(task.out_dir).is_dir()):
+        where = f"qawl worker on {socket.gethostname()}"
+        message = "cannot see the project directory: on a Ray cluster, it must be on a filesystem that every node mounts at the same path"
+        return ShardResult(task.split, [], [], [Problem(str(Path(schema_dir).parent), where, message)])
     arrow = _arrow_schemas(schema_dir, task.version, task.schema_version)
     outputs: list[DocumentOutput] = []
-    with _shard_directory(task.out_dir) as out:
-        shard_cache = Path(task.shard_cache) if task.shard_cache is not None else None
-        writer = ShardWriter(out, arrow, task.split, task.number, task.version, task.schema_version, shard_cache)
-        for documents in batched(task.documents, DOCUMENTS_PER_BATCH):
-            for output in process_documents(documents):
-                if not output.problems:
-                    writer.add_document(output.tables, output.key, output.reused)
-                outputs.append(replace(output, tables={}))
-        entries = writer.close()
-        files = {} if task.out_dir is not None else {e["path"]: (out / e["path"]).read_bytes() for e in entries}
-    return ShardResult(task.split, outputs, entries, files)
+    shard_cache = Path(task.shard_cache) if task.shard_cache is not None else None
+    writer = ShardWriter(Path(task.out_dir), arrow, task.split, task.number, task.version, task.schema_version, shard_cache)
+    for documents in batched(task.documents, DOCUMENTS_PER_BATCH):
+        for output in process_documents(documents):
+            if not output.problems:
+                writer.add_document(output.tables, output.key, output.reused)
+            outputs.append(replace(output, tables={}))
+    return ShardResult(task.split, outputs, writer.close(), [])
 
 
 def files_fingerprint(files: list[Path], root: Path) -> str:
@@ -452,7 +447,7 @@ def _build_corpus(
                 document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir
             )
 
-    def shard_tasks(out_dir: str | None) -> Iterator[ShardTask]:
+    def shard_tasks(out_dir: str) -> Iterator[ShardTask]:
         """Documents grouped into shards per split, in order; a shard as soon as it is full, the partial ones last."""
         filling: dict[str, list[DocumentTask]] = {}
         numbers: Counter[str] = Counter()
@@ -479,16 +474,12 @@ def _build_corpus(
     total = sum(1 for _ in project.seeds.glob("*.txt"))
     progress = tqdm(total=total, unit="doc", desc="build", disable=not sys.stderr.isatty())
     with staging_directory(target) as staging, progress:
-        # Ray's workers may be on other machines: theirs send the files back
-        shards = run(process_shard, shard_tasks(str(staging) if engine == "local" else None), engine, workers, address)
-        for shard in shards:
+        for shard in run(process_shard, shard_tasks(str(staging)), engine, workers, address):
+            problems += shard.problems
             for output in shard.outputs:
                 problems += output.problems
                 statistics.add(shard.split, output.statistics)
                 sources.update(output.sources)
-            for path, content in shard.files.items():
-                (staging / path).parent.mkdir(parents=True, exist_ok=True)
-                (staging / path).write_bytes(content)
             entries += shard.entries
             documents += len(shard.outputs)
             progress.update(len(shard.outputs))

@@ -40,7 +40,7 @@ def cli(verbose: bool) -> None:
 @click.option("--check", is_flag=True, help="Build into a temporary directory and exit 1 if corpus/ differs from it.")
 @click.option("--workers", type=click.IntRange(min=1), default=default_workers, show_default="all cores", help="Worker processes (spaCy is loaded once per worker).")
 @click.option("--engine", type=click.Choice(ENGINES), default="local", show_default=True, help="local: a process pool on this machine; ray: Ray Data (needs the `ray` extra).")
-@click.option("--address", help="Ray cluster address (with --engine ray); default: start a local Ray with --workers CPUs.")
+@click.option("--address", help="Ray cluster address (with --engine ray; every node must see the project directory at the same path); default: start a local Ray with --workers CPUs.")
 @click.option("--no-cache", is_flag=True, help="Recompute every document instead of reusing .qawl-cache/.")
 @click.option("--preannotate/--no-preannotate", default=True, show_default=True, help="Pre-annotate documents without a gold layer (status silver); without it they are published unannotated.")
 def build(root: Path | None, check: bool, workers: int, engine: str, address: str | None, no_cache: bool, preannotate: bool) -> None:

@@ -18,11 +18,12 @@ import pytest
 
 from qawl import card, engines, publish
 from qawl.annotate import preannotate
-from qawl.bench import peak_memory_mib, synthetic_article
+from qawl.bench import make_synthetic_project, peak_memory_mib, synthetic_article
 from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, process_document, process_shard
 from qawl.ingest import iter_documents
 from qawl.engines import run_local, run_ray
 from qawl.merge import read_targets
+from qawl.project import Project
 from qawl.schema import Schemas
 from tests.conftest import run_qawl, tree_digest
 
@@ -339,3 +340,13 @@ def test_plots_of_the_same_figures_come_from_the_cache_and_a_killed_store_is_not
     assert len(rendered) == 1
     assert {name: (project.corpus / "plots" / name).read_bytes() for name in card.PLOT_FILES} == drawn
     assert sorted(p.name for p in plots.iterdir()) == [entry.name, killed.name]  # the killed store goes once it is old
+
+
+def test_the_synthetic_corpus_says_it_is_synthetic(tmp_path, caplog) -> None:
+    repo = Project(Path(__file__).resolve().parents[1])
+    synthetic = make_synthetic_project(tmp_path / "bench", 3, 4, repo)
+    build_corpus(synthetic, workers=1, cache=False, preannotate=preannotate)
+    documents = [row for path in sorted((synthetic.corpus / "documents").glob("*.parquet")) for row in pq.read_table(path).to_pylist()]
+    assert [d["publisher"] for d in documents] == ["qawl bench (synthetic)"] * 3
+    assert all("not news" in (synthetic.seeds / f"{d['doc_id']}.meta.json").read_text(encoding="utf-8") for d in documents)
+    assert "sidecar" not in caplog.text  # no warning about missing metadata

@@ -23,7 +23,7 @@ from typing import Any
 import spacy
 
 from qawl.build import DOCUMENTS_PER_BATCH, build_corpus, collector_off_what_is_loaded
-from qawl.ingest import iter_documents
+from qawl.ingest import SIDECAR_SUFFIX, iter_documents
 from qawl.merge import PreAnnotator, build_rows, check_layer, read_targets
 from qawl.project import Project
 from qawl.publish import (
@@ -78,8 +78,16 @@ def synthetic_article(rng: random.Random, sentences: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+SYNTHETIC_METADATA = {
+    "publisher": "qawl bench (synthetic)",
+    "language": "ar",
+    "license": "CC0-1.0",
+    "notes": "Generated from templates by `qawl bench` to measure the build: not news, never published.",
+}
+
+
 def make_synthetic_project(root: Path, documents: int, sentences_per_document: int, source: Project, seed: int = 7) -> Project:
-    """A throw-away project: the real schema/ and targets, synthetic seeds, no gold."""
+    """A throw-away project: the real schema/ and targets, synthetic seeds with sidecars saying so, no gold."""
     shutil.copytree(source.schema_dir, root / "schema")
     (root / "seeds").mkdir(parents=True)
     (root / "annotations").mkdir()
@@ -89,6 +97,8 @@ def make_synthetic_project(root: Path, documents: int, sentences_per_document: i
     for n in range(documents):
         text = synthetic_article(rng, sentences_per_document)
         (root / "seeds" / f"synthetic-{n:07d}.txt").write_text(text, encoding="utf-8")
+        metadata = {"title": text.split("\n", 1)[0], **SYNTHETIC_METADATA}
+        (root / "seeds" / f"synthetic-{n:07d}{SIDECAR_SUFFIX}").write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
     return Project(root)
 
 

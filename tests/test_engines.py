@@ -97,7 +97,7 @@ def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray
     assert len(problems) == 2 and len(set(problems)) == 1 and [r.entries for r in results] == [[], []]
     assert problems[0].file == str(tmp_path / "not-mounted")
     assert "cannot see the project directory" in problems[0].message and "every node mounts at the same path" in problems[0].message
-    assert BuildError(problems).problems == problems[:1]  # reported once
+    assert BuildError(problems).problems == problems[:1] and str(BuildError(problems)) == str(problems[0])  # reported once
 
 
 def test_incremental_rebuild_recomputes_only_what_changed(project, tmp_path) -> None:

@@ -71,7 +71,7 @@ class BuildError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(dict.fromkeys(problems))  # each once: every shard a Ray node ran may report the same
-        super().__init__("\n".join(str(p) for p in problems))
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)

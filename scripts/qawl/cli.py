@@ -10,9 +10,7 @@ from pathlib import Path
 
 import click
 
-import qawl.annotate
 from qawl import __version__
-from qawl.build import BuildError, build_corpus, manifest_summary
 from qawl.engines import ENGINES, default_workers
 from qawl.options import fail, project_at, root_option
 from qawl.publish import tree_differences
@@ -52,13 +50,17 @@ def build(root: Path | None, check: bool, workers: int, engine: str, address: st
     directory and replaces corpus/ only when everything is valid: a failed build
     leaves the previous corpus/ untouched and lists every problem it found.
     """
+    # imported here: the build's libraries (datasets, matplotlib, spaCy's pipeline) would slow every other command
+    from qawl.annotate import preannotator
+    from qawl.build import BuildError, build_corpus, manifest_summary
+
     project = project_at(root)
     options = {
         "engine": engine,
         "workers": workers,
         "address": address,
         "cache": not no_cache,
-        "preannotate": qawl.annotate.preannotator(project.annotations) if preannotate else None,
+        "preannotate": preannotator(project.annotations) if preannotate else None,
     }
     try:
         if check:

@@ -22,11 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import click
-import datasets
 import pyarrow.parquet as pq
 
-from qawl.annotate import preannotator
-from qawl.build import BuildError, build_corpus
 from qawl.options import project_at, root_option
 from qawl.project import Project
 
@@ -61,21 +58,22 @@ def corpus_at(root: Path, revision: str, dest: Path) -> Path:
     return dest / "corpus"
 
 
-def _named(feature: Any, value: Any) -> Any:
-    """A Parquet value with its ClassLabel ids replaced by names, following the HF features."""
-    if value is None:
-        return None
-    if isinstance(feature, datasets.ClassLabel):
-        return feature.int2str(value)
-    if isinstance(feature, datasets.List | datasets.LargeList):
-        return [_named(feature.feature, item) for item in value]
-    if isinstance(feature, dict):
-        return {key: _named(sub, value[key]) for key, sub in feature.items()}
-    return value
-
-
 def config_rows(corpus: Path, config: str) -> list[dict[str, Any]]:
     """Every row of a published config (all splits), labels as names."""
+    import datasets  # here, not at the top: it takes half a second to import, and only diff and release need it
+
+    def named(feature: Any, value: Any) -> Any:
+        """A Parquet value with its ClassLabel ids replaced by names, following the HF features."""
+        if value is None:
+            return None
+        if isinstance(feature, datasets.ClassLabel):
+            return feature.int2str(value)
+        if isinstance(feature, datasets.List | datasets.LargeList):
+            return [named(feature.feature, item) for item in value]
+        if isinstance(feature, dict):
+            return {key: named(sub, value[key]) for key, sub in feature.items()}
+        return value
+
     if not (corpus / "manifest.json").exists():
         return []
     manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
@@ -83,7 +81,7 @@ def config_rows(corpus: Path, config: str) -> list[dict[str, Any]]:
     for entry in (f for f in manifest["files"] if f["config"] == config):
         table = pq.read_table(corpus / entry["path"])
         features = datasets.Features.from_arrow_schema(table.schema)
-        rows += [{key: _named(features[key], value) for key, value in row.items()} for row in table.to_pylist()]
+        rows += [{key: named(features[key], value) for key, value in row.items()} for row in table.to_pylist()]
     return rows
 
 
@@ -225,6 +223,9 @@ def unreleased_notes(path: Path) -> str:
 
 def release(root: Path, part: str, today: dt.date | None = None, silver: bool = True) -> tuple[str, dict[str, Any]]:
     """Bump, rebuild (as `qawl build` does), write the changelog, commit and tag; returns the version and the diff."""
+    from qawl.annotate import preannotator
+    from qawl.build import BuildError, build_corpus
+
     dirty = git(root, "status", "--porcelain", "--", *SOURCE_PATHS).strip()
     if dirty:
         raise ReleaseError(f"commit or stash these changes first; a release is built from committed sources:\n{dirty}")
@@ -272,6 +273,8 @@ def release_command(root: Path | None, part: str, preannotate: bool) -> None:
     The notes under "## Unreleased" in CHANGELOG.md go into the release section,
     followed by the summary of `qawl diff <previous tag> vX.Y.Z`.
     """
+    from qawl.build import BuildError
+
     try:
         version, diff = release(project_at(root).root, part, silver=preannotate)
     except (ReleaseError, BuildError) as error:

@@ -258,15 +258,20 @@ def _cache_entries(project) -> dict[str, set[str]]:
     return {kind: {p.name for p in (cache / kind).iterdir()} for kind in ("documents", "shards", "plots")}
 
 
+def _age_cache(project) -> None:
+    """Every cache entry as if the build that wrote it ran an hour ago."""
+    an_hour_ago = time.time() - 3600
+    for entry in (project.root / ".qawl-cache").glob("*/*"):
+        os.utime(entry, (an_hour_ago, an_hour_ago))
+
+
 def test_the_cache_keeps_what_the_last_build_used(project, small_shards, tmp_path) -> None:
     build_corpus(project, workers=1, preannotate=preannotate)
     before = _cache_entries(project)
     documents = project.root / ".qawl-cache" / "documents"
-    (documents / "0123.arrows.999.partial").write_bytes(b"cut short")  # left by a killed build
-    an_hour_ago = time.time() - 3600
-    for entry in (project.root / ".qawl-cache").glob("*/*"):  # as if that build ran an hour ago
-        os.utime(entry, (an_hour_ago, an_hour_ago))
-    killed = documents / "0123.arrows.999.partial"
+    killed = documents / "0123.arrows.999.partial"  # left by a build killed back then
+    killed.write_bytes(b"cut short")
+    _age_cache(project)
     concurrent = documents / "4567.arrows.998.partial"  # being written by a build running now
     concurrent.write_bytes(b"in progress")
 
@@ -288,9 +293,7 @@ def test_the_cache_keeps_what_the_last_build_used(project, small_shards, tmp_pat
 def test_a_failed_build_prunes_nothing(project) -> None:
     build_corpus(project, workers=1, preannotate=preannotate)
     before = _cache_entries(project)
-    an_hour_ago = time.time() - 3600
-    for entry in (project.root / ".qawl-cache").glob("*/*"):
-        os.utime(entry, (an_hour_ago, an_hour_ago))
+    _age_cache(project)
     changed = project.seeds / "synthetic-3.txt"  # its entry would be pruned by a successful build
     changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
     (project.seeds / "synthetic-1.txt").write_bytes(b"\xff not UTF-8")
@@ -339,7 +342,8 @@ def test_plots_of_the_same_figures_come_from_the_cache_and_a_killed_store_is_not
     build_corpus(project, workers=1, preannotate=preannotate)
     assert len(rendered) == 1
     assert {name: (project.corpus / "plots" / name).read_bytes() for name in card.PLOT_FILES} == drawn
-    assert sorted(p.name for p in plots.iterdir()) == [entry.name, killed.name]  # the killed store goes once it is old
+    # the killed store's left-over was written just now: it stays until a build starts more than a second later
+    assert sorted(p.name for p in plots.iterdir()) == [entry.name, killed.name]
 
 
 def test_the_synthetic_corpus_says_it_is_synthetic(tmp_path, caplog) -> None:

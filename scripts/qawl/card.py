@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from qawl.publish import CONFIGS, DEFAULT_CONFIG, SPLIT_ORDER
+from qawl.publish import CONFIGS, DEFAULT_CONFIG, SPLIT_ORDER, store_cache_entry
 from qawl.schema import Schemas
 
 PLOTS_DIR = "plots"
@@ -258,14 +258,14 @@ def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str
     if cached is None or not _copy_cached_plots(cached, target):
         _render_plots(target, data)
         if cached is not None:
-            _store_plots(target, cached)
+            store_cache_entry(cached, {name: target / name for name in PLOT_FILES})
     return [f"{PLOTS_DIR}/{name}" for name in PLOT_FILES]
 
 
 def _copy_cached_plots(cached: Path, target: Path) -> bool:
     """Copy the plots of cache entry `cached` into `target` and mark the entry used; False if there is no such entry.
 
-    An entry exists only complete (`_store_plots`), but a concurrent build may prune it (`publish.prune_cache`).
+    An entry exists only complete (`publish.store_cache_entry`), but a concurrent build may prune it (`publish.prune_cache`).
     """
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -275,16 +275,6 @@ def _copy_cached_plots(cached: Path, target: Path) -> bool:
     except FileNotFoundError:
         return False
     return True
-
-
-def _store_plots(plots: Path, cached: Path) -> None:
-    """Copy the rendered `plots` to cache entry `cached`, renamed into place once complete."""
-    partial = cached.with_name(f"{cached.name}.{os.getpid()}.partial")
-    shutil.copytree(plots, partial, dirs_exist_ok=True)
-    try:
-        partial.rename(cached)
-    except OSError:  # a concurrent build stored the same plots first
-        shutil.rmtree(partial)
 
 
 # -- reports (baseline, agreement) ----------------------------------------------------

@@ -251,7 +251,7 @@ class ShardWriter:
             self._write_held(files)
             entries = {name: file.close() for name, file in files.items()}
             if cached is not None:
-                _store_shard(cached, entries, self.paths)
+                store_cache_entry(cached, {f"{name}.parquet": path for name, path in self.paths.items()}, entries)
         return [
             {"path": shard_path(name, self.split, self.number), "config": name, "split": self.split, **entries[name]}
             for name in self.paths
@@ -273,14 +273,28 @@ class ShardWriter:
         return entries
 
 
-def _store_shard(cached: Path, entries: dict[str, Any], files: dict[str, Path]) -> None:
-    """Copy a written shard into the cache; entries.json, written last and renamed, marks it complete."""
-    cached.mkdir(parents=True, exist_ok=True)
-    for name, path in files.items():
-        shutil.copyfile(path, cached / f"{name}.parquet")
-    partial = cached / f"entries.json.{os.getpid()}.partial"
-    write_json(partial, entries)
-    partial.replace(cached / "entries.json")
+def store_cache_entry(entry: Path, files: dict[str, Path], entries: dict[str, Any] | None = None) -> None:
+    """Copy `files` (name in the entry → source) into cache entry `entry`, with `entries.json` if given.
+
+    The entry is filled under another name and renamed into place, so it exists
+    only complete: a build killed meanwhile leaves a left-over that `prune_cache` removes.
+    An entry already there (incomplete, or the same from a concurrent build) is replaced.
+    """
+    partial = entry.with_name(f"{entry.name}.{os.getpid()}.partial")
+    shutil.rmtree(partial, ignore_errors=True)  # from a killed build that had this pid
+    partial.mkdir(parents=True)
+    for name, source in files.items():
+        shutil.copyfile(source, partial / name)
+    if entries is not None:
+        write_json(partial / "entries.json", entries)
+    try:
+        partial.rename(entry)
+    except OSError:  # not empty: a directory cannot be renamed over it
+        shutil.rmtree(entry, ignore_errors=True)
+        try:
+            partial.rename(entry)
+        except OSError:  # a concurrent build put the same entry in place meanwhile
+            shutil.rmtree(partial)
 
 
 # Filesystem timestamps come from a coarse clock that lags `time.time()` by up to a tick.

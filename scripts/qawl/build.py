@@ -35,7 +35,7 @@ from qawl.baseline import baseline_report, recorded_agreement
 from qawl.card import CorpusStatistics, document_statistics, write_card
 from qawl.croissant import write_croissant
 from qawl.engines import batched, run
-from qawl.ingest import Document, iter_documents
+from qawl.ingest import Document, count_seeds, iter_documents
 from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
 from qawl import publish
@@ -225,13 +225,14 @@ def encode_documents(results: list[tuple[str, DocumentResult, str | None]], sche
     return outputs
 
 
-def _read_cached(path: Path) -> DocumentOutput | None:
+def _read_cached(path: str) -> DocumentOutput | None:
     """The output `_write_cached` stored at `path` (None if there is none), its tables read lazily.
 
     The entry is marked used: its modification time is now (see `publish.prune_cache`).
     """
     try:
-        data = pa.py_buffer(path.read_bytes())
+        with open(path, "rb") as handle:
+            data = pa.py_buffer(handle.read())
         os.utime(path)
     except FileNotFoundError:  # never cached, or pruned by a build that finished meanwhile
         return None
@@ -241,7 +242,7 @@ def _read_cached(path: Path) -> DocumentOutput | None:
     return DocumentOutput(header["doc_id"], tables, header["sources"], [], header["statistics"], header["key"], reused=True)
 
 
-def _write_cached(path: Path, output: DocumentOutput) -> None:
+def _write_cached(path: str, output: DocumentOutput) -> None:
     """One file per (valid) document, written whole and renamed into place: the length of a JSON
     header, the header (everything but the rows), then one Arrow IPC stream per config, compressed
     together. Rebuilding tables from IPC is an order of magnitude cheaper than unpickling them."""
@@ -265,21 +266,22 @@ def _write_cached(path: Path, output: DocumentOutput) -> None:
             "key": output.key,
         }
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    with partial.open("wb") as handle:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    partial = f"{path}.{os.getpid()}.partial"
+    with open(partial, "wb") as handle:
         for buffer in (_HEADER_LENGTH.pack(len(header)), header, body):
             handle.write(buffer)
-    partial.replace(path)
+    os.replace(partial, path)
 
 
 def process_documents(tasks: list[DocumentTask]) -> list[DocumentOutput]:
     """A few documents end to end, each answered from the cache when nothing it depends on changed."""
     outputs: list[DocumentOutput] = []
-    computed: list[tuple[int, Path | None, tuple[str, DocumentResult, str | None]]] = []
+    computed: list[tuple[int, str | None, tuple[str, DocumentResult, str | None]]] = []
     for task in tasks:
         key = task.cache_key() if task.cache_dir is not None else None
-        path = Path(task.cache_dir) / f"{key}.arrows" if task.cache_dir is not None else None  # same condition as `key`
+        # a string: pathlib would intern every key, for good (Python 3.11), as it does every name it parses
+        path = os.path.join(task.cache_dir, f"{key}.arrows") if task.cache_dir is not None else None  # same condition as `key`
         if path is not None and (cached := _read_cached(path)) is not None:
             outputs.append(cached)
             continue
@@ -369,8 +371,13 @@ def code_fingerprint(schema_dir: Path) -> str:
 
 def read_gold_layer(project: Project, doc_id: str, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
     """annotations/<doc_id>.json, parsed and schema-checked (None when absent)."""
-    path = project.annotations / f"{doc_id}.json"
-    return read_layer(path, schemas) if path.exists() else (None, [])
+    path = gold_layer_path(project, doc_id)
+    return read_layer(path, schemas) if os.path.exists(path) else (None, [])
+
+
+def gold_layer_path(project: Project, doc_id: str) -> str:
+    """Where a document's gold layer lives: a string, as pathlib would intern every doc_id for good (Python 3.11)."""
+    return os.path.join(project.annotations, f"{doc_id}.json")
 
 
 def orphan_layers(project: Project) -> list[Problem]:
@@ -442,7 +449,7 @@ def _build_corpus(
         for document in iter_documents(project.seeds, schemas, problems):
             gold, gold_problems = read_gold_layer(project, document.doc_id, schemas)
             problems.extend(gold_problems)
-            gold_file = str(project.annotations / f"{document.doc_id}.json")
+            gold_file = gold_layer_path(project, document.doc_id)
             yield DocumentTask(
                 document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir
             )
@@ -471,7 +478,7 @@ def _build_corpus(
     statistics = CorpusStatistics()
     entries: list[dict[str, Any]] = []
     documents = 0
-    total = sum(1 for _ in project.seeds.glob("*.txt"))
+    total = count_seeds(project.seeds)
     progress = tqdm(total=total, unit="doc", desc="build", disable=not sys.stderr.isatty())
     with staging_directory(target) as staging, progress:
         for shard in run(process_shard, shard_tasks(str(staging)), engine, workers, address):

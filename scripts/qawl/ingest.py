@@ -6,14 +6,19 @@ else is ever changed. `doc_id` is the seed's file name without `.txt`.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
+import os
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy
 
 from qawl.schema import Problem, Schemas
 from qawl.segment import paragraphs
@@ -103,73 +108,127 @@ def decode_seed(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
-def read_sidecar(path: Path, schemas: Schemas) -> tuple[dict[str, Any], list[Problem]]:
+def read_sidecar(path: str, schemas: Schemas) -> tuple[dict[str, Any], list[Problem]]:
     """Metadata from `<doc_id>.meta.json`; unknown values where there is no sidecar."""
     metadata = dict(UNKNOWN_METADATA)
-    if not path.exists():
+    if not os.path.exists(path):
         return metadata, []
     try:
-        loaded = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            loaded = json.loads(file.read())
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         place = f"line {error.lineno}, column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
-        return metadata, [Problem(str(path), place, f"malformed metadata sidecar: {error}")]
-    problems = schemas.problems("seed_metadata", loaded, str(path))
+        return metadata, [Problem(path, place, f"malformed metadata sidecar: {error}")]
+    problems = schemas.problems("seed_metadata", loaded, path)
     if not problems:
         metadata.update({k: v for k, v in loaded.items() if k != "notes"})
     return metadata, problems
 
 
-def read_seed(path: Path, schemas: Schemas) -> tuple[Document | None, list[Problem]]:
-    """One seed file and its sidecar as a Document, or the problems that prevent it."""
-    file = str(path)
-    doc_id = path.name.removesuffix(".txt")
+def read_seed(path: str, schemas: Schemas) -> tuple[Document | None, list[Problem]]:
+    """One seed file and its sidecar as a Document, or the problems that prevent it.
+
+    Paths are strings here: on Python 3.11, pathlib interns every name it parses,
+    for good, which would cost memory per article read.
+    """
+    directory, name = os.path.split(path)
+    doc_id = name.removesuffix(".txt")
     if not DOC_ID.fullmatch(doc_id):
-        return None, [Problem(file, "file name", f"doc_id {doc_id!r} is not allowed: {DOC_ID_RULE}")]
-    if path.is_symlink() and not path.resolve().is_relative_to(path.parent.resolve()):
-        return None, [Problem(file, "", f"symbolic link to {path.resolve()}, outside {path.parent}")]
+        return None, [Problem(path, "file name", f"doc_id {doc_id!r} is not allowed: {DOC_ID_RULE}")]
+    if os.path.islink(path) and os.path.commonpath([os.path.realpath(path), os.path.realpath(directory)]) != os.path.realpath(directory):
+        return None, [Problem(path, "", f"symbolic link to {os.path.realpath(path)}, outside {directory}")]
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as file:
+            raw = file.read()
     except OSError as error:
-        return None, [Problem(file, "", f"cannot be read: {error.strerror}" + (f" (symbolic link to {path.resolve()})" if path.is_symlink() else ""))]
-    text, decode_problems = decode_seed(raw, file)
-    metadata, meta_problems = read_sidecar(path.with_name(doc_id + SIDECAR_SUFFIX), schemas)
+        return None, [Problem(path, "", f"cannot be read: {error.strerror}" + (f" (symbolic link to {os.path.realpath(path)})" if os.path.islink(path) else ""))]
+    text, decode_problems = decode_seed(raw, path)
+    metadata, meta_problems = read_sidecar(os.path.join(directory, doc_id + SIDECAR_SUFFIX), schemas)
     problems = decode_problems + meta_problems
     if text is None or problems:
         return None, problems
-    return Document(doc_id, text, hashlib.sha256(raw).hexdigest(), file, metadata), []
+    return Document(doc_id, text, hashlib.sha256(raw).hexdigest(), path, metadata), []
+
+
+def seed_names(seeds_dir: Path) -> list[str]:
+    """The file names of the seeds (`*.txt`) in `seeds_dir`, sorted: the order of the corpus."""
+    return sorted(entry.name for entry in os.scandir(seeds_dir) if entry.name.endswith(".txt"))
+
+
+def count_seeds(seeds_dir: Path) -> int:
+    """How many seeds `iter_documents` will read (counted without keeping their names)."""
+    return sum(1 for entry in os.scandir(seeds_dir) if entry.name.endswith(".txt")) if seeds_dir.is_dir() else 0
 
 
 def iter_documents(seeds_dir: Path, schemas: Schemas, problems: list[Problem]) -> Iterator[Document]:
     """Stream the seeds as Documents, sorted by doc_id, appending every problem to `problems`.
 
-    Only content hashes are kept between documents (to catch duplicates), so
-    memory does not grow with the size of the corpus.
+    Between documents only their sorted file names and 12 bytes each are kept, so
+    a million articles cost the driver tens of MB, not hundreds. Articles with the
+    same text are therefore found after the last one is read (and yielded, but
+    reported then).
     """
-    by_content: dict[bytes, str] = {}
-    found = False
-    without_sidecar: list[str] = []
-    for path in sorted(seeds_dir.glob("*.txt")):
-        found = True
-        if not path.with_name(path.name.removesuffix(".txt") + SIDECAR_SUFFIX).exists():
-            without_sidecar.append(path.name)
+    names = seed_names(seeds_dir) if seeds_dir.is_dir() else []
+    text_keys, positions = array("Q"), array("I")  # per document read: a 64-bit prefix of its text's hash, its place in `names`
+    without_sidecar, examples = 0, []
+    for position, name in enumerate(names):
+        path = os.path.join(seeds_dir, name)
+        if not os.path.exists(os.path.join(seeds_dir, name.removesuffix(".txt") + SIDECAR_SUFFIX)):
+            without_sidecar += 1
+            examples += [name] if len(examples) < 3 else []
         document, seed_problems = read_seed(path, schemas)
         problems += seed_problems
         if document is None:
             continue
-        digest = hashlib.sha256(document.text.encode()).digest()
-        if digest in by_content:
-            problems.append(Problem(document.source, "", f"same article text as {by_content[digest]}; remove one of the two"))
-            continue
-        by_content[digest] = document.source
+        text_keys.append(int.from_bytes(_text_digest(document.text)[:8], "little"))
+        positions.append(position)
         yield document
-    for sidecar in sorted(seeds_dir.glob("*" + SIDECAR_SUFFIX)):
-        if not sidecar.with_name(sidecar.name.removesuffix(SIDECAR_SUFFIX) + ".txt").exists():
-            problems.append(Problem(str(sidecar), "", "metadata sidecar without a .txt article beside it"))
-    if not found:
+    problems += _same_texts(seeds_dir, names, text_keys, positions)
+    problems += _orphan_sidecars(seeds_dir, names)
+    if not names:
         problems.append(Problem(str(seeds_dir), "", "no *.txt articles found"))
     if without_sidecar:
-        examples = ", ".join(without_sidecar[:3]) + (", …" if len(without_sidecar) > 3 else "")
-        log.warning("%d seed(s) in %s have no metadata sidecar (%s); their metadata is recorded as unknown", len(without_sidecar), seeds_dir, examples)
+        listed = ", ".join(examples) + (", …" if without_sidecar > 3 else "")
+        log.warning("%d seed(s) in %s have no metadata sidecar (%s); their metadata is recorded as unknown", without_sidecar, seeds_dir, listed)
+
+
+def _text_digest(text: str) -> bytes:
+    return hashlib.sha256(text.encode()).digest()
+
+
+def _same_texts(seeds_dir: Path, names: list[str], text_keys: array, positions: array) -> list[Problem]:
+    """A problem for every article whose text an earlier one (in `names` order) has.
+
+    Articles whose hash prefixes collide are read again and compared by full hash:
+    only those few are looked at twice.
+    """
+    keys = numpy.frombuffer(text_keys, dtype=numpy.uint64)
+    ordered = numpy.sort(keys)
+    repeated = ordered[1:][ordered[1:] == ordered[:-1]]
+    first_with_text: dict[bytes, str] = {}
+    problems = []
+    for position in numpy.asarray(positions)[numpy.isin(keys, repeated)].tolist():  # in `names` order
+        path = os.path.join(seeds_dir, names[position])
+        with open(path, "rb") as file:
+            text, _ = decode_seed(file.read(), path)
+        digest = _text_digest(text or "")
+        if digest in first_with_text:
+            problems.append(Problem(path, "", f"same article text as {first_with_text[digest]}; remove one of the two"))
+        else:
+            first_with_text[digest] = path
+    return problems
+
+
+def _orphan_sidecars(seeds_dir: Path, names: list[str]) -> list[Problem]:
+    """A problem for every metadata sidecar without its article (`names`: the sorted seed names)."""
+    orphans = []
+    for entry in os.scandir(seeds_dir) if seeds_dir.is_dir() else []:
+        if entry.name.endswith(SIDECAR_SUFFIX):
+            article = entry.name.removesuffix(SIDECAR_SUFFIX) + ".txt"
+            at = bisect.bisect_left(names, article)
+            if at == len(names) or names[at] != article:
+                orphans.append(entry.name)
+    return [Problem(os.path.join(seeds_dir, name), "", "metadata sidecar without a .txt article beside it") for name in sorted(orphans)]
 
 
 def ingest_seeds(seeds_dir: Path, schemas: Schemas) -> list[Document]:

@@ -48,10 +48,11 @@ def read_targets(annotations_dir: Path, schemas: Schemas) -> tuple[set[str], lis
     return set(ids), problems
 
 
-def read_layer(path: Path, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
+def read_layer(path: str | Path, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
     """An annotation file, parsed and schema-checked (None when it cannot be used)."""
     try:
-        layer = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            layer = json.loads(file.read())
     except UnicodeDecodeError as error:
         return None, [Problem(str(path), f"byte {error.start}", "not valid UTF-8")]
     except json.JSONDecodeError as error:

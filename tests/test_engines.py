@@ -115,15 +115,29 @@ def test_incremental_rebuild_recomputes_only_what_changed(project, tmp_path) -> 
     assert tree_digest(project.corpus) == tree_digest(clean)
 
 
-def test_a_changed_gold_layer_invalidates_the_silver_documents_that_learn_from_it(project) -> None:
+def test_silver_documents_are_processed_again_only_when_what_the_pre_annotator_learns_changes(project, tmp_path) -> None:
     cache = project.root / ".qawl-cache" / "documents"
-    build_corpus(project, workers=1, preannotate=preannotate)
-    before = set(p.name for p in cache.iterdir())
     gold = next(p for p in project.annotations.glob("*.json") if p.name != "targets.json")
-    gold.write_text(gold.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same layer, new bytes
+
+    def rebuild_after(change) -> set[str]:
+        before = {p.name for p in cache.iterdir()}
+        layer = json.loads(gold.read_text(encoding="utf-8"))
+        change(layer)
+        gold.write_text(json.dumps(layer, ensure_ascii=False, indent=1), encoding="utf-8")
+        build_corpus(project, workers=1, preannotate=preannotate)
+        clean = tmp_path / "clean"
+        build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
+        assert tree_digest(project.corpus) == tree_digest(clean)
+        return {p.name for p in cache.iterdir()} - before
+
     build_corpus(project, workers=1, preannotate=preannotate)
-    after = set(p.name for p in cache.iterdir())
-    assert len(after - before) == 6  # the six silver documents, not the gold one, whose layer did not change
+    assert rebuild_after(lambda layer: None) == set()  # new bytes, same layer
+    flipped = {"FAVOR": "AGAINST", "AGAINST": "FAVOR", "NONE": "FAVOR"}
+    assert len(rebuild_after(lambda layer: layer["stance"][0].update(label=flipped[layer["stance"][0]["label"]]))) == 1  # the gold document
+    relabelled = {"ORG": "GPE", "GPE": "ORG", "PERSON": "NORP", "NORP": "PERSON"}
+    entity = next(e for e in json.loads(gold.read_text(encoding="utf-8"))["entities"] if e["label"] in relabelled)
+    changed = rebuild_after(lambda layer: next(e for e in layer["entities"] if e["id"] == entity["id"]).update(label=relabelled[entity["label"]]))
+    assert len(changed) == 7  # the gold document and the six silver ones, which learn its names
 
 
 def test_bench_prints_every_target_figure(tmp_path) -> None:

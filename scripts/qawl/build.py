@@ -124,15 +124,15 @@ class DocumentTask:
     targets: frozenset[str]
     preannotate: PreAnnotator | None
     fingerprint: str
-    gold_fingerprint: str
+    preannotator_inputs: str
     schema_dir: str
     cache_dir: str | None
 
     def cache_key(self) -> str:
         """Content hash of every input of `process_document`, and of the code that runs it.
 
-        The pre-annotator learns from every gold layer, so a silver document also
-        depends on all of annotations/; a gold document only on its own layer.
+        The pre-annotator learns names from every gold layer, so a silver document also
+        depends on those (`preannotator_inputs`); a gold document only on its own layer.
         """
         silver = self.gold is None and self.preannotate is not None
         inputs = {
@@ -142,7 +142,7 @@ class DocumentTask:
             "metadata": self.document.metadata,
             "gold": self.gold,
             "targets": sorted(self.targets),
-            "preannotate": self.gold_fingerprint if silver else None,
+            "preannotate": self.preannotator_inputs if silver else None,
         }
         return hashlib.sha256(orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
@@ -369,6 +369,13 @@ def code_fingerprint(schema_dir: Path) -> str:
     return files_fingerprint(code, package) + files_fingerprint(list(schema_dir.glob("*.json")), schema_dir)
 
 
+def _preannotator_inputs(project: Project) -> str:
+    """What the pre-annotator learns from the project's annotations/, hashed (see `DocumentTask.cache_key`)."""
+    from qawl.annotate.pipeline import learned_from  # the pipeline's libraries load only where it runs
+
+    return learned_from(project.annotations)
+
+
 def read_gold_layer(project: Project, doc_id: str, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
     """annotations/<doc_id>.json, parsed and schema-checked (None when absent)."""
     path = gold_layer_path(project, doc_id)
@@ -440,7 +447,7 @@ def _build_corpus(
     target_ids, problems = read_targets(project.annotations, schemas)
     targets = frozenset(target_ids)
     fingerprint = code_fingerprint(project.schema_dir)
-    gold_fingerprint = files_fingerprint(list(project.annotations.glob("*.json")), project.annotations)
+    preannotator_inputs = _preannotator_inputs(project) if preannotate is not None else ""
     cache_root = project.root / ".qawl-cache"
     cache_dir = str(cache_root / "documents") if cache else None
     problems += orphan_layers(project)
@@ -451,7 +458,7 @@ def _build_corpus(
             problems.extend(gold_problems)
             gold_file = gold_layer_path(project, document.doc_id)
             yield DocumentTask(
-                document, gold, gold_file, targets, preannotate, fingerprint, gold_fingerprint, str(project.schema_dir), cache_dir
+                document, gold, gold_file, targets, preannotate, fingerprint, preannotator_inputs, str(project.schema_dir), cache_dir
             )
 
     def shard_tasks(out_dir: str) -> Iterator[ShardTask]:

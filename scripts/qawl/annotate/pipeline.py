@@ -3,6 +3,8 @@ and the conversion of its results into an annotation-file dict (schema/annotatio
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +15,7 @@ from spacy.tokens import Doc
 from qawl.annotate import entities as _entities  # noqa: F401  (registers "qawl_entities")
 from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quotes")
 from qawl.annotate.entities import Mention, doc_text, doc_value, set_doc_value
+from qawl.annotate.lexicon import gold_entities
 from qawl.annotate.quotes import Span
 from qawl.annotate.stance import inventory
 from qawl.segment import blank_arabic
@@ -33,6 +36,16 @@ def build_pipeline(annotations_dir: Path | None = None) -> Language:
     nlp.add_pipe("qawl_quotes")
     nlp.add_pipe("qawl_stance", config={"targets": list(inventory(annotations_dir))})
     return nlp
+
+
+def learned_from(annotations_dir: Path) -> str:
+    """A hash of everything `build_pipeline` takes from `annotations_dir`: the gold entities and the target ids.
+
+    A silver layer depends on annotations/ through these alone, so the build's cache
+    keeps silver documents when a review changes a gold quote or stance, not a name.
+    """
+    learned = [gold_entities(annotations_dir), list(inventory(annotations_dir))]
+    return hashlib.sha256(json.dumps(learned, ensure_ascii=False).encode()).hexdigest()
 
 
 def run(nlp: Language, doc_id: str, text: str, doc: Doc | None = None) -> Doc:

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import random
+import tracemalloc
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from qawl import publish
+from qawl.bench import synthetic_article
+from qawl.build import build_corpus
 from qawl.publish import file_sha256
+from qawl.schema import Schemas
+from qawl.validate import validate_corpus
 from tests.conftest import run_qawl
 
 
@@ -19,9 +26,9 @@ def corpus(make_project):
     return project
 
 
-def rewrite_first_row(corpus_dir, change) -> None:
-    """Apply `change` to the first sentence row and re-seal the manifest, as a careless edit would."""
-    path = next((corpus_dir / "sentences").glob("*.parquet"))
+def rewrite_first_row(corpus_dir, change, config: str = "sentences") -> None:
+    """Apply `change` to the first row of `config` and re-seal the manifest, as a careless edit would."""
+    path = next((corpus_dir / config).glob("*.parquet"))
     table = pq.read_table(path)
     rows = table.to_pylist()
     change(rows[0])
@@ -65,3 +72,39 @@ def test_file_changed_after_the_build(corpus) -> None:
     path.write_bytes(path.read_bytes() + b"\0")
     result = run_qawl("validate", "corpus", cwd=corpus.root)
     assert result.returncode == 1 and "sha256 differs" in result.stderr
+
+
+def test_a_sentence_that_no_longer_points_into_its_document(corpus) -> None:
+    rewrite_first_row(corpus.corpus, lambda row: row.update(text="«" + row["text"]), config="documents")
+    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    assert result.returncode == 1 and "start/end do not point at this text in the document" in result.stderr
+
+
+def test_a_sentence_whose_document_is_not_in_its_shard(corpus) -> None:
+    shard = next((corpus.corpus / "documents").glob("*.parquet")).name
+    rewrite_first_row(corpus.corpus, lambda row: row.update(doc_id="elsewhere"))
+    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    assert result.returncode == 1
+    assert f"document 'elsewhere' is not in documents/{shard}, the documents of this shard" in result.stderr
+
+
+def test_validation_holds_one_shard_at_a_time(make_project, monkeypatch) -> None:
+    monkeypatch.setattr(publish, "DOCUMENTS_PER_SHARD", 1)
+    project = make_project(with_seed=False)
+    schemas = Schemas(project.schema_dir)
+    rng = random.Random(5)
+
+    def peak_after_adding(documents: int) -> int:
+        for _ in range(documents):
+            n = len(list(project.seeds.glob("*.txt")))
+            (project.seeds / f"synthetic-{n}.txt").write_text(synthetic_article(rng, 30), encoding="utf-8")
+        build_corpus(project, workers=1, cache=False)
+        tracemalloc.start()
+        try:
+            assert validate_corpus(project.corpus, schemas) == []
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    two, eight = peak_after_adding(2), peak_after_adding(6)
+    assert eight < 1.3 * two, (two, eight)  # four times the shards; keeping every shard's rows took 1.75 times the memory

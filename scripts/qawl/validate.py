@@ -96,10 +96,29 @@ def validate_corpus(corpus: Path, schemas: Schemas) -> list[Problem]:
     for stray in sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.parquet")):
         if stray not in listed:
             problems.append(Problem(str(corpus / stray), "", "Parquet file not listed in manifest.json"))
+    for name, entries in _shards(manifest["files"]).items():
+        problems += _validate_shard(corpus, name, entries, schemas)
+    return problems
+
+
+def _shards(files: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Manifest entries by shard name: `<split>-NNNNN.parquet` of every config, which hold the same documents."""
+    shards: dict[str, list[dict[str, Any]]] = {}
+    for entry in files:
+        shards.setdefault(entry["path"].rsplit("/", 1)[-1], []).append(entry)
+    return shards
+
+
+def _validate_shard(corpus: Path, name: str, entries: list[dict[str, Any]], schemas: Schemas) -> list[Problem]:
+    """Every problem in one shard's files; its sentences are checked against its documents' text.
+
+    A shard at a time, so memory holds one shard's rows however large the corpus.
+    """
     schema_of = {config.name: config.schema for config in CONFIGS}
+    problems: list[Problem] = []
     documents: dict[str, str] = {}
     sentence_rows: list[tuple[str, dict[str, Any]]] = []
-    for entry in manifest["files"]:
+    for entry in entries:
         path = corpus / entry["path"]
         file = str(path)
         if not path.exists():
@@ -127,20 +146,24 @@ def validate_corpus(corpus: Path, schemas: Schemas) -> list[Problem]:
     for file, row in sentence_rows:
         text = documents.get(row["doc_id"])
         if text is None:
-            problems.append(Problem(file, f"sentence {row['sentence_id']}", f"document {row['doc_id']!r} is not in the documents config"))
+            problems.append(Problem(file, f"sentence {row['sentence_id']}", f"document {row['doc_id']!r} is not in documents/{name}, the documents of this shard"))
         elif text[row["start"] : row["end"]] != row["text"]:
             problems.append(Problem(file, f"sentence {row['sentence_id']}", "start/end do not point at this text in the document"))
     return problems
 
 
 def validate_annotation_files(paths: list[Path], project: Project, schemas: Schemas) -> list[Problem]:
-    """Annotation files checked against the schema and the frozen text of their seed."""
+    """Annotation files checked against the schema and the frozen text of their seed.
+
+    Every seed is read (and checked), but only those with a layer here are kept.
+    """
     problems: list[Problem] = []
-    documents = {d.doc_id: d for d in iter_documents(project.seeds, schemas, problems)}
+    layers = [(path, *read_layer(path, schemas)) for path in paths]
+    annotated = {layer["doc_id"] for _, layer, _ in layers if layer is not None}
+    documents = {d.doc_id: d for d in iter_documents(project.seeds, schemas, problems) if d.doc_id in annotated}
     targets, target_problems = read_targets(project.annotations, schemas)
     problems += target_problems
-    for path in paths:
-        layer, layer_problems = read_layer(path, schemas)
+    for path, layer, layer_problems in layers:
         problems += layer_problems
         if layer is None:
             continue

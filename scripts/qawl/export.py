@@ -13,10 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from spacy.tokens import Doc, DocBin
 
 from qawl.options import project_at, root_option
 from qawl.project import Project
@@ -25,6 +24,9 @@ from qawl.schema import Schemas
 from qawl.segment import blank_arabic
 from qawl.tasks import ner_pieces
 from qawl.validate import read_rows
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 TAGSETS = ("ontonotes", "conll")
 
@@ -67,6 +69,8 @@ def export_conll(project: Project, out: Path, split: str | None = None, tagset: 
 
 def sentence_doc(row: dict[str, Any]) -> Doc:
     """A spaCy Doc of an annotated sentence row: entity-aligned tokens and gold entities."""
+    from spacy.tokens import Doc
+
     pieces, tags = ner_pieces(row)
     spaces = [following[0] > end for (_, end, _), following in zip(pieces, pieces[1:])] + [False]
     doc = Doc(blank_arabic().vocab, words=[text for _, _, text in pieces], spaces=spaces, ents=tags)
@@ -76,6 +80,8 @@ def sentence_doc(row: dict[str, Any]) -> Doc:
 
 def export_spacy(project: Project, out: Path, split: str | None = None) -> int:
     """Write annotated sentences as a spaCy DocBin (`.spacy`); returns the number of docs."""
+    from spacy.tokens import DocBin
+
     schemas = Schemas(project.schema_dir)
     docs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
     for _, row in published_rows(project.corpus, schemas, "sentences", split):

@@ -10,13 +10,14 @@ from __future__ import annotations
 import bisect
 import json
 from pathlib import Path
-from typing import Any, Protocol
-
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING, Any, Protocol
 
 from qawl.ingest import Document
 from qawl.schema import Problem, Schemas
 from qawl.segment import Sentence, Token
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 Layer = dict[str, Any]
 

@@ -16,14 +16,13 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 import numpy
-import spacy
-from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM, ORTH, SPACY
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+if TYPE_CHECKING:  # spaCy is imported where text is tokenized: commands that only segment or check start without it
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 TERMINATORS = frozenset(".؟?!…")
 OPENING_ONLY = frozenset("«„")
@@ -231,6 +230,8 @@ def customize_tokenizer(nlp: Language) -> Language:
     marks split off as prefixes, suffixes, and infixes after a tatweel or between
     letters. The rules are regexes on the tokenizer, so `nlp.to_disk` keeps them.
     """
+    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
     quotes = re.escape(QUOTE_MARKS)
     prefixes = [*nlp.Defaults.prefixes, rf"[{quotes}]"]
     suffixes = [*nlp.Defaults.suffixes, rf"[{quotes}]", r"[.،؛:!؟?…,;]"]
@@ -248,11 +249,15 @@ def customize_tokenizer(nlp: Language) -> Language:
 @lru_cache(maxsize=1)
 def blank_arabic() -> Language:
     """`spacy.blank("ar")` with the tokenizer fixes; shared by segmentation and annotation."""
+    import spacy
+
     return customize_tokenizer(spacy.blank("ar"))
 
 
 def tokenize(texts: Iterable[str]) -> list[list[Token]]:
     """Tokens of each text, offsets relative to that text; whitespace is not a token."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
+
     texts = list(texts)
     arrays = [doc.to_array([IDX, LENGTH, IS_SPACE]) for doc in blank_arabic().tokenizer.pipe(texts)]
     columns = numpy.concatenate(arrays) if arrays else numpy.zeros((0, 3), dtype=numpy.uint64)
@@ -274,6 +279,9 @@ def tokenize_document(text: str, sentences: list[Sentence]) -> tuple[Doc, list[l
     boundary. Sentences that are not `split_sentences` output (not cut at
     whitespace) are tokenized one by one, and the document whole.
     """
+    from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM, ORTH, SPACY
+    from spacy.tokens import Doc
+
     nlp = blank_arabic()
     if not _cut_at_whitespace(text, sentences):
         return nlp.tokenizer(text), tokenize(s.text for s in sentences)

@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from qawl import card, engines, publish
+from qawl import build, card, engines, publish
 from qawl.annotate import preannotate
 from qawl.bench import make_synthetic_project, peak_memory_mib, synthetic_article
 from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, process_document, process_shard
@@ -25,6 +25,7 @@ from qawl.engines import run_local, run_ray
 from qawl.merge import read_targets
 from qawl.project import Project
 from qawl.schema import Schemas
+from qawl.segment import blank_arabic, vocabulary_size
 from tests.conftest import run_qawl, tree_digest
 
 
@@ -198,6 +199,16 @@ def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, smal
     clean = tmp_path / "clean"
     build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
     assert tree_digest(project.corpus) == tree_digest(clean)
+
+
+def test_a_worker_past_the_vocabulary_limit_starts_afresh_with_the_same_output(project, small_shards, tmp_path, monkeypatch) -> None:
+    build_corpus(project, workers=1, cache=False, preannotate=preannotate)
+    kept = vocabulary_size()  # every form of the corpus (and of earlier tests in this process)
+    tokenizer = blank_arabic()
+    monkeypatch.setattr(build, "VOCABULARY_LIMIT", 1)  # a new vocabulary before every shard
+    build_corpus(project, tmp_path / "afresh", workers=1, cache=False, preannotate=preannotate)
+    assert blank_arabic() is not tokenizer and vocabulary_size() < kept  # only the last shard's forms are left
+    assert tree_digest(tmp_path / "afresh") == tree_digest(project.corpus)
 
 
 def test_sharded_splits_load_whole_with_datasets_and_croissant(project, small_shards) -> None:

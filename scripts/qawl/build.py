@@ -59,10 +59,15 @@ from qawl.publish import (
     write_json,
 )
 from qawl.schema import Problem, Schemas
-from qawl.segment import split_sentences, tokenize_document
+from qawl.segment import blank_arabic, split_sentences, tokenize_document, vocabulary_size
 
 # Documents encoded together: they share the fixed cost of building Arrow tables.
 DOCUMENTS_PER_BATCH = 8
+# Word forms a worker's spaCy may keep before the worker starts a new vocabulary (about 60 MB).
+# spaCy keeps every form it has tokenized, with its tokenizer cache entry, about 300 bytes each:
+# without a bound, every worker would grow with the corpus's vocabulary (millions of forms in a
+# million articles of real news). Starting afresh costs 50 ms and a cold tokenizer cache.
+VOCABULARY_LIMIT = 200_000
 DOCUMENT_FIELDS = ("title", "publisher", "published", "published_precision", "url", "language", "license", "inferred")
 
 
@@ -345,12 +350,22 @@ def process_shard(task: ShardTask) -> ShardResult:
     outputs: list[DocumentOutput] = []
     shard_cache = Path(task.shard_cache) if task.shard_cache is not None else None
     writer = ShardWriter(Path(task.out_dir), arrow, task.split, task.number, task.version, task.schema_version, shard_cache)
+    _bound_vocabulary()
     for documents in batched(task.documents, DOCUMENTS_PER_BATCH):
         for output in process_documents(documents):
             if not output.problems:
                 writer.add_document(output.tables, output.key, output.reused)
             outputs.append(replace(output, tables={}))
     return ShardResult(task.split, outputs, writer.close(), [])
+
+
+def _bound_vocabulary() -> None:
+    """Past VOCABULARY_LIMIT word forms, start the tokenizer and the pre-annotation pipeline afresh (same output, less memory)."""
+    if vocabulary_size() > VOCABULARY_LIMIT:
+        from qawl.annotate import forget_pipelines
+
+        blank_arabic.cache_clear()
+        forget_pipelines()
 
 
 def files_fingerprint(files: list[Path], root: Path) -> str:

@@ -254,6 +254,11 @@ def blank_arabic() -> Language:
     return customize_tokenizer(spacy.blank("ar"))
 
 
+def vocabulary_size() -> int:
+    """Word forms in the vocabulary of `blank_arabic()`: spaCy keeps every form it has tokenized."""
+    return len(blank_arabic().vocab)
+
+
 def tokenize(texts: Iterable[str]) -> list[list[Token]]:
     """Tokens of each text, offsets relative to that text; whitespace is not a token."""
     from spacy.attrs import IDX, IS_SPACE, LENGTH

@@ -53,6 +53,11 @@ def get_pipeline(annotations_dir: Path | None = None) -> Language:
     return _pipeline(annotations_dir or _annotations_dir())
 
 
+def forget_pipelines() -> None:
+    """Drop the pipelines built so far; the next call builds them again on the current `segment.blank_arabic()`."""
+    _pipeline.cache_clear()
+
+
 def preannotate(doc_id: str, text: str, sha256: str, doc: Doc | None = None, annotations_dir: Path | None = None) -> dict[str, Any]:
     """The silver annotation layer of one document (doc-level code-point offsets).
 

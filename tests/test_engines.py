@@ -156,6 +156,7 @@ def test_bench_prints_every_target_figure(tmp_path) -> None:
     assert len(large["pairs"]) == 3 and report["speedup_2_workers"] == large["speedup"] == sorted(large["pairs"])[1] > 0
     assert report["incremental"]["ratio"] > 0
     assert set(report["peak_memory_mib"]) == {"6", "12"}
+    assert report["word_forms"]["12"] > report["word_forms"]["6"]  # an open vocabulary: more text, more distinct words
     assert not list(repo.glob("corpus/**/synthetic-*"))  # the synthetic corpus is never published
 
 

@@ -8,6 +8,7 @@ import os
 import random
 import shutil
 import time
+import tracemalloc
 from pathlib import Path
 
 import datasets
@@ -17,8 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from qawl import build, card, engines, publish
-from qawl.annotate import preannotate
-from qawl.bench import make_synthetic_project, peak_memory_mib, synthetic_article
+from qawl.annotate import preannotate, preannotator
+from qawl.bench import make_synthetic_project, open_word, peak_memory_mib, synthetic_article
 from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, process_document, process_shard
 from qawl.ingest import iter_documents
 from qawl.engines import run_local, run_ray
@@ -26,7 +27,7 @@ from qawl.merge import read_targets
 from qawl.project import Project
 from qawl.schema import Schemas
 from qawl.segment import blank_arabic, vocabulary_size
-from tests.conftest import run_qawl, tree_digest
+from tests.conftest import REPO, run_qawl, tree_digest
 
 
 @pytest.fixture
@@ -210,6 +211,37 @@ def test_a_worker_past_the_vocabulary_limit_starts_afresh_with_the_same_output(p
     build_corpus(project, tmp_path / "afresh", workers=1, cache=False, preannotate=preannotate)
     assert blank_arabic() is not tokenizer and vocabulary_size() < kept  # only the last shard's forms are left
     assert tree_digest(tmp_path / "afresh") == tree_digest(project.corpus)
+
+
+def test_a_worker_s_memory_stays_flat_while_the_corpus_meets_new_words(make_project) -> None:
+    """spaCy's vocabulary and the pre-annotator's per-word caches are bounded: what a build leaves
+    behind does not grow with the number of distinct words it has seen (here, 300 new ones per article)."""
+    project = make_project(with_seed=False)
+    shutil.copy(REPO / "annotations" / "targets.json", project.annotations)
+    learning = preannotator(project.annotations)
+
+    def add_articles(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            words = [open_word(10**6 + 300 * n + w) for w in range(300)]
+            sentences = [f"وقال المتحدث إن {' '.join(words[s : s + 30])}." for s in range(0, 300, 30)]
+            (project.seeds / f"new-words-{n:04d}.txt").write_text(" ".join(sentences) + "\n", encoding="utf-8")
+
+    def retained_after_build() -> int:
+        build_corpus(project, workers=1, cache=False, preannotate=learning)
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0]
+
+    tracemalloc.start()
+    try:
+        add_articles(0, 180)  # 54,000 new forms: more than the vocabulary limit and the caches hold
+        first = retained_after_build()
+        for seed in project.seeds.iterdir():
+            seed.unlink()
+        add_articles(180, 240)  # 72,000 others
+        second = retained_after_build()
+    finally:
+        tracemalloc.stop()
+    assert second - first < 25 * 2**20, (first, second)  # unbounded, it grew by about 60 MiB
 
 
 def test_sharded_splits_load_whole_with_datasets_and_croissant(project, small_shards) -> None:

@@ -66,7 +66,9 @@ OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
 # Tiers decide conflicts before length does: gold names beat everything.
 TIER_GOLD, TIER_DATE, TIER_RULE = 0, 1, 2
 MAX_NAME_WORDS = 4
-FEATURE_CACHE_SIZE = 1 << 17
+# Word forms each per-form cache here keeps (its features, its readings without clitics): bounded,
+# so that a worker's memory stays flat while a corpus keeps meeting new words; about 10 MB each when full.
+WORD_CACHE_SIZE = 1 << 15
 
 
 class Mention(NamedTuple):
@@ -125,7 +127,7 @@ class _Words:
         return not self.gaps[i + 1].strip()
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def variants(word: str) -> tuple[tuple[int, str], ...]:
     """(offset, form) of a word with proclitics removed: و ف, then ب ك ل (لل → ال)."""
     out = [(0, word)]
@@ -137,7 +139,7 @@ def variants(word: str) -> tuple[tuple[int, str], ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def bare(word: str) -> str:
     """The word without proclitics and article (matching form)."""
     form = variants(word)[-1][1]
@@ -293,7 +295,7 @@ class EntityRecognizer:
         if self._features_gold is not self.gold or self._features_revision != self.gold.revision:
             self._features_gold, self._features_revision = self.gold, self.gold.revision
             self._features.clear()
-        elif len(self._features) > FEATURE_CACHE_SIZE:
+        elif len(self._features) > WORD_CACHE_SIZE:
             self._features.clear()
         texts, starts, ends, gaps = nt.words
         features = list(map(self._features.__getitem__, texts))

@@ -27,7 +27,7 @@ from typing import NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.entities import Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
+from qawl.annotate.entities import WORD_CACHE_SIZE, Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
 from qawl.annotate.text import NormText, normalize
 from qawl.segment import doc_sentences, split_sentences
@@ -162,7 +162,7 @@ class QuoteExtractor:
             stem = form[:-1] if form.endswith("ا") else form
             if stem in self.objects and i + 1 < len(texts) and texts[i + 1] in self.objects[stem]:
                 return "adverbial"
-        if len(self.not_cue) < 1 << 16 and not any(f.rstrip("ا") in self.objects for _, f in variants(word)[:2]):
+        if len(self.not_cue) < WORD_CACHE_SIZE and not any(f.rstrip("ا") in self.objects for _, f in variants(word)[:2]):
             self.not_cue.add(word)
         return None
 

@@ -64,7 +64,7 @@ from qawl.segment import blank_arabic, split_sentences, tokenize_document, vocab
 # Documents encoded together: they share the fixed cost of building Arrow tables.
 DOCUMENTS_PER_BATCH = 8
 # Word forms a worker's spaCy may keep before the worker starts a new vocabulary (about 20 MB).
-# spaCy keeps every form it has tokenized, with its tokenizer cache entry, about 300 bytes each:
+# spaCy keeps every form it has tokenized, with its tokenizer cache entry, about 400 bytes each:
 # without a bound, every worker would grow with the corpus's vocabulary (millions of forms in a
 # million articles of real news). Starting afresh costs 50 ms and a cold tokenizer cache.
 VOCABULARY_LIMIT = 50_000

@@ -67,7 +67,7 @@ OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
 TIER_GOLD, TIER_DATE, TIER_RULE = 0, 1, 2
 MAX_NAME_WORDS = 4
 # Word forms each per-form cache here keeps (its features, its readings without clitics): bounded,
-# so that a worker's memory stays flat while a corpus keeps meeting new words; about 10 MB each when full.
+# so that a worker's memory stays flat while a corpus keeps meeting new words; a few MB each when full.
 WORD_CACHE_SIZE = 1 << 15
 
 

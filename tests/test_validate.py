@@ -108,3 +108,24 @@ def test_validation_holds_one_shard_at_a_time(make_project, monkeypatch) -> None
 
     two, eight = peak_after_adding(2), peak_after_adding(6)
     assert eight < 1.3 * two, (two, eight)  # four times the shards; keeping every shard's rows took 1.75 times the memory
+
+
+def test_shards_checked_on_several_processes_give_the_same_problems(make_project, monkeypatch) -> None:
+    monkeypatch.setattr(publish, "DOCUMENTS_PER_SHARD", 1)
+    project = make_project()
+    rng = random.Random(9)
+    for n in range(4):
+        (project.seeds / f"synthetic-{n}.txt").write_text(synthetic_article(rng, 6), encoding="utf-8")
+    build_corpus(project, workers=1, cache=False)
+    manifest = json.loads((project.corpus / "manifest.json").read_text())
+    sentence_files = [entry["path"] for entry in manifest["files"] if entry["config"] == "sentences"]
+    assert len(sentence_files) == 5
+    for path in sentence_files[1::2]:  # every other shard gets a row that breaks the schema
+        table = pq.read_table(project.corpus / path)
+        rows = table.to_pylist()
+        rows[0]["index"] = -1
+        pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), project.corpus / path)
+    schemas = Schemas(project.schema_dir)
+    alone = validate_corpus(project.corpus, schemas, workers=1)
+    assert [p.file for p in alone if "/index" in p.place] == [str(project.corpus / path) for path in sentence_files[1::2]]
+    assert validate_corpus(project.corpus, schemas, workers=2) == alone  # and in the same order

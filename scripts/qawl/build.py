@@ -58,7 +58,7 @@ from qawl.publish import (
     verify_written,
     write_json,
 )
-from qawl.schema import Problem, Schemas
+from qawl.schema import Problem, Schemas, schemas_in
 from qawl.segment import blank_arabic, split_sentences, tokenize_document, vocabulary_size
 
 # Documents encoded together: they share the fixed cost of building Arrow tables.
@@ -196,11 +196,6 @@ class _CachedTables(Mapping[str, pa.Table]):
         return len(self._offsets)
 
 
-@lru_cache(maxsize=4)
-def _schemas(schema_dir: str) -> Schemas:
-    return Schemas(Path(schema_dir))
-
-
 def encode_documents(results: list[tuple[str, DocumentResult, str | None]], schemas: Schemas) -> list[DocumentOutput]:
     """Every config's rows of each (doc_id, result, cache key), validated against their schema and encoded as Arrow.
 
@@ -296,7 +291,7 @@ def process_documents(tasks: list[DocumentTask]) -> list[DocumentOutput]:
         if not result.problems:
             computed.append((len(outputs) - 1, path, (doc_id, result, key)))
     if computed:
-        encoded = encode_documents([item for _, _, item in computed], _schemas(tasks[0].schema_dir))
+        encoded = encode_documents([item for _, _, item in computed], schemas_in(tasks[0].schema_dir))
         for (index, path, _), output in zip(computed, encoded):
             outputs[index] = output
             if path is not None and not output.problems:
@@ -329,7 +324,7 @@ class ShardResult:
 
 @lru_cache(maxsize=4)
 def _arrow_schemas(schema_dir: str, version: str, schema_version: str) -> dict[str, pa.Schema]:
-    return config_arrow_schemas(_schemas(schema_dir), version, schema_version)
+    return config_arrow_schemas(schemas_in(schema_dir), version, schema_version)
 
 
 def process_shard(task: ShardTask) -> ShardResult:

@@ -83,8 +83,9 @@ def build(root: Path | None, check: bool, workers: int, engine: str, address: st
 
 @cli.command()
 @root_option
+@click.option("--workers", type=click.IntRange(min=1), default=default_workers, show_default="all cores", help="Processes checking the corpus's shards.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def validate(root: Path | None, paths: tuple[Path, ...]) -> None:
+def validate(root: Path | None, workers: int, paths: tuple[Path, ...]) -> None:
     """Check a corpus directory or annotation files (default: corpus/ and annotations/).
 
     Every row against the JSON Schema, every span's text against its offsets,
@@ -97,7 +98,7 @@ def validate(root: Path | None, paths: tuple[Path, ...]) -> None:
     problems: list[Problem] = []
     for path in targets:
         if path.is_dir() and (path / "manifest.json").exists():
-            problems += validate_corpus(path, schemas)
+            problems += validate_corpus(path, schemas, workers)
         elif path.is_dir():
             problems += validate_annotation_files(annotation_files(path), project, schemas)
         else:

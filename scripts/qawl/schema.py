@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,7 @@ class Schemas:
     """The project's JSON Schemas, with validators and derived Arrow/HF types."""
 
     def __init__(self, schema_dir: Path) -> None:
+        self.directory = schema_dir
         self.raw: dict[str, dict[str, Any]] = {
             name: json.loads((schema_dir / file).read_text(encoding="utf-8"))
             for name, file in SCHEMA_FILES.items()
@@ -148,6 +149,12 @@ class Schemas:
         import datasets
 
         return datasets.Features({f.name: f.hf_feature() for f in self.typed_fields(name)})
+
+
+@lru_cache(maxsize=4)
+def schemas_in(schema_dir: str) -> Schemas:
+    """The Schemas of `schema_dir`, loaded once per process (for workers, which get the directory, not the object)."""
+    return Schemas(Path(schema_dir))
 
 
 @dataclass(frozen=True)

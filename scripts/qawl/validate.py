@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from qawl.engines import run_local
 from qawl.ingest import iter_documents
 from qawl.merge import check_layer, read_layer, read_targets, span_problems
 from qawl.project import Project
 from qawl.publish import CONFIGS, file_sha256
-from qawl.schema import Problem, Schemas, decode_class_labels
+from qawl.schema import Problem, Schemas, decode_class_labels, schemas_in
 from qawl.segment import split_sentences
 
 
@@ -80,8 +82,8 @@ def check_sentence_rows(rows: list[dict[str, Any]], file: str) -> list[Problem]:
     return problems
 
 
-def validate_corpus(corpus: Path, schemas: Schemas) -> list[Problem]:
-    """Every problem in a published corpus directory."""
+def validate_corpus(corpus: Path, schemas: Schemas, workers: int = 1) -> list[Problem]:
+    """Every problem in a published corpus directory; shards are checked on `workers` processes."""
     manifest_path = corpus / "manifest.json"
     if not manifest_path.exists():
         return [Problem(str(corpus), "", "no manifest.json: not a qawl corpus (run qawl build)")]
@@ -96,8 +98,9 @@ def validate_corpus(corpus: Path, schemas: Schemas) -> list[Problem]:
     for stray in sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.parquet")):
         if stray not in listed:
             problems.append(Problem(str(corpus / stray), "", "Parquet file not listed in manifest.json"))
-    for name, entries in _shards(manifest["files"]).items():
-        problems += _validate_shard(corpus, name, entries, schemas)
+    shards = [ShardCheck(str(corpus), name, entries, str(schemas.directory)) for name, entries in _shards(manifest["files"]).items()]
+    for shard_problems in run_local(check_shard, shards, min(workers, len(shards))):
+        problems += shard_problems
     return problems
 
 
@@ -109,11 +112,22 @@ def _shards(files: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return shards
 
 
-def _validate_shard(corpus: Path, name: str, entries: list[dict[str, Any]], schemas: Schemas) -> list[Problem]:
+@dataclass(frozen=True)
+class ShardCheck:
+    """A shard of a published corpus to check: its name and manifest entries (one per config)."""
+
+    corpus: str
+    name: str
+    entries: list[dict[str, Any]]
+    schema_dir: str
+
+
+def check_shard(task: ShardCheck) -> list[Problem]:
     """Every problem in one shard's files; its sentences are checked against its documents' text.
 
     A shard at a time, so memory holds one shard's rows however large the corpus.
     """
+    corpus, name, entries, schemas = Path(task.corpus), task.name, task.entries, schemas_in(task.schema_dir)
     schema_of = {config.name: config.schema for config in CONFIGS}
     problems: list[Problem] = []
     documents: dict[str, str] = {}

@@ -386,9 +386,8 @@ def _preannotator_inputs(project: Project) -> str:
     return learned_from(project.annotations)
 
 
-def read_gold_layer(project: Project, doc_id: str, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
-    """annotations/<doc_id>.json, parsed and schema-checked (None when absent)."""
-    path = gold_layer_path(project, doc_id)
+def read_gold_layer(path: str, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
+    """A gold layer (`gold_layer_path`), parsed and schema-checked (None when absent)."""
     return read_layer(path, schemas) if os.path.exists(path) else (None, [])
 
 
@@ -464,9 +463,9 @@ def _build_corpus(
 
     def document_tasks() -> Iterator[DocumentTask]:
         for document in iter_documents(project.seeds, schemas, problems):
-            gold, gold_problems = read_gold_layer(project, document.doc_id, schemas)
-            problems.extend(gold_problems)
             gold_file = gold_layer_path(project, document.doc_id)
+            gold, gold_problems = read_gold_layer(gold_file, schemas)
+            problems.extend(gold_problems)
             yield DocumentTask(
                 document, gold, gold_file, targets, preannotate, fingerprint, preannotator_inputs, str(project.schema_dir), cache_dir
             )

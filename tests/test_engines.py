@@ -19,6 +19,7 @@ import pytest
 
 from qawl import build, card, engines, publish
 from qawl.annotate import preannotate, preannotator
+from qawl.annotate.text import normalize
 from qawl.bench import make_synthetic_project, open_word, peak_memory_mib, synthetic_article
 from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, process_document, process_shard
 from qawl.ingest import iter_documents
@@ -92,7 +93,7 @@ def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray
     schemas = Schemas(project.schema_dir)
     documents = list(iter_documents(project.seeds, schemas, []))
     elsewhere = str(tmp_path / "not-mounted" / "schema")
-    tasks = [DocumentTask(d, None, "", frozenset(), None, "code", "gold", elsewhere, None) for d in documents]
+    tasks = [DocumentTask(d, None, "", frozenset(), None, "code", None, elsewhere, None) for d in documents]
     shards = [ShardTask("train", n, tasks[n::2], "0.1.0", "1.0.0", str(tmp_path / "not-mounted" / "corpus"), None) for n in range(2)]
     results = list(run_ray(process_shard, iter(shards), workers=2))
     problems = [problem for result in results for problem in result.problems]
@@ -117,33 +118,71 @@ def test_incremental_rebuild_recomputes_only_what_changed(project, tmp_path) -> 
     assert tree_digest(project.corpus) == tree_digest(clean)
 
 
-def test_silver_documents_are_processed_again_only_when_what_the_pre_annotator_learns_changes(project, tmp_path) -> None:
-    cache = project.root / ".qawl-cache" / "documents"
+def test_silver_documents_are_processed_again_only_when_what_they_learn_changes(project, tmp_path, monkeypatch) -> None:
+    """A silver layer depends on the stance targets, and on the gold names of other documents that can occur in it.
+
+    A review that changes a gold quote or stance, or relabels a name, reprocesses the
+    gold document and the silver documents that contain the name: no other. Each
+    rebuild equals a clean build, so none of the documents kept was stale.
+    """
     gold = next(p for p in project.annotations.glob("*.json") if p.name != "targets.json")
+    relabelled = {"ORG": "GPE", "GPE": "ORG", "PERSON": "NORP", "NORP": "PERSON"}
+    synthetic = " ".join(normalize(p.read_text(encoding="utf-8")) for p in project.seeds.glob("synthetic-*.txt"))
+    entity = next(
+        e for e in json.loads(gold.read_text(encoding="utf-8"))["entities"]
+        if e["label"] in relabelled and normalize(e["text"]).split()[0] not in synthetic
+    )
+    # Two silver articles that name it, with a proclitic on its first word in one: "و" + name.
+    (project.seeds / "mentions-a.txt").write_text(f"وقال {entity['text']} إن الاجتماع انتهى.\n", encoding="utf-8")
+    (project.seeds / "mentions-b.txt").write_text(f"وأضاف أن و{entity['text']} لم يعلق بعد.\n", encoding="utf-8")
+    processed: list[str] = []
+    learning = preannotator(project.annotations)  # the pre-annotator of this project, not of the repository
 
-    def rebuild_after(change) -> set[str]:
-        before = {p.name for p in cache.iterdir()}
-        layer = json.loads(gold.read_text(encoding="utf-8"))
-        change(layer)
-        gold.write_text(json.dumps(layer, ensure_ascii=False, indent=1), encoding="utf-8")
-        build_corpus(project, workers=1, preannotate=preannotate)
+    def watched(document, *args, **kwargs):
+        processed.append(document.doc_id)
+        return process_document(document, *args, **kwargs)
+
+    monkeypatch.setattr(build, "process_document", watched)
+
+    def rebuild_after(change, path=gold) -> set[str]:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        processed.clear()
+        build_corpus(project, workers=1, preannotate=learning)
+        again = set(processed)
         clean = tmp_path / "clean"
-        build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
+        shutil.rmtree(clean, ignore_errors=True)
+        build_corpus(project, clean, workers=1, cache=False, preannotate=learning)
         assert tree_digest(project.corpus) == tree_digest(clean)
-        return {p.name for p in cache.iterdir()} - before
+        return again
 
-    build_corpus(project, workers=1, preannotate=preannotate)
+    build_corpus(project, workers=1, preannotate=learning)
+    silver = set(processed) - {gold.stem}
+    assert len(silver) == 8
     assert rebuild_after(lambda layer: None) == set()  # new bytes, same layer
     flipped = {"FAVOR": "AGAINST", "AGAINST": "FAVOR", "NONE": "FAVOR"}
-    assert len(rebuild_after(lambda layer: layer["stance"][0].update(label=flipped[layer["stance"][0]["label"]]))) == 1  # the gold document
-    relabelled = {"ORG": "GPE", "GPE": "ORG", "PERSON": "NORP", "NORP": "PERSON"}
-    entity = next(e for e in json.loads(gold.read_text(encoding="utf-8"))["entities"] if e["label"] in relabelled)
-    changed = rebuild_after(lambda layer: next(e for e in layer["entities"] if e["id"] == entity["id"]).update(label=relabelled[entity["label"]]))
-    assert len(changed) == 7  # the gold document and the six silver ones, which learn its names
+    assert rebuild_after(lambda layer: layer["stance"][0].update(label=flipped[layer["stance"][0]["label"]])) == {gold.stem}
+
+    def relabel(layer) -> None:
+        for e in layer["entities"]:
+            if normalize(e["text"]) == normalize(entity["text"]):
+                e["label"] = relabelled[entity["label"]]
+
+    def labels_in_mentions() -> list[int]:  # the ClassLabel ids of the name in the two silver articles
+        rows = pq.read_table(project.corpus / "sentences").to_pylist()
+        return [e["label"] for row in rows if row["doc_id"].startswith("mentions") for e in row["entities"] if e["text"] == entity["text"]]
+
+    before = labels_in_mentions()
+    assert rebuild_after(relabel) == {gold.stem, "mentions-a", "mentions-b"}
+    assert len(before) == 2 and set(labels_in_mentions()).isdisjoint(before)  # both learned the new label
+    new_target = lambda targets: targets["targets"].append({**targets["targets"][0], "id": "new_target"})  # noqa: E731
+    assert rebuild_after(new_target, project.annotations / "targets.json") == silver | {gold.stem}
 
 
 def test_bench_prints_every_target_figure(tmp_path) -> None:
     repo = Path(__file__).resolve().parents[1]
+    annotations = tree_digest(repo / "annotations")
     done = run_qawl(
         "bench", "--root", str(repo), "--documents", "4", "--sentences-per-document", "3",
         "--large-documents", "6", "--memory-sentences", "6", "12", "--speedup-pairs", "3", "--json", cwd=tmp_path,
@@ -156,6 +195,8 @@ def test_bench_prints_every_target_figure(tmp_path) -> None:
     large = report["workers"]["large_documents"]
     assert len(large["pairs"]) == 3 and report["speedup_2_workers"] == large["speedup"] == sorted(large["pairs"])[1] > 0
     assert report["incremental"]["ratio"] > 0
+    assert report["incremental"]["relabelled_ratio"] > 0 and report["incremental"]["relabelled_name"]  # the repository has gold
+    assert tree_digest(repo / "annotations") == annotations  # the bench relabels its own copy
     assert set(report["peak_memory_mib"]) == {"6", "12"}
     assert report["word_forms"]["12"] > report["word_forms"]["6"]  # an open vocabulary: more text, more distinct words
     assert not list(repo.glob("corpus/**/synthetic-*"))  # the synthetic corpus is never published

@@ -106,13 +106,22 @@ SYNTHETIC_METADATA = {
 }
 
 
-def make_synthetic_project(root: Path, documents: int, sentences_per_document: int, source: Project, seed: int = 7) -> Project:
-    """A throw-away project: the real schema/ and targets, synthetic seeds with sidecars saying so, no gold."""
+def make_synthetic_project(
+    root: Path, documents: int, sentences_per_document: int, source: Project, seed: int = 7, with_gold: bool = False
+) -> Project:
+    """A throw-away project: the real schema/ and targets, synthetic seeds with sidecars saying so.
+
+    `with_gold`: also the source's gold documents (seed, sidecar, layer), which the pre-annotator learns names from.
+    """
     shutil.copytree(source.schema_dir, root / "schema")
     (root / "seeds").mkdir(parents=True)
     (root / "annotations").mkdir()
     if (source.annotations / "targets.json").exists():
         shutil.copy(source.annotations / "targets.json", root / "annotations" / "targets.json")
+    for layer in source_gold_layers(source) if with_gold else []:
+        shutil.copy(layer, root / "annotations" / layer.name)
+        for part in source.seeds.glob(f"{layer.stem}.*"):
+            shutil.copy(part, root / "seeds" / part.name)
     rng = random.Random(seed)
     for n in range(documents):
         text = synthetic_article(rng, sentences_per_document)
@@ -120,6 +129,29 @@ def make_synthetic_project(root: Path, documents: int, sentences_per_document: i
         metadata = {"title": text.split("\n", 1)[0], **SYNTHETIC_METADATA}
         (root / "seeds" / f"synthetic-{n:07d}{SIDECAR_SUFFIX}").write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
     return Project(root)
+
+
+def source_gold_layers(project: Project) -> list[Path]:
+    """The project's annotation files (not targets.json) whose seed exists."""
+    return sorted(p for p in project.annotations.glob("*.json") if p.name != "targets.json" and (project.seeds / f"{p.stem}.txt").exists())
+
+
+RELABELLED = {"PERSON": "NORP", "NORP": "PERSON", "ORG": "GPE", "GPE": "ORG", "LOC": "GPE"}
+
+
+def relabel_a_gold_name(project: Project) -> str | None:
+    """Give the first relabellable gold name of the project another label, everywhere in its layer, as a review would
+    (the name, or None if there is none)."""
+    for path in source_gold_layers(project):
+        layer = json.loads(path.read_text(encoding="utf-8"))
+        name = next((e["text"] for e in layer.get("entities", []) if e.get("label") in RELABELLED), None)
+        if name is not None:
+            for entity in layer["entities"]:
+                if entity["text"] == name:
+                    entity["label"] = RELABELLED.get(entity["label"], entity["label"])
+            path.write_text(json.dumps(layer, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+            return name
+    return None
 
 
 @contextmanager
@@ -271,7 +303,7 @@ def run_benchmark(
     report["validation_share_of_build"] = stages["validate"] / one_worker
 
     two_workers = timed_build(project, workdir / "out-2", workers=2, cache=False, preannotate=preannotate)
-    large = make_synthetic_project(workdir / "large", large_documents, sentences_per_document, source, seed=11)
+    large = make_synthetic_project(workdir / "large", large_documents, sentences_per_document, source, seed=11, with_gold=True)
     preannotate = warmed_preannotator(large)
     pairs = []
     for _ in range(speedup_pairs):  # back to back, so both builds of a pair see the same load on a shared machine
@@ -290,6 +322,11 @@ def run_benchmark(
     changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
     again = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
     report["incremental"] = {"clean_seconds": clean, "one_changed_seconds": again, "ratio": again / clean}
+    # A review that relabels a gold name: the pre-annotator learns it, so silver documents that contain it change too.
+    relabelled = relabel_a_gold_name(large)
+    if relabelled is not None:
+        reviewed = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
+        report["incremental"].update(relabelled_name=relabelled, relabelled_seconds=reviewed, relabelled_ratio=reviewed / clean)
 
     small, large = memory_sentences
     memory, forms = {}, {}
@@ -310,6 +347,7 @@ TARGETS = {
     "memory_ratio": ("<=", 1.25),
     "validation_share_of_build": ("<=", 0.10),
     "incremental.ratio": ("<=", 0.10),
+    "incremental.relabelled_ratio": ("<=", 0.10),  # the same target, for one changed annotation file
 }
 
 
@@ -331,13 +369,21 @@ def format_report(report: dict[str, Any]) -> str:
             for size, w in report["workers"].items()
         ),
         f"incremental ({report['large_documents']:,} documents): clean {report['incremental']['clean_seconds']:.2f} s, "
-        f"one changed document {report['incremental']['one_changed_seconds']:.2f} s",
+        f"one changed document {report['incremental']['one_changed_seconds']:.2f} s, "
+        + (
+            f"one gold name relabelled ({report['incremental']['relabelled_name']}) {report['incremental']['relabelled_seconds']:.2f} s"
+            if "relabelled_seconds" in report["incremental"]
+            else "no gold name to relabel (the project has no gold layer)"
+        ),
         "targets:",
     ]
     for key, (op, bound) in TARGETS.items():
         value: Any = report
         for part in key.split("."):
-            value = value[part]
+            value = value.get(part) if value is not None else None
+        if value is None:
+            lines.append(f"  {key:<28} {'—':>8}  target {op} {bound:<5} not measured")
+            continue
         met = value >= bound if op == ">=" else value <= bound
         lines.append(f"  {key:<28} {value:8.3f}  target {op} {bound:<5} {'met' if met else 'NOT MET'}")
     return "\n".join(lines)

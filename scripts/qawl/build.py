@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import pyarrow as pa
@@ -61,6 +61,9 @@ from qawl.publish import (
 from qawl.schema import Problem, Schemas, schemas_in
 from qawl.segment import blank_arabic, split_sentences, tokenize_document, vocabulary_size
 
+if TYPE_CHECKING:
+    from qawl.annotate.pipeline import Learned
+
 # Documents encoded together: they share the fixed cost of building Arrow tables.
 DOCUMENTS_PER_BATCH = 8
 # Word forms a worker's spaCy may keep before the worker starts a new vocabulary (about 20 MB).
@@ -87,6 +90,7 @@ class DocumentResult:
     rows: list[Row]
     layer: Layer | None
     problems: list[Problem]
+    name_forms: list[int] | None = None  # of a silver document, when asked for (`pipeline.name_forms`)
 
 
 def process_document(
@@ -95,14 +99,23 @@ def process_document(
     gold_file: str,
     targets: frozenset[str],
     preannotate: PreAnnotator | None,
+    with_name_forms: bool = False,
 ) -> DocumentResult:
-    """Segment, tokenize, annotate and merge one document (no I/O, no global state)."""
+    """Segment, tokenize, annotate and merge one document (no I/O, no global state).
+
+    `with_name_forms`: also give a silver document's `name_forms`, which tell the
+    cache which gold names its layer can depend on.
+    """
     sentences = split_sentences(document.doc_id, document.text)
     doc, tokens = tokenize_document(document.text, sentences)
-    layer, status, file = gold, "gold", gold_file
+    layer, status, file, forms = gold, "gold", gold_file, None
     if layer is None and preannotate is not None:
         layer, status = preannotate(document.doc_id, document.text, document.sha256, doc), "silver"
         file = f"pre-annotation of {document.source}"
+        if with_name_forms:
+            from qawl.annotate.pipeline import name_forms
+
+            forms = name_forms(doc)
     if layer is None:
         status = "unannotated"
     problems = check_layer(layer, document, sentences, set(targets), file) if layer is not None else []
@@ -116,7 +129,7 @@ def process_document(
         "num_sentences": len(rows),
         "status": status,
     }
-    return DocumentResult(document_row, rows, layer, problems)
+    return DocumentResult(document_row, rows, layer, problems, forms)
 
 
 @dataclass(frozen=True)
@@ -129,17 +142,23 @@ class DocumentTask:
     targets: frozenset[str]
     preannotate: PreAnnotator | None
     fingerprint: str
-    preannotator_inputs: str
+    learned: Learned | None  # what the pre-annotator learned from annotations/ (None without one)
     schema_dir: str
     cache_dir: str | None
 
-    def cache_key(self) -> str:
-        """Content hash of every input of `process_document`, and of the code that runs it.
+    @property
+    def silver_learned(self) -> Learned | None:
+        """What the document's layer depends on in annotations/ beyond its own gold layer: None unless it is silver."""
+        return self.learned if self.gold is None and self.preannotate is not None else None
 
-        The pre-annotator learns names from every gold layer, so a silver document also
-        depends on those (`preannotator_inputs`); a gold document only on its own layer.
+    def cache_key(self) -> str:
+        """Content hash of every input of `process_document` but the gold names, and of the code that runs it.
+
+        Where the document's output is cached. A gold document depends on its own layer
+        alone; a silver one also on the stance targets and, through its words, on the
+        gold names of other documents (`output_key`).
         """
-        silver = self.gold is None and self.preannotate is not None
+        learned = self.silver_learned
         inputs = {
             "fingerprint": self.fingerprint,
             "doc_id": self.document.doc_id,
@@ -147,9 +166,22 @@ class DocumentTask:
             "metadata": self.document.metadata,
             "gold": self.gold,
             "targets": sorted(self.targets),
-            "preannotate": self.preannotator_inputs if silver else None,
+            "preannotate": learned.targets if learned is not None else None,
         }
         return hashlib.sha256(orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
+    def output_key(self, key: str, name_forms: list[int] | None) -> str | None:
+        """`cache_key` with the gold names that a silver document with these `name_forms` can contain.
+
+        A cached output is valid if it was computed under this key (None: a silver
+        document's output without its forms, never valid).
+        """
+        learned = self.silver_learned
+        if learned is None:
+            return key
+        if name_forms is None:
+            return None
+        return hashlib.sha256(f"{key}\0{learned.names_in(name_forms)}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -161,8 +193,9 @@ class DocumentOutput:
     sources: dict[str, int]
     problems: list[Problem]
     statistics: dict[str, Any] = field(default_factory=dict)  # what the card counts (`card.document_statistics`)
-    key: str | None = None  # the cache key it was computed under (None without a cache)
+    key: str | None = None  # the key it was computed under (`DocumentTask.output_key`; None without a cache)
     reused: bool = False  # read from the cache: an earlier build's output
+    name_forms: list[int] | None = None  # a silver document's (`pipeline.name_forms`), kept in its cache entry
 
 
 # Little-endian length of the JSON header that starts a cached document.
@@ -221,7 +254,7 @@ def encode_documents(results: list[tuple[str, DocumentResult, str | None]], sche
         layer = result.layer or {"entities": [], "quotes": [], "stance": []}
         sources = Counter(item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in layer[kind])
         statistics = document_statistics(result.document_row, result.rows)
-        outputs.append(DocumentOutput(doc_id, own, dict(sources), found, statistics, key))
+        outputs.append(DocumentOutput(doc_id, own, dict(sources), found, statistics, key, name_forms=result.name_forms))
     return outputs
 
 
@@ -239,7 +272,9 @@ def _read_cached(path: str) -> DocumentOutput | None:
     (length,) = _HEADER_LENGTH.unpack(data[: _HEADER_LENGTH.size].to_pybytes())
     header = orjson.loads(data[_HEADER_LENGTH.size : _HEADER_LENGTH.size + length].to_pybytes())
     tables = _CachedTables(data[_HEADER_LENGTH.size + length :], header["size"], header["tables"])
-    return DocumentOutput(header["doc_id"], tables, header["sources"], [], header["statistics"], header["key"], reused=True)
+    return DocumentOutput(
+        header["doc_id"], tables, header["sources"], [], header["statistics"], header["key"], reused=True, name_forms=header["name_forms"]
+    )
 
 
 def _write_cached(path: str, output: DocumentOutput) -> None:
@@ -264,6 +299,7 @@ def _write_cached(path: str, output: DocumentOutput) -> None:
             "sources": output.sources,
             "statistics": output.statistics,
             "key": output.key,
+            "name_forms": output.name_forms,
         }
     )
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -275,21 +311,28 @@ def _write_cached(path: str, output: DocumentOutput) -> None:
 
 
 def process_documents(tasks: list[DocumentTask]) -> list[DocumentOutput]:
-    """A few documents end to end, each answered from the cache when nothing it depends on changed."""
+    """A few documents end to end, each answered from the cache when nothing it depends on changed.
+
+    A document's entry lives at its `cache_key`, and holds the output key it was
+    computed under: a silver document's entry is recomputed, in place, when the gold
+    names that it can contain have changed.
+    """
     outputs: list[DocumentOutput] = []
     computed: list[tuple[int, str | None, tuple[str, DocumentResult, str | None]]] = []
     for task in tasks:
-        key = task.cache_key() if task.cache_dir is not None else None
-        # a string: pathlib would intern every key, for good (Python 3.11), as it does every name it parses
-        path = os.path.join(task.cache_dir, f"{key}.arrows") if task.cache_dir is not None else None  # same condition as `key`
-        if path is not None and (cached := _read_cached(path)) is not None:
-            outputs.append(cached)
-            continue
+        key = path = None
+        if task.cache_dir is not None:
+            key = task.cache_key()
+            # a string: pathlib would intern every key, for good (Python 3.11), as it does every name it parses
+            path = os.path.join(task.cache_dir, f"{key}.arrows")
+            if (cached := _read_cached(path)) is not None and cached.key == task.output_key(key, cached.name_forms):
+                outputs.append(cached)
+                continue
         doc_id = task.document.doc_id
-        result = process_document(task.document, task.gold, task.gold_file, task.targets, task.preannotate)
+        result = process_document(task.document, task.gold, task.gold_file, task.targets, task.preannotate, with_name_forms=key is not None)
         outputs.append(DocumentOutput(doc_id, {}, {}, result.problems))
         if not result.problems:
-            computed.append((len(outputs) - 1, path, (doc_id, result, key)))
+            computed.append((len(outputs) - 1, path, (doc_id, result, task.output_key(key, result.name_forms) if key is not None else None)))
     if computed:
         encoded = encode_documents([item for _, _, item in computed], schemas_in(tasks[0].schema_dir))
         for (index, path, _), output in zip(computed, encoded):
@@ -346,11 +389,17 @@ def process_shard(task: ShardTask) -> ShardResult:
     shard_cache = Path(task.shard_cache) if task.shard_cache is not None else None
     writer = ShardWriter(Path(task.out_dir), arrow, task.split, task.number, task.version, task.schema_version, shard_cache)
     _bound_vocabulary()
+    if (learned := task.documents[0].learned) is not None:
+        from qawl.annotate import forget_pipelines
+
+        # A process that annotated before (an in-process build, a Ray worker, a pool forked from a
+        # warmed driver) may hold a pipeline whose annotations/ changed since: it learns them again.
+        forget_pipelines(unless_learned=learned)
     for documents in batched(task.documents, DOCUMENTS_PER_BATCH):
         for output in process_documents(documents):
             if not output.problems:
                 writer.add_document(output.tables, output.key, output.reused)
-            outputs.append(replace(output, tables={}))
+            outputs.append(replace(output, tables={}, name_forms=None))  # the driver needs neither
     return ShardResult(task.split, outputs, writer.close(), [])
 
 
@@ -379,8 +428,8 @@ def code_fingerprint(schema_dir: Path) -> str:
     return files_fingerprint(code, package) + files_fingerprint(list(schema_dir.glob("*.json")), schema_dir)
 
 
-def _preannotator_inputs(project: Project) -> str:
-    """What the pre-annotator learns from the project's annotations/, hashed (see `DocumentTask.cache_key`)."""
+def _learned(project: Project) -> Learned:
+    """What the pre-annotator learns from the project's annotations/ (see `DocumentTask.cache_key`)."""
     from qawl.annotate.pipeline import learned_from  # the pipeline's libraries load only where it runs
 
     return learned_from(project.annotations)
@@ -456,7 +505,7 @@ def _build_corpus(
     target_ids, problems = read_targets(project.annotations, schemas)
     targets = frozenset(target_ids)
     fingerprint = code_fingerprint(project.schema_dir)
-    preannotator_inputs = _preannotator_inputs(project) if preannotate is not None else ""
+    learned = _learned(project) if preannotate is not None else None
     cache_root = project.root / ".qawl-cache"
     cache_dir = str(cache_root / "documents") if cache else None
     problems += orphan_layers(project)
@@ -467,7 +516,7 @@ def _build_corpus(
             gold, gold_problems = read_gold_layer(gold_file, schemas)
             problems.extend(gold_problems)
             yield DocumentTask(
-                document, gold, gold_file, targets, preannotate, fingerprint, preannotator_inputs, str(project.schema_dir), cache_dir
+                document, gold, gold_file, targets, preannotate, fingerprint, learned, str(project.schema_dir), cache_dir
             )
 
     def shard_tasks(out_dir: str) -> Iterator[ShardTask]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ import spacy
 
 import qawl.annotate.pipeline  # noqa: F401  (registers the factories for spacy.load)
 from qawl.annotate import ANNOTATOR_VERSION, PROVENANCE, preannotate
-from qawl.annotate.pipeline import build_pipeline, run, to_layer
+from qawl.annotate.pipeline import build_pipeline, learned_from, name_forms, run, to_layer
+from qawl.annotate.text import split_words
 from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize_document
 
@@ -91,3 +93,33 @@ def test_a_document_tokenized_for_its_rows_is_annotated_as_it_is() -> None:
     wrong, _ = tokenize_document(other, split_sentences("doc", other))
     with pytest.raises(ValueError, match="not this text"):
         preannotate("doc", TEXT, "0" * 64, wrong)
+
+
+def test_a_gold_name_changes_a_silver_layer_only_if_its_first_word_is_among_the_document_s_name_forms(tmp_path: Path) -> None:
+    """What the build's cache relies on: names that `Learned.names_in` does not see leave the layer as it is."""
+    text = next((REPO / "seeds").glob("*.txt")).read_text(encoding="utf-8")
+    words = split_words(text).texts
+    elsewhere = split_words(TEXT).texts
+    rng = random.Random(11)
+
+    def layer_and_names(names: list[tuple[str, str]], directory: Path) -> tuple[dict, str]:
+        directory.mkdir()
+        entities = [{"text": name, "label": label, "provenance": {"status": "gold"}} for name, label in names]
+        (directory / "other.json").write_text(json.dumps({"doc_id": "other", "entities": entities}, ensure_ascii=False), encoding="utf-8")
+        doc = run(build_pipeline(directory), "doc", text)
+        return to_layer(doc, "doc", "0" * 64, "1.0.0", PROVENANCE), learned_from(directory).names_in(name_forms(doc))
+
+    base, base_names = layer_and_names([], tmp_path / "none")
+    unseen, changed = 0, 0
+    for trial in range(24):
+        source = words if trial % 2 else elsewhere  # names of the document, or of another text
+        start = rng.randrange(len(source) - 3)
+        name = " ".join(source[start : start + rng.randint(1, 3)])
+        if rng.random() < 0.5 and name[0] in "وبل" and len(name.split()[0]) > 4:
+            name = name[1:]  # found in the document only without its proclitic: "والعراق" for "العراق"
+        layer, names = layer_and_names([(name, rng.choice(["PERSON", "ORG", "GPE"]))], tmp_path / f"trial-{trial}")
+        if names == base_names:
+            assert layer == base, name
+            unseen += 1
+        changed += layer != base
+    assert unseen and changed  # names it cannot contain were tried, and names that did change it

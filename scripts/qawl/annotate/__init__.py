@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
+    from qawl.annotate.pipeline import Learned
+
 ANNOTATOR_NAME = "qawl-preannotator"
 ANNOTATOR_VERSION = "0.1.0"
 # The release time of ANNOTATOR_VERSION: provenance must not depend on when a build runs.
@@ -40,22 +42,33 @@ def _annotations_dir() -> Path | None:
         return None
 
 
-@lru_cache(maxsize=4)
-def _pipeline(annotations_dir: Path | None) -> Language:
-    from qawl.annotate.pipeline import build_pipeline
-
-    return build_pipeline(annotations_dir)
+# Pipelines built in this process, by annotations/ directory, with what each learned there.
+_pipelines: dict[Path | None, tuple[Language, Learned | None]] = {}
+PIPELINES_KEPT = 4
 
 
 def get_pipeline(annotations_dir: Path | None = None) -> Language:
     """The pre-annotation pipeline of a project's annotations/ (default: the project around the
     current directory), built once per process."""
-    return _pipeline(annotations_dir or _annotations_dir())
+    from qawl.annotate.pipeline import build_pipeline, learned_from
+
+    directory = annotations_dir or _annotations_dir()
+    if directory not in _pipelines:
+        if len(_pipelines) >= PIPELINES_KEPT:
+            del _pipelines[next(iter(_pipelines))]
+        _pipelines[directory] = build_pipeline(directory), learned_from(directory) if directory else None
+    return _pipelines[directory][0]
 
 
-def forget_pipelines() -> None:
-    """Drop the pipelines built so far; the next call builds them again on the current `segment.blank_arabic()`."""
-    _pipeline.cache_clear()
+def forget_pipelines(unless_learned: Learned | None = None) -> None:
+    """Drop the pipelines built so far; the next call builds them again on the current `segment.blank_arabic()`.
+
+    `unless_learned`: drop only those that learned something else from their annotations/
+    (it changed since they were built), keeping any that learned exactly this.
+    """
+    for directory, (_, learned) in list(_pipelines.items()):
+        if unless_learned is None or learned != unless_learned:
+            del _pipelines[directory]
 
 
 def preannotate(doc_id: str, text: str, sha256: str, doc: Doc | None = None, annotations_dir: Path | None = None) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.lexicon import Gazetteer, cue_forms, gold_entities, lexicons, static_gazetteer
+from qawl.annotate.lexicon import Gazetteer, cue_forms, lexicons, static_gazetteer
 from qawl.annotate.text import NormText
 
 if not Doc.has_extension("qawl_entities"):
@@ -223,8 +223,7 @@ class EntityRecognizer:
 
     def learn(self, annotations_dir: Path) -> None:
         """Add every gold entity string of `annotations_dir/*.json` to the gold gazetteer."""
-        for text, label, doc_id in gold_entities(annotations_dir):
-            self.gold.add(text, label, [doc_id])
+        self.gold.learn_gold(annotations_dir)
 
     # -- matching -------------------------------------------------------------------
 

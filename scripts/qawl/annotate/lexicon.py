@@ -67,6 +67,11 @@ class Gazetteer:
         entries.append((words[1:], label, frozenset(docs)))
         entries.sort(key=lambda entry: -len(entry[0]))
 
+    def learn_gold(self, annotations_dir: Path) -> None:
+        """Add every gold entity of the layers `annotations_dir/*.json`, with the document it is gold in."""
+        for text, label, doc_id in gold_entities(annotations_dir):
+            self.add(text, label, [doc_id])
+
     def entries(self) -> list[tuple[str, str, list[str]]]:
         """All (phrase, label, docs) entries, for serialisation."""
         return sorted(

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +17,8 @@ from spacy.tokens import Doc
 
 from qawl.annotate import entities as _entities  # noqa: F401  (registers "qawl_entities")
 from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quotes")
-from qawl.annotate.entities import Mention, doc_text, doc_value, set_doc_value
-from qawl.annotate.lexicon import gold_entities
+from qawl.annotate.entities import Mention, doc_norm, doc_text, doc_value, set_doc_value, variants
+from qawl.annotate.lexicon import Gazetteer
 from qawl.annotate.quotes import Span
 from qawl.annotate.stance import inventory
 from qawl.segment import blank_arabic
@@ -38,14 +41,48 @@ def build_pipeline(annotations_dir: Path | None = None) -> Language:
     return nlp
 
 
-def learned_from(annotations_dir: Path) -> str:
-    """A hash of everything `build_pipeline` takes from `annotations_dir`: the gold entities and the target ids.
+@dataclass(frozen=True)
+class Learned:
+    """What `build_pipeline` takes from annotations/, hashed for the build's cache.
 
-    A silver layer depends on annotations/ through these alone, so the build's cache
-    keeps silver documents when a review changes a gold quote or stance, not a name.
+    A silver layer depends on annotations/ through these alone, so the build keeps a
+    silver document when a review changes a gold quote or stance. It depends on every
+    stance target, but on a gold name only if the name can start at one of its words:
+    the entity component looks a name up by its first word, which must be one of a
+    word's `variants` (`EntityRecognizer._readings`). So a review that renames one
+    entity reprocesses the documents that contain its first word, not the corpus.
     """
-    learned = [gold_entities(annotations_dir), list(inventory(annotations_dir))]
-    return hashlib.sha256(json.dumps(learned, ensure_ascii=False).encode()).hexdigest()
+
+    targets: str  # hash of the target ids
+    names: dict[int, str]  # `form_hash` of a first word → hash of the gold names it starts
+
+    def names_in(self, forms: Iterable[int]) -> str:
+        """Hash of the gold names that a document with these `name_forms` can contain."""
+        found = sorted(self.names[form] for form in forms if form in self.names)
+        return hashlib.sha256("\n".join(found).encode()).hexdigest()
+
+
+def learned_from(annotations_dir: Path) -> Learned:
+    """What `build_pipeline` learns from `annotations_dir`: the stance target ids, and the gold gazetteer by first word."""
+    gold = Gazetteer()
+    gold.learn_gold(annotations_dir)
+    by_hash: dict[int, list[Any]] = {}
+    for first, entries in sorted(gold.index.items()):  # the entries in gazetteer order: the first that matches wins
+        by_hash.setdefault(form_hash(first), []).append([first, [[rest, label, sorted(docs)] for rest, label, docs in entries]])
+    names = {h: hashlib.sha256(json.dumps(group, ensure_ascii=False).encode()).hexdigest() for h, group in by_hash.items()}
+    targets = hashlib.sha256(json.dumps(list(inventory(annotations_dir)), ensure_ascii=False).encode()).hexdigest()
+    return Learned(targets, names)
+
+
+def form_hash(form: str) -> int:
+    """A word form in 32 bits (CRC-32 of its UTF-8). Documents keep theirs in the build's cache; two
+    forms that collide only make a document depend on a gold name it does not contain."""
+    return zlib.crc32(form.encode())
+
+
+def name_forms(doc: Doc) -> list[int]:
+    """`form_hash` of every form by which a word of `doc` (run through the pipeline, or not) can start a gazetteer name, sorted."""
+    return sorted({form_hash(form) for word in set(doc_norm(doc).words.texts) for _, form in variants(word)})
 
 
 def run(nlp: Language, doc_id: str, text: str, doc: Doc | None = None) -> Doc:

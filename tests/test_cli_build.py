@@ -112,6 +112,39 @@ def test_the_build_is_the_same_from_any_directory(make_project, tmp_path) -> Non
     assert "news" in {row["doc_id"] for row in stance}  # the silver quote has its stance records
 
 
+def test_a_review_that_relabels_a_gold_name_rebuilds_the_articles_that_contain_it(make_project) -> None:
+    """The review loop as a maintainer runs it: build, relabel a name in a gold layer, build again.
+
+    The silver article that names it is pre-annotated again and learns the new label;
+    the other one is taken from the cache (its entry is not rewritten); the corpus
+    equals an uncached build.
+    """
+    project = make_project(with_annotations=True)
+    gold = next(p for p in project.annotations.glob("*.json") if p.name != "targets.json")
+    layer = json.loads(gold.read_text(encoding="utf-8"))
+    name = next(e["text"] for e in layer["entities"] if e["label"] == "ORG")
+    (project.seeds / "names-it.txt").write_text(f"وقال {name} في بيان إن الاجتماع انتهى.\n", encoding="utf-8")
+    (project.seeds / "does-not.txt").write_text("وقال المتحدث في بيان إن الاجتماع انتهى.\n", encoding="utf-8")
+    assert run_qawl("build", cwd=project.root).returncode == 0
+    cache = project.root / ".qawl-cache" / "documents"
+    entries = {p.name: p.stat().st_ino for p in cache.iterdir()}
+
+    for entity in layer["entities"]:
+        if entity["text"] == name:
+            entity["label"] = "GPE"
+    gold.write_text(json.dumps(layer, ensure_ascii=False, indent=2), encoding="utf-8")
+    rebuilt = run_qawl("build", cwd=project.root)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    rewritten = {p.name for p in cache.iterdir() if entries.get(p.name) != p.stat().st_ino}
+    assert len(rewritten) == 2  # the gold document (a new key: its layer changed) and the article that names it
+    splits = datasets.load_dataset(str(project.corpus), "sentences")
+    labels = next(iter(splits.values())).features["entities"].feature["label"]
+    found = {row["doc_id"]: [labels.int2str(e["label"]) for e in row["entities"] if e["text"] == name] for rows in splits.values() for row in rows}
+    assert found["names-it"] == ["GPE"]
+    check = run_qawl("build", "--check", "--no-cache", cwd=project.root)
+    assert check.returncode == 0 and "up to date" in check.stdout, check.stderr
+
+
 def test_annotate_learns_from_the_project_given_by_root(make_project, tmp_path) -> None:
     project = make_project(with_annotations=True, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
     article = project.seeds / "news.txt"

@@ -123,3 +123,21 @@ def test_a_gold_name_changes_a_silver_layer_only_if_its_first_word_is_among_the_
             unseen += 1
         changed += layer != base
     assert unseen and changed  # names it cannot contain were tried, and names that did change it
+
+
+def test_a_document_depends_on_the_gold_names_whose_words_it_has(tmp_path: Path) -> None:
+    forms = name_forms(run(build_pipeline(None), "doc", TEXT))
+
+    def names_in(*names: str) -> str:
+        directory = tmp_path / str(len(list(tmp_path.iterdir())))
+        directory.mkdir()
+        entities = [{"text": name, "label": "ORG", "provenance": {"status": "gold"}} for name in names]
+        (directory / "other.json").write_text(json.dumps({"doc_id": "other", "entities": entities}, ensure_ascii=False), encoding="utf-8")
+        return learned_from(directory).names_in(forms)
+
+    none = names_in()
+    assert names_in("وزير الخارجية") != none
+    assert names_in("التهجير") != none  # as "بالتهجير": a proclitic on the first word
+    assert names_in("وزير المالية") == none  # its first word is in the text, not the other
+    assert names_in("الحكومة الأردنية") == none
+    assert names_in("وزير المالية", "الحكومة الأردنية", "وزير الخارجية") == names_in("وزير الخارجية")

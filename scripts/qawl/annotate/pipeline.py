@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,18 +46,20 @@ class Learned:
 
     A silver layer depends on annotations/ through these alone, so the build keeps a
     silver document when a review changes a gold quote or stance. It depends on every
-    stance target, but on a gold name only if the name can start at one of its words:
-    the entity component looks a name up by its first word, which must be one of a
-    word's `variants` (`EntityRecognizer._readings`). So a review that renames one
-    entity reprocesses the documents that contain its first word, not the corpus.
+    stance target, but on a gold name only if the name can occur in it: the entity
+    component finds a name where its first word is one of a word's `variants` and its
+    other words follow as they are (`EntityRecognizer._gazetteer_at`). So a review that
+    relabels a name reprocesses the documents that have all its words, not the corpus.
     """
 
     targets: str  # hash of the target ids
-    names: dict[int, str]  # `form_hash` of a first word → hash of the gold names it starts
+    # `form_hash` of a first word → (`form_hash` of each other word, hash of the entry) of the gold names it starts, in gazetteer order
+    names: dict[int, list[tuple[tuple[int, ...], str]]]
 
-    def names_in(self, forms: Iterable[int]) -> str:
-        """Hash of the gold names that a document with these `name_forms` can contain."""
-        found = sorted(self.names[form] for form in forms if form in self.names)
+    def names_in(self, forms: list[int]) -> str:
+        """Hash of the gold names that a document with these (sorted) `name_forms` can contain."""
+        present = set(forms)
+        found = [entry for form in forms if form in self.names for rest, entry in self.names[form] if present.issuperset(rest)]
         return hashlib.sha256("\n".join(found).encode()).hexdigest()
 
 
@@ -66,10 +67,11 @@ def learned_from(annotations_dir: Path) -> Learned:
     """What `build_pipeline` learns from `annotations_dir`: the stance target ids, and the gold gazetteer by first word."""
     gold = Gazetteer()
     gold.learn_gold(annotations_dir)
-    by_hash: dict[int, list[Any]] = {}
-    for first, entries in sorted(gold.index.items()):  # the entries in gazetteer order: the first that matches wins
-        by_hash.setdefault(form_hash(first), []).append([first, [[rest, label, sorted(docs)] for rest, label, docs in entries]])
-    names = {h: hashlib.sha256(json.dumps(group, ensure_ascii=False).encode()).hexdigest() for h, group in by_hash.items()}
+    names: dict[int, list[tuple[tuple[int, ...], str]]] = {}
+    for first, entries in sorted(gold.index.items()):
+        for rest, label, docs in entries:  # in gazetteer order: the first entry that matches wins
+            entry = hashlib.sha256(json.dumps([first, rest, label, sorted(docs)], ensure_ascii=False).encode()).hexdigest()
+            names.setdefault(form_hash(first), []).append((tuple(map(form_hash, rest)), entry))
     targets = hashlib.sha256(json.dumps(list(inventory(annotations_dir)), ensure_ascii=False).encode()).hexdigest()
     return Learned(targets, names)
 

@@ -11,7 +11,7 @@ import spacy
 
 import qawl.annotate.pipeline  # noqa: F401  (registers the factories for spacy.load)
 from qawl.annotate import ANNOTATOR_VERSION, PROVENANCE, preannotate
-from qawl.annotate.pipeline import build_pipeline, learned_from, name_forms, run, to_layer
+from qawl.annotate.pipeline import build_pipeline, learned_by, learned_from, name_forms, run, to_layer
 from qawl.annotate.text import split_words
 from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize_document
@@ -41,6 +41,7 @@ def test_to_disk_and_spacy_load_round_trip(tmp_path: Path) -> None:
     assert loaded.pipe_names == nlp.pipe_names
     assert loaded.get_pipe("qawl_entities").gold.entries() == nlp.get_pipe("qawl_entities").gold.entries()
     assert layer_of(loaded) == layer_of(nlp)
+    assert learned_by(loaded) == learned_by(nlp) == learned_from(gold)  # what the build's cache keys on
     # The tokenizer customisation survives the round trip too.
     assert [t.text for t in loaded.make_doc('لـ"المدن".')] == [t.text for t in nlp.make_doc('لـ"المدن".')]
 

@@ -43,20 +43,21 @@ def _annotations_dir() -> Path | None:
 
 
 # Pipelines built in this process, by annotations/ directory, with what each learned there.
-_pipelines: dict[Path | None, tuple[Language, Learned | None]] = {}
+_pipelines: dict[Path | None, tuple[Language, Learned]] = {}
 PIPELINES_KEPT = 4
 
 
 def get_pipeline(annotations_dir: Path | None = None) -> Language:
     """The pre-annotation pipeline of a project's annotations/ (default: the project around the
     current directory), built once per process."""
-    from qawl.annotate.pipeline import build_pipeline, learned_from
+    from qawl.annotate.pipeline import build_pipeline, learned_by
 
     directory = annotations_dir or _annotations_dir()
     if directory not in _pipelines:
         if len(_pipelines) >= PIPELINES_KEPT:
             del _pipelines[next(iter(_pipelines))]
-        _pipelines[directory] = build_pipeline(directory), learned_from(directory) if directory else None
+        nlp = build_pipeline(directory)
+        _pipelines[directory] = nlp, learned_by(nlp)
     return _pipelines[directory][0]
 
 

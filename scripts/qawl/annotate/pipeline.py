@@ -64,16 +64,25 @@ class Learned:
 
 
 def learned_from(annotations_dir: Path) -> Learned:
-    """What `build_pipeline` learns from `annotations_dir`: the stance target ids, and the gold gazetteer by first word."""
+    """What `build_pipeline(annotations_dir)` learns, read from `annotations_dir`."""
     gold = Gazetteer()
     gold.learn_gold(annotations_dir)
+    return _learned(gold, inventory(annotations_dir))
+
+
+def learned_by(nlp: Language) -> Learned:
+    """What a pipeline of `build_pipeline` has learned, read off its components."""
+    return _learned(nlp.get_pipe("qawl_entities").gold, nlp.get_pipe("qawl_stance").targets)
+
+
+def _learned(gold: Gazetteer, targets: tuple[str, ...]) -> Learned:
+    """The stance target ids and the gold gazetteer by first word, hashed."""
     names: dict[int, list[tuple[tuple[int, ...], str]]] = {}
     for first, entries in sorted(gold.index.items()):
         for rest, label, docs in entries:  # in gazetteer order: the first entry that matches wins
             entry = hashlib.sha256(json.dumps([first, rest, label, sorted(docs)], ensure_ascii=False).encode()).hexdigest()
             names.setdefault(form_hash(first), []).append((tuple(map(form_hash, rest)), entry))
-    targets = hashlib.sha256(json.dumps(list(inventory(annotations_dir)), ensure_ascii=False).encode()).hexdigest()
-    return Learned(targets, names)
+    return Learned(hashlib.sha256(json.dumps(list(targets), ensure_ascii=False).encode()).hexdigest(), names)
 
 
 def form_hash(form: str) -> int:

@@ -176,8 +176,10 @@ def test_silver_documents_are_processed_again_only_when_what_they_learn_changes(
     before = labels_in_mentions()
     assert rebuild_after(relabel) == {gold.stem, "mentions-a", "mentions-b"}
     assert len(before) == 2 and set(labels_in_mentions()).isdisjoint(before)  # both learned the new label
-    new_target = lambda targets: targets["targets"].append({**targets["targets"][0], "id": "new_target"})  # noqa: E731
-    assert rebuild_after(new_target, project.annotations / "targets.json") == silver | {gold.stem}
+    def add_target(inventory) -> None:
+        inventory["targets"].append({**inventory["targets"][0], "id": "new_target"})
+
+    assert rebuild_after(add_target, project.annotations / "targets.json") == silver | {gold.stem}
 
 
 def test_bench_prints_every_target_figure(tmp_path) -> None:

@@ -46,11 +46,7 @@ def _headline(report: dict[str, Any]) -> dict[str, Any]:
 
 def baseline_report(project: Project, preannotate: PreAnnotator) -> dict[str, Any] | None:
     """Scores of the pre-annotator on the gold corpus (its own gold left out of the gazetteer) and on the devset."""
-    gold = [
-        (project.seeds / f"{path.stem}.txt", path)
-        for path in sorted(project.annotations.glob("*.json"))
-        if path.name != "targets.json" and (project.seeds / f"{path.stem}.txt").exists()
-    ]
+    gold = [(project.seeds / f"{path.stem}.txt", path) for path in project.gold_layers()]
     devset_dir = project.annotations / "devset"
     devset = [(path, path.with_suffix(".json")) for path in sorted(devset_dir.glob("*.txt")) if path.with_suffix(".json").exists()]
     report = {}

@@ -118,7 +118,7 @@ def make_synthetic_project(
     (root / "annotations").mkdir()
     if (source.annotations / "targets.json").exists():
         shutil.copy(source.annotations / "targets.json", root / "annotations" / "targets.json")
-    for layer in source_gold_layers(source) if with_gold else []:
+    for layer in source.gold_layers() if with_gold else []:
         shutil.copy(layer, root / "annotations" / layer.name)
         for part in source.seeds.glob(f"{layer.stem}.*"):
             shutil.copy(part, root / "seeds" / part.name)
@@ -131,18 +131,13 @@ def make_synthetic_project(
     return Project(root)
 
 
-def source_gold_layers(project: Project) -> list[Path]:
-    """The project's annotation files (not targets.json) whose seed exists."""
-    return sorted(p for p in project.annotations.glob("*.json") if p.name != "targets.json" and (project.seeds / f"{p.stem}.txt").exists())
-
-
 RELABELLED = {"PERSON": "NORP", "NORP": "PERSON", "ORG": "GPE", "GPE": "ORG", "LOC": "GPE"}
 
 
 def relabel_a_gold_name(project: Project) -> str | None:
     """Give the first relabellable gold name of the project another label, everywhere in its layer, as a review would
     (the name, or None if there is none)."""
-    for path in source_gold_layers(project):
+    for path in project.gold_layers():
         layer = json.loads(path.read_text(encoding="utf-8"))
         name = next((e["text"] for e in layer.get("entities", []) if e.get("label") in RELABELLED), None)
         if name is not None:

@@ -40,6 +40,10 @@ class Project:
     def version(self) -> str:
         return str(self.dataset["version"])
 
+    def gold_layers(self) -> list[Path]:
+        """The annotation files (not targets.json) whose seed exists, sorted."""
+        return sorted(p for p in self.annotations.glob("*.json") if p.name != "targets.json" and (self.seeds / f"{p.stem}.txt").exists())
+
 
 def find_project(start: Path | None = None) -> Project:
     """The nearest directory at or above `start` that holds schema/dataset.json."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import os
 import random
@@ -61,16 +62,16 @@ def test_a_build_keeps_the_collector_off_what_was_loaded_before_it(project, tmp_
     assert gc.get_freeze_count() == 0  # handed back to the collector afterwards
 
 
-@pytest.mark.parametrize("documents_per_shard", [publish.DOCUMENTS_PER_SHARD, 2])
-def test_output_is_identical_across_worker_counts(project, tmp_path, monkeypatch, documents_per_shard) -> None:
-    monkeypatch.setattr(publish, "DOCUMENTS_PER_SHARD", documents_per_shard)  # 2: shards of a split written by different workers
+@pytest.mark.parametrize("shard_size", [publish.SHARD_SIZE, publish.ShardSize(1, 2, 2)])
+def test_output_is_identical_across_worker_counts(project, tmp_path, monkeypatch, shard_size) -> None:
+    monkeypatch.setattr(publish, "SHARD_SIZE", shard_size)  # (1, 2, 2): shards of a split written by different workers
     build_corpus(project, tmp_path / "one", workers=1, cache=False, preannotate=preannotate)
     build_corpus(project, tmp_path / "two", workers=2, cache=False, preannotate=preannotate)
     one, two = tree_digest(tmp_path / "one"), tree_digest(tmp_path / "two")
     assert one == two
     sentence_files = [path for path in one if path.startswith("sentences/")]
     splits = {path.split("/")[1].split("-")[0] for path in sentence_files}
-    assert splits and (documents_per_shard > 2 or len(sentence_files) > len(splits))  # with 2, some split has several shards
+    assert splits and (shard_size.maximum > 2 or len(sentence_files) > len(splits))  # with 2, some split has several shards
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +185,7 @@ def test_silver_documents_are_processed_again_only_when_what_they_learn_changes(
 
 def test_bench_prints_every_target_figure(tmp_path) -> None:
     repo = Path(__file__).resolve().parents[1]
-    annotations = tree_digest(repo / "annotations")
+    annotations, seeds = tree_digest(repo / "annotations"), tree_digest(repo / "seeds")
     done = run_qawl(
         "bench", "--root", str(repo), "--documents", "4", "--sentences-per-document", "3",
         "--large-documents", "6", "--memory-sentences", "6", "12", "--speedup-pairs", "3", "--json", cwd=tmp_path,
@@ -196,9 +197,9 @@ def test_bench_prints_every_target_figure(tmp_path) -> None:
     assert set(report["stages"]) == {"ingest", "segment", "tokenize", "annotate", "merge", "derive", "validate", "encode", "write"}
     large = report["workers"]["large_documents"]
     assert len(large["pairs"]) == 3 and report["speedup_2_workers"] == large["speedup"] == sorted(large["pairs"])[1] > 0
-    assert report["incremental"]["ratio"] > 0
+    assert report["incremental"]["ratio"] > 0 and report["incremental"]["added_ratio"] > 0
     assert report["incremental"]["relabelled_ratio"] > 0 and report["incremental"]["relabelled_name"]  # the repository has gold
-    assert tree_digest(repo / "annotations") == annotations  # the bench relabels its own copy
+    assert tree_digest(repo / "annotations") == annotations and tree_digest(repo / "seeds") == seeds  # it changes its own copies
     assert set(report["peak_memory_mib"]) == {"6", "12"}
     assert report["word_forms"]["12"] > report["word_forms"]["6"]  # an open vocabulary: more text, more distinct words
     assert not list(repo.glob("corpus/**/synthetic-*"))  # the synthetic corpus is never published
@@ -213,9 +214,10 @@ def test_peak_memory_is_the_build_s_own_not_its_parent_s(project) -> None:
 
 
 @pytest.fixture
-def small_shards(monkeypatch) -> int:
-    monkeypatch.setattr(publish, "DOCUMENTS_PER_SHARD", 2)
-    return 2
+def small_shards(monkeypatch) -> publish.ShardSize:
+    size = publish.ShardSize(1, 2, 3)  # about 2 documents a shard, cut where the ids say
+    monkeypatch.setattr(publish, "SHARD_SIZE", size)
+    return size
 
 
 def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, small_shards, tmp_path, monkeypatch) -> None:
@@ -244,6 +246,40 @@ def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, smal
     clean = tmp_path / "clean"
     build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
     assert tree_digest(project.corpus) == tree_digest(clean)
+
+
+def test_an_article_added_before_all_others_rewrites_only_its_own_shard(project, small_shards, tmp_path, monkeypatch) -> None:
+    """Shards end at documents chosen by id, not every n documents: the later shards keep theirs, renumbered or not."""
+    rng = random.Random(8)
+    for n in range(6, 30):
+        (project.seeds / f"synthetic-{n}.txt").write_text(synthetic_article(rng, 3), encoding="utf-8")
+    written: list[str] = []
+
+    class CountingShard(publish.ParquetShard):  # the real writer, counted
+        def __init__(self, path, schema):
+            written.append(path.name)
+            super().__init__(path, schema)
+
+    monkeypatch.setattr(publish, "ParquetShard", CountingShard)
+    before = build_corpus(project, workers=1, preannotate=preannotate)
+    train_shards = [f for f in before["files"] if f["config"] == "sentences" and f["split"] == "train"]
+    assert len(train_shards) >= 4  # cut every 2 documents, all of them would move
+
+    splits = project.dataset["splits"]
+    first = next(name for n in itertools.count() if publish.split_of(name := f"0-added-{n}", splits) == "train")
+    assert first < min(p.stem for p in project.seeds.glob("*.txt"))
+    (project.seeds / f"{first}.txt").write_text(synthetic_article(rng, 3), encoding="utf-8")
+    written.clear()
+    after = build_corpus(project, workers=1, preannotate=preannotate)
+    assert written and set(written) <= {publish.shard_path(c.name, "train", n).split("/")[1] for c in publish.CONFIGS for n in (0, 1)}
+    assert len(written) <= 2 * len(publish.CONFIGS)  # its shard, or its shard cut in two where the new id ends one
+    documents = pq.read_table(project.corpus / "documents" / "train-00000.parquet")["doc_id"].to_pylist()
+    assert documents[0] == first
+
+    clean = tmp_path / "clean"
+    build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
+    assert tree_digest(project.corpus) == tree_digest(clean)
+    assert sum(f["rows"] for f in after["files"] if f["config"] == "documents") == sum(f["rows"] for f in before["files"] if f["config"] == "documents") + 1
 
 
 def test_a_worker_past_the_vocabulary_limit_starts_afresh_with_the_same_output(project, small_shards, tmp_path, monkeypatch) -> None:
@@ -351,7 +387,7 @@ def test_a_rebuild_that_copies_every_shard_decodes_no_cached_rows(project, small
     changed = project.seeds / "synthetic-3.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
     build_corpus(project, workers=1, preannotate=preannotate)
-    assert 0 < len(decoded) <= len(publish.CONFIGS) * (small_shards - 1)  # the rows of the changed shard's other documents
+    assert 0 < len(decoded) <= len(publish.CONFIGS) * (small_shards.maximum - 1)  # the rows of the changed shard's other documents
 
 
 def _cache_entries(project) -> dict[str, set[str]]:

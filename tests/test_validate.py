@@ -89,7 +89,7 @@ def test_a_sentence_whose_document_is_not_in_its_shard(corpus) -> None:
 
 
 def test_validation_holds_one_shard_at_a_time(make_project, monkeypatch) -> None:
-    monkeypatch.setattr(publish, "DOCUMENTS_PER_SHARD", 1)
+    monkeypatch.setattr(publish, "SHARD_SIZE", publish.ShardSize(1, 1, 1))
     project = make_project(with_seed=False)
     schemas = Schemas(project.schema_dir)
     rng = random.Random(5)
@@ -111,7 +111,7 @@ def test_validation_holds_one_shard_at_a_time(make_project, monkeypatch) -> None
 
 
 def test_shards_checked_on_several_processes_give_the_same_problems(make_project, monkeypatch) -> None:
-    monkeypatch.setattr(publish, "DOCUMENTS_PER_SHARD", 1)
+    monkeypatch.setattr(publish, "SHARD_SIZE", publish.ShardSize(1, 1, 1))
     project = make_project()
     rng = random.Random(9)
     for n in range(4):

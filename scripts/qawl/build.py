@@ -520,7 +520,7 @@ def _build_corpus(
             )
 
     def shard_tasks(out_dir: str) -> Iterator[ShardTask]:
-        """Documents grouped into shards per split, in order; a shard as soon as it is full, the partial ones last."""
+        """Documents grouped into shards per split, in order; a shard as soon as it ends (`SHARD_SIZE`), the last ones after."""
         filling: dict[str, list[DocumentTask]] = {}
         numbers: Counter[str] = Counter()
 
@@ -534,7 +534,7 @@ def _build_corpus(
         for task in document_tasks():
             split = split_of(task.document.doc_id, dataset["splits"])
             filling.setdefault(split, []).append(task)
-            if len(filling[split]) == publish.DOCUMENTS_PER_SHARD:
+            if publish.SHARD_SIZE.ends_with(task.document.doc_id, len(filling[split])):
                 yield shard(split)
         for split in sorted(filling, key=SPLIT_ORDER.index):
             yield shard(split)

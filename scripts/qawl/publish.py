@@ -27,12 +27,39 @@ from qawl.schema import Problem, Schemas
 from qawl.tasks import derive_ner, derive_quotes, derive_stance
 
 ROW_GROUP_SIZE = 2048
-# Documents per Parquet shard: a rebuild rewrites the shards of changed documents only.
-DOCUMENTS_PER_SHARD = 128
 SPLIT_ORDER = ("train", "validation", "test")
 
 
 Record = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ShardSize:
+    """Where a split's shards end: at documents chosen by their id, so that a document added or removed changes one shard.
+
+    Cutting every `n` documents would move every later document into another shard, and a
+    rebuild after an article is added near the start would rewrite the whole split. Instead a
+    shard ends at its `minimum`-th document or later, at the first whose id hashes to 0 modulo
+    `mean - minimum + 1` (shards of about `mean` documents), and at its `maximum`-th at the latest.
+    The next shard starts where it would have before, unless the change forced a cut at `maximum`.
+    """
+
+    minimum: int
+    mean: int
+    maximum: int
+
+    def ends_with(self, doc_id: str, documents: int) -> bool:
+        """Whether a shard that has `documents` documents, the last `doc_id`, ends there."""
+        if documents >= self.maximum:
+            return True
+        if documents < self.minimum:
+            return False
+        digest = hashlib.blake2b(doc_id.encode("utf-8"), digest_size=8).digest()
+        return int.from_bytes(digest, "big") % (self.mean - self.minimum + 1) == 0
+
+
+# A rebuild rewrites the shards of changed documents only; shards are also the unit of work of the build's workers.
+SHARD_SIZE = ShardSize(minimum=64, mean=128, maximum=256)
 
 
 @dataclass(frozen=True)
@@ -182,7 +209,7 @@ def manifest_order(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 class ShardWriter:
-    """Streams up to DOCUMENTS_PER_SHARD documents into shard `number` of a split (`<config>/<split>-NNNNN.parquet`).
+    """Streams a shard of documents (`SHARD_SIZE`) into shard `number` of a split (`<config>/<split>-NNNNN.parquet`).
 
     A shard is a pure function of its documents, so with `shard_cache` and a key
     per document (the hash of everything its output depends on: the build's

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
+import pty
 import shutil
+import struct
 import subprocess
 import sys
+import termios
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +26,33 @@ SEED_ID = "000_c4096c0fdb543a3e"
 def run_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the qawl CLI as a user would, in `cwd`."""
     return subprocess.run([sys.executable, "-m", "qawl", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def run_qawl_on_a_terminal(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], str]:
+    """Run the qawl CLI with its stderr on a terminal 120 columns wide (stdout captured apart): the run, and what the terminal got."""
+    terminal, stderr = pty.openpty()
+    fcntl.ioctl(stderr, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    received: list[bytes] = []
+
+    def read_terminal() -> None:  # as it comes: a full terminal buffer would stop the command
+        while True:
+            try:
+                chunk = os.read(terminal, 65536)
+            except OSError:  # EIO: the command has closed its end
+                return
+            if not chunk:
+                return
+            received.append(chunk)
+
+    reader = threading.Thread(target=read_terminal)
+    reader.start()
+    try:
+        done = subprocess.run([sys.executable, "-m", "qawl", *args], cwd=cwd, stdout=subprocess.PIPE, stderr=stderr, text=True, timeout=600)
+    finally:
+        os.close(stderr)
+        reader.join(timeout=10)
+        os.close(terminal)
+    return done, b"".join(received).decode("utf-8", "replace")
 
 
 def tree_digest(root: Path) -> dict[str, str]:

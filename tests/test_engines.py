@@ -25,11 +25,10 @@ from qawl.bench import make_synthetic_project, open_word, peak_memory_mib, synth
 from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, process_document, process_shard
 from qawl.ingest import iter_documents
 from qawl.engines import run_local, run_ray
-from qawl.merge import read_targets
 from qawl.project import Project
 from qawl.schema import Schemas
 from qawl.segment import blank_arabic, vocabulary_size
-from tests.conftest import REPO, run_qawl, tree_digest
+from tests.conftest import REPO, run_qawl_on_a_terminal, tree_digest
 
 
 @pytest.fixture
@@ -186,11 +185,14 @@ def test_silver_documents_are_processed_again_only_when_what_they_learn_changes(
 def test_bench_prints_every_target_figure(tmp_path) -> None:
     repo = Path(__file__).resolve().parents[1]
     annotations, seeds = tree_digest(repo / "annotations"), tree_digest(repo / "seeds")
-    done = run_qawl(
+    done, terminal = run_qawl_on_a_terminal(
         "bench", "--root", str(repo), "--documents", "4", "--sentences-per-document", "3",
         "--large-documents", "6", "--memory-sentences", "6", "12", "--speedup-pairs", "3", "--json", cwd=tmp_path,
     )
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0, terminal
+    # on a terminal, a progress bar names each measurement, and each build has its own
+    assert "bench: 4 documents, 1 worker" in terminal and "bench: peak memory at 12 sentences" in terminal
+    assert "16/16 [" in terminal and "build: 100%" in terminal
     report = json.loads(done.stdout)
     assert report["end_to_end"]["chars_per_s"] > 0 and report["bare_tokenizer"]["chars_per_s"] > 0
     assert 0 < report["throughput_ratio"] < 1  # the build tokenizes, and does more

@@ -6,7 +6,6 @@ rows unchanged, and UTF-16 offsets convert exactly.
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings

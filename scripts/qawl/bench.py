@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import spacy
+from tqdm import tqdm
 
 from qawl.build import DOCUMENTS_PER_BATCH, build_corpus, collector_off_what_is_loaded
 from qawl.ingest import SIDECAR_SUFFIX, iter_documents
@@ -293,34 +294,62 @@ def run_benchmark(
     The speed-up is the median of `speedup_pairs` pairs of 1- and 2-worker builds run back
     to back: on a machine shared with others, one pair can land on a busy moment.
     """
+    with tqdm(total=10 + 2 * speedup_pairs, desc="bench", unit="step", disable=not sys.stderr.isatty()) as progress:
+        return _run_benchmark(source, workdir, documents, sentences_per_document, memory_sentences, large_documents, speedup_pairs, progress)
+
+
+@contextmanager
+def step(progress: tqdm, name: str) -> Iterator[None]:
+    """One measurement of the benchmark, named on its progress bar while it runs."""
+    progress.set_description_str(f"bench: {name}")
+    yield
+    progress.update()
+
+
+def _run_benchmark(
+    source: Project,
+    workdir: Path,
+    documents: int,
+    sentences_per_document: int,
+    memory_sentences: tuple[int, int],
+    large_documents: int,
+    speedup_pairs: int,
+    progress: tqdm,
+) -> dict[str, Any]:
     report: dict[str, Any] = {"documents": documents, "sentences_per_document": sentences_per_document, "large_documents": large_documents}
     project = make_synthetic_project(workdir / "throughput", documents, sentences_per_document, source)
     texts = [p.read_text(encoding="utf-8") for p in sorted(project.seeds.glob("*.txt"))]
     characters = sum(len(t) for t in texts)
     preannotate = warmed_preannotator(project)
 
-    one_worker = timed_build(project, workdir / "out-1", workers=1, cache=False, preannotate=preannotate)
+    with step(progress, f"{documents:,} documents, 1 worker"):
+        one_worker = timed_build(project, workdir / "out-1", workers=1, cache=False, preannotate=preannotate)
     # Best of a few, each with a fresh (cold-cache) tokenizer: noise on a shared machine only ever adds time, and
     # a slow baseline run would flatter the ratio.
-    baseline = min(bare_tokenization_seconds(texts) for _ in range(BASELINE_RUNS))
+    with step(progress, "bare tokenization"):
+        baseline = min(bare_tokenization_seconds(texts) for _ in range(BASELINE_RUNS))
     sentences = json.loads((workdir / "out-1" / "manifest.json").read_text())["files"]
     sentence_rows = sum(f["rows"] for f in sentences if f["config"] == "sentences")
     report["end_to_end"] = {"seconds": one_worker, "chars_per_s": characters / one_worker, "sentences_per_s": sentence_rows / one_worker}
     report["bare_tokenizer"] = {"seconds": baseline, "chars_per_s": characters / baseline}
     report["throughput_ratio"] = baseline / one_worker
 
-    with collector_off_what_is_loaded():  # as in the build: otherwise full collections land in whichever stage allocates
+    # as in the build: otherwise full collections land in whichever stage allocates
+    with step(progress, "time per stage"), collector_off_what_is_loaded():
         stages = stage_times(project, preannotate, workdir / "stages")
     report["stages"] = {name: {"seconds": seconds, "share": seconds / sum(stages.values())} for name, seconds in stages.items()}
     report["validation_share_of_build"] = stages["validate"] / one_worker
 
-    two_workers = timed_build(project, workdir / "out-2", workers=2, cache=False, preannotate=preannotate)
+    with step(progress, f"{documents:,} documents, 2 workers"):
+        two_workers = timed_build(project, workdir / "out-2", workers=2, cache=False, preannotate=preannotate)
     large = make_synthetic_project(workdir / "large", large_documents, sentences_per_document, source, seed=11, with_gold=True)
     preannotate = warmed_preannotator(large)
     pairs = []
     for _ in range(speedup_pairs):  # back to back, so both builds of a pair see the same load on a shared machine
-        large_one = timed_build(large, workdir / "large-1", workers=1, cache=False, preannotate=preannotate)
-        large_two = timed_build(large, workdir / "large-2", workers=2, cache=False, preannotate=preannotate)
+        with step(progress, f"{large_documents:,} documents, 1 worker"):
+            large_one = timed_build(large, workdir / "large-1", workers=1, cache=False, preannotate=preannotate)
+        with step(progress, f"{large_documents:,} documents, 2 workers"):
+            large_two = timed_build(large, workdir / "large-2", workers=2, cache=False, preannotate=preannotate)
         pairs.append({"1": large_one, "2": large_two, "speedup": large_one / large_two})
     median = sorted(pairs, key=lambda pair: pair["speedup"])[len(pairs) // 2]
     report["workers"] = {
@@ -329,26 +358,31 @@ def run_benchmark(
     }
     report["speedup_2_workers"] = median["speedup"]
 
-    clean = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
+    with step(progress, "incremental: clean build"):
+        clean = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
     changed = sorted(large.seeds.glob("*.txt"))[large_documents // 2]
     changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
-    again = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
+    with step(progress, "incremental: one changed document"):
+        again = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
     report["incremental"] = {"clean_seconds": clean, "one_changed_seconds": again, "ratio": again / clean}
     add_an_article_first(large, sentences_per_document)
-    added = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
+    with step(progress, "incremental: one added document"):
+        added = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
     report["incremental"].update(one_added_seconds=added, added_ratio=added / clean)
     # A review that relabels a gold name: the pre-annotator learns it, so silver documents that contain it change too.
-    relabelled = relabel_a_gold_name(large)
-    if relabelled is not None:
-        reviewed = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
-        report["incremental"].update(relabelled_name=relabelled, relabelled_seconds=reviewed, relabelled_ratio=reviewed / clean)
+    with step(progress, "incremental: one relabelled gold name"):
+        relabelled = relabel_a_gold_name(large)
+        if relabelled is not None:
+            reviewed = timed_build(large, workdir / "inc-out", workers=1, cache=True, preannotate=preannotate)
+            report["incremental"].update(relabelled_name=relabelled, relabelled_seconds=reviewed, relabelled_ratio=reviewed / clean)
 
     small, large = memory_sentences
     memory, forms = {}, {}
     for target_sentences in (small, large):
         docs = max(1, target_sentences // sentences_per_document)
-        memory_project = make_synthetic_project(workdir / f"memory-{target_sentences}", docs, sentences_per_document, source)
-        memory[target_sentences] = peak_memory_mib(memory_project)
+        with step(progress, f"peak memory at {target_sentences:,} sentences"):
+            memory_project = make_synthetic_project(workdir / f"memory-{target_sentences}", docs, sentences_per_document, source)
+            memory[target_sentences] = peak_memory_mib(memory_project)
         forms[target_sentences] = len({w for p in memory_project.seeds.glob("*.txt") for w in re.findall(r"\w+", p.read_text(encoding="utf-8"))})
     report["peak_memory_mib"] = memory
     report["word_forms"] = forms

@@ -131,8 +131,9 @@ def bench(
     bare spacy.blank("ar") tokenization of the same text, their ratio, time per
     stage, the speed-up of 2 workers over 1 (on both corpus sizes; on the large
     one, the median of --speedup-pairs back-to-back pairs), incremental
-    rebuild time after one changed document in --large-documents, and peak memory
-    at two corpus sizes.
+    rebuild time in --large-documents after one changed document, one added
+    document and one relabelled gold name, and peak memory at two corpus sizes.
+    On a terminal, a progress bar names the measurement running.
     """
     from qawl.bench import format_report, run_benchmark
 

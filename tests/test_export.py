@@ -8,7 +8,10 @@ import sys
 
 import datasets
 from spacy.tokens import DocBin
+from spacy.training.corpus import walk_corpus
 
+from qawl import export
+from qawl.export import export_spacy
 from qawl.segment import blank_arabic
 from tests.conftest import run_qawl
 from tests.layers import annotated  # noqa: F401  (fixture)
@@ -58,8 +61,40 @@ def test_spacy_docbin_has_the_gold_entities(annotated, tmp_path) -> None:
     assert "واشنطن" in [e.text for doc in docs for e in doc.ents]
 
 
+def _spacy_docs(path) -> list[tuple]:
+    """What a .spacy file, or a directory of them as `spacy train` reads it, holds: per doc, its words, entities and ids."""
+    files = walk_corpus(path, ".spacy")
+    docs = [doc for file in files for doc in DocBin().from_disk(file).get_docs(blank_arabic().vocab)]
+    return [([t.text for t in doc], [(e.start, e.end, e.label_) for e in doc.ents], doc.user_data["sentence_id"]) for doc in docs]
+
+
+def test_spacy_export_to_a_directory_writes_the_same_docs_in_files_as_they_fill(annotated, tmp_path, monkeypatch) -> None:
+    whole = tmp_path / "all.spacy"
+    assert export_spacy(annotated, whole) > 5
+    monkeypatch.setattr(export, "SENTENCES_PER_SPACY_FILE", 3)
+    written: list[int] = []
+    to_disk = DocBin.to_disk
+    monkeypatch.setattr(DocBin, "to_disk", lambda docs, path: written.append(len(docs)) or to_disk(docs, path))
+    parts = tmp_path / "parts"
+    count = export_spacy(annotated, parts)
+    assert sorted(p.name for p in parts.iterdir())[:2] == ["part-00000.spacy", "part-00001.spacy"]
+    assert written[:-1] == [3] * (len(written) - 1) and 0 < written[-1] <= 3 and sum(written) == count  # none held past 3
+    assert _spacy_docs(parts) == _spacy_docs(whole)
+
+
+def test_spacy_export_to_a_directory_through_the_cli(annotated, tmp_path) -> None:
+    out = tmp_path / "train"
+    done = run_qawl("export", "spacy", "--out", str(out), cwd=annotated.root)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in out.iterdir()] == ["part-00000.spacy"]
+    assert _spacy_docs(out) == _spacy_docs(out / "part-00000.spacy") and len(_spacy_docs(out)) > 5
+    again = run_qawl("export", "spacy", "--out", str(out), cwd=annotated.root)  # stale files would be read with new ones
+    assert again.returncode == 1 and f"{out}: not an empty directory" in again.stderr
+    assert [p.name for p in out.iterdir()] == ["part-00000.spacy"]
+
+
 def test_spacy_train_runs_on_the_export(annotated, tmp_path) -> None:
-    data = tmp_path / "qawl.spacy"
+    data = tmp_path / "qawl"  # a directory of .spacy files, as a large corpus is exported
     assert run_qawl("export", "spacy", "--out", str(data), cwd=annotated.root).returncode == 0
     config = tmp_path / "ner.cfg"
     spacy_cli = [sys.executable, "-m", "spacy"]

@@ -78,17 +78,49 @@ def sentence_doc(row: dict[str, Any]) -> Doc:
     return doc
 
 
+# Docs per file of a directory export: spaCy serializes a DocBin whole, in memory, and not past 4 GB.
+SENTENCES_PER_SPACY_FILE = 50_000
+
+
+class ExportError(Exception):
+    """An export that cannot be written where it was asked to."""
+
+
 def export_spacy(project: Project, out: Path, split: str | None = None) -> int:
-    """Write annotated sentences as a spaCy DocBin (`.spacy`); returns the number of docs."""
+    """Write annotated sentences as spaCy DocBins; returns the number of docs.
+
+    `out` ending in `.spacy` is one file. Otherwise it is a new (or empty) directory of files
+    `part-00000.spacy`, … of SENTENCES_PER_SPACY_FILE docs, each written as it fills, so memory
+    does not grow with the corpus; `spacy train` reads such a directory whole, files in name order.
+    """
     from spacy.tokens import DocBin
 
+    one_file = out.suffix == ".spacy"
+    if not one_file:
+        if out.exists() and (not out.is_dir() or any(out.iterdir())):
+            raise ExportError(f"{out}: not an empty directory; give a new directory, or a file name ending in .spacy")
+        out.mkdir(parents=True, exist_ok=True)
     schemas = Schemas(project.schema_dir)
-    docs = DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+    written, parts = 0, 0
+
+    def new_bin() -> DocBin:
+        return DocBin(attrs=["ORTH", "ENT_IOB", "ENT_TYPE"], store_user_data=True)
+
+    def write(docs: DocBin) -> None:
+        nonlocal written, parts
+        docs.to_disk(out if one_file else out / f"part-{parts:05d}.spacy")
+        written, parts = written + len(docs), parts + 1
+
+    docs = new_bin()
     for _, row in published_rows(project.corpus, schemas, "sentences", split):
         if row["status"] != "unannotated":
             docs.add(sentence_doc(row))
-    docs.to_disk(out)
-    return len(docs)
+            if not one_file and len(docs) == SENTENCES_PER_SPACY_FILE:
+                write(docs)
+                docs = new_bin()
+    if one_file or len(docs) or not parts:
+        write(docs)
+    return written
 
 
 def export_jsonl(project: Project, out: Path, config: str, split: str | None = None) -> int:
@@ -115,6 +147,7 @@ def export_group() -> None:
     \b
       qawl export conll --out qawl.conll            token and IOB2 tag per line
       qawl export spacy --out train.spacy --split train
+      qawl export spacy --out train/ --split train    a directory of .spacy files (large corpora)
       qawl export jsonl --config quotes --out quotes.jsonl
     """
 
@@ -131,11 +164,18 @@ def conll_command(root: Path | None, out: Path, split: str | None, tagset: str) 
 
 @export_group.command("spacy")
 @root_option
-@out_option
+@click.option(
+    "--out", required=True, type=click.Path(writable=True, path_type=Path),
+    help=f"A .spacy file, or a new directory of files of {SENTENCES_PER_SPACY_FILE:,} docs (for large corpora).",
+)
 @split_option
 def spacy_command(root: Path | None, out: Path, split: str | None) -> None:
-    """A spaCy DocBin of the annotated sentences with their entities (for `spacy train`)."""
-    click.echo(f"wrote {export_spacy(project_at(root, built=True), out, split)} doc(s) to {out}")
+    """spaCy DocBins of the annotated sentences with their entities (for `spacy train`, which takes a file or a directory)."""
+    try:
+        count = export_spacy(project_at(root, built=True), out, split)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"wrote {count} doc(s) to {out}")
 
 
 @export_group.command("jsonl")

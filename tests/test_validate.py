@@ -16,7 +16,7 @@ from qawl.build import build_corpus
 from qawl.publish import file_sha256
 from qawl.schema import Schemas
 from qawl.validate import validate_corpus
-from tests.conftest import run_qawl
+from tests.conftest import run_qawl, run_qawl_on_a_terminal
 
 
 @pytest.fixture
@@ -42,8 +42,10 @@ def rewrite_first_row(corpus_dir, change, config: str = "sentences") -> None:
 
 
 def test_valid_corpus_passes(corpus) -> None:
-    result = run_qawl("validate", "corpus", cwd=corpus.root)
-    assert result.returncode == 0, result.stderr
+    result, terminal = run_qawl_on_a_terminal("validate", "corpus", cwd=corpus.root)
+    assert result.returncode == 0, terminal
+    shards = {f["path"].rsplit("/", 1)[1] for f in json.loads((corpus.corpus / "manifest.json").read_text())["files"]}
+    assert "validate: 100%" in terminal and f"{len(shards)}/{len(shards)} [" in terminal  # on a terminal, a bar over the shards
 
 
 def test_span_whose_offsets_do_not_match_its_text(corpus) -> None:

@@ -7,6 +7,7 @@ unique, references resolvable; all problems listed with file, row and pointer.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from tqdm import tqdm
 
 from qawl.engines import run_local
 from qawl.ingest import iter_documents
@@ -99,8 +101,10 @@ def validate_corpus(corpus: Path, schemas: Schemas, workers: int = 1) -> list[Pr
         if stray not in listed:
             problems.append(Problem(str(corpus / stray), "", "Parquet file not listed in manifest.json"))
     shards = [ShardCheck(str(corpus), name, entries, str(schemas.directory)) for name, entries in _shards(manifest["files"]).items()]
-    for shard_problems in run_local(check_shard, shards, min(workers, len(shards))):
-        problems += shard_problems
+    with tqdm(total=len(shards), desc="validate", unit="shard", disable=not sys.stderr.isatty()) as progress:
+        for shard_problems in run_local(check_shard, shards, min(workers, len(shards))):
+            problems += shard_problems
+            progress.update()
     return problems
 
 

@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from qawl.schema import Schemas
-from tests.conftest import REPO, run_qawl, tree_digest
+from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
 
 
 @pytest.fixture
@@ -66,8 +66,11 @@ def test_parquet_is_readable_by_pandas_polars_and_duckdb(built) -> None:
 def test_build_is_deterministic(built, tmp_path) -> None:
     first = tree_digest(built.corpus)
     shutil.rmtree(built.corpus)
-    assert run_qawl("build", cwd=built.root).returncode == 0
+    again, terminal = run_qawl_on_a_terminal("build", cwd=built.root)  # on a terminal: a progress bar over the documents
+    assert again.returncode == 0, terminal
     assert tree_digest(built.corpus) == first
+    documents = json.loads((built.corpus / "manifest.json").read_text())["documents"]
+    assert "build: 100%" in terminal and f"{documents}/{documents} [" in terminal
 
 
 def test_check_passes_when_current_and_fails_when_stale(built) -> None:

@@ -221,16 +221,22 @@ def small_shards(monkeypatch) -> publish.ShardSize:
     return size
 
 
-def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, small_shards, tmp_path, monkeypatch) -> None:
-    shards = project.root / ".qawl-cache" / "shards"
-    written: list[str] = []
+@pytest.fixture
+def written(monkeypatch) -> list[str]:
+    """The names of the Parquet files the build writes (not copies from the cache), as it writes them."""
+    names: list[str] = []
 
     class CountingShard(publish.ParquetShard):  # the real writer, counted
         def __init__(self, path, schema):
-            written.append(path.name)
+            names.append(path.name)
             super().__init__(path, schema)
 
     monkeypatch.setattr(publish, "ParquetShard", CountingShard)
+    return names
+
+
+def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, small_shards, written, tmp_path) -> None:
+    shards = project.root / ".qawl-cache" / "shards"
     manifest = build_corpus(project, workers=1, preannotate=preannotate)
     sentence_files = [f for f in manifest["files"] if f["config"] == "sentences"]
     assert len(sentence_files) > len({f["split"] for f in sentence_files})  # some split has several shards
@@ -249,19 +255,11 @@ def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, smal
     assert tree_digest(project.corpus) == tree_digest(clean)
 
 
-def test_an_article_added_before_all_others_rewrites_only_its_own_shard(project, small_shards, tmp_path, monkeypatch) -> None:
+def test_an_article_added_before_all_others_rewrites_only_its_own_shard(project, small_shards, written, tmp_path) -> None:
     """Shards end at documents chosen by id, not every n documents: the later shards keep theirs, renumbered or not."""
     rng = random.Random(8)
     for n in range(6, 30):
         (project.seeds / f"synthetic-{n}.txt").write_text(synthetic_article(rng, 3), encoding="utf-8")
-    written: list[str] = []
-
-    class CountingShard(publish.ParquetShard):  # the real writer, counted
-        def __init__(self, path, schema):
-            written.append(path.name)
-            super().__init__(path, schema)
-
-    monkeypatch.setattr(publish, "ParquetShard", CountingShard)
     before = build_corpus(project, workers=1, preannotate=preannotate)
     train_shards = [f for f in before["files"] if f["config"] == "sentences" and f["split"] == "train"]
     assert len(train_shards) >= 4  # cut every 2 documents, all of them would move

@@ -346,6 +346,8 @@ def test_sharded_splits_load_whole_with_datasets_and_croissant(project, small_sh
     assert f"{sum(per_split)} sentences; tokens per sentence" in card
     loaded = datasets.load_dataset(str(project.corpus), "sentences", split="train")
     assert loaded["sentence_id"] == [r for f in train for r in pq.read_table(project.corpus / f["path"])["sentence_id"].to_pylist()]
+    # the card names each split's shards by one pattern, however many there are
+    assert "  - split: train\n    path: sentences/train-*.parquet\n" in card and "sentences/train-00001.parquet" not in card
 
 
 def test_a_shard_cached_by_a_killed_build_is_written_again(project, small_shards, tmp_path) -> None:

@@ -25,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from qawl.publish import CONFIGS, DEFAULT_CONFIG, SPLIT_ORDER, store_cache_entry
+from qawl.publish import CONFIGS, DEFAULT_CONFIG, SPLIT_ORDER, shards_pattern, store_cache_entry
 from qawl.schema import Schemas
 
 PLOTS_DIR = "plots"
@@ -65,7 +65,8 @@ def card_metadata(
         shards = {split: [f for f in entries if f["split"] == split] for split in SPLIT_ORDER}
         shards = {split: split_files for split, split_files in shards.items() if split_files}
         configs[config.name] = {
-            "data_files": [{"split": split, "path": [f["path"] for f in split_files]} for split, split_files in shards.items()],
+            # a pattern, not a list of the shards: a million articles make some 40,000 files
+            "data_files": [{"split": split, "path": shards_pattern(config.name, split)} for split in shards],
             **({"default": True} if config.name == DEFAULT_CONFIG else {}),
         }
         splits = datasets.SplitDict()

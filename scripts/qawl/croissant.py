@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from qawl.publish import CONFIGS, SPLIT_ORDER, write_json
+from qawl.publish import CONFIGS, SPLIT_ORDER, shards_pattern, write_json
 from qawl.schema import Schemas, TypedField
 
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.0"
@@ -115,7 +115,7 @@ def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict
             "name": f"{config}/{split}",
             "description": f"The Parquet shards of config {config}, split {split}.",
             "encodingFormat": "application/x-parquet",
-            "includes": f"{config}/{split}-*.parquet",
+            "includes": shards_pattern(config, split),
         }
         for config, split in parts
     ]

@@ -191,6 +191,11 @@ def shard_path(config: str, split: str, shard: int) -> str:
     return f"{config}/{split}-{shard:05d}.parquet"
 
 
+def shards_pattern(config: str, split: str) -> str:
+    """A glob matching every `shard_path` of a config's split, and nothing else of the corpus."""
+    return f"{config}/{split}-*.parquet"
+
+
 def config_arrow_schemas(schemas: Schemas, version: str, schema_version: str) -> dict[str, pa.Schema]:
     """Each config's Arrow schema, with the HF features and the dataset version as file metadata."""
     arrow = {}

@@ -93,6 +93,17 @@ def test_spacy_export_to_a_directory_through_the_cli(annotated, tmp_path) -> Non
     assert [p.name for p in out.iterdir()] == ["part-00000.spacy"]
 
 
+def test_an_export_that_cannot_be_written_says_where_and_why(annotated, tmp_path) -> None:
+    (tmp_path / "folder.spacy").mkdir()
+    for command, out, why in [
+        (["conll"], tmp_path / "missing" / "qawl.conll", "No such file or directory"),
+        (["spacy"], tmp_path / "folder.spacy", "Is a directory"),
+        (["jsonl", "--config", "quotes"], tmp_path / "missing" / "quotes.jsonl", "No such file or directory"),
+    ]:
+        done = run_qawl("export", *command, "--out", str(out), cwd=annotated.root)
+        assert done.returncode == 1 and f"Error: {out}: {why}" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
 def test_spacy_train_runs_on_the_export(annotated, tmp_path) -> None:
     data = tmp_path / "qawl"  # a directory of .spacy files, as a large corpus is exported
     assert run_qawl("export", "spacy", "--out", str(data), cwd=annotated.root).returncode == 0

@@ -11,7 +11,7 @@ Every export reads `corpus/` as published (through its manifest), never the sour
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,6 +152,17 @@ def export_group() -> None:
     """
 
 
+def report_export(export: Callable[[], int], out: Path, what: str) -> None:
+    """Run `export` and say how many `what` it wrote; a file it cannot write (or read) is a clear error, not a traceback."""
+    try:
+        count = export()
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    except OSError as error:
+        raise click.ClickException(f"{error.filename or out}: {error.strerror or error}") from error
+    click.echo(f"wrote {count} {what} to {out}")
+
+
 @export_group.command("conll")
 @root_option
 @out_option
@@ -159,7 +170,8 @@ def export_group() -> None:
 @click.option("--tagset", type=click.Choice(TAGSETS), default="ontonotes", show_default=True, help="conll: map to PER/ORG/LOC/MISC with schema/conll_label_map.json.")
 def conll_command(root: Path | None, out: Path, split: str | None, tagset: str) -> None:
     """CoNLL-2003 style IOB2 of the `ner` config: `token tag` lines, -DOCSTART- per document."""
-    click.echo(f"wrote {export_conll(project_at(root, built=True), out, split, tagset)} sentence(s) to {out}")
+    project = project_at(root, built=True)
+    report_export(lambda: export_conll(project, out, split, tagset), out, "sentence(s)")
 
 
 @export_group.command("spacy")
@@ -171,11 +183,8 @@ def conll_command(root: Path | None, out: Path, split: str | None, tagset: str) 
 @split_option
 def spacy_command(root: Path | None, out: Path, split: str | None) -> None:
     """spaCy DocBins of the annotated sentences with their entities (for `spacy train`, which takes a file or a directory)."""
-    try:
-        count = export_spacy(project_at(root, built=True), out, split)
-    except ExportError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"wrote {count} doc(s) to {out}")
+    project = project_at(root, built=True)
+    report_export(lambda: export_spacy(project, out, split), out, "doc(s)")
 
 
 @export_group.command("jsonl")
@@ -185,4 +194,5 @@ def spacy_command(root: Path | None, out: Path, split: str | None) -> None:
 @click.option("--config", "config", required=True, type=click.Choice([c.name for c in CONFIGS]), help="The config to export.")
 def jsonl_command(root: Path | None, out: Path, split: str | None, config: str) -> None:
     """The rows of a config as JSON lines, with label names and a `split` key."""
-    click.echo(f"wrote {export_jsonl(project_at(root, built=True), out, config, split)} row(s) to {out}")
+    project = project_at(root, built=True)
+    report_export(lambda: export_jsonl(project, out, config, split), out, "row(s)")

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from qawl import build, card, engines, publish
+from qawl import build, card, engines, publish, segment
 from qawl.annotate import preannotate, preannotator
 from qawl.annotate.text import normalize
 from qawl.bench import make_synthetic_project, open_word, peak_memory_mib, synthetic_article
@@ -289,7 +289,7 @@ def test_a_worker_past_the_vocabulary_limit_starts_afresh_with_the_same_output(p
     build_corpus(project, workers=1, cache=False, preannotate=preannotate)
     kept = vocabulary_size()  # every form of the corpus (and of earlier tests in this process)
     tokenizer = blank_arabic()
-    monkeypatch.setattr(build, "VOCABULARY_LIMIT", 1)  # a new vocabulary before every shard
+    monkeypatch.setattr(segment, "VOCABULARY_LIMIT", 1)  # a new vocabulary before every shard
     build_corpus(project, tmp_path / "afresh", workers=1, cache=False, preannotate=preannotate)
     assert blank_arabic() is not tokenizer and vocabulary_size() < kept  # only the last shard's forms are left
     assert tree_digest(tmp_path / "afresh") == tree_digest(project.corpus)

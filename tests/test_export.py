@@ -10,9 +10,9 @@ import datasets
 from spacy.tokens import DocBin
 from spacy.training.corpus import walk_corpus
 
-from qawl import export
+from qawl import export, segment
 from qawl.export import export_spacy
-from qawl.segment import blank_arabic
+from qawl.segment import blank_arabic, vocabulary_size
 from tests.conftest import run_qawl
 from tests.layers import annotated  # noqa: F401  (fixture)
 
@@ -80,6 +80,18 @@ def test_spacy_export_to_a_directory_writes_the_same_docs_in_files_as_they_fill(
     assert sorted(p.name for p in parts.iterdir())[:2] == ["part-00000.spacy", "part-00001.spacy"]
     assert written[:-1] == [3] * (len(written) - 1) and 0 < written[-1] <= 3 and sum(written) == count  # none held past 3
     assert _spacy_docs(parts) == _spacy_docs(whole)
+
+
+def test_spacy_export_starts_a_new_vocabulary_past_the_limit_with_the_same_docs(annotated, tmp_path, monkeypatch) -> None:
+    """A long export does not keep every word form of the corpus: its vocabulary starts afresh, the docs stay the same."""
+    as_usual = tmp_path / "usual.spacy"
+    export_spacy(annotated, as_usual)
+    monkeypatch.setattr(segment, "VOCABULARY_LIMIT", 1)  # afresh after every doc
+    before = blank_arabic()
+    afresh = tmp_path / "afresh.spacy"
+    export_spacy(annotated, afresh)
+    assert blank_arabic() is not before and vocabulary_size() < len(before.vocab)
+    assert _spacy_docs(afresh) == _spacy_docs(as_usual)
 
 
 def test_spacy_export_to_a_directory_through_the_cli(annotated, tmp_path) -> None:

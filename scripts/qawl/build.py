@@ -59,18 +59,13 @@ from qawl.publish import (
     write_json,
 )
 from qawl.schema import Problem, Schemas, schemas_in
-from qawl.segment import blank_arabic, split_sentences, tokenize_document, vocabulary_size
+from qawl.segment import renew_vocabulary_past_limit, split_sentences, tokenize_document
 
 if TYPE_CHECKING:
     from qawl.annotate.pipeline import Learned
 
 # Documents encoded together: they share the fixed cost of building Arrow tables.
 DOCUMENTS_PER_BATCH = 8
-# Word forms a worker's spaCy may keep before the worker starts a new vocabulary (about 20 MB).
-# spaCy keeps every form it has tokenized, with its tokenizer cache entry, about 400 bytes each:
-# without a bound, every worker would grow with the corpus's vocabulary (millions of forms in a
-# million articles of real news). Starting afresh costs 50 ms and a cold tokenizer cache.
-VOCABULARY_LIMIT = 50_000
 DOCUMENT_FIELDS = ("title", "publisher", "published", "published_precision", "url", "language", "license", "inferred")
 
 
@@ -405,10 +400,9 @@ def process_shard(task: ShardTask) -> ShardResult:
 
 def _bound_vocabulary() -> None:
     """Past VOCABULARY_LIMIT word forms, start the tokenizer and the pre-annotation pipeline afresh (same output, less memory)."""
-    if vocabulary_size() > VOCABULARY_LIMIT:
+    if renew_vocabulary_past_limit():
         from qawl.annotate import forget_pipelines
 
-        blank_arabic.cache_clear()
         forget_pipelines()
 
 

@@ -21,7 +21,7 @@ from qawl.options import project_at, root_option
 from qawl.project import Project
 from qawl.publish import CONFIGS, SPLIT_ORDER
 from qawl.schema import Schemas
-from qawl.segment import blank_arabic
+from qawl.segment import blank_arabic, renew_vocabulary_past_limit
 from qawl.tasks import ner_pieces
 from qawl.validate import read_rows
 
@@ -114,7 +114,8 @@ def export_spacy(project: Project, out: Path, split: str | None = None) -> int:
     docs = new_bin()
     for _, row in published_rows(project.corpus, schemas, "sentences", split):
         if row["status"] != "unannotated":
-            docs.add(sentence_doc(row))
+            docs.add(sentence_doc(row))  # the DocBin keeps the strings it needs, so the vocabulary can start afresh
+            renew_vocabulary_past_limit()
             if not one_file and len(docs) == SENTENCES_PER_SPACY_FILE:
                 write(docs)
                 docs = new_bin()

@@ -383,7 +383,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     outputs: list[DocumentOutput] = []
     shard_cache = Path(task.shard_cache) if task.shard_cache is not None else None
     writer = ShardWriter(Path(task.out_dir), arrow, task.split, task.number, task.version, task.schema_version, shard_cache)
-    _bound_vocabulary()
+    renew_vocabulary_past_limit()  # and with it the pre-annotation pipeline (`annotate.get_pipeline`)
     if (learned := task.documents[0].learned) is not None:
         from qawl.annotate import forget_pipelines
 
@@ -396,14 +396,6 @@ def process_shard(task: ShardTask) -> ShardResult:
                 writer.add_document(output.tables, output.key, output.reused)
             outputs.append(replace(output, tables={}, name_forms=None))  # the driver needs neither
     return ShardResult(task.split, outputs, writer.close(), [])
-
-
-def _bound_vocabulary() -> None:
-    """Past VOCABULARY_LIMIT word forms, start the tokenizer and the pre-annotation pipeline afresh (same output, less memory)."""
-    if renew_vocabulary_past_limit():
-        from qawl.annotate import forget_pipelines
-
-        forget_pipelines()
 
 
 def files_fingerprint(files: list[Path], root: Path) -> str:

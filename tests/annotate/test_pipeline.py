@@ -10,7 +10,8 @@ import pytest
 import spacy
 
 import qawl.annotate.pipeline  # noqa: F401  (registers the factories for spacy.load)
-from qawl.annotate import ANNOTATOR_VERSION, PROVENANCE, preannotate
+from qawl import segment
+from qawl.annotate import ANNOTATOR_VERSION, PROVENANCE, get_pipeline, preannotate
 from qawl.annotate.pipeline import build_pipeline, learned_by, learned_from, name_forms, run, to_layer
 from qawl.annotate.text import split_words
 from qawl.schema import Schemas
@@ -142,3 +143,19 @@ def test_a_document_depends_on_the_gold_names_whose_words_it_has(tmp_path: Path)
     assert names_in("وزير المالية") == none  # its first word is in the text, not the other
     assert names_in("الحكومة الأردنية") == none
     assert names_in("وزير المالية", "الحكومة الأردنية", "وزير الخارجية") == names_in("وزير الخارجية")
+
+
+def test_the_pipeline_is_built_again_once_the_tokenizer_starts_a_new_vocabulary(monkeypatch) -> None:
+    """A build worker or an export past VOCABULARY_LIMIT starts `blank_arabic()` afresh; a pipeline on the old
+    vocabulary would refuse the new tokenizer's Docs (and keep the old vocabulary in memory)."""
+    text = "قال وزير الخارجية الأردني أيمن الصفدي إن «الحل يبدأ بوقف الحرب».\n"
+    sentences = split_sentences("vocab", text)
+    doc, _ = tokenize_document(text, sentences)
+    before = preannotate("vocab", text, "0" * 64, doc)
+    old = get_pipeline()
+    monkeypatch.setattr(segment, "VOCABULARY_LIMIT", 0)
+    assert segment.renew_vocabulary_past_limit()
+    doc, _ = tokenize_document(text, sentences)
+    assert doc.vocab is not old.vocab
+    assert preannotate("vocab", text, "0" * 64, doc) == before
+    assert get_pipeline() is not old and get_pipeline().vocab is doc.vocab

@@ -49,9 +49,14 @@ PIPELINES_KEPT = 4
 
 def get_pipeline(annotations_dir: Path | None = None) -> Language:
     """The pre-annotation pipeline of a project's annotations/ (default: the project around the
-    current directory), built once per process."""
+    current directory), built once per process, and again once `segment.blank_arabic()`, whose
+    vocabulary it shares, has started afresh (`segment.renew_vocabulary_past_limit`)."""
     from qawl.annotate.pipeline import build_pipeline, learned_by
+    from qawl.segment import blank_arabic
 
+    vocab = blank_arabic().vocab
+    for stale in [directory for directory, (nlp, _) in _pipelines.items() if nlp.vocab is not vocab]:
+        del _pipelines[stale]
     directory = annotations_dir or _annotations_dir()
     if directory not in _pipelines:
         if len(_pipelines) >= PIPELINES_KEPT:

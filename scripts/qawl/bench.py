@@ -108,6 +108,13 @@ SYNTHETIC_METADATA = {
 }
 
 
+def write_synthetic_seed(seeds: Path, doc_id: str, text: str) -> None:
+    """A synthetic article and its sidecar, which says it is synthetic."""
+    (seeds / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+    metadata = {"title": text.split("\n", 1)[0], **SYNTHETIC_METADATA}
+    (seeds / f"{doc_id}{SIDECAR_SUFFIX}").write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
+
+
 def make_synthetic_project(
     root: Path, documents: int, sentences_per_document: int, source: Project, seed: int = 7, with_gold: bool = False
 ) -> Project:
@@ -127,9 +134,7 @@ def make_synthetic_project(
     rng = random.Random(seed)
     for n in range(documents):
         text = synthetic_article(rng, sentences_per_document)
-        (root / "seeds" / f"synthetic-{n:07d}.txt").write_text(text, encoding="utf-8")
-        metadata = {"title": text.split("\n", 1)[0], **SYNTHETIC_METADATA}
-        (root / "seeds" / f"synthetic-{n:07d}{SIDECAR_SUFFIX}").write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
+        write_synthetic_seed(root / "seeds", f"synthetic-{n:07d}", text)
     return Project(root)
 
 
@@ -140,9 +145,7 @@ def add_an_article_first(project: Project, sentences: int, seed: int = 13) -> st
     """
     doc_id = next(name for n in itertools.count() if split_of(name := f"0-added-{n}", project.dataset["splits"]) == "train")
     text = synthetic_article(random.Random(seed), sentences)
-    (project.seeds / f"{doc_id}.txt").write_text(text, encoding="utf-8")
-    metadata = {"title": text.split("\n", 1)[0], **SYNTHETIC_METADATA}
-    (project.seeds / f"{doc_id}{SIDECAR_SUFFIX}").write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
+    write_synthetic_seed(project.seeds, doc_id, text)
     return doc_id
 
 

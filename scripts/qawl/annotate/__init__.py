@@ -66,14 +66,11 @@ def get_pipeline(annotations_dir: Path | None = None) -> Language:
     return _pipelines[directory][0]
 
 
-def forget_pipelines(unless_learned: Learned | None = None) -> None:
-    """Drop the pipelines built so far; the next call builds them again on the current `segment.blank_arabic()`.
-
-    `unless_learned`: drop only those that learned something else from their annotations/
-    (it changed since they were built), keeping any that learned exactly this.
-    """
+def forget_pipelines(unless_learned: Learned) -> None:
+    """Drop the pipelines that learned something else than `unless_learned` from their annotations/
+    (it changed since they were built); the next call builds them again."""
     for directory, (_, learned) in list(_pipelines.items()):
-        if unless_learned is None or learned != unless_learned:
+        if learned != unless_learned:
             del _pipelines[directory]
 
 

@@ -87,6 +87,24 @@ def test_ray_engine_matches_the_local_build(project, tmp_path, ray_cluster) -> N
     assert tree_digest(tmp_path / "ray") == tree_digest(tmp_path / "local")
 
 
+def test_ray_runs_the_next_batch_while_one_finishes_and_keeps_order(tmp_path, monkeypatch, ray_cluster) -> None:
+    """A batch's slowest task does not hold the cluster: here the first batch's only task waits for the second's."""
+    monkeypatch.setattr(engines, "RAY_BATCH_TASKS", 1)
+    started = tmp_path / "started"
+    started.mkdir()
+
+    def task(n: int) -> tuple[int, bool]:
+        (started / str(n)).touch()
+        deadline = time.monotonic() + 30
+        while n == 0 and not (started / "1").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return n, (started / "1").exists()
+
+    results = list(run_ray(task, iter(range(5)), workers=2))
+    assert [n for n, _ in results] == list(range(5))
+    assert results[0] == (0, True)  # task 1, of the next batch, started while task 0 was running
+
+
 def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray_cluster) -> None:
     """As a node of a cluster without the shared filesystem: the build fails with that problem, not a traceback."""
     schemas = Schemas(project.schema_dir)

@@ -12,7 +12,7 @@ import os
 import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
 
 Task = TypeVar("Task")
@@ -20,6 +20,9 @@ Result = TypeVar("Result")
 
 ENGINES = ("local", "ray")
 RAY_BATCH_TASKS = 128
+# Ray Data batches running at once: the next one fills the cluster while the last shards of one finish
+# (and while its dataset starts), so no batch waits for the slowest shard of the one before.
+RAY_BATCHES_IN_FLIGHT = 2
 # Tasks in flight per worker: a worker always has the next one queued, and the driver
 # holds the inputs of only a few (a task is a shard of documents).
 IN_FLIGHT_PER_WORKER = 3
@@ -37,20 +40,24 @@ def batched(items: Iterable[Task], size: int) -> Iterator[list[Task]]:
         yield batch
 
 
+def in_order(executor: Executor, fn: Callable[[Task], Result], tasks: Iterable[Task], limit: int) -> Iterator[Result]:
+    """`map(fn, tasks)` on `executor`, in order, with at most `limit` tasks submitted and not yet yielded."""
+    in_flight: deque[Future[Result]] = deque()
+    for task in tasks:
+        in_flight.append(executor.submit(fn, task))
+        if len(in_flight) >= limit:
+            yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()
+
+
 def run_local(fn: Callable[[Task], Result], tasks: Iterable[Task], workers: int) -> Iterator[Result]:
     """`map(fn, tasks)` on `workers` processes, in order, with a bounded number in flight."""
     if workers <= 1:
         yield from map(fn, tasks)
         return
-    in_flight: deque[Future[Result]] = deque()
-    limit = workers * IN_FLIGHT_PER_WORKER
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for task in tasks:
-            in_flight.append(pool.submit(fn, task))
-            if len(in_flight) >= limit:
-                yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
+        yield from in_order(pool, fn, tasks, workers * IN_FLIGHT_PER_WORKER)
 
 
 def _apply_pickled(batch: dict[str, Any], fn: Callable[[Any], Any]) -> dict[str, Any]:
@@ -60,7 +67,7 @@ def _apply_pickled(batch: dict[str, Any], fn: Callable[[Any], Any]) -> dict[str,
 def run_ray(
     fn: Callable[[Task], Result], tasks: Iterable[Task], workers: int, address: str | None = None
 ) -> Iterator[Result]:
-    """`map(fn, tasks)` on Ray Data, batch by batch, in order.
+    """`map(fn, tasks)` on Ray Data, in batches of RAY_BATCH_TASKS, RAY_BATCHES_IN_FLIGHT at once, in order.
 
     Tasks travel pickled, so the function sees exactly what the local engine
     passes it. `address` joins an existing cluster; without it a local one is
@@ -76,11 +83,15 @@ def run_ray(
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False
-    for batch in batched(tasks, RAY_BATCH_TASKS):
+
+    def run_batch(batch: list[Task]) -> list[Result]:
         dataset = ray.data.from_items([{"task": pickle.dumps(task)} for task in batch])
         mapped = dataset.map_batches(_apply_pickled, fn_args=(fn,), batch_size=1, batch_format="numpy")
-        for row in mapped.iter_rows():
-            yield pickle.loads(row["result"])
+        return [pickle.loads(row["result"]) for row in mapped.iter_rows()]
+
+    with ThreadPoolExecutor(max_workers=RAY_BATCHES_IN_FLIGHT, thread_name_prefix="qawl-ray-batch") as threads:
+        for results in in_order(threads, run_batch, batched(tasks, RAY_BATCH_TASKS), RAY_BATCHES_IN_FLIGHT):
+            yield from results
 
 
 def run(fn: Callable[[Task], Result], tasks: Iterable[Task], engine: str, workers: int, address: str | None = None) -> Iterator[Result]:

@@ -7,6 +7,9 @@ import json
 import os
 import random
 import shutil
+import socket
+import subprocess
+import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -27,7 +30,7 @@ from qawl.engines import run_local, run_ray
 from qawl.project import Project
 from qawl.schema import Schemas
 from qawl.segment import blank_arabic, vocabulary_size
-from tests.conftest import REPO, run_qawl_on_a_terminal, tree_digest
+from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
 
 
 @pytest.fixture
@@ -118,6 +121,34 @@ def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray
     assert problems[0].file == str(tmp_path / "not-mounted")
     assert "cannot see the project directory" in problems[0].message and "every node mounts at the same path" in problems[0].message
     assert BuildError(problems).problems == problems[:1] and str(BuildError(problems)) == str(problems[0])  # reported once
+
+
+def test_a_ray_address_where_nothing_answers_fails_the_build_at_once(make_project) -> None:
+    """Ray itself would retry without end, printing only its own warnings."""
+    project = make_project()
+    with socket.socket() as closed:  # bound and never listening: a connection to it is refused
+        closed.bind(("127.0.0.1", 0))
+        address = f"127.0.0.1:{closed.getsockname()[1]}"
+        done = run_qawl("build", "--engine", "ray", "--address", address, cwd=project.root)
+    assert done.returncode == 1
+    assert f"error: --address {address}: no Ray cluster answers there (Connection refused)" in done.stderr
+    assert "build failed, corpus/ left unchanged: 1 problem(s)" in done.stderr and not project.corpus.exists()
+
+
+def test_an_address_without_the_ray_engine_is_refused(make_project) -> None:
+    done = run_qawl("build", "--address", "127.0.0.1:6379", cwd=make_project().root)
+    assert done.returncode == 2 and "--address is the address of a Ray cluster: give it with --engine ray" in done.stderr
+
+
+def test_the_ray_engine_without_ray_installed_says_how_to_install_it(make_project) -> None:
+    project = make_project()
+    without_ray = "import sys; sys.modules['ray'] = None; from qawl.cli import main; main()"  # `import ray` fails, as where it is not installed
+    done = subprocess.run(
+        [sys.executable, "-c", without_ray, "build", "--engine", "ray"], cwd=project.root, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "error: --engine ray: Ray is not installed" in done.stderr and "install the `ray` extra: pip install -e '.[ray]'" in done.stderr
+    assert not project.corpus.exists()
 
 
 def test_incremental_rebuild_recomputes_only_what_changed(project, tmp_path) -> None:

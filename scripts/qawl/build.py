@@ -34,7 +34,7 @@ import qawl
 from qawl.baseline import baseline_report, recorded_agreement
 from qawl.card import CorpusStatistics, document_statistics, write_card
 from qawl.croissant import write_croissant
-from qawl.engines import batched, run
+from qawl.engines import EngineUnavailable, batched, run
 from qawl.ingest import Document, count_seeds, iter_documents
 from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
@@ -472,6 +472,8 @@ def build_corpus(
             return _build_corpus(project, target, preannotate, engine, workers, address, cache)
     except Busy as error:
         raise BuildError([Problem(str(target), "", str(error))]) from error
+    except EngineUnavailable as error:
+        raise BuildError([Problem(error.option, "", str(error))]) from error
 
 
 def _build_corpus(

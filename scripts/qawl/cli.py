@@ -54,6 +54,8 @@ def build(root: Path | None, check: bool, workers: int, engine: str, address: st
     from qawl.annotate import preannotator
     from qawl.build import BuildError, build_corpus, manifest_summary
 
+    if address and engine != "ray":
+        raise click.UsageError("--address is the address of a Ray cluster: give it with --engine ray")
     project = project_at(root)
     options = {
         "engine": engine,

@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 import os
 import pickle
+import socket
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -26,6 +28,16 @@ RAY_BATCHES_IN_FLIGHT = 2
 # Tasks in flight per worker: a worker always has the next one queued, and the driver
 # holds the inputs of only a few (a task is a shard of documents).
 IN_FLIGHT_PER_WORKER = 3
+# Seconds to wait for a Ray cluster's port to answer: Ray itself retries an unreachable address without end.
+RAY_CONNECT_TIMEOUT = 10.0
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot start: `option` (as typed on the command line) names what the user gave."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option = option
+        super().__init__(message)
 
 
 def default_workers() -> int:
@@ -64,6 +76,47 @@ def _apply_pickled(batch: dict[str, Any], fn: Callable[[Any], Any]) -> dict[str,
     return {"result": [pickle.dumps(fn(pickle.loads(task))) for task in batch["task"]]}
 
 
+def connect_ray(workers: int, address: str | None) -> Any:
+    """The `ray` module, connected to the cluster at `address`, or to a new local one of `workers` CPUs.
+
+    Raises EngineUnavailable when Ray is not installed or nothing answers at `address`.
+    """
+    try:
+        import ray
+    except ImportError as error:
+        raise EngineUnavailable("--engine ray", f"Ray is not installed ({error}); install the `ray` extra: pip install -e '.[ray]'") from error
+    if ray.is_initialized():
+        return ray
+    if not address:
+        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+        return ray
+    check_reachable(address)
+    try:
+        ray.init(address=address, log_to_driver=False)
+    except ConnectionError as error:
+        raise EngineUnavailable(f"--address {address}", f"cannot join the Ray cluster there: {error}") from error
+    return ray
+
+
+def check_reachable(address: str) -> None:
+    """Raise EngineUnavailable unless something accepts a connection at a `host:port` or `ray://host:port` address.
+
+    Other forms ("auto", "local", no port) are left to Ray.
+    """
+    try:
+        location = urlsplit(address if "://" in address else f"//{address}")
+        host, port = location.hostname, location.port
+    except ValueError as error:
+        raise EngineUnavailable(f"--address {address}", f"not a Ray address ({error}); expected host:port or ray://host:port") from error
+    if host is None or port is None:
+        return
+    try:
+        socket.create_connection((host, port), timeout=RAY_CONNECT_TIMEOUT).close()
+    except OSError as error:
+        reason = error.strerror or str(error) or type(error).__name__
+        raise EngineUnavailable(f"--address {address}", f"no Ray cluster answers there ({reason}); start one with `ray start --head` or check the address") from error
+
+
 def run_ray(
     fn: Callable[[Task], Result], tasks: Iterable[Task], workers: int, address: str | None = None
 ) -> Iterator[Result]:
@@ -73,13 +126,7 @@ def run_ray(
     passes it. `address` joins an existing cluster; without it a local one is
     started with `workers` CPUs.
     """
-    import ray
-
-    if not ray.is_initialized():
-        if address:
-            ray.init(address=address, log_to_driver=False)
-        else:
-            ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False)
+    ray = connect_ray(workers, address)
     context = ray.data.DataContext.get_current()
     context.execution_options.preserve_order = True
     context.enable_progress_bars = False

@@ -24,7 +24,7 @@ from qawl import build, card, engines, publish, segment
 from qawl.annotate import preannotate, preannotator
 from qawl.annotate.text import normalize
 from qawl.bench import make_synthetic_project, open_word, peak_memory_mib, synthetic_article
-from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, process_document, process_shard
+from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, manifest_summary, process_document, process_shard
 from qawl.ingest import iter_documents
 from qawl.engines import run_local, run_ray
 from qawl.project import Project
@@ -73,6 +73,19 @@ def test_output_is_identical_across_worker_counts(project, tmp_path, monkeypatch
     sentence_files = [path for path in one if path.startswith("sentences/")]
     splits = {path.split("/")[1].split("-")[0] for path in sentence_files}
     assert splits and (shard_size.maximum > 2 or len(sentence_files) > len(splits))  # with 2, some split has several shards
+
+
+def test_the_build_summary_names_each_config_and_split_once_with_all_its_rows(project, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(publish, "SHARD_SIZE", publish.ShardSize(1, 2, 2))
+    manifest = build_corpus(project, tmp_path / "out", workers=1, cache=False, preannotate=preannotate)
+    shards = sorted((tmp_path / "out").glob("*/*.parquet"))
+    parts = {f"{path.parent.name}/{path.name.split('-')[0]}" for path in shards}
+    assert len(shards) > len(parts)  # some split has several shards
+    listed = manifest_summary(manifest).split("; ")[1].split(", ")
+    assert len(listed) == len(parts)
+    assert dict(item.split("=") for item in listed) == {
+        part: str(sum(pq.read_metadata(path).num_rows for path in shards if path.match(f"{part}-*.parquet"))) for part in parts
+    }
 
 
 @pytest.fixture(scope="module")

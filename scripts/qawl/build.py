@@ -570,6 +570,8 @@ def _build_corpus(
 
 
 def manifest_summary(manifest: dict[str, Any]) -> str:
-    """One line: version, documents, rows per config/split."""
-    rows = ", ".join(f"{f['config']}/{f['split']}={f['rows']}" for f in manifest["files"])
-    return f"v{manifest['version']}: {manifest['documents']} document(s); {rows}"
+    """One line: version, documents, rows per config/split (its shards added up)."""
+    rows: Counter[str] = Counter()
+    for file in manifest["files"]:
+        rows[f"{file['config']}/{file['split']}"] += file["rows"]
+    return f"v{manifest['version']}: {manifest['documents']} document(s); " + ", ".join(f"{name}={count}" for name, count in rows.items())

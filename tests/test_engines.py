@@ -121,6 +121,29 @@ def test_ray_runs_the_next_batch_while_one_finishes_and_keeps_order(tmp_path, mo
     assert results[0] == (0, True)  # task 1, of the next batch, started while task 0 was running
 
 
+def test_a_ray_run_stopped_early_does_not_wait_for_the_batches_in_flight(tmp_path, monkeypatch, ray_cluster) -> None:
+    """As when a build is interrupted: the batch still running is left behind, not waited for."""
+    monkeypatch.setattr(engines, "RAY_BATCH_TASKS", 1)
+    release, done = tmp_path / "release", tmp_path / "done"
+    done.mkdir()
+
+    def task(n: int) -> int:
+        deadline = time.monotonic() + 60
+        while n > 0 and not release.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        (done / str(n)).touch()
+        return n
+
+    results = run_ray(task, iter(range(3)), workers=2)
+    assert next(results) == 0
+    results.close()
+    assert not (done / "1").exists()  # closed while task 1, of the next batch, was still waiting
+    release.touch()
+    deadline = time.monotonic() + 60
+    while not (done / "1").exists() and time.monotonic() < deadline:  # let it finish before the next test
+        time.sleep(0.05)
+
+
 def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray_cluster) -> None:
     """As a node of a cluster without the shared filesystem: the build fails with that problem, not a traceback."""
     schemas = Schemas(project.schema_dir)

@@ -11,9 +11,10 @@ import itertools
 import os
 import pickle
 import socket
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -70,6 +71,27 @@ def run_local(fn: Callable[[Task], Result], tasks: Iterable[Task], workers: int)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         yield from in_order(pool, fn, tasks, workers * IN_FLIGHT_PER_WORKER)
+
+
+class DaemonThreads(Executor):
+    """Each call on a daemon thread of its own (bound their number by how they are submitted).
+
+    A ThreadPoolExecutor's threads are joined at exit: an interrupted build would
+    wait for the Ray batches in flight to finish before it stopped.
+    """
+
+    def submit(self, fn: Callable[..., Result], /, *args: Any, **kwargs: Any) -> Future[Result]:
+        future: Future[Result] = Future()
+
+        def call() -> None:
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args, **kwargs))
+                except BaseException as error:
+                    future.set_exception(error)
+
+        threading.Thread(target=call, name="qawl-ray-batch", daemon=True).start()
+        return future
 
 
 def _apply_pickled(batch: dict[str, Any], fn: Callable[[Any], Any]) -> dict[str, Any]:
@@ -136,9 +158,8 @@ def run_ray(
         mapped = dataset.map_batches(_apply_pickled, fn_args=(fn,), batch_size=1, batch_format="numpy")
         return [pickle.loads(row["result"]) for row in mapped.iter_rows()]
 
-    with ThreadPoolExecutor(max_workers=RAY_BATCHES_IN_FLIGHT, thread_name_prefix="qawl-ray-batch") as threads:
-        for results in in_order(threads, run_batch, batched(tasks, RAY_BATCH_TASKS), RAY_BATCHES_IN_FLIGHT):
-            yield from results
+    for results in in_order(DaemonThreads(), run_batch, batched(tasks, RAY_BATCH_TASKS), RAY_BATCHES_IN_FLIGHT):
+        yield from results
 
 
 def run(fn: Callable[[Task], Result], tasks: Iterable[Task], engine: str, workers: int, address: str | None = None) -> Iterator[Result]:

@@ -74,7 +74,7 @@ def run_local(fn: Callable[[Task], Result], tasks: Iterable[Task], workers: int)
 
 
 class DaemonThreads(Executor):
-    """Each call on a daemon thread of its own (bound their number by how they are submitted).
+    """Each call on a daemon thread of its own; the caller bounds how many run at once (`in_order`'s limit).
 
     A ThreadPoolExecutor's threads are joined at exit: an interrupted build would
     wait for the Ray batches in flight to finish before it stopped.

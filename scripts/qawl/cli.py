@@ -130,7 +130,8 @@ def bench(
     """Measure the build on a synthetic corpus (generated in a temporary directory, never published).
 
     Prints, in one run: characters and sentences per second end to end and for
-    bare spacy.blank("ar") tokenization of the same text, their ratio, time per
+    bare spacy.blank("ar") tokenization of the same text (each the best of 3
+    runs: noise only ever adds time), their ratio, time per
     stage, the speed-up of 2 workers over 1 (on both corpus sizes; on the large
     one, the median of --speedup-pairs back-to-back pairs), incremental
     rebuild time in --large-documents after one changed document, one added

@@ -131,7 +131,7 @@ def bench(
 
     Prints, in one run: characters and sentences per second end to end and for
     bare spacy.blank("ar") tokenization of the same text (each the best of 3
-    runs: noise only ever adds time), their ratio, time per
+    runs with cold caches: noise only ever adds time), their ratio, time per
     stage, the speed-up of 2 workers over 1 (on both corpus sizes; on the large
     one, the median of --speedup-pairs back-to-back pairs), incremental
     rebuild time in --large-documents after one changed document, one added

@@ -23,7 +23,7 @@ import pytest
 from qawl import build, card, engines, publish, segment
 from qawl.annotate import preannotate, preannotator
 from qawl.annotate.text import normalize
-from qawl.bench import make_synthetic_project, open_word, peak_memory_mib, synthetic_article
+from qawl.bench import cold_build_seconds, make_synthetic_project, open_word, peak_memory_mib, synthetic_article
 from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, manifest_summary, process_document, process_shard
 from qawl.ingest import iter_documents
 from qawl.engines import run_local, run_ray
@@ -291,6 +291,14 @@ def test_bench_prints_every_target_figure(tmp_path) -> None:
     assert set(report["peak_memory_mib"]) == {"6", "12"}
     assert report["word_forms"]["12"] > report["word_forms"]["6"]  # an open vocabulary: more text, more distinct words
     assert not list(repo.glob("corpus/**/synthetic-*"))  # the synthetic corpus is never published
+
+
+def test_a_throughput_build_of_the_bench_starts_cold_in_a_process_of_its_own(project, tmp_path) -> None:
+    """As the baseline's tokenizer is new for each run: no build warms the caches of the next one."""
+    words_known = vocabulary_size()
+    assert cold_build_seconds(project, tmp_path / "out", workers=1) > 0
+    assert json.loads((tmp_path / "out" / "manifest.json").read_text())["documents"] == 7
+    assert vocabulary_size() == words_known  # none of its words were tokenized here
 
 
 def test_peak_memory_is_the_build_s_own_not_its_parent_s(project) -> None:

@@ -273,22 +273,24 @@ print(timed_build(project, Path(sys.argv[2]), workers=int(sys.argv[3]), cache=Fa
 """
 
 
-def cold_build_seconds(project: Project, target: Path, workers: int) -> float:
-    """Seconds of a build of `project` in a new process, every cache cold as the baseline's (the pipeline loaded first)."""
-    done = subprocess.run([sys.executable, "-c", _COLD_BUILD, str(project.root), str(target), str(workers)], capture_output=True, text=True)
+def _run_in_new_process(script: str, *args: str) -> str:
+    """What `script` prints when run by this Python in a process of its own with `args`; a failed build raises."""
+    done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"benchmark build failed: {done.stderr}")
-    return float(done.stdout.split()[-1])
+    return done.stdout
+
+
+def cold_build_seconds(project: Project, target: Path, workers: int) -> float:
+    """Seconds of a build of `project` in a new process, every cache cold as the baseline's (the pipeline loaded first)."""
+    return float(_run_in_new_process(_COLD_BUILD, str(project.root), str(target), str(workers)).split()[-1])
 
 
 def peak_memory_mib(project: Project) -> float:
     """Peak resident memory of a one-worker `qawl build` of `project`, in its own process."""
     with tempfile.TemporaryDirectory(prefix="qawl-peak-") as scratch:
         report = Path(scratch) / "peak"
-        command = [sys.executable, "-c", _PEAK_REPORTER, str(report), "build", "--root", str(project.root), "--workers", "1", "--no-cache"]
-        done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if done.returncode != 0 or not report.exists():
-            raise RuntimeError(f"benchmark build failed: {done.stderr}")
+        _run_in_new_process(_PEAK_REPORTER, str(report), "build", "--root", str(project.root), "--workers", "1", "--no-cache")
         return int(report.read_text()) / 1024
 
 

@@ -50,12 +50,12 @@ def build(root: Path | None, check: bool, workers: int, engine: str, address: st
     directory and replaces corpus/ only when everything is valid: a failed build
     leaves the previous corpus/ untouched and lists every problem it found.
     """
+    if address and engine != "ray":
+        raise click.UsageError("--address is the address of a Ray cluster: give it with --engine ray")
     # imported here: the build's libraries (datasets, matplotlib, spaCy's pipeline) would slow every other command
     from qawl.annotate import preannotator
     from qawl.build import BuildError, build_corpus, manifest_summary
 
-    if address and engine != "ray":
-        raise click.UsageError("--address is the address of a Ray cluster: give it with --engine ray")
     project = project_at(root)
     options = {
         "engine": engine,

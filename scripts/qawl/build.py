@@ -50,6 +50,7 @@ from qawl.publish import (
     exclusive,
     manifest_order,
     prune_cache,
+    publishing_target,
     recover,
     split_of,
     split_tables,
@@ -466,7 +467,9 @@ def build_corpus(
     cache: bool = True,
 ) -> dict[str, Any]:
     """Build the corpus into `target` (default `corpus/`) atomically; returns the manifest."""
-    target = target or project.corpus
+    target, unpublishable = publishing_target(target or project.corpus)
+    if unpublishable:
+        raise BuildError(unpublishable)
     try:
         with exclusive(target), collector_off_what_is_loaded():
             return _build_corpus(project, target, preannotate, engine, workers, address, cache)

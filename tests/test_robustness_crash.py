@@ -9,6 +9,7 @@ process group the moment a given step finishes, so no cleanup code runs, exactly
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -384,3 +385,49 @@ def test_a_previous_corpus_that_cannot_be_removed_is_reported_and_never_stops_a_
     built = run_qawl("build", cwd=project.root)
     assert built.returncode == 0 and "WARNING: " + str(stuck) not in built.stderr
     assert not stuck.exists() and tree_digest(project.corpus) == clean
+
+
+def test_twenty_random_sigkills_then_a_build_publish_the_clean_corpus(many_documents: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    """Builds of 400 articles killed at random moments, with `kill -9` of the whole process group or of the
+    main process alone (as the OOM killer does), each starting from what the last left (cache, staging,
+    lock, a half-done swap): the build after them publishes a corpus byte-identical to a clean build."""
+    template, clean = many_documents
+    root = tmp_path / "project"
+    shutil.copytree(template, root)
+    chance = random.Random(20)
+    killed = 0
+    for _ in range(20):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "qawl", "build", "--workers", "2"],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            process.wait(timeout=chance.uniform(0.5, 3.5))
+        except subprocess.TimeoutExpired:
+            if chance.random() < 0.5:
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                os.kill(process.pid, signal.SIGKILL)
+            killed += 1
+        assert process.wait(timeout=60) in (0, -signal.SIGKILL)
+    assert killed >= 15
+    rebuilt = run_qawl("build", "--workers", "2", cwd=root)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert tree_digest(root / "corpus") == clean
+    assert not list(root.glob(".corpus.*[!k]"))
+
+
+def test_a_swap_killed_between_its_renames_beside_a_stuck_previous_corpus_puts_the_newest_back(tmp_path: Path) -> None:
+    """The swap moved corpus/ to `.corpus.previous-1` (`.corpus.previous`, older, could not be removed) and was killed."""
+    from qawl.publish import recover
+
+    target = tmp_path / "corpus"
+    for name, version in ((".corpus.previous", "old"), (".corpus.previous-1", "newest")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "manifest.json").write_text(version, encoding="utf-8")
+    recover(target)
+    assert (target / "manifest.json").read_text(encoding="utf-8") == "newest"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]

@@ -431,3 +431,30 @@ def test_a_swap_killed_between_its_renames_beside_a_stuck_previous_corpus_puts_t
     recover(target)
     assert (target / "manifest.json").read_text(encoding="utf-8") == "newest"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
+
+
+def test_a_corpus_path_that_is_not_a_directory_is_refused_before_building(make_project: Callable[..., Project], tmp_path: Path) -> None:
+    project = make_project()
+    project.corpus.symlink_to(tmp_path / "unmounted" / "corpus")
+    dangling = run_qawl("build", cwd=project.root)
+    assert dangling.returncode == 1 and "Traceback" not in dangling.stderr
+    assert dangling.stderr.startswith(f"error: {project.corpus}: a symbolic link to {tmp_path / 'unmounted' / 'corpus'}, which is not a directory\n")
+    assert not (tmp_path / "unmounted").exists()
+    project.corpus.unlink()
+    project.corpus.write_text("notes\n", encoding="utf-8")
+    a_file = run_qawl("build", cwd=project.root)
+    assert a_file.returncode == 1 and "Traceback" not in a_file.stderr
+    assert a_file.stderr.startswith(f"error: {project.corpus}: not a directory: move it away, a build publishes a directory here\n")
+    assert project.corpus.read_text(encoding="utf-8") == "notes\n"
+
+
+def test_a_process_cannot_take_the_lock_it_holds_twice(tmp_path: Path) -> None:
+    """POSIX locks are per process: a second hold would succeed, and its release would free the first."""
+    from qawl.publish import Busy, exclusive
+
+    with exclusive(tmp_path / "corpus"):
+        with pytest.raises(Busy, match="this process is already building"):
+            with exclusive(tmp_path / "corpus"):
+                pass
+        assert (tmp_path / ".corpus.lock").read_text() == f"{os.getpid()}\n"
+    assert (tmp_path / ".corpus.lock").read_text() == ""

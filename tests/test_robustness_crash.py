@@ -379,7 +379,7 @@ def test_a_previous_corpus_that_cannot_be_removed_is_reported_and_never_stops_a_
         for _ in range(2):
             built = run_qawl("build", "--no-cache", cwd=project.root)
             assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
-            assert f"WARNING: {stuck}: the corpus it replaced could not be removed" in built.stderr
+            assert f"WARNING: {stuck}: a corpus replaced by a newer build could not be removed" in built.stderr
             assert tree_digest(project.corpus) == clean
             assert sorted(p.name for p in project.root.glob(".corpus.previous*")) == [".corpus.previous"]
     built = run_qawl("build", cwd=project.root)

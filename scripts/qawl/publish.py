@@ -33,6 +33,8 @@ SPLIT_ORDER = ("train", "validation", "test")
 
 Record = dict[str, Any]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class ShardSize:
@@ -414,7 +416,6 @@ class Busy(Exception):
     """Another build holds the lock on the target directory."""
 
 
-log = logging.getLogger(__name__)
 # Lock files this process holds: a second hold would succeed (POSIX locks are per process) and its release free the first.
 _held_locks: set[Path] = set()
 
@@ -493,7 +494,7 @@ def remove_previous(previous: Path) -> None:
         else:
             shutil.rmtree(previous)
     except OSError as error:
-        log.warning("%s: the corpus it replaced could not be removed (%s); remove it by hand", previous, error)
+        log.warning("%s: a corpus replaced by a newer build could not be removed (%s); remove it by hand", previous, error)
 
 
 def swap_into_place(staging: Path, target: Path) -> None:

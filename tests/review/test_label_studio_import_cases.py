@@ -22,6 +22,14 @@ def import_export(project: Any, export: list[dict[str, Any]], path: Path) -> Any
     return run_review(project, "import", str(path), "--annotator", "amina")
 
 
+def imports_without_a_change(project: Any, export: list[dict[str, Any]], path: Path) -> None:
+    before = tree_digest(project.annotations)
+    imported = import_export(project, export, path)
+    assert imported.returncode == 0, imported.stderr
+    assert f"{DOC_ID}: no changes" in imported.stdout
+    assert tree_digest(project.annotations) == before
+
+
 def cancelled_copy(annotation: dict[str, Any], label: str) -> dict[str, Any]:
     """A later annotation of the same task, with `e1` relabelled, that the reviewer skipped."""
     skipped = copy.deepcopy(annotation)
@@ -32,14 +40,10 @@ def cancelled_copy(annotation: dict[str, Any], label: str) -> dict[str, Any]:
 
 def test_a_skipped_annotation_is_not_imported_over_the_submitted_one(review_project, tmp_path: Path) -> None:
     project = review_project()
-    before = tree_digest(project.annotations)
     export = exported_and_labelled(project)
     annotations = export[0]["annotations"]
     annotations.append(cancelled_copy(annotations[0], "LOC"))  # the newest, but skipped
-    imported = import_export(project, export, tmp_path / "export.json")
-    assert imported.returncode == 0, imported.stderr
-    assert "rev_001: no changes" in imported.stdout
-    assert tree_digest(project.annotations) == before
+    imports_without_a_change(project, export, tmp_path / "export.json")
 
 
 def test_a_task_whose_only_annotation_was_skipped_is_left_alone(review_project, tmp_path: Path) -> None:
@@ -54,16 +58,12 @@ def test_a_task_whose_only_annotation_was_skipped_is_left_alone(review_project, 
 
 def test_relations_drawn_right_to_left_are_read_in_their_direction(review_project, tmp_path: Path) -> None:
     project = review_project()
-    before = tree_digest(project.annotations)
     export = exported_and_labelled(project)
     relations = [r for r in export[0]["annotations"][0]["result"] if r["type"] == "relation"]
     assert len(relations) == 9
     for relation in relations:  # drawn from the content to the cue, speaker, outlet or entity
         relation.update(from_id=relation["to_id"], to_id=relation["from_id"], direction="left")
-    imported = import_export(project, export, tmp_path / "export.json")
-    assert imported.returncode == 0, imported.stderr
-    assert "rev_001: no changes" in imported.stdout
-    assert tree_digest(project.annotations) == before
+    imports_without_a_change(project, export, tmp_path / "export.json")
 
 
 def test_a_new_speaker_linked_right_to_left_becomes_the_quote_speaker(review_project, tmp_path: Path) -> None:

@@ -231,3 +231,49 @@ def test_bad_imports_are_refused_with_every_problem_and_nothing_written(review_p
     assert "exported against a different text" in err
     assert "import refused, annotations/ left unchanged: 4 problem(s)" in err
     assert tree_digest(project.annotations) == before
+
+
+WRONG_VALUES = [None, True, 7, 2.5, "x", "\ud800", [], {}, [[1]], [{"a": 1}], {"id": [1]}]
+
+
+def nodes(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path of every value inside a JSON value (not its root), outside the big base layer and text."""
+    if path[-2:] in (("qawl", "base"), ("data", "text")):
+        return []
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    return [p for key, child in children for p in [(*path, key), *nodes(child, (*path, key))]]
+
+
+def replaced(export: Any, path: tuple[Any, ...], value: Any) -> Any:
+    changed = copy.deepcopy(export)
+    holder = changed
+    for key in path[:-1]:
+        holder = holder[key]
+    holder[path[-1]] = value
+    return changed
+
+
+def test_a_malformed_export_is_refused_by_place_never_a_traceback(review_project, tmp_path: Path) -> None:
+    """Every value of a real export (but the base layer and text), replaced by a value of every other
+    JSON type in turn: the import is refused (or, where the value does not matter, imported) with
+    `error: FILE: PLACE: MESSAGE` lines, never a traceback, and annotations/ is untouched when refused."""
+    project = review_project()
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls")).returncode == 0
+    export = labelled(read_json(project.root / "ls" / "tasks.json"))
+    export[0]["annotations"][0]["result"] = results(export)[:3] + [r for r in results(export) if r["type"] == "relation"][:1]
+    before = tree_digest(project.annotations)
+    path = tmp_path / "export.json"
+    paths = nodes(export)
+    assert len(paths) > 60
+    refused = 0
+    for where in paths:
+        for value in WRONG_VALUES:
+            path.write_text(json.dumps(replaced(export, where, value)), encoding="utf-8")
+            ran = run_review(project, "import", str(path), "--annotator", "amina", "--dry-run")
+            assert ran.returncode in (0, 1), (where, value, ran.stderr)
+            if ran.returncode == 1:
+                refused += 1
+                lines = ran.stderr.splitlines()
+                assert lines[-1].startswith("import refused") and all(line.startswith(f"error: {path}: ") for line in lines[:-1]), (where, value, lines)
+            assert tree_digest(project.annotations) == before
+    assert refused > len(paths)  # most replacements are refused, not silently taken

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from qawl.project import Project
@@ -197,3 +198,28 @@ def test_a_full_disk_names_the_path_and_leaves_annotations_untouched(three_docum
         assert len(read_json(small.annotations / "rev_002.json")["quotes"]) >= 1
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_build_after_a_kill_between_two_renames_sees_the_whole_import(three_documents) -> None:
+    """Killed after the first file was moved into place: the next `qawl build` finishes the import before reading annotations/."""
+    project, export = three_documents
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_HOOK, "review", "import", str(export), "--annotator", "amina", "--root", str(project.root)],
+        env={**os.environ, "QAWL_KILL_AT": "_move_into_place:2"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        start_new_session=True,
+    )
+    assert killed.returncode == -9, killed.stderr
+    assert not (project.annotations / "rev_003.json").exists()  # not yet in place
+    built = subprocess.run([sys.executable, "-m", "qawl", "build", "--no-preannotate", "--root", str(project.root)], capture_output=True, text=True, timeout=600)
+    assert built.returncode == 0, built.stderr
+    assert read_json(project.annotations / "rev_003.json")["quotes"]
+    assert not (project.annotations / ".review-log.journal").exists()
+    statuses = set()
+    for shard in (project.root / "corpus").rglob("*.parquet"):
+        table = pq.read_table(shard)
+        if {"doc_id", "status"} <= set(table.column_names):
+            statuses |= {(row["doc_id"], row["status"]) for row in table.select(["doc_id", "status"]).to_pylist()}
+    assert {("rev_001", "gold"), ("rev_002", "gold"), ("rev_003", "gold")} <= statuses, statuses

@@ -133,7 +133,7 @@ def import_command(root: Path | None, path: Path, annotator: str, dry_run: bool)
     schemas = Schemas(project.schema_dir)
     documents = _documents(project, schemas)
     reviews, problems, notes = read_reviews(path)
-    problems += value_problems(annotator, "--annotator")
+    problems += [Problem("--annotator", "", problem.message) for problem in value_problems(annotator, "--annotator")]
     for note in notes:
         click.echo(note, err=True)
     time = now_utc()

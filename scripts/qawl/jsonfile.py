@@ -17,7 +17,7 @@ from typing import Any
 from qawl.schema import Problem
 
 MAX_DEPTH = 64  # arrays and objects inside each other; an annotation layer needs 5, a Label Studio export about 12
-MAX_INTEGER = 2**63 - 1  # what a 64-bit integer holds (Arrow, orjson and SQLite stop there)
+INTEGERS = range(-(2**63), 2**63)  # what a 64-bit integer holds (Arrow, orjson and SQLite stop there)
 _KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
 
 
@@ -51,14 +51,16 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def value_problems(value: Any, file: str, integers_only: bool = False) -> list[Problem]:
+def value_problems(value: Any, file: str, integers_only: bool = False, scalars: bool = True) -> list[Problem]:
     """What makes a parsed JSON value unsafe to use: lone surrogates, repeated keys, nesting deeper
     than MAX_DEPTH, integers beyond 64 bits, and (with `integers_only`) any fraction such as 71.0.
+    `scalars=False` checks the arrays and objects only (`parse_json` knows when the text has no bad scalar).
 
     Walks the value without recursion, so that its own depth cannot stop it.
     """
     problems: list[Problem] = []
     stack: list[tuple[Any, str, int]] = [(value, "", 0)]
+    nested = (dict, list) if not scalars else (dict, list, str, int, float)
     while stack:
         item, pointer, depth = stack.pop()
         place = pointer or "/"
@@ -68,7 +70,7 @@ def value_problems(value: Any, file: str, integers_only: bool = False) -> list[P
         elif isinstance(item, bool) or item is None:
             continue
         elif isinstance(item, int):
-            if abs(item) > MAX_INTEGER:
+            if item not in INTEGERS:
                 problems.append(Problem(file, place, f"integer {str(item)[:30]}{'…' if len(str(item)) > 30 else ''} does not fit in 64 bits"))
         elif isinstance(item, float):
             if integers_only:
@@ -78,24 +80,41 @@ def value_problems(value: Any, file: str, integers_only: bool = False) -> list[P
         elif isinstance(item, dict):
             if isinstance(item, _Object):
                 problems += [Problem(file, place, f"key {key!r} appears more than once (JSON keeps only the last; remove the others)") for key in item.repeated]
-            for key, member in item.items():
-                if not _encodable(key):
-                    problems.append(Problem(file, place, "a lone surrogate (\\ud800-\\udfff) in a key; it is not text and cannot be written as UTF-8"))
-                stack.append((member, f"{pointer}/{_pointer_part(key)}", depth + 1))
-        else:
-            stack += [(member, f"{pointer}/{n}", depth + 1) for n, member in enumerate(item)]
+            if scalars:
+                problems += [Problem(file, place, "a lone surrogate (\\ud800-\\udfff) in a key; it is not text and cannot be written as UTF-8") for key in item if not _encodable(key)]
+            stack += [(member, f"{pointer}/{_pointer_part(key)}", depth + 1) for key, member in item.items() if isinstance(member, nested)]
+        elif isinstance(item, list):
+            stack += [(member, f"{pointer}/{n}", depth + 1) for n, member in enumerate(item) if isinstance(member, nested)]
     return sorted(problems, key=lambda problem: problem.place) if len(problems) > 1 else problems
+
+
+class _Scalars:
+    """Whether a JSON text holds an integer of 19 digits or more, or a number with a fraction or exponent."""
+
+    def __init__(self) -> None:
+        self.long_integer = self.fraction = False
+
+    def integer(self, digits: str) -> int:
+        self.long_integer = self.long_integer or len(digits.lstrip("-")) >= 19
+        return int(digits)
+
+    def number(self, digits: str) -> float:
+        self.fraction = True
+        return float(digits)
 
 
 def parse_json(text: str, file: str, integers_only: bool = False) -> tuple[Any, list[Problem]]:
     """A JSON document parsed strictly (see `value_problems`); None with the problems when it cannot be used."""
+    scalars = _Scalars()
     try:
-        value = json.loads(text, object_pairs_hook=_object)
+        value = json.loads(text, object_pairs_hook=_object, parse_int=scalars.integer, parse_float=scalars.number)
     except json.JSONDecodeError as error:
         return None, [Problem(file, f"line {error.lineno}, column {error.colno}", f"invalid JSON: {error.msg}")]
     except RecursionError:
         return None, [Problem(file, "", f"invalid JSON: nested deeper than {MAX_DEPTH} levels")]
-    problems = value_problems(value, file, integers_only)
+    # a surrogate comes only from an escape (UTF-8 text has none): without one, only the arrays and objects need a look
+    suspect = "\\ud" in text or "\\uD" in text or scalars.long_integer or (integers_only and scalars.fraction)
+    problems = value_problems(value, file, integers_only, scalars=suspect)
     return (None if problems else value), problems
 
 

@@ -5,16 +5,13 @@ log then holds each change exactly once (several documents: test_import_transact
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.review.conftest import DOC_ID, read_json, run_review
-from tests.review.test_import_transaction import KILL_HOOK
+from tests.review.test_import_transaction import import_killed_at
 from tests.review.test_label_studio import labelled, region
 
 # Every step of the write of one document with a gold file: the journal's temporary file, the
@@ -74,14 +71,7 @@ def test_killed_import_leaves_a_whole_file_and_can_be_rerun(review_project, tmp_
     expected = (twin / "annotations" / f"{DOC_ID}.json").read_bytes()
     assert expected != original
 
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_HOOK, "review", "import", str(export), "--annotator", "amina", "--root", str(project.root)],
-        env={**os.environ, "QAWL_KILL_AT": point},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        start_new_session=True,
-    )
+    killed = import_killed_at(point, project, export)
     assert killed.returncode == -9, killed.stderr
     assert untimed(gold_file.read_bytes()) in (untimed(original), untimed(expected))
     history = list((project.annotations / ".history" / DOC_ID).glob("*.json"))

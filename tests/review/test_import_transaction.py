@@ -45,6 +45,18 @@ sys.argv = ["qawl", *sys.argv[1:]]
 main()
 """
 
+def import_killed_at(point: str, project: Project, export: Path) -> subprocess.CompletedProcess[str]:
+    """`qawl review import export --annotator amina`, SIGKILLed at `point` (see KILL_HOOK)."""
+    return subprocess.run(
+        [sys.executable, "-c", KILL_HOOK, "review", "import", str(export), "--annotator", "amina", "--root", str(project.root)],
+        env={**os.environ, "QAWL_KILL_AT": point},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        start_new_session=True,
+    )
+
+
 # Every step of an import of three documents, one of them with a gold file (so four files:
 # its history copy, and the three new versions): the prepared journal, then (in _write_file) the
 # journal's temporary file, the four temporary files and the committed journal's, the log lines,
@@ -111,14 +123,7 @@ def test_a_kill_at_any_step_leaves_nothing_or_everything_and_the_rerun_succeeds(
     for point in KILL_POINTS:
         shutil.rmtree(project.root)
         shutil.copytree(pristine, project.root)
-        killed = subprocess.run(
-            [sys.executable, "-c", KILL_HOOK, "review", "import", str(export), "--annotator", "amina", "--root", str(project.root)],
-            env={**os.environ, "QAWL_KILL_AT": point},
-            capture_output=True,
-            text=True,
-            timeout=300,
-            start_new_session=True,
-        )
+        killed = import_killed_at(point, project, export)
         assert killed.returncode == -9, (point, killed.stderr)
         # the next import (here a dry run) first finishes or rolls back the killed one
         dry = run_review(project, "import", str(export), "--annotator", "amina", "--dry-run")
@@ -203,14 +208,7 @@ def test_a_full_disk_names_the_path_and_leaves_annotations_untouched(three_docum
 def test_a_build_after_a_kill_between_two_renames_sees_the_whole_import(three_documents) -> None:
     """Killed after the first file was moved into place: the next `qawl build` finishes the import before reading annotations/."""
     project, export = three_documents
-    killed = subprocess.run(
-        [sys.executable, "-c", KILL_HOOK, "review", "import", str(export), "--annotator", "amina", "--root", str(project.root)],
-        env={**os.environ, "QAWL_KILL_AT": "_move_into_place:2"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        start_new_session=True,
-    )
+    killed = import_killed_at("_move_into_place:2", project, export)
     assert killed.returncode == -9, killed.stderr
     assert not (project.annotations / "rev_003.json").exists()  # not yet in place
     built = subprocess.run([sys.executable, "-m", "qawl", "build", "--no-preannotate", "--root", str(project.root)], capture_output=True, text=True, timeout=600)
@@ -223,3 +221,14 @@ def test_a_build_after_a_kill_between_two_renames_sees_the_whole_import(three_do
         if {"doc_id", "status"} <= set(table.column_names):
             statuses |= {(row["doc_id"], row["status"]) for row in table.select(["doc_id", "status"]).to_pylist()}
     assert {("rev_001", "gold"), ("rev_002", "gold"), ("rev_003", "gold")} <= statuses, statuses
+
+
+def test_an_export_whose_name_is_not_utf8_writes_nothing(three_documents) -> None:
+    project, export = three_documents
+    before = state(project.annotations)
+    odd = Path(os.fsdecode(bytes(export.parent) + b"/review-\xff.json"))  # a name the log (UTF-8) cannot hold
+    export.rename(odd)
+    result = run_review(project, "import", str(odd), "--annotator", "amina")
+    assert result.returncode == 1
+    assert "its name is not UTF-8 text, so the review log cannot record it; rename it" in result.stderr
+    assert state(project.annotations) == before

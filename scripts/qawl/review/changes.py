@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from qawl.ingest import Document
+from qawl.jsonfile import value_problems
 from qawl.merge import Layer, check_layer, read_layer, read_targets
 from qawl.project import Project
 from qawl.review.offsets import UNITS
 from qawl.review.regions import KIND_PREFIX, View, Vocabulary, from_view
-from qawl.jsonfile import value_problems
 from qawl.review.store import commit, layer_path, plan_transaction, read_log
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences

@@ -146,6 +146,8 @@ def import_command(root: Path | None, path: Path, annotator: str, dry_run: bool)
             written = [] if dry_run else write_outcomes(project, outcomes, annotator, time)
         except WriteFailed as error:
             fail([error.problem], "import failed")
+        except UnicodeEncodeError:  # found before anything is written
+            fail([Problem(str(path), "", "its name is not UTF-8 text, so the review log cannot record it; rename it")], "import refused, annotations/ left unchanged")
     for outcome in outcomes:
         click.echo(f"{outcome.review.doc_id}: {_summary(outcome)}")
     if dry_run:

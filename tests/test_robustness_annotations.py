@@ -262,6 +262,10 @@ UNSAFE: dict[str, tuple[Callable[[Path, dict[str, Any]], None], list[str]]] = {
         lambda path, layer: write_text(path, json.dumps(layer).replace('"label": "PERSON"', '"label": "PERSON", "label": "ORG"', 1)),
         ["/entities/0: key 'label' appears more than once (JSON keeps only the last; remove the others)"],
     ),
+    "entity-not-object": (
+        lambda path, layer: (set_path(layer, ("entities", 2), 1), write_text(path, json.dumps(layer))),
+        ["/entities/2: 1 is not of type 'object'"],
+    ),
     "directory": (lambda path, layer: path.mkdir(), ["is a directory, not a regular file"]),
     "fifo": (lambda path, layer: os.mkfifo(path), ["is a FIFO, not a regular file"]),
     "repeated-quote": (

@@ -127,7 +127,9 @@ def import_command(root: Path | None, path: Path, annotator: str, dry_run: bool)
     text it was exported from (sha256); changes are merged into the current
     annotation file (untouched annotations are kept), recorded with provenance,
     appended to annotations/review-log.jsonl, and the previous file is kept in
-    annotations/.history/. If anything is wrong, nothing is written.
+    annotations/.history/. If anything is wrong, nothing is written; the import
+    of all its documents lands whole or not at all, even if killed or out of disk
+    space. A review imported before is recognised and left alone.
     """
     project = project_at(root)
     schemas = Schemas(project.schema_dir)

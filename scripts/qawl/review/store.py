@@ -60,6 +60,13 @@ def locked(project: Project) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
+def finish_interrupted_import(project: Project) -> None:
+    """For a reader of annotations/ (the build): finish or roll back an import killed half-way, if there is one."""
+    if (project.annotations / JOURNAL).exists():
+        with locked(project):
+            pass
+
+
 def read_log(project: Project) -> list[dict[str, Any]]:
     """Every entry of the review log (written by imports alone, whole lines only)."""
     path = review_log(project)

@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from qawl.jsonfile import parse_json
 from qawl.project import Project
 from tests.conftest import run_qawl
 from tests.test_robustness_seeds import errors_by_file, fails_cleanly, snapshot
@@ -337,3 +340,45 @@ def test_a_target_inventory_that_cannot_be_read_is_named_with_pre_annotation_on(
     assert f"error: {project.annotations / 'targets.json'}: " in result.stderr
     assert message in result.stderr, result.stderr
     assert snapshot(project) == before
+
+
+def _scalars(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [*value, *(s for item in value.values() for s in _scalars(item))]
+    if isinstance(value, list):
+        return [s for item in value for s in _scalars(item)]
+    return [value]
+
+
+ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=()), max_size=8)  # lone surrogates too
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False, allow_infinity=False) | ANY_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ANY_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_parse_json_accepts_exactly_the_values_that_can_be_written_back(value: Any) -> None:
+    """Accepted: every string encodes as UTF-8 and every integer fits in 64 bits; refused otherwise, with a
+    problem, never an exception; and what it accepts equals what was written."""
+    text = json.dumps(value)  # ASCII: surrogates as \\ud800 escapes
+    parsed, problems = parse_json(text, "f.json")
+    scalars = _scalars(value)
+    safe = all(
+        (not isinstance(s, str) or not any(0xD800 <= ord(c) <= 0xDFFF for c in s))
+        and (not isinstance(s, int) or isinstance(s, bool) or -(2**63) <= s < 2**63)
+        for s in scalars
+    )
+    assert (problems == []) == safe, (value, problems)
+    if safe:
+        assert parsed == value
+    assert all(p.file == "f.json" and p.place.startswith("/") for p in problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='[]{}",:0123456789.eE-\\ud tnulrfa', max_size=40))
+def test_parse_json_never_raises_on_any_text(text: str) -> None:
+    parsed, problems = parse_json(text, "f.json")
+    assert (parsed is None) or not problems

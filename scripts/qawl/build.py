@@ -38,6 +38,7 @@ from qawl.engines import EngineUnavailable, batched, run
 from qawl.ingest import Document, count_seeds, iter_documents
 from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
+from qawl.review.store import finish_interrupted_import
 from qawl import publish
 from qawl.publish import (
     CONFIGS,
@@ -491,6 +492,7 @@ def _build_corpus(
     """The build proper, run while holding the lock on `target`."""
     started = time.time()
     recover(target)
+    finish_interrupted_import(project)  # before annotations/ is read
     schemas = Schemas(project.schema_dir)
     dataset = project.dataset
     target_ids, problems = read_targets(project.annotations, schemas)

@@ -35,7 +35,7 @@ from qawl.baseline import baseline_report, recorded_agreement
 from qawl.card import CorpusStatistics, document_statistics, write_card
 from qawl.croissant import write_croissant
 from qawl.engines import EngineUnavailable, batched, run
-from qawl.ingest import Document, count_seeds, iter_documents
+from qawl.ingest import SIDECAR_SUFFIX, Document, count_seeds, iter_documents
 from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
 from qawl.review.store import finish_interrupted_import
@@ -46,10 +46,12 @@ from qawl.publish import (
     Busy,
     Record,
     ShardWriter,
+    TargetNames,
     config_arrow_schemas,
     encode_records,
     exclusive,
     manifest_order,
+    pin_problems,
     prune_cache,
     publishing_target,
     recover,
@@ -57,8 +59,11 @@ from qawl.publish import (
     split_tables,
     staging_directory,
     swap_into_place,
+    target_names,
     verify_written,
+    with_target_names,
     write_json,
+    write_resources,
 )
 from qawl.schema import Problem, Schemas, schemas_in
 from qawl.segment import renew_vocabulary_past_limit, split_sentences, tokenize_document
@@ -125,6 +130,7 @@ def process_document(
         "paragraphs": [{"start": start, "end": end} for start, end in document.paragraphs],
         "num_sentences": len(rows),
         "status": status,
+        "pinned_split": document.metadata.get("split"),
     }
     return DocumentResult(document_row, rows, layer, problems, forms)
 
@@ -142,6 +148,7 @@ class DocumentTask:
     learned: Learned | None  # what the pre-annotator learned from annotations/ (None without one)
     schema_dir: str
     cache_dir: str | None
+    target_names: TargetNames = field(default_factory=dict)  # which the `stance` rows carry
 
     @property
     def silver_learned(self) -> Learned | None:
@@ -163,6 +170,7 @@ class DocumentTask:
             "metadata": self.document.metadata,
             "gold": self.gold,
             "targets": sorted(self.targets),
+            "target_names": sorted(self.target_names.items()),
             "preannotate": learned.targets if learned is not None else None,
         }
         return hashlib.sha256(orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS)).hexdigest()
@@ -226,8 +234,11 @@ class _CachedTables(Mapping[str, pa.Table]):
         return len(self._offsets)
 
 
-def encode_documents(results: list[tuple[str, DocumentResult, str | None]], schemas: Schemas) -> list[DocumentOutput]:
-    """Every config's rows of each (doc_id, result, cache key), validated against their schema and encoded as Arrow.
+def encode_documents(
+    results: list[tuple[str, DocumentResult, str | None]], schemas: Schemas, names: TargetNames | None = None
+) -> list[DocumentOutput]:
+    """Every config's rows of each (doc_id, result, cache key), validated against their schema and encoded as Arrow;
+    `stance` rows carry the `names` of their target.
 
     The documents are encoded together, one table per config, then sliced per
     document: building a table has a fixed cost, which a few documents share.
@@ -236,6 +247,7 @@ def encode_documents(results: list[tuple[str, DocumentResult, str | None]], sche
     problems: list[list[Problem]] = []
     for doc_id, result, _ in results:
         derived.append({config.name: config.derive(result.document_row, result.rows) for config in CONFIGS})
+        derived[-1]["stance"] = with_target_names(derived[-1]["stance"], names or {})
         problems.append([
             problem
             for config in CONFIGS
@@ -331,7 +343,7 @@ def process_documents(tasks: list[DocumentTask]) -> list[DocumentOutput]:
         if not result.problems:
             computed.append((len(outputs) - 1, path, (doc_id, result, task.output_key(key, result.name_forms) if key is not None else None)))
     if computed:
-        encoded = encode_documents([item for _, _, item in computed], schemas_in(tasks[0].schema_dir))
+        encoded = encode_documents([item for _, _, item in computed], schemas_in(tasks[0].schema_dir), tasks[0].target_names)
         for (index, path, _), output in zip(computed, encoded):
             outputs[index] = output
             if path is not None and not output.problems:
@@ -497,6 +509,7 @@ def _build_corpus(
     dataset = project.dataset
     target_ids, problems = read_targets(project.annotations, schemas)
     targets = frozenset(target_ids)
+    names = target_names(orjson.loads((project.annotations / "targets.json").read_bytes())) if targets else {}
     fingerprint = code_fingerprint(project.schema_dir)
     learned = _learned(project) if preannotate is not None else None
     cache_root = project.root / ".qawl-cache"
@@ -509,7 +522,7 @@ def _build_corpus(
             gold, gold_problems = read_gold_layer(gold_file, schemas)
             problems.extend(gold_problems)
             yield DocumentTask(
-                document, gold, gold_file, targets, preannotate, fingerprint, learned, str(project.schema_dir), cache_dir
+                document, gold, gold_file, targets, preannotate, fingerprint, learned, str(project.schema_dir), cache_dir, names
             )
 
     def shard_tasks(out_dir: str) -> Iterator[ShardTask]:
@@ -525,7 +538,9 @@ def _build_corpus(
             return ShardTask(split, numbers[split] - 1, documents, dataset["version"], dataset["schema_version"], out_dir, shard_cache)
 
         for task in document_tasks():
-            split = split_of(task.document.doc_id, dataset["splits"])
+            gold, pin = task.gold is not None, task.document.metadata.get("split")
+            problems.extend(pin_problems(task.document.source.removesuffix(".txt") + SIDECAR_SUFFIX, gold, pin))
+            split = split_of(task.document.doc_id, dataset["splits"], gold, pin)
             filling.setdefault(split, []).append(task)
             if publish.SHARD_SIZE.ends_with(task.document.doc_id, len(filling[split])):
                 yield shard(split)
@@ -558,6 +573,7 @@ def _build_corpus(
             "annotators": dict(sorted(sources.items())),
             "documents": documents,
             "files": files,
+            "resources": write_resources(staging, schemas, project.annotations),
         }
         problems = schemas.problems("manifest", manifest, "manifest.json") + verify_written(staging, files)
         if problems:

@@ -5,12 +5,14 @@
 - `spacy`: a `DocBin` of annotated sentences with entities, for `spacy train`;
 - `jsonl`: the rows of any config, one JSON object per line, label names not ids.
 
-Every export reads `corpus/` as published (through its manifest), never the sources.
+Every export reads `corpus/` as published (through its manifest), never the sources,
+and works on a copy of `corpus/` alone (`--corpus`): the schemas travel with the data.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,8 +21,8 @@ import click
 
 from qawl.options import project_at, root_option
 from qawl.project import Project
-from qawl.publish import CONFIGS, SPLIT_ORDER
-from qawl.schema import Schemas
+from qawl.publish import CONFIGS, EVALUATION_SPLITS, SCHEMA_DIR, SPLIT_ORDER
+from qawl.schema import Problem, Schemas
 from qawl.segment import blank_arabic, renew_vocabulary_past_limit
 from qawl.tasks import ner_pieces
 from qawl.validate import read_rows
@@ -31,15 +33,47 @@ if TYPE_CHECKING:
 TAGSETS = ("ontonotes", "conll")
 
 
-def published_rows(corpus: Path, schemas: Schemas, config: str, split: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(split, row) of a published config, splits in order, rows in file order."""
+class PublishedCorpus(Project):
+    """A published corpus/ on its own (a download, a copy): the data at `root`, its schemas in `root/schema/`."""
+
+    @property
+    def corpus(self) -> Path:
+        return self.root
+
+
+def corpus_at(corpus: Path) -> Project:
+    """The corpus directory given by --corpus, which must be a built qawl corpus carrying its schemas."""
+    if not (corpus / "manifest.json").is_file():
+        raise click.ClickException(f"{corpus}: no manifest.json: not a qawl corpus directory (the one `qawl build` writes)")
+    if not (corpus / SCHEMA_DIR / "dataset.json").is_file():
+        raise click.ClickException(f"{corpus}: no {SCHEMA_DIR}/ beside the data: it was built before corpora carried their schemas; export it inside its project")
+    return PublishedCorpus(corpus.resolve())
+
+
+class EmptySplit(Exception):
+    """An export or an evaluation of a split that has no rows."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def split_entries(corpus: Path, config: str, split: str | None = None) -> list[dict[str, Any]]:
+    """The manifest entries of a config's split (all splits: None), in order; EmptySplit if a split asked for has no rows."""
     manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
-    schema = {c.name: c.schema for c in CONFIGS}[config]
     entries = sorted((f for f in manifest["files"] if f["config"] == config), key=lambda f: SPLIT_ORDER.index(f["split"]))
-    for entry in entries:
-        if split is None or entry["split"] == split:
-            for row in read_rows(corpus / entry["path"], schemas, schema):
-                yield entry["split"], row
+    entries = [entry for entry in entries if split is None or entry["split"] == split]
+    if split is not None and not sum(entry["rows"] for entry in entries):
+        why = "no human-reviewed (gold) document is in it yet: validation and test hold gold documents only" if split in EVALUATION_SPLITS else "it has no rows"
+        raise EmptySplit(Problem(str(corpus / "manifest.json"), "", f"split {split} is empty: {why}; config {config!r}, see README.md for what each split holds"))
+    return entries
+
+
+def published_rows(corpus: Path, schemas: Schemas, config: str, split: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(split, row) of a published config, splits in order, rows in file order; EmptySplit at once if `split` has none."""
+    schema = {c.name: c.schema for c in CONFIGS}[config]
+    entries = split_entries(corpus, config, split)
+    return ((entry["split"], row) for entry in entries for row in read_rows(corpus / entry["path"], schemas, schema))
 
 
 def conll_mapping(schema_dir: Path) -> dict[str, str | None]:
@@ -137,8 +171,20 @@ def export_jsonl(project: Project, out: Path, config: str, split: str | None = N
 
 # -- command line --------------------------------------------------------------------
 
+corpus_option = click.option(
+    "--corpus", type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A published corpus directory on its own (a download, a copy), instead of the project's corpus/.",
+)
 out_option = click.option("--out", required=True, type=click.Path(dir_okay=False, writable=True, path_type=Path), help="File to write.")
-split_option = click.option("--split", type=click.Choice(SPLIT_ORDER), help="Only this split (default: all, in order).")
+split_option = click.option(
+    "--split", type=click.Choice(SPLIT_ORDER),
+    help="Only this split (default: all, in order); validation and test hold gold documents only, silver the others.",
+)
+
+
+def exported(root: Path | None, corpus: Path | None) -> Project:
+    """What to export: the corpus given by --corpus, else the project's built corpus/."""
+    return corpus_at(corpus) if corpus is not None else project_at(root, built=True)
 
 
 @click.group("export")
@@ -150,13 +196,19 @@ def export_group() -> None:
       qawl export spacy --out train.spacy --split train
       qawl export spacy --out train/ --split train    a directory of .spacy files (large corpora)
       qawl export jsonl --config quotes --out quotes.jsonl
+      qawl export conll --corpus path/to/corpus --split test --out test.conll   a corpus/ on its own
     """
 
 
-def report_export(export: Callable[[], int], out: Path, what: str) -> None:
-    """Run `export` and say how many `what` it wrote; a file it cannot write (or read) is a clear error, not a traceback."""
+def report_export(export: Callable[[], int], out: Path, what: str, project: Project, config: str, split: str | None) -> None:
+    """Run `export` of `config` and say how many `what` it wrote; an empty split asked for (exit 2, nothing written),
+    a file it cannot write (or read) are clear errors, not a traceback."""
     try:
+        split_entries(project.corpus, config, split)
         count = export()
+    except EmptySplit as error:
+        click.echo(f"error: {error.problem}", err=True)
+        sys.exit(2)
     except ExportError as error:
         raise click.ClickException(str(error)) from error
     except OSError as error:
@@ -166,34 +218,37 @@ def report_export(export: Callable[[], int], out: Path, what: str) -> None:
 
 @export_group.command("conll")
 @root_option
+@corpus_option
 @out_option
 @split_option
 @click.option("--tagset", type=click.Choice(TAGSETS), default="ontonotes", show_default=True, help="conll: map to PER/ORG/LOC/MISC with schema/conll_label_map.json.")
-def conll_command(root: Path | None, out: Path, split: str | None, tagset: str) -> None:
+def conll_command(root: Path | None, corpus: Path | None, out: Path, split: str | None, tagset: str) -> None:
     """CoNLL-2003 style IOB2 of the `ner` config: `token tag` lines, -DOCSTART- per document."""
-    project = project_at(root, built=True)
-    report_export(lambda: export_conll(project, out, split, tagset), out, "sentence(s)")
+    project = exported(root, corpus)
+    report_export(lambda: export_conll(project, out, split, tagset), out, "sentence(s)", project, "ner", split)
 
 
 @export_group.command("spacy")
 @root_option
+@corpus_option
 @click.option(
     "--out", required=True, type=click.Path(writable=True, path_type=Path),
     help=f"A .spacy file, or a new directory of files of {SENTENCES_PER_SPACY_FILE:,} docs (for large corpora).",
 )
 @split_option
-def spacy_command(root: Path | None, out: Path, split: str | None) -> None:
+def spacy_command(root: Path | None, corpus: Path | None, out: Path, split: str | None) -> None:
     """spaCy DocBins of the annotated sentences with their entities (for `spacy train`, which takes a file or a directory)."""
-    project = project_at(root, built=True)
-    report_export(lambda: export_spacy(project, out, split), out, "doc(s)")
+    project = exported(root, corpus)
+    report_export(lambda: export_spacy(project, out, split), out, "doc(s)", project, "ner", split)
 
 
 @export_group.command("jsonl")
 @root_option
+@corpus_option
 @out_option
 @split_option
 @click.option("--config", "config", required=True, type=click.Choice([c.name for c in CONFIGS]), help="The config to export.")
-def jsonl_command(root: Path | None, out: Path, split: str | None, config: str) -> None:
+def jsonl_command(root: Path | None, corpus: Path | None, out: Path, split: str | None, config: str) -> None:
     """The rows of a config as JSON lines, with label names and a `split` key."""
-    project = project_at(root, built=True)
-    report_export(lambda: export_jsonl(project, out, config, split), out, "row(s)")
+    project = exported(root, corpus)
+    report_export(lambda: export_jsonl(project, out, config, split), out, "row(s)", project, config, split)

@@ -28,7 +28,11 @@ from qawl.schema import Problem, Schemas
 from qawl.tasks import derive_ner, derive_quotes, derive_stance
 
 ROW_GROUP_SIZE = 2048
-SPLIT_ORDER = ("train", "validation", "test")
+# train, validation and test hold human-reviewed (gold) documents only; every other document is published in `silver`.
+GOLD_SPLITS = ("train", "validation", "test")
+EVALUATION_SPLITS = ("validation", "test")
+SILVER_SPLIT = "silver"
+SPLIT_ORDER = (*GOLD_SPLITS, SILVER_SPLIT)
 
 
 Record = dict[str, Any]
@@ -90,14 +94,104 @@ CONFIGS = (
 DEFAULT_CONFIG = "sentences"
 
 
-def split_of(doc_id: str, shares: dict[str, int]) -> str:
-    """The split of a document, from a stable hash of its id (never its position)."""
+def split_of(doc_id: str, shares: dict[str, int], gold: bool = True, pin: str | None = None) -> str:
+    """The split of a document: `silver` unless it is gold; a gold one's `pin` (from its sidecar) or,
+    without one, a stable hash of its id (never its position), so adding documents moves none."""
+    if not gold:
+        return SILVER_SPLIT
+    if pin is not None:
+        return pin
     bucket = int(hashlib.sha256(doc_id.encode()).hexdigest()[:8], 16) % sum(shares.values())
-    for split in SPLIT_ORDER:
+    for split in GOLD_SPLITS:
         if bucket < shares[split]:
             return split
         bucket -= shares[split]
     raise AssertionError("unreachable: shares cover every bucket")
+
+
+def pin_problems(sidecar: str, gold: bool, pin: str | None) -> list[Problem]:
+    """Why a document's pinned split (`"split"` in its sidecar) cannot be honoured: only gold documents can be pinned."""
+    if pin is None or gold:
+        return []
+    return [Problem(sidecar, "/split", f"pins the document to {pin!r}, but it has no gold layer: a document that no one has reviewed is published in split {SILVER_SPLIT!r}; review it (annotations/<doc_id>.json) or remove the pin")]
+
+
+# A target id → its Arabic and English names (annotations/targets.json), which every `stance` row carries.
+TargetNames = Mapping[str, tuple[str, str]]
+
+
+def target_names(inventory: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """The names of each target of a (schema-valid) target inventory."""
+    return {target["id"]: (target["name_ar"], target["name_en"]) for target in inventory["targets"]}
+
+
+def with_target_names(rows: list[Record], names: TargetNames) -> list[Record]:
+    """`stance` rows with their target's names beside its id, so the config is a task of its own."""
+    return [{**row, "target_name_ar": names[row["target"]][0], "target_name_en": names[row["target"]][1]} for row in rows]
+
+
+# What travels with the data, so that a copy of corpus/ alone can be read, exported and scored:
+# generated copies of the target inventory, the guidelines and the schemas, and every ClassLabel's names.
+TARGETS_FILE = "targets.json"
+LABELS_FILE = "labels.json"
+GUIDELINES_FILE = "GUIDELINES.md"
+SCHEMA_DIR = "schema"
+# tweet_eval's stance configs number their labels none, against, favor; SemEval-2016 Task 6 names them as qawl does.
+TWEET_EVAL_STANCE = {"FAVOR": 2, "AGAINST": 1, "NONE": 0}
+
+
+def class_labels(schemas: Schemas) -> dict[str, dict[str, list[str]]]:
+    """Every ClassLabel of every config: config → dotted field path (lists transparent) → names, in id order."""
+    def walk(fields: Any, prefix: str) -> Iterator[tuple[str, list[str]]]:
+        for field in fields:
+            path = prefix if field.name == "item" else f"{prefix}.{field.name}".lstrip(".")
+            if field.kind == "classlabel":
+                yield path, list(field.names)
+            yield from walk(field.children, path)
+
+    return {config.name: dict(walk(schemas.typed_fields(config.schema), "")) for config in CONFIGS}
+
+
+def label_maps(schemas: Schemas) -> dict[str, Any]:
+    """corpus/labels.json: the ClassLabels, the CoNLL-2003 entity mapping, and the stance label order's mapping to other benchmarks."""
+    conll = json.loads((schemas.directory / "conll_label_map.json").read_text(encoding="utf-8"))["mapping"]
+    stance = class_labels(schemas)["stance"]["label"]
+    return {
+        "class_labels": class_labels(schemas),
+        "conll_entity_classes": conll,
+        "stance_labels": {
+            "qawl": stance,
+            "semeval2016_task6": {name: name for name in stance},
+            "tweet_eval_stance_ids": {name: TWEET_EVAL_STANCE[name] for name in stance},
+        },
+    }
+
+
+def write_resources(out_dir: Path, schemas: Schemas, annotations: Path) -> list[dict[str, Any]]:
+    """Write what travels with the data into the corpus being built; their manifest entries (path, bytes, sha256)."""
+    paths = [LABELS_FILE]
+    write_json(out_dir / LABELS_FILE, label_maps(schemas))
+    for name in (TARGETS_FILE, GUIDELINES_FILE):
+        if (annotations / name).is_file():
+            shutil.copyfile(annotations / name, out_dir / name)
+            paths.append(name)
+    (out_dir / SCHEMA_DIR).mkdir()
+    for schema in sorted(schemas.directory.glob("*.json")):
+        shutil.copyfile(schema, out_dir / SCHEMA_DIR / schema.name)
+        paths.append(f"{SCHEMA_DIR}/{schema.name}")
+    return [{"path": path, "bytes": (out_dir / path).stat().st_size, "sha256": file_sha256(out_dir / path)} for path in sorted(paths)]
+
+
+def resource_problems(corpus: Path, resources: list[dict[str, Any]]) -> list[Problem]:
+    """Every listed resource file present with the bytes the manifest records."""
+    problems = []
+    for entry in resources:
+        path = corpus / entry["path"]
+        if not path.is_file():
+            problems.append(Problem(str(path), "", "listed in manifest.json but missing"))
+        elif file_sha256(path) != entry["sha256"]:
+            problems.append(Problem(str(path), "", "sha256 differs from manifest.json: the file was changed after the build"))
+    return problems
 
 
 def file_sha256(path: Path) -> str:

@@ -21,7 +21,7 @@ from qawl.engines import run_local
 from qawl.ingest import iter_documents
 from qawl.merge import check_layer, read_layer, read_targets, span_problems
 from qawl.project import Project
-from qawl.publish import CONFIGS, file_sha256
+from qawl.publish import CONFIGS, file_sha256, resource_problems
 from qawl.schema import Problem, Schemas, decode_class_labels, schemas_in
 from qawl.segment import split_sentences
 
@@ -96,6 +96,7 @@ def validate_corpus(corpus: Path, schemas: Schemas, workers: int = 1) -> list[Pr
     problems = schemas.problems("manifest", manifest, str(manifest_path))
     if problems:
         return problems
+    problems += resource_problems(corpus, manifest.get("resources", []))
     listed = {entry["path"] for entry in manifest["files"]}
     for stray in sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.parquet")):
         if stray not in listed:

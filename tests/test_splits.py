@@ -1,4 +1,8 @@
-"""Splits are a fixed function of the doc_id: a table of ids pins where each document is published."""
+"""Splits are a fixed function of a document's id and status: a table of ids pins where each gold document is published.
+
+train, validation and test hold gold (human-reviewed) documents only, each placed by a hash of
+its doc_id unless its sidecar pins it; every other document is published in `silver`.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,15 @@ import json
 
 import pytest
 
-from qawl.publish import split_of
+from qawl.publish import pin_problems, split_of
 from tests.conftest import REPO
 
-# Computed once with the shares of schema/dataset.json (train 80, validation 10, test 10). A change
-# here moves published documents between splits: that is a new major version of the corpus, never
-# a side effect.
-PUBLISHED_SPLITS = {
+SHARES = {"train": 80, "validation": 10, "test": 10}
+
+# Where each of these documents is published once it is gold, computed once with the shares of
+# schema/dataset.json. A change here moves published documents between splits: that is a new
+# major version of the corpus, never a side effect.
+GOLD_SPLITS = {
     "000_c4096c0fdb543a3e": "train",
     "001_6b86b273ff34fce1": "train",
     "002_d4735e3a265e16ee": "test",
@@ -36,18 +42,37 @@ PUBLISHED_SPLITS = {
 
 def test_the_shares_are_those_the_table_was_computed_with() -> None:
     shares = json.loads((REPO / "schema" / "dataset.json").read_text(encoding="utf-8"))["splits"]
-    assert shares == {"train": 80, "validation": 10, "test": 10}
+    assert shares == SHARES
 
 
-@pytest.mark.parametrize(("doc_id", "split"), PUBLISHED_SPLITS.items())
-def test_each_document_keeps_its_published_split(doc_id: str, split: str) -> None:
-    assert split_of(doc_id, {"train": 80, "validation": 10, "test": 10}) == split
+@pytest.mark.parametrize(("doc_id", "split"), GOLD_SPLITS.items())
+def test_each_gold_document_keeps_its_published_split(doc_id: str, split: str) -> None:
+    assert split_of(doc_id, SHARES, gold=True) == split
+
+
+@pytest.mark.parametrize("doc_id", GOLD_SPLITS)
+def test_a_document_without_gold_is_in_silver_whatever_its_hash(doc_id: str) -> None:
+    assert split_of(doc_id, SHARES, gold=False) == "silver"
+
+
+def test_a_pin_overrides_the_hash_of_a_gold_document() -> None:
+    assert split_of("000_c4096c0fdb543a3e", SHARES, gold=True, pin="test") == "test"
+    assert split_of("002_d4735e3a265e16ee", SHARES, gold=True, pin="train") == "train"
+    assert pin_problems("seeds/x.meta.json", gold=True, pin="test") == []
+
+
+@pytest.mark.parametrize("pin", ["train", "validation", "test"])
+def test_pinning_a_document_without_gold_is_an_error(pin: str) -> None:
+    (problem,) = pin_problems("seeds/x.meta.json", gold=False, pin=pin)
+    assert (problem.file, problem.place) == ("seeds/x.meta.json", "/split")
+    assert f"pins the document to {pin!r}, but it has no gold layer" in problem.message
+    assert split_of("x", SHARES, gold=False, pin=pin) == "silver"
 
 
 def test_a_split_with_no_share_gets_no_document() -> None:
     only_train = {"train": 1, "validation": 0, "test": 0}
-    assert {split_of(doc_id, only_train) for doc_id in PUBLISHED_SPLITS} == {"train"}
+    assert {split_of(doc_id, only_train) for doc_id in GOLD_SPLITS} == {"train"}
     no_validation = {"train": 80, "validation": 0, "test": 20}
-    assert {doc_id: split_of(doc_id, no_validation) for doc_id in PUBLISHED_SPLITS if PUBLISHED_SPLITS[doc_id] != "train"} == {
-        doc_id: "test" for doc_id, split in PUBLISHED_SPLITS.items() if split != "train"
+    assert {doc_id: split_of(doc_id, no_validation) for doc_id in GOLD_SPLITS if GOLD_SPLITS[doc_id] != "train"} == {
+        doc_id: "test" for doc_id, split in GOLD_SPLITS.items() if split != "train"
     }

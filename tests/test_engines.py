@@ -367,23 +367,19 @@ def test_an_article_added_before_all_others_rewrites_only_its_own_shard(project,
     for n in range(6, 30):
         (project.seeds / f"synthetic-{n}.txt").write_text(synthetic_article(rng, 3), encoding="utf-8")
     before = build_corpus(project, workers=1, preannotate=preannotate)
-    train_shards = [f for f in before["files"] if f["config"] == "sentences" and f["split"] == "train"]
-    assert len(train_shards) >= 4  # cut every 2 documents, all of them would move
+    silver_shards = [f for f in before["files"] if f["config"] == "sentences" and f["split"] == "silver"]
+    assert len(silver_shards) >= 4  # cut every 2 documents, all of them would move
 
-    # a train article, first of all, whose id ends a shard: it is a shard of its own, and every later one is renumbered
-    first = next(
-        name
-        for n in range(1000)
-        if publish.split_of(name := f"0-added-{n}", project.dataset["splits"]) == "train" and small_shards.ends_with(name, 1)
-    )
+    # an article without gold (in split silver), first of all, whose id ends a shard: it is a shard of its own, and every later one is renumbered
+    first = next(name for n in range(1000) if small_shards.ends_with(name := f"0-added-{n}", 1))
     assert first < min(p.stem for p in project.seeds.glob("*.txt"))
     (project.seeds / f"{first}.txt").write_text(synthetic_article(rng, 3), encoding="utf-8")
     written.clear()
     after = build_corpus(project, workers=1, preannotate=preannotate)
-    assert sorted(written) == sorted(publish.shard_path(c.name, "train", 0).split("/")[1] for c in publish.CONFIGS)
-    assert pq.read_table(project.corpus / "documents" / "train-00000.parquet")["doc_id"].to_pylist() == [first]
-    renumbered = [f for f in after["files"] if f["config"] == "sentences" and f["split"] == "train"]
-    assert [f["sha256"] for f in renumbered[1:]] == [f["sha256"] for f in train_shards]  # the same files, one number on
+    assert sorted(written) == sorted(publish.shard_path(c.name, "silver", 0).split("/")[1] for c in publish.CONFIGS)
+    assert pq.read_table(project.corpus / "documents" / "silver-00000.parquet")["doc_id"].to_pylist() == [first]
+    renumbered = [f for f in after["files"] if f["config"] == "sentences" and f["split"] == "silver"]
+    assert [f["sha256"] for f in renumbered[1:]] == [f["sha256"] for f in silver_shards]  # the same files, one number on
 
     clean = tmp_path / "clean"
     build_corpus(project, clean, workers=1, cache=False, preannotate=preannotate)
@@ -442,18 +438,18 @@ def test_sharded_splits_load_whole_with_datasets_and_croissant(project, small_sh
             assert loaded.num_rows == rows
             records = list(mlc.Dataset(str(project.corpus / "croissant.json")).records(f"{config}_{split}"))
             assert len(records) == rows
-    train = [f for f in manifest["files"] if f["config"] == "sentences" and f["split"] == "train"]
-    assert len(train) >= 2
+    silver = [f for f in manifest["files"] if f["config"] == "sentences" and f["split"] == "silver"]  # the synthetic articles
+    assert len(silver) >= 2
     # the card counts every shard of a split, not the last one
     card = (project.corpus / "README.md").read_text(encoding="utf-8")
-    splits = [s for s in ("train", "validation", "test") if any(f["split"] == s for f in manifest["files"])]
+    splits = [s for s in publish.SPLIT_ORDER if any(f["split"] == s for f in manifest["files"])]
     per_split = [sum(f["rows"] for f in manifest["files"] if f["config"] == "sentences" and f["split"] == s) for s in splits]
     assert "| `sentences` | One row per sentence" in card and " | ".join(map(str, per_split)) + " |\n" in card
     assert f"{sum(per_split)} sentences; tokens per sentence" in card
-    loaded = datasets.load_dataset(str(project.corpus), "sentences", split="train")
-    assert loaded["sentence_id"] == [r for f in train for r in pq.read_table(project.corpus / f["path"])["sentence_id"].to_pylist()]
+    loaded = datasets.load_dataset(str(project.corpus), "sentences", split="silver")
+    assert loaded["sentence_id"] == [r for f in silver for r in pq.read_table(project.corpus / f["path"])["sentence_id"].to_pylist()]
     # the card names each split's shards by one pattern, however many there are
-    assert "  - split: train\n    path: sentences/train-*.parquet\n" in card and "sentences/train-00001.parquet" not in card
+    assert "  - split: silver\n    path: sentences/silver-*.parquet\n" in card and "sentences/silver-00001.parquet" not in card
 
 
 def test_a_shard_cached_by_a_killed_build_is_written_again(project, small_shards, tmp_path) -> None:

@@ -129,3 +129,12 @@ def test_the_silver_split_files_are_parquet_with_the_same_features(sixty: Projec
     for config in CONFIGS:
         train, silver = (pq.read_schema(next(sixty.corpus.glob(f"{config.name}/{split}-*.parquet"))) for split in ("train", "silver"))
         assert silver.equals(train, check_metadata=True)
+
+
+def test_a_pin_to_a_split_that_does_not_exist_is_refused_by_the_sidecar_schema(tmp_path: Path) -> None:
+    project = new_project(tmp_path / "project", ["g00"], [], {"g00": "dev"})
+    with pytest.raises(BuildError) as failed:
+        build_corpus(project)
+    assert [str(p) for p in failed.value.problems] == [
+        f"{project.seeds / 'g00.meta.json'}: /split: 'dev' is not one of ['train', 'validation', 'test']"
+    ]

@@ -288,10 +288,76 @@ def cold_build_seconds(project: Project, target: Path, workers: int) -> float:
 
 def peak_memory_mib(project: Project) -> float:
     """Peak resident memory of a one-worker `qawl build` of `project`, in its own process."""
+    return seconds_and_peak_memory(project)[1]
+
+
+def seconds_and_peak_memory(project: Project) -> tuple[float, float]:
+    """Wall seconds (the process's start included) and peak resident memory (MiB) of a one-worker
+    `qawl build` of `project`, in its own process."""
     with tempfile.TemporaryDirectory(prefix="qawl-peak-") as scratch:
         report = Path(scratch) / "peak"
+        start = time.perf_counter()
         _run_in_new_process(_PEAK_REPORTER, str(report), "build", "--root", str(project.root), "--workers", "1", "--no-cache")
-        return int(report.read_text()) / 1024
+        return time.perf_counter() - start, int(report.read_text()) / 1024
+
+
+# Issue 20's quote-dense text: a quote and a quotation per 28 bytes, no full stop before the end.
+QUOTE_DENSE_UNIT = 'قال "نعم" و«لا» '
+LONG_ARTICLE_BYTES = (175_000, 350_000, 1_400_000, 5_000_000)
+
+
+def quote_dense_article(size: int) -> str:
+    """One line of QUOTE_DENSE_UNIT of about `size` bytes (issue 20: `' '.join(unit for _ in range(6250)) + '.'` is 175 KB)."""
+    return " ".join([QUOTE_DENSE_UNIT] * max(1, size // len(QUOTE_DENSE_UNIT.encode()))) + ".\n"
+
+
+def long_article_figures(source: Project, workdir: Path, sizes: tuple[int, ...], progress: tqdm) -> dict[str, Any]:
+    """Time and peak memory of building one quote-dense article of each size, each in a process of its own.
+
+    The figures net of a build of one unit (the process, spaCy and the pipeline) are compared
+    with the smallest size's: linear cost makes each ratio about the ratio of the sizes.
+    """
+    measured = {}
+    for size in (len(QUOTE_DENSE_UNIT.encode()), *sizes):
+        with step(progress, f"quote-dense article of {size:,} bytes"):
+            project = make_synthetic_project(workdir / f"long-{size}", 0, 0, source)
+            write_synthetic_seed(project.seeds, "quote-dense", quote_dense_article(size))
+            measured[size] = seconds_and_peak_memory(project)
+    (base_seconds, base_mib), *_ = measured.values()
+    rows = [
+        {"bytes": size, "seconds": seconds, "peak_mib": mib, "net_seconds": seconds - base_seconds, "net_mib": mib - base_mib}
+        for size, (seconds, mib) in list(measured.items())[1:]
+    ]
+    first = rows[0]
+    for row in rows:
+        row.update(
+            size_ratio=row["bytes"] / first["bytes"],
+            time_ratio=row["net_seconds"] / first["net_seconds"],
+            memory_ratio=row["net_mib"] / first["net_mib"],
+        )
+    return {"baseline": {"seconds": base_seconds, "peak_mib": base_mib}, "sizes": rows}
+
+
+def run_long_article_benchmark(source: Project, workdir: Path, sizes: tuple[int, ...] = LONG_ARTICLE_BYTES) -> dict[str, Any]:
+    """`long_article_figures`, with a progress bar on a terminal."""
+    with tqdm(total=len(sizes) + 1, desc="bench", unit="step", disable=not sys.stderr.isatty()) as progress:
+        return {"long_articles": long_article_figures(source, workdir, sizes, progress)}
+
+
+def format_long_articles(figures: dict[str, Any]) -> str:
+    """The long-article figures, for people."""
+    base = figures["baseline"]
+    lines = [
+        f"quote-dense article ({QUOTE_DENSE_UNIT.strip()!r} repeated, one line), qawl build, 1 worker, own process;",
+        f"net of a one-unit article ({base['seconds']:.2f} s, {base['peak_mib']:.0f} MiB); ratios to the smallest size:",
+        f"  {'bytes':>11}  {'seconds':>8}  {'peak MiB':>8}  {'net s':>8}  {'net MiB':>8}  {'size ×':>7}  {'time ×':>7}  {'memory ×':>8}",
+    ]
+    lines += [
+        f"  {r['bytes']:>11,}  {r['seconds']:>8.2f}  {r['peak_mib']:>8.0f}  {r['net_seconds']:>8.2f}  {r['net_mib']:>8.0f}"
+        f"  {r['size_ratio']:>7.2f}  {r['time_ratio']:>7.2f}  {r['memory_ratio']:>8.2f}"
+        for r in figures["sizes"]
+    ]
+    return "\n".join(lines)
 
 
 def warmed_preannotator(project: Project) -> PreAnnotator:

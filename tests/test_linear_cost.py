@@ -9,6 +9,8 @@ per word (quotes × words) makes the count grow sixteen-fold.
 from __future__ import annotations
 
 import hashlib
+import json
+import subprocess
 import sys
 from collections.abc import Callable
 
@@ -109,3 +111,17 @@ def test_four_times_a_quote_dense_sentence_publishes_four_times_the_bytes() -> N
     project = Project(REPO)
     ratio = published_bytes(QUOTE_DENSE, 1600, project) / published_bytes(QUOTE_DENSE, 400, project)
     assert 3.5 < ratio < 4.6, f"4× the text published {ratio:.1f}× the bytes"
+
+
+def test_bench_long_articles_prints_time_and_memory_with_their_ratios(tmp_path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "qawl", "bench", "--root", str(REPO), "--long-articles", "--long-article-bytes", "2800", "--long-article-bytes", "5600", "--json"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)["long_articles"]
+    assert [row["bytes"] for row in figures["sizes"]] == [2800, 5600]
+    assert [row["size_ratio"] for row in figures["sizes"]] == [1.0, 2.0]
+    assert figures["sizes"][0]["time_ratio"] == figures["sizes"][0]["memory_ratio"] == 1.0
+    for row in figures["sizes"]:
+        assert row["peak_mib"] > 50 and row["cpu_seconds"] > 0 and row["net_mib"] == row["peak_mib"] - figures["baseline"]["peak_mib"]

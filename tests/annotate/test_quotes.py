@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -172,3 +173,18 @@ def test_according_is_searched_where_it_can_match(pieces: list[str]) -> None:
 def test_a_speaker_phrase_of_marks_only_names_no_one(marks: str) -> None:
     found = quotes(f"الاتفاق قريب جدا من الحل وفقا لـ {marks}")
     assert [(text_of(q["content"]), q["speaker"]["kind"]) for q in found] == [("الاتفاق قريب جدا من الحل", "unknown")]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='"اب ', max_size=24))
+def test_inside_a_quotation_is_what_pairing_marks_from_the_left_says(norm: str) -> None:
+    # `quoted` bisects the marks instead of scanning every quotation per word (quadratic in a quote-dense
+    # sentence); `mark_before` replaces rfind. Both must say what the scans said.
+    sentence = QuoteExtractor._sentences(NormText.of(norm), [(0, len(norm))]) if norm.strip() else None
+    s = next(sentence) if sentence else None
+    if s is None or s.norm != norm:
+        return
+    regions = [m.span() for m in re.finditer(r'"[^"]*"', norm)]
+    for position in range(len(norm) + 1):
+        assert s.quoted(position) == any(a < position < b for a, b in regions), position
+        assert s.mark_before(position) == norm.rfind('"', 0, position), position

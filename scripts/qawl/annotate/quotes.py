@@ -102,12 +102,12 @@ class _Sentence:
         return [m.start() for m in QUOTE_MARK.finditer(self.norm)]
 
     def quoted(self, position: int) -> bool:
-        """Is `position` strictly inside a quotation ("..." pairs from the left)? A bisect, not a scan:
-        a sentence with a quotation per word stays linear."""
+        """Is `position` after a quotation's opening mark and at or before its closing one ("..." pairs
+        from the left)? A bisect, not a scan of the quotations: a sentence with a quotation per word stays linear."""
         marks = self.marks
         before = bisect.bisect_left(marks, position)  # marks before `position`
         # an odd count: the last one opens a pair; it is closed if a mark follows
-        return before % 2 == 1 and before < len(marks) and marks[before] != position
+        return before % 2 == 1 and before < len(marks)
 
     def mark_before(self, position: int) -> int:
         """The last quotation mark before `position`, or -1 (`norm.rfind('"', 0, position)` in log time)."""

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qawl.annotate import preannotate
-from qawl.annotate.quotes import QuoteExtractor
+from qawl.annotate.quotes import QuoteExtractor, _trimmed_end
 from qawl.annotate.text import NormText, split_words
 from qawl.segment import split_sentences
 
@@ -188,3 +188,10 @@ def test_inside_a_quotation_is_what_pairing_marks_from_the_left_says(norm: str) 
     for position in range(len(norm) + 1):
         assert s.quoted(position) == any(a < position < b for a, b in regions), position
         assert s.mark_before(position) == norm.rfind('"', 0, position), position
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='"ا ،,\t', max_size=16), st.sampled_from([" ،,", '"', None]))
+def test_trimmed_end_is_the_length_of_the_head_stripped(text: str, chars: str | None) -> None:
+    for end in range(len(text) + 1):
+        assert _trimmed_end(text, end, chars) == len(text[:end].rstrip(chars))

@@ -197,12 +197,12 @@ def test_symbolic_links_outside_seeds_or_dangling_are_refused(built_project: Pro
 def test_malformed_sidecars_are_reported_with_their_place(built_project: Project) -> None:
     before = snapshot(built_project)
     cases = {
-        "syntax": ('{"title": "عنوان",\n  "publisher": }', "line 2, column 16", "malformed metadata sidecar"),
+        "syntax": ('{"title": "عنوان",\n  "publisher": }', "line 2, column 16", "invalid JSON"),
         "date": ('{"published": "11/12/2021", "published_precision": "sometimes"}', "/published", "does not match"),
         "url": ('{"url": "javascript:alert(1)", "inferred": ["colour"]}', "/url", "does not match '^https?://'"),
         "type": ('["not", "an", "object"]', "/", "is not of type 'object'"),
-        "encoding": (b'{"title": "\xff"}', "", "malformed metadata sidecar"),
-        "twice": ('{"title": "الأول", "publisher": "x", "title": "الثاني"}', "", "duplicate key 'title' in a JSON object"),
+        "encoding": (b'{"title": "\xff"}', "byte 11", "not valid UTF-8"),
+        "twice": ('{"title": "الأول", "publisher": "x", "title": "الثاني"}', "", "key 'title' appears more than once"),
     }
     for n, (name, (content, _, _)) in enumerate(cases.items()):
         (built_project.seeds / f"{name}.txt").write_text(f"خبر رقم {n} عن الطقس.\n", encoding="utf-8")

@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import re
-import stat
 import unicodedata
 from array import array
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from typing import Any
 
 import numpy
 
+from qawl.jsonfile import UnreadableFile, read_json_file, read_regular_file
 from qawl.schema import Problem, Schemas
 from qawl.segment import paragraphs
 
@@ -40,7 +40,7 @@ SIDECAR_SUFFIX = ".meta.json"
 # An article larger than this is refused unread; a project sets its own in schema/dataset.json.
 MAX_ARTICLE_BYTES = 10 * 2**20
 LIMIT_SETTING = "max_article_bytes"
-FILE_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a directory"}
+LIMIT_HINT = f" per article ({LIMIT_SETTING} in schema/dataset.json)"
 # Letters, marks that stand alone (combining ones do not), numbers, punctuation and symbols: what a reader sees.
 VISIBLE_CATEGORIES = frozenset("LNPS")
 UNKNOWN_METADATA: dict[str, Any] = {
@@ -124,55 +124,6 @@ def decode_seed(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
-class UnreadableFile(Exception):
-    """A file that is not read: not a regular file, too large, or an OS error; the message says which."""
-
-
-def read_regular_file(path: str, max_bytes: int) -> tuple[bytes, os.stat_result]:
-    """The bytes of a regular file of at most `max_bytes`, and its status when it was read.
-
-    Anything else is refused before it is read: a FIFO would block the open and a
-    device (/dev/zero) never ends. The file is opened non-blocking and checked again
-    by its descriptor, in case it was swapped between the two looks.
-    """
-    try:
-        status = os.stat(path)
-        _check_status(status, max_bytes)
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
-    except OSError as error:
-        raise UnreadableFile(f"cannot be read: {error.strerror}") from None
-    with os.fdopen(descriptor, "rb") as file:
-        status = os.fstat(descriptor)
-        _check_status(status, max_bytes)
-        raw = file.read(max_bytes + 1)
-    if len(raw) > max_bytes:  # it grew while it was read
-        raise UnreadableFile(f"more than {max_bytes} bytes, above the limit per article ({LIMIT_SETTING} in schema/dataset.json)")
-    return raw, status
-
-
-def _check_status(status: os.stat_result, max_bytes: int) -> None:
-    if not stat.S_ISREG(status.st_mode):
-        kind = FILE_KINDS.get(stat.S_IFMT(status.st_mode), "not a file")
-        raise UnreadableFile(f"not a regular file ({kind}): only regular files are read")
-    if status.st_size > max_bytes:
-        raise UnreadableFile(f"{status.st_size} bytes, above the limit of {max_bytes} bytes per article ({LIMIT_SETTING} in schema/dataset.json)")
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """`object_pairs_hook` of `json.loads` that refuses a key given twice (json keeps the last value in silence)."""
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise DuplicateKey(key)
-        found[key] = value
-    return found
-
-
-class DuplicateKey(ValueError):
-    def __init__(self, key: str) -> None:
-        super().__init__(f"duplicate key {key!r} in a JSON object: which value is meant? keep one")
-
-
 def article_size_limit(seeds_dir: Path) -> tuple[int, list[Problem]]:
     """The project's limit on an article's bytes: `max_article_bytes` in the schema/dataset.json beside
     `seeds_dir`, else MAX_ARTICLE_BYTES; and the problem with the setting, if any."""
@@ -191,14 +142,9 @@ def read_sidecar(path: str, schemas: Schemas, max_bytes: int = MAX_ARTICLE_BYTES
     metadata = dict(UNKNOWN_METADATA)
     if not os.path.lexists(path):
         return metadata, []
-    try:
-        raw, _ = read_regular_file(path, max_bytes)
-        loaded = json.loads(raw.decode("utf-8"), object_pairs_hook=_unique_keys)
-    except UnreadableFile as error:
-        return metadata, [Problem(path, "", str(error))]
-    except (UnicodeDecodeError, json.JSONDecodeError, DuplicateKey) as error:
-        place = f"line {error.lineno}, column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
-        return metadata, [Problem(path, place, f"malformed metadata sidecar: {error}")]
+    loaded, problems = read_json_file(path, max_bytes=max_bytes, limit_hint=LIMIT_HINT)
+    if problems:
+        return metadata, problems
     problems = schemas.problems("seed_metadata", loaded, path)
     if not problems:
         metadata.update({k: v for k, v in loaded.items() if k != "notes"})
@@ -226,7 +172,7 @@ def _read_seed(path: str, schemas: Schemas, max_bytes: int) -> tuple[Document | 
     if os.path.islink(path) and os.path.commonpath([os.path.realpath(path), os.path.realpath(directory)]) != os.path.realpath(directory):
         return None, [Problem(path, "", f"symbolic link to {os.path.realpath(path)}, outside {directory}")], None
     try:
-        raw, status = read_regular_file(path, max_bytes)
+        raw, status = read_regular_file(path, max_bytes, LIMIT_HINT)
     except UnreadableFile as error:
         return None, [Problem(path, "", str(error) + (f" (symbolic link to {os.path.realpath(path)})" if os.path.islink(path) else ""))], None
     text, decode_problems = decode_seed(raw, path)
@@ -331,7 +277,7 @@ def _same_texts(seeds_dir: Path, names: list[str], text_keys: array, positions: 
     for position in numpy.asarray(positions)[numpy.isin(keys, repeated)].tolist():  # in `names` order
         path = os.path.join(seeds_dir, names[position])
         try:
-            raw, _ = read_regular_file(path, max_bytes)
+            raw, _ = read_regular_file(path, max_bytes, LIMIT_HINT)
         except UnreadableFile:
             continue  # gone or replaced since: `_changed_since_read` says so
         text, _ = decode_seed(raw, path)

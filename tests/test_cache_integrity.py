@@ -3,22 +3,28 @@ warning and recomputed, a cache that cannot be written only warns, and nothing w
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import random
+import re
 import resource
 import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from qawl import publish
 from qawl.bench import synthetic_article
-from qawl.build import build_corpus
-from tests.conftest import tree_digest
+from qawl.build import DocumentTask, build_corpus
+from qawl.ingest import iter_documents
+from qawl.schema import Schemas
+from tests.conftest import SEED_ID, tree_digest
 
 
 @pytest.fixture
@@ -124,3 +130,132 @@ def _unflipped(path: Path) -> bytes:
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0xFF
     return bytes(data)
+
+
+def run_build(project, *args: str, preexec_fn=None) -> subprocess.CompletedProcess[str]:
+    """`qawl build` through the command line, one worker, without pre-annotation (spaCy's pipeline is not the point)."""
+    return subprocess.run(
+        [sys.executable, "-m", "qawl", "build", "--workers", "1", "--no-preannotate", *args],
+        cwd=project.root, capture_output=True, text=True, timeout=600, preexec_fn=preexec_fn,
+    )
+
+
+@contextmanager
+def read_only(directory: Path) -> Iterator[None]:
+    """`directory` cannot be written to, even by root (immutable, as a read-only mount would be)."""
+    if os.geteuid() == 0:
+        if subprocess.run(["chattr", "+i", str(directory)], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i is not supported here")
+        try:
+            yield
+        finally:
+            subprocess.run(["chattr", "-i", str(directory)], check=True)
+    else:
+        directory.chmod(0o555)
+        try:
+            yield
+        finally:
+            directory.chmod(0o755)
+
+
+def test_a_cache_that_cannot_be_written_only_warns_and_the_corpus_is_published(project, tmp_path) -> None:
+    cache = project.root / ".qawl-cache"
+    cache.mkdir()
+    with read_only(cache):
+        done = run_build(project)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    reason = "Operation not permitted" if os.geteuid() == 0 else "Permission denied"
+    for kind in ("documents", "shards", "plots"):  # once each, not once per document
+        warning = f"WARNING: {cache / kind}: cannot write to the cache ({reason}); the build goes on without storing what it computes\n"
+        assert done.stderr.count(warning) == 1, done.stderr
+    assert tree_digest(project.corpus) == clean_build(project, tmp_path)
+
+
+def test_a_full_disk_under_the_cache_only_warns_and_the_corpus_is_published(project, tmp_path, caplog) -> None:
+    """A real ENOSPC: each document's cache file is written through a link to /dev/full (this process's
+    pid names the file it writes, which is renamed into place once whole)."""
+    build_corpus(project, workers=1)
+    documents = project.root / ".qawl-cache" / "documents"
+    for entry in list(documents.iterdir()):
+        entry.unlink()
+        Path(f"{entry}.{os.getpid()}.partial").symlink_to("/dev/full")
+    with caplog.at_level(logging.WARNING):
+        build_corpus(project, workers=1)
+    assert cache_warnings(caplog) == [
+        f"{documents}: cannot write to the cache (No space left on device); the build goes on without storing what it computes"
+    ]
+    assert tree_digest(project.corpus) == clean_build(project, tmp_path)
+    assert [p.name for p in documents.iterdir()] == []  # neither entries nor the links: a failed write leaves nothing
+
+
+def test_a_corpus_file_that_cannot_be_written_is_named_and_corpus_is_left_untouched(project) -> None:
+    """A file size limit (RLIMIT_FSIZE) makes the kernel refuse the write past it (EFBIG, "File too large"),
+    as a full disk refuses it with ENOSPC: the same failed write, through the same code."""
+    assert run_build(project).returncode == 0
+    before = tree_digest(project.corpus)
+
+    def limit_file_size() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills the writer
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    done = run_build(project, "--no-cache", preexec_fn=limit_file_size)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    staging = re.escape(str(project.root / ".corpus.building-"))
+    assert re.search(
+        rf"^error: {staging}\w+/\w+/(train|validation|test)-00000\.parquet: cannot write the new corpus: File too large; {re.escape(str(project.corpus))} was left untouched$",
+        done.stderr, re.MULTILINE,
+    ), done.stderr
+    assert tree_digest(project.corpus) == before
+    assert not list(project.root.glob(".corpus.building-*"))
+
+
+def test_an_offset_past_64_bits_is_an_error_of_its_file_not_a_traceback(make_project) -> None:
+    """The document cache's key hashes the annotation layer: it must not fail on what the checks refuse later."""
+    project = make_project(with_annotations=True)
+    layer_path = project.annotations / f"{SEED_ID}.json"
+    layer = json.loads(layer_path.read_text(encoding="utf-8"))
+    layer["entities"][0]["start"] = 2**64
+    layer_path.write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    done = run_build(project)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    end = layer["entities"][0]["end"]
+    assert f"error: {layer_path}: /entities/0: offsets [18446744073709551616, {end}) outside the text" in done.stderr
+
+
+def test_the_document_cache_key_takes_any_layer_the_checks_will_refuse(make_project) -> None:
+    project = make_project(with_annotations=True)
+    schemas = Schemas(project.schema_dir)
+    (document,) = iter_documents(project.seeds, schemas, [])
+    layer = json.loads((project.annotations / f"{SEED_ID}.json").read_text(encoding="utf-8"))
+
+    def key(change) -> str:
+        changed = json.loads(json.dumps(layer))
+        change(changed)
+        task = DocumentTask(document, changed, "", frozenset(), None, "code", None, str(project.schema_dir), None)
+        return task.cache_key()
+
+    keys = {
+        key(lambda layer: None),
+        key(lambda layer: layer["entities"][0].update(start=2**64)),
+        key(lambda layer: layer["entities"][0].update(start=2**64 + 1)),
+        key(lambda layer: layer["entities"][0]["provenance"].update(annotator="\ud800")),
+        key(lambda layer: layer["entities"][0]["provenance"].update(annotator="\udc00")),
+    }
+    assert len(keys) == 5 and all(re.fullmatch("[0-9a-f]{64}", k) for k in keys)
+
+
+def test_unused_cache_entries_that_cannot_be_removed_only_warn_after_publishing(project, tmp_path) -> None:
+    assert run_build(project).returncode == 0
+    documents = project.root / ".qawl-cache" / "documents"
+    changed = project.seeds / "synthetic-3.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
+    for entry in documents.iterdir():  # as if written by a build an hour ago: its entry is pruned once unused
+        os.utime(entry, (entry.stat().st_mtime - 3600,) * 2)
+    with read_only(documents):
+        done = run_build(project)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    reason = "Operation not permitted" if os.geteuid() == 0 else "Permission denied"
+    assert f"WARNING: {documents}: cannot write to the cache ({reason}); the build goes on without storing what it computes\n" in done.stderr
+    assert f"WARNING: {documents}: cannot remove 1 unused cache entries ({reason}); the corpus was published\n" in done.stderr
+    assert tree_digest(project.corpus) == clean_build(project, tmp_path)

@@ -191,6 +191,10 @@ class ParquetShard:
             self._writer.close()
         return {"rows": self.rows, "bytes": self.nbytes, "sha256": file_sha256(self.path)}
 
+    def abandon(self) -> None:
+        """Give the file up after a failed write: its writer must not try to flush it again when collected."""
+        self._writer.is_open = False
+
 
 def shard_path(config: str, split: str, shard: int) -> str:
     """Where shard `shard` of a config's split lives in the corpus, e.g. `ner/train-00001.parquet`."""
@@ -262,13 +266,27 @@ class ShardWriter:
         """
         self._keys.append(key)
         self._held.append(tables)
-        if self._files is None and not (reused and key is not None and self.shard_cache is not None):
-            self._files = self._open_files()
-        if self._files is not None:
-            self._write_held(self._files)
+        with self._abandoned_on_failure():
+            if self._files is None and not (reused and key is not None and self.shard_cache is not None):
+                self._open_files()
+            if self._files is not None:
+                self._write_held(self._files)
+
+    @contextmanager
+    def _abandoned_on_failure(self) -> Iterator[None]:
+        """A failed write (WriteFailed) gives every file of the shard up: the build fails, nothing more is written."""
+        try:
+            yield
+        except WriteFailed:
+            for file in (self._files or {}).values():
+                file.abandon()
+            raise
 
     def _open_files(self) -> dict[str, ParquetShard]:
-        return {name: ParquetShard(path, self._arrow[name]) for name, path in self.paths.items()}
+        self._files = {}  # filled as they open: a failure to open one abandons those before it
+        for name, path in self.paths.items():
+            self._files[name] = ParquetShard(path, self._arrow[name])
+        return self._files
 
     def _write_held(self, files: dict[str, ParquetShard]) -> None:
         for tables in self._held:
@@ -291,9 +309,10 @@ class ShardWriter:
         in_entry = {f"{name}.parquet": path for name, path in self.paths.items()}
         entries = copy_from_cache(cached, in_entry, self.warnings) if self._files is None and cached is not None else None
         if entries is None:
-            files = self._files if self._files is not None else self._open_files()
-            self._write_held(files)
-            entries = {name: file.close() for name, file in files.items()}
+            with self._abandoned_on_failure():
+                files = self._files if self._files is not None else self._open_files()
+                self._write_held(files)
+                entries = {name: file.close() for name, file in files.items()}
             if cached is not None and (warning := store_cache_entry(cached, in_entry, entries)) is not None:
                 self.warnings.append(warning)
         return [

@@ -24,7 +24,6 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -48,8 +47,8 @@ from qawl.publish import (
     Record,
     ShardWriter,
     WriteFailed,
+    arrow_schemas_in,
     cache_unwritable,
-    config_arrow_schemas,
     discard_cache_entry,
     encode_records,
     exclusive,
@@ -395,11 +394,6 @@ class ShardResult:
     warnings: list[str] = field(default_factory=list)  # what the cache could not give or take
 
 
-@lru_cache(maxsize=4)
-def _arrow_schemas(schema_dir: str, version: str, schema_version: str) -> dict[str, pa.Schema]:
-    return config_arrow_schemas(schemas_in(schema_dir), version, schema_version)
-
-
 def process_shard(task: ShardTask) -> ShardResult:
     """Process a shard's documents (DOCUMENTS_PER_BATCH at a time) and write its Parquet files.
 
@@ -414,7 +408,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         where = f"qawl worker on {socket.gethostname()}"
         message = "cannot see the project directory: on a Ray cluster, it must be on a filesystem that every node mounts at the same path"
         return ShardResult(task.split, [], [], [Problem(str(Path(schema_dir).parent), where, message)])
-    arrow = _arrow_schemas(schema_dir, task.version, task.schema_version)
+    arrow = arrow_schemas_in(schema_dir, task.version, task.schema_version)
     outputs: list[DocumentOutput] = []
     shard_cache = Path(task.shard_cache) if task.shard_cache is not None else None
     writer = ShardWriter(Path(task.out_dir), arrow, task.split, task.number, task.version, task.schema_version, shard_cache)

@@ -24,10 +24,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from qawl.publish import CONFIGS, DEFAULT_CONFIG, SPLIT_ORDER, copy_from_cache, shards_pattern, store_cache_entry
+from qawl.publish import CONFIGS, DEFAULT_CONFIG, PLOT_FILES, PLOTS_DIR, SPLIT_ORDER, copy_from_cache, shards_pattern, store_cache_entry
 from qawl.schema import Schemas
 
-PLOTS_DIR = "plots"
 PNG_METADATA = {"Software": None}
 log = logging.getLogger(__name__)
 STATUSES = ("gold", "silver", "unannotated")
@@ -203,7 +202,6 @@ def _save(figure: Figure, path: Path) -> None:
     figure.savefig(path, format="png", dpi=100, metadata=PNG_METADATA)
 
 
-PLOT_FILES = ("sentence_length.png", "labels.png")
 LABEL_PANELS = (("entity label", "entities"), ("quote type", "quote_types"), ("stance label", "stance"), ("status", "status"))
 
 

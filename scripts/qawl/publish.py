@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from qawl.schema import Problem, Schemas
+from qawl.schema import Problem, Schemas, schemas_in
 from qawl.tasks import derive_ner, derive_quotes, derive_stance
 
 ROW_GROUP_SIZE = 2048
@@ -88,6 +89,11 @@ CONFIGS = (
     ConfigSpec("stance", "stance", "One row per holder, target and evidence: SemEval-2016 text, target, label.", derive_stance),
 )
 DEFAULT_CONFIG = "sentences"
+
+PLOTS_DIR = "plots"
+PLOT_FILES = ("sentence_length.png", "labels.png")
+# What a build writes into the corpus beside the shards that manifest.json lists.
+BESIDE_SHARDS = ("manifest.json", "README.md", "croissant.json", *(f"{PLOTS_DIR}/{name}" for name in PLOT_FILES))
 
 
 def split_of(doc_id: str, shares: dict[str, int]) -> str:
@@ -216,6 +222,12 @@ def config_arrow_schemas(schemas: Schemas, version: str, schema_version: str) ->
         }
         arrow[config.name] = schemas.arrow_schema(config.schema, metadata=metadata)
     return arrow
+
+
+@lru_cache(maxsize=4)
+def arrow_schemas_in(schema_dir: str, version: str, schema_version: str) -> dict[str, pa.Schema]:
+    """`config_arrow_schemas` of the schemas in `schema_dir`, once per process."""
+    return config_arrow_schemas(schemas_in(schema_dir), version, schema_version)
 
 
 def manifest_order(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:

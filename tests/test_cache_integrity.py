@@ -61,14 +61,23 @@ def clean_build(project, tmp_path: Path) -> dict[str, str]:
     return tree_digest(clean)
 
 
-def test_a_corrupted_cached_shard_is_discarded_with_a_warning_and_written_again(project, small_shards, tmp_path, caplog) -> None:
+def test_a_corrupted_cached_shard_is_discarded_with_a_warning_and_written_again(project, small_shards, tmp_path, caplog, monkeypatch) -> None:
     build_corpus(project, workers=1)
     shards = sorted((project.root / ".qawl-cache" / "shards").iterdir())
     assert len(shards) >= 3
     corrupted = shards[1]
     flip_byte(corrupted / "documents.parquet")
+    written: list[Path] = []
+
+    class CountingShard(publish.ParquetShard):  # the real writer, counted
+        def __init__(self, path, schema):
+            written.append(path)
+            super().__init__(path, schema)
+
+    monkeypatch.setattr(publish, "ParquetShard", CountingShard)
     with caplog.at_level(logging.WARNING):
         build_corpus(project, workers=1)
+    assert len(written) == len(publish.CONFIGS)  # the corrupted shard's files; every other shard was copied
     assert tree_digest(project.corpus) == clean_build(project, tmp_path)
     assert cache_warnings(caplog) == [
         f"{corrupted}: corrupt cache entry (documents.parquet: sha256 differs from the one recorded when it was stored); discarded and computed again"
@@ -108,6 +117,18 @@ def test_corrupted_cached_documents_are_discarded_with_a_warning_and_processed_a
     with caplog.at_level(logging.WARNING):
         build_corpus(project, workers=1)  # stored again: used, with nothing to say
     assert cache_warnings(caplog) == []
+
+
+def test_a_corrupted_cached_plot_is_discarded_with_a_warning_and_drawn_again(project, tmp_path, caplog) -> None:
+    build_corpus(project, workers=1)
+    (entry,) = (project.root / ".qawl-cache" / "plots").iterdir()
+    flip_byte(entry / "labels.png")
+    with caplog.at_level(logging.WARNING):
+        build_corpus(project, workers=1)
+    assert cache_warnings(caplog) == [
+        f"{entry}: corrupt cache entry (labels.png: sha256 differs from the one recorded when it was stored); discarded and computed again"
+    ]
+    assert tree_digest(project.corpus) == clean_build(project, tmp_path)
 
 
 def test_build_check_sees_a_corpus_published_from_a_corrupted_cache(project) -> None:

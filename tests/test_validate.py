@@ -113,13 +113,18 @@ def test_validation_holds_one_shard_at_a_time(make_project, monkeypatch) -> None
     assert eight < 1.3 * two, (two, eight)  # four times the shards; keeping every shard's rows took 1.75 times the memory
 
 
+def built_with_synthetic_articles(project, articles: int, sentences: int, seed: int):
+    """`project` with this many synthetic articles more, built."""
+    rng = random.Random(seed)
+    for n in range(articles):
+        (project.seeds / f"synthetic-{n:02d}.txt").write_text(synthetic_article(rng, sentences), encoding="utf-8")
+    build_corpus(project, workers=1, cache=False)
+    return project
+
+
 def test_shards_checked_on_several_processes_give_the_same_problems(make_project, monkeypatch) -> None:
     monkeypatch.setattr(publish, "SHARD_SIZE", publish.ShardSize(1, 1, 1))
-    project = make_project()
-    rng = random.Random(9)
-    for n in range(4):
-        (project.seeds / f"synthetic-{n}.txt").write_text(synthetic_article(rng, 6), encoding="utf-8")
-    build_corpus(project, workers=1, cache=False)
+    project = built_with_synthetic_articles(make_project(), 4, 6, seed=9)
     manifest = json.loads((project.corpus / "manifest.json").read_text())
     sentence_files = [entry["path"] for entry in manifest["files"] if entry["config"] == "sentences"]
     assert len(sentence_files) == 5
@@ -191,12 +196,7 @@ def test_edited_feature_metadata_is_refused_even_with_a_fixed_up_manifest(corpus
 def sharded(make_project, monkeypatch):
     """A corpus of 14 articles in shards of about two documents."""
     monkeypatch.setattr(publish, "SHARD_SIZE", publish.ShardSize(1, 2, 3))
-    project = make_project()
-    rng = random.Random(4)
-    for n in range(13):
-        (project.seeds / f"synthetic-{n:02d}.txt").write_text(synthetic_article(rng, 3), encoding="utf-8")
-    build_corpus(project, workers=1, cache=False)
-    return project
+    return built_with_synthetic_articles(make_project(), 13, 3, seed=4)
 
 
 def swap_shards(corpus_dir, first: str, second: str) -> None:

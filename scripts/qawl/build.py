@@ -426,7 +426,7 @@ def process_shard(task: ShardTask) -> ShardResult:
                 writer.add_document(output.tables, output.key, output.reused)
             outputs.append(replace(output, tables={}, name_forms=None))  # the driver needs neither
     entries = writer.close()
-    return ShardResult(task.split, outputs, entries, [], warnings + writer.warnings)
+    return ShardResult(task.split, outputs, entries, [], list(dict.fromkeys(warnings + writer.warnings)))
 
 
 def files_fingerprint(files: list[Path], root: Path) -> str:
@@ -570,9 +570,10 @@ def _build_corpus(
     with staging_directory(target) as staging, progress:
         for shard in run(process_shard, shard_tasks(str(staging)), engine, workers, address):
             problems += shard.problems
-            for warning in dict.fromkeys(shard.warnings).keys() - warned:  # a cache that cannot be written: once
-                log.warning("%s", warning)
-                warned.add(warning)
+            for warning in shard.warnings:
+                if warning not in warned:  # a cache that cannot be written says so once, not per shard
+                    log.warning("%s", warning)
+                    warned.add(warning)
             for output in shard.outputs:
                 problems += output.problems
                 statistics.add(shard.split, output.statistics)

@@ -8,16 +8,21 @@ import statistics
 from collections import Counter
 
 import datasets
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qawl.build import build_corpus
+from qawl import publish
 from qawl.card import CorpusStatistics, _length_summary, document_statistics, render_report, write_card
+from qawl.project import Project
 from qawl.publish import CONFIGS
 from qawl.schema import Schemas
 from qawl.validate import read_rows
+from tests.conftest import REPO
 from tests.layers import annotated  # noqa: F401  (fixture)
+from tests.test_robustness_annotations import TARGETS, seed_text, valid_layer
 
 
 def _front_matter(readme: str) -> dict:
@@ -113,3 +118,55 @@ def test_length_summary_from_counts_equals_the_quartiles_of_the_lengths(lengths:
         f"max {max(lengths)}, mean {statistics.fmean(lengths):.1f}."
     )
     assert _length_summary(Counter(lengths)) == expected
+
+
+# Four documents in the three splits (tests/test_splits.py pins these ids' splits), each with a different gold layer.
+SPLIT_DOCUMENTS = {"001_6b86b273ff34fce1": "train", "007_7902699be42c8a8e": "train", "003_4e07408562bedb8b": "validation", "002_d4735e3a265e16ee": "test"}
+
+
+@pytest.fixture(scope="module")
+def across_splits(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A built project: two full layers in train; validation without ORG/GPE and with AGAINST; test without quotes or stance."""
+    root = tmp_path_factory.mktemp("splits") / "project"
+    shutil.copytree(REPO / "schema", root / "schema")
+    (root / "seeds").mkdir()
+    (root / "annotations").mkdir()
+    (root / "annotations" / "targets.json").write_text(json.dumps(TARGETS), encoding="utf-8")
+    for n, doc_id in enumerate(SPLIT_DOCUMENTS):
+        text = seed_text(n)
+        (root / "seeds" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        layer = valid_layer(doc_id, text)
+        if SPLIT_DOCUMENTS[doc_id] == "validation":
+            layer["entities"] = layer["entities"][:1]
+            layer["stance"][0]["label"] = "AGAINST"
+        elif SPLIT_DOCUMENTS[doc_id] == "test":
+            layer["quotes"], layer["stance"] = [], []
+        (root / "annotations" / f"{doc_id}.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    project = Project(root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(publish, "SHARD_SIZE", publish.ShardSize(1, 1, 1))  # a shard per document: train has two
+        build_corpus(project)
+    return project
+
+
+def test_statistics_are_counted_per_split(across_splits: Project) -> None:
+    readme = (across_splits.corpus / "README.md").read_text(encoding="utf-8")
+    tables = [
+        # 3 sentences per document: the two of TEXT and "وهذا الخبر رقم n."
+        ["| sentence status | train | validation | test | total |", "|---|---|---|---|---|", "| gold | 6 | 3 | 3 | 12 |", "| silver | 0 | 0 | 0 | 0 |", "| unannotated | 0 | 0 | 0 | 0 |"],
+        ["| document status | train | validation | test | total |", "|---|---|---|---|---|", "| gold | 2 | 1 | 1 | 4 |", "| silver | 0 | 0 | 0 | 0 |", "| unannotated | 0 | 0 | 0 | 0 |"],
+        ["| PERSON | 2 | 1 | 1 | 4 |", "| NORP | 0 | 0 | 0 | 0 |", "| FAC | 0 | 0 | 0 | 0 |", "| ORG | 2 | 0 | 1 | 3 |", "| GPE | 2 | 0 | 1 | 3 |"],
+        ["| direct | 0 | 0 | 0 | 0 |", "| indirect | 2 | 1 | 0 | 3 |"],
+        ["| named | 2 | 1 | 0 | 3 |", "| anonymous | 0 | 0 | 0 | 0 |"],
+        ["| FAVOR | 2 | 0 | 0 | 2 |", "| AGAINST | 0 | 1 | 0 | 1 |", "| NONE | 0 | 0 | 0 | 0 |"],
+    ]
+    for rows in tables:
+        assert "\n".join(rows) in readme, rows
+    configs = {line.split(" | ")[0].strip("| `"): line.split(" | ")[2:] for line in readme.split("### Configs and splits")[1].split("Splits are")[0].splitlines() if line.startswith("| `")}
+    assert configs == {"sentences": ["6", "3", "3 |"], "documents": ["2", "1", "1 |"], "ner": ["6", "3", "3 |"], "quotes": ["2", "1", "0 |"], "stance": ["2", "1", "0 |"]}
+    manifest = json.loads((across_splits.corpus / "manifest.json").read_text(encoding="utf-8"))
+    documents = [(entry["split"], entry["rows"]) for entry in manifest["files"] if entry["config"] == "documents"]
+    assert documents == [("train", 1), ("train", 1), ("validation", 1), ("test", 1)]  # a shard per document
+    meta = _front_matter(readme)
+    sentences = next(info for info in meta["dataset_info"] if info["config_name"] == "sentences")
+    assert {split["name"]: split["num_examples"] for split in sentences["splits"]} == {"train": 6, "validation": 3, "test": 3}

@@ -97,9 +97,17 @@ def test_documents_without_gold_are_pre_annotated_as_silver(make_project) -> Non
     project = make_project(with_seed=False, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
     assert run_qawl("build", cwd=project.root).returncode == 0
     rows = next(iter(datasets.load_dataset(str(project.corpus), "sentences").values()))
-    assert rows[0]["status"] == "silver"
-    assert rows[0]["quotes"] and rows[0]["entities"]
-    assert all(e["provenance"]["status"] == "silver" for e in rows[0]["entities"])
+    assert rows.num_rows == 1 and rows[0]["status"] == "silver"
+    labels = rows.features["entities"].feature["label"]
+    assert [(e["text"], labels.int2str(e["label"]), e["start"]) for e in rows[0]["entities"]] == [("المصري", "NORP", 19), ("القاهرة", "GPE", 29)]
+    (quote,) = rows[0]["quotes"]
+    speaker = quote["speaker"]
+    assert (quote["content"]["text"], quote["cue"]["text"], speaker["kind"], speaker["mention"]["text"], speaker["entity"]) == (
+        "القاهرة ترفض التصعيد", "قال", "anonymous", "وزير الخارجية المصري", None
+    )
+    provenance = [item["provenance"] for kind in ("entities", "quotes") for item in rows[0][kind]]
+    assert {(p["source"], p["status"], p["annotator"]) for p in provenance} == {("auto:qawl-preannotator@0.1.0", "silver", "qawl-preannotator")}
+    assert rows[0]["stance"] == []  # no target inventory in this project
 
 
 def test_the_build_is_the_same_from_any_directory(make_project, tmp_path) -> None:

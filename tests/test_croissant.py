@@ -8,9 +8,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import mlcroissant as mlc
 import pyarrow.parquet as pq
+import pytest
 
 from qawl.publish import CONFIGS
 from qawl.schema import Schemas
@@ -55,3 +57,55 @@ def test_record_sets_follow_the_schema_and_yield_the_parquet_rows(annotated) -> 
     for record, row in zip(records, table):
         assert [t.decode() for t in record["ner_train/tokens"]] == row["tokens"]
         assert list(record["ner_train/ner_tags"]) == row["ner_tags"]
+
+
+def _as_row(value: Any) -> Any:
+    """A Croissant record as the Parquet row it was read from: field names without their record set's
+    prefix, text as str (mlcroissant gives bytes below the top level), a struct of nulls as a null struct."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, list):
+        return [_as_row(item) for item in value]
+    if isinstance(value, dict):
+        fields = {key.rsplit("/", 1)[-1]: _as_row(item) for key, item in value.items()}
+        return None if all(item is None for item in fields.values()) else fields
+    return value
+
+
+@pytest.mark.parametrize("config", ["quotes", "stance", "documents"])
+def test_records_with_struct_fields_are_the_parquet_rows(annotated, config: str) -> None:  # noqa: F811
+    """Structs (content, cue, speaker mention and entity, outlet, evidence, provenance), nullable structs and lists of structs (paragraphs)."""
+    dataset = mlc.Dataset(str(annotated.corpus / "croissant.json"))
+    records = [_as_row(record) for record in dataset.records(f"{config}_train")]
+    rows = pq.read_table(annotated.corpus / config / "train-00000.parquet").to_pylist()
+    assert len(rows) == {"quotes": 2, "stance": 2, "documents": 1}[config]
+    assert records == rows
+
+
+def _sentence_records(annotated: Any) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    dataset = mlc.Dataset(str(annotated.corpus / "croissant.json"))
+    records = [_as_row(record) for record in dataset.records("sentences_train")]
+    rows = pq.read_table(annotated.corpus / "sentences" / "train-00000.parquet").to_pylist()
+    assert len(records) == len(rows) == 12
+    return list(zip(records, rows))
+
+
+def test_sentence_records_have_the_tokens_and_entities_of_the_parquet_rows(annotated) -> None:  # noqa: F811
+    """Lists of structs in a sentence record: tokens, and the entities' own fields."""
+    pairs = _sentence_records(annotated)
+    flat = ("id", "start", "end", "text", "label")
+    for record, row in pairs:
+        assert record["tokens"] == row["tokens"]
+        assert [{key: e[key] for key in flat} for e in record["entities"]] == [{key: e[key] for key in flat} for e in row["entities"]]
+    assert sum(len(row["entities"]) for _, row in pairs) == 6
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="mlcroissant 1.1.1 reads one provenance per sentence for a list of entities (the nested subField "
+    "entities/provenance of the repeated entities field): 3 entities, 1 provenance. Whether croissant.json or "
+    "mlcroissant is wrong is not settled; found by this test, left for the owner of croissant.py",
+)
+def test_sentence_records_have_a_provenance_per_entity(annotated) -> None:  # noqa: F811
+    for record, row in _sentence_records(annotated):
+        assert record["provenance"] == {key: [e["provenance"][key] for e in row["entities"]] for key in ("source", "status", "annotator", "time")}

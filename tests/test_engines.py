@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import importlib.util
 import json
 import os
 import random
@@ -159,15 +160,26 @@ def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray
     assert BuildError(problems).problems == problems[:1] and str(BuildError(problems)) == str(problems[0])  # reported once
 
 
-def test_a_ray_address_where_nothing_answers_fails_the_build_at_once(make_project) -> None:
-    """Ray itself would retry without end, printing only its own warnings."""
+WITHOUT_RAY = "import sys; sys.modules['ray'] = None; from qawl.cli import main; main()"  # `import ray` fails, as where it is not installed
+
+
+@pytest.mark.parametrize("ray_installed", [True, False], ids=["with-ray", "without-ray"])
+def test_a_ray_address_where_nothing_answers_fails_the_build_at_once(make_project, ray_installed: bool) -> None:
+    """Ray itself would retry without end, printing only its own warnings. Without Ray the build stops before that, saying how to install it."""
+    if ray_installed and importlib.util.find_spec("ray") is None:
+        pytest.skip("the ray extra is not installed (the without-ray case runs)")
     project = make_project()
     with socket.socket() as closed:  # bound and never listening: a connection to it is refused
         closed.bind(("127.0.0.1", 0))
         address = f"127.0.0.1:{closed.getsockname()[1]}"
-        done = run_qawl("build", "--engine", "ray", "--address", address, cwd=project.root)
-    assert done.returncode == 1
-    assert f"error: --address {address}: no Ray cluster answers there (Connection refused)" in done.stderr
+        args = ["build", "--engine", "ray", "--address", address]
+        command = [sys.executable, "-m", "qawl", *args] if ray_installed else [sys.executable, "-c", WITHOUT_RAY, *args]
+        done = subprocess.run(command, cwd=project.root, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    if ray_installed:
+        assert f"error: --address {address}: no Ray cluster answers there (Connection refused)" in done.stderr
+    else:
+        assert "error: --engine ray: Ray is not installed" in done.stderr and "install the `ray` extra" in done.stderr
     assert "build failed, corpus/ left unchanged: 1 problem(s)" in done.stderr and not project.corpus.exists()
 
 
@@ -178,9 +190,8 @@ def test_an_address_without_the_ray_engine_is_refused(make_project) -> None:
 
 def test_the_ray_engine_without_ray_installed_says_how_to_install_it(make_project) -> None:
     project = make_project()
-    without_ray = "import sys; sys.modules['ray'] = None; from qawl.cli import main; main()"  # `import ray` fails, as where it is not installed
     done = subprocess.run(
-        [sys.executable, "-c", without_ray, "build", "--engine", "ray"], cwd=project.root, capture_output=True, text=True, timeout=600
+        [sys.executable, "-c", WITHOUT_RAY, "build", "--engine", "ray"], cwd=project.root, capture_output=True, text=True, timeout=600
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "error: --engine ray: Ray is not installed" in done.stderr and "install the `ray` extra: pip install -e '.[ray]'" in done.stderr

@@ -25,6 +25,20 @@ def _conll_sentences(path):
     return sentences, starts
 
 
+def _entity_tags(sentences):
+    """The tagged tokens of each sentence that has any (O left out), in file order."""
+    return [tagged for tagged in ([(token, tag) for token, tag in sentence if tag != "O"] for sentence in sentences) if tagged]
+
+
+# The seed's gold layer (tests/layers.py) as IOB2, in text order: a multi-word entity is B- then I-.
+SEED_ENTITY_TAGS = [
+    [("بغداد", "B-GPE"), ("واشنطن", "B-GPE"), ("الحكومة", "B-ORG"), ("العراقية", "I-ORG")],  # و before واشنطن is a token of its own, O
+    [("العربي", "B-ORG"), ("الجديد", "I-ORG")],
+    [("قاسم", "B-PERSON"), ("الأعرجي", "I-PERSON")],
+    [("حيدر", "B-PERSON"), ("اللامي", "I-PERSON")],
+]
+
+
 def test_conll_export_is_the_ner_config_line_by_line(annotated, tmp_path) -> None:
     out = tmp_path / "qawl.conll"
     result = run_qawl("export", "conll", "--out", str(out), cwd=annotated.root)
@@ -34,17 +48,25 @@ def test_conll_export_is_the_ner_config_line_by_line(annotated, tmp_path) -> Non
     names = next(iter(ner.values())).features["ner_tags"].feature.names
     expected = [list(zip(row["tokens"], (names[t] for t in row["ner_tags"]))) for split in ner.values() for row in split]
     assert sentences == expected
+    assert _entity_tags(sentences) == SEED_ENTITY_TAGS
     assert starts == len({row["doc_id"] for split in ner.values() for row in split})
     assert out.read_text(encoding="utf-8").startswith("-DOCSTART- O\n\n")
     assert all(len(pair) == 2 for sentence in sentences for pair in sentence)
 
 
-def test_conll_tagset_maps_to_the_four_classes(annotated, tmp_path) -> None:
-    out = tmp_path / "qawl4.conll"
-    assert run_qawl("export", "conll", "--tagset", "conll", "--out", str(out), cwd=annotated.root).returncode == 0
-    tags = {tag for sentence in _conll_sentences(out)[0] for _, tag in sentence}
-    assert tags <= {"O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"}
-    assert {"B-PER", "B-LOC", "B-ORG"} <= tags
+def test_conll_tagset_maps_each_tag_of_the_ner_config(annotated, tmp_path) -> None:
+    ontonotes, conll = tmp_path / "qawl.conll", tmp_path / "qawl4.conll"
+    assert run_qawl("export", "conll", "--out", str(ontonotes), cwd=annotated.root).returncode == 0
+    assert run_qawl("export", "conll", "--tagset", "conll", "--out", str(conll), cwd=annotated.root).returncode == 0
+    to_conll = {"PERSON": "PER", "GPE": "LOC", "ORG": "ORG"}  # schema/conll_label_map.json, for the labels the seed has
+    mapped = [[(token, "O" if tag == "O" else tag[:2] + to_conll[tag[2:]]) for token, tag in sentence] for sentence in _conll_sentences(ontonotes)[0]]
+    assert _conll_sentences(conll)[0] == mapped
+    assert _entity_tags(mapped) == [
+        [("بغداد", "B-LOC"), ("واشنطن", "B-LOC"), ("الحكومة", "B-ORG"), ("العراقية", "I-ORG")],
+        [("العربي", "B-ORG"), ("الجديد", "I-ORG")],
+        [("قاسم", "B-PER"), ("الأعرجي", "I-PER")],
+        [("حيدر", "B-PER"), ("اللامي", "I-PER")],
+    ]
 
 
 def test_spacy_docbin_has_the_gold_entities(annotated, tmp_path) -> None:

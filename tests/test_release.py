@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import signal
 import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from qawl.annotate import preannotate
 from qawl.release import bump, changelog_section, update_changelog
 from qawl.segment import split_sentences
-from tests.conftest import REPO, SEED_ID, run_qawl
+from tests.conftest import REPO, SEED_ID, run_qawl, tree_digest
 from tests.layers import annotated_copy, seed_layer, write_layer
 
 EXTRA = "خبر قصير عن الاقتصاد العراقي.\nوقال الوزير إن الموازنة ستقر قريباً.\n"
@@ -22,11 +28,9 @@ def git(root, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
 
 
-@pytest.fixture(scope="module")
-def released(tmp_path_factory):
-    """A repository at v0.1.0 (seed with a layer missing e5), then a new seed and layer edits, released minor."""
-    project = annotated_copy(tmp_path_factory.mktemp("release") / "repo")
-    root = project.root
+def ready_to_release(root: Path) -> dict[str, Any]:
+    """A repository at v0.1.0 (seed with a layer missing e5), then a new seed and layer edits committed; the seed's full layer."""
+    annotated_copy(root)
     layer = seed_layer(root / "seeds" / f"{SEED_ID}.txt")
     first = {**layer, "entities": [e for e in layer["entities"] if e["id"] != "e5"]}
     write_layer(root / "annotations", first)
@@ -47,6 +51,14 @@ def released(tmp_path_factory):
         handle.write("- Added a short economy article.\n")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "More data")
+    return layer
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory):
+    """`ready_to_release`, released minor."""
+    root = tmp_path_factory.mktemp("release") / "repo"
+    layer = ready_to_release(root)
     result = run_qawl("release", "minor", cwd=root)
     assert result.returncode == 0, result.stderr
     return root, layer
@@ -133,3 +145,78 @@ def test_changelog_keeps_older_sections_below_the_new_one(tmp_path) -> None:
     text = path.read_text()
     assert text.index("Intro.") < text.index("## Unreleased") < text.index("## 0.2.0 — 2026-02-01") < text.index("- note") < text.index("## 0.1.0")
     assert text.count("- note") == 1
+
+
+@pytest.fixture(scope="module")
+def unreleased(tmp_path_factory) -> Path:
+    """`ready_to_release`, to be copied by each test."""
+    root = tmp_path_factory.mktemp("unreleased") / "repo"
+    ready_to_release(root)
+    return root
+
+
+def state(root: Path) -> dict[str, Any]:
+    """Everything a release changes: the working tree (status, version, changelog, corpus/), HEAD, the index, the tags."""
+    return {
+        "status": git(root, "status", "--porcelain", "--untracked-files=all"),
+        "head": git(root, "rev-parse", "HEAD"),
+        "index": git(root, "ls-files", "--stage"),
+        "tags": git(root, "tag", "--list"),
+        "dataset.json": (root / "schema" / "dataset.json").read_bytes(),
+        "CHANGELOG.md": (root / "CHANGELOG.md").read_bytes(),
+        "corpus": tree_digest(root / "corpus"),
+    }
+
+
+def pre_commit_hook(root: Path, script: str) -> Path:
+    hook = root / ".git" / "hooks" / "pre-commit"
+    hook.write_text(f"#!/bin/sh\n{script}\n", encoding="utf-8")
+    hook.chmod(0o755)
+    return hook
+
+
+def assert_released_on_retry(root: Path) -> None:
+    retried = run_qawl("release", "minor", cwd=root)
+    assert retried.returncode == 0, retried.stderr
+    assert git(root, "tag", "--list").split() == ["v0.1.0", "v0.2.0"] and git(root, "status", "--porcelain") == ""
+    assert json.loads((root / "corpus" / "manifest.json").read_text())["version"] == "0.2.0"
+
+
+def test_a_release_whose_commit_hook_fails_leaves_nothing_behind_and_can_be_retried(unreleased: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(unreleased, root, symlinks=True)
+    before = state(root)
+    hook = pre_commit_hook(root, "echo 'lint: 3 problems' >&2\nexit 1")
+    failed = run_qawl("release", "minor", cwd=root)
+    assert failed.returncode == 1 and "Traceback" not in failed.stderr
+    assert "lint: 3 problems" in failed.stderr
+    assert "nothing was released: schema/dataset.json, CHANGELOG.md, corpus/ and git are as they were" in failed.stderr
+    assert state(root) == before
+    hook.unlink()
+    assert_released_on_retry(root)
+
+
+@pytest.mark.parametrize("moment", ["building", "committing"])
+def test_ctrl_c_during_a_release_leaves_nothing_behind_and_it_can_be_retried(unreleased: Path, tmp_path: Path, moment: str) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(unreleased, root, symlinks=True)
+    before = state(root)
+    committing = tmp_path / "committing"
+    hook = pre_commit_hook(root, f"touch {committing}\nsleep 60")
+
+    def reached() -> bool:
+        return committing.exists() if moment == "committing" else any(True for _ in root.glob(".corpus.building-*/*/*.parquet"))
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qawl", "release", "minor"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while not reached() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert process.poll() is None, f"the release ended before {moment}"
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the whole foreground group
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 1 and "Aborted!" in stderr.decode()
+    assert state(root) == before
+    hook.unlink()
+    assert_released_on_retry(root)

@@ -8,12 +8,18 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from qawl.jsonfile import parse_json
 from qawl.project import Project
 from tests.conftest import run_qawl
 from tests.test_robustness_seeds import errors_by_file, fails_cleanly, snapshot
@@ -214,3 +220,165 @@ def test_a_broken_or_missing_target_inventory_is_reported_not_ignored(annotated:
     inventory.unlink()
     errors = fails_cleanly(annotated, snapshot(annotated))
     assert "cannot be checked: annotations/targets.json is missing or broken" in errors["good.json"][0]
+
+
+def run_bounded(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The CLI as a user runs it, stopped after two minutes (a FIFO once made it wait forever)."""
+    return subprocess.run([sys.executable, "-m", "qawl", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def deep_json(depth: int) -> str:
+    return '{"schema_version": ' + "[" * depth + "]" * depth + "}"
+
+
+def repeated_quote(layer: dict[str, Any]) -> None:
+    layer["quotes"].append({**copy.deepcopy(layer["quotes"][0]), "id": "q2"})
+
+
+def repeated_stance(layer: dict[str, Any]) -> None:
+    layer["stance"].append({**copy.deepcopy(layer["stance"][0]), "id": "s2", "label": "AGAINST"})
+
+
+def set_path(layer: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
+    for key in path[:-1]:
+        layer = layer[key]
+    layer[path[-1]] = value
+
+
+# doc_id → (how its annotation file is made, every error line the build and validate give for it)
+UNSAFE: dict[str, tuple[Callable[[Path, dict[str, Any]], None], list[str]]] = {
+    "float-offset": (
+        lambda path, layer: (set_path(layer, ("entities", 0, "start"), float(layer["entities"][0]["start"])), write_text(path, json.dumps(layer))),
+        ["/entities/0/start: 11.0 is not an integer (write whole numbers without a decimal point)"],
+    ),
+    "huge-offset": (
+        lambda path, layer: (set_path(layer, ("entities", 1, "end"), 2**64), write_text(path, json.dumps(layer))),
+        ["/entities/1/end: integer 18446744073709551616 does not fit in 64 bits"],
+    ),
+    "surrogate": (
+        lambda path, layer: (set_path(layer, ("quotes", 0, "provenance", "annotator"), "\ud800"), write_text(path, json.dumps(layer))),
+        ["/quotes/0/provenance/annotator: a lone surrogate (\\ud800-\\udfff) in a string"],
+    ),
+    "deep": (lambda path, layer: write_text(path, deep_json(100_000)), ["invalid JSON: nested deeper than 64 levels"]),
+    "deep-100": (lambda path, layer: write_text(path, deep_json(100)), ["/schema_version" + "/0" * 63 + ": nested deeper than 64 levels"]),
+    "repeated-key": (
+        lambda path, layer: write_text(path, json.dumps(layer).replace('"label": "PERSON"', '"label": "PERSON", "label": "ORG"', 1)),
+        ["/entities/0: key 'label' appears more than once (JSON keeps only the last; remove the others)"],
+    ),
+    "entity-not-object": (
+        lambda path, layer: (set_path(layer, ("entities", 2), 1), write_text(path, json.dumps(layer))),
+        ["/entities/2: 1 is not of type 'object'"],
+    ),
+    "directory": (lambda path, layer: path.mkdir(), ["is a directory, not a regular file"]),
+    "fifo": (lambda path, layer: os.mkfifo(path), ["is a FIFO, not a regular file"]),
+    "repeated-quote": (
+        lambda path, layer: (repeated_quote(layer), write_text(path, json.dumps(layer))),
+        ["/quotes/1: quote q2 repeats q1 (same content, cue and speaker); remove one"],
+    ),
+    "repeated-stance": (
+        lambda path, layer: (repeated_stance(layer), write_text(path, json.dumps(layer))),
+        ["/stance/1: stance s2 repeats s1 (same target, holder and evidence); remove one"],
+    ),
+}
+
+
+def write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def unsafe(make_project: Callable[..., Project]) -> Project:
+    """A project whose every annotation file but one (good) is unsafe JSON, not a file, or repeats a record."""
+    names = ["good", *UNSAFE]
+    project = make_project(with_seed=False, seeds={f"{name}.txt": seed_text(n).encode() for n, name in enumerate(names)})
+    (project.annotations / "targets.json").write_text(json.dumps(TARGETS), encoding="utf-8")
+    write_layer(project, "good", valid_layer("good", seed_text(0)))
+    for n, (name, (make, _)) in enumerate(UNSAFE.items(), 1):
+        make(project.annotations / f"{name}.json", valid_layer(name, seed_text(n)))
+    return project
+
+
+def expect_unsafe_refused(errors: dict[str, list[str]]) -> None:
+    assert "good.json" not in errors
+    for name, (_, expected) in UNSAFE.items():
+        lines = errors.get(f"{name}.json", [])
+        assert len(lines) == len(expected), (name, lines)
+        for line, message in zip(lines, expected):
+            assert line.startswith("error: ") and message in line, (name, line, message)
+
+
+@pytest.mark.parametrize("command", [("build",), ("build", "--no-preannotate"), ("validate", "annotations")])
+def test_unsafe_json_and_repeated_records_are_refused_by_name(unsafe: Project, command: tuple[str, ...]) -> None:
+    before = snapshot(unsafe)
+    result = run_bounded(*command, cwd=unsafe.root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    expect_unsafe_refused(errors_by_file(result.stderr))
+    assert snapshot(unsafe) == before
+
+
+# what annotations/targets.json is → what the build says about it
+BROKEN_INVENTORIES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "syntax-error": (lambda path: write_text(path, '{"schema_version": "1.0.0", "targets": [}'), "targets.json: line 1, column 41: invalid JSON: Expecting value"),
+    "directory": (lambda path: path.mkdir(), "targets.json: is a directory, not a regular file"),
+    "fifo": (lambda path: os.mkfifo(path), "targets.json: is a FIFO, not a regular file"),
+    "deep": (lambda path: write_text(path, deep_json(100_000)), "targets.json: invalid JSON: nested deeper than 64 levels"),
+    "repeated-key": (lambda path: write_text(path, json.dumps(TARGETS)[:-1] + ', "targets": []}'), "targets.json: /: key 'targets' appears more than once"),
+}
+
+
+@pytest.mark.parametrize("case", list(BROKEN_INVENTORIES))
+def test_a_target_inventory_that_cannot_be_read_is_named_with_pre_annotation_on(make_project: Callable[..., Project], case: str) -> None:
+    project = make_project(with_seed=False, seeds={"good.txt": seed_text(0).encode()})
+    write_layer(project, "good", valid_layer("good", seed_text(0)))
+    make, message = BROKEN_INVENTORIES[case]
+    make(project.annotations / "targets.json")
+    before = snapshot(project)
+    result = run_bounded("build", cwd=project.root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"error: {project.annotations / 'targets.json'}: " in result.stderr
+    assert message in result.stderr, result.stderr
+    assert snapshot(project) == before
+
+
+def _scalars(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [*value, *(s for item in value.values() for s in _scalars(item))]
+    if isinstance(value, list):
+        return [s for item in value for s in _scalars(item)]
+    return [value]
+
+
+ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=()), max_size=8)  # lone surrogates too
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats(allow_nan=False, allow_infinity=False) | ANY_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ANY_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_parse_json_accepts_exactly_the_values_that_can_be_written_back(value: Any) -> None:
+    """Accepted: every string encodes as UTF-8 and every integer fits in 64 bits; refused otherwise, with a
+    problem, never an exception; and what it accepts equals what was written."""
+    text = json.dumps(value)  # ASCII: surrogates as \\ud800 escapes
+    parsed, problems = parse_json(text, "f.json")
+    scalars = _scalars(value)
+    safe = all(
+        (not isinstance(s, str) or not any(0xD800 <= ord(c) <= 0xDFFF for c in s))
+        and (not isinstance(s, int) or isinstance(s, bool) or -(2**63) <= s < 2**63)
+        for s in scalars
+    )
+    assert (problems == []) == safe, (value, problems)
+    if safe:
+        assert parsed == value
+    assert all(p.file == "f.json" and p.place.startswith("/") for p in problems)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='[]{}",:0123456789.eE-\\ud tnulrfa', max_size=40))
+def test_parse_json_never_raises_on_any_text(text: str) -> None:
+    parsed, problems = parse_json(text, "f.json")
+    assert (parsed is None) or not problems

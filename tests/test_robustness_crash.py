@@ -9,12 +9,14 @@ process group the moment a given step finishes, so no cleanup code runs, exactly
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -197,7 +199,262 @@ def test_a_second_build_waits_its_turn(make_project: Callable[..., Project]) -> 
     with exclusive(project.corpus):  # as a build in progress holds it
         second = run_qawl("build", cwd=project.root)
     assert second.returncode == 1
-    assert "another qawl build is writing" in second.stderr
+    assert f"another qawl build (process {os.getpid()}) is writing {project.corpus}; wait for it to finish" in second.stderr
     assert snapshot(project) == before and leftover.exists()  # a waiting build touches nothing
     assert run_qawl("build", cwd=project.root).returncode == 0
     assert not leftover.exists()  # what a killed build left behind is cleaned up
+
+
+@pytest.fixture(scope="module")
+def many_documents(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A project of 400 articles (no corpus/ yet), and the corpus/ of a clean build of it (no cache)."""
+    template = tmp_path_factory.mktemp("many") / "project"
+    shutil.copytree(REPO / "schema", template / "schema")
+    (template / "seeds").mkdir()
+    (template / "annotations").mkdir()
+    for name, content in many_seeds(400).items():
+        (template / "seeds" / name).write_bytes(content)
+    reference = template.parent / "reference"
+    shutil.copytree(template, reference)
+    built = run_qawl("build", "--no-cache", cwd=reference)
+    assert built.returncode == 0, built.stderr
+    return template, tree_digest(reference / "corpus")
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is `pid`."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+def alive(pid: int) -> bool:
+    """Whether process `pid` runs (a zombie waiting to be reaped does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "kill"])
+def test_killing_only_the_main_build_process_ends_its_workers_and_the_next_build_takes_over(
+    many_documents: tuple[Path, dict[str, str]], tmp_path: Path, sig: signal.Signals
+) -> None:
+    """`qawl build --workers 2 & kill $!`: the pool workers must not outlive the build, nor keep its lock."""
+    template, clean = many_documents
+    root = tmp_path / "project"
+    shutil.copytree(template, root)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qawl", "build", "--workers", "2", "--no-cache"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    workers: list[int] = []
+    try:
+        assert wait_for(lambda: any(True for _ in root.glob(".corpus.building-*/*/*.parquet")), process), "the build finished first"
+        workers = children_of(process.pid)
+        os.kill(process.pid, sig)  # the main process only, as `kill $!` does
+        process.wait(timeout=60)
+        assert len(workers) == 2
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+            time.sleep(0.05)
+        assert not any(alive(pid) for pid in workers), "pool workers outlived the build"
+    finally:
+        for pid in workers:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    rebuilt = run_qawl("build", cwd=root)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert f"the qawl build of process {process.pid} was interrupted" in rebuilt.stderr
+    assert tree_digest(root / "corpus") == clean
+    assert not list(root.glob(".corpus.*[!k]"))  # only the lock file is left beside corpus/
+
+
+def test_a_process_forked_by_the_build_does_not_hold_its_lock(make_project: Callable[..., Project]) -> None:
+    """Pool workers are forked while the build holds the lock: they must not keep it once the build lets go."""
+    from qawl.publish import exclusive
+
+    project = make_project()
+    with exclusive(project.corpus):
+        child = os.fork()
+        if child == 0:  # a worker that lives on, as one blocked on a pipe does
+            time.sleep(60)
+            os._exit(0)
+    try:
+        built = run_qawl("build", cwd=project.root)
+    finally:
+        os.kill(child, signal.SIGKILL)
+        os.waitpid(child, 0)
+    assert built.returncode == 0, built.stderr
+    assert "interrupted" not in built.stderr  # the lock was let go, not taken over
+
+
+@contextmanager
+def unwritable(directory: Path) -> Iterator[None]:
+    """Make `directory` one whose entries cannot be added, removed or renamed, even by root.
+
+    Permission bits do not stop root (these tests may run as root): there the directory is made
+    immutable (`chattr +i`, which needs CAP_LINUX_IMMUTABLE and a filesystem that supports it).
+    """
+    if os.geteuid() != 0:
+        directory.chmod(0o555)
+        try:
+            yield
+        finally:
+            directory.chmod(0o755)
+        return
+    made = subprocess.run(["chattr", "+i", str(directory)], capture_output=True, text=True)
+    if made.returncode != 0:
+        pytest.skip(f"cannot make a directory immutable here: {made.stderr.strip()}")
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", str(directory)], check=True)
+
+
+def test_a_corpus_directory_that_cannot_be_removed_is_refused_before_building(make_project: Callable[..., Project]) -> None:
+    project = make_project()
+    assert run_qawl("build", cwd=project.root).returncode == 0
+    (project.seeds / "hospital.txt").write_text(NEW_SEED, encoding="utf-8")
+    before = snapshot(project)
+    with unwritable(project.corpus / "sentences"):
+        refused = run_qawl("build", cwd=project.root)
+        assert refused.returncode == 1 and "Traceback" not in refused.stderr
+        assert refused.stderr.startswith(
+            f"error: {project.corpus / 'sentences'}: cannot be written (read-only or immutable): a build replaces "
+            "the corpus by a new one and removes the old; make it writable and build again\n"
+        )
+        assert snapshot(project) == before
+        assert not list(project.root.glob(".corpus.*[!k]"))  # nothing was built
+    rebuilt = run_qawl("build", cwd=project.root)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert tree_digest(project.corpus) != before["corpus"]  # with the new article
+
+
+def test_a_project_directory_that_cannot_be_written_is_refused_before_building(make_project: Callable[..., Project]) -> None:
+    project = make_project()
+    assert run_qawl("build", cwd=project.root).returncode == 0
+    before = snapshot(project)
+    with unwritable(project.root):
+        refused = run_qawl("build", "--no-cache", cwd=project.root)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith(f"error: {project.root}: cannot be written (read-only or immutable)")
+    assert snapshot(project) == before
+
+
+def test_a_corpus_that_is_a_symbolic_link_is_followed(make_project: Callable[..., Project], tmp_path: Path) -> None:
+    project = make_project()
+    assert run_qawl("build", cwd=project.root).returncode == 0
+    clean = tree_digest(project.corpus)
+    elsewhere = tmp_path / "disk" / "qawl-corpus"
+    elsewhere.parent.mkdir()
+    project.corpus.rename(elsewhere)
+    project.corpus.symlink_to(elsewhere, target_is_directory=True)
+    for _ in range(2):
+        built = run_qawl("build", "--no-cache", cwd=project.root)
+        assert built.returncode == 0, built.stderr
+        assert "WARNING" not in built.stderr.replace("have no metadata sidecar", "")
+        assert project.corpus.is_symlink() and project.corpus.resolve() == elsewhere
+        assert tree_digest(elsewhere) == clean
+    assert not list(project.root.glob(".corpus.*[!k]")) and not list(elsewhere.parent.glob(".*.previous*"))
+
+
+def test_a_previous_corpus_that_cannot_be_removed_is_reported_and_never_stops_a_build(make_project: Callable[..., Project]) -> None:
+    """The clean-up after the swap fails (here: a leftover made immutable after the refusal check passed)."""
+    project = make_project()
+    assert run_qawl("build", cwd=project.root).returncode == 0
+    clean = tree_digest(project.corpus)
+    stuck = project.root / ".corpus.previous"
+    shutil.copytree(project.corpus, stuck)
+    with unwritable(stuck / "sentences"):
+        for _ in range(2):
+            built = run_qawl("build", "--no-cache", cwd=project.root)
+            assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
+            assert f"WARNING: {stuck}: a corpus replaced by a newer build could not be removed" in built.stderr
+            assert tree_digest(project.corpus) == clean
+            assert sorted(p.name for p in project.root.glob(".corpus.previous*")) == [".corpus.previous"]
+    built = run_qawl("build", cwd=project.root)
+    assert built.returncode == 0 and "WARNING: " + str(stuck) not in built.stderr
+    assert not stuck.exists() and tree_digest(project.corpus) == clean
+
+
+def test_twenty_random_sigkills_then_a_build_publish_the_clean_corpus(many_documents: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+    """Builds of 400 articles killed at random moments, with `kill -9` of the whole process group or of the
+    main process alone (as the OOM killer does), each starting from what the last left (cache, staging,
+    lock, a half-done swap): the build after them publishes a corpus byte-identical to a clean build."""
+    template, clean = many_documents
+    root = tmp_path / "project"
+    shutil.copytree(template, root)
+    chance = random.Random(20)
+    killed = 0
+    for _ in range(20):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "qawl", "build", "--workers", "2"],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            process.wait(timeout=chance.uniform(0.5, 3.5))
+        except subprocess.TimeoutExpired:
+            if chance.random() < 0.5:
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                os.kill(process.pid, signal.SIGKILL)
+            killed += 1
+        assert process.wait(timeout=60) in (0, -signal.SIGKILL)
+    assert killed >= 15
+    rebuilt = run_qawl("build", "--workers", "2", cwd=root)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert tree_digest(root / "corpus") == clean
+    assert not list(root.glob(".corpus.*[!k]"))
+
+
+def test_a_swap_killed_between_its_renames_beside_a_stuck_previous_corpus_puts_the_newest_back(tmp_path: Path) -> None:
+    """The swap moved corpus/ to `.corpus.previous-1` (`.corpus.previous`, older, could not be removed) and was killed."""
+    from qawl.publish import recover
+
+    target = tmp_path / "corpus"
+    for name, version in ((".corpus.previous", "old"), (".corpus.previous-1", "newest")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "manifest.json").write_text(version, encoding="utf-8")
+    recover(target)
+    assert (target / "manifest.json").read_text(encoding="utf-8") == "newest"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus"]
+
+
+def test_a_corpus_path_that_is_not_a_directory_is_refused_before_building(make_project: Callable[..., Project], tmp_path: Path) -> None:
+    project = make_project()
+    project.corpus.symlink_to(tmp_path / "unmounted" / "corpus")
+    dangling = run_qawl("build", cwd=project.root)
+    assert dangling.returncode == 1 and "Traceback" not in dangling.stderr
+    assert dangling.stderr.startswith(f"error: {project.corpus}: a symbolic link to {tmp_path / 'unmounted' / 'corpus'}, which is not a directory\n")
+    assert not (tmp_path / "unmounted").exists()
+    project.corpus.unlink()
+    project.corpus.write_text("notes\n", encoding="utf-8")
+    a_file = run_qawl("build", cwd=project.root)
+    assert a_file.returncode == 1 and "Traceback" not in a_file.stderr
+    assert a_file.stderr.startswith(f"error: {project.corpus}: not a directory: move it away, a build publishes a directory here\n")
+    assert project.corpus.read_text(encoding="utf-8") == "notes\n"
+
+
+def test_a_process_cannot_take_the_lock_it_holds_twice(tmp_path: Path) -> None:
+    """POSIX locks are per process: a second hold would succeed, and its release would free the first."""
+    from qawl.publish import Busy, exclusive
+
+    with exclusive(tmp_path / "corpus"):
+        with pytest.raises(Busy, match="this process is already building"):
+            with exclusive(tmp_path / "corpus"):
+                pass
+        assert (tmp_path / ".corpus.lock").read_text() == f"{os.getpid()}\n"
+    assert (tmp_path / ".corpus.lock").read_text() == ""

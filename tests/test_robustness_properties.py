@@ -17,6 +17,7 @@ from qawl.build import encode_documents, process_document
 from qawl.ingest import UNKNOWN_METADATA, Document
 from qawl.merge import build_rows, check_layer
 from qawl.publish import CONFIGS, ShardWriter, config_arrow_schemas
+from qawl.review.offsets import OffsetMap  # no optional dependency: a broken import fails the module, never skips it
 from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize, tokenize_document
 from qawl.validate import read_rows
@@ -163,13 +164,10 @@ def test_parquet_round_trips_rows_unchanged(schemas: Schemas, tmp_path_factory: 
         assert read == written[entry["config"]], entry["path"]
 
 
-offsets = pytest.importorskip("qawl.review.offsets", reason="UTF-16 helper lives in qawl.review.offsets (issue 5)")
-
-
 @EXAMPLES
 @given(arabic_heavy)
 def test_utf16_offsets_convert_exactly(text: str) -> None:
-    mapping = offsets.OffsetMap(text, "utf16")
+    mapping = OffsetMap(text, "utf16")
     encoded = text.encode("utf-16-le")
     assert mapping.length() == len(encoded) // 2
     for i in range(len(text) + 1):

@@ -8,8 +8,8 @@ import datasets
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from seqeval.metrics import classification_report, f1_score
-from seqeval.scheme import IOB2
+from seqeval.metrics import classification_report, precision_score, recall_score
+from seqeval.scheme import Entities, IOB2
 
 from qawl.schema import Schemas
 from qawl.tasks import iob2_tags, ner_pieces
@@ -141,17 +141,20 @@ def test_ner_tokens_and_tags_cover_every_gold_entity(annotated) -> None:
 
 def test_seqeval_scores_the_ner_config(annotated) -> None:
     ner = datasets.load_dataset(str(annotated.corpus), "ner")
-    split = next(iter(ner.values()))
-    names = split.features["ner_tags"].feature.names
-    gold = [[names[t] for t in row["ner_tags"]] for row in split]
-    assert sum(tag != "O" for tags in gold for tag in tags) >= 6
-    assert f1_score(gold, gold, mode="strict", scheme=IOB2) == 1.0
-    report = classification_report(gold, gold, mode="strict", scheme=IOB2, output_dict=True)
-    assert set(report) >= {"GPE", "ORG", "PERSON", "micro avg"}
-    predicted = [list(tags) for tags in gold]
-    first = next(i for i, tags in enumerate(predicted) if "B-GPE" in tags)
-    predicted[first][predicted[first].index("B-GPE")] = "B-ORG"
-    assert f1_score(gold, predicted, mode="strict", scheme=IOB2) < 1.0
+    rows = [row for split in ner.values() for row in split]
+    names = next(iter(ner.values())).features["ner_tags"].feature.names
+    gold = [[names[t] for t in row["ner_tags"]] for row in rows]
+    # what seqeval reads in the published tags (strict IOB2): the six entities of the seed's gold layer
+    found = [(e.tag, " ".join(rows[e.sent_id]["tokens"][e.start : e.end])) for sentence in Entities(gold, IOB2).entities for e in sentence]
+    assert sorted(found) == [("GPE", "بغداد"), ("GPE", "واشنطن"), ("ORG", "الحكومة العراقية"), ("ORG", "العربي الجديد"), ("PERSON", "حيدر اللامي"), ("PERSON", "قاسم الأعرجي")]
+    relabelled = [list(tags) for tags in gold]  # بغداد tagged ORG: one wrong of six predicted
+    first = next(i for i, tags in enumerate(relabelled) if "B-GPE" in tags)
+    relabelled[first][relabelled[first].index("B-GPE")] = "B-ORG"
+    assert (precision_score(gold, relabelled, mode="strict", scheme=IOB2), recall_score(gold, relabelled, mode="strict", scheme=IOB2)) == pytest.approx((5 / 6, 5 / 6))
+    missed = [["O" if "PERSON" in tag else tag for tag in tags] for tags in gold]  # both persons missed: four right of four predicted
+    assert (precision_score(gold, missed, mode="strict", scheme=IOB2), recall_score(gold, missed, mode="strict", scheme=IOB2)) == pytest.approx((1.0, 4 / 6))
+    report = classification_report(gold, missed, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
+    assert {label: (report[label]["recall"], report[label]["support"]) for label in ("GPE", "ORG", "PERSON")} == {"GPE": (1.0, 2), "ORG": (1.0, 2), "PERSON": (0.0, 2)}
 
 
 def test_quotes_and_stance_rows_carry_their_sentence_and_labels(annotated) -> None:

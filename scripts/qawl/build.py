@@ -39,6 +39,7 @@ from qawl.engines import EngineUnavailable, batched, run
 from qawl.ingest import Document, count_seeds, iter_documents
 from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
+from qawl.review.store import finish_interrupted_import
 from qawl import publish
 from qawl.publish import (
     CONFIGS,
@@ -56,6 +57,7 @@ from qawl.publish import (
     mark_used,
     os_reason,
     prune_cache,
+    publishing_target,
     recover,
     split_of,
     split_tables,
@@ -497,7 +499,9 @@ def build_corpus(
     cache: bool = True,
 ) -> dict[str, Any]:
     """Build the corpus into `target` (default `corpus/`) atomically; returns the manifest."""
-    target = target or project.corpus
+    target, unpublishable = publishing_target(target or project.corpus)
+    if unpublishable:
+        raise BuildError(unpublishable)
     try:
         with exclusive(target), collector_off_what_is_loaded():
             return _build_corpus(project, target, preannotate, engine, workers, address, cache)
@@ -521,6 +525,7 @@ def _build_corpus(
     """The build proper, run while holding the lock on `target`."""
     started = time.time()
     recover(target)
+    finish_interrupted_import(project)  # before annotations/ is read
     schemas = Schemas(project.schema_dir)
     dataset = project.dataset
     target_ids, problems = read_targets(project.annotations, schemas)

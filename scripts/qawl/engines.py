@@ -7,11 +7,14 @@ so every engine and worker count produces the same output.
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import os
 import pickle
+import signal
 import socket
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -29,6 +32,10 @@ RAY_BATCHES_IN_FLIGHT = 2
 # Tasks in flight per worker: a worker always has the next one queued, and the driver
 # holds the inputs of only a few (a task is a shard of documents).
 IN_FLIGHT_PER_WORKER = 3
+# prctl(2) option: the signal a process gets when its parent dies (Linux).
+PR_SET_PDEATHSIG = 1
+# Seconds between two looks at whether a worker's parent is alive, where the kernel cannot tell the worker.
+PARENT_WATCH_INTERVAL = 0.5
 # Seconds to wait for a Ray cluster's port to answer: Ray itself retries an unreachable address without end.
 RAY_CONNECT_TIMEOUT = 10.0
 
@@ -64,12 +71,39 @@ def in_order(executor: Executor, fn: Callable[[Task], Result], tasks: Iterable[T
         yield in_flight.popleft().result()
 
 
+def end_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker as soon as `parent`, the process that started it, dies.
+
+    A worker whose build was killed (`kill`, `kill -9`, the OOM killer) would otherwise wait
+    for ever to hand its result to a parent that is gone. On Linux the kernel kills it; elsewhere a
+    daemon thread watches the parent.
+    """
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except AttributeError:  # not Linux
+        threading.Thread(target=_watch_parent, args=(parent,), name="qawl-parent-watch", daemon=True).start()
+    else:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # died before the kernel was asked to tell us
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_WATCH_INTERVAL)
+    os._exit(1)
+
+
 def run_local(fn: Callable[[Task], Result], tasks: Iterable[Task], workers: int) -> Iterator[Result]:
-    """`map(fn, tasks)` on `workers` processes, in order, with a bounded number in flight."""
+    """`map(fn, tasks)` on `workers` processes, in order, with a bounded number in flight.
+
+    The workers end when this process dies (`end_with_parent`). They are forked from the thread
+    that iterates (Linux kills them when it ends: the pool is shut down before that).
+    """
     if workers <= 1:
         yield from map(fn, tasks)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=end_with_parent, initargs=(os.getpid(),)) as pool:
         yield from in_order(pool, fn, tasks, workers * IN_FLIGHT_PER_WORKER)
 
 

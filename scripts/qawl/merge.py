@@ -8,11 +8,12 @@ every span against the frozen text and every reference against its target.
 from __future__ import annotations
 
 import bisect
-import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from qawl.ingest import Document
+from qawl.jsonfile import read_json_file
 from qawl.schema import Problem, Schemas
 from qawl.segment import Sentence, Token
 
@@ -36,13 +37,11 @@ _SPEAKER_FIELDS = {"named": (True, True), "anonymous": (True, False), "unknown":
 def read_targets(annotations_dir: Path, schemas: Schemas) -> tuple[set[str], list[Problem]]:
     """Stance target ids of the inventory `annotations/targets.json` (empty if absent), or its problems."""
     path = annotations_dir / "targets.json"
-    if not path.exists():
+    if not os.path.lexists(path):
         return set(), []
-    try:
-        inventory = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        place = f"line {error.lineno}, column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
-        return set(), [Problem(str(path), place, f"malformed stance target inventory: {error}")]
+    inventory, problems = read_json_file(path)
+    if problems:
+        return set(), problems
     problems = schemas.problems("targets", inventory, str(path))
     ids = [target["id"] for target in inventory["targets"]] if not problems else []
     problems += [Problem(str(path), "/targets", f"target id {i!r} listed twice") for i in sorted({i for i in ids if ids.count(i) > 1})]
@@ -51,13 +50,9 @@ def read_targets(annotations_dir: Path, schemas: Schemas) -> tuple[set[str], lis
 
 def read_layer(path: str | Path, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
     """An annotation file, parsed and schema-checked (None when it cannot be used)."""
-    try:
-        with open(path, encoding="utf-8") as file:
-            layer = json.loads(file.read())
-    except UnicodeDecodeError as error:
-        return None, [Problem(str(path), f"byte {error.start}", "not valid UTF-8")]
-    except json.JSONDecodeError as error:
-        return None, [Problem(str(path), f"line {error.lineno}, column {error.colno}", f"invalid JSON: {error.msg}")]
+    layer, problems = read_json_file(path, integers_only=True)  # an offset 71.0 would pass the schema as an integer
+    if problems:
+        return None, problems
     problems = schemas.problems("annotation", layer, str(path))
     return (None if problems else layer), problems
 
@@ -72,6 +67,34 @@ def span_problems(span: dict[str, Any] | None, text: str, file: str, pointer: st
     if text[start:end] != span["text"]:
         return [Problem(file, pointer, f"span text {span['text']!r} does not match the text at [{start}, {end}): {text[start:end]!r}")]
     return []
+
+
+def _offsets(span: dict[str, Any] | None) -> tuple[int, int] | None:
+    return None if span is None else (span["start"], span["end"])
+
+
+def _quote_key(quote: dict[str, Any]) -> tuple[Any, ...]:
+    speaker = quote["speaker"]
+    return _offsets(quote["content"]), _offsets(quote["cue"]), speaker["kind"], _offsets(speaker["mention"]), speaker["entity"]
+
+
+def _stance_key(stance: dict[str, Any]) -> tuple[Any, ...]:
+    holder, evidence = stance["holder"], stance["evidence"]
+    return stance["target"], holder["kind"], holder["quote"], evidence["quote"], _offsets(evidence["span"])
+
+
+def repeated_records(layer: Layer, file: str) -> list[Problem]:
+    """Quotes with the same content, cue and speaker, and stance records with the same target,
+    holder and evidence, as another one: the same annotation twice (an import run twice made them)."""
+    problems = []
+    for kind, key, what in (("quotes", _quote_key, "content, cue and speaker"), ("stance", _stance_key, "target, holder and evidence")):
+        first: dict[tuple[Any, ...], str] = {}
+        noun = kind.removesuffix("s")
+        for i, item in enumerate(layer[kind]):
+            earlier = first.setdefault(key(item), item["id"])
+            if earlier != item["id"]:
+                problems.append(Problem(file, f"/{kind}/{i}", f"{noun} {item['id']} repeats {earlier} (same {what}); remove one"))
+    return problems
 
 
 def _sentence_at(sentences: list[Sentence], starts: list[int], start: int, end: int) -> Sentence | None:
@@ -107,6 +130,8 @@ def check_layer(
             first = first_use.setdefault(item["id"], place)
             if first is not place:  # an earlier item has this id
                 problems.append(Problem(file, f"/{kind}/{i}/id", f"id {item['id']!r} already used at /{first[0]}/{first[1]}"))
+
+    problems += repeated_records(layer, file)
 
     entities = {e["id"]: e for e in layer["entities"]}
     ordered = sorted(enumerate(layer["entities"]), key=lambda pair: (pair[1]["start"], pair[1]["end"]))

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -539,6 +539,27 @@ def write_json(path: Path, value: Any) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
 
 
+def publishing_target(target: Path) -> tuple[Path, list[Problem]]:
+    """Where a build of `target` publishes (`target`, or the directory it is a symbolic link to), and what stops it.
+
+    Checked before anything is built, as the swap and its clean-up need it: `target` absent or a
+    directory, and the directory it is in and every directory in it writable (the old corpus is
+    removed once the new one is in place). `os.access` sees read-only filesystems and immutable
+    directories, and permission bits except for root, whom they do not stop.
+    """
+    if target.is_symlink():
+        real = target.resolve()
+        if not real.is_dir():
+            return target, [Problem(str(target), "", f"a symbolic link to {real}, which is not a directory")]
+        target = real
+    if target.exists() and not target.is_dir():
+        return target, [Problem(str(target), "", "not a directory: move it away, a build publishes a directory here")]
+    parent = next(folder for folder in target.parents if folder.exists())
+    folders = [parent, *(Path(folder) for folder, _, _ in os.walk(target))]
+    message = "cannot be written (read-only or immutable): a build replaces the corpus by a new one and removes the old; make it writable and build again"
+    return target, [Problem(str(folder), "", message) for folder in folders if not os.access(folder, os.W_OK)]
+
+
 @contextmanager
 def staging_directory(target: Path) -> Iterator[Path]:
     """A fresh directory beside `target`, removed unless it was swapped in."""
@@ -555,42 +576,103 @@ class Busy(Exception):
     """Another build holds the lock on the target directory."""
 
 
+# Lock files this process holds: a second hold would succeed (POSIX locks are per process) and its release free the first.
+_held_locks: set[Path] = set()
+
+
 @contextmanager
 def exclusive(target: Path) -> Iterator[None]:
-    """Hold the build lock of `target` (a lock file beside it) for the duration."""
+    """Hold the build lock of `target` (a lock file beside it, naming the holder) for the duration.
+
+    A POSIX record lock (`lockf`) belongs to the process that took it: the pool workers it forks
+    do not hold it, and the kernel frees it when the process dies, however it dies. The file
+    records the holder's pid until it lets go, so the next build knows when one was killed.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target.with_name(f".{target.name}.lock"), "w") as handle:
+    path = target.with_name(f".{target.name}.lock")
+    if path in _held_locks:
+        raise Busy(f"this process is already building {target}")
+    with open(os.open(path, os.O_RDWR | os.O_CREAT, 0o644), "r+", encoding="utf-8") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as error:
-            raise Busy(f"another qawl build is writing {target}; wait for it to finish") from error
-        yield
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as error:  # EAGAIN or EACCES: held
+            holder = handle.read().strip()
+            by = f" (process {holder})" if holder else ""
+            raise Busy(f"another qawl build{by} is writing {target}; wait for it to finish") from error
+        if interrupted := handle.read().strip():
+            log.warning("%s: the qawl build of process %s was interrupted; this build takes over its lock and removes what it left", target, interrupted)
+        _record_holder(handle, f"{os.getpid()}\n")
+        _held_locks.add(path)
+        try:
+            yield
+        finally:
+            _held_locks.discard(path)
+            _record_holder(handle, "")
+
+
+def _record_holder(handle: IO[str], holder: str) -> None:
+    handle.seek(0)
+    handle.truncate()
+    handle.write(holder)
+    handle.flush()
 
 
 def recover(target: Path) -> None:
-    """Undo a swap interrupted between its two renames; remove staging left by killed builds.
+    """Undo a swap interrupted between its two renames; remove staging and previous corpora left by killed builds.
 
     Call it only while holding `exclusive(target)`, so no live build's staging is touched.
     """
     for leftover in target.parent.glob(f".{target.name}.building-*"):
         shutil.rmtree(leftover, ignore_errors=True)
-    previous = target.with_name(f".{target.name}.previous")
-    if previous.exists():
-        if target.exists():
-            shutil.rmtree(previous)
+    previous = [path for _, path in previous_corpora(target)]
+    if previous and not os.path.lexists(target):
+        previous.pop().rename(target)  # the newest: the corpus the interrupted swap had moved aside
+    for leftover in previous:
+        remove_previous(leftover)
+
+
+def previous_corpora(target: Path) -> list[tuple[int, Path]]:
+    """The corpora that swaps moved aside beside `target` and are not removed yet, by number, oldest first.
+
+    `.corpus.previous` (0), then `.corpus.previous-1`, `-2`, …: a swap takes a number above every
+    one still there (one that could not be removed), so the last is always the newest.
+    """
+    stem = f".{target.name}.previous"
+    found = []
+    for path in target.parent.glob(f"{stem}*"):
+        suffix = path.name.removeprefix(stem)
+        if suffix == "" or (suffix[:1] == "-" and suffix[1:].isdigit()):
+            found.append((int(suffix[1:] or 0), path))
+    return sorted(found)
+
+
+def remove_previous(previous: Path) -> None:
+    """Remove a corpus a swap moved aside; if it cannot be, say so and go on (the next build tries again)."""
+    try:
+        if previous.is_symlink():
+            previous.unlink()
         else:
-            previous.rename(target)
+            shutil.rmtree(previous)
+    except OSError as error:
+        log.warning("%s: a corpus replaced by a newer build could not be removed (%s); remove it by hand", previous, error)
 
 
 def swap_into_place(staging: Path, target: Path) -> None:
-    """Replace `target` by the finished `staging` directory (two renames; `recover` repairs a kill between them)."""
-    previous = target.with_name(f".{target.name}.previous")
+    """Replace `target` by the finished `staging` directory (two renames; `recover` repairs a kill between them).
+
+    The second rename publishes: nothing after it can fail the build.
+    """
+    leftovers = previous_corpora(target)
+    previous = target.with_name(f".{target.name}.previous" + (f"-{leftovers[-1][0] + 1}" if leftovers else ""))
     if target.exists():
         target.rename(previous)
     staging.rename(target)
-    if previous.exists():
-        shutil.rmtree(previous)
-    fsync(target.parent)
+    if os.path.lexists(previous):
+        remove_previous(previous)
+    try:
+        fsync(target.parent)
+    except OSError as error:
+        log.warning("%s: could not flush the directory to disk (%s); the corpus is in place", target.parent, error)
 
 
 def fsync(path: Path) -> None:

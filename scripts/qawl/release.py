@@ -14,10 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import re
+import shutil
+import signal
 import subprocess
 import tarfile
 import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +32,7 @@ import pyarrow.parquet as pq
 
 from qawl.options import project_at, root_option
 from qawl.project import Project
+from qawl.publish import swap_into_place
 
 PARTS = ("major", "minor", "patch")
 ANNOTATION_KINDS = ("entities", "quotes", "stance")
@@ -222,9 +229,12 @@ def unreleased_notes(path: Path) -> str:
 
 
 def release(root: Path, part: str, today: dt.date | None = None, silver: bool = True) -> tuple[str, dict[str, Any]]:
-    """Bump, rebuild (as `qawl build` does), write the changelog, commit and tag; returns the version and the diff."""
+    """Bump, rebuild (as `qawl build` does), write the changelog, commit and tag; returns the version and the diff.
+
+    All or nothing: a release that fails or is interrupted at any step is undone (`undone_on_failure`).
+    """
     from qawl.annotate import preannotator
-    from qawl.build import BuildError, build_corpus
+    from qawl.build import build_corpus
 
     dirty = git(root, "status", "--porcelain", "--", *SOURCE_PATHS).strip()
     if dirty:
@@ -235,25 +245,80 @@ def release(root: Path, part: str, today: dt.date | None = None, silver: bool = 
         raise ReleaseError(f"tag v{version} already exists")
     previous = previous_tag(root)
     dataset_json = project.schema_dir / "dataset.json"
-    original = dataset_json.read_text(encoding="utf-8")
-    _set_version(dataset_json, version)
-    try:
-        build_corpus(Project(root), preannotate=preannotator(project.annotations) if silver else None)  # re-read: the version changed
-    except BuildError:
-        dataset_json.write_text(original, encoding="utf-8")
-        raise
-    if previous:
-        diff = diff_revisions(root, previous, None)
-    else:
-        with tempfile.TemporaryDirectory() as empty:
-            diff = {"from": None, "to": "working tree", **diff_corpora(Path(empty), project.corpus)}
     changelog = root / "CHANGELOG.md"
-    date = (today or dt.date.today()).isoformat()
-    update_changelog(changelog, changelog_section(version, date, previous, diff, unreleased_notes(changelog)))
-    git(root, "add", "-A", "--", "schema/dataset.json", "CHANGELOG.md", "corpus")
-    git(root, "commit", "-q", "-m", f"Release v{version}", "--", "schema/dataset.json", "CHANGELOG.md", "corpus")
-    git(root, "tag", "-a", f"v{version}", "-m", f"qawl dataset v{version}")
+    with undone_on_failure(root, [dataset_json, changelog], project.corpus, f"v{version}"):
+        _set_version(dataset_json, version)
+        build_corpus(Project(root), preannotate=preannotator(project.annotations) if silver else None)  # re-read: the version changed
+        if previous:
+            diff = diff_revisions(root, previous, None)
+        else:
+            with tempfile.TemporaryDirectory() as empty:
+                diff = {"from": None, "to": "working tree", **diff_corpora(Path(empty), project.corpus)}
+        date = (today or dt.date.today()).isoformat()
+        update_changelog(changelog, changelog_section(version, date, previous, diff, unreleased_notes(changelog)))
+        git(root, "add", "-A", "--", "schema/dataset.json", "CHANGELOG.md", "corpus")
+        git(root, "commit", "-q", "-m", f"Release v{version}", "--", "schema/dataset.json", "CHANGELOG.md", "corpus")
+        git(root, "tag", "-a", f"v{version}", "-m", f"qawl dataset v{version}")
     return version, diff
+
+
+@contextmanager
+def undone_on_failure(root: Path, files: list[Path], corpus: Path, tag: str) -> Iterator[None]:
+    """Put `files`, `corpus`, HEAD and the index back as they were, and remove `tag`, if the body fails or is interrupted.
+
+    The corpus is kept as hard links (the build never rewrites a file: it swaps a new directory
+    in), so keeping it costs no copy of its data. Ctrl-C is ignored while the release is undone.
+    """
+    kept = {path: path.read_bytes() if path.exists() else None for path in files}
+    head = git(root, "rev-parse", "HEAD").strip()
+    index = root / git(root, "rev-parse", "--git-path", "index").strip()
+    kept_index = index.read_bytes()
+    real = corpus.resolve()
+    backup = real.with_name(f".{real.name}.before-release")
+    shutil.rmtree(backup, ignore_errors=True)  # from a release killed with SIGKILL
+    if real.is_dir():
+        shutil.copytree(real, backup, copy_function=_link_or_copy)
+    try:
+        yield
+    except BaseException:
+        with ctrl_c_ignored():
+            if git(root, "tag", "--list", tag).strip():
+                git(root, "tag", "-d", tag)
+            if git(root, "rev-parse", "HEAD").strip() != head:
+                git(root, "reset", "-q", "--soft", head)
+            index.write_bytes(kept_index)
+            for path, content in kept.items():
+                if content is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    path.write_bytes(content)
+            if backup.is_dir():
+                swap_into_place(backup, real)
+            else:
+                shutil.rmtree(real, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def _link_or_copy(source: str, destination: str) -> None:
+    try:
+        os.link(source, destination)
+    except OSError:  # a filesystem without hard links
+        shutil.copy2(source, destination)
+
+
+@contextmanager
+def ctrl_c_ignored() -> Iterator[None]:
+    """SIGINT ignored for the duration (it can only be set from the main thread: elsewhere, nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, handler)
 
 
 # -- command line --------------------------------------------------------------------
@@ -278,7 +343,7 @@ def release_command(root: Path | None, part: str, preannotate: bool) -> None:
     try:
         version, diff = release(project_at(root).root, part, silver=preannotate)
     except (ReleaseError, BuildError) as error:
-        raise click.ClickException(str(error)) from error
+        raise click.ClickException(f"{error}\nnothing was released: schema/dataset.json, CHANGELOG.md, corpus/ and git are as they were") from error
     click.echo(f"released v{version}")
     for line in summary_lines(diff):
         click.echo(f"  {line}")

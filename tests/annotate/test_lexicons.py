@@ -36,18 +36,61 @@ def test_curated_name_lists_contain_no_name_of_the_seed() -> None:
     assert leaked == []
 
 
+ARTICLE = "وقال يوسف الخطيب إن الحوار مستمر.\nوأكد مصدر مطلع أن الجولة المقبلة ستعقد في عمّان.\nويرى الخطيب أن الحل سياسي قبل كل شيء.\n"
+
+
+def span(needle: str, after: str = "") -> dict:
+    start = ARTICLE.index(needle, ARTICLE.index(after) + len(after) if after else 0)
+    return {"start": start, "end": start + len(needle), "text": needle}
+
+
+def gold_layer(doc_id: str, sha256: str) -> dict:
+    """The article annotated by hand: the second mention of الخطيب is a PERSON, and names the speaker of the third quote."""
+    provenance = {"source": "manual", "status": "gold", "annotator": "t", "time": "2026-01-01T00:00:00Z"}
+
+    def quote(n: int, content: str, cue: str, kind: str, mention: str, entity: str | None) -> dict:
+        speaker = {"kind": kind, "mention": span(mention, after=cue), "entity": entity}
+        return {"id": f"q{n}", "type": "indirect", "content": span(content), "cue": span(cue), "speaker": speaker, "outlet": None, "provenance": provenance}
+
+    return {
+        "schema_version": "1.0.0", "doc_id": doc_id, "sha256": sha256, "stance": [],
+        "entities": [
+            {"id": "e1", **span("يوسف الخطيب"), "label": "PERSON", "provenance": provenance},
+            {"id": "e2", **span("عمّان"), "label": "GPE", "provenance": provenance},
+            {"id": "e3", **span("الخطيب", after="ويرى"), "label": "PERSON", "provenance": provenance},
+        ],
+        "quotes": [
+            quote(1, "الحوار مستمر", "قال", "named", "يوسف الخطيب", "e1"),
+            quote(2, "الجولة المقبلة ستعقد في عمّان", "أكد", "anonymous", "مصدر مطلع", None),
+            quote(3, "الحل سياسي قبل كل شيء", "يرى", "named", "الخطيب", "e3"),
+        ],
+    }
+
+
 def test_annotate_and_evaluate_commands(tmp_path: Path) -> None:
     article = tmp_path / "article.txt"
-    article.write_text("وقال يوسف الخطيب إن الحوار مستمر.\n", encoding="utf-8")
+    article.write_text(ARTICLE, encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(annotate_command, [str(article), "--format", "jsonl"])
     assert result.exit_code == 0, result.output
     layer = json.loads(result.output.splitlines()[0])
-    assert layer["doc_id"] == "article" and layer["quotes"]
+    assert layer["doc_id"] == "article"
+    assert [(e["text"], e["label"]) for e in layer["entities"]] == [("يوسف الخطيب", "PERSON"), ("عمّان", "GPE")]  # the second الخطيب is missed
+    assert [(q["content"]["text"], q["speaker"]["kind"], q["speaker"]["mention"]["text"]) for q in layer["quotes"]] == [
+        ("الحوار مستمر", "named", "يوسف الخطيب"),
+        ("الجولة المقبلة ستعقد في عمّان", "anonymous", "مصدر مطلع"),
+        ("الحل سياسي قبل كل شيء", "anonymous", "الخطيب"),
+    ]
     (tmp_path / "pred.json").write_text(json.dumps(layer), encoding="utf-8")
-    result = runner.invoke(evaluate_command, ["--gold", str(tmp_path / "pred.json"), "--pred", str(tmp_path / "pred.json"), "--json"])
+    (tmp_path / "gold.json").write_text(json.dumps(gold_layer(layer["doc_id"], layer["sha256"])), encoding="utf-8")
+    result = runner.invoke(evaluate_command, ["--gold", str(tmp_path / "gold.json"), "--pred", str(tmp_path / "pred.json"), "--json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["quotes"]["f1"] == 1.0
+    report = json.loads(result.output)
+    strict = report["entities"]["strict"]
+    assert (strict["ALL"]["precision"], strict["ALL"]["recall"]) == (1.0, 2 / 3)
+    assert (strict["PERSON"]["precision"], strict["PERSON"]["recall"], strict["GPE"]["recall"]) == (1.0, 0.5, 1.0)
+    assert (report["quotes"]["tp"], report["quotes"]["pred"], report["quotes"]["gold"]) == (3, 3, 3)
+    assert report["speaker_accuracy"] == 1.0  # the anonymous الخطيب is the gold speaker's span
 
 
 def test_annotate_reports_undecodable_file(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,19 @@ def test_an_export_made_against_another_text_is_refused(review_project) -> None:
     refused = run_review(project, "import", str(out), "--annotator", "layla")
     assert refused.returncode == 1
     assert "exported against a different text" in refused.stderr and "re-export" in refused.stderr
+
+
+def test_a_brat_document_whose_files_cannot_be_read_safely_is_refused_by_name(review_project) -> None:
+    project = review_project()
+    out = project.root / "brat"
+    assert run_review(project, "export", "--format", "brat", "--out", str(out)).returncode == 0
+    meta, txt = out / f"{DOC_ID}.qawl.json", out / f"{DOC_ID}.txt"
+    meta.write_text(meta.read_text(encoding="utf-8")[:-2] + ', "base_kind": "gold"}\n', encoding="utf-8")
+    txt.unlink()
+    os.mkfifo(txt)  # waited forever in read_text
+    before = tree_digest(project.annotations)
+    refused = run_review(project, "import", str(out / f"{DOC_ID}.ann"), "--annotator", "layla")
+    assert refused.returncode == 1
+    assert f"error: {meta}: /: key 'base_kind' appears more than once" in refused.stderr
+    assert f"error: {txt}: is a FIFO, not a regular file" in refused.stderr
+    assert tree_digest(project.annotations) == before

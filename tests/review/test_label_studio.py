@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -230,4 +231,93 @@ def test_bad_imports_are_refused_with_every_problem_and_nothing_written(review_p
     assert "refers to region 'q77', which does not exist" in err
     assert "exported against a different text" in err
     assert "import refused, annotations/ left unchanged: 4 problem(s)" in err
+    assert tree_digest(project.annotations) == before
+
+
+WRONG_VALUES = [None, True, 7, 2.5, "x", "\ud800", [], {}, [[1]], [{"a": 1}], {"id": [1]}]
+
+
+def nodes(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path of every value inside a JSON value (not its root), outside the big base layer and text."""
+    if path[-2:] in (("qawl", "base"), ("data", "text")):
+        return []
+    children = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    return [p for key, child in children for p in [(*path, key), *nodes(child, (*path, key))]]
+
+
+def replaced(export: Any, path: tuple[Any, ...], value: Any) -> Any:
+    changed = copy.deepcopy(export)
+    holder = changed
+    for key in path[:-1]:
+        holder = holder[key]
+    holder[path[-1]] = value
+    return changed
+
+
+def test_a_malformed_export_is_refused_by_place_never_a_traceback(review_project, tmp_path: Path) -> None:
+    """Every value of a real export (but the base layer and text), replaced by a value of every other
+    JSON type in turn: the import is refused (or, where the value does not matter, imported) with
+    `error: FILE: PLACE: MESSAGE` lines, never a traceback, and annotations/ is untouched when refused."""
+    project = review_project()
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls")).returncode == 0
+    export = labelled(read_json(project.root / "ls" / "tasks.json"))
+    export[0]["annotations"][0]["result"] = results(export)[:3] + [r for r in results(export) if r["type"] == "relation"][:1]
+    before = tree_digest(project.annotations)
+    path = tmp_path / "export.json"
+    paths = nodes(export)
+    assert len(paths) > 60
+    refused = 0
+    for where in paths:
+        for value in WRONG_VALUES:
+            path.write_text(json.dumps(replaced(export, where, value)), encoding="utf-8")
+            ran = run_review(project, "import", str(path), "--annotator", "amina", "--dry-run")
+            assert ran.returncode in (0, 1), (where, value, ran.stderr)
+            if ran.returncode == 1:
+                refused += 1
+                lines = ran.stderr.splitlines()
+                assert lines[-1].startswith("import refused") and all(line.startswith(f"error: {path}: ") for line in lines[:-1]), (where, value, lines)
+            assert tree_digest(project.annotations) == before
+    assert refused > len(paths)  # most replacements are refused, not silently taken
+
+
+def deep(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+# name → (how the import file is made from a valid export's text, the error its line must hold)
+UNREADABLE_IMPORTS: dict[str, tuple[Any, str]] = {
+    "nested 100,000 deep": (lambda path, text: path.write_text(deep(100_000)), ": invalid JSON: nested deeper than 64 levels"),
+    "nested 100 deep": (lambda path, text: path.write_text(text[:-1] + ", " + deep(100) + "]"), ": /1" + "/0" * 63 + ": nested deeper than 64 levels"),
+    "a repeated key": (lambda path, text: path.write_text(text.replace('"completed_by": 7', '"completed_by": 7, "completed_by": 8')), ": /0/annotations/0: key 'completed_by' appears more than once"),
+    "a FIFO": (lambda path, text: os.mkfifo(path), ": is a FIFO, not a regular file"),
+    "an integer over 64 bits": (lambda path, text: path.write_text(text.replace('"completed_by": 7', f'"completed_by": {2**64}')), ": /0/annotations/0/completed_by: integer 18446744073709551616 does not fit in 64 bits"),
+}
+
+
+@pytest.mark.parametrize("case", list(UNREADABLE_IMPORTS))
+def test_an_import_file_that_cannot_be_read_safely_is_refused_by_name(review_project, tmp_path: Path, case: str) -> None:
+    project = review_project()
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls")).returncode == 0
+    text = json.dumps(labelled(read_json(project.root / "ls" / "tasks.json")), ensure_ascii=False)
+    make, message = UNREADABLE_IMPORTS[case]
+    path = tmp_path / "export.json"
+    make(path, text)
+    before = tree_digest(project.annotations)
+    refused = run_review(project, "import", str(path), "--annotator", "amina")
+    assert refused.returncode == 1
+    assert f"error: {path}{message}" in refused.stderr, refused.stderr
+    assert tree_digest(project.annotations) == before
+
+
+def test_an_annotator_id_that_is_not_text_is_refused(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls")).returncode == 0
+    export = labelled(read_json(project.root / "ls" / "tasks.json"))
+    region(export, "e5", "entity")["value"]["labels"] = ["ORG"]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    before = tree_digest(project.annotations)
+    refused = run_review(project, "import", str(path), "--annotator", "am\udcffina")  # an argv byte that is not UTF-8
+    assert refused.returncode == 1
+    assert "error: --annotator: a lone surrogate (\\ud800-\\udfff) in a string" in refused.stderr
     assert tree_digest(project.annotations) == before

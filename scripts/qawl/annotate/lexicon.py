@@ -19,6 +19,7 @@ from typing import Any
 import babel
 
 from qawl.annotate.text import normalize
+from qawl.jsonfile import read_json_file
 
 DATA = resources.files("qawl.annotate") / "data"
 # Time-zone exemplar cities that are also ordinary Arabic words or not cities.
@@ -123,16 +124,14 @@ def gold_entities(annotations_dir: Path) -> list[tuple[str, str, str]]:
     """(text, label, doc_id) of every entity in the gold layers `annotations_dir/*.json`."""
     found = []
     for path in sorted(annotations_dir.glob("*.json")):
-        try:
-            layer = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(layer, dict) or "entities" not in layer:
+        layer, problems = read_json_file(path)  # never opens a FIFO; the build reports the problems
+        if problems or not isinstance(layer, dict) or "entities" not in layer:
             continue
         doc_id = str(layer.get("doc_id", path.stem))
-        for entity in layer["entities"]:
-            if entity.get("provenance", {}).get("status") == "gold":
-                found.append((entity["text"], entity["label"], doc_id))
+        try:
+            found += [(e["text"], e["label"], doc_id) for e in layer["entities"] if e.get("provenance", {}).get("status") == "gold"]
+        except (AttributeError, KeyError, TypeError):
+            continue  # a layer the build refuses (its schema problems are reported) teaches nothing
     return found
 
 

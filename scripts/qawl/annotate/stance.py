@@ -9,6 +9,7 @@ it cannot see negation, irony or stance expressed without its phrases.
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import NamedTuple
@@ -20,6 +21,7 @@ from qawl.annotate.entities import doc_norm, doc_value, set_doc_value
 from qawl.annotate.lexicon import DATA
 from qawl.annotate.quotes import Quote
 from qawl.annotate.text import NormText, normalize
+from qawl.jsonfile import read_json_file
 
 if not Doc.has_extension("qawl_stance"):
     Doc.set_extension("qawl_stance", default=None)
@@ -34,11 +36,16 @@ class Stance(NamedTuple):
 
 
 def inventory(annotations_dir: Path | None) -> tuple[str, ...]:
-    """Target ids of annotations/targets.json; none (so no stance) when there is no inventory."""
+    """Target ids of annotations/targets.json; none (so no stance) when there is no inventory, or
+    one that cannot be read or is malformed (`merge.read_targets` tells the build and `qawl validate` why)."""
     path = annotations_dir / "targets.json" if annotations_dir else None
-    if path is None or not path.exists():
+    if path is None or not os.path.lexists(path):
         return ()
-    return tuple(t["id"] for t in json.loads(path.read_text(encoding="utf-8"))["targets"])
+    found, problems = read_json_file(path)
+    targets = found.get("targets") if isinstance(found, dict) else None
+    if problems or not isinstance(targets, list):
+        return ()
+    return tuple(t["id"] for t in targets if isinstance(t, dict) and isinstance(t.get("id"), str))
 
 
 def occurrence_regex(phrases: list[str]) -> re.Pattern[str]:

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from qawl.ingest import Document
+from qawl.jsonfile import read_json_file, read_text_file
 from qawl.merge import Layer
 from qawl.review.changes import Review, export_meta, read_meta
 from qawl.review.offsets import OffsetMap
@@ -125,12 +126,12 @@ def read_document(ann_path: Path) -> tuple[list[Review], list[Problem]]:
     file = str(ann_path)
     doc_id = ann_path.name.removesuffix(".ann")
     meta_path, txt_path = ann_path.with_name(doc_id + META_SUFFIX), ann_path.with_suffix(".txt")
-    try:
-        record = json.loads(meta_path.read_text(encoding="utf-8"))
-        text = txt_path.read_text(encoding="utf-8")
-        ann = ann_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        return [], [Problem(file, "", f"cannot read the brat document with its .txt and {META_SUFFIX}: {error}")]
+    record, problems = read_json_file(meta_path)
+    text, text_problems = read_text_file(txt_path)
+    ann, ann_problems = read_text_file(ann_path)
+    problems += text_problems + ann_problems
+    if problems or text is None or ann is None:
+        return [], problems
     meta, problems = read_meta(record, str(meta_path), "")
     if meta is None:
         return [], problems

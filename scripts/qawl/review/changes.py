@@ -10,16 +10,19 @@ Nothing is written unless every review of the import is valid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import hashlib
+import json
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from qawl.ingest import Document
+from qawl.jsonfile import value_problems
 from qawl.merge import Layer, check_layer, read_layer, read_targets
 from qawl.project import Project
 from qawl.review.offsets import UNITS
 from qawl.review.regions import KIND_PREFIX, View, Vocabulary, from_view
-from qawl.review.store import layer_path, logged_ids, save_layer
+from qawl.review.store import commit, layer_path, plan_transaction, read_log
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences
 
@@ -51,8 +54,13 @@ def read_meta(meta: Any, file: str, place: str) -> tuple[dict[str, Any] | None, 
     keys = ("doc_id", "sha256", "offsets", "base_kind", "base")
     if not isinstance(meta, dict) or any(key not in meta for key in keys):
         return None, [Problem(file, place, "not made by `qawl review export` (no qawl export record); export the documents with qawl first")]
-    if meta["offsets"] not in UNITS or meta["base_kind"] not in BASE_KINDS or not isinstance(meta["base"], dict):
-        return None, [Problem(file, place, "the qawl export record is damaged (offsets, base_kind or base); re-export it")]
+    if (
+        not all(isinstance(meta[key], str) for key in ("doc_id", "sha256", "offsets", "base_kind"))
+        or meta["offsets"] not in UNITS
+        or meta["base_kind"] not in BASE_KINDS
+        or not isinstance(meta["base"], dict)
+    ):
+        return None, [Problem(file, place, "the qawl export record is damaged (doc_id, sha256, offsets, base_kind or base); re-export it")]
     return meta, []
 
 
@@ -75,6 +83,23 @@ class Outcome:
     review: Review
     layer: Layer
     changes: list[Change] = field(default_factory=list)
+    imported_before: dict[str, Any] | None = None  # a log entry of the import that brought this same review already
+
+
+def fingerprint(review: Review) -> str:
+    """What identifies a review, whichever file or tool user brought it: its document, base and what the tool shows."""
+    view = review.view
+    content = {
+        "doc_id": review.doc_id,
+        "sha256": review.sha256,
+        "base": review.base,
+        "regions": [astuple(region) for region in view.regions.values()],
+        "relations": view.relations,
+        "quote_types": view.quote_types,
+        "stances": sorted([rid, target, label] for (rid, target), label in view.stances.items()),
+    }
+    encoded = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
+    return hashlib.sha256(encoded).hexdigest()
 
 
 def _content(item: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -142,6 +167,11 @@ def plan_import(
     vocabulary = Vocabulary.load(schemas, targets)
     outcomes: list[Outcome] = []
     seen: dict[str, str] = {}
+    log = read_log(project)
+    imported = {entry["review"]: entry for entry in log if "review" in entry}
+    logged: dict[str, set[str]] = {}
+    for entry in log:
+        logged.setdefault(entry["doc_id"], set()).add(entry["id"])
     for review in reviews:
         file, doc_id = review.file, review.doc_id
         document = documents.get(doc_id)
@@ -152,13 +182,18 @@ def plan_import(
             problems.append(Problem(file, doc_id, f"reviewed twice in this import (also in {seen[doc_id]}); import one at a time"))
             continue
         seen[doc_id] = file
+        earlier = imported.get(fingerprint(review))
+        if earlier is not None:
+            outcomes.append(Outcome(review, review.base, imported_before=earlier))
+            continue
         if review.sha256 != document.sha256:
             problems.append(Problem(file, doc_id, f"exported against a different text (sha256 {review.sha256[:12]}…) than {document.source} has now ({document.sha256[:12]}…); re-export it and review again"))
             continue
         if review.text != document.text:
             problems.append(Problem(file, doc_id, f"the review's text is not the text of {document.source}"))
             continue
-        base_problems = schemas.problems("annotation", review.base, file, f"{doc_id} base")
+        unsafe = value_problems(review.base, file, integers_only=True)
+        base_problems = [Problem(file, f"{doc_id} base {p.place}", p.message) for p in unsafe] or schemas.problems("annotation", review.base, file, f"{doc_id} base")
         if base_problems or review.base["doc_id"] != doc_id or review.base["sha256"] != document.sha256:
             problems += base_problems or [Problem(file, doc_id, "the export's base layer is for another document or text; re-export it")]
             continue
@@ -175,7 +210,7 @@ def plan_import(
         elif review.base_kind == "gold":
             problems.append(Problem(file, doc_id, f"exported from {path}, which no longer exists; restore it from annotations/.history or re-export"))
             continue
-        used = logged_ids(project, doc_id) | {item["id"] for kind in KIND_PREFIX for item in current[kind]}
+        used = logged.get(doc_id, set()) | {item["id"] for kind in KIND_PREFIX for item in current[kind]}
         reviewed, view_problems, origins = from_view(review.view, review.base, document.text, vocabulary, used, file)
         problems += view_problems
         if view_problems:
@@ -195,8 +230,9 @@ def plan_import(
 
 
 def log_entries(outcome: Outcome, annotator: str, time: str) -> list[dict[str, Any]]:
-    """One review-log line per change: who, when, what, before and after."""
+    """One review-log line per change: who, when, what, before and after, and which review brought it."""
     review = outcome.review
+    review_id = fingerprint(review)
     return [
         {
             "time": time,
@@ -205,6 +241,7 @@ def log_entries(outcome: Outcome, annotator: str, time: str) -> list[dict[str, A
             "tool": review.tool,
             "file": review.file,
             "tool_user": review.tool_user,
+            "review": review_id,
             "kind": change.kind,
             "id": change.id,
             "action": change.action,
@@ -217,11 +254,13 @@ def log_entries(outcome: Outcome, annotator: str, time: str) -> list[dict[str, A
 
 
 def write_outcomes(project: Project, outcomes: list[Outcome], annotator: str, time: str) -> list[Outcome]:
-    """Write every document that changed; returns those."""
+    """Write every document that changed, as one transaction (all of them or none); returns those.
+
+    Raises UnicodeEncodeError before anything is written, `WriteFailed` when the disk refuses.
+    """
     stamp = time.replace("-", "").replace(":", "")
-    written = []
-    for outcome in outcomes:
-        if outcome.changes:
-            save_layer(project, outcome.layer, log_entries(outcome, annotator, time), stamp)
-            written.append(outcome)
-    return written
+    changed = [outcome for outcome in outcomes if outcome.changes]
+    if changed:
+        layers = [(outcome.layer, log_entries(outcome, annotator, time)) for outcome in changed]
+        commit(project, plan_transaction(project, layers, stamp))
+    return changed

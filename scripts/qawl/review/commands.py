@@ -8,15 +8,16 @@ from pathlib import Path
 import click
 
 from qawl.ingest import Document, IngestError, ingest_seeds
+from qawl.jsonfile import value_problems
 from qawl.merge import Layer, read_layer, read_targets
 from qawl.options import fail, project_at, root_option
 from qawl.project import Project
 from qawl.review import brat, html, label_studio
 from qawl.review.agreement import agreement
-from qawl.review.changes import Review, now_utc, plan_import, write_outcomes
+from qawl.review.changes import Outcome, Review, now_utc, plan_import, write_outcomes
 from qawl.review.offsets import UNITS
 from qawl.review.regions import Vocabulary
-from qawl.review.store import base_layer, locked
+from qawl.review.store import WriteFailed, base_layer, locked
 from qawl.schema import Problem, Schemas
 
 FORMATS = ("label-studio", "brat", "html")
@@ -126,12 +127,15 @@ def import_command(root: Path | None, path: Path, annotator: str, dry_run: bool)
     text it was exported from (sha256); changes are merged into the current
     annotation file (untouched annotations are kept), recorded with provenance,
     appended to annotations/review-log.jsonl, and the previous file is kept in
-    annotations/.history/. If anything is wrong, nothing is written.
+    annotations/.history/. If anything is wrong, nothing is written; the import
+    of all its documents lands whole or not at all, even if killed or out of disk
+    space. A review imported before is recognised and left alone.
     """
     project = project_at(root)
     schemas = Schemas(project.schema_dir)
     documents = _documents(project, schemas)
     reviews, problems, notes = read_reviews(path)
+    problems += [Problem("--annotator", "", problem.message) for problem in value_problems(annotator, "--annotator")]
     for note in notes:
         click.echo(note, err=True)
     time = now_utc()
@@ -140,17 +144,31 @@ def import_command(root: Path | None, path: Path, annotator: str, dry_run: bool)
         problems += plan_problems
         if problems:
             fail(problems, "import refused, annotations/ left unchanged")
-        written = [] if dry_run else write_outcomes(project, outcomes, annotator, time)
+        try:
+            written = [] if dry_run else write_outcomes(project, outcomes, annotator, time)
+        except WriteFailed as error:
+            fail([error.problem], "import failed")
+        except UnicodeEncodeError:  # found before anything is written
+            fail([Problem(str(path), "", "its name is not UTF-8 text, so the review log cannot record it; rename it")], "import refused, annotations/ left unchanged")
     for outcome in outcomes:
-        counts: dict[str, int] = {}
-        for change in outcome.changes:
-            counts[change.action] = counts.get(change.action, 0) + 1
-        summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "no changes"
-        click.echo(f"{outcome.review.doc_id}: {summary}")
+        click.echo(f"{outcome.review.doc_id}: {_summary(outcome)}")
     if dry_run:
         click.echo(f"dry run: would write {len([o for o in outcomes if o.changes])} annotation file(s)")
+    elif outcomes and all(o.imported_before for o in outcomes):
+        click.echo(f"nothing to do: {path} was imported before")
     else:
         click.echo(f"wrote {len(written)} annotation file(s); previous versions in annotations/.history/, changes in annotations/review-log.jsonl")
+
+
+def _summary(outcome: Outcome) -> str:
+    """What an import does to one document: its changes by kind, or that it already did them."""
+    if outcome.imported_before is not None:
+        earlier = outcome.imported_before
+        return f"this review was imported on {earlier['time']} by {earlier['annotator']}; nothing to do"
+    counts: dict[str, int] = {}
+    for change in outcome.changes:
+        counts[change.action] = counts.get(change.action, 0) + 1
+    return ", ".join(f"{n} {action}" for action, n in sorted(counts.items())) or "no changes"
 
 
 @review_group.command("agreement")

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from qawl.ingest import Document
+from qawl.jsonfile import read_json_file
 from qawl.merge import Layer
 from qawl.review.changes import Review, export_meta, read_meta
 from qawl.review.offsets import OffsetMap
@@ -105,10 +106,13 @@ def export_tasks(
     return [config, tasks_file]
 
 
-def _chosen_annotation(task: dict[str, Any]) -> dict[str, Any] | None:
-    """The task's latest submitted (not skipped) annotation."""
-    submitted = [a for a in task.get("annotations") or [] if not a.get("was_cancelled")]
-    return max(submitted, key=lambda a: str(a.get("updated_at") or a.get("created_at") or ""), default=None)
+def _chosen_annotation(task: dict[str, Any], file: str, place: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The task's latest submitted (not skipped) annotation, or why its annotations cannot be read."""
+    annotations = task.get("annotations") or []
+    if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
+        return None, [Problem(file, f"{place} annotations", "expected a list of annotation objects")]
+    submitted = [a for a in annotations if not a.get("was_cancelled")]
+    return max(submitted, key=lambda a: str(a.get("updated_at") or a.get("created_at") or ""), default=None), []
 
 
 def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str, place: str) -> tuple[View, list[Problem]]:
@@ -118,6 +122,9 @@ def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str,
         where = f"{place} result {n}"
         kind = result.get("type") if isinstance(result, dict) else None
         if kind == "relation":
+            if not all(isinstance(result.get(key), str | int) for key in ("from_id", "to_id")):
+                problems.append(Problem(file, where, f"a relation links two region ids, not {result.get('from_id')!r} and {result.get('to_id')!r}"))
+                continue
             pair = (str(result.get("from_id")), str(result.get("to_id")))
             view.relations.append(pair[::-1] if result.get("direction") == "left" else pair)
             continue
@@ -127,8 +134,11 @@ def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str,
             continue
         rid, control = str(result["id"]), result.get("from_name")
         values = value.get(kind)
-        if not isinstance(values, list) or len(values) != 1:
-            problems.append(Problem(file, where, f"region {rid}: expected exactly one of {kind}, got {values!r}"))
+        if not isinstance(values, list) or len(values) != 1 or not isinstance(values[0], str):
+            problems.append(Problem(file, where, f"region {rid}: expected exactly one of {kind} (a string), got {values!r}"))
+            continue
+        if not isinstance(result.get("origin"), str | None) or not isinstance(value.get("text"), str | None):
+            problems.append(Problem(file, where, f"region {rid}: origin and text are strings, got {result.get('origin')!r}, {value.get('text')!r}"))
             continue
         if kind == "choices":
             if control == QUOTE_TYPE_CONTROL:
@@ -139,7 +149,7 @@ def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str,
                 problems.append(Problem(file, where, f"unknown choices control {control!r}"))
             continue
         start, end = value.get("start"), value.get("end")
-        if not isinstance(start, int) or not isinstance(end, int):
+        if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
             problems.append(Problem(file, where, f"region {rid}: start/end are not integer offsets: {start!r}, {end!r}"))
             continue
         span = offsets.from_tool(start), offsets.from_tool(end)
@@ -156,13 +166,12 @@ def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str,
 def read_export(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
     """The reviews in a Label Studio JSON export, every problem, and notes on skipped tasks."""
     file = str(path)
-    try:
-        tasks = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        return [], [Problem(file, "", f"not a Label Studio JSON export: {error}")], []
+    tasks, problems = read_json_file(path)
+    if problems:
+        return [], problems, []
     if not isinstance(tasks, list):
         return [], [Problem(file, "", "not a Label Studio JSON export (expected a list of tasks)")], []
-    reviews, problems, notes = [], [], []
+    reviews, notes = [], []
     for n, task in enumerate(tasks):
         place = f"task {n}" + (f" (id {task.get('id')})" if isinstance(task, dict) and "id" in task else "")
         data = task.get("data") if isinstance(task, dict) else None
@@ -170,9 +179,16 @@ def read_export(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
         problems += meta_problems
         if meta is None:
             continue
-        annotation = _chosen_annotation(task)
+        annotation, annotation_problems = _chosen_annotation(task, file, place)
+        problems += annotation_problems
+        if annotation_problems:
+            continue
         if annotation is None:
             notes.append(f"{file}: {place} ({meta['doc_id']}): no submitted annotation, skipped")
+            continue
+        result = annotation.get("result") or []
+        if not isinstance(result, list):
+            problems.append(Problem(file, f"{place} result", f"expected a list of results, got {type(result).__name__}"))
             continue
         text = data.get(TEXT) if isinstance(data.get(TEXT), str) else ""
         try:
@@ -180,7 +196,7 @@ def read_export(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
         except (KeyError, TypeError, ValueError) as error:
             problems.append(Problem(file, place, f"the export's base layer is damaged ({error}); re-export it"))
             continue
-        view, view_problems = _view(annotation.get("result") or [], OffsetMap(text, meta["offsets"]), exported, file, place)
+        view, view_problems = _view(result, OffsetMap(text, meta["offsets"]), exported, file, place)
         problems += view_problems
         tool_user = annotation.get("completed_by")
         reviews.append(Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, tool_user))

@@ -1,0 +1,81 @@
+"""The pre-annotator's exact output on small texts written for each rule (no name from the seed):
+stance votes each way, a tie and negation; NORP nisbas after proclitics; a dropped subject after a
+quote whose speaker is unknown. A change to any of these changes published silver."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qawl.annotate import preannotate
+from tests.conftest import REPO
+
+SPEAKER = "وقال النائب سالم الحديثي إن "
+
+
+@pytest.fixture(scope="module")
+def targets_only(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An annotations/ with the repository's target inventory and no gold layer (no gold names)."""
+    annotations = tmp_path_factory.mktemp("annotations")
+    shutil.copy(REPO / "annotations" / "targets.json", annotations / "targets.json")
+    return annotations
+
+
+def layer_of(text: str, annotations: Path) -> dict[str, Any]:
+    return preannotate("t", text, "0" * 64, annotations_dir=annotations)
+
+
+def stances(layer: dict[str, Any]) -> list[tuple[str, str, str]]:
+    return [(s["evidence"]["quote"], s["target"], s["label"]) for s in layer["stance"]]
+
+
+TARGETS = ["us_coalition_presence_iraq", "us_iraq_strategic_partnership", "armed_attacks_on_us_interests", "state_monopoly_on_arms", "iran_regional_influence"]
+
+
+@pytest.mark.parametrize(
+    ("content", "label"),
+    [
+        ("بقاء قوات التحالف ضروري لحماية الحدود", "FAVOR"),  # بقاء, ضروري
+        ("وجود القوات الأجنبية احتلال يجب إنهاؤه", "AGAINST"),  # احتلال
+        ("بقاء القوات الأجنبية احتلال", "NONE"),  # بقاء against احتلال: a tie
+        ("الانسحاب لا يعني الاستغناء عن التدريب", "FAVOR"),  # a negation the lexicon holds: لا يعني الاستغناء
+        ("بقاء القوات الأجنبية ليس ضروريا", "FAVOR"),  # one it does not: a lexical baseline cannot see it (documented)
+    ],
+    ids=["favor", "against", "tie", "negation-in-the-lexicon", "negation-unseen"],
+)
+def test_stance_votes_of_one_quote(targets_only: Path, content: str, label: str) -> None:
+    layer = layer_of(SPEAKER + content + ".", targets_only)
+    (quote,) = layer["quotes"]
+    assert quote["content"]["text"] == content
+    assert stances(layer) == [("q1", target, label if target == "us_coalition_presence_iraq" else "NONE") for target in TARGETS]
+
+
+def test_nisbas_after_proclitics_leave_the_proclitic_out(targets_only: Path) -> None:
+    text = "ورحب الأردنيون والفلسطينيون وللمصريين بالقرار، وشارك فيه وفد بالسعودية والكويتيون."
+    found = [(e["text"], e["label"], e["start"], e["end"]) for e in layer_of(text, targets_only)["entities"]]
+    assert found == [
+        ("الأردنيون", "NORP", 5, 14),
+        ("الفلسطينيون", "NORP", 16, 27),  # و outside
+        ("لمصريين", "NORP", 30, 37),  # و and the preposition ل outside; لل is ل + the article's lam
+        ("السعودية", "GPE", 62, 70),  # ب outside
+        ("الكويتيون", "NORP", 72, 81),  # و outside
+    ]
+    assert all(text[start:end] == span for span, _, start, end in found)
+
+
+def test_a_dropped_subject_after_an_unknown_speaker_is_the_last_known_speaker(targets_only: Path) -> None:
+    text = "وقال النائب سالم الحديثي إن المفاوضات متعثرة.\nالاتفاق قريب جدا من الحل وفقا لـ ـــ.\nوأوضح أن الجولة المقبلة في أربيل.\n"
+    layer = layer_of(text, targets_only)
+    assert [(e["id"], e["text"], e["label"], e["start"]) for e in layer["entities"]] == [("e1", "سالم الحديثي", "PERSON", 12), ("e2", "أربيل", "GPE", 111)]
+    found = [
+        (q["id"], q["type"], q["content"]["text"], q["cue"]["text"], q["speaker"]["kind"], q["speaker"]["mention"] and q["speaker"]["mention"]["text"], q["speaker"]["entity"])
+        for q in layer["quotes"]
+    ]
+    assert found == [
+        ("q1", "indirect", "المفاوضات متعثرة", "قال", "named", "سالم الحديثي", "e1"),
+        ("q2", "indirect", "الاتفاق قريب جدا من الحل", "وفقا", "unknown", None, None),  # marks only: no one named
+        ("q3", "indirect", "الجولة المقبلة في أربيل", "أوضح", "named", "سالم الحديثي", "e1"),  # not the unknown speaker of q2
+    ]

@@ -1,0 +1,84 @@
+"""Label Studio import, branch by branch: skipped (cancelled) annotations, relations drawn right to left."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import tree_digest
+from tests.review.conftest import DOC_ID, read_json, run_review
+from tests.review.test_label_studio import labelled, region
+
+
+def exported_and_labelled(project: Any) -> list[dict[str, Any]]:
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls")).returncode == 0
+    return labelled(read_json(project.root / "ls" / "tasks.json"))
+
+
+def import_export(project: Any, export: list[dict[str, Any]], path: Path) -> Any:
+    path.write_text(json.dumps(export, ensure_ascii=False), encoding="utf-8")
+    return run_review(project, "import", str(path), "--annotator", "amina")
+
+
+def imports_without_a_change(project: Any, export: list[dict[str, Any]], path: Path) -> None:
+    before = tree_digest(project.annotations)
+    imported = import_export(project, export, path)
+    assert imported.returncode == 0, imported.stderr
+    assert f"{DOC_ID}: no changes" in imported.stdout
+    assert tree_digest(project.annotations) == before
+
+
+def cancelled_copy(annotation: dict[str, Any], label: str) -> dict[str, Any]:
+    """A later annotation of the same task, with `e1` relabelled, that the reviewer skipped."""
+    skipped = copy.deepcopy(annotation)
+    skipped.update(id=annotation["id"] + 1, was_cancelled=True, created_at="2025-02-02T09:00:00.000000Z", updated_at="2025-02-02T09:01:00.000000Z")
+    next(r for r in skipped["result"] if r.get("id") == "e1" and r["from_name"] == "entity")["value"]["labels"] = [label]
+    return skipped
+
+
+def test_a_skipped_annotation_is_not_imported_over_the_submitted_one(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    export = exported_and_labelled(project)
+    annotations = export[0]["annotations"]
+    annotations.append(cancelled_copy(annotations[0], "LOC"))  # the newest, but skipped
+    imports_without_a_change(project, export, tmp_path / "export.json")
+
+
+def test_a_task_whose_only_annotation_was_skipped_is_left_alone(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    before = tree_digest(project.annotations)
+    export = exported_and_labelled(project)
+    export[0]["annotations"] = [cancelled_copy(export[0]["annotations"][0], "LOC")]
+    imported = import_export(project, export, tmp_path / "export.json")
+    assert f"task 0 (id 1) ({DOC_ID}): no submitted annotation, skipped" in imported.stdout + imported.stderr
+    assert tree_digest(project.annotations) == before
+
+
+def test_relations_drawn_right_to_left_are_read_in_their_direction(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    export = exported_and_labelled(project)
+    relations = [r for r in export[0]["annotations"][0]["result"] if r["type"] == "relation"]
+    assert len(relations) == 9
+    for relation in relations:  # drawn from the content to the cue, speaker, outlet or entity
+        relation.update(from_id=relation["to_id"], to_id=relation["from_id"], direction="left")
+    imports_without_a_change(project, export, tmp_path / "export.json")
+
+
+def test_a_new_speaker_linked_right_to_left_becomes_the_quote_speaker(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    export = exported_and_labelled(project)
+    result = export[0]["annotations"][0]["result"]
+    result[:] = [r for r in result if not (r["type"] == "relation" and r["to_id"] == "q1" and r["from_id"] in ("e2", "q1~speaker"))]
+    speaker = region(export, "q1~speaker", "quote")
+    result.remove(speaker)
+    start = speaker["value"]["start"] - len("وزير الخارجية ")
+    result.append({**speaker, "id": "new_speaker", "origin": "manual", "value": {**speaker["value"], "start": start, "text": "وزير الخارجية فؤاد حسين"}})
+    result.append({"from_id": "q1", "to_id": "new_speaker", "type": "relation", "direction": "left", "labels": []})
+    result.append({"from_id": "q1", "to_id": "e2", "type": "relation", "direction": "left", "labels": []})
+    imported = import_export(project, export, tmp_path / "export.json")
+    assert imported.returncode == 0, imported.stderr
+    quote = next(q for q in read_json(project.annotations / f"{DOC_ID}.json")["quotes"] if q["id"] == "q1")
+    assert quote["speaker"]["kind"] == "named" and quote["speaker"]["entity"] == "e2"
+    assert quote["speaker"]["mention"]["text"] == "وزير الخارجية فؤاد حسين"

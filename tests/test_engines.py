@@ -563,7 +563,7 @@ def test_a_document_s_rows_are_cached_compressed(project) -> None:
     entries = sorted((project.root / ".qawl-cache" / "documents").iterdir())
     assert len(entries) == 7
     for entry in entries:
-        cached = _read_cached(str(entry))
+        cached = _read_cached(str(entry), [])
         assert cached is not None and cached.reused
         arrow = sum(cached.tables[name].nbytes for name in cached.tables)
         assert entry.stat().st_size * 4 < arrow  # zstd over the IPC streams; about a tenth in practice

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from qawl.publish import ParquetShard
+from qawl.publish import ParquetShard, verify_written
+from qawl.schema import Problem
 
 
 def _through_ipc(table: pa.Table) -> pa.Table:
@@ -39,3 +40,20 @@ def test_a_shard_s_size_depends_on_its_rows_not_on_what_they_were_sliced_from(tm
         written.append(shard.close())
     assert written[0] == written[1]
     assert written[0]["bytes"] == alone.nbytes  # built afresh, the rows have no bitmap to count
+
+
+def test_written_files_are_checked_by_their_bytes_not_only_their_row_count(tmp_path) -> None:
+    """A file with the rows the writer counted, but not the bytes it hashed, is refused before it is published."""
+    schema = pa.schema([("text", pa.string())])
+    facts = {}
+    for name, words in (("written", ["قال", "إن"]), ("other", ["قالت", "إنها"])):
+        shard = ParquetShard(tmp_path / f"{name}.parquet", schema)
+        shard.add(pa.table({"text": words}, schema=schema))
+        facts[name] = shard.close()
+    assert facts["written"]["rows"] == facts["other"]["rows"] == 2
+    entry = {"path": "written.parquet", **facts["written"]}
+    assert verify_written(tmp_path, [entry]) == []
+    (tmp_path / "written.parquet").write_bytes((tmp_path / "other.parquet").read_bytes())  # as a bad copy would leave it
+    assert verify_written(tmp_path, [entry]) == [
+        Problem(str(tmp_path / "written.parquet"), "", "sha256 of the written file differs from the one recorded when it was written")
+    ]

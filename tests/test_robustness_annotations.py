@@ -269,8 +269,8 @@ UNSAFE: dict[str, tuple[Callable[[Path, dict[str, Any]], None], list[str]]] = {
         lambda path, layer: (set_path(layer, ("entities", 2), 1), write_text(path, json.dumps(layer))),
         ["/entities/2: 1 is not of type 'object'"],
     ),
-    "directory": (lambda path, layer: path.mkdir(), ["is a directory, not a regular file"]),
-    "fifo": (lambda path, layer: os.mkfifo(path), ["is a FIFO, not a regular file"]),
+    "directory": (lambda path, layer: path.mkdir(), ["not a regular file (a directory)"]),
+    "fifo": (lambda path, layer: os.mkfifo(path), ["not a regular file (a FIFO)"]),
     "repeated-quote": (
         lambda path, layer: (repeated_quote(layer), write_text(path, json.dumps(layer))),
         ["/quotes/1: quote q2 repeats q1 (same content, cue and speaker); remove one"],
@@ -320,8 +320,8 @@ def test_unsafe_json_and_repeated_records_are_refused_by_name(unsafe: Project, c
 # what annotations/targets.json is → what the build says about it
 BROKEN_INVENTORIES: dict[str, tuple[Callable[[Path], None], str]] = {
     "syntax-error": (lambda path: write_text(path, '{"schema_version": "1.0.0", "targets": [}'), "targets.json: line 1, column 41: invalid JSON: Expecting value"),
-    "directory": (lambda path: path.mkdir(), "targets.json: is a directory, not a regular file"),
-    "fifo": (lambda path: os.mkfifo(path), "targets.json: is a FIFO, not a regular file"),
+    "directory": (lambda path: path.mkdir(), "targets.json: not a regular file (a directory)"),
+    "fifo": (lambda path: os.mkfifo(path), "targets.json: not a regular file (a FIFO)"),
     "deep": (lambda path: write_text(path, deep_json(100_000)), "targets.json: invalid JSON: nested deeper than 64 levels"),
     "repeated-key": (lambda path: write_text(path, json.dumps(TARGETS)[:-1] + ', "targets": []}'), "targets.json: /: key 'targets' appears more than once"),
 }

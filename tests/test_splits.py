@@ -71,8 +71,8 @@ def test_pinning_a_document_without_gold_is_an_error(pin: str) -> None:
 
 def test_a_split_with_no_share_gets_no_document() -> None:
     only_train = {"train": 1, "validation": 0, "test": 0}
-    assert {split_of(doc_id, only_train) for doc_id in GOLD_SPLITS} == {"train"}
+    assert {split_of(doc_id, only_train, gold=True) for doc_id in GOLD_SPLITS} == {"train"}
     no_validation = {"train": 80, "validation": 0, "test": 20}
-    assert {doc_id: split_of(doc_id, no_validation) for doc_id in GOLD_SPLITS if GOLD_SPLITS[doc_id] != "train"} == {
+    assert {doc_id: split_of(doc_id, no_validation, gold=True) for doc_id in GOLD_SPLITS if GOLD_SPLITS[doc_id] != "train"} == {
         doc_id: "test" for doc_id, split in GOLD_SPLITS.items() if split != "train"
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import shutil
 import tracemalloc
 
 import pyarrow as pa
@@ -14,7 +15,7 @@ from qawl import publish
 from qawl.bench import synthetic_article
 from qawl.build import build_corpus
 from qawl.publish import file_sha256
-from qawl.schema import Schemas
+from qawl.schema import Problem, Schemas
 from qawl.validate import validate_corpus
 from tests.conftest import run_qawl, run_qawl_on_a_terminal
 
@@ -112,13 +113,18 @@ def test_validation_holds_one_shard_at_a_time(make_project, monkeypatch) -> None
     assert eight < 1.3 * two, (two, eight)  # four times the shards; keeping every shard's rows took 1.75 times the memory
 
 
+def built_with_synthetic_articles(project, articles: int, sentences: int, seed: int):
+    """`project` with this many synthetic articles more, built."""
+    rng = random.Random(seed)
+    for n in range(articles):
+        (project.seeds / f"synthetic-{n:02d}.txt").write_text(synthetic_article(rng, sentences), encoding="utf-8")
+    build_corpus(project, workers=1, cache=False)
+    return project
+
+
 def test_shards_checked_on_several_processes_give_the_same_problems(make_project, monkeypatch) -> None:
     monkeypatch.setattr(publish, "SHARD_SIZE", publish.ShardSize(1, 1, 1))
-    project = make_project()
-    rng = random.Random(9)
-    for n in range(4):
-        (project.seeds / f"synthetic-{n}.txt").write_text(synthetic_article(rng, 6), encoding="utf-8")
-    build_corpus(project, workers=1, cache=False)
+    project = built_with_synthetic_articles(make_project(), 4, 6, seed=9)
     manifest = json.loads((project.corpus / "manifest.json").read_text())
     sentence_files = [entry["path"] for entry in manifest["files"] if entry["config"] == "sentences"]
     assert len(sentence_files) == 5
@@ -131,3 +137,104 @@ def test_shards_checked_on_several_processes_give_the_same_problems(make_project
     alone = validate_corpus(project.corpus, schemas, workers=1)
     assert [p.file for p in alone if "/index" in p.place] == [str(project.corpus / path) for path in sentence_files[1::2]]
     assert validate_corpus(project.corpus, schemas, workers=2) == alone  # and in the same order
+
+
+def reseal(corpus_dir, *paths) -> None:
+    """Write the sha256 of these files into the manifest, as someone covering an edit would."""
+    manifest_path = corpus_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for entry in manifest["files"]:
+        if corpus_dir / entry["path"] in paths:
+            entry["sha256"] = file_sha256(corpus_dir / entry["path"])
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def test_a_bit_flipped_shard_is_a_problem_of_its_file_never_an_exception(corpus) -> None:
+    """A flipped bit anywhere in a shard: invalid UTF-8, a broken structure, a bad footer, another letter in the text.
+    Each is reported with its file (and what it breaks elsewhere, such as sentences no longer in their document's text)."""
+    schemas = Schemas(corpus.schema_dir)
+    for config in ("sentences", "documents"):
+        path = next((corpus.corpus / config).glob("*.parquet"))
+        original = path.read_bytes()
+        for at in range(0, len(original), len(original) // 97):
+            flipped = bytearray(original)
+            flipped[at] ^= 0x01
+            path.write_bytes(bytes(flipped))
+            problems = validate_corpus(corpus.corpus, schemas)
+            assert Problem(str(path), "", "sha256 differs from manifest.json: the file was changed after the build") in problems, (config, at)
+        path.write_bytes(original)
+    assert validate_corpus(corpus.corpus, schemas) == []
+
+
+def test_files_the_manifest_does_not_list_are_refused(corpus) -> None:
+    listed = next((corpus.corpus / "sentences").glob("*.parquet"))
+    strays = [corpus.corpus / "run.sh", corpus.corpus / "sentences" / "extra.parquet", corpus.corpus / "plots" / "notes.txt"]
+    strays[0].write_text("#!/bin/sh\nrm -rf ~\n")
+    shutil.copyfile(listed, strays[1])
+    strays[2].write_text("draft")
+    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    assert result.returncode == 1
+    for stray in strays:
+        assert f"error: {stray.relative_to(corpus.root)}: not listed in manifest.json, nor a file qawl build writes beside the shards" in result.stderr
+    assert "3 problem(s)" in result.stderr
+
+
+def test_edited_feature_metadata_is_refused_even_with_a_fixed_up_manifest(corpus) -> None:
+    """Two entity labels swapped in the HF features: every id would load as the other label."""
+    path = next((corpus.corpus / "ner").glob("*.parquet"))
+    table = pq.read_table(path)
+    metadata = dict(table.schema.metadata)
+    metadata[b"huggingface"] = metadata[b"huggingface"].replace(b'"B-PERSON", "I-PERSON"', b'"B-ORG", "I-ORG"', 1)
+    pq.write_table(table.replace_schema_metadata(metadata), path, compression="zstd")
+    reseal(corpus.corpus, path)
+    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    assert result.returncode == 1, result.stderr
+    assert f"error: {path.relative_to(corpus.root)}: metadata huggingface: differs from what schema/ derives" in result.stderr
+
+
+@pytest.fixture
+def sharded(make_project, monkeypatch):
+    """A corpus of 14 articles in shards of about two documents."""
+    monkeypatch.setattr(publish, "SHARD_SIZE", publish.ShardSize(1, 2, 3))
+    return built_with_synthetic_articles(make_project(), 13, 3, seed=4)
+
+
+def swap_shards(corpus_dir, first: str, second: str) -> None:
+    """Swap two shards (every config's file) and their manifest entries' facts: the manifest still matches every file."""
+    manifest_path = corpus_dir / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    for config in publish.CONFIGS:
+        a, b = corpus_dir / config.name / first, corpus_dir / config.name / second
+        a_bytes = a.read_bytes()
+        a.write_bytes(b.read_bytes())
+        b.write_bytes(a_bytes)
+        entry = {e["path"]: e for e in manifest["files"]}
+        ea, eb = entry[f"{config.name}/{first}"], entry[f"{config.name}/{second}"]
+        for fact in ("rows", "bytes", "sha256"):
+            ea[fact], eb[fact] = eb[fact], ea[fact]
+    manifest_path.write_text(json.dumps(manifest))
+
+
+def test_swapped_shards_of_a_split_are_refused_even_with_a_fixed_up_manifest(sharded) -> None:
+    schemas = Schemas(sharded.schema_dir)
+    assert validate_corpus(sharded.corpus, schemas) == []
+    assert (sharded.corpus / "documents" / "train-00001.parquet").exists()
+    first = pq.read_table(sharded.corpus / "documents" / "train-00000.parquet")["doc_id"].to_pylist()
+    swap_shards(sharded.corpus, "train-00000.parquet", "train-00001.parquet")
+    problems = validate_corpus(sharded.corpus, schemas)
+    assert [str(p) for p in problems] == [
+        f"{sharded.corpus / 'documents' / 'train-00001.parquet'}: row 0 /doc_id: document {first[0]!r} comes after {'documents/train-00000.parquet'}'s last: the shards are out of order"
+    ]
+
+
+def test_shards_swapped_between_splits_are_refused_even_with_a_fixed_up_manifest(sharded) -> None:
+    schemas = Schemas(sharded.schema_dir)
+    other = next(p.name for p in sorted((sharded.corpus / "documents").iterdir()) if not p.name.startswith("train-"))
+    other_ids = pq.read_table(sharded.corpus / "documents" / other)["doc_id"].to_pylist()
+    swap_shards(sharded.corpus, "train-00000.parquet", other)
+    problems = validate_corpus(sharded.corpus, schemas)
+    moved = sharded.corpus / "documents" / "train-00000.parquet"
+    split = other.split("-")[0]
+    assert [str(p) for p in problems if p.file == str(moved)] == [
+        f"{moved}: row {n} /doc_id: document {doc_id!r} belongs to split {split!r}, not 'train'" for n, doc_id in enumerate(other_ids)
+    ]

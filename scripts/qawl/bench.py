@@ -12,6 +12,7 @@ import itertools
 import json
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import spacy
 from tqdm import tqdm
@@ -287,10 +288,86 @@ def cold_build_seconds(project: Project, target: Path, workers: int) -> float:
 
 def peak_memory_mib(project: Project) -> float:
     """Peak resident memory of a one-worker `qawl build` of `project`, in its own process."""
+    return build_cost(project).peak_mib
+
+
+class BuildCost(NamedTuple):
+    """What a one-worker build in a process of its own cost: wall and CPU seconds (its start included), peak memory."""
+
+    seconds: float
+    cpu_seconds: float  # user + system: what other processes on a shared machine do not inflate
+    peak_mib: float
+
+
+def build_cost(project: Project) -> BuildCost:
+    """The cost of a one-worker `qawl build` of `project`, in its own process."""
     with tempfile.TemporaryDirectory(prefix="qawl-peak-") as scratch:
         report = Path(scratch) / "peak"
+        start, before = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         _run_in_new_process(_PEAK_REPORTER, str(report), "build", "--root", str(project.root), "--workers", "1", "--no-cache")
-        return int(report.read_text()) / 1024
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        return BuildCost(time.perf_counter() - start, cpu, int(report.read_text()) / 1024)
+
+
+# Issue 20's quote-dense text: a quote and a quotation per 28 bytes, no full stop before the end.
+QUOTE_DENSE_UNIT = 'قال "نعم" و«لا» '
+LONG_ARTICLE_BYTES = (175_000, 350_000, 1_400_000, 5_000_000)
+
+
+def quote_dense_article(size: int) -> str:
+    """One line of QUOTE_DENSE_UNIT of about `size` bytes (issue 20: `' '.join(unit for _ in range(6250)) + '.'` is 175 KB)."""
+    return " ".join([QUOTE_DENSE_UNIT] * max(1, size // len(QUOTE_DENSE_UNIT.encode()))) + ".\n"
+
+
+def long_article_figures(source: Project, workdir: Path, sizes: tuple[int, ...], progress: tqdm) -> dict[str, Any]:
+    """Time and peak memory of building one quote-dense article of each size, each in a process of its own.
+
+    The figures net of a build of one unit (the process, spaCy and the pipeline) are compared
+    with the smallest size's: linear cost makes each ratio about the ratio of the sizes. Time
+    is compared in CPU seconds, which other processes on a shared machine do not inflate.
+    """
+    measured = {}
+    for size in (len(QUOTE_DENSE_UNIT.encode()), *sizes):
+        with step(progress, f"quote-dense article of {size:,} bytes"):
+            project = make_synthetic_project(workdir / f"long-{size}", 0, 0, source)
+            write_synthetic_seed(project.seeds, "quote-dense", quote_dense_article(size))
+            measured[size] = build_cost(project)
+    base, *_ = measured.values()
+    rows = [
+        {"bytes": size, **cost._asdict(), "net_cpu_seconds": cost.cpu_seconds - base.cpu_seconds, "net_mib": cost.peak_mib - base.peak_mib}
+        for size, cost in list(measured.items())[1:]
+    ]
+    first = rows[0]
+    for row in rows:
+        row.update(
+            size_ratio=row["bytes"] / first["bytes"],
+            time_ratio=row["net_cpu_seconds"] / first["net_cpu_seconds"],
+            memory_ratio=row["net_mib"] / first["net_mib"],
+        )
+    return {"baseline": base._asdict(), "sizes": rows}
+
+
+def run_long_article_benchmark(source: Project, workdir: Path, sizes: tuple[int, ...] = LONG_ARTICLE_BYTES) -> dict[str, Any]:
+    """`long_article_figures`, with a progress bar on a terminal."""
+    with tqdm(total=len(sizes) + 1, desc="bench", unit="step", disable=not sys.stderr.isatty()) as progress:
+        return {"long_articles": long_article_figures(source, workdir, sizes, progress)}
+
+
+def format_long_articles(figures: dict[str, Any]) -> str:
+    """The long-article figures, for people."""
+    base = figures["baseline"]
+    lines = [
+        f"quote-dense article ({QUOTE_DENSE_UNIT.strip()!r} repeated, one line), qawl build, 1 worker, own process;",
+        f"net of a one-unit article ({base['seconds']:.2f} s wall, {base['cpu_seconds']:.2f} s CPU, {base['peak_mib']:.0f} MiB); ratios to the smallest size:",
+        f"  {'bytes':>11}  {'wall s':>8}  {'CPU s':>8}  {'peak MiB':>8}  {'net CPU s':>9}  {'net MiB':>8}  {'size ×':>7}  {'CPU ×':>7}  {'memory ×':>8}",
+    ]
+    lines += [
+        f"  {r['bytes']:>11,}  {r['seconds']:>8.2f}  {r['cpu_seconds']:>8.2f}  {r['peak_mib']:>8.0f}  {r['net_cpu_seconds']:>9.2f}  {r['net_mib']:>8.0f}"
+        f"  {r['size_ratio']:>7.2f}  {r['time_ratio']:>7.2f}  {r['memory_ratio']:>8.2f}"
+        for r in figures["sizes"]
+    ]
+    return "\n".join(lines)
 
 
 def warmed_preannotator(project: Project) -> PreAnnotator:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
+import logging
 import os
 import socket
 import struct
@@ -20,9 +22,8 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,10 +48,15 @@ from qawl.publish import (
     Record,
     ShardWriter,
     TargetNames,
-    config_arrow_schemas,
+    WriteFailed,
+    arrow_schemas_in,
+    cache_unwritable,
+    discard_cache_entry,
     encode_records,
     exclusive,
     manifest_order,
+    mark_used,
+    os_reason,
     pin_problems,
     prune_cache,
     publishing_target,
@@ -64,12 +70,15 @@ from qawl.publish import (
     with_target_names,
     write_json,
     write_resources,
+    writing,
 )
 from qawl.schema import Problem, Schemas, schemas_in
 from qawl.segment import renew_vocabulary_past_limit, split_sentences, tokenize_document
 
 if TYPE_CHECKING:
     from qawl.annotate.pipeline import Learned
+
+log = logging.getLogger(__name__)
 
 # Documents encoded together: they share the fixed cost of building Arrow tables.
 DOCUMENTS_PER_BATCH = 8
@@ -173,7 +182,11 @@ class DocumentTask:
             "target_names": sorted(self.target_names.items()),
             "preannotate": learned.targets if learned is not None else None,
         }
-        return hashlib.sha256(orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS)).hexdigest()
+        try:
+            encoded = orjson.dumps(inputs, option=orjson.OPT_SORT_KEYS)
+        except orjson.JSONEncodeError:  # an integer past 64 bits, a lone surrogate: the layer's checks will say what
+            encoded = json.dumps(inputs, sort_keys=True).encode()
+        return hashlib.sha256(encoded).hexdigest()
 
     def output_key(self, key: str, name_forms: list[int] | None) -> str | None:
         """`cache_key` with the gold names that a silver document with these `name_forms` can contain.
@@ -203,7 +216,8 @@ class DocumentOutput:
     name_forms: list[int] | None = None  # a silver document's (`pipeline.name_forms`), kept in its cache entry
 
 
-# Little-endian length of the JSON header that starts a cached document.
+# A cached document starts with the sha256 of the rest of it, then the little-endian length of its JSON header.
+_CHECKSUM_SIZE = hashlib.sha256().digest_size
 _HEADER_LENGTH = struct.Struct("<Q")
 # The IPC streams of a cached document, compressed as one: a twelfth of their size, for a fraction
 # of a millisecond (the same codec per buffer, inside IPC, costs ten times more and saves less).
@@ -267,29 +281,38 @@ def encode_documents(
     return outputs
 
 
-def _read_cached(path: str) -> DocumentOutput | None:
+def _read_cached(path: str, warnings: list[str]) -> DocumentOutput | None:
     """The output `_write_cached` stored at `path` (None if there is none), its tables read lazily.
 
-    The entry is marked used: its modification time is now (see `publish.prune_cache`).
+    The entry is marked used: its modification time is now (see `publish.prune_cache`). An entry
+    whose bytes are not those stored is discarded, with a warning in `warnings`: a miss.
     """
     try:
         with open(path, "rb") as handle:
-            data = pa.py_buffer(handle.read())
-        os.utime(path)
+            data = handle.read()
     except FileNotFoundError:  # never cached, or pruned by a build that finished meanwhile
         return None
-    (length,) = _HEADER_LENGTH.unpack(data[: _HEADER_LENGTH.size].to_pybytes())
-    header = orjson.loads(data[_HEADER_LENGTH.size : _HEADER_LENGTH.size + length].to_pybytes())
-    tables = _CachedTables(data[_HEADER_LENGTH.size + length :], header["size"], header["tables"])
+    except OSError as error:
+        warnings.append(discard_cache_entry(Path(path), f"cannot be read: {os_reason(error)}"))
+        return None
+    if hashlib.sha256(memoryview(data)[_CHECKSUM_SIZE:]).digest() != data[:_CHECKSUM_SIZE]:
+        warnings.append(discard_cache_entry(Path(path), "checksum differs"))
+        return None
+    mark_used(path)
+    buffer = pa.py_buffer(data)[_CHECKSUM_SIZE:]
+    (length,) = _HEADER_LENGTH.unpack(buffer[: _HEADER_LENGTH.size].to_pybytes())
+    header = orjson.loads(buffer[_HEADER_LENGTH.size : _HEADER_LENGTH.size + length].to_pybytes())
+    tables = _CachedTables(buffer[_HEADER_LENGTH.size + length :], header["size"], header["tables"])
     return DocumentOutput(
         header["doc_id"], tables, header["sources"], [], header["statistics"], header["key"], reused=True, name_forms=header["name_forms"]
     )
 
 
-def _write_cached(path: str, output: DocumentOutput) -> None:
-    """One file per (valid) document, written whole and renamed into place: the length of a JSON
-    header, the header (everything but the rows), then one Arrow IPC stream per config, compressed
-    together. Rebuilding tables from IPC is an order of magnitude cheaper than unpickling them."""
+def _write_cached(path: str, output: DocumentOutput) -> str | None:
+    """One file per (valid) document, written whole and renamed into place: the sha256 of the rest,
+    the length of a JSON header, the header (everything but the rows), then one Arrow IPC stream per
+    config, compressed together. Rebuilding tables from IPC is an order of magnitude cheaper than
+    unpickling them. A cache that cannot be written fails nothing: the warning to give, if so."""
     streams, offsets, position = [], {}, 0
     for name, table in output.tables.items():
         sink = pa.BufferOutputStream()
@@ -311,20 +334,30 @@ def _write_cached(path: str, output: DocumentOutput) -> None:
             "name_forms": output.name_forms,
         }
     )
-    os.makedirs(os.path.dirname(path), exist_ok=True)
+    checksum = hashlib.sha256()
+    for buffer in (_HEADER_LENGTH.pack(len(header)), header, body):
+        checksum.update(buffer)
     partial = f"{path}.{os.getpid()}.partial"
-    with open(partial, "wb") as handle:
-        for buffer in (_HEADER_LENGTH.pack(len(header)), header, body):
-            handle.write(buffer)
-    os.replace(partial, path)
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(partial, "wb") as handle:
+            for buffer in (checksum.digest(), _HEADER_LENGTH.pack(len(header)), header, body):
+                handle.write(buffer)
+        os.replace(partial, path)
+    except OSError as error:
+        with suppress(OSError):
+            os.unlink(partial)
+        return cache_unwritable(os.path.dirname(path), error)
+    return None
 
 
-def process_documents(tasks: list[DocumentTask]) -> list[DocumentOutput]:
+def process_documents(tasks: list[DocumentTask], warnings: list[str]) -> list[DocumentOutput]:
     """A few documents end to end, each answered from the cache when nothing it depends on changed.
 
     A document's entry lives at its `cache_key`, and holds the output key it was
     computed under: a silver document's entry is recomputed, in place, when the gold
-    names that it can contain have changed.
+    names that it can contain have changed. What the cache could not give or take
+    is added to `warnings`.
     """
     outputs: list[DocumentOutput] = []
     computed: list[tuple[int, str | None, tuple[str, DocumentResult, str | None]]] = []
@@ -334,7 +367,7 @@ def process_documents(tasks: list[DocumentTask]) -> list[DocumentOutput]:
             key = task.cache_key()
             # a string: pathlib would intern every key, for good (Python 3.11), as it does every name it parses
             path = os.path.join(task.cache_dir, f"{key}.arrows")
-            if (cached := _read_cached(path)) is not None and cached.key == task.output_key(key, cached.name_forms):
+            if (cached := _read_cached(path, warnings)) is not None and cached.key == task.output_key(key, cached.name_forms):
                 outputs.append(cached)
                 continue
         doc_id = task.document.doc_id
@@ -346,8 +379,8 @@ def process_documents(tasks: list[DocumentTask]) -> list[DocumentOutput]:
         encoded = encode_documents([item for _, _, item in computed], schemas_in(tasks[0].schema_dir), tasks[0].target_names)
         for (index, path, _), output in zip(computed, encoded):
             outputs[index] = output
-            if path is not None and not output.problems:
-                _write_cached(path, output)
+            if path is not None and not output.problems and (warning := _write_cached(path, output)) is not None:
+                warnings.append(warning)
     return outputs
 
 
@@ -372,11 +405,7 @@ class ShardResult:
     outputs: list[DocumentOutput]
     entries: list[dict[str, Any]]
     problems: list[Problem]  # of the shard as a whole (documents report theirs in their outputs)
-
-
-@lru_cache(maxsize=4)
-def _arrow_schemas(schema_dir: str, version: str, schema_version: str) -> dict[str, pa.Schema]:
-    return config_arrow_schemas(schemas_in(schema_dir), version, schema_version)
+    warnings: list[str] = field(default_factory=list)  # what the cache could not give or take
 
 
 def process_shard(task: ShardTask) -> ShardResult:
@@ -393,7 +422,7 @@ def process_shard(task: ShardTask) -> ShardResult:
         where = f"qawl worker on {socket.gethostname()}"
         message = "cannot see the project directory: on a Ray cluster, it must be on a filesystem that every node mounts at the same path"
         return ShardResult(task.split, [], [], [Problem(str(Path(schema_dir).parent), where, message)])
-    arrow = _arrow_schemas(schema_dir, task.version, task.schema_version)
+    arrow = arrow_schemas_in(schema_dir, task.version, task.schema_version)
     outputs: list[DocumentOutput] = []
     shard_cache = Path(task.shard_cache) if task.shard_cache is not None else None
     writer = ShardWriter(Path(task.out_dir), arrow, task.split, task.number, task.version, task.schema_version, shard_cache)
@@ -404,12 +433,14 @@ def process_shard(task: ShardTask) -> ShardResult:
         # A process that annotated before (an in-process build, a Ray worker, a pool forked from a
         # warmed driver) may hold a pipeline whose annotations/ changed since: it learns them again.
         forget_pipelines(unless_learned=learned)
+    warnings: list[str] = []
     for documents in batched(task.documents, DOCUMENTS_PER_BATCH):
-        for output in process_documents(documents):
+        for output in process_documents(documents, warnings):
             if not output.problems:
                 writer.add_document(output.tables, output.key, output.reused)
             outputs.append(replace(output, tables={}, name_forms=None))  # the driver needs neither
-    return ShardResult(task.split, outputs, writer.close(), [])
+    entries = writer.close()
+    return ShardResult(task.split, outputs, entries, [], list(dict.fromkeys(warnings + writer.warnings)))
 
 
 def files_fingerprint(files: list[Path], root: Path) -> str:
@@ -490,6 +521,8 @@ def build_corpus(
         raise BuildError([Problem(str(target), "", str(error))]) from error
     except EngineUnavailable as error:
         raise BuildError([Problem(error.option, "", str(error))]) from error
+    except WriteFailed as error:
+        raise BuildError([error.problem(target)]) from error
 
 
 def _build_corpus(
@@ -550,12 +583,17 @@ def _build_corpus(
     sources: Counter[str] = Counter()
     statistics = CorpusStatistics()
     entries: list[dict[str, Any]] = []
+    warned: set[str] = set()
     documents = 0
     total = count_seeds(project.seeds)
     progress = tqdm(total=total, unit="doc", desc="build", disable=not sys.stderr.isatty())
     with staging_directory(target) as staging, progress:
         for shard in run(process_shard, shard_tasks(str(staging)), engine, workers, address):
             problems += shard.problems
+            for warning in shard.warnings:
+                if warning not in warned:  # a cache that cannot be written says so once, not per shard
+                    log.warning("%s", warning)
+                    warned.add(warning)
             for output in shard.outputs:
                 problems += output.problems
                 statistics.add(shard.split, output.statistics)
@@ -578,11 +616,12 @@ def _build_corpus(
         problems = schemas.problems("manifest", manifest, "manifest.json") + verify_written(staging, files)
         if problems:
             raise BuildError(problems)
-        write_json(staging / "manifest.json", manifest)
         baseline = baseline_report(project, preannotate) if preannotate is not None else None
         plot_cache = cache_root / "plots" if cache else None
-        write_card(staging, schemas, manifest, dataset, statistics, baseline, recorded_agreement(project), plot_cache)
-        write_croissant(staging, schemas, manifest, dataset)
+        with writing(staging):
+            write_json(staging / "manifest.json", manifest)
+            write_card(staging, schemas, manifest, dataset, statistics, baseline, recorded_agreement(project), plot_cache)
+            write_croissant(staging, schemas, manifest, dataset)
         swap_into_place(staging, target)
     if cache:
         for kind in ("documents", "shards", "plots"):

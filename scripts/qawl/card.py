@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
+import logging
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from operator import itemgetter
@@ -32,18 +31,21 @@ from qawl.publish import (
     GOLD_SPLITS,
     GUIDELINES_FILE,
     LABELS_FILE,
+    PLOT_FILES,
+    PLOTS_DIR,
     SCHEMA_DIR,
     SILVER_SPLIT,
     SPLIT_ORDER,
     TARGETS_FILE,
     TWEET_EVAL_STANCE,
+    copy_from_cache,
     shards_pattern,
     store_cache_entry,
 )
 from qawl.schema import Schemas
 
-PLOTS_DIR = "plots"
 PNG_METADATA = {"Software": None}
+log = logging.getLogger(__name__)
 STATUSES = ("gold", "silver", "unannotated")
 LENGTH_BINS = (1, 6, 11, 21, 31, 41, 61, 81, 121)  # token-count histogram edges (last bin open-ended)
 
@@ -217,7 +219,6 @@ def _save(figure: Figure, path: Path) -> None:
     figure.savefig(path, format="png", dpi=100, metadata=PNG_METADATA)
 
 
-PLOT_FILES = ("sentence_length.png", "labels.png")
 LABEL_PANELS = (("entity label", "entities"), ("quote type", "quote_types"), ("stance label", "stance"), ("status", "status"))
 
 
@@ -270,26 +271,15 @@ def write_plots(out_dir: Path, stats: dict[str, Any], labels: dict[str, list[str
     key = hashlib.sha256(json.dumps([data, matplotlib.__version__]).encode() + drawing).hexdigest()
     cached = cache_dir / key if cache_dir is not None else None
     target = out_dir / PLOTS_DIR
-    if cached is None or not _copy_cached_plots(cached, target):
+    plots = {name: target / name for name in PLOT_FILES}
+    warnings: list[str] = []
+    if cached is None or copy_from_cache(cached, plots, warnings) is None:
         _render_plots(target, data)
-        if cached is not None:
-            store_cache_entry(cached, {name: target / name for name in PLOT_FILES})
+        if cached is not None and (warning := store_cache_entry(cached, plots)) is not None:
+            warnings.append(warning)
+    for warning in warnings:
+        log.warning("%s", warning)
     return [f"{PLOTS_DIR}/{name}" for name in PLOT_FILES]
-
-
-def _copy_cached_plots(cached: Path, target: Path) -> bool:
-    """Copy the plots of cache entry `cached` into `target` and mark the entry used; False if there is no such entry.
-
-    An entry exists only complete (`publish.store_cache_entry`), but a concurrent build may prune it (`publish.prune_cache`).
-    """
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        for name in PLOT_FILES:
-            shutil.copyfile(cached / name, target / name)
-        os.utime(cached)
-    except FileNotFoundError:
-        return False
-    return True
 
 
 # -- reports (baseline, agreement) ----------------------------------------------------

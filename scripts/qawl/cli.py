@@ -117,6 +117,12 @@ def validate(root: Path | None, workers: int, paths: tuple[Path, ...]) -> None:
 @click.option("--large-documents", type=click.IntRange(min=2), default=1000, show_default=True, help="Synthetic articles for the 2-worker speed-up and the incremental rebuild.")
 @click.option("--memory-sentences", type=(int, int), default=(10_000, 100_000), show_default=True, help="Corpus sizes (sentences) whose peak memory is compared.")
 @click.option("--speedup-pairs", type=click.IntRange(min=1), default=3, show_default=True, help="Back-to-back 1- and 2-worker build pairs; the speed-up is their median.")
+@click.option(
+    "--long-articles",
+    is_flag=True,
+    help="Instead: time and peak memory of building one quote-dense article at each --long-article-bytes (linear cost: ratios follow the sizes).",
+)
+@click.option("--long-article-bytes", type=click.IntRange(min=100), multiple=True, help="Sizes for --long-articles (repeat the option)  [default: 175000, 350000, 1400000, 5000000]")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def bench(
     root: Path | None,
@@ -125,6 +131,8 @@ def bench(
     large_documents: int,
     memory_sentences: tuple[int, int],
     speedup_pairs: int,
+    long_articles: bool,
+    long_article_bytes: tuple[int, ...],
     as_json: bool,
 ) -> None:
     """Measure the build on a synthetic corpus (generated in a temporary directory, never published).
@@ -138,12 +146,18 @@ def bench(
     document and one relabelled gold name, and peak memory at two corpus sizes.
     On a terminal, a progress bar names the measurement running.
     """
-    from qawl.bench import format_report, run_benchmark
+    from qawl.bench import LONG_ARTICLE_BYTES, format_long_articles, format_report, run_benchmark, run_long_article_benchmark
 
     project = project_at(root)
     with tempfile.TemporaryDirectory(prefix="qawl-bench-") as scratch:
-        report = run_benchmark(project, Path(scratch), documents, sentences_per_document, memory_sentences, large_documents, speedup_pairs)
-    click.echo(json.dumps(report, indent=2) if as_json else format_report(report))
+        if long_articles:
+            report = run_long_article_benchmark(project, Path(scratch), long_article_bytes or LONG_ARTICLE_BYTES)
+        else:
+            report = run_benchmark(project, Path(scratch), documents, sentences_per_document, memory_sentences, large_documents, speedup_pairs)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        click.echo(format_long_articles(report["long_articles"]) if long_articles else format_report(report))
 
 
 # Commands of other modules, registered last: they import helpers from this module.

@@ -1,9 +1,10 @@
-"""Reading a JSON file that a person wrote or a tool exported, strictly.
+"""Reading a file that a person wrote or a tool exported, strictly.
 
-`json.loads` keeps the last of two equal keys, turns `"\\ud800"` into a string that
-cannot be written back as UTF-8, recurses until RecursionError on deep nesting,
-and `open` waits forever on a FIFO. `read_json_file` refuses each of these with
-a `Problem` naming the file and the place, so that no caller can trip on them later.
+`open` waits forever on a FIFO and `/dev/zero` never ends: `read_regular_file` reads
+regular files only, up to a size. `json.loads` keeps the last of two equal keys, turns
+`"\\ud800"` into a string that cannot be written back as UTF-8 and recurses until
+RecursionError on deep nesting: `read_json_file` refuses each of these with a `Problem`
+naming the file and the place, so that no caller can trip on them later.
 """
 
 from __future__ import annotations
@@ -18,7 +19,41 @@ from qawl.schema import Problem
 
 MAX_DEPTH = 64  # arrays and objects inside each other; an annotation layer needs 5, a Label Studio export about 12
 INTEGERS = range(-(2**63), 2**63)  # what a 64-bit integer holds (Arrow, orjson and SQLite stop there)
-_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+FILE_KINDS = {stat.S_IFDIR: "a directory", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device", stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+class UnreadableFile(Exception):
+    """A file that is not read: not a regular file, too large, or an OS error; the message says which."""
+
+
+def read_regular_file(path: str | Path, max_bytes: int | None = None, limit_hint: str = "") -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file (of at most `max_bytes`), and its status when it was read.
+
+    Anything else is refused before it is read: a FIFO would block the open and a
+    device (/dev/zero) never ends. The file is opened non-blocking and checked again
+    by its descriptor, in case it was swapped between the two looks. `limit_hint` says
+    where the limit is set, for the message.
+    """
+    try:
+        _check_status(os.stat(path), max_bytes, limit_hint)
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError as error:
+        raise UnreadableFile(f"cannot be read: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as file:
+        status = os.fstat(descriptor)
+        _check_status(status, max_bytes, limit_hint)
+        raw = file.read() if max_bytes is None else file.read(max_bytes + 1)
+    if max_bytes is not None and len(raw) > max_bytes:  # it grew while it was read
+        raise UnreadableFile(f"more than {max_bytes} bytes, above the limit{limit_hint}")
+    return raw, status
+
+
+def _check_status(status: os.stat_result, max_bytes: int | None, limit_hint: str) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = FILE_KINDS.get(stat.S_IFMT(status.st_mode), "a special file")
+        raise UnreadableFile(f"not a regular file ({kind}): only regular files are read")
+    if max_bytes is not None and status.st_size > max_bytes:
+        raise UnreadableFile(f"{status.st_size} bytes, above the limit of {max_bytes} bytes{limit_hint}")
 
 
 class _Object(dict):  # type: ignore[type-arg]
@@ -118,28 +153,23 @@ def parse_json(text: str, file: str, integers_only: bool = False) -> tuple[Any, 
     return (None if problems else value), problems
 
 
-def read_text_file(path: str | Path) -> tuple[str | None, list[Problem]]:
-    """The UTF-8 text of `path`, or None and why not: not a regular file (a directory or a FIFO
-    is never opened), unreadable, or not UTF-8."""
+def read_text_file(path: str | Path, max_bytes: int | None = None, limit_hint: str = "") -> tuple[str | None, list[Problem]]:
+    """The UTF-8 text of `path`, or None and why not: what `read_regular_file` refuses, or not UTF-8."""
     file = str(path)
     try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
-            return None, [Problem(file, "", f"is {_KINDS.get(stat.S_IFMT(mode), 'a special file')}, not a regular file")]
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except OSError as error:
-        return None, [Problem(file, "", f"cannot read: {error.strerror or error}")]
+        raw, _ = read_regular_file(path, max_bytes, limit_hint)
+    except UnreadableFile as error:
+        return None, [Problem(file, "", str(error))]
     try:
         return raw.decode("utf-8"), []
     except UnicodeDecodeError as error:
         return None, [Problem(file, f"byte {error.start}", "not valid UTF-8")]
 
 
-def read_json_file(path: str | Path, integers_only: bool = False) -> tuple[Any, list[Problem]]:
+def read_json_file(path: str | Path, integers_only: bool = False, max_bytes: int | None = None, limit_hint: str = "") -> tuple[Any, list[Problem]]:
     """The JSON value in `path`, or None and why it cannot be used: what `read_text_file` refuses,
     invalid JSON, or unsafe (`value_problems`)."""
-    text, problems = read_text_file(path)
+    text, problems = read_text_file(path, max_bytes, limit_hint)
     if text is None:
         return None, problems
     return parse_json(text, str(path), integers_only)

@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,7 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from qawl.schema import Problem, Schemas
+from qawl.schema import Problem, Schemas, schemas_in
 from qawl.tasks import derive_ner, derive_quotes, derive_stance
 
 ROW_GROUP_SIZE = 2048
@@ -93,8 +94,13 @@ CONFIGS = (
 )
 DEFAULT_CONFIG = "sentences"
 
+PLOTS_DIR = "plots"
+PLOT_FILES = ("sentence_length.png", "labels.png")
+# What a build writes into the corpus beside the shards that manifest.json lists.
+BESIDE_SHARDS = ("manifest.json", "README.md", "croissant.json", *(f"{PLOTS_DIR}/{name}" for name in PLOT_FILES))
 
-def split_of(doc_id: str, shares: dict[str, int], gold: bool = True, pin: str | None = None) -> str:
+
+def split_of(doc_id: str, shares: dict[str, int], gold: bool, pin: str | None = None) -> str:
     """The split of a document: `silver` unless it is gold; a gold one's `pin` (from its sidecar) or,
     without one, a stable hash of its id (never its position), so adding documents moves none."""
     if not gold:
@@ -250,10 +256,11 @@ class ParquetShard:
     """
 
     def __init__(self, path: Path, schema: pa.Schema) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.schema = schema
-        self._writer = pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True)
+        with writing(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._writer = pq.ParquetWriter(path, schema, compression="zstd", write_statistics=True)
         self._held: list[pa.Table] = []
         self._held_rows = 0
         self.rows = 0
@@ -269,7 +276,8 @@ class ParquetShard:
         held = pa.concat_tables(self._held)
         # Parquet bytes depend on how a table is chunked: combining makes them depend on the rows alone
         group = held.slice(0, ROW_GROUP_SIZE).combine_chunks()
-        self._writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=ROW_GROUP_SIZE)
+        with writing(self.path):
+            self._writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=ROW_GROUP_SIZE)
         self.rows += group.num_rows
         self.nbytes += sum(arrow_bytes(chunk) for column in group.columns for chunk in column.chunks)
         rest = held.slice(group.num_rows)
@@ -279,8 +287,13 @@ class ParquetShard:
         """Write the last, short row group; the file's manifest facts: rows, Arrow bytes, sha256."""
         if self._held_rows:
             self._write_group()
-        self._writer.close()
+        with writing(self.path):
+            self._writer.close()
         return {"rows": self.rows, "bytes": self.nbytes, "sha256": file_sha256(self.path)}
+
+    def abandon(self) -> None:
+        """Give the file up after a failed write: its writer must not try to flush it again when collected."""
+        self._writer.is_open = False
 
 
 def shard_path(config: str, split: str, shard: int) -> str:
@@ -305,6 +318,12 @@ def config_arrow_schemas(schemas: Schemas, version: str, schema_version: str) ->
     return arrow
 
 
+@lru_cache(maxsize=4)
+def arrow_schemas_in(schema_dir: str, version: str, schema_version: str) -> dict[str, pa.Schema]:
+    """`config_arrow_schemas` of the schemas in `schema_dir`, once per process."""
+    return config_arrow_schemas(schemas_in(schema_dir), version, schema_version)
+
+
 def manifest_order(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Manifest file entries in their fixed order: config, split, path."""
     return sorted(entries, key=lambda e: (e["config"], SPLIT_ORDER.index(e["split"]), e["path"]))
@@ -316,7 +335,8 @@ class ShardWriter:
     A shard is a pure function of its documents, so with `shard_cache` and a key
     per document (the hash of everything its output depends on: the build's
     document cache key), a shard whose documents all have the keys they had
-    before is copied from the cache instead of being encoded again: a rebuild
+    before is copied from the cache instead of being encoded again (each file checked
+    against the sha256 recorded when it was stored): a rebuild
     rewrites only the shards of the documents that changed. A document that was
     not itself reused from the cache cannot complete a cached shard, so from the
     first such document the files are written as rows come, and memory holds
@@ -343,6 +363,7 @@ class ShardWriter:
         self._keys: list[str | None] = []
         self._held: list[Mapping[str, pa.Table]] = []
         self._files: dict[str, ParquetShard] | None = None
+        self.warnings: list[str] = []  # what the cache could not give or take (`close`)
 
     def add_document(self, tables: Mapping[str, pa.Table], key: str | None = None, reused: bool = False) -> None:
         """Add one document's rows: an (already validated) table per config.
@@ -351,13 +372,27 @@ class ShardWriter:
         """
         self._keys.append(key)
         self._held.append(tables)
-        if self._files is None and not (reused and key is not None and self.shard_cache is not None):
-            self._files = self._open_files()
-        if self._files is not None:
-            self._write_held(self._files)
+        with self._abandoned_on_failure():
+            if self._files is None and not (reused and key is not None and self.shard_cache is not None):
+                self._open_files()
+            if self._files is not None:
+                self._write_held(self._files)
+
+    @contextmanager
+    def _abandoned_on_failure(self) -> Iterator[None]:
+        """A failed write (WriteFailed) gives every file of the shard up: the build fails, nothing more is written."""
+        try:
+            yield
+        except WriteFailed:
+            for file in (self._files or {}).values():
+                file.abandon()
+            raise
 
     def _open_files(self) -> dict[str, ParquetShard]:
-        return {name: ParquetShard(path, self._arrow[name]) for name, path in self.paths.items()}
+        self._files = {}  # filled as they open: a failure to open one abandons those before it
+        for name, path in self.paths.items():
+            self._files[name] = ParquetShard(path, self._arrow[name])
+        return self._files
 
     def _write_held(self, files: dict[str, ParquetShard]) -> None:
         for tables in self._held:
@@ -371,51 +406,90 @@ class ShardWriter:
         return hashlib.sha256(json.dumps([*self._key_prefix, self._keys]).encode()).hexdigest()
 
     def close(self) -> list[dict[str, Any]]:
-        """Finish the files (or copy them from the cache); their manifest entries, per config."""
+        """Finish the files (or copy them from the cache); their manifest entries, per config.
+
+        What the cache could not give or take is said in `warnings`.
+        """
         key = self._shard_key()
         cached = self.shard_cache / key if self.shard_cache is not None and key is not None else None
-        entries = self._copy_cached(cached) if self._files is None and cached is not None else None
+        in_entry = {f"{name}.parquet": path for name, path in self.paths.items()}
+        entries = copy_from_cache(cached, in_entry, self.warnings) if self._files is None and cached is not None else None
         if entries is None:
-            files = self._files if self._files is not None else self._open_files()
-            self._write_held(files)
-            entries = {name: file.close() for name, file in files.items()}
-            if cached is not None:
-                store_cache_entry(cached, {f"{name}.parquet": path for name, path in self.paths.items()}, entries)
+            with self._abandoned_on_failure():
+                files = self._files if self._files is not None else self._open_files()
+                self._write_held(files)
+                entries = {name: file.close() for name, file in files.items()}
+            if cached is not None and (warning := store_cache_entry(cached, in_entry, entries)) is not None:
+                self.warnings.append(warning)
         return [
             {"path": shard_path(name, self.split, self.number), "config": name, "split": self.split, **entries[name]}
             for name in self.paths
         ]
 
-    def _copy_cached(self, cached: Path) -> dict[str, Any] | None:
-        """The shard's files copied from its complete cache entry, and their manifest entries; None without one.
 
-        The entry is marked used (`prune_cache`). A build that finished meanwhile may have pruned it: the shard is then written.
-        """
-        try:
-            entries = json.loads((cached / "entries.json").read_text(encoding="utf-8"))
-            for name, path in self.paths.items():
-                path.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(cached / f"{name}.parquet", path)
-            os.utime(cached)
-        except FileNotFoundError:
-            return None
-        return entries
+class WriteFailed(OSError):
+    """An OSError raised while writing a file of the new corpus (a full disk, a file too large), naming the file."""
+
+    def problem(self, untouched: Path) -> Problem:
+        return Problem(str(self.filename), "", f"cannot write the new corpus: {self.strerror}; {untouched} was left untouched")
 
 
-def store_cache_entry(entry: Path, files: dict[str, Path], entries: dict[str, Any] | None = None) -> None:
-    """Copy `files` (name in the entry → source) into cache entry `entry`, with `entries.json` if given.
+@contextmanager
+def writing(path: Path) -> Iterator[None]:
+    """Turn an OSError raised while writing `path` into a WriteFailed that names it (a failed write does not)."""
+    try:
+        yield
+    except WriteFailed:
+        raise
+    except OSError as error:
+        raise WriteFailed(error.errno, os_reason(error), str(path)) from error
+
+
+def os_reason(error: OSError) -> str:
+    """What went wrong, without the file name (a `Problem` gives it) or pyarrow's wrapping."""
+    return os.strerror(error.errno) if error.errno else error.strerror or str(error)
+
+
+# In a cache entry: the sha256 of each of its other files, as `sha256sum` writes them (`sha256sum -c` checks them).
+CHECKSUMS = "SHA256SUMS"
+# In a cache entry: what the caller stored with its files (a shard's manifest entries).
+FACTS = "entries.json"
+
+
+class CorruptCacheEntry(Exception):
+    """A cache entry whose bytes are not those that were stored."""
+
+
+def store_cache_entry(entry: Path, files: Mapping[str, Path], facts: dict[str, Any] | None = None) -> str | None:
+    """Copy `files` (name in the entry → source) and `facts` into cache entry `entry`, with the sha256 of each.
 
     The entry is filled under another name and renamed into place, so it exists
     only complete: a build killed meanwhile leaves a left-over that `prune_cache` removes.
     An entry already there (incomplete, or the same from a concurrent build) is replaced.
+    A cache that cannot be written is no reason to fail a build: the warning to give, if so.
     """
     partial = entry.with_name(f"{entry.name}.{os.getpid()}.partial")
-    shutil.rmtree(partial, ignore_errors=True)  # from a killed build that had this pid
-    partial.mkdir(parents=True)
-    for name, source in files.items():
-        shutil.copyfile(source, partial / name)
-    if entries is not None:
-        write_json(partial / "entries.json", entries)
+    try:
+        shutil.rmtree(partial, ignore_errors=True)  # from a killed build that had this pid
+        partial.mkdir(parents=True)
+        write_json(partial / FACTS, facts or {})
+        sums = {FACTS: file_sha256(partial / FACTS)}
+        for name, source in files.items():
+            sums[name] = _copy_hashing(source, partial / name)
+        (partial / CHECKSUMS).write_text("".join(f"{sha256}  {name}\n" for name, sha256 in sums.items()), encoding="utf-8")
+        _rename_entry(partial, entry)
+    except OSError as error:
+        shutil.rmtree(partial, ignore_errors=True)
+        return cache_unwritable(entry.parent, error)
+    return None
+
+
+def cache_unwritable(directory: str | Path, error: OSError) -> str:
+    """The warning for a cache `directory` that cannot be written."""
+    return f"{directory}: cannot write to the cache ({os_reason(error)}); the build goes on without storing what it computes"
+
+
+def _rename_entry(partial: Path, entry: Path) -> None:
     try:
         partial.rename(entry)
     except OSError:  # not empty: a directory cannot be renamed over it
@@ -424,6 +498,83 @@ def store_cache_entry(entry: Path, files: dict[str, Path], entries: dict[str, An
             partial.rename(entry)
         except OSError:  # a concurrent build put the same entry in place meanwhile
             shutil.rmtree(partial)
+
+
+def copy_from_cache(entry: Path, files: Mapping[str, Path], warnings: list[str]) -> dict[str, Any] | None:
+    """Copy the files of cache entry `entry` (name in the entry → destination), each checked against
+    the sha256 recorded when it was stored; the facts stored with them, None if there is no such entry.
+
+    The entry is marked used (`prune_cache`). A build that finished meanwhile may have pruned it:
+    a miss. A corrupt entry is a miss too: it is discarded, and `warnings` says so.
+    """
+    try:
+        sums = _recorded_sums(entry)
+        facts = json.loads(_read_checked(entry / FACTS, sums))
+        for name, destination in files.items():
+            if _copy_hashing(entry / name, destination) != sums.get(name):
+                raise CorruptCacheEntry(f"{name}: sha256 differs from the one recorded when it was stored")
+    except FileNotFoundError:
+        return None
+    except CorruptCacheEntry as error:
+        warnings.append(discard_cache_entry(entry, str(error)))
+        return None
+    except WriteFailed:  # writing `files`: the corpus's
+        raise
+    except OSError as error:  # reading the entry
+        warnings.append(discard_cache_entry(entry, f"cannot be read: {os_reason(error)}"))
+        return None
+    mark_used(entry)
+    return facts
+
+
+def _recorded_sums(entry: Path) -> dict[str, str]:
+    sums = {}
+    for line in (entry / CHECKSUMS).read_bytes().splitlines():
+        sha256, _, name = line.decode("utf-8", "replace").partition("  ")
+        sums[name] = sha256
+    return sums
+
+
+def _read_checked(path: Path, sums: dict[str, str]) -> bytes:
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != sums.get(path.name):
+        raise CorruptCacheEntry(f"{path.name}: sha256 differs from the one recorded when it was stored")
+    return data
+
+
+def _copy_hashing(source: Path, destination: Path) -> str:
+    """Copy `source` to `destination`; the sha256 of the bytes copied. A failed write raises WriteFailed."""
+    digest = hashlib.sha256()
+    with source.open("rb") as reader:
+        with writing(destination):
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            writer = destination.open("wb")
+        with writer:
+            while block := reader.read(1 << 20):
+                digest.update(block)
+                with writing(destination):
+                    writer.write(block)
+    return digest.hexdigest()
+
+
+def discard_cache_entry(entry: Path, why: str) -> str:
+    """Remove a corrupt cache entry (a file or a directory); the warning that says so."""
+    try:
+        if entry.is_dir():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    except OSError:  # gone already, or a cache that cannot be written: unused either way
+        pass
+    return f"{entry}: corrupt cache entry ({why}); discarded and computed again"
+
+
+def mark_used(entry: str | Path) -> None:
+    """Set the modification time of a cache entry to now, so that `prune_cache` keeps it."""
+    try:
+        os.utime(entry)
+    except OSError:  # pruned meanwhile, or a cache that cannot be written: it may go with the next pruning
+        pass
 
 
 # Filesystem timestamps come from a coarse clock that lags `time.time()` by up to a tick.
@@ -442,6 +593,7 @@ def prune_cache(directory: Path, started: float) -> None:
     if not directory.is_dir():
         return
     cutoff = started - _TIMESTAMP_SLACK
+    unremovable: list[OSError] = []
     for entry in os.scandir(directory):
         try:
             if entry.stat(follow_symlinks=False).st_mtime >= cutoff:
@@ -452,14 +604,22 @@ def prune_cache(directory: Path, started: float) -> None:
                 os.unlink(entry.path)
         except FileNotFoundError:  # removed meanwhile by another build's pruning
             continue
+        except OSError as error:
+            unremovable.append(error)
+    if unremovable:
+        log.warning("%s: cannot remove %d unused cache entries (%s); the corpus was published", directory, len(unremovable), os_reason(unremovable[0]))
 
 
 def verify_written(out_dir: Path, files: list[dict[str, Any]]) -> list[Problem]:
-    """Re-open every written file: readable Parquet, with the rows the writer counted."""
+    """Re-read every written file: the bytes the writer hashed (or the cache recorded), readable Parquet,
+    with the rows the writer counted."""
     problems = []
     for entry in files:
         path = out_dir / entry["path"]
         try:
+            if file_sha256(path) != entry["sha256"]:
+                problems.append(Problem(str(path), "", "sha256 of the written file differs from the one recorded when it was written"))
+                continue
             rows = pq.ParquetFile(path).metadata.num_rows
         except (pa.ArrowException, OSError) as error:
             problems.append(Problem(str(path), "", f"written file is not readable Parquet: {error}"))

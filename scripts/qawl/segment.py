@@ -37,6 +37,9 @@ TRAILING_CLOSERS = frozenset(')]}»”"’\'')
 # Punctuation that says "this line continues elsewhere": not a heading.
 CONTINUATION_ENDINGS = frozenset(":،,؛;")
 HEADING_MAX_WORDS = 25
+# Longer sentences are cut (see `_cut_long`): rows that carry their sentence (a quote's, a stance's) would
+# otherwise cost quotes × sentence length, quadratic in a quote-dense line without full stops.
+MAX_SENTENCE_CHARS = 2000
 _ARABIC = "\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff"
 # A single letter (د. = doctor, م. = engineer, U.S.) or هـ (hijri) before a full stop.
 _ABBREVIATION = re.compile(rf"(?:^|[\s(«\"“.])(?:[{_ARABIC}]|[A-Za-z]|هـ)$")
@@ -44,6 +47,8 @@ _ABBREVIATION_WINDOW = 3  # long enough for "<space>هـ"; ^ then only matches a
 _TERMINATOR = re.compile("[" + re.escape("".join(sorted(TERMINATORS))) + "]")
 _QUOTE_CHAR = re.compile("[" + re.escape("".join(sorted(OPENING_ONLY | CLOSING_ONLY | SYMMETRIC))) + "]")
 _NON_SPACE = re.compile(r"\S")  # re's \s is str.isspace
+_SPACE = re.compile(r"\s")
+CLAUSE_ENDS = frozenset("،؛,;")
 
 
 @dataclass(frozen=True, slots=True)  # slots: a third cheaper to make, and documents have many
@@ -172,13 +177,49 @@ def sentence_spans(line: str) -> Iterator[tuple[int, int]]:
             while end < n and (line[end] in TERMINATORS or line[end] in TRAILING_CLOSERS):
                 end += 1
             if end == n or line[end].isspace():
-                yield start, end
+                yield from _cut_long(line, start, end, regions)
                 break
             terminator = _TERMINATOR.search(line, end)
         else:
-            yield start, len(line.rstrip())
+            yield from _cut_long(line, start, len(line.rstrip()), regions)
             return
         begin = _NON_SPACE.search(line, end)
+
+
+def _cut_long(line: str, start: int, end: int, regions: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
+    """The sentence [start, end) of `line`, cut into pieces of at most MAX_SENTENCE_CHARS if it is longer.
+
+    A cut is a space, in the second half of a piece (so a piece costs no more than its length to
+    find): after a clause's comma outside a quotation if there is one, else outside a quotation,
+    else any. A piece without a space there runs to the next space (a word longer than half the limit).
+    """
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = _cut_point(line, start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS, regions)
+        if cut is None:
+            space = _SPACE.search(line, start + MAX_SENTENCE_CHARS, end)
+            if space is None:
+                break
+            cut = space.start()
+        yield start, cut
+        start = _NON_SPACE.search(line, cut).start()  # there is one: the sentence ends with a non-space
+    yield start, end
+
+
+def _cut_point(line: str, lowest: int, limit: int, regions: list[tuple[int, int]]) -> int | None:
+    """The best place in (lowest, limit] to end a piece (see `_cut_long`): a space after a non-space."""
+    outside = anywhere = None
+    for at in range(limit, lowest, -1):
+        if not line[at].isspace() or line[at - 1].isspace():
+            continue
+        if anywhere is None:
+            anywhere = at
+        if _inside(at, regions):
+            continue
+        if line[at - 1] in CLAUSE_ENDS:
+            return at
+        if outside is None:
+            outside = at
+    return outside if outside is not None else anywhere
 
 
 def is_heading(line: str) -> bool:

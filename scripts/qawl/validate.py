@@ -21,7 +21,8 @@ from qawl.engines import run_local
 from qawl.ingest import iter_documents
 from qawl.merge import check_layer, read_layer, read_targets, span_problems
 from qawl.project import Project
-from qawl.publish import CONFIGS, file_sha256, resource_problems
+from qawl import publish
+from qawl.publish import BESIDE_SHARDS, CONFIGS, SPLIT_ORDER, arrow_schemas_in, file_sha256, resource_problems, split_of
 from qawl.schema import Problem, Schemas, decode_class_labels, schemas_in
 from qawl.segment import split_sentences
 
@@ -35,18 +36,18 @@ def read_rows(path: Path, schemas: Schemas, schema_name: str) -> Iterator[dict[s
             yield decode_class_labels(fields, record)
 
 
-def check_sentence_rows(rows: list[dict[str, Any]], file: str) -> list[Problem]:
-    """Span, id and reference checks across the sentence rows of one corpus file."""
+def check_sentence_rows(rows: list[tuple[int, dict[str, Any]]], file: str) -> list[Problem]:
+    """Span, id and reference checks across the (schema-valid) sentence rows of one corpus file, each with its number."""
     problems: list[Problem] = []
     by_id: dict[str, dict[str, Any]] = {}
-    for n, row in enumerate(rows):
+    for n, row in rows:
         if row["sentence_id"] in by_id:
             problems.append(Problem(file, f"row {n} /sentence_id", f"duplicate sentence_id {row['sentence_id']!r}"))
         by_id[row["sentence_id"]] = row
-    entity_ids = {(row["doc_id"], e["id"]): e for row in rows for e in row["entities"]}
-    quote_ids = {(row["doc_id"], q["id"]) for row in rows for q in row["quotes"]}
+    entity_ids = {(row["doc_id"], e["id"]): e for _, row in rows for e in row["entities"]}
+    quote_ids = {(row["doc_id"], q["id"]) for _, row in rows for q in row["quotes"]}
     seen_ids: set[tuple[str, str]] = set()
-    for n, row in enumerate(rows):
+    for n, row in rows:
         text = row["text"]
         if row["end"] - row["start"] != len(text):
             problems.append(Problem(file, f"row {n} /end", "start/end do not span the sentence text"))
@@ -96,17 +97,28 @@ def validate_corpus(corpus: Path, schemas: Schemas, workers: int = 1) -> list[Pr
     problems = schemas.problems("manifest", manifest, str(manifest_path))
     if problems:
         return problems
-    problems += resource_problems(corpus, manifest.get("resources", []))
-    listed = {entry["path"] for entry in manifest["files"]}
-    for stray in sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*.parquet")):
-        if stray not in listed:
-            problems.append(Problem(str(corpus / stray), "", "Parquet file not listed in manifest.json"))
-    shards = [ShardCheck(str(corpus), name, entries, str(schemas.directory)) for name, entries in _shards(manifest["files"]).items()]
+    resources = manifest.get("resources", [])
+    problems += resource_problems(corpus, resources)
+    expected = {entry["path"] for entry in manifest["files"] + resources} | set(BESIDE_SHARDS)
+    for stray in sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if not p.is_dir()):
+        if stray not in expected:
+            problems.append(Problem(str(corpus / stray), "", "not listed in manifest.json, nor a file qawl build writes beside the shards: remove it"))
+    splits = json.loads((schemas.directory / "dataset.json").read_text(encoding="utf-8"))["splits"]
+    shards = [
+        ShardCheck(str(corpus), name, entries, str(schemas.directory), manifest["version"], manifest["schema_version"], splits)
+        for name, entries in sorted(_shards(manifest["files"]).items(), key=lambda shard: (_split_rank(shard[1][0]["split"]), shard[0]))
+    ]
+    reports = []
     with tqdm(total=len(shards), desc="validate", unit="shard", disable=not sys.stderr.isatty()) as progress:
-        for shard_problems in run_local(check_shard, shards, min(workers, len(shards))):
-            problems += shard_problems
+        for report in run_local(check_shard, shards, min(workers, len(shards))):
+            problems += report.problems
+            reports.append(report)
             progress.update()
-    return problems
+    return problems + _shard_order_problems(reports)
+
+
+def _split_rank(split: str) -> int:
+    return SPLIT_ORDER.index(split) if split in SPLIT_ORDER else len(SPLIT_ORDER)
 
 
 def _shards(files: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
@@ -125,17 +137,36 @@ class ShardCheck:
     name: str
     entries: list[dict[str, Any]]
     schema_dir: str
+    version: str  # of the corpus (its manifest): what its files' metadata must say
+    schema_version: str
+    splits: dict[str, int]  # the split shares (`schema/dataset.json`)
 
 
-def check_shard(task: ShardCheck) -> list[Problem]:
+@dataclass(frozen=True)
+class ShardReport:
+    """What checking a shard found, and where its documents sit in their split (`_shard_order_problems`)."""
+
+    split: str
+    documents_file: str | None  # the path of its `documents` file, when readable
+    first: str | None  # its first and last doc_id (None: no document read)
+    last: str | None
+    ends: bool  # the build ends a shard after its last document (`publish.SHARD_SIZE`)
+    problems: list[Problem]
+
+
+def check_shard(task: ShardCheck) -> ShardReport:
     """Every problem in one shard's files; its sentences are checked against its documents' text.
 
     A shard at a time, so memory holds one shard's rows however large the corpus.
     """
     corpus, name, entries, schemas = Path(task.corpus), task.name, task.entries, schemas_in(task.schema_dir)
     schema_of = {config.name: config.schema for config in CONFIGS}
+    arrow = arrow_schemas_in(task.schema_dir, task.version, task.schema_version)
+    split = entries[0]["split"]
     problems: list[Problem] = []
     documents: dict[str, str] = {}
+    doc_ids: list[str] = []
+    documents_file = None
     sentence_rows: list[tuple[str, dict[str, Any]]] = []
     for entry in entries:
         path = corpus / entry["path"]
@@ -149,25 +180,84 @@ def check_shard(task: ShardCheck) -> list[Problem]:
         if schema_name is None:
             continue
         try:
+            schema_problems = _arrow_schema_problems(pq.read_schema(path), arrow[entry["config"]], file)
+            if schema_problems:  # its rows cannot be read as the schema says
+                problems += schema_problems
+                continue
             rows = list(read_rows(path, schemas, schema_name))
-        except (pa.ArrowException, OSError) as error:
+        except (pa.ArrowException, OSError, UnicodeDecodeError, IndexError) as error:  # a damaged file: its bytes, its labels
             problems.append(Problem(file, "", f"not a readable Parquet file: {error}"))
             continue
         if len(rows) != entry["rows"]:
             problems.append(Problem(file, "", f"{len(rows)} rows, manifest.json says {entry['rows']}"))
+        valid = []
         for n, row in enumerate(rows):
-            problems += schemas.problems(schema_name, row, file, f"row {n}")
+            row_problems = schemas.problems(schema_name, row, file, f"row {n}")
+            problems += row_problems
+            if not row_problems:
+                valid.append((n, row))
         if schema_name == "sentence":
-            problems += check_sentence_rows(rows, file)
-            sentence_rows += [(file, row) for row in rows]
+            problems += check_sentence_rows(valid, file)
+            sentence_rows += [(file, row) for _, row in valid]
         elif schema_name == "document":
-            documents.update({row["doc_id"]: row["text"] for row in rows})
-    for file, row in sentence_rows:
+            documents.update({row["doc_id"]: row["text"] for _, row in valid})
+            doc_ids = [row["doc_id"] for row in rows]
+            documents_file = file
+            problems += _document_order_problems(valid, split, task.splits, file)
+    for file, row in sentence_rows if documents_file is not None else ():  # unreadable documents: nothing to compare with
         text = documents.get(row["doc_id"])
         if text is None:
             problems.append(Problem(file, f"sentence {row['sentence_id']}", f"document {row['doc_id']!r} is not in documents/{name}, the documents of this shard"))
         elif text[row["start"] : row["end"]] != row["text"]:
             problems.append(Problem(file, f"sentence {row['sentence_id']}", "start/end do not point at this text in the document"))
+    ends = bool(doc_ids) and publish.SHARD_SIZE.ends_with(doc_ids[-1], len(doc_ids))
+    first, last = (doc_ids[0], doc_ids[-1]) if doc_ids else (None, None)
+    return ShardReport(split, documents_file, first, last, ends, problems)
+
+
+def _arrow_schema_problems(found: pa.Schema, derived: pa.Schema, file: str) -> list[Problem]:
+    """How a file's Arrow schema and its metadata (HF features, qawl version) differ from what schema/ derives."""
+    problems = []
+    if not found.remove_metadata().equals(derived.remove_metadata()):
+        problems.append(Problem(file, "Arrow schema", "differs from what schema/ derives: the columns or their types were changed"))
+    for key in derived.metadata:
+        if (found.metadata or {}).get(key) != derived.metadata[key]:
+            problems.append(Problem(file, f"metadata {key.decode()}", f"differs from what schema/ derives: {derived.metadata[key].decode()[:200]}"))
+    return problems
+
+
+def _seed_order(doc_id: str) -> str:
+    """Where a document comes in the build: seeds are read sorted by file name (`ingest.iter_documents`)."""
+    return f"{doc_id}.txt"
+
+
+def _document_order_problems(rows: list[tuple[int, dict[str, Any]]], split: str, shares: dict[str, int], file: str) -> list[Problem]:
+    """The document rows of a shard (with their row numbers): each of its split (by its status and pin),
+    in the build's order, where the build cuts shards."""
+    problems = []
+    doc_ids = [(n, row["doc_id"]) for n, row in rows]
+    for index, (n, row) in enumerate(rows):
+        doc_id = row["doc_id"]
+        if (home := split_of(doc_id, shares, row["status"] == "gold", row["pinned_split"])) != split:
+            problems.append(Problem(file, f"row {n} /doc_id", f"document {doc_id!r} belongs to split {home!r}, not {split!r}"))
+        elif index and _seed_order(doc_id) <= _seed_order(doc_ids[index - 1][1]):
+            problems.append(Problem(file, f"row {n} /doc_id", f"document {doc_id!r} comes after {doc_ids[index - 1][1]!r}: the documents are out of order"))
+        elif index < len(doc_ids) - 1 and publish.SHARD_SIZE.ends_with(doc_id, index + 1):
+            problems.append(Problem(file, f"row {n} /doc_id", f"the build ends a shard after document {doc_id!r}, and this one goes on"))
+    return problems
+
+
+def _shard_order_problems(reports: list[ShardReport]) -> list[Problem]:
+    """Shards of a split in the build's order: each starts after the one before ends, which the build would end there."""
+    problems = []
+    for before, report in zip(reports, reports[1:]):
+        if before.split != report.split or before.last is None or report.first is None:
+            continue
+        if _seed_order(report.first) <= _seed_order(before.last):
+            shard_before = Path(before.documents_file).relative_to(Path(before.documents_file).parents[1]).as_posix()
+            problems.append(Problem(report.documents_file, "row 0 /doc_id", f"document {report.first!r} comes after {shard_before}'s last: the shards are out of order"))
+        elif not before.ends:
+            problems.append(Problem(before.documents_file, "", f"the build would not end a shard after its last document {before.last!r}"))
     return problems
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qawl.annotate import preannotate
-from qawl.annotate.quotes import QuoteExtractor
+from qawl.annotate.quotes import QuoteExtractor, _trimmed_end
 from qawl.annotate.text import NormText, split_words
 from qawl.segment import split_sentences
 
@@ -172,3 +173,25 @@ def test_according_is_searched_where_it_can_match(pieces: list[str]) -> None:
 def test_a_speaker_phrase_of_marks_only_names_no_one(marks: str) -> None:
     found = quotes(f"الاتفاق قريب جدا من الحل وفقا لـ {marks}")
     assert [(text_of(q["content"]), q["speaker"]["kind"]) for q in found] == [("الاتفاق قريب جدا من الحل", "unknown")]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet='"اب ', max_size=24))
+def test_inside_a_quotation_is_what_pairing_marks_from_the_left_says(norm: str) -> None:
+    # `quoted` bisects the marks instead of scanning every quotation per word (quadratic in a quote-dense
+    # sentence); `mark_before` replaces rfind. Both must say what the scans said.
+    sentence = QuoteExtractor._sentences(NormText.of(norm), [(0, len(norm))]) if norm.strip() else None
+    s = next(sentence) if sentence else None
+    if s is None or s.norm != norm:
+        return
+    regions = [m.span() for m in re.finditer(r'"[^"]*"', norm)]
+    for position in range(len(norm) + 1):
+        assert s.quoted(position) == any(a < position < b for a, b in regions), position
+        assert s.mark_before(position) == norm.rfind('"', 0, position), position
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='"ا ،,\t', max_size=16), st.sampled_from([" ،,", '"', None]))
+def test_trimmed_end_is_the_length_of_the_head_stripped(text: str, chars: str | None) -> None:
+    for end in range(len(text) + 1):
+        assert _trimmed_end(text, end, chars) == len(text[:end].rstrip(chars))

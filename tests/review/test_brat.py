@@ -101,5 +101,5 @@ def test_a_brat_document_whose_files_cannot_be_read_safely_is_refused_by_name(re
     refused = run_review(project, "import", str(out / f"{DOC_ID}.ann"), "--annotator", "layla")
     assert refused.returncode == 1
     assert f"error: {meta}: /: key 'base_kind' appears more than once" in refused.stderr
-    assert f"error: {txt}: is a FIFO, not a regular file" in refused.stderr
+    assert f"error: {txt}: not a regular file (a FIFO)" in refused.stderr
     assert tree_digest(project.annotations) == before

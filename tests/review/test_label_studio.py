@@ -289,7 +289,7 @@ UNREADABLE_IMPORTS: dict[str, tuple[Any, str]] = {
     "nested 100,000 deep": (lambda path, text: path.write_text(deep(100_000)), ": invalid JSON: nested deeper than 64 levels"),
     "nested 100 deep": (lambda path, text: path.write_text(text[:-1] + ", " + deep(100) + "]"), ": /1" + "/0" * 63 + ": nested deeper than 64 levels"),
     "a repeated key": (lambda path, text: path.write_text(text.replace('"completed_by": 7', '"completed_by": 7, "completed_by": 8')), ": /0/annotations/0: key 'completed_by' appears more than once"),
-    "a FIFO": (lambda path, text: os.mkfifo(path), ": is a FIFO, not a regular file"),
+    "a FIFO": (lambda path, text: os.mkfifo(path), ": not a regular file (a FIFO)"),
     "an integer over 64 bits": (lambda path, text: path.write_text(text.replace('"completed_by": 7', f'"completed_by": {2**64}')), ": /0/annotations/0/completed_by: integer 18446744073709551616 does not fit in 64 bits"),
 }
 

@@ -21,6 +21,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -35,7 +36,7 @@ from qawl.segment import doc_sentences, split_sentences
 if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
 
-QUOTATION = re.compile(r'"[^"]*"')
+QUOTE_MARK = re.compile('"')
 QUOTED_TEXT = re.compile(r'"([^"]+)"')  # what a quotation holds, if anything
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 MAX_SPEAKER_WORDS = 14
@@ -95,6 +96,24 @@ class _Sentence:
     def span(self, a: int, b: int) -> Span:
         return Span(*self.nt.span(self.base + a, self.base + b))
 
+    @cached_property
+    def marks(self) -> list[int]:
+        """Where the quotation marks '"' of `norm` are, in order."""
+        return [m.start() for m in QUOTE_MARK.finditer(self.norm)]
+
+    def quoted(self, position: int) -> bool:
+        """Is `position` after a quotation's opening mark and at or before its closing one ("..." pairs
+        from the left)? A bisect, not a scan of the quotations: a sentence with a quotation per word stays linear."""
+        marks = self.marks
+        before = bisect.bisect_left(marks, position)  # marks before `position`
+        # an odd count: the last one opens a pair; it is closed if a mark follows
+        return before % 2 == 1 and before < len(marks)
+
+    def mark_before(self, position: int) -> int:
+        """The last quotation mark before `position`, or -1 (`norm.rfind('"', 0, position)` in log time)."""
+        at = bisect.bisect_left(self.marks, position)
+        return self.marks[at - 1] if at else -1
+
 
 class _Located(NamedTuple):
     """A quote's content [start, end), type and cue [cue_start, cue_end) in sentence matching form;
@@ -106,6 +125,13 @@ class _Located(NamedTuple):
     cue_start: int
     cue_end: int
     segment_end: int
+
+
+def _trimmed_end(text: str, end: int, chars: str | None) -> int:
+    """len(text[:end].rstrip(chars)), stepping back from `end` instead of copying the head."""
+    while end and (text[end - 1].isspace() if chars is None else text[end - 1] in chars):
+        end -= 1
+    return end
 
 
 def _regex_alternation(phrases: list[str]) -> str:
@@ -221,15 +247,11 @@ class QuoteExtractor:
             )
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
-        norm = s.norm
-        regions = [m.span() for m in QUOTATION.finditer(norm)] if '"' in norm else []
         not_cue = self.not_cue
         cues = [
             (i, kind)
             for i, w in enumerate(s.texts)
-            if w not in not_cue
-            and (kind := self._cue_kind(s.texts, i))
-            and not any(a < s.starts[i] < b for a, b in regions)
+            if w not in not_cue and (kind := self._cue_kind(s.texts, i)) and not s.quoted(s.starts[i])
         ]
         if not cues:
             return self._cueless(s, entities)
@@ -285,11 +307,14 @@ class QuoteExtractor:
                 break
         segment_end = comp_end if comp_end is not None else limit
         if content_start is None:
-            before = norm[: starts[i]].rstrip(" ،,")
-            if before.endswith('"') and before.count('"') >= 2:
-                open_at = before.rstrip('"').rfind('"')
-                return _Located("direct", open_at + 1, len(before) - 1, cue_start, cue_end, segment_end)
-            if kind != "adverbial" and not norm[: starts[i]].rstrip().endswith(("قد", "لقد")):
+            # What ends before the cue, looked at backwards from it: slicing the sentence's head per cue
+            # would make a sentence of many cues quadratic.
+            before = _trimmed_end(norm, starts[i], " ،,")  # norm[: starts[i]].rstrip(" ،,") is norm[:before]
+            if before and norm[before - 1] == '"' and s.mark_before(before - 1) >= 0:
+                open_at = s.mark_before(_trimmed_end(norm, before, '"'))
+                return _Located("direct", open_at + 1, before - 1, cue_start, cue_end, segment_end)
+            head_end = _trimmed_end(norm, starts[i], None)
+            if kind != "adverbial" and not norm[max(0, head_end - 3) : head_end].endswith(("قد", "لقد")):
                 return None
             content_start = self._np_start(s, cue_end, limit)
             if content_start is None:

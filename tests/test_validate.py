@@ -194,9 +194,9 @@ def test_edited_feature_metadata_is_refused_even_with_a_fixed_up_manifest(corpus
 
 @pytest.fixture
 def sharded(make_project, monkeypatch):
-    """A corpus of 14 articles in shards of about two documents."""
+    """A corpus of 14 articles in shards of about two documents: the gold seed in train, 13 without gold in silver."""
     monkeypatch.setattr(publish, "SHARD_SIZE", publish.ShardSize(1, 2, 3))
-    return built_with_synthetic_articles(make_project(), 13, 3, seed=4)
+    return built_with_synthetic_articles(make_project(with_annotations=True), 13, 3, seed=4)
 
 
 def swap_shards(corpus_dir, first: str, second: str) -> None:
@@ -218,12 +218,12 @@ def swap_shards(corpus_dir, first: str, second: str) -> None:
 def test_swapped_shards_of_a_split_are_refused_even_with_a_fixed_up_manifest(sharded) -> None:
     schemas = Schemas(sharded.schema_dir)
     assert validate_corpus(sharded.corpus, schemas) == []
-    assert (sharded.corpus / "documents" / "train-00001.parquet").exists()
-    first = pq.read_table(sharded.corpus / "documents" / "train-00000.parquet")["doc_id"].to_pylist()
-    swap_shards(sharded.corpus, "train-00000.parquet", "train-00001.parquet")
+    assert (sharded.corpus / "documents" / "silver-00001.parquet").exists()
+    first = pq.read_table(sharded.corpus / "documents" / "silver-00000.parquet")["doc_id"].to_pylist()
+    swap_shards(sharded.corpus, "silver-00000.parquet", "silver-00001.parquet")
     problems = validate_corpus(sharded.corpus, schemas)
     assert [str(p) for p in problems] == [
-        f"{sharded.corpus / 'documents' / 'train-00001.parquet'}: row 0 /doc_id: document {first[0]!r} comes after {'documents/train-00000.parquet'}'s last: the shards are out of order"
+        f"{sharded.corpus / 'documents' / 'silver-00001.parquet'}: row 0 /doc_id: document {first[0]!r} comes after {'documents/silver-00000.parquet'}'s last: the shards are out of order"
     ]
 
 

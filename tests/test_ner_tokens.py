@@ -14,10 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qawl.build import process_document
+from qawl.card import CorpusStatistics, _ner_tokens_section, document_statistics
 from qawl.ingest import UNKNOWN_METADATA, Document
 from qawl.tasks import derive_ner
-from tests.conftest import REPO, SEED_ID
-from tests.layers import PROVENANCE
+from tests.conftest import REPO, SEED_ID, run_qawl
+from tests.layers import PROVENANCE, annotated_copy, seed_layer, write_layer
 from tests.layers import annotated  # noqa: F401  (fixture)
 
 SEED_TEXT = (REPO / "seeds" / f"{SEED_ID}.txt").read_text(encoding="utf-8")
@@ -93,3 +94,34 @@ def test_ner_tokens_are_the_sentence_tokens_with_their_offsets(annotated) -> Non
             assert row["text"] == sentence["text"]
             assert row["tokens"] == [t["text"] for t in sentence["tokens"]]
             assert [row["text"][a:b] for a, b in zip(row["token_starts"], row["token_ends"])] == row["tokens"]
+
+
+def test_the_card_states_the_convention_and_its_cost_computed_by_the_build(annotated) -> None:
+    card = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    assert "ANERcorp practice of tagging the\nhost token" in card
+    # the test layer's six entities: only واشنطن (in وواشنطن) has a boundary inside a token
+    assert "1 of the 6 gold entities (16.7%) start or end inside a token and are tagged on their whole host token; 0 share" in card
+
+
+def test_an_entity_left_without_a_token_is_counted_on_the_card() -> None:
+    text = "أ بغدادوواشنطن"
+    row = {
+        "sentence_id": "d-1", "text": text, "status": "silver", "tokens": [{"start": 0, "end": 1, "text": "أ"}, {"start": 2, "end": 14, "text": text[2:]}],
+        "entities": [{"id": "e1", "start": 2, "end": 7, "label": "GPE", "text": "بغداد"}, {"id": "e2", "start": 8, "end": 14, "label": "GPE", "text": "واشنطن"}],
+    }
+    statistics = CorpusStatistics()
+    statistics.add("train", {"ner_projection": document_statistics({"status": "silver", "publisher": None, "license": None}, [row | {"quotes": [], "stance": []}])["ner_projection"]})
+    section = _ner_tokens_section(statistics.counts["ner_projection"])
+    assert "2 of the 2 silver entities (100.0%) start or end inside a token and are tagged on their whole host token; 1 share" in section
+
+
+def test_a_gold_entity_of_whitespace_alone_is_a_clear_error_not_a_traceback(tmp_path) -> None:
+    project = annotated_copy(tmp_path / "project")
+    layer = seed_layer(project.root / "seeds" / f"{SEED_ID}.txt")
+    gap = SEED_TEXT.index(" ", 10)
+    layer["entities"] += [{"id": "e9", "start": gap, "end": gap + 1, "text": " ", "label": "GPE", "provenance": PROVENANCE}]
+    write_layer(project.root / "annotations", layer)
+    done = run_qawl("build", cwd=project.root)
+    assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+    assert f"error: {project.root}/annotations/{SEED_ID}.json: /entities/6: entity e9 ' ' is whitespace only: it covers no word" in done.stderr
+    assert not project.corpus.exists()

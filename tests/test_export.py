@@ -186,3 +186,15 @@ def test_export_without_a_built_corpus_says_what_to_do(make_project, tmp_path) -
     project = make_project()
     result = run_qawl("export", "conll", "--out", str(tmp_path / "x.conll"), cwd=project.root)
     assert result.returncode == 1 and "qawl build" in result.stderr
+
+
+def test_a_spacy_doc_keeps_whitespace_between_tokens_as_spacy_does_and_an_entity_across_it() -> None:
+    text = "قال  حيدر\tاللامي إن"  # two spaces, then a tab inside the entity
+    starts, ends = [0, 5, 10, 17], [3, 9, 16, 19]
+    row = {"text": text, "token_starts": starts, "token_ends": ends, "tokens": [text[a:b] for a, b in zip(starts, ends)],
+           "ner_tags": ["O", "B-PERSON", "I-PERSON", "O"], "sentence_id": "d-1", "doc_id": "d"}
+    doc = export.ner_doc(row)
+    assert doc.text == text and [t.text for t in doc] == ["قال", " ", "حيدر", "\t", "اللامي", "إن"]
+    assert [(e.text, e.label_) for e in doc.ents] == [("حيدر\tاللامي", "PERSON")]
+    expanded = doc.char_span(5, 16, label="PERSON", alignment_mode="expand")
+    assert (doc.ents[0].start, doc.ents[0].end) == (expanded.start, expanded.end) == (2, 5)

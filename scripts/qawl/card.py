@@ -415,7 +415,8 @@ ner = load_dataset("<hub-user>/qawl", "ner", revision="v{version}")
 
 Class labels are stored as integers; their names are in the features. The Parquet files can
 be read directly too (pandas, polars, DuckDB). `qawl export conll|spacy|jsonl` writes the
-same data for other tools.
+same data for other tools; the spaCy DocBin carries the `ner` tokens themselves, so train and
+evaluate on them (`gold_preproc = true`, `spacy evaluate --gold-preproc`).
 
 ## Dataset structure
 

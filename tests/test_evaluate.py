@@ -238,8 +238,8 @@ def test_a_predicted_document_not_in_gold_and_a_malformed_layer(tmp_path: Path) 
     with pytest.raises(EvaluationError) as raised:
         evaluate_paths(gold_dir, pred_dir)
     assert [str(p) for p in raised.value.problems] == [
-        f"{pred_dir / 'broken.json'}: line 1, column 17: invalid JSON: Expecting property name enclosed in double quotes",
         f"{pred_dir}: elsewhere: document 'elsewhere' is not in the gold layers",
+        f"{pred_dir / 'broken.json'}: line 1, column 17: invalid JSON: Expecting property name enclosed in double quotes",
     ]
 
 

@@ -185,29 +185,47 @@ def test_a_file_in_the_wrong_format_is_refused(built: tuple[Path, Path], tmp_pat
     assert done.exit_code == 2 and f"error: {empty}: no predictions: the file is empty" in done.output
 
 
-def test_invalid_stance_and_quote_rows(built: tuple[Path, Path], tmp_path: Path) -> None:
+def refused(corpus: Path, config: str, predictions: Path) -> list[str]:
+    """The lines `qawl evaluate` prints for predictions it refuses (exit 2) on the train split."""
+    done = evaluate("--gold", corpus, "--config", config, "--split", "train", "--pred", predictions)
+    assert done.exit_code == 2, done.output
+    return done.output.splitlines()
+
+
+def test_invalid_stance_rows(built: tuple[Path, Path], tmp_path: Path) -> None:
     _, corpus = built
     gold = rows(corpus, "stance")
     records: list[Any] = [{"id": r["id"], "label": r["label"]} for r in gold]
     records[0]["label"], records[1]["label"], records[2] = "POSITIVE", 3, {"id": gold[2]["id"]}
-    done = evaluate("--gold", corpus, "--config", "stance", "--split", "train", "--pred", write_jsonl(tmp_path / "s.jsonl", records))
-    assert done.exit_code == 2
-    file = tmp_path / "s.jsonl"
-    assert f'error: {file}: line 1 /label: unknown label "POSITIVE" (labels: FAVOR, AGAINST, NONE, or their ids 0-2)' in done.output
-    assert f"error: {file}: line 2 /label: unknown label 3 (labels: FAVOR, AGAINST, NONE, or their ids 0-2)" in done.output
-    assert f"error: {file}: line 3: missing field 'label'" in done.output
+    file = write_jsonl(tmp_path / "s.jsonl", records)
+    assert refused(corpus, "stance", file) == [
+        f'error: {file}: line 1 /label: unknown label "POSITIVE" (labels: FAVOR, AGAINST, NONE, or their ids 0-2)',
+        f"error: {file}: line 2 /label: unknown label 3 (labels: FAVOR, AGAINST, NONE, or their ids 0-2)",
+        f"error: {file}: line 3: missing field 'label'",
+        "nothing scored: 3 problem(s)",
+    ]
+
+
+def test_invalid_quote_rows(built: tuple[Path, Path], tmp_path: Path) -> None:
+    _, corpus = built
     quote = pq.read_table(corpus / "quotes" / "train-00000.parquet").to_pylist()[0]
-    bad = [
+    mention = quote["speaker_mention"]
+    file = write_jsonl(tmp_path / "q.jsonl", [
         {"sentence_id": quote["sentence_id"], "content": quote["content"], "speaker_mention": None},
         {"sentence_id": "elsewhere", "content": quote["content"], "speaker_kind": "named", "speaker_mention": None},
-        {"sentence_id": quote["sentence_id"], "content": {"start": 5, "end": 100000}, "speaker_kind": "someone", "speaker_mention": None},
+        {"sentence_id": quote["sentence_id"], "content": quote["content"], "speaker_kind": "someone", "speaker_mention": None},
+        {"sentence_id": quote["sentence_id"], "content": {"start": 5, "end": 100000}, "speaker_kind": "named", "speaker_mention": {**mention, "start": "5"}},
+        {"sentence_id": quote["sentence_id"], "content": {"start": 5, "end": 100000}, "speaker_kind": "named", "speaker_mention": mention},
+    ])
+    length = len(quote["text"])
+    assert refused(corpus, "quotes", file) == [
+        f"error: {file}: line 1: missing field 'speaker_kind'",
+        f"error: {file}: line 2 /content: sentence 'elsewhere' is not in split 'train'",
+        f'error: {file}: line 3 /speaker_kind: unknown label "someone" (labels: named, anonymous, unknown)',
+        f'error: {file}: line 4 /speaker_mention/start: expected an integer, found "5"',
+        f"error: {file}: line 5 /content: [5, 100000) is not a span of the sentence's {length} characters",
+        "nothing scored: 5 problem(s)",
     ]
-    done = evaluate("--gold", corpus, "--config", "quotes", "--split", "train", "--pred", write_jsonl(tmp_path / "q.jsonl", bad))
-    assert done.exit_code == 2
-    file = tmp_path / "q.jsonl"
-    assert f"error: {file}: line 1: missing field 'speaker_kind'" in done.output
-    assert f"error: {file}: line 2 /content: sentence 'elsewhere' is not in split 'train'" in done.output
-    assert f'error: {file}: line 3 /speaker_kind: unknown label "someone" (labels: named, anonymous, unknown)' in done.output
 
 
 def test_an_empty_split_a_damaged_shard_and_a_missing_config(built: tuple[Path, Path], tmp_path: Path) -> None:

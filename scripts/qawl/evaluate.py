@@ -52,7 +52,14 @@ class EvaluationError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s)")
-        self.problems = problems
+        self.problems = sorted(problems, key=_file_order)  # stable: a line's problems keep their order
+
+
+def _file_order(problem: Problem) -> tuple[str, float]:
+    """Problems sort by file, then line (those of no line, such as a missing row, last)."""
+    words = problem.place.replace(",", " ").split()
+    line = float(words[1]) if len(words) > 1 and words[0] == "line" and words[1].isdigit() else math.inf
+    return problem.file, line
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:

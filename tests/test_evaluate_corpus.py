@@ -1,17 +1,23 @@
-"""`qawl evaluate` on a published corpus/ copied away from its project: row predictions, CoNLL, and every invalid input."""
+"""`qawl evaluate` and `qawl benchmark` on a published corpus/ copied away from its project: row predictions, CoNLL,
+spaCy pipelines, and every invalid input."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+import spacy
 from click.testing import CliRunner
 from datasets import Dataset
+from spacy.tokens import Doc
+from spacy.training import biluo_to_iob, offsets_to_biluo_tags
 
 from qawl.cli import cli
 from tests.conftest import REPO, SEED_ID, run_qawl
@@ -244,3 +250,69 @@ def test_an_empty_split_a_damaged_shard_and_a_missing_config(built: tuple[Path, 
     assert f"error: {damaged / 'ner' / 'train-00000.parquet'}: its sha256 differs from manifest.json" in done.output
     done = evaluate("--gold", corpus, "--split", "train", "--pred", preds)
     assert done.exit_code == 2 and "is a published corpus: say which task to score with --config ner|quotes|stance" in done.output
+
+
+def ruler_pipeline(path: Path, patterns: list[dict[str, Any]]) -> Path:
+    """A spaCy pipeline directory that tags `patterns` (an entity ruler on a blank Arabic pipeline)."""
+    nlp = spacy.blank("ar")
+    nlp.add_pipe("entity_ruler").add_patterns(patterns)
+    nlp.to_disk(path)
+    return path
+
+
+def test_benchmark_scores_a_rule_pipeline_on_the_gold_tokens(built: tuple[Path, Path], tmp_path: Path) -> None:
+    _, corpus = built
+    pipeline = ruler_pipeline(tmp_path / "ruler", [
+        {"label": "GPE", "pattern": "واشنطن"}, {"label": "GPE", "pattern": "إيران"},
+        {"label": "ORG", "pattern": [{"TEXT": "التحالف"}, {"TEXT": "الدولي"}]},
+    ])
+    out = tmp_path / "predictions.jsonl"
+    done = run_qawl("benchmark", str(pipeline), "--gold", str(corpus), "--split", "train", "--out", str(out), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    strict = result["scores"]["entities"]["strict"]
+    # 3 واشنطن and 2 إيران, each a gold GPE; 4 التحالف الدولي, each a gold ORG: all right, 56 gold entities missed
+    assert (strict["ALL"]["tp"], strict["ALL"]["pred"], strict["ALL"]["gold"]) == (9, 9, 65)
+    assert (strict["GPE"]["tp"], strict["ORG"]["tp"]) == (5, 4)
+    assert result["pipeline"] == {"name": "ar_pipeline", "version": "0.0.0"}
+    evaluated = evaluate("--gold", corpus, "--config", "ner", "--split", "train", "--pred", out, "--json")
+    assert json.loads(evaluated.output) == {key: value for key, value in result.items() if key != "pipeline"}
+
+
+def test_benchmark_refuses_a_pipeline_with_labels_the_dataset_lacks(built: tuple[Path, Path], tmp_path: Path) -> None:
+    _, corpus = built
+    pipeline = ruler_pipeline(tmp_path / "conll", [{"label": "MISC", "pattern": "واشنطن"}, {"label": "PER", "pattern": "إيران"}])
+    done = CliRunner().invoke(cli, ["benchmark", str(pipeline), "--gold", str(corpus), "--split", "train"])
+    assert done.exit_code == 2
+    labels = "PERSON, NORP, FAC, ORG, GPE, LOC, EVENT, DATE"
+    first = rows(corpus, "ner")[0]["id"]
+    assert done.output.splitlines() == [
+        f"error: {pipeline}: row {first}: the pipeline predicts label 'MISC', which the dataset does not have (labels: {labels})",
+        f"error: {pipeline}: row {first}: the pipeline predicts label 'PER', which the dataset does not have (labels: {labels})",
+        "nothing scored: 2 problem(s)",
+    ]
+
+
+def test_benchmark_runs_a_pipeline_trained_on_the_export(built: tuple[Path, Path], tmp_path: Path) -> None:
+    root, corpus = built
+    data = tmp_path / "train.spacy"
+    assert run_qawl("export", "spacy", "--out", str(data), cwd=root).returncode == 0
+    config = tmp_path / "ner.cfg"
+    spacy_cli = [sys.executable, "-m", "spacy"]
+    assert subprocess.run([*spacy_cli, "init", "config", str(config), "--lang", "ar", "--pipeline", "ner", "--optimize", "efficiency"], capture_output=True).returncode == 0
+    train = subprocess.run(
+        [*spacy_cli, "train", str(config), "--output", str(tmp_path / "model"), "--paths.train", str(data), "--paths.dev", str(data),
+         "--training.max_steps", "30", "--training.eval_frequency", "10", "--corpora.train.gold_preproc", "true", "--corpora.dev.gold_preproc", "true"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert train.returncode == 0, train.stdout + train.stderr
+    model, out = tmp_path / "model" / "model-last", tmp_path / "predictions.jsonl"
+    done = run_qawl("benchmark", str(model), "--gold", str(corpus), "--split", "train", "--out", str(out), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    # the predictions are the pipeline's entities on the gold tokens, as spaCy itself writes them in IOB
+    nlp = spacy.load(model)
+    docs = [(r["id"], nlp(Doc(nlp.vocab, words=r["tokens"]))) for r in rows(corpus, "ner")]
+    expected = [{"id": i, "ner_tags": biluo_to_iob(offsets_to_biluo_tags(d, [(e.start_char, e.end_char, e.label_) for e in d.ents]))} for i, d in docs]
+    assert [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] == expected
+    strict = json.loads(done.stdout)["scores"]["entities"]["strict"]["ALL"]
+    assert strict["gold"] == 65 and strict["pred"] == sum(tag.startswith("B-") for r in expected for tag in r["ner_tags"]) > 0

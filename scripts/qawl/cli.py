@@ -180,6 +180,35 @@ def evaluate(gold: Path, config: str | None, split: str, pred: Path, resamples: 
     click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_report(result))
 
 
+@cli.command()
+@click.argument("pipeline", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--gold", required=True, type=click.Path(exists=True, file_okay=False, path_type=Path), help="A published corpus/ (a downloaded copy will do).")
+@click.option("--split", default="test", show_default=True, help="The split of the ner config scored.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Keep the pipeline's predictions here (ner rows, JSON lines); default: a temporary file.")
+@click.option("--resamples", type=click.IntRange(min=0), default=RESAMPLES, show_default=True, help="Bootstrap resamples of the documents for the 95% confidence intervals (0: none).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, with the pipeline, the dataset version and the sha256 of the gold rows.")
+def benchmark(pipeline: Path, gold: Path, split: str, out: Path | None, resamples: int, seed: int, as_json: bool) -> None:
+    """Run a spaCy pipeline directory (spacy.load) over a split of the ner config and score its entities.
+
+    \b
+      qawl benchmark training/model-best --gold corpus/ --split test
+
+    The pipeline tags the gold tokens of each row; its predictions are scored as
+    `qawl evaluate --config ner` scores a file of them (--out keeps that file).
+    Predictions of any other model go through `qawl evaluate`.
+    """
+    from qawl.benchmark import run_benchmark
+    from qawl.evaluate import EvaluationError, format_report
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="qawl-benchmark-") as scratch:
+            result = run_benchmark(pipeline, gold, split, out or Path(scratch) / "predictions.jsonl", resamples, seed)
+    except EvaluationError as error:
+        fail(error.problems, "nothing scored", code=2)
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else f"pipeline: {result['pipeline']['name']} {result['pipeline']['version']}\n" + format_report(result))
+
+
 # Commands of other modules, registered last: they import helpers from this module.
 from qawl.annotate.commands import annotate_command  # noqa: E402
 from qawl.export import export_group  # noqa: E402

@@ -693,16 +693,20 @@ def report(counts: dict[str, Counter[str]], task: Task, resamples: int, seed: in
 
 def evaluate_split(corpus: Path, config: str, split: str, pred: Path, resamples: int = RESAMPLES, seed: int = 0) -> dict[str, Any]:
     """Scores of the predictions in `pred` against `config`/`split` of the published `corpus`, reproducibly identified."""
-    gold = read_gold_split(corpus, config, split)
-    if config == "ner":
+    return score_split(read_gold_split(corpus, config, split), corpus, pred, resamples, seed)
+
+
+def score_split(gold: GoldSplit, corpus: Path, pred: Path, resamples: int = RESAMPLES, seed: int = 0) -> dict[str, Any]:
+    """`evaluate_split` on a gold split already read from `corpus`."""
+    if gold.config == "ner":
         counts = ner_counts(gold, pred)
-    elif config == "quotes":
-        counts = quote_counts(gold, pred, split_sentences(corpus, split))
+    elif gold.config == "quotes":
+        counts = quote_counts(gold, pred, split_sentences(corpus, gold.split))
     else:
         counts = stance_counts(gold, pred)
     return {
         "dataset": gold.dataset,
-        "gold": {"config": config, "split": split, "rows": len(gold.rows), "sha256": gold.sha256},
+        "gold": {"config": gold.config, "split": gold.split, "rows": len(gold.rows), "sha256": gold.sha256},
         "predictions": {"file": pred.name, "sha256": file_sha256(pred)},
         **report(counts, corpus_task(gold), resamples, seed),
     }

@@ -30,7 +30,7 @@ def pipeline_predictions(pipeline: Path, gold: GoldSplit) -> tuple[list[dict[str
     names = gold.names("ner_tags")
     rows: list[dict[str, Any]] = []
     unknown: dict[str, str] = {}
-    for row, doc in zip(gold.rows, nlp.pipe(Doc(nlp.vocab, words=row["tokens"]) for row in gold.rows)):
+    for row, doc in zip(gold.rows, nlp.pipe(Doc(nlp.vocab, words=row["tokens"], spaces=token_spaces(row)) for row in gold.rows)):
         tags = [f"{token.ent_iob_}-{token.ent_type_}" if token.ent_iob_ in ("B", "I") else "O" for token in doc]
         for tag in tags:
             if tag not in names:
@@ -42,6 +42,13 @@ def pipeline_predictions(pipeline: Path, gold: GoldSplit) -> tuple[list[dict[str
             for label, row_id in unknown.items()
         ])
     return rows, {"name": f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}", "version": nlp.meta.get("version")}
+
+
+def token_spaces(row: dict[str, Any]) -> list[bool] | None:
+    """Whether each token is followed by whitespace, from the row's token offsets (None, all spaced, without them)."""
+    if "token_starts" not in row:
+        return None
+    return [end < start for end, start in zip(row["token_ends"], row["token_starts"][1:])] + [False]
 
 
 def run_benchmark(pipeline: Path, corpus: Path, split: str, out: Path, resamples: int = RESAMPLES, seed: int = 0) -> dict[str, Any]:

@@ -55,6 +55,14 @@ def run_qawl_on_a_terminal(*args: str, cwd: Path) -> tuple[subprocess.CompletedP
     return done, b"".join(received).decode("utf-8", "replace")
 
 
+def mount_tmpfs(directory: Path, options: str) -> None:
+    """A small file system at `directory` (e.g. "size=4m,nr_inodes=400"), to fill up as a full disk is; the test unmounts it."""
+    directory.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(directory)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system to fill: {mounted.stderr.decode()}")
+
+
 def tree_digest(root: Path) -> dict[str, str]:
     """sha256 of every file under root, by relative path."""
     return {

@@ -57,6 +57,7 @@ def test_record_sets_follow_the_schema_and_yield_the_parquet_rows(annotated) -> 
     for record, row in zip(records, table):
         assert [t.decode() for t in record["ner_train/tokens"]] == row["tokens"]
         assert list(record["ner_train/ner_tags"]) == row["ner_tags"]
+        assert (list(record["ner_train/token_starts"]), list(record["ner_train/token_ends"])) == (row["token_starts"], row["token_ends"])
 
 
 def _as_row(value: Any) -> Any:

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import json
+import warnings
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pytest
-from seqeval.metrics import f1_score
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from seqeval.metrics import classification_report, f1_score, precision_score, recall_score
 
-from qawl.evaluate import evaluate, evaluate_paths, format_table
+from qawl.cli import cli
+from qawl.evaluate import (
+    ENTITY_LABELS,
+    EvaluationError,
+    entity_labels,
+    entity_scores,
+    evaluate,
+    evaluate_layer_paths,
+    evaluate_paths,
+    format_table,
+    tag_counts,
+)
 
 TEXT = "قال أحمد الراوي في بغداد إن العراق يرفض ذلك، مؤكداً أن واشنطن تعرف."
 PROV = {"source": "manual", "status": "gold", "annotator": "t", "time": "2025-01-01T00:00:00Z"}
@@ -186,3 +202,97 @@ def test_a_gold_document_without_a_prediction_counts_its_gold_as_missed(tmp_path
     strict = report["entities"]["strict"]["ALL"]
     assert (strict["tp"], strict["pred"], strict["gold"]) == (2, 4, 7)
     assert report["stance"]["records"] == 4 and report["stance"]["FAVOR"]["recall"] == pytest.approx(0 / 3)
+
+
+# -- validation, seqeval agreement and confidence intervals (issue 21) --------------------------------
+
+
+def write_layers(directory: Path, *layers: dict[str, Any]) -> Path:
+    directory.mkdir()
+    for layer in layers:
+        (directory / f"{layer['doc_id']}.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    return directory
+
+
+def test_unknown_labels_and_a_quote_without_speaker_are_errors_not_dropped(tmp_path: Path) -> None:
+    # the issue's case: 12 predicted entities, 11 labelled MISC or org, scored P=1.000 pred=1
+    entities = [ent(f"p{n}", "بغداد", ["MISC", "org"][n % 2] if n else "GPE") for n in range(12)]
+    speakerless = {k: v for k, v in quote("q1", "العراق يرفض ذلك", "e1", "أحمد الراوي").items() if k != "speaker"}
+    pred = {**PRED, "entities": entities, "quotes": [speakerless]}
+    gold_dir, pred_dir = write_layers(tmp_path / "gold", GOLD), write_layers(tmp_path / "pred", pred)
+    with pytest.raises(EvaluationError) as raised:
+        evaluate_paths(gold_dir, pred_dir)
+    file = str(pred_dir / "d.json")
+    messages = [str(problem) for problem in raised.value.problems]
+    assert len(messages) == 12
+    assert f"{file}: /entities/1/label: unknown label \"org\" (labels: {', '.join(ENTITY_LABELS)})" in messages
+    assert f"{file}: /entities/2/label: unknown label \"MISC\" (labels: {', '.join(ENTITY_LABELS)})" in messages
+    assert sum("unknown label" in m for m in messages) == 11
+    assert f"{file}: /quotes/0: missing field 'speaker'" in messages
+
+
+def test_a_predicted_document_not_in_gold_and_a_malformed_layer(tmp_path: Path) -> None:
+    gold_dir = write_layers(tmp_path / "gold", GOLD)
+    pred_dir = write_layers(tmp_path / "pred", PRED, {**PRED2, "doc_id": "elsewhere"})
+    (pred_dir / "broken.json").write_text('{"doc_id": "d", ', encoding="utf-8")
+    with pytest.raises(EvaluationError) as raised:
+        evaluate_paths(gold_dir, pred_dir)
+    assert [str(p) for p in raised.value.problems] == [
+        f"{pred_dir}: elsewhere: document 'elsewhere' is not in the gold layers",
+        f"{pred_dir / 'broken.json'}: line 1, column 17: invalid JSON: Expecting property name enclosed in double quotes",
+    ]
+
+
+def test_the_evaluate_command_lists_the_problems_and_exits_2(tmp_path: Path) -> None:
+    pred = {**PRED, "entities": [{**e, "label": "MISC"} for e in PRED["entities"]]}
+    gold_dir, pred_dir = write_layers(tmp_path / "gold", GOLD), write_layers(tmp_path / "pred", pred)
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold_dir), "--pred", str(pred_dir)])
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [
+        *(f"error: {pred_dir / 'd.json'}: /entities/{n}/label: unknown label \"MISC\" (labels: {', '.join(ENTITY_LABELS)})" for n in range(4)),
+        "nothing scored: 4 problem(s)",
+    ]
+
+
+def test_bootstrap_intervals_over_documents_are_seeded_and_hand_checked(tmp_path: Path) -> None:
+    gold_dir = write_layers(tmp_path / "gold", GOLD, GOLD2)
+    pred_dir = write_layers(tmp_path / "pred", PRED, PRED2)
+    result = evaluate_layer_paths(gold_dir, pred_dir, resamples=1000, seed=7)
+    # quote F1 of a resample: d twice 1.0 (2/2 found, 2 predicted), d2 twice 0.4, one of each 0.667 (tp 3, pred 4, gold 5):
+    # 1/4 of the resamples are (d2, d2), so the 2.5% point is 0.4, and 1/4 are (d, d), so the 97.5% point is 1.0
+    assert result["headline"]["quote_f1"] == pytest.approx(2 * (3 / 4) * (3 / 5) / (3 / 4 + 3 / 5))
+    assert result["confidence_intervals"]["quote_f1"] == pytest.approx([0.4, 1.0])
+    assert result["confidence_intervals"]["speaker_accuracy"] == pytest.approx([0.5, 1.0])
+    assert result["documents"] == 2 and result["gold"]["rows"] == 2
+    assert evaluate_layer_paths(gold_dir, pred_dir, resamples=1000, seed=7) == result
+    # 20 resamples drawn by random.Random(7) hold one (d2, d2): the 2.5% point lies 0.475 of the way from 0.4 to 0.667
+    few = evaluate_layer_paths(gold_dir, pred_dir, resamples=20, seed=7)["confidence_intervals"]["quote_f1"]
+    assert few == pytest.approx([0.4 + (2 / 3 - 0.4) * 0.475, 1.0])
+    assert evaluate_layer_paths(gold_dir, pred_dir, resamples=20, seed=8)["confidence_intervals"]["quote_f1"] == pytest.approx([0.4, 1.0])
+
+
+iob2 = st.lists(st.sampled_from(["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC"]), min_size=0, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(iob2, iob2), min_size=1, max_size=6))
+def test_strict_scores_equal_seqeval_on_random_tags(sentences: list[tuple[list[str], list[str]]]) -> None:
+    pairs = [(g, (p + ["O"] * len(g))[: len(g)]) for g, p in sentences]
+    gold, pred = [g for g, _ in pairs], [p for _, p in pairs]
+    labels = entity_labels(["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC"])
+    counts = sum((tag_counts(g, p, labels) for g, p in pairs), Counter())
+    strict = entity_scores(counts, labels)["strict"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # seqeval warns on labels without gold or predictions
+        report = classification_report(gold, pred, output_dict=True, zero_division=0)
+        assert strict["ALL"]["precision"] == pytest.approx(precision_score(gold, pred, zero_division=0))
+        assert strict["ALL"]["recall"] == pytest.approx(recall_score(gold, pred, zero_division=0))
+        assert strict["ALL"]["f1"] == pytest.approx(f1_score(gold, pred, zero_division=0))
+    for label in labels:
+        if label in report:
+            ours = strict.get(label, {"precision": 0.0, "recall": 0.0, "f1": 0.0, "gold": 0})
+            assert (ours["precision"], ours["recall"], ours["f1"], ours["gold"]) == pytest.approx(
+                (report[label]["precision"], report[label]["recall"], report[label]["f1-score"], report[label]["support"])
+            )
+        else:
+            assert label not in strict or strict[label]["gold"] == strict[label]["pred"] == 0

@@ -32,7 +32,8 @@ def _entity_tags(sentences):
 
 # The seed's gold layer (tests/layers.py) as IOB2, in text order: a multi-word entity is B- then I-.
 SEED_ENTITY_TAGS = [
-    [("بغداد", "B-GPE"), ("واشنطن", "B-GPE"), ("الحكومة", "B-ORG"), ("العراقية", "I-ORG")],  # و before واشنطن is a token of its own, O
+    # "بين بغداد وواشنطن، توصّلت الحكومة العراقية": واشنطن is tagged on its host token وواشنطن, never cut from its و
+    [("بغداد", "B-GPE"), ("وواشنطن", "B-GPE"), ("الحكومة", "B-ORG"), ("العراقية", "I-ORG")],
     [("العربي", "B-ORG"), ("الجديد", "I-ORG")],
     [("قاسم", "B-PERSON"), ("الأعرجي", "I-PERSON")],
     [("حيدر", "B-PERSON"), ("اللامي", "I-PERSON")],
@@ -62,14 +63,14 @@ def test_conll_tagset_maps_each_tag_of_the_ner_config(annotated, tmp_path) -> No
     mapped = [[(token, "O" if tag == "O" else tag[:2] + to_conll[tag[2:]]) for token, tag in sentence] for sentence in _conll_sentences(ontonotes)[0]]
     assert _conll_sentences(conll)[0] == mapped
     assert _entity_tags(mapped) == [
-        [("بغداد", "B-LOC"), ("واشنطن", "B-LOC"), ("الحكومة", "B-ORG"), ("العراقية", "I-ORG")],
+        [("بغداد", "B-LOC"), ("وواشنطن", "B-LOC"), ("الحكومة", "B-ORG"), ("العراقية", "I-ORG")],
         [("العربي", "B-ORG"), ("الجديد", "I-ORG")],
         [("قاسم", "B-PER"), ("الأعرجي", "I-PER")],
         [("حيدر", "B-PER"), ("اللامي", "I-PER")],
     ]
 
 
-def test_spacy_docbin_has_the_gold_entities(annotated, tmp_path) -> None:
+def test_spacy_docbin_has_every_gold_entity_on_the_published_tokens(annotated, tmp_path) -> None:
     out = tmp_path / "train.spacy"
     assert run_qawl("export", "spacy", "--out", str(out), cwd=annotated.root).returncode == 0
     docs = list(DocBin().from_disk(out).get_docs(blank_arabic().vocab))
@@ -78,9 +79,11 @@ def test_spacy_docbin_has_the_gold_entities(annotated, tmp_path) -> None:
     assert len(docs) == sentences.num_rows
     by_id = {row["sentence_id"]: row for row in sentences}
     for doc in docs:
-        gold = by_id[doc.user_data["sentence_id"]]["entities"]
-        assert [(e.text, e.label_) for e in doc.ents] == [(e["text"], labels[e["label"]]) for e in gold]
-    assert "واشنطن" in [e.text for doc in docs for e in doc.ents]
+        sentence = by_id[doc.user_data["sentence_id"]]
+        assert doc.text == sentence["text"] and [t.text for t in doc if not t.is_space] == [t["text"] for t in sentence["tokens"]]
+        expanded = [doc.char_span(e["start"], e["end"], label=labels[e["label"]], alignment_mode="expand") for e in sentence["entities"]]
+        assert [(e.start, e.end, e.label_) for e in doc.ents] == [(e.start, e.end, e.label_) for e in expanded]  # every one, none lost
+    assert ("وواشنطن", "GPE") in [(e.text, e.label_) for doc in docs for e in doc.ents]
 
 
 def _spacy_docs(path) -> list[tuple]:
@@ -150,14 +153,25 @@ def test_spacy_train_runs_on_the_export(annotated, tmp_path) -> None:
             *spacy_cli, "train", str(config), "--output", str(tmp_path / "model"),
             "--paths.train", str(data), "--paths.dev", str(data),
             "--training.max_steps", "6", "--training.eval_frequency", "3",
-            # train on the exported tokens (entity-aligned), not on a re-tokenisation of the text
+            # train on the exported tokens (the published ones), not on a re-tokenisation of the text by spaCy's own rules
             "--corpora.train.gold_preproc", "true", "--corpora.dev.gold_preproc", "true",
         ],
         capture_output=True, text=True, timeout=600,
     )
     assert train.returncode == 0, train.stdout + train.stderr
-    meta = json.loads((tmp_path / "model" / "model-last" / "meta.json").read_text())
+    model = tmp_path / "model" / "model-last"
+    meta = json.loads((model / "meta.json").read_text())
     assert meta["lang"] == "ar" and {"GPE", "ORG", "PERSON"} <= set(meta["labels"]["ner"])
+    scores = tmp_path / "scores.json"
+    evaluate = subprocess.run([*spacy_cli, "evaluate", str(model), str(data), "--gold-preproc", "--output", str(scores)], capture_output=True, text=True, timeout=600)
+    assert evaluate.returncode == 0, evaluate.stdout + evaluate.stderr
+    assert {"ents_p", "ents_r", "ents_f", "ents_per_type"} <= set(json.loads(scores.read_text()))
+    debug = subprocess.run(
+        [*spacy_cli, "debug", "data", str(config), "--paths.train", str(data), "--paths.dev", str(data),
+         "--corpora.train.gold_preproc", "true", "--corpora.dev.gold_preproc", "true"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert "misaligned" not in debug.stdout and "0 missing value(s) (tokens with '-' label)" in debug.stdout, debug.stdout
 
 
 def test_jsonl_export_has_label_names_and_splits(annotated, tmp_path) -> None:
@@ -172,3 +186,15 @@ def test_export_without_a_built_corpus_says_what_to_do(make_project, tmp_path) -
     project = make_project()
     result = run_qawl("export", "conll", "--out", str(tmp_path / "x.conll"), cwd=project.root)
     assert result.returncode == 1 and "qawl build" in result.stderr
+
+
+def test_a_spacy_doc_keeps_whitespace_between_tokens_as_spacy_does_and_an_entity_across_it() -> None:
+    text = "قال  حيدر\tاللامي إن"  # two spaces, then a tab inside the entity
+    starts, ends = [0, 5, 10, 17], [3, 9, 16, 19]
+    row = {"text": text, "token_starts": starts, "token_ends": ends, "tokens": [text[a:b] for a, b in zip(starts, ends)],
+           "ner_tags": ["O", "B-PERSON", "I-PERSON", "O"], "sentence_id": "d-1", "doc_id": "d"}
+    doc = export.ner_doc(row)
+    assert doc.text == text and [t.text for t in doc] == ["قال", " ", "حيدر", "\t", "اللامي", "إن"]
+    assert [(e.text, e.label_) for e in doc.ents] == [("حيدر\tاللامي", "PERSON")]
+    expanded = doc.char_span(5, 16, label="PERSON", alignment_mode="expand")
+    assert (doc.ents[0].start, doc.ents[0].end) == (expanded.start, expanded.end) == (2, 5)

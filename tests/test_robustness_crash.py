@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from qawl.project import Project
-from tests.conftest import REPO, SEED_ID, run_qawl, tree_digest
+from tests.conftest import REPO, SEED_ID, mount_tmpfs, run_qawl, tree_digest
 from tests.test_robustness_seeds import snapshot
 
 # Runs the CLI with SIGKILL wired to one step of the build (QAWL_KILL_AT names the step).
@@ -458,3 +458,31 @@ def test_a_process_cannot_take_the_lock_it_holds_twice(tmp_path: Path) -> None:
                 pass
         assert (tmp_path / ".corpus.lock").read_text() == f"{os.getpid()}\n"
     assert (tmp_path / ".corpus.lock").read_text() == ""
+
+
+def test_a_disk_without_room_for_the_staging_directory_is_named_and_corpus_is_left_untouched(
+    make_project: Callable[..., Project], tmp_path: Path
+) -> None:
+    """ENOSPC where the build makes its staging directory (a file system out of inodes) was a traceback."""
+    disk = tmp_path / "disk"
+    mount_tmpfs(disk, "size=64m,nr_inodes=2000")
+    try:
+        project = Project(disk / "project")
+        shutil.copytree(make_project().root, project.root)
+        assert run_qawl("build", "--workers", "1", cwd=project.root).returncode == 0
+        published = tree_digest(project.corpus)
+        filler = disk / "filler"
+        filler.mkdir()
+        with pytest.raises(OSError):  # every inode taken
+            for n in range(5000):
+                (filler / str(n)).touch()
+        (project.seeds / f"{SEED_ID}.txt").write_text("خبر جديد عن الطقس.\n", encoding="utf-8")
+        failed = run_qawl("build", "--workers", "1", "--no-cache", cwd=project.root)
+        assert failed.returncode == 1 and "Traceback" not in failed.stderr
+        assert failed.stderr.strip().splitlines()[-2:] == [
+            f"error: {disk / 'project'}: cannot write the new corpus: No space left on device; {project.corpus} was left untouched",
+            "build failed, corpus/ left unchanged: 1 problem(s)",
+        ]
+        assert tree_digest(project.corpus) == published
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)

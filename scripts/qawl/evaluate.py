@@ -1,27 +1,65 @@
-"""Evaluation of an annotation layer (pred) against a gold layer of the same document.
+"""Scoring predictions against gold, the way a result on qawl is reported.
+
+Gold is one config and split of a published corpus/ (the Parquet shards its manifest
+lists, read with pyarrow; label names come from the files' own Hugging Face feature
+metadata, so a downloaded copy of corpus/ is enough), or annotation-layer JSON (a file
+or a directory). Predictions are validated in full before anything is scored: every
+problem is reported at once (`EvaluationError`) and nothing is dropped, so an unknown
+label is an error, not a prediction that silently does not count.
 
 - entities: precision/recall/F1 per label and micro overall, **strict** (same
-  offsets and label) and **partial** (overlapping spans with the same label,
-  matched one-to-one);
+  span and label: on IOB2 tags, seqeval's default mode) and **partial**
+  (overlapping spans with the same label, matched one-to-one);
 - quotes: detection P/R/F1 on content spans, a match being any overlap (one-to-one);
 - speakers: accuracy on matched quotes — correct when both kinds are unknown, or the
-  predicted speaker mention or entity span overlaps the gold mention or entity span;
-- stance: macro-F1 = mean of F1(FAVOR) and F1(AGAINST) (SemEval-2016 Task 6) over
-  the gold records whose evidence quote was matched, keyed by (quote, target).
+  predicted speaker mention (or, in layers, entity) overlaps the gold one;
+- stance: F_avg = mean of F1(FAVOR) and F1(AGAINST) (SemEval-2016 Task 6; the
+  layer report calls it `macro_f1`) and, on `stance` rows, the macro-F1 over the
+  three labels, overall and per target;
+- 95% bootstrap confidence intervals, resampling documents with `random.Random(seed)`.
 
 Counts are summed over documents before the ratios are taken (micro averages).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import math
+import random
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
+
+from qawl.jsonfile import parse_json, read_json_file, read_text_file
+from qawl.publish import file_sha256
+from qawl.schema import Problem
+
 Layer = dict[str, Any]
+Record = dict[str, Any]
 ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "EVENT", "DATE")
+SPEAKER_KINDS = ("named", "anonymous", "unknown")  # common.schema.json#/$defs/speaker_kind: a plain string in the rows
+TASK_CONFIGS = ("ner", "quotes", "stance")
+RESAMPLES = 1000
+
+
+class EvaluationError(Exception):
+    """Gold or predictions that cannot be scored: every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = sorted(problems, key=_file_order)  # stable: a line's problems keep their order
+
+
+def _file_order(problem: Problem) -> tuple[str, float]:
+    """Problems sort by file, then line (those of no line, such as a missing row, last)."""
+    words = problem.place.replace(",", " ").split()
+    line = float(words[1]) if len(words) > 1 and words[0] == "line" and words[1].isdigit() else math.inf
+    return problem.file, line
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float | int]:
@@ -48,17 +86,23 @@ def _match(gold: list[Any], pred: list[Any], same: Any) -> list[tuple[int, int]]
     return pairs
 
 
-def _counts(gold: Layer, pred: Layer) -> Counter[str]:
-    """Raw counts for one document; `summarise` turns summed counts into scores."""
+def _entity_counts(g_ents: list[Record], p_ents: list[Record], labels: Iterable[str]) -> Counter[str]:
+    """Gold, predicted, strict and partial matches per label of entities with `start`, `end`, `label`."""
     c: Counter[str] = Counter()
-    g_ents, p_ents = gold.get("entities", []), pred.get("entities", [])
-    for label in ENTITY_LABELS:
+    for label in labels:
         g = [e for e in g_ents if e["label"] == label]
         p = [e for e in p_ents if e["label"] == label]
         c[f"ent:{label}:gold"] += len(g)
         c[f"ent:{label}:pred"] += len(p)
         c[f"ent:{label}:strict"] += len(_match(g, p, lambda a, b: (a["start"], a["end"]) == (b["start"], b["end"])))
         c[f"ent:{label}:partial"] += len(_match(g, p, _overlap))
+    return c
+
+
+def _counts(gold: Layer, pred: Layer) -> Counter[str]:
+    """Raw counts for one document; `summarise` turns summed counts into scores."""
+    g_ents, p_ents = gold.get("entities", []), pred.get("entities", [])
+    c = _entity_counts(g_ents, p_ents, ENTITY_LABELS)
     g_quotes, p_quotes = gold.get("quotes", []), pred.get("quotes", [])
     pairs = _match(g_quotes, p_quotes, lambda a, b: _overlap(a["content"], b["content"]))
     c["quote:gold"], c["quote:pred"], c["quote:tp"] = len(g_quotes), len(p_quotes), len(pairs)
@@ -93,26 +137,41 @@ def _same_speaker(g: dict[str, Any], p: dict[str, Any], g_ents: dict[str, Any], 
     return any(_overlap(a, b) for a in g_spans for b in p_spans)
 
 
-def summarise(c: Counter[str]) -> dict[str, Any]:
-    """Scores from (summed) counts."""
+def entity_scores(c: Counter[str], labels: Iterable[str]) -> dict[str, Any]:
+    """Strict and partial P/R/F1 per label (those seen in gold or predictions) and micro over all (`ALL`)."""
+    labels = list(labels)
     entities: dict[str, Any] = {"strict": {}, "partial": {}}
     for mode in ("strict", "partial"):
-        for label in ENTITY_LABELS:
+        for label in labels:
             if c[f"ent:{label}:gold"] or c[f"ent:{label}:pred"]:
                 entities[mode][label] = _prf(c[f"ent:{label}:{mode}"], c[f"ent:{label}:pred"], c[f"ent:{label}:gold"])
         entities[mode]["ALL"] = _prf(
-            sum(c[f"ent:{label}:{mode}"] for label in ENTITY_LABELS),
-            sum(c[f"ent:{label}:pred"] for label in ENTITY_LABELS),
-            sum(c[f"ent:{label}:gold"] for label in ENTITY_LABELS),
+            sum(c[f"ent:{label}:{mode}"] for label in labels),
+            sum(c[f"ent:{label}:pred"] for label in labels),
+            sum(c[f"ent:{label}:gold"] for label in labels),
         )
-    stance = {label: _prf(c[f"stance:{label}:tp"], c[f"stance:{label}:pred"], c[f"stance:{label}:gold"]) for label in ("FAVOR", "AGAINST")}
+    return entities
+
+
+def quote_scores(c: Counter[str]) -> dict[str, Any]:
+    """Quote detection P/R/F1 and speaker accuracy on the matched quotes."""
     matched = c["speaker:total"]
     return {
-        "entities": entities,
         "quotes": _prf(c["quote:tp"], c["quote:pred"], c["quote:gold"]),
         "speaker_accuracy": c["speaker:correct"] / matched if matched else 0.0,
-        "quote_type_accuracy": c["type:correct"] / matched if matched else 0.0,
         "matched_quotes": matched,
+    }
+
+
+def summarise(c: Counter[str]) -> dict[str, Any]:
+    """Scores from (summed) counts of annotation layers."""
+    stance = {label: _prf(c[f"stance:{label}:tp"], c[f"stance:{label}:pred"], c[f"stance:{label}:gold"]) for label in ("FAVOR", "AGAINST")}
+    quotes = quote_scores(c)
+    matched = quotes["matched_quotes"]
+    return {
+        "entities": entity_scores(c, ENTITY_LABELS),
+        **quotes,
+        "quote_type_accuracy": c["type:correct"] / matched if matched else 0.0,
         "stance": {
             "macro_f1": (stance["FAVOR"]["f1"] + stance["AGAINST"]["f1"]) / 2,
             **stance,
@@ -130,16 +189,6 @@ def evaluate(gold: Layer, pred: Layer) -> dict[str, Any]:
     return report
 
 
-def _layers(path: Path) -> dict[str, Layer]:
-    files = [path] if path.is_file() else sorted(path.glob("*.json"))
-    layers = {}
-    for file in files:
-        layer = json.loads(file.read_text(encoding="utf-8"))
-        if isinstance(layer, dict) and "doc_id" in layer and "entities" in layer:
-            layers[layer["doc_id"]] = layer
-    return layers
-
-
 def evaluate_pairs(pairs: Iterable[tuple[Layer, Layer]]) -> dict[str, Any]:
     """Corpus-level (micro) scores over (gold, pred) pairs."""
     total: Counter[str] = Counter()
@@ -152,33 +201,575 @@ def evaluate_pairs(pairs: Iterable[tuple[Layer, Layer]]) -> dict[str, Any]:
     return report
 
 
-def evaluate_paths(gold: Path, pred: Path) -> dict[str, Any]:
-    """Corpus-level scores: annotation files (or directories of them), paired by doc_id.
+# -- validation ---------------------------------------------------------------------
 
-    A gold document without a prediction counts as predicted empty.
+
+@dataclass(frozen=True)
+class Nullable:
+    """A field that may be null or else match `spec`."""
+
+    spec: Any
+
+
+SPAN_SPEC = {"start": int, "end": int}
+LAYER_SPEC = {
+    "doc_id": str,
+    "entities": [{"id": str, **SPAN_SPEC, "label": ENTITY_LABELS}],
+    "quotes": [
+        {"id": str, "type": str, "content": SPAN_SPEC, "speaker": {"kind": SPEAKER_KINDS, "mention": Nullable(SPAN_SPEC), "entity": Nullable(str)}}
+    ],
+    "stance": [{"target": str, "label": ("FAVOR", "AGAINST", "NONE"), "evidence": {"quote": Nullable(str)}}],
+}
+
+
+_TYPE_NAMES = {int: "an integer", str: "a string", list: "a list"}
+
+
+def check(value: Any, spec: Any, file: str, place: str = "", pointer: str = "") -> list[Problem]:
+    """Every way `value` (at `place` in `file`, e.g. a line) differs from `spec`: a type, a tuple of allowed labels,
+    `[item spec]`, an object spec (`{field: spec}`; fields not named are allowed) or `Nullable(spec)`."""
+    where = f"{place} {pointer}".strip()
+    if isinstance(spec, Nullable):
+        return [] if value is None else check(value, spec.spec, file, place, pointer)
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            return [Problem(file, where or "/", f"expected an object, found {_shown(value)}")]
+        problems = []
+        for key, sub in spec.items():
+            if key in value:
+                problems += check(value[key], sub, file, place, f"{pointer}/{key}")
+            else:
+                problems.append(Problem(file, where, f"missing field {key!r}"))
+        return problems
+    if isinstance(spec, list):
+        if not isinstance(value, list):
+            return [Problem(file, where, f"expected a list, found {_shown(value)}")]
+        return [problem for n, item in enumerate(value) for problem in check(item, spec[0], file, place, f"{pointer}/{n}")]
+    if isinstance(spec, tuple):
+        return [] if isinstance(value, str) and value in spec else [Problem(file, where, f"unknown label {_shown(value)} (labels: {', '.join(spec)})")]
+    if isinstance(value, spec) and not (spec is int and isinstance(value, bool)):
+        return []
+    return [Problem(file, where, f"expected {_TYPE_NAMES[spec]}, found {_shown(value)}")]
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def label_name(value: Any, names: list[str], file: str, place: str) -> tuple[str | None, list[Problem]]:
+    """A ClassLabel value given as its name or its id, as its name; or why it is not one."""
+    if isinstance(value, str) and value in names:
+        return value, []
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < len(names):
+        return names[value], []
+    return None, [Problem(file, place, f"unknown label {_shown(value)} (labels: {', '.join(names)}, or their ids 0-{len(names) - 1})")]
+
+
+# -- annotation layers --------------------------------------------------------------
+
+
+def read_layers(path: Path) -> tuple[dict[str, Layer], list[Problem]]:
+    """The annotation layers in `path` (a file, or the *.json of a directory but targets.json) by doc_id, and their problems."""
+    files = [path] if path.is_file() else sorted(p for p in path.glob("*.json") if p.name != "targets.json")
+    if not files:
+        return {}, [Problem(str(path), "", "no annotation files (*.json)")]
+    layers: dict[str, Layer] = {}
+    problems: list[Problem] = []
+    for file in files:
+        layer, found = read_json_file(file)
+        found = found or check(layer, LAYER_SPEC, str(file))
+        if not found and layer["doc_id"] in layers:
+            found = [Problem(str(file), "/doc_id", f"document {layer['doc_id']!r} has another layer in {path}")]
+        problems += found
+        if not found:
+            layers[layer["doc_id"]] = layer
+    return layers, problems
+
+
+def layer_counts(gold: Path, pred: Path) -> tuple[dict[str, Counter[str]], str]:
+    """Counts per gold document of the layers in `pred` against those in `gold`, and the sha256 of the gold layers.
+
+    A gold document without a prediction counts as predicted empty; a predicted document that is not in gold is an error.
     """
-    golds, preds = _layers(gold), _layers(pred)
-    if not golds:
-        raise FileNotFoundError(f"no annotation files in {gold}")
+    golds, gold_problems = read_layers(gold)
+    if gold_problems:
+        raise EvaluationError(gold_problems)
+    preds, problems = read_layers(pred)
+    problems += [Problem(str(pred), doc_id, f"document {doc_id!r} is not in the gold layers") for doc_id in preds if doc_id not in golds]
+    if problems:
+        raise EvaluationError(problems)
     empty = {"entities": [], "quotes": [], "stance": []}
-    return evaluate_pairs((g, preds.get(doc_id, {"doc_id": doc_id, **empty})) for doc_id, g in golds.items())
+    counts = {doc_id: _counts(g, preds.get(doc_id, {"doc_id": doc_id, **empty})) for doc_id, g in sorted(golds.items())}
+    return counts, _canonical_sha256(golds[doc_id] for doc_id in sorted(golds))
+
+
+def evaluate_paths(gold: Path, pred: Path) -> dict[str, Any]:
+    """Corpus-level scores of annotation files (or directories of them), paired by doc_id (see `layer_counts`)."""
+    counts, _ = layer_counts(gold, pred)
+    report = summarise(sum(counts.values(), Counter()))
+    report["documents"] = len(counts)
+    return report
+
+
+def _canonical_sha256(records: Iterable[Any]) -> str:
+    """sha256 of records as canonical JSON lines (sorted keys, UTF-8, no spaces): the same rows give the same hash."""
+    digest = hashlib.sha256()
+    for record in records:
+        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+    return digest.hexdigest()
+
+
+# -- a split of the published corpus --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoldSplit:
+    """The rows of one config and split of a published corpus/, ClassLabels as names."""
+
+    config: str
+    split: str
+    rows: list[Record]
+    features: dict[str, Any]  # the config's Hugging Face features (to_dict form)
+    dataset: dict[str, Any]  # name, version and schema_version of the manifest
+    sha256: str  # of the rows as canonical JSON lines
+
+    def names(self, field: str) -> list[str]:
+        """The ClassLabel names of `field` (or of its items, for a list)."""
+        feature = self.features[field]
+        return list(feature.get("feature", feature)["names"])
+
+
+def decode_feature(feature: Any, value: Any) -> Any:
+    """A value read from Parquet with its ClassLabel ids replaced by names, following the HF feature."""
+    if value is None or not isinstance(feature, dict):
+        return value
+    kind = feature.get("_type")
+    if kind == "ClassLabel":
+        return feature["names"][value]
+    if kind in ("List", "Sequence", "LargeList"):
+        return [decode_feature(feature["feature"], item) for item in value]
+    if kind is None:  # a struct: its fields
+        return {key: decode_feature(feature.get(key), item) for key, item in value.items()}
+    return value
+
+
+def _split_tables(corpus: Path, config: str, split: str, columns: list[str] | None = None) -> tuple[list[Any], dict[str, Any]]:
+    """The checked Parquet tables of a config's split, in manifest order, and the manifest."""
+    manifest_path = corpus / "manifest.json"
+    manifest, problems = read_json_file(manifest_path)
+    if problems:
+        raise EvaluationError(problems if manifest_path.exists() else [Problem(str(corpus), "", "no manifest.json: not a published qawl corpus/")])
+    entries = [entry for entry in manifest["files"] if entry["config"] == config and entry["split"] == split]
+    if not entries:
+        present = sorted({entry["split"] for entry in manifest["files"] if entry["config"] == config})
+        raise EvaluationError([Problem(str(manifest_path), f"{config}/{split}", f"the split is empty: nothing to evaluate on (splits of {config}: {', '.join(present) or 'none'})")])
+    tables = []
+    for entry in entries:
+        path = corpus / entry["path"]
+        if not path.is_file():
+            problems.append(Problem(str(path), "", "listed in manifest.json but missing"))
+        elif file_sha256(path) != entry["sha256"]:
+            problems.append(Problem(str(path), "", "its sha256 differs from manifest.json: the file was changed or damaged"))
+        else:
+            tables.append(pq.read_table(path, columns=columns))
+    if problems:
+        raise EvaluationError(problems)
+    return tables, manifest
+
+
+def read_gold_split(corpus: Path, config: str, split: str) -> GoldSplit:
+    """The gold rows of `config`/`split` of a published corpus/, each shard checked against the manifest's sha256."""
+    tables, manifest = _split_tables(corpus, config, split)
+    features = json.loads(tables[0].schema.metadata[b"huggingface"])["info"]["features"]
+    rows = [{key: decode_feature(features.get(key), value) for key, value in row.items()} for table in tables for row in table.to_pylist()]
+    dataset = {key: manifest.get(key) for key in ("name", "version", "schema_version")}
+    return GoldSplit(config, split, rows, features, dataset, _canonical_sha256(rows))
+
+
+def split_sentences(corpus: Path, split: str) -> dict[str, Record]:
+    """The `sentences` rows of a split by sentence_id (doc_id and text only): where predicted quotes may be."""
+    tables, _ = _split_tables(corpus, "sentences", split, columns=["sentence_id", "doc_id", "text"])
+    return {row["sentence_id"]: row for table in tables for row in table.to_pylist()}
+
+
+# -- predictions in the published row formats ----------------------------------------
+
+
+def read_jsonl(path: Path) -> tuple[list[tuple[str, Any]], list[Problem]]:
+    """(place, value) of each non-blank line of a JSON-lines file, and the lines that are not JSON."""
+    text, problems = read_text_file(path)
+    if text is None:
+        return [], problems
+    rows = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip():
+            value, found = parse_json(line, str(path))
+            problems += [Problem(p.file, f"line {number}" + (f" {p.place}" if p.place.startswith("/") else ""), p.message) for p in found]
+            if not found:
+                rows.append((f"line {number}", value))
+    if not rows and not problems:
+        problems.append(Problem(str(path), "", "no predictions: the file is empty"))
+    return rows, problems
+
+
+def read_conll(path: Path, gold: GoldSplit) -> tuple[list[tuple[str, Any]], list[Problem]]:
+    """CoNLL predictions (`token ... tag` lines, blank lines between sentences, -DOCSTART- lines ignored) as `ner` rows.
+
+    CoNLL has no ids: the sentences are the gold rows in order, and each must have the gold row's tokens.
+    """
+    text, problems = read_text_file(path)
+    if text is None:
+        return [], problems
+    sentences: list[tuple[int, list[str], list[str]]] = []
+    tokens: list[str] = []
+    tags: list[str] = []
+    for number, line in enumerate([*text.splitlines(), ""], 1):
+        fields = line.split()
+        if fields and fields[0] == "-DOCSTART-":
+            continue
+        if not fields:
+            if tokens:
+                sentences.append((number - len(tokens), tokens, tags))
+            tokens, tags = [], []
+        elif len(fields) < 2:
+            problems.append(Problem(str(path), f"line {number}", f"expected a token and its tag, found {_shown(line)}"))
+        else:
+            tokens.append(fields[0])
+            tags.append(fields[-1])
+    if len(sentences) != len(gold.rows):
+        problems.append(Problem(str(path), "", f"{len(sentences)} sentences for the {len(gold.rows)} rows of {gold.config}/{gold.split}"))
+    rows = []
+    for (line, words, sentence_tags), row in zip(sentences, gold.rows):
+        if words != row["tokens"]:
+            problems.append(Problem(str(path), f"line {line}", f"the tokens are not those of gold row {row['id']} ({_shown(' '.join(row['tokens']))})"))
+        rows.append((f"line {line}", {"id": row["id"], "ner_tags": sentence_tags}))
+    return rows, problems
+
+
+def _by_id(rows: list[tuple[str, Any]], spec: dict[str, Any], gold: GoldSplit, file: str) -> tuple[dict[str, tuple[str, Record]], list[Problem]]:
+    """Rows checked against `spec` and keyed by their `id`, which must be a gold row's; every gold row needs one."""
+    gold_ids = {row["id"] for row in gold.rows}
+    by_id: dict[str, tuple[str, Record]] = {}
+    problems: list[Problem] = []
+    for place, row in rows:
+        found = check(row, {"id": str, **spec}, file, place)
+        if not found and row["id"] not in gold_ids:
+            found = [Problem(file, f"{place} /id", f"{row['id']!r} is not a row of {gold.config}/{gold.split}")]
+        elif not found and row["id"] in by_id:
+            found = [Problem(file, f"{place} /id", f"{row['id']!r} is predicted twice (first at {by_id[row['id']][0]})")]
+        problems += found
+        if not found:
+            by_id[row["id"]] = (place, row)
+    if not problems:
+        problems = [Problem(file, "", f"no prediction for gold row {row['id']!r}") for row in gold.rows if row["id"] not in by_id]
+    return by_id, problems
+
+
+def ner_counts(gold: GoldSplit, path: Path) -> dict[str, Counter[str]]:
+    """Counts per document of `ner` predictions (JSON lines `{"id", "ner_tags"}`, tags as names or ids; or CoNLL)."""
+    file = str(path)
+    text, _ = read_text_file(path)
+    rows, problems = read_jsonl(path) if (text or "").lstrip().startswith("{") else read_conll(path, gold)
+    by_id, found = _by_id(rows, {"ner_tags": list}, gold, file)
+    problems += found
+    names = gold.names("ner_tags")
+    labels = entity_labels(names)
+    predicted: dict[str, list[str]] = {}
+    for row_id, (place, row) in by_id.items():
+        tags = []
+        for n, value in enumerate(row["ner_tags"]):
+            tag, found = label_name(value, names, file, f"{place} /ner_tags/{n}")
+            problems += found
+            tags.append(tag)
+        predicted[row_id] = tags
+    for row in gold.rows:
+        tags = predicted.get(row["id"])
+        if tags is not None and len(tags) != len(row["tokens"]):
+            problems.append(Problem(file, f"{by_id[row['id']][0]} /ner_tags", f"{len(tags)} tags for the {len(row['tokens'])} tokens of {row['id']!r}"))
+    if problems:
+        raise EvaluationError(problems)
+    counts: dict[str, Counter[str]] = {}
+    for row in gold.rows:
+        counts.setdefault(row["doc_id"], Counter()).update(tag_counts(row["ner_tags"], predicted[row["id"]], labels))
+    return counts
+
+
+def entity_labels(tags: Iterable[str]) -> list[str]:
+    """The entity labels of IOB2 tag names, in their order: O, B-PERSON, I-PERSON, B-ORG… → PERSON, ORG…"""
+    return list(dict.fromkeys(tag[2:] for tag in tags if tag != "O"))
+
+
+def tag_counts(gold_tags: list[str], pred_tags: list[str], labels: Iterable[str]) -> Counter[str]:
+    """Entity counts (see `entity_scores`) of a sentence's predicted IOB2 tags against its gold ones."""
+    return _entity_counts(tag_spans(gold_tags), tag_spans(pred_tags), labels)
+
+
+def tag_spans(tags: list[str]) -> list[Record]:
+    """The entities of IOB2 tags as token spans, read as seqeval's default mode (conlleval) reads them:
+    an entity starts at B-X, or at an I-X that does not continue an X, and runs over the I-X after it."""
+    spans: list[Record] = []
+    label, start = None, 0
+    for i, tag in enumerate([*tags, "O"]):
+        prefix, _, kind = tag.partition("-")
+        if label is not None and (prefix != "I" or kind != label):
+            spans.append({"start": start, "end": i, "label": label})
+            label = None
+        if prefix == "B" or (prefix == "I" and label is None):
+            label, start = kind, i
+    return spans
+
+
+QUOTE_ROW_SPEC = {"sentence_id": str, "content": SPAN_SPEC, "speaker_kind": SPEAKER_KINDS, "speaker_mention": Nullable({"sentence_id": str, **SPAN_SPEC})}
+
+
+def quote_counts(gold: GoldSplit, path: Path, sentences: dict[str, Record]) -> dict[str, Counter[str]]:
+    """Counts per document of `quotes` predictions: JSON lines with `sentence_id`, `content` {start, end} (offsets
+    in the sentence), `speaker_kind` and `speaker_mention` ({sentence_id, start, end} or null).
+
+    Predicted quotes have no gold id: they are matched to the gold quotes of their sentence by overlapping content.
+    """
+    file = str(path)
+    rows, problems = read_jsonl(path)
+    predicted: dict[str, list[Record]] = {}
+    for place, row in rows:
+        found = check(row, QUOTE_ROW_SPEC, file, place)
+        if not found:
+            spans = [("/content", row["sentence_id"], row["content"])]
+            if row["speaker_mention"]:
+                spans.append(("/speaker_mention", row["speaker_mention"]["sentence_id"], row["speaker_mention"]))
+            found = [Problem(file, f"{place} {field}", message) for field, message in _span_problems(spans, sentences, gold.split)]
+        problems += found
+        if not found:
+            predicted.setdefault(row["sentence_id"], []).append(row)
+    if problems:
+        raise EvaluationError(problems)
+    golds: dict[str, list[Record]] = {}
+    for row in gold.rows:
+        golds.setdefault(row["sentence_id"], []).append(row)
+    counts = {row["doc_id"]: Counter() for row in sentences.values()}
+    for sentence_id, sentence in sentences.items():
+        g, p = golds.get(sentence_id, []), predicted.get(sentence_id, [])
+        pairs = _match(g, p, lambda a, b: _overlap(a["content"], b["content"]))
+        c = counts[sentence["doc_id"]]
+        c["quote:gold"] += len(g)
+        c["quote:pred"] += len(p)
+        c["quote:tp"] += len(pairs)
+        c["speaker:total"] += len(pairs)
+        c["speaker:correct"] += sum(_same_row_speaker(g[i], p[j]) for i, j in pairs)
+    return counts
+
+
+def _span_problems(spans: list[tuple[str, str, Record]], sentences: dict[str, Record], split: str) -> list[tuple[str, str]]:
+    """(field, message) for each (field, sentence_id, span) that is not a span of a sentence of the split."""
+    problems = []
+    for field, sentence_id, span in spans:
+        if sentence_id not in sentences:
+            problems.append((field, f"sentence {sentence_id!r} is not in split {split!r}"))
+        elif not 0 <= span["start"] < span["end"] <= len(sentences[sentence_id]["text"]):
+            problems.append((field, f"[{span['start']}, {span['end']}) is not a span of the sentence's {len(sentences[sentence_id]['text'])} characters"))
+    return problems
+
+
+def _same_row_speaker(gold: Record, pred: Record) -> bool:
+    if "unknown" in (gold["speaker_kind"], pred["speaker_kind"]):
+        return gold["speaker_kind"] == pred["speaker_kind"]
+    g, p = gold["speaker_mention"], pred["speaker_mention"]
+    return bool(g and p and g["sentence_id"] == p["sentence_id"] and _overlap(g, p))
+
+
+def stance_counts(gold: GoldSplit, path: Path) -> dict[str, Counter[str]]:
+    """Counts per document of `stance` predictions: JSON lines `{"id", "label"}`, the label as its name or id."""
+    file = str(path)
+    rows, problems = read_jsonl(path)
+    by_id, found = _by_id(rows, {"label": object}, gold, file)
+    problems += found
+    names = gold.names("label")
+    predicted = {}
+    for row_id, (place, row) in by_id.items():
+        predicted[row_id], found = label_name(row["label"], names, file, f"{place} /label")
+        problems += found
+    if problems:
+        raise EvaluationError(problems)
+    counts: dict[str, Counter[str]] = {}
+    for row in gold.rows:
+        c = counts.setdefault(row["doc_id"], Counter())
+        for target in ("ALL", row["target"]):
+            c[f"stance:{target}:records"] += 1
+            for label in names:
+                c[f"stance:{target}:{label}:gold"] += row["label"] == label
+                c[f"stance:{target}:{label}:pred"] += predicted[row["id"]] == label
+                c[f"stance:{target}:{label}:tp"] += row["label"] == label == predicted[row["id"]]
+    return counts
+
+
+def stance_scores(c: Counter[str], labels: list[str], targets: list[str]) -> dict[str, Any]:
+    """Per label P/R/F1, F_avg (FAVOR, AGAINST) and macro-F1 over `labels`, overall (`ALL`) and per target."""
+    scores = {}
+    for target in ["ALL", *targets]:
+        per_label = {label: _prf(c[f"stance:{target}:{label}:tp"], c[f"stance:{target}:{label}:pred"], c[f"stance:{target}:{label}:gold"]) for label in labels}
+        scores[target] = {
+            "f_avg": (per_label["FAVOR"]["f1"] + per_label["AGAINST"]["f1"]) / 2,
+            "macro_f1": sum(s["f1"] for s in per_label.values()) / len(labels),
+            **per_label,
+            "records": c[f"stance:{target}:records"],
+        }
+    return scores
+
+
+# -- reports -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """How a config's counts become scores, and the headline figures that get confidence intervals."""
+
+    scores: Callable[[Counter[str]], dict[str, Any]]
+    headline: Callable[[dict[str, Any]], dict[str, float]]
+
+
+def _entity_headline(scores: dict[str, Any]) -> dict[str, float]:
+    strict, partial = scores["entities"]["strict"]["ALL"], scores["entities"]["partial"]["ALL"]
+    return {"entity_precision_strict": strict["precision"], "entity_recall_strict": strict["recall"], "entity_f1_strict": strict["f1"], "entity_f1_partial": partial["f1"]}
+
+
+def _quote_headline(scores: dict[str, Any]) -> dict[str, float]:
+    return {"quote_f1": scores["quotes"]["f1"], "speaker_accuracy": scores["speaker_accuracy"]}
+
+
+LAYER_TASK = Task(summarise, lambda s: {**_entity_headline(s), **_quote_headline(s), "stance_f_avg": s["stance"]["macro_f1"]})
+
+
+def corpus_task(gold: GoldSplit) -> Task:
+    if gold.config == "ner":
+        labels = entity_labels(gold.names("ner_tags"))
+        return Task(lambda c: {"entities": entity_scores(c, labels)}, _entity_headline)
+    if gold.config == "quotes":
+        return Task(quote_scores, _quote_headline)
+    targets = sorted({row["target"] for row in gold.rows})
+    return Task(
+        lambda c: {"stance": stance_scores(c, gold.names("label"), targets)},
+        lambda s: {"stance_f_avg": s["stance"]["ALL"]["f_avg"], "stance_macro_f1": s["stance"]["ALL"]["macro_f1"]},
+    )
+
+
+def bootstrap(counts: list[Counter[str]], task: Task, resamples: int, seed: int) -> dict[str, list[float]]:
+    """95% percentile intervals of the headline figures over `resamples` resamplings of the documents, with replacement."""
+    keys = sorted({key for c in counts for key in c})
+    table = [[c[key] for key in keys] for c in counts]
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = {}
+    for _ in range(resamples):
+        drawn = [table[rng.randrange(len(table))] for _ in table]
+        total = Counter(dict(zip(keys, map(sum, zip(*drawn)))))
+        for name, value in task.headline(task.scores(total)).items():
+            samples.setdefault(name, []).append(value)
+    return {name: [_percentile(values, 0.025), _percentile(values, 0.975)] for name, values in samples.items()}
+
+
+def _percentile(values: list[float], q: float) -> float:
+    """The `q` quantile of `values`, interpolated linearly between ranks (numpy's default)."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def report(counts: dict[str, Counter[str]], task: Task, resamples: int, seed: int) -> dict[str, Any]:
+    """Scores over all documents and the confidence intervals of the headline figures."""
+    scores = task.scores(sum(counts.values(), Counter()))
+    return {
+        "documents": len(counts),
+        "scores": scores,
+        "headline": task.headline(scores),
+        "confidence_intervals": {
+            "level": 0.95,
+            "method": f"percentile bootstrap over documents, {resamples} resamples, random.Random({seed})",
+            **(bootstrap(list(counts.values()), task, resamples, seed) if counts and resamples else {}),
+        },
+    }
+
+
+def evaluate_split(corpus: Path, config: str, split: str, pred: Path, resamples: int = RESAMPLES, seed: int = 0) -> dict[str, Any]:
+    """Scores of the predictions in `pred` against `config`/`split` of the published `corpus`, reproducibly identified."""
+    return score_split(read_gold_split(corpus, config, split), corpus, pred, resamples, seed)
+
+
+def score_split(gold: GoldSplit, corpus: Path, pred: Path, resamples: int = RESAMPLES, seed: int = 0) -> dict[str, Any]:
+    """`evaluate_split` on a gold split already read from `corpus`."""
+    if gold.config == "ner":
+        counts = ner_counts(gold, pred)
+    elif gold.config == "quotes":
+        counts = quote_counts(gold, pred, split_sentences(corpus, gold.split))
+    else:
+        counts = stance_counts(gold, pred)
+    return {
+        "dataset": gold.dataset,
+        "gold": {"config": gold.config, "split": gold.split, "rows": len(gold.rows), "sha256": gold.sha256},
+        "predictions": {"file": pred.name, "sha256": file_sha256(pred)},
+        **report(counts, corpus_task(gold), resamples, seed),
+    }
+
+
+def evaluate_layer_paths(gold: Path, pred: Path, resamples: int = RESAMPLES, seed: int = 0) -> dict[str, Any]:
+    """Like `evaluate_split`, for annotation layers; the dataset is that of the project around `gold`, if any."""
+    counts, sha256 = layer_counts(gold, pred)
+    dataset = next((json.loads((d / "schema" / "dataset.json").read_text(encoding="utf-8")) for d in gold.resolve().parents if (d / "schema" / "dataset.json").is_file()), {})
+    return {
+        "dataset": {key: dataset.get(key) for key in ("name", "version", "schema_version")},
+        "gold": {"config": "annotation layers", "split": None, "rows": len(counts), "sha256": sha256},
+        "predictions": {"file": pred.name, "sha256": None if pred.is_dir() else file_sha256(pred)},
+        **report(counts, LAYER_TASK, resamples, seed),
+    }
+
+
+def _entity_lines(entities: dict[str, Any]) -> list[str]:
+    lines = [f"{'entities':<22}{'P':>7}{'R':>7}{'F1':>7}{'gold':>6}{'pred':>6}"]
+    for mode in ("strict", "partial"):
+        for label, s in entities[mode].items():
+            lines.append(f"{mode + ' ' + label:<22}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}{s['gold']:>6}{s['pred']:>6}")
+    return lines
+
+
+def _quote_lines(scores: dict[str, Any]) -> list[str]:
+    q = scores["quotes"]
+    return [
+        f"{'quotes (overlap)':<22}{q['precision']:>7.3f}{q['recall']:>7.3f}{q['f1']:>7.3f}{q['gold']:>6}{q['pred']:>6}",
+        f"{'speaker accuracy':<22}{scores['speaker_accuracy']:>7.3f}   on {scores['matched_quotes']} matched quotes",
+    ]
 
 
 def format_table(report: dict[str, Any]) -> str:
-    """A plain-text table of a report, for people."""
-    lines = [f"documents: {report.get('documents', 1)}", "", f"{'entities':<22}{'P':>7}{'R':>7}{'F1':>7}{'gold':>6}{'pred':>6}"]
-    for mode in ("strict", "partial"):
-        for label, s in report["entities"][mode].items():
-            lines.append(
-                f"{mode + ' ' + label:<22}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}{s['gold']:>6}{s['pred']:>6}"
-            )
-    q = report["quotes"]
+    """A plain-text table of a layer report (`evaluate`, `evaluate_paths`), for people."""
     st = report["stance"]
+    lines = [f"documents: {report.get('documents', 1)}", "", *_entity_lines(report["entities"]), "", *_quote_lines(report)]
     lines += [
-        "",
-        f"{'quotes (overlap)':<22}{q['precision']:>7.3f}{q['recall']:>7.3f}{q['f1']:>7.3f}{q['gold']:>6}{q['pred']:>6}",
-        f"{'speaker accuracy':<22}{report['speaker_accuracy']:>7.3f}   on {report['matched_quotes']} matched quotes",
         f"{'quote type accuracy':<22}{report['quote_type_accuracy']:>7.3f}",
         f"{'stance macro-F1':<22}{st['macro_f1']:>7.3f}   (F1 FAVOR {st['FAVOR']['f1']:.3f}, AGAINST {st['AGAINST']['f1']:.3f}; {st['records']} gold records)",
     ]
+    return "\n".join(lines)
+
+
+def format_report(result: dict[str, Any]) -> str:
+    """A plain-text report of `evaluate_split` or `evaluate_layer_paths`: what was scored, the scores, the intervals."""
+    dataset, gold, scores = result["dataset"], result["gold"], result["scores"]
+    where = gold["config"] + (f"/{gold['split']}" if gold["split"] else "")
+    lines = [
+        f"dataset: {dataset['name']} {dataset['version']} (schema {dataset['schema_version']})",
+        f"gold: {where}, {gold['rows']} rows, {result['documents']} documents, sha256 {gold['sha256']}",
+        "",
+    ]
+    if "quote_type_accuracy" in scores:
+        lines.append(format_table({**scores, "documents": result["documents"]}))
+    elif "entities" in scores:
+        lines += _entity_lines(scores["entities"])
+    elif "quotes" in scores:
+        lines += [f"{'':<22}{'P':>7}{'R':>7}{'F1':>7}{'gold':>6}{'pred':>6}", *_quote_lines(scores)]
+    else:
+        lines.append(f"{'stance target':<34}{'F_avg':>7}{'macro-F1':>9}{'rows':>6}")
+        lines += [f"{target:<34}{s['f_avg']:>7.3f}{s['macro_f1']:>9.3f}{s['records']:>6}" for target, s in scores["stance"].items()]
+    intervals = result["confidence_intervals"]
+    lines += ["", f"{intervals['level']:.0%} confidence intervals ({intervals['method']}):"]
+    lines += [f"  {name:<26}{value:.3f}  [{intervals[name][0]:.3f}, {intervals[name][1]:.3f}]" for name, value in result["headline"].items() if name in intervals]
     return "\n".join(lines)

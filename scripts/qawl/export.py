@@ -2,7 +2,8 @@
 
 - `conll`: CoNLL-2003 style IOB2, a token and its tag per line, a blank line
   between sentences and `-DOCSTART-` before each document;
-- `spacy`: a `DocBin` of annotated sentences with entities, for `spacy train`;
+- `spacy`: a `DocBin` of the `ner` rows, the published tokens set explicitly and every
+  entity a `doc.ents` span, for `spacy train` with `gold_preproc = true` (train on those tokens);
 - `jsonl`: the rows of any config, one JSON object per line, label names not ids.
 
 Every export reads `corpus/` as published (through its manifest), never the sources,
@@ -24,7 +25,6 @@ from qawl.project import Project
 from qawl.publish import CONFIGS, EVALUATION_SPLITS, SCHEMA_DIR, SPLIT_ORDER
 from qawl.schema import Problem, Schemas
 from qawl.segment import blank_arabic, renew_vocabulary_past_limit
-from qawl.tasks import ner_pieces
 from qawl.validate import read_rows
 
 if TYPE_CHECKING:
@@ -101,13 +101,28 @@ def export_conll(project: Project, out: Path, split: str | None = None, tagset: 
     return sentences
 
 
-def sentence_doc(row: dict[str, Any]) -> Doc:
-    """A spaCy Doc of an annotated sentence row: entity-aligned tokens and gold entities."""
+def ner_doc(row: dict[str, Any]) -> Doc:
+    """A spaCy Doc of a `ner` row: the published tokens, set explicitly, and their IOB2 tags as `doc.ents`.
+
+    The text between two tokens is kept as spaCy keeps it (one space as the token's trailing
+    space, any other whitespace as a token of its own, tagged O), so `doc.text` is the sentence
+    and every entity of the row is `doc.char_span(start, end, alignment_mode="expand")`.
+    """
     from spacy.tokens import Doc
 
-    pieces, tags = ner_pieces(row)
-    spaces = [following[0] > end for (_, end, _), following in zip(pieces, pieces[1:])] + [False]
-    doc = Doc(blank_arabic().vocab, words=[text for _, _, text in pieces], spaces=spaces, ents=tags)
+    text, starts, ends, row_tags = row["text"], row["token_starts"], row["token_ends"], row["ner_tags"]
+    words, spaces, tags = [], [], []
+    for i, (start, end, tag) in enumerate(zip(starts, ends, row_tags)):
+        gap = text[end : starts[i + 1] if i + 1 < len(starts) else len(text)]
+        words.append(text[start:end])
+        spaces.append(gap.startswith(" "))
+        tags.append(tag)
+        if gap.removeprefix(" "):  # whitespace other than one space: spaCy's own whitespace token, inside an entity that goes on
+            following = row_tags[i + 1] if i + 1 < len(row_tags) else "O"
+            words.append(gap.removeprefix(" "))
+            spaces.append(False)
+            tags.append(following if following.startswith("I-") else "O")
+    doc = Doc(blank_arabic().vocab, words=words, spaces=spaces, ents=tags)
     doc.user_data.update({"sentence_id": row["sentence_id"], "doc_id": row["doc_id"]})
     return doc
 
@@ -121,7 +136,7 @@ class ExportError(Exception):
 
 
 def export_spacy(project: Project, out: Path, split: str | None = None) -> int:
-    """Write annotated sentences as spaCy DocBins; returns the number of docs.
+    """Write the `ner` rows as spaCy DocBins (`ner_doc`); returns the number of docs.
 
     `out` ending in `.spacy` is one file. Otherwise it is a new (or empty) directory of files
     `part-00000.spacy`, … of SENTENCES_PER_SPACY_FILE docs, each written as it fills, so memory
@@ -146,13 +161,12 @@ def export_spacy(project: Project, out: Path, split: str | None = None) -> int:
         written, parts = written + len(docs), parts + 1
 
     docs = new_bin()
-    for _, row in published_rows(project.corpus, schemas, "sentences", split):
-        if row["status"] != "unannotated":
-            docs.add(sentence_doc(row))  # the DocBin keeps the strings it needs, so the vocabulary can start afresh
-            renew_vocabulary_past_limit()
-            if not one_file and len(docs) == SENTENCES_PER_SPACY_FILE:
-                write(docs)
-                docs = new_bin()
+    for _, row in published_rows(project.corpus, schemas, "ner", split):
+        docs.add(ner_doc(row))  # the DocBin keeps the strings it needs, so the vocabulary can start afresh
+        renew_vocabulary_past_limit()
+        if not one_file and len(docs) == SENTENCES_PER_SPACY_FILE:
+            write(docs)
+            docs = new_bin()
     if one_file or len(docs) or not parts:
         write(docs)
     return written
@@ -237,7 +251,11 @@ def conll_command(root: Path | None, corpus: Path | None, out: Path, split: str 
 )
 @split_option
 def spacy_command(root: Path | None, corpus: Path | None, out: Path, split: str | None) -> None:
-    """spaCy DocBins of the annotated sentences with their entities (for `spacy train`, which takes a file or a directory)."""
+    """spaCy DocBins of the `ner` rows: the published tokens and every entity (`spacy train` takes a file or a directory).
+
+    Train and evaluate on these tokens: `--corpora.train.gold_preproc true --corpora.dev.gold_preproc true`
+    for `spacy train`, `--gold-preproc` for `spacy evaluate`.
+    """
     project = exported(root, corpus)
     report_export(lambda: export_spacy(project, out, split), out, "doc(s)", project, "ner", split)
 

@@ -140,6 +140,8 @@ def check_layer(
             problems.append(Problem(file, f"/entities/{i}", f"entity {entity['id']} {entity['text']!r} overlaps {previous['id']} {previous['text']!r} (entities are flat)"))
     for i, entity in enumerate(layer["entities"]):
         misplaced = span_problems(entity, text, file, f"/entities/{i}")
+        if not misplaced and entity["text"].isspace():  # no token to tag in the `ner` config (tokens are never whitespace)
+            misplaced = [Problem(file, f"/entities/{i}", f"entity {entity['id']} {entity['text']!r} is whitespace only: it covers no word")]
         problems += misplaced
         if not misplaced and _sentence_at(sentences, starts, entity["start"], entity["end"]) is None:
             problems.append(Problem(file, f"/entities/{i}", f"entity {entity['text']!r} crosses a sentence boundary"))

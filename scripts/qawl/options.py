@@ -33,9 +33,9 @@ def project_at(root: Path | None, built: bool = False) -> Project:
     return project
 
 
-def fail(problems: Sequence[Problem], what: str) -> NoReturn:
-    """Print every problem, then what failed and how many, and exit 1."""
+def fail(problems: Sequence[Problem], what: str, code: int = 1) -> NoReturn:
+    """Print every problem, then what failed and how many, and exit with `code`."""
     for problem in problems:
         click.echo(f"error: {problem}", err=True)
     click.echo(f"{what}: {len(problems)} problem(s)", err=True)
-    sys.exit(1)
+    sys.exit(code)

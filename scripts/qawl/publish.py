@@ -657,9 +657,10 @@ def publishing_target(target: Path) -> tuple[Path, list[Problem]]:
 @contextmanager
 def staging_directory(target: Path) -> Iterator[Path]:
     """A fresh directory beside `target`, removed unless it was swapped in."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    staging.chmod(0o755)  # mkdtemp creates it private; the corpus is meant to be read by all
+    with writing(target.parent):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+        staging.chmod(0o755)  # mkdtemp creates it private; the corpus is meant to be read by all
     try:
         yield staging
     finally:

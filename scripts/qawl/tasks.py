@@ -8,12 +8,10 @@ Sentences of unannotated documents contribute nothing to a task config.
 from __future__ import annotations
 
 import bisect
-import math
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 Record = dict[str, Any]
-Piece = tuple[int, int, str]  # start, end (relative to the sentence), text
 _start = itemgetter("start")
 
 
@@ -22,67 +20,60 @@ def iob2_tags(labels: list[str]) -> list[str]:
     return ["O"] + [f"{prefix}-{label}" for label in labels for prefix in ("B", "I")]
 
 
-def ner_pieces(row: Record) -> tuple[list[Piece], list[str]]:
-    """The tokens of a sentence row split at every entity boundary, with their IOB2 tags.
+class NerProjection(NamedTuple):
+    """The IOB2 tags of a sentence row's entities on its tokens, and what the convention cost."""
 
-    A token that an entity starts or ends inside (a proclitic before a name:
-    وبغداد → و + بغداد) is cut there, so every entity is a whole number of tokens.
+    tags: list[str]
+    inside_token: list[str]  # ids of entities with a boundary inside a token: tagged on the whole host token
+    held: list[str]  # ids of entities whose every token an earlier entity tags: not in `tags`
+
+
+def project_entities(row: Record) -> NerProjection:
+    """IOB2 tags of `row`'s entities on its tokens, which are the text's own and are never cut.
+
+    The convention (ANERcorp's: tag the host token): an entity tags every token it
+    overlaps, B- on the first and I- on the rest. An entity that starts or ends
+    inside a token (a proclitic before a name: وواشنطن for واشنطن, للتحالف for
+    لتحالف) tags that whole token. A token two entities overlap goes to the first;
+    the second starts at its next token, or, with none left, is `held` out of the tags.
     """
-    entities = sorted(row["entities"], key=_start)
-    text = row["text"]
-    pieces = [(token["start"], token["end"], text[token["start"] : token["end"]]) for token in row["tokens"]]
-    inner = _inner_cuts(pieces, {offset for entity in entities for offset in (entity["start"], entity["end"])})
-    for i in sorted(inner, reverse=True):  # from the end, so the pieces before keep their index
-        start, end, _ = pieces[i]
-        bounds = [start, *inner[i], end]
-        pieces[i : i + 1] = [(a, b, text[a:b]) for a, b in zip(bounds, bounds[1:])]
-    tags = ["O"] * len(pieces)
-    for entity in entities:
-        # pieces are in order and do not overlap: those inside the entity are a run from its first,
-        # the first piece starting at or after it ((start,) sorts before every piece with that start)
-        first = last = bisect.bisect_left(pieces, (entity["start"],))
-        while last < len(pieces) and pieces[last][1] <= entity["end"]:
-            last += 1
-        if first == last:
+    starts = [token["start"] for token in row["tokens"]]
+    ends = [token["end"] for token in row["tokens"]]
+    tags = ["O"] * len(starts)
+    inside, held = [], []
+    for entity in sorted(row["entities"], key=_start):
+        first = bisect.bisect_right(ends, entity["start"])  # the first token ending after the entity starts
+        last = bisect.bisect_left(starts, entity["end"])  # past the last token starting before it ends
+        if first >= last:
             raise ValueError(f"{row['sentence_id']}: entity {entity['id']} {entity['text']!r} covers no token")
-        tags[first] = f"B-{entity['label']}"
-        for i in range(first + 1, last):
-            tags[i] = f"I-{entity['label']}"
-    return pieces, tags
-
-
-def _inner_cuts(pieces: list[Piece], cuts: set[int]) -> dict[int, list[int]]:
-    """The `cuts` strictly inside a piece, sorted, by piece index; `pieces` are in order and do not overlap.
-
-    There are few cuts (two per entity) and many pieces: each cut looks for its
-    piece, comparing tuples (no key function to call at each step).
-    """
-    inner: dict[int, list[int]] = {}
-    for cut in sorted(cuts):
-        i = bisect.bisect_right(pieces, (cut, math.inf)) - 1  # the last piece starting at or before the cut
-        if i >= 0 and pieces[i][0] < cut < pieces[i][1]:
-            inner.setdefault(i, []).append(cut)
-    return inner
+        if starts[first] < entity["start"] or ends[last - 1] > entity["end"]:
+            inside.append(entity["id"])
+        while first < last and tags[first] != "O":  # only an earlier entity's host token: entities are flat
+            first += 1
+        if first == last:
+            held.append(entity["id"])
+            continue
+        tags[first : last] = [f"B-{entity['label']}"] + [f"I-{entity['label']}"] * (last - first - 1)
+    return NerProjection(tags, inside, held)
 
 
 def derive_ner(document: Record, sentences: list[Record]) -> list[Record]:
-    """One row per annotated sentence: tokens and IOB2 `ner_tags`."""
-    rows = []
-    for row in sentences:
-        if row["status"] == "unannotated":
-            continue
-        pieces, tags = ner_pieces(row)
-        rows.append(
-            {
-                "id": row["sentence_id"],
-                "tokens": [text for _, _, text in pieces],
-                "ner_tags": tags,
-                "sentence_id": row["sentence_id"],
-                "doc_id": row["doc_id"],
-                "status": row["status"],
-            }
-        )
-    return rows
+    """One row per annotated sentence: its text, its tokens with their offsets, and IOB2 `ner_tags`."""
+    return [
+        {
+            "id": row["sentence_id"],
+            "text": row["text"],
+            "tokens": [token["text"] for token in row["tokens"]],
+            "token_starts": [token["start"] for token in row["tokens"]],
+            "token_ends": [token["end"] for token in row["tokens"]],
+            "ner_tags": project_entities(row).tags,
+            "sentence_id": row["sentence_id"],
+            "doc_id": row["doc_id"],
+            "status": row["status"],
+        }
+        for row in sentences
+        if row["status"] != "unannotated"
+    ]
 
 
 def derive_quotes(document: Record, sentences: list[Record]) -> list[Record]:

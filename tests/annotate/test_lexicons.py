@@ -8,9 +8,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from qawl.annotate.commands import annotate_command, evaluate_command
+from qawl.annotate.commands import annotate_command
 from qawl.annotate.lexicon import DATA
 from qawl.annotate.text import normalize
+from qawl.cli import evaluate as evaluate_command
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -85,7 +86,7 @@ def test_annotate_and_evaluate_commands(tmp_path: Path) -> None:
     (tmp_path / "gold.json").write_text(json.dumps(gold_layer(layer["doc_id"], layer["sha256"])), encoding="utf-8")
     result = runner.invoke(evaluate_command, ["--gold", str(tmp_path / "gold.json"), "--pred", str(tmp_path / "pred.json"), "--json"])
     assert result.exit_code == 0, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.output)["scores"]
     strict = report["entities"]["strict"]
     assert (strict["ALL"]["precision"], strict["ALL"]["recall"]) == (1.0, 2 / 3)
     assert (strict["PERSON"]["precision"], strict["PERSON"]["recall"], strict["GPE"]["recall"]) == (1.0, 0.5, 1.0)

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from qawl.project import Project
+from tests.conftest import mount_tmpfs
 from tests.review.conftest import DOC_ID, read_json, run_review
 from tests.review.test_label_studio import labelled, region
 
@@ -167,17 +168,10 @@ def test_an_unwritable_review_writes_nothing(three_documents) -> None:
     assert state(project.annotations) == before
 
 
-def mount_tmpfs(directory: Path, size: str) -> None:
-    directory.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(directory)], capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a small file system to fill: {mounted.stderr.decode()}")
-
-
 def test_a_full_disk_names_the_path_and_leaves_annotations_untouched(three_documents, tmp_path: Path) -> None:
     project, export = three_documents
     disk = tmp_path / "disk"
-    mount_tmpfs(disk, "4m")
+    mount_tmpfs(disk, "size=4m")
     try:
         small = Project(disk / "project")
         shutil.copytree(project.root, small.root)

@@ -1,4 +1,4 @@
-"""Click commands `annotate` and `evaluate`, registered on the `qawl` group by cli.py."""
+"""Click command `annotate`, registered on the `qawl` group by cli.py."""
 
 from __future__ import annotations
 
@@ -50,15 +50,3 @@ def annotate_command(files: tuple[Path, ...], fmt: str, root: Path | None) -> No
         click.echo(json.dumps(layers[0] if len(layers) == 1 else layers, ensure_ascii=False, indent=2))
     if failed:
         sys.exit(1)
-
-
-@click.command("evaluate")
-@click.option("--gold", required=True, type=click.Path(exists=True, path_type=Path), help="Gold annotation file or directory.")
-@click.option("--pred", required=True, type=click.Path(exists=True, path_type=Path), help="Predicted annotation file or directory.")
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def evaluate_command(gold: Path, pred: Path, as_json: bool) -> None:
-    """Score predicted annotations against gold: entities, quotes, speakers, stance."""
-    from qawl.evaluate import evaluate_paths, format_table
-
-    report = evaluate_paths(gold, pred)
-    click.echo(json.dumps(report, indent=2) if as_json else format_table(report))

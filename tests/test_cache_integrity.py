@@ -225,7 +225,7 @@ def test_a_corpus_file_that_cannot_be_written_is_named_and_corpus_is_left_untouc
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     staging = re.escape(str(project.root / ".corpus.building-"))
     assert re.search(
-        rf"^error: {staging}\w+/\w+/(train|validation|test)-00000\.parquet: cannot write the new corpus: File too large; {re.escape(str(project.corpus))} was left untouched$",
+        rf"^error: {staging}\w+/\w+/(train|validation|test|silver)-00000\.parquet: cannot write the new corpus: File too large; {re.escape(str(project.corpus))} was left untouched$",
         done.stderr, re.MULTILINE,
     ), done.stderr
     assert tree_digest(project.corpus) == before

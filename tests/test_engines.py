@@ -474,7 +474,7 @@ def test_a_shard_is_written_as_its_documents_come(project, monkeypatch, tmp_path
     writer = publish.ShardWriter(tmp_path, publish.config_arrow_schemas(schemas, "0.1.0", "1.0.0"), "train", 0, "0.1.0", "1.0.0")
     path = tmp_path / publish.shard_path("sentences", "train", 0)
     sizes = []
-    for output in encode_documents(results, schemas):
+    for output in encode_documents(results, schemas, {}):
         writer.add_document(output.tables)
         sizes.append(path.stat().st_size)
     assert sizes == sorted(sizes) and len(set(sizes)) > len(documents) // 2  # it grew as documents came

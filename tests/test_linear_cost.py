@@ -21,6 +21,7 @@ from qawl.build import encode_documents, process_document
 from qawl.ingest import UNKNOWN_METADATA, Document
 from qawl.merge import read_targets
 from qawl.project import Project
+from qawl.publish import target_names
 from qawl.schema import Schemas
 from qawl.segment import MAX_SENTENCE_CHARS, split_sentences, tokenize_document
 from tests.conftest import REPO
@@ -101,7 +102,8 @@ def published_bytes(unit: str, repeats: int, project: Project) -> int:
     document = Document("d", text, hashlib.sha256(text.encode()).hexdigest(), "d.txt", dict(UNKNOWN_METADATA))
     targets, _ = read_targets(project.annotations, schemas)
     result = process_document(document, None, "", frozenset(targets), preannotator(project.annotations))
-    (output,) = encode_documents([("d", result, None)], schemas)
+    inventory = json.loads((project.annotations / "targets.json").read_text(encoding="utf-8"))
+    (output,) = encode_documents([("d", result, None)], schemas, target_names(inventory))
     assert not output.problems
     return sum(table.nbytes for table in output.tables.values())
 

@@ -152,7 +152,7 @@ def test_parquet_round_trips_rows_unchanged(schemas: Schemas, tmp_path_factory: 
     writer = ShardWriter(out, config_arrow_schemas(schemas, "0.1.0", "1.0.0"), "train", 0, "0.1.0", "1.0.0")
     written: dict[str, list[dict]] = {config.name: [] for config in CONFIGS}
     results = [(f"doc{n}", process_document(document_of(text, f"doc{n}"), None, "", frozenset(), None), None) for n, text in enumerate(texts)]
-    for (_, result, _), output in zip(results, encode_documents(results, schemas)):  # encoded together, sliced per document
+    for (_, result, _), output in zip(results, encode_documents(results, schemas, {})):  # encoded together, sliced per document
         assert output.problems == []  # every record was validated against its schema
         writer.add_document(output.tables)
         for config in CONFIGS:

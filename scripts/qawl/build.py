@@ -249,7 +249,7 @@ class _CachedTables(Mapping[str, pa.Table]):
 
 
 def encode_documents(
-    results: list[tuple[str, DocumentResult, str | None]], schemas: Schemas, names: TargetNames | None = None
+    results: list[tuple[str, DocumentResult, str | None]], schemas: Schemas, names: TargetNames
 ) -> list[DocumentOutput]:
     """Every config's rows of each (doc_id, result, cache key), validated against their schema and encoded as Arrow;
     `stance` rows carry the `names` of their target.
@@ -261,7 +261,7 @@ def encode_documents(
     problems: list[list[Problem]] = []
     for doc_id, result, _ in results:
         derived.append({config.name: config.derive(result.document_row, result.rows) for config in CONFIGS})
-        derived[-1]["stance"] = with_target_names(derived[-1]["stance"], names or {})
+        derived[-1]["stance"] = with_target_names(derived[-1]["stance"], names)
         problems.append([
             problem
             for config in CONFIGS

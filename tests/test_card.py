@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from qawl.build import build_corpus
 from qawl import publish
-from qawl.card import CorpusStatistics, _length_summary, document_statistics, render_report, write_card
+from qawl.card import CorpusStatistics, _length_summary, document_statistics, evaluation_status, gold_splits_table, render_report, write_card
 from qawl.project import Project
 from qawl.publish import CONFIGS
 from qawl.schema import Schemas
@@ -170,3 +170,20 @@ def test_statistics_are_counted_per_split(across_splits: Project) -> None:
     meta = _front_matter(readme)
     sentences = next(info for info in meta["dataset_info"] if info["config_name"] == "sentences")
     assert {split["name"]: split["num_examples"] for split in sentences["splits"]} == {"train": 6, "validation": 3, "test": 3}
+
+
+def test_the_card_says_which_evaluation_split_has_no_gold_yet() -> None:
+    statistics = CorpusStatistics()
+    gold = {"documents_status": [["gold", 1]], "status": [["gold", 3]], "entities": [["PERSON", 2]], "quote_types": [["direct", 1]], "stance": [["FAVOR", 1]]}
+    for split in ("train", "train", "validation"):
+        statistics.add(split, gold)
+    statistics.add("silver", {"documents_status": [["silver", 1]], "status": [["silver", 5]], "entities": [["ORG", 4]]})
+    stats = statistics.report({"files": []})
+    assert gold_splits_table(stats).splitlines()[2:] == [
+        "| train | 2 | 6 | 4 | 2 | 2 |",
+        "| validation | 1 | 3 | 2 | 1 | 1 |",
+        "| test | 0 | 0 | 0 | 0 | 0 |",
+    ]
+    assert evaluation_status(stats) == "**There is no `test` split yet**: no human-reviewed document is in it."
+    statistics.add("test", gold)
+    assert evaluation_status(statistics.report({"files": []})) == ""

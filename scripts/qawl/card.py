@@ -484,7 +484,8 @@ stable hash of its `doc_id` (shares {shares}), so adding documents never moves
 existing ones, unless a curator pinned it in its sidecar (`"split": "test"` in
 `seeds/<doc_id>.meta.json`; only a gold document can be pinned; `pinned_split` in `documents`
 says which were). Every document that no one has reviewed is in a split of its own,
-`{SILVER_SPLIT}` (automatic pre-annotations, status `silver`), never in train or in an evaluation
+`{SILVER_SPLIT}` (automatic pre-annotations, status `silver`; `unannotated` in a build without
+pre-annotation), never in train or in an evaluation
 split: a score on `validation` or `test` is a score against human judgements, and training on
 silver data is a choice (`split="{SILVER_SPLIT}"`). A split with no document yet is not listed
 above. The task configs (`ner`, `quotes`, `stance`) hold only annotated sentences.

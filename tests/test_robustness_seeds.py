@@ -182,7 +182,8 @@ def test_symbolic_links_outside_seeds_or_dangling_are_refused(built_project: Pro
     outside = tmp_path / "outside.txt"
     outside.write_text(GOOD, encoding="utf-8")
     (built_project.seeds / "escape.txt").symlink_to(outside)
-    (built_project.seeds / "passwd.txt").symlink_to("../../../../../../etc/passwd")
+    up_to_root = "../" * len(built_project.seeds.resolve().parts)  # a relative escape, however deep the test's folder is
+    (built_project.seeds / "passwd.txt").symlink_to(up_to_root + "etc/passwd")
     (built_project.seeds / "dangling.txt").symlink_to("gone.txt")
     (built_project.seeds / "folder.txt").mkdir()
     (built_project.seeds / "inside.txt").symlink_to(f"{SEED_ID}.txt")  # inside seeds/: allowed, but a duplicate

@@ -248,7 +248,7 @@ def test_an_empty_split_a_damaged_shard_and_a_missing_config(built: tuple[Path, 
         handle.write(b"\x00\x01")
     done = evaluate("--gold", damaged, "--config", "ner", "--split", "train", "--pred", preds)
     assert done.exit_code == 2
-    assert f"error: {damaged / 'ner' / 'train-00000.parquet'}: its sha256 differs from manifest.json" in done.output
+    assert f"error: {damaged / 'ner' / 'train-00000.parquet'}: sha256 differs from manifest.json" in done.output
     done = evaluate("--gold", corpus, "--split", "train", "--pred", preds)
     assert done.exit_code == 2 and "is a published corpus: say which task to score with --config ner|quotes|stance" in done.output
 

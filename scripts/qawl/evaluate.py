@@ -36,7 +36,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from qawl.jsonfile import parse_json, read_json_file, read_text_file
-from qawl.publish import file_sha256
+from qawl.publish import file_sha256, listed_file_problems
 from qawl.schema import Problem
 
 Layer = dict[str, Any]
@@ -364,18 +364,10 @@ def _split_tables(corpus: Path, config: str, split: str, columns: list[str] | No
     if not entries:
         present = sorted({entry["split"] for entry in manifest["files"] if entry["config"] == config})
         raise EvaluationError([Problem(str(manifest_path), f"{config}/{split}", f"the split is empty: nothing to evaluate on (splits of {config}: {', '.join(present) or 'none'})")])
-    tables = []
-    for entry in entries:
-        path = corpus / entry["path"]
-        if not path.is_file():
-            problems.append(Problem(str(path), "", "listed in manifest.json but missing"))
-        elif file_sha256(path) != entry["sha256"]:
-            problems.append(Problem(str(path), "", "its sha256 differs from manifest.json: the file was changed or damaged"))
-        else:
-            tables.append(pq.read_table(path, columns=columns))
+    problems = listed_file_problems(corpus, entries)
     if problems:
         raise EvaluationError(problems)
-    return tables, manifest
+    return [pq.read_table(corpus / entry["path"], columns=columns) for entry in entries], manifest
 
 
 def read_gold_split(corpus: Path, config: str, split: str) -> GoldSplit:

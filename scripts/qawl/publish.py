@@ -188,10 +188,10 @@ def write_resources(out_dir: Path, schemas: Schemas, annotations: Path) -> list[
     return [{"path": path, "bytes": (out_dir / path).stat().st_size, "sha256": file_sha256(out_dir / path)} for path in sorted(paths)]
 
 
-def resource_problems(corpus: Path, resources: list[dict[str, Any]]) -> list[Problem]:
-    """Every listed resource file present with the bytes the manifest records."""
+def listed_file_problems(corpus: Path, entries: list[dict[str, Any]]) -> list[Problem]:
+    """Every file the manifest lists (`entries`: shards or resources) present with the bytes it records."""
     problems = []
-    for entry in resources:
+    for entry in entries:
         path = corpus / entry["path"]
         if not path.is_file():
             problems.append(Problem(str(path), "", "listed in manifest.json but missing"))

@@ -22,7 +22,7 @@ from qawl.ingest import iter_documents
 from qawl.merge import check_layer, read_layer, read_targets, span_problems
 from qawl.project import Project
 from qawl import publish
-from qawl.publish import BESIDE_SHARDS, CONFIGS, SPLIT_ORDER, arrow_schemas_in, file_sha256, resource_problems, split_of
+from qawl.publish import BESIDE_SHARDS, CONFIGS, SPLIT_ORDER, arrow_schemas_in, file_sha256, listed_file_problems, split_of
 from qawl.schema import Problem, Schemas, decode_class_labels, schemas_in
 from qawl.segment import split_sentences
 
@@ -98,7 +98,7 @@ def validate_corpus(corpus: Path, schemas: Schemas, workers: int = 1) -> list[Pr
     if problems:
         return problems
     resources = manifest.get("resources", [])
-    problems += resource_problems(corpus, resources)
+    problems += listed_file_problems(corpus, resources)
     expected = {entry["path"] for entry in manifest["files"] + resources} | set(BESIDE_SHARDS)
     for stray in sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if not p.is_dir()):
         if stray not in expected:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -206,3 +207,23 @@ def test_commands_other_than_build_do_not_load_the_build_s_libraries() -> None:
     validate = "import sys; from qawl.cli import cli; cli(['validate', '--root', sys.argv[1]], standalone_mode=False); print('spacy' in sys.modules)"
     validated = subprocess.run([sys.executable, "-c", validate, str(REPO)], capture_output=True, text=True, check=True)
     assert validated.stdout.split()[-1] == "False" and "valid:" in validated.stdout + validated.stderr
+
+
+def test_annotate_refuses_a_broken_target_inventory_and_a_fifo_by_name(make_project, tmp_path) -> None:
+    """Both were silent or stuck: a targets.json with a syntax error gave layers without stance, a FIFO hung the read."""
+    project = make_project(with_annotations=True, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
+    article, targets = project.seeds / "news.txt", project.annotations / "targets.json"
+    targets.write_text(targets.read_text(encoding="utf-8").replace('"targets"', '"targets" ,', 1), encoding="utf-8")
+    broken = run_qawl("annotate", "--root", str(project.root), str(article), cwd=tmp_path)
+    assert broken.returncode == 1 and broken.stdout == "" and "Traceback" not in broken.stderr
+    assert broken.stderr.splitlines() == [f"error: {targets}: line 3, column 13: invalid JSON: Expecting ':' delimiter", "nothing annotated: 1 problem(s)"]
+    fifo, bad = tmp_path / "pipe.txt", tmp_path / "bad.txt"
+    os.mkfifo(fifo)
+    bad.write_bytes(b"\xff")
+    stuck = run_qawl("annotate", str(fifo), str(bad), cwd=tmp_path)
+    assert stuck.returncode == 1 and stuck.stdout == ""
+    assert stuck.stderr.splitlines() == [
+        f"error: {fifo}: not a regular file (a FIFO): only regular files are read",
+        f"error: {bad}: byte 0 (line 1, column 1): not valid UTF-8 (invalid start byte: b'\\xff'); re-save the file as UTF-8",
+        "nothing annotated: 2 problem(s)",
+    ]

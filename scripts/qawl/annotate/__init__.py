@@ -33,7 +33,8 @@ PROVENANCE = {
 
 
 @lru_cache(maxsize=1)  # looked up once, as the pipeline it picks is built once: not a directory walk per document
-def _annotations_dir() -> Path | None:
+def annotations_dir_here() -> Path | None:
+    """annotations/ of the project around the current directory; None outside a project."""
     from qawl.project import find_project
 
     try:
@@ -57,7 +58,7 @@ def get_pipeline(annotations_dir: Path | None = None) -> Language:
     vocab = blank_arabic().vocab
     for stale in [directory for directory, (nlp, _) in _pipelines.items() if nlp.vocab is not vocab]:
         del _pipelines[stale]
-    directory = annotations_dir or _annotations_dir()
+    directory = annotations_dir or annotations_dir_here()
     if directory not in _pipelines:
         if len(_pipelines) >= PIPELINES_KEPT:
             del _pipelines[next(iter(_pipelines))]

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from qawl.evaluate import evaluate_pairs
+from qawl.evaluate import LAYER_TASK, RESAMPLES, pair_counts, report
 from qawl.ingest import decode_seed
 from qawl.merge import PreAnnotator
 from qawl.project import Project
@@ -30,18 +30,11 @@ def _pairs(texts_and_golds: Iterator[tuple[Path, Path]], preannotate: PreAnnotat
         yield json.loads(gold_path.read_text(encoding="utf-8")), preannotate(doc_id, text, hashlib.sha256(raw).hexdigest())
 
 
-def _headline(report: dict[str, Any]) -> dict[str, Any]:
-    strict, partial = report["entities"]["strict"]["ALL"], report["entities"]["partial"]["ALL"]
-    return {
-        "documents": report["documents"],
-        "entity_f1_strict": strict["f1"],
-        "entity_precision_strict": strict["precision"],
-        "entity_recall_strict": strict["recall"],
-        "entity_f1_partial": partial["f1"],
-        "quote_f1_overlap": report["quotes"]["f1"],
-        "speaker_accuracy": report["speaker_accuracy"],
-        "stance_macro_f1": report["stance"]["macro_f1"],
-    }
+def scored(pairs: Iterator[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """Headline scores of (gold, pred) layers, with their 95% bootstrap intervals over documents, as `qawl evaluate` gives them."""
+    result = report({gold["doc_id"]: pair_counts(gold, pred) for gold, pred in pairs}, LAYER_TASK, RESAMPLES, seed=0)
+    intervals = result["confidence_intervals"]
+    return {"documents": result["documents"], "scores": result["headline"], "ci95": {name: intervals[name] for name in result["headline"]}}
 
 
 def baseline_report(project: Project, preannotate: PreAnnotator) -> dict[str, Any] | None:
@@ -51,9 +44,9 @@ def baseline_report(project: Project, preannotate: PreAnnotator) -> dict[str, An
     devset = [(path, path.with_suffix(".json")) for path in sorted(devset_dir.glob("*.txt")) if path.with_suffix(".json").exists()]
     report = {}
     if gold:
-        report["gold_corpus"] = _headline(evaluate_pairs(_pairs(iter(gold), preannotate)))
+        report["gold_corpus"] = scored(_pairs(iter(gold), preannotate))
     if devset:
-        report["devset_held_out"] = _headline(evaluate_pairs(_pairs(iter(devset), preannotate)))
+        report["devset_held_out"] = scored(_pairs(iter(devset), preannotate))
     return report or None
 
 

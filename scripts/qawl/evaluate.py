@@ -99,7 +99,7 @@ def _entity_counts(g_ents: list[Record], p_ents: list[Record], labels: Iterable[
     return c
 
 
-def _counts(gold: Layer, pred: Layer) -> Counter[str]:
+def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
     """Raw counts for one document; `summarise` turns summed counts into scores."""
     g_ents, p_ents = gold.get("entities", []), pred.get("entities", [])
     c = _entity_counts(g_ents, p_ents, ENTITY_LABELS)
@@ -184,20 +184,8 @@ def evaluate(gold: Layer, pred: Layer) -> dict[str, Any]:
     """Scores of `pred` against `gold`, two annotation-file dicts for the same document."""
     if gold.get("doc_id") != pred.get("doc_id"):
         raise ValueError(f"gold is {gold.get('doc_id')!r} but pred is {pred.get('doc_id')!r}")
-    report = summarise(_counts(gold, pred))
+    report = summarise(pair_counts(gold, pred))
     report["documents"] = 1
-    return report
-
-
-def evaluate_pairs(pairs: Iterable[tuple[Layer, Layer]]) -> dict[str, Any]:
-    """Corpus-level (micro) scores over (gold, pred) pairs."""
-    total: Counter[str] = Counter()
-    n = 0
-    for gold, pred in pairs:
-        total += _counts(gold, pred)
-        n += 1
-    report = summarise(total)
-    report["documents"] = n
     return report
 
 
@@ -300,7 +288,7 @@ def layer_counts(gold: Path, pred: Path) -> tuple[dict[str, Counter[str]], str]:
     if problems:
         raise EvaluationError(problems)
     empty = {"entities": [], "quotes": [], "stance": []}
-    counts = {doc_id: _counts(g, preds.get(doc_id, {"doc_id": doc_id, **empty})) for doc_id, g in sorted(golds.items())}
+    counts = {doc_id: pair_counts(g, preds.get(doc_id, {"doc_id": doc_id, **empty})) for doc_id, g in sorted(golds.items())}
     return counts, _canonical_sha256(golds[doc_id] for doc_id in sorted(golds))
 
 

@@ -186,8 +186,8 @@ def _author_rows(layer: Layer, vocabulary: Vocabulary) -> str:
 def _legend(vocabulary: Vocabulary) -> str:
     items = [f'<span{_attrs(class_=f"swatch ent-{label}")}>{escape(label)}</span>' for label in vocabulary.entity_labels]
     items += [f'<span{_attrs(class_=f"swatch part p-{role}")}>{escape(PART_NAMES_AR[role])} {_isolated(f"({role})")}</span>' for role in QUOTE_PARTS]
-    items.append('<span class="swatch status-silver silver" dir="ltr">silver (مخطط: آلي)</span>')
-    items.append('<span class="swatch status-gold" dir="ltr">gold (بشري)</span>')
+    items.append(f'<span class="swatch status-silver silver" dir="ltr">silver ({_isolated("مخطط: آلي", "rtl")})</span>')
+    items.append(f'<span class="swatch status-gold" dir="ltr">gold ({_isolated("بشري", "rtl")})</span>')
     return '<div class="legend" aria-label="legend">' + "".join(items) + "</div>"
 
 

@@ -103,3 +103,19 @@ def test_a_brat_document_whose_files_cannot_be_read_safely_is_refused_by_name(re
     assert f"error: {meta}: /: key 'base_kind' appears more than once" in refused.stderr
     assert f"error: {txt}: not a regular file (a FIFO)" in refused.stderr
     assert tree_digest(project.annotations) == before
+
+
+def test_visual_conf_names_each_stance_target_in_arabic_and_shows_it_with_the_value(review_project) -> None:
+    project = review_project()
+    out = project.root / "brat"
+    assert run_review(project, "export", "--format", "brat", "--out", str(out)).returncode == 0
+    visual = (out / "visual.conf").read_text(encoding="utf-8")
+    labels = visual.split("[labels]\n", 1)[1].split("\n[", 1)[0]
+    drawing = visual.split("[drawing]\n", 1)[1]
+    targets = read_json(REPO / "annotations" / "targets.json")["targets"]
+    for target in targets:
+        name, glyph_name = target["name_ar"], target["name_ar"].replace(" ", "_")
+        assert f"Stance_{target['id']} | {name}\n" in labels
+        # brat reads a drawing argument as key:value without whitespace, one glyph per value in annotation.conf's order
+        line = next(line for line in drawing.splitlines() if line.startswith(f"Stance_{target['id']}\t"))
+        assert line == f"Stance_{target['id']}\tglyph:" + "|".join(f"[{glyph_name}:{label}]" for label in ("FAVOR", "AGAINST", "NONE"))

@@ -321,3 +321,15 @@ def test_an_annotator_id_that_is_not_text_is_refused(review_project, tmp_path: P
     assert refused.returncode == 1
     assert "error: --annotator: a lone surrogate (\\ud800-\\udfff) in a string" in refused.stderr
     assert tree_digest(project.annotations) == before
+
+
+def test_each_stance_target_is_headed_by_its_arabic_name(review_project) -> None:
+    project = review_project()
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls")).returncode == 0
+    root = ET.fromstring((project.root / "ls" / "config.xml").read_text(encoding="utf-8"))
+    targets = read_json(REPO / "annotations" / "targets.json")["targets"]
+    stance_view = next(v for v in root.iter("View") if v.get("whenLabelValue") == "content,evidence")
+    children = list(stance_view)
+    # each target's choices follow a header with its Arabic name; the control keeps the id, so imports read it
+    headed = {children[n + 1].get("name"): child.get("value") for n, child in enumerate(children[:-1]) if child.tag == "Header"}
+    assert headed == {f"stance_{t['id']}": t["name_ar"] for t in targets}

@@ -43,9 +43,16 @@ def annotation_conf(vocabulary: Vocabulary) -> str:
     )
 
 
-def visual_conf() -> str:
-    """brat's visual.conf: the label colours every qawl review tool uses."""
-    return "[labels]\n\n[drawing]\n" + "".join(f"{label}\tbgColor:{color}\n" for label, color in LABEL_COLORS.items())
+def visual_conf(vocabulary: Vocabulary) -> str:
+    """brat's visual.conf: the label colours every qawl review tool uses, and each stance target's Arabic
+    name, as the attribute's label and in the glyph of each value (brat's own glyph is the bare `[FAVOR]`)."""
+    labels = "".join(f"{STANCE_PREFIX}{t} | {vocabulary.target_name(t)}\n" for t in vocabulary.targets)
+    colours = "".join(f"{label}\tbgColor:{color}\n" for label, color in LABEL_COLORS.items())
+    glyphs = ""
+    for target in vocabulary.targets:
+        name = "_".join(vocabulary.target_name(target).split())  # a drawing argument holds no whitespace
+        glyphs += f"{STANCE_PREFIX}{target}\tglyph:" + "|".join(f"[{name}:{label}]" for label in vocabulary.stance_labels) + "\n"
+    return f"[labels]\n{labels}\n[drawing]\n{colours}{glyphs}"
 
 
 def ann_text(view: View, offsets: OffsetMap) -> str:
@@ -73,7 +80,7 @@ def export_documents(items: list[tuple[Document, str, Layer]], vocabulary: Vocab
         ann.write_text(ann_text(to_view(base), OffsetMap(document.text, unit)), encoding="utf-8", newline="")
         meta.write_text(json.dumps(export_meta(document, base_kind, base, unit), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written += [txt, ann, meta]
-    for name, content in (("annotation.conf", annotation_conf(vocabulary)), ("visual.conf", visual_conf())):
+    for name, content in (("annotation.conf", annotation_conf(vocabulary)), ("visual.conf", visual_conf(vocabulary))):
         (out / name).write_text(content, encoding="utf-8")
         written.append(out / name)
     return written

@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from qawl.ingest import Document, IngestError, ingest_seeds
-from qawl.jsonfile import value_problems
+from qawl.jsonfile import read_json_file, value_problems
 from qawl.merge import Layer, read_layer, read_targets
 from qawl.options import fail, project_at, root_option
 from qawl.project import Project
+from qawl.publish import target_names
 from qawl.review import brat, html, label_studio
 from qawl.review.agreement import agreement
 from qawl.review.changes import Outcome, Review, now_utc, plan_import, write_outcomes
@@ -74,7 +75,8 @@ def export_command(root: Path | None, format_: str, out: Path, offsets: str, doc
     problems += target_problems
     if problems:
         fail(problems, "export failed (fix the annotation files first)")
-    vocabulary = Vocabulary.load(schemas, targets)
+    names = {target: ar for target, (ar, _) in target_names(read_json_file(project.annotations / "targets.json")[0]).items()} if targets else {}
+    vocabulary = Vocabulary.load(schemas, targets, names)
     try:
         if format_ == "label-studio":
             written = label_studio.export_tasks(items, vocabulary, out, offsets)

@@ -5,7 +5,10 @@ parts (content, cue, speaker, outlet) and stance evidence are styled spans;
 silver annotations are striped, gold ones plain. Highlights use only
 backgrounds, shadows and underlines: nothing that changes the font, or adds
 padding or margins, so an element boundary inside a word keeps Arabic letters
-joined. Every piece of text and every attribute value is escaped.
+joined. Every piece of text and every attribute value is escaped. Left-to-right
+strings (ids, labels, provenance) and each stance line sit in their own isolated
+bidi runs (`dir` on an element isolates it), so wrapping a right-to-left cell
+cannot move a label next to another target.
 """
 
 from __future__ import annotations
@@ -49,12 +52,26 @@ mark .p-content { background-color: transparent; }
 table { border-collapse: collapse; width: 100%%; margin-top: 1.5rem; line-height: 1.5; }
 th, td { border: 1px solid #ccc; padding: .2rem .5rem; vertical-align: top; text-align: start; }
 td.id { direction: ltr; unicode-bidi: isolate; }
+.stance-line { display: block; }
 %(entities)s
 """
 
 
 def _attrs(**values: str) -> str:
     return "".join(f' {name.rstrip("_").replace("_", "-")}="{escape(value, quote=True)}"' for name, value in values.items())
+
+
+def _isolated(text: str, direction: str = "ltr") -> str:
+    """`text` escaped in an isolated bidi run of its own (`auto`: the direction of its first strong letter)."""
+    return f"<span{_attrs(dir=direction)}>{escape(text, quote=True)}</span>"
+
+
+def _stance_line(stance: dict[str, Any], vocabulary: Vocabulary) -> str:
+    """One stance as a line of its own: the target's Arabic name, the label, the holder."""
+    target = _attrs(dir="auto", title=stance["target"])
+    name = escape(vocabulary.target_name(stance["target"]), quote=True)
+    # no-break spaces keep the label and holder with the name's last word when the name wraps
+    return f'<div class="stance-line"><span{target}>{name}</span>:&nbsp;{_isolated(stance["label"])}&nbsp;({_isolated(stance["holder"]["kind"])})</div>'
 
 
 def _provenance(item: dict[str, Any]) -> str:
@@ -111,51 +128,66 @@ def _body(text: str, layer: Layer) -> str:
     return "".join(out)
 
 
-def _quote_rows(layer: Layer) -> str:
+def _cells(cells: list[tuple[str, str]]) -> str:
+    """Table cells from (markup, class) pairs; the markup is escaped already."""
+    return "".join(f"<td{_attrs(class_=css) if css else ''}>{markup}</td>" for markup, css in cells)
+
+
+def _quote_rows(layer: Layer, vocabulary: Vocabulary) -> str:
     entities = {e["id"]: e for e in layer["entities"]}
     stance_by_quote: dict[str, list[str]] = {}
     rows = []
     for stance in layer["stance"]:
         evidence = stance["evidence"]["quote"]
         if evidence is not None:
-            stance_by_quote.setdefault(evidence, []).append(f"{stance['target']}: {stance['label']} ({stance['holder']['kind']})")
+            stance_by_quote.setdefault(evidence, []).append(_stance_line(stance, vocabulary))
     for quote in layer["quotes"]:
         speaker = quote["speaker"]
+        kind = f"[{speaker['kind']}]"
         named = entities.get(speaker["entity"] or "")
-        who = speaker["mention"]["text"] if speaker["mention"] else "—"
+        who = _isolated(speaker["mention"]["text"], "auto") if speaker["mention"] else "—"
         if named is not None:
-            who += f" → {named['text']} ({named['label']} {named['id']})"
+            label_and_id = f"({named['label']} {named['id']})"
+            who += f" → {_isolated(named['text'], 'auto')} {_isolated(label_and_id)}"
         cells = [
-            (quote["id"], "id"),
-            (quote["type"], ""),
-            (f"{who} [{speaker['kind']}]", ""),
-            (quote["cue"]["text"] if quote["cue"] else "—", ""),
-            (quote["outlet"]["text"] if quote["outlet"] else "—", ""),
-            (quote["content"]["text"], ""),
-            ("؛ ".join(stance_by_quote.get(quote["id"], [])) or "—", ""),
-            (_provenance(quote), "id"),
+            (escape(quote["id"], quote=True), "id"),
+            (_isolated(quote["type"]), ""),
+            (f"{who} {_isolated(kind)}", ""),
+            (escape(quote["cue"]["text"], quote=True) if quote["cue"] else "—", ""),
+            (escape(quote["outlet"]["text"], quote=True) if quote["outlet"] else "—", ""),
+            (escape(quote["content"]["text"], quote=True), ""),
+            ("".join(stance_by_quote.get(quote["id"], [])) or "—", ""),
+            (escape(_provenance(quote), quote=True), "id"),
         ]
-        row = "".join(f"<td{_attrs(class_=css) if css else ''}>{escape(value, quote=True)}</td>" for value, css in cells)
+        row = _cells(cells)
         rows.append(f'<tr{_attrs(class_="quote" + _silver(quote), data_id=quote["id"])}>{row}</tr>')
     return "\n".join(rows)
 
 
-def _author_rows(layer: Layer) -> str:
+def _author_rows(layer: Layer, vocabulary: Vocabulary) -> str:
     rows = []
     for stance in layer["stance"]:
         if stance["evidence"]["span"] is None:
             continue
-        cells = [(stance["id"], "id"), (stance["target"], "id"), (stance["label"], ""), (stance["holder"]["kind"], ""), (stance["evidence"]["span"]["text"], ""), (_provenance(stance), "id")]
-        row = "".join(f"<td{_attrs(class_=css) if css else ''}>{escape(value, quote=True)}</td>" for value, css in cells)
+        target = f"<span{_attrs(dir='auto', title=stance['target'])}>{escape(vocabulary.target_name(stance['target']), quote=True)}</span>"
+        cells = [
+            (escape(stance["id"], quote=True), "id"),
+            (target, ""),
+            (_isolated(stance["label"]), ""),
+            (_isolated(stance["holder"]["kind"]), ""),
+            (escape(stance["evidence"]["span"]["text"], quote=True), ""),
+            (escape(_provenance(stance), quote=True), "id"),
+        ]
+        row = _cells(cells)
         rows.append(f'<tr{_attrs(class_="stance" + _silver(stance), data_id=stance["id"])}>{row}</tr>')
     return "\n".join(rows)
 
 
 def _legend(vocabulary: Vocabulary) -> str:
     items = [f'<span{_attrs(class_=f"swatch ent-{label}")}>{escape(label)}</span>' for label in vocabulary.entity_labels]
-    items += [f'<span{_attrs(class_=f"swatch part p-{role}")}>{escape(PART_NAMES_AR[role])} ({role})</span>' for role in QUOTE_PARTS]
-    items.append('<span class="swatch ent-PERSON silver">silver (مخطط: آلي)</span>')
-    items.append('<span class="swatch ent-PERSON">gold (بشري)</span>')
+    items += [f'<span{_attrs(class_=f"swatch part p-{role}")}>{escape(PART_NAMES_AR[role])} {_isolated(f"({role})")}</span>' for role in QUOTE_PARTS]
+    items.append(f'<span class="swatch status-silver silver" dir="ltr">silver ({_isolated("مخطط: آلي", "rtl")})</span>')
+    items.append(f'<span class="swatch status-gold" dir="ltr">gold ({_isolated("بشري", "rtl")})</span>')
     return '<div class="legend" aria-label="legend">' + "".join(items) + "</div>"
 
 
@@ -164,6 +196,7 @@ def render_page(document: Document, base_kind: str, layer: Layer, vocabulary: Vo
     entity_css = "\n".join(f".ent-{label} {{ background-color: {LABEL_COLORS[label]}; }}" for label in vocabulary.entity_labels)
     style = STYLE % {"content": LABEL_COLORS[CONTENT] + "80", "entities": entity_css}
     title = document.metadata.get("title") or document.doc_id
+    counts = f'{len(layer["entities"])} entities, {len(layer["quotes"])} quotes, {len(layer["stance"])} stances'
     head = (
         '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
@@ -172,13 +205,13 @@ def render_page(document: Document, base_kind: str, layer: Layer, vocabulary: Vo
     quote_head = "<tr><th>id</th><th>النوع</th><th>القائل</th><th>فعل القول</th><th>الوسيلة</th><th>النص</th><th>الموقف</th><th>المصدر</th></tr>"
     author_head = "<tr><th>id</th><th>الهدف</th><th>الموقف</th><th>صاحب الموقف</th><th>الدليل</th><th>المصدر</th></tr>"
     body = (
-        f"<header><h1>{escape(title)}</h1>\n"
+        f"<header><h1>{_isolated(title, 'auto')}</h1>\n"
         f'<p class="meta"><code>{escape(document.doc_id)}</code> · sha256 <code>{escape(document.sha256[:16])}…</code> · '
-        f'<span{_attrs(class_=f"status status-{base_kind}")}>{escape(STATUS_TEXT[base_kind])}</span> · '
-        f'{len(layer["entities"])} entities, {len(layer["quotes"])} quotes, {len(layer["stance"])} stances</p></header>\n'
+        f'<span{_attrs(class_=f"status status-{base_kind}", dir="ltr")}>{escape(STATUS_TEXT[base_kind])}</span> · '
+        f"{_isolated(counts)}</p></header>\n"
         f"{_legend(vocabulary)}\n"
         f'<article class="text" lang="ar" dir="rtl">{_body(document.text, layer)}</article>\n'
-        f'<table class="quotes"><caption>الاقتباسات والموقف</caption>\n{quote_head}\n{_quote_rows(layer)}\n</table>\n'
-        f'<table class="author-stance"><caption>موقف الكاتب وأدلة الموقف</caption>\n{author_head}\n{_author_rows(layer)}\n</table>'
+        f'<table class="quotes"><caption>الاقتباسات والموقف</caption>\n{quote_head}\n{_quote_rows(layer, vocabulary)}\n</table>\n'
+        f'<table class="author-stance"><caption>موقف الكاتب وأدلة الموقف</caption>\n{author_head}\n{_author_rows(layer, vocabulary)}\n</table>'
     )
     return f'<!DOCTYPE html>\n<html lang="ar" dir="rtl">\n<head>\n{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n'

@@ -49,7 +49,7 @@ def labeling_config(vocabulary: Vocabulary) -> str:
         ET.SubElement(choices, "Choice", value=quote_type)
     stance = ET.SubElement(view, "View", visibleWhen="region-selected", whenLabelValue=f"{CONTENT},{EVIDENCE}")
     for target in vocabulary.targets:
-        ET.SubElement(stance, "Header", value=f"Stance: {target}")
+        ET.SubElement(stance, "Header", value=vocabulary.target_name(target))  # the control name keeps the id
         choices = ET.SubElement(stance, "Choices", name=STANCE_PREFIX + target, toName=TEXT, perRegion="true", choice="single-radio")
         for label in vocabulary.stance_labels:
             ET.SubElement(choices, "Choice", value=label)

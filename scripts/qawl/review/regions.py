@@ -10,7 +10,7 @@ exported from. Offsets in a view are code points; tools convert at their border.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,15 +48,21 @@ class Vocabulary:
     quote_types: tuple[str, ...]
     stance_labels: tuple[str, ...]
     targets: tuple[str, ...]
+    target_names: Mapping[str, str] = field(default_factory=dict)  # target id → its Arabic name (targets.json name_ar)
 
     @classmethod
-    def load(cls, schemas: Schemas, targets: Iterable[str]) -> Vocabulary:
+    def load(cls, schemas: Schemas, targets: Iterable[str], names: Mapping[str, str] | None = None) -> Vocabulary:
         return cls(
             tuple(schemas.enum(COMMON + "entity_label")),
             tuple(schemas.enum(COMMON + "quote_type")),
             tuple(schemas.enum(COMMON + "stance_label")),
             tuple(sorted(targets)),
+            dict(names or {}),
         )
+
+    def target_name(self, target: str) -> str:
+        """The Arabic name a reviewer reads for a stance target (its id when the inventory names none)."""
+        return self.target_names.get(target, target)
 
 
 @dataclass

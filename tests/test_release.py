@@ -220,3 +220,33 @@ def test_ctrl_c_during_a_release_leaves_nothing_behind_and_it_can_be_retried(unr
     assert state(root) == before
     hook.unlink()
     assert_released_on_retry(root)
+
+
+def test_a_patch_release_that_changes_annotations_is_refused_and_leaves_nothing_behind(unreleased: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(unreleased, root, symlinks=True)
+    before = state(root)
+    refused = run_qawl("release", "patch", cwd=root)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    message = " ".join(refused.stderr.split())
+    assert "v0.1.0: a patch release changes no annotation or sentence, but 1 document added, 2 sentences added," in message
+    assert f"1 annotation changed (e.g. ~ annotation {SEED_ID} entities e4: label, + annotation {SEED_ID} entities e5" in message
+    assert message.endswith("; use qawl release minor nothing was released: schema/dataset.json, CHANGELOG.md, corpus/ and git are as they were")
+    assert state(root) == before
+    assert_released_on_retry(root)
+
+
+def test_a_minor_release_that_changes_the_schema_is_refused(unreleased: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(unreleased, root, symlinks=True)
+    dataset = root / "schema" / "dataset.json"
+    old = json.loads(dataset.read_text())["schema_version"]
+    dataset.write_text(dataset.read_text().replace(f'"schema_version": "{old}"', '"schema_version": "9.0.0"'), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "Schema 9")
+    before = state(root)
+    refused = run_qawl("release", "minor", cwd=root)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"v0.1.0: a minor release keeps the schema, but schema_version changed from {old} to 9.0.0; use qawl release major" in refused.stderr
+    assert state(root) == before
+    assert run_qawl("release", "major", cwd=root).returncode == 0
+    assert git(root, "tag", "--list").split() == ["v0.1.0", "v1.0.0"]

@@ -28,12 +28,8 @@ def git(root, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
 
 
-def ready_to_release(root: Path) -> dict[str, Any]:
-    """A repository at v0.1.0 (seed with a layer missing e5), then a new seed and layer edits committed; the seed's full layer."""
-    annotated_copy(root)
-    layer = seed_layer(root / "seeds" / f"{SEED_ID}.txt")
-    first = {**layer, "entities": [e for e in layer["entities"] if e["id"] != "e5"]}
-    write_layer(root / "annotations", first)
+def tag_first_release(root: Path) -> None:
+    """Make the project at `root` a git repository whose first commit, its corpus built, is tagged v0.1.0."""
     (root / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n- First corpus.\n", encoding="utf-8")
     shutil.copy(REPO / ".gitignore", root / ".gitignore")  # build caches stay out of the commits
     git(root, "init", "-q", "-b", "main")
@@ -43,6 +39,15 @@ def ready_to_release(root: Path) -> dict[str, Any]:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "v0.1.0")
     git(root, "tag", "v0.1.0")
+
+
+def ready_to_release(root: Path) -> dict[str, Any]:
+    """A repository at v0.1.0 (seed with a layer missing e5), then a new seed and layer edits committed; the seed's full layer."""
+    annotated_copy(root)
+    layer = seed_layer(root / "seeds" / f"{SEED_ID}.txt")
+    first = {**layer, "entities": [e for e in layer["entities"] if e["id"] != "e5"]}
+    write_layer(root / "annotations", first)
+    tag_first_release(root)
 
     (root / "seeds" / "extra.txt").write_text(EXTRA, encoding="utf-8")
     second = {**layer, "entities": [dict(e, label="NORP") if e["id"] == "e4" else e for e in layer["entities"]]}

@@ -17,9 +17,9 @@ from qawl.project import Project
 from qawl.release import _set_version
 from qawl.schema import Schemas
 from qawl.validate import validate_corpus
-from tests.conftest import REPO, run_qawl, tree_digest
+from tests.conftest import run_qawl, tree_digest
 from tests.layers import annotated, annotated_copy  # noqa: F401 (a fixture)
-from tests.test_release import git
+from tests.test_release import git, tag_first_release
 
 
 def parquet_digests(corpus: Path) -> dict[str, str]:
@@ -29,15 +29,7 @@ def parquet_digests(corpus: Path) -> dict[str, str]:
 def test_a_release_with_no_data_change_leaves_every_parquet_file_byte_identical(tmp_path) -> None:
     root = tmp_path / "repo"
     annotated_copy(root)
-    (root / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n- First corpus.\n", encoding="utf-8")
-    shutil.copy(REPO / ".gitignore", root / ".gitignore")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "config", "user.email", "tester@example.org")
-    git(root, "config", "user.name", "Tester")
-    assert run_qawl("build", cwd=root).returncode == 0
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "v0.1.0")
-    git(root, "tag", "v0.1.0")
+    tag_first_release(root)
     corpus = root / "corpus"
     before, card = parquet_digests(corpus), (corpus / "README.md").read_text(encoding="utf-8")
     assert len(before) == len(publish.CONFIGS)  # the seed's shard
@@ -52,26 +44,22 @@ def test_a_release_with_no_data_change_leaves_every_parquet_file_byte_identical(
     assert run_qawl("validate", "corpus", cwd=root).returncode == 0
 
 
-def test_shards_copied_from_the_cache_after_a_version_bump_are_those_a_clean_build_writes(make_project, monkeypatch, tmp_path) -> None:
+def test_a_version_bump_reuses_every_cached_shard_and_they_are_those_a_clean_build_writes(make_project, monkeypatch, tmp_path) -> None:
     project = make_project()
     rng = random.Random(5)
     for n in range(4):
         (project.seeds / f"synthetic-{n}.txt").write_text(synthetic_article(rng, 12), encoding="utf-8")
     monkeypatch.setattr(publish, "SHARD_SIZE", publish.ShardSize(1, 2, 3))
     build_corpus(project, workers=1)
+    cache = project.root / ".qawl-cache"
+    cached = sorted(path.relative_to(cache).as_posix() for path in cache.glob("*/*"))
     _set_version(project.schema_dir / "dataset.json", "7.8.9")
     project = Project(project.root)  # re-read: the version changed
-    written: list[Path] = []
 
-    class CountingShard(publish.ParquetShard):  # the real writer, counted
-        def __init__(self, path, schema):
-            written.append(path)
-            super().__init__(path, schema)
-
-    monkeypatch.setattr(publish, "ParquetShard", CountingShard)
     manifest = build_corpus(project, workers=1)
 
-    assert written == []  # every shard copied from the cache
+    assert len([path for path in cached if path.startswith("shards/")]) >= 3
+    assert sorted(path.relative_to(cache).as_posix() for path in cache.glob("*/*")) == cached  # every document and shard reused
     assert manifest["version"] == "7.8.9"
     clean = tmp_path / "clean"
     build_corpus(project, clean, workers=1, cache=False)

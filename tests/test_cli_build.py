@@ -61,7 +61,7 @@ def test_parquet_is_readable_by_pandas_polars_and_duckdb(built) -> None:
     assert pl.read_parquet(path).height == rows
     assert duckdb.sql(f"select count(*) from read_parquet('{path}')").fetchall()[0][0] == rows
     metadata = pq.read_schema(path).metadata
-    assert json.loads(metadata[b"qawl"])["version"] == built.version
+    assert json.loads(metadata[b"qawl"])["schema_version"] == json.loads((built.corpus / "manifest.json").read_text())["schema_version"]
 
 
 def test_build_is_deterministic(built, tmp_path) -> None:

@@ -471,7 +471,7 @@ def test_a_shard_is_written_as_its_documents_come(project, monkeypatch, tmp_path
     schemas = Schemas(project.schema_dir)
     documents = list(iter_documents(project.seeds, schemas, []))
     results = [(d.doc_id, process_document(d, None, "", frozenset(), preannotate), None) for d in documents]
-    writer = publish.ShardWriter(tmp_path, publish.config_arrow_schemas(schemas, "0.1.0", "1.0.0"), "train", 0, "0.1.0", "1.0.0")
+    writer = publish.ShardWriter(tmp_path, publish.config_arrow_schemas(schemas, "1.0.0"), "train", 0, "1.0.0")
     path = tmp_path / publish.shard_path("sentences", "train", 0)
     sizes = []
     for output in encode_documents(results, schemas, {}):

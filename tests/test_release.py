@@ -28,12 +28,8 @@ def git(root, *args: str) -> str:
     return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
 
 
-def ready_to_release(root: Path) -> dict[str, Any]:
-    """A repository at v0.1.0 (seed with a layer missing e5), then a new seed and layer edits committed; the seed's full layer."""
-    annotated_copy(root)
-    layer = seed_layer(root / "seeds" / f"{SEED_ID}.txt")
-    first = {**layer, "entities": [e for e in layer["entities"] if e["id"] != "e5"]}
-    write_layer(root / "annotations", first)
+def tag_first_release(root: Path) -> None:
+    """Make the project at `root` a git repository whose first commit, its corpus built, is tagged v0.1.0."""
     (root / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n- First corpus.\n", encoding="utf-8")
     shutil.copy(REPO / ".gitignore", root / ".gitignore")  # build caches stay out of the commits
     git(root, "init", "-q", "-b", "main")
@@ -43,6 +39,15 @@ def ready_to_release(root: Path) -> dict[str, Any]:
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "v0.1.0")
     git(root, "tag", "v0.1.0")
+
+
+def ready_to_release(root: Path) -> dict[str, Any]:
+    """A repository at v0.1.0 (seed with a layer missing e5), then a new seed and layer edits committed; the seed's full layer."""
+    annotated_copy(root)
+    layer = seed_layer(root / "seeds" / f"{SEED_ID}.txt")
+    first = {**layer, "entities": [e for e in layer["entities"] if e["id"] != "e5"]}
+    write_layer(root / "annotations", first)
+    tag_first_release(root)
 
     (root / "seeds" / "extra.txt").write_text(EXTRA, encoding="utf-8")
     second = {**layer, "entities": [dict(e, label="NORP") if e["id"] == "e4" else e for e in layer["entities"]]}
@@ -220,3 +225,33 @@ def test_ctrl_c_during_a_release_leaves_nothing_behind_and_it_can_be_retried(unr
     assert state(root) == before
     hook.unlink()
     assert_released_on_retry(root)
+
+
+def test_a_patch_release_that_changes_annotations_is_refused_and_leaves_nothing_behind(unreleased: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(unreleased, root, symlinks=True)
+    before = state(root)
+    refused = run_qawl("release", "patch", cwd=root)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    message = " ".join(refused.stderr.split())
+    assert "v0.1.0: a patch release changes no annotation or sentence, but 1 document added, 2 sentences added," in message
+    assert f"1 annotation changed (e.g. ~ annotation {SEED_ID} entities e4: label, + annotation {SEED_ID} entities e5" in message
+    assert message.endswith("; use qawl release minor nothing was released: schema/dataset.json, CHANGELOG.md, corpus/ and git are as they were")
+    assert state(root) == before
+    assert_released_on_retry(root)
+
+
+def test_a_minor_release_that_changes_the_schema_is_refused(unreleased: Path, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(unreleased, root, symlinks=True)
+    dataset = root / "schema" / "dataset.json"
+    old = json.loads(dataset.read_text())["schema_version"]
+    dataset.write_text(dataset.read_text().replace(f'"schema_version": "{old}"', '"schema_version": "9.0.0"'), encoding="utf-8")
+    git(root, "commit", "-q", "-am", "Schema 9")
+    before = state(root)
+    refused = run_qawl("release", "minor", cwd=root)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"v0.1.0: a minor release keeps the schema, but schema_version changed from {old} to 9.0.0; use qawl release major" in refused.stderr
+    assert state(root) == before
+    assert run_qawl("release", "major", cwd=root).returncode == 0
+    assert git(root, "tag", "--list").split() == ["v0.1.0", "v1.0.0"]

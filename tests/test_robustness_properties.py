@@ -149,7 +149,7 @@ def schemas() -> Schemas:
 @given(st.lists(arabic_heavy.filter(lambda t: t.strip() != ""), min_size=1, max_size=4, unique_by=str.strip))
 def test_parquet_round_trips_rows_unchanged(schemas: Schemas, tmp_path_factory: pytest.TempPathFactory, texts: list[str]) -> None:
     out = tmp_path_factory.mktemp("parquet")
-    writer = ShardWriter(out, config_arrow_schemas(schemas, "0.1.0", "1.0.0"), "train", 0, "0.1.0", "1.0.0")
+    writer = ShardWriter(out, config_arrow_schemas(schemas, "1.0.0"), "train", 0, "1.0.0")
     written: dict[str, list[dict]] = {config.name: [] for config in CONFIGS}
     results = [(f"doc{n}", process_document(document_of(text, f"doc{n}"), None, "", frozenset(), None), None) for n, text in enumerate(texts)]
     for (_, result, _), output in zip(results, encode_documents(results, schemas, {})):  # encoded together, sliced per document

@@ -183,8 +183,8 @@ def stage_times(project: Project, preannotate: PreAnnotator, out: Path) -> dict[
     times: dict[str, float] = {}
     schemas = Schemas(project.schema_dir)
     targets, problems = read_targets(project.annotations, schemas)
-    arrow = config_arrow_schemas(schemas, "0.0.0", "0.0.0")  # once per build process, as in the build
-    shards = (ShardWriter(out, arrow, "train", number, "0.0.0", "0.0.0") for number in itertools.count())
+    arrow = config_arrow_schemas(schemas, "0.0.0")  # once per build process, as in the build
+    shards = (ShardWriter(out, arrow, "train", number, "0.0.0") for number in itertools.count())
     writer, in_shard = next(shards), 0
     documents = iter_documents(project.seeds, schemas, problems)
     batch: list[dict[str, list[Record]]] = []

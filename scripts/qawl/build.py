@@ -391,7 +391,6 @@ class ShardTask:
     split: str
     number: int
     documents: list[DocumentTask]
-    version: str
     schema_version: str
     out_dir: str  # the corpus being built: workers see the project directory (on a cluster, a shared filesystem)
     shard_cache: str | None
@@ -422,10 +421,10 @@ def process_shard(task: ShardTask) -> ShardResult:
         where = f"qawl worker on {socket.gethostname()}"
         message = "cannot see the project directory: on a Ray cluster, it must be on a filesystem that every node mounts at the same path"
         return ShardResult(task.split, [], [], [Problem(str(Path(schema_dir).parent), where, message)])
-    arrow = arrow_schemas_in(schema_dir, task.version, task.schema_version)
+    arrow = arrow_schemas_in(schema_dir, task.schema_version)
     outputs: list[DocumentOutput] = []
     shard_cache = Path(task.shard_cache) if task.shard_cache is not None else None
-    writer = ShardWriter(Path(task.out_dir), arrow, task.split, task.number, task.version, task.schema_version, shard_cache)
+    writer = ShardWriter(Path(task.out_dir), arrow, task.split, task.number, task.schema_version, shard_cache)
     renew_vocabulary_past_limit()  # and with it the pre-annotation pipeline (`annotate.get_pipeline`)
     if (learned := task.documents[0].learned) is not None:
         from qawl.annotate import forget_pipelines
@@ -453,10 +452,17 @@ def files_fingerprint(files: list[Path], root: Path) -> str:
 
 
 def code_fingerprint(schema_dir: Path) -> str:
-    """Hash of the qawl package (code and data files) and the schemas: a change invalidates the cache."""
+    """Hash of the qawl package (code and data files) and the schemas: a change invalidates the cache.
+
+    Not the dataset version, which no document's rows depend on: a release reuses every cached document and shard.
+    """
     package = Path(qawl.__file__).parent
     code = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    return files_fingerprint(code, package) + files_fingerprint(list(schema_dir.glob("*.json")), schema_dir)
+    schemas = [p for p in schema_dir.glob("*.json") if p.name != "dataset.json"]
+    dataset = json.loads((schema_dir / "dataset.json").read_text(encoding="utf-8"))
+    dataset.pop("version", None)
+    dataset_digest = hashlib.sha256(json.dumps(dataset, sort_keys=True).encode()).hexdigest()
+    return files_fingerprint(code, package) + files_fingerprint(schemas, schema_dir) + dataset_digest
 
 
 def _learned(project: Project) -> Learned:
@@ -568,7 +574,7 @@ def _build_corpus(
         def shard(split: str) -> ShardTask:
             numbers[split] += 1
             documents = filling.pop(split)
-            return ShardTask(split, numbers[split] - 1, documents, dataset["version"], dataset["schema_version"], out_dir, shard_cache)
+            return ShardTask(split, numbers[split] - 1, documents, dataset["schema_version"], out_dir, shard_cache)
 
         for task in document_tasks():
             gold, pin = task.gold is not None, task.document.metadata.get("split")

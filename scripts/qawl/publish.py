@@ -306,22 +306,26 @@ def shards_pattern(config: str, split: str) -> str:
     return f"{config}/{split}-*.parquet"
 
 
-def config_arrow_schemas(schemas: Schemas, version: str, schema_version: str) -> dict[str, pa.Schema]:
-    """Each config's Arrow schema, with the HF features and the dataset version as file metadata."""
+def config_arrow_schemas(schemas: Schemas, schema_version: str) -> dict[str, pa.Schema]:
+    """Each config's Arrow schema, with the HF features and the schema version as file metadata.
+
+    Not the dataset version: it changes with every release, which would rewrite every
+    shard of unchanged data. It lives in the manifest, card and Croissant.
+    """
     arrow = {}
     for config in CONFIGS:
         metadata = {
             "huggingface": json.dumps({"info": {"features": schemas.features(config.schema).to_dict()}}),
-            "qawl": json.dumps({"config": config.name, "version": version, "schema_version": schema_version}),
+            "qawl": json.dumps({"config": config.name, "schema_version": schema_version}),
         }
         arrow[config.name] = schemas.arrow_schema(config.schema, metadata=metadata)
     return arrow
 
 
 @lru_cache(maxsize=4)
-def arrow_schemas_in(schema_dir: str, version: str, schema_version: str) -> dict[str, pa.Schema]:
+def arrow_schemas_in(schema_dir: str, schema_version: str) -> dict[str, pa.Schema]:
     """`config_arrow_schemas` of the schemas in `schema_dir`, once per process."""
-    return config_arrow_schemas(schemas_in(schema_dir), version, schema_version)
+    return config_arrow_schemas(schemas_in(schema_dir), schema_version)
 
 
 def manifest_order(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -351,14 +355,13 @@ class ShardWriter:
         arrow: dict[str, pa.Schema],
         split: str,
         number: int,
-        version: str,
         schema_version: str,
         shard_cache: Path | None = None,
     ) -> None:
         self.paths = {name: out_dir / shard_path(name, split, number) for name in arrow}
         self.split, self.number = split, number
         self._arrow = arrow
-        self._key_prefix = [version, schema_version]
+        self._schema_version = schema_version
         self.shard_cache = shard_cache
         self._keys: list[str | None] = []
         self._held: list[Mapping[str, pa.Table]] = []
@@ -403,7 +406,7 @@ class ShardWriter:
     def _shard_key(self) -> str | None:
         if self.shard_cache is None or None in self._keys:
             return None
-        return hashlib.sha256(json.dumps([*self._key_prefix, self._keys]).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([self._schema_version, self._keys]).encode()).hexdigest()
 
     def close(self) -> list[dict[str, Any]]:
         """Finish the files (or copy them from the cache); their manifest entries, per config.

@@ -118,10 +118,16 @@ def _annotations(sentences: list[dict[str, Any]]) -> dict[tuple[str, str, str], 
     }
 
 
+def _schema_version(corpus: Path) -> str | None:
+    manifest = corpus / "manifest.json"
+    return json.loads(manifest.read_text(encoding="utf-8"))["schema_version"] if manifest.exists() else None
+
+
 def diff_corpora(old: Path, new: Path) -> dict[str, Any]:
-    """What changed from corpus `old` to corpus `new`: documents, sentences, annotations."""
+    """What changed from corpus `old` to corpus `new`: schema version, documents, sentences, annotations."""
     old_sentences, new_sentences = config_rows(old, "sentences"), config_rows(new, "sentences")
     return {
+        "schema_version": {"old": _schema_version(old), "new": _schema_version(new)},
         "documents": _compare(
             {row["doc_id"]: row for row in config_rows(old, "documents")},
             {row["doc_id"]: row for row in config_rows(new, "documents")},
@@ -177,6 +183,26 @@ def detail_lines(diff: dict[str, Any]) -> list[str]:
 
 
 # -- release --------------------------------------------------------------------------
+
+
+def level_problem(part: str, diff: dict[str, Any]) -> str | None:
+    """Why `part` is too small a release for `diff` (None: it is not).
+
+    patch: no document, sentence or annotation changes; minor: the schema version stays; major: anything.
+    """
+    schema = diff["schema_version"]
+    if part != "major" and schema["old"] is not None and schema["old"] != schema["new"]:
+        return f"a {part} release keeps the schema, but schema_version changed from {schema['old']} to {schema['new']}; use qawl release major"
+    changes = [
+        f"{len(diff[kind][change])} {kind if len(diff[kind][change]) != 1 else kind[:-1]} {change}"
+        for kind in ("documents", "sentences", "annotations")
+        for change in ("added", "removed", "changed")
+        if diff[kind][change]
+    ]
+    if part != "patch" or not changes:
+        return None
+    examples = sorted(detail_lines(diff), key=lambda line: (" annotation " not in line, not line.startswith("~")))[:3]  # changed annotations first
+    return f"a patch release changes no annotation or sentence, but {', '.join(changes)} (e.g. {', '.join(examples)}); use qawl release minor"
 
 
 def bump(version: str, part: str) -> str:
@@ -251,6 +277,8 @@ def release(root: Path, part: str, today: dt.date | None = None, silver: bool = 
         build_corpus(Project(root), preannotate=preannotator(project.annotations) if silver else None)  # re-read: the version changed
         if previous:
             diff = diff_revisions(root, previous, None)
+            if (problem := level_problem(part, diff)) is not None:
+                raise ReleaseError(f"{previous}: {problem}")
         else:
             with tempfile.TemporaryDirectory() as empty:
                 diff = {"from": None, "to": "working tree", **diff_corpora(Path(empty), project.corpus)}
@@ -333,8 +361,9 @@ def release_command(root: Path | None, part: str, preannotate: bool) -> None:
 
     \b
     minor: documents or annotations added or corrected
-    major: a schema change that breaks readers
-    patch: fixes that change no annotation
+    major: a schema change (schema_version in schema/dataset.json)
+    patch: fixes that change no document, sentence or annotation
+    A level too small for what changed since the previous tag is refused.
     The notes under "## Unreleased" in CHANGELOG.md go into the release section,
     followed by the summary of `qawl diff <previous tag> vX.Y.Z`.
     """

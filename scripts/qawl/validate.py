@@ -103,9 +103,10 @@ def validate_corpus(corpus: Path, schemas: Schemas, workers: int = 1) -> list[Pr
     for stray in sorted(p.relative_to(corpus).as_posix() for p in corpus.rglob("*") if not p.is_dir()):
         if stray not in expected:
             problems.append(Problem(str(corpus / stray), "", "not listed in manifest.json, nor a file qawl build writes beside the shards: remove it"))
-    splits = json.loads((schemas.directory / "dataset.json").read_text(encoding="utf-8"))["splits"]
+    dataset = json.loads((schemas.directory / "dataset.json").read_text(encoding="utf-8"))
+    problems += _manifest_version_problems(manifest, dataset, str(manifest_path))
     shards = [
-        ShardCheck(str(corpus), name, entries, str(schemas.directory), manifest["version"], manifest["schema_version"], splits)
+        ShardCheck(str(corpus), name, entries, str(schemas.directory), manifest["schema_version"], dataset["splits"])
         for name, entries in sorted(_shards(manifest["files"]).items(), key=lambda shard: (_split_rank(shard[1][0]["split"]), shard[0]))
     ]
     reports = []
@@ -115,6 +116,15 @@ def validate_corpus(corpus: Path, schemas: Schemas, workers: int = 1) -> list[Pr
             reports.append(report)
             progress.update()
     return problems + _shard_order_problems(reports)
+
+
+def _manifest_version_problems(manifest: dict[str, Any], dataset: dict[str, Any], file: str) -> list[Problem]:
+    """The versions the manifest states (the data files do not carry the dataset version) against schema/dataset.json's."""
+    return [
+        Problem(file, f"/{key}", f"{manifest[key]!r}, but schema/dataset.json says {dataset[key]!r}: rebuild with qawl build")
+        for key in ("version", "schema_version")
+        if manifest[key] != dataset[key]
+    ]
 
 
 def _split_rank(split: str) -> int:
@@ -137,8 +147,7 @@ class ShardCheck:
     name: str
     entries: list[dict[str, Any]]
     schema_dir: str
-    version: str  # of the corpus (its manifest): what its files' metadata must say
-    schema_version: str
+    schema_version: str  # of the corpus (its manifest): what its files' metadata must say
     splits: dict[str, int]  # the split shares (`schema/dataset.json`)
 
 
@@ -161,7 +170,7 @@ def check_shard(task: ShardCheck) -> ShardReport:
     """
     corpus, name, entries, schemas = Path(task.corpus), task.name, task.entries, schemas_in(task.schema_dir)
     schema_of = {config.name: config.schema for config in CONFIGS}
-    arrow = arrow_schemas_in(task.schema_dir, task.version, task.schema_version)
+    arrow = arrow_schemas_in(task.schema_dir, task.schema_version)
     split = entries[0]["split"]
     problems: list[Problem] = []
     documents: dict[str, str] = {}
@@ -216,7 +225,7 @@ def check_shard(task: ShardCheck) -> ShardReport:
 
 
 def _arrow_schema_problems(found: pa.Schema, derived: pa.Schema, file: str) -> list[Problem]:
-    """How a file's Arrow schema and its metadata (HF features, qawl version) differ from what schema/ derives."""
+    """How a file's Arrow schema and its metadata (HF features, qawl schema version) differ from what schema/ derives."""
     problems = []
     if not found.remove_metadata().equals(derived.remove_metadata()):
         problems.append(Problem(file, "Arrow schema", "differs from what schema/ derives: the columns or their types were changed"))

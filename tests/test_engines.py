@@ -151,7 +151,7 @@ def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray
     documents = list(iter_documents(project.seeds, schemas, []))
     elsewhere = str(tmp_path / "not-mounted" / "schema")
     tasks = [DocumentTask(d, None, "", frozenset(), None, "code", None, elsewhere, None) for d in documents]
-    shards = [ShardTask("train", n, tasks[n::2], "0.1.0", "1.0.0", str(tmp_path / "not-mounted" / "corpus"), None) for n in range(2)]
+    shards = [ShardTask("train", n, tasks[n::2], "1.0.0", str(tmp_path / "not-mounted" / "corpus"), None) for n in range(2)]
     results = list(run_ray(process_shard, iter(shards), workers=2))
     problems = [problem for result in results for problem in result.problems]
     assert len(problems) == 2 and len(set(problems)) == 1 and [r.entries for r in results] == [[], []]

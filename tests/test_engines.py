@@ -277,6 +277,7 @@ def test_silver_documents_are_processed_again_only_when_what_they_learn_changes(
     assert rebuild_after(add_target, project.annotations / "targets.json") == silver | {gold.stem}
 
 
+@pytest.mark.slow
 def test_bench_prints_every_target_figure(tmp_path) -> None:
     repo = Path(__file__).resolve().parents[1]
     annotations, seeds = tree_digest(repo / "annotations"), tree_digest(repo / "seeds")
@@ -397,6 +398,7 @@ def test_a_worker_past_the_vocabulary_limit_starts_afresh_with_the_same_output(p
     assert tree_digest(tmp_path / "afresh") == tree_digest(project.corpus)
 
 
+@pytest.mark.slow
 def test_a_worker_s_memory_stays_flat_while_the_corpus_meets_new_words(make_project) -> None:
     """spaCy's vocabulary and the pre-annotator's per-word caches are bounded: what a build leaves
     behind does not grow with the number of distinct words it has seen (here, 300 new ones per article)."""

@@ -115,6 +115,7 @@ def test_four_times_a_quote_dense_sentence_publishes_four_times_the_bytes() -> N
     assert 3.5 < ratio < 4.6, f"4× the text published {ratio:.1f}× the bytes"
 
 
+@pytest.mark.slow
 def test_bench_long_articles_prints_time_and_memory_with_their_ratios(tmp_path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "qawl", "bench", "--root", str(REPO), "--long-articles", "--long-article-bytes", "2800", "--long-article-bytes", "5600", "--json"],

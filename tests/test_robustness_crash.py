@@ -157,6 +157,7 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes], ti
     return False
 
 
+@pytest.mark.slow
 def test_external_sigkill_while_the_build_writes_parquet(make_project: Callable[..., Project]) -> None:
     """README.md to swap is too quick to catch from outside: the hook test covers it."""
     project = make_project(seeds=many_seeds(400))
@@ -387,6 +388,7 @@ def test_a_previous_corpus_that_cannot_be_removed_is_reported_and_never_stops_a_
     assert not stuck.exists() and tree_digest(project.corpus) == clean
 
 
+@pytest.mark.slow
 def test_twenty_random_sigkills_then_a_build_publish_the_clean_corpus(many_documents: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
     """Builds of 400 articles killed at random moments, with `kill -9` of the whole process group or of the
     main process alone (as the OOM killer does), each starting from what the last left (cache, staging,

@@ -514,8 +514,7 @@ def copy_from_cache(entry: Path, files: Mapping[str, Path], warnings: list[str])
         sums = _recorded_sums(entry)
         facts = json.loads(_read_checked(entry / FACTS, sums))
         for name, destination in files.items():
-            if _copy_hashing(entry / name, destination) != sums.get(name):
-                raise CorruptCacheEntry(f"{name}: sha256 differs from the one recorded when it was stored")
+            _check_recorded(name, _copy_hashing(entry / name, destination), sums)
     except FileNotFoundError:
         return None
     except CorruptCacheEntry as error:
@@ -538,10 +537,14 @@ def _recorded_sums(entry: Path) -> dict[str, str]:
     return sums
 
 
+def _check_recorded(name: str, sha256: str, sums: dict[str, str]) -> None:
+    if sha256 != sums.get(name):
+        raise CorruptCacheEntry(f"{name}: sha256 differs from the one recorded when it was stored")
+
+
 def _read_checked(path: Path, sums: dict[str, str]) -> bytes:
     data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != sums.get(path.name):
-        raise CorruptCacheEntry(f"{path.name}: sha256 differs from the one recorded when it was stored")
+    _check_recorded(path.name, hashlib.sha256(data).hexdigest(), sums)
     return data
 
 

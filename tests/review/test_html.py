@@ -10,6 +10,7 @@ import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,6 +135,17 @@ document.body.appendChild(out);
 """
 
 
+def laid_out(html: str, probe: str, probed: Path, *window: str, profile: Path) -> dict[str, Any]:
+    """What `probe` (a script that writes JSON into <pre id="probe">) measures in `html` as Chromium lays it out."""
+    # the page forbids scripts (Content-Security-Policy); the probe copy drops that header only
+    probed.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html).replace("</body>", probe + "</body>"), encoding="utf-8")
+    dumped = chromium(*window, "--virtual-time-budget=5000", "--dump-dom", probed.as_uri(), profile=profile)
+    assert dumped.returncode == 0, dumped.stderr
+    match = re.search(r'<pre id="probe">(.*?)</pre>', dumped.stdout, re.S)
+    assert match, dumped.stdout[-2000:]
+    return json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+
+
 @needs_chromium
 def test_chromium_renders_the_page_right_to_left_with_one_highlight_per_entity(review_project, tmp_path: Path) -> None:
     project = review_project()
@@ -142,14 +154,7 @@ def test_chromium_renders_the_page_right_to_left_with_one_highlight_per_entity(r
     assert exported.returncode == 0, exported.stderr
     page = out / f"{DOC_ID}.html"
     html = page.read_text(encoding="utf-8")
-    probed = tmp_path / "probed.html"
-    # the page forbids scripts (Content-Security-Policy); the probe copy drops that header only
-    probed.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html).replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    dumped = chromium("--virtual-time-budget=5000", "--dump-dom", probed.as_uri(), profile=tmp_path / "profile")
-    assert dumped.returncode == 0, dumped.stderr
-    match = re.search(r'<pre id="probe">(.*?)</pre>', dumped.stdout, re.S)
-    assert match, dumped.stdout[-2000:]
-    result = json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    result = laid_out(html, PROBE, tmp_path / "probed.html", profile=tmp_path / "profile")
     layer = article_layer(GOLD)
     assert (result["dir"], result["lang"], result["direction"]) == ("rtl", "ar", "rtl")
     assert [(m["id"], m["text"]) for m in result["marks"]] == [(e["id"], e["text"]) for e in layer["entities"]]

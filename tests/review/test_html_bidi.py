@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ import pytest
 from qawl.publish import write_json
 from tests.conftest import REPO
 from tests.review.conftest import DOC_ID, GOLD, article_layer, run_review
-from tests.review.test_html import chromium, needs_chromium
+from tests.review.test_html import laid_out, needs_chromium
 
 TARGETS = json.loads((REPO / "annotations" / "targets.json").read_text(encoding="utf-8"))["targets"]
 NAMES = {target["id"]: target["name_ar"] for target in TARGETS}
@@ -82,17 +81,12 @@ def many_stances() -> dict[str, Any]:
 
 def probe(page: Path, expected: list[Any], width: int, tmp_path: Path) -> dict[str, Any]:
     """What Chromium lays out for `page` `width` pixels wide."""
-    html = page.read_text(encoding="utf-8")
-    probed = tmp_path / f"{page.stem}.{width}.html"
-    # the page forbids scripts (Content-Security-Policy); the probe copy drops that header only
     # headless Chromium opens no window narrower than 500 px: a narrower page is pinned by the root's width
     script = f"<style>html {{ width: {width}px; }}</style>" + PROBE % {"expected": json.dumps(expected, ensure_ascii=False)}
-    probed.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html).replace("</body>", script + "</body>"), encoding="utf-8")
-    dumped = chromium(f"--window-size={max(width, 500)},3000", "--virtual-time-budget=5000", "--dump-dom", probed.as_uri(), profile=tmp_path / f"profile{width}")
-    assert dumped.returncode == 0, dumped.stderr
-    match = re.search(r'<pre id="probe">(.*?)</pre>', dumped.stdout, re.S)
-    assert match, dumped.stdout[-2000:]
-    return json.loads(match.group(1).replace("&quot;", '"').replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"))
+    return laid_out(
+        page.read_text(encoding="utf-8"), script, tmp_path / f"{page.stem}.{width}.html",
+        f"--window-size={max(width, 500)},3000", profile=tmp_path / f"profile{width}",
+    )
 
 
 def on_its_line(stance: dict[str, Any], others: list[dict[str, Any]]) -> bool:

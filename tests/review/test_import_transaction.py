@@ -187,7 +187,7 @@ def test_a_full_disk_names_the_path_and_leaves_annotations_untouched(three_docum
         result = run_review(small, "import", str(export), "--annotator", "amina")
         assert result.returncode == 1, result.stdout
         assert "Traceback" not in result.stderr
-        assert f"cannot write: No space left on device; nothing was imported; annotations/ is as it was" in result.stderr
+        assert "cannot write: No space left on device; nothing was imported; annotations/ is as it was" in result.stderr
         assert f"error: {small.annotations}/" in result.stderr
         assert state(small.annotations) == before
         assert not [p for p in small.annotations.rglob("*") if p.name.startswith(".")]

@@ -17,8 +17,9 @@ from qawl.review import brat, html, label_studio
 from qawl.review.agreement import agreement
 from qawl.review.changes import Outcome, Review, now_utc, plan_import, write_outcomes
 from qawl.review.offsets import UNITS
+from qawl.review.reanchor import reanchor_command, stale_problem
 from qawl.review.regions import Vocabulary
-from qawl.review.store import WriteFailed, base_layer, locked
+from qawl.review.store import WriteFailed, base_layer, layer_path, locked
 from qawl.schema import Problem, Schemas
 
 FORMATS = ("label-studio", "brat", "html")
@@ -41,7 +42,11 @@ def review_group() -> None:
       qawl review export --format label-studio --out review/     tasks.json + config.xml
       qawl review import project-1-at-….json --annotator amina    into annotations/
       qawl review agreement a.json b.json                         inter-annotator agreement
+      qawl review reanchor DOC                                    a layer onto its seed's new text
     """
+
+
+review_group.add_command(reanchor_command)
 
 
 @review_group.command("export")
@@ -69,6 +74,10 @@ def export_command(root: Path | None, format_: str, out: Path, offsets: str, doc
     for doc_id in doc_ids or sorted(documents):
         kind, layer, layer_problems = base_layer(project, documents[doc_id], schemas)
         problems += layer_problems
+        stale = stale_problem(layer, documents[doc_id], layer_path(project, doc_id)) if layer is not None else None
+        if stale is not None:
+            problems.append(stale)
+            continue
         if layer is not None:
             items.append((documents[doc_id], kind, layer))
     targets, target_problems = read_targets(project.annotations, schemas)

@@ -37,13 +37,15 @@ def git(root: Path, *args: str) -> None:
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=root, check=True, capture_output=True)
 
 
-def edited_project(review_project: Any, in_git: bool = True) -> Project:
-    """The review project, its seed committed (when `in_git`) and then edited."""
+def edited_project(review_project: Any, in_git: bool = True, repository_above: bool = False) -> Project:
+    """The review project, its seed committed (when `in_git`, in a repository at the project's top
+    or the directory above it) and then edited."""
     project = review_project()
     if in_git:
-        git(project.root, "init", "-q")
-        git(project.root, "add", "-A")
-        git(project.root, "commit", "-q", "-m", "seed and its gold layer")
+        top = project.root.parent if repository_above else project.root
+        git(top, "init", "-q")
+        git(top, "add", "-A")
+        git(top, "commit", "-q", "-m", "seed and its gold layer")
     (project.seeds / f"{DOC_ID}.txt").write_bytes(NEW_ARTICLE.encode())
     return project
 
@@ -130,6 +132,20 @@ def test_old_text_given_by_file_and_checked(review_project: Any, tmp_path: Path)
     assert f"error: {wrong}: its sha256 is {hashlib.sha256(NEW_ARTICLE.encode()).hexdigest()[:12]}…" in refused.stderr
     assert given.returncode == 0, given.stderr
     assert "15 moved, 1 changed, 2 unplaced" in given.stdout
+
+
+def test_the_old_text_is_found_in_a_repository_above_the_project_and_a_current_layer_is_left_alone(review_project: Any) -> None:
+    project = edited_project(review_project, repository_above=True)
+
+    reported = run_review(project, "reanchor", DOC_ID)
+    written = run_review(project, "reanchor", DOC_ID, "--write", "--annotator", "amina")
+    again = run_review(project, "reanchor", DOC_ID)
+
+    assert reported.returncode == 0, reported.stderr
+    assert "0 kept, 15 moved, 1 changed, 2 unplaced" in reported.stdout
+    assert written.returncode == 0, written.stderr
+    assert again.returncode == 0
+    assert again.stdout == f"{DOC_ID}: the layer was made against the text {project.seeds / DOC_ID}.txt has now; nothing to re-anchor\n"
 
 
 def test_write_needs_an_annotator(review_project: Any) -> None:

@@ -29,8 +29,8 @@ from typing import Any
 
 import click
 
-from qawl.ingest import Document, decode_seed, read_seed
-from qawl.jsonfile import value_problems
+from qawl.ingest import LIMIT_HINT, Document, article_size_limit, decode_seed, read_seed
+from qawl.jsonfile import UnreadableFile, read_regular_file, value_problems
 from qawl.merge import Layer, check_layer, read_layer, read_targets, span_problems
 from qawl.options import fail, project_at, root_option
 from qawl.project import Project
@@ -311,18 +311,21 @@ def sha256_of(data: bytes) -> str:
 def text_in_history(root: Path, seed: Path, sha256: str) -> bytes | None:
     """The bytes the seed had in a commit of the git history (any branch) whose sha256 is `sha256`."""
     relative = seed.resolve().relative_to(root.resolve()).as_posix()
-    listed = subprocess.run(["git", "log", "--all", "--format=%H", "--", relative], cwd=root, capture_output=True, text=True)
-    if listed.returncode != 0:
+    try:
+        listed = subprocess.run(["git", "log", "--all", "--format=%H", "--", relative], cwd=root, capture_output=True, text=True)
+        seen: set[str] = set()
+        for commit_id in listed.stdout.split() if listed.returncode == 0 else []:
+            # ./: the path from `root`, which may be below the top of the repository
+            found = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{commit_id}:./{relative}"], cwd=root, capture_output=True, text=True)
+            blob = found.stdout.strip()
+            if not blob or blob in seen:
+                continue
+            seen.add(blob)
+            data = subprocess.run(["git", "cat-file", "blob", blob], cwd=root, capture_output=True).stdout
+            if sha256_of(data) == sha256:
+                return data
+    except OSError:  # no git on this machine
         return None
-    seen: set[str] = set()
-    for commit_id in listed.stdout.split():
-        blob = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{commit_id}:{relative}"], cwd=root, capture_output=True, text=True).stdout.strip()
-        if not blob or blob in seen:
-            continue
-        seen.add(blob)
-        data = subprocess.run(["git", "cat-file", "blob", blob], cwd=root, capture_output=True).stdout
-        if sha256_of(data) == sha256:
-            return data
     return None
 
 
@@ -408,6 +411,8 @@ def reanchor_command(root: Path | None, doc_id: str, old_text: Path | None, writ
     problems += layer_problems + target_problems
     if problems:
         fail(problems, "reanchor failed (fix these first)")
+    if layer["doc_id"] != doc_id:
+        fail([Problem(str(path), "/doc_id", f"the layer is for {layer['doc_id']!r}, not {doc_id!r}")], "reanchor failed")
     if layer["sha256"] == document.sha256:
         click.echo(f"{doc_id}: the layer was made against the text {document.source} has now; nothing to re-anchor")
         return
@@ -434,7 +439,10 @@ def _old_text(project: Project, document: Document, layer: Layer, given: Path | 
     """The text the layer was made against: --old-text, else the seed's version with its sha256 in git."""
     sha256 = layer["sha256"]
     if given is not None:
-        data = given.read_bytes()
+        try:
+            data, _ = read_regular_file(given, article_size_limit(project.seeds)[0], LIMIT_HINT)
+        except UnreadableFile as error:
+            return "", [Problem(str(given), "", str(error))]
         if sha256_of(data) != sha256:
             return "", [Problem(str(given), "", f"its sha256 is {sha256_of(data)[:12]}…, not {sha256[:12]}… (the text the layer was made against)")]
         source = str(given)

@@ -5,12 +5,16 @@ stale layer is refused with a message that names the command."""
 from __future__ import annotations
 
 import hashlib
+import random
 import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from qawl.bench import synthetic_article
 from qawl.ingest import read_seed
 from qawl.merge import check_layer, read_targets
 from qawl.project import Project
@@ -171,3 +175,37 @@ def test_write_needs_an_annotator(review_project: Any) -> None:
 )
 def test_character_map_places_a_span(old: str, new: str, span: tuple[int, int], expected: tuple[int, int] | None) -> None:
     assert CharacterMap(old, new).place(*span, old[span[0] : span[1]]) == expected
+
+
+def lines_run(work: Callable[[], object]) -> int:
+    """Python lines executed while `work` runs (diff-match-patch is pure Python)."""
+    count = 0
+
+    def trace(frame: object, event: str, arg: object) -> Callable[..., object]:
+        nonlocal count
+        count += 1
+        return trace
+
+    sys.settrace(trace)
+    try:
+        work()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def test_the_diff_costs_linearly_with_the_text_for_edits_spread_through_it() -> None:
+    def edited(text: str, edits: int) -> str:
+        rng, characters = random.Random(1), list(text)
+        for _ in range(edits):
+            at = rng.randrange(len(characters))
+            characters[at:at] = "نص مضاف "
+        return "".join(characters)
+
+    texts = [synthetic_article(random.Random(7), sentences) for sentences in (50, 400)]  # 6,822 and 50,778 characters
+    pairs = [(text, edited(text, len(text) // 340)) for text in texts]
+    cost = [lines_run(lambda pair=pair: CharacterMap(*pair)) for pair in pairs]
+
+    # 7.4 times the text with as many edits per character: 6.7 times the work (without the
+    # anchors, Myers' diff alone: 15 times, growing with the square of the length)
+    assert cost[1] / cost[0] < 10

@@ -118,7 +118,8 @@ def check_layer(
                 file,
                 "/sha256",
                 f"stale: annotated against a text with sha256 {layer['sha256'][:12]}…, but {document.source} "
-                f"now has {document.sha256[:12]}…; the layer is kept as it is and not merged until it is re-anchored by a person",
+                f"now has {document.sha256[:12]}…; the layer is kept as it is and not merged until it is re-anchored by a person: "
+                f"qawl review reanchor {document.doc_id}",
             )
         ]
     problems: list[Problem] = []

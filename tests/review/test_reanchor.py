@@ -22,6 +22,7 @@ from qawl.review.reanchor import CharacterMap, item_spans
 from qawl.review.store import read_log
 from qawl.schema import Schemas
 from qawl.segment import split_sentences
+from tests.conftest import run_qawl
 from tests.review.conftest import ARTICLE, DOC_ID, read_json, run_review
 
 # The seed edited before, inside and after spans, one span's word rewritten and one span deleted.
@@ -108,11 +109,14 @@ def test_reanchor_recovers_every_unchanged_span_and_lists_the_rest(review_projec
     assert exported.returncode == 0, exported.stderr
 
 
-def test_export_of_a_stale_layer_names_reanchor(review_project: Any) -> None:
+def test_export_and_validate_of_a_stale_layer_name_reanchor(review_project: Any) -> None:
     project = edited_project(review_project, in_git=False)
 
     exported = run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "review"))
+    validated = run_qawl("validate", str(project.annotations / f"{DOC_ID}.json"), cwd=project.root)
 
+    assert validated.returncode == 1
+    assert f"not merged until it is re-anchored by a person: qawl review reanchor {DOC_ID}" in validated.stderr
     assert exported.returncode == 1
     assert f"re-anchor it first: qawl review reanchor {DOC_ID}" in exported.stderr
     assert "Traceback" not in exported.stderr

@@ -19,7 +19,7 @@ from qawl.review.changes import Outcome, Review, now_utc, plan_import, write_out
 from qawl.review.offsets import UNITS
 from qawl.review.reanchor import reanchor_command, stale_problem
 from qawl.review.regions import Vocabulary
-from qawl.review.store import WriteFailed, base_layer, layer_path, locked
+from qawl.review.store import WriteFailed, base_layer, locked
 from qawl.schema import Problem, Schemas
 
 FORMATS = ("label-studio", "brat", "html")
@@ -42,7 +42,6 @@ def review_group() -> None:
       qawl review export --format label-studio --out review/     tasks.json + config.xml
       qawl review import project-1-at-….json --annotator amina    into annotations/
       qawl review agreement a.json b.json                         inter-annotator agreement
-      qawl review reanchor DOC                                    a layer onto its seed's new text
     """
 
 
@@ -74,7 +73,7 @@ def export_command(root: Path | None, format_: str, out: Path, offsets: str, doc
     for doc_id in doc_ids or sorted(documents):
         kind, layer, layer_problems = base_layer(project, documents[doc_id], schemas)
         problems += layer_problems
-        stale = stale_problem(layer, documents[doc_id], layer_path(project, doc_id)) if layer is not None else None
+        stale = stale_problem(project, layer, documents[doc_id]) if layer is not None else None
         if stale is not None:
             problems.append(stale)
             continue

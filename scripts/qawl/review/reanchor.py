@@ -329,12 +329,12 @@ def text_in_history(root: Path, seed: Path, sha256: str) -> bytes | None:
     return None
 
 
-def stale_problem(layer: Layer, document: Document, path: Path) -> Problem | None:
+def stale_problem(project: Project, layer: Layer, document: Document) -> Problem | None:
     """For `qawl review export`: a layer made against another text of its seed cannot be reviewed as it is."""
     if layer["sha256"] == document.sha256:
         return None
     return Problem(
-        str(path),
+        str(layer_path(project, document.doc_id)),
         "/sha256",
         f"stale: made against an older text of {document.source} (sha256 {layer['sha256'][:12]}…, now {document.sha256[:12]}…), "
         f"so its spans point at the wrong characters; re-anchor it first: {REANCHOR_COMMAND} {document.doc_id}",

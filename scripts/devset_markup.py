@@ -265,6 +265,21 @@ def guideline_problems(layer: dict[str, Any], text: str, file: str) -> list[Prob
     return problems
 
 
+def clashes(devset: Path, article: Article, file: str) -> list[Problem]:
+    """A layer with this doc_id in the other part, or one in this part that was annotated by hand, not from markup."""
+    problems = []
+    for part in PARTS:
+        existing = devset / part / f"{article.doc_id}.json"
+        if not existing.exists():
+            continue
+        annotators = {item["provenance"]["annotator"] for kind in ("entities", "quotes", "stance") for item in json.loads(existing.read_text(encoding="utf-8"))[kind]}
+        if part != article.part:
+            problems.append(Problem(file, f"article {article.doc_id}", f"{existing} has the same doc_id in the {part} part"))
+        elif annotators - {ANNOTATOR}:
+            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {ANNOTATOR}))}, not from markup"))
+    return problems
+
+
 def convert(paths: list[Path], root: Path, time: str) -> list[Problem]:
     """Write every article of `paths` under root/annotations/devset/<part>/, or nothing and the problems."""
     project = Project(root)
@@ -287,6 +302,7 @@ def convert(paths: list[Path], root: Path, time: str) -> list[Problem]:
             document = Document(article.doc_id, article.text, layer["sha256"], str(path))
             problems += schemas.problems("annotation", layer, str(path), f"article {article.doc_id}")
             problems += check_layer(layer, document, split_sentences(article.doc_id, article.text), target_ids, f"{path}: article {article.doc_id}")
+            problems += clashes(project.annotations / "devset", article, str(path))
             outputs.append((project.annotations / "devset" / article.part / f"{article.doc_id}.json", article.text, layer))
     if problems:
         return problems

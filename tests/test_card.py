@@ -206,7 +206,7 @@ def test_the_card_s_baseline_is_what_qawl_evaluate_prints_for_each_devset_part(t
     assert scored.returncode == 0, scored.stderr
     result = json.loads(scored.stdout)
     card = (REPO / "corpus" / "README.md").read_text(encoding="utf-8").split("## Baseline")[1].split("## Datasheet")[0]
-    header = next(line for line in card.splitlines() if line.startswith("| measure |")).split(" | ")
+    header = next(line for line in card.splitlines() if line.startswith("| measure |")).removesuffix(" |").split(" | ")
     column = header.index(f"`devset_{part}` ({result['documents']} documents)")
     for measure, value in result["headline"].items():
         low, high = result["confidence_intervals"][measure]

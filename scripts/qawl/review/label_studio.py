@@ -106,13 +106,22 @@ def export_tasks(
     return [config, tasks_file]
 
 
-def _chosen_annotation(task: dict[str, Any], file: str, place: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The task's latest submitted (not skipped) annotation, or why its annotations cannot be read."""
+def _submitted_annotations(task: dict[str, Any], file: str, place: str) -> tuple[list[dict[str, Any]], int, list[Problem]]:
+    """The task's submitted annotations, how many were cancelled (skipped), or why they cannot be read."""
     annotations = task.get("annotations") or []
     if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
-        return None, [Problem(file, f"{place} annotations", "expected a list of annotation objects")]
+        return [], 0, [Problem(file, f"{place} annotations", "expected a list of annotation objects")]
     submitted = [a for a in annotations if not a.get("was_cancelled")]
-    return max(submitted, key=lambda a: str(a.get("updated_at") or a.get("created_at") or ""), default=None), []
+    return submitted, len(annotations) - len(submitted), []
+
+
+def annotator_identity(completed_by: Any) -> tuple[Any, str | None]:
+    """Label Studio's user id and email from an annotation's `completed_by`: an id in a default JSON
+    export, the user {id, email, first_name, last_name} when the export expands it."""
+    if isinstance(completed_by, dict):
+        email = completed_by.get("email")
+        return completed_by.get("id"), email if isinstance(email, str) and email else None
+    return completed_by, None
 
 
 def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str, place: str) -> tuple[View, list[Problem]]:
@@ -179,25 +188,26 @@ def read_export(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
         problems += meta_problems
         if meta is None:
             continue
-        annotation, annotation_problems = _chosen_annotation(task, file, place)
+        annotations, cancelled, annotation_problems = _submitted_annotations(task, file, place)
         problems += annotation_problems
-        if annotation_problems:
-            continue
-        if annotation is None:
+        if cancelled:
+            notes.append(f"{file}: {place} ({meta['doc_id']}): {cancelled} cancelled (skipped) annotation(s) left out")
+        if not annotations and not annotation_problems:
             notes.append(f"{file}: {place} ({meta['doc_id']}): no submitted annotation, skipped")
-            continue
-        result = annotation.get("result") or []
-        if not isinstance(result, list):
-            problems.append(Problem(file, f"{place} result", f"expected a list of results, got {type(result).__name__}"))
-            continue
         text = data.get(TEXT) if isinstance(data.get(TEXT), str) else ""
         try:
             exported = set(to_view(meta["base"]).regions)
         except (KeyError, TypeError, ValueError) as error:
             problems.append(Problem(file, place, f"the export's base layer is damaged ({error}); re-export it"))
             continue
-        view, view_problems = _view(result, OffsetMap(text, meta["offsets"]), exported, file, place)
-        problems += view_problems
-        tool_user = annotation.get("completed_by")
-        reviews.append(Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, tool_user))
+        for annotation in annotations:
+            where = f"{place} annotation {annotation.get('id')}" if len(annotations) > 1 else place
+            result = annotation.get("result") or []
+            if not isinstance(result, list):
+                problems.append(Problem(file, f"{where} result", f"expected a list of results, got {type(result).__name__}"))
+                continue
+            view, view_problems = _view(result, OffsetMap(text, meta["offsets"]), exported, file, where)
+            problems += view_problems
+            user, email = annotator_identity(annotation.get("completed_by"))
+            reviews.append(Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, user, email))
     return reviews, problems, notes

@@ -126,7 +126,7 @@ def to_view(layer: Layer) -> View:
     return view
 
 
-class _Ids:
+class NewIds:
     """New annotation ids: the next free number per kind, never one already used."""
 
     def __init__(self, used: Iterable[str]) -> None:
@@ -161,7 +161,7 @@ def from_view(
     new items take the next free id. `used_ids` are ids that may not be reused.
     """
     problems: list[Problem] = []
-    ids = _Ids([*used_ids, *(item["id"] for kind in KIND_PREFIX for item in base[kind])])
+    ids = NewIds([*used_ids, *(item["id"] for kind in KIND_PREFIX for item in base[kind])])
     base_items = {kind: {item["id"]: item for item in base[kind]} for kind in KIND_PREFIX}
     origins: dict[str, str] = {}
 

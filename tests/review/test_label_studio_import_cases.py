@@ -1,4 +1,5 @@
-"""Label Studio import, branch by branch: skipped (cancelled) annotations, relations drawn right to left."""
+"""Label Studio import, branch by branch: skipped (cancelled) annotations, relations drawn right to left
+or from the quote to its part, the origin of every kind of edit."""
 
 from __future__ import annotations
 
@@ -82,3 +83,41 @@ def test_a_new_speaker_linked_right_to_left_becomes_the_quote_speaker(review_pro
     quote = next(q for q in read_json(project.annotations / f"{DOC_ID}.json")["quotes"] if q["id"] == "q1")
     assert quote["speaker"]["kind"] == "named" and quote["speaker"]["entity"] == "e2"
     assert quote["speaker"]["mention"]["text"] == "وزير الخارجية فؤاد حسين"
+
+
+def test_relations_drawn_from_the_quote_to_its_parts_are_read_the_other_way(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    export = exported_and_labelled(project)
+    relations = [r for r in export[0]["annotations"][0]["result"] if r["type"] == "relation"]
+    for relation in relations:  # drawn from the content to the cue, speaker, outlet or entity, arrow pointing that way
+        relation.update(from_id=relation["to_id"], to_id=relation["from_id"], direction="right")
+    imports_without_a_change(project, export, tmp_path / "export.json")
+
+
+def test_a_relation_between_two_quotes_is_still_refused(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    export = exported_and_labelled(project)
+    export[0]["annotations"][0]["result"].append({"from_id": "q1", "to_id": "q2", "type": "relation", "direction": "right", "labels": []})
+    refused = import_export(project, export, tmp_path / "export.json")
+    assert refused.returncode == 1
+    assert "relation q1 → q2: a relation links a cue, speaker, outlet or entity to a quote content, not content to content" in refused.stderr
+
+
+def test_every_kind_of_edit_is_logged_with_its_origin(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls")).returncode == 0
+    export = labelled(read_json(project.root / "ls" / "tasks.json"), origin="prediction")
+    result = export[0]["annotations"][0]["result"]
+    quote_type = region(export, "q3", "quote_type")
+    quote_type.update(origin="prediction-changed", value={**quote_type["value"], "choices": ["direct"]})
+    stance = region(export, "q2", "stance_us_iraq_strategic_partnership")
+    stance.update(origin="prediction-changed", value={**stance["value"], "choices": ["AGAINST"]})
+    result[:] = [r for r in result if r.get("id") != "q2~cue" and r.get("from_id") != "q2~cue"]  # q2's cue removed
+    imported = import_export(project, export, tmp_path / "export.json")
+    assert imported.returncode == 0, imported.stderr
+    log = [json.loads(line) for line in (project.annotations / "review-log.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {(e["id"], e["action"], e["origin"]) for e in log} == {
+        ("q3", "edited", "prediction-changed"),
+        ("s2", "edited", "prediction-changed"),
+        ("q2", "edited", "manual"),
+    }

@@ -138,15 +138,16 @@ def diff(base: Layer, reviewed: Layer, annotator: str, time: str, origins: dict[
         after = {item["id"]: item for item in reviewed[kind]}
         for item_id, item in after.items():
             old = before.get(item_id)
-            origin = origins.get(item_id)
+            # a change the tool does not trace (brat; a relation or a part removed under an untouched prediction) is a person's
+            by_hand = origins.get(item_id) if origins.get(item_id) not in (None, "prediction") else "manual"
             if old is None:
-                changes.append(Change(kind, item_id, "added", None, {**item, "provenance": manual}, origin))
+                changes.append(Change(kind, item_id, "added", None, {**item, "provenance": manual}, by_hand))
             elif _content(old) != _content(item):
-                changes.append(Change(kind, item_id, "edited", old, {**item, "provenance": manual}, origin))
+                changes.append(Change(kind, item_id, "edited", old, {**item, "provenance": manual}, by_hand))
             elif old["provenance"]["status"] != "gold":
                 accepted = {**old["provenance"], "status": "gold", "annotator": annotator, "time": time}
-                changes.append(Change(kind, item_id, "accepted", old, {**item, "provenance": accepted}, origin))
-        changes += [Change(kind, i, "removed", old, None) for i, old in before.items() if i not in after]
+                changes.append(Change(kind, item_id, "accepted", old, {**item, "provenance": accepted}, origins.get(item_id)))
+        changes += [Change(kind, i, "removed", old, None, "manual") for i, old in before.items() if i not in after]
     return changes
 
 

@@ -57,13 +57,16 @@ def review_group() -> None:
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Directory to write into.")
 @click.option("--offsets", type=click.Choice(UNITS), default="codepoints", show_default=True,
               help="Offset unit of the tool: Label Studio ≥1.5 and brat count code points; use utf16 for Java tools (INCEpTION) and older Label Studio.")
+@click.option("--gold-as", type=click.Choice(label_studio.GOLD_AS), default="predictions", show_default=True,
+              help="Label Studio: send a gold layer as predictions (the queue serves the task, annotators start from gold) or as annotations (the task counts as labelled).")
 @click.argument("doc_ids", nargs=-1)
-def export_command(root: Path | None, format_: str, out: Path, offsets: str, doc_ids: tuple[str, ...]) -> None:
+def export_command(root: Path | None, format_: str, out: Path, offsets: str, gold_as: str, doc_ids: tuple[str, ...]) -> None:
     """Export documents (default: all) with their gold layer, else the silver pre-annotation.
 
-    Label Studio gets config.xml and tasks.json (silver as predictions, gold as
-    annotations to re-review); brat gets <doc_id>.txt/.ann with annotation.conf;
-    html gets one self-contained right-to-left page per document.
+    Label Studio gets config.xml and tasks.json (silver as predictions with the
+    pre-annotator as model_version and score 0; gold as predictions with score 1,
+    or as annotations with --gold-as annotations); brat gets <doc_id>.txt/.ann
+    with annotation.conf; html gets one self-contained right-to-left page per document.
     """
     project = project_at(root)
     schemas = Schemas(project.schema_dir)
@@ -86,7 +89,7 @@ def export_command(root: Path | None, format_: str, out: Path, offsets: str, doc
     vocabulary = Vocabulary.load(schemas, targets, names)
     try:
         if format_ == "label-studio":
-            written = label_studio.export_tasks(items, vocabulary, out, offsets)
+            written = label_studio.export_tasks(items, vocabulary, out, offsets, gold_as)
         elif format_ == "brat":
             written = brat.export_documents(items, vocabulary, out, offsets)
         else:

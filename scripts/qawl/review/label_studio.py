@@ -23,7 +23,7 @@ from qawl.jsonfile import read_json_file
 from qawl.merge import Layer
 from qawl.review.changes import Review, export_meta, read_meta
 from qawl.review.offsets import OffsetMap
-from qawl.review.regions import CONTENT, EVIDENCE, LABEL_COLORS, QUOTE_PARTS, Region, View, Vocabulary, to_view
+from qawl.review.regions import CONTENT, EVIDENCE, LABEL_COLORS, QUOTE_PARTS, QUOTE_TYPE_CHOICE, Region, View, Vocabulary, to_view
 from qawl.schema import Problem
 
 TEXT = "text"
@@ -78,10 +78,17 @@ def _results(view: View, offsets: OffsetMap, vocabulary: Vocabulary) -> list[dic
     return results
 
 
+GOLD_AS = ("predictions", "annotations")
+# A prediction's score: 1.0 for gold (checked by a person), 0.0 for silver (the pre-annotator gives no
+# confidence), so that sorting Label Studio's Data Manager by prediction score puts unchecked documents first.
+GOLD_SCORE, SILVER_SCORE = 1.0, 0.0
+
+
 def export_tasks(
-    items: list[tuple[Document, str, Layer]], vocabulary: Vocabulary, out: Path, unit: str
+    items: list[tuple[Document, str, Layer]], vocabulary: Vocabulary, out: Path, unit: str, gold_as: str = "predictions"
 ) -> list[Path]:
-    """Write config.xml and tasks.json (silver as predictions, gold as annotations) into `out`."""
+    """Write config.xml and tasks.json into `out`: silver as predictions, gold as predictions too (so
+    Label Studio's queue serves the task to its annotators) or, with `gold_as="annotations"`, as annotations."""
     tasks = []
     for document, base_kind, base in items:
         results = _results(to_view(base), OffsetMap(document.text, unit), vocabulary)
@@ -93,11 +100,13 @@ def export_tasks(
                 "qawl": export_meta(document, base_kind, base, unit),
             }
         }
-        if base_kind == "gold":
+        if base_kind == "gold" and gold_as == "annotations":
             task["annotations"] = [{"result": results, "ground_truth": False}]
+        elif base_kind == "gold":
+            task["predictions"] = [{"model_version": "qawl-gold", "score": GOLD_SCORE, "result": results}]
         elif base_kind == "silver":
             sources = sorted({item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in base[kind]})
-            task["predictions"] = [{"model_version": ",".join(sources) or "silver", "result": results}]
+            task["predictions"] = [{"model_version": ",".join(sources) or "silver", "score": SILVER_SCORE, "result": results}]
         tasks.append(task)
     out.mkdir(parents=True, exist_ok=True)
     config, tasks_file = out / "config.xml", out / "tasks.json"
@@ -151,11 +160,16 @@ def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str,
             continue
         if kind == "choices":
             if control == QUOTE_TYPE_CONTROL:
+                choice = QUOTE_TYPE_CHOICE
                 view.quote_types[rid] = values[0]
             elif isinstance(control, str) and control.startswith(STANCE_PREFIX):
-                view.stances[(rid, control.removeprefix(STANCE_PREFIX))] = values[0]
+                choice = control.removeprefix(STANCE_PREFIX)
+                view.stances[(rid, choice)] = values[0]
             else:
                 problems.append(Problem(file, where, f"unknown choices control {control!r}"))
+                continue
+            if result.get("origin"):
+                view.choice_origins[(rid, choice)] = result["origin"]
             continue
         start, end = value.get("start"), value.get("end")
         if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):

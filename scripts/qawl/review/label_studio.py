@@ -197,6 +197,12 @@ def read_export(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
     reviews, notes = [], []
     for n, task in enumerate(tasks):
         place = f"task {n}" + (f" (id {task.get('id')})" if isinstance(task, dict) and "id" in task else "")
+        if is_json_min(task):
+            found, found_problems, found_notes = _json_min_review(task, file, f"record {n} (task {task.get('id')})")
+            reviews += found
+            problems += found_problems
+            notes += found_notes
+            continue
         data = task.get("data") if isinstance(task, dict) else None
         meta, meta_problems = read_meta(data.get("qawl") if isinstance(data, dict) else None, file, place)
         problems += meta_problems
@@ -225,3 +231,49 @@ def read_export(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
             user, email = annotator_identity(annotation.get("completed_by"))
             reviews.append(Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, user, email))
     return reviews, problems, notes
+
+
+# JSON-MIN (label-studio-sdk's converter, `convert_to_json_min`): one flat record per submitted
+# annotation: the task's data fields, `id` (the task), and per control the region values
+# (start, end, text, labels), with `annotator` (the email, else the user id) and `annotation_id`.
+# It leaves out region ids, relations, and the region of a per-region choice (a lone choice
+# becomes a bare string): entities survive it, quotes and stances do not.
+JSON_MIN_LOSES = "relations (cue, speaker, outlet, entity → quote) and the region each quote type and stance belongs to"
+
+
+def is_json_min(record: Any) -> bool:
+    """A record of a JSON-MIN export of a qawl task (the task's data flattened into it)."""
+    return isinstance(record, dict) and "data" not in record and "qawl" in record and "annotation_id" in record
+
+
+def _json_min_review(record: dict[str, Any], file: str, place: str) -> tuple[list[Review], list[Problem], list[str]]:
+    """The review in a JSON-MIN record, when it holds entities only; otherwise why it cannot be imported."""
+    meta, problems = read_meta(record.get("qawl"), file, place)
+    if meta is None:
+        return [], problems, []
+    if record["annotation_id"] is None:
+        return [], [], [f"{file}: {place} ({meta['doc_id']}): no submitted annotation, skipped"]
+    lost = sorted(name for name in record if name in (QUOTE_CONTROL, QUOTE_TYPE_CONTROL) or name.startswith(STANCE_PREFIX))
+    if lost:
+        message = (
+            f"a JSON-MIN export keeps labelled spans but drops the {JSON_MIN_LOSES}; this annotation has {', '.join(lost)}, "
+            "so its quotes and stances cannot be rebuilt: export the project as JSON (Export → JSON) and import that"
+        )
+        return [], [Problem(file, place, message)], []
+    values = record.get(ENTITY_CONTROL, [])
+    if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+        return [], [Problem(file, f"{place} {ENTITY_CONTROL}", "expected a list of labelled regions")], []
+    results = [{"id": f"r{n}", "from_name": ENTITY_CONTROL, "type": "labels", "value": value} for n, value in enumerate(values)]
+    text = record.get(TEXT) if isinstance(record.get(TEXT), str) else ""
+    view, problems = _view(results, OffsetMap(text, meta["offsets"]), set(), file, place)
+    try:
+        base = to_view(meta["base"])
+    except (KeyError, TypeError, ValueError) as error:
+        return [], [Problem(file, place, f"the export's base layer is damaged ({error}); re-export it")], []
+    exported = {(r.start, r.end): r.id for r in base.regions.values() if r.label not in QUOTE_PARTS}
+    for region in view.regions.values():  # JSON-MIN has no region ids: an entity keeps its id if its span is the exported one's
+        region.key = exported.get((region.start, region.end))
+    annotator = record.get("annotator")
+    email = annotator if isinstance(annotator, str) and annotator else None
+    user = None if email else annotator
+    return [Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, user, email)], problems, []

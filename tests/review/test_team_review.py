@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,23 @@ def test_curation_accepts_what_all_agree_on_and_logs_each_decision_with_its_cura
     assert len([e for e in log(project) if e["tool"] == "curate" and e["action"] == "agreed"]) == 9
     assert len(list((project.annotations / ".history" / DOC_ID).glob("*.json"))) == 1
     assert run_qawl("validate", str(gold_file), cwd=project.root).returncode == 0
+
+
+def test_brat_directories_of_a_double_annotation_become_one_layer_each(review_project) -> None:
+    project = review_project()
+    exported = project.root / "brat"
+    assert run_review(project, "export", "--format", "brat", "--out", str(exported)).returncode == 0
+    round_dir = project.root / "round-1"
+    for annotator in ("layla", "yusuf"):  # each annotator works on a copy of the collection
+        shutil.copytree(exported, round_dir / annotator)
+    ann = round_dir / "yusuf" / f"{DOC_ID}.ann"
+    ann.write_text(ann.read_text(encoding="utf-8").replace("\tGPE 19 24\t", "\tLOC 19 24\t"), encoding="utf-8")  # e1 relabelled
+    gold = (project.annotations / f"{DOC_ID}.json").read_bytes()
+    imported = run_review(project, "import", str(round_dir))
+    assert imported.returncode == 0, imported.stderr
+    assert f"{DOC_ID} → passes/yusuf: 1 edited" in imported.stdout and f"{DOC_ID} → passes/layla: no changes" in imported.stdout
+    assert (project.annotations / f"{DOC_ID}.json").read_bytes() == gold
+    layers = {name: read_json(project.annotations / "passes" / DOC_ID / f"{name}.json") for name in ("layla", "yusuf")}
+    assert [e["label"] for e in layers["layla"]["entities"] if e["id"] == "e1"] == ["GPE"]
+    assert [(e["label"], e["provenance"]["annotator"]) for e in layers["yusuf"]["entities"] if e["id"] == "e1"] == [("LOC", "yusuf")]
+    assert [(e["layer"], e["origin"]) for e in log(project)] == [("passes/yusuf", "manual")]

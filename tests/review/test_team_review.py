@@ -237,3 +237,38 @@ def test_brat_directories_of_a_double_annotation_become_one_layer_each(review_pr
     assert [e["label"] for e in layers["layla"]["entities"] if e["id"] == "e1"] == ["GPE"]
     assert [(e["label"], e["provenance"]["annotator"]) for e in layers["yusuf"]["entities"] if e["id"] == "e1"] == [("LOC", "yusuf")]
     assert [(e["layer"], e["origin"]) for e in log(project)] == [("passes/yusuf", "manual")]
+
+
+def test_curation_refuses_bad_choices_stale_decisions_and_a_quote_whose_speaker_was_left_out(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls")).returncode == 0
+    task = read_json(project.root / "ls" / "tasks.json")[0]
+    without_speaker_entity = [r for r in submitted(task) if r.get("id") != "e2" and r.get("from_id") != "e2"]
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps(task_export(task, [annotation(1, AMINA, submitted(task)), annotation(2, OMAR, without_speaker_entity)]), ensure_ascii=False), encoding="utf-8")
+    assert run_review(project, "import", str(export)).returncode == 0
+    assert run_review(project, "curate", DOC_ID, "--curator", "lead").returncode == 0
+    decisions_file = project.annotations / "passes" / f"{DOC_ID}.decisions.json"
+    decisions = read_json(decisions_file)
+    by_what = {d["what"]: d for d in decisions["disagreements"]}
+    assert set(by_what) == {"entity", "quote"} and by_what["entity"]["text"] == "فؤاد حسين"
+    gold, log_size = (project.annotations / f"{DOC_ID}.json").read_bytes(), len(log(project))
+
+    by_what["entity"]["choice"], by_what["quote"]["choice"] = "omar@example.org", "nobody"
+    decisions_file.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
+    refused = run_review(project, "curate", DOC_ID, "--curator", "lead")
+    assert refused.returncode == 1
+    assert f"{by_what['quote']['id']}: choice 'nobody' is not one of amina@example.org, omar@example.org, none" in refused.stderr
+
+    by_what["quote"]["choice"] = "amina@example.org"  # keeps فؤاد حسين as the speaker entity that the other choice drops
+    decisions_file.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
+    refused = run_review(project, "curate", DOC_ID, "--curator", "lead")
+    assert refused.returncode == 1
+    assert (f"{by_what['quote']['id']}: quote 'العراق يرفض بقاء القوات الأجنبية على أراضيه' names speaker entity 'فؤاد حسين' (PERSON), "
+            "which the curated layer leaves out; choose a version that keeps it") in refused.stderr
+    assert (project.annotations / f"{DOC_ID}.json").read_bytes() == gold and len(log(project)) == log_size
+
+    omar = project.annotations / "passes" / DOC_ID / "omar@example.org.json"
+    omar.write_text(omar.read_text(encoding="utf-8").replace('"GPE"', '"LOC"', 1), encoding="utf-8")  # re-imported since
+    refused = run_review(project, "curate", DOC_ID, "--curator", "lead")
+    assert refused.returncode == 1 and "made from other annotator layers than annotations/passes/ holds now; delete it" in refused.stderr

@@ -272,3 +272,49 @@ def test_curation_refuses_bad_choices_stale_decisions_and_a_quote_whose_speaker_
     omar.write_text(omar.read_text(encoding="utf-8").replace('"GPE"', '"LOC"', 1), encoding="utf-8")  # re-imported since
     refused = run_review(project, "curate", DOC_ID, "--curator", "lead")
     assert refused.returncode == 1 and "made from other annotator layers than annotations/passes/ holds now; delete it" in refused.stderr
+
+
+def test_a_second_round_keeps_the_previous_annotator_layer_and_one_persons_two_annotations_are_refused(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    assert run_review(project, "import", str(double_annotation(project, tmp_path))).returncode == 0
+    omar = project.annotations / "passes" / DOC_ID / "omar@example.org.json"
+    first = omar.read_bytes()
+    task = read_json(project.root / "ls" / "tasks.json")[0]
+    second = tmp_path / "round-2.json"  # Omar takes his changes back, Amina annotates again as she did
+    second.write_text(json.dumps(task_export(task, [annotation(4, AMINA, submitted(task)), annotation(5, OMAR, submitted(task))]), ensure_ascii=False), encoding="utf-8")
+    imported = run_review(project, "import", str(second))
+    assert imported.returncode == 0, imported.stderr
+    assert omar.read_bytes() == (project.annotations / "passes" / DOC_ID / "amina@example.org.json").read_bytes()
+    [kept] = (project.annotations / ".history" / "passes" / DOC_ID / "omar@example.org").glob("*.json")
+    assert kept.read_bytes() == first
+
+    twice = tmp_path / "twice.json"
+    twice.write_text(json.dumps(task_export(task, [annotation(6, AMINA, submitted(task)), annotation(7, AMINA, omars_result(task))]), ensure_ascii=False), encoding="utf-8")
+    before = tree_digest(project.annotations)
+    refused = run_review(project, "import", str(twice))
+    assert refused.returncode == 1 and f"{DOC_ID}: reviewed twice by amina@example.org in this import" in refused.stderr
+    assert tree_digest(project.annotations) == before
+
+
+def test_curation_needs_annotator_layers_made_against_todays_text(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    refused = run_review(project, "curate", DOC_ID, "--curator", "lead")
+    assert refused.returncode == 1 and f"{DOC_ID}: no annotator layers here: import a double annotation" in refused.stderr
+    assert run_review(project, "import", str(double_annotation(project, tmp_path))).returncode == 0
+    seed = project.seeds / f"{DOC_ID}.txt"
+    seed.write_text(seed.read_text(encoding="utf-8") + "سطر أضيف بعد التصدير.\n", encoding="utf-8")
+    refused = run_review(project, "curate", DOC_ID, "--curator", "lead")
+    assert refused.returncode == 1
+    assert refused.stderr.count(f"annotates another text than {seed} has now; re-export, annotate and import again") == 2
+
+
+def test_annotator_names_that_cannot_stand_for_one_person_or_name_a_file_are_refused(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    export = double_annotation(project, tmp_path, amina=3, omar=4)
+    before = tree_digest(project.annotations)
+    refused = run_review(project, "import", str(export), "--annotator", "amina", "--annotator", "omar")
+    assert refused.returncode == 1 and "error: --annotator: given 2 times without a Label Studio user id (amina, omar); name users as ID=NAME" in refused.stderr
+    refused = run_review(project, "import", str(export), "--annotator", "3=amina", "--annotator", "4=omar/../../x")
+    assert refused.returncode == 1
+    assert f"{DOC_ID}: annotator 'omar/../../x' cannot name a layer file (letters, digits and _.@+- only); name them with --annotator 4=NAME" in refused.stderr
+    assert tree_digest(project.annotations) == before

@@ -111,6 +111,9 @@ def read_reviews(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
     sets = sorted(p for p in path.iterdir() if p.is_dir() and any(p.glob("*.ann"))) if path.is_dir() else []
     if sets:
         reviews, problems, notes = [], [], []
+        loose = sorted(p.name for p in path.iterdir() if p.suffix in (".ann", ".json") and not p.name.endswith(brat.META_SUFFIX))
+        if loose:
+            problems.append(Problem(str(path), "", f"holds annotator directories ({', '.join(d.name for d in sets)}) and review files ({', '.join(loose)}) side by side; import them apart"))
         for directory in sets:
             found, found_problems, found_notes = read_reviews(directory)
             reviews += [replace(review, annotator=directory.name) for review in found]
@@ -285,6 +288,9 @@ def _annotator_layers(project: Project, doc_ids: tuple[str, ...]) -> tuple[dict[
     """The annotator layers of each document, or why a document has too few to compare."""
     documents, problems = {}, []
     for doc_id in doc_ids:
+        if doc_id.endswith(".json"):
+            problems.append(Problem(doc_id, "", "no such file (give two annotation files, or document ids with annotator layers)"))
+            continue
         paths = pass_paths(project, doc_id)
         if len(paths) < 2:
             where = project.annotations / PASSES / doc_id

@@ -318,3 +318,20 @@ def test_annotator_names_that_cannot_stand_for_one_person_or_name_a_file_are_ref
     assert refused.returncode == 1
     assert f"{DOC_ID}: annotator 'omar/../../x' cannot name a layer file (letters, digits and _.@+- only); name them with --annotator 4=NAME" in refused.stderr
     assert tree_digest(project.annotations) == before
+
+
+def test_curating_again_with_the_same_decisions_changes_nothing(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    task_file = double_annotation(project, tmp_path)
+    task = read_json(task_file)
+    task[0]["annotations"][1]["result"] = copy.deepcopy(task[0]["annotations"][0]["result"])  # Omar agrees with Amina after all
+    task_file.write_text(json.dumps(task, ensure_ascii=False), encoding="utf-8")
+    assert run_review(project, "import", str(task_file)).returncode == 0
+    curated = run_review(project, "curate", DOC_ID, "--curator", "lead")
+    assert curated.returncode == 0 and f"{DOC_ID}: 12 agreed, 0 decided by lead" in curated.stdout
+    gold = read_json(project.annotations / f"{DOC_ID}.json")
+    assert {item["provenance"]["annotator"] for kind in ("entities", "quotes", "stance") for item in gold[kind]} == {"amina@example.org+omar@example.org"}
+    after = tree_digest(project.annotations)
+    again = run_review(project, "curate", DOC_ID, "--curator", "lead")
+    assert again.returncode == 0 and "holds this curation already; nothing to do" in again.stdout
+    assert tree_digest(project.annotations) == after

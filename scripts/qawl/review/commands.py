@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections import Counter
 import re
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -124,9 +124,9 @@ def read_reviews(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
         files = sorted(p for p in path.iterdir() if p.suffix == ".ann" or (p.suffix == ".json" and not p.name.endswith(brat.META_SUFFIX)))
     else:
         files = [path]
-    reviews = []
-    problems = []
-    notes = []
+    reviews: list[Review] = []
+    problems: list[Problem] = []
+    notes: list[str] = []
     for file in files:
         if file.suffix == ".ann":
             found, found_problems = brat.read_document(file)
@@ -258,8 +258,7 @@ def agreement_command(root: Path | None, sources: tuple[str, ...], as_json: bool
     project = project_at(root)
     schemas = Schemas(project.schema_dir)
     files = [Path(source) for source in sources]
-    two_files = len(files) == 2 and all(path.is_file() for path in files)
-    named = {path.name: path for path in files} if two_files else None
+    named = dict(zip("ab", files)) if len(files) == 2 and all(path.is_file() for path in files) else None
     documents, problems = ({"": named}, []) if named else _annotator_layers(project, sources)
     layers: dict[str, dict[str, Layer]] = {}
     for doc_id, paths in documents.items():
@@ -345,17 +344,9 @@ def curate_command(root: Path | None, doc_id: str, curator: str, decisions: Path
     document = _documents(project, schemas).get(doc_id)
     if document is None:
         fail([Problem(str(project.seeds), doc_id, "no such document")], "curation refused")
-    problems = [Problem("--curator", "", problem.message) for problem in value_problems(curator, "--curator")]
     paths = pass_paths(project, doc_id)
-    if not paths:
-        problems.append(Problem(str(project.annotations / PASSES / doc_id), doc_id, "no annotator layers here: import a double annotation (`qawl review import`) first"))
-    layers: dict[str, Layer] = {}
-    for name, path in paths.items():
-        layer, layer_problems = read_layer(path, schemas)
-        if layer is not None and (layer["doc_id"], layer["sha256"]) != (doc_id, document.sha256):
-            layer_problems = [Problem(str(path), name, f"annotates another text than {document.source} has now; re-export, annotate and import again")]
-        problems += layer_problems
-        layers[name] = layer
+    layers, problems = _layers_to_curate(project, document, paths, schemas)
+    problems += [Problem("--curator", "", problem.message) for problem in value_problems(curator, "--curator")]
     if problems:
         fail(problems, "curation refused, the gold layer left unchanged")
     digests = curation.layers_digest({name: path.read_bytes() for name, path in paths.items()})
@@ -378,22 +369,41 @@ def curate_command(root: Path | None, doc_id: str, curator: str, decisions: Path
     with locked(project):
         previous, problems = read_layer(gold_file, schemas) if gold_file.exists() else (None, [])
         time = now_utc()
-        layer, curated, curate_problems = curation.curate(comparison, choices, next(iter(layers.values())), curator, time, str(decisions))
+        layer, curated, curate_problems = curation.curate(comparison, choices, next(iter(layers.values())), time, str(decisions))
         problems += curate_problems or schemas.problems("annotation", layer, str(decisions), doc_id)
         if not problems:
             targets, problems = read_targets(project.annotations, schemas)
             problems += check_layer(layer, document, split_sentences(doc_id, document.text), targets, f"{decisions} ({doc_id})")
         if problems:
             fail(problems, "curation refused, the gold layer left unchanged")
+        if previous is not None and curation.same_annotations(previous, layer):
+            click.echo(f"{doc_id}: {gold_file} holds this curation already; nothing to do")
+            return
         entries = curation.log_entries(comparison, choices, curated, previous, curator, time, str(decisions), digests)
         if not dry_run:
             try:
                 commit(project, plan_transaction(project, [(gold_file, layer, entries)], file_stamp(time)))
             except WriteFailed as error:
                 fail([error.problem], "curation failed")
+            except UnicodeEncodeError:  # found before anything is written
+                fail([Problem(str(decisions), "", "its name is not UTF-8 text, so the review log cannot record it; rename it")], "curation refused, the gold layer left unchanged")
     settled = ", ".join(f"{n} {choice}" for choice, n in sorted(Counter(choices.values()).items()))
     click.echo(f"{doc_id}: {len(comparison.agreed)} agreed, {len(choices)} decided by {curator}" + (f" ({settled})" if settled else ""))
     click.echo(f"dry run: would write {gold_file}" if dry_run else f"wrote {gold_file}; decisions in annotations/review-log.jsonl")
+
+
+def _layers_to_curate(project: Project, document: Document, paths: dict[str, Path], schemas: Schemas) -> tuple[dict[str, Layer], list[Problem]]:
+    """The annotator layers of a document, each checked to annotate the text its seed has now."""
+    if not paths:
+        return {}, [Problem(str(project.annotations / PASSES / document.doc_id), document.doc_id, "no annotator layers here: import a double annotation (`qawl review import`) first")]
+    layers, problems = {}, []
+    for name, path in paths.items():
+        layer, layer_problems = read_layer(path, schemas)
+        if layer is not None and (layer["doc_id"], layer["sha256"]) != (document.doc_id, document.sha256):
+            layer_problems = [Problem(str(path), name, f"annotates another text than {document.source} has now; re-export, annotate and import again")]
+        problems += layer_problems
+        layers[name] = layer
+    return layers, problems
 
 
 def _report(figures: dict) -> str:

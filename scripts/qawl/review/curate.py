@@ -11,6 +11,7 @@ found by their spans among the curated items.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass
@@ -163,24 +164,26 @@ class Curated:
     choice: str | None = None
 
 
-def curate(comparison: Comparison, choices: dict[str, str], base: Layer, curator: str, time: str, file: str) -> tuple[Layer, list[Curated], list[Problem]]:
-    """The gold layer: agreed items and chosen versions, linked again by span; every dangling link as a problem."""
+def curate(comparison: Comparison, choices: dict[str, str], base: Layer, time: str, file: str) -> tuple[Layer, list[Curated], list[Problem]]:
+    """The gold layer: agreed items and chosen versions, linked again by span; every dangling link as a problem.
+
+    An item keeps its source (manual, or the pre-annotator whose item all accepted) and is credited
+    to the annotators who agreed on it, or to the one whose version was chosen."""
     chosen: list[tuple[Key, str, Disagreement | None]] = [(key, next(n for n in comparison.items if key in comparison.items[n]), None) for key in comparison.agreed]
     for disagreement in comparison.disagreements:
         choice = choices[disagreement.id]
         if choice != NONE and disagreement.versions[choice] is not None:
             chosen.append((disagreement.key, choice, disagreement))
-    provenance = {"source": "manual", "status": "gold", "annotator": curator, "time": time}
     used: set[str] = set()
     ids = NewIds(item["id"] for versions in comparison.items.values() for _, item in versions.values())
     curated: dict[str, list[Curated]] = {kind: [] for kind in KIND_PREFIX}
     for key, name, decision in sorted(chosen, key=lambda c: _order(c[0])):
-        item = json.loads(json.dumps(comparison.items[name][key][1]))
+        item = copy.deepcopy(comparison.items[name][key][1])
         if item["id"] in used:  # two annotators gave different items the same new id
             item["id"] = ids.new(key[0])
         used.add(item["id"])
-        agreed_by = None if decision else "+".join(comparison.items)
-        item["provenance"] = {**provenance, "annotator": agreed_by or name}
+        credited = name if decision else "+".join(comparison.items)
+        item["provenance"] = {"source": item["provenance"]["source"], "status": "gold", "annotator": credited, "time": time}
         curated[key[0]].append(Curated(key[0], item, decision, name if decision else None))
     problems = _relink(curated, comparison, file)
     layer = {
@@ -219,6 +222,15 @@ def _relink(curated: dict[str, list[Curated]], comparison: Comparison, file: str
                 if (old["start"], old["end"]) not in quote_ids:
                     problems.append(Problem(file, c.decision.id if c.decision else c.item["id"], f"stance on {c.item['target']} rests on quote {old['text']!r}, which the curated layer leaves out; choose a version that keeps it"))
     return problems
+
+
+def same_annotations(a: Layer, b: Layer) -> bool:
+    """Whether two layers hold the same annotations, from the same people (when they were made aside)."""
+
+    def timeless(layer: Layer) -> list[Any]:
+        return [{**item, "provenance": {**item["provenance"], "time": None}} for kind in KIND_PREFIX for item in layer[kind]]
+
+    return timeless(a) == timeless(b)
 
 
 def log_entries(

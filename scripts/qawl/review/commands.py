@@ -1,4 +1,4 @@
-"""`qawl review`: export to review tools, import reviews into annotations/, agreement."""
+"""`qawl review`: export to review tools, import reviews into annotations/, agreement, curation."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def review_group() -> None:
     \b
       qawl review export --format label-studio --out review/     tasks.json + config.xml
       qawl review import project-1-at-….json --annotator amina    into annotations/
-      qawl review agreement a.json b.json                         inter-annotator agreement
+      qawl review import project-2-at-….json                      two annotators: annotations/passes/DOC/
+      qawl review agreement DOC                                   inter-annotator agreement (or a.json b.json)
+      qawl review curate DOC --curator lead                       their disagreements settled into gold
     """
 
 

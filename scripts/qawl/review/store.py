@@ -1,7 +1,8 @@
 """Writing reviewed layers into annotations/ without ever losing work: one transaction per import.
 
-An import writes, for every document it changes, the new `annotations/<doc_id>.json`
-and a copy of the previous one in `annotations/.history/<doc_id>/<time>.json`, and
+An import (or a curation) writes, for every document it changes, the new
+`annotations/<doc_id>.json` (or an annotator's layer, `annotations/passes/<doc_id>/<annotator>.json`)
+and a copy of the previous one in `annotations/.history/<its path without .json>/<time>.json`, and
 appends every change to `annotations/review-log.jsonl` (who, when, what, before and
 after). All of it lands, or none of it: a journal names every file first; each
 file's bytes go to a temporary file beside it, and the log lines are appended;

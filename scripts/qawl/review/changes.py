@@ -17,8 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import astuple, dataclass, field
-from pathlib import Path
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from qawl.ingest import Document

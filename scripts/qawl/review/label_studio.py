@@ -8,7 +8,9 @@ key as their region id, and each task carries the qawl export record
 The JSON export's results are those of Label Studio's editor (`Result.serialize`):
 `id`, `from_name`, `to_name`, `type`, `value` {start, end, text, labels|choices},
 `origin` (prediction, prediction-changed, manual); relations have `from_id`,
-`to_id`, `direction`.
+`to_id`, `direction`. Each submitted annotation of a task is one review, credited
+to its `completed_by` (Label Studio 1.23.2's data_export serializers: the user id,
+or {id, email, first_name, last_name} when the export expands it).
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ def _submitted_annotations(task: dict[str, Any], file: str, place: str) -> tuple
     return submitted, len(annotations) - len(submitted), []
 
 
-def annotator_identity(completed_by: Any) -> tuple[Any, str | None]:
+def _annotator_identity(completed_by: Any) -> tuple[Any, str | None]:
     """Label Studio's user id and email from an annotation's `completed_by`: an id in a default JSON
     export, the user {id, email, first_name, last_name} when the export expands it."""
     if isinstance(completed_by, dict):
@@ -228,7 +230,7 @@ def read_export(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
                 continue
             view, view_problems = _view(result, OffsetMap(text, meta["offsets"]), exported, file, where)
             problems += view_problems
-            user, email = annotator_identity(annotation.get("completed_by"))
+            user, email = _annotator_identity(annotation.get("completed_by"))
             reviews.append(Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, user, email))
     return reviews, problems, notes
 

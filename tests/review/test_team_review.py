@@ -167,7 +167,8 @@ def test_agreement_scores_every_pair_of_annotator_layers_of_an_import(review_pro
     assert (pair["a"], pair["b"]) == ("amina@example.org", "omar@example.org")
     assert pair["entities"]["labelled"]["matched"] == 4 and round(pair["entities"]["labelled"]["f1"], 3) == 0.667
     assert pair["quotes"]["exact"]["f1"] == 1.0 and pair["stance"]["observed_agreement"] == 2 / 3
-    text = run_review(project, "agreement", DOC_ID).stdout
+    text = run_review(project, "agreement").stdout  # every document with annotator layers
+    assert text.startswith(f"{DOC_ID}: 2 annotator layers\n")
     assert "amina@example.org × omar@example.org" in text and "entities  F1 labelled 0.667" in text
     alone = run_review(project, "agreement", "rev_404")
     assert alone.returncode == 1 and "0 annotator layer(s) here, agreement needs two" in alone.stderr

@@ -247,18 +247,23 @@ def _summary(outcome: Outcome) -> str:
 
 @review_group.command("agreement")
 @root_option
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def agreement_command(root: Path | None, sources: tuple[str, ...], as_json: bool) -> None:
     """Inter-annotator agreement: span F1, stance kappa and alpha.
 
     \b
+      qawl review agreement           every document with annotator layers
       qawl review agreement DOC...    every pair of annotator layers of each document
                                       (annotations/passes/DOC/, made by a double-annotation import)
       qawl review agreement A B       two annotation files of one document
     """
     project = project_at(root)
     schemas = Schemas(project.schema_dir)
+    if not sources:
+        sources = tuple(sorted(d.name for d in (project.annotations / PASSES).glob("*") if d.is_dir() and len(pass_paths(project, d.name)) > 1))
+        if not sources:
+            fail([Problem(str(project.annotations / PASSES), "", "no document with two annotator layers: import a double annotation (`qawl review import`) first")], "agreement failed")
     files = [Path(source) for source in sources]
     named = dict(zip("ab", files)) if len(files) == 2 and all(path.is_file() for path in files) else None
     documents, problems = ({"": named}, []) if named else _annotator_layers(project, sources)

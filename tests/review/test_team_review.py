@@ -336,3 +336,23 @@ def test_curating_again_with_the_same_decisions_changes_nothing(review_project, 
     again = run_review(project, "curate", DOC_ID, "--curator", "lead")
     assert again.returncode == 0 and "holds this curation already; nothing to do" in again.stdout
     assert tree_digest(project.annotations) == after
+
+
+def test_a_damaged_decisions_file_is_refused_by_place_never_a_traceback(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    assert run_review(project, "import", str(double_annotation(project, tmp_path))).returncode == 0
+    assert run_review(project, "curate", DOC_ID, "--curator", "lead").returncode == 0
+    decisions_file = project.annotations / "passes" / f"{DOC_ID}.decisions.json"
+    decisions = read_json(decisions_file)
+    first, second, third, fourth = decisions["disagreements"]
+    first["id"], second["choice"], third["choice"] = ["d1"], ["omar@example.org"], {"x": 1}
+    decisions["disagreements"][3] = 5
+    decisions_file.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
+    refused = run_review(project, "curate", DOC_ID, "--curator", "lead")
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert [line.split(": ")[2] for line in refused.stderr.splitlines()[:-1]] == ["d1", "d2", "d3", "d4"]
+    assert "d2: choice ['omar@example.org'] is not one of amina@example.org, omar@example.org, none" in refused.stderr
+    for broken in ("[1, 2", "[]"):
+        decisions_file.write_text(broken, encoding="utf-8")
+        refused = run_review(project, "curate", DOC_ID, "--curator", "lead")
+        assert refused.returncode == 1 and f"error: {decisions_file}: " in refused.stderr and "Traceback" not in refused.stderr

@@ -139,7 +139,7 @@ def read_choices(record: Any, comparison: Comparison, digests: dict[str, str], f
         return {}, [Problem(file, "", "not a decisions file of `qawl review curate` (no list of disagreements)")]
     if record.get("doc_id") != comparison.doc_id or record.get("layers") != digests:
         return {}, [Problem(file, "", "made from other annotator layers than annotations/passes/ holds now; delete it and run curate again to list the disagreements afresh")]
-    listed = {d.get("id"): d for d in record["disagreements"] if isinstance(d, dict)}
+    listed = {d["id"]: d for d in record["disagreements"] if isinstance(d, dict) and isinstance(d.get("id"), str)}
     choices, problems = {}, []
     allowed = [*digests, NONE]
     for disagreement in comparison.disagreements:

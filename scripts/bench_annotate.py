@@ -1,6 +1,6 @@
 """Pre-annotation throughput against bare spaCy Arabic tokenization, on one core, in one run.
 
-Text: the seeds and the devset articles. Two regimes, each against bare `spacy.blank("ar")`
+Text: the seeds and the devset articles (both parts). Two regimes, each against bare `spacy.blank("ar")`
 tokenization of the same text:
 
 - new text (the target): what `qawl annotate` and `qawl build` face. Each round is a
@@ -37,7 +37,7 @@ WARM_UP_ARTICLES = 20
 
 
 def corpus() -> list[str]:
-    files = sorted(ROOT.glob("seeds/*.txt")) + sorted(ROOT.glob("annotations/devset/*.txt"))
+    files = sorted(ROOT.glob("seeds/*.txt")) + sorted(ROOT.glob("annotations/devset/*/*.txt"))
     return [f.read_text(encoding="utf-8") for f in files]
 
 

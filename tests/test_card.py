@@ -13,6 +13,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qawl.annotate import preannotator
+from qawl.baseline import baseline_report, devset_part
 from qawl.build import build_corpus
 from qawl import publish
 from qawl.card import CorpusStatistics, _length_summary, document_statistics, evaluation_status, gold_splits_table, render_report, write_card
@@ -189,9 +191,10 @@ def test_the_card_says_which_evaluation_split_has_no_gold_yet() -> None:
     assert evaluation_status(statistics.report({"files": []})) == ""
 
 
-def test_the_card_s_baseline_is_what_qawl_evaluate_prints_for_the_devset(tmp_path) -> None:
-    """The committed card's devset column, intervals included, is `qawl annotate` then `qawl evaluate` run by a user."""
-    devset = REPO / "annotations" / "devset"
+@pytest.mark.parametrize("part", ["tune", "scored"])
+def test_the_card_s_baseline_is_what_qawl_evaluate_prints_for_each_devset_part(tmp_path, part) -> None:
+    """The committed card's column for each devset part, intervals included, is `qawl annotate` then `qawl evaluate` run by a user."""
+    devset = REPO / "annotations" / "devset" / part
     annotated = run_qawl("annotate", "--root", str(REPO), "--format", "jsonl", *map(str, sorted(devset.glob("*.txt"))), cwd=tmp_path)
     assert annotated.returncode == 0, annotated.stderr
     predictions = tmp_path / "predictions"
@@ -203,8 +206,29 @@ def test_the_card_s_baseline_is_what_qawl_evaluate_prints_for_the_devset(tmp_pat
     assert scored.returncode == 0, scored.stderr
     result = json.loads(scored.stdout)
     card = (REPO / "corpus" / "README.md").read_text(encoding="utf-8").split("## Baseline")[1].split("## Datasheet")[0]
-    assert f"`devset_held_out` ({result['documents']} documents)" in card
+    header = next(line for line in card.splitlines() if line.startswith("| measure |")).removesuffix(" |").split(" | ")
+    column = header.index(f"`devset_{part}` ({result['documents']} documents)")
     for measure, value in result["headline"].items():
         low, high = result["confidence_intervals"][measure]
         row = next(line for line in card.splitlines() if line.startswith(f"| `{measure}` |"))
-        assert row.split(" | ")[-1] == f"{value:.3f} [{low:.3f}, {high:.3f}] |", (measure, row)
+        assert row.removesuffix(" |").split(" | ")[column] == f"{value:.3f} [{low:.3f}, {high:.3f}]", (measure, row)
+
+
+def test_the_baseline_scores_each_devset_part_on_its_own_articles(tmp_path) -> None:
+    """Articles in annotations/devset/tune/ and .../scored/ are reported apart, each under its own name."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "schema", root / "schema")
+    shutil.copytree(REPO / "seeds", root / "seeds")
+    shutil.copytree(REPO / "annotations", root / "annotations", ignore=shutil.ignore_patterns("devset", "passes"))
+    parts = {"tune": ["dev_iq_11"], "scored": ["dev_eg_04", "dev_wire_01"]}
+    for part, doc_ids in parts.items():
+        (root / "annotations" / "devset" / part).mkdir(parents=True)
+        for doc_id in doc_ids:
+            for suffix in (".txt", ".json"):
+                shutil.copy(REPO / "annotations" / "devset" / part / f"{doc_id}{suffix}", root / "annotations" / "devset" / part)
+    project = Project(root)
+    report = baseline_report(project, preannotator(project.annotations))
+    assert list(report) == ["gold_corpus", "devset_tune", "devset_scored"]
+    assert [report[name]["documents"] for name in report] == [1, 1, 2]
+    pairs = [(path.name, gold.name) for path, gold in devset_part(project, "scored")]
+    assert pairs == [("dev_eg_04.txt", "dev_eg_04.json"), ("dev_wire_01.txt", "dev_wire_01.json")]

@@ -37,16 +37,24 @@ def scored(pairs: Iterator[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, 
     return {"documents": result["documents"], "scores": result["headline"], "ci95": {name: intervals[name] for name in result["headline"]}}
 
 
+DEVSET_PARTS = ("tune", "scored")  # annotations/devset/<part>/: rules may be tuned on the first, the second is only scored
+
+
+def devset_part(project: Project, part: str) -> list[tuple[Path, Path]]:
+    """(text, gold layer) pairs of one part of the devset, in name order."""
+    directory = project.annotations / "devset" / part
+    return [(path, path.with_suffix(".json")) for path in sorted(directory.glob("*.txt")) if path.with_suffix(".json").exists()]
+
+
 def baseline_report(project: Project, preannotate: PreAnnotator) -> dict[str, Any] | None:
-    """Scores of the pre-annotator on the gold corpus (its own gold left out of the gazetteer) and on the devset."""
+    """Scores of the pre-annotator on the gold corpus (its own gold left out of the gazetteer) and on each devset part."""
     gold = [(project.seeds / f"{path.stem}.txt", path) for path in project.gold_layers()]
-    devset_dir = project.annotations / "devset"
-    devset = [(path, path.with_suffix(".json")) for path in sorted(devset_dir.glob("*.txt")) if path.with_suffix(".json").exists()]
     report = {}
     if gold:
         report["gold_corpus"] = scored(_pairs(iter(gold), preannotate))
-    if devset:
-        report["devset_held_out"] = scored(_pairs(iter(devset), preannotate))
+    for part in DEVSET_PARTS:
+        if pairs := devset_part(project, part):
+            report[f"devset_{part}"] = scored(_pairs(iter(pairs), preannotate))
     return report or None
 
 

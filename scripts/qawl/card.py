@@ -574,10 +574,12 @@ this article: read the figures as a consistency check of the guidelines, not as 
 
 The rule-based pre-annotator (`silver` layers) scored with `qawl evaluate`, recomputed by every
 build: `gold_corpus` against the gold layers of this corpus (each document's own gold is kept out
-of the gold-name gazetteer), `devset_held_out` against `annotations/devset/`, short articles in
+of the gold-name gazetteer), and the two parts of `annotations/devset/`, short articles in
 other countries' styles and spellings written and annotated by the developers and never
-published. Read the first with care: the rules were written while reading the seed article, so
-the development set is the more honest figure. Stance is a lexical baseline; it says `NONE`
+published: `devset_tune`, which rules may be tuned on, and `devset_scored`, the larger part,
+only ever scored. Read the first two with care: the rules were written while reading the seed
+article and the tuned part, so `devset_scored` is the more honest figure, though it too is
+written by the project, not taken from outlets. Stance is a lexical baseline; it says `NONE`
 when unsure, and its F_avg (mean of F1 on FAVOR and AGAINST, SemEval-2016) is low. Each score
 comes with its 95% interval, a percentile bootstrap over documents (1,000 resamples, seeded, as
 `qawl evaluate` prints it): over a single document the interval is that document's score alone,

@@ -89,7 +89,8 @@ def test_round_trip_without_edits_keeps_the_file_byte_identical(review_project, 
     exported = run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls"), "--offsets", unit)
     assert exported.returncode == 0, exported.stderr
     tasks = read_json(project.root / "ls" / "tasks.json")
-    assert "annotations" in tasks[0] and "predictions" not in tasks[0]  # gold is re-reviewed
+    assert "annotations" not in tasks[0]  # gold goes as a prediction, so the queue serves the task
+    assert [(p["model_version"], p["score"]) for p in tasks[0]["predictions"]] == [("qawl-gold", 1.0)]
     export = tmp_path / "export.json"
     export.write_text(json.dumps(labelled(tasks), ensure_ascii=False), encoding="utf-8")
     imported = run_review(project, "import", str(export), "--annotator", "amina")
@@ -159,7 +160,7 @@ def test_accepting_and_editing_predictions_makes_them_gold(review_project, tmp_p
     document = Document(DOC_ID, ARTICLE, article_layer(SILVER)["sha256"], "seeds/rev_001.txt", {})
     export_tasks([(document, "silver", article_layer(SILVER))], vocabulary(), tmp_path / "ls", "codepoints")
     tasks = read_json(tmp_path / "ls" / "tasks.json")
-    assert tasks[0]["predictions"][0]["model_version"] == "auto:test@1.0" and "annotations" not in tasks[0]
+    assert (tasks[0]["predictions"][0]["model_version"], tasks[0]["predictions"][0]["score"]) == ("auto:test@1.0", 0.0) and "annotations" not in tasks[0]
     export = labelled(tasks, origin="prediction")
     moved = region(export, "e6", "entity")
     moved["value"].update(start=moved["value"]["start"] - 1, text="بالعراق")  # widened to take the proclitic
@@ -333,3 +334,15 @@ def test_each_stance_target_is_headed_by_its_arabic_name(review_project) -> None
     # each target's choices follow a header with its Arabic name; the control keeps the id, so imports read it
     headed = {children[n + 1].get("name"): child.get("value") for n, child in enumerate(children[:-1]) if child.tag == "Header"}
     assert headed == {f"stance_{t['id']}": t["name_ar"] for t in targets}
+
+
+def test_gold_goes_as_annotations_when_asked(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls"), "--gold-as", "annotations").returncode == 0
+    [task] = read_json(project.root / "ls" / "tasks.json")
+    assert "predictions" not in task and len(task["annotations"]) == 1
+    assert {r["id"] for r in task["annotations"][0]["result"] if r["type"] == "labels"} >= {"e1", "q1", "q1~cue", "s3"}
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(labelled([task]), ensure_ascii=False), encoding="utf-8")
+    imported = run_review(project, "import", str(path), "--annotator", "amina")
+    assert imported.returncode == 0 and "rev_001: no changes" in imported.stdout

@@ -6,6 +6,10 @@ the difference between the two; they are applied to the current annotation
 file, so that annotations the review did not touch are kept, and a change to an
 annotation someone else changed since the export is refused as a conflict.
 Nothing is written unless every review of the import is valid.
+
+A double annotation is imported into one layer per annotator instead
+(`annotations/passes/<doc_id>/<annotator>.json`, each the export's base with that
+annotator's changes), never into the gold layer; `curate` merges them later.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import json
 from dataclasses import astuple, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from qawl.ingest import Document
@@ -22,7 +27,7 @@ from qawl.merge import Layer, check_layer, read_layer, read_targets
 from qawl.project import Project
 from qawl.review.offsets import UNITS
 from qawl.review.regions import KIND_PREFIX, View, Vocabulary, from_view
-from qawl.review.store import commit, layer_path, plan_transaction, read_log
+from qawl.review.store import commit, encode_layer, layer_path, pass_path, plan_transaction, read_log
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences
 
@@ -41,7 +46,9 @@ class Review:
     base_kind: str
     base: Layer
     view: View
-    tool_user: Any = None
+    tool_user: Any = None  # who the tool says did it (Label Studio's `completed_by`)
+    annotator: str | None = None  # who is credited: from the tool's identity, else --annotator
+    passes: bool = False  # imported as the annotator's own layer, not into gold
 
 
 def export_meta(document: Document, base_kind: str, base: Layer, unit: str) -> dict[str, Any]:
@@ -82,14 +89,29 @@ class Outcome:
 
     review: Review
     layer: Layer
+    path: Path | None = None  # the file written: the gold layer or the annotator's layer
     changes: list[Change] = field(default_factory=list)
     imported_before: dict[str, Any] | None = None  # a log entry of the import that brought this same review already
+
+    @property
+    def writes(self) -> bool:
+        """Whether the import writes this document: the gold layer when it changes, an annotator's layer when it is new or differs."""
+        if self.imported_before is not None or self.path is None:
+            return False
+        if not self.review.passes:
+            return bool(self.changes)
+        return not self.path.exists() or self.path.read_bytes() != encode_layer(self.layer)
+
+    @property
+    def layer_name(self) -> str:
+        return f"passes/{self.review.annotator}" if self.review.passes else "gold"
 
 
 def fingerprint(review: Review) -> str:
     """What identifies a review, whichever file or tool user brought it: its document, base and what the tool shows."""
     view = review.view
     content = {
+        **({"pass": review.annotator} if review.passes else {}),
         "doc_id": review.doc_id,
         "sha256": review.sha256,
         "base": review.base,
@@ -116,15 +138,16 @@ def diff(base: Layer, reviewed: Layer, annotator: str, time: str, origins: dict[
         after = {item["id"]: item for item in reviewed[kind]}
         for item_id, item in after.items():
             old = before.get(item_id)
-            origin = origins.get(item_id)
+            # a change the tool does not trace (brat; a relation or a part removed under an untouched prediction) is a person's
+            by_hand = origins.get(item_id) if origins.get(item_id) not in (None, "prediction") else "manual"
             if old is None:
-                changes.append(Change(kind, item_id, "added", None, {**item, "provenance": manual}, origin))
+                changes.append(Change(kind, item_id, "added", None, {**item, "provenance": manual}, by_hand))
             elif _content(old) != _content(item):
-                changes.append(Change(kind, item_id, "edited", old, {**item, "provenance": manual}, origin))
+                changes.append(Change(kind, item_id, "edited", old, {**item, "provenance": manual}, by_hand))
             elif old["provenance"]["status"] != "gold":
                 accepted = {**old["provenance"], "status": "gold", "annotator": annotator, "time": time}
-                changes.append(Change(kind, item_id, "accepted", old, {**item, "provenance": accepted}, origin))
-        changes += [Change(kind, i, "removed", old, None) for i, old in before.items() if i not in after]
+                changes.append(Change(kind, item_id, "accepted", old, {**item, "provenance": accepted}, origins.get(item_id)))
+        changes += [Change(kind, i, "removed", old, None, "manual") for i, old in before.items() if i not in after]
     return changes
 
 
@@ -160,13 +183,13 @@ def now_utc() -> str:
 
 
 def plan_import(
-    project: Project, schemas: Schemas, documents: dict[str, Document], reviews: list[Review], annotator: str, time: str
+    project: Project, schemas: Schemas, documents: dict[str, Document], reviews: list[Review], time: str
 ) -> tuple[list[Outcome], list[Problem]]:
-    """What importing `reviews` would write, or every problem that stops it."""
+    """What importing `reviews` (each with its annotator) would write, or every problem that stops it."""
     targets, problems = read_targets(project.annotations, schemas)
     vocabulary = Vocabulary.load(schemas, targets)
     outcomes: list[Outcome] = []
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str | None], str] = {}
     log = read_log(project)
     imported = {entry["review"]: entry for entry in log if "review" in entry}
     logged: dict[str, set[str]] = {}
@@ -178,10 +201,12 @@ def plan_import(
         if document is None:
             problems.append(Problem(file, doc_id, f"no seed article {doc_id!r} in {project.seeds}"))
             continue
-        if doc_id in seen:
-            problems.append(Problem(file, doc_id, f"reviewed twice in this import (also in {seen[doc_id]}); import one at a time"))
+        layer_key = (doc_id, review.annotator if review.passes else None)
+        if layer_key in seen:
+            who = f" by {review.annotator}" if review.passes else ""
+            problems.append(Problem(file, doc_id, f"reviewed twice{who} in this import (also in {seen[layer_key]}); import one at a time"))
             continue
-        seen[doc_id] = file
+        seen[layer_key] = file
         earlier = imported.get(fingerprint(review))
         if earlier is not None:
             outcomes.append(Outcome(review, review.base, imported_before=earlier))
@@ -197,25 +222,17 @@ def plan_import(
         if base_problems or review.base["doc_id"] != doc_id or review.base["sha256"] != document.sha256:
             problems += base_problems or [Problem(file, doc_id, "the export's base layer is for another document or text; re-export it")]
             continue
-        path = layer_path(project, doc_id)
-        current = review.base
-        if path.exists():
-            current, file_problems = read_layer(path, schemas)
-            problems += file_problems
-            if current is None:
-                continue
-            if review.base_kind != "gold":
-                problems.append(Problem(file, doc_id, f"{path} was created after this export; re-export it and review again"))
-                continue
-        elif review.base_kind == "gold":
-            problems.append(Problem(file, doc_id, f"exported from {path}, which no longer exists; restore it from annotations/.history or re-export"))
+        path = pass_path(project, doc_id, review.annotator) if review.passes else layer_path(project, doc_id)
+        current, current_problems = (review.base, []) if review.passes else _current_gold(path, review, schemas)
+        problems += current_problems
+        if current is None or current_problems:
             continue
-        used = logged.get(doc_id, set()) | {item["id"] for kind in KIND_PREFIX for item in current[kind]}
+        used = set() if review.passes else logged.get(doc_id, set()) | {item["id"] for kind in KIND_PREFIX for item in current[kind]}
         reviewed, view_problems, origins = from_view(review.view, review.base, document.text, vocabulary, used, file)
         problems += view_problems
         if view_problems:
             continue
-        layer, applied, conflicts = apply(current, diff(review.base, reviewed, annotator, time, origins), file)
+        layer, applied, conflicts = apply(current, diff(review.base, reviewed, review.annotator, time, origins), file)
         problems += conflicts
         if conflicts:
             continue
@@ -225,18 +242,32 @@ def plan_import(
             layer_problems = check_layer(layer, document, sentences, targets, f"{file} ({doc_id})")
         problems += layer_problems
         if not layer_problems:
-            outcomes.append(Outcome(review, layer, applied))
+            outcomes.append(Outcome(review, layer, path, applied))
     return outcomes, problems
 
 
-def log_entries(outcome: Outcome, annotator: str, time: str) -> list[dict[str, Any]]:
-    """One review-log line per change: who, when, what, before and after, and which review brought it."""
+def _current_gold(path: Path, review: Review, schemas: Schemas) -> tuple[Layer | None, list[Problem]]:
+    """The gold layer a review's changes apply to (its base when there is no gold file yet), or why it cannot be used."""
+    file, doc_id = review.file, review.doc_id
+    if path.exists():
+        current, problems = read_layer(path, schemas)
+        if current is not None and not problems and review.base_kind != "gold":
+            problems = [Problem(file, doc_id, f"{path} was created after this export; re-export it and review again")]
+        return current, problems
+    if review.base_kind == "gold":
+        return None, [Problem(file, doc_id, f"exported from {path}, which no longer exists; restore it from annotations/.history or re-export")]
+    return review.base, []
+
+
+def log_entries(outcome: Outcome, time: str) -> list[dict[str, Any]]:
+    """One review-log line per change: who, when, in which layer, what, before and after, and which review brought it."""
     review = outcome.review
     review_id = fingerprint(review)
     return [
         {
             "time": time,
-            "annotator": annotator,
+            "annotator": review.annotator,
+            "layer": outcome.layer_name,
             "doc_id": review.doc_id,
             "tool": review.tool,
             "file": review.file,
@@ -253,14 +284,18 @@ def log_entries(outcome: Outcome, annotator: str, time: str) -> list[dict[str, A
     ]
 
 
-def write_outcomes(project: Project, outcomes: list[Outcome], annotator: str, time: str) -> list[Outcome]:
-    """Write every document that changed, as one transaction (all of them or none); returns those.
+def write_outcomes(project: Project, outcomes: list[Outcome], time: str) -> list[Outcome]:
+    """Write every layer that changed, as one transaction (all of them or none); returns those.
 
     Raises UnicodeEncodeError before anything is written, `WriteFailed` when the disk refuses.
     """
-    stamp = time.replace("-", "").replace(":", "")
-    changed = [outcome for outcome in outcomes if outcome.changes]
+    changed = [outcome for outcome in outcomes if outcome.writes]
     if changed:
-        layers = [(outcome.layer, log_entries(outcome, annotator, time)) for outcome in changed]
-        commit(project, plan_transaction(project, layers, stamp))
+        layers = [(outcome.path, outcome.layer, log_entries(outcome, time)) for outcome in changed]
+        commit(project, plan_transaction(project, layers, file_stamp(time)))
     return changed
+
+
+def file_stamp(time: str) -> str:
+    """A time as it appears in a history file name."""
+    return time.replace("-", "").replace(":", "")

@@ -8,7 +8,9 @@ key as their region id, and each task carries the qawl export record
 The JSON export's results are those of Label Studio's editor (`Result.serialize`):
 `id`, `from_name`, `to_name`, `type`, `value` {start, end, text, labels|choices},
 `origin` (prediction, prediction-changed, manual); relations have `from_id`,
-`to_id`, `direction`.
+`to_id`, `direction`. Each submitted annotation of a task is one review, credited
+to its `completed_by` (Label Studio 1.23.2's data_export serializers: the user id,
+or {id, email, first_name, last_name} when the export expands it).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from qawl.jsonfile import read_json_file
 from qawl.merge import Layer
 from qawl.review.changes import Review, export_meta, read_meta
 from qawl.review.offsets import OffsetMap
-from qawl.review.regions import CONTENT, EVIDENCE, LABEL_COLORS, QUOTE_PARTS, Region, View, Vocabulary, to_view
+from qawl.review.regions import CONTENT, EVIDENCE, LABEL_COLORS, QUOTE_PARTS, QUOTE_TYPE_CHOICE, Region, View, Vocabulary, to_view
 from qawl.schema import Problem
 
 TEXT = "text"
@@ -78,10 +80,17 @@ def _results(view: View, offsets: OffsetMap, vocabulary: Vocabulary) -> list[dic
     return results
 
 
+GOLD_AS = ("predictions", "annotations")
+# A prediction's score: 1.0 for gold (checked by a person), 0.0 for silver (the pre-annotator gives no
+# confidence), so that sorting Label Studio's Data Manager by prediction score puts unchecked documents first.
+GOLD_SCORE, SILVER_SCORE = 1.0, 0.0
+
+
 def export_tasks(
-    items: list[tuple[Document, str, Layer]], vocabulary: Vocabulary, out: Path, unit: str
+    items: list[tuple[Document, str, Layer]], vocabulary: Vocabulary, out: Path, unit: str, gold_as: str = "predictions"
 ) -> list[Path]:
-    """Write config.xml and tasks.json (silver as predictions, gold as annotations) into `out`."""
+    """Write config.xml and tasks.json into `out`: silver as predictions, gold as predictions too (so
+    Label Studio's queue serves the task to its annotators) or, with `gold_as="annotations"`, as annotations."""
     tasks = []
     for document, base_kind, base in items:
         results = _results(to_view(base), OffsetMap(document.text, unit), vocabulary)
@@ -93,11 +102,13 @@ def export_tasks(
                 "qawl": export_meta(document, base_kind, base, unit),
             }
         }
-        if base_kind == "gold":
+        if base_kind == "gold" and gold_as == "annotations":
             task["annotations"] = [{"result": results, "ground_truth": False}]
+        elif base_kind == "gold":
+            task["predictions"] = [{"model_version": "qawl-gold", "score": GOLD_SCORE, "result": results}]
         elif base_kind == "silver":
             sources = sorted({item["provenance"]["source"] for kind in ("entities", "quotes", "stance") for item in base[kind]})
-            task["predictions"] = [{"model_version": ",".join(sources) or "silver", "result": results}]
+            task["predictions"] = [{"model_version": ",".join(sources) or "silver", "score": SILVER_SCORE, "result": results}]
         tasks.append(task)
     out.mkdir(parents=True, exist_ok=True)
     config, tasks_file = out / "config.xml", out / "tasks.json"
@@ -106,13 +117,22 @@ def export_tasks(
     return [config, tasks_file]
 
 
-def _chosen_annotation(task: dict[str, Any], file: str, place: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The task's latest submitted (not skipped) annotation, or why its annotations cannot be read."""
+def _submitted_annotations(task: dict[str, Any], file: str, place: str) -> tuple[list[dict[str, Any]], int, list[Problem]]:
+    """The task's submitted annotations, how many were cancelled (skipped), or why they cannot be read."""
     annotations = task.get("annotations") or []
     if not isinstance(annotations, list) or not all(isinstance(a, dict) for a in annotations):
-        return None, [Problem(file, f"{place} annotations", "expected a list of annotation objects")]
+        return [], 0, [Problem(file, f"{place} annotations", "expected a list of annotation objects")]
     submitted = [a for a in annotations if not a.get("was_cancelled")]
-    return max(submitted, key=lambda a: str(a.get("updated_at") or a.get("created_at") or ""), default=None), []
+    return submitted, len(annotations) - len(submitted), []
+
+
+def _annotator_identity(completed_by: Any) -> tuple[Any, str | None]:
+    """Label Studio's user id and email from an annotation's `completed_by`: an id in a default JSON
+    export, the user {id, email, first_name, last_name} when the export expands it."""
+    if isinstance(completed_by, dict):
+        email = completed_by.get("email")
+        return completed_by.get("id"), email if isinstance(email, str) and email else None
+    return completed_by, None
 
 
 def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str, place: str) -> tuple[View, list[Problem]]:
@@ -142,11 +162,16 @@ def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str,
             continue
         if kind == "choices":
             if control == QUOTE_TYPE_CONTROL:
+                choice = QUOTE_TYPE_CHOICE
                 view.quote_types[rid] = values[0]
             elif isinstance(control, str) and control.startswith(STANCE_PREFIX):
-                view.stances[(rid, control.removeprefix(STANCE_PREFIX))] = values[0]
+                choice = control.removeprefix(STANCE_PREFIX)
+                view.stances[(rid, choice)] = values[0]
             else:
                 problems.append(Problem(file, where, f"unknown choices control {control!r}"))
+                continue
+            if result.get("origin"):
+                view.choice_origins[(rid, choice)] = result["origin"]
             continue
         start, end = value.get("start"), value.get("end")
         if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool) or isinstance(end, bool):
@@ -174,30 +199,83 @@ def read_export(path: Path) -> tuple[list[Review], list[Problem], list[str]]:
     reviews, notes = [], []
     for n, task in enumerate(tasks):
         place = f"task {n}" + (f" (id {task.get('id')})" if isinstance(task, dict) and "id" in task else "")
+        if is_json_min(task):
+            found, found_problems, found_notes = _json_min_review(task, file, f"record {n} (task {task.get('id')})")
+            reviews += found
+            problems += found_problems
+            notes += found_notes
+            continue
         data = task.get("data") if isinstance(task, dict) else None
         meta, meta_problems = read_meta(data.get("qawl") if isinstance(data, dict) else None, file, place)
         problems += meta_problems
         if meta is None:
             continue
-        annotation, annotation_problems = _chosen_annotation(task, file, place)
+        annotations, cancelled, annotation_problems = _submitted_annotations(task, file, place)
         problems += annotation_problems
-        if annotation_problems:
-            continue
-        if annotation is None:
+        if cancelled:
+            notes.append(f"{file}: {place} ({meta['doc_id']}): {cancelled} cancelled (skipped) annotation(s) left out")
+        if not annotations and not annotation_problems:
             notes.append(f"{file}: {place} ({meta['doc_id']}): no submitted annotation, skipped")
-            continue
-        result = annotation.get("result") or []
-        if not isinstance(result, list):
-            problems.append(Problem(file, f"{place} result", f"expected a list of results, got {type(result).__name__}"))
-            continue
         text = data.get(TEXT) if isinstance(data.get(TEXT), str) else ""
         try:
             exported = set(to_view(meta["base"]).regions)
         except (KeyError, TypeError, ValueError) as error:
             problems.append(Problem(file, place, f"the export's base layer is damaged ({error}); re-export it"))
             continue
-        view, view_problems = _view(result, OffsetMap(text, meta["offsets"]), exported, file, place)
-        problems += view_problems
-        tool_user = annotation.get("completed_by")
-        reviews.append(Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, tool_user))
+        for annotation in annotations:
+            where = f"{place} annotation {annotation.get('id')}" if len(annotations) > 1 else place
+            result = annotation.get("result") or []
+            if not isinstance(result, list):
+                problems.append(Problem(file, f"{where} result", f"expected a list of results, got {type(result).__name__}"))
+                continue
+            view, view_problems = _view(result, OffsetMap(text, meta["offsets"]), exported, file, where)
+            problems += view_problems
+            user, email = _annotator_identity(annotation.get("completed_by"))
+            reviews.append(Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, user, email))
     return reviews, problems, notes
+
+
+# JSON-MIN (label-studio-sdk's converter, `convert_to_json_min`): one flat record per submitted
+# annotation: the task's data fields, `id` (the task), and per control the region values
+# (start, end, text, labels), with `annotator` (the email, else the user id) and `annotation_id`.
+# It leaves out region ids, relations, and the region of a per-region choice (a lone choice
+# becomes a bare string): entities survive it, quotes and stances do not.
+JSON_MIN_LOSES = "relations (cue, speaker, outlet, entity → quote) and the region each quote type and stance belongs to"
+
+
+def is_json_min(record: Any) -> bool:
+    """A record of a JSON-MIN export of a qawl task (the task's data flattened into it)."""
+    return isinstance(record, dict) and "data" not in record and "qawl" in record and "annotation_id" in record
+
+
+def _json_min_review(record: dict[str, Any], file: str, place: str) -> tuple[list[Review], list[Problem], list[str]]:
+    """The review in a JSON-MIN record, when it holds entities only; otherwise why it cannot be imported."""
+    meta, problems = read_meta(record.get("qawl"), file, place)
+    if meta is None:
+        return [], problems, []
+    if record["annotation_id"] is None:
+        return [], [], [f"{file}: {place} ({meta['doc_id']}): no submitted annotation, skipped"]
+    lost = sorted(name for name in record if name in (QUOTE_CONTROL, QUOTE_TYPE_CONTROL) or name.startswith(STANCE_PREFIX))
+    if lost:
+        message = (
+            f"a JSON-MIN export keeps labelled spans but drops the {JSON_MIN_LOSES}; this annotation has {', '.join(lost)}, "
+            "so its quotes and stances cannot be rebuilt: export the project as JSON (Export → JSON) and import that"
+        )
+        return [], [Problem(file, place, message)], []
+    values = record.get(ENTITY_CONTROL, [])
+    if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+        return [], [Problem(file, f"{place} {ENTITY_CONTROL}", "expected a list of labelled regions")], []
+    results = [{"id": f"r{n}", "from_name": ENTITY_CONTROL, "type": "labels", "value": value} for n, value in enumerate(values)]
+    text = record.get(TEXT) if isinstance(record.get(TEXT), str) else ""
+    view, problems = _view(results, OffsetMap(text, meta["offsets"]), set(), file, place)
+    try:
+        base = to_view(meta["base"])
+    except (KeyError, TypeError, ValueError) as error:
+        return [], [Problem(file, place, f"the export's base layer is damaged ({error}); re-export it")], []
+    exported = {(r.start, r.end): r.id for r in base.regions.values() if r.label not in QUOTE_PARTS}
+    for region in view.regions.values():  # JSON-MIN has no region ids: an entity keeps its id if its span is the exported one's
+        region.key = exported.get((region.start, region.end))
+    annotator = record.get("annotator")
+    email = annotator if isinstance(annotator, str) and annotator else None
+    user = None if email else annotator
+    return [Review("label-studio", file, meta["doc_id"], meta["sha256"], text, meta["base_kind"], meta["base"], view, user, email)], problems, []

@@ -80,12 +80,24 @@ class Region:
 
 @dataclass
 class View:
-    """Regions by tool id, part/entity → content relations, quote types and stances by region."""
+    """Regions by tool id, part/entity → content relations, quote types and stances by region,
+    and the tool's origin of each choice (by region and quote type or stance target)."""
 
     regions: dict[str, Region] = field(default_factory=dict)
     relations: list[tuple[str, str]] = field(default_factory=list)
     quote_types: dict[str, str] = field(default_factory=dict)
     stances: dict[tuple[str, str], str] = field(default_factory=dict)
+    choice_origins: dict[tuple[str, str], str] = field(default_factory=dict)
+
+
+QUOTE_TYPE_CHOICE = "quote type"  # the choice key of a region's quote type in `View.choice_origins` (targets are ids, no spaces)
+ORIGIN_STRENGTH = ("prediction", "prediction-changed", "manual")  # Label Studio's origins, from least to most changed
+
+
+def strongest_origin(origins: Iterable[str | None]) -> str | None:
+    """The origin that says most was changed (an unknown one counts as a change by hand)."""
+    known = [o for o in origins if o]
+    return max(known, key=lambda o: ORIGIN_STRENGTH.index(o) if o in ORIGIN_STRENGTH else len(ORIGIN_STRENGTH), default=None)
 
 
 def part_key(quote_id: str, part: str) -> str:
@@ -126,7 +138,7 @@ def to_view(layer: Layer) -> View:
     return view
 
 
-class _Ids:
+class NewIds:
     """New annotation ids: the next free number per kind, never one already used."""
 
     def __init__(self, used: Iterable[str]) -> None:
@@ -161,7 +173,7 @@ def from_view(
     new items take the next free id. `used_ids` are ids that may not be reused.
     """
     problems: list[Problem] = []
-    ids = _Ids([*used_ids, *(item["id"] for kind in KIND_PREFIX for item in base[kind])])
+    ids = NewIds([*used_ids, *(item["id"] for kind in KIND_PREFIX for item in base[kind])])
     base_items = {kind: {item["id"]: item for item in base[kind]} for kind in KIND_PREFIX}
     origins: dict[str, str] = {}
 
@@ -180,10 +192,10 @@ def from_view(
         else:
             regions[rid] = region
 
-    def item_id(region: Region, kind: str) -> str:
+    def item_id(region: Region, kind: str, *more_origins: str | None) -> str:
         item = region.key if region.key in base_items[kind] else ids.new(kind)
-        if region.origin:
-            origins[item] = region.origin
+        if origin := strongest_origin([region.origin, *more_origins]):
+            origins[item] = origin
         return item
 
     entity_ids: dict[str, str] = {}
@@ -205,6 +217,8 @@ def from_view(
             continue
         if source not in regions or target not in regions:
             continue  # the region's own problem is already reported
+        if source in parts and target not in parts and (target in entity_ids or regions[target].label in LINKED_PARTS):
+            source, target = target, source  # drawn from the quote to its part: the roles are plain, read it the other way
         role = "entity" if source in entity_ids else regions[source].label
         if target not in parts or role not in (*LINKED_PARTS, "entity"):
             problems.append(Problem(file, place, f"a relation links a cue, speaker, outlet or entity to a quote content, not {regions[source].label} to {regions[target].label}"))
@@ -219,7 +233,8 @@ def from_view(
     quotes = []
     for rid, roles in parts.items():
         region = regions[rid]
-        quote_ids[rid] = item_id(region, "quotes")
+        part_origins = [regions[source].origin for sources in roles.values() for source in sources]
+        quote_ids[rid] = item_id(region, "quotes", view.choice_origins.get((rid, QUOTE_TYPE_CHOICE)), *part_origins)
         for role, sources in roles.items():
             if len(sources) > 1:
                 problems.append(Problem(file, f"region {rid}", f"quote has {len(sources)} {role} links ({', '.join(sources)}); at most one"))
@@ -279,6 +294,8 @@ def from_view(
                 "evidence": {"quote": quote_id, "span": None if quote_id else span_of(region)},
                 "provenance": None,
             }
+        if origin := strongest_origin([view.choice_origins.get((rid, target)), region.origin if region.label == EVIDENCE else None]):
+            origins[stance["id"]] = origin
         stances.append((stance, span_of(region)))
     for rid, region in regions.items():
         if region.label == EVIDENCE and rid not in shown:

@@ -1,7 +1,8 @@
 """Writing reviewed layers into annotations/ without ever losing work: one transaction per import.
 
-An import writes, for every document it changes, the new `annotations/<doc_id>.json`
-and a copy of the previous one in `annotations/.history/<doc_id>/<time>.json`, and
+An import (or a curation) writes, for every document it changes, the new
+`annotations/<doc_id>.json` (or an annotator's layer, `annotations/passes/<doc_id>/<annotator>.json`)
+and a copy of the previous one in `annotations/.history/<its path without .json>/<time>.json`, and
 appends every change to `annotations/review-log.jsonl` (who, when, what, before and
 after). All of it lands, or none of it: a journal names every file first; each
 file's bytes go to a temporary file beside it, and the log lines are appended;
@@ -29,6 +30,7 @@ from qawl.publish import fsync
 from qawl.schema import Problem, Schemas
 
 HISTORY = ".history"
+PASSES = "passes"  # annotations/passes/<doc_id>/<annotator>.json: one layer per annotator of a double annotation
 REVIEW_LOG = "review-log.jsonl"
 JOURNAL = ".review-log.journal"  # the import in progress (not *.json: the build reads those)
 TEMPORARY_SUFFIX = ".importing"  # beside each file of an import in progress (not *.json either)
@@ -38,8 +40,18 @@ def layer_path(project: Project, doc_id: str) -> Path:
     return project.annotations / f"{doc_id}.json"
 
 
-def history_dir(project: Project, doc_id: str) -> Path:
-    return project.annotations / HISTORY / doc_id
+def pass_path(project: Project, doc_id: str, annotator: str) -> Path:
+    return project.annotations / PASSES / doc_id / f"{annotator}.json"
+
+
+def pass_paths(project: Project, doc_id: str) -> dict[str, Path]:
+    """The annotator layers of a document, by annotator, in name order."""
+    return {path.stem: path for path in sorted((project.annotations / PASSES / doc_id).glob("*.json"))}
+
+
+def history_dir(project: Project, path: Path) -> Path:
+    """Where earlier versions of an annotation file are kept: annotations/.history/<its path without .json>/."""
+    return project.annotations / HISTORY / path.relative_to(project.annotations).with_suffix("")
 
 
 def review_log(project: Project) -> Path:
@@ -92,15 +104,14 @@ class Transaction:
     log: bytes  # lines appended to the review log
 
 
-def plan_transaction(project: Project, layers: list[tuple[Layer, list[dict[str, Any]]]], stamp: str) -> Transaction:
-    """The files and log lines that save `layers` (each with its log entries); the previous version of
-    each file is kept under `stamp`. Raises UnicodeEncodeError before anything is written."""
+def plan_transaction(project: Project, layers: list[tuple[Path, Layer, list[dict[str, Any]]]], stamp: str) -> Transaction:
+    """The files and log lines that save `layers` (each with its path and log entries); the previous
+    version of each file is kept under `stamp`. Raises UnicodeEncodeError before anything is written."""
     files: dict[Path, bytes] = {}
     entries: list[dict[str, Any]] = []
-    for layer, layer_entries in layers:
-        target = layer_path(project, layer["doc_id"])
+    for target, layer, layer_entries in layers:
         if target.exists():
-            kept, n = history_dir(project, layer["doc_id"]) / f"{stamp}.json", 1
+            kept, n = history_dir(project, target) / f"{stamp}.json", 1
             while kept.exists():
                 kept, n = kept.with_name(f"{stamp}-{n}.json"), n + 1
             files[kept] = target.read_bytes()

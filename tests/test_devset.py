@@ -1,0 +1,156 @@
+"""The development set (annotations/devset/tune and .../scored) and the markup its new articles are written in."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qawl.ingest import Document, decode_seed
+from qawl.merge import check_layer, read_layer, read_targets
+from qawl.schema import Schemas
+from qawl.segment import split_sentences
+from tests.conftest import REPO
+
+DEVSET = REPO / "annotations" / "devset"
+MARKUP = sorted((DEVSET / "markup").glob("*.markup"))
+SCRIPT = REPO / "scripts" / "devset_markup.py"
+LAYERS = sorted(DEVSET.glob("*/*.json"))
+
+
+def convert(root: Path, *markup: Path) -> subprocess.CompletedProcess[str]:
+    env = {"PYTHONPATH": str(REPO / "scripts"), "PATH": "/usr/bin:/bin"}
+    return subprocess.run([sys.executable, str(SCRIPT), "--root", str(root), *map(str, markup)], capture_output=True, text=True, env=env)
+
+
+def project_without_devset(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "schema", root / "schema")
+    (root / "annotations").mkdir(parents=True)
+    shutil.copy(REPO / "annotations" / "targets.json", root / "annotations")
+    return root
+
+
+def without_time(layer: dict) -> dict:
+    for kind in ("entities", "quotes", "stance"):
+        for item in layer[kind]:
+            item["provenance"] = {**item["provenance"], "time": None}
+    return layer
+
+
+def test_every_devset_layer_sits_on_its_text_and_covers_every_target() -> None:
+    """Schema, offsets, sentence boundaries, references (the build's checks), and one stance record per quote and target."""
+    schemas = Schemas(REPO / "schema")
+    targets, problems = read_targets(REPO / "annotations", schemas)
+    assert not problems and len(targets) == 8
+    for path in LAYERS:
+        raw = path.with_suffix(".txt").read_bytes()
+        text, decode_problems = decode_seed(raw, str(path))
+        assert text is not None, decode_problems
+        layer, layer_problems = read_layer(path, schemas)
+        assert layer is not None, layer_problems
+        document = Document(path.stem, text, hashlib.sha256(raw).hexdigest(), str(path))
+        assert check_layer(layer, document, split_sentences(path.stem, text), targets, str(path)) == []
+        records = sorted((s["holder"]["quote"], s["target"]) for s in layer["stance"] if s["holder"]["kind"] == "speaker")
+        assert records == sorted((q["id"], t) for q in layer["quotes"] for t in targets), path.name
+
+
+def test_the_parts_are_disjoint_and_the_scored_part_holds_most_new_articles() -> None:
+    tune = {p.stem for p in (DEVSET / "tune").glob("*.json")}
+    scored = {p.stem for p in (DEVSET / "scored").glob("*.json")}
+    assert not tune & scored
+    made_from_markup = {p.stem for p in LAYERS if all(e["provenance"]["annotator"] == "qawl-devset-2" for e in json.loads(p.read_text(encoding="utf-8"))["entities"])}
+    assert len(made_from_markup & scored) > 2 * len(made_from_markup & tune)
+
+
+def test_the_devset_articles_are_what_their_markup_makes(tmp_path) -> None:
+    """Every text and layer written from markup is reproduced byte for byte (but the time stamps), and none is left without its markup."""
+    root = project_without_devset(tmp_path)
+    result = convert(root, *MARKUP)
+    assert result.returncode == 0, result.stderr
+    made = sorted((root / "annotations" / "devset").glob("*/*.json"))
+    assert len(made) == 106
+    for path in made:
+        committed = DEVSET / path.parent.name / path.name
+        assert committed.with_suffix(".txt").read_bytes() == path.with_suffix(".txt").read_bytes(), path.name
+        assert without_time(json.loads(committed.read_text(encoding="utf-8"))) == without_time(json.loads(path.read_text(encoding="utf-8"))), path.name
+    by_markup = {p.relative_to(root / "annotations" / "devset") for p in made}
+    hand_made = {p.relative_to(DEVSET) for p in LAYERS if "qawl-dev-helper" in p.read_text(encoding="utf-8")}
+    assert {p.relative_to(DEVSET) for p in LAYERS} == by_markup | hand_made
+
+
+def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
+    """لل keeps the second ل, tatweel and diacritics stay in their words, the content leaves out إن and the quotation marks."""
+    root = project_without_devset(tmp_path)
+    markup = tmp_path / "one.markup"
+    markup.write_text(
+        "=== dev_test_01 scored\n"
+        "[بغـداد|G] - <قَالَ>1 المتحدث باسم ل[لحكومة العراقية|O:gov] [أمس الأحد|D] إن \"{[العِراق|G] لن يقبل ببقاء أي قوة أجنبية}1\".\n"
+        "و<أضاف>2 ((مصدر مقرب منه))a2 أن {القرار نهائي}2.\n"
+        "---\n"
+        "1 direct sp=gov -pres\n"
+        "2 indirect sp=a2\n",
+        encoding="utf-8",
+    )
+    result = convert(root, markup)
+    assert result.returncode == 0, result.stderr
+    written = root / "annotations" / "devset" / "scored"
+    text = (written / "dev_test_01.txt").read_text(encoding="utf-8")
+    layer = json.loads((written / "dev_test_01.json").read_text(encoding="utf-8"))
+    assert text.startswith("بغـداد - قَالَ المتحدث باسم للحكومة العراقية أمس الأحد إن \"العِراق")
+    assert [(e["id"], e["text"], e["label"], e["start"]) for e in layer["entities"]] == [
+        ("e1", "بغـداد", "GPE", 0), ("e2", "لحكومة العراقية", "ORG", 29), ("e3", "أمس الأحد", "DATE", 45), ("e4", "العِراق", "GPE", 59),
+    ]
+    q1, q2 = layer["quotes"]
+    assert (q1["type"], q1["cue"]["text"], q1["content"]["text"], q1["speaker"]["mention"]["text"], q1["speaker"]["entity"]) == (
+        "direct", "قَالَ", "العِراق لن يقبل ببقاء أي قوة أجنبية", "لحكومة العراقية", "e2"
+    )
+    assert (q2["speaker"]["kind"], q2["speaker"]["mention"]["text"], q2["content"]["text"]) == ("anonymous", "مصدر مقرب منه", "القرار نهائي")
+    assert [(s["holder"]["quote"], s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [("q1", "us_coalition_presence_iraq", "AGAINST")]
+    assert len(layer["stance"]) == 2 * 8
+    assert layer["sha256"] == hashlib.sha256((written / "dev_test_01.txt").read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("article", "message"),
+    [
+        ("<قال>1 [ زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z", "entity ' زيد' starts or ends with a space or punctuation"),
+        ("<قال>1 [زيد|P:z] إن {أن الأمر جيد}1.\n---\n1 indirect sp=z", "starts with its complementizer"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 direct sp=z", "is not enclosed by quotation marks"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z +nothing", "unknown target 'nothing'"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=y", "no entity or description key 'y'"),
+        ("<قال>1 [زيد|P:z] إن {الأمر. جيد}1.\n---\n1 indirect sp=z", "quote content crosses a sentence boundary"),
+        ("<قال>1 [زيد|P:z إن {الأمر جيد}1.\n---\n1 indirect sp=z", "[ closed without its label or number"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1 و{كذا}2.\n---\n1 indirect sp=z", "quote 2 is marked in the text but has no quote line"),
+    ],
+)
+def test_bad_markup_is_reported_and_nothing_is_written(tmp_path, article: str, message: str) -> None:
+    root = project_without_devset(tmp_path)
+    markup = tmp_path / "bad.markup"
+    markup.write_text(f"=== dev_ok_01 tune\n<قال>1 [عمر|P:o] إن {{الجو جميل}}1.\n---\n1 indirect sp=o\n\n=== dev_bad_01 tune\n{article}\n", encoding="utf-8")
+    result = convert(root, markup)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines and all(line.startswith(f"error: {markup}: ") for line in lines)
+    assert any(message in line and "dev_bad_01" in line for line in lines), lines
+    assert not (root / "annotations" / "devset").exists()
+
+
+def test_markup_never_overwrites_a_layer_annotated_by_hand(tmp_path) -> None:
+    root = project_without_devset(tmp_path)
+    hand_made = DEVSET / "tune" / "dev_ps_02.json"
+    (root / "annotations" / "devset" / "tune").mkdir(parents=True)
+    shutil.copy(hand_made, root / "annotations" / "devset" / "tune")
+    markup = tmp_path / "clash.markup"
+    markup.write_text("=== dev_ps_02 tune\n<قال>1 [عمر|P:o] إن {الجو جميل}1.\n---\n1 indirect sp=o\n\n=== dev_ps_02 scored\n<قال>1 [عمر|P:o] إن {الجو جميل}1.\n---\n1 indirect sp=o\n", encoding="utf-8")
+    result = convert(root, markup)
+    assert result.returncode == 1
+    assert "annotated by qawl-dev-helper, not from markup" in result.stderr
+    assert "has the same doc_id in the tune part" in result.stderr
+    assert (root / "annotations" / "devset" / "tune" / "dev_ps_02.json").read_bytes() == hand_made.read_bytes()

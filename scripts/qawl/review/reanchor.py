@@ -34,7 +34,7 @@ from qawl.jsonfile import UnreadableFile, read_regular_file, value_problems
 from qawl.merge import Layer, check_layer, read_layer, read_targets, span_problems
 from qawl.options import fail, project_at, root_option
 from qawl.project import Project
-from qawl.review.changes import now_utc
+from qawl.review.changes import file_stamp, now_utc
 from qawl.review.store import WriteFailed, commit, layer_path, locked, plan_transaction
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences
@@ -357,6 +357,7 @@ def _log_entries(result: Reanchoring, old: Layer, doc_id: str, seed: str, annota
             {
                 "time": time,
                 "annotator": annotator,
+                "layer": "gold",
                 "doc_id": doc_id,
                 "tool": "reanchor",
                 "file": seed,
@@ -429,7 +430,7 @@ def reanchor_command(root: Path | None, doc_id: str, old_text: Path | None, writ
     entries = _log_entries(result, layer, doc_id, document.source, annotator, time)
     with locked(project):
         try:
-            commit(project, plan_transaction(project, [(result.layer, entries)], time.replace("-", "").replace(":", "")))
+            commit(project, plan_transaction(project, [(path, result.layer, entries)], file_stamp(time)))
         except WriteFailed as error:
             fail([error.problem], "reanchor failed")
     click.echo(f"wrote {path}; the previous version in annotations/.history/{doc_id}/, {len(entries)} change(s) in annotations/review-log.jsonl")

@@ -5,7 +5,8 @@ project's). The test starts it with a temporary data directory, signup, telemetr
 reporting and the version check off, and every proxy pointed at a closed local port, so
 nothing leaves 127.0.0.1. Two users (created with `label-studio init`) annotate a task
 exported by `qawl review export` through the API; Label Studio's JSON export comes back
-with `qawl review import` as one layer per annotator, and `qawl review agreement` scores them.
+with `qawl review import` as one layer per annotator, `qawl review agreement` scores them, and
+`qawl review curate` settles their two disagreements into the gold layer.
 """
 
 from __future__ import annotations
@@ -188,4 +189,25 @@ def test_a_double_annotation_round_through_label_studio(label_studio: LabelStudi
     assert (labelled["a"], labelled["b"], labelled["matched"]) == (6, 5, 4)  # e4 removed by bilal, e5 relabelled
     assert round(labelled["f1"], 3) == 0.727
     assert pair["quotes"]["exact"]["f1"] == 1.0
-    # next: `qawl review curate DOC_ID --curator lead` on these two layers (teamreview's command)
+
+    curated = curate(project, {"العراق": "amina@example.org", "واشنطن": "bilal@example.org"})
+
+    assert curated.returncode == 0, curated.stderr
+    assert f"{DOC_ID}: 10 agreed, 2 decided by lead (1 amina@example.org, 1 bilal@example.org)" in curated.stdout
+    gold_layer = read_json(project.annotations / f"{DOC_ID}.json")
+    assert [(e["id"], e["label"]) for e in gold_layer["entities"]] == [("e1", "GPE"), ("e2", "PERSON"), ("e3", "ORG"), ("e4", "GPE"), ("e5", "ORG"), ("e6", "GPE")]
+    assert next(e for e in gold_layer["entities"] if e["id"] == "e5")["provenance"]["annotator"] == "bilal@example.org"
+
+
+def curate(project: Project, choices: dict[str, str]) -> Any:
+    """`qawl review curate DOC_ID --curator lead`: the first run lists the disagreements in the decisions
+    file, each is settled by the annotator named in `choices` (by the entity's text), and the second run writes gold."""
+    listed = run_review(project, "curate", DOC_ID, "--curator", "lead")
+    assert listed.returncode == 0, listed.stderr
+    assert f"{DOC_ID}: 10 agreed, 2 disagreement(s) among amina@example.org, bilal@example.org" in listed.stdout
+    decisions_file = project.annotations / "passes" / f"{DOC_ID}.decisions.json"
+    decisions = read_json(decisions_file)
+    for disagreement in decisions["disagreements"]:
+        disagreement["choice"] = choices[disagreement["text"]]
+    decisions_file.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
+    return run_review(project, "curate", DOC_ID, "--curator", "lead")

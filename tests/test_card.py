@@ -208,3 +208,11 @@ def test_the_card_s_baseline_is_what_qawl_evaluate_prints_for_the_devset(tmp_pat
         low, high = result["confidence_intervals"][measure]
         row = next(line for line in card.splitlines() if line.startswith(f"| `{measure}` |"))
         assert row.split(" | ")[-1] == f"{value:.3f} [{low:.3f}, {high:.3f}] |", (measure, row)
+
+
+def test_a_local_load_ignores_revision_as_the_card_says(annotated) -> None:
+    """The card warns that pinning needs a checkout locally: `revision=` on a directory loads it as it is."""
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    assert "`load_dataset` on a local directory ignores `revision=`" in " ".join(readme.split())
+    documents = datasets.load_dataset(str(annotated.corpus), "documents", revision="no-such-tag")
+    assert documents["train"]["doc_id"] == [json.loads(p.read_text())["doc_id"] for p in sorted((annotated.root / "annotations").glob("*.json")) if p.name != "targets.json"]

@@ -110,6 +110,7 @@ def test_diff_between_the_tags_reports_exactly_the_changes(released) -> None:
     assert new_silver
     assert sorted((a["doc_id"], a["kind"], a["id"]) for a in annotations["added"]) == sorted([(SEED_ID, "entities", "e5"), *new_silver])
     assert [(a["doc_id"], a["kind"], a["id"], a["fields"]) for a in annotations["changed"]] == [(SEED_ID, "entities", "e4", ["label"])]
+    assert annotations["changed"][0]["values"] == {"label": {"old": "ORG", "new": "NORP"}}
     assert annotations["removed"] == []
 
     text = run_qawl("diff", "v0.1.0", "v0.2.0", cwd=root).stdout
@@ -255,3 +256,33 @@ def test_a_minor_release_that_changes_the_schema_is_refused(unreleased: Path, tm
     assert state(root) == before
     assert run_qawl("release", "major", cwd=root).returncode == 0
     assert git(root, "tag", "--list").split() == ["v0.1.0", "v1.0.0"]
+
+
+def test_the_first_release_tags_the_version_the_data_carries_and_diffs_against_it(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    annotated_copy(root)
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n- First corpus.\n", encoding="utf-8")
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-q", "--allow-empty", "-m", "empty")
+    git(root, "add", "-A")
+    git(root, "-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-q", "-m", "sources")
+    carried = json.loads((root / "schema" / "dataset.json").read_text())["version"]
+    assert carried == "0.1.0"
+
+    result = subprocess.run(
+        [sys.executable, "-m", "qawl", "release", "minor", "--no-preannotate"],
+        cwd=root, capture_output=True, text=True, env={**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("released v0.1.0 (first release")
+    assert git(root, "tag", "--list").split() == ["v0.1.0"]
+    assert json.loads((root / "schema" / "dataset.json").read_text())["version"] == "0.1.0"
+    assert json.loads((root / "corpus" / "manifest.json").read_text())["version"] == "0.1.0"
+    assert 'revision="v0.1.0"' in (root / "corpus" / "README.md").read_text(encoding="utf-8")
+    changelog = (root / "CHANGELOG.md").read_text()
+    assert "## 0.1.0 — " in changelog and "- First corpus.\n\nFirst release:" in changelog
+
+    diff = run_qawl("diff", "v0.1.0", "HEAD", "--json", cwd=root)
+    assert diff.returncode == 0, diff.stderr
+    assert json.loads(diff.stdout)["documents"] == {"added": [], "removed": [], "changed": []}

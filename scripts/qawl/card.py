@@ -473,10 +473,14 @@ from datasets import load_dataset
 sentences = load_dataset("path/to/corpus", "sentences")  # default config
 ner = load_dataset("path/to/corpus", "ner")
 names = ner["{splits[0] if splits else "train"}"].features["ner_tags"].feature.names  # id → IOB2 tag
-
-# pin this exact release (a git tag of the repository, also a Hub revision):
-ner = load_dataset("<hub-user>/qawl", "ner", revision="v{version}")
 ```
+
+**Pinning this release.** Release {version} is the git tag `v{version}` of the repository that
+builds the corpus (`qawl release` makes the tag; `git tag` lists them). Locally, check the tag
+out and load the directory: `git checkout v{version}`, then `load_dataset("corpus", "ner")`.
+`load_dataset` on a local directory ignores `revision=`: it loads whatever the directory holds,
+even for a tag that does not exist. On the Hugging Face Hub, where each release is published
+with its tag, pin with `load_dataset(REPO, "ner", revision="v{version}")`.
 
 Class labels are stored as integers; their names are in the features. The Parquet files can
 be read directly too (pandas, polars, DuckDB). `qawl export conll|spacy|jsonl` writes the

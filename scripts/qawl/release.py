@@ -96,12 +96,14 @@ def config_rows(corpus: Path, config: str) -> list[dict[str, Any]]:
 
 
 def _compare(old: dict[Any, dict[str, Any]], new: dict[Any, dict[str, Any]], describe: Any) -> dict[str, list[dict[str, Any]]]:
-    """Added, removed and changed records between two keyed collections."""
-    changed = [
-        {**describe(key, new[key]), "fields": sorted(f for f in new[key].keys() | old[key].keys() if new[key].get(f) != old[key].get(f))}
-        for key in sorted(old.keys() & new.keys())
-        if old[key] != new[key]
-    ]
+    """Added, removed and changed records between two keyed collections; a changed record lists its
+    changed fields and, under "values", each one's old and new value."""
+    changed = []
+    for key in sorted(old.keys() & new.keys()):
+        if old[key] != new[key]:
+            fields = sorted(f for f in new[key].keys() | old[key].keys() if new[key].get(f) != old[key].get(f))
+            values = {f: {"old": old[key].get(f), "new": new[key].get(f)} for f in fields}
+            changed.append({**describe(key, new[key]), "fields": fields, "values": values})
     return {
         "added": [describe(key, new[key]) for key in sorted(new.keys() - old.keys())],
         "removed": [describe(key, old[key]) for key in sorted(old.keys() - new.keys())],
@@ -257,6 +259,9 @@ def unreleased_notes(path: Path) -> str:
 def release(root: Path, part: str, today: dt.date | None = None, silver: bool = True) -> tuple[str, dict[str, Any]]:
     """Bump, rebuild (as `qawl build` does), write the changelog, commit and tag; returns the version and the diff.
 
+    The first release (no earlier `vX.Y.Z` tag) bumps nothing: it tags the version that
+    schema/dataset.json, the manifest and the card already carry (0.1.0 in a new project).
+
     All or nothing: a release that fails or is interrupted at any step is undone (`undone_on_failure`).
     """
     from qawl.annotate import preannotator
@@ -266,10 +271,10 @@ def release(root: Path, part: str, today: dt.date | None = None, silver: bool = 
     if dirty:
         raise ReleaseError(f"commit or stash these changes first; a release is built from committed sources:\n{dirty}")
     project = Project(root)
-    version = bump(project.version, part)
+    previous = previous_tag(root)
+    version = bump(project.version, part) if previous else project.version  # the first release tags the version the data carries
     if git(root, "tag", "--list", f"v{version}").strip():
         raise ReleaseError(f"tag v{version} already exists")
-    previous = previous_tag(root)
     dataset_json = project.schema_dir / "dataset.json"
     changelog = root / "CHANGELOG.md"
     with undone_on_failure(root, [dataset_json, changelog], project.corpus, f"v{version}"):
@@ -364,6 +369,8 @@ def release_command(root: Path | None, part: str, preannotate: bool) -> None:
     major: a schema change (schema_version in schema/dataset.json)
     patch: fixes that change no document, sentence or annotation
     A level too small for what changed since the previous tag is refused.
+    The first release (no vX.Y.Z tag yet) tags the version schema/dataset.json
+    already carries (0.1.0), whatever PART says.
     The notes under "## Unreleased" in CHANGELOG.md go into the release section,
     followed by the summary of `qawl diff <previous tag> vX.Y.Z`.
     """
@@ -373,7 +380,7 @@ def release_command(root: Path | None, part: str, preannotate: bool) -> None:
         version, diff = release(project_at(root).root, part, silver=preannotate)
     except (ReleaseError, BuildError) as error:
         raise click.ClickException(f"{error}\nnothing was released: schema/dataset.json, CHANGELOG.md, corpus/ and git are as they were") from error
-    click.echo(f"released v{version}")
+    click.echo(f"released v{version}" + (" (first release: the version the data carries, not bumped)" if diff["from"] is None else ""))
     for line in summary_lines(diff):
         click.echo(f"  {line}")
 

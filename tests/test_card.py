@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 from qawl.build import build_corpus
 from qawl import publish
 from qawl.card import CorpusStatistics, _length_summary, document_statistics, evaluation_status, gold_splits_table, render_report, write_card
+from qawl.croissant import croissant_licence
+from qawl.licensing import UNKNOWN_TEXT_LICENCE, card_licence, licence_prose, licensing
 from qawl.project import Project
 from qawl.publish import CONFIGS
 from qawl.schema import Schemas
@@ -216,3 +218,37 @@ def test_a_local_load_ignores_revision_as_the_card_says(annotated) -> None:
     assert "`load_dataset` on a local directory ignores `revision=`" in " ".join(readme.split())
     documents = datasets.load_dataset(str(annotated.corpus), "documents", revision="no-such-tag")
     assert documents["train"]["doc_id"] == [json.loads(p.read_text())["doc_id"] for p in sorted((annotated.root / "annotations").glob("*.json")) if p.name != "targets.json"]
+
+
+CC_BY = {"id": "cc-by-4.0", "name": "Creative Commons Attribution 4.0 International", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def test_one_licence_story_in_manifest_card_yaml_card_prose_licence_file_and_croissant(annotated) -> None:
+    corpus = annotated.corpus
+    sidecar = json.loads(next(annotated.seeds.glob("*.meta.json")).read_text(encoding="utf-8"))["license"]
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["license"] == {"annotations": CC_BY, "texts": [{"license": sidecar, "documents": 1}], "file": "LICENSE.md"}
+    listed = {entry["path"]: entry["sha256"] for entry in manifest["resources"]}
+    assert listed["LICENSE.md"] == publish.file_sha256(corpus / "LICENSE.md")
+
+    readme = (corpus / "README.md").read_text(encoding="utf-8")
+    meta = _front_matter(readme)
+    assert (meta["license"], meta["license_name"], meta["license_link"]) == ("other", "qawl-annotations-and-publisher-texts", "LICENSE.md")
+    terms = licence_prose(manifest["license"])
+    assert "**Creative Commons Attribution 4.0 International** (`cc-by-4.0`, https://creativecommons.org/licenses/by/4.0/)" in terms
+    assert f"- 1 article(s): {sidecar}" in terms
+    licensing_section = readme.split("## Licensing\n")[1].split("\n## ")[0]
+    assert terms in licensing_section
+    assert (corpus / "LICENSE.md").read_text(encoding="utf-8") == f"# Licence\n\n{terms}\n"
+
+    croissant = json.loads((corpus / "croissant.json").read_text(encoding="utf-8"))
+    assert croissant["license"][0] == CC_BY["url"] and croissant["license"][1].endswith("LICENSE.md")
+
+
+def test_texts_under_the_annotations_licence_make_a_single_licence() -> None:
+    dataset = {"license": CC_BY["id"], "license_name": CC_BY["name"], "license_url": CC_BY["url"]}
+    same = licensing(dataset, Counter({("Publisher", "cc-by-4.0"): 3}))
+    assert card_licence(same) == {"license": "cc-by-4.0"} and croissant_licence(same) == CC_BY["url"]
+    mixed = licensing(dataset, Counter({("A", "cc-by-4.0"): 3, ("B", None): 2}))
+    assert mixed["texts"] == [{"license": "cc-by-4.0", "documents": 3}, {"license": UNKNOWN_TEXT_LICENCE, "documents": 2}]
+    assert card_licence(mixed)["license"] == "other"

@@ -37,6 +37,7 @@ from qawl.card import CorpusStatistics, document_statistics, write_card
 from qawl.croissant import write_croissant
 from qawl.engines import EngineUnavailable, batched, run
 from qawl.ingest import SIDECAR_SUFFIX, Document, count_seeds, iter_documents
+from qawl.licensing import licensing, write_licence
 from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
 from qawl.review.store import finish_interrupted_import
@@ -610,14 +611,16 @@ def _build_corpus(
         if problems:
             raise BuildError(problems)
         files = manifest_order(entries)
+        licence = licensing(dataset, statistics.counts["texts"])
         manifest = {
             "name": dataset["name"],
             "version": dataset["version"],
             "schema_version": dataset["schema_version"],
             "annotators": dict(sorted(sources.items())),
             "documents": documents,
+            "license": licence,
             "files": files,
-            "resources": write_resources(staging, schemas, project.annotations),
+            "resources": write_resources(staging, schemas, project.annotations, [write_licence(staging, licence)]),
         }
         problems = schemas.problems("manifest", manifest, "manifest.json") + verify_written(staging, files)
         if problems:

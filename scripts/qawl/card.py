@@ -42,6 +42,7 @@ from qawl.publish import (
     shards_pattern,
     store_cache_entry,
 )
+from qawl.licensing import LICENCE_FILE, card_licence, licence_prose
 from qawl.schema import Schemas
 from qawl.tasks import project_entities
 
@@ -51,29 +52,21 @@ STATUSES = ("gold", "silver", "unannotated")
 LENGTH_BINS = (1, 6, 11, 21, 31, 41, 61, 81, 121)  # token-count histogram edges (last bin open-ended)
 
 
-def card_metadata(
-    schemas: Schemas,
-    files: list[dict[str, Any]],
-    dataset: dict[str, Any],
-    file_sizes: dict[str, int],
-    text_licenses: Iterable[str | None] = (),
-) -> DatasetCardData:
+def card_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict[str, Any], file_sizes: dict[str, int]) -> DatasetCardData:
     """`configs:` and `dataset_info:` for every config, with split sizes from the written files.
 
     `num_bytes` and `dataset_size` are Arrow bytes (the manifest's `bytes`);
     `download_size` is the Parquet files' size on disk (`file_sizes`, path → bytes).
-    When article texts carry a licence other than the dataset's (the annotations'),
-    the licence is declared `other` rather than claiming the texts are under it.
+    The licence fields come from the manifest's licence story (`card_licence`).
     """
-    other = {text for text in text_licenses if text != dataset["license"]}
-    licence = {"license": "other", "license_name": "qawl-mixed"} if other else {"license": dataset["license"]}
+    files = manifest["files"]
     card = DatasetCardData(
         language=["ar"],
         pretty_name=dataset["pretty_name"],
         task_categories=["token-classification", "text-classification"],
         task_ids=["named-entity-recognition"],
         tags=["arabic", "news", "quotation-attribution", "stance-detection"],
-        **licence,
+        **card_licence(manifest["license"]),
     )
     configs: dict[str, dict[str, Any]] = {}
     infos: dict[str, datasets.DatasetInfo] = {}
@@ -625,10 +618,7 @@ and says nothing of how the figure would vary on other articles.
 
 ## Licensing
 
-The annotations, segmentation and metadata are released under **{dataset["license"]}**.
-The article texts are **not** covered by that licence: each stays under the terms of its
-publisher, recorded per document in the `license` field of `documents` (summarised under
-*Source* above). Check those terms before redistributing the texts.
+{licence_prose(manifest["license"])} The same terms are in [`{LICENCE_FILE}`]({LICENCE_FILE}).
 
 ## Citation
 
@@ -700,7 +690,7 @@ def write_card(
     stats = statistics.report(manifest)
     plots = write_plots(out_dir, stats, _labels(schemas), plot_cache)
     file_sizes = {f["path"]: (out_dir / f["path"]).stat().st_size for f in manifest["files"]}
-    card = card_metadata(schemas, manifest["files"], dataset, file_sizes, (licence for _, licence in stats["texts"]))
+    card = card_metadata(schemas, manifest, dataset, file_sizes)
     inventory = out_dir / TARGETS_FILE  # the copy shipped beside the data
     targets = json.loads(inventory.read_text(encoding="utf-8"))["targets"] if inventory.exists() else []
     body = card_body(schemas, manifest, dataset, stats, plots, baseline, agreement, targets)

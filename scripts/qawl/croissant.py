@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from qawl.licensing import texts_under_other_terms
 from qawl.publish import CONFIGS, SPLIT_ORDER, shards_pattern, write_json
 from qawl.schema import Schemas, TypedField
 
@@ -59,7 +60,6 @@ DATA_TYPES = {
     "float64": "sc:Float",
     "bool": "sc:Boolean",
 }
-SPDX_URLS = {"cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/"}
 
 
 def record_set_id(config: str, split: str) -> str:
@@ -88,6 +88,12 @@ def _field(field: TypedField, node_id: str, file_set: str, column: str, json_pat
     if repeated:
         node["repeated"] = True
     return node
+
+
+def croissant_licence(entry: dict[str, Any]) -> list[str] | str:
+    """The annotations' licence URL; with the terms of the texts (LICENSE.md) beside it when they differ."""
+    url = entry["annotations"]["url"]
+    return [url, entry["file"]] if texts_under_other_terms(entry) else url
 
 
 def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +138,6 @@ def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict
                 "field": [_field(f, f"{rs_id}/{f.name}", f"{config}/{split}", f.name, None) for f in fields],
             }
         )
-    licence = dataset["license"]
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -144,7 +149,7 @@ def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict
         ),
         "conformsTo": CROISSANT_VERSION,
         "citeAs": f"{dataset['pretty_name']}, version {manifest['version']} (git tag v{manifest['version']})",
-        "license": SPDX_URLS.get(licence, licence),
+        "license": croissant_licence(manifest["license"]),
         "url": "README.md",
         "version": manifest["version"],
         "inLanguage": "ar",

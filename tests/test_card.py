@@ -6,16 +6,31 @@ import json
 import shutil
 import statistics
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import datasets
 import pytest
 import yaml
+from huggingface_hub import DatasetCard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qawl.build import build_corpus
 from qawl import publish
-from qawl.card import CorpusStatistics, _length_summary, document_statistics, evaluation_status, gold_splits_table, render_report, write_card
+from qawl.card import (
+    TEMPLATE,
+    CorpusStatistics,
+    _length_summary,
+    document_statistics,
+    evaluation_status,
+    gold_splits_table,
+    length_histogram,
+    render_agreement,
+    render_report,
+    size_category,
+    write_card,
+)
 from qawl.croissant import croissant_licence
 from qawl.licensing import UNKNOWN_TEXT_LICENCE, card_licence, licence_prose, licensing
 from qawl.project import Project
@@ -98,14 +113,14 @@ def test_baseline_and_agreement_reports_are_rendered(annotated, tmp_path) -> Non
                     if row["doc_id"] == document["doc_id"]
                 ]
                 statistics.add(entry["split"], document_statistics(document, sentences))
-    write_card(corpus, schemas, manifest, annotated.dataset, statistics, baseline=baseline, agreement={"entities": {"f1": 0.9}})
+    write_card(corpus, schemas, manifest, annotated.dataset, statistics, baseline=baseline, agreement={"pass_a_vs_pass_b": {"doc_id": "d", "entities": {"labelled": {"f1": 0.9}}}})
     # statistics summed from the published rows give the card the build wrote, up to the reports
     assert (corpus / "README.md").read_bytes().split(b"### Agreement")[0] == (annotated.corpus / "README.md").read_bytes().split(b"### Agreement")[0]
     readme = (corpus / "README.md").read_text(encoding="utf-8")
     baseline_section = readme.split("## Baseline")[1].split("## Datasheet")[0]
     assert "| `entities.strict.micro.f1` | 0.873 |" in baseline_section
     assert "| `annotator` | auto:qawl-preannotator@0.1.0 |" in baseline_section
-    assert "| `entities.f1` | 0.900 |" in readme.split("### Agreement")[1]
+    assert "| labelled.f1 | 0.900 |" in readme.split("### Agreement")[1]
     assert "No baseline report" in (annotated.corpus / "README.md").read_text(encoding="utf-8")
     assert render_report(None, "nothing") == "nothing"
 
@@ -252,3 +267,68 @@ def test_texts_under_the_annotations_licence_make_a_single_licence() -> None:
     mixed = licensing(dataset, Counter({("A", "cc-by-4.0"): 3, ("B", None): 2}))
     assert mixed["texts"] == [{"license": "cc-by-4.0", "documents": 3}, {"license": UNKNOWN_TEXT_LICENCE, "documents": 2}]
     assert card_licence(mixed)["license"] == "other"
+
+
+def _datasets_resource(name: str) -> Any:
+    return json.loads((Path(datasets.__file__).parent / "utils" / "resources" / name).read_text(encoding="utf-8"))
+
+
+def test_card_yaml_passes_the_offline_metadata_checks(annotated) -> None:
+    """What can be checked without the Hub: huggingface_hub parses the YAML into DatasetCardData without
+    ignoring errors, every closed-vocabulary field holds a value of the lists `datasets` ships, and
+    `datasets` reads the configs and features back. (The Hub's own validation, `DatasetCard.validate`, is online only.)"""
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    data = DatasetCard(readme, ignore_metadata_errors=False).data
+    assert data.annotations_creators == ["expert-generated"] and data.language_creators == ["found"]
+    assert data.multilinguality == ["monolingual"] and data.size_categories == ["n<1K"] and data.source_datasets == ["original"]
+    assert data.task_categories == ["token-classification", "text-classification"]
+    assert data.task_ids == ["named-entity-recognition", "multi-class-classification"]  # ner and stance; quotes has no Hub task id
+    creators = _datasets_resource("creators.json")
+    assert set(data.annotations_creators) <= set(creators["annotations"]) and set(data.language_creators) <= set(creators["language"])
+    assert set(data.multilinguality) <= set(_datasets_resource("multilingualities.json"))
+    assert set(data.size_categories) <= set(_datasets_resource("size_categories.json"))
+    assert set(data.language) <= set(_datasets_resource("languages.json"))
+    assert (annotated.corpus / data.license_link).is_file()
+    configs = datasets.utils.metadata.MetadataConfigs.from_dataset_card_data(data)
+    infos = datasets.info.DatasetInfosDict.from_dataset_card_data(data)
+    assert sorted(configs) == sorted(infos) == sorted(c.name for c in CONFIGS)
+
+
+@pytest.mark.parametrize(("sentences", "category"), [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (123_456, "100K<n<1M"), (10**12, "n>1T")])
+def test_size_category(sentences: int, category: str) -> None:
+    assert size_category(sentences) == category
+
+
+def test_the_card_is_the_package_template_rendered(annotated) -> None:
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    headings = [line for line in TEMPLATE.read_text(encoding="utf-8").splitlines() if line.startswith("## ")]
+    assert len(headings) >= 10
+    positions = [readme.index(f"\n{heading}\n") for heading in headings]
+    assert positions == sorted(positions)
+    assert "{{ " not in readme and "{%" not in readme
+
+
+def test_agreement_is_a_small_table_per_layer_without_ids() -> None:
+    agreement = json.loads((REPO / "annotations" / "passes" / "agreement.json").read_text(encoding="utf-8"))
+    rendered = render_agreement(agreement)
+    tables = ["**" + table for table in rendered.removeprefix("**").split("\n\n**")]
+    assert [table.splitlines()[0] for table in tables] == ["**entities**", "**quotes**", "**stance**"]
+    assert all(table.splitlines()[2] == "| measure | `pass_a_vs_pass_b` | `pass_c_general_rules_only_vs_gold` |" for table in tables)
+    assert "doc_id" not in rendered
+    assert "| labelled.f1 | 1.000 | 1.000 |" in tables[0] and "| cohen_kappa | 1.000 | 1.000 |" in tables[2]
+    assert sum(len(table.splitlines()) - 4 for table in tables) == 34  # every numeric measure, once per layer
+
+
+def test_every_kind_field_lists_its_allowed_values_from_the_schema(annotated) -> None:
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    schemas = Schemas(annotated.schema_dir)
+    speaker = ", ".join(f"`{v}`" for v in schemas.enum("common.schema.json#/$defs/speaker_kind"))
+    assert f"| `quotes.speaker.kind` | string (one of {speaker}) |" in readme
+    assert f"| `speaker_kind` | string (one of {speaker}) |" in readme
+    assert "| `stance.holder.kind` | string (one of `speaker`, `author`) |" in readme
+    assert "| `published_precision` | string or null (one of `exact`, `inferred`, `unknown`) |" in readme or "| `published_precision` | string (one of `exact`, `inferred`, `unknown`) |" in readme
+
+
+def test_length_histogram_bars_have_their_true_widths() -> None:
+    bins = length_histogram(Counter({6: 2, 40: 5, 65: 1}))
+    assert bins == [(1, 6, 0), (6, 11, 2), (11, 21, 0), (21, 31, 0), (31, 41, 5), (41, 61, 0), (61, 66, 1)]

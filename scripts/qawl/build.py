@@ -455,13 +455,14 @@ def files_fingerprint(files: list[Path], root: Path) -> str:
 def code_fingerprint(schema_dir: Path) -> str:
     """Hash of the qawl package (code and data files) and the schemas: a change invalidates the cache.
 
-    Not the dataset version, which no document's rows depend on: a release reuses every cached document and shard.
+    Not the dataset version and release date, which no document's rows depend on: a release reuses every cached document and shard.
     """
     package = Path(qawl.__file__).parent
     code = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     schemas = [p for p in schema_dir.glob("*.json") if p.name != "dataset.json"]
     dataset = json.loads((schema_dir / "dataset.json").read_text(encoding="utf-8"))
-    dataset.pop("version", None)
+    for release_field in ("version", "date_published"):
+        dataset.pop(release_field, None)
     dataset_digest = hashlib.sha256(json.dumps(dataset, sort_keys=True).encode()).hexdigest()
     return files_fingerprint(code, package) + files_fingerprint(schemas, schema_dir) + dataset_digest
 

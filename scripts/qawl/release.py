@@ -1,6 +1,6 @@
 """Releases and diffs: `qawl release {major|minor|patch}` and `qawl diff A [B]`.
 
-A release bumps the version in schema/dataset.json (its one home), rebuilds
+A release bumps the version in schema/dataset.json (its one home) and sets its date_published, rebuilds
 corpus/, adds a CHANGELOG.md section from the diff against the previous
 release tag, commits and tags `vX.Y.Z`. A diff compares the published corpus/
 of two git revisions (or a revision and the working tree): documents by
@@ -218,13 +218,15 @@ def previous_tag(root: Path) -> str | None:
     return result.stdout.strip() or None
 
 
-def _set_version(dataset_json: Path, version: str) -> None:
-    """Rewrite the "version" value of schema/dataset.json in place, keeping its layout."""
+def _set_version(dataset_json: Path, version: str, date: str | None = None) -> None:
+    """Rewrite the "version" (and, given a `date`, "date_published") of schema/dataset.json in place, keeping its layout."""
     text = dataset_json.read_text(encoding="utf-8")
-    new, count = re.subn(r'("version"\s*:\s*")[^"]*(")', rf"\g<1>{version}\g<2>", text, count=1)
-    if count != 1:
-        raise ReleaseError(f"{dataset_json}: no \"version\" field to bump")
-    dataset_json.write_text(new, encoding="utf-8")
+    for field, value in (("version", version), ("date_published", date)):
+        if value is not None:
+            text, count = re.subn(rf'("{field}"\s*:\s*")[^"]*(")', rf"\g<1>{value}\g<2>", text, count=1)
+            if count != 1:
+                raise ReleaseError(f"{dataset_json}: no \"{field}\" field to set")
+    dataset_json.write_text(text, encoding="utf-8")
 
 
 def changelog_section(version: str, date: str, previous: str | None, diff: dict[str, Any], notes: str) -> str:
@@ -277,8 +279,9 @@ def release(root: Path, part: str, today: dt.date | None = None, silver: bool = 
         raise ReleaseError(f"tag v{version} already exists")
     dataset_json = project.schema_dir / "dataset.json"
     changelog = root / "CHANGELOG.md"
+    date = (today or dt.date.today()).isoformat()
     with undone_on_failure(root, [dataset_json, changelog], project.corpus, f"v{version}"):
-        _set_version(dataset_json, version)
+        _set_version(dataset_json, version, date)
         build_corpus(Project(root), preannotate=preannotator(project.annotations) if silver else None)  # re-read: the version changed
         if previous:
             diff = diff_revisions(root, previous, None)
@@ -287,7 +290,6 @@ def release(root: Path, part: str, today: dt.date | None = None, silver: bool = 
         else:
             with tempfile.TemporaryDirectory() as empty:
                 diff = {"from": None, "to": "working tree", **diff_corpora(Path(empty), project.corpus)}
-        date = (today or dt.date.today()).isoformat()
         update_changelog(changelog, changelog_section(version, date, previous, diff, unreleased_notes(changelog)))
         git(root, "add", "-A", "--", "schema/dataset.json", "CHANGELOG.md", "corpus")
         git(root, "commit", "-q", "-m", f"Release v{version}", "--", "schema/dataset.json", "CHANGELOG.md", "corpus")

@@ -24,6 +24,7 @@ from qawl.card import (
     _length_summary,
     document_statistics,
     evaluation_status,
+    fields_table,
     gold_splits_table,
     length_histogram,
     render_agreement,
@@ -332,3 +333,11 @@ def test_every_kind_field_lists_its_allowed_values_from_the_schema(annotated) ->
 def test_length_histogram_bars_have_their_true_widths() -> None:
     bins = length_histogram(Counter({6: 2, 40: 5, 65: 1}))
     assert bins == [(1, 6, 0), (6, 11, 2), (11, 21, 0), (21, 31, 0), (31, 41, 5), (41, 61, 0), (61, 66, 1)]
+
+
+def test_every_field_of_every_config_is_described(annotated) -> None:
+    schemas = Schemas(annotated.schema_dir)
+    for config in CONFIGS:
+        rows = fields_table(schemas, config.schema).splitlines()[2:]
+        assert len(rows) > len(schemas.raw[config.schema]["properties"]) or config.name == "ner"  # nested fields listed too
+        assert [row for row in rows if row.endswith("|  |")] == [], config.name

@@ -258,13 +258,13 @@ def test_one_licence_story_in_manifest_card_yaml_card_prose_licence_file_and_cro
     assert (corpus / "LICENSE.md").read_text(encoding="utf-8") == f"# Licence\n\n{terms}\n"
 
     croissant = json.loads((corpus / "croissant.json").read_text(encoding="utf-8"))
-    assert croissant["license"][0] == CC_BY["url"] and croissant["license"][1].endswith("LICENSE.md")
+    assert croissant["license"] == [CC_BY["url"], "https://huggingface.co/datasets/qawl/qawl/blob/v0.1.0/LICENSE.md"]
 
 
 def test_texts_under_the_annotations_licence_make_a_single_licence() -> None:
     dataset = {"license": CC_BY["id"], "license_name": CC_BY["name"], "license_url": CC_BY["url"]}
     same = licensing(dataset, Counter({("Publisher", "cc-by-4.0"): 3}))
-    assert card_licence(same) == {"license": "cc-by-4.0"} and croissant_licence(same) == CC_BY["url"]
+    assert card_licence(same) == {"license": "cc-by-4.0"} and croissant_licence(same, "https://x/LICENSE.md") == CC_BY["url"]
     mixed = licensing(dataset, Counter({("A", "cc-by-4.0"): 3, ("B", None): 2}))
     assert mixed["texts"] == [{"license": "cc-by-4.0", "documents": 3}, {"license": UNKNOWN_TEXT_LICENCE, "documents": 2}]
     assert card_licence(mixed)["license"] == "other"

@@ -449,6 +449,11 @@ def release_url(dataset: dict[str, Any], version: str) -> str:
     return f"{hub_url(dataset)}/tree/v{version}"
 
 
+def release_file_url(dataset: dict[str, Any], version: str, path: str) -> str:
+    """A file of release `version` on the Hub."""
+    return f"{hub_url(dataset)}/blob/v{version}/{path}"
+
+
 def hub_url(dataset: dict[str, Any]) -> str:
     return f"https://huggingface.co/datasets/{dataset['hub_repo']}"
 

@@ -270,6 +270,10 @@ def test_the_first_release_tags_the_version_the_data_carries_and_diffs_against_i
     git(root, "-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-q", "-m", "sources")
     carried = json.loads((root / "schema" / "dataset.json").read_text())["version"]
     assert carried == "0.1.0"
+    assert run_qawl("build", "--no-preannotate", cwd=root).returncode == 0
+    unreleased = run_qawl("publish", "--repo", "qawl/qawl", "--dry-run", cwd=root)
+    assert unreleased.returncode == 1 and "Traceback" not in unreleased.stderr
+    assert f"error: {root / 'corpus' / 'manifest.json'}: /version: 0.1.0 is not released: no git tag v0.1.0 (run qawl release)" in unreleased.stderr
 
     result = subprocess.run(
         [sys.executable, "-m", "qawl", "release", "minor", "--no-preannotate"],

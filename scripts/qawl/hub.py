@@ -65,7 +65,8 @@ def refusals(project: Project, repo: str) -> list[Problem]:
     manifest_file = str(project.corpus / "manifest.json")
     problems = []
     if repo != dataset["hub_repo"]:
-        problems.append(Problem(str(project.schema_dir / "dataset.json"), "/hub_repo", f"the card and Croissant cite {dataset['hub_repo']!r}, not {repo!r}: publish there, or change hub_repo and rebuild"))
+        cited = f"the card and Croissant cite {dataset['hub_repo']!r}, not {repo!r}: publish there, or change hub_repo and rebuild"
+        problems.append(Problem(str(project.schema_dir / "dataset.json"), "/hub_repo", cited))
     tag = f"v{dataset['version']}"
     if not git(project.root, "tag", "--list", tag).strip():
         problems.append(Problem(manifest_file, "/version", f"{dataset['version']} is not released: no git tag {tag} (run qawl release)"))

@@ -6,10 +6,13 @@ import json
 import shutil
 import statistics
 from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import datasets
 import pytest
 import yaml
+from huggingface_hub import DatasetCard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +20,22 @@ from qawl.annotate import preannotator
 from qawl.baseline import baseline_report, devset_part
 from qawl.build import build_corpus
 from qawl import publish
-from qawl.card import CorpusStatistics, _length_summary, document_statistics, evaluation_status, gold_splits_table, render_report, write_card
+from qawl.card import (
+    TEMPLATE,
+    CorpusStatistics,
+    _length_summary,
+    document_statistics,
+    evaluation_status,
+    fields_table,
+    gold_splits_table,
+    length_histogram,
+    render_agreement,
+    render_report,
+    size_category,
+    write_card,
+)
+from qawl.croissant import croissant_licence
+from qawl.licensing import UNKNOWN_TEXT_LICENCE, card_licence, licence_prose, licensing
 from qawl.project import Project
 from qawl.publish import CONFIGS
 from qawl.schema import Schemas
@@ -98,14 +116,14 @@ def test_baseline_and_agreement_reports_are_rendered(annotated, tmp_path) -> Non
                     if row["doc_id"] == document["doc_id"]
                 ]
                 statistics.add(entry["split"], document_statistics(document, sentences))
-    write_card(corpus, schemas, manifest, annotated.dataset, statistics, baseline=baseline, agreement={"entities": {"f1": 0.9}})
+    write_card(corpus, schemas, manifest, annotated.dataset, statistics, baseline=baseline, agreement={"pass_a_vs_pass_b": {"doc_id": "d", "entities": {"labelled": {"f1": 0.9}}}})
     # statistics summed from the published rows give the card the build wrote, up to the reports
     assert (corpus / "README.md").read_bytes().split(b"### Agreement")[0] == (annotated.corpus / "README.md").read_bytes().split(b"### Agreement")[0]
     readme = (corpus / "README.md").read_text(encoding="utf-8")
     baseline_section = readme.split("## Baseline")[1].split("## Datasheet")[0]
     assert "| `entities.strict.micro.f1` | 0.873 |" in baseline_section
     assert "| `annotator` | auto:qawl-preannotator@0.1.0 |" in baseline_section
-    assert "| `entities.f1` | 0.900 |" in readme.split("### Agreement")[1]
+    assert "| labelled.f1 | 0.900 |" in readme.split("### Agreement")[1]
     assert "No baseline report" in (annotated.corpus / "README.md").read_text(encoding="utf-8")
     assert render_report(None, "nothing") == "nothing"
 
@@ -232,3 +250,118 @@ def test_the_baseline_scores_each_devset_part_on_its_own_articles(tmp_path) -> N
     assert [report[name]["documents"] for name in report] == [1, 1, 2]
     pairs = [(path.name, gold.name) for path, gold in devset_part(project, "scored")]
     assert pairs == [("dev_eg_04.txt", "dev_eg_04.json"), ("dev_wire_01.txt", "dev_wire_01.json")]
+
+
+def test_a_local_load_ignores_revision_as_the_card_says(annotated) -> None:
+    """The card warns that pinning needs a checkout locally: `revision=` on a directory loads it as it is."""
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    assert "`load_dataset` on a local directory ignores `revision=`" in " ".join(readme.split())
+    documents = datasets.load_dataset(str(annotated.corpus), "documents", revision="no-such-tag")
+    assert documents["train"]["doc_id"] == [json.loads(p.read_text())["doc_id"] for p in sorted((annotated.root / "annotations").glob("*.json")) if p.name != "targets.json"]
+
+
+CC_BY = {"id": "cc-by-4.0", "name": "Creative Commons Attribution 4.0 International", "url": "https://creativecommons.org/licenses/by/4.0/"}
+
+
+def test_one_licence_story_in_manifest_card_yaml_card_prose_licence_file_and_croissant(annotated) -> None:
+    corpus = annotated.corpus
+    sidecar = json.loads(next(annotated.seeds.glob("*.meta.json")).read_text(encoding="utf-8"))["license"]
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["license"] == {"annotations": CC_BY, "texts": [{"license": sidecar, "documents": 1}], "file": "LICENSE.md"}
+    listed = {entry["path"]: entry["sha256"] for entry in manifest["resources"]}
+    assert listed["LICENSE.md"] == publish.file_sha256(corpus / "LICENSE.md")
+
+    readme = (corpus / "README.md").read_text(encoding="utf-8")
+    meta = _front_matter(readme)
+    assert (meta["license"], meta["license_name"], meta["license_link"]) == ("other", "qawl-annotations-and-publisher-texts", "LICENSE.md")
+    terms = licence_prose(manifest["license"])
+    assert "**Creative Commons Attribution 4.0 International** (`cc-by-4.0`, https://creativecommons.org/licenses/by/4.0/)" in terms
+    assert f"- 1 article(s): {sidecar}" in terms
+    licensing_section = readme.split("## Licensing\n")[1].split("\n## ")[0]
+    assert terms in licensing_section
+    assert (corpus / "LICENSE.md").read_text(encoding="utf-8") == f"# Licence\n\n{terms}\n"
+
+    croissant = json.loads((corpus / "croissant.json").read_text(encoding="utf-8"))
+    assert croissant["license"] == [CC_BY["url"], "https://huggingface.co/datasets/qawl/qawl/blob/v0.1.0/LICENSE.md"]
+
+
+def test_texts_under_the_annotations_licence_make_a_single_licence() -> None:
+    dataset = {"license": CC_BY["id"], "license_name": CC_BY["name"], "license_url": CC_BY["url"]}
+    same = licensing(dataset, Counter({("Publisher", "cc-by-4.0"): 3}))
+    assert card_licence(same) == {"license": "cc-by-4.0"} and croissant_licence(same, "https://x/LICENSE.md") == CC_BY["url"]
+    mixed = licensing(dataset, Counter({("A", "cc-by-4.0"): 3, ("B", None): 2}))
+    assert mixed["texts"] == [{"license": "cc-by-4.0", "documents": 3}, {"license": UNKNOWN_TEXT_LICENCE, "documents": 2}]
+    assert card_licence(mixed)["license"] == "other"
+
+
+def _datasets_resource(name: str) -> Any:
+    return json.loads((Path(datasets.__file__).parent / "utils" / "resources" / name).read_text(encoding="utf-8"))
+
+
+def test_card_yaml_passes_the_offline_metadata_checks(annotated) -> None:
+    """What can be checked without the Hub: huggingface_hub parses the YAML into DatasetCardData without
+    ignoring errors, every closed-vocabulary field holds a value of the lists `datasets` ships, and
+    `datasets` reads the configs and features back. (The Hub's own validation, `DatasetCard.validate`, is online only.)"""
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    data = DatasetCard(readme, ignore_metadata_errors=False).data
+    assert data.annotations_creators == ["expert-generated"] and data.language_creators == ["found"]
+    assert data.multilinguality == ["monolingual"] and data.size_categories == ["n<1K"] and data.source_datasets == ["original"]
+    assert data.task_categories == ["token-classification", "text-classification"]
+    assert data.task_ids == ["named-entity-recognition", "multi-class-classification"]  # ner and stance; quotes has no Hub task id
+    creators = _datasets_resource("creators.json")
+    assert set(data.annotations_creators) <= set(creators["annotations"]) and set(data.language_creators) <= set(creators["language"])
+    assert set(data.multilinguality) <= set(_datasets_resource("multilingualities.json"))
+    assert set(data.size_categories) <= set(_datasets_resource("size_categories.json"))
+    assert set(data.language) <= set(_datasets_resource("languages.json"))
+    assert (annotated.corpus / data.license_link).is_file()
+    configs = datasets.utils.metadata.MetadataConfigs.from_dataset_card_data(data)
+    infos = datasets.info.DatasetInfosDict.from_dataset_card_data(data)
+    assert sorted(configs) == sorted(infos) == sorted(c.name for c in CONFIGS)
+
+
+@pytest.mark.parametrize(("sentences", "category"), [(0, "n<1K"), (999, "n<1K"), (1000, "1K<n<10K"), (123_456, "100K<n<1M"), (10**12, "n>1T")])
+def test_size_category(sentences: int, category: str) -> None:
+    assert size_category(sentences) == category
+
+
+def test_the_card_is_the_package_template_rendered(annotated) -> None:
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    headings = [line for line in TEMPLATE.read_text(encoding="utf-8").splitlines() if line.startswith("## ")]
+    assert len(headings) >= 10
+    positions = [readme.index(f"\n{heading}\n") for heading in headings]
+    assert positions == sorted(positions)
+    assert "{{ " not in readme and "{%" not in readme
+
+
+def test_agreement_is_a_small_table_per_layer_without_ids() -> None:
+    agreement = json.loads((REPO / "annotations" / "passes" / "agreement.json").read_text(encoding="utf-8"))
+    rendered = render_agreement(agreement)
+    tables = ["**" + table for table in rendered.removeprefix("**").split("\n\n**")]
+    assert [table.splitlines()[0] for table in tables] == ["**entities**", "**quotes**", "**stance**"]
+    assert all(table.splitlines()[2] == "| measure | `pass_a_vs_pass_b` | `pass_c_general_rules_only_vs_gold` |" for table in tables)
+    assert "doc_id" not in rendered
+    assert "| labelled.f1 | 1.000 | 1.000 |" in tables[0] and "| cohen_kappa | 1.000 | 1.000 |" in tables[2]
+    assert sum(len(table.splitlines()) - 4 for table in tables) == 34  # every numeric measure, once per layer
+
+
+def test_every_kind_field_lists_its_allowed_values_from_the_schema(annotated) -> None:
+    readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
+    schemas = Schemas(annotated.schema_dir)
+    speaker = ", ".join(f"`{v}`" for v in schemas.enum("common.schema.json#/$defs/speaker_kind"))
+    assert f"| `quotes.speaker.kind` | string (one of {speaker}) |" in readme
+    assert f"| `speaker_kind` | string (one of {speaker}) |" in readme
+    assert "| `stance.holder.kind` | string (one of `speaker`, `author`) |" in readme
+    assert "| `published_precision` | string or null (one of `exact`, `inferred`, `unknown`) |" in readme or "| `published_precision` | string (one of `exact`, `inferred`, `unknown`) |" in readme
+
+
+def test_length_histogram_bars_have_their_true_widths() -> None:
+    bins = length_histogram(Counter({6: 2, 40: 5, 65: 1}))
+    assert bins == [(1, 6, 0), (6, 11, 2), (11, 21, 0), (21, 31, 0), (31, 41, 5), (41, 61, 0), (61, 66, 1)]
+
+
+def test_every_field_of_every_config_is_described(annotated) -> None:
+    schemas = Schemas(annotated.schema_dir)
+    for config in CONFIGS:
+        rows = fields_table(schemas, config.schema).splitlines()[2:]
+        assert len(rows) > len(schemas.raw[config.schema]["properties"]) or config.name == "ner"  # nested fields listed too
+        assert [row for row in rows if row.endswith("|  |")] == [], config.name

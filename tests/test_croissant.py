@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import mlcroissant as mlc
@@ -25,14 +26,14 @@ def test_mlcroissant_validate_passes_offline(annotated) -> None:
     cli = Path(sys.executable).parent / "mlcroissant"
     result = subprocess.run([str(cli), "validate", "--jsonld", str(annotated.corpus / "croissant.json")], capture_output=True, text=True, env=OFFLINE, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "error" not in result.stderr.lower()
+    assert "error" not in result.stderr.lower() and "warning" not in result.stderr.lower(), result.stderr
 
 
 def test_file_objects_carry_the_manifest_checksums(annotated) -> None:
     metadata = json.loads((annotated.corpus / "croissant.json").read_text())
     manifest = json.loads((annotated.corpus / "manifest.json").read_text())
     files = {f["@id"]: f for f in metadata["distribution"] if f["@type"] == "cr:FileObject"}
-    assert set(files) == {entry["path"] for entry in manifest["files"]}
+    assert set(files) == {entry["path"] for entry in manifest["files"] + manifest["resources"]}
     file_sets = {f["@id"]: f["includes"] for f in metadata["distribution"] if f["@type"] == "cr:FileSet"}
     assert file_sets == {f"{e['config']}/{e['split']}": f"{e['config']}/{e['split']}-*.parquet" for e in manifest["files"]}
     for entry in manifest["files"]:
@@ -48,7 +49,7 @@ def test_record_sets_follow_the_schema_and_yield_the_parquet_rows(annotated) -> 
         fields = [f["name"].split("/", 1)[1] for f in record_sets[f"{config.name}_train"]["field"]]
         assert fields == list(schemas.raw[config.schema]["properties"])
     ner_tags = next(f for f in record_sets["ner_train"]["field"] if f["@id"] == "ner_train/ner_tags")
-    assert ner_tags["repeated"] is True and "1=B-PERSON" in ner_tags["description"]
+    assert ner_tags["repeated"] is True and "1=B-PERSON" in ner_tags["description"] and "labels/ner/ner_tags" in ner_tags["description"]
 
     dataset = mlc.Dataset(str(annotated.corpus / "croissant.json"))
     records = list(dataset.records("ner_train"))
@@ -104,9 +105,55 @@ def test_sentence_records_have_the_tokens_and_entities_of_the_parquet_rows(annot
 @pytest.mark.xfail(
     strict=True,
     reason="mlcroissant 1.1.1 reads one provenance per sentence for a list of entities (the nested subField "
-    "entities/provenance of the repeated entities field): 3 entities, 1 provenance. Whether croissant.json or "
-    "mlcroissant is wrong is not settled; found by this test, left for the owner of croissant.py",
+    "entities/provenance of the repeated entities field): 3 entities, 1 provenance. croissant.json follows the spec "
+    "(a struct subField inside a repeated struct); mlcroissant's ReadFields places every leaf under its direct parent "
+    "at the top of the record, so a struct inside a list of structs comes out once per record, under the struct's "
+    "own name: a reader limit, which croissant.json cannot describe around",
 )
 def test_sentence_records_have_a_provenance_per_entity(annotated) -> None:  # noqa: F811
     for record, row in _sentence_records(annotated):
         assert record["provenance"] == {key: [e["provenance"][key] for e in row["entities"]] for key in ("source", "status", "annotator", "time")}
+
+
+def _fields(nodes: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for node in nodes:
+        yield node
+        yield from _fields(node.get("subField", []))
+
+
+def test_every_class_label_has_its_names_in_an_enumeration_record_set(annotated) -> None:
+    metadata = json.loads((annotated.corpus / "croissant.json").read_text())
+    record_sets = {rs["@id"]: rs for rs in metadata["recordSet"]}
+    enumerations = {
+        rs_id: [row[f"{rs_id}/name"] for row in sorted(rs["data"], key=lambda row: row[f"{rs_id}/id"])]
+        for rs_id, rs in record_sets.items()
+        if rs.get("dataType") == "sc:Enumeration"
+    }
+    schemas = Schemas(annotated.schema_dir)
+    entity_labels = schemas.enum("common.schema.json#/$defs/entity_label")
+    assert enumerations["labels/sentences/entities.label"] == entity_labels
+    assert enumerations["labels/ner/ner_tags"] == schemas.raw["ner"]["$defs"]["iob2_tag"]["enum"]
+    assert len(enumerations) == 4  # entity labels, quote types, stance labels, IOB2 tags
+    labelled = [f for rs in metadata["recordSet"] if rs.get("dataType") != "sc:Enumeration" for f in _fields(rs["field"]) if "Class label id" in f.get("description", "")]
+    assert len(labelled) == 8  # every ClassLabel of the five configs' train record sets
+    for field in labelled:
+        target = field["references"]["field"]["@id"].removesuffix("/id") if "references" in field else field["description"].split("RecordSet ")[1].split(")")[0]
+        assert target in enumerations
+    assert "references" not in next(f for f in labelled if f["@id"] == "ner_train/ner_tags")  # see croissant._field
+    stance_label = next(f for f in labelled if f["@id"] == "stance_train/label")
+    assert stance_label["references"] == {"field": {"@id": "labels/sentences/stance.label/id"}}
+
+
+def test_dataset_is_cited_dated_located_and_its_resources_listed(annotated) -> None:
+    metadata = json.loads((annotated.corpus / "croissant.json").read_text())
+    dataset = json.loads((annotated.schema_dir / "dataset.json").read_text())
+    manifest = json.loads((annotated.corpus / "manifest.json").read_text())
+    assert metadata["citeAs"].startswith("@misc{qawl_0_1_0,") and "author       = {{qawl maintainers}}" in metadata["citeAs"]
+    assert f"year         = {{{dataset['date_published'][:4]}}}" in metadata["citeAs"]
+    assert "url          = {https://huggingface.co/datasets/qawl/qawl/tree/v0.1.0}" in metadata["citeAs"]
+    assert metadata["datePublished"] == dataset["date_published"]
+    assert metadata["url"] == "https://huggingface.co/datasets/qawl/qawl"
+    files = {f["@id"]: f for f in metadata["distribution"] if f["@type"] == "cr:FileObject"}
+    for entry in manifest["resources"]:
+        assert files[entry["path"]]["sha256"] == entry["sha256"] and files[entry["path"]]["description"]
+    assert files["LICENSE.md"]["encodingFormat"] == "text/markdown" and files["targets.json"]["encodingFormat"] == "application/json"

@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from qawl.annotate import preannotate
-from qawl.release import bump, changelog_section, update_changelog
+from qawl.release import bump, changelog_section, corpus_at, update_changelog
 from qawl.segment import split_sentences
 from tests.conftest import REPO, SEED_ID, run_qawl, tree_digest
 from tests.layers import annotated_copy, seed_layer, write_layer
@@ -110,6 +111,7 @@ def test_diff_between_the_tags_reports_exactly_the_changes(released) -> None:
     assert new_silver
     assert sorted((a["doc_id"], a["kind"], a["id"]) for a in annotations["added"]) == sorted([(SEED_ID, "entities", "e5"), *new_silver])
     assert [(a["doc_id"], a["kind"], a["id"], a["fields"]) for a in annotations["changed"]] == [(SEED_ID, "entities", "e4", ["label"])]
+    assert annotations["changed"][0]["values"] == {"label": {"old": "ORG", "new": "NORP"}}
     assert annotations["removed"] == []
 
     text = run_qawl("diff", "v0.1.0", "v0.2.0", cwd=root).stdout
@@ -255,3 +257,91 @@ def test_a_minor_release_that_changes_the_schema_is_refused(unreleased: Path, tm
     assert state(root) == before
     assert run_qawl("release", "major", cwd=root).returncode == 0
     assert git(root, "tag", "--list").split() == ["v0.1.0", "v1.0.0"]
+
+
+def test_the_first_release_tags_the_version_the_data_carries_and_diffs_against_it(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    annotated_copy(root)
+    (root / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n- First corpus.\n", encoding="utf-8")
+    shutil.copy(REPO / ".gitignore", root / ".gitignore")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-q", "--allow-empty", "-m", "empty")
+    git(root, "add", "-A")
+    git(root, "-c", "user.email=t@example.org", "-c", "user.name=T", "commit", "-q", "-m", "sources")
+    carried = json.loads((root / "schema" / "dataset.json").read_text())["version"]
+    assert carried == "0.1.0"
+    assert run_qawl("build", "--no-preannotate", cwd=root).returncode == 0
+    unreleased = run_qawl("publish", "--repo", "qawl/qawl", "--dry-run", cwd=root)
+    assert unreleased.returncode == 1 and "Traceback" not in unreleased.stderr
+    assert f"error: {root / 'corpus' / 'manifest.json'}: /version: 0.1.0 is not released: no git tag v0.1.0 (run qawl release)" in unreleased.stderr
+
+    result = subprocess.run(
+        [sys.executable, "-m", "qawl", "release", "minor", "--no-preannotate"],
+        cwd=root, capture_output=True, text=True, env={**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T", "GIT_COMMITTER_EMAIL": "t@example.org"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("released v0.1.0 (first release")
+    assert git(root, "tag", "--list").split() == ["v0.1.0"]
+    assert json.loads((root / "schema" / "dataset.json").read_text())["version"] == "0.1.0"
+    assert json.loads((root / "corpus" / "manifest.json").read_text())["version"] == "0.1.0"
+    assert 'revision="v0.1.0"' in (root / "corpus" / "README.md").read_text(encoding="utf-8")
+    changelog = (root / "CHANGELOG.md").read_text()
+    assert "## 0.1.0 — " in changelog and "- First corpus.\n\nFirst release:" in changelog
+
+    diff = run_qawl("diff", "v0.1.0", "HEAD", "--json", cwd=root)
+    assert diff.returncode == 0, diff.stderr
+    assert json.loads(diff.stdout)["documents"] == {"added": [], "removed": [], "changed": []}
+
+
+def test_publish_dry_run_plans_exactly_the_files_a_one_document_release_changed(released, tmp_path: Path) -> None:
+    """After v0.2.0, the seed (gold, train) alone changes: v0.3.0 uploads its train shards, the metadata that
+    describes them and nothing of the silver article's shards."""
+    root = tmp_path / "repo"
+    shutil.copytree(released[0], root, symlinks=True)
+    layer = released[1]
+    write_layer(root / "annotations", layer | {"entities": [dict(e, label="LOC") if e["id"] == "e5" else e for e in layer["entities"]]})
+    git(root, "commit", "-q", "-am", "e5 is a place")
+    assert run_qawl("release", "minor", cwd=root).returncode == 0
+
+    result = run_qawl("publish", "--repo", "qawl/qawl", "--dry-run", cwd=root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:4] == ["dry run: would publish corpus/ to https://huggingface.co/datasets/qawl/qawl", "tag: v0.3.0", "commit message:", "  Release v0.3.0"]
+    assert lines[4:9] == [
+        "",
+        "  Changes since v0.2.0:",
+        "  - documents: 0 added, 0 removed, 0 changed",
+        "  - sentences: 0 added, 0 removed, 2 changed",
+        "  - annotations: 0 added, 0 removed, 2 changed (entities +0 -0 ~2, quotes +0 -0 ~0, stance +0 -0 ~0)",  # e5, and e4 back to ORG
+    ]
+    upload = lines[lines.index("upload (7, changed since v0.2.0):") + 1 : lines.index("delete (0):")]
+    assert upload == [  # not the documents row (unchanged), nor quotes and stance (no quote names e4 or e5), nor any silver shard
+        "  README.md",
+        "  croissant.json",
+        "  manifest.json",
+        "  ner/train-00000.parquet",
+        "  plots/labels.png",
+        "  schema/dataset.json",  # the version
+        "  sentences/train-00000.parquet",
+    ]
+    with tempfile.TemporaryDirectory() as scratch:  # the plan is the files whose bytes differ between the two tags
+        before, after = (tree_digest(corpus_at(root, tag, Path(scratch) / tag)) for tag in ("v0.2.0", "v0.3.0"))
+    assert sorted(f"  {path}" for path in after if before.get(path) != after[path]) == upload
+    assert lines[-1] == f"unchanged: {len(after) - 7} file(s)" and len(after) - 7 > 15
+
+
+def test_publish_refuses_a_corpus_the_build_or_the_tag_disowns_and_another_repository(released, tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    shutil.copytree(released[0], root, symlinks=True)
+    with (root / "corpus" / "README.md").open("a", encoding="utf-8") as handle:
+        handle.write("edited by hand\n")
+    result = run_qawl("publish", "--repo", "someone/else", "--dry-run", cwd=root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stdout == ""
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert errors == [
+        f"error: {root / 'schema' / 'dataset.json'}: /hub_repo: the card and Croissant cite 'qawl/qawl', not 'someone/else': publish there, or change hub_repo and rebuild",
+        f"error: {root / 'corpus' / 'README.md'}: differs from corpus/ at v0.2.0: commit it and release",
+        f"error: {root / 'corpus'}: qawl build --check: README.md: content differs",
+    ]
+    assert result.stderr.splitlines()[-1] == "not published: 3 problem(s)"

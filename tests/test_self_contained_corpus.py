@@ -16,7 +16,7 @@ from qawl.project import Project
 from tests.conftest import REPO, run_qawl
 from tests.layers import annotated_copy
 
-RESOURCES = ["GUIDELINES.md", "labels.json", "targets.json"]
+RESOURCES = ["GUIDELINES.md", "LICENSE.md", "labels.json", "targets.json"]
 
 
 @pytest.fixture(scope="module")

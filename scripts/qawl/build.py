@@ -37,6 +37,7 @@ from qawl.card import CorpusStatistics, document_statistics, write_card
 from qawl.croissant import write_croissant
 from qawl.engines import EngineUnavailable, batched, run
 from qawl.ingest import SIDECAR_SUFFIX, Document, count_seeds, iter_documents
+from qawl.licensing import licensing, write_licence
 from qawl.merge import Layer, PreAnnotator, Row, build_rows, check_layer, read_layer, read_targets
 from qawl.project import Project
 from qawl.review.store import finish_interrupted_import
@@ -454,13 +455,14 @@ def files_fingerprint(files: list[Path], root: Path) -> str:
 def code_fingerprint(schema_dir: Path) -> str:
     """Hash of the qawl package (code and data files) and the schemas: a change invalidates the cache.
 
-    Not the dataset version, which no document's rows depend on: a release reuses every cached document and shard.
+    Not the dataset version and release date, which no document's rows depend on: a release reuses every cached document and shard.
     """
     package = Path(qawl.__file__).parent
     code = [p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
     schemas = [p for p in schema_dir.glob("*.json") if p.name != "dataset.json"]
     dataset = json.loads((schema_dir / "dataset.json").read_text(encoding="utf-8"))
-    dataset.pop("version", None)
+    for release_field in ("version", "date_published"):
+        dataset.pop(release_field, None)
     dataset_digest = hashlib.sha256(json.dumps(dataset, sort_keys=True).encode()).hexdigest()
     return files_fingerprint(code, package) + files_fingerprint(schemas, schema_dir) + dataset_digest
 
@@ -610,14 +612,16 @@ def _build_corpus(
         if problems:
             raise BuildError(problems)
         files = manifest_order(entries)
+        licence = licensing(dataset, statistics.counts["texts"])
         manifest = {
             "name": dataset["name"],
             "version": dataset["version"],
             "schema_version": dataset["schema_version"],
             "annotators": dict(sorted(sources.items())),
             "documents": documents,
+            "license": licence,
             "files": files,
-            "resources": write_resources(staging, schemas, project.annotations),
+            "resources": write_resources(staging, schemas, project.annotations, [write_licence(staging, licence)]),
         }
         problems = schemas.problems("manifest", manifest, "manifest.json") + verify_written(staging, files)
         if problems:

@@ -19,7 +19,7 @@ from typing import Any
 
 import datasets
 import matplotlib
-from huggingface_hub import DatasetCardData
+from huggingface_hub import DatasetCard, DatasetCardData
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -42,7 +42,8 @@ from qawl.publish import (
     shards_pattern,
     store_cache_entry,
 )
-from qawl.schema import Schemas
+from qawl.licensing import LICENCE_FILE, card_licence, licence_prose
+from qawl.schema import Schemas, TypedField, _resolve
 from qawl.tasks import project_entities
 
 PNG_METADATA = {"Software": None}
@@ -51,29 +52,43 @@ STATUSES = ("gold", "silver", "unannotated")
 LENGTH_BINS = (1, 6, 11, 21, 31, 41, 61, 81, 121)  # token-count histogram edges (last bin open-ended)
 
 
-def card_metadata(
-    schemas: Schemas,
-    files: list[dict[str, Any]],
-    dataset: dict[str, Any],
-    file_sizes: dict[str, int],
-    text_licenses: Iterable[str | None] = (),
-) -> DatasetCardData:
+# The Hub's task id of each config that has one (quotation attribution and the plain sentences/documents have none).
+TASK_IDS = {"ner": "named-entity-recognition", "stance": "multi-class-classification"}
+SIZE_CATEGORIES = ("n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M", "100M<n<1B", "1B<n<10B", "10B<n<100B", "100B<n<1T")
+
+
+def size_category(examples: int) -> str:
+    """The Hub's size category of a dataset of `examples` rows (of its default config): one per power of ten from 1,000."""
+    decade = max(0, len(str(examples)) - 3)
+    return SIZE_CATEGORIES[decade] if decade < len(SIZE_CATEGORIES) else "n>1T"
+
+
+def annotations_creators(sources: dict[str, int]) -> list[str]:
+    """`expert-generated` for manual (reviewed) annotations, `machine-generated` for automatic ones (`auto:…` sources)."""
+    kinds = {"machine-generated" if source.startswith("auto:") else "expert-generated" for source, count in sources.items() if count}
+    return sorted(kinds) or ["no-annotation"]
+
+
+def card_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict[str, Any], file_sizes: dict[str, int]) -> DatasetCardData:
     """`configs:` and `dataset_info:` for every config, with split sizes from the written files.
 
     `num_bytes` and `dataset_size` are Arrow bytes (the manifest's `bytes`);
     `download_size` is the Parquet files' size on disk (`file_sizes`, path → bytes).
-    When article texts carry a licence other than the dataset's (the annotations'),
-    the licence is declared `other` rather than claiming the texts are under it.
+    The licence fields come from the manifest's licence story (`card_licence`).
     """
-    other = {text for text in text_licenses if text != dataset["license"]}
-    licence = {"license": "other", "license_name": "qawl-mixed"} if other else {"license": dataset["license"]}
+    files = manifest["files"]
     card = DatasetCardData(
         language=["ar"],
         pretty_name=dataset["pretty_name"],
+        annotations_creators=annotations_creators(manifest["annotators"]),
+        language_creators=["found"],  # published news articles, kept as published
+        multilinguality=["monolingual"],
+        size_categories=[size_category(sum(f["rows"] for f in files if f["config"] == DEFAULT_CONFIG))],
+        source_datasets=["original"],
         task_categories=["token-classification", "text-classification"],
-        task_ids=["named-entity-recognition"],
+        task_ids=[TASK_IDS[config.name] for config in CONFIGS if config.name in TASK_IDS],
         tags=["arabic", "news", "quotation-attribution", "stance-detection"],
-        **licence,
+        **card_licence(manifest["license"]),
     )
     configs: dict[str, dict[str, Any]] = {}
     infos: dict[str, datasets.DatasetInfo] = {}
@@ -100,11 +115,6 @@ def card_metadata(
     datasets.utils.metadata.MetadataConfigs(configs).to_dataset_card_data(card)
     datasets.info.DatasetInfosDict(infos).to_dataset_card_data(card)
     return card
-
-
-def render_card(card: DatasetCardData, body: str) -> str:
-    """The full README.md: YAML front matter and the Markdown body."""
-    return f"---\n{card.to_yaml()}\n---\n\n{body.strip()}\n"
 
 
 # -- statistics ----------------------------------------------------------------------
@@ -219,13 +229,11 @@ def _length_summary(lengths: Counter[int]) -> str:
     )
 
 
-def length_histogram(lengths: Counter[int]) -> list[tuple[str, int]]:
-    """Sentence counts in the token-length bins of LENGTH_BINS."""
-    bins = []
-    for low, high in zip(LENGTH_BINS, (*LENGTH_BINS[1:], None)):
-        name = f"{low}–{high - 1}" if high else f"{low}+"
-        bins.append((name, sum(count for n, count in lengths.items() if n >= low and (high is None or n < high))))
-    return bins
+def length_histogram(lengths: Counter[int]) -> list[tuple[int, int, int]]:
+    """(low, high, sentences) per token-length bin of LENGTH_BINS up to the longest sentence, where the last bin ends; `high` exclusive."""
+    longest = max(lengths, default=LENGTH_BINS[0])
+    edges = [edge for edge in LENGTH_BINS if edge <= longest] + [longest + 1]
+    return [(low, high, sum(count for n, count in lengths.items() if low <= n < high)) for low, high in zip(edges, edges[1:])]
 
 
 def _save(figure: Figure, path: Path) -> None:
@@ -234,7 +242,7 @@ def _save(figure: Figure, path: Path) -> None:
     figure.savefig(path, format="png", dpi=100, metadata=PNG_METADATA)
 
 
-LABEL_PANELS = (("entity label", "entities"), ("quote type", "quote_types"), ("stance label", "stance"), ("status", "status"))
+LABEL_PANELS = (("entity label", "entities", "entities"), ("quote type", "quote_types", "quotes"), ("stance label", "stance", "stance judgements"), ("status", "status", "sentences"))
 
 
 def _plot_data(stats: dict[str, Any], labels: dict[str, list[str]]) -> dict[str, Any]:
@@ -242,8 +250,8 @@ def _plot_data(stats: dict[str, Any], labels: dict[str, list[str]]) -> dict[str,
     return {
         "histogram": length_histogram(stats["lengths"]),
         "panels": [
-            (title, labels[key], [(split, [stats[key][(split, name)] for name in labels[key]]) for split in stats["splits"]])
-            for title, key in LABEL_PANELS
+            (title, unit, labels[key], [(split, [stats[key][(split, name)] for name in labels[key]]) for split in stats["splits"]])
+            for title, key, unit in LABEL_PANELS
         ],
     }
 
@@ -252,26 +260,30 @@ def _render_plots(plots_dir: Path, data: dict[str, Any]) -> None:
     figure = Figure(figsize=(7, 3.5))
     axes = figure.add_subplot()
     histogram = data["histogram"]
-    axes.bar([name for name, _ in histogram], [count for _, count in histogram], color="#4c72b0")
+    # each bar as wide as its bin and as high as its sentences per token of length, so its area is its sentences
+    axes.bar([low for low, _, _ in histogram], [count / (high - low) for low, high, count in histogram],
+             width=[high - low for low, high, _ in histogram], align="edge", color="#4c72b0", edgecolor="white")
+    axes.set_xticks([low for low, _, _ in histogram] + [histogram[-1][1]])
     axes.set_xlabel("tokens per sentence")
-    axes.set_ylabel("sentences")
+    axes.set_ylabel("sentences per token of length")
     axes.set_title("Sentence length", y=1.0)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
     figure.subplots_adjust(left=0.1, right=0.97, bottom=0.15, top=0.9)  # fixed margins: tight_layout costs a third of the drawing
     _save(figure, plots_dir / PLOT_FILES[0])
 
     figure = Figure(figsize=(12, 3.5))
-    for n, (title, names, per_split) in enumerate(data["panels"], start=1):
+    for n, (title, unit, names, per_split) in enumerate(data["panels"], start=1):
         axes = figure.add_subplot(1, len(data["panels"]), n)
         bottom = [0] * len(names)
         for split, values in per_split:
             axes.bar(names, values, bottom=bottom, label=split)
             bottom = [b + v for b, v in zip(bottom, values)]
         axes.set_title(title, y=1.0)
+        axes.set_ylabel(unit, fontsize=8)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.tick_params(axis="x", labelrotation=60, labelsize=8)
     figure.axes[0].legend(fontsize=8)
-    figure.subplots_adjust(left=0.04, right=0.99, bottom=0.32, top=0.9, wspace=0.25)
+    figure.subplots_adjust(left=0.05, right=0.99, bottom=0.32, top=0.9, wspace=0.3)
     _save(figure, plots_dir / PLOT_FILES[1])
 
 
@@ -335,17 +347,45 @@ def render_baseline(baseline: dict[str, Any] | None) -> str:
 # -- the card ------------------------------------------------------------------------
 
 
-def _fields_table(schemas: Schemas, schema_name: str) -> str:
-    raw = schemas.raw[schema_name]["properties"]
-    lines = ["| field | type | description |", "|---|---|---|"]
-    for field in schemas.typed_fields(schema_name):
-        kind = f"ClassLabel ({', '.join(field.names)})" if field.kind == "classlabel" else field.kind
-        if field.kind == "list":
-            child = field.children[0]
-            kind = f"list of {child.kind}" + (f" ({', '.join(child.names)})" if child.kind == "classlabel" else "")
-        description = raw[field.name].get("description", "").replace("|", "\\|")
-        lines.append(f"| `{field.name}` | {kind}{' or null' if field.nullable else ''} | {description} |")
-    return "\n".join(lines)
+def _documented(node: dict[str, Any], resolver: Any) -> tuple[dict[str, Any], Any, str]:
+    """A field's schema node with its `$ref`s and `X or null` unions followed, and its description
+    (the first one met: a property's own description wins over its definition's)."""
+    description = node.get("description", "")
+    while True:
+        node, resolver = _resolve(node, resolver)
+        description = description or node.get("description", "")
+        options = [option for option in node.get("oneOf", node.get("anyOf", [])) if option.get("type") != "null"]
+        if not options:
+            return node, resolver, description
+        node = options[0]
+
+
+def _field_rows(field: TypedField, node: dict[str, Any], resolver: Any, path: str) -> Iterable[str]:
+    """Table rows of a field and of every field inside its structs and lists (dotted paths)."""
+    node, resolver, description = _documented(node, resolver)
+    item, item_node, item_resolver = field, node, resolver
+    kind = field.kind
+    if field.kind == "list":
+        item = field.children[0]
+        item_node, item_resolver, item_description = _documented(node["items"], resolver)
+        description = description or item_description
+        kind = f"list of {item.kind}"
+    if item.kind == "classlabel":
+        kind += f" ({', '.join(item.names)})"
+    elif "enum" in item_node:
+        kind += " (one of " + ", ".join(f"`{value}`" for value in item_node["enum"]) + ")"
+    yield f"| `{path}` | {kind}{' or null' if field.nullable else ''} | {description.replace('|', chr(92) + '|')} |"
+    if item.kind == "struct":
+        for child in item.children:
+            yield from _field_rows(child, item_node["properties"][child.name], item_resolver, f"{path}.{child.name}")
+
+
+def fields_table(schemas: Schemas, schema_name: str) -> str:
+    """Every field of a config, nested ones included, with its type, allowed values and description, from the schema."""
+    root = schemas.raw[schema_name]
+    resolver = schemas.registry.resolver(root["$id"])
+    rows = [row for field in schemas.typed_fields(schema_name) for row in _field_rows(field, root["properties"][field.name], resolver, field.name)]
+    return "\n".join(["| field | type | description |", "|---|---|---|", *rows])
 
 
 def gold_splits_table(stats: dict[str, Any]) -> str:
@@ -392,260 +432,52 @@ def stance_label_order(names: list[str]) -> str:
     )
 
 
-def _citation(dataset: dict[str, Any], version: str) -> str:
-    return f"""```bibtex
-@misc{{{dataset["name"]}_{version.replace(".", "_")},
-  title   = {{{{{dataset["pretty_name"]}}}}},
-  note    = {{Version {version}; load with revision="v{version}"}},
-  howpublished = {{Dataset, git tag v{version}}}
-}}
-```"""
+def citation(dataset: dict[str, Any], version: str) -> str:
+    """BibTeX for this release: author, year and URL of the published version (the Hub revision of its tag)."""
+    return f"""@misc{{{dataset["name"]}_{version.replace(".", "_")},
+  author       = {{{{{dataset["author"]}}}}},
+  title        = {{{{{dataset["pretty_name"]}}}}},
+  year         = {{{dataset["date_published"][:4]}}},
+  version      = {{{version}}},
+  howpublished = {{Dataset, git tag v{version}}},
+  url          = {{{release_url(dataset, version)}}}
+}}"""
 
 
-def card_body(
-    schemas: Schemas,
-    manifest: dict[str, Any],
-    dataset: dict[str, Any],
-    stats: dict[str, Any],
-    plots: list[str],
-    baseline: dict[str, Any] | None = None,
-    agreement: dict[str, Any] | None = None,
-    inventory: list[dict[str, Any]] | None = None,
-) -> str:
-    """The prose of the card, with the figures of this build; `inventory`: the stance targets."""
-    version = manifest["version"]
-    splits = stats["splits"]
-    config_rows = "\n".join(
-        f"| `{config.name}` | {config.description} | "
-        + " | ".join(str(stats["rows"].get((config.name, split), 0)) for split in splits)
-        + " |"
-        for config in CONFIGS
-    )
-    labels = _labels(schemas)
-    fields = "\n\n".join(f"### `{config.name}`\n\n{_fields_table(schemas, config.schema)}" for config in CONFIGS)
-    sources = "\n".join(f"- `{source}`: {count} annotation(s)" for source, count in manifest["annotators"].items()) or "- none yet"
-    texts = "\n".join(
-        f"- {count} article(s) from {publisher or 'an unknown publisher'}: {licence or 'licence unknown'}"
-        for (publisher, licence), count in sorted(stats["texts"].items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1])))
-    )
-    targets = "\n".join(f"| `{target}` | {label} | {count} |" for (target, label), count in sorted(stats["targets"].items()))
-    gold = sum(n for (_, status), n in stats["status"].items() if status == "gold")
-    shares = ", ".join(f"{split} {dataset['splits'][split]}" for split in GOLD_SPLITS)
-    return f"""
-# {dataset["pretty_name"]}
+def release_url(dataset: dict[str, Any], version: str) -> str:
+    """Where release `version` is published: the Hub revision of its tag."""
+    return f"{hub_url(dataset)}/tree/v{version}"
 
-Version **{version}** (schema {manifest["schema_version"]}): {manifest["documents"]} document(s),
-{sum(stats["lengths"].values())} sentence(s), {gold} of them in human-reviewed (gold) documents.
 
-qawl (قول, "saying") is a corpus of Arabic news articles segmented into sentences and
-annotated with named entities (OntoNotes 5 labels), quotations with their cue and speaker
-(PARC-style attribution) and the stance of speakers towards a small inventory of targets
-(SemEval-2016 Task 6 labels). Human-reviewed annotations are `gold`; automatic
-pre-annotations are `silver`; sentences of documents without any annotation are `unannotated`.
+def release_file_url(dataset: dict[str, Any], version: str, path: str) -> str:
+    """A file of release `version` on the Hub."""
+    return f"{hub_url(dataset)}/blob/v{version}/{path}"
 
-This card and every file beside it are generated by `qawl build`; do not edit them by hand.
 
-## Supported tasks
+def hub_url(dataset: dict[str, Any]) -> str:
+    return f"https://huggingface.co/datasets/{dataset['hub_repo']}"
 
-- **Named-entity recognition** (`ner`): token classification with IOB2 tags over 8 OntoNotes 5
-  labels, on the tokens of the text (never cut at an entity: see *Tokens and tags of `ner`*), so
-  the standard token-classification recipes and `seqeval` apply directly. A mapping to
-  the CoNLL/ANERcorp 4-class set ships as `schema/conll_label_map.json`.
-- **Quotation attribution** (`quotes`): content span, cue, speaker mention and the entity it
-  refers to, quote type (direct, indirect, mixed).
-- **Stance detection** (`stance`): SemEval-2016 Task 6 shape (`text`, `target`, `label` in
-  FAVOR/AGAINST/NONE), with the holder of the stance; each row also carries its target's Arabic
-  and English name (`target_name_ar`, `target_name_en`), and the targets are defined below and in
-  [`{TARGETS_FILE}`]({TARGETS_FILE}). The usual score is the macro-F1 of FAVOR and AGAINST.
-  {stance_label_order(labels["stance"])}
 
-## Languages
+def render_agreement(agreement: dict[str, Any] | None) -> str:
+    """One small table per annotation layer, a column per comparison of passes (ids and other strings left out)."""
+    if not agreement:
+        return "No inter-annotator agreement has been measured for this release."
+    comparisons = list(agreement)
+    layers = [layer for layer in agreement[comparisons[0]] if isinstance(agreement[comparisons[0]][layer], dict)]
+    tables = []
+    for layer in layers:
+        measures = [path for path, value in _flatten(agreement[comparisons[0]][layer]) if not isinstance(value, str)]
+        values = {name: dict(_flatten(agreement[name].get(layer, {}))) for name in comparisons}
+        lines = [f"**{layer}**", "", "| measure | " + " | ".join(f"`{name}`" for name in comparisons) + " |", "|---" * (len(comparisons) + 1) + "|"]
+        for measure in measures:
+            cells = [_number(values[name].get(measure)) for name in comparisons]
+            lines.append(f"| {measure} | " + " | ".join(cells) + " |")
+        tables.append("\n".join(lines))
+    return "\n\n".join(tables)
 
-Arabic (`ar`), Modern Standard Arabic as written in news reporting, with quoted speech that
-may lean towards dialect. Text is kept exactly as published (diacritics, tatweel, hamza forms,
-punctuation).
 
-## Loading
-
-```python
-from datasets import load_dataset
-
-sentences = load_dataset("path/to/corpus", "sentences")  # default config
-ner = load_dataset("path/to/corpus", "ner")
-names = ner["{splits[0] if splits else "train"}"].features["ner_tags"].feature.names  # id → IOB2 tag
-
-# pin this exact release (a git tag of the repository, also a Hub revision):
-ner = load_dataset("<hub-user>/qawl", "ner", revision="v{version}")
-```
-
-Class labels are stored as integers; their names are in the features. The Parquet files can
-be read directly too (pandas, polars, DuckDB). `qawl export conll|spacy|jsonl` writes the
-same data for other tools; the spaCy DocBin carries the `ner` tokens themselves, so train and
-evaluate on them (`gold_preproc = true`, `spacy evaluate --gold-preproc`).
-
-## Dataset structure
-
-### Configs and splits
-
-| config | content | {" | ".join(splits)} |
-|---|---|{"---|" * len(splits)}
-{config_rows}
-
-Splits are assigned per document, so no document straddles two splits. `train`, `validation`
-and `test` hold human-reviewed (gold) documents only: a gold document's split comes from a
-stable hash of its `doc_id` (shares {shares}), so adding documents never moves
-existing ones, unless a curator pinned it in its sidecar (`"split": "test"` in
-`seeds/<doc_id>.meta.json`; only a gold document can be pinned; `pinned_split` in `documents`
-says which were). Every document that no one has reviewed is in a split of its own,
-`{SILVER_SPLIT}` (automatic pre-annotations, status `silver`; `unannotated` in a build without
-pre-annotation), never in train or in an evaluation
-split: a score on `validation` or `test` is a score against human judgements, and training on
-silver data is a choice (`split="{SILVER_SPLIT}"`). A split with no document yet is not listed
-above. The task configs (`ner`, `quotes`, `stance`) hold only annotated sentences.
-
-{gold_splits_table(stats)}
-
-{evaluation_status(stats)}
-
-### Offsets
-
-All offsets are Unicode code points (Python `str` indices), end-exclusive. Inside a
-sentence row they are relative to the sentence `text`; `start`/`end` of the row place the
-sentence in its document's `text` (config `documents`). Every span stores its `text`, and
-`text[start:end] == span["text"]` holds for every span.
-
-### Tokens and tags of `ner`
-
-{_ner_tokens_section(stats["ner_projection"])}
-
-### Fields
-
-{fields}
-
-## Statistics
-
-{_per_split_table("sentence status", STATUSES, stats["status"], splits)}
-
-{_per_split_table("document status", STATUSES, stats["documents_status"], splits)}
-
-{_per_split_table("entity label", labels["entities"], stats["entities"], splits)}
-
-{_per_split_table("quote type", labels["quote_types"], stats["quote_types"], splits)}
-
-{_per_split_table("speaker", labels["speaker_kinds"], stats["speaker_kinds"], splits)}
-
-{_per_split_table("stance label", labels["stance"], stats["stance"], splits)}
-
-| stance target | label | count |
-|---|---|---|
-{targets}
-
-### Stance targets
-
-{stance_targets(inventory or [])}
-
-Sentence length: {_length_summary(stats["lengths"])}
-
-{chr(10).join(f"![{Path(plot).stem.replace('_', ' ')}]({plot})" for plot in plots)}
-
-## Annotation process
-
-Annotations follow the guidelines, [`{GUIDELINES_FILE}`]({GUIDELINES_FILE}) (entity spans exclude
-proclitics; quotes are PARC-style attributions; stance records every quote against every
-target). Automatic pre-annotation (rules, lexicons and CLDR names, no downloaded model) gives
-`silver` layers; a person reviews and corrects them in Label Studio or brat, which makes the
-document's layer `gold` (`annotations/<doc_id>.json`). Every annotation records its source,
-status, annotator and time. Sources in this build:
-
-{sources}
-
-### Agreement
-
-From `annotations/passes/agreement.json`: two passes of the seed with the full guidelines
-(`pass_a_vs_pass_b`, before adjudication), and a third made without the guidelines' worked
-hard cases, against the adjudicated gold (`pass_c_general_rules_only_vs_gold`). All passes were
-made by annotators of one kind, not by independent people, and the guidelines were written from
-this article: read the figures as a consistency check of the guidelines, not as human agreement
-(see `annotations/GUIDELINES.md` §8).
-
-{render_report(agreement, "No inter-annotator agreement has been measured for this release.")}
-
-## Baseline
-
-The rule-based pre-annotator (`silver` layers) scored with `qawl evaluate`, recomputed by every
-build: `gold_corpus` against the gold layers of this corpus (each document's own gold is kept out
-of the gold-name gazetteer), and the two parts of `annotations/devset/`, short articles in
-other countries' styles and spellings written and annotated by the developers and never
-published: `devset_tune`, which rules may be tuned on, and `devset_scored`, the larger part,
-only ever scored. Read the first two with care: the rules were written while reading the seed
-article and the tuned part, so `devset_scored` is the more honest figure, though it too is
-written by the project, not taken from outlets. Stance is a lexical baseline; it says `NONE`
-when unsure, and its F_avg (mean of F1 on FAVOR and AGAINST, SemEval-2016) is low. Each score
-comes with its 95% interval, a percentile bootstrap over documents (1,000 resamples, seeded, as
-`qawl evaluate` prints it): over a single document the interval is that document's score alone,
-and says nothing of how the figure would vary on other articles.
-
-{render_baseline(baseline)}
-
-## Datasheet
-
-- **Motivation.** A benchmark for who-said-what in Arabic news: entities, attributed quotations
-  and the stances they express, with character-exact offsets, for model evaluation and for
-  studying reporting practice.
-- **Composition.** News articles (one row each in `documents`), their sentences, and the
-  annotations above. Instances are sentences; the statistics section gives the counts.
-  Articles name public figures and organisations and report political violence; no private
-  individuals are targeted.
-- **Collection.** Articles are added as plain UTF-8 text files with a metadata sidecar (publisher,
-  date, URL and which of these were inferred). Ingestion only decodes, removes a BOM and
-  normalises line ends.
-- **Preprocessing and labelling.** Deterministic segmentation (quote-aware) and spaCy-based
-  tokenisation; pre-annotation by rules; human review following the guidelines.
-- **Uses.** Training and evaluating NER, quotation attribution and stance models for Arabic;
-  not for profiling individuals. The corpus is small: report confidence intervals.
-- **Distribution.** This directory (Parquet, card, `manifest.json`, `croissant.json`), a git
-  tag per release, loadable with `datasets` at `revision="vX.Y.Z"`.
-- **Maintenance.** Releases follow semantic versioning (`qawl release`); `CHANGELOG.md` and
-  `qawl diff vA vB` list what changed between releases. Errors are fixed in the annotation
-  files and published in the next release.
-
-## Data statement
-
-- **Curation rationale.** Reporting on Iraq and the region in which many actors are quoted,
-  directly and indirectly, often anonymously.
-- **Language variety.** Modern Standard Arabic (`ar`) of pan-Arab news outlets.
-- **Source.**
-{texts}
-- **Annotators.** Project maintainers who read Arabic, working from the written guidelines;
-  automatic annotations are marked `silver` and never presented as human-reviewed.
-- **Speech situation.** Edited news reports, written for a general Arabic-reading audience,
-  quoting officials, militia spokespeople and anonymous sources.
-
-## Licensing
-
-The annotations, segmentation and metadata are released under **{dataset["license"]}**.
-The article texts are **not** covered by that licence: each stays under the terms of its
-publisher, recorded per document in the `license` field of `documents` (summarised under
-*Source* above). Check those terms before redistributing the texts.
-
-## Citation
-
-{_citation(dataset, version)}
-
-## Files
-
-`manifest.json` lists every Parquet file with its sha256 and row count, and every file below with
-its sha256, the dataset version, the schema version and the annotation sources; `croissant.json`
-describes the configs as Croissant metadata; `{PLOTS_DIR}/` holds the plots above. What a user
-of the data needs travels with it (generated copies, so this directory is self-contained):
-
-- [`{TARGETS_FILE}`]({TARGETS_FILE}): the stance target inventory (ids, names, definitions, examples);
-- [`{LABELS_FILE}`]({LABELS_FILE}): every ClassLabel's names in id order per config and field, the mapping of the
-  entity labels to the CoNLL-2003 classes, and of the stance labels to SemEval-2016 and tweet_eval;
-- [`{GUIDELINES_FILE}`]({GUIDELINES_FILE}): the annotation guidelines;
-- [`{SCHEMA_DIR}/`]({SCHEMA_DIR}/): the JSON Schemas every row follows. With them, `qawl export ... --corpus DIR`
-  works on a copy of this directory alone.
-"""
+def _number(value: Any) -> str:
+    return "–" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
 def _ner_tokens_section(projection: Counter[tuple[str, str]]) -> str:
@@ -683,6 +515,93 @@ def _labels(schemas: Schemas) -> dict[str, list[str]]:
     }
 
 
+ANNOTATORS = (
+    "Gold layers are reviewed and corrected by the project's maintainers, who read Arabic, working from "
+    "the written guidelines; the passes behind the agreement figures were made the same way, not by "
+    "independent annotators. Automatic annotations are marked `silver` and never presented as human-reviewed."
+)
+TEMPLATE = Path(__file__).parent / "templates" / "dataset_card.md"
+
+
+def card_context(
+    schemas: Schemas,
+    manifest: dict[str, Any],
+    dataset: dict[str, Any],
+    stats: dict[str, Any],
+    plots: list[str],
+    baseline: dict[str, Any] | None = None,
+    agreement: dict[str, Any] | None = None,
+    inventory: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """What the card template shows, with the figures of this build; `inventory`: the stance targets."""
+    splits = stats["splits"]
+    labels = _labels(schemas)
+    configs_table = "\n".join(
+        [
+            "| config | content | " + " | ".join(splits) + " |",
+            "|---|---|" + "---|" * len(splits),
+            *(
+                f"| `{config.name}` | {config.description} | " + " | ".join(str(stats["rows"].get((config.name, split), 0)) for split in splits) + " |"
+                for config in CONFIGS
+            ),
+        ]
+    )
+    publishers = Counter[str]()
+    for (publisher, _), count in stats["texts"].items():
+        publishers[publisher or "an unknown publisher"] += count
+    targets = "\n".join(f"| `{target}` | {label} | {count} |" for (target, label), count in sorted(stats["targets"].items()))
+    agreed_on = sorted({comparison["doc_id"] for comparison in (agreement or {}).values() if "doc_id" in comparison})
+    return {
+        "pretty_name": dataset["pretty_name"],
+        "hub_repo": dataset["hub_repo"],
+        "version": manifest["version"],
+        "schema_version": manifest["schema_version"],
+        "documents": manifest["documents"],
+        "sentences": sum(stats["lengths"].values()),
+        "gold_sentences": sum(n for (_, status), n in stats["status"].items() if status == "gold"),
+        "first_split": splits[0] if splits else "train",
+        "stance_label_order": stance_label_order(labels["stance"]),
+        "configs_table": configs_table,
+        "shares": ", ".join(f"{split} {dataset['splits'][split]}" for split in GOLD_SPLITS),
+        "silver_split": SILVER_SPLIT,
+        "gold_splits_table": gold_splits_table(stats),
+        "evaluation_status": evaluation_status(stats),
+        "ner_tokens": _ner_tokens_section(stats["ner_projection"]),
+        "fields": [(config.name, fields_table(schemas, config.schema)) for config in CONFIGS],
+        "statistics_tables": [
+            _per_split_table("sentence status", STATUSES, stats["status"], splits),
+            _per_split_table("document status", STATUSES, stats["documents_status"], splits),
+            _per_split_table("entity label", labels["entities"], stats["entities"], splits),
+            _per_split_table("quote type", labels["quote_types"], stats["quote_types"], splits),
+            _per_split_table("speaker", labels["speaker_kinds"], stats["speaker_kinds"], splits),
+            _per_split_table("stance label", labels["stance"], stats["stance"], splits),
+            "| stance target | label | count |\n|---|---|---|\n" + targets,
+        ],
+        "stance_targets": stance_targets(inventory or []),
+        "length_summary": _length_summary(stats["lengths"]),
+        "plots": [{"title": Path(plot).stem.replace("_", " "), "path": plot} for plot in plots],
+        "sources": "\n".join(f"- `{source}`: {count} annotation(s)" for source, count in manifest["annotators"].items()) or "- none yet",
+        "annotators": ANNOTATORS,
+        "agreement_documents": f"{len(agreed_on)} document(s) (" + ", ".join(f"`{doc}`" for doc in agreed_on) + ")" if agreed_on else "no document",
+        "agreement": render_agreement(agreement),
+        "baseline": render_baseline(baseline),
+        "source": (
+            "; ".join(f"{count} article(s) from {publisher}" for publisher, count in sorted(publishers.items()))
+            + ". Each document's publisher, date, URL and licence are in `documents`, with which of them were inferred."
+        )
+        if publishers
+        else "No articles yet.",
+        "licence": licence_prose(manifest["license"]),
+        "licence_file": LICENCE_FILE,
+        "citation": citation(dataset, manifest["version"]),
+        "targets_file": TARGETS_FILE,
+        "labels_file": LABELS_FILE,
+        "guidelines_file": GUIDELINES_FILE,
+        "schema_dir": SCHEMA_DIR,
+        "plots_dir": PLOTS_DIR,
+    }
+
+
 def write_card(
     out_dir: Path,
     schemas: Schemas,
@@ -694,12 +613,13 @@ def write_card(
     plot_cache: Path | None = None,
 ) -> None:
     """README.md and plots/ for the corpus written into `out_dir` (the build's staging directory),
-    with the `statistics` of the documents written there."""
+    with the `statistics` of the documents written there: `DatasetCard.from_template` over TEMPLATE."""
     stats = statistics.report(manifest)
     plots = write_plots(out_dir, stats, _labels(schemas), plot_cache)
     file_sizes = {f["path"]: (out_dir / f["path"]).stat().st_size for f in manifest["files"]}
-    card = card_metadata(schemas, manifest["files"], dataset, file_sizes, (licence for _, licence in stats["texts"]))
+    card_data = card_metadata(schemas, manifest, dataset, file_sizes)
     inventory = out_dir / TARGETS_FILE  # the copy shipped beside the data
     targets = json.loads(inventory.read_text(encoding="utf-8"))["targets"] if inventory.exists() else []
-    body = card_body(schemas, manifest, dataset, stats, plots, baseline, agreement, targets)
-    (out_dir / "README.md").write_text(render_card(card, body), encoding="utf-8")
+    context = card_context(schemas, manifest, dataset, stats, plots, baseline, agreement, targets)
+    card = DatasetCard.from_template(card_data, template_path=str(TEMPLATE), **context)
+    (out_dir / "README.md").write_text(card.content.rstrip() + "\n", encoding="utf-8")

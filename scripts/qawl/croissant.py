@@ -6,10 +6,13 @@ and the manifest (files, sha256); Croissant 1.0, readable by `mlcroissant`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from qawl.publish import CONFIGS, SPLIT_ORDER, shards_pattern, write_json
+from qawl.card import citation, hub_url, release_file_url
+from qawl.licensing import LICENCE_FILE, texts_under_other_terms
+from qawl.publish import CONFIGS, GUIDELINES_FILE, LABELS_FILE, SCHEMA_DIR, SPLIT_ORDER, TARGETS_FILE, shards_pattern, write_json
 from qawl.schema import Schemas, TypedField
 
 CROISSANT_VERSION = "http://mlcommons.org/croissant/1.0"
@@ -59,7 +62,6 @@ DATA_TYPES = {
     "float64": "sc:Float",
     "bool": "sc:Boolean",
 }
-SPDX_URLS = {"cc-by-4.0": "https://creativecommons.org/licenses/by/4.0/"}
 
 
 def record_set_id(config: str, split: str) -> str:
@@ -67,8 +69,44 @@ def record_set_id(config: str, split: str) -> str:
     return f"{config}_{split}"
 
 
-def _field(field: TypedField, node_id: str, file_set: str, column: str, json_path: str | None) -> dict[str, Any]:
-    """A Croissant Field for a typed field: scalars, lists (`repeated`), structs (`subField`)."""
+LabelSets = dict[tuple[str, ...], str]  # ClassLabel names → the id of their enumeration RecordSet
+
+
+def label_sets(schemas: Schemas) -> LabelSets:
+    """One enumeration RecordSet id per distinct ClassLabel, named after the first field that has it (`labels/ner/ner_tags`)."""
+    sets: LabelSets = {}
+
+    def walk(fields: Iterable[TypedField], config: str, prefix: str) -> None:
+        for field in fields:
+            path = prefix if field.name == "item" else f"{prefix}.{field.name}".lstrip(".")
+            if field.kind == "classlabel":
+                sets.setdefault(field.names, f"labels/{config}/{path}")
+            walk(field.children, config, path)
+
+    for config in CONFIGS:
+        walk(schemas.typed_fields(config.schema), config.name, "")
+    return sets
+
+
+def label_record_set(names: tuple[str, ...], rs_id: str) -> dict[str, Any]:
+    """The names of a ClassLabel as an enumeration: a RecordSet of (id, name) rows, keyed by id."""
+    return {
+        "@type": "cr:RecordSet",
+        "@id": rs_id,
+        "name": rs_id,
+        "description": "Class label names by id: the fields that reference this record set store the id.",
+        "dataType": "sc:Enumeration",
+        "key": {"@id": f"{rs_id}/id"},
+        "field": [
+            {"@type": "cr:Field", "@id": f"{rs_id}/id", "name": f"{rs_id}/id", "dataType": "sc:Integer"},
+            {"@type": "cr:Field", "@id": f"{rs_id}/name", "name": f"{rs_id}/name", "dataType": "sc:Text"},
+        ],
+        "data": [{f"{rs_id}/id": i, f"{rs_id}/name": name} for i, name in enumerate(names)],
+    }
+
+
+def _field(field: TypedField, node_id: str, file_set: str, column: str, json_path: str | None, labels: LabelSets) -> dict[str, Any]:
+    """A Croissant Field for a typed field: scalars, lists (`repeated`), structs (`subField`); a ClassLabel references its names."""
     repeated = field.kind == "list"
     item = field.children[0] if repeated else field
     source: dict[str, Any] = {"fileSet": {"@id": file_set}, "extract": {"column": column}}
@@ -76,10 +114,14 @@ def _field(field: TypedField, node_id: str, file_set: str, column: str, json_pat
         source["transform"] = {"jsonPath": json_path}
     node: dict[str, Any] = {"@type": "cr:Field", "@id": node_id, "name": node_id}
     if item.kind == "classlabel":
-        node["description"] = "Class label id: " + ", ".join(f"{i}={name}" for i, name in enumerate(item.names))
+        node["description"] = f"Class label id (names in RecordSet {labels[item.names]}): " + ", ".join(f"{i}={name}" for i, name in enumerate(item.names))
+        # mlcroissant reads a reference of a record set's own field as a join on that column, which a list
+        # column cannot be merged on: a top-level list of labels (ner_tags) names its RecordSet in its description only
+        if not (repeated and json_path is None):
+            node["references"] = {"field": {"@id": f"{labels[item.names]}/id"}}
     if item.kind == "struct":
         node["subField"] = [
-            _field(child, f"{node_id}/{child.name}", file_set, column, f"{json_path}.{child.name}" if json_path else child.name)
+            _field(child, f"{node_id}/{child.name}", file_set, column, f"{json_path}.{child.name}" if json_path else child.name, labels)
             for child in item.children
         ]
     else:
@@ -90,8 +132,39 @@ def _field(field: TypedField, node_id: str, file_set: str, column: str, json_pat
     return node
 
 
+def croissant_licence(entry: dict[str, Any], file_url: str) -> list[str] | str:
+    """The annotations' licence URL; with the terms of the texts (LICENSE.md at `file_url`) beside it when they differ."""
+    url = entry["annotations"]["url"]
+    return [url, file_url] if texts_under_other_terms(entry) else url
+
+
+RESOURCE_DESCRIPTIONS = {
+    LICENCE_FILE: "The licence terms of the annotations and of the article texts.",
+    GUIDELINES_FILE: "The annotation guidelines.",
+    TARGETS_FILE: "The stance target inventory: ids, Arabic and English names, definitions, examples.",
+    LABELS_FILE: "Every ClassLabel's names in id order per config and field, and their mappings to CoNLL-2003, SemEval-2016 and tweet_eval.",
+}
+ENCODINGS = {".json": "application/json", ".md": "text/markdown"}
+
+
+def resource_file(entry: dict[str, Any]) -> dict[str, Any]:
+    """A FileObject for a file the manifest lists beside the data (licence, guidelines, targets, labels, schemas)."""
+    path = entry["path"]
+    return {
+        "@type": "cr:FileObject",
+        "@id": path,
+        "name": path,
+        "description": RESOURCE_DESCRIPTIONS.get(path, "A JSON Schema the rows follow (draft 2020-12)." if path.startswith(f"{SCHEMA_DIR}/") else path),
+        "contentUrl": path,
+        "contentSize": f"{entry['bytes']} B",
+        "encodingFormat": ENCODINGS[Path(path).suffix],
+        "sha256": entry["sha256"],
+    }
+
+
 def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict[str, Any]) -> dict[str, Any]:
     """The Croissant JSON-LD of a built corpus."""
+    version = manifest["version"]
     schema_of = {config.name: config.schema for config in CONFIGS}
     files = sorted(manifest["files"], key=lambda f: (f["config"], SPLIT_ORDER.index(f["split"]), f["path"]))
     parts = sorted({(f["config"], f["split"]) for f in files}, key=lambda part: (part[0], SPLIT_ORDER.index(part[1])))
@@ -107,6 +180,7 @@ def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict
         }
         for entry in files
     ]
+    distribution += [resource_file(entry) for entry in manifest.get("resources", [])]
     # A record set reads every shard of its config and split: a FileSet over them.
     distribution += [
         {
@@ -119,7 +193,8 @@ def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict
         }
         for config, split in parts
     ]
-    record_sets = []
+    labels = label_sets(schemas)
+    record_sets = [label_record_set(names, rs_id) for names, rs_id in labels.items()]
     for config, split in parts:
         rs_id = record_set_id(config, split)
         fields = schemas.typed_fields(schema_of[config])
@@ -129,10 +204,9 @@ def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict
                 "@id": rs_id,
                 "name": rs_id,
                 "description": f"Rows of config `{config}`, split `{split}`.",
-                "field": [_field(f, f"{rs_id}/{f.name}", f"{config}/{split}", f.name, None) for f in fields],
+                "field": [_field(f, f"{rs_id}/{f.name}", f"{config}/{split}", f.name, None, labels) for f in fields],
             }
         )
-    licence = dataset["license"]
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -143,10 +217,11 @@ def croissant_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict
             + " Article texts remain under their publishers' terms (see the dataset card)."
         ),
         "conformsTo": CROISSANT_VERSION,
-        "citeAs": f"{dataset['pretty_name']}, version {manifest['version']} (git tag v{manifest['version']})",
-        "license": SPDX_URLS.get(licence, licence),
-        "url": "README.md",
-        "version": manifest["version"],
+        "citeAs": citation(dataset, version),
+        "datePublished": dataset["date_published"],
+        "license": croissant_licence(manifest["license"], release_file_url(dataset, version, LICENCE_FILE)),
+        "url": hub_url(dataset),
+        "version": version,
         "inLanguage": "ar",
         "distribution": distribution,
         "recordSet": record_sets,

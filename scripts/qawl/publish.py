@@ -14,7 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -173,9 +173,10 @@ def label_maps(schemas: Schemas) -> dict[str, Any]:
     }
 
 
-def write_resources(out_dir: Path, schemas: Schemas, annotations: Path) -> list[dict[str, Any]]:
-    """Write what travels with the data into the corpus being built; their manifest entries (path, bytes, sha256)."""
-    paths = [LABELS_FILE]
+def write_resources(out_dir: Path, schemas: Schemas, annotations: Path, written: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Write what travels with the data into the corpus being built; their manifest entries (path, bytes, sha256),
+    with those of the files other stages `written` there (LICENSE.md)."""
+    paths = [LABELS_FILE, *written]
     write_json(out_dir / LABELS_FILE, label_maps(schemas))
     for name in (TARGETS_FILE, GUIDELINES_FILE):
         if (annotations / name).is_file():

@@ -1,6 +1,6 @@
 """Releases and diffs: `qawl release {major|minor|patch}` and `qawl diff A [B]`.
 
-A release bumps the version in schema/dataset.json (its one home), rebuilds
+A release bumps the version in schema/dataset.json (its one home) and sets its date_published, rebuilds
 corpus/, adds a CHANGELOG.md section from the diff against the previous
 release tag, commits and tags `vX.Y.Z`. A diff compares the published corpus/
 of two git revisions (or a revision and the working tree): documents by
@@ -96,12 +96,14 @@ def config_rows(corpus: Path, config: str) -> list[dict[str, Any]]:
 
 
 def _compare(old: dict[Any, dict[str, Any]], new: dict[Any, dict[str, Any]], describe: Any) -> dict[str, list[dict[str, Any]]]:
-    """Added, removed and changed records between two keyed collections."""
-    changed = [
-        {**describe(key, new[key]), "fields": sorted(f for f in new[key].keys() | old[key].keys() if new[key].get(f) != old[key].get(f))}
-        for key in sorted(old.keys() & new.keys())
-        if old[key] != new[key]
-    ]
+    """Added, removed and changed records between two keyed collections; a changed record lists its
+    changed fields and, under "values", each one's old and new value."""
+    changed = []
+    for key in sorted(old.keys() & new.keys()):
+        if old[key] != new[key]:
+            fields = sorted(f for f in new[key].keys() | old[key].keys() if new[key].get(f) != old[key].get(f))
+            values = {f: {"old": old[key].get(f), "new": new[key].get(f)} for f in fields}
+            changed.append({**describe(key, new[key]), "fields": fields, "values": values})
     return {
         "added": [describe(key, new[key]) for key in sorted(new.keys() - old.keys())],
         "removed": [describe(key, old[key]) for key in sorted(old.keys() - new.keys())],
@@ -216,13 +218,15 @@ def previous_tag(root: Path) -> str | None:
     return result.stdout.strip() or None
 
 
-def _set_version(dataset_json: Path, version: str) -> None:
-    """Rewrite the "version" value of schema/dataset.json in place, keeping its layout."""
+def _set_version(dataset_json: Path, version: str, date: str | None = None) -> None:
+    """Rewrite the "version" (and, given a `date`, "date_published") of schema/dataset.json in place, keeping its layout."""
     text = dataset_json.read_text(encoding="utf-8")
-    new, count = re.subn(r'("version"\s*:\s*")[^"]*(")', rf"\g<1>{version}\g<2>", text, count=1)
-    if count != 1:
-        raise ReleaseError(f"{dataset_json}: no \"version\" field to bump")
-    dataset_json.write_text(new, encoding="utf-8")
+    for field, value in (("version", version), ("date_published", date)):
+        if value is not None:
+            text, count = re.subn(rf'("{field}"\s*:\s*")[^"]*(")', rf"\g<1>{value}\g<2>", text, count=1)
+            if count != 1:
+                raise ReleaseError(f"{dataset_json}: no \"{field}\" field to set")
+    dataset_json.write_text(text, encoding="utf-8")
 
 
 def changelog_section(version: str, date: str, previous: str | None, diff: dict[str, Any], notes: str) -> str:
@@ -257,6 +261,9 @@ def unreleased_notes(path: Path) -> str:
 def release(root: Path, part: str, today: dt.date | None = None, silver: bool = True) -> tuple[str, dict[str, Any]]:
     """Bump, rebuild (as `qawl build` does), write the changelog, commit and tag; returns the version and the diff.
 
+    The first release (no earlier `vX.Y.Z` tag) bumps nothing: it tags the version that
+    schema/dataset.json, the manifest and the card already carry (0.1.0 in a new project).
+
     All or nothing: a release that fails or is interrupted at any step is undone (`undone_on_failure`).
     """
     from qawl.annotate import preannotator
@@ -266,14 +273,15 @@ def release(root: Path, part: str, today: dt.date | None = None, silver: bool = 
     if dirty:
         raise ReleaseError(f"commit or stash these changes first; a release is built from committed sources:\n{dirty}")
     project = Project(root)
-    version = bump(project.version, part)
+    previous = previous_tag(root)
+    version = bump(project.version, part) if previous else project.version  # the first release tags the version the data carries
     if git(root, "tag", "--list", f"v{version}").strip():
         raise ReleaseError(f"tag v{version} already exists")
-    previous = previous_tag(root)
     dataset_json = project.schema_dir / "dataset.json"
     changelog = root / "CHANGELOG.md"
+    date = (today or dt.date.today()).isoformat()
     with undone_on_failure(root, [dataset_json, changelog], project.corpus, f"v{version}"):
-        _set_version(dataset_json, version)
+        _set_version(dataset_json, version, date)
         build_corpus(Project(root), preannotate=preannotator(project.annotations) if silver else None)  # re-read: the version changed
         if previous:
             diff = diff_revisions(root, previous, None)
@@ -282,7 +290,6 @@ def release(root: Path, part: str, today: dt.date | None = None, silver: bool = 
         else:
             with tempfile.TemporaryDirectory() as empty:
                 diff = {"from": None, "to": "working tree", **diff_corpora(Path(empty), project.corpus)}
-        date = (today or dt.date.today()).isoformat()
         update_changelog(changelog, changelog_section(version, date, previous, diff, unreleased_notes(changelog)))
         git(root, "add", "-A", "--", "schema/dataset.json", "CHANGELOG.md", "corpus")
         git(root, "commit", "-q", "-m", f"Release v{version}", "--", "schema/dataset.json", "CHANGELOG.md", "corpus")
@@ -364,6 +371,8 @@ def release_command(root: Path | None, part: str, preannotate: bool) -> None:
     major: a schema change (schema_version in schema/dataset.json)
     patch: fixes that change no document, sentence or annotation
     A level too small for what changed since the previous tag is refused.
+    The first release (no vX.Y.Z tag yet) tags the version schema/dataset.json
+    already carries (0.1.0), whatever PART says.
     The notes under "## Unreleased" in CHANGELOG.md go into the release section,
     followed by the summary of `qawl diff <previous tag> vX.Y.Z`.
     """
@@ -373,7 +382,7 @@ def release_command(root: Path | None, part: str, preannotate: bool) -> None:
         version, diff = release(project_at(root).root, part, silver=preannotate)
     except (ReleaseError, BuildError) as error:
         raise click.ClickException(f"{error}\nnothing was released: schema/dataset.json, CHANGELOG.md, corpus/ and git are as they were") from error
-    click.echo(f"released v{version}")
+    click.echo(f"released v{version}" + (" (first release: the version the data carries, not bumped)" if diff["from"] is None else ""))
     for line in summary_lines(diff):
         click.echo(f"  {line}")
 

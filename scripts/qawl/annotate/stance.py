@@ -20,6 +20,7 @@ A tie, a weak vote or no relevance gives NONE.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import math
@@ -296,10 +297,6 @@ class TargetModel(NamedTuple):
     orientation: Orientation
     classifier: NaiveBayes
 
-    def relevance(self, words: list[tuple[str, ...]]) -> float:
-        """The weight of the target's words among `words` (each word and each term once)."""
-        return sum(max(self.terms.get(k, 0.0) for k in w) for w in set(words))
-
 
 def _arabic(text: str) -> str:
     """The Arabic-script words of a text (a definition may be written in English around Arabic phrases)."""
@@ -320,7 +317,23 @@ class StanceDetector:
         texts = {t["id"]: self._texts(t) for t in targets}
         in_records = Counter(k for t in targets for k in {k for text in texts[t["id"]] for ks in stems(text) for k in ks})
         self.models = [self._model(t, texts[t["id"]], in_records, len(targets), gold) for t in targets]
+        # every target's weight of a stem, so that a sentence's words are looked up once for all targets
+        self.term_weights: dict[str, list[float]] = {}
+        for i, model in enumerate(self.models):
+            for k, weight in model.terms.items():
+                self.term_weights.setdefault(k, [0.0] * len(self.models))[i] = weight
+        self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
         self.all_none = tuple((target, "NONE") for target in self.targets)
+
+    def _word_weights(self, word: str) -> tuple[float, ...] | None:
+        """Each target's weight of a word in matching form, by its best key; None for most words, of no target."""
+        found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
+        return tuple(map(max, zip(*found))) if found else None
+
+    def relevance(self, words: Iterable[str]) -> list[float]:
+        """Each target's weight among `words` (each word once), as a share of the target's threshold."""
+        found = [weights for word in set(words) if (weights := self.word_weights(word)) is not None]
+        return [sum(weights) / model.threshold for weights, model in zip(zip(*found), self.models)] if found else [0.0] * len(self.models)
 
     def _features(self, text: str) -> set[str]:
         return {k for ks in stems(text) for k in ks if k not in self.general and len(k) >= 3}
@@ -365,8 +378,10 @@ class StanceDetector:
     def classify(self, sentence: str, clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """(target, label) of a quote, for every target of the inventory, in order: `sentence` (matching form)
         decides relevance, `clause` (its cue and content) the polarity."""
-        sentence_words = stems(sentence)
-        weights = [m.relevance(sentence_words) / m.threshold for m in self.models]
+        return self.labels(self.relevance(WORD.findall(sentence)), clause, doc_id)
+
+    def labels(self, weights: list[float], clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
+        """`classify` given the `relevance` of the quote's sentence."""
         if max(weights, default=0.0) < 1:
             return self.all_none
         # a quote is about the targets it is most about, not every one it touches
@@ -385,14 +400,21 @@ class StanceDetector:
 
     def find(self, nt: NormText, quotes: list[Quote], doc_id: str | None = None) -> list[Stance]:
         """One record per quote and target (guidelines §4.2)."""
+        if not quotes or not self.models:
+            return []
+        # The document's words of some target, found in one pass over its words (shared with the other components).
+        words = nt.words
+        hits = [i for i, word in enumerate(words.texts) if self.word_weights(word) is not None]
+        hit_starts = [words.starts[i] for i in hits]
         found = []
         for n, quote in enumerate(quotes):
             start, end = nt.norm_offset(quote.content.start), nt.norm_offset(quote.content.end)
             cue = nt.norm[nt.norm_offset(quote.cue.start) : nt.norm_offset(quote.cue.end)] if quote.cue else ""
             first = min(start, nt.norm_offset(quote.cue.start)) if quote.cue else start
-            sentence = nt.norm[_sentence_start(nt.norm, first) : _sentence_end(nt.norm, end)]
+            in_sentence = hits[bisect.bisect_left(hit_starts, _sentence_start(nt.norm, first)) : bisect.bisect_left(hit_starts, _sentence_end(nt.norm, end))]
+            weights = self.relevance(words.texts[i] for i in in_sentence)
             # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
-            found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.classify(sentence, f"{cue} {nt.norm[start:end]}", doc_id)]
+            found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.labels(weights, f"{cue} {nt.norm[start:end]}", doc_id)]
         return found
 
     def __call__(self, doc: Doc) -> Doc:

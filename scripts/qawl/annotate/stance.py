@@ -378,9 +378,9 @@ class StanceDetector:
     def classify(self, sentence: str, clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """(target, label) of a quote, for every target of the inventory, in order: `sentence` (matching form)
         decides relevance, `clause` (its cue and content) the polarity."""
-        return self.labels(self.relevance(WORD.findall(sentence)), clause, doc_id)
+        return self.label_quote(self.relevance(WORD.findall(sentence)), clause, doc_id)
 
-    def labels(self, weights: list[float], clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
+    def label_quote(self, weights: list[float], clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """`classify` given the `relevance` of the quote's sentence."""
         if max(weights, default=0.0) < 1:
             return self.all_none
@@ -414,7 +414,7 @@ class StanceDetector:
             in_sentence = hits[bisect.bisect_left(hit_starts, _sentence_start(nt.norm, first)) : bisect.bisect_left(hit_starts, _sentence_end(nt.norm, end))]
             weights = self.relevance(words.texts[i] for i in in_sentence)
             # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
-            found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.labels(weights, f"{cue} {nt.norm[start:end]}", doc_id)]
+            found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.label_quote(weights, f"{cue} {nt.norm[start:end]}", doc_id)]
         return found
 
     def __call__(self, doc: Doc) -> Doc:

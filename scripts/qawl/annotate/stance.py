@@ -42,6 +42,7 @@ from qawl.annotate.lexicon import DATA, cue_forms, lexicons, verb_forms
 from qawl.annotate.quotes import Quote
 from qawl.annotate.text import NormText, normalize
 from qawl.jsonfile import read_json_file
+from qawl.segment import MAX_SENTENCE_CHARS
 
 if not Doc.has_extension("qawl_stance"):
     Doc.set_extension("qawl_stance", default=None)
@@ -406,12 +407,17 @@ class StanceDetector:
         words = nt.words
         hits = [i for i, word in enumerate(words.texts) if self.word_weights(word) is not None]
         hit_starts = [words.starts[i] for i in hits]
+        ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
         found = []
         for n, quote in enumerate(quotes):
             start, end = nt.norm_offset(quote.content.start), nt.norm_offset(quote.content.end)
             cue = nt.norm[nt.norm_offset(quote.cue.start) : nt.norm_offset(quote.cue.end)] if quote.cue else ""
             first = min(start, nt.norm_offset(quote.cue.start)) if quote.cue else start
-            in_sentence = hits[bisect.bisect_left(hit_starts, _sentence_start(nt.norm, first)) : bisect.bisect_left(hit_starts, _sentence_end(nt.norm, end))]
+            # the quote's sentence, at most MAX_SENTENCE_CHARS on either side (as the segmenter cuts a long one)
+            before, after = bisect.bisect_right(ends, first), bisect.bisect_left(ends, end)
+            sentence_start = max(ends[before - 1] if before else 0, first - MAX_SENTENCE_CHARS)
+            sentence_end = min(ends[after] if after < len(ends) else len(nt.norm), end + MAX_SENTENCE_CHARS)
+            in_sentence = hits[bisect.bisect_left(hit_starts, sentence_start) : bisect.bisect_left(hit_starts, sentence_end)]
             weights = self.relevance(words.texts[i] for i in in_sentence)
             # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
             found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.label_quote(weights, f"{cue} {nt.norm[start:end]}", doc_id)]
@@ -420,15 +426,6 @@ class StanceDetector:
     def __call__(self, doc: Doc) -> Doc:
         set_doc_value(doc, "qawl_stance", self.find(doc_norm(doc), doc_value(doc, "qawl_quotes") or [], doc_value(doc, "qawl_doc_id")))
         return doc
-
-
-def _sentence_start(text: str, offset: int) -> int:
-    return max(text.rfind(mark, 0, offset) for mark in ".!?؟\n") + 1
-
-
-def _sentence_end(text: str, offset: int) -> int:
-    found = SENTENCE_END.search(text, offset)
-    return found.end() if found else len(text)
 
 
 @Language.factory("qawl_stance", default_config={"annotations_dir": None})

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qawl.annotate import preannotate
-from qawl.annotate.stance import GoldStance, StanceDetector, read_targets
+from qawl.annotate.stance import GoldStance, StanceDetector, read_targets, stance_learns
 from qawl.annotate.text import normalize
 
 # A target no list of the project was written for: building a nuclear power plant.
@@ -120,3 +120,33 @@ def test_no_target_list_of_the_repository_is_needed() -> None:
     records = read_targets(Path(__file__).resolve().parents[2] / "annotations")
     assert [t["id"] for t in records][:2] == ["us_coalition_presence_iraq", "us_iraq_strategic_partnership"]
     assert not list((Path(__file__).resolve().parents[2] / "scripts" / "qawl" / "annotate" / "data").glob("stance.json"))
+
+
+def test_a_malformed_target_record_teaches_less_and_breaks_nothing() -> None:
+    # the build reports the inventory's schema errors (merge.read_targets); a pipeline built from it must not crash
+    broken = [
+        {"id": "a", "name_ar": 7, "definition": None, "examples": ["ندعم المحطة"]},
+        {"id": "b", "examples": {"FAVOR": "ندعم المحطة", "AGAINST": [3, None]}},
+        {**NUCLEAR, "examples": {**NUCLEAR["examples"], "NONE": {"x": 1}}},
+    ]
+    detector = StanceDetector(broken, [])
+    text = normalize("نرفض إنشاء المحطة النووية في البلاد")
+    assert detector.classify(text, text, None) == (("a", "NONE"), ("b", "NONE"), ("nuclear_power_plant", "AGAINST"))
+
+
+def test_what_stance_learns_changes_with_a_target_example_and_a_gold_stance(tmp_path: Path) -> None:
+    """The build's cache keys silver on it (pipeline.Learned): a silver layer made before either change is stale."""
+    annotations = tmp_path / "annotations"
+    write_targets(annotations, NUCLEAR)
+    layer = {
+        "doc_id": "g",
+        "quotes": [{"id": "q1", "content": {"start": 0, "end": 5, "text": "نص ما"}}],
+        "stance": [{"target": "nuclear_power_plant", "label": "FAVOR", "evidence": {"quote": "q1"}, "provenance": {"status": "gold"}}],
+    }
+    (annotations / "g.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    before = stance_learns(annotations)
+    layer["stance"][0]["label"] = "AGAINST"
+    (annotations / "g.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    relabelled = stance_learns(annotations)
+    write_targets(annotations, {**NUCLEAR, "examples": {**NUCLEAR["examples"], "FAVOR": NUCLEAR["examples"]["FAVOR"][:2]}})
+    assert len({before, relabelled, stance_learns(annotations)}) == 3

@@ -299,6 +299,15 @@ class TargetModel(NamedTuple):
     classifier: NaiveBayes
 
 
+def examples_of(target: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of a target record's examples; what is not a list of texts under a label is left out
+    (a malformed inventory is the build's to report, `merge.read_targets`: here it only teaches less)."""
+    examples = target.get("examples")
+    if not isinstance(examples, dict):
+        return []
+    return [(label, text) for label in LABELS if isinstance(examples.get(label), list) for text in examples[label] if isinstance(text, str)]
+
+
 def _arabic(text: str) -> str:
     """The Arabic-script words of a text (a definition may be written in English around Arabic phrases)."""
     return " ".join(re.findall("[\u0600-\u06ff]+", text))
@@ -350,8 +359,7 @@ class StanceDetector:
         # How much of the target's weight an example holds when it is left out of the weights: what a new sentence on the target holds.
         typical = [sum(terms[k] - rarity[k] for k in self._features(text)) for text in texts[2:]] or [sum(terms[k] for k in self._features(texts[0]))]
         threshold = max(MIN_RELEVANCE, RELEVANCE * statistics.median(typical))
-        examples = target.get("examples") or {}
-        training = [(label, normalize(text), None) for label in LABELS for text in examples.get(label, []) if isinstance(text, str)]
+        training = [(label, normalize(text), None) for label, text in examples_of(target)]
         orientation = self._fitted_orientation([(label, text) for label, text, _ in training])
         training += [(g.label, normalize(g.content), g.doc_id) for g in gold if g.target == target["id"]]
         classifier = NaiveBayes((label, self._features(text), doc) for label, text, doc in training)
@@ -360,9 +368,9 @@ class StanceDetector:
     @staticmethod
     def _texts(target: dict[str, Any]) -> list[str]:
         """The target's texts in matching form: its name first, the Arabic of its definition, its examples."""
-        examples = target.get("examples") or {}
-        found = [target.get("name_ar", ""), _arabic(target.get("definition", ""))]
-        return [normalize(text) for text in found + [e for label in LABELS for e in examples.get(label, [])] if isinstance(text, str)]
+        name, definition = target.get("name_ar"), target.get("definition")
+        found = [name if isinstance(name, str) else "", _arabic(definition) if isinstance(definition, str) else ""]
+        return [normalize(text) for text in found + [text for _, text in examples_of(target)]]
 
     def _fitted_orientation(self, examples: list[tuple[str, str]]) -> Orientation:
         """The orientation that agrees with at least ORIENTATION_MARGIN more FAVOR/AGAINST examples than the usual one."""

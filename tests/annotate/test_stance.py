@@ -150,3 +150,24 @@ def test_what_stance_learns_changes_with_a_target_example_and_a_gold_stance(tmp_
     relabelled = stance_learns(annotations)
     write_targets(annotations, {**NUCLEAR, "examples": {**NUCLEAR["examples"], "FAVOR": NUCLEAR["examples"]["FAVOR"][:2]}})
     assert len({before, relabelled, stance_learns(annotations)}) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "target", "expected"),
+    [
+        ("على القوات الأمريكية أن ترحل فوراً عن البلاد", "us_coalition_presence_iraq", "AGAINST"),
+        ("الحكومة ترحب ببقاء المستشارين العسكريين للتحالف", "us_coalition_presence_iraq", "FAVOR"),
+        ("الوجود العسكري الأمريكي انتهاك صارخ للسيادة", "us_coalition_presence_iraq", "AGAINST"),
+        ("الحكومة تدين الهجمات الصاروخية على السفارة الأمريكية", "armed_attacks_on_us_interests", "AGAINST"),
+        ("العلاقات مع واشنطن يجب أن تتعزز في مجالات الاقتصاد", "us_iraq_strategic_partnership", "FAVOR"),
+        ("طهران تتدخل في الشؤون الداخلية وتقوض السيادة", "iran_regional_influence", "AGAINST"),
+        ("سلاح الفصائل يجب أن يُسلّم إلى الدولة", "state_monopoly_on_arms", "FAVOR"),
+    ],
+)
+def test_plain_statements_toward_the_repository_targets_in_words_of_no_target_list(tmp_path: Path, content: str, target: str, expected: str) -> None:
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    (annotations / "targets.json").write_bytes((Path(__file__).resolve().parents[2] / "annotations" / "targets.json").read_bytes())
+    text = f"وقال المتحدث إن {content}."
+    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
+    assert [(s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [(target, expected)]

@@ -51,11 +51,13 @@ LABELS = ("FAVOR", "AGAINST", "NONE")
 # A target's name counts as this many of its texts: it says best what the target is about.
 NAME_WEIGHT = 2
 # The share of what the target's examples typically hold of its words that a quote's sentence must hold to be about the target.
-RELEVANCE = 0.8
+RELEVANCE = 0.5
 # ... and at least this weight: a word of one text of one target in five (weight ln 6 = 1.8) is not enough.
 MIN_RELEVANCE = 3.5
 # A target with less than this share of the weight of the quote's most relevant target is not what it is about.
 SHARE = 0.6
+# A word counts for the targets whose weight of it is at least this share of its largest weight.
+WORD_SHARE = 0.8
 # Polar items further apart than this many words do not compose ("demand ... withdrawal").
 SCOPE = 3
 # How much one naive Bayes log-odds unit counts against one evaluative word.
@@ -336,9 +338,14 @@ class StanceDetector:
         self.all_none = tuple((target, "NONE") for target in self.targets)
 
     def _word_weights(self, word: str) -> tuple[float, ...] | None:
-        """Each target's weight of a word in matching form, by its best key; None for most words, of no target."""
+        """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
+        ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
         found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
-        return tuple(map(max, zip(*found))) if found else None
+        if not found:
+            return None
+        weights = tuple(map(max, zip(*found)))
+        top = max(weights)
+        return tuple(w if w >= WORD_SHARE * top else 0.0 for w in weights)
 
     def relevance(self, words: Iterable[str]) -> list[float]:
         """Each target's weight among `words` (each word once), as a share of the target's threshold."""

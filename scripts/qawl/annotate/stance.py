@@ -5,9 +5,10 @@ here is written for a particular target; each one is read off its own record:
 
 - relevance: the words of the target's Arabic name, of the Arabic in its definition and of its
   examples, light-stemmed (`keys`), weighted by how many of the target's texts use them times
-  their rarity among the targets; function words, reporting cues and titles do not count. A quote
-  is about a target when its sentence holds a set share of what the target's own examples
-  typically hold, and not much less than it holds of the target it is most about.
+  their rarity among the targets; a word counts for the targets it is most a word of; function
+  words, reporting cues and titles do not count. A quote is about a target when its sentence
+  holds a set share of what the target's own examples typically hold, and not much less than it
+  holds of the target it is most about.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
   predicates that apply to their object ("demand" + "withdrawal" is against), and contrast (the
   clause after "but" is the speaker's point). Whether undoing the target's object is FAVOR or
@@ -62,7 +63,7 @@ WORD_SHARE = 0.8
 SCOPE = 3
 # How much one naive Bayes log-odds unit counts against one evaluative word.
 SIMILARITY_WEIGHT = 0.4
-# Examples more that an unusual orientation must explain to be chosen over the usual one.
+# How many more examples an unusual orientation must agree with to be chosen over the usual one.
 ORIENTATION_MARGIN = 2
 # |vote| below this gives NONE.
 DECISION = 0.5
@@ -89,11 +90,6 @@ def read_targets(annotations_dir: Path | None) -> list[dict[str, Any]]:
     if problems or not isinstance(targets, list):
         return []
     return [t for t in targets if isinstance(t, dict) and isinstance(t.get("id"), str)]
-
-
-def inventory(annotations_dir: Path | None) -> tuple[str, ...]:
-    """Target ids of annotations/targets.json, in order (see `read_targets`)."""
-    return tuple(t["id"] for t in read_targets(annotations_dir))
 
 
 class GoldStance(NamedTuple):

@@ -1,5 +1,5 @@
 """The pre-annotator's exact output on small texts written for each rule (no name from the seed):
-stance votes each way, a tie and negation; NORP nisbas after proclitics; a dropped subject after a
+stance votes each way, a tie, a concession and negation; NORP nisbas after proclitics; a dropped subject after a
 quote whose speaker is unknown. A change to any of these changes published silver."""
 
 from __future__ import annotations
@@ -39,13 +39,13 @@ TARGETS = [t["id"] for t in json.loads((REPO / "annotations" / "targets.json").r
 @pytest.mark.parametrize(
     ("content", "label"),
     [
-        ("بقاء قوات التحالف ضروري لحماية الحدود", "FAVOR"),  # بقاء, ضروري
-        ("وجود القوات الأجنبية احتلال يجب إنهاؤه", "AGAINST"),  # احتلال
+        ("بقاء قوات التحالف ضروري لحماية الحدود", "FAVOR"),  # بقاء + ضروري
+        ("وجود القوات الأجنبية احتلال يجب إنهاؤه", "AGAINST"),  # احتلال, يجب + إنهاء
         ("بقاء القوات الأجنبية احتلال", "NONE"),  # بقاء against احتلال: a tie
-        ("الانسحاب لا يعني الاستغناء عن التدريب", "FAVOR"),  # a negation the lexicon holds: لا يعني الاستغناء
-        ("بقاء القوات الأجنبية ليس ضروريا", "FAVOR"),  # one it does not: a lexical baseline cannot see it (documented)
+        ("الانسحاب لا يعني الاستغناء عن التدريب", "FAVOR"),  # a concession (لا يعني) before an undoing (الاستغناء)
+        ("بقاء القوات الأجنبية ليس ضروريا", "AGAINST"),  # a negation inside the predicate: staying + not + necessary
     ],
-    ids=["favor", "against", "tie", "negation-in-the-lexicon", "negation-unseen"],
+    ids=["favor", "against", "tie", "concession", "negation"],
 )
 def test_stance_votes_of_one_quote(targets_only: Path, content: str, label: str) -> None:
     layer = layer_of(SPEAKER + content + ".", targets_only)

@@ -1,22 +1,173 @@
-"""Stance baseline: the relevance pre-search."""
+"""Stance from the target's own record: relevance, the evaluative lexicon's rules, the classifier, and a new target."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+import hashlib
+import json
+from pathlib import Path
 
-from qawl.annotate.stance import occurrence_regex
+import pytest
 
-PHRASES = ["القوات الامريكيه", "القوات", "قوات التحالف", "التحالف", "انسحاب", "الانسحاب", "ايران", "ايرانيه", "ضرب", "ا.ب"]
-PIECES = [*PHRASES, "ال", "قوا", "ت", "ا", "ن", "ب", " ", "،", ".", "ايرا"]
+from qawl.annotate import preannotate
+from qawl.annotate.stance import GoldStance, StanceDetector, read_targets, stance_learns
+from qawl.annotate.text import normalize
+
+# A target no list of the project was written for: building a nuclear power plant.
+NUCLEAR = {
+    "id": "nuclear_power_plant",
+    "name_ar": "إنشاء محطة للطاقة النووية",
+    "name_en": "Building a nuclear power plant",
+    "definition": "Building and running the country's first nuclear power plant. FAVOR: supports or defends it. AGAINST: opposes it or calls for stopping it. NONE: neutral reports.",
+    "examples": {
+        "FAVOR": [
+            "قال الوزير إن المحطة النووية ضرورية لتأمين الكهرباء للأجيال المقبلة.",
+            "أكد الخبير أن الطاقة النووية مصدر نظيف وآمن للكهرباء.",
+            "دعا النائب الحكومة إلى الإسراع في إنشاء المحطة النووية.",
+        ],
+        "AGAINST": [
+            "طالب الناشطون بوقف مشروع المحطة النووية فوراً.",
+            "حذّر العلماء من أن المفاعل النووي يشكل خطراً على السكان.",
+            "رفض سكان المنطقة إقامة المفاعل النووي قرب مدينتهم.",
+        ],
+        "NONE": [
+            "قالت الهيئة إن وفداً فنياً سيزور موقع المحطة النووية الأسبوع المقبل.",
+            "أعلنت الوزارة أن تكلفة المفاعل النووي لم تُحدَّد بعد.",
+            "ذكر التقرير أن المحطة النووية ستضم مفاعلين.",
+        ],
+    },
+}
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(PHRASES), max_size=6), st.lists(st.sampled_from(PIECES), max_size=12))
-def test_occurrence_regex_finds_exactly_the_texts_holding_a_phrase(phrases: list[str], pieces: list[str]) -> None:
-    text = "".join(pieces)
-    assert (occurrence_regex(phrases).search(text) is not None) == any(p in text for p in phrases)
+def write_targets(annotations: Path, *targets: dict) -> None:
+    annotations.mkdir(parents=True, exist_ok=True)
+    (annotations / "targets.json").write_text(json.dumps({"schema_version": "1.0.0", "targets": list(targets)}, ensure_ascii=False), encoding="utf-8")
 
 
-def test_occurrence_regex_of_an_empty_phrase_finds_every_text() -> None:
-    assert occurrence_regex(["", "ضرب"]).search("") is not None
+def test_a_target_added_to_the_inventory_gets_stance_without_code_or_data(tmp_path: Path) -> None:
+    write_targets(tmp_path / "annotations", NUCLEAR)
+    text = (
+        'وقال وزير الطاقة إن "المحطة النووية مفيدة للاقتصاد ونحن ندعم استكمالها". '
+        'وقال رئيس جمعية البيئة إن "المفاعل النووي خطر على حياة السكان ونرفض بناءه".'
+    )
+    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=tmp_path / "annotations")
+    contents = {q["id"]: q["content"]["text"] for q in layer["quotes"]}
+    assert [(contents[s["evidence"]["quote"]], s["target"], s["label"]) for s in layer["stance"]] == [
+        ("المحطة النووية مفيدة للاقتصاد ونحن ندعم استكمالها", "nuclear_power_plant", "FAVOR"),
+        ("المفاعل النووي خطر على حياة السكان ونرفض بناءه", "nuclear_power_plant", "AGAINST"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def nuclear() -> StanceDetector:
+    return StanceDetector([NUCLEAR], [])
+
+
+def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> str:
+    """The label of a quote whose sentence is its content."""
+    ((_, found),) = detector.classify(normalize(content), normalize(content), doc_id)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("ندعم إنشاء المحطة النووية في البلاد", "FAVOR"),  # a predicate for the target
+        ("نرفض إنشاء المحطة النووية في البلاد", "AGAINST"),  # a predicate against it
+        ("المحطة النووية مشروع خطير على البلاد", "AGAINST"),  # an evaluative word
+        ("المحطة النووية ليست ضرورية للبلاد", "AGAINST"),  # negation of a positive word
+        ("لا نرفض إنشاء المحطة النووية في البلاد", "FAVOR"),  # negation of a predicate
+        ("نطالب بإلغاء مشروع المحطة النووية", "AGAINST"),  # demand + undoing
+        ("نرفض إلغاء مشروع المحطة النووية", "FAVOR"),  # rejection + undoing
+        ("يزعم البعض أن المحطة النووية خطر، لكنها ضرورية للبلاد", "FAVOR"),  # reported view, then contrast
+        ("يقول البعض إن المحطة النووية ضرورية، لكنها خطر على البلاد", "AGAINST"),
+        ("تأجيل المحطة النووية لا يعني التخلي عنها", "FAVOR"),  # concession: "does not mean" + undoing
+        ("نرفض رفع أسعار الخبز في الأسواق", "NONE"),  # not about the target
+        ("سيزور الوفد موقع المحطة النووية يوم الاثنين", "NONE"),  # about it, no evaluation
+    ],
+)
+def test_each_rule_votes_as_the_sentence_means(nuclear: StanceDetector, content: str, expected: str) -> None:
+    assert label(nuclear, content) == expected
+
+
+def test_the_classifier_learns_gold_stance_but_not_for_the_document_it_comes_from() -> None:
+    # no evaluative word: only the gold record can teach that this sentence is FAVOR
+    content = "سكان المدينة ينتظرون تشغيل المحطة النووية الشتاء المقبل بفارغ الصبر"
+    gold = [GoldStance("g1", "nuclear_power_plant", "FAVOR", content)] * 3
+    detector = StanceDetector([NUCLEAR], gold)
+    assert label(StanceDetector([NUCLEAR], []), content) == "NONE"
+    assert label(detector, content, doc_id="other") == "FAVOR"
+    assert label(detector, content, doc_id="g1") == "NONE"  # its own gold left out, as when the card scores it
+
+
+def test_the_orientation_of_undoing_is_fitted_on_the_examples() -> None:
+    # a target whose FAVOR is an undoing: stopping is FAVOR, keeping AGAINST
+    ban = {
+        "id": "smoking_ban",
+        "name_ar": "حظر التدخين في الأماكن العامة",
+        "name_en": "A ban on smoking in public places",
+        "definition": "Banning smoking in public places.",
+        "examples": {
+            "FAVOR": ["طالب الأطباء بمنع التدخين في المقاهي.", "دعت الجمعية إلى وقف التدخين في المطاعم.", "ندعو إلى حظر التدخين في الأماكن المغلقة."],
+            "AGAINST": ["طالب أصحاب المقاهي بالسماح بالتدخين والإبقاء عليه.", "نرفض منع التدخين في المقاهي.", "رفض التجار حظر التدخين."],
+        },
+    }
+    detector = StanceDetector([ban], [])
+    assert detector.models[0].orientation.reverse == 1
+    assert label(detector, "نطالب بمنع التدخين في الأماكن العامة") == "FAVOR"
+
+
+def test_no_target_list_of_the_repository_is_needed() -> None:
+    records = read_targets(Path(__file__).resolve().parents[2] / "annotations")
+    assert [t["id"] for t in records][:2] == ["us_coalition_presence_iraq", "us_iraq_strategic_partnership"]
+    assert not list((Path(__file__).resolve().parents[2] / "scripts" / "qawl" / "annotate" / "data").glob("stance.json"))
+
+
+def test_a_malformed_target_record_teaches_less_and_breaks_nothing() -> None:
+    # the build reports the inventory's schema errors (merge.read_targets); a pipeline built from it must not crash
+    broken = [
+        {"id": "a", "name_ar": 7, "definition": None, "examples": ["ندعم المحطة"]},
+        {"id": "b", "examples": {"FAVOR": "ندعم المحطة", "AGAINST": [3, None]}},
+        {**NUCLEAR, "examples": {**NUCLEAR["examples"], "NONE": {"x": 1}}},
+    ]
+    detector = StanceDetector(broken, [])
+    text = normalize("نرفض إنشاء المحطة النووية في البلاد")
+    assert detector.classify(text, text, None) == (("a", "NONE"), ("b", "NONE"), ("nuclear_power_plant", "AGAINST"))
+
+
+def test_what_stance_learns_changes_with_a_target_example_and_a_gold_stance(tmp_path: Path) -> None:
+    """The build's cache keys silver on it (pipeline.Learned): a silver layer made before either change is stale."""
+    annotations = tmp_path / "annotations"
+    write_targets(annotations, NUCLEAR)
+    layer = {
+        "doc_id": "g",
+        "quotes": [{"id": "q1", "content": {"start": 0, "end": 5, "text": "نص ما"}}],
+        "stance": [{"target": "nuclear_power_plant", "label": "FAVOR", "evidence": {"quote": "q1"}, "provenance": {"status": "gold"}}],
+    }
+    (annotations / "g.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    before = stance_learns(annotations)
+    layer["stance"][0]["label"] = "AGAINST"
+    (annotations / "g.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    relabelled = stance_learns(annotations)
+    write_targets(annotations, {**NUCLEAR, "examples": {**NUCLEAR["examples"], "FAVOR": NUCLEAR["examples"]["FAVOR"][:2]}})
+    assert len({before, relabelled, stance_learns(annotations)}) == 3
+
+
+@pytest.mark.parametrize(
+    ("content", "target", "expected"),
+    [
+        ("على القوات الأمريكية أن ترحل فوراً عن البلاد", "us_coalition_presence_iraq", "AGAINST"),
+        ("الحكومة ترحب ببقاء المستشارين العسكريين للتحالف", "us_coalition_presence_iraq", "FAVOR"),
+        ("الوجود العسكري الأمريكي انتهاك صارخ للسيادة", "us_coalition_presence_iraq", "AGAINST"),
+        ("الحكومة تدين الهجمات الصاروخية على السفارة الأمريكية", "armed_attacks_on_us_interests", "AGAINST"),
+        ("العلاقات مع واشنطن يجب أن تتعزز في مجالات الاقتصاد", "us_iraq_strategic_partnership", "FAVOR"),
+        ("طهران تتدخل في الشؤون الداخلية وتقوض السيادة", "iran_regional_influence", "AGAINST"),
+        ("سلاح الفصائل يجب أن يُسلّم إلى الدولة", "state_monopoly_on_arms", "FAVOR"),
+    ],
+)
+def test_plain_statements_toward_the_repository_targets_in_words_of_no_target_list(tmp_path: Path, content: str, target: str, expected: str) -> None:
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    (annotations / "targets.json").write_bytes((Path(__file__).resolve().parents[2] / "annotations" / "targets.json").read_bytes())
+    text = f"وقال المتحدث إن {content}."
+    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
+    assert [(s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [(target, expected)]

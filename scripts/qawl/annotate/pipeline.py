@@ -19,7 +19,7 @@ from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quot
 from qawl.annotate.entities import Mention, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import Gazetteer
 from qawl.annotate.quotes import Span
-from qawl.annotate.stance import inventory
+from qawl.annotate.stance import stance_learns
 from qawl.segment import blank_arabic
 
 
@@ -36,7 +36,7 @@ def build_pipeline(annotations_dir: Path | None = None) -> Language:
     directory = str(annotations_dir) if annotations_dir else None
     nlp.add_pipe("qawl_entities", config={"annotations_dir": directory})
     nlp.add_pipe("qawl_quotes")
-    nlp.add_pipe("qawl_stance", config={"targets": list(inventory(annotations_dir))})
+    nlp.add_pipe("qawl_stance", config={"annotations_dir": directory})
     return nlp
 
 
@@ -45,14 +45,14 @@ class Learned:
     """What `build_pipeline` takes from annotations/, hashed for the build's cache.
 
     A silver layer depends on annotations/ through these alone, so the build keeps a
-    silver document when a review changes a gold quote or stance. It depends on every
-    stance target, but on a gold name only if the name can occur in it: the entity
+    silver document when a review changes a gold quote or entity. It depends on every
+    stance target's record and on the gold stance (the stance classifier learns from both), but on a gold name only if the name can occur in it: the entity
     component finds a name where its first word is one of a word's `variants` and its
     other words follow as they are (`EntityRecognizer._gazetteer_at`). So a review that
     relabels a name reprocesses the documents that have all its words, not the corpus.
     """
 
-    targets: str  # hash of the target ids
+    targets: str  # hash of what stance learns: the target records and the gold stance (`stance.stance_learns`)
     # `form_hash` of a first word → (`form_hash` of each other word, hash of the entry) of the gold names it starts, in gazetteer order
     names: dict[int, list[tuple[tuple[int, ...], str]]]
 
@@ -67,16 +67,16 @@ def learned_from(annotations_dir: Path) -> Learned:
     """What `build_pipeline(annotations_dir)` learns, read from `annotations_dir`."""
     gold = Gazetteer()
     gold.learn_gold(annotations_dir)
-    return _learned(gold, inventory(annotations_dir))
+    return _learned(gold, stance_learns(annotations_dir))
 
 
 def learned_by(nlp: Language) -> Learned:
     """What a pipeline of `build_pipeline` has learned, read off its components."""
-    return _learned(nlp.get_pipe("qawl_entities").gold, nlp.get_pipe("qawl_stance").targets)
+    return _learned(nlp.get_pipe("qawl_entities").gold, nlp.get_pipe("qawl_stance").learned)
 
 
 def _learned(gold: Gazetteer, targets: tuple[str, ...]) -> Learned:
-    """The stance target ids and the gold gazetteer by first word, hashed."""
+    """What stance learns and the gold gazetteer by first word, hashed."""
     names: dict[int, list[tuple[tuple[int, ...], str]]] = {}
     for first, entries in sorted(gold.index.items()):
         for rest, label, docs in entries:  # in gazetteer order: the first entry that matches wins

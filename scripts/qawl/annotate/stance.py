@@ -1,30 +1,74 @@
-"""Stance baseline, as the spaCy component "qawl_stance".
+"""Stance pre-annotation for any target of the inventory, as the spaCy component "qawl_stance".
 
-Every quote gets a record per target of the inventory (guidelines §4.2). A target
-is relevant when the content mentions it (phrases in data/stance.json); FAVOR
-and AGAINST phrases then vote, and a tie, no vote or no relevance gives NONE. An honest lexical baseline:
-it cannot see negation, irony or stance expressed without its phrases.
+Every quote gets a record per target of annotations/targets.json (guidelines §4.2). Nothing
+here is written for a particular target; each one is read off its own record:
+
+- relevance: the words of the target's Arabic name, of the Arabic in its definition and of its
+  examples, light-stemmed (`keys`), weighted by how many of the target's texts use them times
+  their rarity among the targets; a word counts for the targets it is most a word of; function
+  words, reporting cues and titles do not count. A quote is about a target when its sentence
+  holds a set share of what the target's own examples typically hold, and not much less than it
+  holds of the target it is most about.
+- polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
+  predicates that apply to their object ("demand" + "withdrawal" is against), and contrast (the
+  clause after "but" is the speaker's point). Whether undoing the target's object is FAVOR or
+  AGAINST ("withdrawal" of forces, "disarming" of factions) is fitted on the target's examples.
+- similarity: a naive Bayes vote between FAVOR and AGAINST, trained on the target's examples and
+  the gold stance records of annotations/ (a document's own gold is left out when it is annotated).
+
+A tie, a weak vote or no relevance gives NONE.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import json
+import math
 import os
 import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from qawl.annotate.entities import doc_norm, doc_value, set_doc_value
-from qawl.annotate.lexicon import DATA
+from qawl.annotate.lexicon import DATA, cue_forms, lexicons, verb_forms
 from qawl.annotate.quotes import Quote
 from qawl.annotate.text import NormText, normalize
 from qawl.jsonfile import read_json_file
+from qawl.segment import MAX_SENTENCE_CHARS
 
 if not Doc.has_extension("qawl_stance"):
     Doc.set_extension("qawl_stance", default=None)
+
+LABELS = ("FAVOR", "AGAINST", "NONE")
+# A target's name counts as this many of its texts: it says best what the target is about.
+NAME_WEIGHT = 2
+# The share of what the target's examples typically hold of its words that a quote's sentence must hold to be about the target.
+RELEVANCE = 0.5
+# ... and at least this weight: a word of one text of one target in five (weight ln 6 = 1.8) is not enough.
+MIN_RELEVANCE = 3.5
+# A target with less than this share of the weight of the quote's most relevant target is not what it is about.
+SHARE = 0.6
+# A word counts for the targets whose weight of it is at least this share of its largest weight.
+WORD_SHARE = 0.8
+# Polar items further apart than this many words do not compose ("demand ... withdrawal").
+SCOPE = 3
+# How much one naive Bayes log-odds unit counts against one evaluative word.
+SIMILARITY_WEIGHT = 0.4
+# How many more examples an unusual orientation must agree with to be chosen over the usual one.
+ORIENTATION_MARGIN = 2
+# |vote| below this gives NONE.
+DECISION = 0.5
+SENTENCE_END = re.compile(r"[.!?؟\n]")
+WORD = re.compile(r"\w+")
 
 
 class Stance(NamedTuple):
@@ -35,92 +79,368 @@ class Stance(NamedTuple):
     quote: int
 
 
-def inventory(annotations_dir: Path | None) -> tuple[str, ...]:
-    """Target ids of annotations/targets.json; none (so no stance) when there is no inventory, or
+def read_targets(annotations_dir: Path | None) -> list[dict[str, Any]]:
+    """The target records of annotations/targets.json; none (so no stance) when there is no inventory, or
     one that cannot be read or is malformed (`merge.read_targets` tells the build and `qawl validate` why)."""
     path = annotations_dir / "targets.json" if annotations_dir else None
     if path is None or not os.path.lexists(path):
-        return ()
+        return []
     found, problems = read_json_file(path)
     targets = found.get("targets") if isinstance(found, dict) else None
     if problems or not isinstance(targets, list):
-        return ()
-    return tuple(t["id"] for t in targets if isinstance(t, dict) and isinstance(t.get("id"), str))
+        return []
+    return [t for t in targets if isinstance(t, dict) and isinstance(t.get("id"), str)]
 
 
-def occurrence_regex(phrases: list[str]) -> re.Pattern[str]:
-    """A regex whose `search` succeeds exactly where one of the literal `phrases` occurs.
+class GoldStance(NamedTuple):
+    """A gold stance record with the content of its quote, from the gold layer of `doc_id`."""
 
-    A phrase that contains another is left out (the other occurs wherever it does); the rest
-    form a trie, so that `re` tries one branch per character instead of every phrase.
+    doc_id: str
+    target: str
+    label: str
+    content: str
+
+
+def gold_stance(annotations_dir: Path | None) -> list[GoldStance]:
+    """The gold stance records of the layers annotations_dir/*.json whose quote has a content."""
+    found: list[GoldStance] = []
+    for path in sorted(annotations_dir.glob("*.json")) if annotations_dir else []:
+        layer, problems = read_json_file(path)  # never opens a FIFO; the build reports the problems
+        if problems or not isinstance(layer, dict) or "stance" not in layer or path.name == "targets.json":
+            continue
+        try:
+            contents = {q["id"]: q["content"]["text"] for q in layer.get("quotes", []) if q.get("content")}
+            doc_id = str(layer.get("doc_id", path.stem))
+            found += [
+                GoldStance(doc_id, s["target"], s["label"], contents[s["evidence"]["quote"]])
+                for s in layer["stance"]
+                if s.get("provenance", {}).get("status") == "gold" and s["evidence"].get("quote") in contents
+            ]
+        except (AttributeError, KeyError, TypeError):
+            continue  # a layer the build refuses (its schema problems are reported) teaches nothing
+    return found
+
+
+def stance_learns(annotations_dir: Path | None) -> tuple[str, ...]:
+    """What the stance component learns from `annotations_dir`, for the build's cache: the target records and the gold stance."""
+    return _learned(read_targets(annotations_dir), gold_stance(annotations_dir))
+
+
+def _learned(targets: list[dict[str, Any]], gold: list[GoldStance]) -> tuple[str, ...]:
+    records = [json.dumps(t, ensure_ascii=False, sort_keys=True) for t in targets]
+    return (*records, hashlib.sha256(json.dumps(gold, ensure_ascii=False).encode()).hexdigest())
+
+
+_ARTICLE = re.compile("^(?:[وف](?=....))?(?:(?:ب|ل(?!ل))(?=....))?(?:(?:ال|لل)(?=...))?(?:س(?=[يتن]...))?")
+_SUFFIX = re.compile("(?<=...)(?:هما|كما|هم|هن|كم|ها|نا|ات|ون|ين|ان|وا|يه|ه|ي|ا)$")
+
+
+def _strip_suffixes(word: str) -> str:
+    for _ in range(2):
+        word = _SUFFIX.sub("", word, count=1)
+    return word
+
+
+@lru_cache(maxsize=1 << 16)
+def keys(word: str) -> tuple[str, ...]:
+    """The light stems of a word in matching form: with proclitics (و ف, ب ل, ال, the future's س)
+    stripped, and with only the article stripped (و ب ل may be the word's first letter: وجود، بيان);
+    up to two suffixes (pronouns, plural, dual, feminine, nisba, accusative alef) go, three letters stay.
+
+    Coarse on purpose: text and lexicon go through the same function, so only two words with a
+    stem in common are confused, and one entry covers a word's definite, feminine, plural and possessed forms.
     """
-    minimal = sorted({p for p in phrases if not any(q != p and q in p for q in phrases)})
-    if not minimal:
-        return re.compile("(?!)")  # no phrase: found nowhere
-    return re.compile("" if "" in minimal else _trie(minimal))
+    full = _strip_suffixes(_ARTICLE.sub("", word, count=1))
+    kept = _strip_suffixes(word[2:] if word.startswith("ال") and len(word) > 4 else word)
+    return (full,) if kept == full else (full, kept)
 
 
-def _trie(phrases: list[str]) -> str:
-    """The alternation of `phrases` (non-empty, none a prefix of another) with common prefixes factored out."""
-    by_first: dict[str, list[str]] = {}
-    for phrase in phrases:
-        by_first.setdefault(phrase[0], []).append(phrase[1:])
-    branches = [re.escape(first) + (_trie(rests) if rests != [""] else "") for first, rests in by_first.items()]
-    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+def stems(text: str) -> list[tuple[str, ...]]:
+    """The `keys` of the words of a text in matching form."""
+    return [keys(w) for w in WORD.findall(text)]
+
+
+def entry_forms(entry: str) -> set[tuple[str, ...]]:
+    """The stem sequences of a lexicon entry: a verb "past/present" in its conjugated forms, else the words as written."""
+    if "/" in entry:
+        past, present = entry.split("/")
+        forms = verb_forms([past] if past else [], [present])
+        forms |= {prefix + normalize(present)[1:] for prefix in "نا"}  # first person: نرفض أرفض
+        return {(key,) for f in forms for key in keys(f)}
+    return {tuple(k[0] for k in stems(normalize(entry)))}
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The evaluative lexicon: stem sequences by first stem, longest first, with their kind."""
+
+    phrases: dict[str, list[tuple[tuple[str, ...], str]]]
+
+    @classmethod
+    def load(cls, path: Any = DATA / "evaluative.tsv") -> Evaluation:
+        phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            kind, entry = line.split("\t")
+            for form in entry_forms(entry):
+                if form and (form[1:], kind) not in phrases.get(form[0], []):
+                    phrases.setdefault(form[0], []).append((form[1:], kind))
+        for entries in phrases.values():
+            entries.sort(key=lambda e: (-len(e[0]), e))
+        return cls(phrases)
+
+    def items(self, words: list[tuple[str, ...]]) -> list[tuple[int, str]]:
+        """(word index, kind) of the lexicon's entries in a text's `stems`, left to right, longest first."""
+        found = []
+        i = 0
+        while i < len(words):
+            length = 1
+            for rest, kind in (entry for key in words[i] for entry in self.phrases.get(key, ())):
+                if all(r in w for r, w in zip(rest, words[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(words):
+                    found.append((i, kind))
+                    length = 1 + len(rest)
+                    break
+            i += length
+        return found
+
+
+SIGN = {"support": 1, "oppose": -1, "positive": 1, "negative": -1, "negation": -1, "concession": -1}
+
+
+class Orientation(NamedTuple):
+    """How a target relates to the two kinds whose sign depends on it: undoing its object
+    (withdrawal of forces: against; disarming of factions: for) and negative words (occupation
+    names the target, or what attacks on it answer)."""
+
+    reverse: int = -1
+    negative: int = -1
+
+
+def polarity(items: list[tuple[int, str]], orientation: Orientation) -> int:
+    """The vote of a clause's evaluative items: + for the target, - against.
+
+    A predicate (support, oppose), an undoing (reverse) or a negation applies to the next one
+    within SCOPE words: a chain of them is emitted as the product of its signs when it ends
+    ("demand" + "withdrawal" is against, "reject" + "withdrawal" for, "staying" + "not" +
+    "necessary" against); a negation alone emits nothing. An evaluative word votes its own sign,
+    inverted by a negation just before it: "reject occupation" is against whatever is called an occupation. After a contrast marker, the votes
+    that follow decide if there are any; a concession ("does not mean") is a contrast and a negation.
+    """
+    before = total = 0  # votes before the last contrast marker, and since
+    chain: int | None = None  # the sign of the pending chain
+    has_predicate = False
+    last = -SCOPE - 1
+
+    def close() -> int:
+        return chain if chain is not None and has_predicate else 0
+
+    for index, kind in items:
+        if chain is not None and index - last > SCOPE:
+            total += close()
+            chain, has_predicate = None, False
+        last = index
+        if kind in ("contrast", "concession"):
+            total += close()
+            before, total = before + total, 0
+            chain, has_predicate = (-1, False) if kind == "concession" else (None, False)
+        elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
+            chain = -(chain or 1)
+        elif kind in ("support", "oppose", "reverse"):
+            sign = orientation.reverse if kind == "reverse" else SIGN[kind]
+            chain, has_predicate = (chain or 1) * sign, True
+        else:  # positive, negative: negated by a bare negation only
+            sign = orientation.negative if kind == "negative" else SIGN[kind]
+            total += close() + (chain if chain is not None and not has_predicate else 1) * sign
+            chain, has_predicate = None, False
+    total += close()
+    return total or before
+
+
+class NaiveBayes:
+    """FAVOR against AGAINST, by stem counts: log-odds of a text, with a document's own gold taken out."""
+
+    def __init__(self, texts: Iterable[tuple[str, set[str], str | None]]) -> None:
+        favor, against = Counter[str](), Counter[str]()
+        self.by_doc: dict[str, tuple[Counter[str], Counter[str]]] = {}
+        for label, features, doc_id in texts:
+            if label in ("FAVOR", "AGAINST"):
+                own = self.by_doc.setdefault(doc_id, (Counter(), Counter())) if doc_id is not None else None
+                (favor if label == "FAVOR" else against).update(features)
+                if own is not None:
+                    own[label == "AGAINST"].update(features)
+        self.counts = (favor, against)
+        self.totals = self._totals(favor, against)
+
+    @staticmethod
+    def _totals(favor: Counter[str], against: Counter[str]) -> tuple[int, int]:
+        """The denominators of add-one smoothing: each class's count plus the vocabulary."""
+        vocabulary = len(favor | against) + 1
+        return sum(favor.values()) + vocabulary, sum(against.values()) + vocabulary
+
+    def log_odds(self, words: set[str], doc_id: str | None) -> float:
+        own = self.by_doc.get(doc_id) if doc_id is not None else None
+        favor, against = (self.counts[0] - own[0], self.counts[1] - own[1]) if own else self.counts
+        n_favor, n_against = self._totals(favor, against) if own else self.totals
+        return sum(
+            math.log((favor[w] + 1) / n_favor) - math.log((against[w] + 1) / n_against) for w in words if favor[w] or against[w]
+        )
+
+
+class TargetModel(NamedTuple):
+    """What stance toward one target is read from: its weighted words, its orientation, its classifier."""
+
+    id: str
+    terms: dict[str, float]
+    threshold: float  # the relevance from which a sentence is about the target
+    orientation: Orientation
+    classifier: NaiveBayes
+
+
+def examples_of(target: dict[str, Any]) -> list[tuple[str, str]]:
+    """(label, text) of a target record's examples; what is not a list of texts under a label is left out
+    (a malformed inventory is the build's to report, `merge.read_targets`: here it only teaches less)."""
+    examples = target.get("examples")
+    if not isinstance(examples, dict):
+        return []
+    return [(label, text) for label in LABELS if isinstance(examples.get(label), list) for text in examples[label] if isinstance(text, str)]
+
+
+def _arabic(text: str) -> str:
+    """The Arabic-script words of a text (a definition may be written in English around Arabic phrases)."""
+    return " ".join(re.findall("[\u0600-\u06ff]+", text))
 
 
 class StanceDetector:
-    """Lexical stance of quotes toward the inventory's targets."""
+    """Stance of quotes toward the inventory's targets, from the targets' own records."""
 
-    def __init__(self, targets: tuple[str, ...]) -> None:
-        cues = json.loads((DATA / "stance.json").read_text(encoding="utf-8"))
-        self.targets = targets
-        self.cues = {
-            target: {key: [normalize(p) for p in cues[target][key]] for key in ("about", "FAVOR", "AGAINST")}
-            for target in targets
-            if target in cues
-        }
-        # One search per target decides relevance: true exactly when some "about" phrase occurs.
-        self.about = {
-            target: occurrence_regex(cue["about"]) for target, cue in self.cues.items() if cue["about"]
-        }
-        # Most contents are about no target: one search over every target's phrases rules that out.
-        self.any_about = occurrence_regex([p for cue in self.cues.values() for p in cue["about"]]) if self.about else None
-        self.all_none = tuple((target, "NONE") for target in targets)
+    def __init__(self, targets: list[dict[str, Any]], gold: list[GoldStance]) -> None:
+        self.evaluation = Evaluation.load()
+        self.targets = tuple(t["id"] for t in targets)
+        self.learned = _learned(targets, gold)
+        lex = lexicons()
+        function_words = [*lex.stopwords, *lex.titles, *cue_forms()]
+        # evaluative words stay: "withdrawal" is as much what a target is about as "forces"
+        self.general = {k for w in function_words for prefixed in (w, "و" + w, "ف" + w) for k in keys(prefixed)}
+        texts = {t["id"]: self._texts(t) for t in targets}
+        in_records = Counter(k for t in targets for k in {k for text in texts[t["id"]] for ks in stems(text) for k in ks})
+        self.models = [self._model(t, texts[t["id"]], in_records, len(targets), gold) for t in targets]
+        # every target's weight of a stem, so that a sentence's words are looked up once for all targets
+        self.term_weights: dict[str, list[float]] = {}
+        for i, model in enumerate(self.models):
+            for k, weight in model.terms.items():
+                self.term_weights.setdefault(k, [0.0] * len(self.models))[i] = weight
+        self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
+        self.all_none = tuple((target, "NONE") for target in self.targets)
 
-    def classify(self, norm: str) -> tuple[tuple[str, str], ...]:
-        """(target, label) of a content in matching form, for every target of the inventory, in order."""
-        if self.any_about is None or not self.any_about.search(norm):
+    def _word_weights(self, word: str) -> tuple[float, ...] | None:
+        """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
+        ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
+        found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
+        if not found:
+            return None
+        weights = tuple(map(max, zip(*found)))
+        top = max(weights)
+        return tuple(w if w >= WORD_SHARE * top else 0.0 for w in weights)
+
+    def relevance(self, words: Iterable[str]) -> list[float]:
+        """Each target's weight among `words` (each word once), as a share of the target's threshold."""
+        found = [weights for word in set(words) if (weights := self.word_weights(word)) is not None]
+        return [sum(weights) / model.threshold for weights, model in zip(zip(*found), self.models)] if found else [0.0] * len(self.models)
+
+    def _features(self, text: str) -> set[str]:
+        return {k for ks in stems(text) for k in ks if k not in self.general and len(k) >= 3}
+
+    def _model(self, target: dict[str, Any], texts: list[str], in_records: Counter[str], n_targets: int, gold: list[GoldStance]) -> TargetModel:
+        """A target's words weighted by the number of its texts holding them (the name counts NAME_WEIGHT)
+        times their rarity among the targets, its orientation, and its classifier."""
+        uses: Counter[str] = Counter()
+        for n, text in enumerate(texts):
+            uses.update({k: NAME_WEIGHT if n == 0 else 1 for k in self._features(text)})
+        rarity = {k: math.log((n_targets + 1) / in_records[k]) for k in uses}
+        terms = {k: count * rarity[k] for k, count in uses.items()}
+        # How much of the target's weight an example holds when it is left out of the weights: what a new sentence on the target holds.
+        typical = [sum(terms[k] - rarity[k] for k in self._features(text)) for text in texts[2:]] or [sum(terms[k] for k in self._features(texts[0]))]
+        threshold = max(MIN_RELEVANCE, RELEVANCE * statistics.median(typical))
+        training = [(label, normalize(text), None) for label, text in examples_of(target)]
+        orientation = self._fitted_orientation([(label, text) for label, text, _ in training])
+        training += [(g.label, normalize(g.content), g.doc_id) for g in gold if g.target == target["id"]]
+        classifier = NaiveBayes((label, self._features(text), doc) for label, text, doc in training)
+        return TargetModel(target["id"], terms, threshold, orientation, classifier)
+
+    @staticmethod
+    def _texts(target: dict[str, Any]) -> list[str]:
+        """The target's texts in matching form: its name first, the Arabic of its definition, its examples."""
+        name, definition = target.get("name_ar"), target.get("definition")
+        found = [name if isinstance(name, str) else "", _arabic(definition) if isinstance(definition, str) else ""]
+        return [normalize(text) for text in found + [text for _, text in examples_of(target)]]
+
+    def _fitted_orientation(self, examples: list[tuple[str, str]]) -> Orientation:
+        """The orientation that agrees with at least ORIENTATION_MARGIN more FAVOR/AGAINST examples than the usual one."""
+        wanted = {"FAVOR": 1, "AGAINST": -1}
+        items = [(self.evaluation.items(stems(text)), wanted[label]) for label, text in examples if label in wanted]
+
+        def agreeing(orientation: Orientation) -> int:
+            return sum(polarity(found, orientation) * sign > 0 for found, sign in items)
+
+        usual = Orientation()
+        best = max((Orientation(reverse, negative) for negative in (-1, 1) for reverse in (-1, 1)), key=agreeing)
+        return best if agreeing(best) >= agreeing(usual) + ORIENTATION_MARGIN else usual
+
+    def classify(self, sentence: str, clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
+        """(target, label) of a quote, for every target of the inventory, in order: `sentence` (matching form)
+        decides relevance, `clause` (its cue and content) the polarity."""
+        return self.label_quote(self.relevance(WORD.findall(sentence)), clause, doc_id)
+
+    def label_quote(self, weights: list[float], clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
+        """`classify` given the `relevance` of the quote's sentence."""
+        if max(weights, default=0.0) < 1:
             return self.all_none
+        # a quote is about the targets it is most about, not every one it touches
+        relevant = [w >= 1 and w >= SHARE * max(weights) for w in weights]
+        clause_words = stems(clause)
+        items = self.evaluation.items(clause_words)
+        features = self._features(clause)
         found = []
-        for target in self.targets:
-            about = self.about.get(target)
+        for model, about in zip(self.models, relevant):
             label = "NONE"
-            if about is not None and about.search(norm):
-                cue = self.cues[target]
-                favor = sum(map(norm.__contains__, cue["FAVOR"]))
-                against = sum(map(norm.__contains__, cue["AGAINST"]))
-                label = "FAVOR" if favor > against else "AGAINST" if against > favor else "NONE"
-            found.append((target, label))
+            if about:
+                vote = polarity(items, model.orientation) + SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
+                label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"
+            found.append((model.id, label))
         return tuple(found)
 
-    def find(self, nt: NormText, quotes: list[Quote]) -> list[Stance]:
-        """One record per quote and target (guidelines §4.2); NONE unless the lexicon votes."""
-        # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
-        return [
-            tuple.__new__(Stance, (target, label, n))
-            for n, quote in enumerate(quotes)
-            for target, label in self.classify(
-                nt.norm[nt.norm_offset(quote.content.start) : nt.norm_offset(quote.content.end)]
-            )
-        ]
+    def find(self, nt: NormText, quotes: list[Quote], doc_id: str | None = None) -> list[Stance]:
+        """One record per quote and target (guidelines §4.2)."""
+        if not quotes or not self.models:
+            return []
+        # The document's words of some target, found in one pass over its words (shared with the other components).
+        words = nt.words
+        hits = [i for i, word in enumerate(words.texts) if self.word_weights(word) is not None]
+        hit_starts = [words.starts[i] for i in hits]
+        ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
+        found = []
+        for n, quote in enumerate(quotes):
+            start, end = nt.norm_offset(quote.content.start), nt.norm_offset(quote.content.end)
+            cue = nt.norm[nt.norm_offset(quote.cue.start) : nt.norm_offset(quote.cue.end)] if quote.cue else ""
+            first = min(start, nt.norm_offset(quote.cue.start)) if quote.cue else start
+            # the quote's sentence, at most MAX_SENTENCE_CHARS on either side (as the segmenter cuts a long one)
+            before, after = bisect.bisect_right(ends, first), bisect.bisect_left(ends, end)
+            sentence_start = max(ends[before - 1] if before else 0, first - MAX_SENTENCE_CHARS)
+            sentence_end = min(ends[after] if after < len(ends) else len(nt.norm), end + MAX_SENTENCE_CHARS)
+            in_sentence = hits[bisect.bisect_left(hit_starts, sentence_start) : bisect.bisect_left(hit_starts, sentence_end)]
+            weights = self.relevance(words.texts[i] for i in in_sentence)
+            # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
+            found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.label_quote(weights, f"{cue} {nt.norm[start:end]}", doc_id)]
+        return found
 
     def __call__(self, doc: Doc) -> Doc:
-        set_doc_value(doc, "qawl_stance", self.find(doc_norm(doc), doc_value(doc, "qawl_quotes") or []))
+        set_doc_value(doc, "qawl_stance", self.find(doc_norm(doc), doc_value(doc, "qawl_quotes") or [], doc_value(doc, "qawl_doc_id")))
         return doc
 
 
-@Language.factory("qawl_stance", default_config={"targets": []})
-def make_stance(nlp: Language, name: str, targets: list[str]) -> StanceDetector:
-    """The stance component over the given target ids."""
-    return StanceDetector(tuple(targets))
+@Language.factory("qawl_stance", default_config={"annotations_dir": None})
+def make_stance(nlp: Language, name: str, annotations_dir: str | None) -> StanceDetector:
+    """The stance component over the targets and gold stance of annotations/ (none: no stance)."""
+    directory = Path(annotations_dir) if annotations_dir else None
+    return StanceDetector(read_targets(directory), gold_stance(directory))

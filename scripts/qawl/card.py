@@ -142,6 +142,8 @@ def document_statistics(document_row: dict[str, Any], sentence_rows: list[dict[s
         "stance": _counted(map(_label, stance)),
         "targets": _counted(map(itemgetter("target", "label"), stance)),
         "ner_projection": _counted(_ner_projection(sentence_rows)),
+        # near-duplicates (qawl add): the group a document was folded into, if any
+        "duplicate_groups": [[document_row["duplicate_group"], 1]] if document_row["duplicate_group"] else [],
     }
 
 
@@ -162,7 +164,7 @@ class CorpusStatistics:
     """The sum of `document_statistics` over a corpus: counts per split and label, sentence lengths."""
 
     def __init__(self) -> None:
-        self.counts: dict[str, Counter[Any]] = {name: Counter() for name in (*PER_SPLIT, "texts", "targets", "lengths", "ner_projection")}
+        self.counts: dict[str, Counter[Any]] = {name: Counter() for name in (*PER_SPLIT, "texts", "targets", "lengths", "ner_projection", "duplicate_groups")}
 
     def add(self, split: str, document: dict[str, Counted]) -> None:
         for name, counted in document.items():
@@ -374,6 +376,16 @@ def evaluation_status(stats: dict[str, Any]) -> str:
     return f"**There is no `{empty[0]}` split yet**: no human-reviewed document is in it."
 
 
+def _near_duplicates(groups: Counter[str]) -> str:
+    """The card's sentence on near-duplicate groups: how many, and how many articles were folded into one."""
+    return (
+        f"near-duplicates (a story republished with another lead, headline or byline, found by `qawl add`) form "
+        f"{len(groups)} group(s), into which {sum(groups.values())} article(s) were folded: a group's documents "
+        "take the split of the hash of the group's first `doc_id` (`duplicate_group` in `documents`), so no copy "
+        "of a story is in two splits"
+    )
+
+
 def stance_targets(targets: list[dict[str, Any]]) -> str:
     """Each stance target with its names and definition (from the inventory shipped beside the data)."""
     if not targets:
@@ -494,7 +506,7 @@ evaluate on them (`gold_preproc = true`, `spacy evaluate --gold-preproc`).
 Splits are assigned per document, so no document straddles two splits. `train`, `validation`
 and `test` hold human-reviewed (gold) documents only: a gold document's split comes from a
 stable hash of its `doc_id` (shares {shares}), so adding documents never moves
-existing ones, unless a curator pinned it in its sidecar (`"split": "test"` in
+existing ones; {_near_duplicates(stats["duplicate_groups"])}; unless a curator pinned it in its sidecar (`"split": "test"` in
 `seeds/<doc_id>.meta.json`; only a gold document can be pinned; `pinned_split` in `documents`
 says which were). Every document that no one has reviewed is in a split of its own,
 `{SILVER_SPLIT}` (automatic pre-annotations, status `silver`; `unannotated` in a build without

@@ -65,3 +65,20 @@ def add_command(root: Path | None, sources: tuple[Path, ...], keep_other_languag
         click.echo(line)
     if summary.problems:
         fail(summary.problems, "some inputs were not added")
+
+
+@click.command("add-report")
+@root_option
+@click.option("--pages", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Saved pages with their article marked (<page>.article.json)  [default: tests/fixtures/pages]")
+@click.option("--bench", is_flag=True, help="Also measure pages per second (qawl add against the extractor alone) and MinHash signatures per second (rensa, datasketch).")
+@click.option("--copies", type=click.IntRange(min=1), default=20, show_default=True, help="With --bench: copies of each page, as new articles.")
+@click.option("--workers", type=click.IntRange(min=1), default=default_workers, show_default="all cores", help="With --bench: processes of qawl add.")
+def add_report_command(root: Path | None, pages: Path | None, bench: bool, copies: int, workers: int) -> None:
+    """Print how well `qawl add` extracts articles: precision and recall by paragraph, the furniture let through
+    and the paragraphs missed on each page; with --bench, its speed."""
+    from qawl.add.report import format_report, minhash_speeds, pages_per_second, paragraph_scores
+
+    project = project_at(root)
+    pages = pages or project.root / "tests" / "fixtures" / "pages"
+    speeds = pages_per_second(pages, project.root, copies, workers) if bench else None
+    click.echo(format_report(paragraph_scores(pages), speeds, minhash_speeds() if bench else None))

@@ -123,3 +123,22 @@ def test_another_language_is_kept_when_asked(tmp_path: Path, sources: dict[str, 
     assert done.returncode == 0, done.stderr
     sidecar = json.loads(next((tmp_path / "seeds").glob("english.example-budget-*.meta.json")).read_text(encoding="utf-8"))
     assert sidecar["language"] == "en"
+
+
+def test_a_text_file_keeps_the_sidecar_beside_it_and_a_broken_one_is_reported(tmp_path: Path) -> None:
+    shutil.copytree(REPO / "schema", tmp_path / "project" / "schema")
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for name in ("wire", "same_event_other_story"):
+        (folder / f"{name}.txt").write_text(story(name), encoding="utf-8")
+    (folder / "wire.meta.json").write_text(json.dumps({"title": "إحباط هجوم في كركوك", "published": "2024-04-07", "published_precision": "exact"}, ensure_ascii=False), encoding="utf-8")
+    (folder / "same_event_other_story.meta.json").write_text(json.dumps({"published": "7 April"}), encoding="utf-8")
+    done = run_qawl("add", str(folder), "--workers", "1", cwd=tmp_path / "project")
+    assert done.returncode == 1
+    assert [line for line in done.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {folder / 'same_event_other_story.meta.json'}: /published: '7 April' does not match '^\\\\d{{4}}(-\\\\d{{2}}(-\\\\d{{2}})?)?$'"
+    ]
+    sidecar = json.loads((tmp_path / "project" / "seeds" / "wire.meta.json").read_text(encoding="utf-8"))
+    assert (sidecar["title"], sidecar["published"], sidecar["source"]) == ("إحباط هجوم في كركوك", "2024-04-07", {"kind": "txt", "file": "wire.txt"})
+    assert (tmp_path / "project" / "seeds" / "wire.txt").read_text(encoding="utf-8") == story("wire")
+    assert not (tmp_path / "project" / "seeds" / "same_event_other_story.txt").exists()

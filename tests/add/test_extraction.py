@@ -8,6 +8,7 @@ import pytest
 
 from qawl.add.html import extract_page
 from qawl.add.report import marked_pages, paragraph_scores
+from tests.add.sources import news_page, story
 from tests.conftest import REPO, run_qawl
 
 PAGES = REPO / "tests" / "fixtures" / "pages"
@@ -33,3 +34,10 @@ def test_the_report_command_prints_precision_and_recall() -> None:
     done = run_qawl("add-report", cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "extraction by paragraph on 10 marked pages: precision 1.000, recall 1.000"
+
+
+def test_a_page_in_windows_1256_is_read_as_arabic() -> None:
+    """Older Arabic sites still serve windows-1256; the page says so in its <meta charset>."""
+    page = news_page("خبر", "https://old.example/a", "2010-05-01", story("wire")).decode().replace('charset="utf-8"', 'charset="windows-1256"')
+    extracted = extract_page(page.encode("cp1256"))
+    assert extracted is not None and extracted.text == story("wire")

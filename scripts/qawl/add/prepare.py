@@ -103,7 +103,7 @@ def prepare(candidate: Candidate, keep_other_languages: bool) -> Article | Rejec
     if language != "ar" and not keep_other_languages:
         return Rejected(f"language {language}", None, {"language": language})
     metadata["language"] = language
-    stem = os.path.basename(candidate.file).split(".")[0]
+    stem = os.path.basename(candidate.file).rsplit(".", 1)[0]
     doc_id = derive_doc_id(hints.get("id"), metadata["url"], stem if not candidate.place else f"{stem}-{candidate.place}")
     if raw_gzip is not None:
         metadata["extraction"] = {**extractor_versions(), "raw": f"raw/{doc_id}.html.gz"}

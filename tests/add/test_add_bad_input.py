@@ -108,3 +108,13 @@ def test_the_same_text_under_another_id_is_a_duplicate_not_added(project: Path, 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "added 1 article(s) (0 into a near-duplicate group); 0 already added (nothing done); 1 duplicate(s) of a seed's text (not added)"
     assert sorted(path.name for path in (project / "seeds").glob("*.txt")) == ["first.txt"]
+
+
+def test_a_page_without_an_article_is_skipped_and_counted(project: Path, tmp_path: Path) -> None:
+    """A section page saved with the rest: its menu alone must not become an article."""
+    section = tmp_path / "section.html"
+    section.write_text('<html lang="ar" dir="rtl"><body><nav><a href="/">الرئيسية</a> <a href="/politics">سياسة</a></nav><img src="a.png"></body></html>', encoding="utf-8")
+    done = run_qawl("add", str(section), cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1] == "skipped: page without an article (under 25 words extracted) 1"
+    assert not list((project / "seeds").glob("*.txt"))

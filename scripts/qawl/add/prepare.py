@@ -22,6 +22,9 @@ from qawl.ingest import decode_seed
 from qawl.schema import Problem
 
 LANGUAGE_SAMPLE = 5000  # characters: the head of an article is enough to tell its language, and bounds the cost
+# Fewer words than this extracted from a page: a section, index or gallery page (its menu, a caption), not an article.
+MIN_PAGE_WORDS = 25
+NO_ARTICLE = f"page without an article (under {MIN_PAGE_WORDS} words extracted)"
 
 
 @dataclass(frozen=True)
@@ -43,7 +46,7 @@ class Rejected:
     """A candidate that gives no article: the reason counted in the summary, and the problem to list."""
 
     reason: str
-    problem: Problem | None = None  # None: skipped on purpose (another language), not bad input
+    problem: Problem | None = None  # None: skipped on purpose (another language, a page without an article), not bad input
     details: dict[str, str] = field(default_factory=dict)
 
 
@@ -83,8 +86,8 @@ def prepare(candidate: Candidate, keep_other_languages: bool) -> Article | Rejec
     raw_gzip = None
     if candidate.kind == "html":
         page = extract_page(candidate.payload, hints.get("url"))
-        if page is None:
-            return Rejected("no article text in the page", Problem(candidate.file, candidate.place, "no article text found in the page (trafilatura extracted nothing): not added"))
+        if page is None or len(page.text.split()) < MIN_PAGE_WORDS:
+            return Rejected(NO_ARTICLE)
         text = page.text
         url = hints.get("url") or page.url
         metadata.update(title=page.title, publisher=page.publisher, url=url if url and url.startswith(("http://", "https://")) else None, published=page.published)

@@ -13,7 +13,7 @@ import pytest
 
 from qawl.project import Project
 from tests.add.sources import PAGES, news_page, story, write_dumps, write_warc
-from tests.conftest import REPO, run_qawl, tree_digest
+from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
 from tests.test_gold_splits import published
 
 DUMP_ROWS = [
@@ -142,3 +142,24 @@ def test_a_text_file_keeps_the_sidecar_beside_it_and_a_broken_one_is_reported(tm
     assert (sidecar["title"], sidecar["published"], sidecar["source"]) == ("إحباط هجوم في كركوك", "2024-04-07", {"kind": "txt", "file": "wire.txt"})
     assert (tmp_path / "project" / "seeds" / "wire.txt").read_text(encoding="utf-8") == story("wire")
     assert not (tmp_path / "project" / "seeds" / "same_event_other_story.txt").exists()
+
+
+@pytest.mark.slow
+def test_ray_adds_what_the_process_pool_adds(tmp_path: Path, sources: dict[str, Path]) -> None:
+    """The same seeds and sidecars, byte for byte, from `--engine ray` as from the local pool."""
+    seeds = {}
+    for engine in ("local", "ray"):
+        root = tmp_path / engine
+        shutil.copytree(REPO / "schema", root / "schema")
+        done = run_qawl("add", str(sources["pages"]), str(sources["warc"]), "--engine", engine, "--workers", "2", cwd=root)
+        assert done.returncode == 0, done.stderr
+        seeds[engine] = tree_digest(root / "seeds")
+    assert len(seeds["local"]) == 3 * 12  # per article (10 pages, 2 WARC records): a seed, a sidecar and its page in raw/
+    assert seeds["ray"] == seeds["local"]
+
+
+def test_a_terminal_sees_the_progress_of_a_run(tmp_path: Path, sources: dict[str, Path]) -> None:
+    shutil.copytree(REPO / "schema", tmp_path / "schema")
+    done, terminal = run_qawl_on_a_terminal("add", str(sources["warc"]), "--workers", "1", cwd=tmp_path)
+    assert done.returncode == 0, terminal
+    assert "add: " in terminal and "8item" in terminal.replace(" ", "")  # 6 records skipped or added and 2 pages, counted as they go

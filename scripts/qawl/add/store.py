@@ -46,6 +46,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     """`data` at `path`, all or nothing: written beside it, flushed, then renamed over it."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(handle, 0o644)  # mkstemp's 0600 would make the seed unreadable to the rest of the team
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.add.sources import news_page, story, write_warc
-from tests.conftest import REPO, run_qawl
+from tests.add.sources import PAGES, news_page, story, write_warc
+from tests.conftest import REPO, mount_tmpfs, run_qawl
 
 GOOD = "قال وزير الخارجية إن المحادثات مع الجانب الآخر كانت صريحة وبناءة، وإن جولة جديدة ستعقد الشهر المقبل في العاصمة.\n"
 
@@ -118,3 +119,24 @@ def test_a_page_without_an_article_is_skipped_and_counted(project: Path, tmp_pat
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1] == "skipped: page without an article (under 25 words extracted) 1"
     assert not list((project / "seeds").glob("*.txt"))
+
+
+def test_a_full_disk_is_named_for_each_article_and_what_was_written_is_whole(tmp_path: Path) -> None:
+    """ENOSPC while seeds are written: each article not written is listed, no traceback, and every seed
+    there has its sidecar and no temporary file is left (a second run after making room adds the rest)."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "schema", root / "schema")
+    disk = root / "seeds"
+    mount_tmpfs(disk, "size=64k")
+    try:
+        done = run_qawl("add", str(PAGES), "--workers", "1", cwd=root)
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        failures = errors(done.stderr)
+        assert failures and all(line.endswith("No space left on device") for line in failures), failures
+        written = sorted(path.name.removesuffix(".txt") for path in disk.glob("*.txt"))
+        assert written and len(written) + len(failures) == 10
+        assert sorted(path.name.removesuffix(".meta.json") for path in disk.glob("*.meta.json")) == written
+        assert sorted(path.name.removesuffix(".html.gz") for path in (disk / "raw").glob("*")) == written
+        assert not [path for path in disk.rglob("*") if path.name.endswith(".tmp")]
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)

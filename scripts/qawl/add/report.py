@@ -96,7 +96,7 @@ def _time_add(folder: Path, root: Path, workers: int) -> tuple[float, int]:
     detect_language("نص")  # py3langid loads its model (3 s) on its first call; the pool's workers are forked after it
     started = time.perf_counter()
     summary = add_sources(Project(root), [folder], workers=workers)
-    return time.perf_counter() - started, len(summary.added)
+    return time.perf_counter() - started, summary.added
 
 
 def minhash_speeds(articles: int = 300, words: int = 400) -> dict[str, float | None]:

@@ -24,7 +24,7 @@ BATCH = 16  # candidates a task: enough to make a worker's round trip cheap, few
 class Summary:
     """What a run did: articles added, already there, duplicates, skipped and rejected by reason, and every problem."""
 
-    added: list[str] = field(default_factory=list)
+    added: int = 0
     already_added: int = 0
     duplicates: int = 0
     grouped: int = 0  # added to a near-duplicate group
@@ -35,7 +35,7 @@ class Summary:
 
     def lines(self) -> list[str]:
         lines = [
-            f"added {len(self.added)} article(s) ({self.grouped} into a near-duplicate group); "
+            f"added {self.added} article(s) ({self.grouped} into a near-duplicate group); "
             f"{self.already_added} already added (nothing done); {self.duplicates} duplicate(s) of a seed's text (not added)"
         ]
         if self.regrouped:
@@ -95,7 +95,7 @@ def _record(seeds: Seeds, result: Article | Rejected, summary: Summary) -> None:
         return
     outcome = seeds.store(result)
     if outcome.status == "added":
-        summary.added.append(outcome.doc_id)
+        summary.added += 1
         summary.grouped += outcome.other is not None
     elif outcome.status == "already added":
         summary.already_added += 1

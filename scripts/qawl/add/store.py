@@ -1,9 +1,10 @@
 """seeds/ as `qawl add` sees it: which doc_ids and texts it has, their near-duplicate groups; and writing new ones.
 
 An article is written as seeds/raw/<doc_id>.html.gz (a page), then its sidecar, then
-seeds/<doc_id>.txt, each through a temporary file renamed into place: a run killed
-between two leaves a sidecar without its article, which `qawl build` reports, never an
-article with metadata missing in silence.
+seeds/<doc_id>.txt, each through a temporary file renamed into place (a file that cannot
+be written takes the ones before it away again): a run killed between two leaves a
+sidecar without its article, which `qawl build` reports and the next `qawl add` writes
+over, never an article with metadata missing in silence.
 """
 
 from __future__ import annotations
@@ -115,18 +116,30 @@ class Seeds:
         group = self.near.add(article.doc_id, article.signature, None, self._regroup)
         if group != article.doc_id:
             metadata[GROUP_FIELD] = group
-        self._write(article, metadata)
+        try:
+            self._write(article, metadata)
+        except OSError as error:  # a full disk, a read-only seeds/: said for each article, none half-written
+            where = error.filename or str(self.directory)
+            return Outcome("rejected", article.doc_id, reason="cannot be written", problems=(Problem(article.file, article.place, f"cannot be written to {where}: {error.strerror}"),))
         self.by_text[digest] = article.doc_id
         self.text_of[article.doc_id] = digest
         return Outcome("added", article.doc_id, group if group != article.doc_id else None)
 
     def _write(self, article: Article, metadata: dict[str, Any]) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        """The page, the sidecar, then the seed; if one cannot be written, those before it are removed again."""
+        files = [(self.directory / f"{article.doc_id}{SIDECAR_SUFFIX}", sidecar_bytes(metadata)), (self.directory / f"{article.doc_id}.txt", article.text.encode())]
         if article.raw_gzip is not None:
-            (self.directory / RAW_DIR).mkdir(exist_ok=True)
-            write_atomically(self.directory / RAW_DIR / f"{article.doc_id}.html.gz", article.raw_gzip)
-        write_atomically(self.directory / f"{article.doc_id}{SIDECAR_SUFFIX}", sidecar_bytes(metadata))
-        write_atomically(self.directory / f"{article.doc_id}.txt", article.text.encode())
+            files.insert(0, (self.directory / RAW_DIR / f"{article.doc_id}.html.gz", article.raw_gzip))
+        written: list[Path] = []
+        try:
+            for path, data in files:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_atomically(path, data)
+                written.append(path)
+        except OSError:
+            for path in written:
+                path.unlink(missing_ok=True)
+            raise
 
     def _regroup(self, doc_id: str, group: str) -> None:
         """Record in `doc_id`'s sidecar that its group is now `group` (two groups found to be near-duplicates of one article)."""

@@ -163,3 +163,23 @@ def test_a_terminal_sees_the_progress_of_a_run(tmp_path: Path, sources: dict[str
     done, terminal = run_qawl_on_a_terminal("add", str(sources["warc"]), "--workers", "1", cwd=tmp_path)
     assert done.returncode == 0, terminal
     assert "add: " in terminal and "8item" in terminal.replace(" ", "")  # 6 records skipped or added and 2 pages, counted as they go
+
+
+def test_an_article_near_two_groups_merges_them_in_the_sidecars(tmp_path: Path) -> None:
+    """Two halves of a story (one paragraph shared: not near-duplicates), then the whole story in a later run:
+    it is near both, so the second half's sidecar now names the first half's group, and the summary says so."""
+    shutil.copytree(REPO / "schema", tmp_path / "project" / "schema")
+    paragraphs = story("wire").splitlines()
+    halves = tmp_path / "halves.jsonl"
+    halves.write_text("".join(json.dumps({"id": doc_id, "text": "\n".join(part) + "\n"}, ensure_ascii=False) + "\n" for doc_id, part in (("first", paragraphs[:3]), ("second", paragraphs[2:]))), encoding="utf-8")
+    whole = tmp_path / "whole.jsonl"
+    whole.write_text(json.dumps({"id": "whole", "text": story("wire")}, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert run_qawl("add", str(halves), cwd=tmp_path / "project").returncode == 0
+    done = run_qawl("add", str(whole), cwd=tmp_path / "project")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[:2] == [
+        "added 1 article(s) (1 into a near-duplicate group); 0 already added (nothing done); 0 duplicate(s) of a seed's text (not added)",
+        "1 seed(s) moved into a merged near-duplicate group (their sidecars say so)",
+    ]
+    groups = {doc_id: json.loads((tmp_path / "project" / "seeds" / f"{doc_id}.meta.json").read_text(encoding="utf-8")).get("duplicate_group") for doc_id in ("first", "second", "whole")}
+    assert groups == {"first": None, "second": "first", "whole": "first"}

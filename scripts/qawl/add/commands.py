@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -20,7 +21,8 @@ COLUMN_OPTIONS = {
 }
 
 
-def _column_options(command):  # type: ignore[no-untyped-def]
+def _column_options(command: Callable[..., None]) -> Callable[..., None]:
+    """One --<field> option per dump column (COLUMN_OPTIONS), passed as `<field>_column`."""
     for field, meaning in reversed(COLUMN_OPTIONS.items()):
         command = click.option(f"--{field}", f"{field}_column", metavar="COLUMN", help=f"Dump column with {meaning}  [default: {field}]")(command)
     return command

@@ -77,6 +77,7 @@ def walk(source: Path) -> Iterator[str]:
 
 def candidates(sources: list[Path], columns: DumpColumns, problems: list[Problem]) -> Iterator[Candidate | Skipped]:
     """Every candidate of every source, in order; problems of the containers themselves go to `problems`."""
+    # imported here: those modules build on this one's Candidate
     from qawl.add.dumps import dump_candidates
     from qawl.add.warc import warc_candidates
 

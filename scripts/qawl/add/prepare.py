@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gzip
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import py3langid
@@ -47,7 +47,6 @@ class Rejected:
 
     reason: str
     problem: Problem | None = None  # None: skipped on purpose (another language, a page without an article), not bad input
-    details: dict[str, str] = field(default_factory=dict)
 
 
 def detect_language(text: str) -> str:
@@ -94,17 +93,15 @@ def prepare(candidate: Candidate, keep_other_languages: bool) -> Article | Rejec
         metadata["published_precision"] = "unknown" if page.published is None else "inferred" if page.published_inferred else "exact"
         metadata["inferred"] = ["published"] if page.published_inferred else []
         raw_gzip = gzip_deterministic(candidate.payload)
-    elif candidate.kind == "txt":
-        text, problems = decode_seed(candidate.payload, candidate.file)
+    else:  # a .txt file's bytes, or a dump's text: decoded and checked as a seed is (a dump's place is its row's)
+        raw = candidate.payload if candidate.kind == "txt" else candidate.payload.encode()
+        text, problems = decode_seed(raw, candidate.file)
         if text is None:
-            return Rejected("not a UTF-8 text", problems[0])
-    else:
-        text = candidate.payload.replace("\r\n", "\n").replace("\r", "\n")
-        if not text.endswith("\n"):
-            text += "\n"
+            problem = problems[0] if candidate.kind == "txt" else Problem(candidate.file, candidate.place, problems[0].message)
+            return Rejected("not a readable article text", problem)
     language = detect_language(text)
     if language != "ar" and not keep_other_languages:
-        return Rejected(f"language {language}", None, {"language": language})
+        return Rejected(f"language {language}")
     metadata["language"] = language
     stem = os.path.basename(candidate.file).rsplit(".", 1)[0]
     doc_id = derive_doc_id(hints.get("id"), metadata["url"], stem if not candidate.place else f"{stem}-{candidate.place}")

@@ -4,6 +4,7 @@ and everything that could be read is added all the same (so a run after the fix 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -144,3 +145,27 @@ def test_a_full_disk_is_named_for_each_article_and_what_was_written_is_whole(tmp
         assert not [path for path in disk.rglob("*") if path.name.endswith(".tmp")]
     finally:
         subprocess.run(["umount", str(disk)], check=True)
+
+
+def test_a_fifo_is_refused_unopened_and_a_page_or_text_above_the_limit_is_refused(project: Path, tmp_path: Path) -> None:
+    """A FIFO among the saved pages would hang the read; pages, text files and a dump's texts keep to the
+    project's max_article_bytes, as seeds do."""
+    dataset = project / "schema" / "dataset.json"
+    dataset.write_text(json.dumps({**json.loads(dataset.read_text(encoding="utf-8")), "max_article_bytes": 2000}), encoding="utf-8")
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.html")
+    os.mkfifo(folder / "pipe.jsonl")
+    (folder / "big.html").write_bytes(news_page("خبر", "https://wire.example/big", "2024-04-07", story("wire") * 3))
+    (folder / "long.jsonl").write_text(json.dumps({"id": "long", "text": GOOD * 20}, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "short.txt").write_text(GOOD, encoding="utf-8")
+    done = run_qawl("add", str(folder), "--workers", "1", cwd=project)
+    assert done.returncode == 1
+    size = (folder / "big.html").stat().st_size
+    assert sorted(errors(done.stderr)) == [
+        f"error: {folder / 'big.html'}: {size} bytes, above the limit of 2000 bytes per article (max_article_bytes in schema/dataset.json)",
+        f"error: {folder / 'long.jsonl'}: line 1: the article's text is {len((GOOD * 20).encode())} bytes, above the limit of 2000 bytes per article (max_article_bytes in schema/dataset.json): not added",
+        f"error: {folder / 'pipe.html'}: not a regular file (a FIFO): only regular files are read",
+        f"error: {folder / 'pipe.jsonl'}: not a regular file (a FIFO, a device or a socket): only regular files are read",
+    ]
+    assert sorted(path.name for path in (project / "seeds").glob("*.txt")) == ["short.txt"]

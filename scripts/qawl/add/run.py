@@ -73,7 +73,7 @@ def add_sources(
     """Add every article of `sources` to the project's seeds/; nothing already there is changed but a group."""
     summary = Summary()
     seeds = Seeds(project.seeds, Schemas(project.schema_dir))
-    stream = candidates(sources, columns, summary.problems)
+    stream = candidates(sources, columns, summary.problems, seeds.max_bytes)
     progress = tqdm(unit="item", desc="add", disable=not sys.stderr.isatty())
     with progress:
         batches = _tasks(stream, summary, keep_other_languages, progress)

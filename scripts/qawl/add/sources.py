@@ -7,11 +7,14 @@ suffix. Nothing is decoded or extracted here: `prepare` does that, on the pool.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from qawl.ingest import LIMIT_HINT
+from qawl.jsonfile import UnreadableFile, read_regular_file
 from qawl.schema import Problem
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -75,8 +78,12 @@ def walk(source: Path) -> Iterator[str]:
                 yield os.path.join(directory, name)
 
 
-def candidates(sources: list[Path], columns: DumpColumns, problems: list[Problem]) -> Iterator[Candidate | Skipped]:
-    """Every candidate of every source, in order; problems of the containers themselves go to `problems`."""
+def candidates(sources: list[Path], columns: DumpColumns, problems: list[Problem], max_bytes: int) -> Iterator[Candidate | Skipped]:
+    """Every candidate of every source, in order; problems of the containers themselves go to `problems`.
+
+    Only regular files are opened (a FIFO would block the read, a device never end); a page or
+    text file is read whole, so it may hold at most `max_bytes`, as a seed may.
+    """
     # imported here: those modules build on this one's Candidate
     from qawl.add.dumps import dump_candidates
     from qawl.add.warc import warc_candidates
@@ -93,16 +100,21 @@ def candidates(sources: list[Path], columns: DumpColumns, problems: list[Problem
                 else:
                     problems.append(Problem(path, "", f"not a kind qawl add reads: give .html/.htm pages, {'/'.join(WARC_SUFFIXES)}, {'/'.join(DUMP_SUFFIXES)} dumps or .txt files"))
                 continue
-            if kind == "warc":
-                yield from warc_candidates(path, problems)
-            elif kind == "dump":
-                yield from dump_candidates(path, columns, problems)
-            else:
+            if kind in ("warc", "dump"):
                 try:
-                    with open(path, "rb") as handle:
-                        raw = handle.read()
+                    regular = stat.S_ISREG(os.stat(path).st_mode)
                 except OSError as error:
                     problems.append(Problem(path, "", f"cannot be read: {error.strerror}"))
+                    continue
+                if not regular:
+                    problems.append(Problem(path, "", "not a regular file (a FIFO, a device or a socket): only regular files are read"))
+                    continue
+                yield from warc_candidates(path, problems) if kind == "warc" else dump_candidates(path, columns, problems)
+            else:
+                try:
+                    raw, _ = read_regular_file(path, max_bytes, LIMIT_HINT)
+                except UnreadableFile as error:
+                    problems.append(Problem(path, "", str(error)))
                     continue
                 sidecar = path[: -len(".txt")] + ".meta.json" if kind == "txt" else None
                 hints = {"sidecar": sidecar} if sidecar and os.path.exists(sidecar) else {}

@@ -20,7 +20,7 @@ import orjson
 
 from qawl.add.dedup import NearDuplicates, signature
 from qawl.add.prepare import Article
-from qawl.ingest import SIDECAR_SUFFIX, UNKNOWN_METADATA, article_size_limit, decode_seed, read_sidecar
+from qawl.ingest import LIMIT_HINT, SIDECAR_SUFFIX, UNKNOWN_METADATA, article_size_limit, decode_seed, read_sidecar
 from qawl.jsonfile import UnreadableFile, read_regular_file
 from qawl.schema import Problem, Schemas
 
@@ -96,6 +96,10 @@ class Seeds:
 
     def store(self, article: Article) -> Outcome:
         """Write `article` unless seeds/ already has it (same doc_id and text) or its text under another doc_id."""
+        size = len(article.text.encode())
+        if size > self.max_bytes:
+            message = f"the article's text is {size} bytes, above the limit of {self.max_bytes} bytes{LIMIT_HINT}: not added"
+            return Outcome("rejected", article.doc_id, reason="article too large", problems=(Problem(article.file, article.place, message),))
         digest = text_digest(article.text)
         if article.doc_id in self.text_of:
             if self.text_of[article.doc_id] == digest:

@@ -57,7 +57,7 @@ def pages_per_second(pages_dir: Path, project_root: Path, copies: int, workers: 
     """Pages per second of `qawl add` (into a scratch project) and of the extractor alone, on the same pages.
 
     The marked pages are copied `copies` times under new URLs. Each figure is taken in a fresh
-    process, after one page to warm up: trafilatura and htmldate cache what they parse, so the
+    process, after a warm-up (`_warm_up`): trafilatura and htmldate cache what they parse, so the
     second run over the same pages in one process would be the faster whichever it is.
     """
     with tempfile.TemporaryDirectory(prefix="qawl-add-bench-") as scratch:
@@ -78,9 +78,16 @@ def pages_per_second(pages_dir: Path, project_root: Path, copies: int, workers: 
     return {"pages": pages, "added": added, "extractor_pages_per_s": pages / extractor, "add_pages_per_s": pages / seconds, "workers": workers}
 
 
+def _warm_up(folder: Path) -> None:
+    """Extract one copy of each page: htmldate's search of a page's text has dateparser compile its
+    languages' patterns (about 7 s), once a process; the pool's workers are forked after this."""
+    for path in sorted(folder.glob("*-0.html")):
+        extract_page(path.read_bytes())
+
+
 def _time_extractor(folder: Path) -> float:
     pages = sorted(folder.iterdir())
-    extract_page(pages[0].read_bytes())
+    _warm_up(folder)
     started = time.perf_counter()
     for path in pages:
         extract_page(path.read_bytes())
@@ -92,8 +99,9 @@ def _time_add(folder: Path, root: Path, workers: int) -> tuple[float, int]:
     from qawl.add.run import add_sources
     from qawl.project import Project
 
-    extract_page(next(folder.iterdir()).read_bytes())
+    _warm_up(folder)
     detect_language("نص")  # py3langid loads its model (3 s) on its first call; the pool's workers are forked after it
+    multiprocessing.set_start_method("fork", force=True)  # as in `qawl add`: this process was spawned, and its children would be too
     started = time.perf_counter()
     summary = add_sources(Project(root), [folder], workers=workers)
     return time.perf_counter() - started, summary.added

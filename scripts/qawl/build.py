@@ -141,6 +141,7 @@ def process_document(
         "num_sentences": len(rows),
         "status": status,
         "pinned_split": document.metadata.get("split"),
+        "duplicate_group": document.metadata.get("duplicate_group"),
     }
     return DocumentResult(document_row, rows, layer, problems, forms)
 
@@ -581,7 +582,7 @@ def _build_corpus(
         for task in document_tasks():
             gold, pin = task.gold is not None, task.document.metadata.get("split")
             problems.extend(pin_problems(task.document.source.removesuffix(".txt") + SIDECAR_SUFFIX, gold, pin))
-            split = split_of(task.document.doc_id, dataset["splits"], gold, pin)
+            split = split_of(task.document.metadata.get("duplicate_group") or task.document.doc_id, dataset["splits"], gold, pin)
             filling.setdefault(split, []).append(task)
             if publish.SHARD_SIZE.ends_with(task.document.doc_id, len(filling[split])):
                 yield shard(split)

@@ -152,6 +152,8 @@ def document_statistics(document_row: dict[str, Any], sentence_rows: list[dict[s
         "stance": _counted(map(_label, stance)),
         "targets": _counted(map(itemgetter("target", "label"), stance)),
         "ner_projection": _counted(_ner_projection(sentence_rows)),
+        # near-duplicates (qawl add): the group a document was folded into, if any
+        "duplicate_groups": [[document_row["duplicate_group"], 1]] if document_row["duplicate_group"] else [],
     }
 
 
@@ -172,7 +174,7 @@ class CorpusStatistics:
     """The sum of `document_statistics` over a corpus: counts per split and label, sentence lengths."""
 
     def __init__(self) -> None:
-        self.counts: dict[str, Counter[Any]] = {name: Counter() for name in (*PER_SPLIT, "texts", "targets", "lengths", "ner_projection")}
+        self.counts: dict[str, Counter[Any]] = {name: Counter() for name in (*PER_SPLIT, "texts", "targets", "lengths", "ner_projection", "duplicate_groups")}
 
     def add(self, split: str, document: dict[str, Counted]) -> None:
         for name, counted in document.items():
@@ -414,6 +416,16 @@ def evaluation_status(stats: dict[str, Any]) -> str:
     return f"**There is no `{empty[0]}` split yet**: no human-reviewed document is in it."
 
 
+def _near_duplicates(groups: Counter[str]) -> str:
+    """The card's sentence on near-duplicate groups: how many, and how many articles were folded into one."""
+    return (
+        f"near-duplicates (a story republished with another lead, headline or byline, found by `qawl add`) form "
+        f"{len(groups)} group(s), into which {sum(groups.values())} article(s) were folded: a group's documents "
+        "take the split of the hash of the group's first `doc_id` (`duplicate_group` in `documents`), so no copy "
+        "of a story is in two splits"
+    )
+
+
 def stance_targets(targets: list[dict[str, Any]]) -> str:
     """Each stance target with its names and definition (from the inventory shipped beside the data)."""
     if not targets:
@@ -563,6 +575,7 @@ def card_context(
         "stance_label_order": stance_label_order(labels["stance"]),
         "configs_table": configs_table,
         "shares": ", ".join(f"{split} {dataset['splits'][split]}" for split in GOLD_SPLITS),
+        "near_duplicates": _near_duplicates(stats["duplicate_groups"]),
         "silver_split": SILVER_SPLIT,
         "gold_splits_table": gold_splits_table(stats),
         "evaluation_status": evaluation_status(stats),

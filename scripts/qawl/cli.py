@@ -224,13 +224,14 @@ def benchmark(pipeline: Path, gold: Path, split: str, out: Path | None, resample
 
 
 # Commands of other modules, registered last: they import helpers from this module.
+from qawl.add.commands import add_command, add_report_command  # noqa: E402
 from qawl.annotate.commands import annotate_command  # noqa: E402
 from qawl.export import export_group  # noqa: E402
 from qawl.hub import publish_command  # noqa: E402
 from qawl.release import diff_command, release_command  # noqa: E402
 from qawl.review.commands import review_group  # noqa: E402
 
-for command in (annotate_command, review_group, export_group, release_command, diff_command, publish_command):
+for command in (add_command, add_report_command, annotate_command, review_group, export_group, release_command, diff_command, publish_command):
     cli.add_command(command)
 
 

@@ -100,14 +100,15 @@ PLOT_FILES = ("sentence_length.png", "labels.png")
 BESIDE_SHARDS = ("manifest.json", "README.md", "croissant.json", *(f"{PLOTS_DIR}/{name}" for name in PLOT_FILES))
 
 
-def split_of(doc_id: str, shares: dict[str, int], gold: bool, pin: str | None = None) -> str:
+def split_of(group: str, shares: dict[str, int], gold: bool, pin: str | None = None) -> str:
     """The split of a document: `silver` unless it is gold; a gold one's `pin` (from its sidecar) or,
-    without one, a stable hash of its id (never its position), so adding documents moves none."""
+    without one, a stable hash of its near-duplicate `group` (its sidecar's `duplicate_group`, else its
+    own doc_id; never its position), so adding documents moves none and no group straddles two splits."""
     if not gold:
         return SILVER_SPLIT
     if pin is not None:
         return pin
-    bucket = int(hashlib.sha256(doc_id.encode()).hexdigest()[:8], 16) % sum(shares.values())
+    bucket = int(hashlib.sha256(group.encode()).hexdigest()[:8], 16) % sum(shares.values())
     for split in GOLD_SPLITS:
         if bucket < shares[split]:
             return split

@@ -247,7 +247,7 @@ def _document_order_problems(rows: list[tuple[int, dict[str, Any]]], split: str,
     doc_ids = [(n, row["doc_id"]) for n, row in rows]
     for index, (n, row) in enumerate(rows):
         doc_id = row["doc_id"]
-        if (home := split_of(doc_id, shares, row["status"] == "gold", row["pinned_split"])) != split:
+        if (home := split_of(row["duplicate_group"] or doc_id, shares, row["status"] == "gold", row["pinned_split"])) != split:
             problems.append(Problem(file, f"row {n} /doc_id", f"document {doc_id!r} belongs to split {home!r}, not {split!r}"))
         elif index and _seed_order(doc_id) <= _seed_order(doc_ids[index - 1][1]):
             problems.append(Problem(file, f"row {n} /doc_id", f"document {doc_id!r} comes after {doc_ids[index - 1][1]!r}: the documents are out of order"))

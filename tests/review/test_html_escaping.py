@@ -10,7 +10,7 @@ from qawl.ingest import Document
 from qawl.review.html import render_page
 from tests.review.test_html import vocabulary
 
-ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "p", "code", "span", "div", "article", "mark", "table", "caption", "tr", "th", "td"}
+ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "header", "h1", "p", "code", "span", "div", "article", "mark", "table", "caption", "tr", "th", "td", "sup"}
 ALLOWED_ATTRIBUTES = {"lang", "dir", "charset", "name", "content", "http-equiv", "class", "data-id", "data-quote", "title", "aria-label"}
 
 

@@ -49,6 +49,7 @@ mark .p-content { background-color: transparent; }
 .p-cue { text-decoration: underline solid 3px #c53030; }
 .part, mark.ent { text-decoration-skip-ink: none; text-underline-offset: .45em; }
 .q-end::after { content: attr(data-quote); font-size: .65em; vertical-align: super; color: #2b6cb0; }
+.q-stance { font-size: .6em; color: #2f855a; line-height: 1; }
 table { border-collapse: collapse; width: 100%%; margin-top: 1.5rem; line-height: 1.5; }
 th, td { border: 1px solid #ccc; padding: .2rem .5rem; vertical-align: top; text-align: start; }
 td.id { direction: ltr; unicode-bidi: isolate; }
@@ -96,9 +97,21 @@ def _parts(layer: Layer) -> list[tuple[int, int, str, str, dict[str, Any]]]:
     return parts
 
 
-def _body(text: str, layer: Layer) -> str:
-    """The article text with entity marks and quote-part spans, escaped."""
+def _quote_stances(layer: Layer, vocabulary: Vocabulary) -> dict[str, str]:
+    """Per quote id, its FAVOR/AGAINST stances as a superscript shown where the quote ends (NONE is left to the table)."""
+    polar: dict[str, list[str]] = {}
+    for stance in layer["stance"]:
+        quote = stance["evidence"]["quote"]
+        if quote is not None and stance["label"] != "NONE":
+            name = f"<span{_attrs(dir='auto', title=stance['target'])}>{escape(vocabulary.target_name(stance['target']), quote=True)}</span>"
+            polar.setdefault(quote, []).append(f"{name}:&nbsp;{_isolated(stance['label'])}")
+    return {quote: f'<sup class="q-stance" dir="rtl">[{"؛ ".join(lines)}]</sup>' for quote, lines in polar.items()}
+
+
+def _body(text: str, layer: Layer, vocabulary: Vocabulary) -> str:
+    """The article text with entity marks and quote-part spans (each quote's polar stances where it ends), escaped."""
     parts = _parts(layer)
+    stances = _quote_stances(layer, vocabulary)
     entities = {e["start"]: e for e in layer["entities"]}
     quote_ends = {q["content"]["end"]: q["id"] for q in layer["quotes"] if q["content"]["end"] == len(text) or not text[q["content"]["end"]].isalpha()}
     cuts = sorted({0, len(text), *entities, *(e["end"] for e in layer["entities"]), *(p[0] for p in parts), *(p[1] for p in parts)})
@@ -120,7 +133,7 @@ def _body(text: str, layer: Layer) -> str:
             extra = {"data_quote": quote_ends[b]} if b in quote_ends and any(p[2] == CONTENT and p[1] == b for p in covering) else {}
             if extra:
                 classes += " q-end"
-            segment = f"<span{_attrs(class_=classes, title=title, **extra)}>{segment}</span>"
+            segment = f"<span{_attrs(class_=classes, title=title, **extra)}>{segment}</span>" + (stances.get(extra["data_quote"], "") if extra else "")
         out.append(segment)
         if b == open_until:
             out.append("</mark>")
@@ -210,7 +223,7 @@ def render_page(document: Document, base_kind: str, layer: Layer, vocabulary: Vo
         f'<span{_attrs(class_=f"status status-{base_kind}", dir="ltr")}>{escape(STATUS_TEXT[base_kind])}</span> · '
         f"{_isolated(counts)}</p></header>\n"
         f"{_legend(vocabulary)}\n"
-        f'<article class="text" lang="ar" dir="rtl">{_body(document.text, layer)}</article>\n'
+        f'<article class="text" lang="ar" dir="rtl">{_body(document.text, layer, vocabulary)}</article>\n'
         f'<table class="quotes"><caption>الاقتباسات والموقف</caption>\n{quote_head}\n{_quote_rows(layer, vocabulary)}\n</table>\n'
         f'<table class="author-stance"><caption>موقف الكاتب وأدلة الموقف</caption>\n{author_head}\n{_author_rows(layer, vocabulary)}\n</table>'
     )

@@ -346,3 +346,11 @@ def test_gold_goes_as_annotations_when_asked(review_project, tmp_path: Path) -> 
     path.write_text(json.dumps(labelled([task]), ensure_ascii=False), encoding="utf-8")
     imported = run_review(project, "import", str(path), "--annotator", "amina")
     assert imported.returncode == 0 and "rev_001: no changes" in imported.stdout
+
+
+def test_the_task_title_is_an_isolated_run_so_a_latin_doc_id_is_not_reversed(review_project) -> None:
+    project = review_project()
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls")).returncode == 0
+    task = read_json(project.root / "ls" / "tasks.json")[0]
+    # no title in the sidecar: the header shows the doc_id, between FIRST STRONG ISOLATE and POP DIRECTIONAL ISOLATE
+    assert task["data"]["title"] == f"\u2068{task['data']['doc_id']}\u2069"

@@ -28,6 +28,8 @@ from qawl.review.offsets import OffsetMap
 from qawl.review.regions import CONTENT, EVIDENCE, LABEL_COLORS, QUOTE_PARTS, QUOTE_TYPE_CHOICE, Region, View, Vocabulary, to_view
 from qawl.schema import Problem
 
+FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
+
 TEXT = "text"
 ENTITY_CONTROL, QUOTE_CONTROL, QUOTE_TYPE_CONTROL, STANCE_PREFIX = "entity", "quote", "quote_type", "stance_"
 
@@ -97,7 +99,8 @@ def export_tasks(
         task: dict[str, Any] = {
             "data": {
                 TEXT: document.text,
-                "title": document.metadata.get("title") or document.doc_id,
+                # first-strong isolate: a Latin doc_id reads left to right inside Label Studio's right-to-left header
+                "title": FIRST_STRONG_ISOLATE + (document.metadata.get("title") or document.doc_id) + POP_DIRECTIONAL_ISOLATE,
                 "doc_id": document.doc_id,
                 "qawl": export_meta(document, base_kind, base, unit),
             }

@@ -40,7 +40,7 @@ TESTS_BY_MODULE: dict[str, list[str]] = {
     "merge": ["tests/test_gold.py", "tests/test_merge_mutants.py"],
     "validate": ["tests/test_validate.py", "tests/test_validate_mutants.py"],
     "export": ["tests/test_export.py", "tests/test_export_mutants.py"],
-    "tasks": ["tests/test_tasks.py", "tests/test_ner_tokens.py"],
+    "tasks": ["tests/test_tasks.py", "tests/test_ner_tokens.py", "tests/test_tasks_mutants.py"],
     "publish": ["tests/test_publish.py", "tests/test_splits.py", "tests/test_publish_mutants.py"],
     "review/agreement": ["tests/review/test_agreement.py", "tests/review/test_agreement_mutants.py"],
     "review/brat": ["tests/review/test_brat.py", "tests/review/test_brat_import_cases.py"],

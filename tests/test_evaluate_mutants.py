@@ -1,0 +1,131 @@
+"""qawl.evaluate: what the mutants that survived tests/test_evaluate*.py changed (scripts/mutation.py, docs/mutation.md).
+
+The reports people read, pinned in full; the quotes config's speaker rule on rows; the layer report's identifiers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from qawl.evaluate import (
+    GoldSplit,
+    evaluate,
+    evaluate_layer_paths,
+    format_report,
+    format_table,
+    quote_counts,
+)
+from tests.conftest import REPO
+from tests.test_evaluate import GOLD, GOLD2, PRED, PRED2, write_layers
+
+TABLE_OF_GOLD_AND_PRED = """\
+documents: 1
+
+entities                    P      R     F1  gold  pred
+strict PERSON           1.000  1.000  1.000     1     1
+strict ORG              0.000  0.000  0.000     0     1
+strict GPE              0.500  0.333  0.400     3     2
+strict ALL              0.500  0.500  0.500     4     4
+partial PERSON          1.000  1.000  1.000     1     1
+partial ORG             0.000  0.000  0.000     0     1
+partial GPE             1.000  0.667  0.800     3     2
+partial ALL             0.750  0.750  0.750     4     4
+
+quotes (overlap)        1.000  1.000  1.000     2     2
+speaker accuracy        0.500   on 2 matched quotes
+quote type accuracy     1.000
+stance macro-F1         0.500   (F1 FAVOR 0.000, AGAINST 1.000; 2 gold records)"""
+
+
+def test_the_table_of_one_document_reads_as_hand_checked() -> None:
+    report = evaluate(GOLD, PRED)
+    assert report["documents"] == 1
+    assert format_table(report) == TABLE_OF_GOLD_AND_PRED
+
+
+def test_a_prediction_for_another_document_is_refused_naming_both() -> None:
+    with pytest.raises(ValueError, match=r"^gold is 'd' but pred is 'other'$"):
+        evaluate(GOLD, {**PRED, "doc_id": "other"})
+
+
+def canonical_sha256(*layers: dict) -> str:
+    lines = (json.dumps(layer, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n" for layer in layers)
+    return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+
+
+def test_the_layer_report_names_the_dataset_the_gold_and_the_prediction_file(tmp_path: Path) -> None:
+    (tmp_path / "schema").mkdir()
+    shutil.copy(REPO / "schema" / "dataset.json", tmp_path / "schema" / "dataset.json")
+    gold = write_layers(tmp_path / "annotations", GOLD2, GOLD)
+    pred = tmp_path / "d.json"
+    pred.write_text(json.dumps(PRED), encoding="utf-8")
+    result = evaluate_layer_paths(gold, pred, resamples=20, seed=7)
+    gold_sha256 = canonical_sha256(GOLD, GOLD2)  # sorted by doc_id: d, d2
+    assert result["dataset"] == {"name": "qawl", "version": "0.1.0", "schema_version": "1.1.0"}
+    assert result["gold"] == {"config": "annotation layers", "split": None, "rows": 2, "sha256": gold_sha256}
+    assert result["predictions"] == {"file": "d.json", "sha256": hashlib.sha256(pred.read_bytes()).hexdigest()}
+    # d2 has no prediction: its gold counts as missed; the interval's low ends are the one (d2, d2) resample of the
+    # 20 drawn by random.Random(7) (all zero), 0.475 of the way to the next lowest, e.g. quote F1 0.571 × 0.475
+    assert format_report(result) == f"""\
+dataset: qawl 0.1.0 (schema 1.1.0)
+gold: annotation layers, 2 rows, 2 documents, sha256 {gold_sha256}
+
+documents: 2
+
+entities                    P      R     F1  gold  pred
+strict PERSON           1.000  0.250  0.400     4     1
+strict ORG              0.000  0.000  0.000     0     1
+strict GPE              0.500  0.333  0.400     3     2
+strict ALL              0.500  0.286  0.364     7     4
+partial PERSON          1.000  0.250  0.400     4     1
+partial ORG             0.000  0.000  0.000     0     1
+partial GPE             1.000  0.667  0.800     3     2
+partial ALL             0.750  0.429  0.545     7     4
+
+quotes (overlap)        1.000  0.400  0.571     5     2
+speaker accuracy        0.500   on 2 matched quotes
+quote type accuracy     1.000
+stance macro-F1         0.500   (F1 FAVOR 0.000, AGAINST 1.000; 4 gold records)
+
+95% confidence intervals (percentile bootstrap over documents, 20 resamples, random.Random(7)):
+  entity_precision_strict   0.500  [0.238, 0.500]
+  entity_recall_strict      0.286  [0.136, 0.500]
+  entity_f1_strict          0.364  [0.173, 0.500]
+  entity_f1_partial         0.545  [0.259, 0.750]
+  quote_f1                  0.571  [0.271, 1.000]
+  speaker_accuracy          0.500  [0.238, 0.500]
+  stance_f_avg              0.500  [0.238, 0.500]"""
+
+
+def quote_row(sentence_id: str, start: int, end: int, kind: str, mention: tuple[int, int] | None) -> dict:
+    speaker_mention = {"sentence_id": sentence_id, "start": mention[0], "end": mention[1]} if mention else None
+    return {"sentence_id": sentence_id, "content": {"start": start, "end": end}, "speaker_kind": kind, "speaker_mention": speaker_mention}
+
+
+def test_quote_rows_speakers_unknown_on_both_sides_agree_and_unknown_against_named_does_not(tmp_path: Path) -> None:
+    sentences = {
+        "s1": {"sentence_id": "s1", "doc_id": "d", "text": "قال الوزير إن الموازنة ستقر قريبا."},
+        "s2": {"sentence_id": "s2", "doc_id": "d", "text": "وقيل إن الحكومة تأخرت كثيرا."},
+    }
+    gold_rows = [
+        {**quote_row("s1", 14, 27, "named", (4, 10)), "id": "q1", "doc_id": "d"},
+        {**quote_row("s2", 8, 21, "unknown", None), "id": "q2", "doc_id": "d"},
+    ]
+    gold = GoldSplit("quotes", "train", gold_rows, {}, {}, "")
+
+    def speakers_right(*rows: dict) -> int:
+        pred = tmp_path / "pred.jsonl"
+        pred.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+        counts = quote_counts(gold, pred, sentences)["d"]
+        assert (counts["quote:tp"], counts["speaker:total"]) == (len(rows), len(rows))
+        return counts["speaker:correct"]
+
+    assert speakers_right(quote_row("s2", 8, 15, "unknown", None)) == 1
+    assert speakers_right(quote_row("s1", 14, 22, "unknown", None)) == 0
+    assert speakers_right(quote_row("s1", 14, 22, "anonymous", (0, 3))) == 0  # قال is not the gold mention الوزير
+    assert speakers_right(quote_row("s1", 14, 22, "anonymous", (4, 8))) == 1

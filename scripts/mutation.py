@@ -45,7 +45,7 @@ TESTS_BY_MODULE: dict[str, list[str]] = {
     "review/agreement": ["tests/review/test_agreement.py", "tests/review/test_agreement_mutants.py"],
     "review/brat": ["tests/review/test_brat.py", "tests/review/test_brat_import_cases.py"],
     "review/label_studio": ["tests/review/test_label_studio.py", "tests/review/test_label_studio_import_cases.py"],
-    "review/offsets": ["tests/review/test_offsets.py"],
+    "review/offsets": ["tests/review/test_offsets.py", "tests/review/test_offsets_mutants.py"],
     "review/regions": ["tests/review/test_brat.py", "tests/review/test_label_studio.py", "tests/review/test_html.py"],
     "review/store": ["tests/review/test_import_transaction.py", "tests/review/test_crash.py"],
     "review/changes": ["tests/review/test_brat_import_cases.py", "tests/review/test_label_studio_import_cases.py"],
@@ -54,11 +54,13 @@ TESTS_BY_MODULE: dict[str, list[str]] = {
 
 KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # mutmut's exit codes for a failing test, a timeout, a type error
 NO_TESTS = {5, 33}
+MOST_MUTANTS_OF_A_FUNCTION = 2000
 
 
 @dataclass
 class Score:
     module: str
+    sampled: bool
     total: int
     killed: int
     equivalent: list[str]
@@ -68,7 +70,7 @@ class Score:
         counted = self.total - len(self.equivalent)
         percent = 100 * self.killed / counted if counted else 100.0
         return (
-            f"{self.module}: {self.killed}/{counted} killed ({percent:.1f}%), "
+            f"{self.module}{' (sample)' if self.sampled else ''}: {self.killed}/{counted} killed ({percent:.1f}%), "
             f"{len(self.equivalent)} equivalent, {len(self.survivors)} surviving"
         )
 
@@ -140,7 +142,13 @@ def run_without_mutmut(workspace: Path, module: str, mutant: str, environment: d
     return done.returncode
 
 
-def mutate(module: str, jobs: int) -> Score:
+def sample(module: str, every: int) -> list[str]:
+    """mutmut name patterns for the 1st, (every+1)th, (2·every+1)th… mutant of each function of `module`."""
+    name = module.replace("/", ".")
+    return [f"qawl.{name}.*__mutmut_{number}" for number in range(1, MOST_MUTANTS_OF_A_FUNCTION, every)]
+
+
+def mutate(module: str, jobs: int, every: int) -> Score:
     workspace = make_workspace(module)
     environment = {
         **os.environ,
@@ -148,15 +156,16 @@ def mutate(module: str, jobs: int) -> Score:
         "QAWL_MUTATION_HITS": str(workspace / "subprocess-hits"),
     }
     mutmut = Path(sys.executable).with_name("mutmut")
-    subprocess.run([str(mutmut), "run", "--max-children", str(jobs)], cwd=workspace, env=environment, check=False)
-    results = mutant_results(workspace, module)
+    names = sample(module, every) if every > 1 else []
+    subprocess.run([str(mutmut), "run", "--max-children", str(jobs), *names], cwd=workspace, env=environment, check=False)
+    results = {mutant: code for mutant, code in mutant_results(workspace, module).items() if every == 1 or code is not None}
     for mutant, exit_code in results.items():
         if exit_code in NO_TESTS:  # reached only through `python -m qawl`, which mutmut's stats do not see
             results[mutant] = run_without_mutmut(workspace, module, mutant, environment)
     equivalent = sorted(equivalent_mutants() & results.keys())
     killed = [mutant for mutant, exit_code in results.items() if exit_code in KILLED]
     survivors = sorted(set(results) - set(killed) - set(equivalent))
-    return Score(module, len(results), len(killed), equivalent, survivors)
+    return Score(module, every > 1, len(results), len(killed), equivalent, survivors)
 
 
 def main() -> None:
@@ -164,6 +173,8 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", metavar="MODULE", help=f"one or more of: {', '.join(TESTS_BY_MODULE)}")
     parser.add_argument("--all", action="store_true", help="every module above")
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once (default 1)")
+    parser.add_argument("--every", type=int, default=1, metavar="N",
+                        help="a sample: only the 1st, (N+1)th, (2N+1)th… mutant of each function (default: all)")
     arguments = parser.parse_args()
     modules = list(TESTS_BY_MODULE) if arguments.all else arguments.modules
     if not modules:
@@ -171,7 +182,7 @@ def main() -> None:
     unknown = [module for module in modules if module not in TESTS_BY_MODULE]
     if unknown:
         parser.error(f"no such module: {', '.join(unknown)} (one of: {', '.join(TESTS_BY_MODULE)})")
-    scores = [mutate(module, arguments.jobs) for module in modules]
+    scores = [mutate(module, arguments.jobs, arguments.every) for module in modules]
     for score in scores:
         print(score.line())
         for mutant in score.survivors:

@@ -13,13 +13,20 @@ from pathlib import Path
 import pytest
 
 from qawl.evaluate import (
+    EvaluationError,
     GoldSplit,
+    Nullable,
+    check,
+    decode_feature,
     evaluate,
     evaluate_layer_paths,
     format_report,
     format_table,
+    label_name,
     quote_counts,
+    read_conll,
 )
+from qawl.schema import Problem
 from tests.conftest import REPO
 from tests.test_evaluate import GOLD, GOLD2, PRED, PRED2, write_layers
 
@@ -129,3 +136,95 @@ def test_quote_rows_speakers_unknown_on_both_sides_agree_and_unknown_against_nam
     assert speakers_right(quote_row("s1", 14, 22, "unknown", None)) == 0
     assert speakers_right(quote_row("s1", 14, 22, "anonymous", (0, 3))) == 0  # قال is not the gold mention الوزير
     assert speakers_right(quote_row("s1", 14, 22, "anonymous", (4, 8))) == 1
+
+
+def test_each_way_a_prediction_differs_from_its_spec_is_named_with_its_place() -> None:
+    spec = {"id": str, "n": int, "tags": [("A", "B")], "span": Nullable({"start": int}), "where": {"x": int}}
+    value = {"id": 7, "n": True, "tags": ["A", "C", 1], "span": {"start": "0"}, "where": [1]}
+    assert [str(p) for p in check(value, spec, "f.jsonl", "line 3")] == [
+        "f.jsonl: line 3 /id: expected a string, found 7",
+        "f.jsonl: line 3 /n: expected an integer, found true",
+        'f.jsonl: line 3 /tags/1: unknown label "C" (labels: A, B)',
+        "f.jsonl: line 3 /tags/2: unknown label 1 (labels: A, B)",
+        'f.jsonl: line 3 /span/start: expected an integer, found "0"',
+        "f.jsonl: line 3 /where: expected an object, found [1]",
+    ]
+    assert check({"id": "a", "n": 1, "tags": [], "span": None, "where": {"x": 0}, "more": 1}, spec, "f") == []
+    assert [str(p) for p in check({"tags": "A"}, spec, "f")] == [
+        "f: missing field 'id'",
+        "f: missing field 'n'",
+        'f: /tags: expected a list, found "A"',
+        "f: missing field 'span'",
+        "f: missing field 'where'",
+    ]
+    assert [str(p) for p in check(3, spec, "f")] == ["f: /: expected an object, found 3"]
+
+
+def test_a_long_value_is_shown_cut_at_forty_characters() -> None:
+    forty = "x" * 38  # 40 characters once quoted
+    assert str(check(forty, int, "f")[0]) == f'f: expected an integer, found "{forty}"'
+    assert str(check(forty + "y", int, "f")[0]) == f'f: expected an integer, found "{forty}…'
+
+
+def test_problems_are_listed_by_file_then_line_number_and_those_without_a_line_last() -> None:
+    problems = [
+        Problem("b", "line 2", "m"),
+        Problem("a", "", "no line"),
+        Problem("a", "line 10 /id", "m"),
+        Problem("a", "line 9, column 3", "m"),
+        Problem("a", "/entities/0", "m"),
+        Problem("a", "line 9", "second on line 9"),
+    ]
+    assert [(p.file, p.place) for p in EvaluationError(problems).problems] == [
+        ("a", "line 9, column 3"),
+        ("a", "line 9"),
+        ("a", "line 10 /id"),
+        ("a", ""),
+        ("a", "/entities/0"),
+        ("b", "line 2"),
+    ]
+    assert str(EvaluationError(problems)) == "6 problem(s)"
+
+
+def test_a_label_is_its_name_or_its_id_and_nothing_else() -> None:
+    names = ["FAVOR", "AGAINST", "NONE"]
+    assert label_name("AGAINST", names, "f", "line 1") == ("AGAINST", [])
+    assert label_name(0, names, "f", "line 1") == ("FAVOR", [])
+    assert label_name(2, names, "f", "line 1") == ("NONE", [])
+    for wrong in (3, -1, True, "favor", 1.0):
+        label, problems = label_name(wrong, names, "f", "line 1")
+        assert label is None
+        assert [str(p) for p in problems] == [f"f: line 1: unknown label {json.dumps(wrong)} (labels: FAVOR, AGAINST, NONE, or their ids 0-2)"]
+
+
+def test_class_label_ids_are_decoded_in_lists_and_structs() -> None:
+    features = {
+        "tags": {"_type": "List", "feature": {"_type": "ClassLabel", "names": ["O", "B-X"]}},
+        "old": {"_type": "Sequence", "feature": {"_type": "ClassLabel", "names": ["O", "B-X"]}},
+        "large": {"_type": "LargeList", "feature": {"_type": "ClassLabel", "names": ["O", "B-X"]}},
+        "speaker": {"kind": {"_type": "ClassLabel", "names": ["named", "unknown"]}, "start": {"_type": "Value", "dtype": "int32"}},
+        "text": {"_type": "Value", "dtype": "string"},
+    }
+    row = {"tags": [1, 0], "old": [0, 1], "large": [1], "speaker": {"kind": 1, "start": 4}, "text": "x"}
+    assert {key: decode_feature(features[key], value) for key, value in row.items()} == {
+        "tags": ["B-X", "O"], "old": ["O", "B-X"], "large": ["B-X"], "speaker": {"kind": "unknown", "start": 4}, "text": "x"
+    }
+    assert decode_feature(features["speaker"], None) is None
+
+
+def test_conll_predictions_skip_docstart_and_need_a_token_and_a_tag(tmp_path: Path) -> None:
+    gold = GoldSplit("ner", "train", [{"id": "s1", "tokens": ["قال", "الوزير"]}, {"id": "s2", "tokens": ["بغداد"]}], {}, {}, "")
+    conll = tmp_path / "p.conll"
+    conll.write_text("-DOCSTART- -X- O O\n\nقال _ O\nالوزير _ B-PERSON\n\n\nبغداد B-GPE\n", encoding="utf-8")
+    assert read_conll(conll, gold) == (
+        [("line 3", {"id": "s1", "ner_tags": ["O", "B-PERSON"]}), ("line 7", {"id": "s2", "ner_tags": ["B-GPE"]})],
+        [],
+    )
+    conll.write_text("قال O\nالوزير O\n\nبغداد O\nثم O\n", encoding="utf-8")
+    rows, problems = read_conll(conll, gold)
+    assert rows == [("line 1", {"id": "s1", "ner_tags": ["O", "O"]}), ("line 4", {"id": "s2", "ner_tags": ["O", "O"]})]
+    assert [str(p) for p in problems] == [f'{conll}: line 4: the tokens are not those of gold row s2 ("بغداد")']
+    conll.write_text("قال O\nالوزير\n\nبغداد O\n", encoding="utf-8")
+    assert str(read_conll(conll, gold)[1][0]) == f'{conll}: line 2: expected a token and its tag, found "الوزير"'
+    conll.write_text("قال O\nالوزير O\n", encoding="utf-8")
+    assert [str(p) for p in read_conll(conll, gold)[1]] == [f"{conll}: 1 sentences for the 2 rows of ner/train"]

@@ -45,3 +45,48 @@ def test_stance_judgements_are_paired_by_evidence_span_target_and_holder_whateve
     assert (stance["a"], stance["b"], stance["paired"]) == (5, 5, 5)
     assert stance["observed_agreement"] == pytest.approx(4 / 5)
     assert figures["quotes"]["cue_agreement"] == figures["quotes"]["speaker_agreement"] == 1.0
+
+
+def test_cue_speaker_and_type_agreement_are_over_the_exactly_matched_quotes(gold_layer) -> None:
+    other = copy.deepcopy(gold_layer)
+    other["quotes"][0]["cue"] = {**other["quotes"][0]["cue"], "end": other["quotes"][0]["cue"]["end"] + 1}
+    other["quotes"][1]["speaker"]["mention"] = None
+    other["quotes"][2]["type"] = "indirect" if gold_layer["quotes"][2]["type"] != "indirect" else "direct"
+    quotes = agreement(gold_layer, other)["quotes"]
+    assert quotes["matched"] == 3
+    assert (quotes["cue_agreement"], quotes["speaker_agreement"], quotes["type_agreement"]) == pytest.approx((2 / 3, 2 / 3, 2 / 3))
+    for quote in other["quotes"]:
+        quote["content"] = {**quote["content"], "start": quote["content"]["start"] + 1}
+    quotes = agreement(gold_layer, other)["quotes"]
+    assert quotes["matched"] == 0
+    assert quotes["cue_agreement"] is quotes["speaker_agreement"] is quotes["type_agreement"] is None
+
+
+def test_layers_of_different_texts_are_refused_naming_both_hashes(gold_layer) -> None:
+    other = {**copy.deepcopy(gold_layer), "sha256": "0123456789abcdef" * 4}
+    with pytest.raises(ValueError) as raised:
+        agreement(gold_layer, other)
+    assert str(raised.value) == f"the layers annotate different texts: rev_001 {gold_layer['sha256'][:12]}… and rev_001 0123456789ab…"
+
+
+def test_a_judgement_only_one_annotator_made_is_not_paired(gold_layer) -> None:
+    other = copy.deepcopy(gold_layer)
+    del other["stance"][1]
+    stance = agreement(gold_layer, other)["stance"]
+    assert (stance["a"], stance["b"], stance["paired"], stance["observed_agreement"]) == (3, 2, 2, 1.0)
+    # (AGAINST, AGAINST), (FAVOR, FAVOR) paired, FAVOR unpaired: alpha over the pairable values only is 1
+    assert stance["cohen_kappa"] == pytest.approx(1.0) and stance["krippendorff_alpha"] == pytest.approx(1.0)
+
+
+def test_no_shared_judgement_and_a_single_label_leave_the_coefficients_undefined(gold_layer) -> None:
+    other = copy.deepcopy(gold_layer)
+    other["stance"] = []  # a second annotator who judged no stance: nothing to agree on, not a crash
+    assert agreement(gold_layer, other)["stance"] == {
+        "a": 3, "b": 0, "paired": 0, "observed_agreement": None, "cohen_kappa": None, "krippendorff_alpha": None
+    }
+    one_label = copy.deepcopy(gold_layer)
+    for stance in one_label["stance"]:
+        stance["label"] = "FAVOR"
+    assert agreement(one_label, copy.deepcopy(one_label))["stance"] == {
+        "a": 3, "b": 3, "paired": 3, "observed_agreement": 1.0, "cohen_kappa": None, "krippendorff_alpha": None
+    }

@@ -17,14 +17,18 @@ from qawl.evaluate import (
     GoldSplit,
     Nullable,
     check,
+    corpus_task,
     decode_feature,
     evaluate,
     evaluate_layer_paths,
+    evaluate_paths,
     format_report,
     format_table,
     label_name,
     quote_counts,
     read_conll,
+    report,
+    score_split,
 )
 from qawl.schema import Problem
 from tests.conftest import REPO
@@ -228,3 +232,68 @@ def test_conll_predictions_skip_docstart_and_need_a_token_and_a_tag(tmp_path: Pa
     assert str(read_conll(conll, gold)[1][0]) == f'{conll}: line 2: expected a token and its tag, found "الوزير"'
     conll.write_text("قال O\nالوزير O\n", encoding="utf-8")
     assert [str(p) for p in read_conll(conll, gold)[1]] == [f"{conll}: 1 sentences for the 2 rows of ner/train"]
+
+
+def test_a_prediction_of_entities_only_misses_every_quote_and_an_unknown_kind_is_wrong_even_with_a_mention() -> None:
+    report = evaluate(GOLD, {"doc_id": "d", "entities": PRED["entities"]})
+    assert (report["quotes"]["tp"], report["quotes"]["pred"], report["quotes"]["gold"]) == (0, 0, 2)
+    assert report["stance"]["records"] == 2 and report["stance"]["AGAINST"]["recall"] == 0.0
+    unknown = {**GOLD, "quotes": [{**q, "speaker": {**q["speaker"], "kind": "unknown"}} for q in GOLD["quotes"]]}
+    assert evaluate(GOLD, unknown)["speaker_accuracy"] == 0.0  # the mentions are gold's own: the kind decides
+    assert evaluate(unknown, GOLD)["speaker_accuracy"] == 0.0
+
+
+def test_an_empty_gold_directory_and_two_layers_of_one_document_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(EvaluationError) as raised:
+        evaluate_paths(tmp_path / "empty", tmp_path / "empty")
+    assert [str(p) for p in raised.value.problems] == [f"{tmp_path / 'empty'}: no annotation files (*.json)"]
+    gold = write_layers(tmp_path / "gold", GOLD)
+    (gold / "copy.json").write_text(json.dumps(GOLD), encoding="utf-8")
+    with pytest.raises(EvaluationError) as raised:
+        evaluate_paths(gold, gold)
+    assert [str(p) for p in raised.value.problems] == [f"{gold / 'd.json'}: /doc_id: document 'd' has another layer in {gold}"]
+
+
+STANCE_FEATURES = {"label": {"_type": "ClassLabel", "names": ["FAVOR", "AGAINST", "NONE"]}}
+
+
+def test_reports_are_seeded_with_zero_unless_told_and_the_stance_table_has_its_header(tmp_path: Path) -> None:
+    rows = [
+        {"id": "r1", "doc_id": "d1", "target": "t1", "label": "FAVOR"},
+        {"id": "r2", "doc_id": "d2", "target": "t1", "label": "AGAINST"},
+        {"id": "r3", "doc_id": "d3", "target": "t2", "label": "NONE"},
+    ]
+    gold = GoldSplit("stance", "test", rows, STANCE_FEATURES, {"name": "qawl", "version": "0.1.0", "schema_version": "1.1.0"}, "abc")
+    pred = tmp_path / "stance.jsonl"
+    pred.write_text('{"id": "r1", "label": "FAVOR"}\n{"id": "r2", "label": 0}\n{"id": "r3", "label": "NONE"}\n', encoding="utf-8")
+    result = score_split(gold, tmp_path, pred, resamples=30)
+    assert result == score_split(gold, tmp_path, pred, resamples=30, seed=0) != score_split(gold, tmp_path, pred, resamples=30, seed=1)
+    assert result["confidence_intervals"]["method"] == "percentile bootstrap over documents, 30 resamples, random.Random(0)"
+    lines = format_report(result).splitlines()
+    assert lines[:5] == [
+        "dataset: qawl 0.1.0 (schema 1.1.0)",
+        "gold: stance/test, 3 rows, 3 documents, sha256 abc",
+        "",
+        "stance target                       F_avg macro-F1  rows",
+        "ALL                                 0.333    0.556     3",
+    ]
+    gold_dir = write_layers(tmp_path / "gold", GOLD, GOLD2)
+    pred_dir = write_layers(tmp_path / "pred", PRED, PRED2)
+    layers = evaluate_layer_paths(gold_dir, pred_dir, resamples=30)
+    assert layers == evaluate_layer_paths(gold_dir, pred_dir, resamples=30, seed=0)
+    assert layers["confidence_intervals"]["method"].endswith("random.Random(0)")
+
+
+def test_the_quotes_report_has_its_header(tmp_path: Path) -> None:
+    sentences = {"s1": {"sentence_id": "s1", "doc_id": "d", "text": "قال الوزير إن الموازنة ستقر قريبا."}}
+    gold = GoldSplit("quotes", "test", [{**quote_row("s1", 14, 27, "named", (4, 10)), "id": "q1", "doc_id": "d"}], {}, {"name": "qawl", "version": "1", "schema_version": "1"}, "abc")
+    pred = tmp_path / "quotes.jsonl"
+    pred.write_text(json.dumps(quote_row("s1", 14, 20, "named", (4, 8))) + "\n", encoding="utf-8")
+    result = {"dataset": gold.dataset, "gold": {"config": "quotes", "split": "test", "rows": 1, "sha256": "abc"},
+              **report(quote_counts(gold, pred, sentences), corpus_task(gold), 0, 0)}
+    assert format_report(result).splitlines()[3:6] == [
+        "                            P      R     F1  gold  pred",
+        "quotes (overlap)        1.000  1.000  1.000     1     1",
+        "speaker accuracy        1.000   on 1 matched quotes",
+    ]

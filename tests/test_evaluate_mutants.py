@@ -22,6 +22,7 @@ from qawl.evaluate import (
     evaluate,
     evaluate_layer_paths,
     evaluate_paths,
+    evaluate_split,
     format_report,
     format_table,
     label_name,
@@ -297,3 +298,16 @@ def test_the_quotes_report_has_its_header(tmp_path: Path) -> None:
         "quotes (overlap)        1.000  1.000  1.000     1     1",
         "speaker accuracy        1.000   on 1 matched quotes",
     ]
+
+
+def test_a_single_resample_gives_an_interval_of_one_point(tmp_path: Path) -> None:
+    gold_dir = write_layers(tmp_path / "gold", GOLD, GOLD2)
+    pred_dir = write_layers(tmp_path / "pred", PRED, PRED2)
+    intervals = evaluate_layer_paths(gold_dir, pred_dir, resamples=1, seed=7)["confidence_intervals"]
+    assert all(intervals[name][0] == intervals[name][1] for name in ("quote_f1", "speaker_accuracy", "stance_f_avg"))
+
+
+def test_a_directory_without_a_manifest_is_named_as_not_a_corpus(tmp_path: Path) -> None:
+    with pytest.raises(EvaluationError) as raised:
+        evaluate_split(tmp_path, "ner", "train", tmp_path / "p.jsonl")
+    assert [str(p) for p in raised.value.problems] == [f"{tmp_path}: no manifest.json: not a published qawl corpus/"]

@@ -162,8 +162,11 @@ def mutate(module: str, jobs: int, every: int) -> Score:
     for mutant, exit_code in results.items():
         if exit_code in NO_TESTS:  # reached only through `python -m qawl`, which mutmut's stats do not see
             results[mutant] = run_without_mutmut(workspace, module, mutant, environment)
-    equivalent = sorted(equivalent_mutants() & results.keys())
     killed = [mutant for mutant, exit_code in results.items() if exit_code in KILLED]
+    listed = equivalent_mutants() & results.keys()
+    for mutant in sorted(listed & set(killed)):
+        print(f"{mutant} is listed as equivalent in {EQUIVALENTS.name} but a test kills it: take it off the list")
+    equivalent = sorted(listed - set(killed))
     survivors = sorted(set(results) - set(killed) - set(equivalent))
     return Score(module, every > 1, len(results), len(killed), equivalent, survivors)
 

@@ -84,7 +84,7 @@ def stance_agreement(a: Layer, b: Layer) -> dict[str, Any]:
         warnings.simplefilter("ignore", RuntimeWarning)  # kappa is undefined (nan) when only one label is used
         if shared:
             result["cohen_kappa"] = _defined(cohen_kappa_score([left[k] for k in shared], [right[k] for k in shared], labels=labels))
-    if len(labels) > 1:
+    if shared and len(labels) > 1:  # alpha needs a judgement both made (krippendorff raises otherwise)
         codes = {label: n for n, label in enumerate(labels)}
         data = np.array([[codes[side[k]] if k in side else np.nan for k in union] for side in (left, right)], dtype=float)
         result["krippendorff_alpha"] = _defined(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))

@@ -17,10 +17,9 @@ from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
 
 
 @pytest.fixture
-def built(make_project):
+def built(make_project, build_once):
     project = make_project(with_annotations=True)
-    result = run_qawl("build", cwd=project.root)
-    assert result.returncode == 0, result.stderr
+    build_once(project)
     return project
 
 

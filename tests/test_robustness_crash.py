@@ -189,11 +189,11 @@ def test_external_sigkill_while_the_build_writes_parquet(make_project: Callable[
     assert tree_digest(project.corpus) != before["corpus"]
 
 
-def test_a_second_build_waits_its_turn(make_project: Callable[..., Project]) -> None:
+def test_a_second_build_waits_its_turn(make_project: Callable[..., Project], build_once: Callable[[Project], None]) -> None:
     from qawl.publish import exclusive
 
     project = make_project(with_annotations=True)
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     before = snapshot(project)
     leftover = project.root / ".corpus.building-killed"
     (leftover / "sentences").mkdir(parents=True)
@@ -322,9 +322,9 @@ def unwritable(directory: Path) -> Iterator[None]:
         subprocess.run(["chattr", "-i", str(directory)], check=True)
 
 
-def test_a_corpus_directory_that_cannot_be_removed_is_refused_before_building(make_project: Callable[..., Project]) -> None:
+def test_a_corpus_directory_that_cannot_be_removed_is_refused_before_building(make_project: Callable[..., Project], build_once: Callable[[Project], None]) -> None:
     project = make_project()
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     (project.seeds / "hospital.txt").write_text(NEW_SEED, encoding="utf-8")
     before = snapshot(project)
     with unwritable(project.corpus / "sentences"):
@@ -341,9 +341,9 @@ def test_a_corpus_directory_that_cannot_be_removed_is_refused_before_building(ma
     assert tree_digest(project.corpus) != before["corpus"]  # with the new article
 
 
-def test_a_project_directory_that_cannot_be_written_is_refused_before_building(make_project: Callable[..., Project]) -> None:
+def test_a_project_directory_that_cannot_be_written_is_refused_before_building(make_project: Callable[..., Project], build_once: Callable[[Project], None]) -> None:
     project = make_project()
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     before = snapshot(project)
     with unwritable(project.root):
         refused = run_qawl("build", "--no-cache", cwd=project.root)
@@ -352,9 +352,9 @@ def test_a_project_directory_that_cannot_be_written_is_refused_before_building(m
     assert snapshot(project) == before
 
 
-def test_a_corpus_that_is_a_symbolic_link_is_followed(make_project: Callable[..., Project], tmp_path: Path) -> None:
+def test_a_corpus_that_is_a_symbolic_link_is_followed(make_project: Callable[..., Project], tmp_path: Path, build_once: Callable[[Project], None]) -> None:
     project = make_project()
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     clean = tree_digest(project.corpus)
     elsewhere = tmp_path / "disk" / "qawl-corpus"
     elsewhere.parent.mkdir()
@@ -369,10 +369,10 @@ def test_a_corpus_that_is_a_symbolic_link_is_followed(make_project: Callable[...
     assert not list(project.root.glob(".corpus.*[!k]")) and not list(elsewhere.parent.glob(".*.previous*"))
 
 
-def test_a_previous_corpus_that_cannot_be_removed_is_reported_and_never_stops_a_build(make_project: Callable[..., Project]) -> None:
+def test_a_previous_corpus_that_cannot_be_removed_is_reported_and_never_stops_a_build(make_project: Callable[..., Project], build_once: Callable[[Project], None]) -> None:
     """The clean-up after the swap fails (here: a leftover made immutable after the refusal check passed)."""
     project = make_project()
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     clean = tree_digest(project.corpus)
     stuck = project.root / ".corpus.previous"
     shutil.copytree(project.corpus, stuck)

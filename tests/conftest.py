@@ -34,8 +34,9 @@ def run_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def invoke_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Call the qawl CLI in this process, in `cwd`: its exit code, stdout and stderr as `run_qawl` gives them, without
-    starting an interpreter. For what a process of its own proves nothing more about (not signals, terminals or locks,
-    which are per process); an exception escapes and fails the test, as a traceback would."""
+    starting an interpreter. For what a process of its own proves nothing more about: not signals, terminals, locks,
+    or what a process looks up once (`qawl annotate` without --root: the project around the first directory it ran in).
+    An exception escapes and fails the test, as a traceback would."""
     root_logger = logging.getLogger()
     handlers, level = root_logger.handlers[:], root_logger.level
     root_logger.handlers.clear()  # so that the command's logging.basicConfig writes to its stderr, as in a process of its own

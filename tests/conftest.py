@@ -129,17 +129,17 @@ def sources_digest(root: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def build_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Project], None]:
-    """`qawl build` in a project not built yet, run once per session (per xdist worker) for each distinct project
-    tree; a project whose tree was built before gets a copy of what that build added (corpus/, the cache, the
-    lock file), byte for byte and with its times, instead of a build of its own."""
-    built: dict[str, tuple[Path, list[str]]] = {}
+def build_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., None]:
+    """`qawl build [args]` in a project not built yet, run once per session (per xdist worker) for each distinct
+    project tree and args; a project whose tree was built so before gets a copy of what that build added (corpus/,
+    the cache, the lock file), byte for byte and with its times, instead of a build of its own."""
+    built: dict[tuple[str, tuple[str, ...]], tuple[Path, list[str]]] = {}
 
-    def build(project: Project) -> None:
-        key = sources_digest(project.root)
+    def build(project: Project, *args: str) -> None:
+        key = sources_digest(project.root), args
         if key not in built:
             before = {path.name for path in project.root.iterdir()}
-            result = invoke_qawl("build", cwd=project.root)
+            result = invoke_qawl("build", *args, cwd=project.root)
             assert result.returncode == 0, result.stderr
             added = sorted({path.name for path in project.root.iterdir()} - before)
             kept = tmp_path_factory.mktemp("built")

@@ -18,7 +18,7 @@ import pytest
 from qawl.annotate import preannotate
 from qawl.release import bump, changelog_section, update_changelog
 from qawl.segment import split_sentences
-from tests.conftest import REPO, SEED_ID, invoke_qawl, tree_digest
+from tests.conftest import REPO, SEED_ID, run_qawl, tree_digest
 from tests.layers import annotated_copy, seed_layer, write_layer
 
 EXTRA = "خبر قصير عن الاقتصاد العراقي.\nوقال الوزير إن الموازنة ستقر قريباً.\n"
@@ -35,7 +35,7 @@ def tag_first_release(root: Path) -> None:
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.email", "tester@example.org")
     git(root, "config", "user.name", "Tester")
-    assert invoke_qawl("build", cwd=root).returncode == 0
+    assert run_qawl("build", cwd=root).returncode == 0
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "v0.1.0")
     git(root, "tag", "v0.1.0")
@@ -64,7 +64,7 @@ def released(tmp_path_factory):
     """`ready_to_release`, released minor."""
     root = tmp_path_factory.mktemp("release") / "repo"
     layer = ready_to_release(root)
-    result = invoke_qawl("release", "minor", cwd=root)
+    result = run_qawl("release", "minor", cwd=root)
     assert result.returncode == 0, result.stderr
     return root, layer
 
@@ -76,7 +76,7 @@ def test_release_bumps_rebuilds_commits_and_tags(released) -> None:
     assert git(root, "tag", "--list").split() == ["v0.1.0", "v0.2.0"]
     assert git(root, "rev-parse", "v0.2.0^{commit}") == git(root, "rev-parse", "HEAD")
     assert git(root, "status", "--porcelain") == ""
-    assert invoke_qawl("build", "--check", cwd=root).returncode == 0
+    assert run_qawl("build", "--check", cwd=root).returncode == 0
     changelog = (root / "CHANGELOG.md").read_text()
     unreleased, released_section = changelog.split("## 0.2.0 — ")
     assert "## Unreleased" in unreleased and "- " not in unreleased.split("## Unreleased")[1]
@@ -87,7 +87,7 @@ def test_release_bumps_rebuilds_commits_and_tags(released) -> None:
 
 def test_diff_between_the_tags_reports_exactly_the_changes(released) -> None:
     root, layer = released
-    result = invoke_qawl("diff", "v0.1.0", "v0.2.0", "--json", cwd=root)
+    result = run_qawl("diff", "v0.1.0", "v0.2.0", "--json", cwd=root)
     assert result.returncode == 0, result.stderr
     diff = json.loads(result.stdout)
     extra_sentences = {s.sentence_id for s in split_sentences("extra", EXTRA)}
@@ -112,16 +112,16 @@ def test_diff_between_the_tags_reports_exactly_the_changes(released) -> None:
     assert [(a["doc_id"], a["kind"], a["id"], a["fields"]) for a in annotations["changed"]] == [(SEED_ID, "entities", "e4", ["label"])]
     assert annotations["removed"] == []
 
-    text = invoke_qawl("diff", "v0.1.0", "v0.2.0", cwd=root).stdout
+    text = run_qawl("diff", "v0.1.0", "v0.2.0", cwd=root).stdout
     assert "documents: 1 added, 0 removed, 0 changed" in text
     assert f"+ annotation {SEED_ID} entities e5" in text and f"~ annotation {SEED_ID} entities e4: label" in text
 
 
 def test_diff_against_the_working_tree_and_unknown_revisions(released) -> None:
     root, _ = released
-    same = json.loads(invoke_qawl("diff", "v0.2.0", "--json", cwd=root).stdout)
+    same = json.loads(run_qawl("diff", "v0.2.0", "--json", cwd=root).stdout)
     assert all(not same[kind][change] for kind in ("documents", "sentences", "annotations") for change in ("added", "removed", "changed"))
-    missing = invoke_qawl("diff", "v9.9.9", cwd=root)
+    missing = run_qawl("diff", "v9.9.9", cwd=root)
     assert missing.returncode == 1 and "v9.9.9" in missing.stderr
 
 
@@ -130,7 +130,7 @@ def test_release_refuses_uncommitted_sources(released) -> None:
     late = root / "seeds" / "late.txt"
     late.write_text("نص.\n", encoding="utf-8")
     try:
-        result = invoke_qawl("release", "patch", cwd=root)
+        result = run_qawl("release", "patch", cwd=root)
     finally:
         late.unlink()
     assert result.returncode == 1 and "late.txt" in result.stderr
@@ -181,7 +181,7 @@ def pre_commit_hook(root: Path, script: str) -> Path:
 
 
 def assert_released_on_retry(root: Path) -> None:
-    retried = invoke_qawl("release", "minor", cwd=root)
+    retried = run_qawl("release", "minor", cwd=root)
     assert retried.returncode == 0, retried.stderr
     assert git(root, "tag", "--list").split() == ["v0.1.0", "v0.2.0"] and git(root, "status", "--porcelain") == ""
     assert json.loads((root / "corpus" / "manifest.json").read_text())["version"] == "0.2.0"
@@ -192,7 +192,7 @@ def test_a_release_whose_commit_hook_fails_leaves_nothing_behind_and_can_be_retr
     shutil.copytree(unreleased, root, symlinks=True)
     before = state(root)
     hook = pre_commit_hook(root, "echo 'lint: 3 problems' >&2\nexit 1")
-    failed = invoke_qawl("release", "minor", cwd=root)
+    failed = run_qawl("release", "minor", cwd=root)
     assert failed.returncode == 1 and "Traceback" not in failed.stderr
     assert "lint: 3 problems" in failed.stderr
     assert "nothing was released: schema/dataset.json, CHANGELOG.md, corpus/ and git are as they were" in failed.stderr
@@ -231,7 +231,7 @@ def test_a_patch_release_that_changes_annotations_is_refused_and_leaves_nothing_
     root = tmp_path / "repo"
     shutil.copytree(unreleased, root, symlinks=True)
     before = state(root)
-    refused = invoke_qawl("release", "patch", cwd=root)
+    refused = run_qawl("release", "patch", cwd=root)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     message = " ".join(refused.stderr.split())
     assert "v0.1.0: a patch release changes no annotation or sentence, but 1 document added, 2 sentences added," in message
@@ -249,9 +249,9 @@ def test_a_minor_release_that_changes_the_schema_is_refused(unreleased: Path, tm
     dataset.write_text(dataset.read_text().replace(f'"schema_version": "{old}"', '"schema_version": "9.0.0"'), encoding="utf-8")
     git(root, "commit", "-q", "-am", "Schema 9")
     before = state(root)
-    refused = invoke_qawl("release", "minor", cwd=root)
+    refused = run_qawl("release", "minor", cwd=root)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert f"v0.1.0: a minor release keeps the schema, but schema_version changed from {old} to 9.0.0; use qawl release major" in refused.stderr
     assert state(root) == before
-    assert invoke_qawl("release", "major", cwd=root).returncode == 0
+    assert run_qawl("release", "major", cwd=root).returncode == 0
     assert git(root, "tag", "--list").split() == ["v0.1.0", "v1.0.0"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
+import logging
 import os
 import pty
 import shutil
@@ -16,7 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from qawl.cli import cli
 from qawl.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,6 +30,27 @@ SEED_ID = "000_c4096c0fdb543a3e"
 def run_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     """Run the qawl CLI as a user would, in `cwd`."""
     return subprocess.run([sys.executable, "-m", "qawl", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def invoke_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Call the qawl CLI in this process, in `cwd`: its exit code, stdout and stderr as `run_qawl` gives them, without
+    starting an interpreter. For what a process of its own proves nothing more about: not signals, terminals, locks,
+    or what a process looks up once (`qawl annotate` without --root: the project around the first directory it ran in).
+    An exception escapes and fails the test, as a traceback would."""
+    root_logger = logging.getLogger()
+    handlers, level = root_logger.handlers[:], root_logger.level
+    root_logger.handlers.clear()  # so that the command's logging.basicConfig writes to its stderr, as in a process of its own
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(cli, list(args), catch_exceptions=False, prog_name="python -m qawl")
+    finally:
+        os.chdir(previous)
+        for handler in root_logger.handlers:
+            handler.close()
+        root_logger.handlers[:] = handlers
+        root_logger.setLevel(level)
+    return subprocess.CompletedProcess(["qawl", *args], result.exit_code, result.stdout, result.stderr)
 
 
 def run_qawl_on_a_terminal(*args: str, cwd: Path) -> tuple[subprocess.CompletedProcess[str], str]:
@@ -96,6 +121,45 @@ def make_project(tmp_path: Path) -> Callable[..., Project]:
         return Project(root)
 
     return make
+
+
+def sources_digest(root: Path) -> str:
+    """One sha256 over the paths and contents of every file under root."""
+    return hashlib.sha256(json.dumps(tree_digest(root), sort_keys=True).encode()).hexdigest()
+
+
+@pytest.fixture(scope="session")
+def build_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., None]:
+    """`qawl build [args]` in a project not built yet, run once per session (per xdist worker) for each distinct
+    project tree and args; a project whose tree was built so before gets a copy of what that build added (corpus/,
+    the cache, the lock file), byte for byte and with its times, instead of a build of its own."""
+    built: dict[tuple[str, tuple[str, ...]], tuple[Path, list[str]]] = {}
+
+    def build(project: Project, *args: str) -> None:
+        key = sources_digest(project.root), args
+        if key not in built:
+            before = {path.name for path in project.root.iterdir()}
+            result = invoke_qawl("build", *args, cwd=project.root)
+            assert result.returncode == 0, result.stderr
+            added = sorted({path.name for path in project.root.iterdir()} - before)
+            kept = tmp_path_factory.mktemp("built")
+            for name in added:
+                copy_entry(project.root / name, kept / name)
+            built[key] = kept, added
+            return
+        kept, added = built[key]
+        for name in added:
+            copy_entry(kept / name, project.root / name)
+
+    return build
+
+
+def copy_entry(source: Path, destination: Path) -> None:
+    """Copy a file or a directory tree, with its times."""
+    if source.is_dir():
+        shutil.copytree(source, destination, symlinks=True)
+    else:
+        shutil.copy2(source, destination)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from qawl.bench import synthetic_article
 from qawl.build import DocumentTask, build_corpus
 from qawl.ingest import iter_documents
 from qawl.schema import Schemas
-from tests.conftest import SEED_ID, tree_digest
+from tests.conftest import SEED_ID, invoke_qawl, tree_digest
 
 
 @pytest.fixture
@@ -154,10 +154,14 @@ def _unflipped(path: Path) -> bytes:
     return bytes(data)
 
 
+# one worker, without pre-annotation (spaCy's pipeline is not the point)
+BUILD_OPTIONS = ("--workers", "1", "--no-preannotate")
+
+
 def run_build(project, *args: str, preexec_fn=None) -> subprocess.CompletedProcess[str]:
-    """`qawl build` through the command line, one worker, without pre-annotation (spaCy's pipeline is not the point)."""
+    """`qawl build` through the command line, in a process of its own (`preexec_fn` sets its limits)."""
     return subprocess.run(
-        [sys.executable, "-m", "qawl", "build", "--workers", "1", "--no-preannotate", *args],
+        [sys.executable, "-m", "qawl", "build", *BUILD_OPTIONS, *args],
         cwd=project.root, capture_output=True, text=True, timeout=600, preexec_fn=preexec_fn,
     )
 
@@ -184,7 +188,7 @@ def test_a_cache_that_cannot_be_written_only_warns_and_the_corpus_is_published(p
     cache = project.root / ".qawl-cache"
     cache.mkdir()
     with read_only(cache):
-        done = run_build(project)
+        done = invoke_qawl("build", *BUILD_OPTIONS, cwd=project.root)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     reason = "Operation not permitted" if os.geteuid() == 0 else "Permission denied"
@@ -211,10 +215,10 @@ def test_a_full_disk_under_the_cache_only_warns_and_the_corpus_is_published(proj
     assert [p.name for p in documents.iterdir()] == []  # neither entries nor the links: a failed write leaves nothing
 
 
-def test_a_corpus_file_that_cannot_be_written_is_named_and_corpus_is_left_untouched(project) -> None:
+def test_a_corpus_file_that_cannot_be_written_is_named_and_corpus_is_left_untouched(project, build_once) -> None:
     """A file size limit (RLIMIT_FSIZE) makes the kernel refuse the write past it (EFBIG, "File too large"),
     as a full disk refuses it with ENOSPC: the same failed write, through the same code."""
-    assert run_build(project).returncode == 0
+    build_once(project, *BUILD_OPTIONS)
     before = tree_digest(project.corpus)
 
     def limit_file_size() -> None:
@@ -257,15 +261,15 @@ def test_the_document_cache_key_takes_any_input_the_checks_will_refuse(make_proj
     assert len(keys) == 6 and all(re.fullmatch("[0-9a-f]{64}", k) for k in keys)
 
 
-def test_unused_cache_entries_that_cannot_be_removed_only_warn_after_publishing(project, tmp_path) -> None:
-    assert run_build(project).returncode == 0
+def test_unused_cache_entries_that_cannot_be_removed_only_warn_after_publishing(project, tmp_path, build_once) -> None:
+    build_once(project, *BUILD_OPTIONS)
     documents = project.root / ".qawl-cache" / "documents"
     changed = project.seeds / "synthetic-3.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
     for entry in documents.iterdir():  # as if written by a build an hour ago: its entry is pruned once unused
         os.utime(entry, (entry.stat().st_mtime - 3600,) * 2)
     with read_only(documents):
-        done = run_build(project)
+        done = invoke_qawl("build", *BUILD_OPTIONS, cwd=project.root)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     reason = "Operation not permitted" if os.geteuid() == 0 else "Permission denied"
     assert f"WARNING: {documents}: cannot write to the cache ({reason}); the build goes on without storing what it computes\n" in done.stderr

@@ -13,14 +13,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from qawl.schema import Schemas
-from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
+from tests.conftest import REPO, invoke_qawl, run_qawl, run_qawl_on_a_terminal, tree_digest
 
 
 @pytest.fixture
-def built(make_project):
+def built(make_project, build_once):
     project = make_project(with_annotations=True)
-    result = run_qawl("build", cwd=project.root)
-    assert result.returncode == 0, result.stderr
+    build_once(project)
     return project
 
 
@@ -75,9 +74,9 @@ def test_build_is_deterministic(built, tmp_path) -> None:
 
 
 def test_check_passes_when_current_and_fails_when_stale(built) -> None:
-    assert run_qawl("build", "--check", cwd=built.root).returncode == 0
+    assert invoke_qawl("build", "--check", cwd=built.root).returncode == 0
     (built.root / "seeds" / "extra.txt").write_text("خبر جديد عن الاقتصاد.\n", encoding="utf-8")
-    stale = run_qawl("build", "--check", cwd=built.root)
+    stale = invoke_qawl("build", "--check", cwd=built.root)
     assert stale.returncode == 1
     assert "out of date" in stale.stderr
 
@@ -114,10 +113,10 @@ def test_documents_without_gold_are_pre_annotated_as_silver(make_project) -> Non
 def test_the_build_is_the_same_from_any_directory(make_project, tmp_path) -> None:
     """The pre-annotator learns from the built project's annotations/ (gold names, stance targets), not the current directory's."""
     project = make_project(with_annotations=True, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
-    inside = run_qawl("build", "--no-cache", cwd=project.root)
+    inside = invoke_qawl("build", "--no-cache", cwd=project.root)
     assert inside.returncode == 0, inside.stderr
     from_inside = tree_digest(project.corpus)
-    outside = run_qawl("build", "--no-cache", "--root", str(project.root), cwd=tmp_path)  # no project around tmp_path
+    outside = invoke_qawl("build", "--no-cache", "--root", str(project.root), cwd=tmp_path)  # no project around tmp_path
     assert outside.returncode == 0, outside.stderr
     assert tree_digest(project.corpus) == from_inside
     stance = datasets.load_dataset(str(project.corpus), "stance")["silver"]  # the split of documents without gold
@@ -137,7 +136,7 @@ def test_a_review_that_relabels_a_gold_name_rebuilds_the_articles_that_contain_i
     name = next(e["text"] for e in layer["entities"] if e["label"] == "ORG")
     (project.seeds / "names-it.txt").write_text(f"وقال {name} في بيان إن الاجتماع انتهى.\n", encoding="utf-8")
     (project.seeds / "does-not.txt").write_text("وقال المتحدث في بيان إن الاجتماع انتهى.\n", encoding="utf-8")
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    assert invoke_qawl("build", cwd=project.root).returncode == 0
     cache = project.root / ".qawl-cache" / "documents"
     entries = {p.name: p.stat().st_ino for p in cache.iterdir()}
 
@@ -145,7 +144,7 @@ def test_a_review_that_relabels_a_gold_name_rebuilds_the_articles_that_contain_i
         if entity["text"] == name:
             entity["label"] = "GPE"
     gold.write_text(json.dumps(layer, ensure_ascii=False, indent=2), encoding="utf-8")
-    rebuilt = run_qawl("build", cwd=project.root)
+    rebuilt = invoke_qawl("build", cwd=project.root)
     assert rebuilt.returncode == 0, rebuilt.stderr
     rewritten = {p.name for p in cache.iterdir() if entries.get(p.name) != p.stat().st_ino}
     assert len(rewritten) == 2  # the gold document (a new key: its layer changed) and the article that names it
@@ -153,7 +152,7 @@ def test_a_review_that_relabels_a_gold_name_rebuilds_the_articles_that_contain_i
     labels = next(iter(splits.values())).features["entities"].feature["label"]
     found = {row["doc_id"]: [labels.int2str(e["label"]) for e in row["entities"] if e["text"] == name] for rows in splits.values() for row in rows}
     assert found["names-it"] == ["GPE"]
-    check = run_qawl("build", "--check", "--no-cache", cwd=project.root)
+    check = invoke_qawl("build", "--check", "--no-cache", cwd=project.root)
     assert check.returncode == 0 and "up to date" in check.stdout, check.stderr
 
 
@@ -182,7 +181,7 @@ def test_bad_seeds_stop_the_build_and_leave_corpus_untouched(built, content: byt
     before = tree_digest(built.corpus)
     (built.root / "seeds" / "bad.txt").write_bytes(content)
     (built.root / "seeds" / "also-bad.txt").write_bytes(b"")
-    result = run_qawl("build", cwd=built.root)
+    result = invoke_qawl("build", cwd=built.root)
     assert result.returncode == 1
     assert "bad.txt" in result.stderr and message in result.stderr
     assert "also-bad.txt" in result.stderr  # every problem in one run

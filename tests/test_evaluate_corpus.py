@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from spacy.training import biluo_to_iob, offsets_to_biluo_tags
 
 from qawl.cli import cli
-from tests.conftest import REPO, SEED_ID, run_qawl
+from tests.conftest import REPO, SEED_ID, invoke_qawl
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     for path in (REPO / "seeds").glob(f"{SEED_ID}*"):
         shutil.copy(path, root / "seeds" / path.name)
     shutil.copytree(REPO / "annotations", root / "annotations", ignore=shutil.ignore_patterns("devset", "passes"))
-    done = run_qawl("build", "--workers", "1", cwd=root)
+    done = invoke_qawl("build", "--workers", "1", cwd=root)
     assert done.returncode == 0, done.stderr
     copy = tmp_path_factory.mktemp("download") / "corpus"
     shutil.copytree(root / "corpus", copy)
@@ -63,7 +63,7 @@ def test_scores_jsonl_rows_against_a_downloaded_corpus(built: tuple[Path, Path],
     root, corpus = built
     gold = rows(corpus, "ner")
     preds = write_jsonl(tmp_path / "preds.jsonl", [{"id": r["id"], "ner_tags": miss_org_and_call_gpe_loc(r["ner_tags"])} for r in gold])
-    done = run_qawl("evaluate", "--gold", str(corpus), "--config", "ner", "--split", "train", "--pred", str(preds), "--json", cwd=tmp_path)
+    done = invoke_qawl("evaluate", "--gold", str(corpus), "--config", "ner", "--split", "train", "--pred", str(preds), "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     # 65 gold entities: 19 ORG all missed, 23 GPE all predicted as LOC, the other 23 right
@@ -82,7 +82,7 @@ def test_scores_jsonl_rows_against_a_downloaded_corpus(built: tuple[Path, Path],
     }
     assert result["predictions"]["sha256"] == hashlib.sha256(preds.read_bytes()).hexdigest()
     assert result["confidence_intervals"]["entity_f1_strict"] == pytest.approx([strict["ALL"]["f1"]] * 2)  # one document: no spread
-    again = run_qawl("evaluate", "--gold", str(root / "corpus"), "--config", "ner", "--split", "train", "--pred", str(preds), "--json", cwd=tmp_path)
+    again = invoke_qawl("evaluate", "--gold", str(root / "corpus"), "--config", "ner", "--split", "train", "--pred", str(preds), "--json", cwd=tmp_path)
     assert again.stdout == done.stdout  # the project's corpus and its copy, run twice: the same bytes
 
 
@@ -94,7 +94,7 @@ def test_tag_ids_and_a_conll_export_score_like_tag_names(built: tuple[Path, Path
     assert by_id.exit_code == 0, by_id.output
     assert json.loads(by_id.output)["scores"]["entities"]["strict"]["ALL"]["tp"] == 23
     conll = tmp_path / "gold.conll"
-    assert run_qawl("export", "conll", "--out", str(conll), cwd=root).returncode == 0
+    assert invoke_qawl("export", "conll", "--out", str(conll), cwd=root).returncode == 0
     perfect = evaluate("--gold", corpus, "--config", "ner", "--split", "train", "--pred", conll)
     assert perfect.exit_code == 0, perfect.output
     assert "strict ALL              1.000  1.000  1.000    65    65" in perfect.output
@@ -268,7 +268,7 @@ def test_benchmark_scores_a_rule_pipeline_on_the_gold_tokens(built: tuple[Path, 
         {"label": "ORG", "pattern": [{"TEXT": "التحالف"}, {"TEXT": "الدولي"}]},
     ])
     out = tmp_path / "predictions.jsonl"
-    done = run_qawl("benchmark", str(pipeline), "--gold", str(corpus), "--split", "train", "--out", str(out), "--json", cwd=tmp_path)
+    done = invoke_qawl("benchmark", str(pipeline), "--gold", str(corpus), "--split", "train", "--out", str(out), "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     strict = result["scores"]["entities"]["strict"]
@@ -307,7 +307,7 @@ def test_benchmark_refuses_a_pipeline_with_labels_the_dataset_lacks(built: tuple
 def test_benchmark_runs_a_pipeline_trained_on_the_export(built: tuple[Path, Path], tmp_path: Path) -> None:
     root, corpus = built
     data = tmp_path / "train.spacy"
-    assert run_qawl("export", "spacy", "--out", str(data), cwd=root).returncode == 0
+    assert invoke_qawl("export", "spacy", "--out", str(data), cwd=root).returncode == 0
     config = tmp_path / "ner.cfg"
     spacy_cli = [sys.executable, "-m", "spacy"]
     assert subprocess.run([*spacy_cli, "init", "config", str(config), "--lang", "ar", "--pipeline", "ner", "--optimize", "efficiency"], capture_output=True).returncode == 0
@@ -318,7 +318,7 @@ def test_benchmark_runs_a_pipeline_trained_on_the_export(built: tuple[Path, Path
     )
     assert train.returncode == 0, train.stdout + train.stderr
     model, out = tmp_path / "model" / "model-last", tmp_path / "predictions.jsonl"
-    done = run_qawl("benchmark", str(model), "--gold", str(corpus), "--split", "train", "--out", str(out), "--json", cwd=tmp_path)
+    done = invoke_qawl("benchmark", str(model), "--gold", str(corpus), "--split", "train", "--out", str(out), "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     # the predictions are the pipeline's entities on the gold tokens, as spaCy itself writes them in IOB
     nlp = spacy.load(model)

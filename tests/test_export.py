@@ -13,7 +13,7 @@ from spacy.training.corpus import walk_corpus
 from qawl import export, segment
 from qawl.export import export_spacy
 from qawl.segment import blank_arabic, vocabulary_size
-from tests.conftest import run_qawl
+from tests.conftest import invoke_qawl
 from tests.layers import annotated  # noqa: F401  (fixture)
 
 
@@ -42,7 +42,7 @@ SEED_ENTITY_TAGS = [
 
 def test_conll_export_is_the_ner_config_line_by_line(annotated, tmp_path) -> None:
     out = tmp_path / "qawl.conll"
-    result = run_qawl("export", "conll", "--out", str(out), cwd=annotated.root)
+    result = invoke_qawl("export", "conll", "--out", str(out), cwd=annotated.root)
     assert result.returncode == 0, result.stderr
     sentences, starts = _conll_sentences(out)
     ner = datasets.load_dataset(str(annotated.corpus), "ner")
@@ -57,8 +57,8 @@ def test_conll_export_is_the_ner_config_line_by_line(annotated, tmp_path) -> Non
 
 def test_conll_tagset_maps_each_tag_of_the_ner_config(annotated, tmp_path) -> None:
     ontonotes, conll = tmp_path / "qawl.conll", tmp_path / "qawl4.conll"
-    assert run_qawl("export", "conll", "--out", str(ontonotes), cwd=annotated.root).returncode == 0
-    assert run_qawl("export", "conll", "--tagset", "conll", "--out", str(conll), cwd=annotated.root).returncode == 0
+    assert invoke_qawl("export", "conll", "--out", str(ontonotes), cwd=annotated.root).returncode == 0
+    assert invoke_qawl("export", "conll", "--tagset", "conll", "--out", str(conll), cwd=annotated.root).returncode == 0
     to_conll = {"PERSON": "PER", "GPE": "LOC", "ORG": "ORG"}  # schema/conll_label_map.json, for the labels the seed has
     mapped = [[(token, "O" if tag == "O" else tag[:2] + to_conll[tag[2:]]) for token, tag in sentence] for sentence in _conll_sentences(ontonotes)[0]]
     assert _conll_sentences(conll)[0] == mapped
@@ -72,7 +72,7 @@ def test_conll_tagset_maps_each_tag_of_the_ner_config(annotated, tmp_path) -> No
 
 def test_spacy_docbin_has_every_gold_entity_on_the_published_tokens(annotated, tmp_path) -> None:
     out = tmp_path / "train.spacy"
-    assert run_qawl("export", "spacy", "--out", str(out), cwd=annotated.root).returncode == 0
+    assert invoke_qawl("export", "spacy", "--out", str(out), cwd=annotated.root).returncode == 0
     docs = list(DocBin().from_disk(out).get_docs(blank_arabic().vocab))
     sentences = next(iter(datasets.load_dataset(str(annotated.corpus), "sentences").values()))
     labels = sentences.features["entities"].feature["label"].names
@@ -121,11 +121,11 @@ def test_spacy_export_starts_a_new_vocabulary_past_the_limit_with_the_same_docs(
 
 def test_spacy_export_to_a_directory_through_the_cli(annotated, tmp_path) -> None:
     out = tmp_path / "train"
-    done = run_qawl("export", "spacy", "--out", str(out), cwd=annotated.root)
+    done = invoke_qawl("export", "spacy", "--out", str(out), cwd=annotated.root)
     assert done.returncode == 0, done.stderr
     assert [p.name for p in out.iterdir()] == ["part-00000.spacy"]
     assert _spacy_docs(out) == _spacy_docs(out / "part-00000.spacy") and len(_spacy_docs(out)) > 5
-    again = run_qawl("export", "spacy", "--out", str(out), cwd=annotated.root)  # stale files would be read with new ones
+    again = invoke_qawl("export", "spacy", "--out", str(out), cwd=annotated.root)  # stale files would be read with new ones
     assert again.returncode == 1 and f"{out}: not an empty directory" in again.stderr
     assert [p.name for p in out.iterdir()] == ["part-00000.spacy"]
 
@@ -137,13 +137,13 @@ def test_an_export_that_cannot_be_written_says_where_and_why(annotated, tmp_path
         (["spacy"], tmp_path / "folder.spacy", "Is a directory"),
         (["jsonl", "--config", "quotes"], tmp_path / "missing" / "quotes.jsonl", "No such file or directory"),
     ]:
-        done = run_qawl("export", *command, "--out", str(out), cwd=annotated.root)
+        done = invoke_qawl("export", *command, "--out", str(out), cwd=annotated.root)
         assert done.returncode == 1 and f"Error: {out}: {why}" in done.stderr and "Traceback" not in done.stderr, done.stderr
 
 
 def test_spacy_train_runs_on_the_export(annotated, tmp_path) -> None:
     data = tmp_path / "qawl"  # a directory of .spacy files, as a large corpus is exported
-    assert run_qawl("export", "spacy", "--out", str(data), cwd=annotated.root).returncode == 0
+    assert invoke_qawl("export", "spacy", "--out", str(data), cwd=annotated.root).returncode == 0
     config = tmp_path / "ner.cfg"
     spacy_cli = [sys.executable, "-m", "spacy"]
     init = subprocess.run([*spacy_cli, "init", "config", str(config), "--lang", "ar", "--pipeline", "ner", "--optimize", "efficiency"], capture_output=True, text=True)
@@ -176,7 +176,7 @@ def test_spacy_train_runs_on_the_export(annotated, tmp_path) -> None:
 
 def test_jsonl_export_has_label_names_and_splits(annotated, tmp_path) -> None:
     out = tmp_path / "stance.jsonl"
-    assert run_qawl("export", "jsonl", "--config", "stance", "--out", str(out), cwd=annotated.root).returncode == 0
+    assert invoke_qawl("export", "jsonl", "--config", "stance", "--out", str(out), cwd=annotated.root).returncode == 0
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 2 and {row["label"] for row in rows} == {"AGAINST", "NONE"}
     assert all(row["split"] in ("train", "validation", "test") for row in rows)
@@ -184,7 +184,7 @@ def test_jsonl_export_has_label_names_and_splits(annotated, tmp_path) -> None:
 
 def test_export_without_a_built_corpus_says_what_to_do(make_project, tmp_path) -> None:
     project = make_project()
-    result = run_qawl("export", "conll", "--out", str(tmp_path / "x.conll"), cwd=project.root)
+    result = invoke_qawl("export", "conll", "--out", str(tmp_path / "x.conll"), cwd=project.root)
     assert result.returncode == 1 and "qawl build" in result.stderr
 
 

@@ -13,7 +13,7 @@ from qawl.merge import read_targets
 from qawl.project import Project
 from qawl.schema import Schemas
 from qawl.validate import annotation_files, validate_annotation_files
-from tests.conftest import REPO, run_qawl
+from tests.conftest import REPO
 
 PROJECT = Project(REPO)
 GOLD_FILES = annotation_files(PROJECT.annotations)
@@ -69,9 +69,9 @@ def test_gold_layer_structure(path: Path) -> None:
     assert pairs == {(q, t) for q in quotes for t in targets}
 
 
-def test_the_built_corpus_shows_gold_entities_quotes_and_stance(make_project) -> None:
+def test_the_built_corpus_shows_gold_entities_quotes_and_stance(make_project, build_once) -> None:
     project = make_project(with_annotations=True)
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     rows = datasets.load_dataset(str(project.corpus), "sentences")["train"]
     gold = load(GOLD_FILES[0])
     assert all(row["status"] == "gold" for row in rows if row["doc_id"] == gold["doc_id"])

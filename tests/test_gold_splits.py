@@ -17,7 +17,7 @@ from qawl.project import Project
 from qawl.publish import CONFIGS
 from qawl.schema import Schemas
 from qawl.validate import read_rows
-from tests.conftest import REPO, run_qawl
+from tests.conftest import REPO, invoke_qawl
 from tests.layers import annotated  # noqa: F401  (fixture)
 from tests.test_robustness_annotations import TARGETS, seed_text, valid_layer
 
@@ -112,7 +112,7 @@ def test_pinning_a_silver_document_to_test_stops_the_build(tmp_path: Path) -> No
 
 def test_an_export_of_an_empty_evaluation_split_is_an_error_not_an_empty_file(annotated, tmp_path: Path) -> None:
     out = tmp_path / "test.conll"
-    result = run_qawl("export", "conll", "--split", "test", "--out", str(out), cwd=annotated.root)
+    result = invoke_qawl("export", "conll", "--split", "test", "--out", str(out), cwd=annotated.root)
     assert result.returncode == 2
     assert result.stderr == (
         f"error: {annotated.corpus / 'manifest.json'}: split test is empty: no human-reviewed (gold) document is in it yet: "
@@ -121,7 +121,7 @@ def test_an_export_of_an_empty_evaluation_split_is_an_error_not_an_empty_file(an
     assert not out.exists()
     readme = (annotated.corpus / "README.md").read_text(encoding="utf-8")
     assert "**There is no evaluation split yet**: no human-reviewed document is in `validation` or `test`." in readme
-    train = run_qawl("export", "conll", "--split", "train", "--out", str(tmp_path / "train.conll"), cwd=annotated.root)
+    train = invoke_qawl("export", "conll", "--split", "train", "--out", str(tmp_path / "train.conll"), cwd=annotated.root)
     assert (train.returncode, train.stdout) == (0, f"wrote 12 sentence(s) to {tmp_path / 'train.conll'}\n")
 
 

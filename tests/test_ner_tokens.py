@@ -17,7 +17,7 @@ from qawl.build import process_document
 from qawl.card import CorpusStatistics, _ner_tokens_section, document_statistics
 from qawl.ingest import UNKNOWN_METADATA, Document
 from qawl.tasks import derive_ner
-from tests.conftest import REPO, SEED_ID, run_qawl
+from tests.conftest import REPO, SEED_ID, invoke_qawl
 from tests.layers import PROVENANCE, annotated_copy, seed_layer, write_layer
 from tests.layers import annotated  # noqa: F401  (fixture)
 
@@ -121,7 +121,7 @@ def test_a_gold_entity_of_whitespace_alone_is_a_clear_error_not_a_traceback(tmp_
     gap = SEED_TEXT.index(" ", 10)
     layer["entities"] += [{"id": "e9", "start": gap, "end": gap + 1, "text": " ", "label": "GPE", "provenance": PROVENANCE}]
     write_layer(project.root / "annotations", layer)
-    done = run_qawl("build", cwd=project.root)
+    done = invoke_qawl("build", cwd=project.root)
     assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
     assert f"error: {project.root}/annotations/{SEED_ID}.json: /entities/6: entity e9 ' ' is whitespace only: it covers no word" in done.stderr
     assert not project.corpus.exists()

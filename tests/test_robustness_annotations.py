@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from qawl.jsonfile import parse_json
 from qawl.project import Project
-from tests.conftest import run_qawl
+from tests.conftest import invoke_qawl
 from tests.test_robustness_seeds import errors_by_file, fails_cleanly, snapshot
 
 TEXT = "قال الرئيس محمد علي إن الحكومة ستعلن الخطة غداً.\nوأكد الوزير أن بغداد ترفض التدخل في الشؤون الداخلية.\n"
@@ -133,15 +133,14 @@ def write_layer(project: Project, doc_id: str, layer: dict[str, Any] | str | byt
 
 
 @pytest.fixture
-def annotated(make_project: Callable[..., Project]) -> Project:
+def annotated(make_project: Callable[..., Project], build_once: Callable[[Project], None]) -> Project:
     """A built project with a valid gold layer per document and a target inventory."""
     names = [*CASES, "bad-json", "bad-utf8"]
     project = make_project(with_seed=False, seeds={f"{name}.txt": seed_text(n).encode() for n, name in enumerate(names)})
     (project.annotations / "targets.json").write_text(json.dumps(TARGETS), encoding="utf-8")
     for n, name in enumerate(names):
         write_layer(project, name, valid_layer(name, seed_text(n)))
-    result = run_qawl("build", cwd=project.root)
-    assert result.returncode == 0, result.stderr
+    build_once(project)
     return project
 
 
@@ -176,7 +175,7 @@ def test_build_reports_every_annotation_problem_and_touches_nothing(annotated: P
 def test_validate_reports_the_same_problems(annotated: Project) -> None:
     break_layers(annotated)
     before = snapshot(annotated)
-    result = run_qawl("validate", "annotations", cwd=annotated.root)
+    result = invoke_qawl("validate", "annotations", cwd=annotated.root)
     assert result.returncode == 1
     errors = errors_by_file(result.stderr)
     assert f"ghost.json: /doc_id: no seed article 'ghost' in {annotated.seeds}" in errors.pop("ghost.json")[0]
@@ -197,9 +196,9 @@ def test_a_changed_article_flags_its_layer_keeps_it_and_never_reanchors(annotate
     assert f"/sha256: stale: annotated against a text with sha256 {hashlib.sha256(original).hexdigest()[:12]}…" in line
     assert "the layer is kept as it is and not merged until it is re-anchored by a person" in line
     assert layer_path.read_bytes() == layer_bytes
-    assert run_qawl("validate", "annotations", cwd=annotated.root).returncode == 1  # still flagged, not silently fixed
+    assert invoke_qawl("validate", "annotations", cwd=annotated.root).returncode == 1  # still flagged, not silently fixed
     seed.write_bytes(original)
-    assert run_qawl("build", cwd=annotated.root).returncode == 0
+    assert invoke_qawl("build", cwd=annotated.root).returncode == 0
     assert layer_path.read_bytes() == layer_bytes
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from qawl.project import Project
-from tests.conftest import REPO, SEED_ID, mount_tmpfs, run_qawl, tree_digest
+from tests.conftest import REPO, SEED_ID, invoke_qawl, mount_tmpfs, run_qawl, tree_digest
 from tests.test_robustness_seeds import snapshot
 
 # Runs the CLI with SIGKILL wired to one step of the build (QAWL_KILL_AT names the step).
@@ -189,11 +189,11 @@ def test_external_sigkill_while_the_build_writes_parquet(make_project: Callable[
     assert tree_digest(project.corpus) != before["corpus"]
 
 
-def test_a_second_build_waits_its_turn(make_project: Callable[..., Project]) -> None:
+def test_a_second_build_waits_its_turn(make_project: Callable[..., Project], build_once: Callable[[Project], None]) -> None:
     from qawl.publish import exclusive
 
     project = make_project(with_annotations=True)
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     before = snapshot(project)
     leftover = project.root / ".corpus.building-killed"
     (leftover / "sentences").mkdir(parents=True)
@@ -322,13 +322,13 @@ def unwritable(directory: Path) -> Iterator[None]:
         subprocess.run(["chattr", "-i", str(directory)], check=True)
 
 
-def test_a_corpus_directory_that_cannot_be_removed_is_refused_before_building(make_project: Callable[..., Project]) -> None:
+def test_a_corpus_directory_that_cannot_be_removed_is_refused_before_building(make_project: Callable[..., Project], build_once: Callable[[Project], None]) -> None:
     project = make_project()
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     (project.seeds / "hospital.txt").write_text(NEW_SEED, encoding="utf-8")
     before = snapshot(project)
     with unwritable(project.corpus / "sentences"):
-        refused = run_qawl("build", cwd=project.root)
+        refused = invoke_qawl("build", cwd=project.root)
         assert refused.returncode == 1 and "Traceback" not in refused.stderr
         assert refused.stderr.startswith(
             f"error: {project.corpus / 'sentences'}: cannot be written (read-only or immutable): a build replaces "
@@ -336,32 +336,32 @@ def test_a_corpus_directory_that_cannot_be_removed_is_refused_before_building(ma
         )
         assert snapshot(project) == before
         assert not list(project.root.glob(".corpus.*[!k]"))  # nothing was built
-    rebuilt = run_qawl("build", cwd=project.root)
+    rebuilt = invoke_qawl("build", cwd=project.root)
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert tree_digest(project.corpus) != before["corpus"]  # with the new article
 
 
-def test_a_project_directory_that_cannot_be_written_is_refused_before_building(make_project: Callable[..., Project]) -> None:
+def test_a_project_directory_that_cannot_be_written_is_refused_before_building(make_project: Callable[..., Project], build_once: Callable[[Project], None]) -> None:
     project = make_project()
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     before = snapshot(project)
     with unwritable(project.root):
-        refused = run_qawl("build", "--no-cache", cwd=project.root)
+        refused = invoke_qawl("build", "--no-cache", cwd=project.root)
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
     assert refused.stderr.startswith(f"error: {project.root}: cannot be written (read-only or immutable)")
     assert snapshot(project) == before
 
 
-def test_a_corpus_that_is_a_symbolic_link_is_followed(make_project: Callable[..., Project], tmp_path: Path) -> None:
+def test_a_corpus_that_is_a_symbolic_link_is_followed(make_project: Callable[..., Project], tmp_path: Path, build_once: Callable[[Project], None]) -> None:
     project = make_project()
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     clean = tree_digest(project.corpus)
     elsewhere = tmp_path / "disk" / "qawl-corpus"
     elsewhere.parent.mkdir()
     project.corpus.rename(elsewhere)
     project.corpus.symlink_to(elsewhere, target_is_directory=True)
     for _ in range(2):
-        built = run_qawl("build", "--no-cache", cwd=project.root)
+        built = invoke_qawl("build", "--no-cache", cwd=project.root)
         assert built.returncode == 0, built.stderr
         assert "WARNING" not in built.stderr.replace("have no metadata sidecar", "")
         assert project.corpus.is_symlink() and project.corpus.resolve() == elsewhere
@@ -369,21 +369,21 @@ def test_a_corpus_that_is_a_symbolic_link_is_followed(make_project: Callable[...
     assert not list(project.root.glob(".corpus.*[!k]")) and not list(elsewhere.parent.glob(".*.previous*"))
 
 
-def test_a_previous_corpus_that_cannot_be_removed_is_reported_and_never_stops_a_build(make_project: Callable[..., Project]) -> None:
+def test_a_previous_corpus_that_cannot_be_removed_is_reported_and_never_stops_a_build(make_project: Callable[..., Project], build_once: Callable[[Project], None]) -> None:
     """The clean-up after the swap fails (here: a leftover made immutable after the refusal check passed)."""
     project = make_project()
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     clean = tree_digest(project.corpus)
     stuck = project.root / ".corpus.previous"
     shutil.copytree(project.corpus, stuck)
     with unwritable(stuck / "sentences"):
         for _ in range(2):
-            built = run_qawl("build", "--no-cache", cwd=project.root)
+            built = invoke_qawl("build", "--no-cache", cwd=project.root)
             assert built.returncode == 0 and "Traceback" not in built.stderr, built.stderr
             assert f"WARNING: {stuck}: a corpus replaced by a newer build could not be removed" in built.stderr
             assert tree_digest(project.corpus) == clean
             assert sorted(p.name for p in project.root.glob(".corpus.previous*")) == [".corpus.previous"]
-    built = run_qawl("build", cwd=project.root)
+    built = invoke_qawl("build", cwd=project.root)
     assert built.returncode == 0 and "WARNING: " + str(stuck) not in built.stderr
     assert not stuck.exists() and tree_digest(project.corpus) == clean
 
@@ -438,13 +438,13 @@ def test_a_swap_killed_between_its_renames_beside_a_stuck_previous_corpus_puts_t
 def test_a_corpus_path_that_is_not_a_directory_is_refused_before_building(make_project: Callable[..., Project], tmp_path: Path) -> None:
     project = make_project()
     project.corpus.symlink_to(tmp_path / "unmounted" / "corpus")
-    dangling = run_qawl("build", cwd=project.root)
+    dangling = invoke_qawl("build", cwd=project.root)
     assert dangling.returncode == 1 and "Traceback" not in dangling.stderr
     assert dangling.stderr.startswith(f"error: {project.corpus}: a symbolic link to {tmp_path / 'unmounted' / 'corpus'}, which is not a directory\n")
     assert not (tmp_path / "unmounted").exists()
     project.corpus.unlink()
     project.corpus.write_text("notes\n", encoding="utf-8")
-    a_file = run_qawl("build", cwd=project.root)
+    a_file = invoke_qawl("build", cwd=project.root)
     assert a_file.returncode == 1 and "Traceback" not in a_file.stderr
     assert a_file.stderr.startswith(f"error: {project.corpus}: not a directory: move it away, a build publishes a directory here\n")
     assert project.corpus.read_text(encoding="utf-8") == "notes\n"
@@ -471,7 +471,7 @@ def test_a_disk_without_room_for_the_staging_directory_is_named_and_corpus_is_le
     try:
         project = Project(disk / "project")
         shutil.copytree(make_project().root, project.root)
-        assert run_qawl("build", "--workers", "1", cwd=project.root).returncode == 0
+        assert invoke_qawl("build", "--workers", "1", cwd=project.root).returncode == 0
         published = tree_digest(project.corpus)
         filler = disk / "filler"
         filler.mkdir()
@@ -479,7 +479,7 @@ def test_a_disk_without_room_for_the_staging_directory_is_named_and_corpus_is_le
             for n in range(5000):
                 (filler / str(n)).touch()
         (project.seeds / f"{SEED_ID}.txt").write_text("خبر جديد عن الطقس.\n", encoding="utf-8")
-        failed = run_qawl("build", "--workers", "1", "--no-cache", cwd=project.root)
+        failed = invoke_qawl("build", "--workers", "1", "--no-cache", cwd=project.root)
         assert failed.returncode == 1 and "Traceback" not in failed.stderr
         assert failed.stderr.strip().splitlines()[-2:] == [
             f"error: {disk / 'project'}: cannot write the new corpus: No space left on device; {project.corpus} was left untouched",

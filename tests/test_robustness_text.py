@@ -16,7 +16,7 @@ import datasets
 import pytest
 
 from qawl.project import Project
-from tests.conftest import run_qawl
+from tests.conftest import invoke_qawl
 
 HAZARDS = {
     "diacritics": "قَالَ الوَزِيرُ إنّ الخُطّةَ جاهزةٌ.",
@@ -57,14 +57,13 @@ def entity_layer(doc_id: str, text: str, raw: bytes) -> dict:
 
 
 @pytest.fixture
-def hazard_corpus(make_project: Callable[..., Project]) -> tuple[Project, str, dict]:
+def hazard_corpus(make_project: Callable[..., Project], build_once: Callable[[Project], None]) -> tuple[Project, str, dict]:
     text = hazard_text()
     raw = b"\xef\xbb\xbf" + text.encode()
     project = make_project(with_seed=False, seeds={"hazards.txt": raw})
     layer = entity_layer("hazards", text, raw)
     (project.annotations / "hazards.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
-    result = run_qawl("build", cwd=project.root)
-    assert result.returncode == 0, result.stderr
+    build_once(project)
     return project, text, layer
 
 
@@ -103,5 +102,5 @@ def test_every_sentence_token_and_entity_points_at_its_text(hazard_corpus) -> No
 
 def test_validate_accepts_the_hazard_corpus(hazard_corpus) -> None:
     project, _, _ = hazard_corpus
-    result = run_qawl("validate", cwd=project.root)
+    result = invoke_qawl("validate", cwd=project.root)
     assert result.returncode == 0, result.stderr

@@ -13,7 +13,7 @@ import pytest
 
 from qawl.build import build_corpus
 from qawl.project import Project
-from tests.conftest import REPO, run_qawl
+from tests.conftest import REPO, invoke_qawl
 from tests.layers import annotated_copy
 
 RESOURCES = ["GUIDELINES.md", "LICENSE.md", "labels.json", "targets.json"]
@@ -83,21 +83,21 @@ def test_stance_rows_carry_their_target_s_names_and_the_card_its_definition(proj
 
 def test_export_works_on_a_copy_of_the_corpus_alone(project: Project, downloaded: Path) -> None:
     inside = downloaded.parent / "inside.conll"
-    assert run_qawl("export", "conll", "--out", str(inside), cwd=project.root).returncode == 0
+    assert invoke_qawl("export", "conll", "--out", str(inside), cwd=project.root).returncode == 0
     for config_args, name in [(("conll",), "x.conll"), (("conll", "--tagset", "conll"), "x4.conll"), (("jsonl", "--config", "stance"), "s.jsonl")]:
-        result = run_qawl("export", *config_args, "--corpus", str(downloaded), "--out", name, cwd=downloaded.parent)
+        result = invoke_qawl("export", *config_args, "--corpus", str(downloaded), "--out", name, cwd=downloaded.parent)
         assert result.returncode == 0, result.stderr
     assert (downloaded.parent / "x.conll").read_bytes() == inside.read_bytes()
     assert "B-LOC" in (downloaded.parent / "x4.conll").read_text(encoding="utf-8")
     rows = [json.loads(line) for line in (downloaded.parent / "s.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(rows) == 2 and rows[0]["label"] in ("FAVOR", "AGAINST", "NONE") and rows[0]["target_name_en"]
-    spacy = run_qawl("export", "spacy", "--corpus", str(downloaded), "--out", "x.spacy", cwd=downloaded.parent)
+    spacy = invoke_qawl("export", "spacy", "--corpus", str(downloaded), "--out", "x.spacy", cwd=downloaded.parent)
     assert (spacy.returncode, spacy.stdout) == (0, "wrote 12 doc(s) to x.spacy\n"), spacy.stderr
 
 
 def test_export_on_a_directory_that_is_not_a_corpus_says_so(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    result = run_qawl("export", "conll", "--corpus", str(tmp_path / "empty"), "--out", "x.conll", cwd=tmp_path)
+    result = invoke_qawl("export", "conll", "--corpus", str(tmp_path / "empty"), "--out", "x.conll", cwd=tmp_path)
     assert result.returncode == 1
     assert f"{tmp_path / 'empty'}: no manifest.json: not a qawl corpus directory" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "x.conll").exists()
@@ -107,7 +107,7 @@ def test_validate_finds_a_changed_resource(project: Project, downloaded: Path) -
     labels = downloaded / "labels.json"
     labels.write_text(labels.read_text(encoding="utf-8").replace('"FAVOR": 2', '"FAVOR": 0'), encoding="utf-8")
     (downloaded / "schema" / "targets.schema.json").unlink()
-    result = run_qawl("validate", str(downloaded), cwd=project.root)
+    result = invoke_qawl("validate", str(downloaded), cwd=project.root)
     assert result.returncode == 1
     assert f"error: {labels}: sha256 differs from manifest.json: the file was changed after the build" in result.stderr
     assert f"error: {downloaded / 'schema' / 'targets.schema.json'}: listed in manifest.json but missing" in result.stderr

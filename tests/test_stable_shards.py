@@ -17,7 +17,7 @@ from qawl.project import Project
 from qawl.release import _set_version
 from qawl.schema import Schemas
 from qawl.validate import validate_corpus
-from tests.conftest import run_qawl, tree_digest
+from tests.conftest import invoke_qawl, tree_digest
 from tests.layers import annotated, annotated_copy  # noqa: F401 (a fixture)
 from tests.test_release import git, tag_first_release
 
@@ -34,14 +34,14 @@ def test_a_release_with_no_data_change_leaves_every_parquet_file_byte_identical(
     before, card = parquet_digests(corpus), (corpus / "README.md").read_text(encoding="utf-8")
     assert len(before) == len(publish.CONFIGS)  # the seed's shard
 
-    result = run_qawl("release", "patch", cwd=root)
+    result = invoke_qawl("release", "patch", cwd=root)
 
     assert result.returncode == 0, result.stderr
     assert parquet_digests(corpus) == before
     assert json.loads((corpus / "manifest.json").read_text())["version"] == "0.1.1"
     assert "0.1.1" in (corpus / "README.md").read_text(encoding="utf-8") and "0.1.1" not in card
     assert "ner/" not in git(root, "show", "--stat", "--format=", "v0.1.1")  # the release commit holds no shard
-    assert run_qawl("validate", "corpus", cwd=root).returncode == 0
+    assert invoke_qawl("validate", "corpus", cwd=root).returncode == 0
 
 
 def test_a_version_bump_reuses_every_cached_shard_and_they_are_those_a_clean_build_writes(make_project, monkeypatch, tmp_path) -> None:

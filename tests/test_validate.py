@@ -17,13 +17,13 @@ from qawl.build import build_corpus
 from qawl.publish import file_sha256
 from qawl.schema import Problem, Schemas
 from qawl.validate import validate_corpus
-from tests.conftest import run_qawl, run_qawl_on_a_terminal
+from tests.conftest import invoke_qawl, run_qawl_on_a_terminal
 
 
 @pytest.fixture
-def corpus(make_project):
+def corpus(make_project, build_once):
     project = make_project()
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    build_once(project)
     return project
 
 
@@ -54,7 +54,7 @@ def test_span_whose_offsets_do_not_match_its_text(corpus) -> None:
         row["tokens"][2]["start"] += 1
 
     rewrite_first_row(corpus.corpus, shift)
-    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    result = invoke_qawl("validate", "corpus", cwd=corpus.root)
     assert result.returncode == 1
     assert "row 0 /tokens/2" in result.stderr and "does not match" in result.stderr
 
@@ -65,7 +65,7 @@ def test_corrupted_row_is_reported_with_its_pointer(corpus) -> None:
         row["index"] = -3
 
     rewrite_first_row(corpus.corpus, corrupt)
-    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    result = invoke_qawl("validate", "corpus", cwd=corpus.root)
     assert result.returncode == 1
     assert "row 0 /status" in result.stderr and "row 0 /index" in result.stderr
 
@@ -73,20 +73,20 @@ def test_corrupted_row_is_reported_with_its_pointer(corpus) -> None:
 def test_file_changed_after_the_build(corpus) -> None:
     path = next((corpus.corpus / "documents").glob("*.parquet"))
     path.write_bytes(path.read_bytes() + b"\0")
-    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    result = invoke_qawl("validate", "corpus", cwd=corpus.root)
     assert result.returncode == 1 and "sha256 differs" in result.stderr
 
 
 def test_a_sentence_that_no_longer_points_into_its_document(corpus) -> None:
     rewrite_first_row(corpus.corpus, lambda row: row.update(text="«" + row["text"]), config="documents")
-    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    result = invoke_qawl("validate", "corpus", cwd=corpus.root)
     assert result.returncode == 1 and "start/end do not point at this text in the document" in result.stderr
 
 
 def test_a_sentence_whose_document_is_not_in_its_shard(corpus) -> None:
     shard = next((corpus.corpus / "documents").glob("*.parquet")).name
     rewrite_first_row(corpus.corpus, lambda row: row.update(doc_id="elsewhere"))
-    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    result = invoke_qawl("validate", "corpus", cwd=corpus.root)
     assert result.returncode == 1
     assert f"document 'elsewhere' is not in documents/{shard}, the documents of this shard" in result.stderr
 
@@ -172,7 +172,7 @@ def test_files_the_manifest_does_not_list_are_refused(corpus) -> None:
     strays[0].write_text("#!/bin/sh\nrm -rf ~\n")
     shutil.copyfile(listed, strays[1])
     strays[2].write_text("draft")
-    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    result = invoke_qawl("validate", "corpus", cwd=corpus.root)
     assert result.returncode == 1
     for stray in strays:
         assert f"error: {stray.relative_to(corpus.root)}: not listed in manifest.json, nor a file qawl build writes beside the shards" in result.stderr
@@ -187,7 +187,7 @@ def test_edited_feature_metadata_is_refused_even_with_a_fixed_up_manifest(corpus
     metadata[b"huggingface"] = metadata[b"huggingface"].replace(b'"B-PERSON", "I-PERSON"', b'"B-ORG", "I-ORG"', 1)
     pq.write_table(table.replace_schema_metadata(metadata), path, compression="zstd")
     reseal(corpus.corpus, path)
-    result = run_qawl("validate", "corpus", cwd=corpus.root)
+    result = invoke_qawl("validate", "corpus", cwd=corpus.root)
     assert result.returncode == 1, result.stderr
     assert f"error: {path.relative_to(corpus.root)}: metadata huggingface: differs from what schema/ derives" in result.stderr
 

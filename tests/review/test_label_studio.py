@@ -15,7 +15,7 @@ from qawl.ingest import Document
 from qawl.review.label_studio import export_tasks, labeling_config
 from qawl.review.regions import Vocabulary
 from qawl.schema import Schemas
-from tests.conftest import REPO, run_qawl, tree_digest
+from tests.conftest import REPO, invoke_qawl, tree_digest
 from tests.review.conftest import ARTICLE, DOC_ID, SILVER, article_layer, read_json, run_review
 
 TARGETS = ["us_coalition_presence_iraq", "us_iraq_strategic_partnership"]
@@ -152,7 +152,7 @@ def test_edits_are_recorded_with_provenance_history_and_log(review_project, tmp_
     assert by_id["e5"]["before"]["label"] == "GPE" and by_id["e5"]["after"]["label"] == "ORG"
     assert by_id["e4"]["after"] is None and by_id["e7"]["origin"] == "manual"
     assert all(e["annotator"] == "amina" and e["tool"] == "label-studio" and e["tool_user"] == 7 for e in log)
-    assert run_qawl("validate", str(gold_file), cwd=project.root).returncode == 0
+    assert invoke_qawl("validate", str(gold_file), cwd=project.root).returncode == 0
 
 
 def test_accepting_and_editing_predictions_makes_them_gold(review_project, tmp_path: Path) -> None:

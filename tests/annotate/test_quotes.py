@@ -195,3 +195,39 @@ def test_inside_a_quotation_is_what_pairing_marks_from_the_left_says(norm: str) 
 def test_trimmed_end_is_the_length_of_the_head_stripped(text: str, chars: str | None) -> None:
     for end in range(len(text) + 1):
         assert _trimmed_end(text, end, chars) == len(text[:end].rstrip(chars))
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        ("وأعلنت بلدية الزرقاء عن إغلاق السوق القديم مؤقتاً.", "أعلنت", "إغلاق السوق القديم مؤقتاً"),
+        ("وكشف النائب سليم الحداد عن صفقة لشراء طائرات مسيّرة.", "كشف", "صفقة لشراء طائرات مسيّرة"),
+        ("ودعا رئيس الرابطة كمال النجار الطلاب إلى مقاطعة الامتحانات.", "دعا", "مقاطعة الامتحانات"),
+        ("وشدّد الأمين العام رامي الشريف على ضرورة الحوار.", "شدّد", "ضرورة الحوار"),
+        ("وحذّرت نقابة الأطباء من انهيار القطاع الصحي.", "حذّرت", "انهيار القطاع الصحي"),
+        ('وطالب النائب عادل الصافي الحكومة بـ"فتح تحقيق عاجل".', "طالب", "فتح تحقيق عاجل"),
+        ("ويطالب سكان الحي البلدية بإصلاح الطريق.", "يطالب", "إصلاح الطريق"),
+    ],
+)
+def test_cue_whose_complement_is_a_preposition(text: str, cue: str, content: str) -> None:
+    (q,) = quotes(text)
+    assert (text_of(q["cue"]), text_of(q["content"])) == (cue, content)
+
+
+def test_a_preposition_inside_the_subject_does_not_start_the_content() -> None:
+    (q,) = quotes("ودعا المبعوث الأممي إلى السودان ماركوس برينر الأطراف إلى وقف القتال.")
+    assert text_of(q["content"]) == "وقف القتال"
+
+
+@pytest.mark.parametrize(
+    ("text", "contents"),
+    [
+        ('وقال سعيد المراكشي إن "الوضع خطير"، داعياً إلى تشكيل لجنة طوارئ.', ["الوضع خطير", "تشكيل لجنة طوارئ"]),
+        ("وأضاف أن الأسعار ارتفعت، محذراً من موجة غلاء جديدة.", ["الأسعار ارتفعت", "موجة غلاء جديدة"]),
+        ("وقالت جمعيات أهلية إن المخيم مكتظ، مطالبة الحكومة بفتح مخيم ثان.", ["المخيم مكتظ", "فتح مخيم ثان"]),
+    ],
+)
+def test_second_cue_of_a_sentence_is_a_participle_with_a_preposition(text: str, contents: list[str]) -> None:
+    found = quotes(text)
+    assert [text_of(q["content"]) for q in found] == contents
+    assert found[1]["speaker"]["mention"] == found[0]["speaker"]["mention"]

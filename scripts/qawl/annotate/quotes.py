@@ -45,6 +45,9 @@ TITLE_HEADS = frozenset(
     normalize(w) for w in ["قيادي", "متحدث", "ناطق", "وزير", "رئيس", "مسؤول", "نائب", "عضو", "سفير", "مستشار", "زعيم", "قائد"]
 )
 MIXED_MIN_WORDS = 3
+PLACE_LABELS = ("GPE", "LOC")
+NOT_AN_OBJECT = frozenset([normalize("لسان")])  # أكد على لسان X أن ...: the speaker follows, not the content
+PARTICIPLE_ENDINGS = ("ا", "ه", "ين")  # مؤكدا(ً)، مؤكدة، مؤكدين after normalisation
 # Neither the phrases nor the name of «...، بحسب X» hold one of these (a final full stop aside).
 ACCORDING_SEPARATORS = "،,."
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
@@ -143,6 +146,7 @@ class QuoteExtractor:
 
     def __init__(self) -> None:
         self.text = ""
+        self.entities: list[Mention] = []
         self.entity_starts: list[int] = []
         self.last_person: Mention | None = None
         # Words known not to be cues (a cache; "مجددا" is a cue only before القول, so never cached).
@@ -170,7 +174,7 @@ class QuoteExtractor:
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
-        self.b_object = frozenset(verb_forms(cues["b_object"], []))
+        self.governed = self._governed_prepositions(cues["b_object"], cues["complement_prepositions"])
         self.quoted_outlet = re.compile(r'ل(?<!\wل)\s*"([^"]+)"')
         self.named_outlet = re.compile(rf"ل(?<!\wل)((?:{outlet_heads})\s+[^،,:]+?)\s*(?=$|[،,:])")
         self.headline_colon = re.compile(r'^(?P<who>[^:"،]{2,60}?)\s*:\s*(?="|\w)')
@@ -191,6 +195,30 @@ class QuoteExtractor:
         if len(self.not_cue) < WORD_CACHE_SIZE and not any(f.rstrip("ا") in self.objects for _, f in variants(word)[:2]):
             self.not_cue.add(word)
         return None
+
+    @staticmethod
+    def _governed_prepositions(b_object: list[str], table: dict[str, dict[str, list[str]]]) -> dict[str, frozenset[str]]:
+        """Cue form (verb form or participle stem) → the prepositions that introduce its content."""
+        governed: dict[str, set[str]] = {form: {"ب"} for form in verb_forms(b_object, [])}
+        for preposition, cues in ((normalize(p), c) for p, c in table.items() if not p.startswith("_")):
+            forms = verb_forms(cues["past"], cues["present"]) | {normalize(stem) for stem in cues["participle"]}
+            for form in forms:
+                governed.setdefault(form, set()).add(preposition)
+        return {form: frozenset(prepositions) for form, prepositions in governed.items()}
+
+    def _prepositions(self, cue: str) -> frozenset[str]:
+        """The prepositions that introduce the content of cue word `cue` (its proclitic و/ف and a participle's ending aside)."""
+        for _, form in variants(cue)[:2]:
+            for stem in (form, *(form[: -len(end)] for end in PARTICIPLE_ENDINGS if form.endswith(end))):
+                if stem in self.governed:
+                    return self.governed[stem]
+        return frozenset()
+
+    def _starts_place(self, s: _Sentence, j: int) -> bool:
+        """Does word j of sentence `s` start a place name (GPE, LOC)?"""
+        start = s.span(s.starts[j], s.ends[j]).start
+        at = bisect.bisect_left(self.entity_starts, start)
+        return at < len(self.entity_starts) and self.entity_starts[at] == start and self.entities[at].label in PLACE_LABELS
 
     def _cue_offset(self, word: str) -> int:
         """1 when the cue carries the proclitic و/ف (left outside the cue span), else 0."""
@@ -213,6 +241,7 @@ class QuoteExtractor:
         self.text = text
         self.last_person = None
         entities = sorted(entities, key=attrgetter("start"))  # flat, so sorted by end too
+        self.entities = entities
         self.entity_starts = [e.start for e in entities]
         quotes: list[Quote] = []
         last: Speaker | None = None
@@ -286,10 +315,10 @@ class QuoteExtractor:
         stem = cue[:-1] if cue.endswith("ا") else cue
         if kind == "adverbial" and i + 1 < len(texts) and texts[i + 1] in self.objects.get(stem, ()):
             cue_end = ends[i + 1]
-        # Content start: complementizer, colon, or the ب-object of لوّح/طالب, before the next cue.
+        # Content start: complementizer, colon, or the object of a governed preposition (لوّح بـ، دعا إلى), before the next cue.
         content_start = None
         comp_end = None
-        b_cue = any(f in self.b_object for _, f in variants(cue)[:2])
+        prepositions = self._prepositions(cue)
         for j in range(i + 1, stop):
             gap = gaps[j]
             if kind == "adverbial" and (j - i > 6 or "،" in gap or "," in gap):
@@ -302,8 +331,20 @@ class QuoteExtractor:
             if w in self.complementizers:
                 content_start, comp_end = ends[j], starts[j]
                 break
-            if b_cue and w.startswith("ب") and len(w) > 3 and w not in B_NOT_OBJECT:
+            if not prepositions or j - i > MAX_SPEAKER_WORDS:
+                continue
+            if "ب" in prepositions and w.startswith("ب") and len(w) > 3 and w not in B_NOT_OBJECT:
                 content_start, comp_end = starts[j] + 1, starts[j]
+                break
+            # a preposition followed by a place belongs to the subject (المبعوث إلى السودان), one followed by إن/أن waits for it
+            if (
+                w in prepositions
+                and j + 1 < stop
+                and texts[j + 1] not in self.complementizers
+                and texts[j + 1] not in NOT_AN_OBJECT
+                and not self._starts_place(s, j + 1)
+            ):
+                content_start, comp_end = ends[j], starts[j]
                 break
         segment_end = comp_end if comp_end is not None else limit
         if content_start is None:

@@ -231,3 +231,27 @@ def test_second_cue_of_a_sentence_is_a_participle_with_a_preposition(text: str, 
     found = quotes(text)
     assert [text_of(q["content"]) for q in found] == contents
     assert found[1]["speaker"]["mention"] == found[0]["speaker"]["mention"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("أعلنت وزارة الصحة الأردنية تسجيل إصابات جديدة بالحصبة.", "وزارة الصحة الأردنية", "تسجيل إصابات جديدة بالحصبة"),
+        ("وأعلنت وزارة الداخلية المغربية أمس تفكيك شبكة لتهريب البشر.", "وزارة الداخلية المغربية", "تفكيك شبكة لتهريب البشر"),
+        ("ونفى وزير الإعلام كمال النجار وجود أي رقابة على الصحف.", "كمال النجار", "وجود أي رقابة على الصحف"),
+    ],
+)
+def test_verb_subject_object_noun_phrase(text: str, speaker: str, content: str) -> None:
+    (q,) = quotes(text)
+    assert (text_of(q["speaker"]["mention"]), text_of(q["content"])) == (speaker, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأكد وزير الخارجية كمال النجار خلال لقائه نظيره الأردني في عمّان.",  # no object: an adverbial after the subject
+        "وأعلنت وزارة الصحة الأردنية.",
+    ],
+)
+def test_no_object_after_the_subject_no_quote(text: str) -> None:
+    assert quotes(text) == []

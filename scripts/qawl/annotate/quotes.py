@@ -46,6 +46,7 @@ TITLE_HEADS = frozenset(
 )
 MIXED_MIN_WORDS = 3
 PLACE_LABELS = ("GPE", "LOC")
+SUBJECT_NAME_WITHIN = 4  # words after a cue where its subject's name may start (after a title: وزير الإعلام فلان)
 NOT_AN_OBJECT = frozenset([normalize("لسان")])  # أكد على لسان X أن ...: the speaker follows, not the content
 PARTICIPLE_ENDINGS = ("ا", "ه", "ين")  # مؤكدا(ً)، مؤكدة، مؤكدين after normalisation
 # Neither the phrases nor the name of «...، بحسب X» hold one of these (a final full stop aside).
@@ -174,6 +175,7 @@ class QuoteExtractor:
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
+        self.np_object = frozenset(verb_forms(cues["noun_phrase_object"]["past"], cues["noun_phrase_object"]["present"]))
         self.governed = self._governed_prepositions(cues["b_object"], cues["complement_prepositions"])
         self.quoted_outlet = re.compile(r'ل(?<!\wل)\s*"([^"]+)"')
         self.named_outlet = re.compile(rf"ل(?<!\wل)((?:{outlet_heads})\s+[^،,:]+?)\s*(?=$|[،,:])")
@@ -219,6 +221,23 @@ class QuoteExtractor:
         start = s.span(s.starts[j], s.ends[j]).start
         at = bisect.bisect_left(self.entity_starts, start)
         return at < len(self.entity_starts) and self.entity_starts[at] == start and self.entities[at].label in PLACE_LABELS
+
+    def _named_subject_end(self, s: _Sentence, i: int, stop: int) -> int | None:
+        """Where the named subject of verb cue word i ends, if the cue takes a noun-phrase object
+        (أعلنت وزارة الصحة تسجيل ...): the end of the first name within a few words after the cue
+        (a title before it: نفى وزير الإعلام فلان ...), in `s.norm`; None if there is none."""
+        if not any(form in self.np_object for _, form in variants(s.texts[i])[:2]):
+            return None
+        for j in range(i + 1, min(stop, i + 1 + SUBJECT_NAME_WITHIN)):
+            start = s.span(s.starts[j], s.ends[j]).start
+            at = bisect.bisect_left(self.entity_starts, start)
+            if at < len(self.entities) and self.entity_starts[at] == start and self.entities[at].label in SPEAKER_LABELS:
+                end = self.entities[at].end
+                last = j
+                while last + 1 < stop and s.span(s.starts[last + 1], s.ends[last + 1]).end <= end:
+                    last += 1
+                return s.ends[last]
+        return None
 
     def _cue_offset(self, word: str) -> int:
         """1 when the cue carries the proclitic و/ف (left outside the cue span), else 0."""
@@ -355,9 +374,13 @@ class QuoteExtractor:
                 open_at = s.mark_before(_trimmed_end(norm, before, '"'))
                 return _Located("direct", open_at + 1, before - 1, cue_start, cue_end, segment_end)
             head_end = _trimmed_end(norm, starts[i], None)
+            object_after = cue_end
             if kind != "adverbial" and not norm[max(0, head_end - 3) : head_end].endswith(("قد", "لقد")):
-                return None
-            content_start = self._np_start(s, cue_end, limit)
+                subject_end = self._named_subject_end(s, i, stop)
+                if subject_end is None:
+                    return None
+                object_after = segment_end = subject_end
+            content_start = self._np_start(s, object_after, limit)
             if content_start is None:
                 return None
         content = self._content(s, content_start, limit)

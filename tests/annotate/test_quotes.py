@@ -255,3 +255,25 @@ def test_verb_subject_object_noun_phrase(text: str, speaker: str, content: str) 
 )
 def test_no_object_after_the_subject_no_quote(text: str) -> None:
     assert quotes(text) == []
+
+
+def test_speaker_in_an_apposition_after_the_role() -> None:
+    (q,) = quotes("وقال المتحدث باسم وزارة الخارجية، السفير رامي الشريف، إن الزيارة مؤجلة.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "رامي الشريف"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "mention"),
+    [
+        ("وقال كمال النجار إن المصنع سيغلق. غير أن العامل سليم الحداد قال إن العمال لم يُبلّغوا.", "named", "سليم الحداد"),
+        ("وقال كمال النجار إن المصنع سيغلق. لكن نقابات عمالية قالت إن القرار مخالف للقانون.", "anonymous", "نقابات عمالية"),
+    ],
+)
+def test_subject_before_the_verb_after_a_conjunction(text: str, kind: str, mention: str) -> None:
+    second = quotes(text)[1]
+    assert (second["speaker"]["kind"], text_of(second["speaker"]["mention"])) == (kind, mention)
+
+
+def test_speaker_after_a_title_with_a_place() -> None:
+    (q,) = quotes("ودعا المبعوث العربي إلى السودان كمال النجار الأطراف إلى وقف القتال.")
+    assert text_of(q["speaker"]["mention"]) == "كمال النجار"

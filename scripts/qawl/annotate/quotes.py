@@ -46,6 +46,11 @@ TITLE_HEADS = frozenset(
 )
 MIXED_MIN_WORDS = 3
 PLACE_LABELS = ("GPE", "LOC")
+TITLE_PREPOSITIONS = frozenset(normalize(w) for w in ["إلى", "على"])  # المبعوث إلى ..., المشرف على ...
+# A name in apposition between commas, then nothing but the complementizer that follows the segment.
+APPOSITION = re.compile(r"\s*([^،,:;\"]+?)\s*[،,]\s*")
+MAX_APPOSITION_WORDS = 5
+FRONTED_WINDOW, MAX_FRONTED_WORDS = 80, 6  # characters before a verb cue searched for a fronted subject; its words
 SUBJECT_NAME_WITHIN = 4  # words after a cue where its subject's name may start (after a title: وزير الإعلام فلان)
 NOT_AN_OBJECT = frozenset([normalize("لسان")])  # أكد على لسان X أن ...: the speaker follows, not the content
 PARTICIPLE_ENDINGS = ("ا", "ه", "ين")  # مؤكدا(ً)، مؤكدة، مؤكدين after normalisation
@@ -138,6 +143,12 @@ def _trimmed_end(text: str, end: int, chars: str | None) -> int:
     return end
 
 
+def _skip_spaces(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
 def _regex_alternation(phrases: list[str]) -> str:
     return "|".join(re.escape(normalize(p)) for p in sorted(phrases, key=len, reverse=True))
 
@@ -174,6 +185,7 @@ class QuoteExtractor:
         self.on_tongue = re.compile(r"علي(?<!\wعلي) لسان\s+(?P<who>[^،,:]+)")
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
+        self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"][^،,:;"]*?)\s*$')
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
         self.np_object = frozenset(verb_forms(cues["noun_phrase_object"]["past"], cues["noun_phrase_object"]["present"]))
         self.governed = self._governed_prepositions(cues["b_object"], cues["complement_prepositions"])
@@ -216,9 +228,9 @@ class QuoteExtractor:
                     return self.governed[stem]
         return frozenset()
 
-    def _starts_place(self, s: _Sentence, j: int) -> bool:
-        """Does word j of sentence `s` start a place name (GPE, LOC)?"""
-        start = s.span(s.starts[j], s.ends[j]).start
+    def _starts_place(self, s: _Sentence, position: int) -> bool:
+        """Does a place name (GPE, LOC) start at `position` of `s.norm`?"""
+        start = s.span(position, position + 1).start
         at = bisect.bisect_left(self.entity_starts, start)
         return at < len(self.entity_starts) and self.entity_starts[at] == start and self.entities[at].label in PLACE_LABELS
 
@@ -361,7 +373,7 @@ class QuoteExtractor:
                 and j + 1 < stop
                 and texts[j + 1] not in self.complementizers
                 and texts[j + 1] not in NOT_AN_OBJECT
-                and not self._starts_place(s, j + 1)
+                and not self._starts_place(s, starts[j + 1])
             ):
                 content_start, comp_end = ends[j], starts[j]
                 break
@@ -452,7 +464,12 @@ class QuoteExtractor:
             a, b = tongue.start("who"), tongue.end("who")
         else:
             stop = self.speaker_stop.search(seg)
+            # a preposition before a place belongs to a title (المبعوث إلى السودان فلان): the phrase goes on
+            while stop and stop.group() in TITLE_PREPOSITIONS and self._starts_place(s, base + _skip_spaces(seg, stop.end())):
+                stop = self.speaker_stop.search(seg, stop.end())
             a, b = 0, stop.start() if stop else len(seg)
+            if stop and stop.group() in "،,":
+                b = self._apposition_end(s, base, seg, stop.end()) or b
         text = seg[a:b]
         lead = len(text) - len(text.lstrip())
         a, b = a + lead, a + len(text.rstrip())
@@ -462,6 +479,16 @@ class QuoteExtractor:
         if (first in lexicons().stopwords and not first.startswith("ال")) or first in self.complementizers:
             return None
         return self._speaker(s.span(base + a, base + b), entities)
+
+    def _apposition_end(self, s: _Sentence, base: int, seg: str, after: int) -> int | None:
+        """The end in `seg` of a name in apposition that closes the speaker phrase (المتحدث باسم الوزارة، السفير فلان، إن ...)."""
+        m = APPOSITION.fullmatch(seg, after)
+        if not m or len(m.group(1).split()) > MAX_APPOSITION_WORDS:
+            return None
+        start, end = s.span(base + m.start(1), base + m.end(1)).start, s.span(base + m.start(1), base + m.end(1)).end
+        at = bisect.bisect_left(self.entity_starts, start)
+        inside = self.entities[at : bisect.bisect_right(self.entity_starts, end)]
+        return m.end(1) if any(e.label == "PERSON" and e.end <= end for e in inside) else None
 
     def _speaker_before(
         self, s: _Sentence, cue_start: int, entities: list[Mention], kind: str, previous: Speaker | None
@@ -478,6 +505,11 @@ class QuoteExtractor:
                 if body and body.split()[0] not in lexicons().stopwords:
                     lead = len(before) - len(before.lstrip())
                     return self._speaker(s.span(lead, lead + len(body)), entities)
+            # غير أن منظمات حقوقية قالت ...: a subject fronted after a conjunction (only the head's last characters can hold it)
+            window = max(0, len(before) - FRONTED_WINDOW)
+            m = self.fronted_subject.search(before, window)
+            if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS and m.group("who").split()[0] not in lexicons().stopwords:
+                return self._speaker(s.span(m.start("who"), m.end("who")), entities)
         m = self.statement_of.search(before)
         if m:
             return self._speaker(s.span(m.start("who"), m.end("who")), entities)

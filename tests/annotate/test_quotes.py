@@ -277,3 +277,27 @@ def test_subject_before_the_verb_after_a_conjunction(text: str, kind: str, menti
 def test_speaker_after_a_title_with_a_place() -> None:
     (q,) = quotes("ودعا المبعوث العربي إلى السودان كمال النجار الأطراف إلى وقف القتال.")
     assert text_of(q["speaker"]["mention"]) == "كمال النجار"
+
+
+@pytest.mark.parametrize(
+    ("text", "contents"),
+    [
+        # a sentence wholly in quotation marks after a quote continues it (guidelines §3.5: one quote per sentence)
+        ("وقال كمال النجار إن الوضع صعب.\n«لن نتراجع عن مطالبنا».", ["الوضع صعب", "لن نتراجع عن مطالبنا"]),
+        # a quotation over two paragraphs: the first is left open, the second opens and closes
+        ("وقال كمال النجار: «الوضع صعب جداً.\n«لن نتراجع عن مطالبنا».", ["الوضع صعب جداً", "لن نتراجع عن مطالبنا"]),
+        # a quotation left open over several sentences of a line
+        ("وقال كمال النجار: «الوضع صعب جداً. لن نتراجع. سنواصل الإضراب", ["الوضع صعب جداً", "لن نتراجع", "سنواصل الإضراب"]),
+    ],
+)
+def test_quote_over_several_sentences_is_one_attribution(text: str, contents: list[str]) -> None:
+    found = quotes(text)
+    assert [text_of(q["content"]) for q in found] == contents
+    assert all(q["type"] == "direct" for q in found[1:]) and all(q["cue"] is None for q in found[1:])
+    assert all(q["speaker"] == found[0]["speaker"] for q in found)  # one source: the attribution goes on
+    assert text_of(found[0]["speaker"]["mention"]) == "كمال النجار"
+
+
+@pytest.mark.parametrize("text", ["«أهلاً بكم في المدينة».", "وصل الوفد إلى المدينة.\n«أهلاً بكم في المدينة»."])
+def test_a_quoted_sentence_without_a_quote_before_it_is_no_quote(text: str) -> None:
+    assert quotes(text) == []

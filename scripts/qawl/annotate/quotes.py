@@ -50,6 +50,7 @@ TITLE_PREPOSITIONS = frozenset(normalize(w) for w in ["إلى", "على"])  # ا
 # A name in apposition between commas, then nothing but the complementizer that follows the segment.
 APPOSITION = re.compile(r"\s*([^،,:;\"]+?)\s*[،,]\s*")
 MAX_APPOSITION_WORDS = 5
+CLOSING_PUNCTUATION = " \t.!?؟…"
 FRONTED_WINDOW, MAX_FRONTED_WORDS = 80, 6  # characters before a verb cue searched for a fronted subject; its words
 SUBJECT_NAME_WITHIN = 4  # words after a cue where its subject's name may start (after a title: وزير الإعلام فلان)
 NOT_AN_OBJECT = frozenset([normalize("لسان")])  # أكد على لسان X أن ...: the speaker follows, not the content
@@ -278,8 +279,15 @@ class QuoteExtractor:
         last: Speaker | None = None
         if sentences is None:
             sentences = [(s.start, s.end) for s in split_sentences("", text)]
+        previous: Quote | None = None  # the previous sentence's last quote, which the sentence may continue
+        open_before = False  # is a quotation of `previous` still open?
         for s in self._sentences(nt, sentences):
             found = self._sentence_quotes(s, entities, last)
+            if not found and previous is not None:
+                continuation = self._continuation(s, previous.speaker, open_before)
+                found = [continuation] if continuation else []
+            open_before = bool(found) and self._leaves_open(s, open_before)
+            previous = found[-1] if found else None
             quotes += found
             for quote in found:
                 if quote.speaker.kind != "unknown":
@@ -287,6 +295,32 @@ class QuoteExtractor:
                 if quote.speaker.entity is not None and quote.speaker.entity.label == "PERSON":
                     self.last_person = quote.speaker.entity
         return quotes
+
+    @staticmethod
+    def _reopens(s: _Sentence, open_before: bool) -> bool:
+        """Does the sentence open again a quotation left open before it (a new paragraph of a long quotation starts with «)?"""
+        return open_before and bool(s.marks) and s.marks[0] == _skip_spaces(s.norm, 0)
+
+    def _leaves_open(self, s: _Sentence, open_before: bool) -> bool:
+        """Is a quotation still open at the end of the sentence (an odd number of marks opens one or closes the one before)?"""
+        closing_marks = len(s.marks) - self._reopens(s, open_before)
+        return open_before != (closing_marks % 2 == 1)
+
+    def _continuation(self, s: _Sentence, speaker: Speaker, open_before: bool) -> Quote | None:
+        """The quote of a sentence that continues the previous sentence's (guidelines §3.5): inside a quotation left
+        open before it, or wholly in quotation marks. Same speaker, no cue."""
+        norm, marks = s.norm, s.marks
+        start, end = _skip_spaces(norm, 0), _trimmed_end(norm, len(norm), CLOSING_PUNCTUATION)
+        if open_before:
+            start += self._reopens(s, open_before)
+            close = next((m for m in marks if m >= start), end)
+        elif marks == [start, end - 1]:
+            start, close = start + 1, end - 1
+        else:
+            return None
+        if close - start < 2:
+            return None
+        return Quote("direct", s.span(start, close), None, speaker, None)
 
     @staticmethod
     def _sentences(nt: NormText, sentences: list[tuple[int, int]]) -> Iterator[_Sentence]:
@@ -446,6 +480,8 @@ class QuoteExtractor:
         text = norm[start:stop]
         if text.startswith('"'):
             close = text.find('"', 1)
+            if close == -1:  # a quotation that goes on in the next sentence
+                return start + 1, stop, "direct"
             if close == len(text) - 1 or (close > 0 and not text[close + 1 :].strip(' .،,"')):
                 return start + 1, start + close, "direct"
         quoted = QUOTED_TEXT.findall(text)

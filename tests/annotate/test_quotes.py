@@ -301,3 +301,36 @@ def test_quote_over_several_sentences_is_one_attribution(text: str, contents: li
 @pytest.mark.parametrize("text", ["«أهلاً بكم في المدينة».", "وصل الوفد إلى المدينة.\n«أهلاً بكم في المدينة»."])
 def test_a_quoted_sentence_without_a_quote_before_it_is_no_quote(text: str) -> None:
     assert quotes(text) == []
+
+
+def test_a_prepositional_phrase_before_a_dropped_subject_is_not_the_speaker() -> None:
+    first, second = quotes("قال كمال النجار إن الوضع صعب.\nوفي تصريح لقناة الشروق، أكد أن الحل قريب.")
+    assert second["speaker"] == first["speaker"]
+
+
+def test_relayed_from_a_source_without_a_speech_noun() -> None:
+    (q,) = quotes("ونقلت وكالة الأنباء الأردنية عن مصدر مسؤول أن الحدود ستفتح.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("anonymous", "مصدر مسؤول")
+
+
+@pytest.mark.parametrize("cue", ["قيل", "ويُقال", "وأُفيد"])
+def test_passive_cue_has_an_unknown_speaker(cue: str) -> None:
+    first, second = quotes(f"قال كمال النجار إن الوضع صعب.\n{cue} إن الوفد غادر العاصمة.")
+    assert text_of(second["content"]) == "الوفد غادر العاصمة"
+    assert (second["speaker"]["kind"], second["speaker"]["mention"]) == ("unknown", None)
+
+
+def test_according_to_at_the_start_of_the_sentence() -> None:
+    (q,) = quotes("وبحسب وزارة الصحة الأردنية، ارتفع عدد الإصابات إلى عشرة.")
+    assert (text_of(q["cue"]), text_of(q["content"])) == ("بحسب", "ارتفع عدد الإصابات إلى عشرة")
+    assert text_of(q["speaker"]["mention"]) == "وزارة الصحة الأردنية"
+
+
+def test_narration_resumes_after_as_he_put_it() -> None:
+    (q,) = quotes("وقال كمال النجار إن الوضع صعب، على حد قوله.")
+    assert text_of(q["content"]) == "الوضع صعب"
+
+
+def test_dropped_subject_after_an_earlier_clause_of_the_sentence() -> None:
+    (q,) = quotes('وكانت النقابة العامة للمعلمين قد استنكرت القرار، وقالت في بيان إن "المعلمين لن يتراجعوا".')
+    assert text_of(q["speaker"]["mention"]) == "النقابة العامة للمعلمين"

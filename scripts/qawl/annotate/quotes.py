@@ -144,6 +144,12 @@ def _trimmed_end(text: str, end: int, chars: str | None) -> int:
     return end
 
 
+def _is_stopword(word: str) -> bool:
+    """Is the word, or the word after its conjunction و/ف (وفي، فمن), a stopword?"""
+    stopwords = lexicons().stopwords
+    return word in stopwords or (word[:1] in "وف" and word[1:] in stopwords)
+
+
 def _skip_spaces(text: str, position: int) -> int:
     while position < len(text) and text[position].isspace():
         position += 1
@@ -178,6 +184,8 @@ class QuoteExtractor:
         )
         self.statement_of = re.compile(r"(?<!\w)(?:بيان|تصريح|رساله)\s+(?:صادر\s+عن\s+|ل(?=ل))(?P<who>[^،,:]+?)\s*(?=$|[،,:]|(?<!\w)(?:في|بمناسبه|حول|بشان)(?!\w))")
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
+        # وبحسب X، ...: the source first, then the content
+        self.according_first = re.compile(rf"\s*[وف]?(?P<cue>{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.:\"]+?)\s*[،,]\s*")
         # `according` can only match where one of its phrases occurs: looking for them first is cheaper.
         self.according_phrases = tuple(normalize(p) for p in cues["according_to"])
         assert not any(set(p) & set(ACCORDING_SEPARATORS) for p in self.according_phrases)  # see `_according`
@@ -187,6 +195,10 @@ class QuoteExtractor:
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
         self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"][^،,:;"]*?)\s*$')
+        self.relays = frozenset(verb_forms(cues["relay"]["past"], cues["relay"]["present"]))
+        self.relayed_from = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s*$")
+        self.passive = frozenset(normalize(w) for w in cues["passive"])
+        self.earlier_subject = re.compile(r'\s*[وف]?(?:كان|كانت|كانوا)\s+(?P<who>[^\s،,:"][^،,:"]*?)\s+(?:قد|لقد)(?!\w)')
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
         self.np_object = frozenset(verb_forms(cues["noun_phrase_object"]["past"], cues["noun_phrase_object"]["present"]))
         self.governed = self._governed_prepositions(cues["b_object"], cues["complement_prepositions"])
@@ -201,7 +213,7 @@ class QuoteExtractor:
         if word in self.not_cue:
             return None
         for offset, form in variants(word)[:2]:
-            kind = self.cue_forms.get(form)
+            kind = self.cue_forms.get(form) or ("passive" if form in self.passive else None)
             if kind:
                 return kind
             stem = form[:-1] if form.endswith("ا") else form
@@ -256,7 +268,7 @@ class QuoteExtractor:
         """1 when the cue carries the proclitic و/ف (left outside the cue span), else 0."""
         if word not in self.cue_forms and word[:1] in "وف" and word[1:] not in ("",):
             stem = word[1:-1] if word.endswith("ا") else word[1:]
-            if word[1:] in self.cue_forms or stem in self.objects:
+            if word[1:] in self.cue_forms or word[1:] in self.passive or stem in self.objects:
                 return 1
         return 0
 
@@ -449,7 +461,9 @@ class QuoteExtractor:
         # Speaker after the cue (up to a stop), or before it.
         seg = s.norm[found.cue_end : found.segment_end]
         outlet = self._outlet(s, found.cue_end, seg)
-        speaker = self._speaker_after(s, found.cue_end, seg, entities) if kind == "verb" else None
+        speaker = self._speaker_after(s, found.cue_end, seg, entities, s.texts[i]) if kind == "verb" else None
+        if kind == "passive":  # قيل إن ...: no source in the text
+            speaker = Speaker("unknown", None, None)
         if speaker is None:
             speaker = main.speaker if main else self._speaker_before(s, s.starts[i], entities, kind, last)
         if outlet is None and kind == "adverbial" and main is not None:
@@ -494,8 +508,10 @@ class QuoteExtractor:
         m = self.quoted_outlet.search(seg) or self.named_outlet.search(seg)
         return s.span(base + m.start(1), base + m.end(1)) if m else None
 
-    def _speaker_after(self, s: _Sentence, base: int, seg: str, entities: list[Mention]) -> Speaker | None:
+    def _speaker_after(self, s: _Sentence, base: int, seg: str, entities: list[Mention], cue: str) -> Speaker | None:
         tongue = self.on_tongue.search(seg) or self.from_saying.search(seg)
+        if not tongue and any(form in self.relays for _, form in variants(cue)[:2]):
+            tongue = self.relayed_from.search(seg)  # نقلت الوكالة عن مصدر أن ...: the source, not the relay
         if tongue:
             a, b = tongue.start("who"), tongue.end("who")
         else:
@@ -538,7 +554,7 @@ class QuoteExtractor:
             head = before.rstrip()
             if head.endswith(("،", ",")) and len(head.split()) <= 8 and "،" not in head[:-1]:
                 body = head[:-1].strip()
-                if body and body.split()[0] not in lexicons().stopwords:
+                if body and not _is_stopword(body.split()[0]):
                     lead = len(before) - len(before.lstrip())
                     return self._speaker(s.span(lead, lead + len(body)), entities)
             # غير أن منظمات حقوقية قالت ...: a subject fronted after a conjunction (only the head's last characters can hold it)
@@ -547,6 +563,9 @@ class QuoteExtractor:
             if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS and m.group("who").split()[0] not in lexicons().stopwords:
                 return self._speaker(s.span(m.start("who"), m.end("who")), entities)
         m = self.statement_of.search(before)
+        if m:
+            return self._speaker(s.span(m.start("who"), m.end("who")), entities)
+        m = self.earlier_subject.match(before)  # وكانت X قد استنكرت ...، وقالت إن ...
         if m:
             return self._speaker(s.span(m.start("who"), m.end("who")), entities)
         if previous is not None:
@@ -597,6 +616,13 @@ class QuoteExtractor:
                 a, b, qtype = content
                 speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
                 return [Quote(qtype, s.span(a, b), None, speaker, None)]
+        m = self.according_first.match(norm)
+        if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS:
+            content = self._content(s, m.end(), len(norm))
+            if content:
+                a, b, qtype = content
+                speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
+                return [Quote(qtype, s.span(a, b), s.span(m.start("cue"), m.end("cue")), speaker, None)]
         m = self._according(norm)
         if m and m.start() > 10:
             content = self._content(s, 0, m.start())

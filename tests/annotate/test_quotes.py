@@ -334,3 +334,11 @@ def test_narration_resumes_after_as_he_put_it() -> None:
 def test_dropped_subject_after_an_earlier_clause_of_the_sentence() -> None:
     (q,) = quotes('وكانت النقابة العامة للمعلمين قد استنكرت القرار، وقالت في بيان إن "المعلمين لن يتراجعوا".')
     assert text_of(q["speaker"]["mention"]) == "النقابة العامة للمعلمين"
+
+
+def test_participle_after_a_clause_without_a_quote_takes_the_clause_subject() -> None:
+    first, second = quotes(
+        "قال سليم الحداد إن الطريق مقطوع.\nوأعرب رئيس بلدية الكرك كمال النجار عن أسفه للحادث، مؤكداً أن التحقيق بدأ."
+    )
+    assert text_of(second["content"]) == "التحقيق بدأ"
+    assert text_of(second["speaker"]["mention"]) == "كمال النجار"

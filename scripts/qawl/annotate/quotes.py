@@ -50,6 +50,7 @@ TITLE_PREPOSITIONS = frozenset(normalize(w) for w in ["إلى", "على"])  # ا
 # A name in apposition between commas, then nothing but the complementizer that follows the segment.
 APPOSITION = re.compile(r"\s*([^،,:;\"]+?)\s*[،,]\s*")
 MAX_APPOSITION_WORDS = 5
+CLAUSE_OBJECT = re.compile(r"(?<!\S)(?:عن|من)(?!\S)")
 CLOSING_PUNCTUATION = " \t.!?؟…"
 FRONTED_WINDOW, MAX_FRONTED_WORDS = 80, 6  # characters before a verb cue searched for a fronted subject; its words
 SUBJECT_NAME_WITHIN = 4  # words after a cue where its subject's name may start (after a title: وزير الإعلام فلان)
@@ -366,11 +367,25 @@ class QuoteExtractor:
         located: dict[tuple[int, int], _Located | None] = {}
         starters = [c for n, c in enumerate(cues) if self._locate_run(s, cues, n, located)]
         quotes: list[Quote] = []
+        verbs = [i for i, kind in cues if kind == "verb"]
         for n, (i, kind) in enumerate(starters):
             found = self._locate_run(s, starters, n, located)
             if found:
-                quotes.append(self._quote(s, i, kind, found, entities, quotes[-1] if quotes else None, last))
+                main = quotes[-1] if quotes else None
+                clause = self._clause_speaker(s, verbs, i, entities) if main is None and kind == "adverbial" else None
+                quotes.append(self._quote(s, i, kind, found, entities, main, clause or last))
         return quotes
+
+    def _clause_speaker(self, s: _Sentence, verbs: list[int], i: int, entities: list[Mention]) -> Speaker | None:
+        """The subject of the cue verb of the clause before participle cue word i, when that clause holds no
+        quote (أعرب فلان عن أسفه، مؤكداً أن ...): the participle shares its main verb's subject."""
+        at = bisect.bisect_left(verbs, i)
+        if not at:
+            return None
+        verb, verb_end = verbs[at - 1], s.ends[verbs[at - 1]]
+        subject = s.norm[verb_end : s.starts[i]]
+        governed = CLAUSE_OBJECT.search(subject)  # أعرب فلان عن أسفه: the subject ends before the object
+        return self._speaker_after(s, verb_end, subject[: governed.start()] if governed else subject, entities, s.texts[verb])
 
     def _locate_run(
         self, s: _Sentence, cues: list[tuple[int, str]], n: int, located: dict[tuple[int, int], _Located | None]

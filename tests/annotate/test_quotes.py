@@ -342,3 +342,8 @@ def test_participle_after_a_clause_without_a_quote_takes_the_clause_subject() ->
     )
     assert text_of(second["content"]) == "التحقيق بدأ"
     assert text_of(second["speaker"]["mention"]) == "كمال النجار"
+
+
+def test_dropped_subject_without_an_earlier_quote_is_the_closest_person_before() -> None:
+    (q,) = quotes("واستقبل رئيس الوزراء كمال النجار وفداً من البنك الدولي في عمّان.\nوأكد أن الحكومة ماضية في الإصلاحات.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("named", "كمال النجار")

@@ -50,6 +50,7 @@ TITLE_PREPOSITIONS = frozenset(normalize(w) for w in ["إلى", "على"])  # ا
 # A name in apposition between commas, then nothing but the complementizer that follows the segment.
 APPOSITION = re.compile(r"\s*([^،,:;\"]+?)\s*[،,]\s*")
 MAX_APPOSITION_WORDS = 5
+DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
 CLAUSE_OBJECT = re.compile(r"(?<!\S)(?:عن|من)(?!\S)")
 CLOSING_PUNCTUATION = " \t.!?؟…"
 FRONTED_WINDOW, MAX_FRONTED_WORDS = 80, 6  # characters before a verb cue searched for a fronted subject; its words
@@ -585,6 +586,17 @@ class QuoteExtractor:
             return self._speaker(s.span(m.start("who"), m.end("who")), entities)
         if previous is not None:
             return previous
+        return self._closest_named_before(s.span(cue_start, cue_start).start)
+
+    def _closest_named_before(self, position: int) -> Speaker:
+        """A dropped subject with no quote before it (استقبل فلان الوفد. وأكد أن ...): the closest person named
+        before `position` (among the last few names), else the closest organisation; else no one."""
+        at = bisect.bisect_left(self.entity_starts, position)
+        recent = self.entities[max(0, at - DROPPED_SUBJECT_LOOKBACK) : at]
+        for labels in (("PERSON",), ("ORG",)):
+            named = [e for e in recent if e.label in labels]
+            if named:
+                return Speaker("named", Span(named[-1].start, named[-1].end), named[-1])
         return Speaker("unknown", None, None)
 
     def _speaker(self, mention: Span, entities: list[Mention]) -> Speaker:

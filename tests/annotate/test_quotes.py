@@ -347,3 +347,15 @@ def test_participle_after_a_clause_without_a_quote_takes_the_clause_subject() ->
 def test_dropped_subject_without_an_earlier_quote_is_the_closest_person_before() -> None:
     (q,) = quotes("واستقبل رئيس الوزراء كمال النجار وفداً من البنك الدولي في عمّان.\nوأكد أن الحكومة ماضية في الإصلاحات.")
     assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("named", "كمال النجار")
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("قال سليم الحداد إن الطريق مقطوع.\nالنائب كمال النجار قال إن الطريق سالك.", "كمال النجار"),
+        ("قال سليم الحداد إن الطريق مقطوع.\nوفي هذا السياق قال إن الطريق سالك.", "سليم الحداد"),  # no subject before
+        ("قال سليم الحداد إن الطريق مقطوع.\nعمّان - قال إن الطريق سالك.", "سليم الحداد"),  # a dateline
+    ],
+)
+def test_subject_before_the_verb_at_the_start_of_the_sentence(text: str, mention: str) -> None:
+    assert text_of(quotes(text)[1]["speaker"]["mention"]) == mention

@@ -196,11 +196,12 @@ class QuoteExtractor:
         self.on_tongue = re.compile(r"علي(?<!\wعلي) لسان\s+(?P<who>[^،,:]+)")
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
-        self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"][^،,:;"]*?)\s*$')
+        self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
         self.relays = frozenset(verb_forms(cues["relay"]["past"], cues["relay"]["present"]))
         self.relayed_from = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s*$")
         self.passive = frozenset(normalize(w) for w in cues["passive"])
         self.earlier_subject = re.compile(r'\s*[وف]?(?:كان|كانت|كانوا)\s+(?P<who>[^\s،,:"][^،,:"]*?)\s+(?:قد|لقد)(?!\w)')
+        self.initial_subject = re.compile(r'\s*(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
         self.np_object = frozenset(verb_forms(cues["noun_phrase_object"]["past"], cues["noun_phrase_object"]["present"]))
         self.governed = self._governed_prepositions(cues["b_object"], cues["complement_prepositions"])
@@ -573,10 +574,11 @@ class QuoteExtractor:
                 if body and not _is_stopword(body.split()[0]):
                     lead = len(before) - len(before.lstrip())
                     return self._speaker(s.span(lead, lead + len(body)), entities)
-            # غير أن منظمات حقوقية قالت ...: a subject fronted after a conjunction (only the head's last characters can hold it)
+            # غير أن منظمات حقوقية قالت ...: a subject fronted at the start or after a conjunction (only the head's
+            # last characters can hold it; a cue with و/ف after it starts a clause of its own)
             window = max(0, len(before) - FRONTED_WINDOW)
-            m = self.fronted_subject.search(before, window)
-            if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS and m.group("who").split()[0] not in lexicons().stopwords:
+            m = self.fronted_subject.search(before, window) or (self.initial_subject.match(before) if not window else None)
+            if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS and not _is_stopword(m.group("who").split()[0]):
                 return self._speaker(s.span(m.start("who"), m.end("who")), entities)
         m = self.statement_of.search(before)
         if m:

@@ -359,3 +359,19 @@ def test_dropped_subject_without_an_earlier_quote_is_the_closest_person_before()
 )
 def test_subject_before_the_verb_at_the_start_of_the_sentence(text: str, mention: str) -> None:
     assert text_of(quotes(text)[1]["speaker"]["mention"]) == mention
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("واستطرد كمال النجار أن الموسم كان صعباً.", "استطرد"),
+        ("وتعهد كمال النجار بإصلاح شبكة المياه.", "تعهد"),
+        ("ونبّه كمال النجار إلى أن السدود ممتلئة.", "نبّه"),
+        ("ويجزم كمال النجار بأن الموسم سيكون جيداً.", "يجزم"),
+        ("وتناشد النقابة الحكومة بأن تصرف الأجور.", "تناشد"),
+        ("وقال كمال النجار إن الطريق مقطوع، مستطرداً أن العمل جار.", "مستطرداً"),
+        ("وقال كمال النجار إن الطريق مقطوع، متعهداً بفتحه خلال يومين.", "متعهداً"),
+    ],
+)
+def test_cue_inventory_forms(sentence: str, cue: str) -> None:
+    assert cue in [text_of(q["cue"]) for q in quotes(sentence)]

@@ -7,8 +7,16 @@ Patterns, per sentence of `qawl.segment.split_sentences`:
 - adverbial cue after a clause: ...، مبيناً أن ... (same speaker as the clause);
 - colon-introduced: وقال X: «...» / X: «...» at the start of a sentence;
 - quote first: «...»، قال X;
-- على لسان X / نقل عن X قوله; بحسب X at the end of the sentence;
-- وكان X قد أعلن ...، and adverbial cues with a noun-phrase object (مؤكداً نهاية ...).
+- على لسان X / نقل عن X (قوله); بحسب X at the end or, before a comma, at the start of the sentence;
+- a governed preposition before the content (أعلن عن، دعا X إلى، حذر من، شدد على، طالب بـ);
+- وكان X قد أعلن ...، أعلنت <name> <noun phrase>, and adverbial cues with a noun-phrase object (مؤكداً نهاية ...);
+- passive cues (قيل إن ...): an unknown speaker;
+- a sentence wholly in quotation marks after a quote, or inside a quotation left open: the same
+  attribution goes on (a cue-less direct quote per sentence, guidelines §3.5).
+
+Speakers: after the cue (VSO, an apposition after the role, a title with a place), fronted
+(غير أن X قال), the main verb's for a participle, else the dropped subject's antecedent: the
+previous quote's speaker, or the closest name before.
 
 Content is direct when fully quoted, mixed when it holds a quotation of three or
 more words, else indirect. The speaker's entity is the entity mention inside the

@@ -375,3 +375,12 @@ def test_subject_before_the_verb_at_the_start_of_the_sentence(text: str, mention
 )
 def test_cue_inventory_forms(sentence: str, cue: str) -> None:
     assert cue in [text_of(q["cue"]) for q in quotes(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("subject", "mention"),
+    [("بعض النواب", "بعض النواب"), ("كل من سليم الحداد ورامي الشريف", "رامي الشريف"), ("أم محمد، وهي نازحة،", "أم محمد")],
+)
+def test_subject_opening_with_a_quantifier_or_kinship_word(subject: str, mention: str) -> None:
+    second = quotes(f"قال كمال النجار إن الطريق مقطوع.\nوقال {subject} إن المياه مقطوعة.")[1]
+    assert text_of(second["speaker"]["mention"]) == mention

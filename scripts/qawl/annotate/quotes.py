@@ -58,6 +58,8 @@ TITLE_PREPOSITIONS = frozenset(normalize(w) for w in ["إلى", "على"])  # ا
 # A name in apposition between commas, then nothing but the complementizer that follows the segment.
 APPOSITION = re.compile(r"\s*([^،,:;\"]+?)\s*[،,]\s*")
 MAX_APPOSITION_WORDS = 5
+# Stopwords that may open a subject phrase: quantifiers (بعض النواب، كل من ...) and kinship words (أم محمد).
+SUBJECT_OPENERS = frozenset(normalize(w) for w in ["بعض", "كل", "جميع", "معظم", "أغلب", "أم"])
 DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
 CLAUSE_OBJECT = re.compile(r"(?<!\S)(?:عن|من)(?!\S)")
 CLOSING_PUNCTUATION = " \t.!?؟…"
@@ -553,7 +555,7 @@ class QuoteExtractor:
         if b - a < 2 or len(seg[a:b].split()) > MAX_SPEAKER_WORDS:
             return None
         first = seg[a:b].split()[0]
-        if (first in lexicons().stopwords and not first.startswith("ال")) or first in self.complementizers:
+        if (first in lexicons().stopwords and not first.startswith("ال") and first not in SUBJECT_OPENERS) or first in self.complementizers:
             return None
         return self._speaker(s.span(base + a, base + b), entities)
 

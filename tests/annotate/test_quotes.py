@@ -384,3 +384,10 @@ def test_cue_inventory_forms(sentence: str, cue: str) -> None:
 def test_subject_opening_with_a_quantifier_or_kinship_word(subject: str, mention: str) -> None:
     second = quotes(f"قال كمال النجار إن الطريق مقطوع.\nوقال {subject} إن المياه مقطوعة.")[1]
     assert text_of(second["speaker"]["mention"]) == mention
+
+
+def test_dropped_subject_agrees_in_gender_with_its_antecedent() -> None:
+    found = quotes(
+        "وقال كمال النجار إن الطريق مقطوع.\nوقالت النائبة سلمى الحداد إن المياه مقطوعة.\nوأضاف أن الإصلاح يحتاج أسبوعاً."
+    )
+    assert [text_of(q["speaker"]["mention"]) for q in found] == ["كمال النجار", "سلمى الحداد", "كمال النجار"]

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -209,6 +209,9 @@ class QuoteExtractor:
         self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
         self.relays = frozenset(verb_forms(cues["relay"]["past"], cues["relay"]["present"]))
         self.relayed_from = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s*$")
+        self.gendered = self._gendered_forms(cues)
+        self.last_by_gender: dict[str, Speaker] = {}  # the last speaker of a cue of each gender in the document
+        self.last_gender: str | None = None  # the gender of the last speaker's cue, if it shows one
         self.passive = frozenset(normalize(w) for w in cues["passive"])
         self.earlier_subject = re.compile(r'\s*[وف]?(?:كان|كانت|كانوا)\s+(?P<who>[^\s،,:"][^،,:"]*?)\s+(?:قد|لقد)(?!\w)')
         self.initial_subject = re.compile(r'\s*(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
@@ -277,6 +280,31 @@ class QuoteExtractor:
                 return s.ends[last]
         return None
 
+    @staticmethod
+    def _gendered_forms(cues: dict[str, Any]) -> dict[str, str]:
+        """Cue form → "f" or "m", for the forms that show the gender of their subject (قالت، تقول، مؤكدة / قال، يقول، مؤكداً)."""
+        past = [normalize(p) for p in cues["past"]]
+        forms: dict[str, set[str]] = {}
+        for p in past:
+            base = p[:-1] if p[-1] in "يا" else p
+            if not (p.endswith("ت") and p[:-1] in past):  # أكدت is listed beside أكد: it is the feminine
+                forms.setdefault(p, set()).add("m")
+            forms.setdefault(base + "ت", set()).add("f")
+        for f in map(normalize, cues["present"]):
+            forms.setdefault(f, set()).add("m")
+            forms.setdefault("ت" + f[1:], set()).add("f")
+        for stem in map(normalize, cues["adverbial"]):
+            forms.setdefault(stem + "ا", set()).add("m")
+            forms.setdefault(stem + "ه", set()).add("f")
+        return {form: genders.pop() for form, genders in forms.items() if len(genders) == 1}  # لفت: both, so neither
+
+    def _gender(self, cue: str) -> str | None:
+        """"f" or "m" when the cue word shows its subject's gender, else None."""
+        for _, form in variants(normalize(cue))[:2]:
+            if form in self.gendered:
+                return self.gendered[form]
+        return None
+
     def _cue_offset(self, word: str) -> int:
         """1 when the cue carries the proclitic و/ف (left outside the cue span), else 0."""
         if word not in self.cue_forms and word[:1] in "وف" and word[1:] not in ("",):
@@ -302,11 +330,14 @@ class QuoteExtractor:
         self.entity_starts = [e.start for e in entities]
         quotes: list[Quote] = []
         last: Speaker | None = None
+        self.last_by_gender = {}
+        last_gender: str | None = None
         if sentences is None:
             sentences = [(s.start, s.end) for s in split_sentences("", text)]
         previous: Quote | None = None  # the previous sentence's last quote, which the sentence may continue
         open_before = False  # is a quotation of `previous` still open?
         for s in self._sentences(nt, sentences):
+            self.last_gender = last_gender
             found = self._sentence_quotes(s, entities, last)
             if not found and previous is not None:
                 continuation = self._continuation(s, previous.speaker, open_before)
@@ -317,6 +348,9 @@ class QuoteExtractor:
             for quote in found:
                 if quote.speaker.kind != "unknown":
                     last = quote.speaker
+                    last_gender = self._gender(text[quote.cue.start : quote.cue.end]) if quote.cue else last_gender
+                    if last_gender:
+                        self.last_by_gender[last_gender] = last
                 if quote.speaker.entity is not None and quote.speaker.entity.label == "PERSON":
                     self.last_person = quote.speaker.entity
         return quotes
@@ -492,7 +526,7 @@ class QuoteExtractor:
         if kind == "passive":  # قيل إن ...: no source in the text
             speaker = Speaker("unknown", None, None)
         if speaker is None:
-            speaker = main.speaker if main else self._speaker_before(s, s.starts[i], entities, kind, last)
+            speaker = main.speaker if main else self._speaker_before(s, s.starts[i], s.texts[i], entities, kind, last)
         if outlet is None and kind == "adverbial" and main is not None:
             outlet = main.outlet
         return Quote(found.type, s.span(found.start, found.end), s.span(found.cue_start, found.cue_end), speaker, outlet)
@@ -570,7 +604,7 @@ class QuoteExtractor:
         return m.end(1) if any(e.label == "PERSON" and e.end <= end for e in inside) else None
 
     def _speaker_before(
-        self, s: _Sentence, cue_start: int, entities: list[Mention], kind: str, previous: Speaker | None
+        self, s: _Sentence, cue_start: int, cue: str, entities: list[Mention], kind: str, previous: Speaker | None
     ) -> Speaker:
         before = s.norm[:cue_start]
         m = self.was_subject.match(before.strip())
@@ -597,6 +631,10 @@ class QuoteExtractor:
         if m:
             return self._speaker(s.span(m.start("who"), m.end("who")), entities)
         if previous is not None:
+            # وقالت فلانة ... وأضاف أن ...: a dropped subject agrees with its antecedent
+            gender = self._gender(cue)
+            if gender and self.last_gender and gender != self.last_gender:
+                return self.last_by_gender.get(gender, previous)
             return previous
         return self._closest_named_before(s.span(cue_start, cue_start).start)
 

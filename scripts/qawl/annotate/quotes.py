@@ -210,6 +210,8 @@ class QuoteExtractor:
         self.relays = frozenset(verb_forms(cues["relay"]["past"], cues["relay"]["present"]))
         self.relayed_from = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s*$")
         self.gendered = self._gendered_forms(cues)
+        self.gender_of: dict[str, str | None] = {}  # caches, per cue word, of `_gender` and `_prepositions`
+        self.prepositions_of: dict[str, frozenset[str]] = {}
         self.last_by_gender: dict[str, Speaker] = {}  # the last speaker of a cue of each gender in the document
         self.last_gender: str | None = None  # the gender of the last speaker's cue, if it shows one
         self.passive = frozenset(normalize(w) for w in cues["passive"])
@@ -251,11 +253,15 @@ class QuoteExtractor:
 
     def _prepositions(self, cue: str) -> frozenset[str]:
         """The prepositions that introduce the content of cue word `cue` (its proclitic و/ف and a participle's ending aside)."""
-        for _, form in variants(cue)[:2]:
-            for stem in (form, *(form[: -len(end)] for end in PARTICIPLE_ENDINGS if form.endswith(end))):
-                if stem in self.governed:
-                    return self.governed[stem]
-        return frozenset()
+        found = self.prepositions_of.get(cue)
+        if found is None:
+            stems = (
+                stem for _, form in variants(cue)[:2] for stem in (form, *(form[: -len(end)] for end in PARTICIPLE_ENDINGS if form.endswith(end)))
+            )
+            found = next((self.governed[stem] for stem in stems if stem in self.governed), frozenset())
+            if len(self.prepositions_of) < WORD_CACHE_SIZE:
+                self.prepositions_of[cue] = found
+        return found
 
     def _starts_place(self, s: _Sentence, position: int) -> bool:
         """Does a place name (GPE, LOC) start at `position` of `s.norm`?"""
@@ -300,10 +306,12 @@ class QuoteExtractor:
 
     def _gender(self, cue: str) -> str | None:
         """"f" or "m" when the cue word shows its subject's gender, else None."""
-        for _, form in variants(normalize(cue))[:2]:
-            if form in self.gendered:
-                return self.gendered[form]
-        return None
+        if cue not in self.gender_of:
+            gender = next((self.gendered[f] for _, f in variants(normalize(cue))[:2] if f in self.gendered), None)
+            if len(self.gender_of) >= WORD_CACHE_SIZE:
+                return gender
+            self.gender_of[cue] = gender
+        return self.gender_of[cue]
 
     def _cue_offset(self, word: str) -> int:
         """1 when the cue carries the proclitic و/ف (left outside the cue span), else 0."""

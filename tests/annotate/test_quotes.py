@@ -195,3 +195,199 @@ def test_inside_a_quotation_is_what_pairing_marks_from_the_left_says(norm: str) 
 def test_trimmed_end_is_the_length_of_the_head_stripped(text: str, chars: str | None) -> None:
     for end in range(len(text) + 1):
         assert _trimmed_end(text, end, chars) == len(text[:end].rstrip(chars))
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "content"),
+    [
+        ("وأعلنت بلدية الزرقاء عن إغلاق السوق القديم مؤقتاً.", "أعلنت", "إغلاق السوق القديم مؤقتاً"),
+        ("وكشف النائب سليم الحداد عن صفقة لشراء طائرات مسيّرة.", "كشف", "صفقة لشراء طائرات مسيّرة"),
+        ("ودعا رئيس الرابطة كمال النجار الطلاب إلى مقاطعة الامتحانات.", "دعا", "مقاطعة الامتحانات"),
+        ("وشدّد الأمين العام رامي الشريف على ضرورة الحوار.", "شدّد", "ضرورة الحوار"),
+        ("وحذّرت نقابة الأطباء من انهيار القطاع الصحي.", "حذّرت", "انهيار القطاع الصحي"),
+        ('وطالب النائب عادل الصافي الحكومة بـ"فتح تحقيق عاجل".', "طالب", "فتح تحقيق عاجل"),
+        ("ويطالب سكان الحي البلدية بإصلاح الطريق.", "يطالب", "إصلاح الطريق"),
+    ],
+)
+def test_cue_whose_complement_is_a_preposition(text: str, cue: str, content: str) -> None:
+    (q,) = quotes(text)
+    assert (text_of(q["cue"]), text_of(q["content"])) == (cue, content)
+
+
+def test_a_preposition_inside_the_subject_does_not_start_the_content() -> None:
+    (q,) = quotes("ودعا المبعوث الأممي إلى السودان ماركوس برينر الأطراف إلى وقف القتال.")
+    assert text_of(q["content"]) == "وقف القتال"
+
+
+@pytest.mark.parametrize(
+    ("text", "contents"),
+    [
+        ('وقال سعيد المراكشي إن "الوضع خطير"، داعياً إلى تشكيل لجنة طوارئ.', ["الوضع خطير", "تشكيل لجنة طوارئ"]),
+        ("وأضاف أن الأسعار ارتفعت، محذراً من موجة غلاء جديدة.", ["الأسعار ارتفعت", "موجة غلاء جديدة"]),
+        ("وقالت جمعيات أهلية إن المخيم مكتظ، مطالبة الحكومة بفتح مخيم ثان.", ["المخيم مكتظ", "فتح مخيم ثان"]),
+    ],
+)
+def test_second_cue_of_a_sentence_is_a_participle_with_a_preposition(text: str, contents: list[str]) -> None:
+    found = quotes(text)
+    assert [text_of(q["content"]) for q in found] == contents
+    assert found[1]["speaker"]["mention"] == found[0]["speaker"]["mention"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "content"),
+    [
+        ("أعلنت وزارة الصحة الأردنية تسجيل إصابات جديدة بالحصبة.", "وزارة الصحة الأردنية", "تسجيل إصابات جديدة بالحصبة"),
+        ("وأعلنت وزارة الداخلية المغربية أمس تفكيك شبكة لتهريب البشر.", "وزارة الداخلية المغربية", "تفكيك شبكة لتهريب البشر"),
+        ("ونفى وزير الإعلام كمال النجار وجود أي رقابة على الصحف.", "كمال النجار", "وجود أي رقابة على الصحف"),
+    ],
+)
+def test_verb_subject_object_noun_phrase(text: str, speaker: str, content: str) -> None:
+    (q,) = quotes(text)
+    assert (text_of(q["speaker"]["mention"]), text_of(q["content"])) == (speaker, content)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأكد وزير الخارجية كمال النجار خلال لقائه نظيره الأردني في عمّان.",  # no object: an adverbial after the subject
+        "وأعلنت وزارة الصحة الأردنية.",
+    ],
+)
+def test_no_object_after_the_subject_no_quote(text: str) -> None:
+    assert quotes(text) == []
+
+
+def test_speaker_in_an_apposition_after_the_role() -> None:
+    (q,) = quotes("وقال المتحدث باسم وزارة الخارجية، السفير رامي الشريف، إن الزيارة مؤجلة.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "رامي الشريف"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "mention"),
+    [
+        ("وقال كمال النجار إن المصنع سيغلق. غير أن العامل سليم الحداد قال إن العمال لم يُبلّغوا.", "named", "سليم الحداد"),
+        ("وقال كمال النجار إن المصنع سيغلق. لكن نقابات عمالية قالت إن القرار مخالف للقانون.", "anonymous", "نقابات عمالية"),
+    ],
+)
+def test_subject_before_the_verb_after_a_conjunction(text: str, kind: str, mention: str) -> None:
+    second = quotes(text)[1]
+    assert (second["speaker"]["kind"], text_of(second["speaker"]["mention"])) == (kind, mention)
+
+
+def test_speaker_after_a_title_with_a_place() -> None:
+    (q,) = quotes("ودعا المبعوث العربي إلى السودان كمال النجار الأطراف إلى وقف القتال.")
+    assert text_of(q["speaker"]["mention"]) == "كمال النجار"
+
+
+@pytest.mark.parametrize(
+    ("text", "contents"),
+    [
+        # a sentence wholly in quotation marks after a quote continues it (guidelines §3.5: one quote per sentence)
+        ("وقال كمال النجار إن الوضع صعب.\n«لن نتراجع عن مطالبنا».", ["الوضع صعب", "لن نتراجع عن مطالبنا"]),
+        # a quotation over two paragraphs: the first is left open, the second opens and closes
+        ("وقال كمال النجار: «الوضع صعب جداً.\n«لن نتراجع عن مطالبنا».", ["الوضع صعب جداً", "لن نتراجع عن مطالبنا"]),
+        # a quotation left open over several sentences of a line
+        ("وقال كمال النجار: «الوضع صعب جداً. لن نتراجع. سنواصل الإضراب", ["الوضع صعب جداً", "لن نتراجع", "سنواصل الإضراب"]),
+    ],
+)
+def test_quote_over_several_sentences_is_one_attribution(text: str, contents: list[str]) -> None:
+    found = quotes(text)
+    assert [text_of(q["content"]) for q in found] == contents
+    assert all(q["type"] == "direct" for q in found[1:]) and all(q["cue"] is None for q in found[1:])
+    assert all(q["speaker"] == found[0]["speaker"] for q in found)  # one source: the attribution goes on
+    assert text_of(found[0]["speaker"]["mention"]) == "كمال النجار"
+
+
+@pytest.mark.parametrize("text", ["«أهلاً بكم في المدينة».", "وصل الوفد إلى المدينة.\n«أهلاً بكم في المدينة»."])
+def test_a_quoted_sentence_without_a_quote_before_it_is_no_quote(text: str) -> None:
+    assert quotes(text) == []
+
+
+def test_a_prepositional_phrase_before_a_dropped_subject_is_not_the_speaker() -> None:
+    first, second = quotes("قال كمال النجار إن الوضع صعب.\nوفي تصريح لقناة الشروق، أكد أن الحل قريب.")
+    assert second["speaker"] == first["speaker"]
+
+
+def test_relayed_from_a_source_without_a_speech_noun() -> None:
+    (q,) = quotes("ونقلت وكالة الأنباء الأردنية عن مصدر مسؤول أن الحدود ستفتح.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("anonymous", "مصدر مسؤول")
+
+
+@pytest.mark.parametrize("cue", ["قيل", "ويُقال", "وأُفيد"])
+def test_passive_cue_has_an_unknown_speaker(cue: str) -> None:
+    first, second = quotes(f"قال كمال النجار إن الوضع صعب.\n{cue} إن الوفد غادر العاصمة.")
+    assert text_of(second["content"]) == "الوفد غادر العاصمة"
+    assert (second["speaker"]["kind"], second["speaker"]["mention"]) == ("unknown", None)
+
+
+def test_according_to_at_the_start_of_the_sentence() -> None:
+    (q,) = quotes("وبحسب وزارة الصحة الأردنية، ارتفع عدد الإصابات إلى عشرة.")
+    assert (text_of(q["cue"]), text_of(q["content"])) == ("بحسب", "ارتفع عدد الإصابات إلى عشرة")
+    assert text_of(q["speaker"]["mention"]) == "وزارة الصحة الأردنية"
+
+
+def test_narration_resumes_after_as_he_put_it() -> None:
+    (q,) = quotes("وقال كمال النجار إن الوضع صعب، على حد قوله.")
+    assert text_of(q["content"]) == "الوضع صعب"
+
+
+def test_dropped_subject_after_an_earlier_clause_of_the_sentence() -> None:
+    (q,) = quotes('وكانت النقابة العامة للمعلمين قد استنكرت القرار، وقالت في بيان إن "المعلمين لن يتراجعوا".')
+    assert text_of(q["speaker"]["mention"]) == "النقابة العامة للمعلمين"
+
+
+def test_participle_after_a_clause_without_a_quote_takes_the_clause_subject() -> None:
+    first, second = quotes(
+        "قال سليم الحداد إن الطريق مقطوع.\nوأعرب رئيس بلدية الكرك كمال النجار عن أسفه للحادث، مؤكداً أن التحقيق بدأ."
+    )
+    assert text_of(second["content"]) == "التحقيق بدأ"
+    assert text_of(second["speaker"]["mention"]) == "كمال النجار"
+
+
+def test_dropped_subject_without_an_earlier_quote_is_the_closest_person_before() -> None:
+    (q,) = quotes("واستقبل رئيس الوزراء كمال النجار وفداً من البنك الدولي في عمّان.\nوأكد أن الحكومة ماضية في الإصلاحات.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("named", "كمال النجار")
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("قال سليم الحداد إن الطريق مقطوع.\nالنائب كمال النجار قال إن الطريق سالك.", "كمال النجار"),
+        ("قال سليم الحداد إن الطريق مقطوع.\nوفي هذا السياق قال إن الطريق سالك.", "سليم الحداد"),  # no subject before
+        ("قال سليم الحداد إن الطريق مقطوع.\nعمّان - قال إن الطريق سالك.", "سليم الحداد"),  # a dateline
+    ],
+)
+def test_subject_before_the_verb_at_the_start_of_the_sentence(text: str, mention: str) -> None:
+    assert text_of(quotes(text)[1]["speaker"]["mention"]) == mention
+
+
+@pytest.mark.parametrize(
+    ("sentence", "cue"),
+    [
+        ("واستطرد كمال النجار أن الموسم كان صعباً.", "استطرد"),
+        ("وتعهد كمال النجار بإصلاح شبكة المياه.", "تعهد"),
+        ("ونبّه كمال النجار إلى أن السدود ممتلئة.", "نبّه"),
+        ("ويجزم كمال النجار بأن الموسم سيكون جيداً.", "يجزم"),
+        ("وتناشد النقابة الحكومة بأن تصرف الأجور.", "تناشد"),
+        ("وقال كمال النجار إن الطريق مقطوع، مستطرداً أن العمل جار.", "مستطرداً"),
+        ("وقال كمال النجار إن الطريق مقطوع، متعهداً بفتحه خلال يومين.", "متعهداً"),
+    ],
+)
+def test_cue_inventory_forms(sentence: str, cue: str) -> None:
+    assert cue in [text_of(q["cue"]) for q in quotes(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("subject", "mention"),
+    [("بعض النواب", "بعض النواب"), ("كل من سليم الحداد ورامي الشريف", "رامي الشريف"), ("أم محمد، وهي نازحة،", "أم محمد")],
+)
+def test_subject_opening_with_a_quantifier_or_kinship_word(subject: str, mention: str) -> None:
+    second = quotes(f"قال كمال النجار إن الطريق مقطوع.\nوقال {subject} إن المياه مقطوعة.")[1]
+    assert text_of(second["speaker"]["mention"]) == mention
+
+
+def test_dropped_subject_agrees_in_gender_with_its_antecedent() -> None:
+    found = quotes(
+        "وقال كمال النجار إن الطريق مقطوع.\nوقالت النائبة سلمى الحداد إن المياه مقطوعة.\nوأضاف أن الإصلاح يحتاج أسبوعاً."
+    )
+    assert [text_of(q["speaker"]["mention"]) for q in found] == ["كمال النجار", "سلمى الحداد", "كمال النجار"]

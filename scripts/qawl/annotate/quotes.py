@@ -7,8 +7,16 @@ Patterns, per sentence of `qawl.segment.split_sentences`:
 - adverbial cue after a clause: ...، مبيناً أن ... (same speaker as the clause);
 - colon-introduced: وقال X: «...» / X: «...» at the start of a sentence;
 - quote first: «...»، قال X;
-- على لسان X / نقل عن X قوله; بحسب X at the end of the sentence;
-- وكان X قد أعلن ...، and adverbial cues with a noun-phrase object (مؤكداً نهاية ...).
+- على لسان X / نقل عن X (قوله); بحسب X at the end or, before a comma, at the start of the sentence;
+- a governed preposition before the content (أعلن عن، دعا X إلى، حذر من، شدد على، طالب بـ);
+- وكان X قد أعلن ...، أعلنت <name> <noun phrase>, and adverbial cues with a noun-phrase object (مؤكداً نهاية ...);
+- passive cues (قيل إن ...): an unknown speaker;
+- a sentence wholly in quotation marks after a quote, or inside a quotation left open: the same
+  attribution goes on (a cue-less direct quote per sentence, guidelines §3.5).
+
+Speakers: after the cue (VSO, an apposition after the role, a title with a place), fronted
+(غير أن X قال), the main verb's for a participle, else the dropped subject's antecedent: the
+previous quote's speaker, or the closest name before.
 
 Content is direct when fully quoted, mixed when it holds a quotation of three or
 more words, else indirect. The speaker's entity is the entity mention inside the
@@ -23,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -45,6 +53,20 @@ TITLE_HEADS = frozenset(
     normalize(w) for w in ["قيادي", "متحدث", "ناطق", "وزير", "رئيس", "مسؤول", "نائب", "عضو", "سفير", "مستشار", "زعيم", "قائد"]
 )
 MIXED_MIN_WORDS = 3
+PLACE_LABELS = ("GPE", "LOC")
+TITLE_PREPOSITIONS = frozenset(normalize(w) for w in ["إلى", "على"])  # المبعوث إلى ..., المشرف على ...
+# A name in apposition between commas, then nothing but the complementizer that follows the segment.
+APPOSITION = re.compile(r"\s*([^،,:;\"]+?)\s*[،,]\s*")
+MAX_APPOSITION_WORDS = 5
+# Stopwords that may open a subject phrase: quantifiers (بعض النواب، كل من ...) and kinship words (أم محمد).
+SUBJECT_OPENERS = frozenset(normalize(w) for w in ["بعض", "كل", "جميع", "معظم", "أغلب", "أم"])
+DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
+CLAUSE_OBJECT = re.compile(r"(?<!\S)(?:عن|من)(?!\S)")
+CLOSING_PUNCTUATION = " \t.!?؟…"
+FRONTED_WINDOW, MAX_FRONTED_WORDS = 80, 6  # characters before a verb cue searched for a fronted subject; its words
+SUBJECT_NAME_WITHIN = 4  # words after a cue where its subject's name may start (after a title: وزير الإعلام فلان)
+NOT_AN_OBJECT = frozenset([normalize("لسان")])  # أكد على لسان X أن ...: the speaker follows, not the content
+PARTICIPLE_ENDINGS = ("ا", "ه", "ين")  # مؤكدا(ً)، مؤكدة، مؤكدين after normalisation
 # Neither the phrases nor the name of «...، بحسب X» hold one of these (a final full stop aside).
 ACCORDING_SEPARATORS = "،,."
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
@@ -134,6 +156,18 @@ def _trimmed_end(text: str, end: int, chars: str | None) -> int:
     return end
 
 
+def _is_stopword(word: str) -> bool:
+    """Is the word, or the word after its conjunction و/ف (وفي، فمن), a stopword?"""
+    stopwords = lexicons().stopwords
+    return word in stopwords or (word[:1] in "وف" and word[1:] in stopwords)
+
+
+def _skip_spaces(text: str, position: int) -> int:
+    while position < len(text) and text[position].isspace():
+        position += 1
+    return position
+
+
 def _regex_alternation(phrases: list[str]) -> str:
     return "|".join(re.escape(normalize(p)) for p in sorted(phrases, key=len, reverse=True))
 
@@ -143,6 +177,7 @@ class QuoteExtractor:
 
     def __init__(self) -> None:
         self.text = ""
+        self.entities: list[Mention] = []
         self.entity_starts: list[int] = []
         self.last_person: Mention | None = None
         # Words known not to be cues (a cache; "مجددا" is a cue only before القول, so never cached).
@@ -161,6 +196,8 @@ class QuoteExtractor:
         )
         self.statement_of = re.compile(r"(?<!\w)(?:بيان|تصريح|رساله)\s+(?:صادر\s+عن\s+|ل(?=ل))(?P<who>[^،,:]+?)\s*(?=$|[،,:]|(?<!\w)(?:في|بمناسبه|حول|بشان)(?!\w))")
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
+        # وبحسب X، ...: the source first, then the content
+        self.according_first = re.compile(rf"\s*[وف]?(?P<cue>{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.:\"]+?)\s*[،,]\s*")
         # `according` can only match where one of its phrases occurs: looking for them first is cheaper.
         self.according_phrases = tuple(normalize(p) for p in cues["according_to"])
         assert not any(set(p) & set(ACCORDING_SEPARATORS) for p in self.according_phrases)  # see `_according`
@@ -169,8 +206,20 @@ class QuoteExtractor:
         self.on_tongue = re.compile(r"علي(?<!\wعلي) لسان\s+(?P<who>[^،,:]+)")
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
+        self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
+        self.relays = frozenset(verb_forms(cues["relay"]["past"], cues["relay"]["present"]))
+        self.relayed_from = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s*$")
+        self.gendered = self._gendered_forms(cues)
+        self.gender_of: dict[str, str | None] = {}  # caches, per cue word, of `_gender` and `_prepositions`
+        self.prepositions_of: dict[str, frozenset[str]] = {}
+        self.last_by_gender: dict[str, Speaker] = {}  # the last speaker of a cue of each gender in the document
+        self.last_gender: str | None = None  # the gender of the last speaker's cue, if it shows one
+        self.passive = frozenset(normalize(w) for w in cues["passive"])
+        self.earlier_subject = re.compile(r'\s*[وف]?(?:كان|كانت|كانوا)\s+(?P<who>[^\s،,:"][^،,:"]*?)\s+(?:قد|لقد)(?!\w)')
+        self.initial_subject = re.compile(r'\s*(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
-        self.b_object = frozenset(verb_forms(cues["b_object"], []))
+        self.np_object = frozenset(verb_forms(cues["noun_phrase_object"]["past"], cues["noun_phrase_object"]["present"]))
+        self.governed = self._governed_prepositions(cues["b_object"], cues["complement_prepositions"])
         self.quoted_outlet = re.compile(r'ل(?<!\wل)\s*"([^"]+)"')
         self.named_outlet = re.compile(rf"ل(?<!\wل)((?:{outlet_heads})\s+[^،,:]+?)\s*(?=$|[،,:])")
         self.headline_colon = re.compile(r'^(?P<who>[^:"،]{2,60}?)\s*:\s*(?="|\w)')
@@ -182,7 +231,7 @@ class QuoteExtractor:
         if word in self.not_cue:
             return None
         for offset, form in variants(word)[:2]:
-            kind = self.cue_forms.get(form)
+            kind = self.cue_forms.get(form) or ("passive" if form in self.passive else None)
             if kind:
                 return kind
             stem = form[:-1] if form.endswith("ا") else form
@@ -192,11 +241,83 @@ class QuoteExtractor:
             self.not_cue.add(word)
         return None
 
+    @staticmethod
+    def _governed_prepositions(b_object: list[str], table: dict[str, dict[str, list[str]]]) -> dict[str, frozenset[str]]:
+        """Cue form (verb form or participle stem) → the prepositions that introduce its content."""
+        governed: dict[str, set[str]] = {form: {"ب"} for form in verb_forms(b_object, [])}
+        for preposition, cues in ((normalize(p), c) for p, c in table.items() if not p.startswith("_")):
+            forms = verb_forms(cues["past"], cues["present"]) | {normalize(stem) for stem in cues["participle"]}
+            for form in forms:
+                governed.setdefault(form, set()).add(preposition)
+        return {form: frozenset(prepositions) for form, prepositions in governed.items()}
+
+    def _prepositions(self, cue: str) -> frozenset[str]:
+        """The prepositions that introduce the content of cue word `cue` (its proclitic و/ف and a participle's ending aside)."""
+        found = self.prepositions_of.get(cue)
+        if found is None:
+            stems = (
+                stem for _, form in variants(cue)[:2] for stem in (form, *(form[: -len(end)] for end in PARTICIPLE_ENDINGS if form.endswith(end)))
+            )
+            found = next((self.governed[stem] for stem in stems if stem in self.governed), frozenset())
+            if len(self.prepositions_of) < WORD_CACHE_SIZE:
+                self.prepositions_of[cue] = found
+        return found
+
+    def _starts_place(self, s: _Sentence, position: int) -> bool:
+        """Does a place name (GPE, LOC) start at `position` of `s.norm`?"""
+        start = s.span(position, position + 1).start
+        at = bisect.bisect_left(self.entity_starts, start)
+        return at < len(self.entity_starts) and self.entity_starts[at] == start and self.entities[at].label in PLACE_LABELS
+
+    def _named_subject_end(self, s: _Sentence, i: int, stop: int) -> int | None:
+        """Where the named subject of verb cue word i ends, if the cue takes a noun-phrase object
+        (أعلنت وزارة الصحة تسجيل ...): the end of the first name within a few words after the cue
+        (a title before it: نفى وزير الإعلام فلان ...), in `s.norm`; None if there is none."""
+        if not any(form in self.np_object for _, form in variants(s.texts[i])[:2]):
+            return None
+        for j in range(i + 1, min(stop, i + 1 + SUBJECT_NAME_WITHIN)):
+            start = s.span(s.starts[j], s.ends[j]).start
+            at = bisect.bisect_left(self.entity_starts, start)
+            if at < len(self.entities) and self.entity_starts[at] == start and self.entities[at].label in SPEAKER_LABELS:
+                end = self.entities[at].end
+                last = j
+                while last + 1 < stop and s.span(s.starts[last + 1], s.ends[last + 1]).end <= end:
+                    last += 1
+                return s.ends[last]
+        return None
+
+    @staticmethod
+    def _gendered_forms(cues: dict[str, Any]) -> dict[str, str]:
+        """Cue form → "f" or "m", for the forms that show the gender of their subject (قالت، تقول، مؤكدة / قال، يقول، مؤكداً)."""
+        past = [normalize(p) for p in cues["past"]]
+        forms: dict[str, set[str]] = {}
+        for p in past:
+            base = p[:-1] if p[-1] in "يا" else p
+            if not (p.endswith("ت") and p[:-1] in past):  # أكدت is listed beside أكد: it is the feminine
+                forms.setdefault(p, set()).add("m")
+            forms.setdefault(base + "ت", set()).add("f")
+        for f in map(normalize, cues["present"]):
+            forms.setdefault(f, set()).add("m")
+            forms.setdefault("ت" + f[1:], set()).add("f")
+        for stem in map(normalize, cues["adverbial"]):
+            forms.setdefault(stem + "ا", set()).add("m")
+            forms.setdefault(stem + "ه", set()).add("f")
+        return {form: genders.pop() for form, genders in forms.items() if len(genders) == 1}  # لفت: both, so neither
+
+    def _gender(self, cue: str) -> str | None:
+        """"f" or "m" when the cue word shows its subject's gender, else None."""
+        if cue not in self.gender_of:
+            gender = next((self.gendered[f] for _, f in variants(normalize(cue))[:2] if f in self.gendered), None)
+            if len(self.gender_of) >= WORD_CACHE_SIZE:
+                return gender
+            self.gender_of[cue] = gender
+        return self.gender_of[cue]
+
     def _cue_offset(self, word: str) -> int:
         """1 when the cue carries the proclitic و/ف (left outside the cue span), else 0."""
         if word not in self.cue_forms and word[:1] in "وف" and word[1:] not in ("",):
             stem = word[1:-1] if word.endswith("ا") else word[1:]
-            if word[1:] in self.cue_forms or stem in self.objects:
+            if word[1:] in self.cue_forms or word[1:] in self.passive or stem in self.objects:
                 return 1
         return 0
 
@@ -213,20 +334,60 @@ class QuoteExtractor:
         self.text = text
         self.last_person = None
         entities = sorted(entities, key=attrgetter("start"))  # flat, so sorted by end too
+        self.entities = entities
         self.entity_starts = [e.start for e in entities]
         quotes: list[Quote] = []
         last: Speaker | None = None
+        self.last_by_gender = {}
+        last_gender: str | None = None
         if sentences is None:
             sentences = [(s.start, s.end) for s in split_sentences("", text)]
+        previous: Quote | None = None  # the previous sentence's last quote, which the sentence may continue
+        open_before = False  # is a quotation of `previous` still open?
         for s in self._sentences(nt, sentences):
+            self.last_gender = last_gender
             found = self._sentence_quotes(s, entities, last)
+            if not found and previous is not None:
+                continuation = self._continuation(s, previous.speaker, open_before)
+                found = [continuation] if continuation else []
+            open_before = bool(found) and self._leaves_open(s, open_before)
+            previous = found[-1] if found else None
             quotes += found
             for quote in found:
                 if quote.speaker.kind != "unknown":
                     last = quote.speaker
+                    last_gender = self._gender(text[quote.cue.start : quote.cue.end]) if quote.cue else last_gender
+                    if last_gender:
+                        self.last_by_gender[last_gender] = last
                 if quote.speaker.entity is not None and quote.speaker.entity.label == "PERSON":
                     self.last_person = quote.speaker.entity
         return quotes
+
+    @staticmethod
+    def _reopens(s: _Sentence, open_before: bool) -> bool:
+        """Does the sentence open again a quotation left open before it (a new paragraph of a long quotation starts with «)?"""
+        return open_before and bool(s.marks) and s.marks[0] == _skip_spaces(s.norm, 0)
+
+    def _leaves_open(self, s: _Sentence, open_before: bool) -> bool:
+        """Is a quotation still open at the end of the sentence (an odd number of marks opens one or closes the one before)?"""
+        closing_marks = len(s.marks) - self._reopens(s, open_before)
+        return open_before != (closing_marks % 2 == 1)
+
+    def _continuation(self, s: _Sentence, speaker: Speaker, open_before: bool) -> Quote | None:
+        """The quote of a sentence that continues the previous sentence's (guidelines §3.5): inside a quotation left
+        open before it, or wholly in quotation marks. Same speaker, no cue."""
+        norm, marks = s.norm, s.marks
+        start, end = _skip_spaces(norm, 0), _trimmed_end(norm, len(norm), CLOSING_PUNCTUATION)
+        if open_before:
+            start += self._reopens(s, open_before)
+            close = next((m for m in marks if m >= start), end)
+        elif marks == [start, end - 1]:
+            start, close = start + 1, end - 1
+        else:
+            return None
+        if close - start < 2:
+            return None
+        return Quote("direct", s.span(start, close), None, speaker, None)
 
     @staticmethod
     def _sentences(nt: NormText, sentences: list[tuple[int, int]]) -> Iterator[_Sentence]:
@@ -260,11 +421,25 @@ class QuoteExtractor:
         located: dict[tuple[int, int], _Located | None] = {}
         starters = [c for n, c in enumerate(cues) if self._locate_run(s, cues, n, located)]
         quotes: list[Quote] = []
+        verbs = [i for i, kind in cues if kind == "verb"]
         for n, (i, kind) in enumerate(starters):
             found = self._locate_run(s, starters, n, located)
             if found:
-                quotes.append(self._quote(s, i, kind, found, entities, quotes[-1] if quotes else None, last))
+                main = quotes[-1] if quotes else None
+                clause = self._clause_speaker(s, verbs, i, entities) if main is None and kind == "adverbial" else None
+                quotes.append(self._quote(s, i, kind, found, entities, main, clause or last))
         return quotes
+
+    def _clause_speaker(self, s: _Sentence, verbs: list[int], i: int, entities: list[Mention]) -> Speaker | None:
+        """The subject of the cue verb of the clause before participle cue word i, when that clause holds no
+        quote (أعرب فلان عن أسفه، مؤكداً أن ...): the participle shares its main verb's subject."""
+        at = bisect.bisect_left(verbs, i)
+        if not at:
+            return None
+        verb, verb_end = verbs[at - 1], s.ends[verbs[at - 1]]
+        subject = s.norm[verb_end : s.starts[i]]
+        governed = CLAUSE_OBJECT.search(subject)  # أعرب فلان عن أسفه: the subject ends before the object
+        return self._speaker_after(s, verb_end, subject[: governed.start()] if governed else subject, entities, s.texts[verb])
 
     def _locate_run(
         self, s: _Sentence, cues: list[tuple[int, str]], n: int, located: dict[tuple[int, int], _Located | None]
@@ -286,10 +461,10 @@ class QuoteExtractor:
         stem = cue[:-1] if cue.endswith("ا") else cue
         if kind == "adverbial" and i + 1 < len(texts) and texts[i + 1] in self.objects.get(stem, ()):
             cue_end = ends[i + 1]
-        # Content start: complementizer, colon, or the ب-object of لوّح/طالب, before the next cue.
+        # Content start: complementizer, colon, or the object of a governed preposition (لوّح بـ، دعا إلى), before the next cue.
         content_start = None
         comp_end = None
-        b_cue = any(f in self.b_object for _, f in variants(cue)[:2])
+        prepositions = self._prepositions(cue)
         for j in range(i + 1, stop):
             gap = gaps[j]
             if kind == "adverbial" and (j - i > 6 or "،" in gap or "," in gap):
@@ -302,8 +477,20 @@ class QuoteExtractor:
             if w in self.complementizers:
                 content_start, comp_end = ends[j], starts[j]
                 break
-            if b_cue and w.startswith("ب") and len(w) > 3 and w not in B_NOT_OBJECT:
+            if not prepositions or j - i > MAX_SPEAKER_WORDS:
+                continue
+            if "ب" in prepositions and w.startswith("ب") and len(w) > 3 and w not in B_NOT_OBJECT:
                 content_start, comp_end = starts[j] + 1, starts[j]
+                break
+            # a preposition followed by a place belongs to the subject (المبعوث إلى السودان), one followed by إن/أن waits for it
+            if (
+                w in prepositions
+                and j + 1 < stop
+                and texts[j + 1] not in self.complementizers
+                and texts[j + 1] not in NOT_AN_OBJECT
+                and not self._starts_place(s, starts[j + 1])
+            ):
+                content_start, comp_end = ends[j], starts[j]
                 break
         segment_end = comp_end if comp_end is not None else limit
         if content_start is None:
@@ -314,9 +501,13 @@ class QuoteExtractor:
                 open_at = s.mark_before(_trimmed_end(norm, before, '"'))
                 return _Located("direct", open_at + 1, before - 1, cue_start, cue_end, segment_end)
             head_end = _trimmed_end(norm, starts[i], None)
+            object_after = cue_end
             if kind != "adverbial" and not norm[max(0, head_end - 3) : head_end].endswith(("قد", "لقد")):
-                return None
-            content_start = self._np_start(s, cue_end, limit)
+                subject_end = self._named_subject_end(s, i, stop)
+                if subject_end is None:
+                    return None
+                object_after = segment_end = subject_end
+            content_start = self._np_start(s, object_after, limit)
             if content_start is None:
                 return None
         content = self._content(s, content_start, limit)
@@ -339,9 +530,11 @@ class QuoteExtractor:
         # Speaker after the cue (up to a stop), or before it.
         seg = s.norm[found.cue_end : found.segment_end]
         outlet = self._outlet(s, found.cue_end, seg)
-        speaker = self._speaker_after(s, found.cue_end, seg, entities) if kind == "verb" else None
+        speaker = self._speaker_after(s, found.cue_end, seg, entities, s.texts[i]) if kind == "verb" else None
+        if kind == "passive":  # قيل إن ...: no source in the text
+            speaker = Speaker("unknown", None, None)
         if speaker is None:
-            speaker = main.speaker if main else self._speaker_before(s, s.starts[i], entities, kind, last)
+            speaker = main.speaker if main else self._speaker_before(s, s.starts[i], s.texts[i], entities, kind, last)
         if outlet is None and kind == "adverbial" and main is not None:
             outlet = main.outlet
         return Quote(found.type, s.span(found.start, found.end), s.span(found.cue_start, found.cue_end), speaker, outlet)
@@ -370,6 +563,8 @@ class QuoteExtractor:
         text = norm[start:stop]
         if text.startswith('"'):
             close = text.find('"', 1)
+            if close == -1:  # a quotation that goes on in the next sentence
+                return start + 1, stop, "direct"
             if close == len(text) - 1 or (close > 0 and not text[close + 1 :].strip(' .،,"')):
                 return start + 1, start + close, "direct"
         quoted = QUOTED_TEXT.findall(text)
@@ -382,25 +577,42 @@ class QuoteExtractor:
         m = self.quoted_outlet.search(seg) or self.named_outlet.search(seg)
         return s.span(base + m.start(1), base + m.end(1)) if m else None
 
-    def _speaker_after(self, s: _Sentence, base: int, seg: str, entities: list[Mention]) -> Speaker | None:
+    def _speaker_after(self, s: _Sentence, base: int, seg: str, entities: list[Mention], cue: str) -> Speaker | None:
         tongue = self.on_tongue.search(seg) or self.from_saying.search(seg)
+        if not tongue and any(form in self.relays for _, form in variants(cue)[:2]):
+            tongue = self.relayed_from.search(seg)  # نقلت الوكالة عن مصدر أن ...: the source, not the relay
         if tongue:
             a, b = tongue.start("who"), tongue.end("who")
         else:
             stop = self.speaker_stop.search(seg)
+            # a preposition before a place belongs to a title (المبعوث إلى السودان فلان): the phrase goes on
+            while stop and stop.group() in TITLE_PREPOSITIONS and self._starts_place(s, base + _skip_spaces(seg, stop.end())):
+                stop = self.speaker_stop.search(seg, stop.end())
             a, b = 0, stop.start() if stop else len(seg)
+            if stop and stop.group() in "،,":
+                b = self._apposition_end(s, base, seg, stop.end()) or b
         text = seg[a:b]
         lead = len(text) - len(text.lstrip())
         a, b = a + lead, a + len(text.rstrip())
         if b - a < 2 or len(seg[a:b].split()) > MAX_SPEAKER_WORDS:
             return None
         first = seg[a:b].split()[0]
-        if (first in lexicons().stopwords and not first.startswith("ال")) or first in self.complementizers:
+        if (first in lexicons().stopwords and not first.startswith("ال") and first not in SUBJECT_OPENERS) or first in self.complementizers:
             return None
         return self._speaker(s.span(base + a, base + b), entities)
 
+    def _apposition_end(self, s: _Sentence, base: int, seg: str, after: int) -> int | None:
+        """The end in `seg` of a name in apposition that closes the speaker phrase (المتحدث باسم الوزارة، السفير فلان، إن ...)."""
+        m = APPOSITION.fullmatch(seg, after)
+        if not m or len(m.group(1).split()) > MAX_APPOSITION_WORDS:
+            return None
+        start, end = s.span(base + m.start(1), base + m.end(1)).start, s.span(base + m.start(1), base + m.end(1)).end
+        at = bisect.bisect_left(self.entity_starts, start)
+        inside = self.entities[at : bisect.bisect_right(self.entity_starts, end)]
+        return m.end(1) if any(e.label == "PERSON" and e.end <= end for e in inside) else None
+
     def _speaker_before(
-        self, s: _Sentence, cue_start: int, entities: list[Mention], kind: str, previous: Speaker | None
+        self, s: _Sentence, cue_start: int, cue: str, entities: list[Mention], kind: str, previous: Speaker | None
     ) -> Speaker:
         before = s.norm[:cue_start]
         m = self.was_subject.match(before.strip())
@@ -411,14 +623,38 @@ class QuoteExtractor:
             head = before.rstrip()
             if head.endswith(("،", ",")) and len(head.split()) <= 8 and "،" not in head[:-1]:
                 body = head[:-1].strip()
-                if body and body.split()[0] not in lexicons().stopwords:
+                if body and not _is_stopword(body.split()[0]):
                     lead = len(before) - len(before.lstrip())
                     return self._speaker(s.span(lead, lead + len(body)), entities)
+            # غير أن منظمات حقوقية قالت ...: a subject fronted at the start or after a conjunction (only the head's
+            # last characters can hold it; a cue with و/ف after it starts a clause of its own)
+            window = max(0, len(before) - FRONTED_WINDOW)
+            m = self.fronted_subject.search(before, window) or (self.initial_subject.match(before) if not window else None)
+            if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS and not _is_stopword(m.group("who").split()[0]):
+                return self._speaker(s.span(m.start("who"), m.end("who")), entities)
         m = self.statement_of.search(before)
         if m:
             return self._speaker(s.span(m.start("who"), m.end("who")), entities)
+        m = self.earlier_subject.match(before)  # وكانت X قد استنكرت ...، وقالت إن ...
+        if m:
+            return self._speaker(s.span(m.start("who"), m.end("who")), entities)
         if previous is not None:
+            # وقالت فلانة ... وأضاف أن ...: a dropped subject agrees with its antecedent
+            gender = self._gender(cue)
+            if gender and self.last_gender and gender != self.last_gender:
+                return self.last_by_gender.get(gender, previous)
             return previous
+        return self._closest_named_before(s.span(cue_start, cue_start).start)
+
+    def _closest_named_before(self, position: int) -> Speaker:
+        """A dropped subject with no quote before it (استقبل فلان الوفد. وأكد أن ...): the closest person named
+        before `position` (among the last few names), else the closest organisation; else no one."""
+        at = bisect.bisect_left(self.entity_starts, position)
+        recent = self.entities[max(0, at - DROPPED_SUBJECT_LOOKBACK) : at]
+        for labels in (("PERSON",), ("ORG",)):
+            named = [e for e in recent if e.label in labels]
+            if named:
+                return Speaker("named", Span(named[-1].start, named[-1].end), named[-1])
         return Speaker("unknown", None, None)
 
     def _speaker(self, mention: Span, entities: list[Mention]) -> Speaker:
@@ -465,6 +701,13 @@ class QuoteExtractor:
                 a, b, qtype = content
                 speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
                 return [Quote(qtype, s.span(a, b), None, speaker, None)]
+        m = self.according_first.match(norm)
+        if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS:
+            content = self._content(s, m.end(), len(norm))
+            if content:
+                a, b, qtype = content
+                speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
+                return [Quote(qtype, s.span(a, b), s.span(m.start("cue"), m.end("cue")), speaker, None)]
         m = self._according(norm)
         if m and m.start() > 10:
             content = self._content(s, 0, m.start())

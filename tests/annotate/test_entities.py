@@ -138,7 +138,7 @@ DATE_TEXTS = [
 
 def prefiltered_and_full_scan(recognizer: EntityRecognizer, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     norm = normalize(text)
-    found = [(m.start, m.end) for m in recognizer._candidates(NormText.of(text), "")[TIER_DATE]]
+    found = [(m.start, m.end) for m in recognizer._candidates(recognizer._words(NormText.of(text)), "")[TIER_DATE]]
     return found, [(m.start("date"), m.end("date")) for m in recognizer.dates.dates.finditer(norm)]
 
 
@@ -178,3 +178,67 @@ def test_gold_gazetteer_learns_and_skips_own_document(tmp_path) -> None:
     text = "وتبنت أبناء الرافدين الهجوم."
     assert [(text[m.start : m.end], m.label) for m in recognizer.find(text, "new")] == [("أبناء الرافدين", "ORG")]
     assert recognizer.find(text, "other") == []
+
+
+def test_complementizer_and_speech_noun_end_a_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "أفاد رامي عبد الغني بأن القصف توقف، ونقلت عن كمال الزين قوله إن الوضع هادئ.")
+    assert ("رامي عبد الغني", "PERSON") in found
+    assert ("كمال الزين", "PERSON") in found
+
+
+def test_family_name_alone_after_the_full_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال الوزير سليم الحداد إن الخطة جاهزة. وأضاف الحداد أن التنفيذ يبدأ غدا.")
+    assert found.count(("الحداد", "PERSON")) == 1
+    assert ("سليم الحداد", "PERSON") in found
+
+
+def test_family_name_with_bin_after_the_full_name(recognizer: EntityRecognizer) -> None:
+    text = "وطالب النائب صالح بن عمور، الحكومة بالتراجع. وقال بن عمور إن المشروع متسرع."
+    assert ("بن عمور", "PERSON") in ents(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقالت وزيرة السياحة نجوى القباني إن الموسم واعد.", "نجوى القباني"),
+        ("ودعا المبعوث الأوروبي إلى السودان كلاوس-بيتر هايم إلى الحوار.", "كلاوس-بيتر هايم"),
+        ("وقال مدير مرصد المياه سمير عبد الكريم بأن السد ممتلئ.", "سمير عبد الكريم"),
+        ("وأكد القيادي في الحزب الاشتراكي نزار الحلبي أن الحزب سيشارك.", "نزار الحلبي"),
+        ("وقال نقيب الصيادلة وائل الدباغ إن الأدوية متوفرة.", "وائل الدباغ"),
+        ("وحذر الباحث الفرنسي جان-لوك مارتان من التصعيد.", "جان-لوك مارتان"),
+    ],
+)
+def test_person_right_after_a_role_noun_and_its_complement(recognizer: EntityRecognizer, text: str, name: str) -> None:
+    assert (name, "PERSON") in ents(recognizer, text)
+
+
+def test_role_noun_complement_is_not_a_person(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال مدير مرصد حقوق الإنسان إن الأرقام مقلقة.")
+    assert not any(label == "PERSON" for _, label in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("حلب - «الصباح الجديد»\nقال مسؤول محلي إن الطريق مغلق.", [("حلب", "GPE"), ("الصباح الجديد", "ORG")]),
+        ("سوسة - نبض الساحل قال مسؤول محلي إن الميناء مغلق.", [("سوسة", "GPE"), ("نبض الساحل", "ORG")]),
+        ("الموصل - ليلى القيسي أعلنت البلدية إغلاق الجسر.", [("الموصل", "GPE"), ("ليلى القيسي", "PERSON")]),
+        ("عمّان (رويترز) - قال مسؤول إن الحدود مفتوحة.", [("عمّان", "GPE"), ("رويترز", "ORG")]),
+    ],
+)
+def test_dateline_place_and_outlet(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    found = ents(recognizer, text)
+    for entity in expected:
+        assert entity in found
+    assert not any(label == "NORP" for _, label in found)
+
+
+def test_definite_ministry_with_nisba_is_one_org(recognizer: EntityRecognizer) -> None:
+    assert ("الخارجية الإيرانية", "ORG") in ents(recognizer, "وقال المتحدث باسم الخارجية الإيرانية إن الرد قادم.")
+
+
+def test_org_name_with_coordinated_complement_and_no_title(recognizer: EntityRecognizer) -> None:
+    assert ("لجنة الصحة والبيئة النيابية", "ORG") in ents(recognizer, "وقالت عضو لجنة الصحة والبيئة النيابية إن الملف مهم.")
+    found = ents(recognizer, "وأكد المتحدث باسم وزارة الدفاع المصرية العقيد هاني فوزي أن الحدود آمنة.")
+    assert ("وزارة الدفاع المصرية", "ORG") in found
+    assert ("هاني فوزي", "PERSON") in found

@@ -10,6 +10,7 @@ original text and leave the proclitic outside.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -23,7 +24,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.lexicon import Gazetteer, cue_forms, lexicons, static_gazetteer
+from qawl.annotate.lexicon import Gazetteer, _norm_set, cue_forms, lexicons, static_gazetteer
 from qawl.annotate.text import NormText
 
 if not Doc.has_extension("qawl_entities"):
@@ -63,9 +64,16 @@ QUOTED = re.compile(r'"([^"\n]{2,90})"')
 # A quoted name after the preposition ل: the outlet of قال لـ«...». The lookbehind (no word
 # character before ل) comes after the ل: a literal first lets `re` skip ahead to each ل.
 OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
-# Tiers decide conflicts before length does: gold names beat everything.
-TIER_GOLD, TIER_DATE, TIER_RULE = 0, 1, 2
+# A dateline opens an article: place, an optional (agency), a dash, then the outlet or the
+# byline up to the end of the line or the first verb ("بغداد - «X» قال", "عمان (رويترز) -").
+DATELINE = re.compile(r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})")?')
+DATELINE_NAME_WORDS = 4
+# Tiers decide conflicts before length does: gold names beat everything, a dateline beats the
+# gazetteer names inside an outlet's name (الغد العراقي).
+TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
 MAX_NAME_WORDS = 4
+# Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
+ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
 # Word forms each per-form cache here keeps (its features, its readings without clitics): bounded,
 # so that a worker's memory stays flat while a corpus keeps meeting new words; a few MB each when full.
 WORD_CACHE_SIZE = 1 << 15
@@ -126,6 +134,10 @@ class _Words:
         """Is only whitespace between word i and word i + 1?"""
         return not self.gaps[i + 1].strip()
 
+    def hyphenated(self, i: int) -> bool:
+        """Are words i and i + 1 joined by a hyphen (جان-لوك)?"""
+        return self.gaps[i + 1] == "-"
+
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def variants(word: str) -> tuple[tuple[int, str], ...]:
@@ -144,6 +156,11 @@ def bare(word: str) -> str:
     """The word without proclitics and article (matching form)."""
     form = variants(word)[-1][1]
     return form[2:] if form.startswith("ال") and len(form) > 4 else form
+
+
+def _definite(word: str) -> bool:
+    """Does the word carry the article, behind its proclitics (الدفاع، والدفاع، للشغل)?"""
+    return any(form.startswith("ال") for _, form in variants(word))
 
 
 def first_reading(readings: tuple[tuple[int, str], ...], lexicon: frozenset[str]) -> int | None:
@@ -213,7 +230,11 @@ class EntityRecognizer:
         self.lex = lexicons()
         self.cues = cue_forms()
         self.dates = _date_regexes()
-        self.not_name = self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues)
+        cues = self.lex.cues
+        self.not_name = (
+            self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues)
+            | _norm_set([*cues["complementizers"], *cues["speech_nouns"]])
+        )
         # Features per word form, valid for one revision of the gold gazetteer.
         self._features = _FeatureTable(self._word_features)
         self._features_gold: Gazetteer | None = None
@@ -230,27 +251,28 @@ class EntityRecognizer:
     def find(self, text: str, doc_id: str = "", nt: NormText | None = None) -> list[Mention]:
         """Flat entity mentions of `text`, original offsets, in text order (`nt`: its NormText, if known)."""
         nt = nt or NormText.of(text)
+        words = self._words(nt)
         chosen: list[Mention] = []
         taken = bytearray(len(nt.norm))  # 1 where a chosen mention lies; mentions are never empty
         width = len(nt.norm) + 1
-        for tier in self._candidates(nt, doc_id):
+        for tier in self._candidates(words, doc_id):
             # Longest first, then leftmost; the sort is stable, so ties keep the rules' order.
             tier.sort(key=lambda m: (m.start - m.end) * width + m.start)
             for mention in tier:
                 if taken.find(1, mention.start, mention.end) < 0:
                     taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
                     chosen.append(mention)
+        chosen += [m for m in self._short_forms(words, chosen) if taken.find(1, m.start, m.end) < 0]
         chosen.sort()  # by start: the chosen mentions are disjoint
         return [Mention(*nt.span(start, end), label) for start, end, label in chosen]
 
-    def _candidates(self, nt: NormText, doc_id: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
-        """The candidate mentions of tiers TIER_GOLD, TIER_DATE and TIER_RULE, in normalised offsets.
+    def _candidates(self, words: _Words, doc_id: str) -> tuple[list[Mention], list[Mention], list[Mention], list[Mention]]:
+        """The candidate mentions of tiers TIER_GOLD, TIER_DATELINE, TIER_DATE and TIER_RULE, in normalised offsets.
 
         One pass over the words that can start a mention runs every rule there. The rules'
         lists are joined in a fixed order (gazetteer, quoted, org heads, institutions,
         facilities, persons, nisba), each in text order: the tie-break order of `find`.
         """
-        words = self._words(nt)
         norm, starts = words.norm, words.starts
         gold: list[Mention] = []
         dates: list[Mention] = []
@@ -282,12 +304,12 @@ class EntityRecognizer:
                 last = self._name_from(words, i)
                 if last > i:
                     persons.append(Mention(starts[i] + f.name_start, words.ends[last], "PERSON"))
-            elif f.title and (mention := self._after_title(words, i)):
-                persons.append(mention)
+            elif f.title:
+                persons += filter(None, (self._after_title(words, i), self._name_after_role(words, i)))
             if f.nisba is not None:
                 nisbas.append(Mention(starts[i] + f.nisba, words.ends[i], "NORP"))
         rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *persons, *nisbas]
-        return gold, dates, rules
+        return gold, list(self._dateline(words)), dates, rules
 
     def _words(self, nt: NormText) -> _Words:
         """The words of the matching form of `nt` with their (cached) features."""
@@ -381,9 +403,9 @@ class EntityRecognizer:
             nxt = texts[j]
             if not words.adjacent(j - 1):
                 break
-            definite = nxt.startswith("ال") or (j > i + 1 and nxt.startswith("لل"))
+            definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
             function_word = nxt in lex.stopwords and not nxt.startswith("ال")
-            if not definite or function_word or nxt in self.cues or bare(nxt) in lex.days:
+            if not definite or function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles:
                 break
             end = j
         return Mention(words.starts[i] + offset, words.ends[end], "ORG") if end > i else None
@@ -435,7 +457,7 @@ class EntityRecognizer:
         last = i - 1
         for j in range(i, min(i + MAX_NAME_WORDS, len(texts))):
             w = texts[j]
-            if j > i and not words.adjacent(j - 1):
+            if j > i and not (words.adjacent(j - 1) or words.hyphenated(j - 1)):
                 break
             if not words.features[j].namey and w not in ("بن", "ابن", "ابو", "عبد", "ال"):
                 break
@@ -466,7 +488,7 @@ class EntityRecognizer:
                 break
         else:
             boundary = end if end == len(texts) else -1
-        if boundary < i + 3:
+        if boundary < i + 3 or boundary - 2 < self._role_end(words, i, boundary):
             return None
         first, second = boundary - 2, boundary - 1
         if (
@@ -477,6 +499,96 @@ class EntityRecognizer:
         ):
             return Mention(starts[first], ends[second], "PERSON")
         return None
+
+    def _role_end(self, words: _Words, i: int, limit: int) -> int:
+        """Index of the first word after the role phrase that title word i opens: the construct
+        chain of an indefinite title (وزيرة السياحة، مدير مرصد حقوق الإنسان), then definite
+        words, known names and prepositional phrases (الأوروبي إلى السودان، في الحزب الاشتراكي)."""
+        texts, features = words.texts, words.features
+        j = i + 1
+        if not _definite(texts[i]):
+            while j < limit and words.adjacent(j - 1) and not (_definite(texts[j]) or self._known(features[j])):
+                j += 1
+            j += 1
+        while j < limit and words.adjacent(j - 1):
+            f = features[j]
+            if f.name_start is not None:
+                break
+            if _definite(texts[j]) or self._known(f):
+                j += 1
+            elif texts[j] in ROLE_PREPOSITIONS:
+                j += 2
+            else:
+                break
+        return j
+
+    def _name_after_role(self, words: _Words, i: int) -> Mention | None:
+        """A name of two or more words right after a role noun and its role phrase (`_role_end`)."""
+        texts, features = words.texts, words.features
+        limit = min(i + 9, len(texts))
+        j = self._role_end(words, i, limit)
+        if j >= limit or not words.adjacent(j - 1):
+            return None
+        if not features[j].namey or (_definite(texts[j]) and features[j].name_start is None):
+            return None
+        last = self._name_from(words, j)
+        return Mention(words.starts[j], words.ends[last], "PERSON") if last > j else None
+
+    @staticmethod
+    def _known(f: WordFeatures) -> bool:
+        """Does the word itself (not a reading without proclitics: كلاوس is not ك + لاوس) open a
+        CLDR or curated name (a place or organisation in a role phrase: رئيس إقليم كردستان)?"""
+        return any(offset == 0 for offset, _ in f.static)
+
+    def _dateline(self, words: _Words) -> Iterator[Mention]:
+        """The place (GPE) and the agency, outlet (ORG) or byline (PERSON, from a given name)
+        of a dateline that opens the text."""
+        m = DATELINE.match(words.norm)
+        if not m:
+            return
+        yield Mention(m.start("place"), m.end("place"), "GPE")
+        if m.group("agency"):
+            yield Mention(m.start("agency"), m.end("agency"), "ORG")
+        if m.group("quoted"):
+            yield Mention(m.start("quoted"), m.end("quoted"), "ORG")
+            return
+        texts, starts, ends, gaps = words.texts, words.starts, words.ends, words.gaps
+        first = bisect.bisect_left(starts, m.end())
+        for k in range(first, min(first + DATELINE_NAME_WORDS + 1, len(texts))):
+            ends_here = k > first and ("\n" in gaps[k] or texts[k] in self.cues or texts[k] in self.lex.stopwords)
+            if ends_here:
+                label = "PERSON" if words.features[first].name_start is not None else "ORG"
+                yield Mention(starts[first], ends[k - 1], label)
+                return
+            if k > first and not words.adjacent(k - 1):
+                return
+        if first < len(texts) and len(texts) - first <= DATELINE_NAME_WORDS and not gaps[-1].strip(".\n "):
+            yield Mention(starts[first], ends[-1], "ORG")
+
+    def _short_forms(self, words: _Words, chosen: list[Mention]) -> Iterator[Mention]:
+        """Later mentions of a person found by full name, by the family name alone
+        (الحداد, بن عمور after سليم الحداد, صالح بن عمور)."""
+        norm = words.norm
+        families: dict[str, tuple[str, ...]] = {}
+        for m in chosen:
+            if m.label == "PERSON":
+                parts = norm[m.start : m.end].replace("-", " ").split()
+                if len(parts) >= 3 and parts[-2] in ("بن", "ابن", "ابو"):
+                    families[parts[-2]] = (parts[-1],)
+                elif len(parts) >= 2 and len(parts[-1]) >= 3 and parts[-1] not in self.not_name:
+                    families[parts[-1]] = ()
+        if not families:
+            return
+        texts = words.texts
+        for i, word in enumerate(texts):
+            for offset, form in variants(word):
+                rest = families.get(form)
+                if rest is None:
+                    continue
+                j = i + len(rest)
+                if j < len(texts) and tuple(texts[i + 1 : j + 1]) == rest and all(map(words.adjacent, range(i, j))):
+                    yield Mention(words.starts[i] + offset, words.ends[j], "PERSON")
+                break
 
     # -- spaCy component ------------------------------------------------------------
 

@@ -168,7 +168,7 @@ def lexicons() -> Lexicons:
     months, days = babel_months_and_days()
     institutions = _json("institutions.json")
     return Lexicons(
-        n2_heads=_norm_set(institutions["n2_heads"]),
+        n2_heads=frozenset(normalize(w).removeprefix("ال") for w in institutions["n2_heads"]),  # matched after the article
         adjective_heads=_norm_set(institutions["definite_adjective_heads"]),
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),

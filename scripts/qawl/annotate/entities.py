@@ -420,7 +420,8 @@ class EntityRecognizer:
         nxt = texts[i + 1]
         if not words.adjacent(i) or not nxt.startswith("ال"):
             return None
-        if (n2_head and words.features[i + 1].nisba is not None) or (adjective_head and nxt.endswith(("ي", "يه"))):
+        agrees = texts[i].endswith("ه") == nxt.endswith("يه")  # وزير الخارجية المصري: the nisba is the minister's
+        if (n2_head and agrees and words.features[i + 1].nisba is not None) or (adjective_head and nxt.endswith(("ي", "يه"))):
             return Mention(words.starts[i] + offset, words.ends[i + 1], "ORG")
         return None
 
@@ -529,9 +530,19 @@ class EntityRecognizer:
         j = self._role_end(words, i, limit)
         if j >= limit or not words.adjacent(j - 1):
             return None
-        if not features[j].namey or (_definite(texts[j]) and features[j].name_start is None):
-            return None
+        if features[j].name_start is None and (not features[j].namey or _definite(texts[j]) or texts[j][0] == "ل"):
+            return None  # لشؤون الصحة: a preposition opens the rest of the role phrase
         last = self._name_from(words, j)
+        following = last + 1
+        if (
+            last - j >= 2
+            and _definite(texts[last])
+            and texts[last - 1] not in ("عبد", "ابو", "بن", "ابن")
+            and following < len(texts)
+            and words.adjacent(last)
+            and texts[following].startswith("ال")
+        ):
+            last -= 1  # كاوه رسول القصف الذي: a definite noun with its adjective or relative opens the predicate
         return Mention(words.starts[j], words.ends[last], "PERSON") if last > j else None
 
     @staticmethod
@@ -554,16 +565,26 @@ class EntityRecognizer:
             return
         texts, starts, ends, gaps = words.texts, words.starts, words.ends, words.gaps
         first = bisect.bisect_left(starts, m.end())
+        if first >= len(texts) or texts[first] in self.cues or texts[first] in self.lex.stopwords:
+            return
         for k in range(first, min(first + DATELINE_NAME_WORDS + 1, len(texts))):
             ends_here = k > first and ("\n" in gaps[k] or texts[k] in self.cues or texts[k] in self.lex.stopwords)
             if ends_here:
-                label = "PERSON" if words.features[first].name_start is not None else "ORG"
-                yield Mention(starts[first], ends[k - 1], label)
+                yield Mention(starts[first], ends[k - 1], self._byline_or_outlet(words, first, k))
                 return
             if k > first and not words.adjacent(k - 1):
                 return
         if first < len(texts) and len(texts) - first <= DATELINE_NAME_WORDS and not gaps[-1].strip(".\n "):
             yield Mention(starts[first], ends[-1], "ORG")
+
+    def _byline_or_outlet(self, words: _Words, first: int, end: int) -> str:
+        """PERSON for a byline (a given name first, or two or more plain words: no article, no
+        known place), else ORG (الغد العراقي، ليبيا برس، وام)."""
+        features = words.features
+        if features[first].name_start is not None:
+            return "PERSON"
+        plain = all(not _definite(w) for w in words.texts[first:end]) and not any(map(self._known, features[first:end]))
+        return "PERSON" if end - first >= 2 and plain else "ORG"
 
     def _short_forms(self, words: _Words, chosen: list[Mention]) -> Iterator[Mention]:
         """Later mentions of a person found by full name, by the family name alone
@@ -580,8 +601,9 @@ class EntityRecognizer:
         if not families:
             return
         texts = words.texts
-        for i, word in enumerate(texts):
-            for offset, form in variants(word):
+        endings = tuple(f.removeprefix("ال") for f in families)  # no other word can be one (للحداد)
+        for i in [i for i, word in enumerate(texts) if word.endswith(endings)]:
+            for offset, form in variants(texts[i]):
                 rest = families.get(form)
                 if rest is None:
                     continue

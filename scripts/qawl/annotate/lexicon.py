@@ -157,6 +157,12 @@ def _norm_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize(w) for w in words)
 
 
+def _with_indefinite(words: frozenset[str]) -> frozenset[str]:
+    """Every definite word also without its article (الناقد، ناقد): a title is definite before
+    a name and indefinite before its complement (نقيب الممثلين)."""
+    return words | {w[2:] for w in words if w.startswith("ال") and len(w) > 4}
+
+
 @lru_cache(maxsize=1)
 def lexicons() -> Lexicons:
     """The shipped word lists, normalised."""
@@ -173,7 +179,7 @@ def lexicons() -> Lexicons:
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),
         given_names=_norm_set(_lines("given_names.txt")),
-        titles=_norm_set(_lines("titles.txt")),
+        titles=_with_indefinite(_norm_set(_lines("titles.txt"))),
         org_heads=_norm_set(_lines("org_heads.txt")),
         stopwords=_norm_set(_lines("stopwords.txt")),
         nisba=frozenset(forms),

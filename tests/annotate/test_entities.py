@@ -242,3 +242,23 @@ def test_org_name_with_coordinated_complement_and_no_title(recognizer: EntityRec
     found = ents(recognizer, "وأكد المتحدث باسم وزارة الدفاع المصرية العقيد هاني فوزي أن الحدود آمنة.")
     assert ("وزارة الدفاع المصرية", "ORG") in found
     assert ("هاني فوزي", "PERSON") in found
+
+
+def test_nisba_agreeing_with_the_minister_is_not_part_of_the_ministry(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال وزير الخارجية المصري في بيان إن الاتفاق قريب.")
+    assert ("المصري", "NORP") in found
+    assert not any(label == "ORG" for _, label in found)
+
+
+def test_indefinite_form_of_a_role_noun_before_its_complement(recognizer: EntityRecognizer) -> None:
+    assert ("صفوان فهيم", "PERSON") in ents(recognizer, "وقال نقيب المعلمين صفوان فهيم في مؤتمر صحافي إن الإضراب مستمر.")
+
+
+def test_name_after_role_stops_before_a_noun_phrase(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "ووصف رئيس الإقليم يان-بيتر كوول القرار الأخير بأنه خطأ.")
+    assert ("يان-بيتر كوول", "PERSON") in found
+
+
+def test_byline_of_plain_words_is_a_person(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "الموصل - سلوى كريم\nأعلنت البلدية إغلاق الجسر.")
+    assert ("سلوى كريم", "PERSON") in found

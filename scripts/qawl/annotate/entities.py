@@ -197,15 +197,20 @@ def _date_regexes() -> DateRegexes:
     year_head = r"(?:عام|العام|سنه|مطلع|منتصف|اواخر|نهايه|بدايه)"
     number_word = r"(?:ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)"
     plural_unit = r"(?:الاشهر|الاسابيع|الايام|السنوات)"
+    # Hijri months, only after a day number (رمضان and رجب are also given names).
+    hijri = "محرم|صفر|ربيع الاول|ربيع الاخر|ربيع الثاني|جمادي الاولي|جمادي الاخره|رجب|شعبان|رمضان|شوال|ذو القعده|ذو الحجه"
+    day_of_month = rf"(?:\d{{1,2}}\s*(?:الي|-)\s*)?\d{{1,2}}\s+(?:{hijri}|{month})(?:\s+\d{{4}}(?:\s*ه(?!\w))?)?"
     patterns = [
-        rf"(?:(?:ال\s*)?\d{{1,2}}\s*(?:من\s+)?)?(?:{month})(?:\s*/\s*(?:{month}))?"
+        rf"(?:(?:ال\s*)?\d{{1,2}}\s*(?:من\s+)?|شهر\s+)?(?:{month})(?:\s*/\s*(?:{month}))?"
         rf"(?:\s+(?:من\s+)?(?:عام\s+)?\d{{4}}|\s+{rel})?",
+        day_of_month,
         rf"(?:ال\s*)?\d{{1,2}}\s+من\s+(?:الشهر|العام)\s+{rel}",
-        rf"(?:{day_part}\s+)?(?:{day})(?:\s+(?:الماضي|المقبل|القادم))?",
+        rf"(?:{day_part}\s+)?(?:(?:اليوم|امس)\s+)?(?:{day})(?:\s+(?:الماضي|المقبل|القادم))?(?:\s+{day_of_month})?",
         rf"{unit}\s+{rel}",
-        rf"{year_head}\s+\d{{4}}",
+        rf"{year_head}\s+(?:\d{{4}}|{unit}(?:\s+{rel})?)",
+        rf"(?:هذا|هذه)\s+{unit}",
         r"(?:19|20)\d{2}",
-        r"امس|اليوم|غدا",
+        rf"(?:{day_part}\s+)?(?:امس|اليوم|غدا)",
         r"الذكري\s+ال\w+",
         rf"(?:\d+|{number_word})\s+(?:ايام|اسابيع|اشهر|شهور|سنوات|اعوام)",
         rf"{plural_unit}\s+(?:\w+\s+)?(?:الماضيه|المقبله|الاخيره)",
@@ -215,7 +220,7 @@ def _date_regexes() -> DateRegexes:
     # or a whole word. Dates are only looked for at words this accepts.
     first_words = [
         "ال", *(m.split()[0] for m in lex.months), *lex.days, day_part, unit, year_head,
-        "امس|اليوم|غدا", "الذكري", number_word, plural_unit,
+        "امس|اليوم|غدا", "الذكري", number_word, plural_unit, "شهر", "هذا", "هذه",
     ]
     lead = rf"[وف]?[بل]?(?:ال)?\d|[وف]?[بل]?(?:{'|'.join(first_words)})$"
     return DateRegexes(re.compile(rf"(?<!\w)(?:[وف]?[بل]?)(?P<date>{alternatives})(?!\w)"), re.compile(lead))

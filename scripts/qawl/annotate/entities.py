@@ -74,6 +74,7 @@ TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
 MAX_NAME_WORDS = 4
 # Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
 ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
+ROLE_WINDOW = 9  # words from a title to the end of its role phrase
 # Word forms each per-form cache here keeps (its features, its readings without clitics): bounded,
 # so that a worker's memory stays flat while a corpus keeps meeting new words; a few MB each when full.
 WORD_CACHE_SIZE = 1 << 15
@@ -103,6 +104,8 @@ class WordFeatures(NamedTuple):
     nisba: int | None
     date_start: bool  # may begin a date expression
     namey: bool  # may be part of a person name
+    definite: bool  # carries the article behind its proclitics (الدفاع، والدفاع، للشغل)
+    known: bool  # opens a CLDR or curated name as it stands (not كلاوس read as ك + لاوس)
     trigger: bool  # can a rule start at this word?
 
 
@@ -158,9 +161,10 @@ def bare(word: str) -> str:
     return form[2:] if form.startswith("ال") and len(form) > 4 else form
 
 
-def _definite(word: str) -> bool:
-    """Does the word carry the article, behind its proclitics (الدفاع، والدفاع، للشغل)?"""
-    return any(form.startswith("ال") for _, form in variants(word))
+def _with_proclitics(word: str) -> tuple[str, ...]:
+    """The word as written after ب ك ل (للحداد for الحداد), itself included; `variants` reads them back."""
+    lam = ("لل" + word[2:],) if word.startswith("ال") else ()
+    return (word, "ب" + word, "ك" + word, "ل" + word, *lam)
 
 
 def first_reading(readings: tuple[tuple[int, str], ...], lexicon: frozenset[str]) -> int | None:
@@ -310,7 +314,8 @@ class EntityRecognizer:
                 if last > i:
                     persons.append(Mention(starts[i] + f.name_start, words.ends[last], "PERSON"))
             elif f.title:
-                persons += filter(None, (self._after_title(words, i), self._name_after_role(words, i)))
+                role_end = self._role_end(words, i)
+                persons += filter(None, (self._after_title(words, i, role_end), self._name_after_role(words, i, role_end)))
             if f.nisba is not None:
                 nisbas.append(Mention(starts[i] + f.nisba, words.ends[i], "NORP"))
         rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *persons, *nisbas]
@@ -355,6 +360,8 @@ class EntityRecognizer:
             nisba=nisba,
             date_start=date_start,
             namey=self._namey(word),
+            definite=any(form.startswith("ال") for _, form in readings),
+            known=any(offset == 0 for offset, _ in static),
             trigger=bool(gold or static or title or date_start)
             or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
         )
@@ -472,7 +479,7 @@ class EntityRecognizer:
                 break
         return last
 
-    def _after_title(self, words: _Words, i: int) -> Mention | None:
+    def _after_title(self, words: _Words, i: int, role_end: int) -> Mention | None:
         """A name after a title and its role phrase: before the next comma or clause
         boundary (عضو المجلس ... فلان الفلاني، إن), or between commas (مستشار ...، فلان، قد)."""
         norm, texts, starts, ends, gaps = words.norm, words.texts, words.starts, words.ends, words.gaps
@@ -494,7 +501,7 @@ class EntityRecognizer:
                 break
         else:
             boundary = end if end == len(texts) else -1
-        if boundary < i + 3 or boundary - 2 < self._role_end(words, i, boundary):
+        if boundary < i + 3 or boundary - 2 < role_end:
             return None
         first, second = boundary - 2, boundary - 1
         if (
@@ -506,21 +513,22 @@ class EntityRecognizer:
             return Mention(starts[first], ends[second], "PERSON")
         return None
 
-    def _role_end(self, words: _Words, i: int, limit: int) -> int:
+    def _role_end(self, words: _Words, i: int) -> int:
         """Index of the first word after the role phrase that title word i opens: the construct
         chain of an indefinite title (وزيرة السياحة، مدير مرصد حقوق الإنسان), then definite
         words, known names and prepositional phrases (الأوروبي إلى السودان، في الحزب الاشتراكي)."""
         texts, features = words.texts, words.features
+        limit = min(i + ROLE_WINDOW, len(texts))
         j = i + 1
-        if not _definite(texts[i]):
-            while j < limit and words.adjacent(j - 1) and not (_definite(texts[j]) or self._known(features[j])):
+        if not features[i].definite:
+            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known):
                 j += 1
             j += 1
         while j < limit and words.adjacent(j - 1):
             f = features[j]
             if f.name_start is not None:
                 break
-            if _definite(texts[j]) or self._known(f):
+            if f.definite or f.known:
                 j += 1
             elif texts[j] in ROLE_PREPOSITIONS:
                 j += 2
@@ -528,20 +536,18 @@ class EntityRecognizer:
                 break
         return j
 
-    def _name_after_role(self, words: _Words, i: int) -> Mention | None:
-        """A name of two or more words right after a role noun and its role phrase (`_role_end`)."""
+    def _name_after_role(self, words: _Words, i: int, j: int) -> Mention | None:
+        """A name of two or more words starting at word j, right after the role phrase of title word i (`_role_end`)."""
         texts, features = words.texts, words.features
-        limit = min(i + 9, len(texts))
-        j = self._role_end(words, i, limit)
-        if j >= limit or not words.adjacent(j - 1):
+        if j >= min(i + ROLE_WINDOW, len(texts)) or not words.adjacent(j - 1):
             return None
-        if features[j].name_start is None and (not features[j].namey or _definite(texts[j]) or texts[j][0] == "ل"):
+        if features[j].name_start is None and (not features[j].namey or features[j].definite or texts[j][0] == "ل"):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase
         last = self._name_from(words, j)
         following = last + 1
         if (
             last - j >= 2
-            and _definite(texts[last])
+            and features[last].definite
             and texts[last - 1] not in ("عبد", "ابو", "بن", "ابن")
             and following < len(texts)
             and words.adjacent(last)
@@ -549,12 +555,6 @@ class EntityRecognizer:
         ):
             last -= 1  # كاوه رسول القصف الذي: a definite noun with its adjective or relative opens the predicate
         return Mention(words.starts[j], words.ends[last], "PERSON") if last > j else None
-
-    @staticmethod
-    def _known(f: WordFeatures) -> bool:
-        """Does the word itself (not a reading without proclitics: كلاوس is not ك + لاوس) open a
-        CLDR or curated name (a place or organisation in a role phrase: رئيس إقليم كردستان)?"""
-        return any(offset == 0 for offset, _ in f.static)
 
     def _dateline(self, words: _Words) -> Iterator[Mention]:
         """The place (GPE) and the agency, outlet (ORG) or byline (PERSON, from a given name)
@@ -588,34 +588,32 @@ class EntityRecognizer:
         features = words.features
         if features[first].name_start is not None:
             return "PERSON"
-        plain = all(not _definite(w) for w in words.texts[first:end]) and not any(map(self._known, features[first:end]))
+        plain = not any(f.definite or f.known for f in features[first:end])
         return "PERSON" if end - first >= 2 and plain else "ORG"
 
     def _short_forms(self, words: _Words, chosen: list[Mention]) -> Iterator[Mention]:
         """Later mentions of a person found by full name, by the family name alone
         (الحداد, بن عمور after سليم الحداد, صالح بن عمور)."""
         norm = words.norm
-        families: dict[str, tuple[str, ...]] = {}
+        families: dict[str, set[tuple[str, ...]]] = {}  # first word → the words after it
         for m in chosen:
             if m.label == "PERSON":
                 parts = norm[m.start : m.end].replace("-", " ").split()
                 if len(parts) >= 3 and parts[-2] in ("بن", "ابن", "ابو"):
-                    families[parts[-2]] = (parts[-1],)
+                    families.setdefault(parts[-2], set()).add((parts[-1],))
                 elif len(parts) >= 2 and len(parts[-1]) >= 3 and parts[-1] not in self.not_name:
-                    families[parts[-1]] = ()
+                    families.setdefault(parts[-1], set()).add(())
         if not families:
             return
-        texts = words.texts
-        endings = tuple(f.removeprefix("ال") for f in families)  # no other word can be one (للحداد)
-        for i in [i for i, word in enumerate(texts) if word.endswith(endings)]:
+        texts, n = words.texts, len(words.texts)
+        spelled = {p + form for f in families for form in _with_proclitics(f) for p in ("", "و", "ف")}
+        for i in [i for i, word in enumerate(texts) if word in spelled]:
             for offset, form in variants(texts[i]):
-                rest = families.get(form)
-                if rest is None:
-                    continue
-                j = i + len(rest)
-                if j < len(texts) and tuple(texts[i + 1 : j + 1]) == rest and all(map(words.adjacent, range(i, j))):
-                    yield Mention(words.starts[i] + offset, words.ends[j], "PERSON")
-                break
+                for rest in families.get(form, ()):
+                    j = i + len(rest)
+                    if j < n and tuple(texts[i + 1 : j + 1]) == rest and all(map(words.adjacent, range(i, j))):
+                        yield Mention(words.starts[i] + offset, words.ends[j], "PERSON")
+                        break
 
     # -- spaCy component ------------------------------------------------------------
 

@@ -269,3 +269,21 @@ def test_name_after_role_stops_before_a_noun_phrase(recognizer: EntityRecognizer
 def test_byline_of_plain_words_is_a_person(recognizer: EntityRecognizer) -> None:
     found = ents(recognizer, "الموصل - سلوى كريم\nأعلنت البلدية إغلاق الجسر.")
     assert ("سلوى كريم", "PERSON") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("وحذرت المنظمة الدولية للهجرة من موجة جديدة.", "المنظمة الدولية للهجرة"),
+        ("وقال محافظ البنك المركزي الليبي إن الاحتياطي كاف.", "البنك المركزي الليبي"),
+        ("أعلن الاتحاد الأردني لكرة السلة موعد البطولة.", "الاتحاد الأردني لكرة السلة"),
+        ("واجتمع المجلس الأعلى للقضاء أمس.", "المجلس الأعلى للقضاء"),
+    ],
+)
+def test_definite_head_with_adjectives_and_complement_is_one_org(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert (org, "ORG") in ents(recognizer, text)
+
+
+def test_body_of_an_organisation_is_not_its_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال عضو المكتب السياسي لحركة «النهضة» إن الحوار مستمر.")
+    assert not any(text.startswith("المكتب") for text, _ in found)

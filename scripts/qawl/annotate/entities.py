@@ -74,7 +74,8 @@ TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
 MAX_NAME_WORDS = 4
 # Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
 ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
-ROLE_WINDOW = 9  # words from a title to the end of its role phrase
+ROLE_WINDOW = 9
+RELATIVE_PRONOUNS = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين"})  # shaped like nisba adjectives  # words from a title to the end of its role phrase
 # Word forms each per-form cache here keeps (its features, its readings without clitics): bounded,
 # so that a worker's memory stays flat while a corpus keeps meeting new words; a few MB each when full.
 WORD_CACHE_SIZE = 1 << 15
@@ -422,9 +423,9 @@ class EntityRecognizer:
             end = j
         return Mention(words.starts[i] + offset, words.ends[end], "ORG") if end > i else None
 
-    @staticmethod
-    def _institution_at(words: _Words, i: int, institution: tuple[int, bool, bool]) -> Mention | None:
-        """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective)."""
+    def _institution_at(self, words: _Words, i: int, institution: tuple[int, bool, bool]) -> Mention | None:
+        """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective),
+        with the adjectives and the لـ complement that follow (المنظمة الدولية للهجرة، الاتحاد الكويتي لكرة اليد)."""
         texts = words.texts
         if i + 1 >= len(texts):
             return None
@@ -433,9 +434,36 @@ class EntityRecognizer:
         if not words.adjacent(i) or not nxt.startswith("ال"):
             return None
         agrees = texts[i].endswith("ه") == nxt.endswith("يه")  # وزير الخارجية المصري: the nisba is the minister's
-        if (n2_head and agrees and words.features[i + 1].nisba is not None) or (adjective_head and nxt.endswith(("ي", "يه"))):
+        if n2_head and agrees and words.features[i + 1].nisba is not None:
             return Mention(words.starts[i] + offset, words.ends[i + 1], "ORG")
+        if adjective_head and self._org_adjective(nxt):
+            end = self._org_tail(words, i + 1)
+            after = texts[end + 1] if end + 1 < len(texts) else ""
+            if after.startswith("ل") and bare(after) in self.lex.org_heads:
+                return None  # المجلس السياسي لمليشيا ...: a body of the organisation, not its name
+            return Mention(words.starts[i] + offset, words.ends[end], "ORG")
         return None
+
+    def _org_adjective(self, word: str) -> bool:
+        return word.startswith("ال") and word not in RELATIVE_PRONOUNS and (
+            word.endswith(("ي", "يه")) or word in self.lex.organisation_adjectives
+        )
+
+    def _org_tail(self, words: _Words, end: int) -> int:
+        """Index of the last word of an organisation name whose word `end` is an adjective:
+        more adjectives, then a لـ complement (للهجرة، لكرة اليد)."""
+        texts, n = words.texts, len(words.texts)
+        while end + 1 < n and words.adjacent(end):
+            nxt = texts[end + 1]
+            if self._org_adjective(nxt):
+                end += 1
+            elif nxt.startswith("لل") and len(nxt) > 4:
+                return end + 1
+            elif nxt[0] == "ل" and end + 2 < n and words.adjacent(end + 1) and texts[end + 2].startswith("ال"):
+                return end + 2
+            else:
+                break
+        return end
 
     def _facility_at(self, words: _Words, i: int, offset: int) -> Mention | None:
         """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective)."""

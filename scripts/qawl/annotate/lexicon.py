@@ -149,6 +149,7 @@ class Lexicons:
     cues: dict[str, Any]
     n2_heads: frozenset[str]
     adjective_heads: frozenset[str]
+    organisation_adjectives: frozenset[str]
     facilities: frozenset[str]
     facility_adjectives: frozenset[str]
 
@@ -176,6 +177,7 @@ def lexicons() -> Lexicons:
     return Lexicons(
         n2_heads=frozenset(normalize(w).removeprefix("ال") for w in institutions["n2_heads"]),  # matched after the article
         adjective_heads=_norm_set(institutions["definite_adjective_heads"]),
+        organisation_adjectives=_norm_set(institutions["organisation_adjectives"]),
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),
         given_names=_norm_set(_lines("given_names.txt")),

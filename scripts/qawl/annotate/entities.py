@@ -361,7 +361,7 @@ class EntityRecognizer:
             nisba=nisba,
             date_start=date_start,
             namey=self._namey(word),
-            definite=any(form.startswith("ال") for _, form in readings),
+            definite=offset is not None,
             known=any(offset == 0 for offset, _ in static),
             trigger=bool(gold or static or title or date_start)
             or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),

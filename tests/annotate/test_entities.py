@@ -287,3 +287,13 @@ def test_definite_head_with_adjectives_and_complement_is_one_org(recognizer: Ent
 def test_body_of_an_organisation_is_not_its_name(recognizer: EntityRecognizer) -> None:
     found = ents(recognizer, "وقال عضو المكتب السياسي لحركة «النهضة» إن الحوار مستمر.")
     assert not any(text.startswith("المكتب") for text, _ in found)
+
+
+def test_gold_dates_do_not_cut_date_expressions(tmp_path) -> None:
+    import json
+
+    layer = {"doc_id": "other", "entities": [{"text": "الخميس", "label": "DATE", "provenance": {"status": "gold"}}]}
+    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    recognizer = EntityRecognizer()
+    recognizer.learn(tmp_path)
+    assert ents(recognizer, "وصل الوفد فجر الخميس.") == [("فجر الخميس", "DATE")]

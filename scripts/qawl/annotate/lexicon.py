@@ -69,9 +69,13 @@ class Gazetteer:
         entries.sort(key=lambda entry: -len(entry[0]))
 
     def learn_gold(self, annotations_dir: Path) -> None:
-        """Add every gold entity of the layers `annotations_dir/*.json`, with the document it is gold in."""
+        """Add every gold name of the layers `annotations_dir/*.json`, with the document it is gold in.
+
+        Dates are left to the date patterns: a gold الخميس is not a name, and as one it would cut
+        فجر الخميس elsewhere to its last word."""
         for text, label, doc_id in gold_entities(annotations_dir):
-            self.add(text, label, [doc_id])
+            if label != "DATE":
+                self.add(text, label, [doc_id])
 
     def entries(self) -> list[tuple[str, str, list[str]]]:
         """All (phrase, label, docs) entries, for serialisation."""

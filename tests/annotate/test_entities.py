@@ -297,3 +297,15 @@ def test_gold_dates_do_not_cut_date_expressions(tmp_path) -> None:
     recognizer = EntityRecognizer()
     recognizer.learn(tmp_path)
     assert ents(recognizer, "وصل الوفد فجر الخميس.") == [("فجر الخميس", "DATE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("وصوت مجلس نواب الشعب على القانون.", "مجلس نواب الشعب"),
+        ("وأعلنت خلية الإعلام الأمني سقوط صاروخ.", "خلية الإعلام الأمني"),
+        ("ودعا مجلس أمناء الجامعة إلى اجتماع طارئ.", "مجلس أمناء الجامعة"),
+    ],
+)
+def test_org_head_with_construct_chain(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert (org, "ORG") in ents(recognizer, text)

@@ -417,9 +417,14 @@ class EntityRecognizer:
             if not words.adjacent(j - 1):
                 break
             definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
-            function_word = nxt in lex.stopwords and not nxt.startswith("ال")
-            if not definite or function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles:
+            function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
+            if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles:
                 break
+            if not definite:
+                # a construct chain: head + indefinite noun + definite noun (مجلس نواب الشعب)
+                chain = j == i + 1 and j + 1 < len(texts) and words.adjacent(j) and texts[j + 1].startswith("ال")
+                if not chain or not words.features[j].namey:
+                    break
             end = j
         return Mention(words.starts[i] + offset, words.ends[end], "ORG") if end > i else None
 

@@ -309,3 +309,14 @@ def test_gold_dates_do_not_cut_date_expressions(tmp_path) -> None:
 )
 def test_org_head_with_construct_chain(recognizer: EntityRecognizer, text: str, org: str) -> None:
     assert (org, "ORG") in ents(recognizer, text)
+
+
+def test_gold_nisba_does_not_cut_the_organisation_it_qualifies(tmp_path) -> None:
+    import json
+
+    layer = {"doc_id": "other", "entities": [{"text": "الليبية", "label": "NORP", "provenance": {"status": "gold"}}]}
+    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    recognizer = EntityRecognizer()
+    recognizer.learn(tmp_path)
+    assert ents(recognizer, "واستدعت الخارجية الليبية السفير.") == [("الخارجية الليبية", "ORG")]
+    assert ents(recognizer, "وانتشرت القوات الليبية.") == [("الليبية", "NORP")]

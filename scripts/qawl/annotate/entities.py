@@ -319,7 +319,11 @@ class EntityRecognizer:
                 persons += filter(None, (self._after_title(words, i, role_end), self._name_after_role(words, i, role_end)))
             if f.nisba is not None:
                 nisbas.append(Mention(starts[i] + f.nisba, words.ends[i], "NORP"))
-        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *persons, *nisbas]
+        # A gold NORP is an adjective, not a name: it must not cut the organisation it qualifies
+        # (الخارجية العراقية), so it competes with the rules.
+        gold_norp = [m for m in gold if m.label == "NORP"]
+        gold = [m for m in gold if m.label != "NORP"]
+        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *persons, *nisbas, *gold_norp]
         return gold, list(self._dateline(words)), dates, rules
 
     def _words(self, nt: NormText) -> _Words:

@@ -105,7 +105,13 @@ def test_facility(recognizer: EntityRecognizer) -> None:
         ("في 5 حزيران/يونيو الماضي", "5 حزيران/يونيو الماضي"),
         ("بدأ العمل الأسبوع الماضي.", "الأسبوع الماضي"),
         ("منذ عام 2003", "عام 2003"),
-        ("مطلع الشهر المقبل", "الشهر المقبل"),
+        ("مطلع الشهر المقبل", "مطلع الشهر المقبل"),  # as مطلع 2010
+        ("سقطت القذيفة فجر اليوم السبت.", "فجر اليوم السبت"),
+        ("في مؤتمر صحافي مساء الأحد 3 شعبان 1446هـ، قال", "مساء الأحد 3 شعبان 1446هـ"),
+        ("يقام المعرض من ١ إلى ٧ رمضان ١٤٤٦هـ.", "١ إلى ٧ رمضان ١٤٤٦هـ"),
+        ("تبدأ البطولة خلال شهر أيلول.", "شهر أيلول"),
+        ("ارتفعت الأسعار هذا العام.", "هذا العام"),
+        ("ينتهي العقد نهاية العام.", "نهاية العام"),
     ],
 )
 def test_dates(recognizer: EntityRecognizer, text: str, date: str) -> None:
@@ -133,12 +139,13 @@ DATE_TEXTS = [
     "بعد ثلاثة أيام و10 سنوات",
     "خلال الأشهر القليلة الماضية والأيام الأخيرة",
     "في تشرين الأول وكانون الثاني",
+    "فجر اليوم الخميس ومساء الأحد 3 شعبان 1446هـ ومن 1 إلى 7 رمضان وخلال شهر مارس وهذا العام ومطلع الشهر",
 ]
 
 
 def prefiltered_and_full_scan(recognizer: EntityRecognizer, text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     norm = normalize(text)
-    found = [(m.start, m.end) for m in recognizer._candidates(NormText.of(text), "")[TIER_DATE]]
+    found = [(m.start, m.end) for m in recognizer._candidates(recognizer._words(NormText.of(text)), "")[TIER_DATE]]
     return found, [(m.start("date"), m.end("date")) for m in recognizer.dates.dates.finditer(norm)]
 
 
@@ -178,3 +185,138 @@ def test_gold_gazetteer_learns_and_skips_own_document(tmp_path) -> None:
     text = "وتبنت أبناء الرافدين الهجوم."
     assert [(text[m.start : m.end], m.label) for m in recognizer.find(text, "new")] == [("أبناء الرافدين", "ORG")]
     assert recognizer.find(text, "other") == []
+
+
+def test_complementizer_and_speech_noun_end_a_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "أفاد رامي عبد الغني بأن القصف توقف، ونقلت عن كمال الزين قوله إن الوضع هادئ.")
+    assert ("رامي عبد الغني", "PERSON") in found
+    assert ("كمال الزين", "PERSON") in found
+
+
+def test_family_name_alone_after_the_full_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال الوزير سليم الحداد إن الخطة جاهزة. وأضاف الحداد أن التنفيذ يبدأ غدا.")
+    assert found.count(("الحداد", "PERSON")) == 1
+    assert ("سليم الحداد", "PERSON") in found
+
+
+def test_family_name_with_bin_after_the_full_name(recognizer: EntityRecognizer) -> None:
+    text = "وطالب النائب صالح بن عمور، الحكومة بالتراجع. وقال بن عمور إن المشروع متسرع."
+    assert ("بن عمور", "PERSON") in ents(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقالت وزيرة السياحة نجوى القباني إن الموسم واعد.", "نجوى القباني"),
+        ("ودعا المبعوث الأوروبي إلى السودان كلاوس-بيتر هايم إلى الحوار.", "كلاوس-بيتر هايم"),
+        ("وقال مدير مرصد المياه سمير عبد الكريم بأن السد ممتلئ.", "سمير عبد الكريم"),
+        ("وأكد القيادي في الحزب الاشتراكي نزار الحلبي أن الحزب سيشارك.", "نزار الحلبي"),
+        ("وقال نقيب الصيادلة وائل الدباغ إن الأدوية متوفرة.", "وائل الدباغ"),
+        ("وحذر الباحث الفرنسي جان-لوك مارتان من التصعيد.", "جان-لوك مارتان"),
+    ],
+)
+def test_person_right_after_a_role_noun_and_its_complement(recognizer: EntityRecognizer, text: str, name: str) -> None:
+    assert (name, "PERSON") in ents(recognizer, text)
+
+
+def test_role_noun_complement_is_not_a_person(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال مدير مرصد حقوق الإنسان إن الأرقام مقلقة.")
+    assert not any(label == "PERSON" for _, label in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("حلب - «الصباح الجديد»\nقال مسؤول محلي إن الطريق مغلق.", [("حلب", "GPE"), ("الصباح الجديد", "ORG")]),
+        ("سوسة - نبض الساحل قال مسؤول محلي إن الميناء مغلق.", [("سوسة", "GPE"), ("نبض الساحل", "ORG")]),
+        ("الموصل - ليلى القيسي أعلنت البلدية إغلاق الجسر.", [("الموصل", "GPE"), ("ليلى القيسي", "PERSON")]),
+        ("عمّان (رويترز) - قال مسؤول إن الحدود مفتوحة.", [("عمّان", "GPE"), ("رويترز", "ORG")]),
+    ],
+)
+def test_dateline_place_and_outlet(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    found = ents(recognizer, text)
+    for entity in expected:
+        assert entity in found
+    assert not any(label == "NORP" for _, label in found)
+
+
+def test_definite_ministry_with_nisba_is_one_org(recognizer: EntityRecognizer) -> None:
+    assert ("الخارجية الإيرانية", "ORG") in ents(recognizer, "وقال المتحدث باسم الخارجية الإيرانية إن الرد قادم.")
+
+
+def test_org_name_with_coordinated_complement_and_no_title(recognizer: EntityRecognizer) -> None:
+    assert ("لجنة الصحة والبيئة النيابية", "ORG") in ents(recognizer, "وقالت عضو لجنة الصحة والبيئة النيابية إن الملف مهم.")
+    found = ents(recognizer, "وأكد المتحدث باسم وزارة الدفاع المصرية العقيد هاني فوزي أن الحدود آمنة.")
+    assert ("وزارة الدفاع المصرية", "ORG") in found
+    assert ("هاني فوزي", "PERSON") in found
+
+
+def test_nisba_agreeing_with_the_minister_is_not_part_of_the_ministry(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال وزير الخارجية المصري في بيان إن الاتفاق قريب.")
+    assert ("المصري", "NORP") in found
+    assert not any(label == "ORG" for _, label in found)
+
+
+def test_indefinite_form_of_a_role_noun_before_its_complement(recognizer: EntityRecognizer) -> None:
+    assert ("صفوان فهيم", "PERSON") in ents(recognizer, "وقال نقيب المعلمين صفوان فهيم في مؤتمر صحافي إن الإضراب مستمر.")
+
+
+def test_name_after_role_stops_before_a_noun_phrase(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "ووصف رئيس الإقليم يان-بيتر كوول القرار الأخير بأنه خطأ.")
+    assert ("يان-بيتر كوول", "PERSON") in found
+
+
+def test_byline_of_plain_words_is_a_person(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "الموصل - سلوى كريم\nأعلنت البلدية إغلاق الجسر.")
+    assert ("سلوى كريم", "PERSON") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("وحذرت المنظمة الدولية للهجرة من موجة جديدة.", "المنظمة الدولية للهجرة"),
+        ("وقال محافظ البنك المركزي الليبي إن الاحتياطي كاف.", "البنك المركزي الليبي"),
+        ("أعلن الاتحاد الأردني لكرة السلة موعد البطولة.", "الاتحاد الأردني لكرة السلة"),
+        ("واجتمع المجلس الأعلى للقضاء أمس.", "المجلس الأعلى للقضاء"),
+    ],
+)
+def test_definite_head_with_adjectives_and_complement_is_one_org(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert (org, "ORG") in ents(recognizer, text)
+
+
+def test_body_of_an_organisation_is_not_its_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال عضو المكتب السياسي لحركة «النهضة» إن الحوار مستمر.")
+    assert not any(text.startswith("المكتب") for text, _ in found)
+
+
+def test_gold_dates_do_not_cut_date_expressions(tmp_path) -> None:
+    import json
+
+    layer = {"doc_id": "other", "entities": [{"text": "الخميس", "label": "DATE", "provenance": {"status": "gold"}}]}
+    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    recognizer = EntityRecognizer()
+    recognizer.learn(tmp_path)
+    assert ents(recognizer, "وصل الوفد فجر الخميس.") == [("فجر الخميس", "DATE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("وصوت مجلس نواب الشعب على القانون.", "مجلس نواب الشعب"),
+        ("وأعلنت خلية الإعلام الأمني سقوط صاروخ.", "خلية الإعلام الأمني"),
+        ("ودعا مجلس أمناء الجامعة إلى اجتماع طارئ.", "مجلس أمناء الجامعة"),
+    ],
+)
+def test_org_head_with_construct_chain(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert (org, "ORG") in ents(recognizer, text)
+
+
+def test_gold_nisba_does_not_cut_the_organisation_it_qualifies(tmp_path) -> None:
+    import json
+
+    layer = {"doc_id": "other", "entities": [{"text": "الليبية", "label": "NORP", "provenance": {"status": "gold"}}]}
+    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    recognizer = EntityRecognizer()
+    recognizer.learn(tmp_path)
+    assert ents(recognizer, "واستدعت الخارجية الليبية السفير.") == [("الخارجية الليبية", "ORG")]
+    assert ents(recognizer, "وانتشرت القوات الليبية.") == [("الليبية", "NORP")]

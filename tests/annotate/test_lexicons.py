@@ -76,11 +76,11 @@ def test_annotate_and_evaluate_commands(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     layer = json.loads(result.output.splitlines()[0])
     assert layer["doc_id"] == "article"
-    assert [(e["text"], e["label"]) for e in layer["entities"]] == [("يوسف الخطيب", "PERSON"), ("عمّان", "GPE")]  # the second الخطيب is missed
+    assert [(e["text"], e["label"]) for e in layer["entities"]] == [("يوسف الخطيب", "PERSON"), ("عمّان", "GPE"), ("الخطيب", "PERSON")]
     assert [(q["content"]["text"], q["speaker"]["kind"], q["speaker"]["mention"]["text"]) for q in layer["quotes"]] == [
         ("الحوار مستمر", "named", "يوسف الخطيب"),
         ("الجولة المقبلة ستعقد في عمّان", "anonymous", "مصدر مطلع"),
-        ("الحل سياسي قبل كل شيء", "anonymous", "الخطيب"),
+        ("الحل سياسي قبل كل شيء", "named", "الخطيب"),
     ]
     (tmp_path / "pred.json").write_text(json.dumps(layer), encoding="utf-8")
     (tmp_path / "gold.json").write_text(json.dumps(gold_layer(layer["doc_id"], layer["sha256"])), encoding="utf-8")
@@ -88,10 +88,10 @@ def test_annotate_and_evaluate_commands(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)["scores"]
     strict = report["entities"]["strict"]
-    assert (strict["ALL"]["precision"], strict["ALL"]["recall"]) == (1.0, 2 / 3)
-    assert (strict["PERSON"]["precision"], strict["PERSON"]["recall"], strict["GPE"]["recall"]) == (1.0, 0.5, 1.0)
+    assert (strict["ALL"]["precision"], strict["ALL"]["recall"]) == (1.0, 1.0)
+    assert (strict["PERSON"]["precision"], strict["PERSON"]["recall"], strict["GPE"]["recall"]) == (1.0, 1.0, 1.0)
     assert (report["quotes"]["tp"], report["quotes"]["pred"], report["quotes"]["gold"]) == (3, 3, 3)
-    assert report["speaker_accuracy"] == 1.0  # the anonymous الخطيب is the gold speaker's span
+    assert report["speaker_accuracy"] == 1.0
 
 
 def test_annotate_reports_undecodable_file(tmp_path: Path) -> None:

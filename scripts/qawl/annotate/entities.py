@@ -10,6 +10,7 @@ original text and leave the proclitic outside.
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -23,7 +24,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.lexicon import Gazetteer, cue_forms, lexicons, static_gazetteer
+from qawl.annotate.lexicon import Gazetteer, _norm_set, cue_forms, lexicons, static_gazetteer
 from qawl.annotate.text import NormText
 
 if not Doc.has_extension("qawl_entities"):
@@ -63,9 +64,18 @@ QUOTED = re.compile(r'"([^"\n]{2,90})"')
 # A quoted name after the preposition ل: the outlet of قال لـ«...». The lookbehind (no word
 # character before ل) comes after the ل: a literal first lets `re` skip ahead to each ل.
 OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
-# Tiers decide conflicts before length does: gold names beat everything.
-TIER_GOLD, TIER_DATE, TIER_RULE = 0, 1, 2
+# A dateline opens an article: place, an optional (agency), a dash, then the outlet or the
+# byline up to the end of the line or the first verb ("بغداد - «X» قال", "عمان (رويترز) -").
+DATELINE = re.compile(r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})")?')
+DATELINE_NAME_WORDS = 4
+# Tiers decide conflicts before length does: gold names beat everything, a dateline beats the
+# gazetteer names inside an outlet's name (الغد العراقي).
+TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
 MAX_NAME_WORDS = 4
+# Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
+ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
+ROLE_WINDOW = 9
+RELATIVE_PRONOUNS = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين"})  # shaped like nisba adjectives  # words from a title to the end of its role phrase
 # Word forms each per-form cache here keeps (its features, its readings without clitics): bounded,
 # so that a worker's memory stays flat while a corpus keeps meeting new words; a few MB each when full.
 WORD_CACHE_SIZE = 1 << 15
@@ -95,6 +105,8 @@ class WordFeatures(NamedTuple):
     nisba: int | None
     date_start: bool  # may begin a date expression
     namey: bool  # may be part of a person name
+    definite: bool  # carries the article behind its proclitics (الدفاع، والدفاع، للشغل)
+    known: bool  # opens a CLDR or curated name as it stands (not كلاوس read as ك + لاوس)
     trigger: bool  # can a rule start at this word?
 
 
@@ -126,6 +138,10 @@ class _Words:
         """Is only whitespace between word i and word i + 1?"""
         return not self.gaps[i + 1].strip()
 
+    def hyphenated(self, i: int) -> bool:
+        """Are words i and i + 1 joined by a hyphen (جان-لوك)?"""
+        return self.gaps[i + 1] == "-"
+
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def variants(word: str) -> tuple[tuple[int, str], ...]:
@@ -144,6 +160,12 @@ def bare(word: str) -> str:
     """The word without proclitics and article (matching form)."""
     form = variants(word)[-1][1]
     return form[2:] if form.startswith("ال") and len(form) > 4 else form
+
+
+def _with_proclitics(word: str) -> tuple[str, ...]:
+    """The word as written after ب ك ل (للحداد for الحداد), itself included; `variants` reads them back."""
+    lam = ("لل" + word[2:],) if word.startswith("ال") else ()
+    return (word, "ب" + word, "ك" + word, "ل" + word, *lam)
 
 
 def first_reading(readings: tuple[tuple[int, str], ...], lexicon: frozenset[str]) -> int | None:
@@ -180,15 +202,20 @@ def _date_regexes() -> DateRegexes:
     year_head = r"(?:عام|العام|سنه|مطلع|منتصف|اواخر|نهايه|بدايه)"
     number_word = r"(?:ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)"
     plural_unit = r"(?:الاشهر|الاسابيع|الايام|السنوات)"
+    # Hijri months, only after a day number (رمضان and رجب are also given names).
+    hijri = "محرم|صفر|ربيع الاول|ربيع الاخر|ربيع الثاني|جمادي الاولي|جمادي الاخره|رجب|شعبان|رمضان|شوال|ذو القعده|ذو الحجه"
+    day_of_month = rf"(?:\d{{1,2}}\s*(?:الي|-)\s*)?\d{{1,2}}\s+(?:{hijri}|{month})(?:\s+\d{{4}}(?:\s*ه(?!\w))?)?"
     patterns = [
-        rf"(?:(?:ال\s*)?\d{{1,2}}\s*(?:من\s+)?)?(?:{month})(?:\s*/\s*(?:{month}))?"
+        rf"(?:(?:ال\s*)?\d{{1,2}}\s*(?:من\s+)?|شهر\s+)?(?:{month})(?:\s*/\s*(?:{month}))?"
         rf"(?:\s+(?:من\s+)?(?:عام\s+)?\d{{4}}|\s+{rel})?",
+        day_of_month,
         rf"(?:ال\s*)?\d{{1,2}}\s+من\s+(?:الشهر|العام)\s+{rel}",
-        rf"(?:{day_part}\s+)?(?:{day})(?:\s+(?:الماضي|المقبل|القادم))?",
+        rf"(?:{day_part}\s+)?(?:(?:اليوم|امس)\s+)?(?:{day})(?:\s+(?:الماضي|المقبل|القادم))?(?:\s+{day_of_month})?",
         rf"{unit}\s+{rel}",
-        rf"{year_head}\s+\d{{4}}",
+        rf"{year_head}\s+(?:\d{{4}}|{unit}(?:\s+{rel})?)",
+        rf"(?:هذا|هذه)\s+{unit}",
         r"(?:19|20)\d{2}",
-        r"امس|اليوم|غدا",
+        rf"(?:{day_part}\s+)?(?:امس|اليوم|غدا)",
         r"الذكري\s+ال\w+",
         rf"(?:\d+|{number_word})\s+(?:ايام|اسابيع|اشهر|شهور|سنوات|اعوام)",
         rf"{plural_unit}\s+(?:\w+\s+)?(?:الماضيه|المقبله|الاخيره)",
@@ -198,7 +225,7 @@ def _date_regexes() -> DateRegexes:
     # or a whole word. Dates are only looked for at words this accepts.
     first_words = [
         "ال", *(m.split()[0] for m in lex.months), *lex.days, day_part, unit, year_head,
-        "امس|اليوم|غدا", "الذكري", number_word, plural_unit,
+        "امس|اليوم|غدا", "الذكري", number_word, plural_unit, "شهر", "هذا", "هذه",
     ]
     lead = rf"[وف]?[بل]?(?:ال)?\d|[وف]?[بل]?(?:{'|'.join(first_words)})$"
     return DateRegexes(re.compile(rf"(?<!\w)(?:[وف]?[بل]?)(?P<date>{alternatives})(?!\w)"), re.compile(lead))
@@ -213,7 +240,11 @@ class EntityRecognizer:
         self.lex = lexicons()
         self.cues = cue_forms()
         self.dates = _date_regexes()
-        self.not_name = self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues)
+        cues = self.lex.cues
+        self.not_name = (
+            self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues)
+            | _norm_set([*cues["complementizers"], *cues["speech_nouns"]])
+        )
         # Features per word form, valid for one revision of the gold gazetteer.
         self._features = _FeatureTable(self._word_features)
         self._features_gold: Gazetteer | None = None
@@ -230,27 +261,28 @@ class EntityRecognizer:
     def find(self, text: str, doc_id: str = "", nt: NormText | None = None) -> list[Mention]:
         """Flat entity mentions of `text`, original offsets, in text order (`nt`: its NormText, if known)."""
         nt = nt or NormText.of(text)
+        words = self._words(nt)
         chosen: list[Mention] = []
         taken = bytearray(len(nt.norm))  # 1 where a chosen mention lies; mentions are never empty
         width = len(nt.norm) + 1
-        for tier in self._candidates(nt, doc_id):
+        for tier in self._candidates(words, doc_id):
             # Longest first, then leftmost; the sort is stable, so ties keep the rules' order.
             tier.sort(key=lambda m: (m.start - m.end) * width + m.start)
             for mention in tier:
                 if taken.find(1, mention.start, mention.end) < 0:
                     taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
                     chosen.append(mention)
+        chosen += [m for m in self._short_forms(words, chosen) if taken.find(1, m.start, m.end) < 0]
         chosen.sort()  # by start: the chosen mentions are disjoint
         return [Mention(*nt.span(start, end), label) for start, end, label in chosen]
 
-    def _candidates(self, nt: NormText, doc_id: str) -> tuple[list[Mention], list[Mention], list[Mention]]:
-        """The candidate mentions of tiers TIER_GOLD, TIER_DATE and TIER_RULE, in normalised offsets.
+    def _candidates(self, words: _Words, doc_id: str) -> tuple[list[Mention], list[Mention], list[Mention], list[Mention]]:
+        """The candidate mentions of tiers TIER_GOLD, TIER_DATELINE, TIER_DATE and TIER_RULE, in normalised offsets.
 
         One pass over the words that can start a mention runs every rule there. The rules'
         lists are joined in a fixed order (gazetteer, quoted, org heads, institutions,
         facilities, persons, nisba), each in text order: the tie-break order of `find`.
         """
-        words = self._words(nt)
         norm, starts = words.norm, words.starts
         gold: list[Mention] = []
         dates: list[Mention] = []
@@ -282,12 +314,17 @@ class EntityRecognizer:
                 last = self._name_from(words, i)
                 if last > i:
                     persons.append(Mention(starts[i] + f.name_start, words.ends[last], "PERSON"))
-            elif f.title and (mention := self._after_title(words, i)):
-                persons.append(mention)
+            elif f.title:
+                role_end = self._role_end(words, i)
+                persons += filter(None, (self._after_title(words, i, role_end), self._name_after_role(words, i, role_end)))
             if f.nisba is not None:
                 nisbas.append(Mention(starts[i] + f.nisba, words.ends[i], "NORP"))
-        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *persons, *nisbas]
-        return gold, dates, rules
+        # A gold NORP is an adjective, not a name: it must not cut the organisation it qualifies
+        # (الخارجية العراقية), so it competes with the rules.
+        gold_norp = [m for m in gold if m.label == "NORP"]
+        gold = [m for m in gold if m.label != "NORP"]
+        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *persons, *nisbas, *gold_norp]
+        return gold, list(self._dateline(words)), dates, rules
 
     def _words(self, nt: NormText) -> _Words:
         """The words of the matching form of `nt` with their (cached) features."""
@@ -328,6 +365,8 @@ class EntityRecognizer:
             nisba=nisba,
             date_start=date_start,
             namey=self._namey(word),
+            definite=offset is not None,
+            known=any(offset == 0 for offset, _ in static),
             trigger=bool(gold or static or title or date_start)
             or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
         )
@@ -381,16 +420,21 @@ class EntityRecognizer:
             nxt = texts[j]
             if not words.adjacent(j - 1):
                 break
-            definite = nxt.startswith("ال") or (j > i + 1 and nxt.startswith("لل"))
-            function_word = nxt in lex.stopwords and not nxt.startswith("ال")
-            if not definite or function_word or nxt in self.cues or bare(nxt) in lex.days:
+            definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
+            function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
+            if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles:
                 break
+            if not definite:
+                # a construct chain: head + indefinite noun + definite noun (مجلس نواب الشعب)
+                chain = j == i + 1 and j + 1 < len(texts) and words.adjacent(j) and texts[j + 1].startswith("ال")
+                if not chain or not words.features[j].namey:
+                    break
             end = j
         return Mention(words.starts[i] + offset, words.ends[end], "ORG") if end > i else None
 
-    @staticmethod
-    def _institution_at(words: _Words, i: int, institution: tuple[int, bool, bool]) -> Mention | None:
-        """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective)."""
+    def _institution_at(self, words: _Words, i: int, institution: tuple[int, bool, bool]) -> Mention | None:
+        """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective),
+        with the adjectives and the لـ complement that follow (المنظمة الدولية للهجرة، الاتحاد الكويتي لكرة اليد)."""
         texts = words.texts
         if i + 1 >= len(texts):
             return None
@@ -398,9 +442,37 @@ class EntityRecognizer:
         nxt = texts[i + 1]
         if not words.adjacent(i) or not nxt.startswith("ال"):
             return None
-        if (n2_head and words.features[i + 1].nisba is not None) or (adjective_head and nxt.endswith(("ي", "يه"))):
+        agrees = texts[i].endswith("ه") == nxt.endswith("يه")  # وزير الخارجية المصري: the nisba is the minister's
+        if n2_head and agrees and words.features[i + 1].nisba is not None:
             return Mention(words.starts[i] + offset, words.ends[i + 1], "ORG")
+        if adjective_head and self._org_adjective(nxt):
+            end = self._org_tail(words, i + 1)
+            after = texts[end + 1] if end + 1 < len(texts) else ""
+            if after.startswith("ل") and bare(after) in self.lex.org_heads:
+                return None  # المجلس السياسي لمليشيا ...: a body of the organisation, not its name
+            return Mention(words.starts[i] + offset, words.ends[end], "ORG")
         return None
+
+    def _org_adjective(self, word: str) -> bool:
+        return word.startswith("ال") and word not in RELATIVE_PRONOUNS and (
+            word.endswith(("ي", "يه")) or word in self.lex.organisation_adjectives
+        )
+
+    def _org_tail(self, words: _Words, end: int) -> int:
+        """Index of the last word of an organisation name whose word `end` is an adjective:
+        more adjectives, then a لـ complement (للهجرة، لكرة اليد)."""
+        texts, n = words.texts, len(words.texts)
+        while end + 1 < n and words.adjacent(end):
+            nxt = texts[end + 1]
+            if self._org_adjective(nxt):
+                end += 1
+            elif nxt.startswith("لل") and len(nxt) > 4:
+                return end + 1
+            elif nxt[0] == "ل" and end + 2 < n and words.adjacent(end + 1) and texts[end + 2].startswith("ال"):
+                return end + 2
+            else:
+                break
+        return end
 
     def _facility_at(self, words: _Words, i: int, offset: int) -> Mention | None:
         """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective)."""
@@ -435,7 +507,7 @@ class EntityRecognizer:
         last = i - 1
         for j in range(i, min(i + MAX_NAME_WORDS, len(texts))):
             w = texts[j]
-            if j > i and not words.adjacent(j - 1):
+            if j > i and not (words.adjacent(j - 1) or words.hyphenated(j - 1)):
                 break
             if not words.features[j].namey and w not in ("بن", "ابن", "ابو", "عبد", "ال"):
                 break
@@ -444,7 +516,7 @@ class EntityRecognizer:
                 break
         return last
 
-    def _after_title(self, words: _Words, i: int) -> Mention | None:
+    def _after_title(self, words: _Words, i: int, role_end: int) -> Mention | None:
         """A name after a title and its role phrase: before the next comma or clause
         boundary (عضو المجلس ... فلان الفلاني، إن), or between commas (مستشار ...، فلان، قد)."""
         norm, texts, starts, ends, gaps = words.norm, words.texts, words.starts, words.ends, words.gaps
@@ -466,7 +538,7 @@ class EntityRecognizer:
                 break
         else:
             boundary = end if end == len(texts) else -1
-        if boundary < i + 3:
+        if boundary < i + 3 or boundary - 2 < role_end:
             return None
         first, second = boundary - 2, boundary - 1
         if (
@@ -477,6 +549,108 @@ class EntityRecognizer:
         ):
             return Mention(starts[first], ends[second], "PERSON")
         return None
+
+    def _role_end(self, words: _Words, i: int) -> int:
+        """Index of the first word after the role phrase that title word i opens: the construct
+        chain of an indefinite title (وزيرة السياحة، مدير مرصد حقوق الإنسان), then definite
+        words, known names and prepositional phrases (الأوروبي إلى السودان، في الحزب الاشتراكي)."""
+        texts, features = words.texts, words.features
+        limit = min(i + ROLE_WINDOW, len(texts))
+        j = i + 1
+        if not features[i].definite:
+            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known):
+                j += 1
+            j += 1
+        while j < limit and words.adjacent(j - 1):
+            f = features[j]
+            if f.name_start is not None:
+                break
+            if f.definite or f.known:
+                j += 1
+            elif texts[j] in ROLE_PREPOSITIONS:
+                j += 2
+            else:
+                break
+        return j
+
+    def _name_after_role(self, words: _Words, i: int, j: int) -> Mention | None:
+        """A name of two or more words starting at word j, right after the role phrase of title word i (`_role_end`)."""
+        texts, features = words.texts, words.features
+        if j >= min(i + ROLE_WINDOW, len(texts)) or not words.adjacent(j - 1):
+            return None
+        if features[j].name_start is None and (not features[j].namey or features[j].definite or texts[j][0] == "ل"):
+            return None  # لشؤون الصحة: a preposition opens the rest of the role phrase
+        last = self._name_from(words, j)
+        following = last + 1
+        if (
+            last - j >= 2
+            and features[last].definite
+            and texts[last - 1] not in ("عبد", "ابو", "بن", "ابن")
+            and following < len(texts)
+            and words.adjacent(last)
+            and texts[following].startswith("ال")
+        ):
+            last -= 1  # كاوه رسول القصف الذي: a definite noun with its adjective or relative opens the predicate
+        return Mention(words.starts[j], words.ends[last], "PERSON") if last > j else None
+
+    def _dateline(self, words: _Words) -> Iterator[Mention]:
+        """The place (GPE) and the agency, outlet (ORG) or byline (PERSON, from a given name)
+        of a dateline that opens the text."""
+        m = DATELINE.match(words.norm)
+        if not m:
+            return
+        yield Mention(m.start("place"), m.end("place"), "GPE")
+        if m.group("agency"):
+            yield Mention(m.start("agency"), m.end("agency"), "ORG")
+        if m.group("quoted"):
+            yield Mention(m.start("quoted"), m.end("quoted"), "ORG")
+            return
+        texts, starts, ends, gaps = words.texts, words.starts, words.ends, words.gaps
+        first = bisect.bisect_left(starts, m.end())
+        if first >= len(texts) or texts[first] in self.cues or texts[first] in self.lex.stopwords:
+            return
+        for k in range(first, min(first + DATELINE_NAME_WORDS + 1, len(texts))):
+            ends_here = k > first and ("\n" in gaps[k] or texts[k] in self.cues or texts[k] in self.lex.stopwords)
+            if ends_here:
+                yield Mention(starts[first], ends[k - 1], self._byline_or_outlet(words, first, k))
+                return
+            if k > first and not words.adjacent(k - 1):
+                return
+        if first < len(texts) and len(texts) - first <= DATELINE_NAME_WORDS and not gaps[-1].strip(".\n "):
+            yield Mention(starts[first], ends[-1], "ORG")
+
+    def _byline_or_outlet(self, words: _Words, first: int, end: int) -> str:
+        """PERSON for a byline (a given name first, or two or more plain words: no article, no
+        known place), else ORG (الغد العراقي، ليبيا برس، وام)."""
+        features = words.features
+        if features[first].name_start is not None:
+            return "PERSON"
+        plain = not any(f.definite or f.known for f in features[first:end])
+        return "PERSON" if end - first >= 2 and plain else "ORG"
+
+    def _short_forms(self, words: _Words, chosen: list[Mention]) -> Iterator[Mention]:
+        """Later mentions of a person found by full name, by the family name alone
+        (الحداد, بن عمور after سليم الحداد, صالح بن عمور)."""
+        norm = words.norm
+        families: dict[str, set[tuple[str, ...]]] = {}  # first word → the words after it
+        for m in chosen:
+            if m.label == "PERSON":
+                parts = norm[m.start : m.end].replace("-", " ").split()
+                if len(parts) >= 3 and parts[-2] in ("بن", "ابن", "ابو"):
+                    families.setdefault(parts[-2], set()).add((parts[-1],))
+                elif len(parts) >= 2 and len(parts[-1]) >= 3 and parts[-1] not in self.not_name:
+                    families.setdefault(parts[-1], set()).add(())
+        if not families:
+            return
+        texts, n = words.texts, len(words.texts)
+        spelled = {p + form for f in families for form in _with_proclitics(f) for p in ("", "و", "ف")}
+        for i in [i for i, word in enumerate(texts) if word in spelled]:
+            for offset, form in variants(texts[i]):
+                for rest in families.get(form, ()):
+                    j = i + len(rest)
+                    if j < n and tuple(texts[i + 1 : j + 1]) == rest and all(map(words.adjacent, range(i, j))):
+                        yield Mention(words.starts[i] + offset, words.ends[j], "PERSON")
+                        break
 
     # -- spaCy component ------------------------------------------------------------
 

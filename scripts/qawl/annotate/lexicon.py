@@ -69,9 +69,13 @@ class Gazetteer:
         entries.sort(key=lambda entry: -len(entry[0]))
 
     def learn_gold(self, annotations_dir: Path) -> None:
-        """Add every gold entity of the layers `annotations_dir/*.json`, with the document it is gold in."""
+        """Add every gold name of the layers `annotations_dir/*.json`, with the document it is gold in.
+
+        Dates are left to the date patterns: a gold الخميس is not a name, and as one it would cut
+        فجر الخميس elsewhere to its last word."""
         for text, label, doc_id in gold_entities(annotations_dir):
-            self.add(text, label, [doc_id])
+            if label != "DATE":
+                self.add(text, label, [doc_id])
 
     def entries(self) -> list[tuple[str, str, list[str]]]:
         """All (phrase, label, docs) entries, for serialisation."""
@@ -149,12 +153,19 @@ class Lexicons:
     cues: dict[str, Any]
     n2_heads: frozenset[str]
     adjective_heads: frozenset[str]
+    organisation_adjectives: frozenset[str]
     facilities: frozenset[str]
     facility_adjectives: frozenset[str]
 
 
 def _norm_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize(w) for w in words)
+
+
+def _with_indefinite(words: frozenset[str]) -> frozenset[str]:
+    """Every definite word also without its article (الناقد، ناقد): a title is definite before
+    a name and indefinite before its complement (نقيب الممثلين)."""
+    return words | {w[2:] for w in words if w.startswith("ال") and len(w) > 4}
 
 
 @lru_cache(maxsize=1)
@@ -168,12 +179,13 @@ def lexicons() -> Lexicons:
     months, days = babel_months_and_days()
     institutions = _json("institutions.json")
     return Lexicons(
-        n2_heads=_norm_set(institutions["n2_heads"]),
+        n2_heads=frozenset(normalize(w).removeprefix("ال") for w in institutions["n2_heads"]),  # matched after the article
         adjective_heads=_norm_set(institutions["definite_adjective_heads"]),
+        organisation_adjectives=_norm_set(institutions["organisation_adjectives"]),
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),
         given_names=_norm_set(_lines("given_names.txt")),
-        titles=_norm_set(_lines("titles.txt")),
+        titles=_with_indefinite(_norm_set(_lines("titles.txt"))),
         org_heads=_norm_set(_lines("org_heads.txt")),
         stopwords=_norm_set(_lines("stopwords.txt")),
         nisba=frozenset(forms),

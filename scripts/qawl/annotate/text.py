@@ -17,7 +17,8 @@ from typing import NamedTuple
 
 # Harakat, tanween, shadda, sukun, dagger alef, Quranic marks, and tatweel.
 _REMOVABLE = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_DIACRITIC = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]*")
+# What follows a letter and belongs to it: its marks, and a tatweel (the هـ of ١٤٤٦هـ).
+_DIACRITIC = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]*")
 _CHAR_MAP = {
     "أ": "ا",
     "إ": "ا",
@@ -108,7 +109,7 @@ class NormText:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the normalised span [start, end).
 
-        The end takes in the diacritics of the last letter (a letter's marks belong to it).
+        The end takes in the diacritics and tatweel after the last letter (they belong to it).
         """
         if not self._removed:  # nothing was removed: the offsets are the same, and no marks follow
             return (start, end) if start < end else (start, start)

@@ -64,8 +64,7 @@ def reverse_the_targets(project: Project) -> None:  # a silver quote's stance re
 
 
 def reorder_stance_labels(project: Project) -> None:  # ClassLabel ids change: cached Arrow rows would carry the old ids
-    path = project.schema_dir / "common.schema.json"
-    path.write_text(path.read_text(encoding="utf-8").replace('"stance_label": {"enum": ["FAVOR", "AGAINST", "NONE"]', '"stance_label": {"enum": ["NONE", "AGAINST", "FAVOR"]'), encoding="utf-8")
+    edit_json(project.schema_dir / "common.schema.json", lambda schema: schema["$defs"]["stance_label"]["enum"].reverse())
 
 
 CHANGES: dict[str, Callable[[Project], None]] = {

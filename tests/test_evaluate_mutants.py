@@ -72,7 +72,8 @@ def canonical_sha256(*layers: dict) -> str:
 
 def test_the_layer_report_names_the_dataset_the_gold_and_the_prediction_file(tmp_path: Path) -> None:
     (tmp_path / "schema").mkdir()
-    shutil.copy(REPO / "schema" / "dataset.json", tmp_path / "schema" / "dataset.json")
+    dataset = json.loads((REPO / "schema" / "dataset.json").read_text(encoding="utf-8")) | {"version": "0.1.0", "schema_version": "1.1.0"}
+    (tmp_path / "schema" / "dataset.json").write_text(json.dumps(dataset), encoding="utf-8")  # pinned: the report names them
     gold = write_layers(tmp_path / "annotations", GOLD2, GOLD)
     pred = tmp_path / "d.json"
     pred.write_text(json.dumps(PRED), encoding="utf-8")

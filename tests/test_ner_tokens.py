@@ -110,7 +110,7 @@ def test_an_entity_left_without_a_token_is_counted_on_the_card() -> None:
         "entities": [{"id": "e1", "start": 2, "end": 7, "label": "GPE", "text": "بغداد"}, {"id": "e2", "start": 8, "end": 14, "label": "GPE", "text": "واشنطن"}],
     }
     statistics = CorpusStatistics()
-    statistics.add("train", {"ner_projection": document_statistics({"status": "silver", "publisher": None, "license": None}, [row | {"quotes": [], "stance": []}])["ner_projection"]})
+    statistics.add("train", {"ner_projection": document_statistics({"status": "silver", "publisher": None, "license": None, "duplicate_group": None}, [row | {"quotes": [], "stance": []}])["ner_projection"]})
     section = _ner_tokens_section(statistics.counts["ner_projection"])
     assert "2 of the 2 silver entities (100.0%) start or end inside a token and are tagged on their whole host token; 1 share" in section
 

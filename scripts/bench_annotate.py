@@ -87,8 +87,8 @@ def repeated_text(texts: list[str], rounds: int) -> dict[str, float]:
     }
 
 
-def report(label: str, chars: int, bare: float, full: float, target: bool) -> None:
-    ratio = bare / full
+def report(label: str, chars: int, bare: float, full: float, target: bool, ratio: float | None = None) -> None:
+    ratio = bare / full if ratio is None else ratio
     verdict = (" OK" if ratio >= TARGET_RATIO else " BELOW TARGET") if target else " (not the target)"
     print(f"{label}")
     print(f"  bare spacy.blank('ar') tokenization: {chars / bare:>12,.0f} chars/s")
@@ -111,8 +111,10 @@ def main() -> None:
     rounds = new_text(args.rounds)
     bare = statistics.median(r["bare"] for r in rounds)
     full = statistics.median(r["full"] for r in rounds)
+    # the ratio is the median of each process's own ratio: both pipelines timed under the same load,
+    # not a median of one pipeline's times over a median of the other's taken from different processes
     ratios = sorted(r["bare"] / r["full"] for r in rounds)
-    report(f"new text: one pass, median of {args.rounds} fresh processes", chars, bare, full, target=True)
+    report(f"new text: one pass, median of {args.rounds} fresh processes", chars, bare, full, target=True, ratio=statistics.median(ratios))
     print(f"  ratio per process: {', '.join(f'{r:.1%}' for r in ratios)}")
     warm = repeated_text(texts, args.repeats)
     report(f"repeated text: best of {args.repeats} passes, every cache hot", chars, warm["bare"], warm["full"], target=False)

@@ -1,0 +1,88 @@
+"""qawl.validate: what its mutants changed (scripts/mutation.py, docs/mutation.md), pinned on rows written by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qawl.validate import _manifest_version_problems, check_sentence_rows
+
+FIRST = "قال الوزير إن الوضع صعب."
+SECOND = "وزار بيروت أمس."
+
+
+def _span(text: str, part: str, sentence_id: str | None = None) -> dict[str, Any]:
+    start = text.index(part)
+    span = {"start": start, "end": start + len(part), "text": part}
+    return span if sentence_id is None else {"sentence_id": sentence_id, **span}
+
+
+def _row(sentence_id: str, doc_id: str, start: int, text: str, **layers: list[dict[str, Any]]) -> dict[str, Any]:
+    tokens = [_span(text, word) for word in text.rstrip(".").split(" ")]
+    return {"sentence_id": sentence_id, "doc_id": doc_id, "start": start, "end": start + len(text), "text": text,
+            "tokens": tokens, "entities": [], "quotes": [], "stance": [], **layers}
+
+
+def _quote(quote_id: str, content: dict[str, Any], cue: dict[str, Any] | None, mention: dict[str, Any] | None,
+           entity: dict[str, Any] | None, outlet: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"id": quote_id, "content": content, "cue": cue, "outlet": outlet,
+            "speaker": {"kind": "named" if entity else "anonymous", "mention": mention, "entity": entity}}
+
+
+def _stance(stance_id: str, evidence: dict[str, Any], evidence_quote: str | None, holder_quote: str | None) -> dict[str, Any]:
+    return {"id": stance_id, "evidence": evidence, "evidence_quote_id": evidence_quote, "holder": {"quote_id": holder_quote}}
+
+
+def test_sentence_rows_that_agree_with_each_other_have_no_problem() -> None:
+    minister = {"id": "e1", **_span(FIRST, "الوزير")}
+    rows = [
+        _row("d-1", "d", 0, FIRST, entities=[minister],
+             quotes=[_quote("q1", _span(FIRST, "الوضع صعب"), _span(FIRST, "قال", "d-1"), _span(FIRST, "الوزير", "d-1"),
+                            {"id": "e1", "text": "الوزير"}, _span(SECOND, "بيروت", "d-2"))],
+             stance=[_stance("s1", _span(FIRST, "الوضع صعب"), "q1", "q1")]),
+        _row("d-2", "d", len(FIRST) + 1, SECOND, stance=[_stance("s2", _span(SECOND, "أمس"), None, "q1")]),
+        _row("x-1", "x", 0, FIRST, entities=[{"id": "e1", **_span(FIRST, "الوزير")}]),  # e1 again, in another document
+    ]
+    assert check_sentence_rows(list(enumerate(rows)), "s.parquet") == []
+
+
+def test_every_problem_across_sentence_rows_is_named_with_its_row_and_pointer() -> None:
+    minister = {"id": "e1", **_span(FIRST, "الوزير")}
+    wrong = {"start": 0, "end": 3, "text": "قول"}
+    rows = [
+        _row("d-1", "d", 0, FIRST, entities=[minister, {"id": "e2", **wrong}],
+             quotes=[
+                 _quote("q1", wrong, {"sentence_id": "d-9", **_span(FIRST, "قال")}, {"sentence_id": "x-1", **_span(FIRST, "الوزير")},
+                        {"id": "e7", "text": "الوزير"}, {"sentence_id": "d-2", **wrong}),
+                 _quote("q2", _span(FIRST, "الوضع صعب"), None, None, {"id": "e1", "text": "الوزيرة"}),
+             ],
+             stance=[_stance("s1", wrong, "q5", "q6"), _stance("e1", _span(FIRST, "صعب"), None, None)]),
+        {**_row("d-2", "d", 100, SECOND), "end": 101},
+        _row("d-2", "d", 200, SECOND),
+        _row("x-1", "x", 0, FIRST),
+    ]
+    rows[1]["tokens"][0] = wrong
+    assert [str(p) for p in check_sentence_rows(list(enumerate(rows)), "s.parquet")] == [
+        "s.parquet: row 2 /sentence_id: duplicate sentence_id 'd-2'",
+        "s.parquet: row 0 /entities/1: span text 'قول' does not match the text at [0, 3): 'قال'",
+        "s.parquet: row 0 /stance/1/id: annotation id 'e1' used twice in d",
+        "s.parquet: row 0 /quotes/0/content: span text 'قول' does not match the text at [0, 3): 'قال'",
+        "s.parquet: row 0 /quotes/0/cue: refers to sentence 'd-9', not in this document",
+        "s.parquet: row 0 /quotes/0/speaker/mention: refers to sentence 'x-1', not in this document",
+        "s.parquet: row 0 /quotes/0/outlet: span text 'قول' does not match the text at [0, 3): 'وزا'",
+        "s.parquet: row 0 /quotes/0/speaker/entity: speaker entity 'e7' does not resolve to an entity mention",
+        "s.parquet: row 0 /quotes/1/speaker/entity: speaker entity 'e1' does not resolve to an entity mention",
+        "s.parquet: row 0 /stance/0/evidence: span text 'قول' does not match the text at [0, 3): 'قال'",
+        "s.parquet: row 0 /stance/0: refers to quote 'q5', which does not exist",
+        "s.parquet: row 0 /stance/0: refers to quote 'q6', which does not exist",
+        "s.parquet: row 1 /end: start/end do not span the sentence text",
+        "s.parquet: row 1 /tokens/0: span text 'قول' does not match the text at [0, 3): 'وزا'",
+    ]
+
+
+def test_each_version_the_manifest_states_is_compared_with_the_schema_s() -> None:
+    dataset = {"version": "1.2.0", "schema_version": "3"}
+    assert _manifest_version_problems(dict(dataset), dataset, "m.json") == []
+    assert [str(p) for p in _manifest_version_problems({"version": "1.1.0", "schema_version": "2"}, dataset, "m.json")] == [
+        "m.json: /version: '1.1.0', but schema/dataset.json says '1.2.0': rebuild with qawl build",
+        "m.json: /schema_version: '2', but schema/dataset.json says '3': rebuild with qawl build",
+    ]

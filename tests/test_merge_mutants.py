@@ -67,7 +67,8 @@ def test_every_problem_of_a_layer_is_listed_with_its_file_place_and_message() ->
         "quotes": [
             {"id": "q1", "type": "indirect", "content": crossing, "cue": _span(text, "قال"), "outlet": None,
              "speaker": {"kind": "named", "mention": None, "entity": "e9"}, "provenance": provenance},
-            {"id": "q2", "type": "indirect", "content": _span(text, "الوضع صعب"), "cue": None, "outlet": None,
+            {"id": "q2", "type": "indirect", "content": _span(text, "الوضع صعب"), "cue": {"start": 0, "end": 3, "text": "قول"},
+             "outlet": {"start": 4, "end": 10, "text": "الوزيرة"},
              "speaker": {"kind": "anonymous", "mention": _span(text, "الوزير"), "entity": "e1"}, "provenance": provenance},
         ],
         "stance": [
@@ -94,6 +95,8 @@ def test_every_problem_of_a_layer_is_listed_with_its_file_place_and_message() ->
         "annotations/d.json: /quotes/0/content: quote content crosses a sentence boundary; split it into one quote per sentence",
         "annotations/d.json: /quotes/0/speaker: a named speaker needs mention=set and entity=set",
         "annotations/d.json: /quotes/0/speaker/entity: refers to entity 'e9', which does not exist",
+        "annotations/d.json: /quotes/1/cue: span text 'قول' does not match the text at [0, 3): 'قال'",
+        "annotations/d.json: /quotes/1/outlet: span text 'الوزيرة' does not match the text at [4, 10): 'الوزير'",
         "annotations/d.json: /quotes/1/speaker: a anonymous speaker needs mention=set and entity=null",
         "annotations/d.json: /stance/0/target: target 't-unknown' is not in annotations/targets.json",
         "annotations/d.json: /stance/0/holder: a speaker holder names its quote; the author holder has quote=null",

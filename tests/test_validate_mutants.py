@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from qawl.validate import _manifest_version_problems, check_sentence_rows
+from qawl.project import Project
+from qawl.schema import Schemas
+from qawl.validate import _document_order_problems, _manifest_version_problems, annotation_files, check_sentence_rows, validate_annotation_files
+from tests.conftest import SEED_ID
 
 FIRST = "قال الوزير إن الوضع صعب."
 SECOND = "وزار بيروت أمس."
@@ -85,4 +90,36 @@ def test_each_version_the_manifest_states_is_compared_with_the_schema_s() -> Non
     assert [str(p) for p in _manifest_version_problems({"version": "1.1.0", "schema_version": "2"}, dataset, "m.json")] == [
         "m.json: /version: '1.1.0', but schema/dataset.json says '1.2.0': rebuild with qawl build",
         "m.json: /schema_version: '2', but schema/dataset.json says '3': rebuild with qawl build",
+    ]
+
+
+def _document(doc_id: str, pin: str | None = None, group: str | None = None) -> dict[str, Any]:
+    return {"doc_id": doc_id, "duplicate_group": group, "status": "gold", "pinned_split": pin}
+
+
+def test_documents_of_a_shard_are_checked_for_their_split_with_its_pin_and_for_their_order() -> None:
+    shares = {"train": 80, "validation": 10, "test": 10}  # gold "a", "b", "e" hash to train, "f" to validation
+    rows = [(0, _document("a")), (1, _document("e")), (2, _document("b")), (3, _document("f", pin="train")), (4, _document("c", group="f"))]
+    assert [str(p) for p in _document_order_problems(rows, "train", shares, "documents/train-00000.parquet")] == [
+        "documents/train-00000.parquet: row 2 /doc_id: document 'b' comes after 'e': the documents are out of order",
+        "documents/train-00000.parquet: row 4 /doc_id: document 'c' belongs to split 'validation', not 'train'",
+    ]
+
+
+def test_annotation_files_are_the_layers_of_a_directory_not_its_target_inventory(tmp_path: Path) -> None:
+    for name in ("b.json", "a.json", "targets.json", "notes.txt"):
+        (tmp_path / name).write_text("{}")
+    assert annotation_files(tmp_path) == [tmp_path / "a.json", tmp_path / "b.json"]
+
+
+def test_a_layer_under_another_name_or_without_its_seed_is_named_with_its_file(make_project: Callable[..., Project]) -> None:
+    project = make_project(with_annotations=True)
+    layer = project.annotations / f"{SEED_ID}.json"
+    renamed = layer.rename(project.annotations / "renamed.json")
+    orphan = project.root / "orphan.json"
+    orphan.write_text(renamed.read_text(encoding="utf-8").replace(SEED_ID, "no_such_seed"), encoding="utf-8")
+    problems = validate_annotation_files([renamed, orphan], project, Schemas(project.schema_dir))
+    assert [str(p) for p in problems] == [
+        f"{renamed}: /doc_id: layer is for {SEED_ID!r}, not 'renamed': the build reads it only as annotations/{SEED_ID}.json",
+        f"{orphan}: /doc_id: no seed article 'no_such_seed' in {project.seeds}",
     ]

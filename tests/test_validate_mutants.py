@@ -8,8 +8,8 @@ from typing import Any
 
 from qawl.project import Project
 from qawl.schema import Schemas
-from qawl.validate import _document_order_problems, _manifest_version_problems, annotation_files, check_sentence_rows, validate_annotation_files
-from tests.conftest import SEED_ID
+from qawl.validate import _document_order_problems, _manifest_version_problems, annotation_files, check_sentence_rows, validate_annotation_files, validate_corpus
+from tests.conftest import REPO, SEED_ID
 
 FIRST = "قال الوزير إن الوضع صعب."
 SECOND = "وزار بيروت أمس."
@@ -123,3 +123,10 @@ def test_a_layer_under_another_name_or_without_its_seed_is_named_with_its_file(m
         f"{renamed}: /doc_id: layer is for {SEED_ID!r}, not 'renamed': the build reads it only as annotations/{SEED_ID}.json",
         f"{orphan}: /doc_id: no seed article 'no_such_seed' in {project.seeds}",
     ]
+
+
+def test_a_directory_without_a_readable_manifest_is_named_as_not_a_corpus(tmp_path: Path) -> None:
+    schemas = Schemas(REPO / "schema")
+    assert [str(p) for p in validate_corpus(tmp_path, schemas)] == [f"{tmp_path}: no manifest.json: not a qawl corpus (run qawl build)"]
+    (tmp_path / "manifest.json").write_text('{"files": [\n,]}', encoding="utf-8")
+    assert [str(p) for p in validate_corpus(tmp_path, schemas)] == [f"{tmp_path / 'manifest.json'}: line 2: invalid JSON: Expecting value"]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from qawl.publish import (
+    ParquetShard,
     ShardSize,
     file_sha256,
     label_maps,
@@ -18,6 +20,7 @@ from qawl.publish import (
     shard_path,
     shards_pattern,
     split_tables,
+    store_cache_entry,
     target_names,
     tree_differences,
     verify_written,
@@ -149,3 +152,19 @@ def test_a_corpus_can_be_published_only_as_a_directory_and_a_link_to_one_is_foll
     assert [str(p) for p in problems] == [f"{tmp_path / 'file'}: not a directory: move it away, a build publishes a directory here"]
     target, problems = publishing_target(tmp_path / "to-file")
     assert [str(p) for p in problems] == [f"{tmp_path / 'to-file'}: a symbolic link to {tmp_path / 'file'}, which is not a directory"]
+
+
+def test_a_shard_records_its_arrow_bytes_as_a_whole_number(tmp_path: Path) -> None:
+    table = pa.table({"n": pa.array([1, None, 3], pa.int32()), "s": ["ab", "c", "d"]})
+    shard = ParquetShard(tmp_path / "s.parquet", table.schema)
+    shard.add(table)
+    facts = shard.close()
+    assert json.dumps({"rows": facts["rows"], "bytes": facts["bytes"]}) == '{"rows": 3, "bytes": 29}'  # 1 + 12, 12 + 4
+
+
+def test_a_cache_that_cannot_be_written_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    (tmp_path / "cache").write_text("a file where the cache directory should be")
+    source = tmp_path / "a.parquet"
+    source.write_bytes(b"x")
+    warning = store_cache_entry(tmp_path / "cache" / "entry", {"a.parquet": source})
+    assert warning == f"{tmp_path / 'cache'}: cannot write to the cache (Not a directory); the build goes on without storing what it computes"

@@ -10,10 +10,12 @@ from typing import Any
 import click
 import pyarrow.parquet as pq
 import pytest
+from spacy.tokens import DocBin
 
-from qawl.export import EmptySplit, corpus_at, export_conll, export_jsonl, split_entries
+from qawl.export import EmptySplit, corpus_at, export_conll, export_jsonl, export_spacy, ner_doc, split_entries
 from qawl.publish import file_sha256
 from qawl.schema import Schemas
+from qawl.segment import blank_arabic
 from tests.conftest import REPO
 
 
@@ -97,3 +99,30 @@ def test_a_directory_that_is_not_a_corpus_carrying_its_schemas_is_refused(corpus
     assert refused.value.message == (
         f"{corpus}: no schema/ beside the data: it was built before corpora carried their schemas; export it inside its project"
     )
+
+
+def test_a_space_then_a_tab_between_tokens_is_the_token_s_trailing_space_then_a_tab_token() -> None:
+    text = "قال \tالوزير  \tإن"
+    starts, ends = [0, 5, 14], [3, 11, 16]
+    row = {"text": text, "token_starts": starts, "token_ends": ends, "tokens": [text[a:b] for a, b in zip(starts, ends)],
+           "ner_tags": ["O", "B-PERSON", "O"], "sentence_id": "d-1", "doc_id": "d"}
+    doc = ner_doc(row)
+    assert doc.text == text
+    assert [(t.text, t.whitespace_) for t in doc] == [("قال", " "), ("\t", ""), ("الوزير", " "), (" \t", ""), ("إن", "")]
+
+
+def test_a_spacy_export_into_an_empty_directory_that_exists_writes_its_files_there(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "spacy"
+    out.mkdir()
+    assert export_spacy(corpus_at(corpus), out, "train") == 3
+    assert [path.name for path in out.iterdir()] == ["part-00000.spacy"]
+    docs = list(DocBin().from_disk(out / "part-00000.spacy").get_docs(blank_arabic().vocab))
+    assert [[(e.text, e.label_) for e in doc.ents] for doc in docs] == [
+        [("قاسم الأعرجي", "PERSON"), ("بغداد", "GPE")], [("أمس الجمعة", "DATE")], [("الحكومة العراقية", "ORG")],
+    ]
+
+
+def test_jsonl_export_counts_every_row_it_writes(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "train.jsonl"
+    assert export_jsonl(corpus_at(corpus), out, "ner", "train") == 3
+    assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["a-0", "a-1", "b-0"]

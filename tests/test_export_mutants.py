@@ -16,7 +16,7 @@ from qawl.export import EmptySplit, corpus_at, export_conll, export_jsonl, expor
 from qawl.publish import file_sha256
 from qawl.schema import Schemas
 from qawl.segment import blank_arabic
-from tests.conftest import REPO
+from tests.conftest import REPO, run_qawl
 
 
 def _ner_row(doc_id: str, n: int, words: list[str], tags: list[str]) -> dict[str, Any]:
@@ -126,3 +126,11 @@ def test_jsonl_export_counts_every_row_it_writes(corpus: Path, tmp_path: Path) -
     out = tmp_path / "train.jsonl"
     assert export_jsonl(corpus_at(corpus), out, "ner", "train") == 3
     assert [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()] == ["a-0", "a-1", "b-0"]
+
+
+def test_the_cli_exports_the_corpus_given_by_corpus_outside_any_project(corpus: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    done = run_qawl("export", "conll", "--corpus", str(corpus), "--split", "test", "--out", "test.conll", cwd=elsewhere)
+    assert (done.returncode, done.stdout.strip()) == (0, "wrote 1 sentence(s) to test.conll")
+    assert (elsewhere / "test.conll").read_text(encoding="utf-8") == "-DOCSTART- O\n\nمليشيا O\nالنجباء B-ORG\n\n"

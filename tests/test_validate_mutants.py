@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from qawl.project import Project
 from qawl.schema import Schemas
 from qawl.validate import _document_order_problems, _manifest_version_problems, annotation_files, check_sentence_rows, validate_annotation_files, validate_corpus
@@ -130,3 +132,8 @@ def test_a_directory_without_a_readable_manifest_is_named_as_not_a_corpus(tmp_pa
     assert [str(p) for p in validate_corpus(tmp_path, schemas)] == [f"{tmp_path}: no manifest.json: not a qawl corpus (run qawl build)"]
     (tmp_path / "manifest.json").write_text('{"files": [\n,]}', encoding="utf-8")
     assert [str(p) for p in validate_corpus(tmp_path, schemas)] == [f"{tmp_path / 'manifest.json'}: line 2: invalid JSON: Expecting value"]
+
+
+def test_validating_a_corpus_draws_no_progress_bar_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    validate_corpus(REPO / "corpus", Schemas(REPO / "schema"))  # the published corpus: its shards are checked
+    assert capsys.readouterr().err == ""

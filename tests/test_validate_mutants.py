@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -137,3 +139,15 @@ def test_a_directory_without_a_readable_manifest_is_named_as_not_a_corpus(tmp_pa
 def test_validating_a_corpus_draws_no_progress_bar_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
     validate_corpus(REPO / "corpus", Schemas(REPO / "schema"))  # the published corpus: its shards are checked
     assert capsys.readouterr().err == ""
+
+
+def test_a_manifest_entry_outside_any_config_directory_is_a_missing_file_not_a_crash(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(entry for entry in manifest["files"] if entry["config"] == "ner")
+    entry["path"] = "ner-train-00000.parquet"
+    (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert f"{corpus / 'ner-train-00000.parquet'}: listed in manifest.json but missing" in problems
+    assert f"{corpus / 'ner' / 'train-00000.parquet'}: not listed in manifest.json, nor a file qawl build writes beside the shards: remove it" in problems

@@ -151,3 +151,20 @@ def test_a_manifest_entry_outside_any_config_directory_is_a_missing_file_not_a_c
     problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
     assert f"{corpus / 'ner-train-00000.parquet'}: listed in manifest.json but missing" in problems
     assert f"{corpus / 'ner' / 'train-00000.parquet'}: not listed in manifest.json, nor a file qawl build writes beside the shards: remove it" in problems
+
+
+def test_the_shards_are_checked_and_their_problems_listed_in_split_order_not_by_name(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    for entry in list(manifest["files"]):  # the train shard again as silver ("silver" sorts before "train" by name)
+        copy = entry["path"].replace("/train-", "/silver-")
+        shutil.copy(corpus / entry["path"], corpus / copy)
+        manifest["files"].append({**entry, "path": copy, "split": "silver"})
+        if entry["config"] == "ner":
+            entry["sha256"] = "0" * 64
+    (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    changed = problems.index(f"{corpus / 'ner' / 'train-00000.parquet'}: sha256 differs from manifest.json: the file was changed after the build")
+    misplaced = next(i for i, problem in enumerate(problems) if "silver-00000.parquet" in problem)
+    assert changed < misplaced

@@ -168,3 +168,14 @@ def test_the_shards_are_checked_and_their_problems_listed_in_split_order_not_by_
     changed = problems.index(f"{corpus / 'ner' / 'train-00000.parquet'}: sha256 differs from manifest.json: the file was changed after the build")
     misplaced = next(i for i, problem in enumerate(problems) if "silver-00000.parquet" in problem)
     assert changed < misplaced
+
+
+def test_a_shard_whose_row_count_differs_from_the_manifest_is_named(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(entry for entry in manifest["files"] if entry["config"] == "ner")
+    entry["rows"] += 1
+    (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert f"{corpus / entry['path']}: {entry['rows'] - 1} rows, manifest.json says {entry['rows']}" in problems

@@ -12,7 +12,7 @@ import pytest
 
 from qawl.project import Project
 from qawl.schema import Schemas
-from qawl.validate import _document_order_problems, _manifest_version_problems, annotation_files, check_sentence_rows, validate_annotation_files, validate_corpus
+from qawl.validate import ShardReport, _document_order_problems, _shard_order_problems, _manifest_version_problems, annotation_files, check_sentence_rows, validate_annotation_files, validate_corpus
 from tests.conftest import REPO, SEED_ID
 
 FIRST = "قال الوزير إن الوضع صعب."
@@ -179,3 +179,14 @@ def test_a_shard_whose_row_count_differs_from_the_manifest_is_named(tmp_path: Pa
     (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
     assert f"{corpus / entry['path']}: {entry['rows'] - 1} rows, manifest.json says {entry['rows']}" in problems
+
+
+def test_shards_of_a_split_follow_each_other_where_the_build_would_cut_them() -> None:
+    def report(split: str, number: int, first: str, last: str, ends: bool) -> ShardReport:
+        return ShardReport(split, f"corpus/documents/{split}-{number:05d}.parquet", first, last, ends, [])
+
+    reports = [report("train", 0, "a", "c", False), report("train", 1, "d", "f", True), report("train", 2, "e", "g", True), report("silver", 0, "a", "b", True)]
+    assert [str(p) for p in _shard_order_problems(reports)] == [
+        "corpus/documents/train-00000.parquet: the build would not end a shard after its last document 'c'",
+        "corpus/documents/train-00002.parquet: row 0 /doc_id: document 'e' comes after documents/train-00001.parquet's last: the shards are out of order",
+    ]

@@ -1,0 +1,192 @@
+"""qawl.validate: what its mutants changed (scripts/mutation.py, docs/mutation.md), pinned on rows written by hand."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qawl.project import Project
+from qawl.schema import Schemas
+from qawl.validate import ShardReport, _document_order_problems, _shard_order_problems, _manifest_version_problems, annotation_files, check_sentence_rows, validate_annotation_files, validate_corpus
+from tests.conftest import REPO, SEED_ID
+
+FIRST = "قال الوزير إن الوضع صعب."
+SECOND = "وزار بيروت أمس."
+
+
+def _span(text: str, part: str, sentence_id: str | None = None) -> dict[str, Any]:
+    start = text.index(part)
+    span = {"start": start, "end": start + len(part), "text": part}
+    return span if sentence_id is None else {"sentence_id": sentence_id, **span}
+
+
+def _row(sentence_id: str, doc_id: str, start: int, text: str, **layers: list[dict[str, Any]]) -> dict[str, Any]:
+    tokens = [_span(text, word) for word in text.rstrip(".").split(" ")]
+    return {"sentence_id": sentence_id, "doc_id": doc_id, "start": start, "end": start + len(text), "text": text,
+            "tokens": tokens, "entities": [], "quotes": [], "stance": [], **layers}
+
+
+def _quote(quote_id: str, content: dict[str, Any], cue: dict[str, Any] | None, mention: dict[str, Any] | None,
+           entity: dict[str, Any] | None, outlet: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"id": quote_id, "content": content, "cue": cue, "outlet": outlet,
+            "speaker": {"kind": "named" if entity else "anonymous", "mention": mention, "entity": entity}}
+
+
+def _stance(stance_id: str, evidence: dict[str, Any], evidence_quote: str | None, holder_quote: str | None) -> dict[str, Any]:
+    return {"id": stance_id, "evidence": evidence, "evidence_quote_id": evidence_quote, "holder": {"quote_id": holder_quote}}
+
+
+def test_sentence_rows_that_agree_with_each_other_have_no_problem() -> None:
+    minister = {"id": "e1", **_span(FIRST, "الوزير")}
+    rows = [
+        _row("d-1", "d", 0, FIRST, entities=[minister],
+             quotes=[_quote("q1", _span(FIRST, "الوضع صعب"), _span(FIRST, "قال", "d-1"), _span(FIRST, "الوزير", "d-1"),
+                            {"id": "e1", "text": "الوزير"}, _span(SECOND, "بيروت", "d-2"))],
+             stance=[_stance("s1", _span(FIRST, "الوضع صعب"), "q1", "q1")]),
+        _row("d-2", "d", len(FIRST) + 1, SECOND, stance=[_stance("s2", _span(SECOND, "أمس"), None, "q1")]),
+        _row("x-1", "x", 0, FIRST, entities=[{"id": "e1", **_span(FIRST, "الوزير")}]),  # e1 again, in another document
+    ]
+    assert check_sentence_rows(list(enumerate(rows)), "s.parquet") == []
+
+
+def test_every_problem_across_sentence_rows_is_named_with_its_row_and_pointer() -> None:
+    minister = {"id": "e1", **_span(FIRST, "الوزير")}
+    wrong = {"start": 0, "end": 3, "text": "قول"}
+    rows = [
+        _row("d-1", "d", 0, FIRST, entities=[minister, {"id": "e2", **wrong}],
+             quotes=[
+                 _quote("q1", wrong, {"sentence_id": "d-9", **_span(FIRST, "قال")}, {"sentence_id": "x-1", **_span(FIRST, "الوزير")},
+                        {"id": "e7", "text": "الوزير"}, {"sentence_id": "d-2", **wrong}),
+                 _quote("q2", _span(FIRST, "الوضع صعب"), None, None, {"id": "e1", "text": "الوزيرة"}),
+             ],
+             stance=[_stance("s1", wrong, "q5", "q6"), _stance("e1", _span(FIRST, "صعب"), None, None)]),
+        {**_row("d-2", "d", 100, SECOND), "end": 101},
+        _row("d-2", "d", 200, SECOND),
+        _row("x-1", "x", 0, FIRST),
+    ]
+    rows[1]["tokens"][0] = wrong
+    assert [str(p) for p in check_sentence_rows(list(enumerate(rows)), "s.parquet")] == [
+        "s.parquet: row 2 /sentence_id: duplicate sentence_id 'd-2'",
+        "s.parquet: row 0 /entities/1: span text 'قول' does not match the text at [0, 3): 'قال'",
+        "s.parquet: row 0 /stance/1/id: annotation id 'e1' used twice in d",
+        "s.parquet: row 0 /quotes/0/content: span text 'قول' does not match the text at [0, 3): 'قال'",
+        "s.parquet: row 0 /quotes/0/cue: refers to sentence 'd-9', not in this document",
+        "s.parquet: row 0 /quotes/0/speaker/mention: refers to sentence 'x-1', not in this document",
+        "s.parquet: row 0 /quotes/0/outlet: span text 'قول' does not match the text at [0, 3): 'وزا'",
+        "s.parquet: row 0 /quotes/0/speaker/entity: speaker entity 'e7' does not resolve to an entity mention",
+        "s.parquet: row 0 /quotes/1/speaker/entity: speaker entity 'e1' does not resolve to an entity mention",
+        "s.parquet: row 0 /stance/0/evidence: span text 'قول' does not match the text at [0, 3): 'قال'",
+        "s.parquet: row 0 /stance/0: refers to quote 'q5', which does not exist",
+        "s.parquet: row 0 /stance/0: refers to quote 'q6', which does not exist",
+        "s.parquet: row 1 /end: start/end do not span the sentence text",
+        "s.parquet: row 1 /tokens/0: span text 'قول' does not match the text at [0, 3): 'وزا'",
+    ]
+
+
+def test_each_version_the_manifest_states_is_compared_with_the_schema_s() -> None:
+    dataset = {"version": "1.2.0", "schema_version": "3"}
+    assert _manifest_version_problems(dict(dataset), dataset, "m.json") == []
+    assert [str(p) for p in _manifest_version_problems({"version": "1.1.0", "schema_version": "2"}, dataset, "m.json")] == [
+        "m.json: /version: '1.1.0', but schema/dataset.json says '1.2.0': rebuild with qawl build",
+        "m.json: /schema_version: '2', but schema/dataset.json says '3': rebuild with qawl build",
+    ]
+
+
+def _document(doc_id: str, pin: str | None = None, group: str | None = None) -> dict[str, Any]:
+    return {"doc_id": doc_id, "duplicate_group": group, "status": "gold", "pinned_split": pin}
+
+
+def test_documents_of_a_shard_are_checked_for_their_split_with_its_pin_and_for_their_order() -> None:
+    shares = {"train": 80, "validation": 10, "test": 10}  # gold "a", "b", "e" hash to train, "f" to validation
+    rows = [(0, _document("a")), (1, _document("e")), (2, _document("b")), (3, _document("f", pin="train")), (4, _document("c", group="f"))]
+    assert [str(p) for p in _document_order_problems(rows, "train", shares, "documents/train-00000.parquet")] == [
+        "documents/train-00000.parquet: row 2 /doc_id: document 'b' comes after 'e': the documents are out of order",
+        "documents/train-00000.parquet: row 4 /doc_id: document 'c' belongs to split 'validation', not 'train'",
+    ]
+
+
+def test_annotation_files_are_the_layers_of_a_directory_not_its_target_inventory(tmp_path: Path) -> None:
+    for name in ("b.json", "a.json", "targets.json", "notes.txt"):
+        (tmp_path / name).write_text("{}")
+    assert annotation_files(tmp_path) == [tmp_path / "a.json", tmp_path / "b.json"]
+
+
+def test_a_layer_under_another_name_or_without_its_seed_is_named_with_its_file(make_project: Callable[..., Project]) -> None:
+    project = make_project(with_annotations=True)
+    layer = project.annotations / f"{SEED_ID}.json"
+    renamed = layer.rename(project.annotations / "renamed.json")
+    orphan = project.root / "orphan.json"
+    orphan.write_text(renamed.read_text(encoding="utf-8").replace(SEED_ID, "no_such_seed"), encoding="utf-8")
+    problems = validate_annotation_files([renamed, orphan], project, Schemas(project.schema_dir))
+    assert [str(p) for p in problems] == [
+        f"{renamed}: /doc_id: layer is for {SEED_ID!r}, not 'renamed': the build reads it only as annotations/{SEED_ID}.json",
+        f"{orphan}: /doc_id: no seed article 'no_such_seed' in {project.seeds}",
+    ]
+
+
+def test_a_directory_without_a_readable_manifest_is_named_as_not_a_corpus(tmp_path: Path) -> None:
+    schemas = Schemas(REPO / "schema")
+    assert [str(p) for p in validate_corpus(tmp_path, schemas)] == [f"{tmp_path}: no manifest.json: not a qawl corpus (run qawl build)"]
+    (tmp_path / "manifest.json").write_text('{"files": [\n,]}', encoding="utf-8")
+    assert [str(p) for p in validate_corpus(tmp_path, schemas)] == [f"{tmp_path / 'manifest.json'}: line 2: invalid JSON: Expecting value"]
+
+
+def test_validating_a_corpus_draws_no_progress_bar_when_stderr_is_not_a_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    validate_corpus(REPO / "corpus", Schemas(REPO / "schema"))  # the published corpus: its shards are checked
+    assert capsys.readouterr().err == ""
+
+
+def test_a_manifest_entry_outside_any_config_directory_is_a_missing_file_not_a_crash(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(entry for entry in manifest["files"] if entry["config"] == "ner")
+    entry["path"] = "ner-train-00000.parquet"
+    (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert f"{corpus / 'ner-train-00000.parquet'}: listed in manifest.json but missing" in problems
+    assert f"{corpus / 'ner' / 'train-00000.parquet'}: not listed in manifest.json, nor a file qawl build writes beside the shards: remove it" in problems
+
+
+def test_the_shards_are_checked_and_their_problems_listed_in_split_order_not_by_name(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    for entry in list(manifest["files"]):  # the train shard again as silver ("silver" sorts before "train" by name)
+        copy = entry["path"].replace("/train-", "/silver-")
+        shutil.copy(corpus / entry["path"], corpus / copy)
+        manifest["files"].append({**entry, "path": copy, "split": "silver"})
+        if entry["config"] == "ner":
+            entry["sha256"] = "0" * 64
+    (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    changed = problems.index(f"{corpus / 'ner' / 'train-00000.parquet'}: sha256 differs from manifest.json: the file was changed after the build")
+    misplaced = next(i for i, problem in enumerate(problems) if "silver-00000.parquet" in problem)
+    assert changed < misplaced
+
+
+def test_a_shard_whose_row_count_differs_from_the_manifest_is_named(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(entry for entry in manifest["files"] if entry["config"] == "ner")
+    entry["rows"] += 1
+    (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert f"{corpus / entry['path']}: {entry['rows'] - 1} rows, manifest.json says {entry['rows']}" in problems
+
+
+def test_shards_of_a_split_follow_each_other_where_the_build_would_cut_them() -> None:
+    def report(split: str, number: int, first: str, last: str, ends: bool) -> ShardReport:
+        return ShardReport(split, f"corpus/documents/{split}-{number:05d}.parquet", first, last, ends, [])
+
+    reports = [report("train", 0, "a", "c", False), report("train", 1, "d", "f", True), report("train", 2, "e", "g", True), report("silver", 0, "a", "b", True)]
+    assert [str(p) for p in _shard_order_problems(reports)] == [
+        "corpus/documents/train-00000.parquet: the build would not end a shard after its last document 'c'",
+        "corpus/documents/train-00002.parquet: row 0 /doc_id: document 'e' comes after documents/train-00001.parquet's last: the shards are out of order",
+    ]

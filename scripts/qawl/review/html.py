@@ -115,16 +115,21 @@ def _body(text: str, layer: Layer, vocabulary: Vocabulary) -> str:
     entities = {e["start"]: e for e in layer["entities"]}
     quote_ends = {q["content"]["end"]: q["id"] for q in layer["quotes"] if q["content"]["end"] == len(text) or not text[q["content"]["end"]].isalpha()}
     cuts = sorted({0, len(text), *entities, *(e["end"] for e in layer["entities"]), *(p[0] for p in parts), *(p[1] for p in parts)})
+    starting: dict[int, list[int]] = {}
+    for index, part in enumerate(parts):
+        starting.setdefault(part[0], []).append(index)
+    active: set[int] = set()  # the parts open over the current segment: a sweep, not a scan of every part per segment
     out: list[str] = []
     open_until = None
     for a, b in zip(cuts, cuts[1:]):
+        active = {i for i in active.union(starting.get(a, ())) if parts[i][1] > a}
         entity = entities.get(a)
         if entity is not None:
             title = f"{entity['label']} {entity['id']} · {_provenance(entity)}"
             classes = f"ent ent-{entity['label']}{_silver(entity)}"
             out.append(f"<mark{_attrs(class_=classes, data_id=entity['id'], title=title)}>")
             open_until = entity["end"]
-        covering = [p for p in parts if p[0] <= a and b <= p[1]]
+        covering = [parts[i] for i in sorted(active)]
         segment = escape(text[a:b], quote=True)
         if covering:
             roles = sorted({p[2] for p in covering}, key=QUOTE_PARTS.index, reverse=True)

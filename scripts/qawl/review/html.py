@@ -67,12 +67,15 @@ def _isolated(text: str, direction: str = "ltr") -> str:
     return f"<span{_attrs(dir=direction)}>{escape(text, quote=True)}</span>"
 
 
+def _target(stance: dict[str, Any], vocabulary: Vocabulary) -> str:
+    """The stance target's Arabic name in an isolated run of its own, its id on hover."""
+    return f"<span{_attrs(dir='auto', title=stance['target'])}>{escape(vocabulary.target_name(stance['target']), quote=True)}</span>"
+
+
 def _stance_line(stance: dict[str, Any], vocabulary: Vocabulary) -> str:
     """One stance as a line of its own: the target's Arabic name, the label, the holder."""
-    target = _attrs(dir="auto", title=stance["target"])
-    name = escape(vocabulary.target_name(stance["target"]), quote=True)
     # no-break spaces keep the label and holder with the name's last word when the name wraps
-    return f'<div class="stance-line"><span{target}>{name}</span>:&nbsp;{_isolated(stance["label"])}&nbsp;({_isolated(stance["holder"]["kind"])})</div>'
+    return f'<div class="stance-line">{_target(stance, vocabulary)}:&nbsp;{_isolated(stance["label"])}&nbsp;({_isolated(stance["holder"]["kind"])})</div>'
 
 
 def _provenance(item: dict[str, Any]) -> str:
@@ -103,8 +106,7 @@ def _quote_stances(layer: Layer, vocabulary: Vocabulary) -> dict[str, str]:
     for stance in layer["stance"]:
         quote = stance["evidence"]["quote"]
         if quote is not None and stance["label"] != "NONE":
-            name = f"<span{_attrs(dir='auto', title=stance['target'])}>{escape(vocabulary.target_name(stance['target']), quote=True)}</span>"
-            polar.setdefault(quote, []).append(f"{name}:&nbsp;{_isolated(stance['label'])}")
+            polar.setdefault(quote, []).append(f"{_target(stance, vocabulary)}:&nbsp;{_isolated(stance['label'])}")
     return {quote: f'<sup class="q-stance" dir="rtl">[{"؛ ".join(lines)}]</sup>' for quote, lines in polar.items()}
 
 
@@ -187,7 +189,7 @@ def _author_rows(layer: Layer, vocabulary: Vocabulary) -> str:
     for stance in layer["stance"]:
         if stance["evidence"]["span"] is None:
             continue
-        target = f"<span{_attrs(dir='auto', title=stance['target'])}>{escape(vocabulary.target_name(stance['target']), quote=True)}</span>"
+        target = _target(stance, vocabulary)
         cells = [
             (escape(stance["id"], quote=True), "id"),
             (target, ""),

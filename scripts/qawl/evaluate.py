@@ -43,6 +43,9 @@ Layer = dict[str, Any]
 Record = dict[str, Any]
 ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "EVENT", "DATE")
 SPEAKER_KINDS = ("named", "anonymous", "unknown")  # common.schema.json#/$defs/speaker_kind: a plain string in the rows
+QUOTE_TYPES = ("direct", "indirect", "mixed")
+STANCE_LABELS = ("FAVOR", "AGAINST", "NONE")
+MISSED, SPURIOUS = "missed", "spurious"  # confusion columns: a gold item nothing matched, a predicted one that matched nothing
 TASK_CONFIGS = ("ner", "quotes", "stance")
 RESAMPLES = 1000
 
@@ -103,8 +106,10 @@ def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
     """Raw counts for one document; `summarise` turns summed counts into scores."""
     g_ents, p_ents = gold.get("entities", []), pred.get("entities", [])
     c = _entity_counts(g_ents, p_ents, ENTITY_LABELS)
+    c.update(_confusion_counts("entity", [e["label"] for e in g_ents], [e["label"] for e in p_ents], _span_pairs(g_ents, p_ents)))
     g_quotes, p_quotes = gold.get("quotes", []), pred.get("quotes", [])
     pairs = _match(g_quotes, p_quotes, lambda a, b: _overlap(a["content"], b["content"]))
+    c.update(_confusion_counts("quote_type", [q["type"] for q in g_quotes], [q["type"] for q in p_quotes], pairs))
     c["quote:gold"], c["quote:pred"], c["quote:tp"] = len(g_quotes), len(p_quotes), len(pairs)
     g_by_id = {e["id"]: e for e in g_ents}
     p_by_id = {e["id"]: e for e in p_ents}
@@ -112,6 +117,7 @@ def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
         c["speaker:total"] += 1
         c["speaker:correct"] += _same_speaker(g_quotes[g]["speaker"], p_quotes[p]["speaker"], g_by_id, p_by_id)
         c["type:correct"] += g_quotes[g]["type"] == p_quotes[p]["type"]
+        c[f"confusion:speaker_kind:{g_quotes[g]['speaker']['kind']}:{p_quotes[p]['speaker']['kind']}"] += 1
     quote_map = {g_quotes[g]["id"]: p_quotes[p]["id"] for g, p in pairs}
     p_stance = {
         (s["evidence"]["quote"], s["target"]): s["label"] for s in pred.get("stance", []) if s["evidence"]["quote"]
@@ -126,6 +132,37 @@ def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
             c[f"stance:{label}:pred"] += predicted == label
             c[f"stance:{label}:tp"] += s["label"] == label == predicted
         c["stance:total"] += 1
+        c[f"confusion:stance:{s['target']}:{s['label']}:{predicted}"] += 1
+    return c
+
+
+def _span_pairs(gold: list[Record], pred: list[Record]) -> list[tuple[int, int]]:
+    """Gold and predicted entities of the same span, one-to-one: a prediction of the gold label first, then any."""
+    free: dict[tuple[int, int], list[int]] = {}
+    for p, e in enumerate(pred):
+        free.setdefault((e["start"], e["end"]), []).append(p)
+    pairs, unpaired = [], []
+    for g, e in enumerate(gold):
+        same_span = free.get((e["start"], e["end"]), [])
+        p = next((p for p in same_span if pred[p]["label"] == e["label"]), None)
+        if p is None:
+            unpaired.append(g)
+        else:
+            same_span.remove(p)
+            pairs.append((g, p))
+    for g in unpaired:
+        if same_span := free.get((gold[g]["start"], gold[g]["end"])):
+            pairs.append((g, same_span.pop(0)))
+    return pairs
+
+
+def _confusion_counts(name: str, gold_labels: list[str], pred_labels: list[str], pairs: list[tuple[int, int]]) -> Counter[str]:
+    """`confusion:name:GOLD:PRED` per matched pair, `…:GOLD:missed` per gold item not matched, `…:PRED:spurious` per
+    predicted item not matched (see `confusion_table`)."""
+    c: Counter[str] = Counter(f"confusion:{name}:{gold_labels[g]}:{pred_labels[p]}" for g, p in pairs)
+    matched_gold, matched_pred = {g for g, _ in pairs}, {p for _, p in pairs}
+    c.update(f"confusion:{name}:{label}:{MISSED}" for g, label in enumerate(gold_labels) if g not in matched_gold)
+    c.update(f"confusion:{name}:{label}:{SPURIOUS}" for p, label in enumerate(pred_labels) if p not in matched_pred)
     return c
 
 
@@ -180,6 +217,76 @@ def summarise(c: Counter[str]) -> dict[str, Any]:
     }
 
 
+# -- per-label tables ------------------------------------------------------------------
+
+Table = dict[str, dict[str, int]]  # row (gold label) → column (predicted label, `missed`, `spurious`) → count
+
+
+def confusion_table(c: Counter[str], name: str) -> Table:
+    """The `confusion:name:…` counts of `pair_counts` (summed) as rows of gold labels and columns of predicted ones.
+
+    Row L holds the gold items of label L by what they were predicted as (`missed`: nothing) and, in `spurious`,
+    the predictions of label L that match no gold item."""
+    table: Table = {}
+    prefix = f"confusion:{name}:"
+    for key, n in c.items():
+        if n and key.startswith(prefix):
+            row, column = key[len(prefix) :].rsplit(":", 1)
+            table.setdefault(row, Counter())[column] += n
+    return {row: dict(columns) for row, columns in table.items()}
+
+
+def label_scores(table: Table, labels: Iterable[str]) -> dict[str, Any]:
+    """P/R/F1 per label (those of the table) of a `confusion_table`: correct on the diagonal, gold in the label's row
+    (but `spurious`), predicted in its column and its `spurious` cell."""
+    scores = {}
+    for label in labels:
+        gold = sum(n for column, n in table.get(label, {}).items() if column != SPURIOUS)
+        pred = sum(columns.get(label, 0) for columns in table.values()) + table.get(label, {}).get(SPURIOUS, 0)
+        if gold or pred:
+            scores[label] = _prf(table.get(label, {}).get(label, 0), pred, gold)
+    return scores
+
+
+def _stance_tables(c: Counter[str]) -> dict[str, Table]:
+    """The stance confusion of each target (`confusion:stance:TARGET:GOLD:PRED`), targets sorted."""
+    prefix = "confusion:stance:"
+    targets = sorted({key[len(prefix) :].rsplit(":", 2)[0] for key, n in c.items() if n and key.startswith(prefix)})
+    return {target: confusion_table(c, f"stance:{target}") for target in targets}
+
+
+def _summed(tables: Iterable[Table]) -> Table:
+    total: dict[str, Counter[str]] = {}
+    for table in tables:
+        for row, columns in table.items():
+            total.setdefault(row, Counter()).update(columns)
+    return {row: dict(columns) for row, columns in total.items()}
+
+
+def layer_details(c: Counter[str]) -> dict[str, Any]:
+    """Per-label P/R/F1 and confusion tables of (summed) layer counts: entities over span-matched mentions, quote types
+    and speaker kinds over overlap-matched quotes, stance over the gold records (overall and per target)."""
+    per_target = _stance_tables(c)
+    stance = _summed(per_target.values())
+    entities, types = confusion_table(c, "entity"), confusion_table(c, "quote_type")
+    return {
+        "entities": {"labels": label_scores(entities, ENTITY_LABELS), "confusion": entities},
+        "quote_types": {"labels": label_scores(types, QUOTE_TYPES), "confusion": types},
+        "speaker_kinds": {"confusion": confusion_table(c, "speaker_kind")},
+        "stance": {
+            "labels": label_scores(stance, STANCE_LABELS),
+            "confusion": stance,
+            "targets": {target: _target_stance(table) for target, table in per_target.items()},
+        },
+    }
+
+
+def _target_stance(table: Table) -> dict[str, Any]:
+    scores = label_scores(table, STANCE_LABELS)
+    f1 = {label: scores[label]["f1"] if label in scores else 0.0 for label in ("FAVOR", "AGAINST")}
+    return {"records": sum(sum(columns.values()) for columns in table.values()), "f_avg": (f1["FAVOR"] + f1["AGAINST"]) / 2, "confusion": table}
+
+
 def evaluate(gold: Layer, pred: Layer) -> dict[str, Any]:
     """Scores of `pred` against `gold`, two annotation-file dicts for the same document."""
     if gold.get("doc_id") != pred.get("doc_id"):
@@ -204,7 +311,7 @@ LAYER_SPEC = {
     "doc_id": str,
     "entities": [{"id": str, **SPAN_SPEC, "label": ENTITY_LABELS}],
     "quotes": [
-        {"id": str, "type": str, "content": SPAN_SPEC, "speaker": {"kind": SPEAKER_KINDS, "mention": Nullable(SPAN_SPEC), "entity": Nullable(str)}}
+        {"id": str, "type": QUOTE_TYPES, "content": SPAN_SPEC, "speaker": {"kind": SPEAKER_KINDS, "mention": Nullable(SPAN_SPEC), "entity": Nullable(str)}}
     ],
     "stance": [{"target": str, "label": ("FAVOR", "AGAINST", "NONE"), "evidence": {"quote": Nullable(str)}}],
 }
@@ -695,12 +802,14 @@ def score_split(gold: GoldSplit, corpus: Path, pred: Path, resamples: int = RESA
 def evaluate_layer_paths(gold: Path, pred: Path, resamples: int = RESAMPLES, seed: int = 0) -> dict[str, Any]:
     """Like `evaluate_split`, for annotation layers; the dataset is that of the project around `gold`, if any."""
     counts, sha256 = layer_counts(gold, pred)
+    details = layer_details(sum(counts.values(), Counter()))
     dataset = next((json.loads((d / "schema" / "dataset.json").read_text(encoding="utf-8")) for d in gold.resolve().parents if (d / "schema" / "dataset.json").is_file()), {})
     return {
         "dataset": {key: dataset.get(key) for key in ("name", "version", "schema_version")},
         "gold": {"config": "annotation layers", "split": None, "rows": len(counts), "sha256": sha256},
         "predictions": {"file": pred.name, "sha256": None if pred.is_dir() else file_sha256(pred)},
         **report(counts, LAYER_TASK, resamples, seed),
+        "details": details,
     }
 
 
@@ -731,8 +840,55 @@ def format_table(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def format_report(result: dict[str, Any]) -> str:
-    """A plain-text report of `evaluate_split` or `evaluate_layer_paths`: what was scored, the scores, the intervals."""
+DetailTable = tuple[str, list[str], list[list[str]]]  # title, header, rows of cells
+
+
+def _label_rows(scores: dict[str, Any]) -> list[list[str]]:
+    return [[label, str(s["gold"]), str(s["pred"]), f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}"] for label, s in scores.items()]
+
+
+def _confusion_rows(table: Table, labels: Iterable[str], unmatched: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of a confusion table, over the `labels` that occur in it, then the `unmatched` columns."""
+    present = [label for label in labels if label in table or any(label in columns for columns in table.values())]
+    columns = [*present, *unmatched]
+    rows = [[label, *(str(table.get(label, {}).get(column, 0)) for column in columns)] for label in present]
+    return ["gold \\ predicted", *columns], rows
+
+
+def detail_tables(details: dict[str, Any]) -> list[DetailTable]:
+    """The per-label and confusion tables of `layer_details`, those with rows, for a text report or the card."""
+    score_header = ["label", "gold", "pred", "P", "R", "F1"]
+    entities, types, stance = details["entities"], details["quote_types"], details["stance"]
+    tables: list[DetailTable] = [
+        ("entities per label (strict: same span and label)", score_header, _label_rows(entities["labels"])),
+        ("entity labels over same-span mentions (rows gold, columns predicted)", *_confusion_rows(entities["confusion"], ENTITY_LABELS, (MISSED, SPURIOUS))),
+        ("quote types (quotes matched by overlapping content)", ["type", *score_header[1:]], _label_rows(types["labels"])),
+        ("quote types over matched quotes (rows gold, columns predicted)", *_confusion_rows(types["confusion"], QUOTE_TYPES, (MISSED, SPURIOUS))),
+        ("speaker kinds over matched quotes (rows gold, columns predicted)", *_confusion_rows(details["speaker_kinds"]["confusion"], SPEAKER_KINDS, ())),
+        ("stance per label (gold records; a record not predicted counts as NONE)", score_header, _label_rows(stance["labels"])),
+        ("stance labels (rows gold, columns predicted)", *_confusion_rows(stance["confusion"], STANCE_LABELS, ())),
+        (
+            "stance per target",
+            ["target", "records", "correct", "F_avg"],
+            [[target, str(s["records"]), str(sum(s["confusion"].get(label, {}).get(label, 0) for label in STANCE_LABELS)), f"{s['f_avg']:.3f}"] for target, s in stance["targets"].items()],
+        ),
+    ]
+    return [table for table in tables if table[2]]
+
+
+def format_details(details: dict[str, Any]) -> str:
+    """`detail_tables` as plain text, columns aligned."""
+    blocks = []
+    for title, header, rows in detail_tables(details):
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        lines = [title] + ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in [header, *rows]]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def format_report(result: dict[str, Any], details: bool = False) -> str:
+    """A plain-text report of `evaluate_split` or `evaluate_layer_paths`: what was scored, the scores, the intervals
+    and, with `details`, a layer report's per-label and confusion tables."""
     dataset, gold, scores = result["dataset"], result["gold"], result["scores"]
     where = gold["config"] + (f"/{gold['split']}" if gold["split"] else "")
     lines = [
@@ -752,4 +908,6 @@ def format_report(result: dict[str, Any]) -> str:
     intervals = result["confidence_intervals"]
     lines += ["", f"{intervals['level']:.0%} confidence intervals ({intervals['method']}):"]
     lines += [f"  {name:<26}{value:.3f}  [{intervals[name][0]:.3f}, {intervals[name][1]:.3f}]" for name, value in result["headline"].items() if name in intervals]
+    if details and "details" in result:
+        lines += ["", format_details(result["details"])]
     return "\n".join(lines)

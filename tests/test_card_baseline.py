@@ -67,3 +67,13 @@ def test_the_baseline_s_tables_are_those_of_qawl_evaluate_on_the_same_articles(t
     assert report["devset_scored"]["details"] == expected
     gold_entities = sum(len(json.loads(path.read_text(encoding="utf-8"))["entities"]) for path in scored.glob("*.json"))
     assert sum(s["gold"] for s in expected["entities"]["labels"].values()) == gold_entities
+
+
+def test_a_measure_only_some_sets_have_gets_a_dash_in_the_others() -> None:
+    """Chains are scored where gold and predictions both have them: a set without gets `—`, not a KeyError."""
+    with_chains = {"documents": 1, "scores": {"quote_f1": 1.0, "chain_conll_f1": 0.5}, "ci95": {"quote_f1": [1.0, 1.0], "chain_conll_f1": [0.5, 0.5]}}
+    without = {"documents": 3, "scores": {"quote_f1": 0.5}, "ci95": {"quote_f1": [0.25, 0.75]}}
+    assert render_baseline({"devset_tune": without, "gold_corpus": with_chains}).splitlines()[2:] == [
+        "| `quote_f1` | 0.500 [0.250, 0.750] | 1.000 [1.000, 1.000] |",
+        "| `chain_conll_f1` | — | 0.500 [0.500, 0.500] |",
+    ]

@@ -341,8 +341,11 @@ def render_baseline(baseline: dict[str, Any] | None) -> str:
     sets = list(baseline)
     headers = [f"`{name}` ({baseline[name]['documents']} document{'s' if baseline[name]['documents'] != 1 else ''})" for name in sets]
     lines = ["| measure | " + " | ".join(headers) + " |", "|---" * (len(sets) + 1) + "|"]
-    for measure in baseline[sets[0]]["scores"]:
-        cells = [f"{baseline[name]['scores'][measure]:.3f} [{baseline[name]['ci95'][measure][0]:.3f}, {baseline[name]['ci95'][measure][1]:.3f}]" for name in sets]
+    for measure in dict.fromkeys(measure for name in sets for measure in baseline[name]["scores"]):  # chains: only sets that have them
+        cells = [
+            f"{baseline[name]['scores'][measure]:.3f} [{baseline[name]['ci95'][measure][0]:.3f}, {baseline[name]['ci95'][measure][1]:.3f}]" if measure in baseline[name]["scores"] else "—"
+            for name in sets
+        ]
         lines.append(f"| `{measure}` | " + " | ".join(cells) + " |")
     return "\n\n".join(["\n".join(lines), *(_baseline_details(name, baseline[name]["details"]) for name in sets if "details" in baseline[name])])
 

@@ -16,6 +16,10 @@ label is an error, not a prediction that silently does not count.
 - stance: F_avg = mean of F1(FAVOR) and F1(AGAINST) (SemEval-2016 Task 6; the
   layer report calls it `macro_f1`) and, on `stance` rows, the macro-F1 over the
   three labels, overall and per target;
+- chains (layers only, documents whose gold and predicted layers both have `chains`): MUC, B³,
+  CEAF-e and their mean, the CoNLL-2012 F1 (`qawl.coref`), mentions compared by (start, end);
+- per label (layers): P/R/F1 and confusion tables of entities, quote types, speaker kinds and
+  stance (`layer_details`);
 - 95% bootstrap confidence intervals, resampling documents with `random.Random(seed)`.
 
 Counts are summed over documents before the ratios are taken (micro averages).
@@ -35,6 +39,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from qawl.coref import chain_counts, chain_scores
 from qawl.jsonfile import parse_json, read_json_file, read_text_file
 from qawl.publish import file_sha256, listed_file_problems
 from qawl.schema import Problem
@@ -133,7 +138,25 @@ def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
             c[f"stance:{label}:tp"] += s["label"] == label == predicted
         c["stance:total"] += 1
         c[f"confusion:stance:{s['target']}:{s['label']}:{predicted}"] += 1
+    c.update(_chain_pair_counts(gold, pred))
     return c
+
+
+def _chain_pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
+    """`chain_counts` of the two layers' entity chains, and `coref:documents` 1, when both layers have `chains`."""
+    if "chains" not in gold or "chains" not in pred:
+        return Counter()
+    c = chain_counts(mention_clusters(gold), mention_clusters(pred))
+    c["coref:documents"] = 1
+    return c
+
+
+def mention_clusters(layer: Layer) -> list[set[tuple[int, int]]]:
+    """A layer's entity mentions, by (start, end), partitioned by its chains: an entity in no chain is a cluster alone."""
+    spans = {e["id"]: (e["start"], e["end"]) for e in layer["entities"]}
+    clusters = [{spans[entity] for entity in chain["entities"]} for chain in layer["chains"]]
+    chained = set().union(*clusters)
+    return [*clusters, *({span} for span in dict.fromkeys(spans.values()) if span not in chained)]
 
 
 def _span_pairs(gold: list[Record], pred: list[Record]) -> list[tuple[int, int]]:
@@ -205,7 +228,7 @@ def summarise(c: Counter[str]) -> dict[str, Any]:
     stance = {label: _prf(c[f"stance:{label}:tp"], c[f"stance:{label}:pred"], c[f"stance:{label}:gold"]) for label in ("FAVOR", "AGAINST")}
     quotes = quote_scores(c)
     matched = quotes["matched_quotes"]
-    return {
+    scores = {
         "entities": entity_scores(c, ENTITY_LABELS),
         **quotes,
         "quote_type_accuracy": c["type:correct"] / matched if matched else 0.0,
@@ -215,6 +238,9 @@ def summarise(c: Counter[str]) -> dict[str, Any]:
             "records": c["stance:total"],
         },
     }
+    if "coref:documents" in c:  # some document had chains on both sides (a bootstrap resample keeps the key at 0)
+        scores["chains"] = {**chain_scores(c), "documents": c["coref:documents"]}
+    return scores
 
 
 # -- per-label tables ------------------------------------------------------------------
@@ -318,6 +344,30 @@ LAYER_SPEC = {
 
 
 _TYPE_NAMES = {int: "an integer", str: "a string", list: "a list"}
+CHAINS_SPEC = [{"id": str, "entities": [str]}]
+
+
+def chain_problems(layer: Layer, file: str) -> list[Problem]:
+    """How a layer's optional `chains` break the agreed format: each chain an `id` and a list of `entities`, ids of
+    the layer's entities, an entity (and a span) in one chain at most."""
+    if "chains" not in layer:
+        return []
+    problems = check(layer["chains"], CHAINS_SPEC, file, "", "/chains")
+    if problems:
+        return problems
+    entities = {e["id"]: (e["start"], e["end"]) for e in layer["entities"]}
+    chain_of: dict[Any, str] = {}  # an entity id, or a span, → the chain that has it
+    for n, chain in enumerate(layer["chains"]):
+        for k, entity in enumerate(chain["entities"]):
+            place = f"/chains/{n}/entities/{k}"
+            if entity not in entities:
+                problems.append(Problem(file, place, f"{entity!r} is not an entity of the layer"))
+            elif chain_of.setdefault(entity, chain["id"]) != chain["id"]:
+                problems.append(Problem(file, place, f"{entity!r} is in chain {chain_of[entity]!r} too: an entity is in one chain at most"))
+            elif chain_of.setdefault(entities[entity], chain["id"]) != chain["id"]:
+                start, end = entities[entity]
+                problems.append(Problem(file, place, f"[{start}, {end}) of {entity!r} is a mention of chain {chain_of[entities[entity]]!r} too: a span is in one chain at most"))
+    return problems
 
 
 def check(value: Any, spec: Any, file: str, place: str = "", pointer: str = "") -> list[Problem]:
@@ -373,7 +423,7 @@ def read_layers(path: Path) -> tuple[dict[str, Layer], list[Problem]]:
     problems: list[Problem] = []
     for file in files:
         layer, found = read_json_file(file)
-        found = found or check(layer, LAYER_SPEC, str(file))
+        found = found or check(layer, LAYER_SPEC, str(file)) or chain_problems(layer, str(file))
         if not found and layer["doc_id"] in layers:
             found = [Problem(str(file), "/doc_id", f"document {layer['doc_id']!r} has another layer in {path}")]
         problems += found
@@ -385,7 +435,8 @@ def read_layers(path: Path) -> tuple[dict[str, Layer], list[Problem]]:
 def layer_counts(gold: Path, pred: Path) -> tuple[dict[str, Counter[str]], str]:
     """Counts per gold document of the layers in `pred` against those in `gold`, and the sha256 of the gold layers.
 
-    A gold document without a prediction counts as predicted empty; a predicted document that is not in gold is an error.
+    A gold document without a prediction counts as predicted empty (no chains either, when predicted layers have
+    chains); a predicted document that is not in gold is an error.
     """
     golds, gold_problems = read_layers(gold)
     if gold_problems:
@@ -394,7 +445,7 @@ def layer_counts(gold: Path, pred: Path) -> tuple[dict[str, Counter[str]], str]:
     problems += [Problem(str(pred), doc_id, f"document {doc_id!r} is not in the gold layers") for doc_id in preds if doc_id not in golds]
     if problems:
         raise EvaluationError(problems)
-    empty = {"entities": [], "quotes": [], "stance": []}
+    empty = {"entities": [], "quotes": [], "stance": [], **({"chains": []} if any("chains" in layer for layer in preds.values()) else {})}
     counts = {doc_id: pair_counts(g, preds.get(doc_id, {"doc_id": doc_id, **empty})) for doc_id, g in sorted(golds.items())}
     return counts, _canonical_sha256(golds[doc_id] for doc_id in sorted(golds))
 
@@ -724,7 +775,12 @@ def _quote_headline(scores: dict[str, Any]) -> dict[str, float]:
     return {"quote_f1": scores["quotes"]["f1"], "speaker_accuracy": scores["speaker_accuracy"]}
 
 
-LAYER_TASK = Task(summarise, lambda s: {**_entity_headline(s), **_quote_headline(s), "stance_f_avg": s["stance"]["macro_f1"]})
+def _layer_headline(scores: dict[str, Any]) -> dict[str, float]:
+    chains = {"chain_conll_f1": scores["chains"]["conll_f1"]} if "chains" in scores else {}
+    return {**_entity_headline(scores), **_quote_headline(scores), "stance_f_avg": scores["stance"]["macro_f1"], **chains}
+
+
+LAYER_TASK = Task(summarise, _layer_headline)
 
 
 def corpus_task(gold: GoldSplit) -> Task:
@@ -837,7 +893,17 @@ def format_table(report: dict[str, Any]) -> str:
         f"{'quote type accuracy':<22}{report['quote_type_accuracy']:>7.3f}",
         f"{'stance macro-F1':<22}{st['macro_f1']:>7.3f}   (F1 FAVOR {st['FAVOR']['f1']:.3f}, AGAINST {st['AGAINST']['f1']:.3f}; {st['records']} gold records)",
     ]
+    if "chains" in report:
+        lines += ["", *_chain_lines(report["chains"])]
     return "\n".join(lines)
+
+
+def _chain_lines(chains: dict[str, Any]) -> list[str]:
+    lines = [f"{'chains':<22}{'P':>7}{'R':>7}{'F1':>7}   on {chains['documents']} documents with chains on both sides"]
+    for measure, name in (("muc", "MUC"), ("bcub", "B³"), ("ceafe", "CEAF-e")):
+        s = chains[measure]
+        lines.append(f"{name:<22}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}")
+    return [*lines, f"{'CoNLL F1 (mean)':<22}{'':>14}{chains['conll_f1']:>7.3f}"]
 
 
 DetailTable = tuple[str, list[str], list[list[str]]]  # title, header, rows of cells

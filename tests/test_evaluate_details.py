@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from qawl.evaluate import EvaluationError, evaluate_layer_paths, format_details
-from tests.conftest import invoke_qawl
+from tests.conftest import REPO, invoke_qawl
 
 
 def ent(n: int, start: int, label: str) -> dict[str, Any]:
@@ -146,3 +146,11 @@ def test_an_unknown_quote_type_is_an_error_not_a_new_row(paths: tuple[Path, Path
     assert [str(p) for p in error.value.problems] == [
         f"{pred / 'd2.json'}: /quotes/1/type: unknown label \"reported\" (labels: direct, indirect, mixed)"
     ]
+
+
+def test_details_on_a_published_corpus_is_a_usage_error(tmp_path: Path) -> None:
+    pred = tmp_path / "ner.jsonl"
+    pred.write_text('{"id": "x", "ner_tags": []}\n', encoding="utf-8")
+    run = invoke_qawl("evaluate", "--gold", str(REPO / "corpus"), "--config", "ner", "--split", "train", "--pred", str(pred), "--details", cwd=tmp_path)
+    assert run.returncode == 2 and run.stdout == ""
+    assert "--details prints the tables of annotation layers: --gold must be layers, not a published corpus/" in run.stderr

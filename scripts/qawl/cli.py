@@ -188,6 +188,8 @@ def evaluate(gold: Path, config: str | None, split: str, pred: Path, resamples: 
         raise click.UsageError(f"{gold} is a published corpus: say which task to score with --config {'|'.join(TASK_CONFIGS)}")
     if not published and config is not None:
         raise click.UsageError(f"--config scores a published corpus/, and {gold} has no manifest.json")
+    if details and published:
+        raise click.UsageError("--details prints the tables of annotation layers: --gold must be layers, not a published corpus/")
     try:
         result = evaluate_split(gold, config, split, pred, resamples, seed) if config else evaluate_layer_paths(gold, pred, resamples, seed)
     except EvaluationError as error:

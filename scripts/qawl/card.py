@@ -342,12 +342,17 @@ def render_baseline(baseline: dict[str, Any] | None) -> str:
     headers = [f"`{name}` ({baseline[name]['documents']} document{'s' if baseline[name]['documents'] != 1 else ''})" for name in sets]
     lines = ["| measure | " + " | ".join(headers) + " |", "|---" * (len(sets) + 1) + "|"]
     for measure in dict.fromkeys(measure for name in sets for measure in baseline[name]["scores"]):  # chains: only sets that have them
-        cells = [
-            f"{baseline[name]['scores'][measure]:.3f} [{baseline[name]['ci95'][measure][0]:.3f}, {baseline[name]['ci95'][measure][1]:.3f}]" if measure in baseline[name]["scores"] else "—"
-            for name in sets
-        ]
+        cells = [_with_interval(baseline[name], measure) for name in sets]
         lines.append(f"| `{measure}` | " + " | ".join(cells) + " |")
     return "\n\n".join(["\n".join(lines), *(_baseline_details(name, baseline[name]["details"]) for name in sets if "details" in baseline[name])])
+
+
+def _with_interval(scored: dict[str, Any], measure: str) -> str:
+    """A headline figure and its 95% interval, or `—` where the set has no such measure."""
+    if measure not in scored["scores"]:
+        return "—"
+    low, high = scored["ci95"][measure]
+    return f"{scored['scores'][measure]:.3f} [{low:.3f}, {high:.3f}]"
 
 
 def _baseline_details(name: str, details: dict[str, Any]) -> str:

@@ -365,8 +365,8 @@ def chain_problems(layer: Layer, file: str) -> list[Problem]:
             elif chain_of.setdefault(entity, chain["id"]) != chain["id"]:
                 problems.append(Problem(file, place, f"{entity!r} is in chain {chain_of[entity]!r} too: an entity is in one chain at most"))
             elif chain_of.setdefault(entities[entity], chain["id"]) != chain["id"]:
-                start, end = entities[entity]
-                problems.append(Problem(file, place, f"[{start}, {end}) of {entity!r} is a mention of chain {chain_of[entities[entity]]!r} too: a span is in one chain at most"))
+                (start, end), other = entities[entity], chain_of[entities[entity]]
+                problems.append(Problem(file, place, f"[{start}, {end}) of {entity!r} is a mention of chain {other!r} too: a span is in one chain at most"))
     return problems
 
 
@@ -933,21 +933,24 @@ def detail_tables(details: dict[str, Any]) -> list[DetailTable]:
         ("speaker kinds over matched quotes (rows gold, columns predicted)", *_confusion_rows(details["speaker_kinds"]["confusion"], SPEAKER_KINDS, ())),
         ("stance per label (gold records; a record not predicted counts as NONE)", score_header, _label_rows(stance["labels"])),
         ("stance labels (rows gold, columns predicted)", *_confusion_rows(stance["confusion"], STANCE_LABELS, ())),
-        (
-            "stance per target",
-            ["target", "records", "correct", "F_avg"],
-            [[target, str(s["records"]), str(sum(s["confusion"].get(label, {}).get(label, 0) for label in STANCE_LABELS)), f"{s['f_avg']:.3f}"] for target, s in stance["targets"].items()],
-        ),
+        ("stance per target", ["target", "records", "correct", "F_avg"], [_target_row(target, s) for target, s in stance["targets"].items()]),
     ]
     return [table for table in tables if table[2]]
 
 
+def _target_row(target: str, scores: dict[str, Any]) -> list[str]:
+    correct = sum(scores["confusion"].get(label, {}).get(label, 0) for label in STANCE_LABELS)
+    return [target, str(scores["records"]), str(correct), f"{scores['f_avg']:.3f}"]
+
+
 def format_details(details: dict[str, Any]) -> str:
-    """`detail_tables` as plain text, columns aligned."""
+    """`detail_tables` as plain text: a title, then columns aligned (the first to the left, numbers to the right)."""
     blocks = []
     for title, header, rows in detail_tables(details):
         widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-        lines = [title] + ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(row, widths))).rstrip() for row in [header, *rows]]
+        lines = [title]
+        for row in [header, *rows]:
+            lines.append("  ".join([row[0].ljust(widths[0]), *(cell.rjust(width) for cell, width in zip(row[1:], widths[1:]))]).rstrip())
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

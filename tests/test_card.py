@@ -183,7 +183,7 @@ def test_statistics_are_counted_per_split(across_splits: Project) -> None:
     for rows in tables:
         assert "\n".join(rows) in readme, rows
     configs = {line.split(" | ")[0].strip("| `"): line.split(" | ")[2:] for line in readme.split("### Configs and splits")[1].split("Splits are")[0].splitlines() if line.startswith("| `")}
-    assert configs == {"sentences": ["6", "3", "3 |"], "documents": ["2", "1", "1 |"], "ner": ["6", "3", "3 |"], "quotes": ["2", "1", "0 |"], "stance": ["2", "1", "0 |"]}
+    assert configs == {"sentences": ["6", "3", "3 |"], "documents": ["2", "1", "1 |"], "ner": ["6", "3", "3 |"], "quotes": ["2", "1", "0 |"], "stance": ["2", "1", "0 |"], "attributions": ["0", "0", "0 |"]}
     manifest = json.loads((across_splits.corpus / "manifest.json").read_text(encoding="utf-8"))
     documents = [(entry["split"], entry["rows"]) for entry in manifest["files"] if entry["config"] == "documents"]
     assert documents == [("train", 1), ("train", 1), ("validation", 1), ("test", 1)]  # a shard per document

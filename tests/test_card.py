@@ -365,3 +365,11 @@ def test_every_field_of_every_config_is_described(annotated) -> None:
         rows = fields_table(schemas, config.schema).splitlines()[2:]
         assert len(rows) > len(schemas.raw[config.schema]["properties"]) or config.name == "ner"  # nested fields listed too
         assert [row for row in rows if row.endswith("|  |")] == [], config.name
+
+
+def test_a_config_loads_without_its_splits_that_have_no_row(across_splits: Project) -> None:
+    """`quotes` has no row in test, `attributions` none at all (no chains): datasets cannot load a split without
+    rows ("corresponds to no data"), which would stop the whole config loading, so the card leaves it out."""
+    quotes = datasets.load_dataset(str(across_splits.corpus), "quotes")
+    assert {split: rows.num_rows for split, rows in quotes.items()} == {"train": 2, "validation": 1}
+    assert set(datasets.load_dataset(str(across_splits.corpus), "stance")) == {"train", "validation"}

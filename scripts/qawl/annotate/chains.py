@@ -63,9 +63,18 @@ def _parts(key: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
     return (key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1))
 
 
+def _role_label(mention: Mapping[str, Any]) -> str | None:
+    """The label of the entity a speaker mention refers back to, if it is a role noun that does: the noun
+    alone (`الوزير`) or with a membership phrase (`القيادي في مليشيا "النجباء"`); a role noun with another
+    complement (`المتحدث باسم الخارجية`) introduces someone rather than refers back."""
+    words = normalize(mention["text"]).split()
+    label = ROLE_NOUNS.get(words[0]) if words else None
+    return label if len(words) == 1 or words[1] == "في" else None
+
+
 def resolve_role_speakers(entities: list[Record], quotes: list[Record]) -> list[Record]:
-    """`quotes` with each speaker whose mention is a definite role noun and who has no entity named
-    by the last entity before the mention with the label that role stands for (when there is one)."""
+    """`quotes` with each speaker who has no entity but a role-noun mention (`_role_label`) named by
+    the last entity of the label that role stands for before the mention, if there is one."""
     by_label: dict[str, list[Record]] = {}
     for entity in sorted(entities, key=lambda e: e["start"]):
         by_label.setdefault(entity["label"], []).append(entity)
@@ -74,7 +83,7 @@ def resolve_role_speakers(entities: list[Record], quotes: list[Record]) -> list[
     for quote in quotes:
         speaker = quote["speaker"]
         mention = speaker["mention"]
-        label = ROLE_NOUNS.get(normalize(mention["text"]).split()[0]) if mention and speaker["entity"] is None else None
+        label = _role_label(mention) if mention and speaker["entity"] is None else None
         before = bisect.bisect_left(starts.get(label or "", []), mention["start"]) if label else 0
         if before:
             named = by_label[label][before - 1]

@@ -37,8 +37,8 @@ def project_without_devset(tmp_path: Path) -> Path:
 
 
 def without_time(layer: dict) -> dict:
-    for kind in ("entities", "quotes", "stance"):
-        for item in layer[kind]:
+    for kind in ("entities", "quotes", "stance", "chains"):
+        for item in layer.get(kind, []):
             item["provenance"] = {**item["provenance"], "time": None}
     return layer
 
@@ -116,6 +116,37 @@ def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
     assert layer["sha256"] == hashlib.sha256((written / "dev_test_01.txt").read_bytes()).hexdigest()
 
 
+def test_chain_lines_become_chains_with_their_names_and_the_speakers_chains(tmp_path) -> None:
+    """Chain lines over entity keys; the لل form named as a word, a chosen name kept, a named speaker in no chain line a
+    chain of its own, a descriptive speaker none; an article without chain lines has no chains."""
+    root = project_without_devset(tmp_path)
+    markup = tmp_path / "chains.markup"
+    markup.write_text(
+        "=== dev_test_01 tune\n"
+        "<قال>1 وزير المالية [سامي نور|P:sn] في بيان ل[لهيئة العامة للطرق|O:h1] إن {الموازنة جاهزة}1.\n"
+        "و<أضاف>2 [نور|P:n2] أن {[الهيئة العامة للطرق|O:h2] ستبدأ العمل [غداً|D]}2.\n"
+        "و<أوضح>3 ((مصدر في [الهيئة|O:h3]))d3 أن {التمويل متوفر}3، فيما <قالت>4 [ليلى حداد|P:lh] إن {الطريق آمن}4.\n"
+        "---\n1 indirect sp=sn\n2 indirect sp=n2\n3 indirect sp=d3\n4 indirect sp=lh\n"
+        "chain h1 h2 h3\nchain n2 sn name=سامي عبد الله نور\n\n"
+        "=== dev_test_02 tune\n<قال>1 [عمر|P:o] إن {الجو جميل}1.\n---\n1 indirect sp=o\n",
+        encoding="utf-8",
+    )
+    result = convert(root, markup)
+    assert result.returncode == 0, result.stderr
+    written = root / "annotations" / "devset" / "tune"
+    layer = json.loads((written / "dev_test_01.json").read_text(encoding="utf-8"))
+    texts = {e["id"]: e["text"] for e in layer["entities"]}
+    assert [(c["id"], c["name"], [texts[e] for e in c["entities"]], c["provenance"]["annotator"]) for c in layer["chains"]] == [
+        ("c1", "سامي عبد الله نور", ["سامي نور", "نور"], "qawl-chainpre"),
+        ("c2", "الهيئة العامة للطرق", ["لهيئة العامة للطرق", "الهيئة العامة للطرق", "الهيئة"], "qawl-chainpre"),
+        ("c3", "ليلى حداد", ["ليلى حداد"], "qawl-chainpre"),
+    ]
+    assert [q["speaker"]["chain"] for q in layer["quotes"]] == ["c1", "c1", None, "c3"]
+    assert list(layer) == ["schema_version", "doc_id", "sha256", "entities", "quotes", "chains", "stance"]
+    other = json.loads((written / "dev_test_02.json").read_text(encoding="utf-8"))
+    assert "chains" not in other and "chain" not in other["quotes"][0]["speaker"]
+
+
 @pytest.mark.parametrize(
     ("article", "message"),
     [
@@ -127,6 +158,8 @@ def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
         ("<قال>1 [زيد|P:z] إن {الأمر. جيد}1.\n---\n1 indirect sp=z", "quote content crosses a sentence boundary"),
         ("<قال>1 [زيد|P:z إن {الأمر جيد}1.\n---\n1 indirect sp=z", "[ closed without its label or number"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1 و{كذا}2.\n---\n1 indirect sp=z", "quote 2 is marked in the text but has no quote line"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z\nchain z y", "no entity key 'y'"),
+        ("<قال>1 [زيد|P:z] [أمس|D:a] إن {الأمر جيد [أمس|D:b]}1.\n---\n1 indirect sp=z\nchain a b", "has DATE mentions: dates are not chained"),
     ],
 )
 def test_bad_markup_is_reported_and_nothing_is_written(tmp_path, article: str, message: str) -> None:

@@ -117,13 +117,13 @@ def find_chains(text: str, entities: Iterable[Record], speakers: Iterable[str] =
             parts.setdefault((label, part), set()).add(chosen)
     speaker_ids = set(speakers)
     return [
-        Chain(_canonical_name(text, chain), [e["id"] for e in chain])
+        Chain(canonical_name(text, chain), [e["id"] for e in chain])
         for chain in members
         if len(chain) > 1 or chain[0]["id"] in speaker_ids
     ]
 
 
-def _canonical_name(text: str, chain: list[Record]) -> str:
+def canonical_name(text: str, chain: list[Record]) -> str:
     """The most complete mention as a word: the most words, then the most letters; the first of equals."""
     forms = [word_form(text, entity) for entity in chain]
     return max(forms, key=lambda form: (len(form.split()), len(form)))
@@ -134,5 +134,10 @@ def chain_layer(text: str, entities: list[Record], quotes: list[Record], provena
     quotes = resolve_role_speakers(entities, quotes)
     found = find_chains(text, entities, (q["speaker"]["entity"] for q in quotes if q["speaker"]["entity"]))
     chains = [{"id": f"c{n}", "name": chain.name, "entities": chain.entities, "provenance": dict(provenance)} for n, chain in enumerate(found, 1)]
+    return chains, with_speaker_chains(quotes, chains)
+
+
+def with_speaker_chains(quotes: list[Record], chains: list[Record]) -> list[Record]:
+    """`quotes` with each speaker's `chain`: the chain of its entity, or null."""
     chain_of = {entity_id: chain["id"] for chain in chains for entity_id in chain["entities"]}
-    return chains, [{**q, "speaker": {**q["speaker"], "chain": chain_of.get(q["speaker"]["entity"] or "")}} for q in quotes]
+    return [{**q, "speaker": {**q["speaker"], "chain": chain_of.get(q["speaker"]["entity"] or "")}} for q in quotes]

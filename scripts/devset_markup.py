@@ -356,14 +356,26 @@ def convert(paths: list[Path], root: Path, time: str) -> list[Problem]:
     for json_path, text, layer in outputs:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.with_suffix(".txt").write_text(text, encoding="utf-8")
-        if json_path.exists() and _without_time(json.loads(json_path.read_text(encoding="utf-8"))) == _without_time(layer):
-            continue  # unchanged: keep the time it was made
+        if json_path.exists():
+            old = json.loads(json_path.read_text(encoding="utf-8"))
+            if _without_time(old) == _without_time(layer):
+                continue  # unchanged: keep the time it was made
+            layer = _with_times_of(old, layer)
         json_path.write_text(json.dumps(layer, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return []
 
 
 def _without_time(layer: dict[str, Any]) -> str:
     return re.sub(r'"time": "[^"]*"', "", json.dumps(layer, ensure_ascii=False))
+
+
+def _with_times_of(old: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
+    """`layer` with the time of each record that `old` has unchanged (chains added to a layer leave its entities as they were made)."""
+    kept = {_without_time(record): record["provenance"]["time"] for kind in ("entities", "quotes", "chains", "stance") for record in old.get(kind, [])}
+    def stamped(record: dict[str, Any]) -> dict[str, Any]:
+        time = kept.get(_without_time(record), record["provenance"]["time"])
+        return {**record, "provenance": {**record["provenance"], "time": time}}
+    return {key: [stamped(record) for record in value] if key in ("entities", "quotes", "chains", "stance") else value for key, value in layer.items()}
 
 
 def main() -> None:

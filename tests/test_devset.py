@@ -147,6 +147,22 @@ def test_chain_lines_become_chains_with_their_names_and_the_speakers_chains(tmp_
     assert "chains" not in other and "chain" not in other["quotes"][0]["speaker"]
 
 
+def test_chain_lines_added_to_an_article_keep_the_time_its_unchanged_records_were_made(tmp_path) -> None:
+    root = project_without_devset(tmp_path)
+    markup = tmp_path / "later.markup"
+    article = "=== dev_test_01 tune\n<قال>1 [عمر نادر|P:o] إن {[نادر|P:n] محق}1.\n---\n1 indirect sp=o\n"
+    markup.write_text(article, encoding="utf-8")
+    assert convert(root, markup).returncode == 0
+    path = root / "annotations" / "devset" / "tune" / "dev_test_01.json"
+    path.write_text(path.read_text(encoding="utf-8").replace("2026-", "2020-").replace("2025-", "2020-"), encoding="utf-8")
+    markup.write_text(article + "chain o n\n", encoding="utf-8")
+    assert convert(root, markup).returncode == 0
+    layer = json.loads(path.read_text(encoding="utf-8"))
+    times = {kind: {record["provenance"]["time"][:4] for record in layer[kind]} for kind in ("entities", "stance", "quotes", "chains")}
+    assert times["entities"] == times["stance"] == {"2020"}
+    assert "2020" not in times["quotes"] | times["chains"]  # the quote's speaker has its chain now
+
+
 @pytest.mark.parametrize(
     ("article", "message"),
     [

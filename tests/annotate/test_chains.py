@@ -31,13 +31,12 @@ def _entities(text: str, *mentions: tuple[str, str]) -> list[dict[str, Any]]:
 
 
 def _quote(text: str, content: str, mention: str, entity: str | None) -> dict[str, Any]:
-    def span(part: str) -> dict[str, Any]:
-        start = text.index(part)
+    def span(start: int, part: str) -> dict[str, Any]:
         return {"start": start, "end": start + len(part), "text": part}
 
-    kind = "named" if entity else "anonymous"
-    return {"id": "q1", "type": "indirect", "content": span(content), "cue": None, "outlet": None,
-            "speaker": {"kind": kind, "mention": span(mention), "entity": entity}, "provenance": PROVENANCE}
+    kind = "named" if entity else "anonymous"  # the speaker: the last occurrence of `mention` before the content
+    return {"id": "q1", "type": "indirect", "content": span(text.index(content), content), "cue": None, "outlet": None,
+            "speaker": {"kind": kind, "mention": span(text.rindex(mention, 0, text.index(content)), mention), "entity": entity}, "provenance": PROVENANCE}
 
 
 def test_a_family_name_after_a_title_joins_the_full_name_and_the_full_name_is_the_chain_s_name() -> None:
@@ -95,6 +94,26 @@ def test_a_definite_role_noun_speaker_refers_back_to_the_last_named_entity_of_it
         entities = _entities(text, *[("فؤاد حسين", "PERSON")] * text.count("فؤاد حسين"))
         chains, quotes = chain_layer(text, entities, [_quote(text, "المحادثات مثمرة مع فؤاد حسين", mention, None)], PROVENANCE)
         assert len(chains) == text.count("فؤاد حسين") - 1 and quotes[0]["speaker"]["kind"] == "anonymous" and quotes[0]["speaker"]["chain"] is None
+
+
+def test_a_feminine_role_noun_refers_back_to_the_last_woman_its_title_marks_not_to_a_man_named_later() -> None:
+    text = "قالت وزيرة التجارة ريم حداد إن الأسواق مستقرة. ثم تحدث الخبير مراد عيسى عن الأسعار. وقالت الوزيرة إن المخزون كاف."
+    entities = _entities(text, ("ريم حداد", "PERSON"), ("مراد عيسى", "PERSON"))
+    chains, quotes = chain_layer(text, entities, [_quote(text, "المخزون كاف", "الوزيرة", None)], PROVENANCE)
+    assert [(c["id"], c["name"], c["entities"]) for c in chains] == [("c1", "ريم حداد", ["e1"])]
+    assert (quotes[0]["speaker"]["kind"], quotes[0]["speaker"]["entity"], quotes[0]["speaker"]["chain"]) == ("named", "e1", "c1")
+
+
+def test_a_masculine_role_noun_passes_over_a_woman_named_after_the_man() -> None:
+    text = "التقى الوزير سامي عواد نظيرته وزيرة التجارة ريم حداد في عمّان. وقال الوزير إن المحادثات مثمرة."
+    entities = _entities(text, ("سامي عواد", "PERSON"), ("ريم حداد", "PERSON"), ("عمّان", "GPE"))
+    chains, quotes = chain_layer(text, entities, [_quote(text, "المحادثات مثمرة", "الوزير", None)], PROVENANCE)
+    assert [(c["id"], c["name"], c["entities"]) for c in chains] == [("c1", "سامي عواد", ["e1"])]
+    assert (quotes[0]["speaker"]["entity"], quotes[0]["speaker"]["chain"]) == ("e1", "c1")
+    # a person no title marks may be either: the role noun takes the last one
+    text = "التقى الوزير سامي عواد في عمّان، ثم اتصل به نادر حبيب. وقال الوزير إن المحادثات مثمرة."
+    chains, quotes = chain_layer(text, _entities(text, ("سامي عواد", "PERSON"), ("نادر حبيب", "PERSON")), [_quote(text, "المحادثات مثمرة", "الوزير", None)], PROVENANCE)
+    assert quotes[0]["speaker"]["entity"] == "e2"
 
 
 @pytest.fixture(scope="module")

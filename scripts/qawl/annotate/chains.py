@@ -8,7 +8,8 @@ document offsets), following the guidelines (§2.12, §3.7):
   after `قاسم الأعرجي`), compared on matching forms without the article; with several such
   chains, the one mentioned last;
 - a definite role noun that is a quote's speaker (`الوزير`، `القيادي في ...`) refers back to the
-  last named entity of the label it stands for, and the quote's speaker becomes that entity;
+  last named entity of the label it stands for (a person of the same gender where a title marks it:
+  `الوزيرة` passes over a man named `الوزير سامي عواد`), and the quote's speaker becomes that entity;
 - DATE and NORP mentions are never chained; a mention named once is a chain of its own only
   when it is a quote's speaker.
 
@@ -19,23 +20,27 @@ needs a reading of the sentence, which these rules do not make.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
+from qawl.annotate.lexicon import lexicons
 from qawl.annotate.text import normalize
 
 Record = dict[str, Any]
 
 UNCHAINED_LABELS = frozenset({"DATE", "NORP"})
-# Definite role nouns (matching form) that refer back to a named source, and the label of the entity they stand for.
-ROLE_NOUNS: Mapping[str, str] = {
-    normalize(noun): label
-    for nouns, label in (
-        (("الوزير", "الرئيس", "المتحدث", "الناطق", "القيادي", "المستشار", "السفير", "النائب", "القائد", "الزعيم", "المبعوث", "الأمين"), "PERSON"),
-        (("الوزارة", "السفارة", "الحكومة", "الحركة", "المليشيا", "الميليشيا", "الحزب", "الهيئة", "المنظمة", "الجماعة"), "ORG"),
-    )
-    for noun in nouns
+PERSON_ROLES = ("الوزير", "الرئيس", "المتحدث", "الناطق", "القيادي", "المستشار", "السفير", "النائب", "القائد", "الزعيم", "المبعوث", "الأمين")
+ORG_ROLES = ("الوزارة", "السفارة", "الحكومة", "الحركة", "المليشيا", "الميليشيا", "الحزب", "الهيئة", "المنظمة", "الجماعة")
+# Definite role nouns (matching form) that refer back to a named source → the label of the entity they stand for and,
+# for a person, the gender the noun marks ("f": the feminine ة, normalised to ه; "m").
+ROLE_NOUNS: Mapping[str, tuple[str, str | None]] = {
+    **{normalize(noun): ("PERSON", "m") for noun in PERSON_ROLES},
+    **{normalize(noun + "ة"): ("PERSON", "f") for noun in PERSON_ROLES},
+    **{normalize(noun): ("ORG", None) for noun in ORG_ROLES},
 }
+CLAUSE_END = re.compile(r"[.،,؛;:!?؟\n]")
+TITLE_REACH = 4  # words before a name among which its title is looked for (وزيرة الصحة العامة ريم حداد)
 
 
 class Chain(NamedTuple):
@@ -63,30 +68,45 @@ def _parts(key: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
     return (key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1))
 
 
-def _role_label(mention: Mapping[str, Any]) -> str | None:
-    """The label of the entity a speaker mention refers back to, if it is a role noun that does: the noun
-    alone (`الوزير`) or with a membership phrase (`القيادي في مليشيا "النجباء"`); a role noun with another
+def _role(mention: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """The label (and gender) of the entity a speaker mention refers back to, if it is a role noun that does: the
+    noun alone (`الوزير`) or with a membership phrase (`القيادي في مليشيا "النجباء"`); a role noun with another
     complement (`المتحدث باسم الخارجية`) introduces someone rather than refers back."""
     words = normalize(mention["text"]).split()
-    label = ROLE_NOUNS.get(words[0]) if words else None
-    return label if len(words) == 1 or words[1] == "في" else None
+    role = ROLE_NOUNS.get(words[0]) if words else None
+    return role if len(words) == 1 or words[1] == "في" else None
 
 
-def resolve_role_speakers(entities: list[Record], quotes: list[Record]) -> list[Record]:
-    """`quotes` with each speaker who has no entity but a role-noun mention (`_role_label`) named by
-    the last entity of the label that role stands for before the mention, if there is one."""
-    by_label: dict[str, list[Record]] = {}
+def person_gender(text: str, entity: Mapping[str, Any]) -> str | None:
+    """"f" or "m" when a title shortly before a person's name in its clause marks it (`وزيرة التجارة ريم حداد`: f;
+    `الوزير سامي عواد`: m), else None: a name alone does not say."""
+    clause = CLAUSE_END.split(text[max(0, entity["start"] - 80) : entity["start"]])[-1]
+    titles = lexicons().titles
+    for word in reversed(normalize(clause).split()[-TITLE_REACH:]):
+        title = word if word in titles else word[1:] if word[:1] in "وف" and word[1:] in titles else None
+        if title:
+            return "f" if title.endswith("ه") else "m"
+    return None
+
+
+def resolve_role_speakers(text: str, entities: list[Record], quotes: list[Record]) -> list[Record]:
+    """`quotes` with each speaker who has no entity but a role-noun mention (`_role`) named by the last entity
+    before the mention of the label that role stands for and of a gender that does not differ from the role's."""
+    compatible: dict[tuple[str, str | None], list[Record]] = {}  # (label, a role's gender) → the entities it may refer to
     for entity in sorted(entities, key=lambda e: e["start"]):
-        by_label.setdefault(entity["label"], []).append(entity)
-    starts = {label: [e["start"] for e in named] for label, named in by_label.items()}
+        gender = person_gender(text, entity) if entity["label"] == "PERSON" else None
+        role_genders = (None,) if entity["label"] != "PERSON" else ("m", "f") if gender is None else (gender,)
+        for role_gender in role_genders:
+            compatible.setdefault((entity["label"], role_gender), []).append(entity)
+    starts = {role: [e["start"] for e in named] for role, named in compatible.items()}
     resolved = []
     for quote in quotes:
         speaker = quote["speaker"]
         mention = speaker["mention"]
-        label = _role_label(mention) if mention and speaker["entity"] is None else None
-        before = bisect.bisect_left(starts.get(label or "", []), mention["start"]) if label else 0
-        if before:
-            named = by_label[label][before - 1]
+        role = _role(mention) if mention and speaker["entity"] is None else None
+        before = bisect.bisect_left(starts.get(role, []), mention["start"]) if role else 0
+        if role and before:
+            named = compatible[role][before - 1]
             quote = {**quote, "speaker": {**speaker, "kind": "named", "entity": named["id"]}}
         resolved.append(quote)
     return resolved
@@ -131,7 +151,7 @@ def canonical_name(text: str, chain: list[Record]) -> str:
 
 def chain_layer(text: str, entities: list[Record], quotes: list[Record], provenance: Mapping[str, str]) -> tuple[list[Record], list[Record]]:
     """A silver layer's `chains` (ids c1.. in order of first mention) and its quotes with each speaker's chain."""
-    quotes = resolve_role_speakers(entities, quotes)
+    quotes = resolve_role_speakers(text, entities, quotes)
     found = find_chains(text, entities, (q["speaker"]["entity"] for q in quotes if q["speaker"]["entity"]))
     chains = [{"id": f"c{n}", "name": chain.name, "entities": chain.entities, "provenance": dict(provenance)} for n, chain in enumerate(found, 1)]
     return chains, with_speaker_chains(quotes, chains)

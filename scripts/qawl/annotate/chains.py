@@ -22,6 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from qawl.annotate.lexicon import lexicons
@@ -58,14 +59,16 @@ def word_form(text: str, entity: Mapping[str, Any]) -> str:
     return span
 
 
+@lru_cache(maxsize=16384)  # names recur within and across documents; normalising is most of the step's cost
 def _key(form: str) -> tuple[str, ...]:
     """The words of a name as they are compared: matching forms, without the article."""
     return tuple(word.removeprefix("ال") if len(word) > 3 else word for word in normalize(form).split())
 
 
-def _parts(key: tuple[str, ...]) -> Iterable[tuple[str, ...]]:
+@lru_cache(maxsize=16384)
+def _parts(key: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """Every contiguous part of a name's words (a name has a few words: a few parts)."""
-    return (key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1))
+    return tuple(key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1))
 
 
 def _role(mention: Mapping[str, Any]) -> tuple[str, str | None] | None:
@@ -92,6 +95,9 @@ def person_gender(text: str, entity: Mapping[str, Any]) -> str | None:
 def resolve_role_speakers(text: str, entities: list[Record], quotes: list[Record]) -> list[Record]:
     """`quotes` with each speaker who has no entity but a role-noun mention (`_role`) named by the last entity
     before the mention of the label that role stands for and of a gender that does not differ from the role's."""
+    roles = [_role(q["speaker"]["mention"]) if q["speaker"]["mention"] and q["speaker"]["entity"] is None else None for q in quotes]
+    if not any(roles):
+        return quotes
     compatible: dict[tuple[str, str | None], list[Record]] = {}  # (label, a role's gender) → the entities it may refer to
     for entity in sorted(entities, key=lambda e: e["start"]):
         gender = person_gender(text, entity) if entity["label"] == "PERSON" else None
@@ -100,11 +106,9 @@ def resolve_role_speakers(text: str, entities: list[Record], quotes: list[Record
             compatible.setdefault((entity["label"], role_gender), []).append(entity)
     starts = {role: [e["start"] for e in named] for role, named in compatible.items()}
     resolved = []
-    for quote in quotes:
+    for quote, role in zip(quotes, roles):
         speaker = quote["speaker"]
-        mention = speaker["mention"]
-        role = _role(mention) if mention and speaker["entity"] is None else None
-        before = bisect.bisect_left(starts.get(role, []), mention["start"]) if role else 0
+        before = bisect.bisect_left(starts.get(role, []), speaker["mention"]["start"]) if role else 0
         if role and before:
             named = compatible[role][before - 1]
             quote = {**quote, "speaker": {**speaker, "kind": "named", "entity": named["id"]}}
@@ -124,8 +128,8 @@ def find_chains(text: str, entities: Iterable[Record], speakers: Iterable[str] =
     parts: dict[tuple[str, tuple[str, ...]], set[int]] = {}  # (label, a part of a member's name) → their chains
     for entity in sorted(entities, key=lambda e: e["start"]):
         label = entity["label"]
-        key = _key(word_form(text, entity))
-        if label in UNCHAINED_LABELS or not key:
+        key = _key(word_form(text, entity)) if label not in UNCHAINED_LABELS else ()
+        if not key:
             continue
         candidates = parts.get((label, key), set()).union(*(wholes.get((label, part), set()) for part in _parts(key)))
         chosen = max(candidates, key=lambda n: members[n][-1]["start"], default=len(members))  # the chain mentioned last

@@ -176,6 +176,8 @@ def test_chain_lines_added_to_an_article_keep_the_time_its_unchanged_records_wer
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1 و{كذا}2.\n---\n1 indirect sp=z", "quote 2 is marked in the text but has no quote line"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z\nchain z y", "no entity key 'y'"),
         ("<قال>1 [زيد|P:z] [أمس|D:a] إن {الأمر جيد [أمس|D:b]}1.\n---\n1 indirect sp=z\nchain a b", "has DATE mentions: dates are not chained"),
+        ("<قال>1 [زيد|P:z] إن {[زيد|P:y] جيد}1.\n---\n1 indirect sp=z\nchain z y\nchain y", "entity e2 is already in chain c1"),
+        ("<قال>1 [زيد|P:z] إن {[زيد|G:y] جيد}1.\n---\n1 indirect sp=z\nchain z y", "the mentions of a chain share one label"),
     ],
 )
 def test_bad_markup_is_reported_and_nothing_is_written(tmp_path, article: str, message: str) -> None:

@@ -97,6 +97,8 @@ def card_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict[str,
         entries = [f for f in files if f["config"] == config.name]
         shards = {split: [f for f in entries if f["split"] == split] for split in SPLIT_ORDER}
         shards = {split: split_files for split, split_files in shards.items() if split_files}
+        # a split without rows cannot be loaded ("corresponds to no data") and would stop the whole config loading
+        shards = {split: split_files for split, split_files in shards.items() if any(f["rows"] for f in split_files)} or shards
         configs[config.name] = {
             # a pattern, not a list of the shards: a million articles make some 40,000 files
             "data_files": [{"split": split, "path": shards_pattern(config.name, split)} for split in shards],

@@ -6,7 +6,7 @@ document offsets), following the guidelines (§2.12, §3.7):
 - a mention joins the chain of an earlier mention with the same label when one name is the
   other, or a contiguous part of it (a short name, a family name after a title: `الأعرجي`
   after `قاسم الأعرجي`), compared on matching forms without the article; with several such
-  chains, the one mentioned last;
+  chains, the one whose matching name was mentioned last;
 - a definite role noun that is a quote's speaker (`الوزير`، `القيادي في ...`) refers back to the
   last named entity of the label it stands for (a person of the same gender where a title marks it:
   `الوزيرة` passes over a man named `الوزير سامي عواد`), and the quote's speaker becomes that entity;
@@ -120,25 +120,25 @@ def find_chains(text: str, entities: Iterable[Record], speakers: Iterable[str] =
     """The chains of a document's entity mentions, in the order of their first mention; `speakers`:
     ids of entities that are quote speakers, which make a chain even when named once.
 
-    Names are found through two indexes (label and whole name; label and every part of a name),
-    so the cost grows with the number of mentions, not with the number of pairs of them.
+    Two indexes keep, per label and name (whole, or any part of one), where it was last mentioned
+    and in which chain: a mention costs a few look-ups, however many mentions came before.
     """
     members: list[list[Record]] = []
-    wholes: dict[tuple[str, tuple[str, ...]], set[int]] = {}  # (label, a member's name) → its chains
-    parts: dict[tuple[str, tuple[str, ...]], set[int]] = {}  # (label, a part of a member's name) → their chains
+    wholes: dict[tuple[str, tuple[str, ...]], tuple[int, int]] = {}  # (label, a name) → (where last mentioned, its chain)
+    parts: dict[tuple[str, tuple[str, ...]], tuple[int, int]] = {}  # (label, a part of a name) → the same
     for entity in sorted(entities, key=lambda e: e["start"]):
         label = entity["label"]
         key = _key(word_form(text, entity)) if label not in UNCHAINED_LABELS else ()
         if not key:
             continue
-        candidates = parts.get((label, key), set()).union(*(wholes.get((label, part), set()) for part in _parts(key)))
-        chosen = max(candidates, key=lambda n: members[n][-1]["start"], default=len(members))  # the chain mentioned last
+        found = [parts.get((label, key)), *(wholes.get((label, part)) for part in _parts(key))]
+        chosen = max((f for f in found if f is not None), default=(-1, len(members)))[1]  # the name mentioned last
         if chosen == len(members):
             members.append([])
         members[chosen].append(entity)
-        wholes.setdefault((label, key), set()).add(chosen)
+        wholes[label, key] = entity["start"], chosen
         for part in _parts(key):
-            parts.setdefault((label, part), set()).add(chosen)
+            parts[label, part] = entity["start"], chosen
     speaker_ids = set(speakers)
     return [
         Chain(canonical_name(text, chain), [e["id"] for e in chain])

@@ -65,6 +65,16 @@ def test_short_and_long_forms_join_in_either_order_and_a_short_form_joins_the_ch
     ]
 
 
+def test_a_person_s_given_and_family_name_join_the_full_name_that_has_a_patronymic_between_them_in_either_order() -> None:
+    text = "افتتح فيصل بن سعد الزهراني المعرض. وقال الزهراني إن فيصل الزهراني سيعود. والتقى ماجد الشمراني بعد ذلك ماجد بن علي الشمراني."
+    entities = _entities(text, ("فيصل بن سعد الزهراني", "PERSON"), ("الزهراني", "PERSON"), ("فيصل الزهراني", "PERSON"),
+                         ("ماجد الشمراني", "PERSON"), ("ماجد بن علي الشمراني", "PERSON"))
+    assert find_chains(text, entities) == [Chain("فيصل بن سعد الزهراني", ["e1", "e2", "e3"]), Chain("ماجد بن علي الشمراني", ["e4", "e5"])]
+    # only for persons: an organisation's first and last words are no name of it
+    text = "أعلنت هيئة تنظيم الاتصالات خطة، ثم أعلنت هيئة الاتصالات أخرى."
+    assert find_chains(text, _entities(text, ("هيئة تنظيم الاتصالات", "ORG"), ("هيئة الاتصالات", "ORG"))) == []
+
+
 def test_labels_keep_chains_apart_and_dates_and_nisbas_are_never_chained() -> None:
     text = "قالت الحكومة العراقية إن العراق والحكومة العراقية والقوات العراقية والعراقية في الـ 31 من الشهر الحالي، أي في الـ 31 من الشهر الحالي."
     entities = _entities(text, ("الحكومة العراقية", "ORG"), ("العراق", "GPE"), ("الحكومة العراقية", "ORG"), ("العراقية", "NORP"),

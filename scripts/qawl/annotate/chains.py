@@ -5,7 +5,8 @@ document offsets), following the guidelines (§2.12, §3.7):
 
 - a mention joins the chain of an earlier mention with the same label when one name is the
   other, or a contiguous part of it (a short name, a family name after a title: `الأعرجي`
-  after `قاسم الأعرجي`), compared on matching forms without the article; with several such
+  after `قاسم الأعرجي`), or for a person its given and family name (`فيصل الزهراني` of
+  `فيصل بن سعد الزهراني`), compared on matching forms without the article; with several such
   chains, the one whose matching name was mentioned last;
 - a definite role noun that is a quote's speaker (`الوزير`، `القيادي في ...`) refers back to the
   last named entity of the label it stands for (a person of the same gender where a title marks it:
@@ -66,9 +67,11 @@ def _key(form: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16384)
-def _parts(key: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
-    """Every contiguous part of a name's words (a name has a few words: a few parts)."""
-    return tuple(key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1))
+def _parts(key: tuple[str, ...], label: str) -> tuple[tuple[str, ...], ...]:
+    """Every contiguous part of a name's words (a name has a few words: a few parts); and a person's given and
+    family name without what stands between them (`فيصل الزهراني` of `فيصل بن سعد الزهراني`)."""
+    contiguous = tuple(key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1))
+    return (*contiguous, (key[0], key[-1])) if label == "PERSON" and len(key) > 2 else contiguous
 
 
 def _role(mention: Mapping[str, Any]) -> tuple[str, str | None] | None:
@@ -131,13 +134,13 @@ def find_chains(text: str, entities: Iterable[Record], speakers: Iterable[str] =
         key = _key(word_form(text, entity)) if label not in UNCHAINED_LABELS else ()
         if not key:
             continue
-        found = [parts.get((label, key)), *(wholes.get((label, part)) for part in _parts(key))]
+        found = [parts.get((label, key)), *(wholes.get((label, part)) for part in _parts(key, label))]
         chosen = max((f for f in found if f is not None), default=(-1, len(members)))[1]  # the name mentioned last
         if chosen == len(members):
             members.append([])
         members[chosen].append(entity)
         wholes[label, key] = entity["start"], chosen
-        for part in _parts(key):
+        for part in _parts(key, label):
             parts[label, part] = entity["start"], chosen
     speaker_ids = set(speakers)
     return [

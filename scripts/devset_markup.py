@@ -59,6 +59,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ANNOTATOR = "qawl-devset-2"
 CHAIN_ANNOTATOR = "qawl-chainpre"
 PARTS = ("tune", "scored")
+RECORD_KINDS = ("entities", "quotes", "chains", "stance")  # the lists of records, each with its provenance
 LABELS = {"P": "PERSON", "N": "NORP", "F": "FAC", "O": "ORG", "G": "GPE", "L": "LOC", "E": "EVENT", "D": "DATE"}
 TARGET_ALIASES = {
     "pres": "us_coalition_presence_iraq",
@@ -277,9 +278,9 @@ def build_chains(
             continue
         found.append((sorted((entity_by_key[key][1] for key in keys.split()), key=lambda e: e["start"]), name.strip() or None))
     chained = {entity["id"] for mentions, _ in found for entity in mentions}
-    by_id = {record["id"]: record for _, record in entity_by_key.values()}
+    by_id = {record["id"]: record for _, record in entity_by_key.values()}  # a speaker's entity is always a keyed one
     speakers = dict.fromkeys(q["speaker"]["entity"] for q in quotes if q["speaker"]["entity"] and q["speaker"]["entity"] not in chained)
-    found += [([by_id[entity_id]], None) for entity_id in speakers if entity_id in by_id]
+    found += [([by_id[entity_id]], None) for entity_id in speakers]
     found.sort(key=lambda chain: chain[0][0]["start"])
     return [
         {"id": f"c{n}", "name": name or canonical_name(article.text, mentions), "entities": [e["id"] for e in mentions], "provenance": provenance}
@@ -288,7 +289,7 @@ def build_chains(
 
 
 def guideline_problems(layer: dict[str, Any], text: str, file: str) -> list[Problem]:
-    """Rules of annotations/GUIDELINES.md that `check_layer` does not check: span edges, undated chains, complementizers, direct quotes."""
+    """Rules of annotations/GUIDELINES.md that `check_layer` does not check: span edges, no DATE in a chain, complementizers, direct quotes."""
     problems = []
     place = f"article {layer['doc_id']}"
     for entity in layer["entities"]:
@@ -371,11 +372,12 @@ def _without_time(layer: dict[str, Any]) -> str:
 
 def _with_times_of(old: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
     """`layer` with the time of each record that `old` has unchanged (chains added to a layer leave its entities as they were made)."""
-    kept = {_without_time(record): record["provenance"]["time"] for kind in ("entities", "quotes", "chains", "stance") for record in old.get(kind, [])}
+    kept = {_without_time(record): record["provenance"]["time"] for kind in RECORD_KINDS for record in old.get(kind, [])}
+
     def stamped(record: dict[str, Any]) -> dict[str, Any]:
-        time = kept.get(_without_time(record), record["provenance"]["time"])
-        return {**record, "provenance": {**record["provenance"], "time": time}}
-    return {key: [stamped(record) for record in value] if key in ("entities", "quotes", "chains", "stance") else value for key, value in layer.items()}
+        return {**record, "provenance": {**record["provenance"], "time": kept.get(_without_time(record), record["provenance"]["time"])}}
+
+    return {key: [stamped(record) for record in value] if key in RECORD_KINDS else value for key, value in layer.items()}
 
 
 def main() -> None:

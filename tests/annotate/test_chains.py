@@ -142,3 +142,15 @@ def test_the_pre_annotator_s_layer_has_chains_that_merge(targets_only: Path) -> 
     assert {q["speaker"]["chain"] for q in layer["quotes"]} == {"c1"}
     targets, _ = read_targets(targets_only, Schemas(REPO / "schema"))
     assert check_layer(layer, Document("t", text, sha256, "seeds/t.txt"), split_sentences("t", text), targets, "t") == []
+
+
+def test_the_pre_annotator_s_role_noun_speakers_are_the_persons_their_gender_and_titles_agree_on(targets_only: Path) -> None:
+    """A role-noun speaker the quote step leaves unresolved is resolved by the chain step, past a person whose title
+    gives the other gender (الوزير سامي عواد ... وزيرة التجارة ريم حداد)."""
+    text = "التقى الوزير سامي عواد وزيرة التجارة ريم حداد في عمّان.\nوقالت الوزيرة إن المحادثات مثمرة.\nوقال الوزير إن الاتفاق قريب.\n"
+    layer = preannotate("t", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=targets_only)
+    names = {e["id"]: e["text"] for e in layer["entities"]}
+    chain_names = {c["id"]: c["name"] for c in layer["chains"]}
+    assert [(q["speaker"]["mention"]["text"], names.get(q["speaker"]["entity"]), chain_names.get(q["speaker"]["chain"])) for q in layer["quotes"]] == [
+        ("الوزيرة", "ريم حداد", "ريم حداد"), ("الوزير", "سامي عواد", "سامي عواد"),
+    ]

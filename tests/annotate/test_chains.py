@@ -120,7 +120,10 @@ def test_a_masculine_role_noun_passes_over_a_woman_named_after_the_man() -> None
     chains, quotes = chain_layer(text, entities, [_quote(text, "المحادثات مثمرة", "الوزير", None)], PROVENANCE)
     assert [(c["id"], c["name"], c["entities"]) for c in chains] == [("c1", "سامي عواد", ["e1"])]
     assert (quotes[0]["speaker"]["entity"], quotes[0]["speaker"]["chain"]) == ("e1", "c1")
-    # a person no title marks may be either: the role noun takes the last one
+    # a person no title marks may be either, nor does a title in ة that is no feminine (العمدة): the role noun takes the last one
+    text = "التقى الوزير سامي عواد العمدة نادر حبيب. وقال الوزير إن المحادثات مثمرة."
+    chains, quotes = chain_layer(text, _entities(text, ("سامي عواد", "PERSON"), ("نادر حبيب", "PERSON")), [_quote(text, "المحادثات مثمرة", "الوزير", None)], PROVENANCE)
+    assert quotes[0]["speaker"]["entity"] == "e2"
     text = "التقى الوزير سامي عواد في عمّان، ثم اتصل به نادر حبيب. وقال الوزير إن المحادثات مثمرة."
     chains, quotes = chain_layer(text, _entities(text, ("سامي عواد", "PERSON"), ("نادر حبيب", "PERSON")), [_quote(text, "المحادثات مثمرة", "الوزير", None)], PROVENANCE)
     assert quotes[0]["speaker"]["entity"] == "e2"

@@ -85,13 +85,16 @@ def _role(mention: Mapping[str, Any]) -> tuple[str, str | None] | None:
 
 def person_gender(text: str, entity: Mapping[str, Any]) -> str | None:
     """"f" or "m" when a title shortly before a person's name in its clause marks it (`وزيرة التجارة ريم حداد`: f;
-    `الوزير سامي عواد`: m), else None: a name alone does not say."""
-    clause = CLAUSE_END.split(text[max(0, entity["start"] - 80) : entity["start"]])[-1]
+    `الوزير سامي عواد`: m), else None: a name alone does not say, nor a title in ة that is no feminine of another
+    (`الداعية`، `العمدة`)."""
+    clause = CLAUSE_END.split(text[max(0, entity["start"] - TITLE_REACH * 20) : entity["start"]])[-1]
     titles = lexicons().titles
     for word in reversed(normalize(clause).split()[-TITLE_REACH:]):
         title = word if word in titles else word[1:] if word[:1] in "وف" and word[1:] in titles else None
+        if title and title.endswith("ه"):
+            return "f" if title[:-1] in titles else None
         if title:
-            return "f" if title.endswith("ه") else "m"
+            return "m"
     return None
 
 

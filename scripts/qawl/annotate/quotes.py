@@ -39,7 +39,7 @@ from spacy.tokens import Doc
 from qawl.annotate.entities import WORD_CACHE_SIZE, Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
 from qawl.annotate.text import NormText, normalize
-from qawl.segment import doc_sentences, split_sentences
+from qawl.segment import doc_sentences, paragraphs, sentence_spans
 
 if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
@@ -168,6 +168,19 @@ def _skip_spaces(text: str, position: int) -> int:
     return position
 
 
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of `split_sentences(text)`, without the ids it hashes."""
+    return [(p_start + start, p_start + end) for p_start, p_end in paragraphs(text) for start, end in sentence_spans(text[p_start:p_end])]
+
+
+def _with_proclitic_spellings(forms: list[str]) -> frozenset[str]:
+    """Every word whose first two `variants` can be one of `forms`: the form itself, after a proclitic
+    و ف ب ك ل, and ال written لل after ل. A word outside this set needs no lookup of its readings."""
+    spellings = {spelling for form in forms for spelling in (form, *(proclitic + form for proclitic in "وفبكل"))}
+    spellings |= {"ل" + form[1:] for form in forms if form.startswith("ال")}
+    return frozenset(spellings)
+
+
 def _regex_alternation(phrases: list[str]) -> str:
     return "|".join(re.escape(normalize(p)) for p in sorted(phrases, key=len, reverse=True))
 
@@ -180,12 +193,13 @@ class QuoteExtractor:
         self.entities: list[Mention] = []
         self.entity_starts: list[int] = []
         self.last_person: Mention | None = None
-        # Words known not to be cues (a cache; "مجددا" is a cue only before القول, so never cached).
-        self.not_cue: set[str] = set()
         cues = lexicons().cues
         self.cue_forms = cue_forms()
         self.complementizers = frozenset(normalize(c) for c in cues["complementizers"])
         self.objects = {normalize(k): {normalize(v) for v in vs} for k, vs in cues["adverbial_with_object"].items()}
+        self.passive = frozenset(normalize(w) for w in cues["passive"])
+        objects = [form for stem in self.objects for form in (stem, stem + "ا")]
+        self.may_be_cue = _with_proclitic_spellings([*self.cue_forms, *self.passive, *objects])
         self.speech_nouns = frozenset(normalize(w) for w in cues["speech_nouns"])
         statement = _regex_alternation(cues["statement_phrases"])
         outlet_heads = _regex_alternation(cues["outlet_heads"])
@@ -214,7 +228,6 @@ class QuoteExtractor:
         self.prepositions_of: dict[str, frozenset[str]] = {}
         self.last_by_gender: dict[str, Speaker] = {}  # the last speaker of a cue of each gender in the document
         self.last_gender: str | None = None  # the gender of the last speaker's cue, if it shows one
-        self.passive = frozenset(normalize(w) for w in cues["passive"])
         self.earlier_subject = re.compile(r'\s*[وف]?(?:كان|كانت|كانوا)\s+(?P<who>[^\s،,:"][^،,:"]*?)\s+(?:قد|لقد)(?!\w)')
         self.initial_subject = re.compile(r'\s*(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
@@ -227,9 +240,8 @@ class QuoteExtractor:
     # -- cues -----------------------------------------------------------------------
 
     def _cue_kind(self, texts: list[str], i: int) -> str | None:
+        """The kind of cue word i is ("verb", "adverbial", "passive"), or None; only a word of `may_be_cue` can be one."""
         word = texts[i]
-        if word in self.not_cue:
-            return None
         for offset, form in variants(word)[:2]:
             kind = self.cue_forms.get(form) or ("passive" if form in self.passive else None)
             if kind:
@@ -237,8 +249,6 @@ class QuoteExtractor:
             stem = form[:-1] if form.endswith("ا") else form
             if stem in self.objects and i + 1 < len(texts) and texts[i + 1] in self.objects[stem]:
                 return "adverbial"
-        if len(self.not_cue) < WORD_CACHE_SIZE and not any(f.rstrip("ا") in self.objects for _, f in variants(word)[:2]):
-            self.not_cue.add(word)
         return None
 
     @staticmethod
@@ -341,7 +351,7 @@ class QuoteExtractor:
         self.last_by_gender = {}
         last_gender: str | None = None
         if sentences is None:
-            sentences = [(s.start, s.end) for s in split_sentences("", text)]
+            sentences = _sentence_bounds(text)
         previous: Quote | None = None  # the previous sentence's last quote, which the sentence may continue
         open_before = False  # is a quotation of `previous` still open?
         for s in self._sentences(nt, sentences):
@@ -408,11 +418,11 @@ class QuoteExtractor:
             )
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
-        not_cue = self.not_cue
+        may_be_cue = self.may_be_cue
         cues = [
             (i, kind)
             for i, w in enumerate(s.texts)
-            if w not in not_cue and (kind := self._cue_kind(s.texts, i)) and not s.quoted(s.starts[i])
+            if w in may_be_cue and (kind := self._cue_kind(s.texts, i)) and not s.quoted(s.starts[i])
         ]
         if not cues:
             return self._cueless(s, entities)

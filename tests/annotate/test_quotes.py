@@ -391,3 +391,25 @@ def test_dropped_subject_agrees_in_gender_with_its_antecedent() -> None:
         "وقال كمال النجار إن الطريق مقطوع.\nوقالت النائبة سلمى الحداد إن المياه مقطوعة.\nوأضاف أن الإصلاح يحتاج أسبوعاً."
     )
     assert [text_of(q["speaker"]["mention"]) for q in found] == ["كمال النجار", "سلمى الحداد", "كمال النجار"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "نفى المتحدث باسم وزارة النقل سمير الخطيب وجود أي خطة لرفع الأجور.",  # an ORG in the title
+        "نفى الناطق باسم الشرطة الأردنية سمير الخطيب وجود أي خطة لرفع الأجور.",  # a NORP in the title
+        "أعلن مدير عام شركة الموانئ المهندس سمير الخطيب افتتاح رصيف جديد.",  # an ORG, then a title word
+    ],
+)
+def test_a_noun_phrase_cue_subject_runs_to_the_person_after_the_names_of_the_title(text: str) -> None:
+    # the first name after the cue belongs to the speaker's title: the subject goes on to the person it describes
+    (q,) = quotes(text)
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("named", "سمير الخطيب")
+    assert text_of(q["content"]).startswith(("وجود", "افتتاح"))
+
+
+@pytest.mark.parametrize("date", ["أمس", "الأسبوع الماضي", "يوم الخميس"])
+def test_a_date_after_the_cue_is_not_its_subject(date: str) -> None:
+    # وكان X قد حذر <date> من ...: the words between the cue and its content are a date, the subject came before
+    (q,) = quotes(f"وكان رئيس اتحاد المزارعين قد حذر {date} من ارتفاع أسعار الأسمدة.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("anonymous", "رئيس اتحاد المزارعين")

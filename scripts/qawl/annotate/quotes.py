@@ -273,28 +273,48 @@ class QuoteExtractor:
                 self.prepositions_of[cue] = found
         return found
 
-    def _starts_place(self, s: _Sentence, position: int) -> bool:
-        """Does a place name (GPE, LOC) start at `position` of `s.norm`?"""
+    def _entity_at(self, s: _Sentence, position: int) -> Mention | None:
+        """The entity that starts at `position` of `s.norm`, if one does."""
         start = s.span(position, position + 1).start
         at = bisect.bisect_left(self.entity_starts, start)
-        return at < len(self.entity_starts) and self.entity_starts[at] == start and self.entities[at].label in PLACE_LABELS
+        return self.entities[at] if at < len(self.entity_starts) and self.entity_starts[at] == start else None
+
+    def _starts_place(self, s: _Sentence, position: int) -> bool:
+        """Does a place name (GPE, LOC) start at `position` of `s.norm`?"""
+        entity = self._entity_at(s, position)
+        return entity is not None and entity.label in PLACE_LABELS
+
+    def _last_word_of(self, s: _Sentence, j: int, entity: Mention, stop: int) -> int:
+        """The index of the last word before `stop` of `entity`, which starts at word j."""
+        while j + 1 < stop and s.span(s.starts[j + 1], s.ends[j + 1]).end <= entity.end:
+            j += 1
+        return j
 
     def _named_subject_end(self, s: _Sentence, i: int, stop: int) -> int | None:
         """Where the named subject of verb cue word i ends, if the cue takes a noun-phrase object
         (أعلنت وزارة الصحة تسجيل ...): the end of the first name within a few words after the cue
-        (a title before it: نفى وزير الإعلام فلان ...), in `s.norm`; None if there is none."""
+        (a title before it: نفى وزير الإعلام فلان ...), in `s.norm`; None if there is none.
+        A first name that is not a person's may belong to the title of a person named after it
+        (نفى المتحدث باسم الوزارة فلان، أعلن مدير شركة X المهندس فلان): the subject then ends with the person."""
         if not any(form in self.np_object for _, form in variants(s.texts[i])[:2]):
             return None
         for j in range(i + 1, min(stop, i + 1 + SUBJECT_NAME_WITHIN)):
-            start = s.span(s.starts[j], s.ends[j]).start
-            at = bisect.bisect_left(self.entity_starts, start)
-            if at < len(self.entities) and self.entity_starts[at] == start and self.entities[at].label in SPEAKER_LABELS:
-                end = self.entities[at].end
-                last = j
-                while last + 1 < stop and s.span(s.starts[last + 1], s.ends[last + 1]).end <= end:
-                    last += 1
+            entity = self._entity_at(s, s.starts[j])
+            if entity is not None and entity.label in SPEAKER_LABELS:
+                last = self._last_word_of(s, j, entity, stop)
+                if entity.label != "PERSON":
+                    last = self._titled_person_end(s, last, stop)
                 return s.ends[last]
         return None
+
+    def _titled_person_end(self, s: _Sentence, last: int, stop: int) -> int:
+        """The last word of a person named right after word `last`, title words aside (المهندس فلان); else `last`."""
+        titles = lexicons().titles
+        k = last + 1
+        while k < stop and s.texts[k] in titles:
+            k += 1
+        person = self._entity_at(s, s.starts[k]) if k < stop else None
+        return self._last_word_of(s, k, person, stop) if person is not None and person.label == "PERSON" else last
 
     @staticmethod
     def _gendered_forms(cues: dict[str, Any]) -> dict[str, str]:
@@ -604,6 +624,9 @@ class QuoteExtractor:
         text = seg[a:b]
         lead = len(text) - len(text.lstrip())
         a, b = a + lead, a + len(text.rstrip())
+        date = self._entity_at(s, base + a) if a < b else None
+        if date is not None and date.label == "DATE":  # قال أمس الوزير ...، وكان X قد حذر الأسبوع الماضي من ...: a date is no subject
+            a = _skip_spaces(seg, s.nt.norm_offset(date.end) - s.base - base)
         if b - a < 2 or len(seg[a:b].split()) > MAX_SPEAKER_WORDS:
             return None
         first = seg[a:b].split()[0]

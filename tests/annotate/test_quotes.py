@@ -413,3 +413,19 @@ def test_a_date_after_the_cue_is_not_its_subject(date: str) -> None:
     # وكان X قد حذر <date> من ...: the words between the cue and its content are a date, the subject came before
     (q,) = quotes(f"وكان رئيس اتحاد المزارعين قد حذر {date} من ارتفاع أسعار الأسمدة.")
     assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("anonymous", "رئيس اتحاد المزارعين")
+
+
+def test_a_speaker_after_an_outlet_that_follows_the_cue() -> None:
+    # قال لـ«X» Y إن ...: the outlet comes first, the speaker after it
+    (q,) = quotes("وقال لـ«الأيام» مسؤول في وزارة الري إن المخزون يكفي حتى الربيع.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("anonymous", "مسؤول في وزارة الري")
+    assert text_of(q["outlet"]) == "الأيام"
+
+
+@pytest.mark.parametrize("participle", ["مطالبة", "مطالبين"])
+def test_a_participle_without_a_comma_or_its_accusative_alef_is_a_predicate_not_a_cue(participle: str) -> None:
+    # الشركة مطالبة بتسديد ...: "required to", inside the content; after a comma the same word is a cue
+    found = quotes(f"وقال سمير الخطيب إن الشركات {participle} بتسديد الديون.")
+    assert [text_of(q["cue"]) for q in found] == ["قال"]
+    found = quotes(f"وقال سمير الخطيب إن الأجور متدنية، {participle} برفعها فوراً.")
+    assert [text_of(q["cue"]) for q in found] == ["قال", participle]

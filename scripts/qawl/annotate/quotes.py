@@ -343,6 +343,11 @@ class QuoteExtractor:
             self.gender_of[cue] = gender
         return self.gender_of[cue]
 
+    def _adverbial_stands(self, s: _Sentence, i: int) -> bool:
+        """Is adverbial cue word i a حال of its own: after a comma or و/ف (، مطالبةً بـ ...، ومؤكداً), or with the accusative
+        alef (مؤكداً)? Otherwise a feminine or plural participle is a predicate (إن الشركة مطالبة بتسديد ...)."""
+        return s.texts[i].endswith("ا") or "،" in s.gaps[i] or "," in s.gaps[i] or self._cue_offset(s.texts[i]) == 1
+
     def _cue_offset(self, word: str) -> int:
         """1 when the cue carries the proclitic و/ف (left outside the cue span), else 0."""
         if word not in self.cue_forms and word[:1] in "وف" and word[1:] not in ("",):
@@ -442,7 +447,10 @@ class QuoteExtractor:
         cues = [
             (i, kind)
             for i, w in enumerate(s.texts)
-            if w in may_be_cue and (kind := self._cue_kind(s.texts, i)) and not s.quoted(s.starts[i])
+            if w in may_be_cue
+            and (kind := self._cue_kind(s.texts, i))
+            and not s.quoted(s.starts[i])
+            and (kind != "adverbial" or self._adverbial_stands(s, i))
         ]
         if not cues:
             return self._cueless(s, entities)
@@ -614,11 +622,13 @@ class QuoteExtractor:
         if tongue:
             a, b = tongue.start("who"), tongue.end("who")
         else:
-            stop = self.speaker_stop.search(seg)
+            outlet_first = self.quoted_outlet.match(seg, _skip_spaces(seg, 0))  # قال لـ«X» فلان إن ...: the speaker follows the outlet
+            a = outlet_first.end() if outlet_first else 0
+            stop = self.speaker_stop.search(seg, a)
             # a preposition before a place belongs to a title (المبعوث إلى السودان فلان): the phrase goes on
             while stop and stop.group() in TITLE_PREPOSITIONS and self._starts_place(s, base + _skip_spaces(seg, stop.end())):
                 stop = self.speaker_stop.search(seg, stop.end())
-            a, b = 0, stop.start() if stop else len(seg)
+            b = stop.start() if stop else len(seg)
             if stop and stop.group() in "،,":
                 b = self._apposition_end(s, base, seg, stop.end()) or b
         text = seg[a:b]

@@ -429,3 +429,23 @@ def test_a_participle_without_a_comma_or_its_accusative_alef_is_a_predicate_not_
     assert [text_of(q["cue"]) for q in found] == ["قال"]
     found = quotes(f"وقال سمير الخطيب إن الأجور متدنية، {participle} برفعها فوراً.")
     assert [text_of(q["cue"]) for q in found] == ["قال", participle]
+
+
+def test_a_dropped_subject_refers_to_the_person_a_narrative_sentence_after_the_last_quote_is_about() -> None:
+    # قال X ... . واستقبل Y الوفد. وأكد أن ...: the subject of the sentence just before, not the last quote's speaker
+    found = quotes("قال مسؤول في البلدية إن الطرق مغلقة. واستقبل وزير النقل سمير الخطيب وفداً من السائقين. وأكد أن الطرق ستفتح قريباً.")
+    assert [(q["speaker"]["kind"], text_of(q["speaker"]["mention"])) for q in found] == [
+        ("anonymous", "مسؤول في البلدية"),
+        ("named", "سمير الخطيب"),
+    ]
+
+
+def test_a_dropped_subject_keeps_the_last_speaker_across_a_narrative_sentence_about_no_one() -> None:
+    found = quotes("قال سمير الخطيب إن الطرق مغلقة. وشهدت المدينة أمطاراً غزيرة طوال الليل. وأضاف أن الفرق تعمل.")
+    assert [text_of(q["speaker"]["mention"]) for q in found] == ["سمير الخطيب", "سمير الخطيب"]
+
+
+def test_a_dropped_subject_with_no_quote_before_refers_to_a_title_the_sentence_before_opens_with() -> None:
+    # زار وزير الزراعة المحافظة. وقال إن ...: the title is the antecedent, not the byline's name before it
+    (q,) = quotes("الرباط - سمير الخطيب\nزار وزير الزراعة المحافظة أمس. وقال إن الموسم جيد.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("anonymous", "وزير الزراعة")

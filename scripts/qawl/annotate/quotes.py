@@ -379,12 +379,17 @@ class QuoteExtractor:
             sentences = _sentence_bounds(text)
         previous: Quote | None = None  # the previous sentence's last quote, which the sentence may continue
         open_before = False  # is a quotation of `previous` still open?
+        narrated: Speaker | None = None  # whom the sentences since the last quote are about, if one of them says
         for s in self._sentences(nt, sentences):
-            self.last_gender = last_gender
-            found = self._sentence_quotes(s, entities, last)
+            self.last_gender = None if narrated else last_gender  # the narrated subject's gender is not known
+            found = self._sentence_quotes(s, entities, narrated or last)
             if not found and previous is not None:
                 continuation = self._continuation(s, previous.speaker, open_before)
                 found = [continuation] if continuation else []
+            if found:
+                narrated = None
+            else:
+                narrated = self._narrated_subject(s, first_quote=last is None) or narrated
             open_before = bool(found) and self._leaves_open(s, open_before)
             previous = found[-1] if found else None
             quotes += found
@@ -397,6 +402,24 @@ class QuoteExtractor:
                 if quote.speaker.entity is not None and quote.speaker.entity.label == "PERSON":
                     self.last_person = quote.speaker.entity
         return quotes
+
+    def _narrated_subject(self, s: _Sentence, first_quote: bool) -> Speaker | None:
+        """The subject of a sentence without a quote that opens with a verb (استقبل وزير النقل فلان الوفد): a person named
+        within a few words after its first, or, before the document's first quote, a title right after it (زار وزير
+        الزراعة المحافظة). A dropped subject in the next sentence refers to it. None if the sentence shows none."""
+        texts = s.texts
+        if len(texts) < 2 or _is_stopword(texts[0]) or self._entity_at(s, s.starts[0]) is not None:
+            return None
+        for j in range(1, min(len(texts), 1 + SUBJECT_NAME_WITHIN)):
+            entity = self._entity_at(s, s.starts[j])
+            if entity is not None and entity.label == "PERSON":
+                return Speaker("named", Span(entity.start, entity.end), entity)
+        head = texts[1]
+        if first_quote and (head in TITLE_HEADS or bare(head) in TITLE_HEADS):  # وزير is not و + زير
+            title = self._entity_at(s, s.starts[2]) if len(texts) > 2 else None  # وزير الزراعة، رئيس مجلس الوزراء
+            last = self._last_word_of(s, 2, title, len(texts)) if title is not None else 2 if len(texts) > 2 and texts[2].startswith("ال") else 1
+            return Speaker("anonymous", s.span(s.starts[1], s.ends[last]), None)
+        return None
 
     @staticmethod
     def _reopens(s: _Sentence, open_before: bool) -> bool:

@@ -449,3 +449,18 @@ def test_a_dropped_subject_with_no_quote_before_refers_to_a_title_the_sentence_b
     # زار وزير الزراعة المحافظة. وقال إن ...: the title is the antecedent, not the byline's name before it
     (q,) = quotes("الرباط - سمير الخطيب\nزار وزير الزراعة المحافظة أمس. وقال إن الموسم جيد.")
     assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("anonymous", "وزير الزراعة")
+
+
+def test_the_quotation_before_a_cue_is_its_content_not_its_subject() -> None:
+    # «...»، أضاف. (no subject after the cue): the speaker goes on from the quote before, the quotation is no speaker
+    found = quotes('قال سمير الخطيب إن الإصلاحات ضرورية. "لا خيار أمامنا"، أضاف.')
+    assert [(text_of(q["content"]), text_of(q["speaker"]["mention"])) for q in found] == [
+        ("الإصلاحات ضرورية", "سمير الخطيب"),
+        ("لا خيار أمامنا", "سمير الخطيب"),
+    ]
+
+
+def test_a_second_cue_with_its_subject_fronted_has_its_own_speaker() -> None:
+    # X قالت إن ...، غير أن Y أكدوا أن ...: the second cue's subject comes before it, not after
+    found = quotes("وقالت الحكومة إن الميزانية جاهزة، غير أن نواباً في البرلمان أكدوا أن النقاش لم يبدأ.")
+    assert [text_of(q["speaker"]["mention"]) for q in found] == ["الحكومة", "نواباً في البرلمان"]

@@ -594,8 +594,11 @@ class QuoteExtractor:
         speaker = self._speaker_after(s, found.cue_end, seg, entities, s.texts[i]) if kind == "verb" else None
         if kind == "passive":  # قيل إن ...: no source in the text
             speaker = Speaker("unknown", None, None)
+        if speaker is None and kind == "verb" and main is not None:  # X قال إن ...، غير أن Y أكدوا أن ...
+            speaker = self._fronted_speaker(s, s.norm[: s.starts[i]], entities, at_start=False)
         if speaker is None:
-            speaker = main.speaker if main else self._speaker_before(s, s.starts[i], s.texts[i], entities, kind, last)
+            content_first = found.end <= found.cue_start  # «...»، أضاف: what precedes the cue is its content
+            speaker = main.speaker if main else self._speaker_before(s, s.starts[i], s.texts[i], entities, kind, last, content_first)
         if outlet is None and kind == "adverbial" and main is not None:
             outlet = main.outlet
         return Quote(found.type, s.span(found.start, found.end), s.span(found.cue_start, found.cue_end), speaker, outlet)
@@ -678,26 +681,24 @@ class QuoteExtractor:
         return m.end(1) if any(e.label == "PERSON" and e.end <= end for e in inside) else None
 
     def _speaker_before(
-        self, s: _Sentence, cue_start: int, cue: str, entities: list[Mention], kind: str, previous: Speaker | None
+        self, s: _Sentence, cue_start: int, cue: str, entities: list[Mention], kind: str, previous: Speaker | None, content_first: bool
     ) -> Speaker:
+        """The speaker of a cue with none after it: a subject before it, else the dropped subject's antecedent."""
         before = s.norm[:cue_start]
         m = self.was_subject.match(before.strip())
         if m:
             lead = len(before) - len(before.lstrip())
             return self._speaker(s.span(lead + m.start("who"), lead + m.end("who")), entities)
-        if kind == "verb":
+        if kind == "verb" and not content_first:
             head = before.rstrip()
             if head.endswith(("،", ",")) and len(head.split()) <= 8 and "،" not in head[:-1]:
                 body = head[:-1].strip()
                 if body and not _is_stopword(body.split()[0]):
                     lead = len(before) - len(before.lstrip())
                     return self._speaker(s.span(lead, lead + len(body)), entities)
-            # غير أن منظمات حقوقية قالت ...: a subject fronted at the start or after a conjunction (only the head's
-            # last characters can hold it; a cue with و/ف after it starts a clause of its own)
-            window = max(0, len(before) - FRONTED_WINDOW)
-            m = self.fronted_subject.search(before, window) or (self.initial_subject.match(before) if not window else None)
-            if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS and not _is_stopword(m.group("who").split()[0]):
-                return self._speaker(s.span(m.start("who"), m.end("who")), entities)
+            fronted = self._fronted_speaker(s, before, entities, at_start=True)
+            if fronted is not None:
+                return fronted
         m = self.statement_of.search(before)
         if m:
             return self._speaker(s.span(m.start("who"), m.end("who")), entities)
@@ -711,6 +712,16 @@ class QuoteExtractor:
                 return self.last_by_gender.get(gender, previous)
             return previous
         return self._closest_named_before(s.span(cue_start, cue_start).start)
+
+    def _fronted_speaker(self, s: _Sentence, before: str, entities: list[Mention], at_start: bool) -> Speaker | None:
+        """غير أن منظمات حقوقية قالت ...: the subject fronted before a verb cue (`before`: the sentence up to it) after a
+        conjunction, or at the sentence's start if `at_start`. Only the head's last characters can hold it; a cue with
+        و/ف after it starts a clause of its own."""
+        window = max(0, len(before) - FRONTED_WINDOW)
+        m = self.fronted_subject.search(before, window) or (self.initial_subject.match(before) if at_start and not window else None)
+        if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS and not _is_stopword(m.group("who").split()[0]):
+            return self._speaker(s.span(m.start("who"), m.end("who")), entities)
+        return None
 
     def _closest_named_before(self, position: int) -> Speaker:
         """A dropped subject with no quote before it (استقبل فلان الوفد. وأكد أن ...): the closest person named

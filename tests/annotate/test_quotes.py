@@ -464,3 +464,23 @@ def test_a_second_cue_with_its_subject_fronted_has_its_own_speaker() -> None:
     # X قالت إن ...، غير أن Y أكدوا أن ...: the second cue's subject comes before it, not after
     found = quotes("وقالت الحكومة إن الميزانية جاهزة، غير أن نواباً في البرلمان أكدوا أن النقاش لم يبدأ.")
     assert [text_of(q["speaker"]["mention"]) for q in found] == ["الحكومة", "نواباً في البرلمان"]
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("وقال سمير الخطيب إن الحكومة أكدت أن الرواتب ستصرف.", "الحكومة أكدت أن الرواتب ستصرف"),
+        ("وأوضح سمير الخطيب أن الوزير قال له إن المشروع متوقف.", "الوزير قال له إن المشروع متوقف"),
+        ("وأشار سمير الخطيب إلى أن الوزارة طالبت بزيادة الميزانية.", "الوزارة طالبت بزيادة الميزانية"),
+    ],
+)
+def test_an_attribution_inside_a_content_is_part_of_it(text: str, content: str) -> None:
+    # no nesting (guidelines §3.1): a cue after the complementizer and its subject, in the same clause, is reported speech
+    (q,) = quotes(text)
+    assert (text_of(q["content"]), text_of(q["speaker"]["mention"])) == (content, "سمير الخطيب")
+
+
+@pytest.mark.parametrize("joint", ["، فيما ", "، غير أن ", " غير أن ", "، بينما "])
+def test_a_cue_after_a_contrast_starts_a_quote_of_its_own(joint: str) -> None:
+    found = quotes(f"وقال سمير الخطيب إن الاتفاق قريب{joint}نبيل العطار أكد أن الخلافات عميقة.")
+    assert [text_of(q["cue"]) for q in found] == ["قال", "أكد"]

@@ -69,6 +69,8 @@ NOT_AN_OBJECT = frozenset([normalize("لسان")])  # أكد على لسان X �
 PARTICIPLE_ENDINGS = ("ا", "ه", "ين")  # مؤكدا(ً)، مؤكدة، مؤكدين after normalisation
 # Neither the phrases nor the name of «...، بحسب X» hold one of these (a final full stop aside).
 ACCORDING_SEPARATORS = "،,."
+# Words before أن that open a contrast (غير أن، إلا أن، بيد أن): a clause of the author's, not a reported one.
+CONTRASTS = frozenset(normalize(w) for w in ["غير", "إلا", "بيد"])
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
 
 
@@ -475,6 +477,7 @@ class QuoteExtractor:
             and not s.quoted(s.starts[i])
             and (kind != "adverbial" or self._adverbial_stands(s, i))
         ]
+        cues = [cue for n, cue in enumerate(cues) if not (n and cue[1] != "adverbial" and self._reported_inside(s, cue[0], cues[n - 1][0]))]
         if not cues:
             return self._cueless(s, entities)
         # First pass: which cues introduce a quote; second: contents bounded by the next real cue.
@@ -490,6 +493,20 @@ class QuoteExtractor:
                 clause = self._clause_speaker(s, verbs, i, entities) if main is None and kind == "adverbial" else None
                 quotes.append(self._quote(s, i, kind, found, entities, main, clause or last))
         return quotes
+
+    def _reported_inside(self, s: _Sentence, k: int, before: int) -> bool:
+        """Is cue word k part of what the cue at word `before` reports (قال إن الحكومة أكدت أن ...; no nesting, guidelines
+        §3.1)? So it is when it has no و/ف and follows a complementizer and a subject with no comma between, that
+        complementizer opening no contrast (غير أن نواباً أكدوا ...)."""
+        texts, gaps = s.texts, s.gaps
+        if self._cue_offset(texts[k]):
+            return False
+        for j in range(k - 1, before, -1):
+            if "،" in gaps[j + 1] or "," in gaps[j + 1]:
+                return False
+            if texts[j] in self.complementizers:
+                return j < k - 1 and texts[j - 1] not in CONTRASTS
+        return False
 
     def _clause_speaker(self, s: _Sentence, verbs: list[int], i: int, entities: list[Mention]) -> Speaker | None:
         """The subject of the cue verb of the clause before participle cue word i, when that clause holds no

@@ -379,7 +379,7 @@ def test_cue_inventory_forms(sentence: str, cue: str) -> None:
 
 @pytest.mark.parametrize(
     ("subject", "mention"),
-    [("بعض النواب", "بعض النواب"), ("كل من سليم الحداد ورامي الشريف", "رامي الشريف"), ("أم محمد، وهي نازحة،", "أم محمد")],
+    [("بعض النواب", "بعض النواب"), ("كل من سليم الحداد ورامي الشريف", "سليم الحداد ورامي الشريف"), ("أم محمد، وهي نازحة،", "أم محمد")],
 )
 def test_subject_opening_with_a_quantifier_or_kinship_word(subject: str, mention: str) -> None:
     second = quotes(f"قال كمال النجار إن الطريق مقطوع.\nوقال {subject} إن المياه مقطوعة.")[1]
@@ -484,3 +484,25 @@ def test_an_attribution_inside_a_content_is_part_of_it(text: str, content: str) 
 def test_a_cue_after_a_contrast_starts_a_quote_of_its_own(joint: str) -> None:
     found = quotes(f"وقال سمير الخطيب إن الاتفاق قريب{joint}نبيل العطار أكد أن الخلافات عميقة.")
     assert [text_of(q["cue"]) for q in found] == ["قال", "أكد"]
+
+
+def test_a_speaker_after_a_named_outlet_that_follows_the_cue() -> None:
+    # قال لقناة X مسؤول إن ...: the outlet is its ORG name, the speaker comes after it
+    (q,) = quotes("وقال لصحيفة الأيام مسؤول في وزارة الري إن المخزون يكفي حتى الربيع.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"]), text_of(q["outlet"])) == (
+        "anonymous",
+        "مسؤول في وزارة الري",
+        "صحيفة الأيام",
+    )
+
+
+@pytest.mark.parametrize(
+    ("subject", "mention"), [("سمير الخطيب ونبيل العطار", "سمير الخطيب ونبيل العطار"), ("كل من سمير الخطيب ونبيل العطار", "سمير الخطيب ونبيل العطار")]
+)
+def test_of_coordinated_speakers_the_mention_is_the_coordination_and_the_entity_its_first_name(subject: str, mention: str) -> None:
+    # guidelines §3.7, rule 4
+    text = f"وأكد {subject} أن الاجتماع انتهى."
+    layer = preannotate("test", text, "0" * 64)
+    (q,) = layer["quotes"]
+    entity = next(e for e in layer["entities"] if e["id"] == q["speaker"]["entity"])
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"]), entity["text"]) == ("named", mention, "سمير الخطيب")

@@ -655,8 +655,28 @@ class QuoteExtractor:
         return start, stop, "indirect"
 
     def _outlet(self, s: _Sentence, base: int, seg: str) -> Span | None:
-        m = self.quoted_outlet.search(seg) or self.named_outlet.search(seg)
-        return s.span(base + m.start(1), base + m.end(1)) if m else None
+        found = self._outlet_in(s, base, seg)
+        return s.span(base + found[0], base + found[1]) if found else None
+
+    def _outlet_in(self, s: _Sentence, base: int, seg: str, opening: bool = False) -> tuple[int, int] | None:
+        """[start, end) in `seg` (at `base` in `s.norm`) of the outlet given a statement (لـ«X»، لصحيفة X): the first, or
+        the one opening `seg` if `opening`. A named outlet ends with its ORG name (قال لقناة X مسؤول ...); opening `seg`
+        without one, where it ends is not known."""
+        at = _skip_spaces(seg, 0)
+        if opening:
+            m = self.quoted_outlet.match(seg, at) or self.named_outlet.match(seg, at)
+        else:
+            m = self.quoted_outlet.search(seg) or self.named_outlet.search(seg)
+        if not m:
+            return None
+        start, end = m.start(1), m.end(1)
+        if m.re is self.named_outlet:
+            name = self._entity_at(s, base + start)
+            if name is not None and name.label == "ORG":
+                end = min(end, s.nt.norm_offset(name.end) - s.base - base)
+            elif opening:
+                return None
+        return start, end
 
     def _speaker_after(self, s: _Sentence, base: int, seg: str, entities: list[Mention], cue: str) -> Speaker | None:
         tongue = self.on_tongue.search(seg) or self.from_saying.search(seg)
@@ -665,8 +685,8 @@ class QuoteExtractor:
         if tongue:
             a, b = tongue.start("who"), tongue.end("who")
         else:
-            outlet_first = self.quoted_outlet.match(seg, _skip_spaces(seg, 0))  # قال لـ«X» فلان إن ...: the speaker follows the outlet
-            a = outlet_first.end() if outlet_first else 0
+            outlet_first = self._outlet_in(s, base, seg, opening=True)  # قال لـ«X» فلان إن ...: the speaker follows the outlet
+            a = _skip_spaces(seg, outlet_first[1] + (seg[outlet_first[1] : outlet_first[1] + 1] == '"')) if outlet_first else 0
             stop = self.speaker_stop.search(seg, a)
             # a preposition before a place belongs to a title (المبعوث إلى السودان فلان): the phrase goes on
             while stop and stop.group() in TITLE_PREPOSITIONS and self._starts_place(s, base + _skip_spaces(seg, stop.end())):
@@ -762,7 +782,12 @@ class QuoteExtractor:
         inside = [e for e in entities[first_inside:last_inside] if e.end <= mention.end]
         persons = [e for e in inside if e.label == "PERSON"]
         if persons:
-            return Speaker("named", Span(persons[-1].start, persons[-1].end), persons[-1])
+            # the last name, or the coordination of names that ends the phrase (قال X وY: the mention is the
+            # coordination, the entity its first name, guidelines §3.7 rule 4)
+            first = len(persons) - 1
+            while first and text[persons[first - 1].end : persons[first].start].strip() == "و":
+                first -= 1
+            return Speaker("named", Span(persons[first].start, persons[-1].end), persons[first])
         leading = [e for e in inside if e.start == mention.start and e.label in SPEAKER_LABELS]
         if leading:
             return Speaker("named", Span(leading[0].start, leading[0].end), leading[0])

@@ -506,3 +506,16 @@ def test_of_coordinated_speakers_the_mention_is_the_coordination_and_the_entity_
     (q,) = layer["quotes"]
     entity = next(e for e in layer["entities"] if e["id"] == q["speaker"]["entity"])
     assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"]), entity["text"]) == ("named", mention, "سمير الخطيب")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "عمّان - سمير الخطيب\nأصدرت وزارة الصحة بياناً مساء أمس. وقالت فيه إن الإصابات تراجعت.",
+        "التقى سمير الخطيب رؤساء البلديات. وأصدرت وزارة الصحة بياناً بعد اللقاء. وقالت فيه إن الإصابات تراجعت.",
+    ],
+)
+def test_a_dropped_subject_refers_to_the_organisation_a_narrative_sentence_opens_with(text: str) -> None:
+    # أصدرت وزارة X بياناً. وقالت فيه إن ...: the ministry, not a person named before it
+    (q,) = quotes(text)
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("named", "وزارة الصحة")

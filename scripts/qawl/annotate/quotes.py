@@ -407,14 +407,16 @@ class QuoteExtractor:
 
     def _narrated_subject(self, s: _Sentence, first_quote: bool) -> Speaker | None:
         """The subject of a sentence without a quote that opens with a verb (استقبل وزير النقل فلان الوفد): a person named
-        within a few words after its first, or, before the document's first quote, a title right after it (زار وزير
-        الزراعة المحافظة). A dropped subject in the next sentence refers to it. None if the sentence shows none."""
+        within a few words after its first, an organisation right after it, or, before the document's first quote, a
+        title right after it (زار وزير الزراعة المحافظة). A dropped subject in the next sentence refers to it. None if
+        the sentence shows none."""
         texts = s.texts
         if len(texts) < 2 or _is_stopword(texts[0]) or self._entity_at(s, s.starts[0]) is not None:
             return None
         for j in range(1, min(len(texts), 1 + SUBJECT_NAME_WITHIN)):
             entity = self._entity_at(s, s.starts[j])
-            if entity is not None and entity.label == "PERSON":
+            # a person after the verb and a title, or an organisation right after the verb (أصدرت وزارة الصحة بياناً)
+            if entity is not None and (entity.label == "PERSON" or (j == 1 and entity.label == "ORG")):
                 return Speaker("named", Span(entity.start, entity.end), entity)
         head = texts[1]
         if first_quote and (head in TITLE_HEADS or bare(head) in TITLE_HEADS):  # وزير is not و + زير

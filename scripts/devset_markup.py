@@ -15,6 +15,9 @@ Markup inside the text (the brackets never occur in the articles themselves):
     <text>N                          the cue of quote N
     ((text))key                      a descriptive speaker mention (may contain entities)
 
+A line `annotator: <id>` before the first article names who wrote the file's articles (default
+qawl-devset-2), as the layers' provenance records it.
+
 Quote lines: `N TYPE sp=KEY [ent=KEY] [out=KEY] [+target ...] [-target ...]`. TYPE is direct,
 indirect or mixed; `sp` is an entity key (named speaker, mention = that entity mention), a
 description key (anonymous, or named when `ent=` gives the entity it refers to), or `-`
@@ -70,6 +73,7 @@ EDGE_PUNCTUATION = " .,،؛:!?؟…"
 class Article:
     doc_id: str
     part: str
+    annotator: str
     text: str = ""
     entities: list[dict[str, Any]] = field(default_factory=list)  # start, end, label, key
     contents: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -135,14 +139,16 @@ def read_markup(path: Path) -> tuple[list[Article], list[Problem]]:
     """The articles of one markup file."""
     articles: list[Article] = []
     problems: list[Problem] = []
-    blocks = re.split(r"^=== ", path.read_text(encoding="utf-8"), flags=re.M)[1:]
+    preamble, *blocks = re.split(r"^=== ", path.read_text(encoding="utf-8"), flags=re.M)
+    named = re.search(r"^annotator: *(\S+)", preamble, flags=re.M)
+    annotator = named.group(1) if named else ANNOTATOR
     for block in blocks:
         header, _, body = block.partition("\n")
         doc_id, part = header.split()
         if part not in PARTS:
             problems.append(Problem(str(path), f"article {doc_id}", f"part {part!r} is not one of {PARTS}"))
         marked, _, lines = body.partition("\n---\n")
-        article = Article(doc_id, part)
+        article = Article(doc_id, part, annotator)
         problems += parse_text(article, marked.strip("\n"), str(path))
         for line in filter(None, (line.strip() for line in lines.splitlines())):
             (article.author_lines if line.startswith("author ") else article.quote_lines).append(line)
@@ -166,11 +172,11 @@ def _stance_labels(tokens: list[str], targets: list[str], place: str, file: str,
     return labels
 
 
-def build_layer(article: Article, targets: list[str], schema_version: str, time: str, file: str, annotator: str = ANNOTATOR) -> tuple[dict[str, Any], list[Problem]]:
+def build_layer(article: Article, targets: list[str], schema_version: str, time: str, file: str) -> tuple[dict[str, Any], list[Problem]]:
     """The gold layer of `article`: ids in text order, every quote × every target."""
     problems: list[Problem] = []
     text = article.text
-    provenance = {"source": "manual", "status": "gold", "annotator": annotator, "time": time}
+    provenance = {"source": "manual", "status": "gold", "annotator": article.annotator, "time": time}
     entities = sorted(article.entities, key=lambda e: (e["start"], e["end"]))
     entity_by_key: dict[str, tuple[str, dict[str, Any]]] = {}
     layer_entities = []
@@ -265,7 +271,7 @@ def guideline_problems(layer: dict[str, Any], text: str, file: str) -> list[Prob
     return problems
 
 
-def clashes(devset: Path, article: Article, file: str, annotator: str = ANNOTATOR) -> list[Problem]:
+def clashes(devset: Path, article: Article, file: str) -> list[Problem]:
     """A layer with this doc_id in the other part, or one in this part that was annotated by hand, not from markup."""
     problems = []
     for part in PARTS:
@@ -275,12 +281,12 @@ def clashes(devset: Path, article: Article, file: str, annotator: str = ANNOTATO
         annotators = {item["provenance"]["annotator"] for kind in ("entities", "quotes", "stance") for item in json.loads(existing.read_text(encoding="utf-8"))[kind]}
         if part != article.part:
             problems.append(Problem(file, f"article {article.doc_id}", f"{existing} has the same doc_id in the {part} part"))
-        elif annotators - {annotator}:
-            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {annotator}))}, not from markup"))
+        elif annotators - {article.annotator}:
+            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {article.annotator}))}, not from markup"))
     return problems
 
 
-def convert(paths: list[Path], root: Path, time: str, annotator: str = ANNOTATOR) -> list[Problem]:
+def convert(paths: list[Path], root: Path, time: str) -> list[Problem]:
     """Write every article of `paths` under root/annotations/devset/<part>/, or nothing and the problems."""
     project = Project(root)
     schemas = Schemas(project.root / "schema")
@@ -297,12 +303,12 @@ def convert(paths: list[Path], root: Path, time: str, annotator: str = ANNOTATOR
             if article.doc_id in seen:
                 problems.append(Problem(str(path), f"article {article.doc_id}", "doc_id used twice"))
             seen.add(article.doc_id)
-            layer, layer_problems = build_layer(article, targets, schema_version, time, str(path), annotator)
+            layer, layer_problems = build_layer(article, targets, schema_version, time, str(path))
             problems += layer_problems
             document = Document(article.doc_id, article.text, layer["sha256"], str(path))
             problems += schemas.problems("annotation", layer, str(path), f"article {article.doc_id}")
             problems += check_layer(layer, document, split_sentences(article.doc_id, article.text), target_ids, f"{path}: article {article.doc_id}")
-            problems += clashes(project.annotations / "devset", article, str(path), annotator)
+            problems += clashes(project.annotations / "devset", article, str(path))
             outputs.append((project.annotations / "devset" / article.part / f"{article.doc_id}.json", article.text, layer))
     if problems:
         return problems
@@ -323,10 +329,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("markup", nargs="+", type=Path)
     parser.add_argument("--root", type=Path, default=ROOT)
-    parser.add_argument("--annotator", default=ANNOTATOR, help="the annotator id of the layers written (default: %(default)s)")
     args = parser.parse_args()
     time = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    problems = convert(args.markup, args.root, time, args.annotator)
+    problems = convert(args.markup, args.root, time)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     sys.exit(1 if problems else 0)

@@ -519,3 +519,15 @@ def test_a_dropped_subject_refers_to_the_organisation_a_narrative_sentence_opens
     # أصدرت وزارة X بياناً. وقالت فيه إن ...: the ministry, not a person named before it
     (q,) = quotes(text)
     assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("named", "وزارة الصحة")
+
+
+def test_a_pronoun_after_the_cue_is_no_subject() -> None:
+    # ترأس X اجتماعاً، وقال خلاله إن ...: خلاله is "during it"; the subject is the clause's before the comma
+    (q,) = quotes("وترأس سمير الخطيب اجتماعاً للحكومة، وقال خلاله إن الموازنة جاهزة.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("named", "سمير الخطيب")
+
+
+def test_a_name_further_into_a_narrative_sentence_is_not_its_subject() -> None:
+    # ندد المتظاهرون بقرار الوزير فلان. وطالبوا ...: the minister is the object's genitive, the speaker goes on
+    found = quotes("قال نبيل العطار إن الوضع صعب. وندد المتظاهرون بقرار الوزير سمير الخطيب. وأضاف أن الحل قريب.")
+    assert [text_of(q["speaker"]["mention"]) for q in found] == ["نبيل العطار", "نبيل العطار"]

@@ -208,7 +208,7 @@ class QuoteExtractor:
         days = _regex_alternation(list(lexicons().days))
         # Where a speaker phrase ends: comma, colon, quote, outlet, statement phrase, preposition.
         self.speaker_stop = re.compile(
-            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{days}|الي|علي|خلال|امس|اليوم|يوم)(?!\w))'
+            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{days}|الي|علي|خلال(?:ه|ها|هم)?|امس|اليوم|يوم)(?!\w))'
         )
         self.statement_of = re.compile(r"(?<!\w)(?:بيان|تصريح|رساله)\s+(?:صادر\s+عن\s+|ل(?=ل))(?P<who>[^،,:]+?)\s*(?=$|[،,:]|(?<!\w)(?:في|بمناسبه|حول|بشان)(?!\w))")
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
@@ -406,20 +406,22 @@ class QuoteExtractor:
         return quotes
 
     def _narrated_subject(self, s: _Sentence, first_quote: bool) -> Speaker | None:
-        """The subject of a sentence without a quote that opens with a verb (استقبل وزير النقل فلان الوفد): a person named
-        within a few words after its first, an organisation right after it, or, before the document's first quote, a
-        title right after it (زار وزير الزراعة المحافظة). A dropped subject in the next sentence refers to it. None if
-        the sentence shows none."""
+        """The subject of a sentence that opens with a verb (استقبل وزير النقل فلان الوفد): a person named right after it
+        or after the title that follows it, an organisation right after it, or (`first_quote`: no speaker to go on from)
+        that title itself (زار وزير الزراعة المحافظة). A dropped subject after the sentence refers to it. None if the
+        sentence shows none."""
         texts = s.texts
         if len(texts) < 2 or _is_stopword(texts[0]) or self._entity_at(s, s.starts[0]) is not None:
             return None
-        for j in range(1, min(len(texts), 1 + SUBJECT_NAME_WITHIN)):
+        head = texts[1]
+        titled = head in TITLE_HEADS or bare(head) in TITLE_HEADS or head in lexicons().titles  # وزير is not و + زير
+        # a person right after the verb or after a title, or an organisation right after the verb (أصدرت وزارة الصحة بياناً);
+        # not a name further on (ندد المتظاهرون بقرار الوزير فلان)
+        for j in range(1, min(len(texts), 1 + SUBJECT_NAME_WITHIN) if titled else min(len(texts), 2)):
             entity = self._entity_at(s, s.starts[j])
-            # a person after the verb and a title, or an organisation right after the verb (أصدرت وزارة الصحة بياناً)
             if entity is not None and (entity.label == "PERSON" or (j == 1 and entity.label == "ORG")):
                 return Speaker("named", Span(entity.start, entity.end), entity)
-        head = texts[1]
-        if first_quote and (head in TITLE_HEADS or bare(head) in TITLE_HEADS):  # وزير is not و + زير
+        if first_quote and titled:
             title = self._entity_at(s, s.starts[2]) if len(texts) > 2 else None  # وزير الزراعة، رئيس مجلس الوزراء
             last = self._last_word_of(s, 2, title, len(texts)) if title is not None else 2 if len(texts) > 2 and texts[2].startswith("ال") else 1
             return Speaker("anonymous", s.span(s.starts[1], s.ends[last]), None)

@@ -10,6 +10,10 @@ tokenization of the same text:
   spaCy's tokenizer turns into hash lookups, and what is left of the pre-annotator is
   its per-document Python work, so this ratio is lower. Reported, not the target.
 
+Times are the process's CPU time (`time.process_time`): on a shared machine, wall time also counts
+the moments other processes held the core, which fall unevenly on the two pipelines timed one
+after the other; on a quiet machine the two clocks agree.
+
 Usage: PYTHONPATH=scripts python scripts/bench_annotate.py [--rounds N]
 """
 
@@ -42,10 +46,11 @@ def corpus() -> list[str]:
 
 
 def seconds(texts: list[str], process: Callable[[str], object]) -> float:
-    start = time.perf_counter()
+    """CPU seconds of this process for `process` over `texts`."""
+    start = time.process_time()
     for text in texts:
         process(text)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
 def one_new_text_round() -> dict[str, float]:

@@ -15,6 +15,9 @@ Markup inside the text (the brackets never occur in the articles themselves):
     <text>N                          the cue of quote N
     ((text))key                      a descriptive speaker mention (may contain entities)
 
+A line `annotator: <id>` before the first article names who wrote the file's articles (default
+qawl-devset-2), as the layers' provenance records it.
+
 Quote lines: `N TYPE sp=KEY [ent=KEY] [out=KEY] [+target ...] [-target ...]`. TYPE is direct,
 indirect or mixed; `sp` is an entity key (named speaker, mention = that entity mention), a
 description key (anonymous, or named when `ent=` gives the entity it refers to), or `-`
@@ -80,6 +83,7 @@ EDGE_PUNCTUATION = " .,،؛:!?؟…"
 class Article:
     doc_id: str
     part: str
+    annotator: str
     text: str = ""
     entities: list[dict[str, Any]] = field(default_factory=list)  # start, end, label, key
     contents: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -146,14 +150,16 @@ def read_markup(path: Path) -> tuple[list[Article], list[Problem]]:
     """The articles of one markup file."""
     articles: list[Article] = []
     problems: list[Problem] = []
-    blocks = re.split(r"^=== ", path.read_text(encoding="utf-8"), flags=re.M)[1:]
+    preamble, *blocks = re.split(r"^=== ", path.read_text(encoding="utf-8"), flags=re.M)
+    named = re.search(r"^annotator: *(\S+)", preamble, flags=re.M)
+    annotator = named.group(1) if named else ANNOTATOR
     for block in blocks:
         header, _, body = block.partition("\n")
         doc_id, part = header.split()
         if part not in PARTS:
             problems.append(Problem(str(path), f"article {doc_id}", f"part {part!r} is not one of {PARTS}"))
         marked, _, lines = body.partition("\n---\n")
-        article = Article(doc_id, part)
+        article = Article(doc_id, part, annotator)
         problems += parse_text(article, marked.strip("\n"), str(path))
         for line in filter(None, (line.strip() for line in lines.splitlines())):
             kind = line.split(maxsplit=1)[0]
@@ -182,7 +188,7 @@ def build_layer(article: Article, targets: list[str], schema_version: str, time:
     """The gold layer of `article`: ids in text order, every quote × every target."""
     problems: list[Problem] = []
     text = article.text
-    provenance = {"source": "manual", "status": "gold", "annotator": ANNOTATOR, "time": time}
+    provenance = {"source": "manual", "status": "gold", "annotator": article.annotator, "time": time}
     entities = sorted(article.entities, key=lambda e: (e["start"], e["end"]))
     entity_by_key: dict[str, tuple[str, dict[str, Any]]] = {}
     layer_entities = []
@@ -323,8 +329,8 @@ def clashes(devset: Path, article: Article, file: str) -> list[Problem]:
         annotators = {item["provenance"]["annotator"] for kind in ("entities", "quotes", "stance") for item in json.loads(existing.read_text(encoding="utf-8"))[kind]}
         if part != article.part:
             problems.append(Problem(file, f"article {article.doc_id}", f"{existing} has the same doc_id in the {part} part"))
-        elif annotators - {ANNOTATOR}:
-            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {ANNOTATOR}))}, not from markup"))
+        elif annotators - {article.annotator}:
+            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {article.annotator}))}, not from markup"))
     return problems
 
 

@@ -379,7 +379,7 @@ def test_cue_inventory_forms(sentence: str, cue: str) -> None:
 
 @pytest.mark.parametrize(
     ("subject", "mention"),
-    [("بعض النواب", "بعض النواب"), ("كل من سليم الحداد ورامي الشريف", "رامي الشريف"), ("أم محمد، وهي نازحة،", "أم محمد")],
+    [("بعض النواب", "بعض النواب"), ("كل من سليم الحداد ورامي الشريف", "سليم الحداد ورامي الشريف"), ("أم محمد، وهي نازحة،", "أم محمد")],
 )
 def test_subject_opening_with_a_quantifier_or_kinship_word(subject: str, mention: str) -> None:
     second = quotes(f"قال كمال النجار إن الطريق مقطوع.\nوقال {subject} إن المياه مقطوعة.")[1]
@@ -391,3 +391,143 @@ def test_dropped_subject_agrees_in_gender_with_its_antecedent() -> None:
         "وقال كمال النجار إن الطريق مقطوع.\nوقالت النائبة سلمى الحداد إن المياه مقطوعة.\nوأضاف أن الإصلاح يحتاج أسبوعاً."
     )
     assert [text_of(q["speaker"]["mention"]) for q in found] == ["كمال النجار", "سلمى الحداد", "كمال النجار"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "نفى المتحدث باسم وزارة النقل سمير الخطيب وجود أي خطة لرفع الأجور.",  # an ORG in the title
+        "نفى الناطق باسم الشرطة الأردنية سمير الخطيب وجود أي خطة لرفع الأجور.",  # a NORP in the title
+        "أعلن مدير عام شركة الموانئ المهندس سمير الخطيب افتتاح رصيف جديد.",  # an ORG, then a title word
+    ],
+)
+def test_a_noun_phrase_cue_subject_runs_to_the_person_after_the_names_of_the_title(text: str) -> None:
+    # the first name after the cue belongs to the speaker's title: the subject goes on to the person it describes
+    (q,) = quotes(text)
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("named", "سمير الخطيب")
+    assert text_of(q["content"]).startswith(("وجود", "افتتاح"))
+
+
+@pytest.mark.parametrize("date", ["أمس", "الأسبوع الماضي", "يوم الخميس"])
+def test_a_date_after_the_cue_is_not_its_subject(date: str) -> None:
+    # وكان X قد حذر <date> من ...: the words between the cue and its content are a date, the subject came before
+    (q,) = quotes(f"وكان رئيس اتحاد المزارعين قد حذر {date} من ارتفاع أسعار الأسمدة.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("anonymous", "رئيس اتحاد المزارعين")
+
+
+def test_a_speaker_after_an_outlet_that_follows_the_cue() -> None:
+    # قال لـ«X» Y إن ...: the outlet comes first, the speaker after it
+    (q,) = quotes("وقال لـ«الأيام» مسؤول في وزارة الري إن المخزون يكفي حتى الربيع.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("anonymous", "مسؤول في وزارة الري")
+    assert text_of(q["outlet"]) == "الأيام"
+
+
+@pytest.mark.parametrize("participle", ["مطالبة", "مطالبين"])
+def test_a_participle_without_a_comma_or_its_accusative_alef_is_a_predicate_not_a_cue(participle: str) -> None:
+    # الشركة مطالبة بتسديد ...: "required to", inside the content; after a comma the same word is a cue
+    found = quotes(f"وقال سمير الخطيب إن الشركات {participle} بتسديد الديون.")
+    assert [text_of(q["cue"]) for q in found] == ["قال"]
+    found = quotes(f"وقال سمير الخطيب إن الأجور متدنية، {participle} برفعها فوراً.")
+    assert [text_of(q["cue"]) for q in found] == ["قال", participle]
+
+
+def test_a_dropped_subject_refers_to_the_person_a_narrative_sentence_after_the_last_quote_is_about() -> None:
+    # قال X ... . واستقبل Y الوفد. وأكد أن ...: the subject of the sentence just before, not the last quote's speaker
+    found = quotes("قال مسؤول في البلدية إن الطرق مغلقة. واستقبل وزير النقل سمير الخطيب وفداً من السائقين. وأكد أن الطرق ستفتح قريباً.")
+    assert [(q["speaker"]["kind"], text_of(q["speaker"]["mention"])) for q in found] == [
+        ("anonymous", "مسؤول في البلدية"),
+        ("named", "سمير الخطيب"),
+    ]
+
+
+def test_a_dropped_subject_keeps_the_last_speaker_across_a_narrative_sentence_about_no_one() -> None:
+    found = quotes("قال سمير الخطيب إن الطرق مغلقة. وشهدت المدينة أمطاراً غزيرة طوال الليل. وأضاف أن الفرق تعمل.")
+    assert [text_of(q["speaker"]["mention"]) for q in found] == ["سمير الخطيب", "سمير الخطيب"]
+
+
+def test_a_dropped_subject_with_no_quote_before_refers_to_a_title_the_sentence_before_opens_with() -> None:
+    # زار وزير الزراعة المحافظة. وقال إن ...: the title is the antecedent, not the byline's name before it
+    (q,) = quotes("الرباط - سمير الخطيب\nزار وزير الزراعة المحافظة أمس. وقال إن الموسم جيد.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("anonymous", "وزير الزراعة")
+
+
+def test_the_quotation_before_a_cue_is_its_content_not_its_subject() -> None:
+    # «...»، أضاف. (no subject after the cue): the speaker goes on from the quote before, the quotation is no speaker
+    found = quotes('قال سمير الخطيب إن الإصلاحات ضرورية. "لا خيار أمامنا"، أضاف.')
+    assert [(text_of(q["content"]), text_of(q["speaker"]["mention"])) for q in found] == [
+        ("الإصلاحات ضرورية", "سمير الخطيب"),
+        ("لا خيار أمامنا", "سمير الخطيب"),
+    ]
+
+
+def test_a_second_cue_with_its_subject_fronted_has_its_own_speaker() -> None:
+    # X قالت إن ...، غير أن Y أكدوا أن ...: the second cue's subject comes before it, not after
+    found = quotes("وقالت الحكومة إن الميزانية جاهزة، غير أن نواباً في البرلمان أكدوا أن النقاش لم يبدأ.")
+    assert [text_of(q["speaker"]["mention"]) for q in found] == ["الحكومة", "نواباً في البرلمان"]
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("وقال سمير الخطيب إن الحكومة أكدت أن الرواتب ستصرف.", "الحكومة أكدت أن الرواتب ستصرف"),
+        ("وأوضح سمير الخطيب أن الوزير قال له إن المشروع متوقف.", "الوزير قال له إن المشروع متوقف"),
+        ("وأشار سمير الخطيب إلى أن الوزارة طالبت بزيادة الميزانية.", "الوزارة طالبت بزيادة الميزانية"),
+    ],
+)
+def test_an_attribution_inside_a_content_is_part_of_it(text: str, content: str) -> None:
+    # no nesting (guidelines §3.1): a cue after the complementizer and its subject, in the same clause, is reported speech
+    (q,) = quotes(text)
+    assert (text_of(q["content"]), text_of(q["speaker"]["mention"])) == (content, "سمير الخطيب")
+
+
+@pytest.mark.parametrize("joint", ["، فيما ", "، غير أن ", " غير أن ", "، بينما "])
+def test_a_cue_after_a_contrast_starts_a_quote_of_its_own(joint: str) -> None:
+    found = quotes(f"وقال سمير الخطيب إن الاتفاق قريب{joint}نبيل العطار أكد أن الخلافات عميقة.")
+    assert [text_of(q["cue"]) for q in found] == ["قال", "أكد"]
+
+
+def test_a_speaker_after_a_named_outlet_that_follows_the_cue() -> None:
+    # قال لقناة X مسؤول إن ...: the outlet is its ORG name, the speaker comes after it
+    (q,) = quotes("وقال لصحيفة الأيام مسؤول في وزارة الري إن المخزون يكفي حتى الربيع.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"]), text_of(q["outlet"])) == (
+        "anonymous",
+        "مسؤول في وزارة الري",
+        "صحيفة الأيام",
+    )
+
+
+@pytest.mark.parametrize(
+    ("subject", "mention"), [("سمير الخطيب ونبيل العطار", "سمير الخطيب ونبيل العطار"), ("كل من سمير الخطيب ونبيل العطار", "سمير الخطيب ونبيل العطار")]
+)
+def test_of_coordinated_speakers_the_mention_is_the_coordination_and_the_entity_its_first_name(subject: str, mention: str) -> None:
+    # guidelines §3.7, rule 4
+    text = f"وأكد {subject} أن الاجتماع انتهى."
+    layer = preannotate("test", text, "0" * 64)
+    (q,) = layer["quotes"]
+    entity = next(e for e in layer["entities"] if e["id"] == q["speaker"]["entity"])
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"]), entity["text"]) == ("named", mention, "سمير الخطيب")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "عمّان - سمير الخطيب\nأصدرت وزارة الصحة بياناً مساء أمس. وقالت فيه إن الإصابات تراجعت.",
+        "التقى سمير الخطيب رؤساء البلديات. وأصدرت وزارة الصحة بياناً بعد اللقاء. وقالت فيه إن الإصابات تراجعت.",
+    ],
+)
+def test_a_dropped_subject_refers_to_the_organisation_a_narrative_sentence_opens_with(text: str) -> None:
+    # أصدرت وزارة X بياناً. وقالت فيه إن ...: the ministry, not a person named before it
+    (q,) = quotes(text)
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("named", "وزارة الصحة")
+
+
+def test_a_pronoun_after_the_cue_is_no_subject() -> None:
+    # ترأس X اجتماعاً، وقال خلاله إن ...: خلاله is "during it"; the subject is the clause's before the comma
+    (q,) = quotes("وترأس سمير الخطيب اجتماعاً للحكومة، وقال خلاله إن الموازنة جاهزة.")
+    assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"])) == ("named", "سمير الخطيب")
+
+
+def test_a_name_further_into_a_narrative_sentence_is_not_its_subject() -> None:
+    # ندد المتظاهرون بقرار الوزير فلان. وطالبوا ...: the minister is the object's genitive, the speaker goes on
+    found = quotes("قال نبيل العطار إن الوضع صعب. وندد المتظاهرون بقرار الوزير سمير الخطيب. وأضاف أن الحل قريب.")
+    assert [text_of(q["speaker"]["mention"]) for q in found] == ["نبيل العطار", "نبيل العطار"]

@@ -39,7 +39,7 @@ from spacy.tokens import Doc
 from qawl.annotate.entities import WORD_CACHE_SIZE, Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
 from qawl.annotate.text import NormText, normalize
-from qawl.segment import doc_sentences, split_sentences
+from qawl.segment import doc_sentences, paragraphs, sentence_spans
 
 if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
@@ -69,6 +69,8 @@ NOT_AN_OBJECT = frozenset([normalize("لسان")])  # أكد على لسان X �
 PARTICIPLE_ENDINGS = ("ا", "ه", "ين")  # مؤكدا(ً)، مؤكدة، مؤكدين after normalisation
 # Neither the phrases nor the name of «...، بحسب X» hold one of these (a final full stop aside).
 ACCORDING_SEPARATORS = "،,."
+# Words before أن that open a contrast (غير أن، إلا أن، بيد أن): a clause of the author's, not a reported one.
+CONTRASTS = frozenset(normalize(w) for w in ["غير", "إلا", "بيد"])
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
 
 
@@ -168,6 +170,19 @@ def _skip_spaces(text: str, position: int) -> int:
     return position
 
 
+def _sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the sentences of `split_sentences(text)`, without the ids it hashes."""
+    return [(p_start + start, p_start + end) for p_start, p_end in paragraphs(text) for start, end in sentence_spans(text[p_start:p_end])]
+
+
+def _with_proclitic_spellings(forms: list[str]) -> frozenset[str]:
+    """Every word whose first two `variants` can be one of `forms`: the form itself, after a proclitic
+    و ف ب ك ل, and ال written لل after ل. A word outside this set needs no lookup of its readings."""
+    spellings = {spelling for form in forms for spelling in (form, *(proclitic + form for proclitic in "وفبكل"))}
+    spellings |= {"ل" + form[1:] for form in forms if form.startswith("ال")}
+    return frozenset(spellings)
+
+
 def _regex_alternation(phrases: list[str]) -> str:
     return "|".join(re.escape(normalize(p)) for p in sorted(phrases, key=len, reverse=True))
 
@@ -180,19 +195,20 @@ class QuoteExtractor:
         self.entities: list[Mention] = []
         self.entity_starts: list[int] = []
         self.last_person: Mention | None = None
-        # Words known not to be cues (a cache; "مجددا" is a cue only before القول, so never cached).
-        self.not_cue: set[str] = set()
         cues = lexicons().cues
         self.cue_forms = cue_forms()
         self.complementizers = frozenset(normalize(c) for c in cues["complementizers"])
         self.objects = {normalize(k): {normalize(v) for v in vs} for k, vs in cues["adverbial_with_object"].items()}
+        self.passive = frozenset(normalize(w) for w in cues["passive"])
+        objects = [form for stem in self.objects for form in (stem, stem + "ا")]
+        self.may_be_cue = _with_proclitic_spellings([*self.cue_forms, *self.passive, *objects])
         self.speech_nouns = frozenset(normalize(w) for w in cues["speech_nouns"])
         statement = _regex_alternation(cues["statement_phrases"])
         outlet_heads = _regex_alternation(cues["outlet_heads"])
         days = _regex_alternation(list(lexicons().days))
         # Where a speaker phrase ends: comma, colon, quote, outlet, statement phrase, preposition.
         self.speaker_stop = re.compile(
-            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{days}|الي|علي|خلال|امس|اليوم|يوم)(?!\w))'
+            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{days}|الي|علي|خلال(?:ه|ها|هم)?|امس|اليوم|يوم)(?!\w))'
         )
         self.statement_of = re.compile(r"(?<!\w)(?:بيان|تصريح|رساله)\s+(?:صادر\s+عن\s+|ل(?=ل))(?P<who>[^،,:]+?)\s*(?=$|[،,:]|(?<!\w)(?:في|بمناسبه|حول|بشان)(?!\w))")
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
@@ -214,7 +230,6 @@ class QuoteExtractor:
         self.prepositions_of: dict[str, frozenset[str]] = {}
         self.last_by_gender: dict[str, Speaker] = {}  # the last speaker of a cue of each gender in the document
         self.last_gender: str | None = None  # the gender of the last speaker's cue, if it shows one
-        self.passive = frozenset(normalize(w) for w in cues["passive"])
         self.earlier_subject = re.compile(r'\s*[وف]?(?:كان|كانت|كانوا)\s+(?P<who>[^\s،,:"][^،,:"]*?)\s+(?:قد|لقد)(?!\w)')
         self.initial_subject = re.compile(r'\s*(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
         self.narration = re.compile(r"[،,]\s*(?:" + _regex_alternation(cues["narration_resumes"]) + r")(?!\w)")
@@ -227,9 +242,8 @@ class QuoteExtractor:
     # -- cues -----------------------------------------------------------------------
 
     def _cue_kind(self, texts: list[str], i: int) -> str | None:
+        """The kind of cue word i is ("verb", "adverbial", "passive"), or None; only a word of `may_be_cue` can be one."""
         word = texts[i]
-        if word in self.not_cue:
-            return None
         for offset, form in variants(word)[:2]:
             kind = self.cue_forms.get(form) or ("passive" if form in self.passive else None)
             if kind:
@@ -237,8 +251,6 @@ class QuoteExtractor:
             stem = form[:-1] if form.endswith("ا") else form
             if stem in self.objects and i + 1 < len(texts) and texts[i + 1] in self.objects[stem]:
                 return "adverbial"
-        if len(self.not_cue) < WORD_CACHE_SIZE and not any(f.rstrip("ا") in self.objects for _, f in variants(word)[:2]):
-            self.not_cue.add(word)
         return None
 
     @staticmethod
@@ -263,28 +275,48 @@ class QuoteExtractor:
                 self.prepositions_of[cue] = found
         return found
 
-    def _starts_place(self, s: _Sentence, position: int) -> bool:
-        """Does a place name (GPE, LOC) start at `position` of `s.norm`?"""
+    def _entity_at(self, s: _Sentence, position: int) -> Mention | None:
+        """The entity that starts at `position` of `s.norm`, if one does."""
         start = s.span(position, position + 1).start
         at = bisect.bisect_left(self.entity_starts, start)
-        return at < len(self.entity_starts) and self.entity_starts[at] == start and self.entities[at].label in PLACE_LABELS
+        return self.entities[at] if at < len(self.entity_starts) and self.entity_starts[at] == start else None
+
+    def _starts_place(self, s: _Sentence, position: int) -> bool:
+        """Does a place name (GPE, LOC) start at `position` of `s.norm`?"""
+        entity = self._entity_at(s, position)
+        return entity is not None and entity.label in PLACE_LABELS
+
+    def _last_word_of(self, s: _Sentence, j: int, entity: Mention, stop: int) -> int:
+        """The index of the last word before `stop` of `entity`, which starts at word j."""
+        while j + 1 < stop and s.span(s.starts[j + 1], s.ends[j + 1]).end <= entity.end:
+            j += 1
+        return j
 
     def _named_subject_end(self, s: _Sentence, i: int, stop: int) -> int | None:
         """Where the named subject of verb cue word i ends, if the cue takes a noun-phrase object
         (أعلنت وزارة الصحة تسجيل ...): the end of the first name within a few words after the cue
-        (a title before it: نفى وزير الإعلام فلان ...), in `s.norm`; None if there is none."""
+        (a title before it: نفى وزير الإعلام فلان ...), in `s.norm`; None if there is none.
+        A first name that is not a person's may belong to the title of a person named after it
+        (نفى المتحدث باسم الوزارة فلان، أعلن مدير شركة X المهندس فلان): the subject then ends with the person."""
         if not any(form in self.np_object for _, form in variants(s.texts[i])[:2]):
             return None
         for j in range(i + 1, min(stop, i + 1 + SUBJECT_NAME_WITHIN)):
-            start = s.span(s.starts[j], s.ends[j]).start
-            at = bisect.bisect_left(self.entity_starts, start)
-            if at < len(self.entities) and self.entity_starts[at] == start and self.entities[at].label in SPEAKER_LABELS:
-                end = self.entities[at].end
-                last = j
-                while last + 1 < stop and s.span(s.starts[last + 1], s.ends[last + 1]).end <= end:
-                    last += 1
+            entity = self._entity_at(s, s.starts[j])
+            if entity is not None and entity.label in SPEAKER_LABELS:
+                last = self._last_word_of(s, j, entity, stop)
+                if entity.label != "PERSON":
+                    last = self._titled_person_end(s, last, stop)
                 return s.ends[last]
         return None
+
+    def _titled_person_end(self, s: _Sentence, last: int, stop: int) -> int:
+        """The last word of a person named right after word `last`, title words aside (المهندس فلان); else `last`."""
+        titles = lexicons().titles
+        k = last + 1
+        while k < stop and s.texts[k] in titles:
+            k += 1
+        person = self._entity_at(s, s.starts[k]) if k < stop else None
+        return self._last_word_of(s, k, person, stop) if person is not None and person.label == "PERSON" else last
 
     @staticmethod
     def _gendered_forms(cues: dict[str, Any]) -> dict[str, str]:
@@ -312,6 +344,11 @@ class QuoteExtractor:
                 return gender
             self.gender_of[cue] = gender
         return self.gender_of[cue]
+
+    def _adverbial_stands(self, s: _Sentence, i: int) -> bool:
+        """Is adverbial cue word i a حال of its own: after a comma or و/ف (، مطالبةً بـ ...، ومؤكداً), or with the accusative
+        alef (مؤكداً)? Otherwise a feminine or plural participle is a predicate (إن الشركة مطالبة بتسديد ...)."""
+        return s.texts[i].endswith("ا") or "،" in s.gaps[i] or "," in s.gaps[i] or self._cue_offset(s.texts[i]) == 1
 
     def _cue_offset(self, word: str) -> int:
         """1 when the cue carries the proclitic و/ف (left outside the cue span), else 0."""
@@ -341,15 +378,20 @@ class QuoteExtractor:
         self.last_by_gender = {}
         last_gender: str | None = None
         if sentences is None:
-            sentences = [(s.start, s.end) for s in split_sentences("", text)]
+            sentences = _sentence_bounds(text)
         previous: Quote | None = None  # the previous sentence's last quote, which the sentence may continue
         open_before = False  # is a quotation of `previous` still open?
+        narrated: Speaker | None = None  # whom the sentences since the last quote are about, if one of them says
         for s in self._sentences(nt, sentences):
-            self.last_gender = last_gender
-            found = self._sentence_quotes(s, entities, last)
+            self.last_gender = None if narrated else last_gender  # the narrated subject's gender is not known
+            found = self._sentence_quotes(s, entities, narrated or last)
             if not found and previous is not None:
                 continuation = self._continuation(s, previous.speaker, open_before)
                 found = [continuation] if continuation else []
+            if found:
+                narrated = None
+            else:
+                narrated = self._narrated_subject(s, first_quote=last is None) or narrated
             open_before = bool(found) and self._leaves_open(s, open_before)
             previous = found[-1] if found else None
             quotes += found
@@ -362,6 +404,28 @@ class QuoteExtractor:
                 if quote.speaker.entity is not None and quote.speaker.entity.label == "PERSON":
                     self.last_person = quote.speaker.entity
         return quotes
+
+    def _narrated_subject(self, s: _Sentence, first_quote: bool) -> Speaker | None:
+        """The subject of a sentence that opens with a verb (استقبل وزير النقل فلان الوفد): a person named right after it
+        or after the title that follows it, an organisation right after it, or (`first_quote`: no speaker to go on from)
+        that title itself (زار وزير الزراعة المحافظة). A dropped subject after the sentence refers to it. None if the
+        sentence shows none."""
+        texts = s.texts
+        if len(texts) < 2 or _is_stopword(texts[0]) or self._entity_at(s, s.starts[0]) is not None:
+            return None
+        head = texts[1]
+        titled = head in TITLE_HEADS or bare(head) in TITLE_HEADS or head in lexicons().titles  # وزير is not و + زير
+        # a person right after the verb or after a title, or an organisation right after the verb (أصدرت وزارة الصحة بياناً);
+        # not a name further on (ندد المتظاهرون بقرار الوزير فلان)
+        for j in range(1, min(len(texts), 1 + SUBJECT_NAME_WITHIN) if titled else min(len(texts), 2)):
+            entity = self._entity_at(s, s.starts[j])
+            if entity is not None and (entity.label == "PERSON" or (j == 1 and entity.label == "ORG")):
+                return Speaker("named", Span(entity.start, entity.end), entity)
+        if first_quote and titled:
+            title = self._entity_at(s, s.starts[2]) if len(texts) > 2 else None  # وزير الزراعة، رئيس مجلس الوزراء
+            last = self._last_word_of(s, 2, title, len(texts)) if title is not None else 2 if len(texts) > 2 and texts[2].startswith("ال") else 1
+            return Speaker("anonymous", s.span(s.starts[1], s.ends[last]), None)
+        return None
 
     @staticmethod
     def _reopens(s: _Sentence, open_before: bool) -> bool:
@@ -408,12 +472,16 @@ class QuoteExtractor:
             )
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
-        not_cue = self.not_cue
+        may_be_cue = self.may_be_cue
         cues = [
             (i, kind)
             for i, w in enumerate(s.texts)
-            if w not in not_cue and (kind := self._cue_kind(s.texts, i)) and not s.quoted(s.starts[i])
+            if w in may_be_cue
+            and (kind := self._cue_kind(s.texts, i))
+            and not s.quoted(s.starts[i])
+            and (kind != "adverbial" or self._adverbial_stands(s, i))
         ]
+        cues = [cue for n, cue in enumerate(cues) if not (n and cue[1] != "adverbial" and self._reported_inside(s, cue[0], cues[n - 1][0]))]
         if not cues:
             return self._cueless(s, entities)
         # First pass: which cues introduce a quote; second: contents bounded by the next real cue.
@@ -429,6 +497,20 @@ class QuoteExtractor:
                 clause = self._clause_speaker(s, verbs, i, entities) if main is None and kind == "adverbial" else None
                 quotes.append(self._quote(s, i, kind, found, entities, main, clause or last))
         return quotes
+
+    def _reported_inside(self, s: _Sentence, k: int, before: int) -> bool:
+        """Is cue word k part of what the cue at word `before` reports (قال إن الحكومة أكدت أن ...; no nesting, guidelines
+        §3.1)? So it is when it has no و/ف and follows a complementizer and a subject with no comma between, that
+        complementizer opening no contrast (غير أن نواباً أكدوا ...)."""
+        texts, gaps = s.texts, s.gaps
+        if self._cue_offset(texts[k]):
+            return False
+        for j in range(k - 1, before, -1):
+            if "،" in gaps[j + 1] or "," in gaps[j + 1]:
+                return False
+            if texts[j] in self.complementizers:
+                return j < k - 1 and texts[j - 1] not in CONTRASTS
+        return False
 
     def _clause_speaker(self, s: _Sentence, verbs: list[int], i: int, entities: list[Mention]) -> Speaker | None:
         """The subject of the cue verb of the clause before participle cue word i, when that clause holds no
@@ -533,8 +615,11 @@ class QuoteExtractor:
         speaker = self._speaker_after(s, found.cue_end, seg, entities, s.texts[i]) if kind == "verb" else None
         if kind == "passive":  # قيل إن ...: no source in the text
             speaker = Speaker("unknown", None, None)
+        if speaker is None and kind == "verb" and main is not None:  # X قال إن ...، غير أن Y أكدوا أن ...
+            speaker = self._fronted_speaker(s, s.norm[: s.starts[i]], entities, at_start=False)
         if speaker is None:
-            speaker = main.speaker if main else self._speaker_before(s, s.starts[i], s.texts[i], entities, kind, last)
+            content_first = found.end <= found.cue_start  # «...»، أضاف: what precedes the cue is its content
+            speaker = main.speaker if main else self._speaker_before(s, s.starts[i], s.texts[i], entities, kind, last, content_first)
         if outlet is None and kind == "adverbial" and main is not None:
             outlet = main.outlet
         return Quote(found.type, s.span(found.start, found.end), s.span(found.cue_start, found.cue_end), speaker, outlet)
@@ -574,8 +659,28 @@ class QuoteExtractor:
         return start, stop, "indirect"
 
     def _outlet(self, s: _Sentence, base: int, seg: str) -> Span | None:
-        m = self.quoted_outlet.search(seg) or self.named_outlet.search(seg)
-        return s.span(base + m.start(1), base + m.end(1)) if m else None
+        found = self._outlet_in(s, base, seg)
+        return s.span(base + found[0], base + found[1]) if found else None
+
+    def _outlet_in(self, s: _Sentence, base: int, seg: str, opening: bool = False) -> tuple[int, int] | None:
+        """[start, end) in `seg` (at `base` in `s.norm`) of the outlet given a statement (لـ«X»، لصحيفة X): the first, or
+        the one opening `seg` if `opening`. A named outlet ends with its ORG name (قال لقناة X مسؤول ...); opening `seg`
+        without one, where it ends is not known."""
+        at = _skip_spaces(seg, 0)
+        if opening:
+            m = self.quoted_outlet.match(seg, at) or self.named_outlet.match(seg, at)
+        else:
+            m = self.quoted_outlet.search(seg) or self.named_outlet.search(seg)
+        if not m:
+            return None
+        start, end = m.start(1), m.end(1)
+        if m.re is self.named_outlet:
+            name = self._entity_at(s, base + start)
+            if name is not None and name.label == "ORG":
+                end = min(end, s.nt.norm_offset(name.end) - s.base - base)
+            elif opening:
+                return None
+        return start, end
 
     def _speaker_after(self, s: _Sentence, base: int, seg: str, entities: list[Mention], cue: str) -> Speaker | None:
         tongue = self.on_tongue.search(seg) or self.from_saying.search(seg)
@@ -584,16 +689,21 @@ class QuoteExtractor:
         if tongue:
             a, b = tongue.start("who"), tongue.end("who")
         else:
-            stop = self.speaker_stop.search(seg)
+            outlet_first = self._outlet_in(s, base, seg, opening=True)  # قال لـ«X» فلان إن ...: the speaker follows the outlet
+            a = _skip_spaces(seg, outlet_first[1] + (seg[outlet_first[1] : outlet_first[1] + 1] == '"')) if outlet_first else 0
+            stop = self.speaker_stop.search(seg, a)
             # a preposition before a place belongs to a title (المبعوث إلى السودان فلان): the phrase goes on
             while stop and stop.group() in TITLE_PREPOSITIONS and self._starts_place(s, base + _skip_spaces(seg, stop.end())):
                 stop = self.speaker_stop.search(seg, stop.end())
-            a, b = 0, stop.start() if stop else len(seg)
+            b = stop.start() if stop else len(seg)
             if stop and stop.group() in "،,":
                 b = self._apposition_end(s, base, seg, stop.end()) or b
         text = seg[a:b]
         lead = len(text) - len(text.lstrip())
         a, b = a + lead, a + len(text.rstrip())
+        date = self._entity_at(s, base + a) if a < b else None
+        if date is not None and date.label == "DATE":  # قال أمس الوزير ...، وكان X قد حذر الأسبوع الماضي من ...: a date is no subject
+            a = _skip_spaces(seg, s.nt.norm_offset(date.end) - s.base - base)
         if b - a < 2 or len(seg[a:b].split()) > MAX_SPEAKER_WORDS:
             return None
         first = seg[a:b].split()[0]
@@ -612,26 +722,24 @@ class QuoteExtractor:
         return m.end(1) if any(e.label == "PERSON" and e.end <= end for e in inside) else None
 
     def _speaker_before(
-        self, s: _Sentence, cue_start: int, cue: str, entities: list[Mention], kind: str, previous: Speaker | None
+        self, s: _Sentence, cue_start: int, cue: str, entities: list[Mention], kind: str, previous: Speaker | None, content_first: bool
     ) -> Speaker:
+        """The speaker of a cue with none after it: a subject before it, else the dropped subject's antecedent."""
         before = s.norm[:cue_start]
         m = self.was_subject.match(before.strip())
         if m:
             lead = len(before) - len(before.lstrip())
             return self._speaker(s.span(lead + m.start("who"), lead + m.end("who")), entities)
-        if kind == "verb":
+        if kind == "verb" and not content_first:
             head = before.rstrip()
             if head.endswith(("،", ",")) and len(head.split()) <= 8 and "،" not in head[:-1]:
                 body = head[:-1].strip()
                 if body and not _is_stopword(body.split()[0]):
                     lead = len(before) - len(before.lstrip())
                     return self._speaker(s.span(lead, lead + len(body)), entities)
-            # غير أن منظمات حقوقية قالت ...: a subject fronted at the start or after a conjunction (only the head's
-            # last characters can hold it; a cue with و/ف after it starts a clause of its own)
-            window = max(0, len(before) - FRONTED_WINDOW)
-            m = self.fronted_subject.search(before, window) or (self.initial_subject.match(before) if not window else None)
-            if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS and not _is_stopword(m.group("who").split()[0]):
-                return self._speaker(s.span(m.start("who"), m.end("who")), entities)
+            fronted = self._fronted_speaker(s, before, entities, at_start=True)
+            if fronted is not None:
+                return fronted
         m = self.statement_of.search(before)
         if m:
             return self._speaker(s.span(m.start("who"), m.end("who")), entities)
@@ -645,6 +753,16 @@ class QuoteExtractor:
                 return self.last_by_gender.get(gender, previous)
             return previous
         return self._closest_named_before(s.span(cue_start, cue_start).start)
+
+    def _fronted_speaker(self, s: _Sentence, before: str, entities: list[Mention], at_start: bool) -> Speaker | None:
+        """غير أن منظمات حقوقية قالت ...: the subject fronted before a verb cue (`before`: the sentence up to it) after a
+        conjunction, or at the sentence's start if `at_start`. Only the head's last characters can hold it; a cue with
+        و/ف after it starts a clause of its own."""
+        window = max(0, len(before) - FRONTED_WINDOW)
+        m = self.fronted_subject.search(before, window) or (self.initial_subject.match(before) if at_start and not window else None)
+        if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS and not _is_stopword(m.group("who").split()[0]):
+            return self._speaker(s.span(m.start("who"), m.end("who")), entities)
+        return None
 
     def _closest_named_before(self, position: int) -> Speaker:
         """A dropped subject with no quote before it (استقبل فلان الوفد. وأكد أن ...): the closest person named
@@ -668,7 +786,12 @@ class QuoteExtractor:
         inside = [e for e in entities[first_inside:last_inside] if e.end <= mention.end]
         persons = [e for e in inside if e.label == "PERSON"]
         if persons:
-            return Speaker("named", Span(persons[-1].start, persons[-1].end), persons[-1])
+            # the last name, or the coordination of names that ends the phrase (قال X وY: the mention is the
+            # coordination, the entity its first name, guidelines §3.7 rule 4)
+            first = len(persons) - 1
+            while first and text[persons[first - 1].end : persons[first].start].strip() == "و":
+                first -= 1
+            return Speaker("named", Span(persons[first].start, persons[-1].end), persons[first])
         leading = [e for e in inside if e.start == mention.start and e.label in SPEAKER_LABELS]
         if leading:
             return Speaker("named", Span(leading[0].start, leading[0].end), leading[0])

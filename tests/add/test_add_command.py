@@ -13,7 +13,7 @@ import pytest
 
 from qawl.project import Project
 from tests.add.sources import PAGES, news_page, story, write_dumps, write_warc
-from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
+from tests.conftest import REPO, requires_ray, run_qawl, run_qawl_on_a_terminal, tree_digest
 from tests.test_gold_splits import published
 
 DUMP_ROWS = [
@@ -145,6 +145,7 @@ def test_a_text_file_keeps_the_sidecar_beside_it_and_a_broken_one_is_reported(tm
 
 
 @pytest.mark.slow
+@requires_ray
 def test_ray_adds_what_the_process_pool_adds(tmp_path: Path, sources: dict[str, Path]) -> None:
     """The same seeds and sidecars, byte for byte, from `--engine ray` as from the local pool."""
     seeds = {}

@@ -107,7 +107,8 @@ def generations(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[st
     return root, old, new
 
 
-@pytest.mark.parametrize("point", KILL_POINTS)
+# one step in the quick run (between the renames of the swap: the next build must put the old corpus back), every step in CI
+@pytest.mark.parametrize("point", [pytest.param(point, marks=() if point == "first-rename" else pytest.mark.slow) for point in KILL_POINTS])
 def test_sigkill_at_each_step_leaves_old_or_new_corpus_and_the_next_build_succeeds(
     generations: tuple[Path, dict[str, str], dict[str, str]], tmp_path: Path, point: str
 ) -> None:
@@ -243,6 +244,7 @@ def alive(pid: int) -> bool:
         return False
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "kill"])
 def test_killing_only_the_main_build_process_ends_its_workers_and_the_next_build_takes_over(
     many_documents: tuple[Path, dict[str, str]], tmp_path: Path, sig: signal.Signals

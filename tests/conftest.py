@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -25,6 +26,9 @@ from qawl.project import Project
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_ID = "000_c4096c0fdb543a3e"
+
+# the ray extra is optional: a test of the Ray engine skips where the package is absent (not on a broken import of qawl)
+requires_ray = pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="the ray extra is not installed: pip install -e '.[ray]'")
 
 
 def run_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

@@ -98,12 +98,14 @@ def ray_cluster():
     ray.shutdown()
 
 
+@pytest.mark.slow
 def test_ray_engine_matches_the_local_build(project, tmp_path, ray_cluster) -> None:
     build_corpus(project, tmp_path / "local", workers=1, cache=False, preannotate=preannotate)
     build_corpus(project, tmp_path / "ray", engine="ray", workers=2, cache=False, preannotate=preannotate)
     assert tree_digest(tmp_path / "ray") == tree_digest(tmp_path / "local")
 
 
+@pytest.mark.slow
 def test_ray_runs_the_next_batch_while_one_finishes_and_keeps_order(tmp_path, monkeypatch, ray_cluster) -> None:
     """A batch's slowest task does not hold the cluster: here the first batch's only task waits for the second's."""
     monkeypatch.setattr(engines, "RAY_BATCH_TASKS", 1)
@@ -122,6 +124,7 @@ def test_ray_runs_the_next_batch_while_one_finishes_and_keeps_order(tmp_path, mo
     assert results[0] == (0, True)  # task 1, of the next batch, started while task 0 was running
 
 
+@pytest.mark.slow
 def test_a_ray_run_stopped_early_does_not_wait_for_the_batches_in_flight(tmp_path, monkeypatch, ray_cluster) -> None:
     """As when a build is interrupted: the batch still running is left behind, not waited for."""
     monkeypatch.setattr(engines, "RAY_BATCH_TASKS", 1)
@@ -145,6 +148,7 @@ def test_a_ray_run_stopped_early_does_not_wait_for_the_batches_in_flight(tmp_pat
         time.sleep(0.05)
 
 
+@pytest.mark.slow
 def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray_cluster) -> None:
     """As a node of a cluster without the shared filesystem: the build fails with that problem, not a traceback."""
     schemas = Schemas(project.schema_dir)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import datasets
+import pytest
 from spacy.tokens import DocBin
 from spacy.training.corpus import walk_corpus
 
@@ -141,6 +142,7 @@ def test_an_export_that_cannot_be_written_says_where_and_why(annotated, tmp_path
         assert done.returncode == 1 and f"Error: {out}: {why}" in done.stderr and "Traceback" not in done.stderr, done.stderr
 
 
+@pytest.mark.slow
 def test_spacy_train_runs_on_the_export(annotated, tmp_path) -> None:
     data = tmp_path / "qawl"  # a directory of .spacy files, as a large corpus is exported
     assert invoke_qawl("export", "spacy", "--out", str(data), cwd=annotated.root).returncode == 0

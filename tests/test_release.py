@@ -70,6 +70,7 @@ def released(tmp_path_factory):
     return root, layer
 
 
+@pytest.mark.slow
 def test_release_bumps_rebuilds_commits_and_tags(released) -> None:
     root, _ = released
     assert json.loads((root / "schema" / "dataset.json").read_text())["version"] == "0.2.0"
@@ -86,6 +87,7 @@ def test_release_bumps_rebuilds_commits_and_tags(released) -> None:
     assert "- documents: 1 added, 0 removed, 0 changed" in released_section
 
 
+@pytest.mark.slow
 def test_diff_between_the_tags_reports_exactly_the_changes(released) -> None:
     root, layer = released
     result = run_qawl("diff", "v0.1.0", "v0.2.0", "--json", cwd=root)
@@ -119,6 +121,7 @@ def test_diff_between_the_tags_reports_exactly_the_changes(released) -> None:
     assert f"+ annotation {SEED_ID} entities e5" in text and f"~ annotation {SEED_ID} entities e4: label" in text
 
 
+@pytest.mark.slow
 def test_diff_against_the_working_tree_and_unknown_revisions(released) -> None:
     root, _ = released
     same = json.loads(run_qawl("diff", "v0.2.0", "--json", cwd=root).stdout)
@@ -127,6 +130,7 @@ def test_diff_against_the_working_tree_and_unknown_revisions(released) -> None:
     assert missing.returncode == 1 and "v9.9.9" in missing.stderr
 
 
+@pytest.mark.slow
 def test_release_refuses_uncommitted_sources(released) -> None:
     root, _ = released
     late = root / "seeds" / "late.txt"
@@ -189,6 +193,7 @@ def assert_released_on_retry(root: Path) -> None:
     assert json.loads((root / "corpus" / "manifest.json").read_text())["version"] == "0.2.0"
 
 
+@pytest.mark.slow
 def test_a_release_whose_commit_hook_fails_leaves_nothing_behind_and_can_be_retried(unreleased: Path, tmp_path: Path) -> None:
     root = tmp_path / "repo"
     shutil.copytree(unreleased, root, symlinks=True)
@@ -203,6 +208,7 @@ def test_a_release_whose_commit_hook_fails_leaves_nothing_behind_and_can_be_retr
     assert_released_on_retry(root)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["building", "committing"])
 def test_ctrl_c_during_a_release_leaves_nothing_behind_and_it_can_be_retried(unreleased: Path, tmp_path: Path, moment: str) -> None:
     root = tmp_path / "repo"
@@ -229,6 +235,7 @@ def test_ctrl_c_during_a_release_leaves_nothing_behind_and_it_can_be_retried(unr
     assert_released_on_retry(root)
 
 
+@pytest.mark.slow
 def test_a_patch_release_that_changes_annotations_is_refused_and_leaves_nothing_behind(unreleased: Path, tmp_path: Path) -> None:
     root = tmp_path / "repo"
     shutil.copytree(unreleased, root, symlinks=True)
@@ -243,6 +250,7 @@ def test_a_patch_release_that_changes_annotations_is_refused_and_leaves_nothing_
     assert_released_on_retry(root)
 
 
+@pytest.mark.slow
 def test_a_minor_release_that_changes_the_schema_is_refused(unreleased: Path, tmp_path: Path) -> None:
     root = tmp_path / "repo"
     shutil.copytree(unreleased, root, symlinks=True)
@@ -259,6 +267,7 @@ def test_a_minor_release_that_changes_the_schema_is_refused(unreleased: Path, tm
     assert git(root, "tag", "--list").split() == ["v0.1.0", "v1.0.0"]
 
 
+@pytest.mark.slow
 def test_the_first_release_tags_the_version_the_data_carries_and_diffs_against_it(tmp_path: Path) -> None:
     root = tmp_path / "repo"
     annotated_copy(root)
@@ -293,6 +302,7 @@ def test_the_first_release_tags_the_version_the_data_carries_and_diffs_against_i
     assert json.loads(diff.stdout)["documents"] == {"added": [], "removed": [], "changed": []}
 
 
+@pytest.mark.slow
 def test_publish_dry_run_plans_exactly_the_files_a_one_document_release_changed(released, tmp_path: Path) -> None:
     """After v0.2.0, the seed (gold, train) alone changes: v0.3.0 uploads its train shards, the metadata that
     describes them and nothing of the silver article's shards."""
@@ -330,6 +340,7 @@ def test_publish_dry_run_plans_exactly_the_files_a_one_document_release_changed(
     assert lines[-1] == f"unchanged: {len(after) - 7} file(s)" and len(after) - 7 > 15
 
 
+@pytest.mark.slow
 def test_publish_refuses_a_corpus_the_build_or_the_tag_disowns_and_another_repository(released, tmp_path: Path) -> None:
     root = tmp_path / "repo"
     shutil.copytree(released[0], root, symlinks=True)

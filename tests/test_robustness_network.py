@@ -72,6 +72,7 @@ def test_the_guard_catches_a_connection(guarded, tmp_path: Path) -> None:
         guarded("-c", "import urllib.request; urllib.request.urlopen('http://example.com', timeout=1)", cwd=tmp_path)
 
 
+@pytest.mark.slow
 def test_build_annotate_validate_review_and_load_never_touch_the_network(guarded, make_project, tmp_path: Path) -> None:
     project: Project = make_project(with_annotations=True)
     for args in (

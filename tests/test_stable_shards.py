@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 
 from qawl import publish
 from qawl.bench import synthetic_article
@@ -26,6 +27,7 @@ def parquet_digests(corpus: Path) -> dict[str, str]:
     return {path: digest for path, digest in tree_digest(corpus).items() if path.endswith(".parquet")}
 
 
+@pytest.mark.slow
 def test_a_release_with_no_data_change_leaves_every_parquet_file_byte_identical(tmp_path) -> None:
     root = tmp_path / "repo"
     annotated_copy(root)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.add.sources import PAGES, news_page, story, write_warc
-from tests.conftest import REPO, mount_tmpfs, run_qawl
+from tests.conftest import REPO, invoke_qawl, mount_tmpfs
 
 GOOD = "قال وزير الخارجية إن المحادثات مع الجانب الآخر كانت صريحة وبناءة، وإن جولة جديدة ستعقد الشهر المقبل في العاصمة.\n"
 
@@ -61,7 +61,7 @@ def test_every_bad_row_and_file_is_listed_and_the_good_ones_added(project: Path,
     latin1.write_bytes("قال".encode() + b"\xe9t\xe9\n")
     unknown = tmp_path / "notes.docx"
     unknown.write_bytes(b"PK\x03\x04")
-    done = run_qawl("add", str(jsonl), str(truncated), str(corrupt), str(latin1), str(unknown), str(tmp_path / "missing"), "--workers", "1", cwd=project)
+    done = invoke_qawl("add", str(jsonl), str(truncated), str(corrupt), str(latin1), str(unknown), str(tmp_path / "missing"), "--workers", "1", cwd=project)
     assert done.returncode == 1
     # how far short the truncated record is depends on how well its gzip member compressed (its headers carry the time)
     assert sorted(re.sub(r"ends \d+ byte", "ends N byte", line) for line in errors(done.stderr)) == sorted([
@@ -85,13 +85,13 @@ def test_every_bad_row_and_file_is_listed_and_the_good_ones_added(project: Path,
 def test_a_column_named_but_absent_is_one_problem_for_the_file(project: Path, tmp_path: Path) -> None:
     dump = tmp_path / "export.csv"
     dump.write_text(f"id,body\n1,{GOOD.strip()}\n", encoding="utf-8")
-    done = run_qawl("add", str(dump), "--text", "content", "--title", "headline", cwd=project)
+    done = invoke_qawl("add", str(dump), "--text", "content", "--title", "headline", cwd=project)
     assert done.returncode == 1
     assert errors(done.stderr) == [
         f"error: {dump}: columns: no column 'content' (columns: body, id); name the right one with --text",
         f"error: {dump}: columns: no column 'headline' (columns: body, id); name the right one with --title",
     ]
-    fixed = run_qawl("add", str(dump), "--text", "body", cwd=project)
+    fixed = invoke_qawl("add", str(dump), "--text", "body", cwd=project)
     assert fixed.returncode == 0, fixed.stderr
     assert (project / "seeds" / "1.txt").read_text(encoding="utf-8") == GOOD.strip()  # the cell as it is
 
@@ -100,8 +100,8 @@ def test_a_doc_id_taken_by_another_text_is_not_replaced(project: Path, tmp_path:
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
     first.write_text(json.dumps({"id": "story-1", "text": GOOD}, ensure_ascii=False) + "\n", encoding="utf-8")
     second.write_text(json.dumps({"id": "story-1", "text": "نص آخر تماماً عن موضوع مختلف في مدينة أخرى.\n"}, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert run_qawl("add", str(first), cwd=project).returncode == 0
-    done = run_qawl("add", str(second), cwd=project)
+    assert invoke_qawl("add", str(first), cwd=project).returncode == 0
+    done = invoke_qawl("add", str(second), cwd=project)
     assert done.returncode == 1
     assert errors(done.stderr) == [f"error: {second}: line 1: its doc_id 'story-1' is in seeds/ already, with a different text: not replaced (remove seeds/story-1.* first to replace it)"]
     assert (project / "seeds" / "story-1.txt").read_text(encoding="utf-8") == GOOD
@@ -110,7 +110,7 @@ def test_a_doc_id_taken_by_another_text_is_not_replaced(project: Path, tmp_path:
 def test_the_same_text_under_another_id_is_a_duplicate_not_added(project: Path, tmp_path: Path) -> None:
     dump = tmp_path / "a.jsonl"
     dump.write_text("".join(json.dumps({"id": doc_id, "text": GOOD}, ensure_ascii=False) + "\n" for doc_id in ("first", "copy")), encoding="utf-8")
-    done = run_qawl("add", str(dump), cwd=project)
+    done = invoke_qawl("add", str(dump), cwd=project)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "added 1 article(s) (0 into a near-duplicate group); 0 already added (nothing done); 1 duplicate(s) of a seed's text (not added)"
     assert sorted(path.name for path in (project / "seeds").glob("*.txt")) == ["first.txt"]
@@ -120,7 +120,7 @@ def test_a_page_without_an_article_is_skipped_and_counted(project: Path, tmp_pat
     """A section page saved with the rest: its menu alone must not become an article."""
     section = tmp_path / "section.html"
     section.write_text('<html lang="ar" dir="rtl"><body><nav><a href="/">الرئيسية</a> <a href="/politics">سياسة</a></nav><img src="a.png"></body></html>', encoding="utf-8")
-    done = run_qawl("add", str(section), cwd=project)
+    done = invoke_qawl("add", str(section), cwd=project)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1] == "skipped: page without an article (under 25 words extracted) 1"
     assert not list((project / "seeds").glob("*.txt"))
@@ -134,7 +134,7 @@ def test_a_full_disk_is_named_for_each_article_and_what_was_written_is_whole(tmp
     disk = root / "seeds"
     mount_tmpfs(disk, "size=64k")
     try:
-        done = run_qawl("add", str(PAGES), "--workers", "1", cwd=root)
+        done = invoke_qawl("add", str(PAGES), "--workers", "1", cwd=root)
         assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
         failures = errors(done.stderr)
         assert failures and all(line.endswith("No space left on device") for line in failures), failures
@@ -159,7 +159,7 @@ def test_a_fifo_is_refused_unopened_and_a_page_or_text_above_the_limit_is_refuse
     (folder / "big.html").write_bytes(news_page("خبر", "https://wire.example/big", "2024-04-07", story("wire") * 3))
     (folder / "long.jsonl").write_text(json.dumps({"id": "long", "text": GOOD * 20}, ensure_ascii=False) + "\n", encoding="utf-8")
     (folder / "short.txt").write_text(GOOD, encoding="utf-8")
-    done = run_qawl("add", str(folder), "--workers", "1", cwd=project)
+    done = invoke_qawl("add", str(folder), "--workers", "1", cwd=project)
     assert done.returncode == 1
     size = (folder / "big.html").stat().st_size
     assert sorted(errors(done.stderr)) == [

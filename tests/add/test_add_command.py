@@ -13,7 +13,7 @@ import pytest
 
 from qawl.project import Project
 from tests.add.sources import PAGES, news_page, story, write_dumps, write_warc
-from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
+from tests.conftest import REPO, invoke_qawl, requires_ray, run_qawl, run_qawl_on_a_terminal, tree_digest
 from tests.test_gold_splits import published
 
 DUMP_ROWS = [
@@ -68,13 +68,13 @@ def added(tmp_path_factory: pytest.TempPathFactory, sources: dict[str, Path]) ->
     shutil.copytree(REPO / "schema", root / "schema")
     (root / "annotations").mkdir()
     arguments = ["add", *(str(path) for path in sources.values()), "--workers", "2"]
-    first = run_qawl(*arguments, cwd=root)
+    first = invoke_qawl(*arguments, cwd=root)
     assert first.returncode == 0, first.stderr
     before = tree_digest(root / "seeds")
-    second = run_qawl(*arguments, cwd=root)
+    second = invoke_qawl(*arguments, cwd=root)
     assert second.returncode == 0, second.stderr
     assert tree_digest(root / "seeds") == before
-    built = run_qawl("build", "--no-preannotate", "--workers", "1", cwd=root)
+    built = invoke_qawl("build", "--no-preannotate", "--workers", "1", cwd=root)
     assert built.returncode == 0, built.stderr
     return Project(root), first.stdout, second.stdout
 
@@ -119,7 +119,7 @@ def test_another_language_is_kept_when_asked(tmp_path: Path, sources: dict[str, 
     shutil.copytree(REPO / "schema", tmp_path / "schema")
     page = tmp_path / "english.html"
     page.write_bytes(ENGLISH_PAGE)
-    done = run_qawl("add", str(page), "--keep-other-languages", "--workers", "1", cwd=tmp_path)
+    done = invoke_qawl("add", str(page), "--keep-other-languages", "--workers", "1", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     sidecar = json.loads(next((tmp_path / "seeds").glob("english.example-budget-*.meta.json")).read_text(encoding="utf-8"))
     assert sidecar["language"] == "en"
@@ -133,7 +133,7 @@ def test_a_text_file_keeps_the_sidecar_beside_it_and_a_broken_one_is_reported(tm
         (folder / f"{name}.txt").write_text(story(name), encoding="utf-8")
     (folder / "wire.meta.json").write_text(json.dumps({"title": "إحباط هجوم في كركوك", "published": "2024-04-07", "published_precision": "exact"}, ensure_ascii=False), encoding="utf-8")
     (folder / "same_event_other_story.meta.json").write_text(json.dumps({"published": "7 April"}), encoding="utf-8")
-    done = run_qawl("add", str(folder), "--workers", "1", cwd=tmp_path / "project")
+    done = invoke_qawl("add", str(folder), "--workers", "1", cwd=tmp_path / "project")
     assert done.returncode == 1
     assert [line for line in done.stderr.splitlines() if line.startswith("error:")] == [
         f"error: {folder / 'same_event_other_story.meta.json'}: /published: '7 April' does not match '^\\\\d{{4}}(-\\\\d{{2}}(-\\\\d{{2}})?)?$'"
@@ -145,6 +145,7 @@ def test_a_text_file_keeps_the_sidecar_beside_it_and_a_broken_one_is_reported(tm
 
 
 @pytest.mark.slow
+@requires_ray
 def test_ray_adds_what_the_process_pool_adds(tmp_path: Path, sources: dict[str, Path]) -> None:
     """The same seeds and sidecars, byte for byte, from `--engine ray` as from the local pool."""
     seeds = {}
@@ -174,8 +175,8 @@ def test_an_article_near_two_groups_merges_them_in_the_sidecars(tmp_path: Path) 
     halves.write_text("".join(json.dumps({"id": doc_id, "text": "\n".join(part) + "\n"}, ensure_ascii=False) + "\n" for doc_id, part in (("first", paragraphs[:3]), ("second", paragraphs[2:]))), encoding="utf-8")
     whole = tmp_path / "whole.jsonl"
     whole.write_text(json.dumps({"id": "whole", "text": story("wire")}, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert run_qawl("add", str(halves), cwd=tmp_path / "project").returncode == 0
-    done = run_qawl("add", str(whole), cwd=tmp_path / "project")
+    assert invoke_qawl("add", str(halves), cwd=tmp_path / "project").returncode == 0
+    done = invoke_qawl("add", str(whole), cwd=tmp_path / "project")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[:2] == [
         "added 1 article(s) (1 into a near-duplicate group); 0 already added (nothing done); 0 duplicate(s) of a seed's text (not added)",

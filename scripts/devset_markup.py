@@ -2,7 +2,7 @@
 
 A markup file holds articles, each one:
 
-    === <doc_id> <part>                      part: tune or scored
+    === <doc_id> <part> [<annotator>]        part: tune or scored; annotator: default qawl-devset-2
     <paragraphs, one a line, with markup>
     ---
     <one line per quote, then optional author lines>
@@ -70,6 +70,7 @@ EDGE_PUNCTUATION = " .,،؛:!?؟…"
 class Article:
     doc_id: str
     part: str
+    annotator: str = ANNOTATOR
     text: str = ""
     entities: list[dict[str, Any]] = field(default_factory=list)  # start, end, label, key
     contents: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -138,11 +139,11 @@ def read_markup(path: Path) -> tuple[list[Article], list[Problem]]:
     blocks = re.split(r"^=== ", path.read_text(encoding="utf-8"), flags=re.M)[1:]
     for block in blocks:
         header, _, body = block.partition("\n")
-        doc_id, part = header.split()
+        doc_id, part, *annotator = header.split()
         if part not in PARTS:
             problems.append(Problem(str(path), f"article {doc_id}", f"part {part!r} is not one of {PARTS}"))
         marked, _, lines = body.partition("\n---\n")
-        article = Article(doc_id, part)
+        article = Article(doc_id, part, *annotator[:1])
         problems += parse_text(article, marked.strip("\n"), str(path))
         for line in filter(None, (line.strip() for line in lines.splitlines())):
             (article.author_lines if line.startswith("author ") else article.quote_lines).append(line)
@@ -170,7 +171,7 @@ def build_layer(article: Article, targets: list[str], schema_version: str, time:
     """The gold layer of `article`: ids in text order, every quote × every target."""
     problems: list[Problem] = []
     text = article.text
-    provenance = {"source": "manual", "status": "gold", "annotator": ANNOTATOR, "time": time}
+    provenance = {"source": "manual", "status": "gold", "annotator": article.annotator, "time": time}
     entities = sorted(article.entities, key=lambda e: (e["start"], e["end"]))
     entity_by_key: dict[str, tuple[str, dict[str, Any]]] = {}
     layer_entities = []
@@ -275,8 +276,8 @@ def clashes(devset: Path, article: Article, file: str) -> list[Problem]:
         annotators = {item["provenance"]["annotator"] for kind in ("entities", "quotes", "stance") for item in json.loads(existing.read_text(encoding="utf-8"))[kind]}
         if part != article.part:
             problems.append(Problem(file, f"article {article.doc_id}", f"{existing} has the same doc_id in the {part} part"))
-        elif annotators - {ANNOTATOR}:
-            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {ANNOTATOR}))}, not from markup"))
+        elif annotators - {article.annotator}:
+            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {article.annotator}))}, not from markup"))
     return problems
 
 

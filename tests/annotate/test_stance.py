@@ -83,6 +83,15 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("تأجيل المحطة النووية لا يعني التخلي عنها", "FAVOR"),  # concession: "does not mean" + undoing
         ("نرفض رفع أسعار الخبز في الأسواق", "NONE"),  # not about the target
         ("سيزور الوفد موقع المحطة النووية يوم الاثنين", "NONE"),  # about it, no evaluation
+        ("أكد أنه يدعم إنشاء المحطة النووية", "FAVOR"),  # أنه is a function word, not a form of أنهى (undo)
+        ("وقف مشروع المحطة النووية سيكون خطأ فادحاً", "FAVOR"),  # an undoing judged: stopping it is a mistake
+        ("إلغاء المحطة النووية انتصار لسكان المنطقة", "AGAINST"),  # ... and cancelling it a victory
+        ("المحطة النووية لا تزال خطراً على السكان", "AGAINST"),  # لا تزال (still) negates nothing
+        ("المفاعل النووي لا يقل خطورة عن الحرب", "AGAINST"),  # nor does لا يقل (no less)
+        ("ندعم إنشاء المحطة النووية حتى لو رفضها بعض السكان", "FAVOR"),  # a condition is not asserted (guidelines §4.3 rule 2)
+        ("إذا توقف العمل في المحطة النووية فسيكون ذلك كارثة", "FAVOR"),  # the main clause after the condition counts
+        ("ربما تكون المحطة النووية مجازفة غير محسوبة", "AGAINST"),  # a hedged evaluation is still the speaker's
+        ("قد يكون إنشاء المحطة النووية الحل الأمثل لأزمة الكهرباء", "FAVOR"),
     ],
 )
 def test_each_rule_votes_as_the_sentence_means(nuclear: StanceDetector, content: str, expected: str) -> None:

@@ -161,44 +161,91 @@ def stems(text: str) -> list[tuple[str, ...]]:
 
 
 def entry_forms(entry: str) -> set[tuple[str, ...]]:
-    """The stem sequences of a lexicon entry: a verb "past/present" in its conjugated forms, else the words as written."""
+    """The stem sequences of a lexicon entry: a verb "past/present" in its conjugated forms, else the words as written.
+
+    An entry is written without proclitics, so each word has only its article-stripped key: وافق is not
+    the و of أفق (horizon), فاعلية not the ف of أعلى.
+    """
     if "/" in entry:
         past, present = entry.split("/")
         forms = verb_forms([past] if past else [], [present])
         forms |= {prefix + normalize(present)[1:] for prefix in "نا"}  # first person: نرفض أرفض
-        return {(key,) for f in forms for key in keys(f)}
-    return {tuple(k[0] for k in stems(normalize(entry)))}
+        return {(keys(f)[-1],) for f in forms}
+    return {tuple(k[-1] for k in stems(normalize(entry)))}
+
+
+@lru_cache(maxsize=1)
+def function_word_keys() -> frozenset[str]:
+    """The keys of function words (the stopword list, إن/أن and لكن with their pronouns, with و or ف):
+    an evaluative form with one of them is dropped, unless it is the function word itself (لا, غير):
+    أنهى (to end) has the form انهي, whose key انه is also that of أنه (that he)."""
+    particles = [normalize(p + suffix) for p in ("أن", "إن", "لأن", "بأن", "كأن", "لكن") for suffix in ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")]
+    return frozenset(k for w in (*lexicons().stopwords, *particles) for prefix in ("", "و", "ف") for k in keys(prefix + w))
+
+
+class Item(NamedTuple):
+    """An entry of the evaluative lexicon found in a text: where, its kind, whether its first word has
+    the article (an undoing so written, الانسحاب, is not in construct with a following object as إنهاء الاحتلال is),
+    and whether it stands in a condition."""
+
+    index: int
+    kind: str
+    definite: bool = False
+    conditional: bool = False
+
+
+_DEFINITE = re.compile("^[وف]?(?:[بك]?ال|لل)")
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """The evaluative lexicon: stem sequences by first stem, longest first, with their kind."""
+    """The evaluative lexicon: stem sequences by first stem, longest first, with their kind, and the
+    words that open a condition (kind `condition`)."""
 
     phrases: dict[str, list[tuple[tuple[str, ...], str]]]
+    condition: re.Pattern[str]
 
     @classmethod
     def load(cls, path: Any = DATA / "evaluative.tsv") -> Evaluation:
         phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        openers = []
+        function_words = function_word_keys()
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
             kind, entry = line.split("\t")
+            if kind == "condition":
+                openers.append(re.escape(normalize(entry)))
+                continue
+            own = {keys(normalize(entry))[-1]} if " " not in entry and "/" not in entry else set()
             for form in entry_forms(entry):
+                if len(form) == 1 and form[0] in function_words - own:
+                    continue
                 if form and (form[1:], kind) not in phrases.get(form[0], []):
                     phrases.setdefault(form[0], []).append((form[1:], kind))
         for entries in phrases.values():
             entries.sort(key=lambda e: (-len(e[0]), e))
-        return cls(phrases)
+        # from the opener to the clause's punctuation, or to the word with ف that opens the main clause (فسنرد، فإن; not في)
+        opener = "|".join(sorted(openers, key=len, reverse=True))
+        condition = re.compile(rf"(?<!\w)[وف]?(?:{opener})(?!\w)(?:\s+(?!ف(?!ي(?:ه|ها|هم)?(?!\w)))[^\s،,؛;:.!?؟]+)*")
+        return cls(phrases, condition)
 
-    def items(self, words: list[tuple[str, ...]]) -> list[tuple[int, str]]:
-        """(word index, kind) of the lexicon's entries in a text's `stems`, left to right, longest first."""
+    def items(self, text: str) -> list[Item]:
+        """The lexicon's entries in a text (matching form), left to right, longest first; `neutral` ones
+        (لا يزال still, لا يقل no less) only keep their words from being read as others."""
+        matches = list(WORD.finditer(text))
+        word_keys = [keys(m.group()) for m in matches]
+        conditions = [(c.start(), c.end()) for c in self.condition.finditer(text)]
         found = []
         i = 0
-        while i < len(words):
+        while i < len(matches):
             length = 1
-            for rest, kind in (entry for key in words[i] for entry in self.phrases.get(key, ())):
-                if all(r in w for r, w in zip(rest, words[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(words):
-                    found.append((i, kind))
+            for rest, kind in (entry for key in word_keys[i] for entry in self.phrases.get(key, ())):
+                if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(matches):
+                    if kind != "neutral":
+                        start = matches[i].start()
+                        conditional = any(a <= start < b for a, b in conditions)
+                        found.append(Item(i, kind, _DEFINITE.match(matches[i].group()) is not None, conditional))
                     length = 1 + len(rest)
                     break
             i += length
@@ -217,44 +264,76 @@ class Orientation(NamedTuple):
     negative: int = -1
 
 
-def polarity(items: list[tuple[int, str]], orientation: Orientation) -> int:
+def polarity(items: list[Item], orientation: Orientation) -> int:
     """The vote of a clause's evaluative items: + for the target, - against.
 
     A predicate (support, oppose), an undoing (reverse) or a negation applies to the next one
     within SCOPE words: a chain of them is emitted as the product of its signs when it ends
     ("demand" + "withdrawal" is against, "reject" + "withdrawal" for, "staying" + "not" +
     "necessary" against); a negation alone emits nothing. An evaluative word votes its own sign,
-    inverted by a negation just before it: "reject occupation" is against whatever is called an occupation. After a contrast marker, the votes
+    inverted by a negation just before it: "reject occupation" is against whatever is called an occupation;
+    the evaluative word right after it of the same kind only reinforces it ("a grave mistake").
+    An undoing that opens its chain is what the clause is about, and the next evaluative word in the clause
+    judges it ("withdrawal ... is a mistake" is for, "ending ... a victory" against), unless that word is its
+    object in construct (إنهاء الاحتلال: ending the occupation).
+    The votes of a condition count only if the main clause casts none ("we support it even if some reject it";
+    "we will strike unless they leave" is against their staying). After a contrast marker, the votes
     that follow decide if there are any; a concession ("does not mean") is a contrast and a negation.
     """
-    before = total = 0  # votes before the last contrast marker, and since
+    before = main = conditional = 0  # votes before the last contrast marker; since, in the main clause and in conditions
     chain: int | None = None  # the sign of the pending chain
+    chain_in_condition = False
     has_predicate = False
+    undoing: Item | None = None  # the undoing that opened the pending chain: it waits for its judgement
+    previous: Item | None = None  # the last evaluative word
     last = -SCOPE - 1
 
-    def close() -> int:
-        return chain if chain is not None and has_predicate else 0
+    def vote(value: int, in_condition: bool) -> None:
+        nonlocal main, conditional
+        if in_condition:
+            conditional += value
+        else:
+            main += value
 
-    for index, kind in items:
-        if chain is not None and index - last > SCOPE:
-            total += close()
-            chain, has_predicate = None, False
+    def close() -> None:
+        nonlocal chain, has_predicate, undoing
+        if chain is not None and has_predicate:
+            vote(chain, chain_in_condition)
+        chain, has_predicate, undoing = None, False, None
+
+    for item in items:
+        index, kind = item.index, item.kind
+        if chain is not None and index - last > SCOPE and (undoing is None or kind not in ("positive", "negative", "negation")):
+            close()
         last = index
         if kind in ("contrast", "concession"):
-            total += close()
-            before, total = before + total, 0
-            chain, has_predicate = (-1, False) if kind == "concession" else (None, False)
+            close()
+            before, main, conditional = before + (main or conditional), 0, 0
+            if kind == "concession":
+                chain = -1
         elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
             chain = -(chain or 1)
         elif kind in ("support", "oppose", "reverse"):
             sign = orientation.reverse if kind == "reverse" else SIGN[kind]
+            if kind == "reverse" and chain is None:
+                undoing = item
             chain, has_predicate = (chain or 1) * sign, True
+        elif previous is not None and index == previous.index + 1 and kind == previous.kind and chain is None:
+            pass  # خطأ فادح, انتهاك صارخ: one judgement
+        elif undoing is not None and (undoing.definite or index - undoing.index > 1):
+            vote((chain or 1) * SIGN[kind], item.conditional)
+            chain, has_predicate, undoing = None, False, None
         else:  # positive, negative: negated by a bare negation only
             sign = orientation.negative if kind == "negative" else SIGN[kind]
-            total += close() + (chain if chain is not None and not has_predicate else 1) * sign
-            chain, has_predicate = None, False
-    total += close()
-    return total or before
+            bare = chain if chain is not None and not has_predicate else 1
+            close()
+            vote(bare * sign, item.conditional)
+        if kind in ("positive", "negative"):
+            previous = item
+        if kind in ("negation", "support", "oppose", "reverse"):
+            chain_in_condition = item.conditional
+    close()
+    return (main or conditional) or before
 
 
 class NaiveBayes:
@@ -378,7 +457,7 @@ class StanceDetector:
     def _fitted_orientation(self, examples: list[tuple[str, str]]) -> Orientation:
         """The orientation that agrees with at least ORIENTATION_MARGIN more FAVOR/AGAINST examples than the usual one."""
         wanted = {"FAVOR": 1, "AGAINST": -1}
-        items = [(self.evaluation.items(stems(text)), wanted[label]) for label, text in examples if label in wanted]
+        items = [(self.evaluation.items(text), wanted[label]) for label, text in examples if label in wanted]
 
         def agreeing(orientation: Orientation) -> int:
             return sum(polarity(found, orientation) * sign > 0 for found, sign in items)
@@ -398,8 +477,7 @@ class StanceDetector:
             return self.all_none
         # a quote is about the targets it is most about, not every one it touches
         relevant = [w >= 1 and w >= SHARE * max(weights) for w in weights]
-        clause_words = stems(clause)
-        items = self.evaluation.items(clause_words)
+        items = self.evaluation.items(clause)
         features = self._features(clause)
         found = []
         for model, about in zip(self.models, relevant):

@@ -90,6 +90,8 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("المفاعل النووي لا يقل خطورة عن الحرب", "AGAINST"),  # nor does لا يقل (no less)
         ("ندعم إنشاء المحطة النووية حتى لو رفضها بعض السكان", "FAVOR"),  # a condition is not asserted (guidelines §4.3 rule 2)
         ("إذا توقف العمل في المحطة النووية فسيكون ذلك كارثة", "FAVOR"),  # the main clause after the condition counts
+        ("ولا نرى أي خطر في المحطة النووية", "FAVOR"),  # a negation with its proclitic و
+        ("لن نقبل بالمحطة النووية في مدينتنا", "AGAINST"),
         ("ربما تكون المحطة النووية مجازفة غير محسوبة", "AGAINST"),  # a hedged evaluation is still the speaker's
         ("قد يكون إنشاء المحطة النووية الحل الأمثل لأزمة الكهرباء", "FAVOR"),
     ],

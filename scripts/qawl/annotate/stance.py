@@ -61,6 +61,10 @@ SHARE = 0.6
 WORD_SHARE = 0.8
 # Polar items further apart than this many words do not compose ("demand ... withdrawal").
 SCOPE = 3
+# The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
+# with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
+PARTICLES = ("negation", "contrast", "concession", "neutral")
+PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
 # How much one naive Bayes log-odds unit counts against one evaluative word.
 SIMILARITY_WEIGHT = 0.4
 # How many more examples an unusual orientation must agree with to be chosen over the usual one.
@@ -177,9 +181,9 @@ def entry_forms(entry: str) -> set[tuple[str, ...]]:
 @lru_cache(maxsize=1)
 def function_word_keys() -> frozenset[str]:
     """The keys of function words (the stopword list, إن/أن and لكن with their pronouns, with و or ف):
-    an evaluative form with one of them is dropped, unless it is the function word itself (لا, غير):
+    an evaluative form with one of them is dropped, unless it is a particle itself (لا, غير):
     أنهى (to end) has the form انهي, whose key انه is also that of أنه (that he)."""
-    particles = [normalize(p + suffix) for p in ("أن", "إن", "لأن", "بأن", "كأن", "لكن") for suffix in ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")]
+    particles = [normalize(p + suffix) for p in ("أن", "إن", "لأن", "بأن", "كأن", "لكن") for suffix in PRONOUNS]
     return frozenset(k for w in (*lexicons().stopwords, *particles) for prefix in ("", "و", "ف") for k in keys(prefix + w))
 
 
@@ -204,11 +208,13 @@ class Evaluation:
 
     phrases: dict[str, list[tuple[tuple[str, ...], str]]]
     condition: re.Pattern[str]
+    particle_words: frozenset[str]
 
     @classmethod
     def load(cls, path: Any = DATA / "evaluative.tsv") -> Evaluation:
         phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         openers = []
+        particle_words: set[str] = set()
         function_words = function_word_keys()
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
@@ -217,9 +223,14 @@ class Evaluation:
             if kind == "condition":
                 openers.append(re.escape(normalize(entry)))
                 continue
-            own = {keys(normalize(entry))[-1]} if " " not in entry and "/" not in entry else set()
-            for form in entry_forms(entry):
-                if len(form) == 1 and form[0] in function_words - own:
+            forms = entry_forms(entry)
+            if kind in PARTICLES:
+                first = normalize(entry.split()[0])
+                written = {prefix + first + suffix for prefix in ("", "و", "ف") for suffix in (PRONOUNS if kind == "contrast" else ("",))}
+                particle_words |= written
+                forms |= {(keys(word)[-1], *form[1:]) for form in forms for word in written}
+            for form in forms:
+                if len(form) == 1 and form[0] in function_words and kind not in PARTICLES:
                     continue
                 if form and (form[1:], kind) not in phrases.get(form[0], []):
                     phrases.setdefault(form[0], []).append((form[1:], kind))
@@ -228,7 +239,7 @@ class Evaluation:
         # from the opener to the clause's punctuation, or to the word with ف that opens the main clause (فسنرد، فإن; not في)
         opener = "|".join(sorted(openers, key=len, reverse=True))
         condition = re.compile(rf"(?<!\w)[وف]?(?:{opener})(?!\w)(?:\s+(?!ف(?!ي(?:ه|ها|هم)?(?!\w)))[^\s،,؛;:.!?؟]+)*")
-        return cls(phrases, condition)
+        return cls(phrases, condition, frozenset(particle_words))
 
     def items(self, text: str) -> list[Item]:
         """The lexicon's entries in a text (matching form), left to right, longest first; `neutral` ones
@@ -241,6 +252,8 @@ class Evaluation:
         while i < len(matches):
             length = 1
             for rest, kind in (entry for key in word_keys[i] for entry in self.phrases.get(key, ())):
+                if kind in PARTICLES and matches[i].group() not in self.particle_words:
+                    continue
                 if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(matches):
                     if kind != "neutral":
                         start = matches[i].start()

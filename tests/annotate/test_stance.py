@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qawl.annotate import preannotate
-from qawl.annotate.stance import GoldStance, StanceDetector, read_targets, stance_learns
+from qawl.annotate.stance import GoldStance, StanceDetector, gold_stance, read_targets, stance_learns
 from qawl.annotate.text import normalize
 
 # A target no list of the project was written for: building a nuclear power plant.
@@ -92,6 +92,7 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("إذا توقف العمل في المحطة النووية فسيكون ذلك كارثة", "FAVOR"),  # the main clause after the condition counts
         ("ولا نرى أي خطر في المحطة النووية", "FAVOR"),  # a negation with its proclitic و
         ("لن نقبل بالمحطة النووية في مدينتنا", "AGAINST"),
+        ("كل ما يقال عن وقف المحطة النووية غير صحيح", "NONE"),  # a denied report is not judged (guidelines §4.1, R6)
         ("ربما تكون المحطة النووية مجازفة غير محسوبة", "AGAINST"),  # a hedged evaluation is still the speaker's
         ("قد يكون إنشاء المحطة النووية الحل الأمثل لأزمة الكهرباء", "FAVOR"),
     ],
@@ -123,8 +124,29 @@ def test_the_orientation_of_undoing_is_fitted_on_the_examples() -> None:
         },
     }
     detector = StanceDetector([ban], [])
-    assert detector.models[0].orientation.reverse == 1
+    assert detector.models[0].orientation.for_document(None).reverse == 1
     assert label(detector, "نطالب بمنع التدخين في الأماكن العامة") == "FAVOR"
+
+
+def test_the_orientation_learned_from_gold_leaves_out_the_document_being_read() -> None:
+    ban = {"id": "smoking_ban", "name_ar": "حظر التدخين في الأماكن العامة", "definition": "", "examples": {}}
+    gold = [GoldStance("g1", "smoking_ban", "FAVOR", "ندعو إلى منع التدخين في المقاهي")] * 3
+    fit = StanceDetector([ban], gold).models[0].orientation
+    assert (fit.for_document("other").reverse, fit.for_document("g1").reverse) == (1, -1)
+
+
+def test_the_classifier_learns_the_gold_of_the_devset_tune_part_never_of_the_scored_part(tmp_path: Path) -> None:
+    annotations = tmp_path / "annotations"
+    write_targets(annotations, NUCLEAR)
+    for part, label in (("tune", "FAVOR"), ("scored", "AGAINST")):
+        layer = {
+            "doc_id": f"dev_{part}",
+            "quotes": [{"id": "q1", "content": {"start": 0, "end": 5, "text": f"نص {part}"}}],
+            "stance": [{"target": "nuclear_power_plant", "label": label, "evidence": {"quote": "q1"}, "provenance": {"status": "gold"}}],
+        }
+        (annotations / "devset" / part).mkdir(parents=True)
+        (annotations / "devset" / part / f"dev_{part}.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    assert gold_stance(annotations) == [GoldStance("dev_tune", "nuclear_power_plant", "FAVOR", "نص tune")]
 
 
 def test_no_target_list_of_the_repository_is_needed() -> None:

@@ -10,11 +10,14 @@ here is written for a particular target; each one is read off its own record:
   holds a set share of what the target's own examples typically hold, and not much less than it
   holds of the target it is most about.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
-  predicates that apply to their object ("demand" + "withdrawal" is against), and contrast (the
-  clause after "but" is the speaker's point). Whether undoing the target's object is FAVOR or
-  AGAINST ("withdrawal" of forces, "disarming" of factions) is fitted on the target's examples.
+  predicates that apply to their object ("demand" + "withdrawal" is against), an undoing judged
+  ("withdrawal would be a mistake" is for), contrast (the clause after "but" is the speaker's point),
+  denial of a report, and conditions (they count only when the main clause says nothing).
+  Whether undoing the target's object is FAVOR or AGAINST ("withdrawal" of forces, "disarming" of
+  factions) is fitted on the target's examples and gold.
 - similarity: a naive Bayes vote between FAVOR and AGAINST, trained on the target's examples and
-  the gold stance records of annotations/ (a document's own gold is left out when it is annotated).
+  the gold stance records of annotations/ and of annotations/devset/tune/ (never of the scored part;
+  a document's own gold is left out of the classifier and the orientation when it is annotated).
 
 A tie, a weak vote or no relevance gives NONE.
 """
@@ -63,7 +66,7 @@ WORD_SHARE = 0.8
 SCOPE = 3
 # The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
 # with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
-PARTICLES = ("negation", "contrast", "concession", "neutral")
+PARTICLES = ("negation", "contrast", "concession", "neutral", "denial")
 PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
 # How much one naive Bayes log-odds unit counts against one evaluative word.
 SIMILARITY_WEIGHT = 0.4
@@ -105,10 +108,15 @@ class GoldStance(NamedTuple):
     content: str
 
 
+# The devset part whose gold the classifier learns from, besides the gold corpus (never the scored part).
+TRAINING_PART = Path("devset") / "tune"
+
+
 def gold_stance(annotations_dir: Path | None) -> list[GoldStance]:
-    """The gold stance records of the layers annotations_dir/*.json whose quote has a content."""
+    """The gold stance records of the layers annotations_dir/*.json and annotations_dir/devset/tune/*.json whose quote has a content."""
     found: list[GoldStance] = []
-    for path in sorted(annotations_dir.glob("*.json")) if annotations_dir else []:
+    layers = [*sorted(annotations_dir.glob("*.json")), *sorted((annotations_dir / TRAINING_PART).glob("*.json"))] if annotations_dir else []
+    for path in layers:
         layer, problems = read_json_file(path)  # never opens a FIFO; the build reports the problems
         if problems or not isinstance(layer, dict) or "stance" not in layer or path.name == "targets.json":
             continue
@@ -289,6 +297,7 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
     An undoing that opens its chain is what the clause is about, and the next evaluative word in the clause
     judges it ("withdrawal ... is a mistake" is for, "ending ... a victory" against), unless that word is its
     object in construct (إنهاء الاحتلال: ending the occupation).
+    A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies.
     The votes of a condition count only if the main clause casts none ("we support it even if some reject it";
     "we will strike unless they leave" is against their staying). After a contrast marker, the votes
     that follow decide if there are any; a concession ("does not mean") is a contrast and a negation.
@@ -324,6 +333,9 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             before, main, conditional = before + (main or conditional), 0, 0
             if kind == "concession":
                 chain = -1
+        elif kind == "denial":  # what was said before is a report denied, not judged (guidelines §4.1, R6)
+            chain, has_predicate, undoing = None, False, None
+            main = conditional = 0
         elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
             chain = -(chain or 1)
         elif kind in ("support", "oppose", "reverse"):
@@ -379,13 +391,36 @@ class NaiveBayes:
         )
 
 
+ORIENTATIONS = tuple(Orientation(reverse, negative) for negative in (-1, 1) for reverse in (-1, 1))  # the usual one first
+
+
+class OrientationFit:
+    """A target's orientation: the one that agrees with at least ORIENTATION_MARGIN more of its FAVOR/AGAINST
+    texts (examples and gold) than the usual one, with a document's own gold left out as from the classifier."""
+
+    def __init__(self, agreeing: dict[Orientation, Counter[str | None]]) -> None:
+        self.agreeing = agreeing
+        self.totals = {orientation: sum(counts.values()) for orientation, counts in agreeing.items()}
+        self.by_document: dict[str | None, Orientation] = {}
+
+    def for_document(self, doc_id: str | None) -> Orientation:
+        if doc_id not in self.by_document:
+
+            def agreeing(orientation: Orientation) -> int:
+                return self.totals[orientation] - (self.agreeing[orientation][doc_id] if doc_id is not None else 0)
+
+            best = max(ORIENTATIONS, key=agreeing)
+            self.by_document[doc_id] = best if agreeing(best) >= agreeing(Orientation()) + ORIENTATION_MARGIN else Orientation()
+        return self.by_document[doc_id]
+
+
 class TargetModel(NamedTuple):
     """What stance toward one target is read from: its weighted words, its orientation, its classifier."""
 
     id: str
     terms: dict[str, float]
     threshold: float  # the relevance from which a sentence is about the target
-    orientation: Orientation
+    orientation: OrientationFit
     classifier: NaiveBayes
 
 
@@ -455,10 +490,9 @@ class StanceDetector:
         typical = [sum(terms[k] - rarity[k] for k in self._features(text)) for text in texts[2:]] or [sum(terms[k] for k in self._features(texts[0]))]
         threshold = max(MIN_RELEVANCE, RELEVANCE * statistics.median(typical))
         training = [(label, normalize(text), None) for label, text in examples_of(target)]
-        orientation = self._fitted_orientation([(label, text) for label, text, _ in training])
         training += [(g.label, normalize(g.content), g.doc_id) for g in gold if g.target == target["id"]]
         classifier = NaiveBayes((label, self._features(text), doc) for label, text, doc in training)
-        return TargetModel(target["id"], terms, threshold, orientation, classifier)
+        return TargetModel(target["id"], terms, threshold, self._orientation_fit(training), classifier)
 
     @staticmethod
     def _texts(target: dict[str, Any]) -> list[str]:
@@ -467,17 +501,11 @@ class StanceDetector:
         found = [name if isinstance(name, str) else "", _arabic(definition) if isinstance(definition, str) else ""]
         return [normalize(text) for text in found + [text for _, text in examples_of(target)]]
 
-    def _fitted_orientation(self, examples: list[tuple[str, str]]) -> Orientation:
-        """The orientation that agrees with at least ORIENTATION_MARGIN more FAVOR/AGAINST examples than the usual one."""
+    def _orientation_fit(self, training: list[tuple[str, str, str | None]]) -> OrientationFit:
+        """How many of the FAVOR/AGAINST (label, text, doc_id) texts each orientation's polarity agrees with, by document."""
         wanted = {"FAVOR": 1, "AGAINST": -1}
-        items = [(self.evaluation.items(text), wanted[label]) for label, text in examples if label in wanted]
-
-        def agreeing(orientation: Orientation) -> int:
-            return sum(polarity(found, orientation) * sign > 0 for found, sign in items)
-
-        usual = Orientation()
-        best = max((Orientation(reverse, negative) for negative in (-1, 1) for reverse in (-1, 1)), key=agreeing)
-        return best if agreeing(best) >= agreeing(usual) + ORIENTATION_MARGIN else usual
+        items = [(self.evaluation.items(text), wanted[label], doc) for label, text, doc in training if label in wanted]
+        return OrientationFit({o: Counter(doc for found, sign, doc in items if polarity(found, o) * sign > 0) for o in ORIENTATIONS})
 
     def classify(self, sentence: str, clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """(target, label) of a quote, for every target of the inventory, in order: `sentence` (matching form)
@@ -496,7 +524,7 @@ class StanceDetector:
         for model, about in zip(self.models, relevant):
             label = "NONE"
             if about:
-                vote = polarity(items, model.orientation) + SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
+                vote = polarity(items, model.orientation.for_document(doc_id)) + SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
                 label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"
             found.append((model.id, label))
         return tuple(found)

@@ -66,7 +66,7 @@ WORD_SHARE = 0.8
 SCOPE = 3
 # The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
 # with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
-PARTICLES = ("negation", "contrast", "concession", "neutral", "denial")
+PARTICLES = ("negation", "contrast", "concession", "neutral", "denial", "without")
 PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
 # How much one naive Bayes log-odds unit counts against one evaluative word.
 SIMILARITY_WEIGHT = 0.4
@@ -297,6 +297,7 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
     An undoing that opens its chain is what the clause is about, and the next evaluative word in the clause
     judges it ("withdrawal ... is a mistake" is for, "ending ... a victory" against), unless that word is its
     object in construct (إنهاء الاحتلال: ending the occupation).
+    The evaluative item after "without" votes nothing ("fell without losses", "withdrawal without delay").
     A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies.
     The votes of a condition count only if the main clause casts none ("we support it even if some reject it";
     "we will strike unless they leave" is against their staying). After a contrast marker, the votes
@@ -323,8 +324,12 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             vote(chain, chain_in_condition)
         chain, has_predicate, undoing = None, False, None
 
+    without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
     for item in items:
         index, kind = item.index, item.kind
+        if kind == "without" or index - without <= SCOPE:
+            without = index if kind == "without" else -SCOPE - 1
+            continue
         if chain is not None and index - last > SCOPE and (undoing is None or kind not in ("positive", "negative", "negation")):
             close()
         last = index
@@ -401,17 +406,13 @@ class OrientationFit:
     def __init__(self, agreeing: dict[Orientation, Counter[str | None]]) -> None:
         self.agreeing = agreeing
         self.totals = {orientation: sum(counts.values()) for orientation, counts in agreeing.items()}
-        self.by_document: dict[str | None, Orientation] = {}
 
     def for_document(self, doc_id: str | None) -> Orientation:
-        if doc_id not in self.by_document:
+        def agreeing(orientation: Orientation) -> int:
+            return self.totals[orientation] - (self.agreeing[orientation][doc_id] if doc_id is not None else 0)
 
-            def agreeing(orientation: Orientation) -> int:
-                return self.totals[orientation] - (self.agreeing[orientation][doc_id] if doc_id is not None else 0)
-
-            best = max(ORIENTATIONS, key=agreeing)
-            self.by_document[doc_id] = best if agreeing(best) >= agreeing(Orientation()) + ORIENTATION_MARGIN else Orientation()
-        return self.by_document[doc_id]
+        best = max(ORIENTATIONS, key=agreeing)
+        return best if agreeing(best) >= agreeing(Orientation()) + ORIENTATION_MARGIN else Orientation()
 
 
 class TargetModel(NamedTuple):

@@ -88,7 +88,7 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("إلغاء المحطة النووية انتصار لسكان المنطقة", "AGAINST"),  # ... and cancelling it a victory
         ("المحطة النووية لا تزال خطراً على السكان", "AGAINST"),  # لا تزال (still) negates nothing
         ("المفاعل النووي لا يقل خطورة عن الحرب", "AGAINST"),  # nor does لا يقل (no less)
-        ("ندعم إنشاء المحطة النووية حتى لو رفضها بعض السكان", "FAVOR"),  # a condition is not asserted (guidelines §4.3 rule 2)
+        ("ندعم إنشاء المحطة النووية حتى لو رفضها بعض السكان", "FAVOR"),  # the main clause over its condition (guidelines §4.3 rule 3)
         ("إذا توقف العمل في المحطة النووية فسيكون ذلك كارثة", "FAVOR"),  # the main clause after the condition counts
         ("ولا نرى أي خطر في المحطة النووية", "FAVOR"),  # a negation with its proclitic و
         ("لن نقبل بالمحطة النووية في مدينتنا", "AGAINST"),

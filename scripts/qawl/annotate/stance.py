@@ -202,8 +202,8 @@ class Item(NamedTuple):
 
     index: int
     kind: str
-    definite: bool = False
-    conditional: bool = False
+    definite: bool
+    conditional: bool
 
 
 _DEFINITE = re.compile("^[وف]?(?:[بك]?ال|لل)")
@@ -254,7 +254,8 @@ class Evaluation:
         (لا يزال still, لا يقل no less) only keep their words from being read as others."""
         matches = list(WORD.finditer(text))
         word_keys = [keys(m.group()) for m in matches]
-        conditions = [(c.start(), c.end()) for c in self.condition.finditer(text)]
+        conditions = [(c.start(), c.end()) for c in self.condition.finditer(text)]  # in text order, apart
+        condition_starts = [start for start, _ in conditions]
         found = []
         i = 0
         while i < len(matches):
@@ -265,7 +266,8 @@ class Evaluation:
                 if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(matches):
                     if kind != "neutral":
                         start = matches[i].start()
-                        conditional = any(a <= start < b for a, b in conditions)
+                        before = bisect.bisect_right(condition_starts, start) - 1
+                        conditional = before >= 0 and start < conditions[before][1]
                         found.append(Item(i, kind, _DEFINITE.match(matches[i].group()) is not None, conditional))
                     length = 1 + len(rest)
                     break

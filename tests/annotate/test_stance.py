@@ -112,6 +112,20 @@ def test_the_classifier_learns_gold_stance_but_not_for_the_document_it_comes_fro
     assert label(detector, content, doc_id="g1") == "NONE"  # its own gold left out, as when the card scores it
 
 
+def test_the_point_after_a_contrast_outweighs_a_classifier_that_leans_the_other_way() -> None:
+    content = "تأجيل المحطة النووية لا يعني التخلي عنها"
+    gold = [GoldStance(f"g{n}", "nuclear_power_plant", "AGAINST", "تأجيل المحطة النووية خبر سار لسكان المدينة") for n in range(6)]
+    assert label(StanceDetector([NUCLEAR], gold), content) == "FAVOR"
+
+
+def test_a_word_the_gold_quotes_on_another_target_use_says_less_of_what_a_sentence_is_about() -> None:
+    subsidies = {"id": "subsidies", "name_ar": "رفع الدعم عن الوقود", "definition": "", "examples": {}}
+    gold = [GoldStance("g1", "subsidies", "AGAINST", "رفع أسعار الكهرباء يثقل كاهل الأسر")]
+    without, learned = StanceDetector([NUCLEAR, subsidies], []), StanceDetector([NUCLEAR, subsidies], gold)
+    assert learned.relevance(["الكهرباء"])[0] < without.relevance(["الكهرباء"])[0] > 0
+    assert learned.relevance(["الكهرباء"], "g1") == without.relevance(["الكهرباء"])  # the document's own gold left out
+
+
 def test_the_orientation_of_undoing_is_fitted_on_the_examples() -> None:
     # a target whose FAVOR is an undoing: stopping is FAVOR, keeping AGAINST
     ban = {

@@ -5,7 +5,8 @@ here is written for a particular target; each one is read off its own record:
 
 - relevance: the words of the target's Arabic name, of the Arabic in its definition and of its
   examples, light-stemmed (`keys`), weighted by how many of the target's texts use them times
-  their rarity among the targets; a word counts for the targets it is most a word of; function
+  their rarity among the targets' records and the other targets' gold quotes (`Relevance`; a word
+  the quotes on most targets use counts against); a word counts for the targets it is most a word of; function
   words, reporting cues and titles do not count. A quote is about a target when its sentence
   holds a set share of what the target's own examples typically hold, and not much less than it
   holds of the target it is most about.
@@ -68,8 +69,12 @@ SCOPE = 3
 # with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
 PARTICLES = ("negation", "contrast", "concession", "neutral", "denial", "without")
 PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
+# The votes after a contrast marker are the speaker's point (guidelines §4.3): they count this many times.
+POINT_WEIGHT = 2
+# How many documents with gold of their own (the card scores them) keep a relevance without that gold.
+DOCUMENTS_KEPT = 4
 # How much one naive Bayes log-odds unit counts against one evaluative word.
-SIMILARITY_WEIGHT = 0.4
+SIMILARITY_WEIGHT = 0.3
 # How many more examples an unusual orientation must agree with to be chosen over the usual one.
 ORIENTATION_MARGIN = 2
 # |vote| below this gives NONE.
@@ -303,8 +308,10 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
     A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies.
     The votes of a condition count only if the main clause casts none ("we support it even if some reject it";
     "we will strike unless they leave" is against their staying). After a contrast marker, the votes
-    that follow decide if there are any; a concession ("does not mean") is a contrast and a negation.
+    that follow decide if there are any, and count POINT_WEIGHT times; a concession ("does not mean") is a
+    contrast and a negation.
     """
+    contrasted = False
     before = main = conditional = 0  # votes before the last contrast marker; since, in the main clause and in conditions
     chain: int | None = None  # the sign of the pending chain
     chain_in_condition = False
@@ -336,6 +343,7 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             close()
         last = index
         if kind in ("contrast", "concession"):
+            contrasted = True
             close()
             before, main, conditional = before + (main or conditional), 0, 0
             if kind == "concession":
@@ -365,7 +373,8 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
         if kind in ("negation", "support", "oppose", "reverse"):
             chain_in_condition = item.conditional
     close()
-    return (main or conditional) or before
+    point = main or conditional
+    return point * (POINT_WEIGHT if contrasted else 1) if point else before
 
 
 class NaiveBayes:
@@ -418,13 +427,56 @@ class OrientationFit:
 
 
 class TargetModel(NamedTuple):
-    """What stance toward one target is read from: its weighted words, its orientation, its classifier."""
+    """What the polarity of a quote toward one target is read with: its orientation and its classifier."""
 
     id: str
-    terms: dict[str, float]
-    threshold: float  # the relevance from which a sentence is about the target
     orientation: OrientationFit
     classifier: NaiveBayes
+
+
+class Relevance:
+    """What each target is about: the words of its record, weighted by the number of its texts holding them
+    (its name counts NAME_WEIGHT) times their rarity, and the weight from which a sentence is about it.
+
+    A word's rarity is ln((n + 1) / m) for n targets, m counting the targets whose record uses it and the other
+    targets whose FAVOR/AGAINST gold quotes use it: a word the quotes on most other targets use (the government,
+    the country) counts against a target whose record uses it, as it says nothing of what a sentence is about."""
+
+    def __init__(self, records: list[list[set[str]]], golds: list[set[str]]) -> None:
+        """`records`: each target's texts as their sets of keys, its name first, its definition second;
+        `golds`: the keys of each target's FAVOR/AGAINST gold quotes."""
+        in_records = Counter(k for texts in records for k in set().union(*texts))
+        in_golds = Counter(k for keys_of_quotes in golds for k in keys_of_quotes)
+        self.thresholds: list[float] = []
+        # every target's weight of a key, so that a sentence's words are looked up once for all targets
+        self.term_weights: dict[str, list[float]] = {}
+        for i, (texts, own_golds) in enumerate(zip(records, golds)):
+            uses: Counter[str] = Counter()
+            for n, keys_of_text in enumerate(texts):
+                uses.update({k: NAME_WEIGHT if n == 0 else 1 for k in keys_of_text})
+            rarity = {k: math.log((len(records) + 1) / (in_records[k] + in_golds[k] - (k in own_golds))) for k in uses}
+            terms = {k: count * rarity[k] for k, count in uses.items()}
+            # How much of the target's weight an example holds when it is left out of the weights: what a new sentence on the target holds.
+            typical = [sum(terms[k] - rarity[k] for k in keys_of_text) for keys_of_text in texts[2:]] or [sum(terms[k] for k in texts[0])]
+            self.thresholds.append(max(MIN_RELEVANCE, RELEVANCE * statistics.median(typical)))
+            for k, weight in terms.items():
+                self.term_weights.setdefault(k, [0.0] * len(records))[i] = weight
+        self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
+
+    def _word_weights(self, word: str) -> tuple[float, ...] | None:
+        """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
+        ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
+        found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
+        if not found:
+            return None
+        weights = tuple(map(max, zip(*found)))
+        top = max(weights)
+        return tuple(w if w >= WORD_SHARE * top else 0.0 for w in weights)
+
+    def of(self, words: Iterable[str]) -> list[float]:
+        """Each target's weight among `words` (each word once), as a share of the target's threshold."""
+        found = [weights for word in set(words) if (weights := self.word_weights(word)) is not None]
+        return [sum(weights) / threshold for weights, threshold in zip(zip(*found), self.thresholds)] if found else [0.0] * len(self.thresholds)
 
 
 def examples_of(target: dict[str, Any]) -> list[tuple[str, str]]:
@@ -452,50 +504,40 @@ class StanceDetector:
         function_words = [*lex.stopwords, *lex.titles, *cue_forms()]
         # evaluative words stay: "withdrawal" is as much what a target is about as "forces"
         self.general = {k for w in function_words for prefixed in (w, "و" + w, "ف" + w) for k in keys(prefixed)}
-        texts = {t["id"]: self._texts(t) for t in targets}
-        in_records = Counter(k for t in targets for k in {k for text in texts[t["id"]] for ks in stems(text) for k in ks})
-        self.models = [self._model(t, texts[t["id"]], in_records, len(targets), gold) for t in targets]
-        # every target's weight of a stem, so that a sentence's words are looked up once for all targets
-        self.term_weights: dict[str, list[float]] = {}
-        for i, model in enumerate(self.models):
-            for k, weight in model.terms.items():
-                self.term_weights.setdefault(k, [0.0] * len(self.models))[i] = weight
-        self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
+        self.models = [self._model(t, gold) for t in targets]
+        self.record_texts = [[self._features(text) for text in self._texts(t)] for t in targets]
+        self.gold_texts = [
+            [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
+        ]
+        self.shared_relevance = Relevance(self.record_texts, [set().union(*(text for _, text in golds)) for golds in self.gold_texts])
+        self.gold_documents = {doc for golds in self.gold_texts for doc, _ in golds}
+        self.relevance_by_document: dict[str, Relevance] = {}
         self.all_none = tuple((target, "NONE") for target in self.targets)
 
-    def _word_weights(self, word: str) -> tuple[float, ...] | None:
-        """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
-        ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
-        found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
-        if not found:
-            return None
-        weights = tuple(map(max, zip(*found)))
-        top = max(weights)
-        return tuple(w if w >= WORD_SHARE * top else 0.0 for w in weights)
+    def relevance_for(self, doc_id: str | None) -> Relevance:
+        """The targets' relevance for reading a document: without the document's own gold if it has some (as the card scores it)."""
+        if doc_id not in self.gold_documents:
+            return self.shared_relevance
+        if doc_id not in self.relevance_by_document:
+            if len(self.relevance_by_document) >= DOCUMENTS_KEPT:
+                del self.relevance_by_document[next(iter(self.relevance_by_document))]
+            golds = [set().union(*(text for doc, text in golds if doc != doc_id)) for golds in self.gold_texts]
+            self.relevance_by_document[doc_id] = Relevance(self.record_texts, golds)
+        return self.relevance_by_document[doc_id]
 
-    def relevance(self, words: Iterable[str]) -> list[float]:
+    def relevance(self, words: Iterable[str], doc_id: str | None = None) -> list[float]:
         """Each target's weight among `words` (each word once), as a share of the target's threshold."""
-        found = [weights for word in set(words) if (weights := self.word_weights(word)) is not None]
-        return [sum(weights) / model.threshold for weights, model in zip(zip(*found), self.models)] if found else [0.0] * len(self.models)
+        return self.relevance_for(doc_id).of(words)
 
     def _features(self, text: str) -> set[str]:
         return {k for ks in stems(text) for k in ks if k not in self.general and len(k) >= 3}
 
-    def _model(self, target: dict[str, Any], texts: list[str], in_records: Counter[str], n_targets: int, gold: list[GoldStance]) -> TargetModel:
-        """A target's words weighted by the number of its texts holding them (the name counts NAME_WEIGHT)
-        times their rarity among the targets, its orientation, and its classifier."""
-        uses: Counter[str] = Counter()
-        for n, text in enumerate(texts):
-            uses.update({k: NAME_WEIGHT if n == 0 else 1 for k in self._features(text)})
-        rarity = {k: math.log((n_targets + 1) / in_records[k]) for k in uses}
-        terms = {k: count * rarity[k] for k, count in uses.items()}
-        # How much of the target's weight an example holds when it is left out of the weights: what a new sentence on the target holds.
-        typical = [sum(terms[k] - rarity[k] for k in self._features(text)) for text in texts[2:]] or [sum(terms[k] for k in self._features(texts[0]))]
-        threshold = max(MIN_RELEVANCE, RELEVANCE * statistics.median(typical))
+    def _model(self, target: dict[str, Any], gold: list[GoldStance]) -> TargetModel:
+        """A target's orientation and classifier, from its examples and gold."""
         training = [(label, normalize(text), None) for label, text in examples_of(target)]
         training += [(g.label, normalize(g.content), g.doc_id) for g in gold if g.target == target["id"]]
         classifier = NaiveBayes((label, self._features(text), doc) for label, text, doc in training)
-        return TargetModel(target["id"], terms, threshold, self._orientation_fit(training), classifier)
+        return TargetModel(target["id"], self._orientation_fit(training), classifier)
 
     @staticmethod
     def _texts(target: dict[str, Any]) -> list[str]:
@@ -513,7 +555,7 @@ class StanceDetector:
     def classify(self, sentence: str, clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """(target, label) of a quote, for every target of the inventory, in order: `sentence` (matching form)
         decides relevance, `clause` (its cue and content) the polarity."""
-        return self.label_quote(self.relevance(WORD.findall(sentence)), clause, doc_id)
+        return self.label_quote(self.relevance(WORD.findall(sentence), doc_id), clause, doc_id)
 
     def label_quote(self, weights: list[float], clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """`classify` given the `relevance` of the quote's sentence."""
@@ -538,7 +580,8 @@ class StanceDetector:
             return []
         # The document's words of some target, found in one pass over its words (shared with the other components).
         words = nt.words
-        hits = [i for i, word in enumerate(words.texts) if self.word_weights(word) is not None]
+        relevance = self.relevance_for(doc_id)
+        hits = [i for i, word in enumerate(words.texts) if relevance.word_weights(word) is not None]
         hit_starts = [words.starts[i] for i in hits]
         ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
         found = []
@@ -551,7 +594,7 @@ class StanceDetector:
             sentence_start = max(ends[before - 1] if before else 0, first - MAX_SENTENCE_CHARS)
             sentence_end = min(ends[after] if after < len(ends) else len(nt.norm), end + MAX_SENTENCE_CHARS)
             in_sentence = hits[bisect.bisect_left(hit_starts, sentence_start) : bisect.bisect_left(hit_starts, sentence_end)]
-            weights = self.relevance(words.texts[i] for i in in_sentence)
+            weights = relevance.of(words.texts[i] for i in in_sentence)
             # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
             found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.label_quote(weights, f"{cue} {nt.norm[start:end]}", doc_id)]
         return found

@@ -22,6 +22,13 @@ description key (anonymous, or named when `ent=` gives the entity it refers to),
 (an id or an alias below), every other target of annotations/targets.json is NONE.
 Author lines: `author +t|-t ... @ <words of the sentence>`.
 
+Chain lines (guidelines §2.12): `chain KEY KEY ... [name=<words>]`, the entity keys of the mentions of one
+referent; `name=` (the rest of the line) when a person chooses the canonical name, else it is the most
+complete mention as a word (`annotate.chains.canonical_name`). A named speaker whose entity is in no chain
+line gets a chain of its own, and each quote's speaker the chain of its entity. An article with chain lines
+(or the line `chain none`: chains annotated, none but the speakers' own) gets `chains`, by annotator
+CHAIN_ANNOTATOR; an article without them gets none, and is not scored for chains.
+
 Every span is then checked against the text (schema, offsets, sentence boundaries, flat
 entities, references: `merge.check_layer`, the build's own check, plus the content rules of the
 guidelines that the build does not check), and every problem is listed before anything is written.
@@ -41,6 +48,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from qawl.annotate.chains import canonical_name, with_speaker_chains
 from qawl.ingest import Document
 from qawl.merge import check_layer, read_targets
 from qawl.project import Project
@@ -49,7 +57,9 @@ from qawl.segment import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 ANNOTATOR = "qawl-devset-2"
+CHAIN_ANNOTATOR = "qawl-chainpre"
 PARTS = ("tune", "scored")
+RECORD_KINDS = ("entities", "quotes", "chains", "stance")  # the lists of records, each with its provenance
 LABELS = {"P": "PERSON", "N": "NORP", "F": "FAC", "O": "ORG", "G": "GPE", "L": "LOC", "E": "EVENT", "D": "DATE"}
 TARGET_ALIASES = {
     "pres": "us_coalition_presence_iraq",
@@ -78,6 +88,7 @@ class Article:
     descriptions: dict[str, tuple[int, int]] = field(default_factory=dict)
     quote_lines: list[str] = field(default_factory=list)
     author_lines: list[str] = field(default_factory=list)
+    chain_lines: list[str] = field(default_factory=list)
 
 
 _ENTITY_END = re.compile(r"\|([A-Z]+)(?::(\w+))?\]")
@@ -146,7 +157,8 @@ def read_markup(path: Path) -> tuple[list[Article], list[Problem]]:
         article = Article(doc_id, part, *annotator[:1])
         problems += parse_text(article, marked.strip("\n"), str(path))
         for line in filter(None, (line.strip() for line in lines.splitlines())):
-            (article.author_lines if line.startswith("author ") else article.quote_lines).append(line)
+            kind = line.split(maxsplit=1)[0]
+            (article.author_lines if kind == "author" else article.chain_lines if kind == "chain" else article.quote_lines).append(line)
         articles.append(article)
     return articles, problems
 
@@ -241,17 +253,53 @@ def build_layer(article: Article, targets: list[str], schema_version: str, time:
     described = {line.split()[0] for line in article.quote_lines}
     for number in sorted(set(article.contents) - described) + sorted(set(article.cues) - set(article.contents)):
         problems.append(Problem(file, f"article {article.doc_id}", f"quote {number} is marked in the text but has no quote line or no content"))
-    layer = {"schema_version": schema_version, "doc_id": article.doc_id, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "entities": layer_entities, "quotes": layer_quotes, "stance": layer_stance}
+    chains = None
+    if article.chain_lines:
+        chains = build_chains(article, entity_by_key, layer_quotes, {**provenance, "annotator": CHAIN_ANNOTATOR}, file, problems)
+        layer_quotes = with_speaker_chains(layer_quotes, chains)
+    layer = {"schema_version": schema_version, "doc_id": article.doc_id, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "entities": layer_entities, "quotes": layer_quotes}
+    layer |= {"chains": chains} if chains is not None else {}
+    layer["stance"] = layer_stance
     return layer, problems + guideline_problems(layer, text, file)
 
 
+def build_chains(
+    article: Article, entity_by_key: dict[str, tuple[str, dict[str, Any]]], quotes: list[dict[str, Any]], provenance: dict[str, str], file: str, problems: list[Problem]
+) -> list[dict[str, Any]]:
+    """The chains of the article's chain lines, and a chain of its own for each named speaker in none of them:
+    ids c1.. in the order of first mention, entity ids in text order."""
+    found: list[tuple[list[dict[str, Any]], str | None]] = []  # (mentions, the name a person chose)
+    for line in article.chain_lines:
+        if line == "chain none":
+            continue
+        keys, _, name = line.removeprefix("chain ").partition("name=")
+        unknown = [key for key in keys.split() if key not in entity_by_key]
+        if unknown or not keys.split():
+            problems.append(Problem(file, f"article {article.doc_id}: chain line {line!r}", f"no entity key {', '.join(map(repr, unknown))}" if unknown else "no entity key"))
+            continue
+        found.append((sorted((entity_by_key[key][1] for key in keys.split()), key=lambda e: e["start"]), name.strip() or None))
+    chained = {entity["id"] for mentions, _ in found for entity in mentions}
+    by_id = {record["id"]: record for _, record in entity_by_key.values()}  # a speaker's entity is always a keyed one
+    speakers = dict.fromkeys(q["speaker"]["entity"] for q in quotes if q["speaker"]["entity"] and q["speaker"]["entity"] not in chained)
+    found += [([by_id[entity_id]], None) for entity_id in speakers]
+    found.sort(key=lambda chain: chain[0][0]["start"])
+    return [
+        {"id": f"c{n}", "name": name or canonical_name(article.text, mentions), "entities": [e["id"] for e in mentions], "provenance": provenance}
+        for n, (mentions, name) in enumerate(found, 1)
+    ]
+
+
 def guideline_problems(layer: dict[str, Any], text: str, file: str) -> list[Problem]:
-    """Rules of annotations/GUIDELINES.md that `check_layer` does not check: span edges, complementizers, direct quotes."""
+    """Rules of annotations/GUIDELINES.md that `check_layer` does not check: span edges, no DATE in a chain, complementizers, direct quotes."""
     problems = []
     place = f"article {layer['doc_id']}"
     for entity in layer["entities"]:
         if entity["text"][0] in EDGE_PUNCTUATION + QUOTE_MARKS or entity["text"][-1] in EDGE_PUNCTUATION + QUOTE_MARKS:
             problems.append(Problem(file, place, f"entity {entity['text']!r} starts or ends with a space or punctuation"))
+    labels = {entity["id"]: entity["label"] for entity in layer["entities"]}
+    for chain in layer.get("chains", []):
+        if "DATE" in {labels.get(entity_id) for entity_id in chain["entities"]}:
+            problems.append(Problem(file, place, f"chain {chain['name']!r} has DATE mentions: dates are not chained"))
     for quote in layer["quotes"]:
         content = quote["content"]["text"]
         if content[0] in EDGE_PUNCTUATION or content[-1] in EDGE_PUNCTUATION:
@@ -310,14 +358,27 @@ def convert(paths: list[Path], root: Path, time: str) -> list[Problem]:
     for json_path, text, layer in outputs:
         json_path.parent.mkdir(parents=True, exist_ok=True)
         json_path.with_suffix(".txt").write_text(text, encoding="utf-8")
-        if json_path.exists() and _without_time(json.loads(json_path.read_text(encoding="utf-8"))) == _without_time(layer):
-            continue  # unchanged: keep the time it was made
+        if json_path.exists():
+            old = json.loads(json_path.read_text(encoding="utf-8"))
+            if _without_time(old) == _without_time(layer):
+                continue  # unchanged: keep the time it was made
+            layer = _with_times_of(old, layer)
         json_path.write_text(json.dumps(layer, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return []
 
 
 def _without_time(layer: dict[str, Any]) -> str:
     return re.sub(r'"time": "[^"]*"', "", json.dumps(layer, ensure_ascii=False))
+
+
+def _with_times_of(old: dict[str, Any], layer: dict[str, Any]) -> dict[str, Any]:
+    """`layer` with the time of each record that `old` has unchanged (chains added to a layer leave its entities as they were made)."""
+    kept = {_without_time(record): record["provenance"]["time"] for kind in RECORD_KINDS for record in old.get(kind, [])}
+
+    def stamped(record: dict[str, Any]) -> dict[str, Any]:
+        return {**record, "provenance": {**record["provenance"], "time": kept.get(_without_time(record), record["provenance"]["time"])}}
+
+    return {key: [stamped(record) for record in value] if key in RECORD_KINDS else value for key, value in layer.items()}
 
 
 def main() -> None:

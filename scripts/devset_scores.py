@@ -1,6 +1,7 @@
 """The pre-annotator's headline scores on the gold corpus and on each part of the devset, as the card shows them.
 
-Summary figures only (with their 95% bootstrap intervals): this prints no article and no error,
+Summary figures only (with their 95% bootstrap intervals) and each set's per-label and confusion
+tables, counts summed over all its documents: this prints no article, no document and no error,
 so that running it does not show what the pre-annotator gets wrong on `annotations/devset/scored/`.
 
 Usage: PYTHONPATH=scripts python scripts/devset_scores.py [--root DIR]

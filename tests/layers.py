@@ -28,7 +28,7 @@ def entity(text: str, id_: str, label: str, needle: str, after: str = "") -> dic
 
 
 def seed_layer(seed: Path) -> dict[str, Any]:
-    """Entities (one after a proclitic: وواشنطن), a direct and an indirect quote, two stances."""
+    """Entities (one after a proclitic: وواشنطن), a direct and an indirect quote, two stances, the direct quote's speaker chain."""
     raw = seed.read_bytes()
     text = raw.decode("utf-8")
     entities = [
@@ -54,7 +54,7 @@ def seed_layer(seed: Path) -> dict[str, Any]:
             "type": "direct",
             "content": span(text, "الأميركيين لا يعرفون معنى الدبلوماسية، بل يتعاملون فقط بمنطق القوة"),
             "cue": span(text, "أشار"),
-            "speaker": {"kind": "named", "mention": span(text, "حيدر اللامي"), "entity": "e6"},
+            "speaker": {"kind": "named", "mention": span(text, "حيدر اللامي"), "entity": "e6", "chain": "c1"},
             "outlet": None,
             "provenance": PROVENANCE,
         },
@@ -84,6 +84,7 @@ def seed_layer(seed: Path) -> dict[str, Any]:
         "entities": entities,
         "quotes": quotes,
         "stance": stance,
+        "chains": [{"id": "c1", "name": "حيدر اللامي", "entities": ["e6"], "provenance": PROVENANCE}],
     }
 
 

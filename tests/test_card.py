@@ -183,7 +183,7 @@ def test_statistics_are_counted_per_split(across_splits: Project) -> None:
     for rows in tables:
         assert "\n".join(rows) in readme, rows
     configs = {line.split(" | ")[0].strip("| `"): line.split(" | ")[2:] for line in readme.split("### Configs and splits")[1].split("Splits are")[0].splitlines() if line.startswith("| `")}
-    assert configs == {"sentences": ["6", "3", "3 |"], "documents": ["2", "1", "1 |"], "ner": ["6", "3", "3 |"], "quotes": ["2", "1", "0 |"], "stance": ["2", "1", "0 |"]}
+    assert configs == {"sentences": ["6", "3", "3 |"], "documents": ["2", "1", "1 |"], "ner": ["6", "3", "3 |"], "quotes": ["2", "1", "0 |"], "stance": ["2", "1", "0 |"], "attributions": ["0", "0", "0 |"]}
     manifest = json.loads((across_splits.corpus / "manifest.json").read_text(encoding="utf-8"))
     documents = [(entry["split"], entry["rows"]) for entry in manifest["files"] if entry["config"] == "documents"]
     assert documents == [("train", 1), ("train", 1), ("validation", 1), ("test", 1)]  # a shard per document
@@ -365,3 +365,11 @@ def test_every_field_of_every_config_is_described(annotated) -> None:
         rows = fields_table(schemas, config.schema).splitlines()[2:]
         assert len(rows) > len(schemas.raw[config.schema]["properties"]) or config.name == "ner"  # nested fields listed too
         assert [row for row in rows if row.endswith("|  |")] == [], config.name
+
+
+def test_a_config_loads_without_its_splits_that_have_no_row(across_splits: Project) -> None:
+    """`quotes` has no row in test, `attributions` none at all (no chains): datasets cannot load a split without
+    rows ("corresponds to no data"), which would stop the whole config loading, so the card leaves it out."""
+    quotes = datasets.load_dataset(str(across_splits.corpus), "quotes")
+    assert {split: rows.num_rows for split, rows in quotes.items()} == {"train": 2, "validation": 1}
+    assert set(datasets.load_dataset(str(across_splits.corpus), "stance")) == {"train", "validation"}

@@ -135,13 +135,16 @@ def test_every_class_label_has_its_names_in_an_enumeration_record_set(annotated)
     assert enumerations["labels/ner/ner_tags"] == schemas.raw["ner"]["$defs"]["iob2_tag"]["enum"]
     assert len(enumerations) == 4  # entity labels, quote types, stance labels, IOB2 tags
     labelled = [f for rs in metadata["recordSet"] if rs.get("dataType") != "sc:Enumeration" for f in _fields(rs["field"]) if "Class label id" in f.get("description", "")]
-    assert len(labelled) == 8  # every ClassLabel of the five configs' train record sets
+    # every ClassLabel of the six configs' train record sets: the speaker chain's label of `sentences`, the label and stance labels of `attributions` too
+    assert len(labelled) == 11
     for field in labelled:
         target = field["references"]["field"]["@id"].removesuffix("/id") if "references" in field else field["description"].split("RecordSet ")[1].split(")")[0]
         assert target in enumerations
     assert "references" not in next(f for f in labelled if f["@id"] == "ner_train/ner_tags")  # see croissant._field
     stance_label = next(f for f in labelled if f["@id"] == "stance_train/label")
     assert stance_label["references"] == {"field": {"@id": "labels/sentences/stance.label/id"}}
+    chain_label = next(f for f in labelled if f["@id"] == "attributions_train/label")
+    assert chain_label["references"] == {"field": {"@id": "labels/sentences/entities.label/id"}}
 
 
 def test_dataset_is_cited_dated_located_and_its_resources_listed(annotated) -> None:

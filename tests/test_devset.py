@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -36,9 +37,17 @@ def project_without_devset(tmp_path: Path) -> Path:
     return root
 
 
+def converted(root: Path, markup: Path, articles: str) -> Path:
+    """root's annotations/devset/ once `articles`, written to `markup`, are converted without a problem."""
+    markup.write_text(articles, encoding="utf-8")
+    result = convert(root, markup)
+    assert result.returncode == 0, result.stderr
+    return root / "annotations" / "devset"
+
+
 def without_time(layer: dict) -> dict:
-    for kind in ("entities", "quotes", "stance"):
-        for item in layer[kind]:
+    for kind in ("entities", "quotes", "stance", "chains"):
+        for item in layer.get(kind, []):
             item["provenance"] = {**item["provenance"], "time": None}
     return layer
 
@@ -87,19 +96,16 @@ def test_the_devset_articles_are_what_their_markup_makes(tmp_path) -> None:
 def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
     """لل keeps the second ل, tatweel and diacritics stay in their words, the content leaves out إن and the quotation marks."""
     root = project_without_devset(tmp_path)
-    markup = tmp_path / "one.markup"
-    markup.write_text(
+    written = converted(
+        root,
+        tmp_path / "one.markup",
         "=== dev_test_01 scored\n"
         "[بغـداد|G] - <قَالَ>1 المتحدث باسم ل[لحكومة العراقية|O:gov] [أمس الأحد|D] إن \"{[العِراق|G] لن يقبل ببقاء أي قوة أجنبية}1\".\n"
         "و<أضاف>2 ((مصدر مقرب منه))a2 أن {القرار نهائي}2.\n"
         "---\n"
         "1 direct sp=gov -pres\n"
         "2 indirect sp=a2\n",
-        encoding="utf-8",
-    )
-    result = convert(root, markup)
-    assert result.returncode == 0, result.stderr
-    written = root / "annotations" / "devset" / "scored"
+    ) / "scored"
     text = (written / "dev_test_01.txt").read_text(encoding="utf-8")
     layer = json.loads((written / "dev_test_01.json").read_text(encoding="utf-8"))
     assert text.startswith("بغـداد - قَالَ المتحدث باسم للحكومة العراقية أمس الأحد إن \"العِراق")
@@ -126,6 +132,47 @@ def test_an_article_header_may_name_its_annotator(tmp_path) -> None:
     assert annotators == [{"qawl-stance2"}, {"qawl-devset-2"}]
 
 
+def test_chain_lines_become_chains_with_their_names_and_the_speakers_chains(tmp_path) -> None:
+    """Chain lines over entity keys; the لل form named as a word, a chosen name kept, a named speaker in no chain line a
+    chain of its own, a descriptive speaker none; an article without chain lines has no chains."""
+    root = project_without_devset(tmp_path)
+    written = converted(
+        root,
+        tmp_path / "chains.markup",
+        "=== dev_test_01 tune\n"
+        "<قال>1 وزير المالية [سامي نور|P:sn] في بيان ل[لهيئة العامة للطرق|O:h1] إن {الموازنة جاهزة}1.\n"
+        "و<أضاف>2 [نور|P:n2] أن {[الهيئة العامة للطرق|O:h2] ستبدأ العمل [غداً|D]}2.\n"
+        "و<أوضح>3 ((مصدر في [الهيئة|O:h3]))d3 أن {التمويل متوفر}3، فيما <قالت>4 [ليلى حداد|P:lh] إن {الطريق آمن}4.\n"
+        "---\n1 indirect sp=sn\n2 indirect sp=n2\n3 indirect sp=d3\n4 indirect sp=lh\n"
+        "chain h1 h2 h3\nchain n2 sn name=سامي عبد الله نور\n\n"
+        "=== dev_test_02 tune\n<قال>1 [عمر|P:o] إن {الجو جميل}1.\n---\n1 indirect sp=o\n",
+    ) / "tune"
+    layer = json.loads((written / "dev_test_01.json").read_text(encoding="utf-8"))
+    texts = {e["id"]: e["text"] for e in layer["entities"]}
+    assert [(c["id"], c["name"], [texts[e] for e in c["entities"]], c["provenance"]["annotator"]) for c in layer["chains"]] == [
+        ("c1", "سامي عبد الله نور", ["سامي نور", "نور"], "qawl-chainpre"),
+        ("c2", "الهيئة العامة للطرق", ["لهيئة العامة للطرق", "الهيئة العامة للطرق", "الهيئة"], "qawl-chainpre"),
+        ("c3", "ليلى حداد", ["ليلى حداد"], "qawl-chainpre"),
+    ]
+    assert [q["speaker"]["chain"] for q in layer["quotes"]] == ["c1", "c1", None, "c3"]
+    assert list(layer) == ["schema_version", "doc_id", "sha256", "entities", "quotes", "chains", "stance"]
+    other = json.loads((written / "dev_test_02.json").read_text(encoding="utf-8"))
+    assert "chains" not in other and "chain" not in other["quotes"][0]["speaker"]
+
+
+def test_chain_lines_added_to_an_article_keep_the_time_its_unchanged_records_were_made(tmp_path) -> None:
+    root = project_without_devset(tmp_path)
+    markup = tmp_path / "later.markup"
+    article = "=== dev_test_01 tune\n<قال>1 [عمر نادر|P:o] إن {[نادر|P:n] محق}1.\n---\n1 indirect sp=o\n"
+    path = converted(root, markup, article) / "tune" / "dev_test_01.json"
+    path.write_text(re.sub(r'"time": "[^"]*"', '"time": "2020-01-01T00:00:00Z"', path.read_text(encoding="utf-8")), encoding="utf-8")
+    converted(root, markup, article + "chain o n\n")
+    layer = json.loads(path.read_text(encoding="utf-8"))
+    times = {kind: {record["provenance"]["time"][:4] for record in layer[kind]} for kind in ("entities", "stance", "quotes", "chains")}
+    assert times["entities"] == times["stance"] == {"2020"}
+    assert "2020" not in times["quotes"] | times["chains"]  # the quote's speaker has its chain now
+
+
 @pytest.mark.parametrize(
     ("article", "message"),
     [
@@ -137,6 +184,10 @@ def test_an_article_header_may_name_its_annotator(tmp_path) -> None:
         ("<قال>1 [زيد|P:z] إن {الأمر. جيد}1.\n---\n1 indirect sp=z", "quote content crosses a sentence boundary"),
         ("<قال>1 [زيد|P:z إن {الأمر جيد}1.\n---\n1 indirect sp=z", "[ closed without its label or number"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1 و{كذا}2.\n---\n1 indirect sp=z", "quote 2 is marked in the text but has no quote line"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z\nchain z y", "no entity key 'y'"),
+        ("<قال>1 [زيد|P:z] [أمس|D:a] إن {الأمر جيد [أمس|D:b]}1.\n---\n1 indirect sp=z\nchain a b", "has DATE mentions: dates are not chained"),
+        ("<قال>1 [زيد|P:z] إن {[زيد|P:y] جيد}1.\n---\n1 indirect sp=z\nchain z y\nchain y", "entity e2 is already in chain c1"),
+        ("<قال>1 [زيد|P:z] إن {[زيد|G:y] جيد}1.\n---\n1 indirect sp=z\nchain z y", "the mentions of a chain share one label"),
     ],
 )
 def test_bad_markup_is_reported_and_nothing_is_written(tmp_path, article: str, message: str) -> None:

@@ -38,8 +38,8 @@ def test_gold_layer_structure(path: Path) -> None:
     targets, problems = read_targets(PROJECT.annotations, Schemas(PROJECT.schema_dir))
     assert not problems and targets
 
-    for kind in ("entities", "quotes", "stance"):
-        for item in layer[kind]:
+    for kind in ("entities", "quotes", "chains", "stance"):
+        for item in layer.get(kind, []):
             provenance = item["provenance"]
             assert (provenance["source"], provenance["status"]) == ("manual", "gold") and provenance["annotator"]
     # ids in text order, as the guidelines ask
@@ -60,6 +60,12 @@ def test_gold_layer_structure(path: Path) -> None:
         if quote["outlet"] is not None and speaker["mention"] is not None:
             assert quote["outlet"]["text"] != speaker["mention"]["text"]  # the outlet is never the speaker
 
+    if layer.get("chains"):  # chain ids in order of first mention, mentions in text order; every named speaker has a chain (§2.12)
+        assert [c["id"] for c in layer["chains"]] == [f"c{n}" for n in range(1, len(layer["chains"]) + 1)]
+        firsts = [entities[c["entities"][0]]["start"] for c in layer["chains"]]
+        assert firsts == sorted(firsts)
+        assert all([entities[e]["start"] for e in c["entities"]] == sorted(entities[e]["start"] for e in c["entities"]) for c in layer["chains"])
+        assert all(q["speaker"]["chain"] for q in layer["quotes"] if q["speaker"]["kind"] == "named")
     for stance in layer["stance"]:
         assert stance["target"] in targets
         if stance["holder"]["kind"] == "speaker":

@@ -98,9 +98,10 @@ def test_labels_json_maps_stance_labels_to_semeval_and_tweet_eval_and_names_ever
         "tweet_eval_stance_ids": {"FAVOR": 2, "AGAINST": 1, "NONE": 0},
     }
     labels = maps["class_labels"]
-    assert list(labels) == ["sentences", "documents", "ner", "quotes", "stance"]
+    assert list(labels) == ["sentences", "documents", "ner", "quotes", "stance", "attributions"]
     assert labels["documents"] == {}
-    assert list(labels["sentences"]) == ["entities.label", "quotes.type", "quotes.speaker.entity.label", "stance.label"]
+    assert list(labels["sentences"]) == ["entities.label", "quotes.type", "quotes.speaker.entity.label", "quotes.speaker.chain.label", "stance.label"]
+    assert labels["attributions"] == {"label": labels["sentences"]["entities.label"], "stance.label": ["FAVOR", "AGAINST", "NONE"]}
     assert labels["ner"]["ner_tags"][:3] == ["O", "B-PERSON", "I-PERSON"]
     assert labels["quotes"]["speaker_entity.label"] == labels["sentences"]["entities.label"]
     assert maps["conll_entity_classes"]["PERSON"] == "PER" and maps["conll_entity_classes"]["DATE"] is None

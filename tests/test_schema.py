@@ -68,9 +68,9 @@ PROVENANCE = {"source": "manual", "status": "gold", "annotator": "a", "time": "2
 def test_class_label_encoding_round_trips(schemas: Schemas) -> None:
     fields = schemas.typed_fields("sentence")
     rows = [
-        _sentence_row([{"id": "e1", "start": 0, "end": 5, "text": "بغداد", "label": "GPE", "provenance": PROVENANCE}], []),
+        _sentence_row([{"id": "e1", "start": 0, "end": 5, "text": "بغداد", "label": "GPE", "chain": "c1", "provenance": PROVENANCE}], []),
         _sentence_row([], []),
-        _sentence_row([{"id": f"e{n}", "start": 0, "end": 5, "text": "بغداد", "label": label, "provenance": PROVENANCE}
+        _sentence_row([{"id": f"e{n}", "start": 0, "end": 5, "text": "بغداد", "label": label, "chain": None, "provenance": PROVENANCE}
                        for n, label in enumerate(["DATE", "PERSON", "ORG"])], []),
     ]
     encoded = schemas.encode_records("sentence", rows)

@@ -105,7 +105,7 @@ def test_project_entities_is_the_reference_tagging(row: dict) -> None:
         assert project_entities(row) == expected
 
 
-@pytest.mark.parametrize(("config", "schema"), [("ner", "ner"), ("quotes", "quote"), ("stance", "stance")])
+@pytest.mark.parametrize(("config", "schema"), [("ner", "ner"), ("quotes", "quote"), ("stance", "stance"), ("attributions", "attribution")])
 def test_task_configs_load_with_their_typed_features(annotated, config: str, schema: str) -> None:
     loaded = datasets.load_dataset(str(annotated.corpus), config)
     features = Schemas(annotated.schema_dir).features(schema)

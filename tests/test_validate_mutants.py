@@ -27,14 +27,15 @@ def _span(text: str, part: str, sentence_id: str | None = None) -> dict[str, Any
 
 def _row(sentence_id: str, doc_id: str, start: int, text: str, **layers: list[dict[str, Any]]) -> dict[str, Any]:
     tokens = [_span(text, word) for word in text.rstrip(".").split(" ")]
+    layers["entities"] = [{"chain": None, **entity} for entity in layers.get("entities", [])]
     return {"sentence_id": sentence_id, "doc_id": doc_id, "start": start, "end": start + len(text), "text": text,
-            "tokens": tokens, "entities": [], "quotes": [], "stance": [], **layers}
+            "tokens": tokens, "quotes": [], "stance": [], **layers}
 
 
 def _quote(quote_id: str, content: dict[str, Any], cue: dict[str, Any] | None, mention: dict[str, Any] | None,
            entity: dict[str, Any] | None, outlet: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"id": quote_id, "content": content, "cue": cue, "outlet": outlet,
-            "speaker": {"kind": "named" if entity else "anonymous", "mention": mention, "entity": entity}}
+            "speaker": {"kind": "named" if entity else "anonymous", "mention": mention, "entity": entity, "chain": None}}
 
 
 def _stance(stance_id: str, evidence: dict[str, Any], evidence_quote: str | None, holder_quote: str | None) -> dict[str, Any]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from qawl.evaluate import LAYER_TASK, RESAMPLES, pair_counts, report
+from qawl.evaluate import LAYER_TASK, RESAMPLES, layer_details, pair_counts, report
 from qawl.ingest import decode_seed
 from qawl.merge import PreAnnotator
 from qawl.project import Project
@@ -31,10 +32,17 @@ def _pairs(texts_and_golds: Iterator[tuple[Path, Path]], preannotate: PreAnnotat
 
 
 def scored(pairs: Iterator[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
-    """Headline scores of (gold, pred) layers, with their 95% bootstrap intervals over documents, as `qawl evaluate` gives them."""
-    result = report({gold["doc_id"]: pair_counts(gold, pred) for gold, pred in pairs}, LAYER_TASK, RESAMPLES, seed=0)
+    """Headline scores of (gold, pred) layers, with their 95% bootstrap intervals over documents, and the per-label and
+    confusion tables, as `qawl evaluate --details` gives them."""
+    counts = {gold["doc_id"]: pair_counts(gold, pred) for gold, pred in pairs}
+    result = report(counts, LAYER_TASK, RESAMPLES, seed=0)
     intervals = result["confidence_intervals"]
-    return {"documents": result["documents"], "scores": result["headline"], "ci95": {name: intervals[name] for name in result["headline"]}}
+    return {
+        "documents": result["documents"],
+        "scores": result["headline"],
+        "ci95": {name: intervals[name] for name in result["headline"]},
+        "details": layer_details(sum(counts.values(), Counter())),
+    }
 
 
 DEVSET_PARTS = ("tune", "scored")  # annotations/devset/<part>/: rules may be tuned on the first, the second is only scored

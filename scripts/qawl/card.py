@@ -42,6 +42,7 @@ from qawl.publish import (
     shards_pattern,
     store_cache_entry,
 )
+from qawl.evaluate import detail_tables
 from qawl.licensing import LICENCE_FILE, card_licence, licence_prose
 from qawl.schema import Schemas, TypedField, _resolve
 from qawl.tasks import project_entities
@@ -96,6 +97,8 @@ def card_metadata(schemas: Schemas, manifest: dict[str, Any], dataset: dict[str,
         entries = [f for f in files if f["config"] == config.name]
         shards = {split: [f for f in entries if f["split"] == split] for split in SPLIT_ORDER}
         shards = {split: split_files for split, split_files in shards.items() if split_files}
+        # a split without rows cannot be loaded ("corresponds to no data") and would stop the whole config loading
+        shards = {split: split_files for split, split_files in shards.items() if any(f["rows"] for f in split_files)} or shards
         configs[config.name] = {
             # a pattern, not a list of the shards: a million articles make some 40,000 files
             "data_files": [{"split": split, "path": shards_pattern(config.name, split)} for split in shards],
@@ -340,10 +343,27 @@ def render_baseline(baseline: dict[str, Any] | None) -> str:
     sets = list(baseline)
     headers = [f"`{name}` ({baseline[name]['documents']} document{'s' if baseline[name]['documents'] != 1 else ''})" for name in sets]
     lines = ["| measure | " + " | ".join(headers) + " |", "|---" * (len(sets) + 1) + "|"]
-    for measure in baseline[sets[0]]["scores"]:
-        cells = [f"{baseline[name]['scores'][measure]:.3f} [{baseline[name]['ci95'][measure][0]:.3f}, {baseline[name]['ci95'][measure][1]:.3f}]" for name in sets]
+    for measure in dict.fromkeys(measure for name in sets for measure in baseline[name]["scores"]):  # chains: only sets that have them
+        cells = [_with_interval(baseline[name], measure) for name in sets]
         lines.append(f"| `{measure}` | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
+    return "\n\n".join(["\n".join(lines), *(_baseline_details(name, baseline[name]["details"]) for name in sets if "details" in baseline[name])])
+
+
+def _with_interval(scored: dict[str, Any], measure: str) -> str:
+    """A headline figure and its 95% interval, or `—` where the set has no such measure."""
+    if measure not in scored["scores"]:
+        return "—"
+    low, high = scored["ci95"][measure]
+    return f"{scored['scores'][measure]:.3f} [{low:.3f}, {high:.3f}]"
+
+
+def _baseline_details(name: str, details: dict[str, Any]) -> str:
+    """One evaluation set's per-label and confusion tables (`qawl evaluate --details`) as Markdown, folded."""
+    blocks = [f"<details><summary><code>{name}</code>: per label and confusion tables</summary>"]
+    for title, header, rows in detail_tables(details):
+        table = [f"| {' | '.join(header)} |", "|---" + "|--:" * (len(header) - 1) + "|", *(f"| {' | '.join(row)} |" for row in rows)]
+        blocks.append(f"*{title}*\n\n" + "\n".join(table))
+    return "\n\n".join([*blocks, "</details>"])
 
 
 # -- the card ------------------------------------------------------------------------

@@ -169,7 +169,8 @@ def bench(
 @click.option("--resamples", type=click.IntRange(min=0), default=RESAMPLES, show_default=True, help="Bootstrap resamples of the documents for the 95% confidence intervals (0: none).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap: the same seed prints the same intervals.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON, with the dataset version and the sha256 of the gold rows.")
-def evaluate(gold: Path, config: str | None, split: str, pred: Path, resamples: int, seed: int, as_json: bool) -> None:
+@click.option("--details", is_flag=True, help="With annotation layers: also print P/R per label and the confusion tables of entities, quote types, speaker kinds and stance.")
+def evaluate(gold: Path, config: str | None, split: str, pred: Path, resamples: int, seed: int, as_json: bool, details: bool) -> None:
     """Score predictions against gold: entities, quotes, speakers, stance, with confidence intervals.
 
     \b
@@ -187,11 +188,13 @@ def evaluate(gold: Path, config: str | None, split: str, pred: Path, resamples: 
         raise click.UsageError(f"{gold} is a published corpus: say which task to score with --config {'|'.join(TASK_CONFIGS)}")
     if not published and config is not None:
         raise click.UsageError(f"--config scores a published corpus/, and {gold} has no manifest.json")
+    if details and published:
+        raise click.UsageError("--details prints the tables of annotation layers: --gold must be layers, not a published corpus/")
     try:
         result = evaluate_split(gold, config, split, pred, resamples, seed) if config else evaluate_layer_paths(gold, pred, resamples, seed)
     except EvaluationError as error:
         fail(error.problems, "nothing scored", code=2)
-    click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_report(result))
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False) if as_json else format_report(result, details))
 
 
 @cli.command()

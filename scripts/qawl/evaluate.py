@@ -16,6 +16,10 @@ label is an error, not a prediction that silently does not count.
 - stance: F_avg = mean of F1(FAVOR) and F1(AGAINST) (SemEval-2016 Task 6; the
   layer report calls it `macro_f1`) and, on `stance` rows, the macro-F1 over the
   three labels, overall and per target;
+- chains (layers only, documents whose gold and predicted layers both have `chains`): MUC, B³,
+  CEAF-e and their mean, the CoNLL-2012 F1 (`qawl.coref`), mentions compared by (start, end);
+- per label (layers): P/R/F1 and confusion tables of entities, quote types, speaker kinds and
+  stance (`layer_details`);
 - 95% bootstrap confidence intervals, resampling documents with `random.Random(seed)`.
 
 Counts are summed over documents before the ratios are taken (micro averages).
@@ -35,6 +39,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from qawl.coref import chain_counts, chain_scores
 from qawl.jsonfile import parse_json, read_json_file, read_text_file
 from qawl.publish import file_sha256, listed_file_problems
 from qawl.schema import Problem
@@ -43,6 +48,9 @@ Layer = dict[str, Any]
 Record = dict[str, Any]
 ENTITY_LABELS = ("PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "EVENT", "DATE")
 SPEAKER_KINDS = ("named", "anonymous", "unknown")  # common.schema.json#/$defs/speaker_kind: a plain string in the rows
+QUOTE_TYPES = ("direct", "indirect", "mixed")
+STANCE_LABELS = ("FAVOR", "AGAINST", "NONE")
+MISSED, SPURIOUS = "missed", "spurious"  # confusion columns: a gold item nothing matched, a predicted one that matched nothing
 TASK_CONFIGS = ("ner", "quotes", "stance")
 RESAMPLES = 1000
 
@@ -103,8 +111,10 @@ def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
     """Raw counts for one document; `summarise` turns summed counts into scores."""
     g_ents, p_ents = gold.get("entities", []), pred.get("entities", [])
     c = _entity_counts(g_ents, p_ents, ENTITY_LABELS)
+    c.update(_confusion_counts("entity", [e["label"] for e in g_ents], [e["label"] for e in p_ents], _span_pairs(g_ents, p_ents)))
     g_quotes, p_quotes = gold.get("quotes", []), pred.get("quotes", [])
     pairs = _match(g_quotes, p_quotes, lambda a, b: _overlap(a["content"], b["content"]))
+    c.update(_confusion_counts("quote_type", [q["type"] for q in g_quotes], [q["type"] for q in p_quotes], pairs))
     c["quote:gold"], c["quote:pred"], c["quote:tp"] = len(g_quotes), len(p_quotes), len(pairs)
     g_by_id = {e["id"]: e for e in g_ents}
     p_by_id = {e["id"]: e for e in p_ents}
@@ -112,6 +122,7 @@ def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
         c["speaker:total"] += 1
         c["speaker:correct"] += _same_speaker(g_quotes[g]["speaker"], p_quotes[p]["speaker"], g_by_id, p_by_id)
         c["type:correct"] += g_quotes[g]["type"] == p_quotes[p]["type"]
+        c[f"confusion:speaker_kind:{g_quotes[g]['speaker']['kind']}:{p_quotes[p]['speaker']['kind']}"] += 1
     quote_map = {g_quotes[g]["id"]: p_quotes[p]["id"] for g, p in pairs}
     p_stance = {
         (s["evidence"]["quote"], s["target"]): s["label"] for s in pred.get("stance", []) if s["evidence"]["quote"]
@@ -126,6 +137,55 @@ def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
             c[f"stance:{label}:pred"] += predicted == label
             c[f"stance:{label}:tp"] += s["label"] == label == predicted
         c["stance:total"] += 1
+        c[f"confusion:stance:{s['target']}:{s['label']}:{predicted}"] += 1
+    c.update(_chain_pair_counts(gold, pred))
+    return c
+
+
+def _chain_pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
+    """`chain_counts` of the two layers' entity chains, and `coref:documents` 1, when both layers have `chains`."""
+    if "chains" not in gold or "chains" not in pred:
+        return Counter()
+    c = chain_counts(mention_clusters(gold), mention_clusters(pred))
+    c["coref:documents"] = 1
+    return c
+
+
+def mention_clusters(layer: Layer) -> list[set[tuple[int, int]]]:
+    """A layer's entity mentions, by (start, end), partitioned by its chains: an entity in no chain is a cluster alone."""
+    spans = {e["id"]: (e["start"], e["end"]) for e in layer["entities"]}
+    clusters = [{spans[entity] for entity in chain["entities"]} for chain in layer["chains"]]
+    chained = set().union(*clusters)
+    return [*clusters, *({span} for span in dict.fromkeys(spans.values()) if span not in chained)]
+
+
+def _span_pairs(gold: list[Record], pred: list[Record]) -> list[tuple[int, int]]:
+    """Gold and predicted entities of the same span, one-to-one: a prediction of the gold label first, then any."""
+    free: dict[tuple[int, int], list[int]] = {}
+    for p, e in enumerate(pred):
+        free.setdefault((e["start"], e["end"]), []).append(p)
+    pairs, unpaired = [], []
+    for g, e in enumerate(gold):
+        same_span = free.get((e["start"], e["end"]), [])
+        p = next((p for p in same_span if pred[p]["label"] == e["label"]), None)
+        if p is None:
+            unpaired.append(g)
+        else:
+            same_span.remove(p)
+            pairs.append((g, p))
+    for g in unpaired:
+        if same_span := free.get((gold[g]["start"], gold[g]["end"])):
+            pairs.append((g, same_span.pop(0)))
+    return pairs
+
+
+def _confusion_counts(name: str, gold_labels: list[str], pred_labels: list[str], pairs: list[tuple[int, int]]) -> Counter[str]:
+    """`confusion:name:GOLD:PRED` per matched pair, `…:GOLD:missed` per gold item not matched, `…:PRED:spurious` per
+    predicted item not matched (see `confusion_table`)."""
+    c: Counter[str] = Counter(f"confusion:{name}:{gold_labels[g]}:{pred_labels[p]}" for g, p in pairs)
+    matched_gold, matched_pred = {g for g, _ in pairs}, {p for _, p in pairs}
+    c.update(f"confusion:{name}:{label}:{MISSED}" for g, label in enumerate(gold_labels) if g not in matched_gold)
+    c.update(f"confusion:{name}:{label}:{SPURIOUS}" for p, label in enumerate(pred_labels) if p not in matched_pred)
     return c
 
 
@@ -168,7 +228,7 @@ def summarise(c: Counter[str]) -> dict[str, Any]:
     stance = {label: _prf(c[f"stance:{label}:tp"], c[f"stance:{label}:pred"], c[f"stance:{label}:gold"]) for label in ("FAVOR", "AGAINST")}
     quotes = quote_scores(c)
     matched = quotes["matched_quotes"]
-    return {
+    scores = {
         "entities": entity_scores(c, ENTITY_LABELS),
         **quotes,
         "quote_type_accuracy": c["type:correct"] / matched if matched else 0.0,
@@ -178,6 +238,79 @@ def summarise(c: Counter[str]) -> dict[str, Any]:
             "records": c["stance:total"],
         },
     }
+    if "coref:documents" in c:  # some document had chains on both sides (a bootstrap resample keeps the key at 0)
+        scores["chains"] = {**chain_scores(c), "documents": c["coref:documents"]}
+    return scores
+
+
+# -- per-label tables ------------------------------------------------------------------
+
+Table = dict[str, dict[str, int]]  # row (gold label) → column (predicted label, `missed`, `spurious`) → count
+
+
+def confusion_table(c: Counter[str], name: str) -> Table:
+    """The `confusion:name:…` counts of `pair_counts` (summed) as rows of gold labels and columns of predicted ones.
+
+    Row L holds the gold items of label L by what they were predicted as (`missed`: nothing) and, in `spurious`,
+    the predictions of label L that match no gold item."""
+    table: Table = {}
+    prefix = f"confusion:{name}:"
+    for key, n in c.items():
+        if n and key.startswith(prefix):
+            row, column = key[len(prefix) :].rsplit(":", 1)
+            table.setdefault(row, Counter())[column] += n
+    return {row: dict(columns) for row, columns in table.items()}
+
+
+def label_scores(table: Table, labels: Iterable[str]) -> dict[str, Any]:
+    """P/R/F1 per label (those of the table) of a `confusion_table`: correct on the diagonal, gold in the label's row
+    (but `spurious`), predicted in its column and its `spurious` cell."""
+    scores = {}
+    for label in labels:
+        gold = sum(n for column, n in table.get(label, {}).items() if column != SPURIOUS)
+        pred = sum(columns.get(label, 0) for columns in table.values()) + table.get(label, {}).get(SPURIOUS, 0)
+        if gold or pred:
+            scores[label] = _prf(table.get(label, {}).get(label, 0), pred, gold)
+    return scores
+
+
+def _stance_tables(c: Counter[str]) -> dict[str, Table]:
+    """The stance confusion of each target (`confusion:stance:TARGET:GOLD:PRED`), targets sorted."""
+    prefix = "confusion:stance:"
+    targets = sorted({key[len(prefix) :].rsplit(":", 2)[0] for key, n in c.items() if n and key.startswith(prefix)})
+    return {target: confusion_table(c, f"stance:{target}") for target in targets}
+
+
+def _summed(tables: Iterable[Table]) -> Table:
+    total: dict[str, Counter[str]] = {}
+    for table in tables:
+        for row, columns in table.items():
+            total.setdefault(row, Counter()).update(columns)
+    return {row: dict(columns) for row, columns in total.items()}
+
+
+def layer_details(c: Counter[str]) -> dict[str, Any]:
+    """Per-label P/R/F1 and confusion tables of (summed) layer counts: entities over span-matched mentions, quote types
+    and speaker kinds over overlap-matched quotes, stance over the gold records (overall and per target)."""
+    per_target = _stance_tables(c)
+    stance = _summed(per_target.values())
+    entities, types = confusion_table(c, "entity"), confusion_table(c, "quote_type")
+    return {
+        "entities": {"labels": label_scores(entities, ENTITY_LABELS), "confusion": entities},
+        "quote_types": {"labels": label_scores(types, QUOTE_TYPES), "confusion": types},
+        "speaker_kinds": {"confusion": confusion_table(c, "speaker_kind")},
+        "stance": {
+            "labels": label_scores(stance, STANCE_LABELS),
+            "confusion": stance,
+            "targets": {target: _target_stance(table) for target, table in per_target.items()},
+        },
+    }
+
+
+def _target_stance(table: Table) -> dict[str, Any]:
+    scores = label_scores(table, STANCE_LABELS)
+    f1 = {label: scores[label]["f1"] if label in scores else 0.0 for label in ("FAVOR", "AGAINST")}
+    return {"records": sum(sum(columns.values()) for columns in table.values()), "f_avg": (f1["FAVOR"] + f1["AGAINST"]) / 2, "confusion": table}
 
 
 def evaluate(gold: Layer, pred: Layer) -> dict[str, Any]:
@@ -204,13 +337,37 @@ LAYER_SPEC = {
     "doc_id": str,
     "entities": [{"id": str, **SPAN_SPEC, "label": ENTITY_LABELS}],
     "quotes": [
-        {"id": str, "type": str, "content": SPAN_SPEC, "speaker": {"kind": SPEAKER_KINDS, "mention": Nullable(SPAN_SPEC), "entity": Nullable(str)}}
+        {"id": str, "type": QUOTE_TYPES, "content": SPAN_SPEC, "speaker": {"kind": SPEAKER_KINDS, "mention": Nullable(SPAN_SPEC), "entity": Nullable(str)}}
     ],
     "stance": [{"target": str, "label": ("FAVOR", "AGAINST", "NONE"), "evidence": {"quote": Nullable(str)}}],
 }
 
 
 _TYPE_NAMES = {int: "an integer", str: "a string", list: "a list"}
+CHAINS_SPEC = [{"id": str, "entities": [str]}]
+
+
+def chain_problems(layer: Layer, file: str) -> list[Problem]:
+    """How a layer's optional `chains` break the agreed format: each chain an `id` and a list of `entities`, ids of
+    the layer's entities, an entity (and a span) in one chain at most."""
+    if "chains" not in layer:
+        return []
+    problems = check(layer["chains"], CHAINS_SPEC, file, "", "/chains")
+    if problems:
+        return problems
+    entities = {e["id"]: (e["start"], e["end"]) for e in layer["entities"]}
+    chain_of: dict[Any, str] = {}  # an entity id, or a span, → the chain that has it
+    for n, chain in enumerate(layer["chains"]):
+        for k, entity in enumerate(chain["entities"]):
+            place = f"/chains/{n}/entities/{k}"
+            if entity not in entities:
+                problems.append(Problem(file, place, f"{entity!r} is not an entity of the layer"))
+            elif chain_of.setdefault(entity, chain["id"]) != chain["id"]:
+                problems.append(Problem(file, place, f"{entity!r} is in chain {chain_of[entity]!r} too: an entity is in one chain at most"))
+            elif chain_of.setdefault(entities[entity], chain["id"]) != chain["id"]:
+                (start, end), other = entities[entity], chain_of[entities[entity]]
+                problems.append(Problem(file, place, f"[{start}, {end}) of {entity!r} is a mention of chain {other!r} too: a span is in one chain at most"))
+    return problems
 
 
 def check(value: Any, spec: Any, file: str, place: str = "", pointer: str = "") -> list[Problem]:
@@ -266,7 +423,7 @@ def read_layers(path: Path) -> tuple[dict[str, Layer], list[Problem]]:
     problems: list[Problem] = []
     for file in files:
         layer, found = read_json_file(file)
-        found = found or check(layer, LAYER_SPEC, str(file))
+        found = found or check(layer, LAYER_SPEC, str(file)) or chain_problems(layer, str(file))
         if not found and layer["doc_id"] in layers:
             found = [Problem(str(file), "/doc_id", f"document {layer['doc_id']!r} has another layer in {path}")]
         problems += found
@@ -278,7 +435,8 @@ def read_layers(path: Path) -> tuple[dict[str, Layer], list[Problem]]:
 def layer_counts(gold: Path, pred: Path) -> tuple[dict[str, Counter[str]], str]:
     """Counts per gold document of the layers in `pred` against those in `gold`, and the sha256 of the gold layers.
 
-    A gold document without a prediction counts as predicted empty; a predicted document that is not in gold is an error.
+    A gold document without a prediction counts as predicted empty (no chains either, when predicted layers have
+    chains); a predicted document that is not in gold is an error.
     """
     golds, gold_problems = read_layers(gold)
     if gold_problems:
@@ -287,7 +445,7 @@ def layer_counts(gold: Path, pred: Path) -> tuple[dict[str, Counter[str]], str]:
     problems += [Problem(str(pred), doc_id, f"document {doc_id!r} is not in the gold layers") for doc_id in preds if doc_id not in golds]
     if problems:
         raise EvaluationError(problems)
-    empty = {"entities": [], "quotes": [], "stance": []}
+    empty = {"entities": [], "quotes": [], "stance": [], **({"chains": []} if any("chains" in layer for layer in preds.values()) else {})}
     counts = {doc_id: pair_counts(g, preds.get(doc_id, {"doc_id": doc_id, **empty})) for doc_id, g in sorted(golds.items())}
     return counts, _canonical_sha256(golds[doc_id] for doc_id in sorted(golds))
 
@@ -617,7 +775,12 @@ def _quote_headline(scores: dict[str, Any]) -> dict[str, float]:
     return {"quote_f1": scores["quotes"]["f1"], "speaker_accuracy": scores["speaker_accuracy"]}
 
 
-LAYER_TASK = Task(summarise, lambda s: {**_entity_headline(s), **_quote_headline(s), "stance_f_avg": s["stance"]["macro_f1"]})
+def _layer_headline(scores: dict[str, Any]) -> dict[str, float]:
+    chains = {"chain_conll_f1": scores["chains"]["conll_f1"]} if "chains" in scores else {}
+    return {**_entity_headline(scores), **_quote_headline(scores), "stance_f_avg": scores["stance"]["macro_f1"], **chains}
+
+
+LAYER_TASK = Task(summarise, _layer_headline)
 
 
 def corpus_task(gold: GoldSplit) -> Task:
@@ -695,12 +858,14 @@ def score_split(gold: GoldSplit, corpus: Path, pred: Path, resamples: int = RESA
 def evaluate_layer_paths(gold: Path, pred: Path, resamples: int = RESAMPLES, seed: int = 0) -> dict[str, Any]:
     """Like `evaluate_split`, for annotation layers; the dataset is that of the project around `gold`, if any."""
     counts, sha256 = layer_counts(gold, pred)
+    details = layer_details(sum(counts.values(), Counter()))
     dataset = next((json.loads((d / "schema" / "dataset.json").read_text(encoding="utf-8")) for d in gold.resolve().parents if (d / "schema" / "dataset.json").is_file()), {})
     return {
         "dataset": {key: dataset.get(key) for key in ("name", "version", "schema_version")},
         "gold": {"config": "annotation layers", "split": None, "rows": len(counts), "sha256": sha256},
         "predictions": {"file": pred.name, "sha256": None if pred.is_dir() else file_sha256(pred)},
         **report(counts, LAYER_TASK, resamples, seed),
+        "details": details,
     }
 
 
@@ -728,11 +893,71 @@ def format_table(report: dict[str, Any]) -> str:
         f"{'quote type accuracy':<22}{report['quote_type_accuracy']:>7.3f}",
         f"{'stance macro-F1':<22}{st['macro_f1']:>7.3f}   (F1 FAVOR {st['FAVOR']['f1']:.3f}, AGAINST {st['AGAINST']['f1']:.3f}; {st['records']} gold records)",
     ]
+    if "chains" in report:
+        lines += ["", *_chain_lines(report["chains"])]
     return "\n".join(lines)
 
 
-def format_report(result: dict[str, Any]) -> str:
-    """A plain-text report of `evaluate_split` or `evaluate_layer_paths`: what was scored, the scores, the intervals."""
+def _chain_lines(chains: dict[str, Any]) -> list[str]:
+    lines = [f"{'chains':<22}{'P':>7}{'R':>7}{'F1':>7}   on {chains['documents']} documents with chains on both sides"]
+    for measure, name in (("muc", "MUC"), ("bcub", "B³"), ("ceafe", "CEAF-e")):
+        s = chains[measure]
+        lines.append(f"{name:<22}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}")
+    return [*lines, f"{'CoNLL F1 (mean)':<22}{'':>14}{chains['conll_f1']:>7.3f}"]
+
+
+DetailTable = tuple[str, list[str], list[list[str]]]  # title, header, rows of cells
+
+
+def _label_rows(scores: dict[str, Any]) -> list[list[str]]:
+    return [[label, str(s["gold"]), str(s["pred"]), f"{s['precision']:.3f}", f"{s['recall']:.3f}", f"{s['f1']:.3f}"] for label, s in scores.items()]
+
+
+def _confusion_rows(table: Table, labels: Iterable[str], unmatched: tuple[str, ...]) -> tuple[list[str], list[list[str]]]:
+    """The header and rows of a confusion table, over the `labels` that occur in it, then the `unmatched` columns."""
+    present = [label for label in labels if label in table or any(label in columns for columns in table.values())]
+    columns = [*present, *unmatched]
+    rows = [[label, *(str(table.get(label, {}).get(column, 0)) for column in columns)] for label in present]
+    return ["gold \\ predicted", *columns], rows
+
+
+def detail_tables(details: dict[str, Any]) -> list[DetailTable]:
+    """The per-label and confusion tables of `layer_details`, those with rows, for a text report or the card."""
+    score_header = ["label", "gold", "pred", "P", "R", "F1"]
+    entities, types, stance = details["entities"], details["quote_types"], details["stance"]
+    tables: list[DetailTable] = [
+        ("entities per label (strict: same span and label)", score_header, _label_rows(entities["labels"])),
+        ("entity labels over same-span mentions (rows gold, columns predicted)", *_confusion_rows(entities["confusion"], ENTITY_LABELS, (MISSED, SPURIOUS))),
+        ("quote types (quotes matched by overlapping content)", ["type", *score_header[1:]], _label_rows(types["labels"])),
+        ("quote types over matched quotes (rows gold, columns predicted)", *_confusion_rows(types["confusion"], QUOTE_TYPES, (MISSED, SPURIOUS))),
+        ("speaker kinds over matched quotes (rows gold, columns predicted)", *_confusion_rows(details["speaker_kinds"]["confusion"], SPEAKER_KINDS, ())),
+        ("stance per label (gold records; a record not predicted counts as NONE)", score_header, _label_rows(stance["labels"])),
+        ("stance labels (rows gold, columns predicted)", *_confusion_rows(stance["confusion"], STANCE_LABELS, ())),
+        ("stance per target", ["target", "records", "correct", "F_avg"], [_target_row(target, s) for target, s in stance["targets"].items()]),
+    ]
+    return [table for table in tables if table[2]]
+
+
+def _target_row(target: str, scores: dict[str, Any]) -> list[str]:
+    correct = sum(scores["confusion"].get(label, {}).get(label, 0) for label in STANCE_LABELS)
+    return [target, str(scores["records"]), str(correct), f"{scores['f_avg']:.3f}"]
+
+
+def format_details(details: dict[str, Any]) -> str:
+    """`detail_tables` as plain text: a title, then columns aligned (the first to the left, numbers to the right)."""
+    blocks = []
+    for title, header, rows in detail_tables(details):
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+        lines = [title]
+        for row in [header, *rows]:
+            lines.append("  ".join([row[0].ljust(widths[0]), *(cell.rjust(width) for cell, width in zip(row[1:], widths[1:]))]).rstrip())
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def format_report(result: dict[str, Any], details: bool = False) -> str:
+    """A plain-text report of `evaluate_split` or `evaluate_layer_paths`: what was scored, the scores, the intervals
+    and, with `details`, a layer report's per-label and confusion tables."""
     dataset, gold, scores = result["dataset"], result["gold"], result["scores"]
     where = gold["config"] + (f"/{gold['split']}" if gold["split"] else "")
     lines = [
@@ -752,4 +977,6 @@ def format_report(result: dict[str, Any]) -> str:
     intervals = result["confidence_intervals"]
     lines += ["", f"{intervals['level']:.0%} confidence intervals ({intervals['method']}):"]
     lines += [f"  {name:<26}{value:.3f}  [{intervals[name][0]:.3f}, {intervals[name][1]:.3f}]" for name, value in result["headline"].items() if name in intervals]
+    if details and "details" in result:
+        lines += ["", format_details(result["details"])]
     return "\n".join(lines)

@@ -125,8 +125,8 @@ def check_layer(
     problems: list[Problem] = []
     starts = [s.start for s in sentences]
     first_use: dict[str, tuple[str, int]] = {}  # id → (kind, index); the pointer is only written for a problem
-    for kind in ("entities", "quotes", "stance"):
-        for i, item in enumerate(layer[kind]):
+    for kind in ("entities", "quotes", "chains", "stance"):
+        for i, item in enumerate(layer.get(kind, [])):
             place = (kind, i)
             first = first_use.setdefault(item["id"], place)
             if first is not place:  # an earlier item has this id
@@ -146,6 +146,10 @@ def check_layer(
         problems += misplaced
         if not misplaced and _sentence_at(sentences, starts, entity["start"], entity["end"]) is None:
             problems.append(Problem(file, f"/entities/{i}", f"entity {entity['text']!r} crosses a sentence boundary"))
+
+    chain_of, chain_problems = _chain_membership(layer, entities, file)
+    problems += chain_problems
+    problems += _speaker_chain_problems(layer, chain_of, file)
 
     quotes = {q["id"]: q for q in layer["quotes"]}
     for i, quote in enumerate(layer["quotes"]):
@@ -185,6 +189,50 @@ def check_layer(
             problems += misplaced
             if not misplaced and _sentence_at(sentences, starts, span["start"], span["end"]) is None:
                 problems.append(Problem(file, f"/stance/{i}/evidence/span", "stance evidence crosses a sentence boundary"))
+    return problems
+
+
+def _chain_membership(layer: Layer, entities: dict[str, dict[str, Any]], file: str) -> tuple[dict[str, str], list[Problem]]:
+    """Each chained entity's chain id, and why the layer's chains cannot stand: a mention that does not
+    exist, one in two chains (or twice in one), mentions of one chain with different labels."""
+    chain_of: dict[str, str] = {}
+    problems = []
+    for i, chain in enumerate(layer.get("chains", [])):
+        labels: dict[str, str] = {}  # label → the first mention with it
+        for j, entity_id in enumerate(chain["entities"]):
+            if entity_id not in entities:
+                problems.append(Problem(file, f"/chains/{i}/entities/{j}", f"refers to entity {entity_id!r}, which does not exist"))
+                continue
+            if entity_id in chain_of:
+                problems.append(Problem(file, f"/chains/{i}/entities/{j}", f"entity {entity_id} is already in chain {chain_of[entity_id]} (an entity is in at most one chain)"))
+                continue
+            chain_of[entity_id] = chain["id"]
+            labels.setdefault(entities[entity_id]["label"], entity_id)
+        if len(labels) > 1:
+            found = ", ".join(f"{entity_id} is {label}" for label, entity_id in labels.items())
+            problems.append(Problem(file, f"/chains/{i}", f"the mentions of a chain share one label: {found}"))
+    return chain_of, problems
+
+
+def _speaker_chain_problems(layer: Layer, chain_of: dict[str, str], file: str) -> list[Problem]:
+    """Why a quote's speaker chain is wrong: it does not exist; it is not the chain of the speaker entity;
+    a speaker without an entity (pro-drop) does not continue the previous quote's speaker chain."""
+    chain_ids = {chain["id"] for chain in layer.get("chains", [])}
+    problems = []
+    earlier: list[str | None] = []  # the speaker chains of the quotes before this one in the text
+    for i, quote in sorted(enumerate(layer["quotes"]), key=lambda pair: _offsets(pair[1]["content"])):
+        speaker = quote["speaker"]
+        chain, entity = speaker.get("chain"), speaker["entity"]
+        place = f"/quotes/{i}/speaker/chain"
+        if chain is not None and chain not in chain_ids:
+            problems.append(Problem(file, place, f"refers to chain {chain!r}, which does not exist"))
+        elif entity is not None and chain_of.get(entity) != chain:
+            expected = f"is in chain {chain_of[entity]}, so the speaker's chain is {chain_of[entity]!r}" if entity in chain_of else "is in no chain, so the speaker has no chain"
+            problems.append(Problem(file, place, f"the speaker entity {entity} {expected}, not {chain!r}"))
+        elif entity is None and chain is not None and earlier[-1:] != [chain]:
+            previous = f" ({earlier[-1]!r}), not {chain!r}" if earlier else ", and there is no previous quote"
+            problems.append(Problem(file, place, f"a speaker without an entity continues the previous quote's speaker chain{previous}"))
+        earlier.append(chain)
     return problems
 
 
@@ -236,13 +284,19 @@ def build_rows(
             sentence = sentences[max(0, bisect.bisect_right(starts, span["start"]) - 1)]
         return {"sentence_id": sentence.sentence_id, **_local(span, sentence)}
 
+    chain_of = {entity_id: chain for chain in layer.get("chains", []) for entity_id in chain["entities"]}
     entity_homes: dict[str, tuple[dict[str, Any], Sentence]] = {}
     for entity in sorted(layer["entities"], key=lambda e: (e["start"], e["end"])):
         sentence = home(entity)
         entity_homes[entity["id"]] = entity, sentence
+        chain = chain_of.get(entity["id"])
         rows[sentence.index]["entities"].append(
-            {"id": entity["id"], **_local(entity, sentence), "label": entity["label"], "provenance": entity["provenance"]}
+            {"id": entity["id"], **_local(entity, sentence), "label": entity["label"], "chain": None if chain is None else chain["id"], "provenance": entity["provenance"]}
         )
+    entities = {e["id"]: e for e in layer["entities"]}
+    speaker_chains = {
+        chain["id"]: {"id": chain["id"], "name": chain["name"], "label": entities[chain["entities"][0]]["label"]} for chain in layer.get("chains", [])
+    }
     # A stance's evidence is usually a quote: its sentence is found once, with the quote.
     quote_homes: dict[str, tuple[dict[str, Any], Sentence]] = {}
     for quote in sorted(layer["quotes"], key=lambda q: (q["content"]["start"], q["content"]["end"])):
@@ -260,6 +314,7 @@ def build_rows(
                     "kind": speaker["kind"],
                     "mention": anchored(speaker["mention"]),
                     "entity": None if speaker_entity is None else _speaker_entity(*speaker_entity),
+                    "chain": speaker_chains.get(speaker.get("chain") or ""),
                 },
                 "outlet": anchored(quote["outlet"]),
                 "provenance": quote["provenance"],

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from qawl.schema import Problem, Schemas, schemas_in
-from qawl.tasks import derive_ner, derive_quotes, derive_stance
+from qawl.tasks import derive_attributions, derive_ner, derive_quotes, derive_stance
 
 ROW_GROUP_SIZE = 2048
 # train, validation and test hold human-reviewed (gold) documents only; every other document is published in `silver`.
@@ -89,8 +89,14 @@ CONFIGS = (
     ),
     ConfigSpec("documents", "document", "One row per article: full text and metadata.", lambda document, sentences: [document]),
     ConfigSpec("ner", "ner", "One row per annotated sentence: tokens and IOB2 entity tags.", derive_ner),
-    ConfigSpec("quotes", "quote", "One row per quote: content, cue, speaker mention and entity, type.", derive_quotes),
+    ConfigSpec("quotes", "quote", "One row per quote: content, cue, speaker mention, entity and chain, type.", derive_quotes),
     ConfigSpec("stance", "stance", "One row per holder, target and evidence: SemEval-2016 text, target, label.", derive_stance),
+    ConfigSpec(
+        "attributions",
+        "attribution",
+        "One row per document and speaker chain: canonical name, quotes by type, stance per target.",
+        derive_attributions,
+    ),
 )
 DEFAULT_CONFIG = "sentences"
 

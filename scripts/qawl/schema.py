@@ -31,6 +31,7 @@ SCHEMA_FILES = {
     "ner": "ner.schema.json",
     "quote": "quote.schema.json",
     "stance": "stance.schema.json",
+    "attribution": "attribution.schema.json",
     "targets": "targets.schema.json",
 }
 

@@ -1,4 +1,4 @@
-"""Task configs: `ner`, `quotes` and `stance` rows, derived from a document's sentence rows.
+"""Task configs: `ner`, `quotes`, `stance` and `attributions` rows, derived from a document's sentence rows.
 
 Each `derive_*` function has the `ConfigSpec.derive` shape
 `(document_row, sentence_rows) -> rows`; rows come out in document order.
@@ -8,6 +8,7 @@ Sentences of unannotated documents contribute nothing to a task config.
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -91,6 +92,8 @@ def derive_quotes(document: Record, sentences: list[Record]) -> list[Record]:
             "speaker_kind": quote["speaker"]["kind"],
             "speaker_mention": quote["speaker"]["mention"],
             "speaker_entity": quote["speaker"]["entity"],
+            "speaker_chain": None if quote["speaker"]["chain"] is None else quote["speaker"]["chain"]["id"],
+            "speaker_name": None if quote["speaker"]["chain"] is None else quote["speaker"]["chain"]["name"],
             "outlet": quote["outlet"],
             "provenance": quote["provenance"],
         }
@@ -119,4 +122,46 @@ def derive_stance(document: Record, sentences: list[Record]) -> list[Record]:
         }
         for row in sentences
         for stance in row["stance"]
+    ]
+
+
+def derive_attributions(document: Record, sentences: list[Record]) -> list[Record]:
+    """Who said what: one row per speaker chain of the document (in the order it is first quoted),
+    with its quotes counted by type and its stance judgements counted per target and label."""
+    rows: dict[str, Record] = {}
+    stance: dict[str, Counter[tuple[str, str]]] = {}
+    chain_of_quote: dict[str, str] = {}
+    for row in sentences:
+        for quote in row["quotes"]:
+            chain = quote["speaker"]["chain"]
+            if chain is None:
+                continue
+            chain_of_quote[quote["id"]] = chain["id"]
+            if chain["id"] not in rows:
+                rows[chain["id"]] = {
+                    "id": f"{row['doc_id']}/{chain['id']}",
+                    "doc_id": row["doc_id"],
+                    "chain": chain["id"],
+                    "name": chain["name"],
+                    "label": chain["label"],
+                    "quotes": 0,
+                    "direct": 0,
+                    "indirect": 0,
+                    "mixed": 0,
+                    "quote_ids": [],
+                    "status": row["status"],
+                }
+                stance[chain["id"]] = Counter()
+            attribution = rows[chain["id"]]
+            attribution["quotes"] += 1
+            attribution[quote["type"]] += 1
+            attribution["quote_ids"].append(f"{row['doc_id']}/{quote['id']}")
+    for row in sentences:
+        for judgement in row["stance"]:
+            chain_id = chain_of_quote.get(judgement["holder"]["quote_id"] or "")
+            if chain_id is not None:
+                stance[chain_id][judgement["target"], judgement["label"]] += 1
+    return [
+        {**row, "stance": [{"target": target, "label": label, "count": count} for (target, label), count in sorted(stance[chain_id].items())]}
+        for chain_id, row in rows.items()
     ]

@@ -46,6 +46,7 @@ def check_sentence_rows(rows: list[tuple[int, dict[str, Any]]], file: str) -> li
         by_id[row["sentence_id"]] = row
     entity_ids = {(row["doc_id"], e["id"]): e for _, row in rows for e in row["entities"]}
     quote_ids = {(row["doc_id"], q["id"]) for _, row in rows for q in row["quotes"]}
+    chain_labels = {(row["doc_id"], e["chain"]): e["label"] for _, row in rows for e in row["entities"] if e["chain"] is not None}
     seen_ids: set[tuple[str, str]] = set()
     for n, row in rows:
         text = row["text"]
@@ -77,6 +78,9 @@ def check_sentence_rows(rows: list[tuple[int, dict[str, Any]]], file: str) -> li
                 target = entity_ids.get((row["doc_id"], entity["id"]))
                 if target is None or target["text"] != entity["text"]:
                     problems.append(Problem(file, f"{where}/speaker/entity", f"speaker entity {entity['id']!r} does not resolve to an entity mention"))
+            chain = quote["speaker"]["chain"]
+            if chain is not None and chain_labels.get((row["doc_id"], chain["id"])) != chain["label"]:
+                problems.append(Problem(file, f"{where}/speaker/chain", f"speaker chain {chain['id']!r} ({chain['label']}) is the chain of no {chain['label']} entity mention of {row['doc_id']}"))
         for i, stance in enumerate(row["stance"]):
             problems += span_problems(stance["evidence"], text, file, f"row {n} /stance/{i}/evidence")
             for part in (stance["evidence_quote_id"], stance["holder"]["quote_id"]):

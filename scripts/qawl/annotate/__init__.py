@@ -22,7 +22,7 @@ ANNOTATOR_NAME = "qawl-preannotator"
 ANNOTATOR_VERSION = "0.1.0"
 # The release time of ANNOTATOR_VERSION: provenance must not depend on when a build runs.
 ANNOTATOR_RELEASE_TIME = "2025-01-01T00:00:00Z"
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "2.0.0"
 
 PROVENANCE = {
     "source": f"auto:{ANNOTATOR_NAME}@{ANNOTATOR_VERSION}",

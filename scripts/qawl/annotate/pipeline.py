@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from qawl.annotate import entities as _entities  # noqa: F401  (registers "qawl_entities")
 from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quotes")
+from qawl.annotate.chains import chain_layer
 from qawl.annotate.entities import Mention, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import Gazetteer
 from qawl.annotate.quotes import Span
@@ -119,7 +120,7 @@ def _span(text: str, span: Span | Mention | None) -> dict[str, Any] | None:
 
 
 def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance: dict[str, str]) -> dict[str, Any]:
-    """The annotation-file dict of a processed doc: ids e1.. q1.. s1.. in text order."""
+    """The annotation-file dict of a processed doc: ids e1.. q1.. s1.. in text order, chains c1.. by first mention."""
     text = doc_text(doc)
     entity_ids: dict[tuple[int, int], str] = {}
     entities = []
@@ -157,11 +158,13 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
         }
         for n, (target, label, quote) in enumerate(doc_value(doc, "qawl_stance"), 1)
     ]
+    chains, quotes = chain_layer(text, entities, quotes, provenance)
     return {
         "schema_version": schema_version,
         "doc_id": doc_id,
         "sha256": sha256,
         "entities": entities,
         "quotes": quotes,
+        "chains": chains,
         "stance": stance,
     }

@@ -150,18 +150,18 @@ def test_the_orientation_learned_from_gold_leaves_out_the_document_being_read() 
     assert (fit.for_document("other").reverse, fit.for_document("g1").reverse) == (1, -1)
 
 
-def test_the_classifier_learns_the_gold_of_the_devset_tune_part_never_of_the_scored_part(tmp_path: Path) -> None:
+def test_the_classifier_learns_the_gold_of_the_project_never_of_the_devset(tmp_path: Path) -> None:
     annotations = tmp_path / "annotations"
     write_targets(annotations, NUCLEAR)
-    for part, label in (("tune", "FAVOR"), ("scored", "AGAINST")):
+    for directory, label in ((annotations, "FAVOR"), (annotations / "devset" / "tune", "AGAINST"), (annotations / "devset" / "scored", "AGAINST")):
         layer = {
-            "doc_id": f"dev_{part}",
-            "quotes": [{"id": "q1", "content": {"start": 0, "end": 5, "text": f"نص {part}"}}],
+            "doc_id": directory.name,
+            "quotes": [{"id": "q1", "content": {"start": 0, "end": 5, "text": f"نص {directory.name}"}}],
             "stance": [{"target": "nuclear_power_plant", "label": label, "evidence": {"quote": "q1"}, "provenance": {"status": "gold"}}],
         }
-        (annotations / "devset" / part).mkdir(parents=True)
-        (annotations / "devset" / part / f"dev_{part}.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
-    assert gold_stance(annotations) == [GoldStance("dev_tune", "nuclear_power_plant", "FAVOR", "نص tune")]
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"{directory.name}.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    assert gold_stance(annotations) == [GoldStance("annotations", "nuclear_power_plant", "FAVOR", "نص annotations")]
 
 
 def test_no_target_list_of_the_repository_is_needed() -> None:

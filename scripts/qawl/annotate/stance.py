@@ -17,8 +17,8 @@ here is written for a particular target; each one is read off its own record:
   Whether undoing the target's object is FAVOR or AGAINST ("withdrawal" of forces, "disarming" of
   factions) is fitted on the target's examples and gold.
 - similarity: a naive Bayes vote between FAVOR and AGAINST, trained on the target's examples and
-  the gold stance records of annotations/ and of annotations/devset/tune/ (never of the scored part;
-  a document's own gold is left out of the classifier and the orientation when it is annotated).
+  the gold stance records of annotations/ (never the devset's; a document's own gold is left out of
+  the classifier, the orientation and the rarity of words when it is annotated).
 
 A tie, a weak vote or no relevance gives NONE.
 """
@@ -113,15 +113,10 @@ class GoldStance(NamedTuple):
     content: str
 
 
-# The devset part whose gold the classifier learns from, besides the gold corpus (never the scored part).
-TRAINING_PART = Path("devset") / "tune"
-
-
 def gold_stance(annotations_dir: Path | None) -> list[GoldStance]:
-    """The gold stance records of the layers annotations_dir/*.json and annotations_dir/devset/tune/*.json whose quote has a content."""
+    """The gold stance records of the layers annotations_dir/*.json whose quote has a content (never the devset's)."""
     found: list[GoldStance] = []
-    layers = [*sorted(annotations_dir.glob("*.json")), *sorted((annotations_dir / TRAINING_PART).glob("*.json"))] if annotations_dir else []
-    for path in layers:
+    for path in sorted(annotations_dir.glob("*.json")) if annotations_dir else []:
         layer, problems = read_json_file(path)  # never opens a FIFO; the build reports the problems
         if problems or not isinstance(layer, dict) or "stance" not in layer or path.name == "targets.json":
             continue

@@ -412,8 +412,13 @@ class OrientationFit:
     def __init__(self, agreeing: dict[Orientation, Counter[str | None]]) -> None:
         self.agreeing = agreeing
         self.totals = {orientation: sum(counts.values()) for orientation, counts in agreeing.items()}
+        self.with_gold = {doc for counts in agreeing.values() for doc in counts if doc is not None}
+        self.shared = self._fitted(None)
 
     def for_document(self, doc_id: str | None) -> Orientation:
+        return self._fitted(doc_id) if doc_id in self.with_gold else self.shared
+
+    def _fitted(self, doc_id: str | None) -> Orientation:
         def agreeing(orientation: Orientation) -> int:
             return self.totals[orientation] - (self.agreeing[orientation][doc_id] if doc_id is not None else 0)
 

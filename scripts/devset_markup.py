@@ -2,7 +2,7 @@
 
 A markup file holds articles, each one:
 
-    === <doc_id> <part>                      part: tune or scored
+    === <doc_id> <part> [<annotator>]        part: tune or scored; annotator: of this article (else the file's, below)
     <paragraphs, one a line, with markup>
     ---
     <one line per quote, then optional author lines>
@@ -155,11 +155,11 @@ def read_markup(path: Path) -> tuple[list[Article], list[Problem]]:
     annotator = named.group(1) if named else ANNOTATOR
     for block in blocks:
         header, _, body = block.partition("\n")
-        doc_id, part = header.split()
+        doc_id, part, *article_annotator = header.split()
         if part not in PARTS:
             problems.append(Problem(str(path), f"article {doc_id}", f"part {part!r} is not one of {PARTS}"))
         marked, _, lines = body.partition("\n---\n")
-        article = Article(doc_id, part, annotator)
+        article = Article(doc_id, part, article_annotator[0] if article_annotator else annotator)
         problems += parse_text(article, marked.strip("\n"), str(path))
         for line in filter(None, (line.strip() for line in lines.splitlines())):
             kind = line.split(maxsplit=1)[0]

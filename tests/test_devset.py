@@ -83,7 +83,7 @@ def test_the_devset_articles_are_what_their_markup_makes(tmp_path) -> None:
     result = convert(root, *MARKUP)
     assert result.returncode == 0, result.stderr
     made = sorted((root / "annotations" / "devset").glob("*/*.json"))
-    assert len(made) == 135
+    assert len(made) == 148
     for path in made:
         committed = DEVSET / path.parent.name / path.name
         assert committed.with_suffix(".txt").read_bytes() == path.with_suffix(".txt").read_bytes(), path.name
@@ -120,6 +120,16 @@ def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
     assert [(s["holder"]["quote"], s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [("q1", "us_coalition_presence_iraq", "AGAINST")]
     assert len(layer["stance"]) == 2 * 8
     assert layer["sha256"] == hashlib.sha256((written / "dev_test_01.txt").read_bytes()).hexdigest()
+
+
+def test_an_article_header_may_name_its_annotator(tmp_path) -> None:
+    root = project_without_devset(tmp_path)
+    markup = tmp_path / "two.markup"
+    markup.write_text("=== dev_test_01 tune qawl-stance2\n<قال>1 [عمر|P:o] إن {الجو جميل}1.\n---\n1 indirect sp=o\n\n=== dev_test_02 tune\n<قال>1 [عمر|P:o] إن {الجو جميل}1.\n---\n1 indirect sp=o\n", encoding="utf-8")
+    assert convert(root, markup).returncode == 0
+    written = root / "annotations" / "devset" / "tune"
+    annotators = [{item["provenance"]["annotator"] for kind in ("entities", "quotes", "stance") for item in json.loads((written / f"{doc}.json").read_text(encoding="utf-8"))[kind]} for doc in ("dev_test_01", "dev_test_02")]
+    assert annotators == [{"qawl-stance2"}, {"qawl-devset-2"}]
 
 
 def test_chain_lines_become_chains_with_their_names_and_the_speakers_chains(tmp_path) -> None:

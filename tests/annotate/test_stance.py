@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from qawl.annotate import preannotate
-from qawl.annotate.stance import GoldStance, StanceDetector, read_targets, stance_learns
+from qawl.annotate.stance import GoldStance, StanceDetector, gold_stance, read_targets, stance_learns
 from qawl.annotate.text import normalize
 
 # A target no list of the project was written for: building a nuclear power plant.
@@ -83,6 +83,19 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("تأجيل المحطة النووية لا يعني التخلي عنها", "FAVOR"),  # concession: "does not mean" + undoing
         ("نرفض رفع أسعار الخبز في الأسواق", "NONE"),  # not about the target
         ("سيزور الوفد موقع المحطة النووية يوم الاثنين", "NONE"),  # about it, no evaluation
+        ("أكد أنه يدعم إنشاء المحطة النووية", "FAVOR"),  # أنه is a function word, not a form of أنهى (undo)
+        ("وقف مشروع المحطة النووية سيكون خطأ فادحاً", "FAVOR"),  # an undoing judged: stopping it is a mistake
+        ("إلغاء المحطة النووية انتصار لسكان المنطقة", "AGAINST"),  # ... and cancelling it a victory
+        ("المحطة النووية لا تزال خطراً على السكان", "AGAINST"),  # لا تزال (still) negates nothing
+        ("المفاعل النووي لا يقل خطورة عن الحرب", "AGAINST"),  # nor does لا يقل (no less)
+        ("ندعم إنشاء المحطة النووية حتى لو رفضها بعض السكان", "FAVOR"),  # the main clause over its condition (guidelines §4.3 rule 3)
+        ("إذا توقف العمل في المحطة النووية فسيكون ذلك كارثة", "FAVOR"),  # the main clause after the condition counts
+        ("ولا نرى أي خطر في المحطة النووية", "FAVOR"),  # a negation with its proclitic و
+        ("لن نقبل بالمحطة النووية في مدينتنا", "AGAINST"),
+        ("كل ما يقال عن وقف المحطة النووية غير صحيح", "NONE"),  # a denied report is not judged (guidelines §4.1, R6)
+        ("سقطت قذيفة قرب المحطة النووية من دون خسائر", "NONE"),  # "without" says how, it negates no judgement
+        ("ربما تكون المحطة النووية مجازفة غير محسوبة", "AGAINST"),  # a hedged evaluation is still the speaker's
+        ("قد يكون إنشاء المحطة النووية الحل الأمثل لأزمة الكهرباء", "FAVOR"),
     ],
 )
 def test_each_rule_votes_as_the_sentence_means(nuclear: StanceDetector, content: str, expected: str) -> None:
@@ -99,6 +112,20 @@ def test_the_classifier_learns_gold_stance_but_not_for_the_document_it_comes_fro
     assert label(detector, content, doc_id="g1") == "NONE"  # its own gold left out, as when the card scores it
 
 
+def test_the_point_after_a_contrast_outweighs_a_classifier_that_leans_the_other_way() -> None:
+    content = "تأجيل المحطة النووية لا يعني التخلي عنها"
+    gold = [GoldStance(f"g{n}", "nuclear_power_plant", "AGAINST", "تأجيل المحطة النووية خبر سار لسكان المدينة") for n in range(6)]
+    assert label(StanceDetector([NUCLEAR], gold), content) == "FAVOR"
+
+
+def test_a_word_the_gold_quotes_on_another_target_use_says_less_of_what_a_sentence_is_about() -> None:
+    subsidies = {"id": "subsidies", "name_ar": "رفع الدعم عن الوقود", "definition": "", "examples": {}}
+    gold = [GoldStance("g1", "subsidies", "AGAINST", "رفع أسعار الكهرباء يثقل كاهل الأسر")]
+    without, learned = StanceDetector([NUCLEAR, subsidies], []), StanceDetector([NUCLEAR, subsidies], gold)
+    assert learned.relevance(["الكهرباء"])[0] < without.relevance(["الكهرباء"])[0] > 0
+    assert learned.relevance(["الكهرباء"], "g1") == without.relevance(["الكهرباء"])  # the document's own gold left out
+
+
 def test_the_orientation_of_undoing_is_fitted_on_the_examples() -> None:
     # a target whose FAVOR is an undoing: stopping is FAVOR, keeping AGAINST
     ban = {
@@ -112,8 +139,29 @@ def test_the_orientation_of_undoing_is_fitted_on_the_examples() -> None:
         },
     }
     detector = StanceDetector([ban], [])
-    assert detector.models[0].orientation.reverse == 1
+    assert detector.models[0].orientation.for_document(None).reverse == 1
     assert label(detector, "نطالب بمنع التدخين في الأماكن العامة") == "FAVOR"
+
+
+def test_the_orientation_learned_from_gold_leaves_out_the_document_being_read() -> None:
+    ban = {"id": "smoking_ban", "name_ar": "حظر التدخين في الأماكن العامة", "definition": "", "examples": {}}
+    gold = [GoldStance("g1", "smoking_ban", "FAVOR", "ندعو إلى منع التدخين في المقاهي")] * 3
+    fit = StanceDetector([ban], gold).models[0].orientation
+    assert (fit.for_document("other").reverse, fit.for_document("g1").reverse) == (1, -1)
+
+
+def test_the_classifier_learns_the_gold_of_the_project_never_of_the_devset(tmp_path: Path) -> None:
+    annotations = tmp_path / "annotations"
+    write_targets(annotations, NUCLEAR)
+    for directory, label in ((annotations, "FAVOR"), (annotations / "devset" / "tune", "AGAINST"), (annotations / "devset" / "scored", "AGAINST")):
+        layer = {
+            "doc_id": directory.name,
+            "quotes": [{"id": "q1", "content": {"start": 0, "end": 5, "text": f"نص {directory.name}"}}],
+            "stance": [{"target": "nuclear_power_plant", "label": label, "evidence": {"quote": "q1"}, "provenance": {"status": "gold"}}],
+        }
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / f"{directory.name}.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    assert gold_stance(annotations) == [GoldStance("annotations", "nuclear_power_plant", "FAVOR", "نص annotations")]
 
 
 def test_no_target_list_of_the_repository_is_needed() -> None:

@@ -5,16 +5,20 @@ here is written for a particular target; each one is read off its own record:
 
 - relevance: the words of the target's Arabic name, of the Arabic in its definition and of its
   examples, light-stemmed (`keys`), weighted by how many of the target's texts use them times
-  their rarity among the targets; a word counts for the targets it is most a word of; function
+  their rarity among the targets' records and the other targets' gold quotes (`Relevance`; a word
+  the quotes on most targets use counts against); a word counts for the targets it is most a word of; function
   words, reporting cues and titles do not count. A quote is about a target when its sentence
   holds a set share of what the target's own examples typically hold, and not much less than it
   holds of the target it is most about.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
-  predicates that apply to their object ("demand" + "withdrawal" is against), and contrast (the
-  clause after "but" is the speaker's point). Whether undoing the target's object is FAVOR or
-  AGAINST ("withdrawal" of forces, "disarming" of factions) is fitted on the target's examples.
+  predicates that apply to their object ("demand" + "withdrawal" is against), an undoing judged
+  ("withdrawal would be a mistake" is for), contrast (the clause after "but" is the speaker's point),
+  denial of a report, and conditions (they count only when the main clause says nothing).
+  Whether undoing the target's object is FAVOR or AGAINST ("withdrawal" of forces, "disarming" of
+  factions) is fitted on the target's examples and gold.
 - similarity: a naive Bayes vote between FAVOR and AGAINST, trained on the target's examples and
-  the gold stance records of annotations/ (a document's own gold is left out when it is annotated).
+  the gold stance records of annotations/ (never the devset's; a document's own gold is left out of
+  the classifier, the orientation and the rarity of words when it is annotated).
 
 A tie, a weak vote or no relevance gives NONE.
 """
@@ -61,8 +65,16 @@ SHARE = 0.6
 WORD_SHARE = 0.8
 # Polar items further apart than this many words do not compose ("demand ... withdrawal").
 SCOPE = 3
+# The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
+# with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
+PARTICLES = ("negation", "contrast", "concession", "neutral", "denial", "without")
+PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
+# The votes after a contrast marker are the speaker's point (guidelines §4.3): they count this many times.
+POINT_WEIGHT = 2
+# How many documents with gold of their own (the card scores them) keep a relevance without that gold.
+DOCUMENTS_KEPT = 4
 # How much one naive Bayes log-odds unit counts against one evaluative word.
-SIMILARITY_WEIGHT = 0.4
+SIMILARITY_WEIGHT = 0.3
 # How many more examples an unusual orientation must agree with to be chosen over the usual one.
 ORIENTATION_MARGIN = 2
 # |vote| below this gives NONE.
@@ -102,7 +114,7 @@ class GoldStance(NamedTuple):
 
 
 def gold_stance(annotations_dir: Path | None) -> list[GoldStance]:
-    """The gold stance records of the layers annotations_dir/*.json whose quote has a content."""
+    """The gold stance records of the layers annotations_dir/*.json whose quote has a content (never the devset's)."""
     found: list[GoldStance] = []
     for path in sorted(annotations_dir.glob("*.json")) if annotations_dir else []:
         layer, problems = read_json_file(path)  # never opens a FIFO; the build reports the problems
@@ -161,44 +173,102 @@ def stems(text: str) -> list[tuple[str, ...]]:
 
 
 def entry_forms(entry: str) -> set[tuple[str, ...]]:
-    """The stem sequences of a lexicon entry: a verb "past/present" in its conjugated forms, else the words as written."""
+    """The stem sequences of a lexicon entry: a verb "past/present" in its conjugated forms, else the words as written.
+
+    An entry is written without proclitics, so each word has only its article-stripped key: وافق is not
+    the و of أفق (horizon), فاعلية not the ف of أعلى.
+    """
     if "/" in entry:
         past, present = entry.split("/")
         forms = verb_forms([past] if past else [], [present])
         forms |= {prefix + normalize(present)[1:] for prefix in "نا"}  # first person: نرفض أرفض
-        return {(key,) for f in forms for key in keys(f)}
-    return {tuple(k[0] for k in stems(normalize(entry)))}
+        return {(keys(f)[-1],) for f in forms}
+    return {tuple(k[-1] for k in stems(normalize(entry)))}
+
+
+@lru_cache(maxsize=1)
+def function_word_keys() -> frozenset[str]:
+    """The keys of function words (the stopword list, إن/أن and لكن with their pronouns, with و or ف):
+    an evaluative form with one of them is dropped, unless it is a particle itself (لا, غير):
+    أنهى (to end) has the form انهي, whose key انه is also that of أنه (that he)."""
+    particles = [normalize(p + suffix) for p in ("أن", "إن", "لأن", "بأن", "كأن", "لكن") for suffix in PRONOUNS]
+    return frozenset(k for w in (*lexicons().stopwords, *particles) for prefix in ("", "و", "ف") for k in keys(prefix + w))
+
+
+class Item(NamedTuple):
+    """An entry of the evaluative lexicon found in a text: where, its kind, whether its first word has
+    the article (an undoing so written, الانسحاب, is not in construct with a following object as إنهاء الاحتلال is),
+    and whether it stands in a condition."""
+
+    index: int
+    kind: str
+    definite: bool
+    conditional: bool
+
+
+_DEFINITE = re.compile("^[وف]?(?:[بك]?ال|لل)")
 
 
 @dataclass(frozen=True)
 class Evaluation:
-    """The evaluative lexicon: stem sequences by first stem, longest first, with their kind."""
+    """The evaluative lexicon: stem sequences by first stem, longest first, with their kind, and the
+    words that open a condition (kind `condition`)."""
 
     phrases: dict[str, list[tuple[tuple[str, ...], str]]]
+    condition: re.Pattern[str]
+    particle_words: frozenset[str]
 
     @classmethod
     def load(cls, path: Any = DATA / "evaluative.tsv") -> Evaluation:
         phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        openers = []
+        particle_words: set[str] = set()
+        function_words = function_word_keys()
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
             kind, entry = line.split("\t")
-            for form in entry_forms(entry):
+            if kind == "condition":
+                openers.append(re.escape(normalize(entry)))
+                continue
+            forms = entry_forms(entry)
+            if kind in PARTICLES:
+                first = normalize(entry.split()[0])
+                written = {prefix + first + suffix for prefix in ("", "و", "ف") for suffix in (PRONOUNS if kind == "contrast" else ("",))}
+                particle_words |= written
+                forms |= {(keys(word)[-1], *form[1:]) for form in forms for word in written}
+            for form in forms:
+                if len(form) == 1 and form[0] in function_words and kind not in PARTICLES:
+                    continue
                 if form and (form[1:], kind) not in phrases.get(form[0], []):
                     phrases.setdefault(form[0], []).append((form[1:], kind))
         for entries in phrases.values():
             entries.sort(key=lambda e: (-len(e[0]), e))
-        return cls(phrases)
+        # from the opener to the clause's punctuation, or to the word with ف that opens the main clause (فسنرد، فإن; not في)
+        opener = "|".join(sorted(openers, key=len, reverse=True))
+        condition = re.compile(rf"(?<!\w)[وف]?(?:{opener})(?!\w)(?:\s+(?!ف(?!ي(?:ه|ها|هم)?(?!\w)))[^\s،,؛;:.!?؟]+)*")
+        return cls(phrases, condition, frozenset(particle_words))
 
-    def items(self, words: list[tuple[str, ...]]) -> list[tuple[int, str]]:
-        """(word index, kind) of the lexicon's entries in a text's `stems`, left to right, longest first."""
+    def items(self, text: str) -> list[Item]:
+        """The lexicon's entries in a text (matching form), left to right, longest first; `neutral` ones
+        (لا يزال still, لا يقل no less) only keep their words from being read as others."""
+        matches = list(WORD.finditer(text))
+        word_keys = [keys(m.group()) for m in matches]
+        conditions = [(c.start(), c.end()) for c in self.condition.finditer(text)]  # in text order, apart
+        condition_starts = [start for start, _ in conditions]
         found = []
         i = 0
-        while i < len(words):
+        while i < len(matches):
             length = 1
-            for rest, kind in (entry for key in words[i] for entry in self.phrases.get(key, ())):
-                if all(r in w for r, w in zip(rest, words[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(words):
-                    found.append((i, kind))
+            for rest, kind in (entry for key in word_keys[i] for entry in self.phrases.get(key, ())):
+                if kind in PARTICLES and matches[i].group() not in self.particle_words:
+                    continue
+                if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(matches):
+                    if kind != "neutral":
+                        start = matches[i].start()
+                        before = bisect.bisect_right(condition_starts, start) - 1
+                        conditional = before >= 0 and start < conditions[before][1]
+                        found.append(Item(i, kind, _DEFINITE.match(matches[i].group()) is not None, conditional))
                     length = 1 + len(rest)
                     break
             i += length
@@ -217,44 +287,89 @@ class Orientation(NamedTuple):
     negative: int = -1
 
 
-def polarity(items: list[tuple[int, str]], orientation: Orientation) -> int:
+def polarity(items: list[Item], orientation: Orientation) -> int:
     """The vote of a clause's evaluative items: + for the target, - against.
 
     A predicate (support, oppose), an undoing (reverse) or a negation applies to the next one
     within SCOPE words: a chain of them is emitted as the product of its signs when it ends
     ("demand" + "withdrawal" is against, "reject" + "withdrawal" for, "staying" + "not" +
     "necessary" against); a negation alone emits nothing. An evaluative word votes its own sign,
-    inverted by a negation just before it: "reject occupation" is against whatever is called an occupation. After a contrast marker, the votes
-    that follow decide if there are any; a concession ("does not mean") is a contrast and a negation.
+    inverted by a negation just before it: "reject occupation" is against whatever is called an occupation;
+    the evaluative word right after it of the same kind only reinforces it ("a grave mistake").
+    An undoing that opens its chain is what the clause is about, and the next evaluative word in the clause
+    judges it ("withdrawal ... is a mistake" is for, "ending ... a victory" against), unless that word is its
+    object in construct (إنهاء الاحتلال: ending the occupation).
+    The evaluative item after "without" votes nothing ("fell without losses", "withdrawal without delay").
+    A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies.
+    The votes of a condition count only if the main clause casts none ("we support it even if some reject it";
+    "we will strike unless they leave" is against their staying). After a contrast marker, the votes
+    that follow decide if there are any, and count POINT_WEIGHT times; a concession ("does not mean") is a
+    contrast and a negation.
     """
-    before = total = 0  # votes before the last contrast marker, and since
+    contrasted = False
+    before = main = conditional = 0  # votes before the last contrast marker; since, in the main clause and in conditions
     chain: int | None = None  # the sign of the pending chain
+    chain_in_condition = False
     has_predicate = False
+    undoing: Item | None = None  # the undoing that opened the pending chain: it waits for its judgement
+    previous: Item | None = None  # the last evaluative word
     last = -SCOPE - 1
 
-    def close() -> int:
-        return chain if chain is not None and has_predicate else 0
+    def vote(value: int, in_condition: bool) -> None:
+        nonlocal main, conditional
+        if in_condition:
+            conditional += value
+        else:
+            main += value
 
-    for index, kind in items:
-        if chain is not None and index - last > SCOPE:
-            total += close()
-            chain, has_predicate = None, False
+    def close() -> None:
+        nonlocal chain, has_predicate, undoing
+        if chain is not None and has_predicate:
+            vote(chain, chain_in_condition)
+        chain, has_predicate, undoing = None, False, None
+
+    without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
+    for item in items:
+        index, kind = item.index, item.kind
+        if kind == "without" or index - without <= SCOPE:
+            without = index if kind == "without" else -SCOPE - 1
+            continue
+        if chain is not None and index - last > SCOPE and (undoing is None or kind not in ("positive", "negative", "negation")):
+            close()
         last = index
         if kind in ("contrast", "concession"):
-            total += close()
-            before, total = before + total, 0
-            chain, has_predicate = (-1, False) if kind == "concession" else (None, False)
+            contrasted = True
+            close()
+            before, main, conditional = before + (main or conditional), 0, 0
+            if kind == "concession":
+                chain = -1
+        elif kind == "denial":  # what was said before is a report denied, not judged (guidelines §4.1, R6)
+            chain, has_predicate, undoing = None, False, None
+            main = conditional = 0
         elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
             chain = -(chain or 1)
         elif kind in ("support", "oppose", "reverse"):
             sign = orientation.reverse if kind == "reverse" else SIGN[kind]
+            if kind == "reverse" and chain is None:
+                undoing = item
             chain, has_predicate = (chain or 1) * sign, True
+        elif previous is not None and index == previous.index + 1 and kind == previous.kind and chain is None:
+            pass  # خطأ فادح, انتهاك صارخ: one judgement
+        elif undoing is not None and (undoing.definite or index - undoing.index > 1):
+            vote((chain or 1) * SIGN[kind], item.conditional)
+            chain, has_predicate, undoing = None, False, None
         else:  # positive, negative: negated by a bare negation only
             sign = orientation.negative if kind == "negative" else SIGN[kind]
-            total += close() + (chain if chain is not None and not has_predicate else 1) * sign
-            chain, has_predicate = None, False
-    total += close()
-    return total or before
+            bare = chain if chain is not None and not has_predicate else 1
+            close()
+            vote(bare * sign, item.conditional)
+        if kind in ("positive", "negative"):
+            previous = item
+        if kind in ("negation", "support", "oppose", "reverse"):
+            chain_in_condition = item.conditional
+    close()
+    point = main or conditional
+    return point * (POINT_WEIGHT if contrasted else 1) if point else before
 
 
 class NaiveBayes:
@@ -287,14 +402,81 @@ class NaiveBayes:
         )
 
 
+ORIENTATIONS = tuple(Orientation(reverse, negative) for negative in (-1, 1) for reverse in (-1, 1))  # the usual one first
+
+
+class OrientationFit:
+    """A target's orientation: the one that agrees with at least ORIENTATION_MARGIN more of its FAVOR/AGAINST
+    texts (examples and gold) than the usual one, with a document's own gold left out as from the classifier."""
+
+    def __init__(self, agreeing: dict[Orientation, Counter[str | None]]) -> None:
+        self.agreeing = agreeing
+        self.totals = {orientation: sum(counts.values()) for orientation, counts in agreeing.items()}
+        self.with_gold = {doc for counts in agreeing.values() for doc in counts if doc is not None}
+        self.shared = self._fitted(None)
+
+    def for_document(self, doc_id: str | None) -> Orientation:
+        return self._fitted(doc_id) if doc_id in self.with_gold else self.shared
+
+    def _fitted(self, doc_id: str | None) -> Orientation:
+        def agreeing(orientation: Orientation) -> int:
+            return self.totals[orientation] - (self.agreeing[orientation][doc_id] if doc_id is not None else 0)
+
+        best = max(ORIENTATIONS, key=agreeing)
+        return best if agreeing(best) >= agreeing(Orientation()) + ORIENTATION_MARGIN else Orientation()
+
+
 class TargetModel(NamedTuple):
-    """What stance toward one target is read from: its weighted words, its orientation, its classifier."""
+    """What the polarity of a quote toward one target is read with: its orientation and its classifier."""
 
     id: str
-    terms: dict[str, float]
-    threshold: float  # the relevance from which a sentence is about the target
-    orientation: Orientation
+    orientation: OrientationFit
     classifier: NaiveBayes
+
+
+class Relevance:
+    """What each target is about: the words of its record, weighted by the number of its texts holding them
+    (its name counts NAME_WEIGHT) times their rarity, and the weight from which a sentence is about it.
+
+    A word's rarity is ln((n + 1) / m) for n targets, m counting the targets whose record uses it and the other
+    targets whose FAVOR/AGAINST gold quotes use it: a word the quotes on most other targets use (the government,
+    the country) counts against a target whose record uses it, as it says nothing of what a sentence is about."""
+
+    def __init__(self, records: list[list[set[str]]], golds: list[set[str]]) -> None:
+        """`records`: each target's texts as their sets of keys, its name first, its definition second;
+        `golds`: the keys of each target's FAVOR/AGAINST gold quotes."""
+        in_records = Counter(k for texts in records for k in set().union(*texts))
+        in_golds = Counter(k for keys_of_quotes in golds for k in keys_of_quotes)
+        self.thresholds: list[float] = []
+        # every target's weight of a key, so that a sentence's words are looked up once for all targets
+        self.term_weights: dict[str, list[float]] = {}
+        for i, (texts, own_golds) in enumerate(zip(records, golds)):
+            uses: Counter[str] = Counter()
+            for n, keys_of_text in enumerate(texts):
+                uses.update({k: NAME_WEIGHT if n == 0 else 1 for k in keys_of_text})
+            rarity = {k: math.log((len(records) + 1) / (in_records[k] + in_golds[k] - (k in own_golds))) for k in uses}
+            terms = {k: count * rarity[k] for k, count in uses.items()}
+            # How much of the target's weight an example holds when it is left out of the weights: what a new sentence on the target holds.
+            typical = [sum(terms[k] - rarity[k] for k in keys_of_text) for keys_of_text in texts[2:]] or [sum(terms[k] for k in texts[0])]
+            self.thresholds.append(max(MIN_RELEVANCE, RELEVANCE * statistics.median(typical)))
+            for k, weight in terms.items():
+                self.term_weights.setdefault(k, [0.0] * len(records))[i] = weight
+        self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
+
+    def _word_weights(self, word: str) -> tuple[float, ...] | None:
+        """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
+        ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
+        found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
+        if not found:
+            return None
+        weights = tuple(map(max, zip(*found)))
+        top = max(weights)
+        return tuple(w if w >= WORD_SHARE * top else 0.0 for w in weights)
+
+    def of(self, words: Iterable[str]) -> list[float]:
+        """Each target's weight among `words` (each word once), as a share of the target's threshold."""
+        found = [weights for word in set(words) if (weights := self.word_weights(word)) is not None]
+        return [sum(weights) / threshold for weights, threshold in zip(zip(*found), self.thresholds)] if found else [0.0] * len(self.thresholds)
 
 
 def examples_of(target: dict[str, Any]) -> list[tuple[str, str]]:
@@ -322,51 +504,40 @@ class StanceDetector:
         function_words = [*lex.stopwords, *lex.titles, *cue_forms()]
         # evaluative words stay: "withdrawal" is as much what a target is about as "forces"
         self.general = {k for w in function_words for prefixed in (w, "و" + w, "ف" + w) for k in keys(prefixed)}
-        texts = {t["id"]: self._texts(t) for t in targets}
-        in_records = Counter(k for t in targets for k in {k for text in texts[t["id"]] for ks in stems(text) for k in ks})
-        self.models = [self._model(t, texts[t["id"]], in_records, len(targets), gold) for t in targets]
-        # every target's weight of a stem, so that a sentence's words are looked up once for all targets
-        self.term_weights: dict[str, list[float]] = {}
-        for i, model in enumerate(self.models):
-            for k, weight in model.terms.items():
-                self.term_weights.setdefault(k, [0.0] * len(self.models))[i] = weight
-        self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
+        self.models = [self._model(t, gold) for t in targets]
+        self.record_texts = [[self._features(text) for text in self._texts(t)] for t in targets]
+        self.gold_texts = [
+            [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
+        ]
+        self.shared_relevance = Relevance(self.record_texts, [set().union(*(text for _, text in golds)) for golds in self.gold_texts])
+        self.gold_documents = {doc for golds in self.gold_texts for doc, _ in golds}
+        self.relevance_by_document: dict[str, Relevance] = {}
         self.all_none = tuple((target, "NONE") for target in self.targets)
 
-    def _word_weights(self, word: str) -> tuple[float, ...] | None:
-        """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
-        ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
-        found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
-        if not found:
-            return None
-        weights = tuple(map(max, zip(*found)))
-        top = max(weights)
-        return tuple(w if w >= WORD_SHARE * top else 0.0 for w in weights)
+    def relevance_for(self, doc_id: str | None) -> Relevance:
+        """The targets' relevance for reading a document: without the document's own gold if it has some (as the card scores it)."""
+        if doc_id not in self.gold_documents:
+            return self.shared_relevance
+        if doc_id not in self.relevance_by_document:
+            if len(self.relevance_by_document) >= DOCUMENTS_KEPT:
+                del self.relevance_by_document[next(iter(self.relevance_by_document))]
+            golds = [set().union(*(text for doc, text in golds if doc != doc_id)) for golds in self.gold_texts]
+            self.relevance_by_document[doc_id] = Relevance(self.record_texts, golds)
+        return self.relevance_by_document[doc_id]
 
-    def relevance(self, words: Iterable[str]) -> list[float]:
+    def relevance(self, words: Iterable[str], doc_id: str | None = None) -> list[float]:
         """Each target's weight among `words` (each word once), as a share of the target's threshold."""
-        found = [weights for word in set(words) if (weights := self.word_weights(word)) is not None]
-        return [sum(weights) / model.threshold for weights, model in zip(zip(*found), self.models)] if found else [0.0] * len(self.models)
+        return self.relevance_for(doc_id).of(words)
 
     def _features(self, text: str) -> set[str]:
         return {k for ks in stems(text) for k in ks if k not in self.general and len(k) >= 3}
 
-    def _model(self, target: dict[str, Any], texts: list[str], in_records: Counter[str], n_targets: int, gold: list[GoldStance]) -> TargetModel:
-        """A target's words weighted by the number of its texts holding them (the name counts NAME_WEIGHT)
-        times their rarity among the targets, its orientation, and its classifier."""
-        uses: Counter[str] = Counter()
-        for n, text in enumerate(texts):
-            uses.update({k: NAME_WEIGHT if n == 0 else 1 for k in self._features(text)})
-        rarity = {k: math.log((n_targets + 1) / in_records[k]) for k in uses}
-        terms = {k: count * rarity[k] for k, count in uses.items()}
-        # How much of the target's weight an example holds when it is left out of the weights: what a new sentence on the target holds.
-        typical = [sum(terms[k] - rarity[k] for k in self._features(text)) for text in texts[2:]] or [sum(terms[k] for k in self._features(texts[0]))]
-        threshold = max(MIN_RELEVANCE, RELEVANCE * statistics.median(typical))
+    def _model(self, target: dict[str, Any], gold: list[GoldStance]) -> TargetModel:
+        """A target's orientation and classifier, from its examples and gold."""
         training = [(label, normalize(text), None) for label, text in examples_of(target)]
-        orientation = self._fitted_orientation([(label, text) for label, text, _ in training])
         training += [(g.label, normalize(g.content), g.doc_id) for g in gold if g.target == target["id"]]
         classifier = NaiveBayes((label, self._features(text), doc) for label, text, doc in training)
-        return TargetModel(target["id"], terms, threshold, orientation, classifier)
+        return TargetModel(target["id"], self._orientation_fit(training), classifier)
 
     @staticmethod
     def _texts(target: dict[str, Any]) -> list[str]:
@@ -375,22 +546,16 @@ class StanceDetector:
         found = [name if isinstance(name, str) else "", _arabic(definition) if isinstance(definition, str) else ""]
         return [normalize(text) for text in found + [text for _, text in examples_of(target)]]
 
-    def _fitted_orientation(self, examples: list[tuple[str, str]]) -> Orientation:
-        """The orientation that agrees with at least ORIENTATION_MARGIN more FAVOR/AGAINST examples than the usual one."""
+    def _orientation_fit(self, training: list[tuple[str, str, str | None]]) -> OrientationFit:
+        """How many of the FAVOR/AGAINST (label, text, doc_id) texts each orientation's polarity agrees with, by document."""
         wanted = {"FAVOR": 1, "AGAINST": -1}
-        items = [(self.evaluation.items(stems(text)), wanted[label]) for label, text in examples if label in wanted]
-
-        def agreeing(orientation: Orientation) -> int:
-            return sum(polarity(found, orientation) * sign > 0 for found, sign in items)
-
-        usual = Orientation()
-        best = max((Orientation(reverse, negative) for negative in (-1, 1) for reverse in (-1, 1)), key=agreeing)
-        return best if agreeing(best) >= agreeing(usual) + ORIENTATION_MARGIN else usual
+        items = [(self.evaluation.items(text), wanted[label], doc) for label, text, doc in training if label in wanted]
+        return OrientationFit({o: Counter(doc for found, sign, doc in items if polarity(found, o) * sign > 0) for o in ORIENTATIONS})
 
     def classify(self, sentence: str, clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """(target, label) of a quote, for every target of the inventory, in order: `sentence` (matching form)
         decides relevance, `clause` (its cue and content) the polarity."""
-        return self.label_quote(self.relevance(WORD.findall(sentence)), clause, doc_id)
+        return self.label_quote(self.relevance(WORD.findall(sentence), doc_id), clause, doc_id)
 
     def label_quote(self, weights: list[float], clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """`classify` given the `relevance` of the quote's sentence."""
@@ -398,14 +563,13 @@ class StanceDetector:
             return self.all_none
         # a quote is about the targets it is most about, not every one it touches
         relevant = [w >= 1 and w >= SHARE * max(weights) for w in weights]
-        clause_words = stems(clause)
-        items = self.evaluation.items(clause_words)
+        items = self.evaluation.items(clause)
         features = self._features(clause)
         found = []
         for model, about in zip(self.models, relevant):
             label = "NONE"
             if about:
-                vote = polarity(items, model.orientation) + SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
+                vote = polarity(items, model.orientation.for_document(doc_id)) + SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
                 label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"
             found.append((model.id, label))
         return tuple(found)
@@ -416,7 +580,8 @@ class StanceDetector:
             return []
         # The document's words of some target, found in one pass over its words (shared with the other components).
         words = nt.words
-        hits = [i for i, word in enumerate(words.texts) if self.word_weights(word) is not None]
+        relevance = self.relevance_for(doc_id)
+        hits = [i for i, word in enumerate(words.texts) if relevance.word_weights(word) is not None]
         hit_starts = [words.starts[i] for i in hits]
         ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
         found = []
@@ -429,7 +594,7 @@ class StanceDetector:
             sentence_start = max(ends[before - 1] if before else 0, first - MAX_SENTENCE_CHARS)
             sentence_end = min(ends[after] if after < len(ends) else len(nt.norm), end + MAX_SENTENCE_CHARS)
             in_sentence = hits[bisect.bisect_left(hit_starts, sentence_start) : bisect.bisect_left(hit_starts, sentence_end)]
-            weights = self.relevance(words.texts[i] for i in in_sentence)
+            weights = relevance.of(words.texts[i] for i in in_sentence)
             # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
             found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.label_quote(weights, f"{cue} {nt.norm[start:end]}", doc_id)]
         return found

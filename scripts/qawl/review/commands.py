@@ -421,17 +421,30 @@ def _layers_to_curate(project: Project, document: Document, paths: dict[str, Pat
     return layers, problems
 
 
-def _report(figures: dict) -> str:
-    def number(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.3f}"
+def _decimal(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
+
+def _report(figures: dict) -> str:
     e, q, s = figures["entities"], figures["quotes"], figures["stance"]
     return "\n".join(
         [
             f"{figures['doc_id']}",
-            f"entities  F1 labelled {number(e['labelled']['f1'])}  unlabelled {number(e['unlabelled']['f1'])}  (A {e['labelled']['a']}, B {e['labelled']['b']})",
-            f"quotes    F1 exact {number(q['exact']['f1'])}  overlap {number(q['overlap']['f1'])}  (A {q['exact']['a']}, B {q['exact']['b']})",
-            f"          on {q['matched']} matched quotes: cue {number(q['cue_agreement'])}  speaker {number(q['speaker_agreement'])}  type {number(q['type_agreement'])}",
-            f"stance    Cohen's kappa {number(s['cohen_kappa'])}  Krippendorff's alpha {number(s['krippendorff_alpha'])}  observed {number(s['observed_agreement'])}  ({s['paired']} paired; A {s['a']}, B {s['b']})",
+            f"entities  F1 labelled {_decimal(e['labelled']['f1'])}  unlabelled {_decimal(e['unlabelled']['f1'])}  (A {e['labelled']['a']}, B {e['labelled']['b']})",
+            f"quotes    F1 exact {_decimal(q['exact']['f1'])}  overlap {_decimal(q['overlap']['f1'])}  (A {q['exact']['a']}, B {q['exact']['b']})",
+            f"          on {q['matched']} matched quotes: cue {_decimal(q['cue_agreement'])}  speaker {_decimal(q['speaker_agreement'])}  type {_decimal(q['type_agreement'])}",
+            f"stance    Cohen's kappa {_decimal(s['cohen_kappa'])}  Krippendorff's alpha {_decimal(s['krippendorff_alpha'])}  observed {_decimal(s['observed_agreement'])}  ({s['paired']} paired; A {s['a']}, B {s['b']})",
+            *_chains_report(figures["chains"]),
         ]
     )
+
+
+def _chains_report(c: dict[str, Any] | None) -> list[str]:
+    if c is None:
+        return ["chains    not compared: a layer has no chains"]
+    measures = {"MUC": c["muc"], "B³": c["bcub"], "CEAF-e": c["ceafe"]}
+    return [
+        f"chains    CoNLL F1 {_decimal(c['conll_f1'])}  " + "  ".join(f"{name} {_decimal(m['f1'])}" for name, m in measures.items())
+        + f"  (A {c['a']} chains of {c['mentions_a']} mentions, B {c['b']} of {c['mentions_b']})",
+        "          recall/precision: " + "  ".join(f"{name} {_decimal(m['recall'])}/{_decimal(m['precision'])}" for name, m in measures.items()),
+    ]

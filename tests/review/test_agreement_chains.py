@@ -68,3 +68,13 @@ def test_agreement_command_prints_the_chain_scores(review_project, gold_layer) -
     assert figures["chains"]["muc"] == {"recall": 0.5, "precision": 1.0, "f1": pytest.approx(2 / 3)}
     without = run_review(project, "agreement", str(project.annotations / "rev_001.json"), files[1])
     assert "chains    not compared: a layer has no chains" in without.stdout
+
+
+def test_agreement_command_lists_every_broken_chain_instead_of_a_traceback(review_project, gold_layer) -> None:
+    project = review_project()
+    write_json(project.root / "a.json", with_chains(gold_layer, [("العراق", ["e4", "e9"])]))
+    write_json(project.root / "b.json", with_chains(gold_layer, [("العراق", ["e4", "e6"]), ("بغداد", ["e1", "e4"])]))
+    shown = run_review(project, "agreement", str(project.root / "a.json"), str(project.root / "b.json"))
+    assert shown.returncode == 1 and shown.stdout == ""
+    assert f"error: {project.root / 'a.json'}: /chains/0/entities/1: refers to entity 'e9', which does not exist" in shown.stderr
+    assert f"error: {project.root / 'b.json'}: /chains/1/entities/1: entity e4 is already in chain c1 (an entity is in at most one chain)" in shown.stderr

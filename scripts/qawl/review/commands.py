@@ -14,7 +14,7 @@ import click
 
 from qawl.ingest import Document, IngestError, ingest_seeds
 from qawl.jsonfile import read_json_file, value_problems
-from qawl.merge import Layer, check_layer, read_layer, read_targets
+from qawl.merge import Layer, chain_problems, check_layer, read_layer, read_targets
 from qawl.options import fail, project_at, root_option
 from qawl.project import Project
 from qawl.publish import target_names, write_json
@@ -279,7 +279,7 @@ def agreement_command(root: Path | None, sources: tuple[str, ...], as_json: bool
     for doc_id, paths in documents.items():
         for name, path in paths.items():
             layer, layer_problems = read_layer(path, schemas)
-            problems += layer_problems
+            problems += layer_problems if layer is None else chain_problems(layer, str(path))
             layers.setdefault(doc_id, {})[name] = layer
     if problems:
         fail(problems, "agreement failed")

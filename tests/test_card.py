@@ -337,11 +337,24 @@ def test_agreement_is_a_small_table_per_layer_without_ids() -> None:
     agreement = json.loads((REPO / "annotations" / "passes" / "agreement.json").read_text(encoding="utf-8"))
     rendered = render_agreement(agreement)
     tables = ["**" + table for table in rendered.removeprefix("**").split("\n\n**")]
-    assert [table.splitlines()[0] for table in tables] == ["**entities**", "**quotes**", "**stance**"]
-    assert all(table.splitlines()[2] == "| measure | `pass_a_vs_pass_b` | `pass_c_general_rules_only_vs_gold` |" for table in tables)
+    assert [table.splitlines()[0] for table in tables] == ["**entities**", "**quotes**", "**stance**", "**chains**"]
+    assert all(table.splitlines()[2] == "| measure | `pass_a_vs_pass_b` | `pass_c_general_rules_only_vs_gold` |" for table in tables[:3])
+    assert tables[3].splitlines()[2] == "| measure | `chains_gold_vs_pass_b` |"  # the chains pass is compared on chains only
     assert "doc_id" not in rendered
     assert "| labelled.f1 | 1.000 | 1.000 |" in tables[0] and "| cohen_kappa | 1.000 | 1.000 |" in tables[2]
-    assert sum(len(table.splitlines()) - 4 for table in tables) == 34  # every numeric measure, once per layer
+    assert "| identical | 12 |" in tables[3] and "| conll_f1 | 1.000 |" in tables[3]
+    assert sum(len(table.splitlines()) - 4 for table in tables) == 34 + 16  # every numeric measure, once per layer
+
+
+def test_agreement_of_chains_is_a_table_of_the_comparisons_that_have_them() -> None:
+    scores = {"recall": 0.5, "precision": 1.0, "f1": 2 / 3}
+    rendered = render_agreement(
+        {
+            "full": {"doc_id": "d", "entities": {"labelled": {"f1": 0.9}}, "chains": None},
+            "chains_only": {"doc_id": "d", "chains": {"identical": 3, "muc": scores, "conll_f1": 0.75}},
+        }
+    )
+    assert rendered.split("\n\n")[2:] == ["**chains**", "| measure | `chains_only` |\n|---|---|\n| identical | 3 |\n| muc.recall | 0.500 |\n| muc.precision | 1.000 |\n| muc.f1 | 0.667 |\n| conll_f1 | 0.750 |"]
 
 
 def test_every_kind_field_lists_its_allowed_values_from_the_schema(annotated) -> None:

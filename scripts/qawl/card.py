@@ -491,15 +491,16 @@ def hub_url(dataset: dict[str, Any]) -> str:
 
 
 def render_agreement(agreement: dict[str, Any] | None) -> str:
-    """One small table per annotation layer, a column per comparison of passes (ids and other strings left out)."""
+    """One small table per annotation layer, a column per comparison of passes that measured it (ids and other
+    strings left out): a pass of chains alone is compared on chains only."""
     if not agreement:
         return "No inter-annotator agreement has been measured for this release."
-    comparisons = list(agreement)
-    layers = [layer for layer in agreement[comparisons[0]] if isinstance(agreement[comparisons[0]][layer], dict)]
+    layers = dict.fromkeys(layer for figures in agreement.values() for layer, value in figures.items() if isinstance(value, dict))
     tables = []
     for layer in layers:
+        comparisons = [name for name, figures in agreement.items() if isinstance(figures.get(layer), dict)]
         measures = [path for path, value in _flatten(agreement[comparisons[0]][layer]) if not isinstance(value, str)]
-        values = {name: dict(_flatten(agreement[name].get(layer, {}))) for name in comparisons}
+        values = {name: dict(_flatten(agreement[name][layer])) for name in comparisons}
         lines = [f"**{layer}**", "", "| measure | " + " | ".join(f"`{name}`" for name in comparisons) + " |", "|---" * (len(comparisons) + 1) + "|"]
         for measure in measures:
             cells = [_number(values[name].get(measure)) for name in comparisons]

@@ -192,6 +192,11 @@ def check_layer(
     return problems
 
 
+def chain_problems(layer: Layer, file: str) -> list[Problem]:
+    """Why a layer's chains cannot stand, read apart from its text (see `_chain_membership`)."""
+    return _chain_membership(layer, {e["id"]: e for e in layer["entities"]}, file)[1]
+
+
 def _chain_membership(layer: Layer, entities: dict[str, dict[str, Any]], file: str) -> tuple[dict[str, str], list[Problem]]:
     """Each chained entity's chain id, and why the layer's chains cannot stand: a mention that does not
     exist, one in two chains (or twice in one), mentions of one chain with different labels."""

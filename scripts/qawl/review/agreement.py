@@ -6,7 +6,10 @@ and speaker mention agree. Stance: items are paired by (evidence span, target,
 holder kind) — ids differ between annotators, so a quote is known by its
 content span — and compared with Cohen's kappa (scikit-learn, over the items
 both annotated) and Krippendorff's alpha, nominal (the `krippendorff` package,
-over all items, a missing judgement counted as missing).
+over all items, a missing judgement counted as missing). Chains, when both
+layers have them: MUC, B³, CEAF-e and their mean, the CoNLL F1 (`qawl.coref`),
+over the entity mentions by (start, end), an unchained mention a cluster alone
+as in `qawl evaluate`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import warnings
 from collections.abc import Iterable
 from typing import Any
 
+from qawl.coref import chain_counts, chain_scores
+from qawl.evaluate import mention_clusters
 from qawl.merge import Layer
 
 Span = tuple[int, int]
@@ -91,6 +96,29 @@ def stance_agreement(a: Layer, b: Layer) -> dict[str, Any]:
     return result
 
 
+def chain_agreement(a: Layer, b: Layer) -> dict[str, Any] | None:
+    """Coreference scores of b's chains against a's (recall over a, precision over b), the chains both made with the
+    same mentions (`identical`) and how many of those have the same canonical name; None unless both have chains."""
+    if "chains" not in a or "chains" not in b:
+        return None
+
+    def names(layer: Layer) -> dict[frozenset[Span], str]:
+        spans = {e["id"]: (e["start"], e["end"]) for e in layer["entities"]}
+        return {frozenset(spans[entity] for entity in chain["entities"]): chain["name"] for chain in layer["chains"]}
+
+    names_a, names_b = names(a), names(b)
+    identical = names_a.keys() & names_b.keys()
+    return {
+        "a": len(a["chains"]),
+        "b": len(b["chains"]),
+        "mentions_a": sum(len(chain["entities"]) for chain in a["chains"]),
+        "mentions_b": sum(len(chain["entities"]) for chain in b["chains"]),
+        "identical": len(identical),
+        "same_name": sum(names_a[chain] == names_b[chain] for chain in identical),
+        **chain_scores(chain_counts(mention_clusters(a), mention_clusters(b))),
+    }
+
+
 def agreement(a: Layer, b: Layer) -> dict[str, Any]:
     """Agreement between two annotation layers of one document (see the module docstring)."""
     if (a["doc_id"], a["sha256"]) != (b["doc_id"], b["sha256"]):
@@ -117,4 +145,5 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
             "type_agreement": part_agreement(lambda q: q["type"]),
         },
         "stance": stance_agreement(a, b),
+        "chains": chain_agreement(a, b),
     }

@@ -14,7 +14,7 @@ import click
 
 from qawl.ingest import Document, IngestError, ingest_seeds
 from qawl.jsonfile import read_json_file, value_problems
-from qawl.merge import Layer, check_layer, read_layer, read_targets
+from qawl.merge import Layer, chain_problems, check_layer, read_layer, read_targets
 from qawl.options import fail, project_at, root_option
 from qawl.project import Project
 from qawl.publish import target_names, write_json
@@ -279,7 +279,7 @@ def agreement_command(root: Path | None, sources: tuple[str, ...], as_json: bool
     for doc_id, paths in documents.items():
         for name, path in paths.items():
             layer, layer_problems = read_layer(path, schemas)
-            problems += layer_problems
+            problems += layer_problems if layer is None else chain_problems(layer, str(path))
             layers.setdefault(doc_id, {})[name] = layer
     if problems:
         fail(problems, "agreement failed")
@@ -421,17 +421,30 @@ def _layers_to_curate(project: Project, document: Document, paths: dict[str, Pat
     return layers, problems
 
 
-def _report(figures: dict) -> str:
-    def number(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.3f}"
+def _decimal(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f}"
 
+
+def _report(figures: dict) -> str:
     e, q, s = figures["entities"], figures["quotes"], figures["stance"]
     return "\n".join(
         [
             f"{figures['doc_id']}",
-            f"entities  F1 labelled {number(e['labelled']['f1'])}  unlabelled {number(e['unlabelled']['f1'])}  (A {e['labelled']['a']}, B {e['labelled']['b']})",
-            f"quotes    F1 exact {number(q['exact']['f1'])}  overlap {number(q['overlap']['f1'])}  (A {q['exact']['a']}, B {q['exact']['b']})",
-            f"          on {q['matched']} matched quotes: cue {number(q['cue_agreement'])}  speaker {number(q['speaker_agreement'])}  type {number(q['type_agreement'])}",
-            f"stance    Cohen's kappa {number(s['cohen_kappa'])}  Krippendorff's alpha {number(s['krippendorff_alpha'])}  observed {number(s['observed_agreement'])}  ({s['paired']} paired; A {s['a']}, B {s['b']})",
+            f"entities  F1 labelled {_decimal(e['labelled']['f1'])}  unlabelled {_decimal(e['unlabelled']['f1'])}  (A {e['labelled']['a']}, B {e['labelled']['b']})",
+            f"quotes    F1 exact {_decimal(q['exact']['f1'])}  overlap {_decimal(q['overlap']['f1'])}  (A {q['exact']['a']}, B {q['exact']['b']})",
+            f"          on {q['matched']} matched quotes: cue {_decimal(q['cue_agreement'])}  speaker {_decimal(q['speaker_agreement'])}  type {_decimal(q['type_agreement'])}",
+            f"stance    Cohen's kappa {_decimal(s['cohen_kappa'])}  Krippendorff's alpha {_decimal(s['krippendorff_alpha'])}  observed {_decimal(s['observed_agreement'])}  ({s['paired']} paired; A {s['a']}, B {s['b']})",
+            *_chains_report(figures["chains"]),
         ]
     )
+
+
+def _chains_report(c: dict[str, Any] | None) -> list[str]:
+    if c is None:
+        return ["chains    not compared: a layer has no chains"]
+    measures = {"MUC": c["muc"], "B³": c["bcub"], "CEAF-e": c["ceafe"]}
+    return [
+        f"chains    CoNLL F1 {_decimal(c['conll_f1'])}  " + "  ".join(f"{name} {_decimal(m['f1'])}" for name, m in measures.items())
+        + f"  (A {c['a']} chains of {c['mentions_a']} mentions, B {c['b']} of {c['mentions_b']})",
+        "          recall/precision: " + "  ".join(f"{name} {_decimal(m['recall'])}/{_decimal(m['precision'])}" for name, m in measures.items()),
+    ]

@@ -117,13 +117,13 @@ def find_chains(text: str, entities: Iterable[Record], speakers: Iterable[str] =
             parts[label, part] = entity["start"], chosen
     speaker_ids = set(speakers)
     return [
-        Chain(_canonical_name(text, chain), [e["id"] for e in chain])
+        Chain(canonical_name(text, chain), [e["id"] for e in chain])
         for chain in members
         if len(chain) > 1 or chain[0]["id"] in speaker_ids
     ]
 
 
-def _canonical_name(text: str, chain: list[Record]) -> str:
+def canonical_name(text: str, chain: list[Record]) -> str:
     """The most complete mention as a word: the most words, then the most letters; the first of equals."""
     forms = [word_form(text, entity) for entity in chain]
     return max(forms, key=lambda form: (len(form.split()), len(form)))

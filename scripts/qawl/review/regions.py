@@ -5,6 +5,8 @@ between regions and values attached to regions. `to_view` turns a layer into
 that view; `from_view` turns a reviewed view back into a layer, keeping what a
 tool cannot show (ids, stance holders, provenance) from the layer it was
 exported from. Offsets in a view are code points; tools convert at their border.
+Entity chains are links between entity regions (a tool cannot show a chain of one
+mention: a chain of one keeps its mention while nothing links that mention elsewhere).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from qawl.annotate.chains import canonical_name
 from qawl.merge import Layer
 from qawl.schema import Problem, Schemas
 
@@ -21,7 +24,7 @@ COMMON = "common.schema.json#/$defs/"
 CONTENT, CUE, SPEAKER, OUTLET, EVIDENCE = "content", "cue", "speaker", "outlet", "evidence"
 QUOTE_PARTS = (CONTENT, CUE, SPEAKER, OUTLET, EVIDENCE)
 LINKED_PARTS = (CUE, SPEAKER, OUTLET)  # linked to their quote's content by a relation
-KIND_PREFIX = {"entities": "e", "quotes": "q", "stance": "s"}
+KIND_PREFIX = {"entities": "e", "quotes": "q", "chains": "c", "stance": "s"}  # in the order of a layer's keys
 # One colour per label, shared by every review tool (light enough for black text).
 LABEL_COLORS = {
     "PERSON": "#ffd6a5",
@@ -80,11 +83,12 @@ class Region:
 
 @dataclass
 class View:
-    """Regions by tool id, part/entity → content relations, quote types and stances by region,
-    and the tool's origin of each choice (by region and quote type or stance target)."""
+    """Regions by tool id, part/entity → content relations, coreference links (regions of one chain),
+    quote types and stances by region, and the tool's origin of each choice (by region and quote type or stance target)."""
 
     regions: dict[str, Region] = field(default_factory=dict)
     relations: list[tuple[str, str]] = field(default_factory=list)
+    chains: list[tuple[str, ...]] = field(default_factory=list)
     quote_types: dict[str, str] = field(default_factory=dict)
     stances: dict[tuple[str, str], str] = field(default_factory=dict)
     choice_origins: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -128,6 +132,7 @@ def to_view(layer: Layer) -> View:
                 view.relations.append((part_key(quote["id"], part), quote["id"]))
         if quote["speaker"]["entity"] is not None:
             view.relations.append((quote["speaker"]["entity"], quote["id"]))
+    view.chains = [tuple(chain["entities"]) for chain in layer.get("chains", []) if len(chain["entities"]) > 1]
     for stance in layer["stance"]:
         if stance["evidence"]["span"] is not None:
             add(stance["id"], stance["evidence"]["span"], EVIDENCE)
@@ -164,6 +169,60 @@ def _ordered(items: list[tuple[dict[str, Any], dict[str, Any]]], base: list[dict
     return [item for item, _ in sorted(items, key=order)]
 
 
+def _linked_groups(links: Iterable[Iterable[str]]) -> list[set[str]]:
+    """The sets of ids that links join, directly or through others."""
+    parent: dict[str, str] = {}
+
+    def root(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for link in links:
+        first, *rest = link
+        for item in [first, *rest]:
+            parent[root(item)] = root(first)
+    groups: dict[str, set[str]] = {}
+    for item in parent:
+        groups.setdefault(root(item), set()).add(item)
+    return list(groups.values())
+
+
+def _chains(links: list[set[str]], entities: list[dict[str, Any]], base: Layer, text: str, ids: NewIds) -> list[dict[str, Any]]:
+    """The chains that coreference links between entities show, in the base layer's order, new ones after.
+
+    A group of linked mentions keeps the id, name and provenance of the base chain it shares most
+    mentions with (each base chain goes to one group); other groups are new chains named by their
+    most complete mention. A base chain of one mention stays while its entity exists and is linked to none.
+    """
+    by_id = {entity["id"]: entity for entity in entities}
+    linked = {entity_id for group in links for entity_id in group}
+    groups = [*links, *({c["entities"][0]} for c in base.get("chains", []) if len(c["entities"]) == 1 and c["entities"][0] in by_id.keys() - linked)]
+    overlaps = sorted(
+        ((-len(group & set(chain["entities"])), n, g) for g, group in enumerate(groups) for n, chain in enumerate(base.get("chains", [])) if group & set(chain["entities"])),
+    )
+    matched: dict[int, dict[str, Any]] = {}
+    taken: set[int] = set()
+    for _, n, g in overlaps:
+        if g not in matched and n not in taken:
+            matched[g] = base["chains"][n]
+            taken.add(n)
+    chains = []
+    for g, group in enumerate(groups):
+        mentions = sorted((by_id[entity_id] for entity_id in group), key=lambda e: (e["start"], e["end"]))
+        old = matched.get(g)
+        chain = {
+            "id": old["id"] if old else ids.new("chains"),
+            "name": old["name"] if old else canonical_name(text, mentions),
+            "entities": [e["id"] for e in mentions],
+            "provenance": old and old["provenance"],
+        }
+        chains.append((chain, mentions[0]))
+    return _ordered(chains, base.get("chains", []))
+
+
 def from_view(
     view: View, base: Layer, text: str, vocabulary: Vocabulary, used_ids: Iterable[str], file: str
 ) -> tuple[Layer, list[Problem], dict[str, str]]:
@@ -173,8 +232,8 @@ def from_view(
     new items take the next free id. `used_ids` are ids that may not be reused.
     """
     problems: list[Problem] = []
-    ids = NewIds([*used_ids, *(item["id"] for kind in KIND_PREFIX for item in base[kind])])
-    base_items = {kind: {item["id"]: item for item in base[kind]} for kind in KIND_PREFIX}
+    ids = NewIds([*used_ids, *(item["id"] for kind in KIND_PREFIX for item in base.get(kind, []))])
+    base_items = {kind: {item["id"]: item for item in base.get(kind, [])} for kind in KIND_PREFIX}
     origins: dict[str, str] = {}
 
     def span_of(region: Region) -> dict[str, Any]:
@@ -206,6 +265,18 @@ def from_view(
             base_item = base_items["entities"].get(entity_ids[rid])
             entity = {"id": entity_ids[rid], **span_of(region), "label": region.label, "provenance": base_item and base_item["provenance"]}
             entities.append((entity, span_of(region)))
+
+    links = []
+    for link in view.chains:
+        place = f"coreference link {' = '.join(link)}"
+        if missing := [rid for rid in link if rid not in view.regions]:
+            problems.append(Problem(file, place, f"refers to region {missing[0]!r}, which does not exist"))
+        elif not_entities := [rid for rid in link if rid in regions and rid not in entity_ids]:
+            problems.append(Problem(file, place, f"a coreference link joins entity mentions, not {regions[not_entities[0]].label} {not_entities[0]}"))
+        elif all(rid in regions for rid in link):  # else the region's own problem is already reported
+            links.append({entity_ids[rid] for rid in link})
+    chains = _chains(_linked_groups(links), [entity for entity, _ in entities], base, text, ids)
+    chain_of = {entity_id: chain["id"] for chain in chains for entity_id in chain["entities"]}
 
     parts: dict[str, dict[str, list[str]]] = {rid: {} for rid, r in regions.items() if r.label == CONTENT}
     linked: set[str] = set()
@@ -245,6 +316,11 @@ def from_view(
         mention_region = one.get(SPEAKER) or one.get("entity")
         entity_region = one.get("entity")
         base_item = base_items["quotes"].get(quote_ids[rid])
+        if entity_region:
+            chain = chain_of.get(entity_ids[entity_region.id])
+        else:  # a pro-drop speaker continues the chain its base quote had, if that chain is still there
+            chain = base_item and base_item["speaker"].get("chain")
+            chain = chain if chain in {c["id"] for c in chains} else None
         quote = {
             "id": quote_ids[rid],
             "type": quote_type,
@@ -254,6 +330,7 @@ def from_view(
                 "kind": "named" if entity_region else "anonymous" if mention_region else "unknown",
                 "mention": span_of(mention_region) if mention_region else None,
                 "entity": entity_ids[entity_region.id] if entity_region else None,
+                **({"chain": chain} if chain is not None or "chains" in base else {}),
             },
             "outlet": span_of(one[OUTLET]) if OUTLET in one else None,
             "provenance": base_item and base_item["provenance"],
@@ -307,6 +384,7 @@ def from_view(
         "sha256": base["sha256"],
         "entities": _ordered(entities, base["entities"]),
         "quotes": _ordered(quotes, base["quotes"]),
+        **({"chains": chains} if chains or "chains" in base else {}),
         "stance": _ordered(stances, base["stance"]),
     }
     return layer, problems, origins

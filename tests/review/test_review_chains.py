@@ -121,3 +121,89 @@ def test_curation_keeps_the_chains_both_annotators_agree_on_and_their_speaker_ch
     layer = read_json(seed_project.annotations / GOLD_FILE.name)
     assert [(c["id"], c["name"], c["entities"]) for c in layer["chains"]] == [(c["id"], c["name"], c["entities"]) for c in gold()["chains"]]
     assert speaker_chains(layer) == speaker_chains(gold())
+
+
+def test_a_label_studio_round_trip_of_the_seed_without_edits_is_byte_identical(seed_project, tmp_path: Path) -> None:
+    before = tree_digest(seed_project.annotations)
+    task = ls_export(seed_project)
+    coref = [r for r in task["predictions"][0]["result"] if r["type"] == "relation" and r["labels"] == ["coref"]]
+    assert ("e21", "e58") in {(r["from_id"], r["to_id"]) for r in coref}  # the embassy's two mentions
+    assert len(coref) == sum(len(c["entities"]) - 1 for c in gold()["chains"]) == 30
+    imported = ls_import(seed_project, tmp_path, submitted(task), task)
+    assert imported.returncode == 0, imported.stderr
+    assert f"{SEED}: no changes" in imported.stdout
+    assert tree_digest(seed_project.annotations) == before
+
+
+def expected_after_chain_edits() -> dict[str, Any]:
+    """The seed's gold after the chain edits of the tests below (provenance of what changed left out)."""
+    layer = gold()
+    chains = {c["id"]: c for c in layer["chains"]}
+    chains["c5"]["entities"] = ["e21"]  # e58 taken out: the speaker's mention keeps the chain
+    chains["c9"]["entities"] = ["e38", "e50"]  # c11 joined to c9: its speaker's quotes follow
+    del chains["c7"], chains["c11"]  # c7's link removed: a chain left without a link disappears
+    chains["c13"] = {"id": "c13", "name": "الهيئة التنسيقية للمقاومة الإسلامية في العراق", "entities": ["e13", "e65"], "provenance": None}
+    for chain_id in ("c5", "c9"):
+        chains[chain_id]["provenance"] = None
+    layer["chains"] = list(chains.values())
+    for quote in layer["quotes"]:
+        if quote["speaker"]["chain"] == "c11":
+            quote["speaker"]["chain"] = "c9"
+            quote["provenance"] = None
+    return layer
+
+
+def edited(layer: dict[str, Any], changed: set[str], annotator: str) -> dict[str, Any]:
+    """The layer with the provenance of the `changed` items left out; each of them is checked to be the reviewer's."""
+    layer = copy.deepcopy(layer)
+    for kind in ("entities", "quotes", "chains", "stance"):
+        for item in layer[kind]:
+            if item["id"] in changed:
+                assert (item["provenance"]["source"], item["provenance"]["annotator"]) == ("manual", annotator), item
+                item["provenance"] = None
+    return layer
+
+
+CHAIN_EDITS = {"c5", "c9", "c13", *(f"q{n}" for n in range(9, 16))}
+
+
+def test_chains_edited_in_label_studio_come_back_as_exactly_those_changes(seed_project, tmp_path: Path) -> None:
+    task = ls_export(seed_project)
+    result = [r for r in submitted(task) if r["type"] != "relation" or (r["from_id"], r["to_id"]) not in {("e21", "e58"), ("e24", "e36")}]
+    for a, b in (("e13", "e65"), ("e50", "e38")):
+        result.append({"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": ["coref"]})
+    imported = ls_import(seed_project, tmp_path, result, task)
+    assert imported.returncode == 0, imported.stderr
+    layer = read_json(seed_project.annotations / GOLD_FILE.name)
+    assert edited(layer, CHAIN_EDITS, AMINA["email"]) == expected_after_chain_edits()
+    log = [json.loads(line) for line in (seed_project.annotations / "review-log.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted((e["id"], e["action"]) for e in log if e["kind"] == "chains") == [
+        ("c11", "removed"), ("c13", "added"), ("c5", "edited"), ("c7", "removed"), ("c9", "edited")]
+
+
+def brat_lines(project: Project) -> tuple[Path, list[str], dict[str, str]]:
+    """The exported .ann file, its lines, and the T id of each qawl key."""
+    out = project.root / "brat"
+    assert run_review(project, "export", "--format", "brat", "--out", str(out)).returncode == 0
+    ann = out / f"{SEED}.ann"
+    lines = ann.read_text(encoding="utf-8").splitlines()
+    tids = {line.split("\t")[2].removeprefix("qawl:"): line.split("\t")[1].split(" ")[1] for line in lines if line.startswith("#")}
+    return ann, lines, tids
+
+
+def test_chains_are_equiv_lines_in_brat_and_edits_of_them_come_back_as_exactly_those_changes(seed_project) -> None:
+    before = tree_digest(seed_project.annotations)
+    ann, lines, tids = brat_lines(seed_project)
+    equiv = [line for line in lines if line.startswith("*\tEquiv ")]
+    assert f"*\tEquiv {tids['e21']} {tids['e58']}" in equiv and len(equiv) == 9  # the chains of more than one mention
+    assert "Equiv\tArg1:PERSON|NORP|FAC|ORG|GPE|LOC|EVENT|DATE, Arg2:PERSON|NORP|FAC|ORG|GPE|LOC|EVENT|DATE, <REL-TYPE>:symmetric-transitive" in (ann.parent / "annotation.conf").read_text(encoding="utf-8")
+    unchanged = run_review(seed_project, "import", str(ann), "--annotator", "amina")
+    assert unchanged.returncode == 0 and f"{SEED}: no changes" in unchanged.stdout, unchanged.stderr
+    assert tree_digest(seed_project.annotations) == before
+
+    dropped = {f"*\tEquiv {tids['e21']} {tids['e58']}", f"*\tEquiv {tids['e24']} {tids['e36']}"}
+    lines = [line for line in lines if line not in dropped] + [f"*\tEquiv {tids['e13']} {tids['e65']}", f"*\tEquiv {tids['e50']} {tids['e38']}"]
+    ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    imported = run_review(seed_project, "import", str(ann), "--annotator", "amina")
+    assert imported.returncode == 0, imported.stderr
+    assert edited(read_json(seed_project.annotations / GOLD_FILE.name), CHAIN_EDITS, "amina") == expected_after_chain_edits()

@@ -190,38 +190,41 @@ def _linked_groups(links: Iterable[Iterable[str]]) -> list[set[str]]:
     return list(groups.values())
 
 
-def _chains(links: list[set[str]], entities: list[dict[str, Any]], base: Layer, text: str, ids: NewIds) -> list[dict[str, Any]]:
-    """The chains that coreference links between entities show, in the base layer's order, new ones after.
+def _chains(links: list[set[str]], entities: list[dict[str, Any]], speakers: set[str], base: Layer, text: str, ids: NewIds) -> list[dict[str, Any]]:
+    """The chains that coreference links between entities show, in the base layer's order, new ones after in text order.
 
     A group of linked mentions keeps the id, name and provenance of the base chain it shares most
     mentions with (each base chain goes to one group); other groups are new chains named by their
-    most complete mention. A base chain of one mention stays while its entity exists and is linked to none.
+    most complete mention. A chain of one mention has no link to show it: a base chain no group
+    continues stays as its first mention that is linked to none, when that is its only mention or a speaker's entity.
     """
     by_id = {entity["id"]: entity for entity in entities}
-    linked = {entity_id for group in links for entity_id in group}
-    groups = [*links, *({c["entities"][0]} for c in base.get("chains", []) if len(c["entities"]) == 1 and c["entities"][0] in by_id.keys() - linked)]
-    overlaps = sorted(
-        ((-len(group & set(chain["entities"])), n, g) for g, group in enumerate(groups) for n, chain in enumerate(base.get("chains", [])) if group & set(chain["entities"])),
-    )
-    matched: dict[int, dict[str, Any]] = {}
-    taken: set[int] = set()
+    base_chains = base.get("chains", [])
+    overlaps = sorted((-len(group & set(chain["entities"])), n, g) for g, group in enumerate(links) for n, chain in enumerate(base_chains) if group & set(chain["entities"]))
+    matched: dict[int, dict[str, Any]] = {}  # group index → the base chain it continues
     for _, n, g in overlaps:
-        if g not in matched and n not in taken:
-            matched[g] = base["chains"][n]
-            taken.add(n)
+        if g not in matched and base_chains[n] not in matched.values():
+            matched[g] = base_chains[n]
+    groups, linked = list(links), {entity_id for group in links for entity_id in group}
+    for chain in base_chains:
+        alone = [e for e in chain["entities"] if e in by_id and e not in linked and (len(chain["entities"]) == 1 or e in speakers)]
+        if alone and chain not in matched.values():
+            matched[len(groups)] = chain
+            groups.append({alone[0]})
+    mentions = [sorted((by_id[entity_id] for entity_id in group), key=lambda e: (e["start"], e["end"])) for group in groups]
+    new = sorted((g for g in range(len(groups)) if g not in matched), key=lambda g: (mentions[g][0]["start"], mentions[g][0]["end"]))
+    new_ids = {g: ids.new("chains") for g in new}
     chains = []
-    for g, group in enumerate(groups):
-        mentions = sorted((by_id[entity_id] for entity_id in group), key=lambda e: (e["start"], e["end"]))
+    for g, group_mentions in enumerate(mentions):
         old = matched.get(g)
         chain = {
-            "id": old["id"] if old else ids.new("chains"),
-            "name": old["name"] if old else canonical_name(text, mentions),
-            "entities": [e["id"] for e in mentions],
+            "id": old["id"] if old else new_ids[g],
+            "name": old["name"] if old else canonical_name(text, group_mentions),
+            "entities": [e["id"] for e in group_mentions],
             "provenance": old and old["provenance"],
         }
-        chains.append((chain, mentions[0]))
-    return _ordered(chains, base.get("chains", []))
-
+        chains.append((chain, group_mentions[0]))
+    return _ordered(chains, base_chains)
 
 def from_view(
     view: View, base: Layer, text: str, vocabulary: Vocabulary, used_ids: Iterable[str], file: str
@@ -275,8 +278,6 @@ def from_view(
             problems.append(Problem(file, place, f"a coreference link joins entity mentions, not {regions[not_entities[0]].label} {not_entities[0]}"))
         elif all(rid in regions for rid in link):  # else the region's own problem is already reported
             links.append({entity_ids[rid] for rid in link})
-    chains = _chains(_linked_groups(links), [entity for entity, _ in entities], base, text, ids)
-    chain_of = {entity_id: chain["id"] for chain in chains for entity_id in chain["entities"]}
 
     parts: dict[str, dict[str, list[str]]] = {rid: {} for rid, r in regions.items() if r.label == CONTENT}
     linked: set[str] = set()
@@ -316,11 +317,6 @@ def from_view(
         mention_region = one.get(SPEAKER) or one.get("entity")
         entity_region = one.get("entity")
         base_item = base_items["quotes"].get(quote_ids[rid])
-        if entity_region:
-            chain = chain_of.get(entity_ids[entity_region.id])
-        else:  # a pro-drop speaker continues the chain its base quote had, if that chain is still there
-            chain = base_item and base_item["speaker"].get("chain")
-            chain = chain if chain in {c["id"] for c in chains} else None
         quote = {
             "id": quote_ids[rid],
             "type": quote_type,
@@ -330,12 +326,23 @@ def from_view(
                 "kind": "named" if entity_region else "anonymous" if mention_region else "unknown",
                 "mention": span_of(mention_region) if mention_region else None,
                 "entity": entity_ids[entity_region.id] if entity_region else None,
-                **({"chain": chain} if chain is not None or "chains" in base else {}),
             },
             "outlet": span_of(one[OUTLET]) if OUTLET in one else None,
             "provenance": base_item and base_item["provenance"],
         }
         quotes.append((quote, span_of(region)))
+
+    speakers = {quote["speaker"]["entity"] for quote, _ in quotes}
+    chains = _chains(_linked_groups(links), [entity for entity, _ in entities], speakers, base, text, ids)
+    chain_of = {entity_id: chain["id"] for chain in chains for entity_id in chain["entities"]}
+    kept = {chain["id"] for chain in chains}
+    for quote, _ in quotes:  # a speaker's chain follows its entity; a pro-drop speaker keeps the chain it continued, if it is still there
+        speaker, base_item = quote["speaker"], base_items["quotes"].get(quote["id"])
+        chain = chain_of.get(speaker["entity"]) if speaker["entity"] else base_item and base_item["speaker"].get("chain")
+        if chain not in kept:
+            chain = None
+        if chain is not None or "chains" in base:
+            speaker["chain"] = chain
 
     base_stance = {(stance_region(s), s["target"]): s for s in base["stance"]}
     shown: set[str] = set()

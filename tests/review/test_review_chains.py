@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 from qawl.project import Project
 from tests.conftest import REPO, tree_digest
 from tests.review.conftest import read_json, run_review
+from tests.review.test_html_escaping import Page
 from tests.review.test_team_review import AMINA, OMAR, annotation, submitted, task_export
 
 SEED = "000_c4096c0fdb543a3e"
@@ -207,3 +209,23 @@ def test_chains_are_equiv_lines_in_brat_and_edits_of_them_come_back_as_exactly_t
     imported = run_review(seed_project, "import", str(ann), "--annotator", "amina")
     assert imported.returncode == 0, imported.stderr
     assert edited(read_json(seed_project.annotations / GOLD_FILE.name), CHAIN_EDITS, "amina") == expected_after_chain_edits()
+
+
+def test_the_html_page_gives_each_chain_a_hue_and_names_it_with_its_mentions_on_hover(seed_project) -> None:
+    out = seed_project.root / "html"
+    assert run_review(seed_project, "export", "--format", "html", "--out", str(out)).returncode == 0
+    page = Page()
+    page.feed((out / f"{SEED}.html").read_text(encoding="utf-8"))
+    marks = {attrs["data-id"]: attrs for tag, attrs in page.tags if tag == "mark"}
+    chain_class = {entity_id: next((c for c in attrs["class"].split() if c.startswith("chain-")), None) for entity_id, attrs in marks.items()}
+    layer = gold()
+    for chain in layer["chains"]:  # one class per chain, shared by its mentions and no other entity
+        assert {entity_id for entity_id, c in chain_class.items() if c == chain_class[chain["entities"][0]]} == set(chain["entities"])
+    assert chain_class["e39"] is None  # in no chain
+    assert len({c for c in chain_class.values() if c}) == 12
+    assert "chain c5 السفارة الأميركية: لسفارة الأميركية · السفارة الأميركية" in marks["e58"]["title"]
+    style = next(data for data in page.text if ".chain-" in data)
+    hues = re.findall(r"\.(chain-\d+) \{ box-shadow: inset 0 -4px 0 hsl\((\d+(?:\.\d+)?) ", style)
+    assert len(hues) == 12 and len({hue for _, hue in hues}) == 12  # a hue of its own per chain
+    rows = [attrs for tag, attrs in page.tags if tag == "tr" and attrs.get("class", "").startswith("chain")]
+    assert [row["data-id"] for row in rows] == [c["id"] for c in layer["chains"]]  # the chains table, one row each

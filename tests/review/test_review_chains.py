@@ -229,3 +229,21 @@ def test_the_html_page_gives_each_chain_a_hue_and_names_it_with_its_mentions_on_
     assert len(hues) == 12 and len({hue for _, hue in hues}) == 12  # a hue of its own per chain
     rows = [attrs for tag, attrs in page.tags if tag == "tr" and attrs.get("class", "").startswith("chain")]
     assert [row["data-id"] for row in rows] == [c["id"] for c in layer["chains"]]  # the chains table, one row each
+
+
+def test_reanchoring_takes_a_mention_that_cannot_be_placed_out_of_its_chain_and_drops_a_chain_left_empty(seed_project, tmp_path: Path) -> None:
+    seed = seed_project.seeds / f"{SEED}.txt"
+    old = seed.read_text(encoding="utf-8")
+    old_file = tmp_path / "old.txt"
+    old_file.write_text(old, encoding="utf-8")
+    seed.write_text(old.replace("داعش", "التنظيم", 1).replace("الحكومة العراقية", "مجلس الوزراء"), encoding="utf-8")  # c7's e24, both of c4
+    ran = run_review(seed_project, "reanchor", SEED, "--old-text", str(old_file), "--write", "--annotator", "lead")
+    assert ran.returncode == 0, ran.stderr
+    assert "  chain c7: e24 taken out (left out)" in ran.stdout
+    assert "  left out chains c4: every mention of it is left out" in ran.stdout
+    layer = read_json(seed_project.annotations / GOLD_FILE.name)
+    expected = {c["id"]: c["entities"] for c in gold()["chains"] if c["id"] != "c4"} | {"c7": ["e36"]}
+    assert {c["id"]: c["entities"] for c in layer["chains"]} == expected
+    assert speaker_chains(layer) == speaker_chains(gold())
+    log = [json.loads(line) for line in (seed_project.annotations / "review-log.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {(e["id"], e["action"]) for e in log if e["kind"] == "chains"} == {("c7", "reanchored"), ("c4", "left out")}

@@ -247,3 +247,64 @@ def test_reanchoring_takes_a_mention_that_cannot_be_placed_out_of_its_chain_and_
     assert speaker_chains(layer) == speaker_chains(gold())
     log = [json.loads(line) for line in (seed_project.annotations / "review-log.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {(e["id"], e["action"]) for e in log if e["kind"] == "chains"} == {("c7", "reanchored"), ("c4", "left out")}
+
+
+def test_bad_coreference_links_in_label_studio_are_refused_with_every_problem(seed_project, tmp_path: Path) -> None:
+    before = tree_digest(seed_project.annotations)
+    task = ls_export(seed_project)
+    result = submitted(task)
+    result += [
+        {"from_id": "e13", "to_id": "q1", "type": "relation", "direction": "right", "labels": ["coref"]},  # a quote is no mention
+        {"from_id": "e13", "to_id": "gone", "type": "relation", "direction": "right", "labels": ["coref"]},
+        {"from_id": "e7", "to_id": "e6", "type": "relation", "direction": "right", "labels": "coref"},
+    ]
+    refused = ls_import(seed_project, tmp_path, result, task)
+    assert refused.returncode == 1
+    path = tmp_path / "export.json"
+    assert f"error: {path}: coreference link e13 = q1: a coreference link joins entity mentions, not content q1" in refused.stderr
+    assert f"error: {path}: coreference link e13 = gone: refers to region 'gone', which does not exist" in refused.stderr
+    assert f"error: {path}: task 0 (id 1) result {len(result) - 1}: a relation's labels are a list of strings, not 'coref'" in refused.stderr
+    assert "Traceback" not in refused.stderr and tree_digest(seed_project.annotations) == before
+
+    mixed = submitted(task) + [{"from_id": "e13", "to_id": "e2", "type": "relation", "direction": "right", "labels": ["coref"]}]  # ORG joined to c2's GPEs
+    refused = ls_import(seed_project, tmp_path, mixed, task)
+    assert refused.returncode == 1
+    assert f"error: {path} ({SEED}): /chains/1: the mentions of a chain share one label: e2 is GPE, e13 is ORG" in refused.stderr
+    assert tree_digest(seed_project.annotations) == before
+
+
+def test_bad_equiv_lines_in_brat_are_refused_with_their_line(seed_project) -> None:
+    before = tree_digest(seed_project.annotations)
+    ann, lines, tids = brat_lines(seed_project)
+    lines += [f"*\tEquiv {tids['e13']}", f"*\tEquiv {tids['e13']} T999", f"*\tEquiv {tids['e13']} {tids['q1']}"]
+    ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused = run_review(seed_project, "import", str(ann), "--annotator", "amina")
+    assert refused.returncode == 1
+    assert f"error: {ann}: line {len(lines) - 2}: not a supported standoff line (T with one span, quote_of R, * Equiv of two or more T," in refused.stderr
+    assert f"error: {ann}: coreference link {tids['e13']} = T999: refers to region 'T999', which does not exist" in refused.stderr
+    assert f"error: {ann}: coreference link {tids['e13']} = {tids['q1']}: a coreference link joins entity mentions, not content {tids['q1']}" in refused.stderr
+    assert tree_digest(seed_project.annotations) == before
+
+
+def test_annotators_who_disagree_on_a_chain_get_it_as_a_disagreement_and_the_curated_chain_keeps_its_speakers(seed_project, tmp_path: Path) -> None:
+    task = ls_export(seed_project)
+    omar = [r for r in submitted(task) if r["type"] != "relation" or (r["from_id"], r["to_id"]) != ("e21", "e58")]  # e58 out of c5
+    path = tmp_path / "double.json"
+    path.write_text(json.dumps(task_export(task, [annotation(1, AMINA, submitted(task)), annotation(2, OMAR, omar)]), ensure_ascii=False), encoding="utf-8")
+    assert run_review(seed_project, "import", str(path)).returncode == 0
+    assert run_review(seed_project, "curate", SEED, "--curator", "lead").returncode == 0
+    decisions_file = seed_project.annotations / "passes" / f"{SEED}.decisions.json"
+    decisions = read_json(decisions_file)
+    e21 = next(e for e in gold()["entities"] if e["id"] == "e21")
+    assert [(d["what"], d["start"], d["text"], d["versions"]) for d in decisions["disagreements"]] == [
+        ("chain of 1 mention(s) from", e21["start"], e21["text"], {"amina@example.org": None, "omar@example.org": {"name": "السفارة الأميركية"}}),
+        ("chain of 2 mention(s) from", e21["start"], e21["text"], {"amina@example.org": {"name": "السفارة الأميركية"}, "omar@example.org": None}),
+    ]  # omar's c5 (e21 alone) and amina's (e21, e58) are two chains
+    for decision, choice in zip(decisions["disagreements"], ("none", "amina@example.org")):
+        decision["choice"] = choice
+    decisions_file.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
+    curated = run_review(seed_project, "curate", SEED, "--curator", "lead")
+    assert curated.returncode == 0, curated.stderr
+    layer = read_json(seed_project.annotations / GOLD_FILE.name)
+    assert [(c["id"], c["name"], c["entities"]) for c in layer["chains"]] == [(c["id"], c["name"], c["entities"]) for c in gold()["chains"]]
+    assert speaker_chains(layer) == speaker_chains(gold())

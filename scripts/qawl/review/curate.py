@@ -76,7 +76,9 @@ def _where(key: Key) -> tuple[int, int, str]:
     if key[0] == "stance":
         _, (start, end), target, holder, _ = key
         return start, end, f"stance on {target} held by the {holder}"
-    return key[1], key[2], {"entities": "entity", "quotes": "quote", "chains": "chain"}[key[0]]
+    if key[0] == "chains":
+        return key[1], key[2], f"chain of {len(key[3])} mention(s) from"
+    return key[1], key[2], {"entities": "entity", "quotes": "quote"}[key[0]]
 
 
 @dataclass(frozen=True)

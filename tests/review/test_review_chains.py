@@ -297,8 +297,8 @@ def test_annotators_who_disagree_on_a_chain_get_it_as_a_disagreement_and_the_cur
     decisions = read_json(decisions_file)
     e21 = next(e for e in gold()["entities"] if e["id"] == "e21")
     assert [(d["what"], d["start"], d["text"], d["versions"]) for d in decisions["disagreements"]] == [
-        ("chain of 1 mention(s) from", e21["start"], e21["text"], {"amina@example.org": None, "omar@example.org": {"name": "السفارة الأميركية"}}),
-        ("chain of 2 mention(s) from", e21["start"], e21["text"], {"amina@example.org": {"name": "السفارة الأميركية"}, "omar@example.org": None}),
+        ("chain of 1 mention(s), the first", e21["start"], e21["text"], {"amina@example.org": None, "omar@example.org": {"name": "السفارة الأميركية"}}),
+        ("chain of 2 mention(s), the first", e21["start"], e21["text"], {"amina@example.org": {"name": "السفارة الأميركية"}, "omar@example.org": None}),
     ]  # omar's c5 (e21 alone) and amina's (e21, e58) are two chains
     for decision, choice in zip(decisions["disagreements"], ("none", "amina@example.org")):
         decision["choice"] = choice

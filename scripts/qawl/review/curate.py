@@ -77,7 +77,7 @@ def _where(key: Key) -> tuple[int, int, str]:
         _, (start, end), target, holder, _ = key
         return start, end, f"stance on {target} held by the {holder}"
     if key[0] == "chains":
-        return key[1], key[2], f"chain of {len(key[3])} mention(s) from"
+        return key[1], key[2], f"chain of {len(key[3])} mention(s), the first"
     return key[1], key[2], {"entities": "entity", "quotes": "quote"}[key[0]]
 
 

@@ -104,26 +104,40 @@ def test_a_brat_import_with_an_edit_keeps_every_chain_and_speaker_chain(seed_pro
     assert without(layer, "e39") == relabelled(gold(), "e39", "EVENT")
 
 
+def disagreements(project: Project, tmp_path: Path, task: dict[str, Any], omar: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Amina accepts the task, Omar submits `omar`: their layers imported, the disagreements curate lists."""
+    path = tmp_path / "double.json"
+    path.write_text(json.dumps(task_export(task, [annotation(1, AMINA, submitted(task)), annotation(2, OMAR, omar)]), ensure_ascii=False), encoding="utf-8")
+    assert run_review(project, "import", str(path)).returncode == 0
+    listed = run_review(project, "curate", SEED, "--curator", "lead")
+    assert listed.returncode == 0, listed.stderr
+    return read_json(project.annotations / "passes" / f"{SEED}.decisions.json")["disagreements"]
+
+
+def curated_with(project: Project, choices: list[str]) -> dict[str, Any]:
+    """The gold layer curate writes with a choice for each disagreement, in their order."""
+    decisions_file = project.annotations / "passes" / f"{SEED}.decisions.json"
+    decisions = read_json(decisions_file)
+    for decision, choice in zip(decisions["disagreements"], choices, strict=True):
+        decision["choice"] = choice
+    decisions_file.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
+    curated = run_review(project, "curate", SEED, "--curator", "lead")
+    assert curated.returncode == 0, curated.stderr
+    return read_json(project.annotations / GOLD_FILE.name)
+
+
+def assert_gold_chains(layer: dict[str, Any]) -> None:
+    """The layer has the seed's gold chains (ids, names, mentions) and speaker chains."""
+    assert [(c["id"], c["name"], c["entities"]) for c in layer["chains"]] == [(c["id"], c["name"], c["entities"]) for c in gold()["chains"]]
+    assert speaker_chains(layer) == speaker_chains(gold())
+
+
 def test_curation_keeps_the_chains_both_annotators_agree_on_and_their_speaker_chains(seed_project, tmp_path: Path) -> None:
     task = ls_export(seed_project)
     omar = submitted(task)
     labels(omar, "e39")["value"]["labels"] = ["EVENT"]
-    path = tmp_path / "double.json"
-    path.write_text(json.dumps(task_export(task, [annotation(1, AMINA, submitted(task)), annotation(2, OMAR, omar)]), ensure_ascii=False), encoding="utf-8")
-    assert run_review(seed_project, "import", str(path)).returncode == 0
-    listed = run_review(seed_project, "curate", SEED, "--curator", "lead")
-    assert listed.returncode == 0, listed.stderr
-    decisions_file = seed_project.annotations / "passes" / f"{SEED}.decisions.json"
-    decisions = read_json(decisions_file)
-    assert [(d["what"], d["text"]) for d in decisions["disagreements"]] == [("entity", "الخميس")]
-    decisions["disagreements"][0]["choice"] = "omar@example.org"
-    decisions_file.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
-    curated = run_review(seed_project, "curate", SEED, "--curator", "lead")
-    assert curated.returncode == 0, curated.stderr
-    layer = read_json(seed_project.annotations / GOLD_FILE.name)
-    assert [(c["id"], c["name"], c["entities"]) for c in layer["chains"]] == [(c["id"], c["name"], c["entities"]) for c in gold()["chains"]]
-    assert speaker_chains(layer) == speaker_chains(gold())
-
+    assert [(d["what"], d["text"]) for d in disagreements(seed_project, tmp_path, task, omar)] == [("entity", "الخميس")]
+    assert_gold_chains(curated_with(seed_project, ["omar@example.org"]))
 
 def test_a_label_studio_round_trip_of_the_seed_without_edits_is_byte_identical(seed_project, tmp_path: Path) -> None:
     before = tree_digest(seed_project.annotations)
@@ -289,22 +303,9 @@ def test_bad_equiv_lines_in_brat_are_refused_with_their_line(seed_project) -> No
 def test_annotators_who_disagree_on_a_chain_get_it_as_a_disagreement_and_the_curated_chain_keeps_its_speakers(seed_project, tmp_path: Path) -> None:
     task = ls_export(seed_project)
     omar = [r for r in submitted(task) if r["type"] != "relation" or (r["from_id"], r["to_id"]) != ("e21", "e58")]  # e58 out of c5
-    path = tmp_path / "double.json"
-    path.write_text(json.dumps(task_export(task, [annotation(1, AMINA, submitted(task)), annotation(2, OMAR, omar)]), ensure_ascii=False), encoding="utf-8")
-    assert run_review(seed_project, "import", str(path)).returncode == 0
-    assert run_review(seed_project, "curate", SEED, "--curator", "lead").returncode == 0
-    decisions_file = seed_project.annotations / "passes" / f"{SEED}.decisions.json"
-    decisions = read_json(decisions_file)
     e21 = next(e for e in gold()["entities"] if e["id"] == "e21")
-    assert [(d["what"], d["start"], d["text"], d["versions"]) for d in decisions["disagreements"]] == [
+    assert [(d["what"], d["start"], d["text"], d["versions"]) for d in disagreements(seed_project, tmp_path, task, omar)] == [
         ("chain of 1 mention(s), the first", e21["start"], e21["text"], {"amina@example.org": None, "omar@example.org": {"name": "السفارة الأميركية"}}),
         ("chain of 2 mention(s), the first", e21["start"], e21["text"], {"amina@example.org": {"name": "السفارة الأميركية"}, "omar@example.org": None}),
     ]  # omar's c5 (e21 alone) and amina's (e21, e58) are two chains
-    for decision, choice in zip(decisions["disagreements"], ("none", "amina@example.org")):
-        decision["choice"] = choice
-    decisions_file.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
-    curated = run_review(seed_project, "curate", SEED, "--curator", "lead")
-    assert curated.returncode == 0, curated.stderr
-    layer = read_json(seed_project.annotations / GOLD_FILE.name)
-    assert [(c["id"], c["name"], c["entities"]) for c in layer["chains"]] == [(c["id"], c["name"], c["entities"]) for c in gold()["chains"]]
-    assert speaker_chains(layer) == speaker_chains(gold())
+    assert_gold_chains(curated_with(seed_project, ["none", "amina@example.org"]))

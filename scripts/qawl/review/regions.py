@@ -5,13 +5,14 @@ between regions and values attached to regions. `to_view` turns a layer into
 that view; `from_view` turns a reviewed view back into a layer, keeping what a
 tool cannot show (ids, stance holders, provenance) from the layer it was
 exported from. Offsets in a view are code points; tools convert at their border.
-Entity chains are links between entity regions (a tool cannot show a chain of one
-mention: a chain of one keeps its mention while nothing links that mention elsewhere).
+Entity chains are links between entity regions; a tool cannot show a chain of one
+mention, so such a chain of the base layer stays while nothing links its mention elsewhere.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -182,7 +183,7 @@ def _linked_groups(links: Iterable[Iterable[str]]) -> list[set[str]]:
 
     for link in links:
         first, *rest = link
-        for item in [first, *rest]:
+        for item in rest:
             parent[root(item)] = root(first)
     groups: dict[str, set[str]] = {}
     for item in parent:
@@ -200,23 +201,26 @@ def _chains(links: list[set[str]], entities: list[dict[str, Any]], speakers: set
     """
     by_id = {entity["id"]: entity for entity in entities}
     base_chains = base.get("chains", [])
-    overlaps = sorted((-len(group & set(chain["entities"])), n, g) for g, group in enumerate(links) for n, chain in enumerate(base_chains) if group & set(chain["entities"]))
-    matched: dict[int, dict[str, Any]] = {}  # group index → the base chain it continues
-    for _, n, g in overlaps:
-        if g not in matched and base_chains[n] not in matched.values():
-            matched[g] = base_chains[n]
-    groups, linked = list(links), {entity_id for group in links for entity_id in group}
-    for chain in base_chains:
+    base_chain_of = {entity_id: n for n, chain in enumerate(base_chains) for entity_id in chain["entities"]}
+    shared = sorted((-count, n, g) for g, group in enumerate(links) for n, count in Counter(base_chain_of[e] for e in group if e in base_chain_of).items())
+    matched: dict[int, int] = {}  # group index → the index of the base chain it continues
+    continued: set[int] = set()
+    for _, n, g in shared:
+        if g not in matched and n not in continued:
+            matched[g] = n
+            continued.add(n)
+    groups, linked = list(links), set().union(*links)
+    for n, chain in enumerate(base_chains):
         alone = [e for e in chain["entities"] if e in by_id and e not in linked and (len(chain["entities"]) == 1 or e in speakers)]
-        if alone and chain not in matched.values():
-            matched[len(groups)] = chain
+        if alone and n not in continued:
+            matched[len(groups)] = n
             groups.append({alone[0]})
     mentions = [sorted((by_id[entity_id] for entity_id in group), key=lambda e: (e["start"], e["end"])) for group in groups]
     new = sorted((g for g in range(len(groups)) if g not in matched), key=lambda g: (mentions[g][0]["start"], mentions[g][0]["end"]))
     new_ids = {g: ids.new("chains") for g in new}
     chains = []
     for g, group_mentions in enumerate(mentions):
-        old = matched.get(g)
+        old = base_chains[matched[g]] if g in matched else None
         chain = {
             "id": old["id"] if old else new_ids[g],
             "name": old["name"] if old else canonical_name(text, group_mentions),
@@ -225,6 +229,7 @@ def _chains(links: list[set[str]], entities: list[dict[str, Any]], speakers: set
         }
         chains.append((chain, group_mentions[0]))
     return _ordered(chains, base_chains)
+
 
 def from_view(
     view: View, base: Layer, text: str, vocabulary: Vocabulary, used_ids: Iterable[str], file: str

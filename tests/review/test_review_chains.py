@@ -309,3 +309,19 @@ def test_annotators_who_disagree_on_a_chain_get_it_as_a_disagreement_and_the_cur
         ("chain of 2 mention(s), the first", e21["start"], e21["text"], {"amina@example.org": {"name": "السفارة الأميركية"}, "omar@example.org": None}),
     ]  # omar's c5 (e21 alone) and amina's (e21, e58) are two chains
     assert_gold_chains(curated_with(seed_project, ["none", "amina@example.org"]))
+
+
+def test_curation_refuses_an_annotator_layer_whose_chain_names_a_mention_it_does_not_have(seed_project, tmp_path: Path) -> None:
+    task = ls_export(seed_project)
+    omar = submitted(task)
+    labels(omar, "e39")["value"]["labels"] = ["EVENT"]
+    disagreements(seed_project, tmp_path, task, omar)
+    omars_layer = seed_project.annotations / "passes" / SEED / "omar@example.org.json"
+    layer = read_json(omars_layer)
+    layer["chains"][4]["entities"] = ["e999"]  # c5, by hand
+    omars_layer.write_text(json.dumps(layer, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    before = tree_digest(seed_project.annotations)
+    refused = run_review(seed_project, "curate", SEED, "--curator", "lead")
+    assert refused.returncode == 1
+    assert f"error: {omars_layer}: /chains/4/entities/0: refers to entity 'e999', which does not exist" in refused.stderr
+    assert tree_digest(seed_project.annotations) == before

@@ -18,6 +18,7 @@ from qawl.project import Project
 from tests.conftest import REPO, tree_digest
 from tests.review.conftest import read_json, run_review
 from tests.review.test_html_escaping import Page
+from tests.review.test_label_studio_import_cases import json_min
 from tests.review.test_team_review import AMINA, OMAR, annotation, submitted, task_export
 
 SEED = "000_c4096c0fdb543a3e"
@@ -324,4 +325,19 @@ def test_curation_refuses_an_annotator_layer_whose_chain_names_a_mention_it_does
     refused = run_review(seed_project, "curate", SEED, "--curator", "lead")
     assert refused.returncode == 1
     assert f"error: {omars_layer}: /chains/4/entities/0: refers to entity 'e999', which does not exist" in refused.stderr
+    assert tree_digest(seed_project.annotations) == before
+
+
+def test_a_json_min_export_of_a_layer_with_chains_is_refused_saying_it_drops_them(seed_project, tmp_path: Path) -> None:
+    layer = {**gold(), "quotes": [], "stance": []}  # entities and chains only: JSON-MIN takes entities
+    (seed_project.annotations / GOLD_FILE.name).write_text(json.dumps(layer, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    task = ls_export(seed_project)
+    path = tmp_path / "json-min.json"
+    path.write_text(json.dumps([json_min(task, submitted(task), "amina@example.org", 7)], ensure_ascii=False), encoding="utf-8")
+    before = tree_digest(seed_project.annotations)
+    refused = run_review(seed_project, "import", str(path))
+    assert refused.returncode == 1
+    assert (f"error: {path}: record 0 (task 1): a JSON-MIN export keeps labelled spans but drops the relations, and the layer this task was "
+            "exported with has 9 entity chains of more than one mention (coref relations), which it cannot bring back: "
+            "export the project as JSON (Export → JSON) and import that") in refused.stderr
     assert tree_digest(seed_project.annotations) == before

@@ -286,6 +286,12 @@ def _json_min_review(record: dict[str, Any], file: str, place: str) -> tuple[lis
         base = to_view(meta["base"])
     except (KeyError, TypeError, ValueError) as error:
         return [], [Problem(file, place, f"the export's base layer is damaged ({error}); re-export it")], []
+    if base.chains:
+        message = (
+            f"a JSON-MIN export keeps labelled spans but drops the relations, and the layer this task was exported with has {len(base.chains)} entity "
+            "chains of more than one mention (coref relations), which it cannot bring back: export the project as JSON (Export → JSON) and import that"
+        )
+        return [], [Problem(file, place, message)], []
     exported = {(r.start, r.end): r.id for r in base.regions.values() if r.label not in QUOTE_PARTS}
     for region in view.regions.values():  # JSON-MIN has no region ids: an entity keeps its id if its span is the exported one's
         region.key = exported.get((region.start, region.end))

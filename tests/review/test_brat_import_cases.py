@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import tree_digest
 from tests.review.conftest import DOC_ID, run_review
 
-SUPPORTED = "not a supported standoff line (T with one span, quote_of R, QuoteType/Stance_<target> A, AnnotatorNotes)"
+SUPPORTED = "not a supported standoff line (T with one span, quote_of R, * Equiv of two or more T, QuoteType/Stance_<target> A, AnnotatorNotes)"
 
 
 def exported_ann(project) -> Path:

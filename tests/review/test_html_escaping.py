@@ -68,14 +68,17 @@ def evil_page() -> tuple[str, list[str]]:
         "holder": {"kind": payload("stance2.holder.kind"), "quote": None},
         "evidence": {"quote": None, "span": at(parts[2], "stance2.evidence.text")}, "provenance": provenance("stance2"),
     }
-    layer = {"schema_version": "1.0.0", "doc_id": "evil", "sha256": sha, "entities": [entity], "quotes": [quote], "stance": [on_quote, on_span]}
+    chain = {"id": payload("chain.id"), "name": payload("chain.name"), "entities": [entity["id"]], "provenance": provenance("chain")}
+    quote["speaker"]["chain"] = chain["id"]
+    layer = {"schema_version": "2.0.0", "doc_id": "evil", "sha256": sha, "entities": [entity], "quotes": [quote], "chains": [chain], "stance": [on_quote, on_span]}
     document = Document(payload("doc_id"), text, sha, "seeds/evil.txt", {"title": payload("title")})
     fields = [
         "doc_id", "title", "article.entity", "article.content", "article.evidence", "entity.id", "entity.label", "entity.text",
         "quote.id", "quote.type", "quote.content.text", "quote.cue.text", "quote.speaker.kind", "quote.speaker.mention.text", "quote.outlet.text",
+        "chain.id", "chain.name",
         "stance1.target", "stance1.label", "stance1.holder.kind",
         "stance2.id", "stance2.target", "stance2.label", "stance2.holder.kind", "stance2.evidence.text",
-        *(f"{owner}.provenance.{key}" for owner in ("entity", "quote", "stance2") for key in ("source", "status", "annotator", "time")),
+        *(f"{owner}.provenance.{key}" for owner in ("entity", "quote", "chain", "stance2") for key in ("source", "status", "annotator", "time")),
     ]
     return render_page(document, "gold", layer, vocabulary()), fields
 

@@ -1,8 +1,11 @@
 """brat standoff (`.txt` + `.ann`): export and import, for brat and INCEpTION users.
 
 T lines are entities and quote parts, R lines (`quote_of`) link a cue, speaker,
-outlet or speaker entity to its quote content, A lines carry the quote type and
-the stance per target, and `AnnotatorNotes` record each T line's qawl key.
+outlet or speaker entity to its quote content, `Equiv` lines join the mentions
+of an entity chain, A lines carry the quote type and the stance per target, and
+`AnnotatorNotes` record each T line's qawl key. brat has no place for a chain's
+canonical name: a chain keeps the name of the chain it continues, a new one is
+named by its most complete mention.
 `<doc_id>.qawl.json` beside them is the export record the import checks
 (doc_id, sha256, offset unit, base layer). brat counts code points; INCEpTION,
 a Java tool, may need `--offsets utf16`.
@@ -23,6 +26,7 @@ from qawl.review.regions import LABEL_COLORS, LINKED_PARTS, QUOTE_PARTS, Region,
 from qawl.schema import Problem
 
 RELATION = "quote_of"
+EQUIV = "Equiv"  # brat's symmetric-transitive relation: the mentions of one entity chain
 QUOTE_TYPE = "QuoteType"
 STANCE_PREFIX = "Stance_"
 NOTE = "AnnotatorNotes"
@@ -39,6 +43,7 @@ def annotation_conf(vocabulary: Vocabulary) -> str:
     attributes += [f"{STANCE_PREFIX}{t}\tArg:content|evidence, Value:{'|'.join(vocabulary.stance_labels)}" for t in vocabulary.targets]
     return (
         f"[entities]\n{entities}\n\n[relations]\n{RELATION}\tArg1:{arg1}, Arg2:content\n"
+        f"{EQUIV}\tArg1:{'|'.join(vocabulary.entity_labels)}, Arg2:{'|'.join(vocabulary.entity_labels)}, <REL-TYPE>:symmetric-transitive\n"
         "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n" + "\n".join(attributes) + "\n"
     )
 
@@ -62,6 +67,7 @@ def ann_text(view: View, offsets: OffsetMap) -> str:
     for rid, region in view.regions.items():
         lines.append(f"{tids[rid]}\t{region.label} {offsets.to_tool(region.start)} {offsets.to_tool(region.end)}\t{(region.text or '').replace(chr(10), ' ')}")
     lines += [f"R{n}\t{RELATION} Arg1:{tids[a]} Arg2:{tids[b]}" for n, (a, b) in enumerate(view.relations, 1)]
+    lines += [f"*\t{EQUIV} {' '.join(tids[rid] for rid in chain)}" for chain in view.chains]
     attributes = [(QUOTE_TYPE, rid, value) for rid, value in view.quote_types.items()]
     attributes += [(STANCE_PREFIX + target, rid, label) for (rid, target), label in view.stances.items()]
     lines += [f"A{n}\t{name} {tids[rid]} {value}" for n, (name, rid, value) in enumerate(attributes, 1)]
@@ -109,6 +115,8 @@ def _view(ann: str, text: str, offsets: OffsetMap, exported: set[str], file: str
                 view.regions[ident] = Region(ident, start, end, label)
         elif ident.startswith("R") and len(words) == 3 and words[0] == RELATION and words[1].startswith("Arg1:") and words[2].startswith("Arg2:"):
             view.relations.append((words[1].removeprefix("Arg1:"), words[2].removeprefix("Arg2:")))
+        elif ident == "*" and len(words) >= 3 and words[0] == EQUIV:
+            view.chains.append(tuple(words[1:]))
         elif ident.startswith("A") and len(words) == 3 and words[0] == QUOTE_TYPE:
             view.quote_types[words[1]] = words[2]
         elif ident.startswith("A") and len(words) == 3 and words[0].startswith(STANCE_PREFIX):
@@ -117,7 +125,7 @@ def _view(ann: str, text: str, offsets: OffsetMap, exported: set[str], file: str
             if fields[2].startswith(KEY_PREFIX):
                 keys[words[1]] = fields[2].removeprefix(KEY_PREFIX)
         else:
-            problems.append(Problem(file, place, f"not a supported standoff line (T with one span, {RELATION} R, {QUOTE_TYPE}/{STANCE_PREFIX}<target> A, {NOTE}): {line!r}"))
+            problems.append(Problem(file, place, f"not a supported standoff line (T with one span, {RELATION} R, * {EQUIV} of two or more T, {QUOTE_TYPE}/{STANCE_PREFIX}<target> A, {NOTE}): {line!r}"))
     seen: dict[str, str] = {}
     for tid, key in keys.items():
         if tid in view.regions and key in exported:

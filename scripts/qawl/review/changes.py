@@ -119,6 +119,7 @@ def fingerprint(review: Review) -> str:
         "relations": view.relations,
         "quote_types": view.quote_types,
         "stances": sorted([rid, target, label] for (rid, target), label in view.stances.items()),
+        **({"chains": view.chains} if view.chains else {}),  # absent without chains: fingerprints of earlier imports hold
     }
     encoded = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
     return hashlib.sha256(encoded).hexdigest()
@@ -134,8 +135,8 @@ def diff(base: Layer, reviewed: Layer, annotator: str, time: str, origins: dict[
     manual = {"source": "manual", "status": "gold", "annotator": annotator, "time": time}
     changes = []
     for kind in KIND_PREFIX:
-        before = {item["id"]: item for item in base[kind]}
-        after = {item["id"]: item for item in reviewed[kind]}
+        before = {item["id"]: item for item in base.get(kind, [])}
+        after = {item["id"]: item for item in reviewed.get(kind, [])}
         for item_id, item in after.items():
             old = before.get(item_id)
             # a change the tool does not trace (brat; a relation or a part removed under an untouched prediction) is a person's
@@ -153,7 +154,8 @@ def diff(base: Layer, reviewed: Layer, annotator: str, time: str, origins: dict[
 
 def apply(current: Layer, changes: list[Change], file: str) -> tuple[Layer, list[Change], list[Problem]]:
     """`current` with the changes applied; the changes that took effect; conflicts as problems."""
-    layer = {**current, **{kind: list(current[kind]) for kind in KIND_PREFIX}}
+    kinds = [kind for kind in KIND_PREFIX if kind in current or any(change.kind == kind for change in changes)]  # chains are optional
+    layer = {**{key: value for key, value in current.items() if key not in KIND_PREFIX}, **{kind: list(current.get(kind, [])) for kind in kinds}}
     applied, problems = [], []
     for change in changes:
         items = layer[change.kind]
@@ -227,7 +229,7 @@ def plan_import(
         problems += current_problems
         if current is None or current_problems:
             continue
-        used = set() if review.passes else logged.get(doc_id, set()) | {item["id"] for kind in KIND_PREFIX for item in current[kind]}
+        used = set() if review.passes else logged.get(doc_id, set()) | {item["id"] for kind in KIND_PREFIX for item in current.get(kind, [])}
         reviewed, view_problems, origins = from_view(review.view, review.base, document.text, vocabulary, used, file)
         problems += view_problems
         if view_problems:

@@ -408,14 +408,19 @@ def curate_command(root: Path | None, doc_id: str, curator: str, decisions: Path
 
 
 def _layers_to_curate(project: Project, document: Document, paths: dict[str, Path], schemas: Schemas) -> tuple[dict[str, Layer], list[Problem]]:
-    """The annotator layers of a document, each checked to annotate the text its seed has now."""
+    """The annotator layers of a document, each checked to annotate the text its seed has now and
+    to hold together (a layer edited by hand may name a mention it does not have)."""
     if not paths:
         return {}, [Problem(str(project.annotations / PASSES / document.doc_id), document.doc_id, "no annotator layers here: import a double annotation (`qawl review import`) first")]
-    layers, problems = {}, []
+    targets, problems = read_targets(project.annotations, schemas)
+    layers = {}
+    sentences = split_sentences(document.doc_id, document.text)
     for name, path in paths.items():
         layer, layer_problems = read_layer(path, schemas)
         if layer is not None and (layer["doc_id"], layer["sha256"]) != (document.doc_id, document.sha256):
             layer_problems = [Problem(str(path), name, f"annotates another text than {document.source} has now; re-export, annotate and import again")]
+        elif layer is not None:
+            layer_problems = check_layer(layer, document, sentences, targets, str(path))
         problems += layer_problems
         layers[name] = layer
     return layers, problems

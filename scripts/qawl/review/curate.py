@@ -1,12 +1,13 @@
 """Curation: the annotator layers of a document merged into its gold layer (as INCEpTION's curation).
 
 Annotators' ids differ, so items are compared by what they annotate: an entity
-by its span, a quote by its content span, a stance by its target, holder and
-evidence. What every layer says alike is agreed; every other item is a
+by its span, a quote by its content span, a chain by its mentions' spans, a
+stance by its target, holder and evidence. What every layer says alike is agreed; every other item is a
 disagreement, listed in a decisions file for a curator to settle by choosing one
 annotator's version (or "none", which leaves the item out). The curated layer
 then links its items again: a quote's speaker entity and a stance's quote are
-found by their spans among the curated items.
+found by their spans among the curated items, a chain keeps the mentions the
+curated layer has, and a speaker's chain follows its entity.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def _versions(layer: Layer) -> dict[Key, tuple[dict[str, Any], dict[str, Any]]]:
             "outlet": _span(quote["outlet"]),
         }
         items[("quotes", quote["content"]["start"], quote["content"]["end"])] = (says, quote)
+    for chain in layer.get("chains", []):
+        mentions = tuple(_at(entities[entity_id]) for entity_id in chain["entities"] if entity_id in entities)
+        items[("chains", *mentions[0], mentions)] = ({"name": chain["name"]}, chain)
     for stance in layer["stance"]:
         evidence = quote_at(stance["evidence"]["quote"]) or _at(stance["evidence"]["span"])
         holder = (stance["holder"]["kind"], quote_at(stance["holder"]["quote"]))
@@ -72,6 +76,8 @@ def _where(key: Key) -> tuple[int, int, str]:
     if key[0] == "stance":
         _, (start, end), target, holder, _ = key
         return start, end, f"stance on {target} held by the {holder}"
+    if key[0] == "chains":
+        return key[1], key[2], f"chain of {len(key[3])} mention(s), the first"
     return key[1], key[2], {"entities": "entity", "quotes": "quote"}[key[0]]
 
 
@@ -190,13 +196,13 @@ def curate(comparison: Comparison, choices: dict[str, str], base: Layer, time: s
         "schema_version": base["schema_version"],
         "doc_id": base["doc_id"],
         "sha256": base["sha256"],
-        **{kind: [c.item for c in curated[kind]] for kind in KIND_PREFIX},
+        **{kind: [c.item for c in curated[kind]] for kind in KIND_PREFIX if curated[kind] or kind in base},
     }
     return layer, [c for kind in KIND_PREFIX for c in curated[kind]], problems
 
 
 def _relink(curated: dict[str, list[Curated]], comparison: Comparison, file: str) -> list[Problem]:
-    """Point each quote's speaker entity and each stance's quotes at the curated items with the same spans."""
+    """Point each chain's mentions, each quote's speaker entity and chain, and each stance's quotes at the curated items with the same spans."""
     problems = []
     entity_ids = {(c.item["start"], c.item["end"], c.item["label"]): c.item["id"] for c in curated["entities"]}
     quote_ids = {(c.item["content"]["start"], c.item["content"]["end"]): c.item["id"] for c in curated["quotes"]}
@@ -205,8 +211,21 @@ def _relink(curated: dict[str, list[Curated]], comparison: Comparison, file: str
     def source_of(c: Curated) -> dict[str, Any]:
         return sources[c.choice] if c.choice else next(iter(sources.values()))
 
+    mention_ids = {(start, end): entity_id for (start, end, _), entity_id in entity_ids.items()}
+    for c in list(curated["chains"]):
+        mentions = [_at(source_of(c)[entity_id]) for entity_id in c.item["entities"]]
+        c.item["entities"] = [mention_ids[m] for m in mentions if m in mention_ids]  # a mention left out leaves its chain
+        if not c.item["entities"]:
+            curated["chains"].remove(c)
+
+    curated_entities = {c.item["id"]: c.item for c in curated["entities"]}
+    chain_at = {_at(curated_entities[entity_id]): c.item["id"] for c in curated["chains"] for entity_id in c.item["entities"]}
     for c in curated["quotes"]:
-        entity = c.item["speaker"]["entity"]
+        entity, chain = c.item["speaker"]["entity"], c.item["speaker"].get("chain")
+        if chain is not None or entity is not None and chain_at:  # a speaker's chain: its entity's, else the chain it continued
+            old_chain = source_of(c).get(entity or chain)
+            old_entities = [old_chain] if entity else [source_of(c)[e] for e in old_chain["entities"]] if old_chain else []
+            c.item["speaker"]["chain"] = next((chain_at[_at(e)] for e in old_entities if _at(e) in chain_at), None)
         if entity is not None:
             old = source_of(c)[entity]
             key = (old["start"], old["end"], old["label"])
@@ -228,7 +247,7 @@ def same_annotations(a: Layer, b: Layer) -> bool:
     """Whether two layers hold the same annotations, from the same people (when they were made aside)."""
 
     def timeless(layer: Layer) -> list[Any]:
-        return [{**item, "provenance": {**item["provenance"], "time": None}} for kind in KIND_PREFIX for item in layer[kind]]
+        return [{**item, "provenance": {**item["provenance"], "time": None}} for kind in KIND_PREFIX for item in layer.get(kind, [])]
 
     return timeless(a) == timeless(b)
 

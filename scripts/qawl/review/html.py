@@ -2,6 +2,8 @@
 
 Entities are one `<mark class="ent ent-LABEL">` each, coloured by type; quote
 parts (content, cue, speaker, outlet) and stance evidence are styled spans;
+the mentions of an entity chain share a bar in a hue of the chain's own (hover
+names the chain and its mentions), and a table lists the chains;
 silver annotations are striped, gold ones plain. Highlights use only
 backgrounds, shadows and underlines: nothing that changes the font, or adds
 padding or margins, so an element boundary inside a word keeps Arabic letters
@@ -87,6 +89,26 @@ def _silver(item: dict[str, Any]) -> str:
     return " silver" if item["provenance"]["status"] == "silver" else ""
 
 
+GOLDEN_ANGLE = 137.508  # degrees: consecutive chains get hues far apart, however many there are
+
+
+def _chain_css(layer: Layer) -> str:
+    """One class per chain (by its position, never its id): a bar under each mention, in the chain's hue."""
+    return "\n".join(
+        f".chain-{n} {{ box-shadow: inset 0 -4px 0 hsl({n * GOLDEN_ANGLE % 360:.1f} 75% 40%); }}" for n in range(1, len(layer.get("chains", [])) + 1)
+    )
+
+
+def _chains_by_entity(layer: Layer) -> dict[str, tuple[int, dict[str, Any]]]:
+    """Each chained entity's chain, with the chain's position (its CSS class number)."""
+    return {entity_id: (n, chain) for n, chain in enumerate(layer.get("chains", []), 1) for entity_id in chain["entities"]}
+
+
+def _chain_title(chain: dict[str, Any], entities: dict[str, dict[str, Any]]) -> str:
+    """What hovering a mention says of its chain: id, canonical name, every mention in text order."""
+    return f"chain {chain['id']} {chain['name']}: " + " · ".join(entities[e]["text"] for e in chain["entities"] if e in entities)
+
+
 def _parts(layer: Layer) -> list[tuple[int, int, str, str, dict[str, Any]]]:
     """Every quote part and evidence span: (start, end, role, id of its quote or stance, that item)."""
     parts = []
@@ -115,6 +137,8 @@ def _body(text: str, layer: Layer, vocabulary: Vocabulary) -> str:
     parts = _parts(layer)
     stances = _quote_stances(layer, vocabulary)
     entities = {e["start"]: e for e in layer["entities"]}
+    by_id = {e["id"]: e for e in layer["entities"]}
+    chains = _chains_by_entity(layer)
     quote_ends = {q["content"]["end"]: q["id"] for q in layer["quotes"] if q["content"]["end"] == len(text) or not text[q["content"]["end"]].isalpha()}
     cuts = sorted({0, len(text), *entities, *(e["end"] for e in layer["entities"]), *(p[0] for p in parts), *(p[1] for p in parts)})
     starting: dict[int, list[int]] = {}
@@ -129,6 +153,10 @@ def _body(text: str, layer: Layer, vocabulary: Vocabulary) -> str:
         if entity is not None:
             title = f"{entity['label']} {entity['id']} · {_provenance(entity)}"
             classes = f"ent ent-{entity['label']}{_silver(entity)}"
+            if entity["id"] in chains:
+                n, chain = chains[entity["id"]]
+                title += f" · {_chain_title(chain, by_id)}"
+                classes += f" chain chain-{n}"
             out.append(f"<mark{_attrs(class_=classes, data_id=entity['id'], title=title)}>")
             open_until = entity["end"]
         covering = [parts[i] for i in sorted(active)]
@@ -155,6 +183,7 @@ def _cells(cells: list[tuple[str, str]]) -> str:
 
 def _quote_rows(layer: Layer, vocabulary: Vocabulary) -> str:
     entities = {e["id"]: e for e in layer["entities"]}
+    chains = {chain["id"]: (n, chain) for n, chain in enumerate(layer.get("chains", []), 1)}
     stance_by_quote: dict[str, list[str]] = {}
     rows = []
     for stance in layer["stance"]:
@@ -169,6 +198,9 @@ def _quote_rows(layer: Layer, vocabulary: Vocabulary) -> str:
         if named is not None:
             label_and_id = f"({named['label']} {named['id']})"
             who += f" → {_isolated(named['text'], 'auto')} {_isolated(label_and_id)}"
+        chain = chains.get(speaker.get("chain"))
+        if chain is not None:
+            who += f" · <span{_attrs(class_=f'chain-{chain[0]}', dir='auto')}>{escape(chain[1]['name'], quote=True)}</span> {_isolated(chain[1]['id'])}"
         cells = [
             (escape(quote["id"], quote=True), "id"),
             (_isolated(quote["type"]), ""),
@@ -203,6 +235,22 @@ def _author_rows(layer: Layer, vocabulary: Vocabulary) -> str:
     return "\n".join(rows)
 
 
+def _chain_rows(layer: Layer) -> str:
+    entities = {e["id"]: e for e in layer["entities"]}
+    rows = []
+    for n, chain in enumerate(layer.get("chains", []), 1):
+        mentions = [entities[e] for e in chain["entities"] if e in entities]
+        cells = [
+            (f"<span{_attrs(class_=f'chain-{n}')}>{escape(chain['id'], quote=True)}</span>", "id"),
+            (escape(chain["name"], quote=True), ""),
+            (_isolated(mentions[0]["label"] if mentions else "—"), ""),
+            (" · ".join(f"{_isolated(e['text'], 'auto')} {_isolated(e['id'])}" for e in mentions), ""),
+            (escape(_provenance(chain), quote=True), "id"),
+        ]
+        rows.append(f'<tr{_attrs(class_="chain" + _silver(chain), data_id=chain["id"])}>{_cells(cells)}</tr>')
+    return "\n".join(rows)
+
+
 def _legend(vocabulary: Vocabulary) -> str:
     items = [f'<span{_attrs(class_=f"swatch ent-{label}")}>{escape(label)}</span>' for label in vocabulary.entity_labels]
     items += [f'<span{_attrs(class_=f"swatch part p-{role}")}>{escape(PART_NAMES_AR[role])} {_isolated(f"({role})")}</span>' for role in QUOTE_PARTS]
@@ -214,15 +262,16 @@ def _legend(vocabulary: Vocabulary) -> str:
 def render_page(document: Document, base_kind: str, layer: Layer, vocabulary: Vocabulary) -> str:
     """The review page of one document and its layer, as one self-contained HTML string."""
     entity_css = "\n".join(f".ent-{label} {{ background-color: {LABEL_COLORS[label]}; }}" for label in vocabulary.entity_labels)
-    style = STYLE % {"content": LABEL_COLORS[CONTENT] + "80", "entities": entity_css}
+    style = STYLE % {"content": LABEL_COLORS[CONTENT] + "80", "entities": entity_css + "\n" + _chain_css(layer)}
     title = document.metadata.get("title") or document.doc_id
-    counts = f'{len(layer["entities"])} entities, {len(layer["quotes"])} quotes, {len(layer["stance"])} stances'
+    counts = f'{len(layer["entities"])} entities, {len(layer.get("chains", []))} chains, {len(layer["quotes"])} quotes, {len(layer["stance"])} stances'
     head = (
         '<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n"
         f"<title>{escape(title)}</title>\n<style>{style}</style>"
     )
     quote_head = "<tr><th>id</th><th>النوع</th><th>القائل</th><th>فعل القول</th><th>الوسيلة</th><th>النص</th><th>الموقف</th><th>المصدر</th></tr>"
+    chain_head = "<tr><th>id</th><th>الاسم</th><th>النوع</th><th>الإشارات</th><th>المصدر</th></tr>"
     author_head = "<tr><th>id</th><th>الهدف</th><th>الموقف</th><th>صاحب الموقف</th><th>الدليل</th><th>المصدر</th></tr>"
     body = (
         f"<header><h1>{_isolated(title, 'auto')}</h1>\n"
@@ -232,6 +281,7 @@ def render_page(document: Document, base_kind: str, layer: Layer, vocabulary: Vo
         f"{_legend(vocabulary)}\n"
         f'<article class="text" lang="ar" dir="rtl">{_body(document.text, layer, vocabulary)}</article>\n'
         f'<table class="quotes"><caption>الاقتباسات والموقف</caption>\n{quote_head}\n{_quote_rows(layer, vocabulary)}\n</table>\n'
+        f'<table class="chains"><caption>سلاسل الكيانات</caption>\n{chain_head}\n{_chain_rows(layer)}\n</table>\n'
         f'<table class="author-stance"><caption>موقف الكاتب وأدلة الموقف</caption>\n{author_head}\n{_author_rows(layer, vocabulary)}\n</table>'
     )
     return f'<!DOCTYPE html>\n<html lang="ar" dir="rtl">\n<head>\n{head}\n</head>\n<body>\n{body}\n</body>\n</html>\n'

@@ -1,7 +1,8 @@
 """Label Studio: a generated labeling config, tasks with pre-annotations, import of its JSON export.
 
 Entities and quote parts are `Labels` on one right-to-left `Text`; relations
-link a cue, speaker, outlet or speaker entity to its quote content; the quote
+link a cue, speaker, outlet or speaker entity to its quote content, and relations
+labelled `coref` join the mentions of an entity chain (each to the next); the quote
 type and the stance per target are per-region `Choices`. Results keep the qawl
 key as their region id, and each task carries the qawl export record
 (`data.qawl`: doc_id, sha256, offset unit, base layer) that its import checks.
@@ -32,6 +33,7 @@ FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 
 TEXT = "text"
 ENTITY_CONTROL, QUOTE_CONTROL, QUOTE_TYPE_CONTROL, STANCE_PREFIX = "entity", "quote", "quote_type", "stance_"
+COREF = "coref"  # the relation label that joins two mentions of one entity chain
 
 
 def labeling_config(vocabulary: Vocabulary) -> str:
@@ -44,7 +46,7 @@ def labeling_config(vocabulary: Vocabulary) -> str:
     quote = ET.SubElement(view, "Labels", name=QUOTE_CONTROL, toName=TEXT)
     for part in QUOTE_PARTS:
         ET.SubElement(quote, "Label", value=part, background=LABEL_COLORS[part])
-    ET.SubElement(view, "Relations")
+    ET.SubElement(ET.SubElement(view, "Relations"), "Relation", value=COREF)
     ET.SubElement(view, "Text", name=TEXT, value="$text", granularity="symbol", saveTextResult="yes")
     types = ET.SubElement(view, "View", visibleWhen="region-selected", whenLabelValue=CONTENT)
     ET.SubElement(types, "Header", value="Quote type")
@@ -79,6 +81,8 @@ def _results(view: View, offsets: OffsetMap, vocabulary: Vocabulary) -> list[dic
     for (rid, target), label in view.stances.items():
         results.append(result(view.regions[rid], STANCE_PREFIX + target, "choices", choices=[label]))
     results += [{"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": []} for a, b in view.relations]
+    links = [pair for chain in view.chains for pair in zip(chain, chain[1:])]
+    results += [{"from_id": a, "to_id": b, "type": "relation", "direction": "bi", "labels": [COREF]} for a, b in links]
     return results
 
 
@@ -149,6 +153,13 @@ def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str,
                 problems.append(Problem(file, where, f"a relation links two region ids, not {result.get('from_id')!r} and {result.get('to_id')!r}"))
                 continue
             pair = (str(result.get("from_id")), str(result.get("to_id")))
+            relation_labels = result.get("labels") or []
+            if not isinstance(relation_labels, list) or not all(isinstance(label, str) for label in relation_labels):
+                problems.append(Problem(file, where, f"a relation's labels are a list of strings, not {relation_labels!r}"))
+                continue
+            if COREF in relation_labels:
+                view.chains.append(pair)
+                continue
             view.relations.append(pair[::-1] if result.get("direction") == "left" else pair)
             continue
         value = result.get("value") if kind in ("labels", "choices") else None
@@ -275,6 +286,12 @@ def _json_min_review(record: dict[str, Any], file: str, place: str) -> tuple[lis
         base = to_view(meta["base"])
     except (KeyError, TypeError, ValueError) as error:
         return [], [Problem(file, place, f"the export's base layer is damaged ({error}); re-export it")], []
+    if base.chains:
+        message = (
+            f"a JSON-MIN export keeps labelled spans but drops the relations, and the layer this task was exported with has {len(base.chains)} entity "
+            "chains of more than one mention (coref relations), which it cannot bring back: export the project as JSON (Export → JSON) and import that"
+        )
+        return [], [Problem(file, place, message)], []
     exported = {(r.start, r.end): r.id for r in base.regions.values() if r.label not in QUOTE_PARTS}
     for region in view.regions.values():  # JSON-MIN has no region ids: an entity keeps its id if its span is the exported one's
         region.key = exported.get((region.start, region.end))

@@ -11,7 +11,8 @@ survived; if its text did not change it is placed on that text, even where the
 diff aligned some of its characters elsewhere. The report lists what moved, what
 changed under a span and what could not be placed (its text is gone or
 rewritten); an annotation with a span that cannot be placed is left out, with the
-annotations that depend on it. Nothing is written without --write; the layer is
+annotations that depend on it; an entity left out leaves its chain, and a chain
+left without mentions is left out. Nothing is written without --write; the layer is
 then written through the journaled store, the previous file kept in
 annotations/.history/ and every change logged.
 """
@@ -39,7 +40,7 @@ from qawl.review.store import WriteFailed, commit, layer_path, locked, plan_tran
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences
 
-KINDS = ("entities", "quotes", "stance")
+KINDS = ("entities", "quotes", "chains", "stance")  # chains (optional) have no span: they follow their entities
 REANCHOR_COMMAND = "qawl review reanchor"
 
 
@@ -169,7 +170,7 @@ def item_spans(kind: str, item: dict[str, Any]) -> Iterator[tuple[str, dict[str,
     elif kind == "quotes":
         parts = (("content", item["content"]), ("cue", item["cue"]), ("speaker mention", item["speaker"]["mention"]), ("outlet", item["outlet"]))
         yield from ((part, span) for part, span in parts if span is not None)
-    elif item["evidence"]["span"] is not None:
+    elif kind == "stance" and item["evidence"]["span"] is not None:
         yield "evidence", item["evidence"]["span"]
 
 
@@ -205,11 +206,13 @@ class Placement:
 
 @dataclass
 class Reanchoring:
-    """The layer on the new text, where each span went, and the annotations left out (id → why)."""
+    """The layer on the new text, where each span went, the annotations left out (id → why),
+    and the mentions each chain lost (chain id → entity ids)."""
 
     layer: Layer
     placements: list[Placement]
     left_out: dict[tuple[str, str], str] = field(default_factory=dict)
+    taken_out: dict[str, list[str]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         counted: dict[str, int] = {}
@@ -222,7 +225,7 @@ def old_text_problems(layer: Layer, old_text: str, file: str) -> list[Problem]:
     """Why the layer was not made on `old_text`: every span that does not sit at its offsets there."""
     problems = []
     for kind in KINDS:
-        for i, item in enumerate(layer[kind]):
+        for i, item in enumerate(layer.get(kind, [])):
             for part, span in item_spans(kind, item):
                 problems += span_problems(span, old_text, file, f"/{kind}/{i} {part}".rstrip())
     return problems
@@ -233,6 +236,8 @@ def _with_new_spans(kind: str, item: dict[str, Any], new_spans: list[dict[str, A
     spans = iter(new_spans)
     if kind == "entities":
         return {**item, **next(spans)}
+    if kind == "chains":
+        return item
     if kind == "quotes":
         item = {**item, "speaker": dict(item["speaker"])}
         for holder, key in ((item, "content"), (item, "cue"), (item["speaker"], "mention"), (item, "outlet")):
@@ -257,7 +262,7 @@ def reanchor(layer: Layer, old_text: str, document: Document, targets: set[str])
     placements: list[Placement] = []
     new_items: dict[str, list[dict[str, Any]]] = {}
     left_out: dict[tuple[str, str], str] = {}
-    for kind in KINDS:
+    for kind in (kind for kind in KINDS if kind in layer):
         new_items[kind] = []
         for item in layer[kind]:
             spans = []
@@ -271,14 +276,34 @@ def reanchor(layer: Layer, old_text: str, document: Document, targets: set[str])
             new_items[kind].append(_with_new_spans(kind, item, spans) if None not in spans else item)
     result = {**layer, "sha256": document.sha256, **new_items}
     sentences = split_sentences(document.doc_id, document.text)
+    taken_out: dict[str, list[str]] = {}
     while True:
         _leave_out_dependents(result, left_out)
-        result = {**result, **{kind: [i for i in result[kind] if (kind, i["id"]) not in left_out] for kind in KINDS}}
+        result = {**result, **{kind: [i for i in result[kind] if (kind, i["id"]) not in left_out] for kind in new_items}}
+        result = _chains_without_left_out(result, left_out, taken_out)
         problems = check_layer(result, document, sentences, targets, document.source)
         failing = _failing_items(result, problems)
         if not failing:
-            return Reanchoring(result, placements, left_out)
+            return Reanchoring(result, placements, left_out, taken_out)
         left_out.update(failing)
+
+
+def _chains_without_left_out(layer: Layer, left_out: dict[tuple[str, str], str], taken_out: dict[str, list[str]]) -> Layer:
+    """The layer whose chains keep only the entities it has; the mentions a chain loses are added to
+    `taken_out`, a chain left empty to `left_out`."""
+    if "chains" not in layer:
+        return layer
+    entities = {entity["id"] for entity in layer["entities"]}
+    chains = []
+    for chain in layer["chains"]:
+        kept = [entity_id for entity_id in chain["entities"] if entity_id in entities]
+        if not kept:
+            left_out[("chains", chain["id"])] = "every mention of it is left out"
+            continue
+        if len(kept) < len(chain["entities"]):
+            taken_out.setdefault(chain["id"], []).extend(entity_id for entity_id in chain["entities"] if entity_id not in entities)
+        chains.append({**chain, "entities": kept})
+    return {**layer, "chains": chains}
 
 
 def _leave_out_dependents(layer: Layer, left_out: dict[tuple[str, str], str]) -> None:
@@ -346,8 +371,8 @@ def stale_problem(project: Project, layer: Layer, document: Document) -> Problem
 
 def _log_entries(result: Reanchoring, old: Layer, doc_id: str, seed: str, annotator: str, time: str) -> list[dict[str, Any]]:
     """One review-log line per annotation that moved, changed or was left out."""
-    before = {(kind, item["id"]): item for kind in KINDS for item in old[kind]}
-    after = {(kind, item["id"]): item for kind in KINDS for item in result.layer[kind]}
+    before = {(kind, item["id"]): item for kind in KINDS for item in old.get(kind, [])}
+    after = {(kind, item["id"]): item for kind in KINDS for item in result.layer.get(kind, [])}
     entries = []
     for key, item in before.items():
         new = after.get(key)
@@ -377,6 +402,7 @@ def _report(result: Reanchoring, document: Document, old_sha256: str) -> list[st
     summary = ", ".join(f"{counts.get(o, 0)} {o}" for o in ("kept", "moved", "changed", "unplaced"))
     lines = [f"{document.doc_id}: {len(result.placements)} span(s) onto {document.source} (sha256 {old_sha256[:12]}… → {document.sha256[:12]}…): {summary}"]
     lines += [f"  {p.describe()}" for p in result.placements if p.outcome != "kept"]
+    lines += [f"  chain {chain_id}: {', '.join(entity_ids)} taken out (left out)" for chain_id, entity_ids in result.taken_out.items()]
     lines += [f"  left out {kind} {item_id}: {why}" for (kind, item_id), why in result.left_out.items()]
     return lines
 

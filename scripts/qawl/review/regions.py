@@ -5,15 +5,19 @@ between regions and values attached to regions. `to_view` turns a layer into
 that view; `from_view` turns a reviewed view back into a layer, keeping what a
 tool cannot show (ids, stance holders, provenance) from the layer it was
 exported from. Offsets in a view are code points; tools convert at their border.
+Entity chains are links between entity regions; a tool cannot show a chain of one
+mention, so such a chain of the base layer stays while nothing links its mention elsewhere.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from qawl.annotate.chains import canonical_name
 from qawl.merge import Layer
 from qawl.schema import Problem, Schemas
 
@@ -21,7 +25,7 @@ COMMON = "common.schema.json#/$defs/"
 CONTENT, CUE, SPEAKER, OUTLET, EVIDENCE = "content", "cue", "speaker", "outlet", "evidence"
 QUOTE_PARTS = (CONTENT, CUE, SPEAKER, OUTLET, EVIDENCE)
 LINKED_PARTS = (CUE, SPEAKER, OUTLET)  # linked to their quote's content by a relation
-KIND_PREFIX = {"entities": "e", "quotes": "q", "stance": "s"}
+KIND_PREFIX = {"entities": "e", "quotes": "q", "chains": "c", "stance": "s"}  # in the order of a layer's keys
 # One colour per label, shared by every review tool (light enough for black text).
 LABEL_COLORS = {
     "PERSON": "#ffd6a5",
@@ -80,11 +84,12 @@ class Region:
 
 @dataclass
 class View:
-    """Regions by tool id, part/entity → content relations, quote types and stances by region,
-    and the tool's origin of each choice (by region and quote type or stance target)."""
+    """Regions by tool id, part/entity → content relations, coreference links (regions of one chain),
+    quote types and stances by region, and the tool's origin of each choice (by region and quote type or stance target)."""
 
     regions: dict[str, Region] = field(default_factory=dict)
     relations: list[tuple[str, str]] = field(default_factory=list)
+    chains: list[tuple[str, ...]] = field(default_factory=list)
     quote_types: dict[str, str] = field(default_factory=dict)
     stances: dict[tuple[str, str], str] = field(default_factory=dict)
     choice_origins: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -128,6 +133,7 @@ def to_view(layer: Layer) -> View:
                 view.relations.append((part_key(quote["id"], part), quote["id"]))
         if quote["speaker"]["entity"] is not None:
             view.relations.append((quote["speaker"]["entity"], quote["id"]))
+    view.chains = [tuple(chain["entities"]) for chain in layer.get("chains", []) if len(chain["entities"]) > 1]
     for stance in layer["stance"]:
         if stance["evidence"]["span"] is not None:
             add(stance["id"], stance["evidence"]["span"], EVIDENCE)
@@ -164,6 +170,67 @@ def _ordered(items: list[tuple[dict[str, Any], dict[str, Any]]], base: list[dict
     return [item for item, _ in sorted(items, key=order)]
 
 
+def _linked_groups(links: Iterable[Iterable[str]]) -> list[set[str]]:
+    """The sets of ids that links join, directly or through others."""
+    parent: dict[str, str] = {}
+
+    def root(item: str) -> str:
+        parent.setdefault(item, item)
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for link in links:
+        first, *rest = link
+        for item in rest:
+            parent[root(item)] = root(first)
+    groups: dict[str, set[str]] = {}
+    for item in parent:
+        groups.setdefault(root(item), set()).add(item)
+    return list(groups.values())
+
+
+def _chains(links: list[set[str]], entities: list[dict[str, Any]], speakers: set[str], base: Layer, text: str, ids: NewIds) -> list[dict[str, Any]]:
+    """The chains that coreference links between entities show, in the base layer's order, new ones after in text order.
+
+    A group of linked mentions keeps the id, name and provenance of the base chain it shares most
+    mentions with (each base chain goes to one group); other groups are new chains named by their
+    most complete mention. A chain of one mention has no link to show it: a base chain no group
+    continues stays as its first mention that is linked to none, when that is its only mention or a speaker's entity.
+    """
+    by_id = {entity["id"]: entity for entity in entities}
+    base_chains = base.get("chains", [])
+    base_chain_of = {entity_id: n for n, chain in enumerate(base_chains) for entity_id in chain["entities"]}
+    shared = sorted((-count, n, g) for g, group in enumerate(links) for n, count in Counter(base_chain_of[e] for e in group if e in base_chain_of).items())
+    matched: dict[int, int] = {}  # group index → the index of the base chain it continues
+    continued: set[int] = set()
+    for _, n, g in shared:
+        if g not in matched and n not in continued:
+            matched[g] = n
+            continued.add(n)
+    groups, linked = list(links), set().union(*links)
+    for n, chain in enumerate(base_chains):
+        alone = [e for e in chain["entities"] if e in by_id and e not in linked and (len(chain["entities"]) == 1 or e in speakers)]
+        if alone and n not in continued:
+            matched[len(groups)] = n
+            groups.append({alone[0]})
+    mentions = [sorted((by_id[entity_id] for entity_id in group), key=lambda e: (e["start"], e["end"])) for group in groups]
+    new = sorted((g for g in range(len(groups)) if g not in matched), key=lambda g: (mentions[g][0]["start"], mentions[g][0]["end"]))
+    new_ids = {g: ids.new("chains") for g in new}
+    chains = []
+    for g, group_mentions in enumerate(mentions):
+        old = base_chains[matched[g]] if g in matched else None
+        chain = {
+            "id": old["id"] if old else new_ids[g],
+            "name": old["name"] if old else canonical_name(text, group_mentions),
+            "entities": [e["id"] for e in group_mentions],
+            "provenance": old and old["provenance"],
+        }
+        chains.append((chain, group_mentions[0]))
+    return _ordered(chains, base_chains)
+
+
 def from_view(
     view: View, base: Layer, text: str, vocabulary: Vocabulary, used_ids: Iterable[str], file: str
 ) -> tuple[Layer, list[Problem], dict[str, str]]:
@@ -173,8 +240,8 @@ def from_view(
     new items take the next free id. `used_ids` are ids that may not be reused.
     """
     problems: list[Problem] = []
-    ids = NewIds([*used_ids, *(item["id"] for kind in KIND_PREFIX for item in base[kind])])
-    base_items = {kind: {item["id"]: item for item in base[kind]} for kind in KIND_PREFIX}
+    ids = NewIds([*used_ids, *(item["id"] for kind in KIND_PREFIX for item in base.get(kind, []))])
+    base_items = {kind: {item["id"]: item for item in base.get(kind, [])} for kind in KIND_PREFIX}
     origins: dict[str, str] = {}
 
     def span_of(region: Region) -> dict[str, Any]:
@@ -206,6 +273,16 @@ def from_view(
             base_item = base_items["entities"].get(entity_ids[rid])
             entity = {"id": entity_ids[rid], **span_of(region), "label": region.label, "provenance": base_item and base_item["provenance"]}
             entities.append((entity, span_of(region)))
+
+    links = []
+    for link in view.chains:
+        place = f"coreference link {' = '.join(link)}"
+        if missing := [rid for rid in link if rid not in view.regions]:
+            problems.append(Problem(file, place, f"refers to region {missing[0]!r}, which does not exist"))
+        elif not_entities := [rid for rid in link if rid in regions and rid not in entity_ids]:
+            problems.append(Problem(file, place, f"a coreference link joins entity mentions, not {regions[not_entities[0]].label} {not_entities[0]}"))
+        elif all(rid in regions for rid in link):  # else the region's own problem is already reported
+            links.append({entity_ids[rid] for rid in link})
 
     parts: dict[str, dict[str, list[str]]] = {rid: {} for rid, r in regions.items() if r.label == CONTENT}
     linked: set[str] = set()
@@ -260,6 +337,18 @@ def from_view(
         }
         quotes.append((quote, span_of(region)))
 
+    speakers = {quote["speaker"]["entity"] for quote, _ in quotes}
+    chains = _chains(_linked_groups(links), [entity for entity, _ in entities], speakers, base, text, ids)
+    chain_of = {entity_id: chain["id"] for chain in chains for entity_id in chain["entities"]}
+    kept = {chain["id"] for chain in chains}
+    for quote, _ in quotes:  # a speaker's chain follows its entity; a pro-drop speaker keeps the chain it continued, if it is still there
+        speaker, base_item = quote["speaker"], base_items["quotes"].get(quote["id"])
+        chain = chain_of.get(speaker["entity"]) if speaker["entity"] else base_item and base_item["speaker"].get("chain")
+        if chain not in kept:
+            chain = None
+        if chain is not None or "chains" in base:
+            speaker["chain"] = chain
+
     base_stance = {(stance_region(s), s["target"]): s for s in base["stance"]}
     shown: set[str] = set()
     stances = []
@@ -307,6 +396,7 @@ def from_view(
         "sha256": base["sha256"],
         "entities": _ordered(entities, base["entities"]),
         "quotes": _ordered(quotes, base["quotes"]),
+        **({"chains": chains} if chains or "chains" in base else {}),
         "stance": _ordered(stances, base["stance"]),
     }
     return layer, problems, origins

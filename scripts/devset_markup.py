@@ -166,11 +166,13 @@ def _stance_labels(tokens: list[str], targets: list[str], place: str, file: str,
     return labels
 
 
-def build_layer(article: Article, targets: list[str], schema_version: str, time: str, file: str) -> tuple[dict[str, Any], list[Problem]]:
+def build_layer(
+    article: Article, targets: list[str], schema_version: str, time: str, file: str, annotator: str = ANNOTATOR
+) -> tuple[dict[str, Any], list[Problem]]:
     """The gold layer of `article`: ids in text order, every quote × every target."""
     problems: list[Problem] = []
     text = article.text
-    provenance = {"source": "manual", "status": "gold", "annotator": ANNOTATOR, "time": time}
+    provenance = {"source": "manual", "status": "gold", "annotator": annotator, "time": time}
     entities = sorted(article.entities, key=lambda e: (e["start"], e["end"]))
     entity_by_key: dict[str, tuple[str, dict[str, Any]]] = {}
     layer_entities = []
@@ -265,7 +267,7 @@ def guideline_problems(layer: dict[str, Any], text: str, file: str) -> list[Prob
     return problems
 
 
-def clashes(devset: Path, article: Article, file: str) -> list[Problem]:
+def clashes(devset: Path, article: Article, file: str, annotator: str = ANNOTATOR) -> list[Problem]:
     """A layer with this doc_id in the other part, or one in this part that was annotated by hand, not from markup."""
     problems = []
     for part in PARTS:
@@ -275,12 +277,12 @@ def clashes(devset: Path, article: Article, file: str) -> list[Problem]:
         annotators = {item["provenance"]["annotator"] for kind in ("entities", "quotes", "stance") for item in json.loads(existing.read_text(encoding="utf-8"))[kind]}
         if part != article.part:
             problems.append(Problem(file, f"article {article.doc_id}", f"{existing} has the same doc_id in the {part} part"))
-        elif annotators - {ANNOTATOR}:
-            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {ANNOTATOR}))}, not from markup"))
+        elif annotators - {annotator}:
+            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {annotator}))}, not from markup"))
     return problems
 
 
-def convert(paths: list[Path], root: Path, time: str) -> list[Problem]:
+def convert(paths: list[Path], root: Path, time: str, annotator: str = ANNOTATOR) -> list[Problem]:
     """Write every article of `paths` under root/annotations/devset/<part>/, or nothing and the problems."""
     project = Project(root)
     schemas = Schemas(project.root / "schema")
@@ -297,12 +299,12 @@ def convert(paths: list[Path], root: Path, time: str) -> list[Problem]:
             if article.doc_id in seen:
                 problems.append(Problem(str(path), f"article {article.doc_id}", "doc_id used twice"))
             seen.add(article.doc_id)
-            layer, layer_problems = build_layer(article, targets, schema_version, time, str(path))
+            layer, layer_problems = build_layer(article, targets, schema_version, time, str(path), annotator)
             problems += layer_problems
             document = Document(article.doc_id, article.text, layer["sha256"], str(path))
             problems += schemas.problems("annotation", layer, str(path), f"article {article.doc_id}")
             problems += check_layer(layer, document, split_sentences(article.doc_id, article.text), target_ids, f"{path}: article {article.doc_id}")
-            problems += clashes(project.annotations / "devset", article, str(path))
+            problems += clashes(project.annotations / "devset", article, str(path), annotator)
             outputs.append((project.annotations / "devset" / article.part / f"{article.doc_id}.json", article.text, layer))
     if problems:
         return problems
@@ -323,9 +325,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("markup", nargs="+", type=Path)
     parser.add_argument("--root", type=Path, default=ROOT)
+    parser.add_argument("--annotator", default=ANNOTATOR, help="annotator id in the provenance of the layers written")
     args = parser.parse_args()
     time = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    problems = convert(args.markup, args.root, time)
+    problems = convert(args.markup, args.root, time, args.annotator)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     sys.exit(1 if problems else 0)

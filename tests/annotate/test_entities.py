@@ -320,3 +320,23 @@ def test_gold_nisba_does_not_cut_the_organisation_it_qualifies(tmp_path) -> None
     recognizer.learn(tmp_path)
     assert ents(recognizer, "واستدعت الخارجية الليبية السفير.") == [("الخارجية الليبية", "ORG")]
     assert ents(recognizer, "وانتشرت القوات الليبية.") == [("الليبية", "NORP")]
+
+
+def test_person_name_does_not_swallow_the_date_after_it(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال الخبير سامي نجيب فرحات يوم الأحد إن الأسعار سترتفع.")
+    assert ("سامي نجيب فرحات", "PERSON") in found
+    assert ("يوم الأحد", "DATE") in found
+
+
+def test_long_arab_name_with_connectors_is_one_person(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وصل الشيخ حمد بن عيسى بن سلمان آل خليفة إلى المطار.")
+    assert ("حمد بن عيسى بن سلمان آل خليفة", "PERSON") in found
+
+
+def test_name_after_abd_takes_a_word_that_is_also_a_title(recognizer: EntityRecognizer) -> None:
+    assert ("كريم عبد الأمير الطائي", "PERSON") in ents(recognizer, "وأكد المحافظ كريم عبد الأمير الطائي أن العمل مستمر.")
+
+
+def test_a_verb_of_the_dictionary_ends_a_person_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وكان المدرب كارلوس نيفيز يزور النادي كل أسبوع.")
+    assert ("كارلوس نيفيز", "PERSON") in found

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from qawl.annotate.commands import annotate_command
-from qawl.annotate.lexicon import DATA
+from qawl.annotate.lexicon import DATA, ordinary_words
 from qawl.annotate.text import normalize
 from qawl.cli import evaluate as evaluate_command
 
@@ -100,3 +100,10 @@ def test_annotate_reports_undecodable_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(annotate_command, [str(bad)])
     assert result.exit_code == 1
     assert "bad.txt" in result.output
+
+
+def test_ordinary_words_come_from_the_installed_dictionary() -> None:
+    words = ordinary_words()
+    assert {"يوم", "حركه", "مءسسات", "مغتربين"} <= words.nouns  # singular, feminine, plural forms
+    assert {"زار", "يزور", "ستنتهي", "اعلن", "يعلن"} <= words.verbs  # perfect, imperfect, future
+    assert "لبنان" not in words.nouns and "نسرين" not in words.nouns  # the dictionary's proper names are left out

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.lexicon import Gazetteer, _norm_set, cue_forms, lexicons, static_gazetteer
+from qawl.annotate.lexicon import Gazetteer, _norm_set, cue_forms, lexicons, ordinary_words, static_gazetteer
 from qawl.annotate.text import NormText
 
 if not Doc.has_extension("qawl_entities"):
@@ -71,7 +71,10 @@ DATELINE_NAME_WORDS = 4
 # Tiers decide conflicts before length does: gold names beat everything, a dateline beats the
 # gazetteer names inside an outlet's name (الغد العراقي).
 TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
-MAX_NAME_WORDS = 4
+MAX_NAME_WORDS = 4  # words of a person name, not counting the connectors
+# Words that join the parts of an Arab name (بن، أبو، عبد، آل): the next word belongs to the name.
+NAME_CONNECTORS = frozenset({"بن", "ابن", "ابو", "عبد", "ال"})
+MAX_NAME_SPAN = 2 * MAX_NAME_WORDS  # words of a person name, connectors included
 # Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
 ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
 ROLE_WINDOW = 9
@@ -105,6 +108,8 @@ class WordFeatures(NamedTuple):
     nisba: int | None
     date_start: bool  # may begin a date expression
     namey: bool  # may be part of a person name
+    ordinary: bool  # a common noun or adjective of the dictionary, and not a given name
+    verb: bool  # a verb form of the dictionary (not definite), and not a given name
     definite: bool  # carries the article behind its proclitics (الدفاع، والدفاع، للشغل)
     known: bool  # opens a CLDR or curated name as it stands (not كلاوس read as ك + لاوس)
     trigger: bool  # can a rule start at this word?
@@ -238,6 +243,7 @@ class EntityRecognizer:
         self.gold = gold or Gazetteer()
         self.static = static_gazetteer()
         self.lex = lexicons()
+        self.ordinary = ordinary_words()
         self.cues = cue_forms()
         self.dates = _date_regexes()
         cues = self.lex.cues
@@ -354,6 +360,7 @@ class EntityRecognizer:
         title = first_reading(readings, lex.titles) is not None
         nisba = nisba_offset(readings, lex.nisba)
         date_start = self.dates.lead.match(word) is not None
+        dictionary_word = given_name is None and word not in ("عبد", "ابو")
         return WordFeatures(
             gold=gold,
             static=static,
@@ -365,6 +372,8 @@ class EntityRecognizer:
             nisba=nisba,
             date_start=date_start,
             namey=self._namey(word),
+            ordinary=dictionary_word and (word in self.ordinary.nouns or bare(word) in self.ordinary.nouns),
+            verb=dictionary_word and offset is None and word in self.ordinary.verbs,  # و/ف stripped, names read as verbs (وسام، فهيم)
             definite=offset is not None,
             known=any(offset == 0 for offset, _ in static),
             trigger=bool(gold or static or title or date_start)
@@ -501,19 +510,36 @@ class EntityRecognizer:
         )
 
     @staticmethod
-    def _name_from(words: _Words, i: int) -> int:
-        """Index of the last word of a person name starting at word i (i-1 if none)."""
-        texts = words.texts
-        last = i - 1
-        for j in range(i, min(i + MAX_NAME_WORDS, len(texts))):
-            w = texts[j]
+    def _ends_name(f: WordFeatures) -> bool:
+        """A word that never continues a person name: a verb, or the first word of a date (not a given name)."""
+        return f.verb or (f.date_start and f.name_start is None)
+
+    def _name_from(self, words: _Words, i: int) -> int:
+        """Index of the last word of a person name starting at word i (i-1 if none).
+
+        A connector (بن، أبو، عبد، آل) takes the next word into the name; otherwise the name ends
+        after a definite word (its family name), before a word that cannot be part of a name, and,
+        before a verb or a date (ماركوس كوخ زار، فولكر تورك يوم الجمعة), and from its fourth word on
+        before a common noun or adjective of the dictionary."""
+        texts, features = words.texts, words.features
+        last, count = i - 1, 0
+        for j in range(i, min(i + MAX_NAME_SPAN, len(texts))):
+            w, f = texts[j], features[j]
             if j > i and not (words.adjacent(j - 1) or words.hyphenated(j - 1)):
                 break
-            if not words.features[j].namey and w not in ("بن", "ابن", "ابو", "عبد", "ال"):
+            joined = j > i and texts[j - 1] in NAME_CONNECTORS
+            if joined:
+                if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)):
+                    break
+            elif w not in NAME_CONNECTORS and (not f.namey or (j > i and self._ends_name(f)) or (count >= 3 and f.ordinary)):
                 break
             last = j
-            if w.startswith("ال") and j > i and texts[j - 1] not in ("عبد", "ابو"):
+            if w not in NAME_CONNECTORS:
+                count += 1
+            if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and w not in NAME_CONNECTORS):
                 break
+        while last >= i and texts[last] in NAME_CONNECTORS:
+            last -= 1  # a name does not end with بن or عبد
         return last
 
     def _after_title(self, words: _Words, i: int, role_end: int) -> Mention | None:

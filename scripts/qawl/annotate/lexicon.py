@@ -219,3 +219,88 @@ def cue_forms() -> dict[str, str]:
     forms = {f: "verb" for f in verb_forms([*cues["past"], *cues["b_object"]], cues["present"])}
     forms.update({f: "adverbial" for f in _adverbial_forms(cues["adverbial"])})
     return forms
+
+
+# The dictionary of ordinary Arabic words: Arramooz (arramooz-pysqlite on PyPI, GPL-3.0; see the
+# README), installed with qawl and read from its package data, never downloaded at run time.
+ORDINARY_DICTIONARY = ("arramooz", "data/arabicdictionary.sqlite")
+# Imperfect prefixes (he, she/you, we, I) and the future particle before them.
+IMPERFECT_PREFIXES = ("ي", "ت", "ن", "ا")
+
+
+@dataclass(frozen=True)
+class OrdinaryWords:
+    """Common nouns, adjectives and verbs of Arabic, in matching form, without proclitics or article."""
+
+    nouns: frozenset[str]  # singular, feminine and plural forms of nouns and adjectives
+    verbs: frozenset[str]  # perfect and imperfect forms of verbs
+
+
+def _noun_forms(word: str, feminable: bool, masculine_plural: bool, feminine_plural: bool, broken_plurals: str) -> set[str]:
+    """A noun or adjective (matching form) with the feminine and plural forms its dictionary entry allows."""
+    forms = {word}
+    stem = word[:-1] if word.endswith("ه") else word
+    if feminable:
+        forms.add(stem + "ه")
+    if masculine_plural:
+        forms |= {stem + "ون", stem + "ين"}
+    if feminine_plural:
+        forms.add(stem + "ات")
+    for plural in filter(None, broken_plurals.split(";")):
+        forms.add(plural[2:] if plural.startswith("ال") else plural)
+    return forms
+
+
+def _normalized_column(values: list[str]) -> list[str]:
+    """`normalize` of each value, in one call (the values hold no newline)."""
+    return normalize("\n".join(values)).split("\n")
+
+
+def _imperfect_stem(past: str, root: str) -> str:
+    """The imperfect stem after the prefix, approximated from the perfect: أعلن → علن (يعلن), انتهى → نتهي
+    (ينتهي), زار → زور (يزور, from the root of a hollow verb), كتب → كتب (يكتب)."""
+    if len(past) >= 4 and past[0] == "ا":  # forms IV, VII, VIII, X lose their first alef
+        past = past[1:]
+    elif len(past) == 3 and past[1] == "ا" and len(root) == 3:  # hollow: the root's middle letter
+        past = root
+    return past[:-1] + "ي" if past.endswith("ي") else past[:-1] + "و" if past.endswith("ا") else past
+
+
+def _verb_forms(past: str, root: str) -> set[str]:
+    """The frequent perfect and imperfect forms of a verb: قال قالت قالوا، يقول تقول نقول يقولون سيقول."""
+    base = past[:-1] if past[-1] in "يا" else past
+    forms = {past, base + "ت", base + "وا"}
+    stem = _imperfect_stem(past, root)
+    for prefix in IMPERFECT_PREFIXES:
+        forms |= {prefix + stem, "س" + prefix + stem}
+    forms |= {"ي" + stem + "ون", "ت" + stem + "ون", "سي" + stem + "ون"}
+    return forms
+
+
+def read_ordinary_words(dictionary: Path) -> OrdinaryWords:
+    """The nouns (proper names left out) and verbs of an Arramooz dictionary file, with their inflected forms."""
+    import sqlite3  # only the first call pays for it; pre-annotation loads the dictionary once per process
+
+    nouns: set[str] = set()
+    verbs: set[str] = set()
+    with sqlite3.connect(f"file:{dictionary}?mode=ro", uri=True) as connection:
+        rows = connection.execute(
+            "SELECT unvocalized, feminable, masculin_plural, feminin_plural, broken_plural FROM nouns"
+            " WHERE category NOT LIKE '%علم%'"  # علم: proper names (places, months, people)
+        ).fetchall()
+        verb_rows = connection.execute("SELECT unvocalized, root FROM verbs").fetchall()
+    words, broken = _normalized_column([r[0] for r in rows]), _normalized_column([r[4] or "" for r in rows])
+    for word, (_, feminable, masculine_plural, feminine_plural, _), plurals in zip(words, rows, broken):
+        nouns |= _noun_forms(word, feminable, masculine_plural, feminine_plural, plurals)
+    pasts, roots = _normalized_column([r[0] for r in verb_rows]), _normalized_column([r[1] or "" for r in verb_rows])
+    for past, root in zip(pasts, roots):
+        verbs |= _verb_forms(past, root)
+    return OrdinaryWords(frozenset(filter(None, nouns)), frozenset(filter(None, verbs)))
+
+
+@lru_cache(maxsize=1)
+def ordinary_words() -> OrdinaryWords:
+    """The ordinary-word lexicon of the installed dictionary (`ORDINARY_DICTIONARY`)."""
+    package, name = ORDINARY_DICTIONARY
+    with resources.as_file(resources.files(package) / name) as path:
+        return read_ordinary_words(path)

@@ -340,3 +340,11 @@ def test_name_after_abd_takes_a_word_that_is_also_a_title(recognizer: EntityReco
 def test_a_verb_of_the_dictionary_ends_a_person_name(recognizer: EntityRecognizer) -> None:
     found = ents(recognizer, "وكان المدرب كارلوس نيفيز يزور النادي كل أسبوع.")
     assert ("كارلوس نيفيز", "PERSON") in found
+
+
+def test_connector_after_the_conjunction_takes_the_next_word(recognizer: EntityRecognizer) -> None:
+    assert ("عبد الكريم الجابري", "PERSON") in ents(recognizer, "وحضر اللقاء سالم الرميثي وعبد الكريم الجابري.")
+
+
+def test_a_verb_as_second_word_of_a_theophoric_name(recognizer: EntityRecognizer) -> None:
+    assert ("حسن فضل الله", "PERSON") in ents(recognizer, "وقال النائب حسن فضل الله إن الجلسة تأجلت.")

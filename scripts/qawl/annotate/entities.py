@@ -510,35 +510,41 @@ class EntityRecognizer:
         )
 
     @staticmethod
-    def _ends_name(f: WordFeatures) -> bool:
-        """A word that never continues a person name: a verb, or the first word of a date (not a given name)."""
-        return f.verb or (f.date_start and f.name_start is None)
+    def _connector(word: str) -> bool:
+        """بن، أبو، عبد، آل, also after و or ف (وعبد)."""
+        return word in NAME_CONNECTORS or (word[:1] in ("و", "ف") and word[1:] in NAME_CONNECTORS)
 
     def _name_from(self, words: _Words, i: int) -> int:
         """Index of the last word of a person name starting at word i (i-1 if none).
 
         A connector (بن، أبو، عبد، آل) takes the next word into the name; otherwise the name ends
-        after a definite word (its family name), before a word that cannot be part of a name, and,
-        before a verb or a date (ماركوس كوخ زار، فولكر تورك يوم الجمعة), and from its fourth word on
-        before a common noun or adjective of the dictionary."""
+        after a definite word (its family name), before a word that cannot be part of a name, from
+        its third word on before a verb (ماركوس كوخ زار), before a date (فولكر تورك يوم الجمعة),
+        and from its fourth word on before a common noun or adjective of the dictionary."""
         texts, features = words.texts, words.features
         last, count = i - 1, 0
         for j in range(i, min(i + MAX_NAME_SPAN, len(texts))):
             w, f = texts[j], features[j]
+            connector = self._connector(w)
             if j > i and not (words.adjacent(j - 1) or words.hyphenated(j - 1)):
                 break
-            joined = j > i and texts[j - 1] in NAME_CONNECTORS
+            joined = j > i and self._connector(texts[j - 1])
             if joined:
                 if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)):
                     break
-            elif w not in NAME_CONNECTORS and (not f.namey or (j > i and self._ends_name(f)) or (count >= 3 and f.ordinary)):
+            elif not connector and (
+                not f.namey
+                or (j > i and f.date_start and f.name_start is None)
+                or (count >= 2 and f.verb)
+                or (count >= 3 and f.ordinary)
+            ):
                 break
             last = j
-            if w not in NAME_CONNECTORS:
+            if not connector:
                 count += 1
-            if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and w not in NAME_CONNECTORS):
+            if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and not connector):
                 break
-        while last >= i and texts[last] in NAME_CONNECTORS:
+        while last >= i and self._connector(texts[last]):
             last -= 1  # a name does not end with بن or عبد
         return last
 

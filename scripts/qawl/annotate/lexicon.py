@@ -267,13 +267,13 @@ def _imperfect_stem(past: str, root: str) -> str:
 
 
 def _verb_forms(past: str, root: str) -> set[str]:
-    """The frequent perfect and imperfect forms of a verb: قال قالت قالوا، يقول تقول نقول يقولون سيقول."""
+    """The frequent perfect and imperfect forms of a verb: قال قالت قالوا، يقول تقول نقول سيقول يقولون يقولان."""
     base = past[:-1] if past[-1] in "يا" else past
     forms = {past, base + "ت", base + "وا"}
     stem = _imperfect_stem(past, root)
     for prefix in IMPERFECT_PREFIXES:
         forms |= {prefix + stem, "س" + prefix + stem}
-    forms |= {"ي" + stem + "ون", "ت" + stem + "ون", "سي" + stem + "ون"}
+    forms |= {prefix + stem + suffix for prefix in ("ي", "ت", "سي", "ست") for suffix in ("ون", "ان")}
     return forms
 
 

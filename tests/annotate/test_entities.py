@@ -348,3 +348,39 @@ def test_connector_after_the_conjunction_takes_the_next_word(recognizer: EntityR
 
 def test_a_verb_as_second_word_of_a_theophoric_name(recognizer: EntityRecognizer) -> None:
     assert ("حسن فضل الله", "PERSON") in ents(recognizer, "وقال النائب حسن فضل الله إن الجلسة تأجلت.")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقال المفوض الأوروبي لشؤون التجارة بيتر موريس إن المحادثات صعبة.", "بيتر موريس"),  # ل + noun + definite
+        ("وأكدت المديرة الإقليمية لصندوق الطفولة مارتا لوبيز أن البرنامج مستمر.", "مارتا لوبيز"),  # feminine title
+        ("وقال وزير التربية والتعليم العالي وشؤون الشباب نبيل قطيش إن المدارس تفتح.", "نبيل قطيش"),  # و + noun + definite
+    ],
+)
+def test_person_after_role_phrase_with_complements(recognizer: EntityRecognizer, text: str, name: str) -> None:
+    assert (name, "PERSON") in ents(recognizer, text)
+
+
+def test_role_complement_after_and_is_not_a_person(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال وزير الزراعة وشؤون الري إن الموسم جيد.")
+    assert [e for e in found if e[1] == "PERSON"] == []
+
+
+def test_dual_title_before_a_name(recognizer: EntityRecognizer) -> None:
+    assert ("كنان طراد", "PERSON") in ents(recognizer, "وتحدث المستشاران كنان طراد ونزار العلي في الندوة.")
+
+
+def test_indefinite_title_read_with_the_conjunction_keeps_its_complement(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال والي سطيف ميلود عبلة إن الطريق سيفتح.")
+    assert ("ميلود عبلة", "PERSON") in found
+    assert not any("سطيف" in text for text, label in found if label == "PERSON")
+
+
+def test_a_word_with_a_proclitic_before_its_article_ends_a_name(recognizer: EntityRecognizer) -> None:
+    assert ("عمر بوزيد", "PERSON") in ents(recognizer, "ورحب الوالي عمر بوزيد بالوفد.")
+
+
+def test_counterpart_is_a_role_noun(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "والتقى الوزير نظيره البرتغالي جواو غوميز كرافينيو في لشبونة.")
+    assert ("جواو غوميز كرافينيو", "PERSON") in found

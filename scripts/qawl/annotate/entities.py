@@ -105,6 +105,7 @@ class WordFeatures(NamedTuple):
     facility: int | None
     name_start: int | None  # a given name, or عبد/ابو (offset 0)
     title: bool
+    title_definite: bool  # the title reading carries the article (الوالي, not والي read as و + الي)
     nisba: int | None
     date_start: bool  # may begin a date expression
     namey: bool  # may be part of a person name
@@ -357,7 +358,8 @@ class EntityRecognizer:
         gold, static = self._readings(self.gold, readings), self._readings(self.static, readings)
         org_head, facility = first_reading(readings, lex.org_heads), first_reading(readings, lex.facilities)
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
-        title = first_reading(readings, lex.titles) is not None
+        title_form = next((form for _, form in readings if form in lex.titles), None)
+        title = title_form is not None
         nisba = nisba_offset(readings, lex.nisba)
         date_start = self.dates.lead.match(word) is not None
         dictionary_word = given_name is None and word not in ("عبد", "ابو")
@@ -369,6 +371,7 @@ class EntityRecognizer:
             facility=facility,
             name_start=name_start,
             title=title,
+            title_definite=title and title_form.startswith("ال"),
             nisba=nisba,
             date_start=date_start,
             namey=self._namey(word),
@@ -519,8 +522,8 @@ class EntityRecognizer:
 
         A connector (بن، أبو، عبد، آل) takes the next word into the name; otherwise the name ends
         after a definite word (its family name), before a word that cannot be part of a name, from
-        its third word on before a verb (ماركوس كوخ زار), before a date (فولكر تورك يوم الجمعة),
-        and from its fourth word on before a common noun or adjective of the dictionary."""
+        its third word on before a verb (ماركوس كوخ زار), before a date (فولكر تورك يوم الجمعة) or a
+        definite word or a given name behind a proclitic (بالوفد، ونزار), and from its fourth word on before a common noun or adjective of the dictionary."""
         texts, features = words.texts, words.features
         last, count = i - 1, 0
         for j in range(i, min(i + MAX_NAME_SPAN, len(texts))):
@@ -535,6 +538,8 @@ class EntityRecognizer:
             elif not connector and (
                 not f.namey
                 or (j > i and f.date_start and f.name_start is None)
+                or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
+                or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
                 or (count >= 2 and f.verb)
                 or (count >= 3 and f.ordinary)
             ):
@@ -573,12 +578,7 @@ class EntityRecognizer:
         if boundary < i + 3 or boundary - 2 < role_end:
             return None
         first, second = boundary - 2, boundary - 1
-        if (
-            words.features[first].namey
-            and words.features[second].namey
-            and not texts[first].startswith(("ال", "لل"))
-            and words.adjacent(first)
-        ):
+        if not texts[first].startswith(("ال", "لل")) and self._name_from(words, first) >= second:
             return Mention(starts[first], ends[second], "PERSON")
         return None
 
@@ -589,21 +589,31 @@ class EntityRecognizer:
         texts, features = words.texts, words.features
         limit = min(i + ROLE_WINDOW, len(texts))
         j = i + 1
-        if not features[i].definite:
-            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known):
+        if not features[i].title_definite:
+            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and features[j].namey:
                 j += 1
-            j += 1
+            # up to a definite or known word; without one, the complement is one name (والي سطيف)
+            j = j + 1 if j < limit and (features[j].definite or features[j].known) else i + 2
         while j < limit and words.adjacent(j - 1):
             f = features[j]
             if f.name_start is not None:
                 break
             if f.definite or f.known:
                 j += 1
-            elif texts[j] in ROLE_PREPOSITIONS:
+            elif texts[j] in ROLE_PREPOSITIONS or self._role_complement(words, j):
                 j += 2
             else:
                 break
         return j
+
+    @staticmethod
+    def _role_complement(words: _Words, j: int) -> bool:
+        """Does word j open a two-word complement of a role phrase: ل + noun + definite noun
+        (لحقوق الإنسان، لشؤون الشرق الأوسط) or و + common noun + definite noun (وشؤون المغتربين)?"""
+        texts, features = words.texts, words.features
+        if j + 1 >= len(texts) or not words.adjacent(j) or not (features[j + 1].definite or features[j + 1].known):
+            return False
+        return texts[j][0] == "ل" or (texts[j][0] == "و" and features[j].ordinary)
 
     def _name_after_role(self, words: _Words, i: int, j: int) -> Mention | None:
         """A name of two or more words starting at word j, right after the role phrase of title word i (`_role_end`)."""

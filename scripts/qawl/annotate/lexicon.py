@@ -162,10 +162,25 @@ def _norm_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize(w) for w in words)
 
 
-def _with_indefinite(words: frozenset[str]) -> frozenset[str]:
-    """Every definite word also without its article (الناقد، ناقد): a title is definite before
-    a name and indefinite before its complement (نقيب الممثلين)."""
-    return words | {w[2:] for w in words if w.startswith("ال") and len(w) > 4}
+# Titles whose feminine is another noun: محافظة is the province.
+OTHER_FEMININE = frozenset({"محافظ"})
+
+
+def title_forms(words: frozenset[str]) -> frozenset[str]:
+    """Every title as listed, a definite one also without its article (الناقد، ناقد: definite before a
+    name, indefinite before its complement, نقيب الممثلين) and in the dual (النائبان), each in the
+    feminine too (المديرة، مديرة)."""
+    forms = set(words)
+    for word in words:
+        definite = word.startswith("ال") and len(word) > 4
+        base = word[2:] if definite else word
+        if len(base) < 3:
+            continue
+        variants = [base, word, "ال" + base + "ان"] if definite else [base]
+        forms |= set(variants)
+        if not base.endswith("ه") and base not in OTHER_FEMININE:
+            forms |= {base + "ه", *(("ال" + base + "ه",) if definite else ())}
+    return frozenset(forms)
 
 
 @lru_cache(maxsize=1)
@@ -185,7 +200,7 @@ def lexicons() -> Lexicons:
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),
         given_names=_norm_set(_lines("given_names.txt")),
-        titles=_with_indefinite(_norm_set(_lines("titles.txt"))),
+        titles=title_forms(_norm_set(_lines("titles.txt"))),
         org_heads=_norm_set(_lines("org_heads.txt")),
         stopwords=_norm_set(_lines("stopwords.txt")),
         nisba=frozenset(forms),

@@ -384,3 +384,18 @@ def test_a_word_with_a_proclitic_before_its_article_ends_a_name(recognizer: Enti
 def test_counterpart_is_a_role_noun(recognizer: EntityRecognizer) -> None:
     found = ents(recognizer, "والتقى الوزير نظيره البرتغالي جواو غوميز كرافينيو في لشبونة.")
     assert ("جواو غوميز كرافينيو", "PERSON") in found
+
+
+def test_cities_of_the_region_from_geonames(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وصل الوفد إلى ورقلة أمس قادماً من دهوك.")
+    assert ("ورقلة", "GPE") in found and ("دهوك", "GPE") in found
+
+
+def test_known_name_before_bin_opens_the_person_after_a_title(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال الدكتور دهوك بن سالم المري إن الخطة جاهزة.")
+    assert ("دهوك بن سالم المري", "PERSON") in found
+
+
+def test_future_verb_after_a_role_is_not_a_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وأعلن محافظ دهوك سيستقبل النازحين في المخيمات.")
+    assert [e for e in found if e[1] == "PERSON"] == []

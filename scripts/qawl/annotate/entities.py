@@ -24,7 +24,16 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.lexicon import Gazetteer, _norm_set, cue_forms, lexicons, ordinary_words, static_gazetteer
+from qawl.annotate.lexicon import (
+    WORD_CACHE_SIZE,
+    Gazetteer,
+    _norm_set,
+    cue_forms,
+    lexicons,
+    ordinary_words,
+    static_gazetteer,
+    variants,
+)
 from qawl.annotate.text import NormText
 
 if not Doc.has_extension("qawl_entities"):
@@ -79,9 +88,6 @@ MAX_NAME_SPAN = 2 * MAX_NAME_WORDS  # words of a person name, connectors include
 ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
 ROLE_WINDOW = 9
 RELATIVE_PRONOUNS = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين"})  # shaped like nisba adjectives  # words from a title to the end of its role phrase
-# Word forms each per-form cache here keeps (its features, its readings without clitics): bounded,
-# so that a worker's memory stays flat while a corpus keeps meeting new words; a few MB each when full.
-WORD_CACHE_SIZE = 1 << 15
 
 
 class Mention(NamedTuple):
@@ -112,7 +118,7 @@ class WordFeatures(NamedTuple):
     ordinary: bool  # a common noun or adjective of the dictionary, and not a given name
     verb: bool  # a verb form of the dictionary (not definite), and not a given name
     definite: bool  # carries the article behind its proclitics (الدفاع، والدفاع، للشغل)
-    known: bool  # opens a CLDR or curated name as it stands (not كلاوس read as ك + لاوس)
+    known: bool  # is a one-word CLDR or curated name as it stands (not كلاوس read as ك + لاوس)
     trigger: bool  # can a rule start at this word?
 
 
@@ -147,18 +153,6 @@ class _Words:
     def hyphenated(self, i: int) -> bool:
         """Are words i and i + 1 joined by a hyphen (جان-لوك)?"""
         return self.gaps[i + 1] == "-"
-
-
-@lru_cache(maxsize=WORD_CACHE_SIZE)
-def variants(word: str) -> tuple[tuple[int, str], ...]:
-    """(offset, form) of a word with proclitics removed: و ف, then ب ك ل (لل → ال)."""
-    out = [(0, word)]
-    if len(word) > 3 and word[0] in "وف":
-        out.append((1, word[1:]))
-    for offset, form in list(out):
-        if len(form) > 3 and form[0] in "بكل":
-            out.append((offset + 1, "ا" + form[1:] if form.startswith("لل") else form[1:]))
-    return tuple(out)
 
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
@@ -378,7 +372,7 @@ class EntityRecognizer:
             ordinary=dictionary_word and (word in self.ordinary.nouns or bare(word) in self.ordinary.nouns),
             verb=dictionary_word and offset is None and word in self.ordinary.verbs,  # و/ف stripped, names read as verbs (وسام، فهيم)
             definite=offset is not None,
-            known=any(offset == 0 for offset, _ in static),
+            known=any(offset == 0 and any(not rest for rest, _, _ in entries) for offset, entries in static),
             trigger=bool(gold or static or title or date_start)
             or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
         )
@@ -598,8 +592,8 @@ class EntityRecognizer:
             f = features[j]
             if f.name_start is not None:
                 break
-            if f.definite or f.known:
-                j += 1
+            if f.definite or (f.known and not (j + 1 < limit and self._connector(texts[j + 1]))):
+                j += 1  # a known name before بن opens the person's name (نايف بن ...)
             elif texts[j] in ROLE_PREPOSITIONS or self._role_complement(words, j):
                 j += 2
             else:
@@ -620,8 +614,10 @@ class EntityRecognizer:
         texts, features = words.texts, words.features
         if j >= min(i + ROLE_WINDOW, len(texts)) or not words.adjacent(j - 1):
             return None
-        if features[j].name_start is None and (not features[j].namey or features[j].definite or texts[j][0] == "ل"):
-            return None  # لشؤون الصحة: a preposition opens the rest of the role phrase
+        if features[j].name_start is None and (
+            not features[j].namey or features[j].definite or (features[j].verb and texts[j][0] == "س") or texts[j][0] == "ل"
+        ):
+            return None  # لشؤون الصحة: a preposition opens the rest of the role phrase; ستواصل: a future verb its predicate
         last = self._name_from(words, j)
         following = last + 1
         if (

@@ -31,6 +31,22 @@ _CITY_STOPLIST = frozenset(
 ORG_TERRITORIES = frozenset({"EU", "EZ", "UN"})
 BABEL_LOCALES = ("ar", "ar_IQ", "ar_MA", "ar_DZ", "ar_TN")
 
+# Word forms each per-form cache here keeps (its features, its readings without clitics): bounded,
+# so that a worker's memory stays flat while a corpus keeps meeting new words; a few MB each when full.
+WORD_CACHE_SIZE = 1 << 15
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def variants(word: str) -> tuple[tuple[int, str], ...]:
+    """(offset, form) of a word with proclitics removed: و ف, then ب ك ل (لل → ال)."""
+    out = [(0, word)]
+    if len(word) > 3 and word[0] in "وف":
+        out.append((1, word[1:]))
+    for offset, form in list(out):
+        if len(form) > 3 and form[0] in "بكل":
+            out.append((offset + 1, "ا" + form[1:] if form.startswith("لل") else form[1:]))
+    return tuple(out)
+
 
 def _lines(name: str) -> list[str]:
     text = (DATA / name).read_text(encoding="utf-8")
@@ -114,14 +130,42 @@ def babel_months_and_days() -> tuple[list[str], list[str]]:
 
 @lru_cache(maxsize=1)
 def static_gazetteer() -> Gazetteer:
-    """Babel's CLDR names plus the curated gazetteer file."""
+    """Babel's CLDR names, the curated gazetteer file, and the GeoNames cities (`city_names`) not named by either."""
     gazetteer = Gazetteer()
     for name, label in babel_names():
         gazetteer.add(name, label)
     for line in _lines("gazetteer.tsv"):
         label, name = line.split("\t")
         gazetteer.add(name, label)
+    for name in city_names():
+        words = norm_words(name)
+        if not any(rest == words[1:] for rest, _, _ in gazetteer.index.get(words[0], ())):
+            gazetteer.add(name, "GPE")
     return gazetteer
+
+
+def city_names() -> list[str]:
+    """The city names of `cities.tsv` (GeoNames, scripts/city_gazetteer.py) that cannot be read as an ordinary
+    word: a one-word name is left out when it has fewer than four letters, or when it, or it read without its
+    article or a proclitic, is a noun, adjective or verb of the dictionary (الخميس، الجزيرة، كابل), a given
+    name, a title, or a function word (بانه: ب + أنه)."""
+    lex, ordinary = lexicons(), ordinary_words()
+    other_words = lex.given_names | lex.stopwords | lex.titles | lex.org_heads | lex.nisba | frozenset(cue_forms())
+    not_cities = (ordinary.nouns, ordinary.verbs, other_words)
+    names = []
+    for line in _lines("cities.tsv"):
+        name = line.split("\t")[1]
+        words = norm_words(name)
+        if words[0] in lex.stopwords:
+            continue  # ان بو، ام ...: a name opening with a function word
+        if len(words) == 1:
+            word = words[0]
+            stem = word[2:] if word.startswith("ال") else word
+            readings = {stem, *(form for _, form in variants(word))}  # بانه is also ب + أنه
+            if len(stem) < 4 or any(not words.isdisjoint(readings) for words in not_cities):
+                continue
+        names.append(name)
+    return names
 
 
 def gold_entities(annotations_dir: Path) -> list[tuple[str, str, str]]:

@@ -83,6 +83,7 @@ TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
 MAX_NAME_WORDS = 4  # words of a person name, not counting the connectors
 # Words that join the parts of an Arab name (بن، أبو، عبد، آل): the next word belongs to the name.
 NAME_CONNECTORS = frozenset({"بن", "ابن", "ابو", "عبد", "ال"})
+CONNECTOR_FORMS = NAME_CONNECTORS | {clitic + c for c in NAME_CONNECTORS for clitic in "وف"}  # also وعبد
 MAX_NAME_SPAN = 2 * MAX_NAME_WORDS  # words of a person name, connectors included
 # Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
 ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
@@ -115,8 +116,6 @@ class WordFeatures(NamedTuple):
     nisba: int | None
     date_start: bool  # may begin a date expression
     namey: bool  # may be part of a person name
-    ordinary: bool  # a common noun or adjective of the dictionary, and not a given name
-    verb: bool  # a verb form of the dictionary (not definite), and not a given name
     definite: bool  # carries the article behind its proclitics (الدفاع، والدفاع، للشغل)
     known: bool  # is a one-word CLDR or curated name as it stands (not كلاوس read as ك + لاوس)
     trigger: bool  # can a rule start at this word?
@@ -237,6 +236,7 @@ class EntityRecognizer:
     def __init__(self, gold: Gazetteer | None = None) -> None:
         self.gold = gold or Gazetteer()
         self.static = static_gazetteer()
+        self.static_one_word = frozenset(first for first, entries in self.static.index.items() if any(not rest for rest, _, _ in entries))
         self.lex = lexicons()
         self.ordinary = ordinary_words()
         self.cues = cue_forms()
@@ -352,11 +352,9 @@ class EntityRecognizer:
         gold, static = self._readings(self.gold, readings), self._readings(self.static, readings)
         org_head, facility = first_reading(readings, lex.org_heads), first_reading(readings, lex.facilities)
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
-        title_form = next((form for _, form in readings if form in lex.titles), None)
-        title = title_form is not None
+        title = first_reading(readings, lex.titles) is not None
         nisba = nisba_offset(readings, lex.nisba)
         date_start = self.dates.lead.match(word) is not None
-        dictionary_word = given_name is None and word not in ("عبد", "ابو")
         return WordFeatures(
             gold=gold,
             static=static,
@@ -365,14 +363,12 @@ class EntityRecognizer:
             facility=facility,
             name_start=name_start,
             title=title,
-            title_definite=title and title_form.startswith("ال"),
+            title_definite=title and next(form for _, form in readings if form in lex.titles).startswith("ال"),
             nisba=nisba,
             date_start=date_start,
             namey=self._namey(word),
-            ordinary=dictionary_word and (word in self.ordinary.nouns or bare(word) in self.ordinary.nouns),
-            verb=dictionary_word and offset is None and word in self.ordinary.verbs,  # و/ف stripped, names read as verbs (وسام، فهيم)
             definite=offset is not None,
-            known=any(offset == 0 and any(not rest for rest, _, _ in entries) for offset, entries in static),
+            known=word in self.static_one_word,
             trigger=bool(gold or static or title or date_start)
             or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
         )
@@ -506,26 +502,35 @@ class EntityRecognizer:
             and word[-2:] not in ("ها", "هم", "نا")
         )
 
-    @staticmethod
-    def _connector(word: str) -> bool:
-        """بن، أبو، عبد، آل, also after و or ف (وعبد)."""
-        return word in NAME_CONNECTORS or (word[:1] in ("و", "ف") and word[1:] in NAME_CONNECTORS)
+    def _common_word(self, word: str) -> bool:
+        """Is the word (without its proclitics and article) a common noun or adjective of the dictionary,
+        and not a given name? Asked only where a rule needs it: most words never are."""
+        return (word in self.ordinary.nouns or bare(word) in self.ordinary.nouns) and self._not_a_given_name(word)
+
+    def _verb(self, word: str) -> bool:
+        """Is the word, as written, a verb form of the dictionary and not a given name? Not read without a
+        proclitic: names would be read as verbs (وسام، فهيم)."""
+        return word in self.ordinary.verbs and self._not_a_given_name(word)
+
+    def _not_a_given_name(self, word: str) -> bool:
+        return first_reading(variants(word), self.lex.given_names) is None and word not in ("عبد", "ابو")
 
     def _name_from(self, words: _Words, i: int) -> int:
         """Index of the last word of a person name starting at word i (i-1 if none).
 
         A connector (بن، أبو، عبد، آل) takes the next word into the name; otherwise the name ends
-        after a definite word (its family name), before a word that cannot be part of a name, from
-        its third word on before a verb (ماركوس كوخ زار), before a date (فولكر تورك يوم الجمعة) or a
-        definite word or a given name behind a proclitic (بالوفد، ونزار), and from its fourth word on before a common noun or adjective of the dictionary."""
+        after a definite word (its family name); before a word that cannot be part of a name, a date
+        (فولكر تورك يوم الجمعة), or a definite word or given name behind a proclitic (بالوفد، ونزار);
+        from its third word on before a verb (ماركوس كوخ زار); and from its fourth word on before a
+        common noun or adjective of the dictionary."""
         texts, features = words.texts, words.features
         last, count = i - 1, 0
         for j in range(i, min(i + MAX_NAME_SPAN, len(texts))):
             w, f = texts[j], features[j]
-            connector = self._connector(w)
+            connector = w in CONNECTOR_FORMS
             if j > i and not (words.adjacent(j - 1) or words.hyphenated(j - 1)):
                 break
-            joined = j > i and self._connector(texts[j - 1])
+            joined = j > i and texts[j - 1] in CONNECTOR_FORMS
             if joined:
                 if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)):
                     break
@@ -534,8 +539,8 @@ class EntityRecognizer:
                 or (j > i and f.date_start and f.name_start is None)
                 or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
                 or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
-                or (count >= 2 and f.verb)
-                or (count >= 3 and f.ordinary)
+                or (count >= 2 and self._verb(w))
+                or (count >= 3 and self._common_word(w))
             ):
                 break
             last = j
@@ -543,7 +548,7 @@ class EntityRecognizer:
                 count += 1
             if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and not connector):
                 break
-        while last >= i and self._connector(texts[last]):
+        while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
         return last
 
@@ -592,7 +597,7 @@ class EntityRecognizer:
             f = features[j]
             if f.name_start is not None:
                 break
-            if f.definite or (f.known and not (j + 1 < limit and self._connector(texts[j + 1]))):
+            if f.definite or (f.known and not (j + 1 < limit and texts[j + 1] in CONNECTOR_FORMS)):
                 j += 1  # a known name before بن opens the person's name (نايف بن ...)
             elif texts[j] in ROLE_PREPOSITIONS or self._role_complement(words, j):
                 j += 2
@@ -600,14 +605,13 @@ class EntityRecognizer:
                 break
         return j
 
-    @staticmethod
-    def _role_complement(words: _Words, j: int) -> bool:
+    def _role_complement(self, words: _Words, j: int) -> bool:
         """Does word j open a two-word complement of a role phrase: ل + noun + definite noun
         (لحقوق الإنسان، لشؤون الشرق الأوسط) or و + common noun + definite noun (وشؤون المغتربين)?"""
         texts, features = words.texts, words.features
         if j + 1 >= len(texts) or not words.adjacent(j) or not (features[j + 1].definite or features[j + 1].known):
             return False
-        return texts[j][0] == "ل" or (texts[j][0] == "و" and features[j].ordinary)
+        return texts[j][0] == "ل" or (texts[j][0] == "و" and self._common_word(texts[j]))
 
     def _name_after_role(self, words: _Words, i: int, j: int) -> Mention | None:
         """A name of two or more words starting at word j, right after the role phrase of title word i (`_role_end`)."""
@@ -615,7 +619,7 @@ class EntityRecognizer:
         if j >= min(i + ROLE_WINDOW, len(texts)) or not words.adjacent(j - 1):
             return None
         if features[j].name_start is None and (
-            not features[j].namey or features[j].definite or (features[j].verb and texts[j][0] == "س") or texts[j][0] == "ل"
+            not features[j].namey or features[j].definite or texts[j][0] == "ل" or (texts[j][0] == "س" and self._verb(texts[j]))
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase; ستواصل: a future verb its predicate
         last = self._name_from(words, j)

@@ -1,6 +1,7 @@
 """Devset articles written with inline markup → `annotations/devset/<part>/<doc_id>.txt` and its gold layer.
 
-A markup file holds articles, each one:
+A markup file holds articles, after an optional line `annotator: <id>` (the annotator of their
+provenance; default qawl-devset-2), each one:
 
     === <doc_id> <part>                      part: tune or scored
     <paragraphs, one a line, with markup>
@@ -70,6 +71,7 @@ EDGE_PUNCTUATION = " .,،؛:!?؟…"
 class Article:
     doc_id: str
     part: str
+    annotator: str = ANNOTATOR
     text: str = ""
     entities: list[dict[str, Any]] = field(default_factory=list)  # start, end, label, key
     contents: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -135,14 +137,15 @@ def read_markup(path: Path) -> tuple[list[Article], list[Problem]]:
     """The articles of one markup file."""
     articles: list[Article] = []
     problems: list[Problem] = []
-    blocks = re.split(r"^=== ", path.read_text(encoding="utf-8"), flags=re.M)[1:]
+    preamble, *blocks = re.split(r"^=== ", path.read_text(encoding="utf-8"), flags=re.M)
+    annotator = m.group(1) if (m := re.search(r"^annotator: *(\S+) *$", preamble, flags=re.M)) else ANNOTATOR
     for block in blocks:
         header, _, body = block.partition("\n")
         doc_id, part = header.split()
         if part not in PARTS:
             problems.append(Problem(str(path), f"article {doc_id}", f"part {part!r} is not one of {PARTS}"))
         marked, _, lines = body.partition("\n---\n")
-        article = Article(doc_id, part)
+        article = Article(doc_id, part, annotator)
         problems += parse_text(article, marked.strip("\n"), str(path))
         for line in filter(None, (line.strip() for line in lines.splitlines())):
             (article.author_lines if line.startswith("author ") else article.quote_lines).append(line)
@@ -166,13 +169,11 @@ def _stance_labels(tokens: list[str], targets: list[str], place: str, file: str,
     return labels
 
 
-def build_layer(
-    article: Article, targets: list[str], schema_version: str, time: str, file: str, annotator: str = ANNOTATOR
-) -> tuple[dict[str, Any], list[Problem]]:
+def build_layer(article: Article, targets: list[str], schema_version: str, time: str, file: str) -> tuple[dict[str, Any], list[Problem]]:
     """The gold layer of `article`: ids in text order, every quote × every target."""
     problems: list[Problem] = []
     text = article.text
-    provenance = {"source": "manual", "status": "gold", "annotator": annotator, "time": time}
+    provenance = {"source": "manual", "status": "gold", "annotator": article.annotator, "time": time}
     entities = sorted(article.entities, key=lambda e: (e["start"], e["end"]))
     entity_by_key: dict[str, tuple[str, dict[str, Any]]] = {}
     layer_entities = []
@@ -267,7 +268,7 @@ def guideline_problems(layer: dict[str, Any], text: str, file: str) -> list[Prob
     return problems
 
 
-def clashes(devset: Path, article: Article, file: str, annotator: str = ANNOTATOR) -> list[Problem]:
+def clashes(devset: Path, article: Article, file: str) -> list[Problem]:
     """A layer with this doc_id in the other part, or one in this part that was annotated by hand, not from markup."""
     problems = []
     for part in PARTS:
@@ -277,12 +278,12 @@ def clashes(devset: Path, article: Article, file: str, annotator: str = ANNOTATO
         annotators = {item["provenance"]["annotator"] for kind in ("entities", "quotes", "stance") for item in json.loads(existing.read_text(encoding="utf-8"))[kind]}
         if part != article.part:
             problems.append(Problem(file, f"article {article.doc_id}", f"{existing} has the same doc_id in the {part} part"))
-        elif annotators - {annotator}:
-            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {annotator}))}, not from markup"))
+        elif annotators - {article.annotator}:
+            problems.append(Problem(file, f"article {article.doc_id}", f"would overwrite {existing}, annotated by {', '.join(sorted(annotators - {article.annotator}))}, not from markup"))
     return problems
 
 
-def convert(paths: list[Path], root: Path, time: str, annotator: str = ANNOTATOR) -> list[Problem]:
+def convert(paths: list[Path], root: Path, time: str) -> list[Problem]:
     """Write every article of `paths` under root/annotations/devset/<part>/, or nothing and the problems."""
     project = Project(root)
     schemas = Schemas(project.root / "schema")
@@ -299,12 +300,12 @@ def convert(paths: list[Path], root: Path, time: str, annotator: str = ANNOTATOR
             if article.doc_id in seen:
                 problems.append(Problem(str(path), f"article {article.doc_id}", "doc_id used twice"))
             seen.add(article.doc_id)
-            layer, layer_problems = build_layer(article, targets, schema_version, time, str(path), annotator)
+            layer, layer_problems = build_layer(article, targets, schema_version, time, str(path))
             problems += layer_problems
             document = Document(article.doc_id, article.text, layer["sha256"], str(path))
             problems += schemas.problems("annotation", layer, str(path), f"article {article.doc_id}")
             problems += check_layer(layer, document, split_sentences(article.doc_id, article.text), target_ids, f"{path}: article {article.doc_id}")
-            problems += clashes(project.annotations / "devset", article, str(path), annotator)
+            problems += clashes(project.annotations / "devset", article, str(path))
             outputs.append((project.annotations / "devset" / article.part / f"{article.doc_id}.json", article.text, layer))
     if problems:
         return problems
@@ -325,10 +326,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("markup", nargs="+", type=Path)
     parser.add_argument("--root", type=Path, default=ROOT)
-    parser.add_argument("--annotator", default=ANNOTATOR, help="annotator id in the provenance of the layers written")
     args = parser.parse_args()
     time = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    problems = convert(args.markup, args.root, time, args.annotator)
+    problems = convert(args.markup, args.root, time)
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     sys.exit(1 if problems else 0)

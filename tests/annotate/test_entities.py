@@ -399,3 +399,9 @@ def test_known_name_before_bin_opens_the_person_after_a_title(recognizer: Entity
 def test_future_verb_after_a_role_is_not_a_name(recognizer: EntityRecognizer) -> None:
     found = ents(recognizer, "وأعلن محافظ دهوك سيستقبل النازحين في المخيمات.")
     assert [e for e in found if e[1] == "PERSON"] == []
+
+
+def test_institution_after_lam_lam_is_one_org(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وجاء ذلك في بيان للحكومة اللبنانية وآخر للاتحاد العام الليبي للعمال.")
+    assert ("لحكومة اللبنانية", "ORG") in found
+    assert ("لاتحاد العام الليبي للعمال", "ORG") in found

@@ -343,9 +343,9 @@ class EntityRecognizer:
         lex = self.lex
         readings = variants(word)
         institution = None
-        offset = next((o for o, f in readings if f.startswith("ال")), None)
+        offset, definite_form = next(((o, f) for o, f in readings if f.startswith("ال")), (None, ""))
         if offset is not None:
-            head = word[offset + 2 :]
+            head = definite_form[2:]  # not word[offset + 2:]: للحكومة reads as ل + الحكومة
             if head in lex.n2_heads or head in lex.adjective_heads:
                 institution = (offset, head in lex.n2_heads, head in lex.adjective_heads)
         given_name = first_reading(readings, lex.given_names)

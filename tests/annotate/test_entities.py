@@ -405,3 +405,19 @@ def test_institution_after_lam_lam_is_one_org(recognizer: EntityRecognizer) -> N
     found = ents(recognizer, "وجاء ذلك في بيان للحكومة اللبنانية وآخر للاتحاد العام الليبي للعمال.")
     assert ("لحكومة اللبنانية", "ORG") in found
     assert ("لاتحاد العام الليبي للعمال", "ORG") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("ومولت الوكالة اليابانية للتعاون الدولي المشروع.", "الوكالة اليابانية للتعاون الدولي"),  # N2 + nisba + complement
+        ("وأعلنت الشركة الوطنية للنقل البحري أرباحها.", "الشركة الوطنية للنقل البحري"),  # complement with its adjective
+        ("ورحبت الغرفة الأردنية للسياحة والفنادق بالقرار.", "الغرفة الأردنية للسياحة والفنادق"),  # one coordinated noun
+    ],
+)
+def test_organisation_with_a_lam_complement(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert (org, "ORG") in ents(recognizer, text)
+
+
+def test_institution_with_nisba_keeps_later_adjectives_out(recognizer: EntityRecognizer) -> None:
+    assert ("الحكومة السورية", "ORG") in ents(recognizer, "وقالت الحكومة السورية الجديدة إنها ستعمل.")

@@ -446,9 +446,13 @@ class EntityRecognizer:
             return None
         agrees = texts[i].endswith("ه") == nxt.endswith("يه")  # وزير الخارجية المصري: the nisba is the minister's
         if n2_head and agrees and words.features[i + 1].nisba is not None:
-            return Mention(words.starts[i] + offset, words.ends[i + 1], "ORG")
+            # adjectives after the nisba stay outside (الحكومة العراقية الجديدة), unless a لـ complement
+            # follows them: then they are part of the name (الوكالة الفرنسية للتنمية)
+            _, complement_end = self._org_tail(words, i + 1)
+            return Mention(words.starts[i] + offset, words.ends[complement_end or i + 1], "ORG")
         if adjective_head and self._org_adjective(nxt):
-            end = self._org_tail(words, i + 1)
+            adjectives_end, complement_end = self._org_tail(words, i + 1)
+            end = complement_end or adjectives_end
             after = texts[end + 1] if end + 1 < len(texts) else ""
             if after.startswith("ل") and bare(after) in self.lex.org_heads:
                 return None  # المجلس السياسي لمليشيا ...: a body of the organisation, not its name
@@ -460,21 +464,37 @@ class EntityRecognizer:
             word.endswith(("ي", "يه")) or word in self.lex.organisation_adjectives
         )
 
-    def _org_tail(self, words: _Words, end: int) -> int:
-        """Index of the last word of an organisation name whose word `end` is an adjective:
-        more adjectives, then a لـ complement (للهجرة، لكرة اليد)."""
+    def _org_tail(self, words: _Words, end: int) -> tuple[int, int | None]:
+        """After word `end` of an organisation name, an adjective: the index of its last adjective,
+        and of the last word of the لـ complement that follows them, if one does (None if not)."""
         texts, n = words.texts, len(words.texts)
-        while end + 1 < n and words.adjacent(end):
-            nxt = texts[end + 1]
-            if self._org_adjective(nxt):
-                end += 1
-            elif nxt.startswith("لل") and len(nxt) > 4:
-                return end + 1
-            elif nxt[0] == "ل" and end + 2 < n and words.adjacent(end + 1) and texts[end + 2].startswith("ال"):
-                return end + 2
+        while end + 1 < n and words.adjacent(end) and self._org_adjective(texts[end + 1]):
+            end += 1
+        return end, self._complement_end(words, end)
+
+    def _complement_end(self, words: _Words, end: int) -> int | None:
+        """Index of the last word of a لـ complement right after word `end` (للهجرة، لكرة اليد، للسكك
+        الحديدية، للكهرباء والغاز: adjectives and one coordinated noun included), or None."""
+        texts, features, n = words.texts, words.features, len(words.texts)
+        if end + 1 >= n or not words.adjacent(end):
+            return None
+        nxt = texts[end + 1]
+        if nxt.startswith("لل") and len(nxt) > 4:
+            last = end + 1
+        elif nxt[0] == "ل" and end + 2 < n and words.adjacent(end + 1) and texts[end + 2].startswith("ال"):
+            last = end + 2
+        else:
+            return None
+        coordinated = False
+        while last + 1 < n and words.adjacent(last):
+            w, f = texts[last + 1], features[last + 1]
+            if self._org_adjective(w):
+                last += 1
+            elif not coordinated and w.startswith("وال") and f.institution is None and f.org_head is None:
+                last, coordinated = last + 1, True
             else:
                 break
-        return end
+        return last
 
     def _facility_at(self, words: _Words, i: int, offset: int) -> Mention | None:
         """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective)."""

@@ -421,3 +421,12 @@ def test_organisation_with_a_lam_complement(recognizer: EntityRecognizer, text: 
 
 def test_institution_with_nisba_keeps_later_adjectives_out(recognizer: EntityRecognizer) -> None:
     assert ("الحكومة السورية", "ORG") in ents(recognizer, "وقالت الحكومة السورية الجديدة إنها ستعمل.")
+
+
+def test_class_noun_with_a_common_adjective_is_not_a_facility(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وافتتح الوزير مستشفى ميدانياً ومركز صحي جديد في القرية.")
+    assert [e for e in found if e[1] == "FAC"] == []
+
+
+def test_facility_name_ends_before_a_verb(recognizer: EntityRecognizer) -> None:
+    assert ("ملعب حمادي العقربي", "FAC") in ents(recognizer, "وقال إن ملعب حمادي العقربي سيحتضن المباراة.")

@@ -497,7 +497,8 @@ class EntityRecognizer:
         return last
 
     def _facility_at(self, words: _Words, i: int, offset: int) -> Mention | None:
-        """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective)."""
+        """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective). Not a class noun
+        with a common adjective (مستشفى ميداني، مركز صحي), and the name ends before a verb (ستنتهي)."""
         lex, texts = self.lex, words.texts
         end = i
         for j in range(i + 1, min(i + 5, len(texts))):
@@ -507,10 +508,17 @@ class EntityRecognizer:
             if w in lex.facility_adjectives:
                 end = j
                 break
-            if w in lex.stopwords or w in self.cues:
-                break
+            if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] == "و" and self._common_word(w)):
+                break  # ... ومركز: a coordinated common noun
             end = j
+        if end == i + 1 and self._common_adjective(texts[end]):
+            return None  # the adjective alone is no name (but ملعب حمادي العقربي is)
         return Mention(words.starts[i] + offset, words.ends[end], "FAC") if end > i else None
+
+    def _common_adjective(self, word: str) -> bool:
+        """An indefinite adjective formed from a common noun of the dictionary (ميداني، ميدانياً from ميدان، صحية from صحة)."""
+        stem = word[:-2] if word.endswith(("يه", "يا")) else word[:-1] if word.endswith("ي") else ""
+        return len(stem) >= 2 and not word.startswith("ال") and (stem in self.ordinary.nouns or stem + "ه" in self.ordinary.nouns)
 
     def _namey(self, word: str) -> bool:
         return (

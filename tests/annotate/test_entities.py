@@ -430,3 +430,8 @@ def test_class_noun_with_a_common_adjective_is_not_a_facility(recognizer: Entity
 
 def test_facility_name_ends_before_a_verb(recognizer: EntityRecognizer) -> None:
     assert ("ملعب حمادي العقربي", "FAC") in ents(recognizer, "وقال إن ملعب حمادي العقربي سيحتضن المباراة.")
+
+
+def test_hyphenated_family_name_comes_back_whole(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقالت الوزيرة ماريا لوبيز-غارسيا إن الاتفاق قريب. وأضافت لوبيز-غارسيا أن المحادثات مستمرة.")
+    assert [e for e in found if e[1] == "PERSON"] == [("ماريا لوبيز-غارسيا", "PERSON"), ("لوبيز-غارسيا", "PERSON")]

@@ -700,16 +700,17 @@ class EntityRecognizer:
 
     def _short_forms(self, words: _Words, chosen: list[Mention]) -> Iterator[Mention]:
         """Later mentions of a person found by full name, by the family name alone
-        (الحداد, بن عمور after سليم الحداد, صالح بن عمور)."""
+        (الحداد, بن عمور after سليم الحداد, صالح بن عمور), hyphenated as it was (هينيس-بلاسخارت)."""
         norm = words.norm
         families: dict[str, set[tuple[str, ...]]] = {}  # first word → the words after it
         for m in chosen:
             if m.label == "PERSON":
-                parts = norm[m.start : m.end].replace("-", " ").split()
+                parts = norm[m.start : m.end].split()
+                first, *rest = parts[-1].split("-")
                 if len(parts) >= 3 and parts[-2] in ("بن", "ابن", "ابو"):
                     families.setdefault(parts[-2], set()).add((parts[-1],))
-                elif len(parts) >= 2 and len(parts[-1]) >= 3 and parts[-1] not in self.not_name:
-                    families.setdefault(parts[-1], set()).add(())
+                elif len(parts) >= 2 and len(first) >= 3 and first not in self.not_name:
+                    families.setdefault(first, set()).add(tuple(rest))
         if not families:
             return
         texts, n = words.texts, len(words.texts)
@@ -718,7 +719,8 @@ class EntityRecognizer:
             for offset, form in variants(texts[i]):
                 for rest in families.get(form, ()):
                     j = i + len(rest)
-                    if j < n and tuple(texts[i + 1 : j + 1]) == rest and all(map(words.adjacent, range(i, j))):
+                    joined = all(words.adjacent(k) or words.hyphenated(k) for k in range(i, j))
+                    if j < n and tuple(texts[i + 1 : j + 1]) == rest and joined:
                         yield Mention(words.starts[i] + offset, words.ends[j], "PERSON")
                         break
 

@@ -437,3 +437,15 @@ def test_facility_name_ends_before_a_verb(recognizer: EntityRecognizer) -> None:
 def test_hyphenated_family_name_comes_back_whole(recognizer: EntityRecognizer) -> None:
     text = "وقالت الوزيرة ماريا لوبيز-غارسيا إن الاتفاق قريب. وأضافت لوبيز-غارسيا أن المحادثات مستمرة."
     assert labelled(recognizer, text, "PERSON") == ["ماريا لوبيز-غارسيا", "لوبيز-غارسيا"]
+
+
+def test_year_after_a_period_noun_and_its_unit(recognizer: EntityRecognizer) -> None:
+    assert ("نهاية سنة ٢٠٣٠", "DATE") in ents(recognizer, "ويكتمل المشروع قبل نهاية سنة ٢٠٣٠.")
+
+
+def test_byline_of_a_name_and_a_family_nisba_is_a_person(recognizer: EntityRecognizer) -> None:
+    assert ("مشعل الحربي", "PERSON") in ents(recognizer, "جدة - مشعل الحربي\nأعلنت الأمانة افتتاح الحديقة.")
+
+
+def test_common_noun_phrase_before_the_end_is_not_the_name_after_a_title(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "ودعا نقيب المحامين إلى احترام القانون.", "PERSON") == []

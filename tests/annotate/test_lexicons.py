@@ -107,6 +107,7 @@ def test_ordinary_words_come_from_the_installed_dictionary() -> None:
     assert {"يوم", "حركه", "مءسسات", "مغتربين"} <= words.nouns  # singular, feminine, plural forms
     assert {"زار", "يزور", "ستنتهي", "اعلن", "يعلن"} <= words.verbs  # perfect, imperfect, future
     assert "لبنان" not in words.nouns and "نسرين" not in words.nouns  # the dictionary's proper names are left out
+    assert {"احترام", "توحيد"} <= words.verbal_nouns and "مختار" not in words.verbal_nouns
 
 
 def test_city_gazetteer_leaves_out_names_that_read_as_ordinary_words() -> None:

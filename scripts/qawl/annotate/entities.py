@@ -211,7 +211,7 @@ def _date_regexes() -> DateRegexes:
         rf"(?:ال\s*)?\d{{1,2}}\s+من\s+(?:الشهر|العام)\s+{rel}",
         rf"(?:{day_part}\s+)?(?:(?:اليوم|امس)\s+)?(?:{day})(?:\s+(?:الماضي|المقبل|القادم))?(?:\s+{day_of_month})?",
         rf"{unit}\s+{rel}",
-        rf"{year_head}\s+(?:\d{{4}}|{unit}(?:\s+{rel})?)",
+        rf"{year_head}\s+(?:(?:عام|سنه)\s+)?(?:\d{{4}}|{unit}(?:\s+{rel})?)",  # نهاية سنة 2027
         rf"(?:هذا|هذه)\s+{unit}",
         r"(?:19|20)\d{2}",
         rf"(?:{day_part}\s+)?(?:امس|اليوم|غدا)",
@@ -606,7 +606,7 @@ class EntityRecognizer:
             return None
         first, second = boundary - 2, boundary - 1
         if not texts[first].startswith(("ال", "لل")) and self._name_from(words, first) >= second:
-            return Mention(starts[first], ends[second], "PERSON")
+            return None if self._common_phrase(words, first, second) else Mention(starts[first], ends[second], "PERSON")
         return None
 
     def _role_end(self, words: _Words, i: int) -> int:
@@ -661,7 +661,15 @@ class EntityRecognizer:
             and texts[following].startswith("ال")
         ):
             last -= 1  # كاوه رسول القصف الذي: a definite noun with its adjective or relative opens the predicate
-        return Mention(words.starts[j], words.ends[last], "PERSON") if last > j else None
+        noun_phrase = texts[j] in self.ordinary.verbal_nouns and not texts[last].endswith("ي") and self._common_phrase(words, j, last)
+        if last <= j or noun_phrase:
+            return None  # احترام القانون: a verbal noun and its object (but نجوى القباني: a family nisba)
+        return Mention(words.starts[j], words.ends[last], "PERSON")
+
+    def _common_phrase(self, words: _Words, first: int, last: int) -> bool:
+        """Are words first..last all common words of the dictionary (توحيد المؤسسات)? Two words found
+        only by their place before a clause boundary, far from a title, are then a noun phrase."""
+        return all(self._common_word(w) for w in words.texts[first : last + 1] if w not in CONNECTOR_FORMS)
 
     def _dateline(self, words: _Words) -> Iterator[Mention]:
         """The place (GPE) and the agency, outlet (ORG) or byline (PERSON, from a given name)
@@ -690,10 +698,13 @@ class EntityRecognizer:
             yield Mention(starts[first], ends[-1], "ORG")
 
     def _byline_or_outlet(self, words: _Words, first: int, end: int) -> str:
-        """PERSON for a byline (a given name first, or two or more plain words: no article, no
-        known place), else ORG (الغد العراقي، ليبيا برس، وام)."""
-        features = words.features
+        """PERSON for a byline (a given name first; two or more plain words: no article, no
+        known place; or a plain word and a family nisba: سعود المطيري), else ORG (الغد العراقي،
+        ليبيا برس، وام)."""
+        features, texts = words.features, words.texts
         if features[first].name_start is not None:
+            return "PERSON"
+        if end - first == 2 and not (features[first].definite or features[first].known) and texts[first + 1].startswith("ال") and texts[first + 1].endswith("ي"):
             return "PERSON"
         plain = not any(f.definite or f.known for f in features[first:end])
         return "PERSON" if end - first >= 2 and plain else "ORG"

@@ -293,6 +293,7 @@ class OrdinaryWords:
 
     nouns: frozenset[str]  # singular, feminine and plural forms of nouns and adjectives
     verbs: frozenset[str]  # perfect and imperfect forms of verbs
+    verbal_nouns: frozenset[str]  # the masdars among the nouns (احترام، توحيد، رئاسة)
 
 
 def _noun_forms(word: str, feminable: bool, masculine_plural: bool, feminine_plural: bool, broken_plurals: str) -> set[str]:
@@ -344,17 +345,18 @@ def read_ordinary_words(dictionary: Path) -> OrdinaryWords:
     verbs: set[str] = set()
     with sqlite3.connect(f"file:{dictionary}?mode=ro", uri=True) as connection:
         rows = connection.execute(
-            "SELECT unvocalized, feminable, masculin_plural, feminin_plural, broken_plural FROM nouns"
+            "SELECT unvocalized, feminable, masculin_plural, feminin_plural, broken_plural, category FROM nouns"
             " WHERE category NOT LIKE '%علم%'"  # علم: proper names (places, months, people)
         ).fetchall()
         verb_rows = connection.execute("SELECT unvocalized, root FROM verbs").fetchall()
     words, broken = _normalized_column([r[0] for r in rows]), _normalized_column([r[4] or "" for r in rows])
-    for word, (_, feminable, masculine_plural, feminine_plural, _), plurals in zip(words, rows, broken):
+    verbal_nouns = frozenset(word for word, row in zip(words, rows) if row[5] == "مصدر")
+    for word, (_, feminable, masculine_plural, feminine_plural, _, _), plurals in zip(words, rows, broken):
         nouns |= _noun_forms(word, feminable, masculine_plural, feminine_plural, plurals)
     pasts, roots = _normalized_column([r[0] for r in verb_rows]), _normalized_column([r[1] or "" for r in verb_rows])
     for past, root in zip(pasts, roots):
         verbs |= _verb_forms(past, root)
-    return OrdinaryWords(frozenset(filter(None, nouns)), frozenset(filter(None, verbs)))
+    return OrdinaryWords(frozenset(filter(None, nouns)), frozenset(filter(None, verbs)), verbal_nouns)
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,11 @@ def ents(recognizer: EntityRecognizer, text: str) -> list[tuple[str, str]]:
     return [(text[m.start : m.end], m.label) for m in found]
 
 
+def labelled(recognizer: EntityRecognizer, text: str, label: str) -> list[str]:
+    """The mentions of `text` with `label`, in text order."""
+    return [mention for mention, found_label in ents(recognizer, text) if found_label == label]
+
+
 def test_normalisation_is_for_matching_only() -> None:
     assert normalize("أميركيّة") == normalize("امريكيه")
     assert normalize("مسئول") == normalize("مسؤول")
@@ -320,3 +325,127 @@ def test_gold_nisba_does_not_cut_the_organisation_it_qualifies(tmp_path) -> None
     recognizer.learn(tmp_path)
     assert ents(recognizer, "واستدعت الخارجية الليبية السفير.") == [("الخارجية الليبية", "ORG")]
     assert ents(recognizer, "وانتشرت القوات الليبية.") == [("الليبية", "NORP")]
+
+
+def test_person_name_does_not_swallow_the_date_after_it(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال الخبير سامي نجيب فرحات يوم الأحد إن الأسعار سترتفع.")
+    assert ("سامي نجيب فرحات", "PERSON") in found
+    assert ("يوم الأحد", "DATE") in found
+
+
+def test_long_arab_name_with_connectors_is_one_person(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وصل الشيخ حمد بن عيسى بن سلمان آل خليفة إلى المطار.")
+    assert ("حمد بن عيسى بن سلمان آل خليفة", "PERSON") in found
+
+
+def test_name_after_abd_takes_a_word_that_is_also_a_title(recognizer: EntityRecognizer) -> None:
+    assert ("كريم عبد الأمير الطائي", "PERSON") in ents(recognizer, "وأكد المحافظ كريم عبد الأمير الطائي أن العمل مستمر.")
+
+
+def test_a_verb_of_the_dictionary_ends_a_person_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وكان المدرب كارلوس نيفيز يزور النادي كل أسبوع.")
+    assert ("كارلوس نيفيز", "PERSON") in found
+
+
+def test_connector_after_the_conjunction_takes_the_next_word(recognizer: EntityRecognizer) -> None:
+    assert ("عبد الكريم الجابري", "PERSON") in ents(recognizer, "وحضر اللقاء سالم الرميثي وعبد الكريم الجابري.")
+
+
+def test_a_verb_as_second_word_of_a_theophoric_name(recognizer: EntityRecognizer) -> None:
+    assert ("حسن فضل الله", "PERSON") in ents(recognizer, "وقال النائب حسن فضل الله إن الجلسة تأجلت.")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقال المفوض الأوروبي لشؤون التجارة بيتر موريس إن المحادثات صعبة.", "بيتر موريس"),  # ل + noun + definite
+        ("وأكدت المديرة الإقليمية لصندوق الطفولة مارتا لوبيز أن البرنامج مستمر.", "مارتا لوبيز"),  # feminine title
+        ("وقال وزير التربية والتعليم العالي وشؤون الشباب نبيل قطيش إن المدارس تفتح.", "نبيل قطيش"),  # و + noun + definite
+    ],
+)
+def test_person_after_role_phrase_with_complements(recognizer: EntityRecognizer, text: str, name: str) -> None:
+    assert (name, "PERSON") in ents(recognizer, text)
+
+
+def test_role_complement_after_and_is_not_a_person(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وقال وزير الزراعة وشؤون الري إن الموسم جيد.", "PERSON") == []
+
+
+def test_dual_title_before_a_name(recognizer: EntityRecognizer) -> None:
+    assert ("كنان طراد", "PERSON") in ents(recognizer, "وتحدث المستشاران كنان طراد ونزار العلي في الندوة.")
+
+
+def test_indefinite_title_read_with_the_conjunction_keeps_its_complement(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال والي سطيف ميلود عبلة إن الطريق سيفتح.")
+    assert ("ميلود عبلة", "PERSON") in found
+    assert not any("سطيف" in text for text, label in found if label == "PERSON")
+
+
+def test_a_word_with_a_proclitic_before_its_article_ends_a_name(recognizer: EntityRecognizer) -> None:
+    assert ("عمر بوزيد", "PERSON") in ents(recognizer, "ورحب الوالي عمر بوزيد بالوفد.")
+
+
+def test_counterpart_is_a_role_noun(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "والتقى الوزير نظيره البرتغالي جواو غوميز كرافينيو في لشبونة.")
+    assert ("جواو غوميز كرافينيو", "PERSON") in found
+
+
+def test_cities_of_the_region_from_geonames(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وصل الوفد إلى ورقلة أمس قادماً من دهوك.")
+    assert ("ورقلة", "GPE") in found and ("دهوك", "GPE") in found
+
+
+def test_known_name_before_bin_opens_the_person_after_a_title(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال الدكتور دهوك بن سالم المري إن الخطة جاهزة.")
+    assert ("دهوك بن سالم المري", "PERSON") in found
+
+
+def test_future_verb_after_a_role_is_not_a_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وأعلن محافظ دهوك سيستقبل النازحين في المخيمات.", "PERSON") == []
+
+
+def test_institution_after_lam_lam_is_one_org(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وجاء ذلك في بيان للحكومة اللبنانية وآخر للاتحاد العام الليبي للعمال.")
+    assert ("لحكومة اللبنانية", "ORG") in found
+    assert ("لاتحاد العام الليبي للعمال", "ORG") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("ومولت الوكالة اليابانية للتعاون الدولي المشروع.", "الوكالة اليابانية للتعاون الدولي"),  # N2 + nisba + complement
+        ("وأعلنت الشركة الوطنية للنقل البحري أرباحها.", "الشركة الوطنية للنقل البحري"),  # complement with its adjective
+        ("ورحبت الغرفة الأردنية للسياحة والفنادق بالقرار.", "الغرفة الأردنية للسياحة والفنادق"),  # one coordinated noun
+    ],
+)
+def test_organisation_with_a_lam_complement(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert (org, "ORG") in ents(recognizer, text)
+
+
+def test_institution_with_nisba_keeps_later_adjectives_out(recognizer: EntityRecognizer) -> None:
+    assert ("الحكومة السورية", "ORG") in ents(recognizer, "وقالت الحكومة السورية الجديدة إنها ستعمل.")
+
+
+def test_class_noun_with_a_common_adjective_is_not_a_facility(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وافتتح الوزير مستشفى ميدانياً ومركز صحي جديد في القرية.", "FAC") == []
+
+
+def test_facility_name_ends_before_a_verb(recognizer: EntityRecognizer) -> None:
+    assert ("ملعب حمادي العقربي", "FAC") in ents(recognizer, "وقال إن ملعب حمادي العقربي سيحتضن المباراة.")
+
+
+def test_hyphenated_family_name_comes_back_whole(recognizer: EntityRecognizer) -> None:
+    text = "وقالت الوزيرة ماريا لوبيز-غارسيا إن الاتفاق قريب. وأضافت لوبيز-غارسيا أن المحادثات مستمرة."
+    assert labelled(recognizer, text, "PERSON") == ["ماريا لوبيز-غارسيا", "لوبيز-غارسيا"]
+
+
+def test_year_after_a_period_noun_and_its_unit(recognizer: EntityRecognizer) -> None:
+    assert ("نهاية سنة ٢٠٣٠", "DATE") in ents(recognizer, "ويكتمل المشروع قبل نهاية سنة ٢٠٣٠.")
+
+
+def test_byline_of_a_name_and_a_family_nisba_is_a_person(recognizer: EntityRecognizer) -> None:
+    assert ("مشعل الحربي", "PERSON") in ents(recognizer, "جدة - مشعل الحربي\nأعلنت الأمانة افتتاح الحديقة.")
+
+
+def test_common_noun_phrase_before_the_end_is_not_the_name_after_a_title(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "ودعا نقيب المحامين إلى احترام القانون.", "PERSON") == []

@@ -9,7 +9,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from qawl.annotate.commands import annotate_command
-from qawl.annotate.lexicon import DATA
+from qawl.annotate.lexicon import DATA, city_names, norm_words, ordinary_words
 from qawl.annotate.text import normalize
 from qawl.cli import evaluate as evaluate_command
 
@@ -100,3 +100,20 @@ def test_annotate_reports_undecodable_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(annotate_command, [str(bad)])
     assert result.exit_code == 1
     assert "bad.txt" in result.output
+
+
+def test_ordinary_words_come_from_the_installed_dictionary() -> None:
+    words = ordinary_words()
+    assert {"يوم", "حركه", "مءسسات", "مغتربين"} <= words.nouns  # singular, feminine, plural forms
+    assert {"زار", "يزور", "ستنتهي", "اعلن", "يعلن"} <= words.verbs  # perfect, imperfect, future
+    assert "لبنان" not in words.nouns and "نسرين" not in words.nouns  # the dictionary's proper names are left out
+    assert {"احترام", "توحيد"} <= words.verbal_nouns and "مختار" not in words.verbal_nouns
+
+
+def test_city_gazetteer_leaves_out_names_that_read_as_ordinary_words() -> None:
+    cities = {norm_words(name) for name in city_names()}
+    assert {norm_words("ورقلة"), norm_words("الحسيمة"), norm_words("دهوك")} <= cities
+    listed = (DATA / "cities.tsv").read_text(encoding="utf-8")
+    for name in ("الخميس", "الجزيره", "بانه"):  # a weekday, an island (and an outlet), ب + أنه
+        assert f"\t{name}\n" in listed
+        assert norm_words(name) not in cities

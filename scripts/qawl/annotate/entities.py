@@ -24,7 +24,16 @@ from typing import Any, NamedTuple
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from qawl.annotate.lexicon import Gazetteer, _norm_set, cue_forms, lexicons, static_gazetteer
+from qawl.annotate.lexicon import (
+    WORD_CACHE_SIZE,
+    Gazetteer,
+    _norm_set,
+    cue_forms,
+    lexicons,
+    ordinary_words,
+    static_gazetteer,
+    variants,
+)
 from qawl.annotate.text import NormText
 
 if not Doc.has_extension("qawl_entities"):
@@ -71,14 +80,15 @@ DATELINE_NAME_WORDS = 4
 # Tiers decide conflicts before length does: gold names beat everything, a dateline beats the
 # gazetteer names inside an outlet's name (الغد العراقي).
 TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
-MAX_NAME_WORDS = 4
+MAX_NAME_WORDS = 4  # words of a person name, not counting the connectors
+# Words that join the parts of an Arab name (بن، أبو، عبد، آل): the next word belongs to the name.
+NAME_CONNECTORS = frozenset({"بن", "ابن", "ابو", "عبد", "ال"})
+CONNECTOR_FORMS = NAME_CONNECTORS | {clitic + c for c in NAME_CONNECTORS for clitic in "وف"}  # also وعبد
+MAX_NAME_SPAN = 2 * MAX_NAME_WORDS  # words of a person name, connectors included
 # Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
 ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
 ROLE_WINDOW = 9
 RELATIVE_PRONOUNS = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين"})  # shaped like nisba adjectives  # words from a title to the end of its role phrase
-# Word forms each per-form cache here keeps (its features, its readings without clitics): bounded,
-# so that a worker's memory stays flat while a corpus keeps meeting new words; a few MB each when full.
-WORD_CACHE_SIZE = 1 << 15
 
 
 class Mention(NamedTuple):
@@ -102,11 +112,12 @@ class WordFeatures(NamedTuple):
     facility: int | None
     name_start: int | None  # a given name, or عبد/ابو (offset 0)
     title: bool
+    title_definite: bool  # the title reading carries the article (الوالي, not والي read as و + الي)
     nisba: int | None
     date_start: bool  # may begin a date expression
     namey: bool  # may be part of a person name
     definite: bool  # carries the article behind its proclitics (الدفاع، والدفاع، للشغل)
-    known: bool  # opens a CLDR or curated name as it stands (not كلاوس read as ك + لاوس)
+    known: bool  # is a one-word CLDR or curated name as it stands (not كلاوس read as ك + لاوس)
     trigger: bool  # can a rule start at this word?
 
 
@@ -141,18 +152,6 @@ class _Words:
     def hyphenated(self, i: int) -> bool:
         """Are words i and i + 1 joined by a hyphen (جان-لوك)?"""
         return self.gaps[i + 1] == "-"
-
-
-@lru_cache(maxsize=WORD_CACHE_SIZE)
-def variants(word: str) -> tuple[tuple[int, str], ...]:
-    """(offset, form) of a word with proclitics removed: و ف, then ب ك ل (لل → ال)."""
-    out = [(0, word)]
-    if len(word) > 3 and word[0] in "وف":
-        out.append((1, word[1:]))
-    for offset, form in list(out):
-        if len(form) > 3 and form[0] in "بكل":
-            out.append((offset + 1, "ا" + form[1:] if form.startswith("لل") else form[1:]))
-    return tuple(out)
 
 
 @lru_cache(maxsize=WORD_CACHE_SIZE)
@@ -212,7 +211,7 @@ def _date_regexes() -> DateRegexes:
         rf"(?:ال\s*)?\d{{1,2}}\s+من\s+(?:الشهر|العام)\s+{rel}",
         rf"(?:{day_part}\s+)?(?:(?:اليوم|امس)\s+)?(?:{day})(?:\s+(?:الماضي|المقبل|القادم))?(?:\s+{day_of_month})?",
         rf"{unit}\s+{rel}",
-        rf"{year_head}\s+(?:\d{{4}}|{unit}(?:\s+{rel})?)",
+        rf"{year_head}\s+(?:(?:عام|سنه)\s+)?(?:\d{{4}}|{unit}(?:\s+{rel})?)",  # نهاية سنة 2027
         rf"(?:هذا|هذه)\s+{unit}",
         r"(?:19|20)\d{2}",
         rf"(?:{day_part}\s+)?(?:امس|اليوم|غدا)",
@@ -237,7 +236,9 @@ class EntityRecognizer:
     def __init__(self, gold: Gazetteer | None = None) -> None:
         self.gold = gold or Gazetteer()
         self.static = static_gazetteer()
+        self.static_one_word = frozenset(first for first, entries in self.static.index.items() if any(not rest for rest, _, _ in entries))
         self.lex = lexicons()
+        self.ordinary = ordinary_words()
         self.cues = cue_forms()
         self.dates = _date_regexes()
         cues = self.lex.cues
@@ -342,9 +343,9 @@ class EntityRecognizer:
         lex = self.lex
         readings = variants(word)
         institution = None
-        offset = next((o for o, f in readings if f.startswith("ال")), None)
+        offset, definite_form = next(((o, f) for o, f in readings if f.startswith("ال")), (None, ""))
         if offset is not None:
-            head = word[offset + 2 :]
+            head = definite_form[2:]  # not word[offset + 2:]: للحكومة reads as ل + الحكومة
             if head in lex.n2_heads or head in lex.adjective_heads:
                 institution = (offset, head in lex.n2_heads, head in lex.adjective_heads)
         given_name = first_reading(readings, lex.given_names)
@@ -362,11 +363,12 @@ class EntityRecognizer:
             facility=facility,
             name_start=name_start,
             title=title,
+            title_definite=title and next(form for _, form in readings if form in lex.titles).startswith("ال"),
             nisba=nisba,
             date_start=date_start,
             namey=self._namey(word),
             definite=offset is not None,
-            known=any(offset == 0 for offset, _ in static),
+            known=word in self.static_one_word,
             trigger=bool(gold or static or title or date_start)
             or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
         )
@@ -444,9 +446,13 @@ class EntityRecognizer:
             return None
         agrees = texts[i].endswith("ه") == nxt.endswith("يه")  # وزير الخارجية المصري: the nisba is the minister's
         if n2_head and agrees and words.features[i + 1].nisba is not None:
-            return Mention(words.starts[i] + offset, words.ends[i + 1], "ORG")
+            # adjectives after the nisba stay outside (الحكومة العراقية الجديدة), unless a لـ complement
+            # follows them: then they are part of the name (الوكالة الفرنسية للتنمية)
+            _, complement_end = self._org_tail(words, i + 1)
+            return Mention(words.starts[i] + offset, words.ends[complement_end or i + 1], "ORG")
         if adjective_head and self._org_adjective(nxt):
-            end = self._org_tail(words, i + 1)
+            adjectives_end, complement_end = self._org_tail(words, i + 1)
+            end = complement_end or adjectives_end
             after = texts[end + 1] if end + 1 < len(texts) else ""
             if after.startswith("ل") and bare(after) in self.lex.org_heads:
                 return None  # المجلس السياسي لمليشيا ...: a body of the organisation, not its name
@@ -458,24 +464,41 @@ class EntityRecognizer:
             word.endswith(("ي", "يه")) or word in self.lex.organisation_adjectives
         )
 
-    def _org_tail(self, words: _Words, end: int) -> int:
-        """Index of the last word of an organisation name whose word `end` is an adjective:
-        more adjectives, then a لـ complement (للهجرة، لكرة اليد)."""
+    def _org_tail(self, words: _Words, end: int) -> tuple[int, int | None]:
+        """After word `end` of an organisation name, an adjective: the index of its last adjective,
+        and of the last word of the لـ complement that follows them, if one does (None if not)."""
         texts, n = words.texts, len(words.texts)
-        while end + 1 < n and words.adjacent(end):
-            nxt = texts[end + 1]
-            if self._org_adjective(nxt):
-                end += 1
-            elif nxt.startswith("لل") and len(nxt) > 4:
-                return end + 1
-            elif nxt[0] == "ل" and end + 2 < n and words.adjacent(end + 1) and texts[end + 2].startswith("ال"):
-                return end + 2
+        while end + 1 < n and words.adjacent(end) and self._org_adjective(texts[end + 1]):
+            end += 1
+        return end, self._complement_end(words, end)
+
+    def _complement_end(self, words: _Words, end: int) -> int | None:
+        """Index of the last word of a لـ complement right after word `end` (للهجرة، لكرة اليد، للسكك
+        الحديدية، للكهرباء والغاز: adjectives and one coordinated noun included), or None."""
+        texts, features, n = words.texts, words.features, len(words.texts)
+        if end + 1 >= n or not words.adjacent(end):
+            return None
+        nxt = texts[end + 1]
+        if nxt.startswith("لل") and len(nxt) > 4:
+            last = end + 1
+        elif nxt[0] == "ل" and end + 2 < n and words.adjacent(end + 1) and texts[end + 2].startswith("ال"):
+            last = end + 2
+        else:
+            return None
+        coordinated = False
+        while last + 1 < n and words.adjacent(last):
+            w, f = texts[last + 1], features[last + 1]
+            if self._org_adjective(w):
+                last += 1
+            elif not coordinated and w.startswith("وال") and f.institution is None and f.org_head is None:
+                last, coordinated = last + 1, True
             else:
                 break
-        return end
+        return last
 
     def _facility_at(self, words: _Words, i: int, offset: int) -> Mention | None:
-        """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective)."""
+        """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective). Not a class noun
+        with a common adjective (مستشفى ميداني، مركز صحي), and the name ends before a verb (ستنتهي)."""
         lex, texts = self.lex, words.texts
         end = i
         for j in range(i + 1, min(i + 5, len(texts))):
@@ -485,10 +508,17 @@ class EntityRecognizer:
             if w in lex.facility_adjectives:
                 end = j
                 break
-            if w in lex.stopwords or w in self.cues:
-                break
+            if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] == "و" and self._common_word(w)):
+                break  # ... ومركز: a coordinated common noun
             end = j
+        if end == i + 1 and self._common_adjective(texts[end]):
+            return None  # the adjective alone is no name (but ملعب حمادي العقربي is)
         return Mention(words.starts[i] + offset, words.ends[end], "FAC") if end > i else None
+
+    def _common_adjective(self, word: str) -> bool:
+        """An indefinite adjective formed from a common noun of the dictionary (ميداني، ميدانياً from ميدان، صحية from صحة)."""
+        stem = word[:-2] if word.endswith(("يه", "يا")) else word[:-1] if word.endswith("ي") else ""
+        return len(stem) >= 2 and not word.startswith("ال") and (stem in self.ordinary.nouns or stem + "ه" in self.ordinary.nouns)
 
     def _namey(self, word: str) -> bool:
         return (
@@ -500,20 +530,54 @@ class EntityRecognizer:
             and word[-2:] not in ("ها", "هم", "نا")
         )
 
-    @staticmethod
-    def _name_from(words: _Words, i: int) -> int:
-        """Index of the last word of a person name starting at word i (i-1 if none)."""
-        texts = words.texts
-        last = i - 1
-        for j in range(i, min(i + MAX_NAME_WORDS, len(texts))):
-            w = texts[j]
+    def _common_word(self, word: str) -> bool:
+        """Is the word (without its proclitics and article) a common noun or adjective of the dictionary,
+        and not a given name? Asked only where a rule needs it: most words never are."""
+        return (word in self.ordinary.nouns or bare(word) in self.ordinary.nouns) and self._not_a_given_name(word)
+
+    def _verb(self, word: str) -> bool:
+        """Is the word, as written, a verb form of the dictionary and not a given name? Not read without a
+        proclitic: names would be read as verbs (وسام، فهيم)."""
+        return word in self.ordinary.verbs and self._not_a_given_name(word)
+
+    def _not_a_given_name(self, word: str) -> bool:
+        return first_reading(variants(word), self.lex.given_names) is None and word not in ("عبد", "ابو")
+
+    def _name_from(self, words: _Words, i: int) -> int:
+        """Index of the last word of a person name starting at word i (i-1 if none).
+
+        A connector (بن، أبو، عبد، آل) takes the next word into the name; otherwise the name ends
+        after a definite word (its family name); before a word that cannot be part of a name, a date
+        (فولكر تورك يوم الجمعة), or a definite word or given name behind a proclitic (بالوفد، ونزار);
+        from its third word on before a verb (ماركوس كوخ زار); and from its fourth word on before a
+        common noun or adjective of the dictionary."""
+        texts, features = words.texts, words.features
+        last, count = i - 1, 0
+        for j in range(i, min(i + MAX_NAME_SPAN, len(texts))):
+            w, f = texts[j], features[j]
+            connector = w in CONNECTOR_FORMS
             if j > i and not (words.adjacent(j - 1) or words.hyphenated(j - 1)):
                 break
-            if not words.features[j].namey and w not in ("بن", "ابن", "ابو", "عبد", "ال"):
+            joined = j > i and texts[j - 1] in CONNECTOR_FORMS
+            if joined:
+                if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)):
+                    break
+            elif not connector and (
+                not f.namey
+                or (j > i and f.date_start and f.name_start is None)
+                or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
+                or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
+                or (count >= 2 and self._verb(w))
+                or (count >= 3 and self._common_word(w))
+            ):
                 break
             last = j
-            if w.startswith("ال") and j > i and texts[j - 1] not in ("عبد", "ابو"):
+            if not connector:
+                count += 1
+            if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and not connector):
                 break
+        while last >= i and texts[last] in CONNECTOR_FORMS:
+            last -= 1  # a name does not end with بن or عبد
         return last
 
     def _after_title(self, words: _Words, i: int, role_end: int) -> Mention | None:
@@ -541,13 +605,8 @@ class EntityRecognizer:
         if boundary < i + 3 or boundary - 2 < role_end:
             return None
         first, second = boundary - 2, boundary - 1
-        if (
-            words.features[first].namey
-            and words.features[second].namey
-            and not texts[first].startswith(("ال", "لل"))
-            and words.adjacent(first)
-        ):
-            return Mention(starts[first], ends[second], "PERSON")
+        if not texts[first].startswith(("ال", "لل")) and self._name_from(words, first) >= second:
+            return None if self._common_phrase(words, first, second) else Mention(starts[first], ends[second], "PERSON")
         return None
 
     def _role_end(self, words: _Words, i: int) -> int:
@@ -557,29 +616,40 @@ class EntityRecognizer:
         texts, features = words.texts, words.features
         limit = min(i + ROLE_WINDOW, len(texts))
         j = i + 1
-        if not features[i].definite:
-            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known):
+        if not features[i].title_definite:
+            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and features[j].namey:
                 j += 1
-            j += 1
+            # up to a definite or known word; without one, the complement is one name (والي سطيف)
+            j = j + 1 if j < limit and (features[j].definite or features[j].known) else i + 2
         while j < limit and words.adjacent(j - 1):
             f = features[j]
             if f.name_start is not None:
                 break
-            if f.definite or f.known:
-                j += 1
-            elif texts[j] in ROLE_PREPOSITIONS:
+            if f.definite or (f.known and not (j + 1 < limit and texts[j + 1] in CONNECTOR_FORMS)):
+                j += 1  # a known name before بن opens the person's name (نايف بن ...)
+            elif texts[j] in ROLE_PREPOSITIONS or self._role_complement(words, j):
                 j += 2
             else:
                 break
         return j
+
+    def _role_complement(self, words: _Words, j: int) -> bool:
+        """Does word j open a two-word complement of a role phrase: ل + noun + definite noun
+        (لحقوق الإنسان، لشؤون الشرق الأوسط) or و + common noun + definite noun (وشؤون المغتربين)?"""
+        texts, features = words.texts, words.features
+        if j + 1 >= len(texts) or not words.adjacent(j) or not (features[j + 1].definite or features[j + 1].known):
+            return False
+        return texts[j][0] == "ل" or (texts[j][0] == "و" and self._common_word(texts[j]))
 
     def _name_after_role(self, words: _Words, i: int, j: int) -> Mention | None:
         """A name of two or more words starting at word j, right after the role phrase of title word i (`_role_end`)."""
         texts, features = words.texts, words.features
         if j >= min(i + ROLE_WINDOW, len(texts)) or not words.adjacent(j - 1):
             return None
-        if features[j].name_start is None and (not features[j].namey or features[j].definite or texts[j][0] == "ل"):
-            return None  # لشؤون الصحة: a preposition opens the rest of the role phrase
+        if features[j].name_start is None and (
+            not features[j].namey or features[j].definite or texts[j][0] == "ل" or (texts[j][0] == "س" and self._verb(texts[j]))
+        ):
+            return None  # لشؤون الصحة: a preposition opens the rest of the role phrase; ستواصل: a future verb its predicate
         last = self._name_from(words, j)
         following = last + 1
         if (
@@ -591,7 +661,15 @@ class EntityRecognizer:
             and texts[following].startswith("ال")
         ):
             last -= 1  # كاوه رسول القصف الذي: a definite noun with its adjective or relative opens the predicate
-        return Mention(words.starts[j], words.ends[last], "PERSON") if last > j else None
+        noun_phrase = texts[j] in self.ordinary.verbal_nouns and not texts[last].endswith("ي") and self._common_phrase(words, j, last)
+        if last <= j or noun_phrase:
+            return None  # احترام القانون: a verbal noun and its object (but نجوى القباني: a family nisba)
+        return Mention(words.starts[j], words.ends[last], "PERSON")
+
+    def _common_phrase(self, words: _Words, first: int, last: int) -> bool:
+        """Are words first..last all common words of the dictionary (توحيد المؤسسات)? Two words found
+        only by their place before a clause boundary, far from a title, are then a noun phrase."""
+        return all(self._common_word(w) for w in words.texts[first : last + 1] if w not in CONNECTOR_FORMS)
 
     def _dateline(self, words: _Words) -> Iterator[Mention]:
         """The place (GPE) and the agency, outlet (ORG) or byline (PERSON, from a given name)
@@ -620,26 +698,30 @@ class EntityRecognizer:
             yield Mention(starts[first], ends[-1], "ORG")
 
     def _byline_or_outlet(self, words: _Words, first: int, end: int) -> str:
-        """PERSON for a byline (a given name first, or two or more plain words: no article, no
-        known place), else ORG (الغد العراقي، ليبيا برس، وام)."""
-        features = words.features
+        """PERSON for a byline (a given name first; two or more plain words: no article, no
+        known place; or a plain word and a family nisba: سعود المطيري), else ORG (الغد العراقي،
+        ليبيا برس، وام)."""
+        features, texts = words.features, words.texts
         if features[first].name_start is not None:
+            return "PERSON"
+        if end - first == 2 and not (features[first].definite or features[first].known) and texts[first + 1].startswith("ال") and texts[first + 1].endswith("ي"):
             return "PERSON"
         plain = not any(f.definite or f.known for f in features[first:end])
         return "PERSON" if end - first >= 2 and plain else "ORG"
 
     def _short_forms(self, words: _Words, chosen: list[Mention]) -> Iterator[Mention]:
         """Later mentions of a person found by full name, by the family name alone
-        (الحداد, بن عمور after سليم الحداد, صالح بن عمور)."""
+        (الحداد, بن عمور after سليم الحداد, صالح بن عمور), hyphenated as it was (هينيس-بلاسخارت)."""
         norm = words.norm
         families: dict[str, set[tuple[str, ...]]] = {}  # first word → the words after it
         for m in chosen:
             if m.label == "PERSON":
-                parts = norm[m.start : m.end].replace("-", " ").split()
+                parts = norm[m.start : m.end].split()
+                first, *rest = parts[-1].split("-")
                 if len(parts) >= 3 and parts[-2] in ("بن", "ابن", "ابو"):
                     families.setdefault(parts[-2], set()).add((parts[-1],))
-                elif len(parts) >= 2 and len(parts[-1]) >= 3 and parts[-1] not in self.not_name:
-                    families.setdefault(parts[-1], set()).add(())
+                elif len(parts) >= 2 and len(first) >= 3 and first not in self.not_name:
+                    families.setdefault(first, set()).add(tuple(rest))
         if not families:
             return
         texts, n = words.texts, len(words.texts)
@@ -648,7 +730,8 @@ class EntityRecognizer:
             for offset, form in variants(texts[i]):
                 for rest in families.get(form, ()):
                     j = i + len(rest)
-                    if j < n and tuple(texts[i + 1 : j + 1]) == rest and all(map(words.adjacent, range(i, j))):
+                    joined = all(words.adjacent(k) or words.hyphenated(k) for k in range(i, j))
+                    if j < n and tuple(texts[i + 1 : j + 1]) == rest and joined:
                         yield Mention(words.starts[i] + offset, words.ends[j], "PERSON")
                         break
 

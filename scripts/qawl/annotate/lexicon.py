@@ -31,6 +31,22 @@ _CITY_STOPLIST = frozenset(
 ORG_TERRITORIES = frozenset({"EU", "EZ", "UN"})
 BABEL_LOCALES = ("ar", "ar_IQ", "ar_MA", "ar_DZ", "ar_TN")
 
+# Word forms each per-form cache here keeps (its features, its readings without clitics): bounded,
+# so that a worker's memory stays flat while a corpus keeps meeting new words; a few MB each when full.
+WORD_CACHE_SIZE = 1 << 15
+
+
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def variants(word: str) -> tuple[tuple[int, str], ...]:
+    """(offset, form) of a word with proclitics removed: و ف, then ب ك ل (لل → ال)."""
+    out = [(0, word)]
+    if len(word) > 3 and word[0] in "وف":
+        out.append((1, word[1:]))
+    for offset, form in list(out):
+        if len(form) > 3 and form[0] in "بكل":
+            out.append((offset + 1, "ا" + form[1:] if form.startswith("لل") else form[1:]))
+    return tuple(out)
+
 
 def _lines(name: str) -> list[str]:
     text = (DATA / name).read_text(encoding="utf-8")
@@ -114,14 +130,42 @@ def babel_months_and_days() -> tuple[list[str], list[str]]:
 
 @lru_cache(maxsize=1)
 def static_gazetteer() -> Gazetteer:
-    """Babel's CLDR names plus the curated gazetteer file."""
+    """Babel's CLDR names, the curated gazetteer file, and the GeoNames cities (`city_names`) not named by either."""
     gazetteer = Gazetteer()
     for name, label in babel_names():
         gazetteer.add(name, label)
     for line in _lines("gazetteer.tsv"):
         label, name = line.split("\t")
         gazetteer.add(name, label)
+    for name in city_names():
+        words = norm_words(name)
+        if not any(rest == words[1:] for rest, _, _ in gazetteer.index.get(words[0], ())):
+            gazetteer.add(name, "GPE")
     return gazetteer
+
+
+def city_names() -> list[str]:
+    """The city names of `cities.tsv` (GeoNames, scripts/city_gazetteer.py) that cannot be read as an ordinary
+    word: a one-word name is left out when it has fewer than four letters, or when it, or it read without its
+    article or a proclitic, is a noun, adjective or verb of the dictionary (الخميس، الجزيرة، كابل), a given
+    name, a title, or a function word (بانه: ب + أنه)."""
+    lex, ordinary = lexicons(), ordinary_words()
+    other_words = lex.given_names | lex.stopwords | lex.titles | lex.org_heads | lex.nisba | frozenset(cue_forms())
+    not_cities = (ordinary.nouns, ordinary.verbs, other_words)
+    names = []
+    for line in _lines("cities.tsv"):
+        name = line.split("\t")[1]
+        words = norm_words(name)
+        if words[0] in lex.stopwords:
+            continue  # ان بو، ام ...: a name opening with a function word
+        if len(words) == 1:
+            word = words[0]
+            stem = word[2:] if word.startswith("ال") else word
+            readings = {stem, *(form for _, form in variants(word))}  # بانه is also ب + أنه
+            if len(stem) < 4 or any(not words.isdisjoint(readings) for words in not_cities):
+                continue
+        names.append(name)
+    return names
 
 
 def gold_entities(annotations_dir: Path) -> list[tuple[str, str, str]]:
@@ -162,10 +206,25 @@ def _norm_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize(w) for w in words)
 
 
-def _with_indefinite(words: frozenset[str]) -> frozenset[str]:
-    """Every definite word also without its article (الناقد، ناقد): a title is definite before
-    a name and indefinite before its complement (نقيب الممثلين)."""
-    return words | {w[2:] for w in words if w.startswith("ال") and len(w) > 4}
+# Titles whose feminine is another noun: محافظة is the province.
+OTHER_FEMININE = frozenset({"محافظ"})
+
+
+def title_forms(words: frozenset[str]) -> frozenset[str]:
+    """Every title as listed, a definite one also without its article (الناقد، ناقد: definite before a
+    name, indefinite before its complement, نقيب الممثلين) and in the dual (النائبان), each in the
+    feminine too (المديرة، مديرة)."""
+    forms = set(words)
+    for word in words:
+        definite = word.startswith("ال") and len(word) > 4
+        base = word[2:] if definite else word
+        if len(base) < 3:
+            continue
+        variants = [base, word, "ال" + base + "ان"] if definite else [base]
+        forms |= set(variants)
+        if not base.endswith("ه") and base not in OTHER_FEMININE:
+            forms |= {base + "ه", *(("ال" + base + "ه",) if definite else ())}
+    return frozenset(forms)
 
 
 @lru_cache(maxsize=1)
@@ -185,7 +244,7 @@ def lexicons() -> Lexicons:
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),
         given_names=_norm_set(_lines("given_names.txt")),
-        titles=_with_indefinite(_norm_set(_lines("titles.txt"))),
+        titles=title_forms(_norm_set(_lines("titles.txt"))),
         org_heads=_norm_set(_lines("org_heads.txt")),
         stopwords=_norm_set(_lines("stopwords.txt")),
         nisba=frozenset(forms),
@@ -219,3 +278,90 @@ def cue_forms() -> dict[str, str]:
     forms = {f: "verb" for f in verb_forms([*cues["past"], *cues["b_object"]], cues["present"])}
     forms.update({f: "adverbial" for f in _adverbial_forms(cues["adverbial"])})
     return forms
+
+
+# The dictionary of ordinary Arabic words: Arramooz (arramooz-pysqlite on PyPI, GPL-3.0; see the
+# README), installed with qawl and read from its package data, never downloaded at run time.
+ORDINARY_DICTIONARY = ("arramooz", "data/arabicdictionary.sqlite")
+# Imperfect prefixes (he, she/you, we, I) and the future particle before them.
+IMPERFECT_PREFIXES = ("ي", "ت", "ن", "ا")
+
+
+@dataclass(frozen=True)
+class OrdinaryWords:
+    """Common nouns, adjectives and verbs of Arabic, in matching form, without proclitics or article."""
+
+    nouns: frozenset[str]  # singular, feminine and plural forms of nouns and adjectives
+    verbs: frozenset[str]  # perfect and imperfect forms of verbs
+    verbal_nouns: frozenset[str]  # the masdars among the nouns (احترام، توحيد، رئاسة)
+
+
+def _noun_forms(word: str, feminable: bool, masculine_plural: bool, feminine_plural: bool, broken_plurals: str) -> set[str]:
+    """A noun or adjective (matching form) with the feminine and plural forms its dictionary entry allows."""
+    forms = {word}
+    stem = word[:-1] if word.endswith("ه") else word
+    if feminable:
+        forms.add(stem + "ه")
+    if masculine_plural:
+        forms |= {stem + "ون", stem + "ين"}
+    if feminine_plural:
+        forms.add(stem + "ات")
+    for plural in filter(None, broken_plurals.split(";")):
+        forms.add(plural[2:] if plural.startswith("ال") else plural)
+    return forms
+
+
+def _normalized_column(values: list[str]) -> list[str]:
+    """`normalize` of each value, in one call (the values hold no newline)."""
+    return normalize("\n".join(values)).split("\n")
+
+
+def _imperfect_stem(past: str, root: str) -> str:
+    """The imperfect stem after the prefix, approximated from the perfect: أعلن → علن (يعلن), انتهى → نتهي
+    (ينتهي), زار → زور (يزور, from the root of a hollow verb), كتب → كتب (يكتب)."""
+    if len(past) >= 4 and past[0] == "ا":  # forms IV, VII, VIII, X lose their first alef
+        past = past[1:]
+    elif len(past) == 3 and past[1] == "ا" and len(root) == 3:  # hollow: the root's middle letter
+        past = root
+    return past[:-1] + "ي" if past.endswith("ي") else past[:-1] + "و" if past.endswith("ا") else past
+
+
+def _verb_forms(past: str, root: str) -> set[str]:
+    """The frequent perfect and imperfect forms of a verb: قال قالت قالوا، يقول تقول نقول سيقول يقولون يقولان."""
+    base = past[:-1] if past[-1] in "يا" else past
+    forms = {past, base + "ت", base + "وا"}
+    stem = _imperfect_stem(past, root)
+    for prefix in IMPERFECT_PREFIXES:
+        forms |= {prefix + stem, "س" + prefix + stem}
+    forms |= {prefix + stem + suffix for prefix in ("ي", "ت", "سي", "ست") for suffix in ("ون", "ان")}
+    return forms
+
+
+def read_ordinary_words(dictionary: Path) -> OrdinaryWords:
+    """The nouns (proper names left out) and verbs of an Arramooz dictionary file, with their inflected forms."""
+    import sqlite3  # only the first call pays for it; pre-annotation loads the dictionary once per process
+
+    nouns: set[str] = set()
+    verbs: set[str] = set()
+    with sqlite3.connect(f"file:{dictionary}?mode=ro", uri=True) as connection:
+        rows = connection.execute(
+            "SELECT unvocalized, feminable, masculin_plural, feminin_plural, broken_plural, category FROM nouns"
+            " WHERE category NOT LIKE '%علم%'"  # علم: proper names (places, months, people)
+        ).fetchall()
+        verb_rows = connection.execute("SELECT unvocalized, root FROM verbs").fetchall()
+    words, broken = _normalized_column([r[0] for r in rows]), _normalized_column([r[4] or "" for r in rows])
+    verbal_nouns = frozenset(word for word, row in zip(words, rows) if row[5] == "مصدر")
+    for word, (_, feminable, masculine_plural, feminine_plural, _, _), plurals in zip(words, rows, broken):
+        nouns |= _noun_forms(word, feminable, masculine_plural, feminine_plural, plurals)
+    pasts, roots = _normalized_column([r[0] for r in verb_rows]), _normalized_column([r[1] or "" for r in verb_rows])
+    for past, root in zip(pasts, roots):
+        verbs |= _verb_forms(past, root)
+    return OrdinaryWords(frozenset(filter(None, nouns)), frozenset(filter(None, verbs)), verbal_nouns)
+
+
+@lru_cache(maxsize=1)
+def ordinary_words() -> OrdinaryWords:
+    """The ordinary-word lexicon of the installed dictionary (`ORDINARY_DICTIONARY`)."""
+    package, name = ORDINARY_DICTIONARY
+    with resources.as_file(resources.files(package) / name) as path:
+        return read_ordinary_words(path)

@@ -118,3 +118,40 @@ def test_a_quote_with_two_cues_is_refused_naming_both(gold_layer, vocabulary) ->
 
     _, problems, _ = review(gold_layer, vocabulary, second_cue)
     assert problems == [Problem("review.json", "region q1", "quote has 2 cue links (q1~cue, T9); at most one")]
+
+
+def test_a_quote_without_a_type_is_refused_listing_the_types(gold_layer, vocabulary) -> None:
+    def untyped(view) -> None:
+        view.quote_types["q1"] = "fragment"
+
+    _, problems, _ = review(gold_layer, vocabulary, untyped)
+    assert problems == [Problem("review.json", "region q1", "quote type 'fragment': choose one of direct, indirect, mixed")]
+
+
+def test_the_speaker_is_the_linked_entity_when_no_speaker_span_is_drawn_and_unknown_without_either(gold_layer, vocabulary) -> None:
+    def speakers_removed(view) -> None:
+        for quote in ("q1", "q2"):
+            del view.regions[f"{quote}~speaker"]
+            view.relations.remove((f"{quote}~speaker", quote))
+
+    layer, problems, _ = review(gold_layer, vocabulary, speakers_removed)
+    assert problems == []
+    named = next(e for e in gold_layer["entities"] if e["id"] == "e2")
+    assert layer["quotes"][0]["speaker"] == {"kind": "named", "mention": {k: named[k] for k in ("start", "end", "text")}, "entity": "e2"}
+    assert layer["quotes"][1]["speaker"] == {"kind": "unknown", "mention": None, "entity": None}
+
+
+def test_stance_problems_name_the_region_and_the_target(gold_layer, vocabulary) -> None:
+    target = "us_iraq_strategic_partnership"
+
+    def bad_stances(view) -> None:
+        view.stances[("T404", target)] = "FAVOR"
+        view.stances[("q1", target)] = "MAYBE"
+        view.stances[("e1", target)] = "AGAINST"
+
+    _, problems, _ = review(gold_layer, vocabulary, bad_stances)
+    assert problems == [
+        Problem("review.json", f"region T404 stance on {target}", "refers to region 'T404', which does not exist"),
+        Problem("review.json", f"region q1 stance on {target}", "unknown stance label 'MAYBE'"),
+        Problem("review.json", f"region e1 stance on {target}", "stance belongs on a quote content or an evidence span, not on GPE"),
+    ]

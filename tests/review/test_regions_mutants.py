@@ -155,3 +155,35 @@ def test_stance_problems_name_the_region_and_the_target(gold_layer, vocabulary) 
         Problem("review.json", f"region q1 stance on {target}", "unknown stance label 'MAYBE'"),
         Problem("review.json", f"region e1 stance on {target}", "stance belongs on a quote content or an evidence span, not on GPE"),
     ]
+
+
+def test_new_stances_on_a_quote_and_on_an_evidence_span_are_whole_records(gold_layer, vocabulary) -> None:
+    evidence = ARTICLE.index("وكتب الحساب")
+
+    def new_stances(view) -> None:
+        view.stances[("q3", "us_iraq_strategic_partnership")] = "NONE"  # made first: s4
+        view.regions["T9"] = Region("T9", evidence, evidence + 4, "evidence", "وكتب", origin="manual")
+        view.stances[("T9", "us_coalition_presence_iraq")] = "AGAINST"
+
+    layer, problems, origins = review(gold_layer, vocabulary, new_stances)
+    assert problems == []
+    # new items follow the base's in text order: the evidence (before q3's content) first
+    assert layer["stance"][3:] == [
+        {
+            "id": "s5",
+            "target": "us_coalition_presence_iraq",
+            "label": "AGAINST",
+            "holder": {"kind": "author", "quote": None},
+            "evidence": {"quote": None, "span": {"start": evidence, "end": evidence + 4, "text": "وكتب"}},
+            "provenance": None,
+        },
+        {
+            "id": "s4",
+            "target": "us_iraq_strategic_partnership",
+            "label": "NONE",
+            "holder": {"kind": "speaker", "quote": "q3"},
+            "evidence": {"quote": "q3", "span": None},
+            "provenance": None,
+        },
+    ]
+    assert origins == {"s5": "manual"}

@@ -187,3 +187,28 @@ def test_new_stances_on_a_quote_and_on_an_evidence_span_are_whole_records(gold_l
         },
     ]
     assert origins == {"s5": "manual"}
+
+
+def test_a_stance_on_a_quote_takes_the_origin_of_its_choice_not_of_the_quote_region(gold_layer, vocabulary) -> None:
+    def quote_moved_by_hand(view) -> None:
+        view.regions["q1"].origin = "manual"
+        view.choice_origins[("q1", "us_coalition_presence_iraq")] = "prediction"
+
+    _, problems, origins = review(gold_layer, vocabulary, quote_moved_by_hand)
+    assert problems == []
+    assert origins == {"q1": "manual", "s1": "prediction"}
+
+
+def test_an_evidence_span_without_a_stance_is_refused_by_region(gold_layer, vocabulary) -> None:
+    def bare_evidence(view) -> None:
+        view.regions["T9"] = Region("T9", 0, 4, "evidence", "وزير")
+
+    _, problems, _ = review(gold_layer, vocabulary, bare_evidence)
+    assert problems == [Problem("review.json", "region T9", "an evidence span needs a stance (choose FAVOR, AGAINST or NONE for a target)")]
+
+
+def test_two_stances_a_tool_cannot_tell_apart_are_refused_naming_the_document(gold_layer) -> None:
+    gold_layer["stance"].append({**gold_layer["stance"][0], "id": "s4", "label": "NONE"})
+    with pytest.raises(ValueError) as raised:
+        to_view(gold_layer)
+    assert str(raised.value) == "rev_001: two stances on q1 for target us_coalition_presence_iraq; a review tool cannot tell them apart"

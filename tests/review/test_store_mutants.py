@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -10,12 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from qawl.ingest import Document
 from qawl.project import Project
 from qawl.publish import write_json
 from qawl.review.store import (
     JOURNAL,
     Transaction,
     WriteFailed,
+    base_layer,
     commit,
     empty_layer,
     encode_layer,
@@ -26,9 +29,9 @@ from qawl.review.store import (
     read_log,
     review_log,
 )
-from qawl.schema import Problem
+from qawl.schema import Problem, Schemas
 from tests.conftest import mount_tmpfs
-from tests.review.conftest import DOC_ID, GOLD, article_layer
+from tests.review.conftest import ARTICLE, DOC_ID, GOLD, article_layer
 
 PAGE = 4096
 ENTRY = {"doc_id": DOC_ID, "id": "e1", "action": "edited", "after": {"text": "بغداد"}}
@@ -142,3 +145,13 @@ def test_a_document_nobody_annotated_starts_from_an_empty_layer(review_project) 
     assert empty_layer(project, "rev_009", "ab" * 32) == {
         "schema_version": schema_version, "doc_id": "rev_009", "sha256": "ab" * 32, "entities": [], "quotes": [], "stance": [],
     }
+
+
+def test_without_a_gold_file_or_a_pre_annotator_a_review_starts_from_an_empty_layer(review_project, monkeypatch) -> None:
+    project = review_project(gold=False)
+    monkeypatch.setitem(sys.modules, "qawl.annotate", None)  # as when the pre-annotator is not installed: its import fails
+    document = Document(DOC_ID, ARTICLE, hashlib.sha256(ARTICLE.encode()).hexdigest(), "seeds/rev_001.txt")
+    kind, layer, problems = base_layer(project, document, Schemas(project.schema_dir))
+    assert (kind, problems) == ("empty", [])
+    assert layer == empty_layer(project, DOC_ID, document.sha256)
+    assert layer["sha256"] == document.sha256

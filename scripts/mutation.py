@@ -48,10 +48,10 @@ TESTS_BY_MODULE: dict[str, list[str]] = {
     "review/brat": ["tests/review/test_brat.py", "tests/review/test_brat_import_cases.py"],
     "review/label_studio": ["tests/review/test_label_studio.py", "tests/review/test_label_studio_import_cases.py"],
     "review/offsets": ["tests/review/test_offsets.py", "tests/review/test_offsets_mutants.py"],
-    "review/regions": ["tests/review/test_brat.py", "tests/review/test_label_studio.py", "tests/review/test_html.py"],
-    "review/store": ["tests/review/test_import_transaction.py", "tests/review/test_crash.py"],
-    "review/changes": ["tests/review/test_brat_import_cases.py", "tests/review/test_label_studio_import_cases.py"],
-    "review/html": ["tests/review/test_html.py", "tests/review/test_html_escaping.py"],
+    "review/regions": ["tests/review/test_brat.py", "tests/review/test_label_studio.py", "tests/review/test_html.py", "tests/review/test_regions_mutants.py"],
+    "review/store": ["tests/review/test_import_transaction.py", "tests/review/test_crash.py", "tests/review/test_store_mutants.py"],
+    "review/changes": ["tests/review/test_brat_import_cases.py", "tests/review/test_label_studio_import_cases.py", "tests/review/test_changes_mutants.py"],
+    "review/html": ["tests/review/test_html.py", "tests/review/test_html_escaping.py", "tests/review/test_html_mutants.py"],
 }
 
 KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # mutmut's exit codes for a failing test, a timeout, a type error

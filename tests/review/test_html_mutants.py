@@ -1,0 +1,49 @@
+"""qawl.review.html: what the mutants that survived its tests changed (docs/mutation.md).
+
+The page of the test article (silver, q2 without a cue), pinned where a mutant changed it: the quote and
+author-stance tables whole, the end of a quote in the text, the evidence spans, the legend, the head.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from qawl.ingest import Document
+from qawl.review.html import render_page
+from tests.review.conftest import ARTICLE, DOC_ID, SILVER, article_layer
+from tests.review.test_html import vocabulary
+
+QUOTE_END = '<mark class="ent ent-GPE silver" data-id="e4" title="GPE e4 · silver · auto:test@1.0 · test · 2025-01-10T08:00:00Z"><span class="part p-content silver" title="q1 content">العراق</span></mark><span class="part p-content silver q-end" title="q1 content" data-quote="q1"> يرفض بقاء القوات الأجنبية على أراضيه</span><sup class="q-stance" dir="rtl">[<span dir="auto" title="us_coalition_presence_iraq">us_coalition_presence_iraq</span>:&nbsp;<span dir="ltr">AGAINST</span>]</sup>'
+
+EVIDENCE = '\n<span class="part p-evidence silver" title="s3 evidence">ويرى مراقبون أن انسحاب القوات سيترك فراغاً أمنياً ب</span><mark class="ent ent-GPE silver" data-id="e6" title="GPE e6 · silver · auto:test@1.0 · test · 2025-01-10T08:00:00Z"><span class="part p-evidence silver" title="s3 evidence">العراق</span></mark><span class="part p-evidence silver" title="s3 evidence">.</span>\n'
+
+TABLES = '<table class="quotes"><caption>الاقتباسات والموقف</caption>\n<tr><th>id</th><th>النوع</th><th>القائل</th><th>فعل القول</th><th>الوسيلة</th><th>النص</th><th>الموقف</th><th>المصدر</th></tr>\n<tr class="quote silver" data-id="q1"><td class="id">q1</td><td><span dir="ltr">direct</span></td><td><span dir="auto">فؤاد حسين</span> → <span dir="auto">فؤاد حسين</span> <span dir="ltr">(PERSON e2)</span> <span dir="ltr">[named]</span></td><td>قال</td><td>العربي الجديد</td><td>العراق يرفض بقاء القوات الأجنبية على أراضيه</td><td><div class="stance-line"><span dir="auto" title="us_coalition_presence_iraq">us_coalition_presence_iraq</span>:&nbsp;<span dir="ltr">AGAINST</span>&nbsp;(<span dir="ltr">speaker</span>)</div></td><td class="id">silver · auto:test@1.0 · test · 2025-01-10T08:00:00Z</td></tr>\n<tr class="quote silver" data-id="q2"><td class="id">q2</td><td><span dir="ltr">indirect</span></td><td><span dir="auto">مسؤول حكومي عراقي</span> <span dir="ltr">[anonymous]</span></td><td>—</td><td>—</td><td>الحكومة ستواصل الحوار مع واشنطن 😀 بشأن الانسحاب</td><td><div class="stance-line"><span dir="auto" title="us_iraq_strategic_partnership">us_iraq_strategic_partnership</span>:&nbsp;<span dir="ltr">FAVOR</span>&nbsp;(<span dir="ltr">speaker</span>)</div></td><td class="id">silver · auto:test@1.0 · test · 2025-01-10T08:00:00Z</td></tr>\n<tr class="quote silver" data-id="q3"><td class="id">q3</td><td><span dir="ltr">indirect</span></td><td><span dir="auto">الحساب الرسمي</span> <span dir="ltr">[anonymous]</span></td><td>كتب</td><td>منصة 𝕏</td><td>الزيارة تستمر يومين</td><td>—</td><td class="id">silver · auto:test@1.0 · test · 2025-01-10T08:00:00Z</td></tr>\n</table>\n<table class="author-stance"><caption>موقف الكاتب وأدلة الموقف</caption>\n<tr><th>id</th><th>الهدف</th><th>الموقف</th><th>صاحب الموقف</th><th>الدليل</th><th>المصدر</th></tr>\n<tr class="stance silver" data-id="s3"><td class="id">s3</td><td><span dir="auto" title="us_coalition_presence_iraq">us_coalition_presence_iraq</span></td><td><span dir="ltr">FAVOR</span></td><td><span dir="ltr">author</span></td><td>ويرى مراقبون أن انسحاب القوات سيترك فراغاً أمنياً بالعراق.</td><td class="id">silver · auto:test@1.0 · test · 2025-01-10T08:00:00Z</td></tr>\n</table>\n'
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    layer = article_layer(SILVER)
+    layer["quotes"][1]["cue"] = None
+    document = Document(DOC_ID, ARTICLE, hashlib.sha256(ARTICLE.encode()).hexdigest(), "seeds/rev_001.txt", {"title": "T"})
+    return render_page(document, "silver", layer, vocabulary())
+
+
+def test_the_tables_show_every_quote_and_author_stance_with_their_classes_and_dashes_for_what_is_missing(page: str) -> None:
+    assert page[page.index('<table class="quotes"'):page.index("</body>")] == TABLES
+
+
+def test_a_quote_ends_with_its_marker_and_its_polar_stance_in_the_text(page: str) -> None:
+    assert QUOTE_END in page
+
+
+def test_an_author_stance_evidence_is_underlined_in_the_text(page: str) -> None:
+    assert page[page.index('\n<span class="part p-evidence'):page.index("</article>")] == EVIDENCE
+
+
+def test_the_head_title_status_and_legend(page: str) -> None:
+    assert "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n<title>T</title>" in page
+    assert ".ent-GPE { background-color: #caffbf; }\n.ent-LOC { background-color: #a0c4ff; }" in page
+    assert '<header><h1><span dir="auto">T</span></h1>' in page
+    assert '<span class="swatch status-gold" dir="ltr">gold (<span dir="rtl">بشري</span>)</span></div>\n<article class="text"' in page

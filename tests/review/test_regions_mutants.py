@@ -1,0 +1,214 @@
+"""qawl.review.regions: what the mutants that survived its tests changed (docs/mutation.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from qawl.review.regions import NewIds, Region, Vocabulary, from_view, strongest_origin, to_view
+from qawl.schema import Problem, Schemas
+from tests.conftest import REPO
+from tests.review.conftest import ARTICLE
+
+TARGETS = ["us_coalition_presence_iraq", "us_iraq_strategic_partnership"]
+
+
+@pytest.fixture(scope="module")
+def vocabulary() -> Vocabulary:
+    return Vocabulary.load(Schemas(REPO / "schema"), TARGETS)
+
+
+def review(view_layer: dict[str, Any], vocabulary: Vocabulary, edit=None) -> tuple[dict[str, Any], list[Problem], dict[str, str]]:
+    """`from_view` of the layer's own view, after `edit` changed the view."""
+    view = to_view(view_layer)
+    if edit is not None:
+        edit(view)
+    return from_view(view, view_layer, ARTICLE, vocabulary, [], "review.json")
+
+
+def test_the_strongest_origin_is_the_one_that_says_most_was_changed() -> None:
+    # alphabetically "prediction" comes after "manual": the order is ORIGIN_STRENGTH's, not the names'
+    assert strongest_origin(["manual", "prediction", None]) == "manual"
+    assert strongest_origin(["prediction-changed", "prediction"]) == "prediction-changed"
+    assert strongest_origin(["prediction", "reviewer-tool-x"]) == "reviewer-tool-x"  # an unknown origin counts as by hand
+    assert strongest_origin([None, None]) is None
+
+
+def test_new_ids_start_at_one_for_a_kind_that_has_none_and_follow_the_highest_used() -> None:
+    ids = NewIds(["e3", "e10", "q7", "x9", "qq2"])
+    assert [ids.new("entities"), ids.new("entities"), ids.new("quotes"), ids.new("stance")] == ["e11", "e12", "q8", "s1"]
+    assert NewIds([]).new("entities") == "e1"
+
+
+def test_a_region_at_the_start_of_the_text_is_kept(gold_layer, vocabulary) -> None:
+    def heading_entity(view) -> None:
+        view.regions["T1"] = Region("T1", 0, 4, "ORG", ARTICLE[:4])
+
+    layer, problems, _ = review(gold_layer, vocabulary, heading_entity)
+    assert problems == []
+    assert [(e["id"], e["start"], e["end"], e["text"]) for e in layer["entities"] if e["start"] == 0] == [("e7", 0, 4, "وزير")]
+
+
+def test_a_region_problem_names_its_region(gold_layer, vocabulary) -> None:
+    def break_regions(view) -> None:
+        view.regions["e1"].text = "البصرة"
+        view.regions["e2"].end = len(ARTICLE) + 3
+        view.regions["e3"].label = "POLITICIAN"
+
+    _, problems, _ = review(gold_layer, vocabulary, break_regions)
+    e1, e2 = gold_layer["entities"][0], gold_layer["entities"][1]
+    assert problems == [
+        Problem("review.json", "region e1", f"region text 'البصرة' is not the text at [{e1['start']}, {e1['end']}): 'بغداد'"),
+        Problem("review.json", "region e2", f"offsets [{e2['start']}, {len(ARTICLE) + 3}) outside the text (length {len(ARTICLE)}) or empty"),
+        Problem("review.json", "region e3", "unknown label 'POLITICIAN'"),
+    ]
+
+
+def test_a_relation_to_a_missing_region_names_the_missing_one_whichever_end_it_is(gold_layer, vocabulary) -> None:
+    def dangling(view) -> None:
+        view.relations += [("T404", "q1"), ("e1", "T405")]
+
+    _, problems, _ = review(gold_layer, vocabulary, dangling)
+    assert problems == [
+        Problem("review.json", "relation T404 → q1", "refers to region 'T404', which does not exist"),
+        Problem("review.json", "relation e1 → T405", "refers to region 'T405', which does not exist"),
+    ]
+
+
+def test_a_relation_from_a_quote_to_an_evidence_span_is_refused_as_drawn(gold_layer, vocabulary) -> None:
+    # only a relation from a quote to its cue, speaker, outlet or entity is read the other way
+    def quote_to_evidence(view) -> None:
+        view.relations.append(("q1", "s3"))
+
+    _, problems, _ = review(gold_layer, vocabulary, quote_to_evidence)
+    assert problems == [
+        Problem("review.json", "relation q1 → s3", "a relation links a cue, speaker, outlet or entity to a quote content, not content to evidence"),
+    ]
+
+
+def test_a_relation_from_a_quote_to_an_entity_makes_it_the_speaker(gold_layer, vocabulary) -> None:
+    def drawn_from_the_quote(view) -> None:
+        view.relations = [(source, target) if source != "e2" else (target, source) for source, target in view.relations]
+
+    layer, problems, _ = review(gold_layer, vocabulary, drawn_from_the_quote)
+    assert problems == []
+    assert layer["quotes"][0]["speaker"] == gold_layer["quotes"][0]["speaker"]
+
+
+def test_a_part_linked_to_no_quote_is_refused_by_region(gold_layer, vocabulary) -> None:
+    def unlink_cue(view) -> None:
+        view.relations.remove(("q1~cue", "q1"))
+        view.regions["q2~cue"].text = None  # a tool that sends no text: the message shows ''
+        view.relations.remove(("q2~cue", "q2"))
+
+    _, problems, _ = review(gold_layer, vocabulary, unlink_cue)
+    assert problems == [
+        Problem("review.json", "region q1~cue", "cue 'قال' is not linked to a quote content"),
+        Problem("review.json", "region q2~cue", "cue '' is not linked to a quote content"),
+    ]
+
+
+def test_a_quote_with_two_cues_is_refused_naming_both(gold_layer, vocabulary) -> None:
+    start = ARTICLE.index("إن «")
+
+    def second_cue(view) -> None:
+        view.regions["T9"] = Region("T9", start, start + 2, "cue", "إن")
+        view.relations.append(("T9", "q1"))
+
+    _, problems, _ = review(gold_layer, vocabulary, second_cue)
+    assert problems == [Problem("review.json", "region q1", "quote has 2 cue links (q1~cue, T9); at most one")]
+
+
+def test_a_quote_without_a_type_is_refused_listing_the_types(gold_layer, vocabulary) -> None:
+    def untyped(view) -> None:
+        view.quote_types["q1"] = "fragment"
+
+    _, problems, _ = review(gold_layer, vocabulary, untyped)
+    assert problems == [Problem("review.json", "region q1", "quote type 'fragment': choose one of direct, indirect, mixed")]
+
+
+def test_the_speaker_is_the_linked_entity_when_no_speaker_span_is_drawn_and_unknown_without_either(gold_layer, vocabulary) -> None:
+    def speakers_removed(view) -> None:
+        for quote in ("q1", "q2"):
+            del view.regions[f"{quote}~speaker"]
+            view.relations.remove((f"{quote}~speaker", quote))
+
+    layer, problems, _ = review(gold_layer, vocabulary, speakers_removed)
+    assert problems == []
+    named = next(e for e in gold_layer["entities"] if e["id"] == "e2")
+    assert layer["quotes"][0]["speaker"] == {"kind": "named", "mention": {k: named[k] for k in ("start", "end", "text")}, "entity": "e2"}
+    assert layer["quotes"][1]["speaker"] == {"kind": "unknown", "mention": None, "entity": None}
+
+
+def test_stance_problems_name_the_region_and_the_target(gold_layer, vocabulary) -> None:
+    target = "us_iraq_strategic_partnership"
+
+    def bad_stances(view) -> None:
+        view.stances[("T404", target)] = "FAVOR"
+        view.stances[("q1", target)] = "MAYBE"
+        view.stances[("e1", target)] = "AGAINST"
+
+    _, problems, _ = review(gold_layer, vocabulary, bad_stances)
+    assert problems == [
+        Problem("review.json", f"region T404 stance on {target}", "refers to region 'T404', which does not exist"),
+        Problem("review.json", f"region q1 stance on {target}", "unknown stance label 'MAYBE'"),
+        Problem("review.json", f"region e1 stance on {target}", "stance belongs on a quote content or an evidence span, not on GPE"),
+    ]
+
+
+def test_new_stances_on_a_quote_and_on_an_evidence_span_are_whole_records(gold_layer, vocabulary) -> None:
+    evidence = ARTICLE.index("وكتب الحساب")
+
+    def new_stances(view) -> None:
+        view.stances[("q3", "us_iraq_strategic_partnership")] = "NONE"  # made first: s4
+        view.regions["T9"] = Region("T9", evidence, evidence + 4, "evidence", "وكتب", origin="manual")
+        view.stances[("T9", "us_coalition_presence_iraq")] = "AGAINST"
+
+    layer, problems, origins = review(gold_layer, vocabulary, new_stances)
+    assert problems == []
+    # new items follow the base's in text order: the evidence (before q3's content) first
+    assert layer["stance"][3:] == [
+        {
+            "id": "s5",
+            "target": "us_coalition_presence_iraq",
+            "label": "AGAINST",
+            "holder": {"kind": "author", "quote": None},
+            "evidence": {"quote": None, "span": {"start": evidence, "end": evidence + 4, "text": "وكتب"}},
+            "provenance": None,
+        },
+        {
+            "id": "s4",
+            "target": "us_iraq_strategic_partnership",
+            "label": "NONE",
+            "holder": {"kind": "speaker", "quote": "q3"},
+            "evidence": {"quote": "q3", "span": None},
+            "provenance": None,
+        },
+    ]
+    assert origins == {"s5": "manual"}
+
+
+def test_a_stance_on_a_quote_takes_the_origin_of_its_choice_not_of_the_quote_region(gold_layer, vocabulary) -> None:
+    def quote_moved_by_hand(view) -> None:
+        view.regions["q1"].origin = "manual"
+        view.choice_origins[("q1", "us_coalition_presence_iraq")] = "prediction"
+
+    _, problems, origins = review(gold_layer, vocabulary, quote_moved_by_hand)
+    assert problems == []
+    assert origins == {"q1": "manual", "s1": "prediction"}
+
+
+def test_an_evidence_span_without_a_stance_is_refused_by_region(gold_layer, vocabulary) -> None:
+    def bare_evidence(view) -> None:
+        view.regions["T9"] = Region("T9", 0, 4, "evidence", "وزير")
+
+    _, problems, _ = review(gold_layer, vocabulary, bare_evidence)
+    assert problems == [Problem("review.json", "region T9", "an evidence span needs a stance (choose FAVOR, AGAINST or NONE for a target)")]
+
+
+def test_two_stances_a_tool_cannot_tell_apart_are_refused_naming_the_document(gold_layer) -> None:
+    gold_layer["stance"].append({**gold_layer["stance"][0], "id": "s4", "label": "NONE"})
+    with pytest.raises(ValueError) as raised:
+        to_view(gold_layer)
+    assert str(raised.value) == "rev_001: two stances on q1 for target us_coalition_presence_iraq; a review tool cannot tell them apart"

@@ -14,6 +14,7 @@ import pytest
 
 from qawl.schema import Schemas
 from tests.conftest import REPO, invoke_qawl, run_qawl, run_qawl_on_a_terminal, tree_digest
+from tests.layers import relabel_name
 
 
 @pytest.fixture
@@ -140,9 +141,7 @@ def test_a_review_that_relabels_a_gold_name_rebuilds_the_articles_that_contain_i
     cache = project.root / ".qawl-cache" / "documents"
     entries = {p.name: p.stat().st_ino for p in cache.iterdir()}
 
-    for entity in layer["entities"]:
-        if entity["text"] == name:
-            entity["label"] = "GPE"
+    relabel_name(layer, lambda text: text == name, "GPE")
     gold.write_text(json.dumps(layer, ensure_ascii=False, indent=2), encoding="utf-8")
     rebuilt = invoke_qawl("build", cwd=project.root)
     assert rebuilt.returncode == 0, rebuilt.stderr

@@ -32,6 +32,7 @@ from qawl.project import Project
 from qawl.schema import Schemas
 from qawl.segment import blank_arabic, vocabulary_size
 from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
+from tests.layers import relabel_name
 
 
 @pytest.fixture
@@ -266,9 +267,7 @@ def test_silver_documents_are_processed_again_only_when_what_they_learn_changes(
     assert rebuild_after(lambda layer: layer["stance"][0].update(label=flipped[layer["stance"][0]["label"]])) == silver | {gold.stem}
 
     def relabel(layer) -> None:
-        for e in layer["entities"]:
-            if normalize(e["text"]) == normalize(entity["text"]):
-                e["label"] = relabelled[entity["label"]]
+        relabel_name(layer, lambda text: normalize(text) == normalize(entity["text"]), relabelled[entity["label"]])
 
     def labels_in_mentions() -> list[int]:  # the ClassLabel ids of the name in the two silver articles
         rows = pq.read_table(project.corpus / "sentences").to_pylist()

@@ -45,7 +45,7 @@ TESTS_BY_MODULE: dict[str, list[str]] = {
     "publish": ["tests/test_publish.py", "tests/test_splits.py", "tests/test_publish_mutants.py",
                 "tests/test_cache_integrity.py", "tests/test_stable_shards.py", "tests/test_robustness_crash.py"],
     "review/agreement": ["tests/review/test_agreement.py", "tests/review/test_agreement_mutants.py"],
-    "review/brat": ["tests/review/test_brat.py", "tests/review/test_brat_import_cases.py"],
+    "review/brat": ["tests/review/test_brat.py", "tests/review/test_brat_import_cases.py", "tests/review/test_brat_mutants.py"],
     "review/label_studio": ["tests/review/test_label_studio.py", "tests/review/test_label_studio_import_cases.py"],
     "review/offsets": ["tests/review/test_offsets.py", "tests/review/test_offsets_mutants.py"],
     "review/regions": ["tests/review/test_brat.py", "tests/review/test_label_studio.py", "tests/review/test_html.py"],

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.conftest import tree_digest
-from tests.review.conftest import DOC_ID, read_json, run_review
+from tests.review.conftest import ARTICLE, DOC_ID, read_json, run_review
 from tests.review.test_label_studio import labelled, region, results
 from tests.review.test_label_studio_import_cases import json_min
 
@@ -144,3 +144,31 @@ def test_an_expanded_user_whose_email_is_not_text_is_known_by_id_only(review_pro
     assert refused.returncode == 1
     assert f"error: {path}: {DOC_ID}: reviewed by Label Studio user 4, who has no email in this export: say who with --annotator 4=NAME\n" in refused.stderr
     assert tree_digest(project.annotations) == before
+
+
+def test_a_relation_drawn_right_to_left_is_reported_in_the_direction_it_was_drawn(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(project.root / "ls")).returncode == 0
+    export = labelled(read_json(project.root / "ls" / "tasks.json"))
+    results(export).append({"from_id": "q1", "to_id": "q2", "type": "relation", "direction": "left", "labels": []})
+    lines = refused_lines(project, export, tmp_path / "export.json")
+    assert f"error: {tmp_path / 'export.json'}: relation q2 → q1: a relation links a cue, speaker, outlet or entity to a quote content, not content to content" in lines
+
+
+def test_a_utf16_offset_inside_a_character_outside_the_bmp_is_named(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    out = project.root / "ls"
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(out), "--offsets", "utf16").returncode == 0
+    export = labelled(read_json(out / "tasks.json"))
+    emoji = len(ARTICLE[: ARTICLE.index("😀")].encode("utf-16-le")) // 2
+    e1 = region(export, "e1", "entity")
+    results(export).append({**e1, "id": "x6", "value": {**e1["value"], "start": emoji - 3, "end": emoji + 1}})
+    path = tmp_path / "export.json"
+    lines = refused_lines(project, export, path)
+    assert f"error: {path}: task 0 (id 1) result {len(results(export)) - 1}: region x6: offset {emoji - 3} or {emoji + 1} splits a character outside the BMP" in lines
+
+
+def test_a_json_file_that_is_not_a_list_of_tasks_is_named(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    path = tmp_path / "export.json"
+    assert refused_lines(project, {"tasks": []}, path)[0] == f"error: {path}: not a Label Studio JSON export (expected a list of tasks)"

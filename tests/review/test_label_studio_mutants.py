@@ -172,3 +172,11 @@ def test_a_json_file_that_is_not_a_list_of_tasks_is_named(review_project, tmp_pa
     project = review_project()
     path = tmp_path / "export.json"
     assert refused_lines(project, {"tasks": []}, path)[0] == f"error: {path}: not a Label Studio JSON export (expected a list of tasks)"
+
+
+def test_a_task_without_an_id_or_export_record_is_named_by_its_position(review_project, tmp_path: Path) -> None:
+    project = review_project()
+    path = tmp_path / "export.json"
+    lines = refused_lines(project, [{"data": {"text": "نص"}, "annotations": []}], path)
+    assert lines[0] == f"error: {path}: task 0: not made by `qawl review export` (no qawl export record); export the documents with qawl first"
+

@@ -5,12 +5,16 @@ annotator known by id only, a skipped annotation, no entities, damaged values)."
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from qawl.ingest import Document
+from qawl.review.label_studio import export_tasks, labeling_config
+from qawl.review.regions import LABEL_COLORS
 from tests.conftest import tree_digest
-from tests.review.conftest import ARTICLE, DOC_ID, read_json, run_review
-from tests.review.test_label_studio import labelled, region, results
+from tests.review.conftest import ARTICLE, DOC_ID, GOLD, SILVER, article_layer, read_json, run_review
+from tests.review.test_label_studio import labelled, region, results, vocabulary
 from tests.review.test_label_studio_import_cases import json_min
 
 TEXT = "زار الوزير بغداد أمس، ثم التقى ممثلي الأمم المتحدة.\n"
@@ -180,3 +184,27 @@ def test_a_task_without_an_id_or_export_record_is_named_by_its_position(review_p
     lines = refused_lines(project, [{"data": {"text": "نص"}, "annotations": []}], path)
     assert lines[0] == f"error: {path}: task 0: not made by `qawl review export` (no qawl export record); export the documents with qawl first"
 
+
+
+def test_the_labeling_config_uses_label_studio_s_tag_names_and_colours_every_label() -> None:
+    root = ET.fromstring(labeling_config(vocabulary()))
+    assert root.tag == "View"  # Label Studio's tags are case-sensitive
+    labels = [label for control in root.iter("Labels") for label in control]
+    assert [label.tag for label in labels] == ["Label"] * 13
+    assert {label.get("value"): label.get("background") for label in labels} == LABEL_COLORS
+
+
+def test_exported_tasks_are_readable_json_with_relations_drawn_left_to_right(tmp_path: Path) -> None:
+    """A silver task with no annotations still names its source; gold goes as predictions unless asked otherwise."""
+    gold = article_layer(GOLD)
+    empty = {**article_layer(SILVER), "doc_id": "rev_002", "entities": [], "quotes": [], "stance": []}
+    items = [(Document(DOC_ID, ARTICLE, gold["sha256"], "seeds"), "gold", gold),
+             (Document("rev_002", ARTICLE, gold["sha256"], "seeds"), "silver", empty)]
+    export_tasks(items, vocabulary(), tmp_path, "codepoints")
+    text = (tmp_path / "tasks.json").read_text(encoding="utf-8")
+    assert '"text": "بغداد"' in text  # Arabic, not \u escapes
+    tasks = json.loads(text)
+    assert [(p["model_version"], p["score"]) for task in tasks for p in task["predictions"]] == [("qawl-gold", 1.0), ("silver", 0.0)]
+    assert "annotations" not in tasks[0]
+    relations = [r for r in tasks[0]["predictions"][0]["result"] if r["type"] == "relation"]
+    assert relations[0] == {"from_id": "q1~cue", "to_id": "q1", "type": "relation", "direction": "right", "labels": []}

@@ -32,8 +32,9 @@ from qawl.evaluate import (
     score_split,
 )
 from qawl.schema import Problem
-from tests.conftest import REPO
+from tests.conftest import REPO, invoke_qawl
 from tests.test_evaluate import GOLD, GOLD2, PRED, PRED2, write_layers
+from tests.test_evaluate_corpus import built, miss_org_and_call_gpe_loc, rows, write_jsonl  # noqa: F401  (fixture)
 
 TABLE_OF_GOLD_AND_PRED = """\
 documents: 1
@@ -312,3 +313,15 @@ def test_a_directory_without_a_manifest_is_named_as_not_a_corpus(tmp_path: Path)
     with pytest.raises(EvaluationError) as raised:
         evaluate_split(tmp_path, "ner", "train", tmp_path / "p.jsonl")
     assert [str(p) for p in raised.value.problems] == [f"{tmp_path}: no manifest.json: not a published qawl corpus/"]
+
+
+def test_evaluate_split_bootstraps_with_the_seed_of_the_command(built: tuple[Path, Path], tmp_path: Path) -> None:  # noqa: F811
+    """A script that calls `evaluate_split` without a seed gets the intervals `qawl evaluate` prints without --seed."""
+    _, corpus = built
+    predictions = [{"id": row["id"], "ner_tags": miss_org_and_call_gpe_loc(row["ner_tags"])} for row in rows(corpus, "ner")]
+    pred = write_jsonl(tmp_path / "preds.jsonl", predictions)
+    done = invoke_qawl("evaluate", "--gold", str(corpus), "--config", "ner", "--split", "train", "--pred", str(pred), "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    printed = json.loads(done.stdout)
+    assert "random.Random(0)" in printed["confidence_intervals"]["method"]
+    assert json.loads(json.dumps(evaluate_split(corpus, "ner", "train", pred))) == printed

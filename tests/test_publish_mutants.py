@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 
 from qawl.publish import (
     ParquetShard,
+    ShardWriter,
     ShardSize,
     file_sha256,
     label_maps,
@@ -169,3 +170,20 @@ def test_a_cache_that_cannot_be_written_is_a_warning_not_an_error(tmp_path: Path
     source.write_bytes(b"x")
     warning = store_cache_entry(tmp_path / "cache" / "entry", {"a.parquet": source})
     assert warning == f"{tmp_path / 'cache'}: cannot write to the cache (Not a directory); the build goes on without storing what it computes"
+
+
+def test_a_shard_with_a_document_that_has_no_key_is_never_stored_in_the_cache(tmp_path: Path) -> None:
+    """A document without a key is never reused (`add_document`), so no shard holding it may come from the cache."""
+    table = pa.table({"id": ["d1-0", "d1-1"], "n": pa.array([1, 2], pa.int32())})
+
+    def cached_entries(keys: list[str | None]) -> list[str]:
+        cache = tmp_path / "cache" / "-".join(map(str, keys))
+        writer = ShardWriter(tmp_path / "out", {"ner": table.schema}, "train", 0, "1.0.0", cache)
+        (tmp_path / "out" / "ner").mkdir(parents=True, exist_ok=True)
+        for key in keys:
+            writer.add_document({"ner": table}, key)
+        writer.close()
+        return sorted(path.name for path in cache.iterdir()) if cache.exists() else []
+
+    assert len(cached_entries(["k1", "k2"])) == 1  # every document keyed: the shard is stored
+    assert cached_entries(["k1", None]) == []

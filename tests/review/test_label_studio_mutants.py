@@ -37,7 +37,9 @@ LABELING_CONFIG = '''\
     <Label value="outlet" background="#8ecae6" />
     <Label value="evidence" background="#b7e4c7" />
   </Labels>
-  <Relations />
+  <Relations>
+    <Relation value="coref" />
+  </Relations>
   <Text name="text" value="$text" granularity="symbol" saveTextResult="yes" />
   <View visibleWhen="region-selected" whenLabelValue="content">
     <Header value="Quote type" />

@@ -219,3 +219,37 @@ def test_plain_statements_toward_the_repository_targets_in_words_of_no_target_li
     text = f"وقال المتحدث إن {content}."
     layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
     assert [(s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [(target, expected)]
+
+
+# Made-up targets whose records name a state (Egypt) and open with a head word no other target uses (privatisation).
+EGYPT_GAS = {
+    "id": "egypt_gas_deal",
+    "name_ar": "اتفاق استيراد الغاز من مصر",
+    "definition": "",
+    "examples": {
+        "FAVOR": ["قال الوزير إن الغاز المصري ضروري لمحطات الكهرباء.", "أكد الخبير أن الاتفاق مع مصر مكسب للبلاد."],
+        "AGAINST": ["رفض النواب شروط الاتفاق مع مصر.", "حذر الخبير من الاعتماد على الغاز المصري."],
+    },
+}
+PORTS = {
+    "id": "port_privatisation",
+    "name_ar": "خصخصة الموانئ البحرية",
+    "definition": "",
+    "examples": {
+        "FAVOR": ["قال الوزير إن بيع حصص الموانئ للمستثمرين سيحسن الخدمات.", "أكد الخبير أن إدارة الشركات الخاصة للأرصفة أكثر كفاءة."],
+        "AGAINST": ["رفض عمال الموانئ بيع الأرصفة للشركات الأجنبية.", "حذر النقابيون من تسريح عمال الموانئ بعد البيع."],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("نرفض الارتهان للقاهرة في ملف الطاقة", "AGAINST"),  # the capital stands for the state of the target's record
+        ("نرفض الارتهان للإسكندرية في ملف الطاقة", "NONE"),  # another city of that state does not
+    ],
+)
+def test_a_capital_is_read_as_the_state_it_stands_for(content: str, expected: str) -> None:
+    detector = StanceDetector([NUCLEAR, EGYPT_GAS], [])
+    assert dict(detector.classify(normalize(content), normalize(content), None))["egypt_gas_deal"] == expected
+

@@ -253,3 +253,12 @@ def test_a_capital_is_read_as_the_state_it_stands_for(content: str, expected: st
     detector = StanceDetector([NUCLEAR, EGYPT_GAS], [])
     assert dict(detector.classify(normalize(content), normalize(content), None))["egypt_gas_deal"] == expected
 
+
+def test_the_head_word_of_a_target_name_no_other_target_uses_says_alone_what_a_sentence_is_about() -> None:
+    detector = StanceDetector([NUCLEAR, PORTS], [])
+    content = normalize("الخصخصة كارثة على البلاد")
+    assert detector.classify(content, content, None) == (("nuclear_power_plant", "NONE"), ("port_privatisation", "AGAINST"))
+    # a head word another target's record uses too (إنشاء) does not
+    shared = {**PORTS, "name_ar": "إنشاء الموانئ البحرية"}
+    content = normalize("الإنشاء كارثة على البلاد")
+    assert StanceDetector([NUCLEAR, shared], []).classify(content, content, None) == (("nuclear_power_plant", "NONE"), ("port_privatisation", "NONE"))

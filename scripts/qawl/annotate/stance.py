@@ -7,7 +7,8 @@ here is written for a particular target; each one is read off its own record:
   examples, light-stemmed (`keys`), weighted by how many of the target's texts use them times
   their rarity among the targets' records and the other targets' gold quotes (`Relevance`; a word
   the quotes on most targets use counts against); a word counts for the targets it is most a word of; function
-  words, reporting cues and titles do not count. A quote is about a target when its sentence
+  words, reporting cues and titles do not count; a capital counts as its state too (CLDR: طهران as إيران), and the
+  head word of the target's name, when no other target uses it (التطبيع), alone makes a sentence about it. A quote is about a target when its sentence
   holds a set share of what the target's own examples typically hold, and not much less than it
   holds of the target it is most about.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
@@ -452,9 +453,11 @@ class Relevance:
     targets whose FAVOR/AGAINST gold quotes use it: a word the quotes on most other targets use (the government,
     the country) counts against a target whose record uses it, as it says nothing of what a sentence is about."""
 
-    def __init__(self, records: list[list[set[str]]], golds: list[set[str]]) -> None:
+    def __init__(self, records: list[list[set[str]]], golds: list[set[str]], heads: list[set[str]]) -> None:
         """`records`: each target's texts as their sets of keys, its name first, its definition second;
-        `golds`: the keys of each target's FAVOR/AGAINST gold quotes."""
+        `golds`: the keys of each target's FAVOR/AGAINST gold quotes; `heads`: the keys of the head word of each target's name.
+
+        A head word no other target's record or gold uses (التطبيع) says alone what a sentence is about: it weighs the threshold."""
         in_records = Counter(k for texts in records for k in set().union(*texts))
         in_golds = Counter(k for keys_of_quotes in golds for k in keys_of_quotes)
         self.thresholds: list[float] = []
@@ -469,6 +472,9 @@ class Relevance:
             # How much of the target's weight an example holds when it is left out of the weights: what a new sentence on the target holds.
             typical = [sum(terms[k] - rarity[k] for k in keys_of_text) for keys_of_text in texts[2:]] or [sum(terms[k] for k in texts[0])]
             self.thresholds.append(max(MIN_RELEVANCE, RELEVANCE * statistics.median(typical)))
+            for k in heads[i]:
+                if in_records[k] + in_golds[k] - (k in own_golds) == 1:
+                    terms[k] = max(terms[k], self.thresholds[-1])
             for k, weight in terms.items():
                 self.term_weights.setdefault(k, [0.0] * len(records))[i] = weight
         self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
@@ -520,11 +526,13 @@ class StanceDetector:
         # evaluative words stay: "withdrawal" is as much what a target is about as "forces"
         self.general = {k for w in function_words for prefixed in (w, "و" + w, "ف" + w) for k in keys(prefixed)}
         self.models = [self._model(t, gold) for t in targets]
+        # the head word of a name: its first word that is not a function word (تطبيع in تطبيع العلاقات مع إسرائيل)
+        self.heads = [next((found for word in WORD.findall(self._texts(t)[0]) if (found := self._features(word))), set()) for t in targets]
         self.record_texts = [[self._features(text) for text in self._texts(t)] for t in targets]
         self.gold_texts = [
             [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
         ]
-        self.shared_relevance = Relevance(self.record_texts, [set().union(*(text for _, text in golds)) for golds in self.gold_texts])
+        self.shared_relevance = Relevance(self.record_texts, [set().union(*(text for _, text in golds)) for golds in self.gold_texts], self.heads)
         self.gold_documents = {doc for golds in self.gold_texts for doc, _ in golds}
         self.relevance_by_document: dict[str, Relevance] = {}
         self.all_none = tuple((target, "NONE") for target in self.targets)
@@ -537,7 +545,7 @@ class StanceDetector:
             if len(self.relevance_by_document) >= DOCUMENTS_KEPT:
                 del self.relevance_by_document[next(iter(self.relevance_by_document))]
             golds = [set().union(*(text for doc, text in golds if doc != doc_id)) for golds in self.gold_texts]
-            self.relevance_by_document[doc_id] = Relevance(self.record_texts, golds)
+            self.relevance_by_document[doc_id] = Relevance(self.record_texts, golds, self.heads)
         return self.relevance_by_document[doc_id]
 
     def relevance(self, words: Iterable[str], doc_id: str | None = None) -> list[float]:

@@ -221,25 +221,23 @@ def test_plain_statements_toward_the_repository_targets_in_words_of_no_target_li
     assert [(s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [(target, expected)]
 
 
+def made_up_target(target_id: str, name: str, favor: list[str], against: list[str]) -> dict:
+    return {"id": target_id, "name_ar": name, "definition": "", "examples": {"FAVOR": favor, "AGAINST": against}}
+
+
 # Made-up targets whose records name a state (Egypt) and open with a head word no other target uses (privatisation).
-EGYPT_GAS = {
-    "id": "egypt_gas_deal",
-    "name_ar": "اتفاق استيراد الغاز من مصر",
-    "definition": "",
-    "examples": {
-        "FAVOR": ["قال الوزير إن الغاز المصري ضروري لمحطات الكهرباء.", "أكد الخبير أن الاتفاق مع مصر مكسب للبلاد."],
-        "AGAINST": ["رفض النواب شروط الاتفاق مع مصر.", "حذر الخبير من الاعتماد على الغاز المصري."],
-    },
-}
-PORTS = {
-    "id": "port_privatisation",
-    "name_ar": "خصخصة الموانئ البحرية",
-    "definition": "",
-    "examples": {
-        "FAVOR": ["قال الوزير إن بيع حصص الموانئ للمستثمرين سيحسن الخدمات.", "أكد الخبير أن إدارة الشركات الخاصة للأرصفة أكثر كفاءة."],
-        "AGAINST": ["رفض عمال الموانئ بيع الأرصفة للشركات الأجنبية.", "حذر النقابيون من تسريح عمال الموانئ بعد البيع."],
-    },
-}
+EGYPT_GAS = made_up_target(
+    "egypt_gas_deal",
+    "اتفاق استيراد الغاز من مصر",
+    ["قال الوزير إن الغاز المصري ضروري لمحطات الكهرباء.", "أكد الخبير أن الاتفاق مع مصر مكسب للبلاد."],
+    ["رفض النواب شروط الاتفاق مع مصر.", "حذر الخبير من الاعتماد على الغاز المصري."],
+)
+PORTS = made_up_target(
+    "port_privatisation",
+    "خصخصة الموانئ البحرية",
+    ["قال الوزير إن بيع حصص الموانئ للمستثمرين سيحسن الخدمات.", "أكد الخبير أن إدارة الشركات الخاصة للأرصفة أكثر كفاءة."],
+    ["رفض عمال الموانئ بيع الأرصفة للشركات الأجنبية.", "حذر النقابيون من تسريح عمال الموانئ بعد البيع."],
+)
 
 
 @pytest.mark.parametrize(

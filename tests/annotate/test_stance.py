@@ -235,7 +235,7 @@ EGYPT_GAS = made_up_target(
 PORTS = made_up_target(
     "port_privatisation",
     "خصخصة الموانئ البحرية",
-    ["قال الوزير إن بيع حصص الموانئ للمستثمرين سيحسن الخدمات.", "أكد الخبير أن إدارة الشركات الخاصة للأرصفة أكثر كفاءة."],
+    ["قال الوزير إن بيع حصص الموانئ للمستثمرين سيحسن الخدمات.", "أكد الخبير أن الشركات الخاصة أكفأ في إدارة الأرصفة."],
     ["رفض عمال الموانئ بيع الأرصفة للشركات الأجنبية.", "حذر النقابيون من تسريح عمال الموانئ بعد البيع."],
 )
 
@@ -255,8 +255,10 @@ def test_a_capital_is_read_as_the_state_it_stands_for(content: str, expected: st
 def test_the_head_word_of_a_target_name_no_other_target_uses_says_alone_what_a_sentence_is_about() -> None:
     detector = StanceDetector([NUCLEAR, PORTS], [])
     content = normalize("الخصخصة كارثة على البلاد")
-    assert detector.classify(content, content, None) == (("nuclear_power_plant", "NONE"), ("port_privatisation", "AGAINST"))
+    found = detector.classify(content, content, None)
+    assert dict(found) == {"nuclear_power_plant": "NONE", "port_privatisation": "AGAINST"}
     # a head word another target's record uses too (إنشاء) does not
     shared = {**PORTS, "name_ar": "إنشاء الموانئ البحرية"}
     content = normalize("الإنشاء كارثة على البلاد")
-    assert StanceDetector([NUCLEAR, shared], []).classify(content, content, None) == (("nuclear_power_plant", "NONE"), ("port_privatisation", "NONE"))
+    found = StanceDetector([NUCLEAR, shared], []).classify(content, content, None)
+    assert dict(found) == {"nuclear_power_plant": "NONE", "port_privatisation": "NONE"}

@@ -120,8 +120,9 @@ def babel_names() -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=1)
 def capital_states() -> dict[str, str]:
-    """The state a city stands for when news names it (طهران for إيران), both in matching form: from CLDR, the exemplar
-    city of a territory's only time zone (its capital or main city: CLDR names no capital) and the territory's Arabic name."""
+    """The state a city stands for when news names it (طهران for إيران), both in matching form: from CLDR, the
+    exemplar city of a territory's only time zone (its capital or main city: CLDR names no capital) and the
+    territory's Arabic name."""
     zone_territories = babel.core.get_global("zone_territories")
     zones = Counter(zone_territories.values())
     arabic = babel.Locale("ar")

@@ -7,8 +7,9 @@ here is written for a particular target; each one is read off its own record:
   examples, light-stemmed (`keys`), weighted by how many of the target's texts use them times
   their rarity among the targets' records and the other targets' gold quotes (`Relevance`; a word
   the quotes on most targets use counts against); a word counts for the targets it is most a word of; function
-  words, reporting cues and titles do not count; a capital counts as its state too (CLDR: طهران as إيران), and the
-  head word of the target's name, when no other target uses it (التطبيع), alone makes a sentence about it. A quote is about a target when its sentence
+  words, reporting cues and titles do not count; a capital counts as its state too (CLDR: طهران as إيران),
+  and the head word of the target's name, when no other target uses it (التطبيع), alone makes a sentence
+  about it. A quote is about a target when its sentence
   holds a set share of what the target's own examples typically hold, and not much less than it
   holds of the target it is most about.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
@@ -170,7 +171,8 @@ def keys(word: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1 << 16)
 def capital_state(word: str) -> tuple[str, ...]:
-    """The words of the state a capital stands for (`lexicon.capital_states`), its proclitics gone; () for another word."""
+    """The words of the state a capital stands for (`lexicon.capital_states`), its proclitics gone;
+    () for another word."""
     states = capital_states()
     for _, form in variants(word):
         if state := states.get(form):
@@ -455,9 +457,11 @@ class Relevance:
 
     def __init__(self, records: list[list[set[str]]], golds: list[set[str]], heads: list[set[str]]) -> None:
         """`records`: each target's texts as their sets of keys, its name first, its definition second;
-        `golds`: the keys of each target's FAVOR/AGAINST gold quotes; `heads`: the keys of the head word of each target's name.
+        `golds`: the keys of each target's FAVOR/AGAINST gold quotes; `heads`: the keys of the head word of
+        each target's name.
 
-        A head word no other target's record or gold uses (التطبيع) says alone what a sentence is about: it weighs the threshold."""
+        A head word no other target's record or gold uses (التطبيع) says alone what a sentence is about:
+        it weighs the threshold."""
         in_records = Counter(k for texts in records for k in set().union(*texts))
         in_golds = Counter(k for keys_of_quotes in golds for k in keys_of_quotes)
         self.thresholds: list[float] = []
@@ -527,12 +531,14 @@ class StanceDetector:
         self.general = {k for w in function_words for prefixed in (w, "و" + w, "ف" + w) for k in keys(prefixed)}
         self.models = [self._model(t, gold) for t in targets]
         # the head word of a name: its first word that is not a function word (تطبيع in تطبيع العلاقات مع إسرائيل)
-        self.heads = [next((found for word in WORD.findall(self._texts(t)[0]) if (found := self._features(word))), set()) for t in targets]
+        name_words = [WORD.findall(self._texts(t)[0]) for t in targets]
+        self.heads = [next((found for w in words if (found := self._features(w))), set()) for words in name_words]
         self.record_texts = [[self._features(text) for text in self._texts(t)] for t in targets]
         self.gold_texts = [
             [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
         ]
-        self.shared_relevance = Relevance(self.record_texts, [set().union(*(text for _, text in golds)) for golds in self.gold_texts], self.heads)
+        gold_keys = [set().union(*(text for _, text in golds)) for golds in self.gold_texts]
+        self.shared_relevance = Relevance(self.record_texts, gold_keys, self.heads)
         self.gold_documents = {doc for golds in self.gold_texts for doc, _ in golds}
         self.relevance_by_document: dict[str, Relevance] = {}
         self.all_none = tuple((target, "NONE") for target in self.targets)

@@ -219,3 +219,46 @@ def test_plain_statements_toward_the_repository_targets_in_words_of_no_target_li
     text = f"وقال المتحدث إن {content}."
     layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
     assert [(s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [(target, expected)]
+
+
+def made_up_target(target_id: str, name: str, favor: list[str], against: list[str]) -> dict:
+    return {"id": target_id, "name_ar": name, "definition": "", "examples": {"FAVOR": favor, "AGAINST": against}}
+
+
+# Made-up targets whose records name a state (Egypt) and open with a head word no other target uses (privatisation).
+EGYPT_GAS = made_up_target(
+    "egypt_gas_deal",
+    "اتفاق استيراد الغاز من مصر",
+    ["قال الوزير إن الغاز المصري ضروري لمحطات الكهرباء.", "أكد الخبير أن الاتفاق مع مصر مكسب للبلاد."],
+    ["رفض النواب شروط الاتفاق مع مصر.", "حذر الخبير من الاعتماد على الغاز المصري."],
+)
+PORTS = made_up_target(
+    "port_privatisation",
+    "خصخصة الموانئ البحرية",
+    ["قال الوزير إن بيع حصص الموانئ للمستثمرين سيحسن الخدمات.", "أكد الخبير أن الشركات الخاصة أكفأ في إدارة الأرصفة."],
+    ["رفض عمال الموانئ بيع الأرصفة للشركات الأجنبية.", "حذر النقابيون من تسريح عمال الموانئ بعد البيع."],
+)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("نرفض الارتهان للقاهرة في ملف الطاقة", "AGAINST"),  # the capital stands for the state of the target's record
+        ("نرفض الارتهان للإسكندرية في ملف الطاقة", "NONE"),  # another city of that state does not
+    ],
+)
+def test_a_capital_is_read_as_the_state_it_stands_for(content: str, expected: str) -> None:
+    detector = StanceDetector([NUCLEAR, EGYPT_GAS], [])
+    assert dict(detector.classify(normalize(content), normalize(content), None))["egypt_gas_deal"] == expected
+
+
+def test_the_head_word_of_a_target_name_no_other_target_uses_says_alone_what_a_sentence_is_about() -> None:
+    detector = StanceDetector([NUCLEAR, PORTS], [])
+    content = normalize("الخصخصة كارثة على البلاد")
+    found = detector.classify(content, content, None)
+    assert dict(found) == {"nuclear_power_plant": "NONE", "port_privatisation": "AGAINST"}
+    # a head word another target's record uses too (إنشاء) does not
+    shared = {**PORTS, "name_ar": "إنشاء الموانئ البحرية"}
+    content = normalize("الإنشاء كارثة على البلاد")
+    found = StanceDetector([NUCLEAR, shared], []).classify(content, content, None)
+    assert dict(found) == {"nuclear_power_plant": "NONE", "port_privatisation": "NONE"}

@@ -7,7 +7,9 @@ here is written for a particular target; each one is read off its own record:
   examples, light-stemmed (`keys`), weighted by how many of the target's texts use them times
   their rarity among the targets' records and the other targets' gold quotes (`Relevance`; a word
   the quotes on most targets use counts against); a word counts for the targets it is most a word of; function
-  words, reporting cues and titles do not count. A quote is about a target when its sentence
+  words, reporting cues and titles do not count; a capital counts as its state too (CLDR: طهران as إيران),
+  and the head word of the target's name, when no other target uses it (التطبيع), alone makes a sentence
+  about it. A quote is about a target when its sentence
   holds a set share of what the target's own examples typically hold, and not much less than it
   holds of the target it is most about.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
@@ -43,7 +45,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from qawl.annotate.entities import doc_norm, doc_value, set_doc_value
-from qawl.annotate.lexicon import DATA, cue_forms, lexicons, verb_forms
+from qawl.annotate.lexicon import DATA, capital_states, cue_forms, lexicons, variants, verb_forms
 from qawl.annotate.quotes import Quote
 from qawl.annotate.text import NormText, normalize
 from qawl.jsonfile import read_json_file
@@ -165,6 +167,17 @@ def keys(word: str) -> tuple[str, ...]:
     full = _strip_suffixes(_ARTICLE.sub("", word, count=1))
     kept = _strip_suffixes(word[2:] if word.startswith("ال") and len(word) > 4 else word)
     return (full,) if kept == full else (full, kept)
+
+
+@lru_cache(maxsize=1 << 16)
+def capital_state(word: str) -> tuple[str, ...]:
+    """The words of the state a capital stands for (`lexicon.capital_states`), its proclitics gone;
+    () for another word."""
+    states = capital_states()
+    for _, form in variants(word):
+        if state := states.get(form):
+            return tuple(WORD.findall(state))
+    return ()
 
 
 def stems(text: str) -> list[tuple[str, ...]]:
@@ -442,9 +455,13 @@ class Relevance:
     targets whose FAVOR/AGAINST gold quotes use it: a word the quotes on most other targets use (the government,
     the country) counts against a target whose record uses it, as it says nothing of what a sentence is about."""
 
-    def __init__(self, records: list[list[set[str]]], golds: list[set[str]]) -> None:
+    def __init__(self, records: list[list[set[str]]], golds: list[set[str]], heads: list[set[str]]) -> None:
         """`records`: each target's texts as their sets of keys, its name first, its definition second;
-        `golds`: the keys of each target's FAVOR/AGAINST gold quotes."""
+        `golds`: the keys of each target's FAVOR/AGAINST gold quotes; `heads`: the keys of the head word of
+        each target's name.
+
+        A head word no other target's record or gold uses (التطبيع) says alone what a sentence is about:
+        it weighs the threshold."""
         in_records = Counter(k for texts in records for k in set().union(*texts))
         in_golds = Counter(k for keys_of_quotes in golds for k in keys_of_quotes)
         self.thresholds: list[float] = []
@@ -459,19 +476,27 @@ class Relevance:
             # How much of the target's weight an example holds when it is left out of the weights: what a new sentence on the target holds.
             typical = [sum(terms[k] - rarity[k] for k in keys_of_text) for keys_of_text in texts[2:]] or [sum(terms[k] for k in texts[0])]
             self.thresholds.append(max(MIN_RELEVANCE, RELEVANCE * statistics.median(typical)))
+            for k in heads[i]:
+                if in_records[k] + in_golds[k] - (k in own_golds) == 1:
+                    terms[k] = max(terms[k], self.thresholds[-1])
             for k, weight in terms.items():
                 self.term_weights.setdefault(k, [0.0] * len(records))[i] = weight
         self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
 
     def _word_weights(self, word: str) -> tuple[float, ...] | None:
         """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
-        ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
-        found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
+        ("forces" is more the presence of forces than attacks on them); None for most words, of no target.
+        A capital weighs as itself and the words of its state (طهران as طهران and إيران)."""
+        found = [weights for w in (word, *capital_state(word)) if (weights := self._own_weights(w))]
         if not found:
             return None
-        weights = tuple(map(max, zip(*found)))
+        weights = tuple(map(sum, zip(*found)))
         top = max(weights)
         return tuple(w if w >= WORD_SHARE * top else 0.0 for w in weights)
+
+    def _own_weights(self, word: str) -> tuple[float, ...] | None:
+        found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
+        return tuple(map(max, zip(*found))) if found else None
 
     def of(self, words: Iterable[str]) -> list[float]:
         """Each target's weight among `words` (each word once), as a share of the target's threshold."""
@@ -505,11 +530,15 @@ class StanceDetector:
         # evaluative words stay: "withdrawal" is as much what a target is about as "forces"
         self.general = {k for w in function_words for prefixed in (w, "و" + w, "ف" + w) for k in keys(prefixed)}
         self.models = [self._model(t, gold) for t in targets]
+        # the head word of a name: its first word that is not a function word (تطبيع in تطبيع العلاقات مع إسرائيل)
+        name_words = [WORD.findall(self._texts(t)[0]) for t in targets]
+        self.heads = [next((found for w in words if (found := self._features(w))), set()) for words in name_words]
         self.record_texts = [[self._features(text) for text in self._texts(t)] for t in targets]
         self.gold_texts = [
             [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
         ]
-        self.shared_relevance = Relevance(self.record_texts, [set().union(*(text for _, text in golds)) for golds in self.gold_texts])
+        gold_keys = [set().union(*(text for _, text in golds)) for golds in self.gold_texts]
+        self.shared_relevance = Relevance(self.record_texts, gold_keys, self.heads)
         self.gold_documents = {doc for golds in self.gold_texts for doc, _ in golds}
         self.relevance_by_document: dict[str, Relevance] = {}
         self.all_none = tuple((target, "NONE") for target in self.targets)
@@ -522,7 +551,7 @@ class StanceDetector:
             if len(self.relevance_by_document) >= DOCUMENTS_KEPT:
                 del self.relevance_by_document[next(iter(self.relevance_by_document))]
             golds = [set().union(*(text for doc, text in golds if doc != doc_id)) for golds in self.gold_texts]
-            self.relevance_by_document[doc_id] = Relevance(self.record_texts, golds)
+            self.relevance_by_document[doc_id] = Relevance(self.record_texts, golds, self.heads)
         return self.relevance_by_document[doc_id]
 
     def relevance(self, words: Iterable[str], doc_id: str | None = None) -> list[float]:

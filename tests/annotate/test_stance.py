@@ -225,31 +225,13 @@ def made_up_target(target_id: str, name: str, favor: list[str], against: list[st
     return {"id": target_id, "name_ar": name, "definition": "", "examples": {"FAVOR": favor, "AGAINST": against}}
 
 
-# Made-up targets whose records name a state (Egypt) and open with a head word no other target uses (privatisation).
-EGYPT_GAS = made_up_target(
-    "egypt_gas_deal",
-    "اتفاق استيراد الغاز من مصر",
-    ["قال الوزير إن الغاز المصري ضروري لمحطات الكهرباء.", "أكد الخبير أن الاتفاق مع مصر مكسب للبلاد."],
-    ["رفض النواب شروط الاتفاق مع مصر.", "حذر الخبير من الاعتماد على الغاز المصري."],
-)
+# A made-up target whose name opens with a head word no other target uses (privatisation).
 PORTS = made_up_target(
     "port_privatisation",
     "خصخصة الموانئ البحرية",
     ["قال الوزير إن بيع حصص الموانئ للمستثمرين سيحسن الخدمات.", "أكد الخبير أن الشركات الخاصة أكفأ في إدارة الأرصفة."],
     ["رفض عمال الموانئ بيع الأرصفة للشركات الأجنبية.", "حذر النقابيون من تسريح عمال الموانئ بعد البيع."],
 )
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        ("نرفض الارتهان للقاهرة في ملف الطاقة", "AGAINST"),  # the capital stands for the state of the target's record
-        ("نرفض الارتهان للإسكندرية في ملف الطاقة", "NONE"),  # another city of that state does not
-    ],
-)
-def test_a_capital_is_read_as_the_state_it_stands_for(content: str, expected: str) -> None:
-    detector = StanceDetector([NUCLEAR, EGYPT_GAS], [])
-    assert dict(detector.classify(normalize(content), normalize(content), None))["egypt_gas_deal"] == expected
 
 
 def test_the_head_word_of_a_target_name_no_other_target_uses_says_alone_what_a_sentence_is_about() -> None:

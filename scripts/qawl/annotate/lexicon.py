@@ -9,7 +9,6 @@ Arab-world names; the gold layer adds whatever reviewers have annotated.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -116,22 +115,6 @@ def babel_names() -> list[tuple[str, str]]:
         if city and len(normalize(city)) >= 4 and normalize(city) not in _CITY_STOPLIST:
             names.append((city, "GPE"))
     return names
-
-
-@lru_cache(maxsize=1)
-def capital_states() -> dict[str, str]:
-    """The state a city stands for when news names it (طهران for إيران), both in matching form: from CLDR, the
-    exemplar city of a territory's only time zone (its capital or main city: CLDR names no capital) and the
-    territory's Arabic name."""
-    zone_territories = babel.core.get_global("zone_territories")
-    zones = Counter(zone_territories.values())
-    arabic = babel.Locale("ar")
-    found = {}
-    for zone, territory in zone_territories.items():
-        city, state = arabic.time_zones.get(zone, {}).get("city"), arabic.territories.get(territory)
-        if zones[territory] == 1 and city and state and normalize(city) not in _CITY_STOPLIST:
-            found[normalize(city)] = normalize(state)
-    return found
 
 
 def babel_months_and_days() -> tuple[list[str], list[str]]:

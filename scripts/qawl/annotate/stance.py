@@ -7,7 +7,7 @@ here is written for a particular target; each one is read off its own record:
   examples, light-stemmed (`keys`), weighted by how many of the target's texts use them times
   their rarity among the targets' records and the other targets' gold quotes (`Relevance`; a word
   the quotes on most targets use counts against); a word counts for the targets it is most a word of; function
-  words, reporting cues and titles do not count; a capital counts as its state too (CLDR: طهران as إيران),
+  words, reporting cues and titles do not count;
   and the head word of the target's name, when no other target uses it (التطبيع), alone makes a sentence
   about it. A quote is about a target when its sentence
   holds a set share of what the target's own examples typically hold, and not much less than it
@@ -45,7 +45,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from qawl.annotate.entities import doc_norm, doc_value, set_doc_value
-from qawl.annotate.lexicon import DATA, capital_states, cue_forms, lexicons, variants, verb_forms
+from qawl.annotate.lexicon import DATA, cue_forms, lexicons, verb_forms
 from qawl.annotate.quotes import Quote
 from qawl.annotate.text import NormText, normalize
 from qawl.jsonfile import read_json_file
@@ -167,17 +167,6 @@ def keys(word: str) -> tuple[str, ...]:
     full = _strip_suffixes(_ARTICLE.sub("", word, count=1))
     kept = _strip_suffixes(word[2:] if word.startswith("ال") and len(word) > 4 else word)
     return (full,) if kept == full else (full, kept)
-
-
-@lru_cache(maxsize=1 << 16)
-def capital_state(word: str) -> tuple[str, ...]:
-    """The words of the state a capital stands for (`lexicon.capital_states`), its proclitics gone;
-    () for another word."""
-    states = capital_states()
-    for _, form in variants(word):
-        if state := states.get(form):
-            return tuple(WORD.findall(state))
-    return ()
 
 
 def stems(text: str) -> list[tuple[str, ...]]:
@@ -485,18 +474,13 @@ class Relevance:
 
     def _word_weights(self, word: str) -> tuple[float, ...] | None:
         """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
-        ("forces" is more the presence of forces than attacks on them); None for most words, of no target.
-        A capital weighs as itself and the words of its state (طهران as طهران and إيران)."""
-        found = [weights for w in (word, *capital_state(word)) if (weights := self._own_weights(w))]
+        ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
+        found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
         if not found:
             return None
-        weights = tuple(map(sum, zip(*found)))
+        weights = tuple(map(max, zip(*found)))
         top = max(weights)
         return tuple(w if w >= WORD_SHARE * top else 0.0 for w in weights)
-
-    def _own_weights(self, word: str) -> tuple[float, ...] | None:
-        found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
-        return tuple(map(max, zip(*found))) if found else None
 
     def of(self, words: Iterable[str]) -> list[float]:
         """Each target's weight among `words` (each word once), as a share of the target's threshold."""

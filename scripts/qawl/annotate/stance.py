@@ -262,9 +262,13 @@ class Evaluation:
         condition_starts = [start for start, _ in conditions]
         found = []
         i = 0
+        phrases = self.phrases
         while i < len(matches):
             length = 1
-            for rest, kind in (entry for key in word_keys[i] for entry in self.phrases.get(key, ())):
+            if word_keys[i][0] not in phrases and word_keys[i][-1] not in phrases:  # most words open no entry (a word has one or two keys)
+                i += 1
+                continue
+            for rest, kind in (entry for key in word_keys[i] for entry in phrases.get(key, ())):
                 if kind in PARTICLES and matches[i].group() not in self.particle_words:
                     continue
                 if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(matches):

@@ -246,6 +246,19 @@ class EntityRecognizer:
             self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues)
             | _norm_set([*cues["complementizers"], *cues["speech_nouns"]])
         )
+        lex = self.lex
+        # Every reading (`variants`) that gives a word a feature beyond `namey` and `definite`, gold names
+        # apart (the gold gazetteer grows): a word with none of them, and no date lead, is a plain word.
+        self.feature_forms = frozenset().union(
+            self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"),
+            *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.nisba)),
+        )
+        # the features of a plain word, by (namey, definite)
+        self.plain = {
+            (namey, definite): WordFeatures((), (), None, None, None, None, False, False, None, False, namey, definite, False, False)
+            for namey in (False, True)
+            for definite in (False, True)
+        }
         # Features per word form, valid for one revision of the gold gazetteer.
         self._features = _FeatureTable(self._word_features)
         self._features_gold: Gazetteer | None = None
@@ -342,6 +355,9 @@ class EntityRecognizer:
         """The features of a word form (uncached: `_words` looks them up through `_features`)."""
         lex = self.lex
         readings = variants(word)
+        forms, gold_index = self.feature_forms, self.gold.index
+        if not any(form in forms or form in gold_index for _, form in readings) and not self.dates.lead.match(word):
+            return self.plain[self._namey(word), any(form.startswith("ال") for _, form in readings)]
         institution = None
         offset, definite_form = next(((o, f) for o, f in readings if f.startswith("ال")), (None, ""))
         if offset is not None:

@@ -188,3 +188,21 @@ def test_qawl_build_lists_every_chain_problem_of_a_gold_layer_and_publishes_noth
         f"error: {path}: /quotes/0/speaker/chain: the speaker entity e21 is in chain c5, so the speaker's chain is 'c5', not 'c9'",
     ]
     assert not project.corpus.exists()
+
+
+def test_a_named_speaker_left_out_of_every_chain_of_a_layer_with_chains_is_refused_not_dropped_from_attributions(make_project) -> None:
+    """فراس الياسر, named once, is his quote's speaker: without his chain, `attributions` would not count his quote."""
+    project = make_project(with_annotations=True)
+    path = project.annotations / f"{SEED_ID}.json"
+    layer = json.loads(path.read_text(encoding="utf-8"))
+    assert layer["chains"][11] == {**layer["chains"][11], "id": "c12", "entities": ["e63"]}
+    del layer["chains"][11]
+    layer["quotes"][15]["speaker"]["chain"] = None
+    path.write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    result = invoke_qawl("build", cwd=project.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {path}: /quotes/15/speaker/chain: the named speaker's entity e63 is in no chain; a layer with chains gives every "
+        "named speaker one (a chain of its own when named once, GUIDELINES §2.12 rule 6), else attributions leaves out its quotes",
+    ]
+    assert not project.corpus.exists()

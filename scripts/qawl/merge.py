@@ -221,7 +221,7 @@ def _chain_membership(layer: Layer, entities: dict[str, dict[str, Any]], file: s
 
 def _speaker_chain_problems(layer: Layer, chain_of: dict[str, str], file: str) -> list[Problem]:
     """Why a quote's speaker chain is wrong: it does not exist; it is not the chain of the speaker entity;
-    a speaker without an entity (pro-drop) does not continue the previous quote's speaker chain."""
+    the speaker entity is in no chain of a layer that has chains; a speaker without an entity (pro-drop) does not continue the previous quote's speaker chain."""
     chain_ids = {chain["id"] for chain in layer.get("chains", [])}
     problems = []
     earlier: list[str | None] = []  # the speaker chains of the quotes before this one in the text
@@ -231,6 +231,9 @@ def _speaker_chain_problems(layer: Layer, chain_of: dict[str, str], file: str) -
         place = f"/quotes/{i}/speaker/chain"
         if chain is not None and chain not in chain_ids:
             problems.append(Problem(file, place, f"refers to chain {chain!r}, which does not exist"))
+        elif entity is not None and chain is None and entity not in chain_of and chain_ids:
+            problems.append(Problem(file, place, f"the named speaker's entity {entity} is in no chain; a layer with chains gives every named speaker one "
+                                    "(a chain of its own when named once, GUIDELINES §2.12 rule 6), else attributions leaves out its quotes"))
         elif entity is not None and chain_of.get(entity) != chain:
             expected = f"is in chain {chain_of[entity]}, so the speaker's chain is {chain_of[entity]!r}" if entity in chain_of else "is in no chain, so the speaker has no chain"
             problems.append(Problem(file, place, f"the speaker entity {entity} {expected}, not {chain!r}"))

@@ -197,7 +197,8 @@ def _chains(links: list[set[str]], entities: list[dict[str, Any]], speakers: set
     A group of linked mentions keeps the id, name and provenance of the base chain it shares most
     mentions with (each base chain goes to one group); other groups are new chains named by their
     most complete mention. A chain of one mention has no link to show it: a base chain no group
-    continues stays as its first mention that is linked to none, when that is its only mention or a speaker's entity.
+    continues stays as its first mention that is linked to none, when that is its only mention or a speaker's entity;
+    a speaker's entity in no group is a new chain of its own.
     """
     by_id = {entity["id"]: entity for entity in entities}
     base_chains = base.get("chains", [])
@@ -215,6 +216,9 @@ def _chains(links: list[set[str]], entities: list[dict[str, Any]], speakers: set
         if alone and n not in continued:
             matched[len(groups)] = n
             groups.append({alone[0]})
+    if groups:  # a layer with chains gives every named speaker one, of its own when no link shows it (GUIDELINES §2.12 rule 6)
+        grouped = set().union(*groups)
+        groups += [{entity_id} for entity_id in sorted(speakers - grouped, key=str) if entity_id in by_id]
     mentions = [sorted((by_id[entity_id] for entity_id in group), key=lambda e: (e["start"], e["end"])) for group in groups]
     new = sorted((g for g in range(len(groups)) if g not in matched), key=lambda g: (mentions[g][0]["start"], mentions[g][0]["end"]))
     new_ids = {g: ids.new("chains") for g in new}

@@ -264,3 +264,13 @@ def test_a_task_row_that_its_sentences_do_not_give_is_refused_even_with_a_fixed_
     assert result.returncode == 1, result.stderr
     assert f"error: {config}/train-00000.parquet: row 0 /{field}: " in result.stderr.replace(str(gold_corpus.corpus.relative_to(gold_corpus.root)) + "/", "")
     assert "what the sentences give" in result.stderr
+
+
+def test_a_stance_row_whose_target_name_is_not_the_shipped_inventory_s_is_refused(gold_corpus) -> None:
+    def rename(row):
+        row["target_name_en"] = "Something else"
+
+    rewrite_first_row(gold_corpus.corpus, rename, "stance")
+    result = invoke_qawl("validate", "corpus", cwd=gold_corpus.root)
+    assert result.returncode == 1, result.stderr
+    assert "stance/train-00000.parquet: row 0 /target_name_en: 'Something else' is not what the sentences give: " in result.stderr

@@ -206,3 +206,21 @@ def test_a_named_speaker_left_out_of_every_chain_of_a_layer_with_chains_is_refus
         "named speaker one (a chain of its own when named once, GUIDELINES §2.12 rule 6), else attributions leaves out its quotes",
     ]
     assert not project.corpus.exists()
+
+
+def test_an_anonymous_speaker_given_the_previous_quote_s_chain_is_refused_not_counted_as_that_speaker(make_project) -> None:
+    """q2's source is 'an Iraqi government official' (anonymous), right after the embassy's q1: given the embassy's
+    chain c5, `attributions` would publish the official's quote as the embassy's."""
+    project = make_project(with_annotations=True)
+    path = project.annotations / f"{SEED_ID}.json"
+    layer = json.loads(path.read_text(encoding="utf-8"))
+    assert layer["quotes"][1]["speaker"]["kind"] == "anonymous" and layer["quotes"][0]["speaker"]["chain"] == "c5"
+    layer["quotes"][1]["speaker"]["chain"] = "c5"
+    path.write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    result = invoke_qawl("build", cwd=project.root)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: {path}: /quotes/1/speaker/chain: an anonymous speaker ('مسؤول حكومي عراقي') is nobody's chain, not 'c5'; "
+        "only a pro-drop speaker without a mention (unknown) continues the previous quote's chain",
+    ]
+    assert not project.corpus.exists()

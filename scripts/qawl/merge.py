@@ -221,7 +221,8 @@ def _chain_membership(layer: Layer, entities: dict[str, dict[str, Any]], file: s
 
 def _speaker_chain_problems(layer: Layer, chain_of: dict[str, str], file: str) -> list[Problem]:
     """Why a quote's speaker chain is wrong: it does not exist; it is not the chain of the speaker entity;
-    the speaker entity is in no chain of a layer that has chains; a speaker without an entity (pro-drop) does not continue the previous quote's speaker chain."""
+    the speaker entity is in no chain of a layer that has chains; an anonymous speaker has one; an unknown
+    speaker (pro-drop) does not continue the previous quote's speaker chain."""
     chain_ids = {chain["id"] for chain in layer.get("chains", [])}
     problems = []
     earlier: list[str | None] = []  # the speaker chains of the quotes before this one in the text
@@ -237,6 +238,10 @@ def _speaker_chain_problems(layer: Layer, chain_of: dict[str, str], file: str) -
         elif entity is not None and chain_of.get(entity) != chain:
             expected = f"is in chain {chain_of[entity]}, so the speaker's chain is {chain_of[entity]!r}" if entity in chain_of else "is in no chain, so the speaker has no chain"
             problems.append(Problem(file, place, f"the speaker entity {entity} {expected}, not {chain!r}"))
+        elif speaker["kind"] == "anonymous" and chain is not None:
+            mention = (speaker["mention"] or {}).get("text")
+            problems.append(Problem(file, place, f"an anonymous speaker ({mention!r}) is nobody's chain, not {chain!r}; "
+                                    "only a pro-drop speaker without a mention (unknown) continues the previous quote's chain"))
         elif entity is None and chain is not None and earlier[-1:] != [chain]:
             previous = f" ({earlier[-1]!r}), not {chain!r}" if earlier else ", and there is no previous quote"
             problems.append(Problem(file, place, f"a speaker without an entity continues the previous quote's speaker chain{previous}"))

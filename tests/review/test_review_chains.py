@@ -364,3 +364,21 @@ def test_a_speaker_entity_given_in_label_studio_without_coref_links_gets_a_chain
     assert [(row["chain"], row["name"], row["quote_ids"]) for row in attributions if row["chain"] == "c13"] == [
         ("c13", "الإدارة الأميركية", [f"{SEED}/q2"])
     ]
+
+
+def test_a_pro_drop_speaker_given_a_mention_in_label_studio_leaves_the_chain_it_continued(seed_project, tmp_path: Path) -> None:
+    """q10 made pro-drop (unknown, continuing q9's chain c11); the reviewer marks a speaker mention with no entity:
+    the speaker is anonymous now, and an anonymous speaker is nobody's chain."""
+    path = seed_project.annotations / GOLD_FILE.name
+    layer = gold()
+    assert layer["quotes"][9]["id"] == "q10" and layer["quotes"][8]["speaker"]["chain"] == "c11"
+    layer["quotes"][9]["speaker"] = {"kind": "unknown", "mention": None, "entity": None, "chain": "c11"}
+    path.write_text(json.dumps(layer, ensure_ascii=False, indent=2), encoding="utf-8")
+    task = ls_export(seed_project)
+    result = submitted(task)
+    mention = copy.deepcopy(labels(result, "q9~speaker"))
+    result += [{**mention, "id": "new~speaker"}, {"from_id": "new~speaker", "to_id": "q10", "type": "relation", "direction": "right", "labels": []}]
+    imported = ls_import(seed_project, tmp_path, result, task)
+    assert imported.returncode == 0, imported.stderr
+    speaker = read_json(path)["quotes"][9]["speaker"]
+    assert (speaker["kind"], speaker["mention"]["text"], speaker["entity"], speaker["chain"]) == ("anonymous", "حيدر اللامي", None, None)

@@ -345,9 +345,12 @@ def from_view(
     chains = _chains(_linked_groups(links), [entity for entity, _ in entities], speakers, base, text, ids)
     chain_of = {entity_id: chain["id"] for chain in chains for entity_id in chain["entities"]}
     kept = {chain["id"] for chain in chains}
-    for quote, _ in quotes:  # a speaker's chain follows its entity; a pro-drop speaker keeps the chain it continued, if it is still there
+    for quote, _ in quotes:  # a speaker's chain follows its entity; a pro-drop (unknown) speaker keeps the chain it continued, if it is still there
         speaker, base_item = quote["speaker"], base_items["quotes"].get(quote["id"])
-        chain = chain_of.get(speaker["entity"]) if speaker["entity"] else base_item and base_item["speaker"].get("chain")
+        if speaker["entity"]:
+            chain = chain_of.get(speaker["entity"])
+        else:
+            chain = base_item["speaker"].get("chain") if speaker["kind"] == "unknown" and base_item else None
         if chain not in kept:
             chain = None
         if chain is not None or "chains" in base:

@@ -224,3 +224,16 @@ def test_an_anonymous_speaker_given_the_previous_quote_s_chain_is_refused_not_co
         "only a pro-drop speaker without a mention (unknown) continues the previous quote's chain",
     ]
     assert not project.corpus.exists()
+
+
+def test_a_silver_layer_whose_speakers_include_a_nationality_group_named_once_is_published(make_project) -> None:
+    """The pre-annotator never chains a NORP alone (GUIDELINES §2.12 rule 5): its speaker has no chain, and the build takes it."""
+    text = "قال وزير الخارجية أحمد خالد إن الوضع صعب في بيروت.\n\nوأضاف خالد أن الحل قريب.\n\nوقال الفلسطينيون إن المفاوضات مستمرة.\n"
+    project = make_project(seeds={"n1.txt": text.encode()}, with_seed=False)
+    result = invoke_qawl("build", cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    quotes = datasets.load_dataset(str(project.corpus), "quotes", split="silver")
+    labels = quotes.features["speaker_entity"]["label"]
+    assert [(q["speaker_entity"]["text"], labels.int2str(q["speaker_entity"]["label"]), q["speaker_name"]) for q in quotes] == [
+        ("أحمد خالد", "PERSON", "أحمد خالد"), ("خالد", "PERSON", "أحمد خالد"), ("الفلسطينيون", "NORP", None)
+    ]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qawl.annotate.chains import canonical_name
-from qawl.merge import Layer
+from qawl.merge import UNCHAINED_LABELS, Layer
 from qawl.schema import Problem, Schemas
 
 COMMON = "common.schema.json#/$defs/"
@@ -216,9 +216,9 @@ def _chains(links: list[set[str]], entities: list[dict[str, Any]], speakers: set
         if alone and n not in continued:
             matched[len(groups)] = n
             groups.append({alone[0]})
-    if groups:  # a layer with chains gives every named speaker one, of its own when no link shows it (GUIDELINES §2.12 rule 6)
+    if groups:  # a layer with chains gives every named speaker one, of its own when no link shows it (GUIDELINES §2.12 rule 6; not a DATE or NORP, rule 5)
         grouped = set().union(*groups)
-        groups += [{entity_id} for entity_id in sorted(speakers - grouped, key=str) if entity_id in by_id]
+        groups += [{e} for e in sorted(speakers - grouped, key=str) if e in by_id and by_id[e]["label"] not in UNCHAINED_LABELS]
     mentions = [sorted((by_id[entity_id] for entity_id in group), key=lambda e: (e["start"], e["end"])) for group in groups]
     new = sorted((g for g in range(len(groups)) if g not in matched), key=lambda g: (mentions[g][0]["start"], mentions[g][0]["end"]))
     new_ids = {g: ids.new("chains") for g in new}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import datasets
@@ -174,17 +175,67 @@ def _span_of(text: str, part: str) -> dict[str, Any]:
     return {"start": start, "end": start + len(part), "text": part}
 
 
-def test_qawl_build_lists_every_chain_problem_of_a_gold_layer_and_publishes_nothing(make_project) -> None:
+def refused_gold_edit(make_project, edit) -> tuple[Path, list[str]]:
+    """The seed's gold layer after `edit(layer)`, and the error lines of `qawl build` refusing it (nothing published)."""
     project = make_project(with_annotations=True)
     path = project.annotations / f"{SEED_ID}.json"
     layer = json.loads(path.read_text(encoding="utf-8"))
-    layer["chains"][4]["entities"].append("e99")  # the embassy's chain
-    layer["quotes"][0]["speaker"]["chain"] = "c9"  # the embassy's quote, given al-Araji's chain
+    edit(layer)
     path.write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
     result = invoke_qawl("build", cwd=project.root)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+    assert not project.corpus.exists()
+    return path, [line for line in result.stderr.splitlines() if line.startswith("error:")]
+
+
+def test_qawl_build_lists_every_chain_problem_of_a_gold_layer_and_publishes_nothing(make_project) -> None:
+    def edit(layer):
+        layer["chains"][4]["entities"].append("e99")  # the embassy's chain
+        layer["quotes"][0]["speaker"]["chain"] = "c9"  # the embassy's quote, given al-Araji's chain
+
+    path, errors = refused_gold_edit(make_project, edit)
+    assert errors == [
         f"error: {path}: /chains/4/entities/2: refers to entity 'e99', which does not exist",
         f"error: {path}: /quotes/0/speaker/chain: the speaker entity e21 is in chain c5, so the speaker's chain is 'c5', not 'c9'",
     ]
-    assert not project.corpus.exists()
+
+
+def test_a_named_speaker_left_out_of_every_chain_of_a_layer_with_chains_is_refused_not_dropped_from_attributions(make_project) -> None:
+    """فراس الياسر, named once, is his quote's speaker: without his chain, `attributions` would not count his quote."""
+    def edit(layer):
+        assert layer["chains"][11] == {**layer["chains"][11], "id": "c12", "entities": ["e63"]}
+        del layer["chains"][11]
+        layer["quotes"][15]["speaker"]["chain"] = None
+
+    path, errors = refused_gold_edit(make_project, edit)
+    assert errors == [
+        f"error: {path}: /quotes/15/speaker/chain: the named speaker's entity e63 is in no chain; a layer with chains gives every "
+        "named speaker one (a chain of its own when named once, GUIDELINES §2.12 rule 6), else attributions leaves out its quotes",
+    ]
+
+
+def test_an_anonymous_speaker_given_the_previous_quote_s_chain_is_refused_not_counted_as_that_speaker(make_project) -> None:
+    """q2's source is 'an Iraqi government official' (anonymous), right after the embassy's q1: given the embassy's
+    chain c5, `attributions` would publish the official's quote as the embassy's."""
+    def edit(layer):
+        assert layer["quotes"][1]["speaker"]["kind"] == "anonymous" and layer["quotes"][0]["speaker"]["chain"] == "c5"
+        layer["quotes"][1]["speaker"]["chain"] = "c5"
+
+    path, errors = refused_gold_edit(make_project, edit)
+    assert errors == [
+        f"error: {path}: /quotes/1/speaker/chain: an anonymous speaker ('مسؤول حكومي عراقي') is nobody's chain, not 'c5'; "
+        "only a pro-drop speaker without a mention (unknown) continues the previous quote's chain",
+    ]
+
+
+def test_a_silver_layer_whose_speakers_include_a_nationality_group_named_once_is_published(make_project) -> None:
+    """The pre-annotator never chains a NORP alone (GUIDELINES §2.12 rule 5): its speaker has no chain, and the build takes it."""
+    text = "قال وزير الخارجية أحمد خالد إن الوضع صعب في بيروت.\n\nوأضاف خالد أن الحل قريب.\n\nوقال الفلسطينيون إن المفاوضات مستمرة.\n"
+    project = make_project(seeds={"n1.txt": text.encode()}, with_seed=False)
+    result = invoke_qawl("build", cwd=project.root)
+    assert result.returncode == 0, result.stderr
+    quotes = datasets.load_dataset(str(project.corpus), "quotes", split="silver")
+    labels = quotes.features["speaker_entity"]["label"]
+    assert [(q["speaker_entity"]["text"], labels.int2str(q["speaker_entity"]["label"]), q["speaker_name"]) for q in quotes] == [
+        ("أحمد خالد", "PERSON", "أحمد خالد"), ("خالد", "PERSON", "أحمد خالد"), ("الفلسطينيون", "NORP", None)
+    ]

@@ -238,3 +238,39 @@ def test_shards_swapped_between_splits_are_refused_even_with_a_fixed_up_manifest
     assert [str(p) for p in problems if p.file == str(moved)] == [
         f"{moved}: row {n} /doc_id: document {doc_id!r} belongs to split {split!r}, not 'train'" for n, doc_id in enumerate(other_ids)
     ]
+
+
+@pytest.fixture
+def gold_corpus(make_project, build_once):
+    project = make_project(with_annotations=True)
+    build_once(project)
+    return project
+
+
+@pytest.mark.parametrize(
+    ("config", "field", "value"),
+    [("attributions", "direct", 3), ("quotes", "speaker_name", "حيدر اللامي")],
+)
+def test_a_task_row_that_its_sentences_do_not_give_is_refused_even_with_a_fixed_up_manifest(gold_corpus, config, field, value) -> None:
+    """The seed's embassy (chain c5) said one direct quote: a row saying otherwise is not what its sentences give."""
+    first = pq.read_table(next((gold_corpus.corpus / config).glob("*.parquet"))).to_pylist()[0]
+    assert (first["speaker_name"] if config == "quotes" else first["name"]) == "السفارة الأميركية"
+
+    def change(row):
+        row[field] = value
+
+    rewrite_first_row(gold_corpus.corpus, change, config)
+    result = invoke_qawl("validate", "corpus", cwd=gold_corpus.root)
+    assert result.returncode == 1, result.stderr
+    assert f"error: {config}/train-00000.parquet: row 0 /{field}: " in result.stderr.replace(str(gold_corpus.corpus.relative_to(gold_corpus.root)) + "/", "")
+    assert "what the sentences give" in result.stderr
+
+
+def test_a_stance_row_whose_target_name_is_not_the_shipped_inventory_s_is_refused(gold_corpus) -> None:
+    def rename(row):
+        row["target_name_en"] = "Something else"
+
+    rewrite_first_row(gold_corpus.corpus, rename, "stance")
+    result = invoke_qawl("validate", "corpus", cwd=gold_corpus.root)
+    assert result.returncode == 1, result.stderr
+    assert "stance/train-00000.parquet: row 0 /target_name_en: 'Something else' is not what the sentences give: " in result.stderr

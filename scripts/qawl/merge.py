@@ -30,6 +30,8 @@ class PreAnnotator(Protocol):
 
 
 Row = dict[str, Any]
+# Labels whose mentions are chained only with another mention, never alone, even a speaker's (GUIDELINES §2.12 rule 5).
+UNCHAINED_LABELS = frozenset({"DATE", "NORP"})
 # Whether a speaker of each kind has a mention and an entity.
 _SPEAKER_FIELDS = {"named": (True, True), "anonymous": (True, False), "unknown": (False, False)}
 
@@ -149,7 +151,7 @@ def check_layer(
 
     chain_of, chain_problems = _chain_membership(layer, entities, file)
     problems += chain_problems
-    problems += _speaker_chain_problems(layer, chain_of, file)
+    problems += _speaker_chain_problems(layer, chain_of, entities, file)
 
     quotes = {q["id"]: q for q in layer["quotes"]}
     for i, quote in enumerate(layer["quotes"]):
@@ -219,9 +221,10 @@ def _chain_membership(layer: Layer, entities: dict[str, dict[str, Any]], file: s
     return chain_of, problems
 
 
-def _speaker_chain_problems(layer: Layer, chain_of: dict[str, str], file: str) -> list[Problem]:
+def _speaker_chain_problems(layer: Layer, chain_of: dict[str, str], entities: dict[str, dict[str, Any]], file: str) -> list[Problem]:
     """Why a quote's speaker chain is wrong: it does not exist; it is not the chain of the speaker entity;
-    a speaker without an entity (pro-drop) does not continue the previous quote's speaker chain."""
+    the speaker entity (not a DATE or NORP) is in no chain of a layer that has chains; an anonymous speaker has one; an unknown
+    speaker (pro-drop) does not continue the previous quote's speaker chain."""
     chain_ids = {chain["id"] for chain in layer.get("chains", [])}
     problems = []
     earlier: list[str | None] = []  # the speaker chains of the quotes before this one in the text
@@ -231,9 +234,16 @@ def _speaker_chain_problems(layer: Layer, chain_of: dict[str, str], file: str) -
         place = f"/quotes/{i}/speaker/chain"
         if chain is not None and chain not in chain_ids:
             problems.append(Problem(file, place, f"refers to chain {chain!r}, which does not exist"))
+        elif entity is not None and chain is None and entity not in chain_of and chain_ids and entities.get(entity, {}).get("label") not in UNCHAINED_LABELS:
+            problems.append(Problem(file, place, f"the named speaker's entity {entity} is in no chain; a layer with chains gives every named speaker one "
+                                    "(a chain of its own when named once, GUIDELINES §2.12 rule 6), else attributions leaves out its quotes"))
         elif entity is not None and chain_of.get(entity) != chain:
             expected = f"is in chain {chain_of[entity]}, so the speaker's chain is {chain_of[entity]!r}" if entity in chain_of else "is in no chain, so the speaker has no chain"
             problems.append(Problem(file, place, f"the speaker entity {entity} {expected}, not {chain!r}"))
+        elif speaker["kind"] == "anonymous" and chain is not None:
+            mention = (speaker["mention"] or {}).get("text")
+            problems.append(Problem(file, place, f"an anonymous speaker ({mention!r}) is nobody's chain, not {chain!r}; "
+                                    "only a pro-drop speaker without a mention (unknown) continues the previous quote's chain"))
         elif entity is None and chain is not None and earlier[-1:] != [chain]:
             previous = f" ({earlier[-1]!r}), not {chain!r}" if earlier else ", and there is no previous quote"
             problems.append(Problem(file, place, f"a speaker without an entity continues the previous quote's speaker chain{previous}"))

@@ -22,7 +22,18 @@ from qawl.ingest import iter_documents
 from qawl.merge import check_layer, read_layer, read_targets, span_problems
 from qawl.project import Project
 from qawl import publish
-from qawl.publish import BESIDE_SHARDS, CONFIGS, SPLIT_ORDER, arrow_schemas_in, file_sha256, listed_file_problems, split_of
+from qawl.publish import (
+    BESIDE_SHARDS,
+    CONFIGS,
+    SPLIT_ORDER,
+    TARGETS_FILE,
+    arrow_schemas_in,
+    file_sha256,
+    listed_file_problems,
+    split_of,
+    target_names,
+    with_target_names,
+)
 from qawl.schema import Problem, Schemas, decode_class_labels, schemas_in
 from qawl.segment import split_sentences
 
@@ -181,6 +192,9 @@ def check_shard(task: ShardCheck) -> ShardReport:
     doc_ids: list[str] = []
     documents_file = None
     sentence_rows: list[tuple[str, dict[str, Any]]] = []
+    document_rows: list[dict[str, Any]] = []
+    task_rows: dict[str, tuple[str, list[dict[str, Any]]]] = {}  # config → its file and rows, when all are valid
+    sentences_sound = False  # every sentence row read and consistent: the task rows can be derived from them
     for entry in entries:
         path = corpus / entry["path"]
         file = str(path)
@@ -210,22 +224,66 @@ def check_shard(task: ShardCheck) -> ShardReport:
             if not row_problems:
                 valid.append((n, row))
         if schema_name == "sentence":
-            problems += check_sentence_rows(valid, file)
+            sentence_problems = check_sentence_rows(valid, file)
+            problems += sentence_problems
             sentence_rows += [(file, row) for _, row in valid]
+            sentences_sound = len(valid) == len(rows) and not sentence_problems
         elif schema_name == "document":
             documents.update({row["doc_id"]: row["text"] for _, row in valid})
             doc_ids = [row["doc_id"] for row in rows]
             documents_file = file
+            document_rows = [row for _, row in valid]
             problems += _document_order_problems(valid, split, task.splits, file)
+        elif len(valid) == len(rows):
+            task_rows[entry["config"]] = file, rows
     for file, row in sentence_rows if documents_file is not None else ():  # unreadable documents: nothing to compare with
         text = documents.get(row["doc_id"])
         if text is None:
             problems.append(Problem(file, f"sentence {row['sentence_id']}", f"document {row['doc_id']!r} is not in documents/{name}, the documents of this shard"))
         elif text[row["start"] : row["end"]] != row["text"]:
             problems.append(Problem(file, f"sentence {row['sentence_id']}", "start/end do not point at this text in the document"))
+    if documents_file is not None and sentences_sound:
+        problems += _task_row_problems(task_rows, document_rows, [row for _, row in sentence_rows], _shipped_target_names(corpus))
     ends = bool(doc_ids) and publish.SHARD_SIZE.ends_with(doc_ids[-1], len(doc_ids))
     first, last = (doc_ids[0], doc_ids[-1]) if doc_ids else (None, None)
     return ShardReport(split, documents_file, first, last, ends, problems)
+
+
+def _shipped_target_names(corpus: Path) -> dict[str, tuple[str, str]]:
+    """The target names of the inventory shipped beside the data (empty when it is unreadable: its own check says why)."""
+    try:
+        return target_names(json.loads((corpus / TARGETS_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _task_row_problems(
+    task_rows: dict[str, tuple[str, list[dict[str, Any]]]],
+    documents: list[dict[str, Any]],
+    sentences: list[dict[str, Any]],
+    names: dict[str, tuple[str, str]],
+) -> list[Problem]:
+    """Where a task config's rows are not what `publish.CONFIGS` derives from the shard's sentence rows and the
+    shipped target names (the first differing field of each row): an edit the re-sealed manifest hides."""
+    by_document: dict[str, list[dict[str, Any]]] = {}
+    for row in sentences:
+        by_document.setdefault(row["doc_id"], []).append(row)
+    problems = []
+    for config in CONFIGS:
+        if config.name not in task_rows:
+            continue
+        file, published = task_rows[config.name]
+        derived = [row for document in documents for row in config.derive(document, by_document.get(document["doc_id"], []))]
+        if config.name == "stance" and all(row["target"] in names for row in derived):
+            derived = with_target_names(derived, names)
+        if len(published) != len(derived):
+            problems.append(Problem(file, "", f"{len(published)} rows, but the sentences give {len(derived)}"))
+            continue
+        for n, (found, expected) in enumerate(zip(published, derived)):
+            field = next((field for field in expected if found[field] != expected[field]), None)
+            if field is not None:
+                problems.append(Problem(file, f"row {n} /{field}", f"{found[field]!r:.200} is not what the sentences give: {expected[field]!r:.200}"))
+    return problems
 
 
 def _arrow_schema_problems(found: pa.Schema, derived: pa.Schema, file: str) -> list[Problem]:

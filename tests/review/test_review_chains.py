@@ -12,10 +12,11 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from qawl.project import Project
-from tests.conftest import REPO, tree_digest
+from tests.conftest import REPO, invoke_qawl, tree_digest
 from tests.review.conftest import read_json, run_review
 from tests.review.test_html_escaping import Page
 from tests.review.test_label_studio_import_cases import json_min
@@ -341,3 +342,43 @@ def test_a_json_min_export_of_a_layer_with_chains_is_refused_saying_it_drops_the
             "exported with has 9 entity chains of more than one mention (coref relations), which it cannot bring back: "
             "export the project as JSON (Export → JSON) and import that") in refused.stderr
     assert tree_digest(seed_project.annotations) == before
+
+
+def test_a_speaker_entity_given_in_label_studio_without_coref_links_gets_a_chain_of_its_own(seed_project, tmp_path: Path) -> None:
+    """A singleton has no coref link to show it: the speaker named once still gets its chain (GUIDELINES §2.12 rule 6),
+    so that `qawl build` takes the layer and `attributions` counts the quote."""
+    task = ls_export(seed_project)
+    result = submitted(task)
+    result.append({"from_id": "e13", "to_id": "q2", "type": "relation", "direction": "right", "labels": []})  # الإدارة الأميركية, in no chain
+    imported = ls_import(seed_project, tmp_path, result, task)
+    assert imported.returncode == 0, imported.stderr
+    layer = read_json(seed_project.annotations / GOLD_FILE.name)
+    assert layer["chains"][:12] == gold()["chains"]
+    assert [{k: chain[k] for k in ("id", "name", "entities")} for chain in layer["chains"][12:]] == [
+        {"id": "c13", "name": "الإدارة الأميركية", "entities": ["e13"]}
+    ]
+    assert speaker_chains(layer) == {**speaker_chains(gold()), "q2": "c13"}
+    built = invoke_qawl("build", cwd=seed_project.root)
+    assert built.returncode == 0, built.stderr
+    attributions = pq.read_table(seed_project.corpus / "attributions" / "train-00000.parquet").to_pylist()
+    assert [(row["chain"], row["name"], row["quote_ids"]) for row in attributions if row["chain"] == "c13"] == [
+        ("c13", "الإدارة الأميركية", [f"{SEED}/q2"])
+    ]
+
+
+def test_a_pro_drop_speaker_given_a_mention_in_label_studio_leaves_the_chain_it_continued(seed_project, tmp_path: Path) -> None:
+    """q10 made pro-drop (unknown, continuing q9's chain c11); the reviewer marks a speaker mention with no entity:
+    the speaker is anonymous now, and an anonymous speaker is nobody's chain."""
+    path = seed_project.annotations / GOLD_FILE.name
+    layer = gold()
+    assert layer["quotes"][9]["id"] == "q10" and layer["quotes"][8]["speaker"]["chain"] == "c11"
+    layer["quotes"][9]["speaker"] = {"kind": "unknown", "mention": None, "entity": None, "chain": "c11"}
+    path.write_text(json.dumps(layer, ensure_ascii=False, indent=2), encoding="utf-8")
+    task = ls_export(seed_project)
+    result = submitted(task)
+    mention = copy.deepcopy(labels(result, "q9~speaker"))
+    result += [{**mention, "id": "new~speaker"}, {"from_id": "new~speaker", "to_id": "q10", "type": "relation", "direction": "right", "labels": []}]
+    imported = ls_import(seed_project, tmp_path, result, task)
+    assert imported.returncode == 0, imported.stderr
+    speaker = read_json(path)["quotes"][9]["speaker"]
+    assert (speaker["kind"], speaker["mention"]["text"], speaker["entity"], speaker["chain"]) == ("anonymous", "حيدر اللامي", None, None)

@@ -28,10 +28,10 @@ from typing import Any, NamedTuple
 
 from qawl.annotate.lexicon import lexicons
 from qawl.annotate.text import normalize
+from qawl.merge import UNCHAINED_LABELS
 
 Record = dict[str, Any]
 
-UNCHAINED_LABELS = frozenset({"DATE", "NORP"})
 PERSON_ROLES = ("الوزير", "الرئيس", "المتحدث", "الناطق", "القيادي", "المستشار", "السفير", "النائب", "القائد", "الزعيم", "المبعوث", "الأمين")
 ORG_ROLES = ("الوزارة", "السفارة", "الحكومة", "الحركة", "المليشيا", "الميليشيا", "الحزب", "الهيئة", "المنظمة", "الجماعة")
 # Definite role nouns (matching form) that refer back to a named source → the label of the entity they stand for and,

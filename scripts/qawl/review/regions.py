@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qawl.annotate.chains import canonical_name
-from qawl.merge import Layer
+from qawl.merge import UNCHAINED_LABELS, Layer
 from qawl.schema import Problem, Schemas
 
 COMMON = "common.schema.json#/$defs/"
@@ -197,7 +197,8 @@ def _chains(links: list[set[str]], entities: list[dict[str, Any]], speakers: set
     A group of linked mentions keeps the id, name and provenance of the base chain it shares most
     mentions with (each base chain goes to one group); other groups are new chains named by their
     most complete mention. A chain of one mention has no link to show it: a base chain no group
-    continues stays as its first mention that is linked to none, when that is its only mention or a speaker's entity.
+    continues stays as its first mention that is linked to none, when that is its only mention or a speaker's entity;
+    a speaker's entity in no group is a new chain of its own.
     """
     by_id = {entity["id"]: entity for entity in entities}
     base_chains = base.get("chains", [])
@@ -215,6 +216,9 @@ def _chains(links: list[set[str]], entities: list[dict[str, Any]], speakers: set
         if alone and n not in continued:
             matched[len(groups)] = n
             groups.append({alone[0]})
+    if groups:  # a layer with chains gives every named speaker one, of its own when no link shows it (GUIDELINES §2.12 rule 6; not a DATE or NORP, rule 5)
+        grouped = set().union(*groups)
+        groups += [{e} for e in sorted(speakers - grouped, key=str) if e in by_id and by_id[e]["label"] not in UNCHAINED_LABELS]
     mentions = [sorted((by_id[entity_id] for entity_id in group), key=lambda e: (e["start"], e["end"])) for group in groups]
     new = sorted((g for g in range(len(groups)) if g not in matched), key=lambda g: (mentions[g][0]["start"], mentions[g][0]["end"]))
     new_ids = {g: ids.new("chains") for g in new}
@@ -341,9 +345,12 @@ def from_view(
     chains = _chains(_linked_groups(links), [entity for entity, _ in entities], speakers, base, text, ids)
     chain_of = {entity_id: chain["id"] for chain in chains for entity_id in chain["entities"]}
     kept = {chain["id"] for chain in chains}
-    for quote, _ in quotes:  # a speaker's chain follows its entity; a pro-drop speaker keeps the chain it continued, if it is still there
+    for quote, _ in quotes:  # a speaker's chain follows its entity; a pro-drop (unknown) speaker keeps the chain it continued, if it is still there
         speaker, base_item = quote["speaker"], base_items["quotes"].get(quote["id"])
-        chain = chain_of.get(speaker["entity"]) if speaker["entity"] else base_item and base_item["speaker"].get("chain")
+        if speaker["entity"]:
+            chain = chain_of.get(speaker["entity"])
+        else:
+            chain = base_item["speaker"].get("chain") if speaker["kind"] == "unknown" and base_item else None
         if chain not in kept:
             chain = None
         if chain is not None or "chains" in base:

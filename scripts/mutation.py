@@ -53,6 +53,11 @@ TESTS_BY_MODULE: dict[str, list[str]] = {
     "review/store": ["tests/review/test_import_transaction.py", "tests/review/test_crash.py", "tests/review/test_store_mutants.py"],
     "review/changes": ["tests/review/test_brat_import_cases.py", "tests/review/test_label_studio_import_cases.py", "tests/review/test_changes_mutants.py"],
     "review/html": ["tests/review/test_html.py", "tests/review/test_html_escaping.py", "tests/review/test_html_mutants.py"],
+    # both write gold layers; -k keeps the tests of these files that run curate (reanchor), and every test of the named files
+    "review/curate": ["tests/review/test_team_review.py", "tests/review/test_review_chains.py", "tests/review/test_curate_mutants.py",
+                      "-k", "curat or decisions"],
+    "review/reanchor": ["tests/review/test_reanchor.py", "tests/review/test_review_chains.py", "tests/review/test_reanchor_mutants.py",
+                        "-k", "reanchor"],
 }
 
 KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # mutmut's exit codes for a failing test, a timeout, a type error

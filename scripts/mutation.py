@@ -37,7 +37,8 @@ DATA_THE_TESTS_READ = ["schema", "seeds", "annotations", "corpus", "docs", ".git
 TESTS_BY_MODULE: dict[str, list[str]] = {
     # qawl.benchmark's tests train spaCy pipelines (50 s a run) to test that module, not this one
     "evaluate": ["tests/test_evaluate.py", "tests/test_evaluate_corpus.py", "tests/test_evaluate_mutants.py", "-k", "not benchmark"],
-    "merge": ["tests/test_gold.py", "tests/test_robustness_annotations.py", "tests/test_integrity_checks.py", "tests/test_chains.py", "tests/test_merge_mutants.py"],
+    "merge": ["tests/test_gold.py", "tests/test_robustness_annotations.py", "tests/test_integrity_checks.py", "tests/test_chains.py", "tests/test_merge_mutants.py",
+              "tests/test_merge_chains_mutants.py"],
     "validate": ["tests/test_validate.py", "tests/test_integrity_checks.py", "tests/test_validate_mutants.py"],
     "export": ["tests/test_export.py", "tests/test_export_mutants.py"],
     "tasks": ["tests/test_tasks.py", "tests/test_ner_tokens.py", "tests/test_tasks_mutants.py"],

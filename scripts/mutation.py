@@ -45,7 +45,8 @@ TESTS_BY_MODULE: dict[str, list[str]] = {
     # the cache, the shard writer and the swap into place are run only by builds: without these files their mutants all survive
     "publish": ["tests/test_publish.py", "tests/test_splits.py", "tests/test_publish_mutants.py",
                 "tests/test_cache_integrity.py", "tests/test_stable_shards.py", "tests/test_robustness_crash.py"],
-    "review/agreement": ["tests/review/test_agreement.py", "tests/review/test_agreement_mutants.py"],
+    "review/agreement": ["tests/review/test_agreement.py", "tests/review/test_agreement_chains.py", "tests/review/test_agreement_mutants.py",
+                         "tests/review/test_agreement_chains_mutants.py"],
     "review/brat": ["tests/review/test_brat.py", "tests/review/test_brat_import_cases.py", "tests/review/test_brat_mutants.py"],
     "review/label_studio": ["tests/review/test_label_studio.py", "tests/review/test_label_studio_import_cases.py", "tests/review/test_team_review.py",
                             "tests/review/test_label_studio_mutants.py"],

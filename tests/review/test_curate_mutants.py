@@ -2,8 +2,8 @@
 the disagreements a curator is shown, the problems of a decisions file, the curated gold layer and its log.
 
 Amina's layer is the test article's layer with two chains (العراق ×2; فؤاد حسين, the speaker of q1).
-Omar relabels واشنطن (e5) as ORG, leaves out مسؤول's quote q3, labels s1 NONE and joins العربي الجديد to
-no chain but names his العراق chain differently.
+Omar relabels واشنطن (e5) as ORG, leaves out the official account's quote q3, labels s1 NONE and names
+his العراق chain differently.
 """
 
 from __future__ import annotations

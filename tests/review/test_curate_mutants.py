@@ -254,3 +254,13 @@ def test_the_log_of_a_curation_has_each_agreed_item_each_decision_and_each_remov
     assert entries == agreed + decided + removed
     assert [e["before"] for e in curation.log_entries(comparison, choices, curated, None, "lead", TIME, FILE, DIGESTS)
             if e["action"] != "removed"] == [None] * 14
+
+
+def test_a_speaker_without_an_entity_keeps_the_chain_it_continued_found_by_its_mentions() -> None:
+    layers = {AMINA: amina_layer(), OMAR: amina_layer()}
+    for layer in layers.values():  # q2's anonymous official continues the chain of q1's speaker, فؤاد حسين (here c7)
+        layer["chains"][1]["id"] = "c7"
+        layer["quotes"][0]["speaker"]["chain"] = layer["quotes"][1]["speaker"]["chain"] = "c7"
+    layer, _, problems = curation.curate(curation.compare(layers, ARTICLE), {}, layers[AMINA], TIME, FILE)
+    assert problems == []
+    assert [(q["id"], q["speaker"]["entity"], q["speaker"]["chain"]) for q in layer["quotes"]] == [("q1", "e2", "c7"), ("q2", None, "c7"), ("q3", None, None)]

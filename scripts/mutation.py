@@ -156,9 +156,10 @@ def sample(module: str, every: int, functions: list[str]) -> list[str]:
     """mutmut name patterns for the 1st, (every+1)th, (2·every+1)th… mutant of each function of `module`
     (of each of `functions` only, if any are named)."""
     name = module.replace("/", ".")
+    numbers = ["*"] if every == 1 else range(1, MOST_MUTANTS_OF_A_FUNCTION, every)
     if functions:
-        return [f"qawl.{name}.x_{function}__mutmut_{number}" for function in functions for number in range(1, MOST_MUTANTS_OF_A_FUNCTION, every)]
-    return [f"qawl.{name}.*__mutmut_{number}" for number in range(1, MOST_MUTANTS_OF_A_FUNCTION, every)]
+        return [f"qawl.{name}.x_{function}__mutmut_{number}" for function in functions for number in numbers]
+    return [f"qawl.{name}.*__mutmut_{number}" for number in numbers]
 
 
 def mutate(module: str, jobs: int, every: int, functions: list[str]) -> Score:

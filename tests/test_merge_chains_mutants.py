@@ -50,3 +50,12 @@ def test_a_pro_drop_speaker_right_after_the_first_quote_continues_its_chain() ->
     assert [str(p) for p in check_layer(layer, document, sentences, set(), "a.json")] == [
         "a.json: /quotes/2/speaker/chain: a speaker without an entity continues the previous quote's speaker chain (None), not 'c1'",
     ]
+
+
+def test_a_pro_drop_speaker_right_after_the_first_quote_on_another_chain_is_told_the_first_quote_s_chain() -> None:
+    document, sentences = _document()
+    layer = _layer([_chain("c1", "أحمد خالد", "e1", "e2"), _chain("c2", "بيروت", "e3")], ("c1", "c2", None))
+    layer["quotes"][1]["speaker"].update(kind="unknown", mention=None, entity=None)
+    assert [str(p) for p in check_layer(layer, document, sentences, set(), "a.json")] == [
+        "a.json: /quotes/1/speaker/chain: a speaker without an entity continues the previous quote's speaker chain ('c1'), not 'c2'",
+    ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,15 +86,6 @@ def seed_layer(seed: Path) -> dict[str, Any]:
         "stance": stance,
         "chains": [{"id": "c1", "name": "حيدر اللامي", "entities": ["e6"], "provenance": PROVENANCE}],
     }
-
-
-def relabel_name(layer: dict[str, Any], is_name: Callable[[str], bool], label: str) -> None:
-    """A review that relabels a name: its mentions and the other mentions of their chains (a chain has one label)."""
-    ids = {e["id"] for e in layer["entities"] if is_name(e["text"])}
-    ids |= {i for chain in layer.get("chains", []) if ids & set(chain["entities"]) for i in chain["entities"]}
-    for e in layer["entities"]:
-        if e["id"] in ids:
-            e["label"] = label
 
 
 def write_layer(annotations: Path, layer: dict[str, Any]) -> Path:

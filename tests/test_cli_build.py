@@ -12,9 +12,9 @@ import datasets
 import pyarrow.parquet as pq
 import pytest
 
+from qawl.bench import relabel_name
 from qawl.schema import Schemas
 from tests.conftest import REPO, invoke_qawl, run_qawl, run_qawl_on_a_terminal, tree_digest
-from tests.layers import relabel_name
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ from qawl import build, card, engines, publish, segment
 from qawl.annotate import preannotate, preannotator
 from qawl.annotate.text import normalize
 from qawl.bench import cold_build_seconds, make_synthetic_project, open_word, peak_memory_mib, synthetic_article
+from qawl.bench import relabel_name
 from qawl.build import BuildError, DocumentTask, _read_cached, ShardTask, build_corpus, encode_documents, manifest_summary, process_document, process_shard
 from qawl.ingest import iter_documents
 from qawl.engines import run_local, run_ray
@@ -32,7 +33,6 @@ from qawl.project import Project
 from qawl.schema import Schemas
 from qawl.segment import blank_arabic, vocabulary_size
 from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
-from tests.layers import relabel_name
 
 
 @pytest.fixture

@@ -152,18 +152,25 @@ def add_an_article_first(project: Project, sentences: int, seed: int = 13) -> st
 RELABELLED = {"PERSON": "NORP", "NORP": "PERSON", "ORG": "GPE", "GPE": "ORG", "LOC": "GPE"}
 
 
+def relabel_name(layer: dict[str, Any], is_name: Callable[[str], bool], label: str) -> None:
+    """A review that relabels a name: its mentions and the other mentions of their chains (a chain has one label)."""
+    ids = {e["id"] for e in layer["entities"] if is_name(e["text"])}
+    ids |= {i for chain in layer.get("chains", []) if ids & set(chain["entities"]) for i in chain["entities"]}
+    for entity in layer["entities"]:
+        if entity["id"] in ids:
+            entity["label"] = label
+
+
 def relabel_a_gold_name(project: Project) -> str | None:
-    """Give the first relabellable gold name of the project another label, everywhere in its layer, as a review would
-    (the name, or None if there is none)."""
+    """Give the first relabellable gold name of the project another label, everywhere in its layer and its chains, as a
+    review would (the name, or None if there is none)."""
     for path in project.gold_layers():
         layer = json.loads(path.read_text(encoding="utf-8"))
-        name = next((e["text"] for e in layer.get("entities", []) if e.get("label") in RELABELLED), None)
-        if name is not None:
-            for entity in layer["entities"]:
-                if entity["text"] == name:
-                    entity["label"] = RELABELLED.get(entity["label"], entity["label"])
+        entity = next((e for e in layer.get("entities", []) if e.get("label") in RELABELLED), None)
+        if entity is not None:
+            relabel_name(layer, lambda text: text == entity["text"], RELABELLED[entity["label"]])
             path.write_text(json.dumps(layer, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-            return name
+            return entity["text"]
     return None
 
 

@@ -13,7 +13,9 @@ import pytest
 from qawl.ingest import Document
 from qawl.review.html import render_page
 from tests.review.conftest import ARTICLE, DOC_ID, SILVER, article_layer
+from tests.review.conftest import run_review
 from tests.review.test_html import vocabulary
+from tests.review.test_review_chains import SEED, make_seed_project
 
 QUOTE_END = '<mark class="ent ent-GPE silver" data-id="e4" title="GPE e4 · silver · auto:test@1.0 · test · 2025-01-10T08:00:00Z"><span class="part p-content silver" title="q1 content">العراق</span></mark><span class="part p-content silver q-end" title="q1 content" data-quote="q1"> يرفض بقاء القوات الأجنبية على أراضيه</span><sup class="q-stance" dir="rtl">[<span dir="auto" title="us_coalition_presence_iraq">us_coalition_presence_iraq</span>:&nbsp;<span dir="ltr">AGAINST</span>]</sup>'
 
@@ -47,3 +49,31 @@ def test_the_head_title_status_and_legend(page: str) -> None:
     assert ".ent-GPE { background-color: #caffbf; }\n.ent-LOC { background-color: #a0c4ff; }" in page
     assert '<header><h1><span dir="auto">T</span></h1>' in page
     assert '<span class="swatch status-gold" dir="ltr">gold (<span dir="rtl">بشري</span>)</span></div>\n<article class="text"' in page
+
+
+# The seed's gold page (12 chains): what the chain mutants changed, pinned whole (tests/review/test_review_chains.py has its shape).
+SEED_CHAIN_CSS = '.chain-1 { box-shadow: inset 0 -4px 0 hsl(137.5 75% 40%); }\n.chain-2 { box-shadow: inset 0 -4px 0 hsl(275.0 75% 40%); }\n.chain-3 { box-shadow: inset 0 -4px 0 hsl(52.5 75% 40%); }\n.chain-4 { box-shadow: inset 0 -4px 0 hsl(190.0 75% 40%); }\n.chain-5 { box-shadow: inset 0 -4px 0 hsl(327.5 75% 40%); }\n.chain-6 { box-shadow: inset 0 -4px 0 hsl(105.0 75% 40%); }\n.chain-7 { box-shadow: inset 0 -4px 0 hsl(242.6 75% 40%); }\n.chain-8 { box-shadow: inset 0 -4px 0 hsl(20.1 75% 40%); }\n.chain-9 { box-shadow: inset 0 -4px 0 hsl(157.6 75% 40%); }\n.chain-10 { box-shadow: inset 0 -4px 0 hsl(295.1 75% 40%); }\n.chain-11 { box-shadow: inset 0 -4px 0 hsl(72.6 75% 40%); }\n.chain-12 { box-shadow: inset 0 -4px 0 hsl(210.1 75% 40%); }'
+
+SEED_C5_ROW = '<tr class="chain" data-id="c5"><td class="id"><span class="chain-5">c5</span></td><td>السفارة الأميركية</td><td><span dir="ltr">ORG</span></td><td><span dir="auto">لسفارة الأميركية</span> <span dir="ltr">e21</span> · <span dir="auto">السفارة الأميركية</span> <span dir="ltr">e58</span></td><td class="id">gold · manual · qawl-chains · 2026-12-03T01:30:00Z</td></tr>'
+
+SEED_E58_MARK = '<mark class="ent ent-ORG chain chain-5" data-id="e58" title="ORG e58 · gold · manual · adjudicator · 2026-11-29T03:25:12Z · chain c5 السفارة الأميركية: لسفارة الأميركية · السفارة الأميركية">'
+
+
+@pytest.fixture(scope="module")
+def seed_page(tmp_path_factory: pytest.TempPathFactory) -> str:
+    project = make_seed_project(tmp_path_factory.mktemp("seed") / "project")
+    out = project.root / "html"
+    assert run_review(project, "export", "--format", "html", "--out", str(out)).returncode == 0
+    return (out / f"{SEED}.html").read_text(encoding="utf-8")
+
+
+def test_each_chain_of_the_seed_has_a_golden_angle_hue_class_by_position(seed_page: str) -> None:
+    assert "\n".join(line for line in seed_page.split("\n") if line.startswith(".chain-")) == SEED_CHAIN_CSS
+
+
+def test_a_chain_row_shows_its_id_in_its_hue_name_label_mentions_in_order_and_provenance(seed_page: str) -> None:
+    assert SEED_C5_ROW in seed_page.split("\n")
+
+
+def test_a_chained_mention_carries_its_chain_class_and_names_the_chain_and_its_mentions_on_hover(seed_page: str) -> None:
+    assert SEED_E58_MARK in seed_page

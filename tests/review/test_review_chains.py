@@ -29,7 +29,11 @@ GOLD_FILE = REPO / "annotations" / f"{SEED}.json"
 @pytest.fixture
 def seed_project(tmp_path: Path) -> Project:
     """A project holding the seed article and its gold layer."""
-    root = tmp_path / "project"
+    return make_seed_project(tmp_path / "project")
+
+
+def make_seed_project(root: Path) -> Project:
+    """A project at `root` holding the seed article and its gold layer."""
     shutil.copytree(REPO / "schema", root / "schema")
     (root / "seeds").mkdir()
     (root / "annotations").mkdir()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -212,3 +213,20 @@ def test_two_stances_a_tool_cannot_tell_apart_are_refused_naming_the_document(go
     with pytest.raises(ValueError) as raised:
         to_view(gold_layer)
     assert str(raised.value) == "rev_001: two stances on q1 for target us_coalition_presence_iraq; a review tool cannot tell them apart"
+
+
+def test_a_chain_split_in_two_keeps_its_id_name_and_provenance_with_the_larger_part_and_the_smaller_is_a_new_chain() -> None:
+    seed = "000_c4096c0fdb543a3e"
+    layer = json.loads((REPO / "annotations" / f"{seed}.json").read_text(encoding="utf-8"))
+    targets = json.loads((REPO / "annotations" / "targets.json").read_text(encoding="utf-8"))["targets"]
+    view = to_view(layer)
+    assert view.chains[0] == ("e1", "e14", "e30", "e34", "e40", "e44")  # c1, التحالف الدولي
+    view.chains[0] = ("e1", "e14")
+    view.chains.append(("e30", "e34", "e40", "e44"))
+    new, problems, _ = from_view(view, layer, (REPO / "seeds" / f"{seed}.txt").read_text(encoding="utf-8"),
+                                 Vocabulary.load(Schemas(REPO / "schema"), [t["id"] for t in targets]), [], "review.json")
+    assert problems == []
+    c1 = layer["chains"][0]
+    assert new["chains"][0] == {**c1, "entities": ["e30", "e34", "e40", "e44"]}
+    assert new["chains"][-1] == {"id": "c13", "name": "التحالف الدولي", "entities": ["e1", "e14"], "provenance": None}
+    assert len({chain["id"] for chain in new["chains"]}) == len(new["chains"]) == 13

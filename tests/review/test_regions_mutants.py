@@ -230,3 +230,17 @@ def test_a_chain_split_in_two_keeps_its_id_name_and_provenance_with_the_larger_p
     assert new["chains"][0] == {**c1, "entities": ["e30", "e34", "e40", "e44"]}
     assert new["chains"][-1] == {"id": "c13", "name": "التحالف الدولي", "entities": ["e1", "e14"], "provenance": None}
     assert len({chain["id"] for chain in new["chains"]}) == len(new["chains"]) == 13
+
+
+def test_new_chains_take_their_ids_in_text_order_not_in_the_order_the_tool_listed_them() -> None:
+    seed = "000_c4096c0fdb543a3e"
+    layer = json.loads((REPO / "annotations" / f"{seed}.json").read_text(encoding="utf-8"))
+    targets = json.loads((REPO / "annotations" / "targets.json").read_text(encoding="utf-8"))["targets"]
+    view = to_view(layer)
+    view.chains[0] = ("e1", "e14", "e30", "e34")
+    view.chains[1] = ("e2", "e5", "e11", "e17", "e19", "e27")
+    view.chains += [("e40", "e44"), ("e33", "e41")]  # split off c1, then c2: e33 comes first in the text
+    new, problems, _ = from_view(view, layer, (REPO / "seeds" / f"{seed}.txt").read_text(encoding="utf-8"),
+                                 Vocabulary.load(Schemas(REPO / "schema"), [t["id"] for t in targets]), [], "review.json")
+    assert problems == []
+    assert [(chain["id"], chain["entities"]) for chain in new["chains"][-2:]] == [("c13", ["e33", "e41"]), ("c14", ["e40", "e44"])]

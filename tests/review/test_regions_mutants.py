@@ -244,3 +244,16 @@ def test_new_chains_take_their_ids_in_text_order_not_in_the_order_the_tool_liste
                                  Vocabulary.load(Schemas(REPO / "schema"), [t["id"] for t in targets]), [], "review.json")
     assert problems == []
     assert [(chain["id"], chain["entities"]) for chain in new["chains"][-2:]] == [("c13", ["e33", "e41"]), ("c14", ["e40", "e44"])]
+
+
+def test_a_chain_that_loses_its_most_complete_mention_keeps_its_name() -> None:
+    seed = "000_c4096c0fdb543a3e"
+    layer = json.loads((REPO / "annotations" / f"{seed}.json").read_text(encoding="utf-8"))
+    targets = json.loads((REPO / "annotations" / "targets.json").read_text(encoding="utf-8"))["targets"]
+    view = to_view(layer)
+    view.chains[1] = ("e2", "e11", "e17", "e19", "e27", "e33", "e41")  # c2 without e5, الولايات المتحدة الأميركية
+    new, problems, _ = from_view(view, layer, (REPO / "seeds" / f"{seed}.txt").read_text(encoding="utf-8"),
+                                 Vocabulary.load(Schemas(REPO / "schema"), [t["id"] for t in targets]), [], "review.json")
+    assert problems == []
+    assert new["chains"][1] == {**layer["chains"][1], "entities": ["e2", "e11", "e17", "e19", "e27", "e33", "e41"]}
+    assert new["chains"][1]["name"] == "الولايات المتحدة الأميركية"

@@ -12,6 +12,7 @@ from qawl.ingest import Document
 from qawl.review.label_studio import export_tasks, labeling_config
 from tests.conftest import tree_digest
 from tests.review.conftest import ARTICLE, DOC_ID, GOLD, SILVER, article_layer, read_json, run_review
+from tests.review.test_review_chains import make_seed_project
 from tests.review.test_label_studio import labelled, region, results, vocabulary
 from tests.review.test_label_studio_import_cases import json_min
 
@@ -253,3 +254,15 @@ def test_exported_tasks_are_readable_json_with_relations_drawn_left_to_right(tmp
     assert "annotations" not in tasks[0]
     relations = [r for r in tasks[0]["predictions"][0]["result"] if r["type"] == "relation"]
     assert relations[0] == {"from_id": "q1~cue", "to_id": "q1", "type": "relation", "direction": "right", "labels": []}
+
+
+def test_the_seed_s_chains_are_exported_as_two_way_coref_relations_on_regions_of_the_text(tmp_path) -> None:
+    project = make_seed_project(tmp_path / "project")
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(tmp_path / "ls")).returncode == 0
+    task = json.loads((tmp_path / "ls" / "tasks.json").read_text(encoding="utf-8"))[0]
+    results = (task.get("predictions") or task.get("annotations"))[0]["result"]
+    assert [r for r in results if r.get("labels") == ["coref"]][0] == {"from_id": "e1", "to_id": "e14", "type": "relation", "direction": "bi", "labels": ["coref"]}
+    assert next(r for r in results if r.get("id") == "e1") == {
+        "id": "e1", "from_name": "entity", "to_name": "text", "type": "labels",
+        "value": {"start": 71, "end": 85, "text": "التحالف الدولي", "labels": ["ORG"]},
+    }

@@ -256,3 +256,11 @@ def test_a_shard_whose_documents_cannot_be_read_is_not_compared_with_task_rows_d
     (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
     assert problems == [f"{path}: not a readable Parquet file: Parquet magic bytes not found in footer. Either the file is corrupted or this is not a parquet file."]
+
+
+def test_a_shard_whose_sentences_are_missing_is_not_compared_with_task_rows_derived_from_no_sentence(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    (corpus / "sentences" / "train-00000.parquet").unlink()
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert problems == [f"{corpus / 'sentences' / 'train-00000.parquet'}: listed in manifest.json but missing"]

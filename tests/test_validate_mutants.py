@@ -264,3 +264,12 @@ def test_a_shard_whose_sentences_are_missing_is_not_compared_with_task_rows_deri
     (corpus / "sentences" / "train-00000.parquet").unlink()
     problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
     assert problems == [f"{corpus / 'sentences' / 'train-00000.parquet'}: listed in manifest.json but missing"]
+
+
+def test_a_document_whose_sentence_rows_were_all_removed_is_told_its_task_rows_are_not_what_no_sentence_gives(tmp_path: Path) -> None:
+    corpus = _copy_with(tmp_path, sentences=lambda rows: [])
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert problems == [
+        f"{corpus / config / 'train-00000.parquet'}: {rows} rows, but the sentences give 0"
+        for config, rows in [("ner", 12), ("quotes", 16), ("stance", 128), ("attributions", 4)]
+    ]

@@ -8,9 +8,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from qawl.project import Project
+from qawl.publish import file_sha256
 from qawl.schema import Schemas
 from qawl.validate import ShardReport, _document_order_problems, _shard_order_problems, _manifest_version_problems, annotation_files, check_sentence_rows, validate_annotation_files, validate_corpus
 from tests.conftest import REPO, SEED_ID
@@ -190,4 +193,83 @@ def test_shards_of_a_split_follow_each_other_where_the_build_would_cut_them() ->
     assert [str(p) for p in _shard_order_problems(reports)] == [
         "corpus/documents/train-00000.parquet: the build would not end a shard after its last document 'c'",
         "corpus/documents/train-00002.parquet: row 0 /doc_id: document 'e' comes after documents/train-00001.parquet's last: the shards are out of order",
+    ]
+
+
+def _copy_with(tmp_path: Path, **changes: Callable[[list[dict[str, Any]]], list[dict[str, Any]]]) -> Path:
+    """The repository's corpus with each change applied to the rows of its config's shard and the manifest re-sealed
+    (sha256 and row count), as a careless edit would: only a check of the rows themselves can tell."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    for config, change in changes.items():
+        path = corpus / config / "train-00000.parquet"
+        table = pq.read_table(path)
+        rows = change(table.to_pylist())
+        pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), path)
+        entry = next(entry for entry in manifest["files"] if entry["path"] == f"{config}/train-00000.parquet")
+        entry["sha256"], entry["rows"] = file_sha256(path), len(rows)
+    (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return corpus
+
+
+def _first_row(field: str, value: Any) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+    def change(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[0][field] = value
+        return rows
+
+    return change
+
+
+def test_a_task_shard_missing_a_row_is_told_how_many_rows_the_sentences_give_and_the_configs_after_it_are_still_compared(tmp_path: Path) -> None:
+    corpus = _copy_with(tmp_path, quotes=lambda rows: rows[:-1], attributions=_first_row("direct", 3))
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert problems == [
+        f"{corpus / 'quotes' / 'train-00000.parquet'}: 15 rows, but the sentences give 16",
+        f"{corpus / 'attributions' / 'train-00000.parquet'}: row 0 /direct: 3 is not what the sentences give: 1",
+    ]
+
+
+def test_task_rows_failing_their_schema_are_not_also_compared_with_what_the_sentences_give(tmp_path: Path) -> None:
+    corpus = _copy_with(tmp_path, quotes=_first_row("text", ""))
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert problems == [f"{corpus / 'quotes' / 'train-00000.parquet'}: row 0 /text: '' should be non-empty"]
+
+
+def test_sentence_rows_with_a_problem_give_no_task_rows_to_compare_with(tmp_path: Path) -> None:
+    def shift(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        rows[0]["tokens"][2]["start"] += 1
+        return rows
+
+    corpus = _copy_with(tmp_path, sentences=shift)
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert problems == [f"{corpus / 'sentences' / 'train-00000.parquet'}: row 0 /tokens/2: span text 'العدّ' does not match the text at [8, 12): 'لعدّ'"]
+
+
+def test_a_shard_whose_documents_cannot_be_read_is_not_compared_with_task_rows_derived_from_no_document(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    path = corpus / "documents" / "train-00000.parquet"
+    path.write_bytes(b"not parquet")
+    manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
+    next(entry for entry in manifest["files"] if entry["config"] == "documents")["sha256"] = file_sha256(path)
+    (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert problems == [f"{path}: not a readable Parquet file: Parquet magic bytes not found in footer. Either the file is corrupted or this is not a parquet file."]
+
+
+def test_a_shard_whose_sentences_are_missing_is_not_compared_with_task_rows_derived_from_no_sentence(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(REPO / "corpus", corpus)
+    (corpus / "sentences" / "train-00000.parquet").unlink()
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert problems == [f"{corpus / 'sentences' / 'train-00000.parquet'}: listed in manifest.json but missing"]
+
+
+def test_a_document_whose_sentence_rows_were_all_removed_is_told_its_task_rows_are_not_what_no_sentence_gives(tmp_path: Path) -> None:
+    corpus = _copy_with(tmp_path, sentences=lambda rows: [])
+    problems = [str(p) for p in validate_corpus(corpus, Schemas(REPO / "schema"))]
+    assert problems == [
+        f"{corpus / config / 'train-00000.parquet'}: {rows} rows, but the sentences give 0"
+        for config, rows in [("ner", 12), ("quotes", 16), ("stance", 128), ("attributions", 4)]
     ]

@@ -14,6 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from qawl.card import document_statistics
 from qawl.ingest import Document
 from qawl.merge import build_rows, check_layer
 from qawl.publish import file_sha256
@@ -390,3 +391,9 @@ def test_check_sentence_rows_refuses_pieces_whose_parts_are_not_the_quote_s_and_
         "s.parquet: row 3 /quotes/0/parts: the parts are not the quote's content in this sentence: in text order, apart, from its start to its end",
         "s.parquet: row 4 /quotes/2/id: annotation id 'q4' used twice in m1",
     ]
+
+
+def test_the_card_counts_a_quote_over_several_sentences_once() -> None:
+    document = {"status": "gold", "publisher": "p", "license": "l", "duplicate_group": None}
+    statistics = document_statistics(document, _rows())
+    assert (statistics["quote_types"], statistics["speaker_kinds"]) == ([["indirect", 3], ["direct", 1]], [["named", 3], ["anonymous", 1]])

@@ -16,8 +16,9 @@ import pytest
 
 from qawl.card import document_statistics
 from qawl.ingest import Document
-from qawl.merge import build_rows, check_layer
+from qawl.merge import build_rows, check_layer, read_layer
 from qawl.publish import file_sha256
+from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize_document
 from qawl.tasks import derive_attributions, derive_quotes
 from qawl.validate import check_sentence_rows
@@ -397,3 +398,16 @@ def test_the_card_counts_a_quote_over_several_sentences_once() -> None:
     document = {"status": "gold", "publisher": "p", "license": "l", "duplicate_group": None}
     statistics = document_statistics(document, _rows())
     assert (statistics["quote_types"], statistics["speaker_kinds"]) == ([["indirect", 3], ["direct", 1]], [["named", 3], ["anonymous", 1]])
+
+
+def test_a_discontinuous_quote_of_one_part_is_refused_by_the_schema(tmp_path) -> None:
+    edited = layer()
+    edited["quotes"][1]["parts"] = edited["quotes"][1]["parts"][:1]
+    path = tmp_path / f"{DOC_ID}.json"
+    path.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    kept, problems = read_layer(path, Schemas(REPO / "schema"))
+    assert kept is None
+    assert [str(p) for p in problems] == [f"{path}: /quotes/1/parts: [{{'start': 67, 'end': 83, 'text': 'المفاوضات مستمرة'}}] is too short"]
+    edited["quotes"][1]["parts"], edited["quotes"][3]["source"] = None, None  # null: continuous, not nested
+    path.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    assert read_layer(path, Schemas(REPO / "schema"))[1] == []

@@ -411,3 +411,11 @@ def test_a_discontinuous_quote_of_one_part_is_refused_by_the_schema(tmp_path) ->
     edited["quotes"][1]["parts"], edited["quotes"][3]["source"] = None, None  # null: continuous, not nested
     path.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
     assert read_layer(path, Schemas(REPO / "schema"))[1] == []
+
+
+def test_check_sentence_rows_refuses_a_quote_whose_last_piece_was_removed() -> None:
+    rows = _rows()
+    rows[2]["quotes"] = []  # q1's piece in its third sentence
+    assert [str(p) for p in check_sentence_rows(list(enumerate(rows)), "s.parquet")] == [
+        "s.parquet: row 1 /quotes/0: the pieces of quote 'q1' run over [24, 45) of the document, its document_content over [24, 63): a piece is missing or cut",
+    ]

@@ -173,6 +173,37 @@ def test_chain_lines_added_to_an_article_keep_the_time_its_unchanged_records_wer
     assert "2020" not in times["quotes"] | times["chains"]  # the quote's speaker has its chain now
 
 
+def test_markup_makes_one_quote_over_sentences_one_in_parts_and_one_nested(tmp_path) -> None:
+    """`{..}N` over a sentence end is one content; `{..}N` twice, the parts of one quote with its cue in the gap; `src=M`
+    nests quote N in quote M (XQUOTE.md, guidelines §3.1 and §3.5)."""
+    root = project_without_devset(tmp_path)
+    written = converted(
+        root,
+        tmp_path / "over.markup",
+        "=== dev_test_01 tune\n"
+        "<قال>1 الوزير [سعيد ناصر|P:sn]: «{الموازنة جاهزة». «سنرسلها إلى البرلمان}1».\n"
+        "«{نرفع الضرائب؟ لا}2»، <أضاف>2 [ناصر|P:n2]، «{لن نفعل}2».\n"
+        "و<قال>3 [ناصر|P:n3] إن {[صندوق النقد|O:imf] <أبلغه>4 أن {الشروط تغيرت}4}3.\n"
+        "---\n1 direct sp=sn\n2 direct sp=n2\n3 indirect sp=n3\n4 indirect sp=imf src=3\n",
+    ) / "tune"
+    text = (written / "dev_test_01.txt").read_text(encoding="utf-8")
+    layer = json.loads((written / "dev_test_01.json").read_text(encoding="utf-8"))
+    q1, q2, q3, q4 = layer["quotes"]
+    assert (q1["content"]["text"], "parts" in q1, "source" in q1) == ("الموازنة جاهزة». «سنرسلها إلى البرلمان", False, False)
+    sentences = split_sentences("dev_test_01", text)
+    assert [s.text for s in sentences if q1["content"]["start"] < s.end and s.start < q1["content"]["end"]] == [
+        "قال الوزير سعيد ناصر: «الموازنة جاهزة».", "«سنرسلها إلى البرلمان»."
+    ]
+    assert (q2["content"]["text"], [p["text"] for p in q2["parts"]], q2["cue"]["text"], q2["speaker"]["mention"]["text"]) == (
+        "نرفع الضرائب؟ لا»، أضاف ناصر، «لن نفعل", ["نرفع الضرائب؟ لا", "لن نفعل"], "أضاف", "ناصر"
+    )
+    assert [p["start"] for p in q2["parts"]] == [text.index("نرفع"), text.index("لن نفعل")]
+    assert (q3["content"]["text"], q3.get("source")) == ("صندوق النقد أبلغه أن الشروط تغيرت", None)
+    assert (q4["content"]["text"], q4["source"], q4["cue"]["text"], q4["speaker"]["mention"]["text"]) == ("الشروط تغيرت", "q3", "أبلغه", "صندوق النقد")
+    assert list(q4) == ["id", "type", "content", "source", "cue", "speaker", "outlet", "provenance"]
+    assert list(q2) == ["id", "type", "content", "parts", "cue", "speaker", "outlet", "provenance"]
+
+
 @pytest.mark.parametrize(
     ("article", "message"),
     [
@@ -181,7 +212,11 @@ def test_chain_lines_added_to_an_article_keep_the_time_its_unchanged_records_wer
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 direct sp=z", "is not enclosed by quotation marks"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z +nothing", "unknown target 'nothing'"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=y", "no entity or description key 'y'"),
-        ("<قال>1 [زيد|P:z] إن {الأمر. جيد}1.\n---\n1 indirect sp=z", "quote content crosses a sentence boundary"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z src=7", "quote line '1 indirect sp=z src=7': src=7: the article has no quote 7"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z src=1", "quote q1 is its own source"),
+        ("<قال>1 [زيد|P:z] إن {الأمر}1{ جيد}1.\n---\n1 indirect sp=z", "touches part 0 with no gap between them"),
+        ("«{الأمر}1 جيد»، <قال>1 [زيد|P:z]، «{تماماً}1».\n---\n1 direct sp=z", "direct content 'الأمر'… is not enclosed by quotation marks"),
+        ("«{ الأمر جيد}1»، <قال>1 [زيد|P:z]، «{تماماً}1».\n---\n1 direct sp=z", "content ' الأمر جيد'… starts or ends with a space or punctuation"),
         ("<قال>1 [زيد|P:z إن {الأمر جيد}1.\n---\n1 indirect sp=z", "[ closed without its label or number"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1 و{كذا}2.\n---\n1 indirect sp=z", "quote 2 is marked in the text but has no quote line"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z\nchain z y", "no entity key 'y'"),

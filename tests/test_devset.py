@@ -69,6 +69,31 @@ def test_every_devset_layer_sits_on_its_text_and_covers_every_target() -> None:
         assert records == sorted((q["id"], t) for q in layer["quotes"] for t in targets), path.name
 
 
+def test_the_devset_holds_quotations_over_sentences_in_parts_and_nested() -> None:
+    """Guidelines 1.2 (issue #26): a quotation over three sentences is one quote with document offsets; the devset has
+    13 quotes over several sentences, 6 in parts and 9 nested, and no cue-less quote left right after a quote it continues."""
+    layers = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in LAYERS}
+    text = (DEVSET / "tune" / "dev_b10_sa_01.txt").read_text(encoding="utf-8")
+    quote = layers["dev_b10_sa_01"]["quotes"][0]
+    assert (quote["content"]["start"], quote["content"]["end"], quote["cue"]["text"]) == (85, 192, "قال")
+    assert quote["content"]["text"] == text[85:192]
+    touched = [s.text for s in split_sentences("dev_b10_sa_01", text) if s.start < 192 and 85 < s.end]
+    assert touched[1:] == ["«لدينا أدلة على تهريبها عبر البحر».", "«طهران تتحمل المسؤولية الكاملة»."] and touched[0].endswith("«الصواريخ التي أُطلقت أمس إيرانية الصنع».")
+    over, in_parts, nested, continuations = 0, 0, 0, []
+    for path in LAYERS:
+        text = path.with_suffix(".txt").read_text(encoding="utf-8")
+        sentences = split_sentences(path.stem, text)
+        quotes = sorted(layers[path.stem]["quotes"], key=lambda q: q["content"]["start"])
+        for before, q in zip(quotes, quotes[1:]):
+            if q["cue"] is None and not text[before["content"]["end"]:q["content"]["start"]].strip("\"'«»“”.!?؟… \n"):
+                continuations.append((path.stem, q["id"]))  # only marks and a sentence end between: §3.5.1 joins them
+        for q in quotes:
+            over += sum(q["content"]["start"] < s.end and s.start < q["content"]["end"] for s in sentences) > 1
+            in_parts += bool(q.get("parts"))
+            nested += bool(q.get("source"))
+    assert (over, in_parts, nested, continuations) == (13, 6, 9, [])
+
+
 def test_the_parts_are_disjoint_and_the_scored_part_holds_most_new_articles() -> None:
     tune = {p.stem for p in (DEVSET / "tune").glob("*.json")}
     scored = {p.stem for p in (DEVSET / "scored").glob("*.json")}
@@ -214,6 +239,7 @@ def test_markup_makes_one_quote_over_sentences_one_in_parts_and_one_nested(tmp_p
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=y", "no entity or description key 'y'"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z src=7", "quote line '1 indirect sp=z src=7': src=7: the article has no quote 7"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z src=1", "quote q1 is its own source"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1، و<قال>2 [عمرو|P:a] إن {كذا}2.\n---\n1 indirect sp=z\n2 indirect sp=a src=1", "is not inside the content of its source q1"),
         ("<قال>1 [زيد|P:z] إن {الأمر}1{ جيد}1.\n---\n1 indirect sp=z", "touches part 0 with no gap between them"),
         ("«{الأمر}1 جيد»، <قال>1 [زيد|P:z]، «{تماماً}1».\n---\n1 direct sp=z", "direct content 'الأمر'… is not enclosed by quotation marks"),
         ("«{ الأمر جيد}1»، <قال>1 [زيد|P:z]، «{تماماً}1».\n---\n1 direct sp=z", "content ' الأمر جيد'… starts or ends with a space or punctuation"),

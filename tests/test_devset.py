@@ -45,6 +45,12 @@ def converted(root: Path, markup: Path, articles: str) -> Path:
     return root / "annotations" / "devset"
 
 
+def converted_article(root: Path, markup: Path, articles: str, part: str, doc_id: str = "dev_test_01") -> tuple[str, dict]:
+    """The text and the layer of `doc_id` once `articles` are converted without a problem."""
+    written = converted(root, markup, articles) / part
+    return (written / f"{doc_id}.txt").read_text(encoding="utf-8"), json.loads((written / f"{doc_id}.json").read_text(encoding="utf-8"))
+
+
 def without_time(layer: dict) -> dict:
     for kind in ("entities", "quotes", "stance", "chains"):
         for item in layer.get(kind, []):
@@ -121,7 +127,7 @@ def test_the_devset_articles_are_what_their_markup_makes(tmp_path) -> None:
 def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
     """لل keeps the second ل, tatweel and diacritics stay in their words, the content leaves out إن and the quotation marks."""
     root = project_without_devset(tmp_path)
-    written = converted(
+    text, layer = converted_article(
         root,
         tmp_path / "one.markup",
         "=== dev_test_01 scored\n"
@@ -130,9 +136,8 @@ def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
         "---\n"
         "1 direct sp=gov -pres\n"
         "2 indirect sp=a2\n",
-    ) / "scored"
-    text = (written / "dev_test_01.txt").read_text(encoding="utf-8")
-    layer = json.loads((written / "dev_test_01.json").read_text(encoding="utf-8"))
+        "scored",
+    )
     assert text.startswith("بغـداد - قَالَ المتحدث باسم للحكومة العراقية أمس الأحد إن \"العِراق")
     assert [(e["id"], e["text"], e["label"], e["start"]) for e in layer["entities"]] == [
         ("e1", "بغـداد", "GPE", 0), ("e2", "لحكومة العراقية", "ORG", 29), ("e3", "أمس الأحد", "DATE", 45), ("e4", "العِراق", "GPE", 59),
@@ -144,7 +149,7 @@ def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
     assert (q2["speaker"]["kind"], q2["speaker"]["mention"]["text"], q2["content"]["text"]) == ("anonymous", "مصدر مقرب منه", "القرار نهائي")
     assert [(s["holder"]["quote"], s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [("q1", "us_coalition_presence_iraq", "AGAINST")]
     assert len(layer["stance"]) == 2 * 8
-    assert layer["sha256"] == hashlib.sha256((written / "dev_test_01.txt").read_bytes()).hexdigest()
+    assert layer["sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def test_an_article_header_may_name_its_annotator(tmp_path) -> None:
@@ -202,7 +207,7 @@ def test_markup_makes_one_quote_over_sentences_one_in_parts_and_one_nested(tmp_p
     """`{..}N` over a sentence end is one content; `{..}N` twice, the parts of one quote with its cue in the gap; `src=M`
     nests quote N in quote M (XQUOTE.md, guidelines §3.1 and §3.5)."""
     root = project_without_devset(tmp_path)
-    written = converted(
+    text, layer = converted_article(
         root,
         tmp_path / "over.markup",
         "=== dev_test_01 tune\n"
@@ -210,9 +215,8 @@ def test_markup_makes_one_quote_over_sentences_one_in_parts_and_one_nested(tmp_p
         "«{نرفع الضرائب؟ لا}2»، <أضاف>2 [ناصر|P:n2]، «{لن نفعل}2».\n"
         "و<قال>3 [ناصر|P:n3] إن {[صندوق النقد|O:imf] <أبلغه>4 أن {الشروط تغيرت}4}3.\n"
         "---\n1 direct sp=sn\n2 direct sp=n2\n3 indirect sp=n3\n4 indirect sp=imf src=3\n",
-    ) / "tune"
-    text = (written / "dev_test_01.txt").read_text(encoding="utf-8")
-    layer = json.loads((written / "dev_test_01.json").read_text(encoding="utf-8"))
+        "tune",
+    )
     q1, q2, q3, q4 = layer["quotes"]
     assert (q1["content"]["text"], "parts" in q1, "source" in q1) == ("الموازنة جاهزة». «سنرسلها إلى البرلمان", False, False)
     sentences = split_sentences("dev_test_01", text)

@@ -33,7 +33,8 @@ referent; `name=` (the rest of the line) when a person chooses the canonical nam
 complete mention as a word (`annotate.chains.canonical_name`). A named speaker whose entity is in no chain
 line gets a chain of its own, and each quote's speaker the chain of its entity. An article with chain lines
 (or the line `chain none`: chains annotated, none but the speakers' own) gets `chains`, by annotator
-CHAIN_ANNOTATOR; an article without them gets none, and is not scored for chains.
+CHAIN_ANNOTATOR unless a line `chains by <id>` names who wrote them; an article without them gets none, and is
+not scored for chains.
 
 Every span is then checked against the text (schema, offsets, sentence boundaries, flat
 entities, references: `merge.check_layer`, the build's own check, plus the content rules of the
@@ -95,6 +96,7 @@ class Article:
     quote_lines: list[str] = field(default_factory=list)
     author_lines: list[str] = field(default_factory=list)
     chain_lines: list[str] = field(default_factory=list)
+    chain_annotator: str = CHAIN_ANNOTATOR
 
 
 _ENTITY_END = re.compile(r"\|([A-Z]+)(?::(\w+))?\]")
@@ -166,6 +168,9 @@ def read_markup(path: Path) -> tuple[list[Article], list[Problem]]:
         article = Article(doc_id, part, article_annotator[0] if article_annotator else annotator)
         problems += parse_text(article, marked.strip("\n"), str(path))
         for line in filter(None, (line.strip() for line in lines.splitlines())):
+            if line.startswith("chains by "):
+                article.chain_annotator = line.removeprefix("chains by ").strip()
+                continue
             kind = line.split(maxsplit=1)[0]
             (article.author_lines if kind == "author" else article.chain_lines if kind == "chain" else article.quote_lines).append(line)
         articles.append(article)
@@ -273,7 +278,7 @@ def build_layer(article: Article, targets: list[str], schema_version: str, time:
         problems.append(Problem(file, f"article {article.doc_id}", f"quote {number} is marked in the text but has no quote line or no content"))
     chains = None
     if article.chain_lines:
-        chains = build_chains(article, entity_by_key, layer_quotes, {**provenance, "annotator": CHAIN_ANNOTATOR}, file, problems)
+        chains = build_chains(article, entity_by_key, layer_quotes, {**provenance, "annotator": article.chain_annotator}, file, problems)
         layer_quotes = with_speaker_chains(layer_quotes, chains)
     layer = {"schema_version": schema_version, "doc_id": article.doc_id, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "entities": layer_entities, "quotes": layer_quotes}
     layer |= {"chains": chains} if chains is not None else {}

@@ -190,6 +190,14 @@ def test_chain_lines_become_chains_with_their_names_and_the_speakers_chains(tmp_
     assert "chains" not in other and "chain" not in other["quotes"][0]["speaker"]
 
 
+def test_a_chains_by_line_names_who_wrote_the_chain_lines(tmp_path) -> None:
+    root = project_without_devset(tmp_path)
+    article = "=== dev_test_01 tune\n<قال>1 [عمر نادر|P:o] إن {[نادر|P:n] محق}1.\n---\n1 indirect sp=o\nchain o n\n"
+    _, layer = converted_article(root, tmp_path / "by.markup", article + "chains by qawl-xquote\n", "tune")
+    assert [(c["entities"], c["provenance"]["annotator"]) for c in layer["chains"]] == [(["e1", "e2"], "qawl-xquote")]
+    assert {e["provenance"]["annotator"] for e in layer["entities"]} == {"qawl-devset-2"}
+
+
 def test_chain_lines_added_to_an_article_keep_the_time_its_unchanged_records_were_made(tmp_path) -> None:
     root = project_without_devset(tmp_path)
     markup = tmp_path / "later.markup"

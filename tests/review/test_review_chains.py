@@ -300,7 +300,7 @@ def test_bad_equiv_lines_in_brat_are_refused_with_their_line(seed_project) -> No
     ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
     refused = run_review(seed_project, "import", str(ann), "--annotator", "amina")
     assert refused.returncode == 1
-    assert f"error: {ann}: line {len(lines) - 2}: not a supported standoff line (T with one span, quote_of R, * Equiv of two or more T," in refused.stderr
+    assert f"error: {ann}: line {len(lines) - 2}: not a supported standoff line (T with one span, or a content T with fragments, quote_of or Source R, * Equiv of two or more T," in refused.stderr
     assert f"error: {ann}: coreference link {tids['e13']} = T999: refers to region 'T999', which does not exist" in refused.stderr
     assert f"error: {ann}: coreference link {tids['e13']} = {tids['q1']}: a coreference link joins entity mentions, not content {tids['q1']}" in refused.stderr
     assert tree_digest(seed_project.annotations) == before

@@ -6,27 +6,30 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from qawl.ingest import Document
+from qawl.project import Project
+from qawl.publish import write_json
 from qawl.review import brat, label_studio
 from qawl.review.changes import Review, diff
 from qawl.review.regions import Vocabulary, from_view
 from qawl.review.store import encode_layer
 from qawl.schema import Problem, Schemas
-from tests.conftest import REPO
-from tests.review.conftest import span
+from tests.conftest import REPO, tree_digest
+from tests.review.conftest import run_review, span
 from tests.review.test_team_review import AMINA, annotation, submitted, task_export
 
 DOC_ID = "xq_001"
 TARGET = "us_coalition_presence_iraq"
-# A direct quotation over three sentences; one interrupted by the author's frame (the cue أضاف in the gap);
+# A direct quotation over three sentences (each in its own marks, no cue between them); one interrupted by the author's frame (the cue أضاف in the gap);
 # an indirect quotation that reports another (the ambassador's words inside the spokesman's).
 ARTICLE = (
-    "قال وزير الخارجية فؤاد حسين: «الحكومة ماضية في الإصلاح. لن نتراجع عن القرار. الشعب يستحق الأفضل».\n"
+    "قال وزير الخارجية فؤاد حسين: «الحكومة ماضية في الإصلاح». «لن نتراجع عن القرار». «الشعب يستحق الأفضل».\n"
     "«المفاوضات صعبة»، وأضاف حسين، «لكننا نقترب من اتفاق».\n"
     "وقال المتحدث إن السفير أبلغه أن الاتفاق سيوقع قريبا.\n"
 )
@@ -51,7 +54,7 @@ def xquote_layer() -> dict[str, Any]:
             {"id": "e2", **span(t, "حسين", 2), "label": "PERSON", "provenance": dict(GOLD)},
         ],
         "quotes": [
-            quote("q1", "direct", span(t, "الحكومة ماضية في الإصلاح. لن نتراجع عن القرار. الشعب يستحق الأفضل"), span(t, "قال"),
+            quote("q1", "direct", span(t, "الحكومة ماضية في الإصلاح». «لن نتراجع عن القرار». «الشعب يستحق الأفضل"), span(t, "قال"),
                   {"kind": "named", "mention": span(t, "فؤاد حسين"), "entity": "e1"}),
             quote("q2", "direct", {"start": first["start"], "end": second["end"], "text": t[first["start"] : second["end"]]}, span(t, "أضاف"),
                   {"kind": "named", "mention": span(t, "حسين", 2), "entity": "e2"}, parts=[first, second]),
@@ -304,3 +307,91 @@ def test_json_min_refuses_a_task_whose_layer_has_discontinuous_or_nested_quotes(
         "a JSON-MIN export keeps labelled spans but drops the relations, and the layer this task was exported with has 1 discontinuous quotes (part relations) "
         "and 1 nested quotes (source relations), which it cannot bring back: export the project as JSON (Export → JSON) and import that"
     ]
+
+
+# -- through `qawl review export|import` on a project: the schema and the merge checks of the imported layer ------
+
+
+@pytest.fixture
+def xquote_project(tmp_path: Path) -> Project:
+    """A project holding the article and its gold layer."""
+    root = tmp_path / "project"
+    shutil.copytree(REPO / "schema", root / "schema")
+    (root / "seeds").mkdir()
+    (root / "annotations").mkdir()
+    shutil.copy(REPO / "annotations" / "targets.json", root / "annotations" / "targets.json")
+    (root / "seeds" / f"{DOC_ID}.txt").write_bytes(ARTICLE.encode())
+    write_json(root / "annotations" / f"{DOC_ID}.json", xquote_layer())
+    return Project(root)
+
+
+def test_brat_and_label_studio_imports_without_edits_leave_the_gold_file_byte_for_byte(xquote_project: Project, tmp_path: Path) -> None:
+    gold_file = xquote_project.annotations / f"{DOC_ID}.json"
+    before = gold_file.read_bytes()
+    out = tmp_path / "brat"
+    assert run_review(xquote_project, "export", "--format", "brat", "--out", str(out), DOC_ID).returncode == 0
+    imported = run_review(xquote_project, "import", str(out / f"{DOC_ID}.ann"), "--annotator", "layla")
+    assert imported.returncode == 0, imported.stderr
+    assert f"{DOC_ID}: no changes" in imported.stdout
+    assert run_review(xquote_project, "export", "--format", "label-studio", "--out", str(tmp_path / "ls"), DOC_ID).returncode == 0
+    task = json.loads((tmp_path / "ls" / "tasks.json").read_text(encoding="utf-8"))[0]
+    path = tmp_path / "ls-export.json"
+    path.write_text(json.dumps(task_export(task, [annotation(1, AMINA, submitted(task))]), ensure_ascii=False), encoding="utf-8")
+    imported = run_review(xquote_project, "import", str(path), "--annotator", "amina")
+    assert imported.returncode == 0, imported.stderr
+    assert gold_file.read_bytes() == before
+
+
+def test_a_part_moved_in_brat_is_imported_as_that_one_edit(xquote_project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "brat"
+    assert run_review(xquote_project, "export", "--format", "brat", "--out", str(out), DOC_ID).returncode == 0
+    ann = out / f"{DOC_ID}.ann"
+    old, new = span(ARTICLE, "لكننا نقترب من اتفاق"), span(ARTICLE, "نقترب من اتفاق")
+    text = ann.read_text(encoding="utf-8").replace(f";{old['start']} {old['end']}\t", f";{new['start']} {new['end']}\t").replace("صعبة لكننا", "صعبة")
+    ann.write_text(text, encoding="utf-8")
+    imported = run_review(xquote_project, "import", str(ann), "--annotator", "layla")
+    assert imported.returncode == 0, imported.stderr
+    assert f"{DOC_ID}: 1 edited" in imported.stdout
+    layer = json.loads((xquote_project.annotations / f"{DOC_ID}.json").read_text(encoding="utf-8"))
+    expected = xquote_layer()
+    expected["quotes"][1] = {**moved_second_part(), "provenance": layer["quotes"][1]["provenance"]}
+    assert layer == expected and layer["quotes"][1]["provenance"]["annotator"] == "layla"
+
+
+def test_malformed_part_and_source_links_are_refused_on_stderr_each_with_its_file_and_place(xquote_project: Project, tmp_path: Path) -> None:
+    out = tmp_path / "brat"
+    assert run_review(xquote_project, "export", "--format", "brat", "--out", str(out), DOC_ID).returncode == 0
+    ann = out / f"{DOC_ID}.ann"
+    text = ann.read_text(encoding="utf-8")
+    tids = t_lines(text)
+    first, second = xquote_layer()["quotes"][1]["parts"]
+    swapped = f"{second['start']} {second['end']};{first['start']} {first['end']}"
+    text = text.replace(f"{first['start']} {first['end']};{second['start']} {second['end']}\tالمفاوضات صعبة لكننا نقترب من اتفاق", f"{swapped}\tلكننا نقترب من اتفاق المفاوضات صعبة")
+    text = text.replace(f"Source Arg1:{tids['q4']} Arg2:{tids['q3']}", f"Source Arg1:{tids['q4']} Arg2:{tids['e1']}")
+    ann.write_text(text, encoding="utf-8")
+    before = tree_digest(xquote_project.annotations)
+    refused = run_review(xquote_project, "import", str(ann), "--annotator", "layla")
+    line = next(n for n, line in enumerate(text.splitlines(), 1) if swapped in line)
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr == (
+        f"error: {ann}: line {line}: {tids['q2']}: fragments {swapped!r} are not in text order; list them from the first to the last\n"
+        f"error: {ann}: source link {tids['q4']} → {tids['e1']}: a source link goes from a quote content to the content of the quote that reports it, not from or to PERSON {tids['e1']}\n"
+        "import refused, annotations/ left unchanged: 2 problem(s)\n"
+    )
+    assert tree_digest(xquote_project.annotations) == before
+
+
+def test_a_source_link_from_the_outer_quote_to_the_inner_one_is_refused_by_the_merge_checks(xquote_project: Project, tmp_path: Path) -> None:
+    """Drawn the wrong way round, a source link says the outer quote is reported inside the inner one: the layer's
+    checks refuse it (its content is not inside its source's), pointing at the review file and the quote."""
+    assert run_review(xquote_project, "export", "--format", "label-studio", "--out", str(tmp_path / "ls"), DOC_ID).returncode == 0
+    task = json.loads((tmp_path / "ls" / "tasks.json").read_text(encoding="utf-8"))[0]
+    result = submitted(task)
+    link = next(r for r in result if r["type"] == "relation" and r["labels"] == ["source"])
+    link["from_id"], link["to_id"] = link["to_id"], link["from_id"]
+    path = tmp_path / "ls-export.json"
+    path.write_text(json.dumps(task_export(task, [annotation(1, AMINA, result)]), ensure_ascii=False), encoding="utf-8")
+    refused = run_review(xquote_project, "import", str(path), "--annotator", "amina")
+    assert refused.returncode == 1
+    assert f"error: {path} ({DOC_ID}): /quotes/2/source: the content [" in refused.stderr
+    assert "is not inside the content of its source q4" in refused.stderr

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qawl.annotate.chains import canonical_name
-from qawl.merge import UNCHAINED_LABELS, Layer
+from qawl.merge import UNCHAINED_LABELS, Layer, quote_parts
 from qawl.schema import Problem, Schemas
 
 COMMON = "common.schema.json#/$defs/"
@@ -120,11 +120,6 @@ def part_key(quote_id: str, part: str) -> str:
 def quote_part_key(quote_id: str, n: int) -> str:
     """The region key of the n-th part (from 1) of a discontinuous quote: the first part is the quote's own key."""
     return quote_id if n == 1 else part_key(quote_id, f"part{n}")
-
-
-def quote_parts(quote: dict[str, Any]) -> list[dict[str, Any]]:
-    """The quoted spans of a quote: its `parts` when it is discontinuous, else its content."""
-    return quote.get("parts") or [quote["content"]]
 
 
 def stance_region(stance: dict[str, Any]) -> str:

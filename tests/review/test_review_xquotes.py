@@ -314,8 +314,11 @@ def test_json_min_refuses_a_task_whose_layer_has_discontinuous_or_nested_quotes(
 
 @pytest.fixture
 def xquote_project(tmp_path: Path) -> Project:
-    """A project holding the article and its gold layer."""
-    root = tmp_path / "project"
+    return make_xquote_project(tmp_path / "project")
+
+
+def make_xquote_project(root: Path) -> Project:
+    """A project at `root` holding the article and its gold layer."""
     shutil.copytree(REPO / "schema", root / "schema")
     (root / "seeds").mkdir()
     (root / "annotations").mkdir()

@@ -17,7 +17,7 @@ import pytest
 
 from qawl.project import Project
 from tests.conftest import REPO, invoke_qawl, tree_digest
-from tests.review.conftest import read_json, run_review
+from tests.review.conftest import empty_project, read_json, run_review
 from tests.review.test_html_escaping import Page
 from tests.review.test_label_studio_import_cases import json_min
 from tests.review.test_team_review import AMINA, OMAR, annotation, submitted, task_export
@@ -34,14 +34,11 @@ def seed_project(tmp_path: Path) -> Project:
 
 def make_seed_project(root: Path) -> Project:
     """A project at `root` holding the seed article and its gold layer."""
-    shutil.copytree(REPO / "schema", root / "schema")
-    (root / "seeds").mkdir()
-    (root / "annotations").mkdir()
+    project = empty_project(root)
     for path in (REPO / "seeds").glob(f"{SEED}.*"):
         shutil.copy(path, root / "seeds" / path.name)
-    shutil.copy(REPO / "annotations" / "targets.json", root / "annotations" / "targets.json")
     shutil.copy(GOLD_FILE, root / "annotations" / GOLD_FILE.name)
-    return Project(root)
+    return project
 
 
 def gold() -> dict[str, Any]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +20,7 @@ from qawl.review.regions import Vocabulary, from_view
 from qawl.review.store import encode_layer
 from qawl.schema import Problem, Schemas
 from tests.conftest import REPO, tree_digest
-from tests.review.conftest import run_review, span
+from tests.review.conftest import empty_project, run_review, span
 from tests.review.test_team_review import AMINA, annotation, submitted, task_export
 
 DOC_ID = "xq_001"
@@ -319,13 +318,10 @@ def xquote_project(tmp_path: Path) -> Project:
 
 def make_xquote_project(root: Path) -> Project:
     """A project at `root` holding the article and its gold layer."""
-    shutil.copytree(REPO / "schema", root / "schema")
-    (root / "seeds").mkdir()
-    (root / "annotations").mkdir()
-    shutil.copy(REPO / "annotations" / "targets.json", root / "annotations" / "targets.json")
-    (root / "seeds" / f"{DOC_ID}.txt").write_bytes(ARTICLE.encode())
-    write_json(root / "annotations" / f"{DOC_ID}.json", xquote_layer())
-    return Project(root)
+    project = empty_project(root)
+    (project.seeds / f"{DOC_ID}.txt").write_bytes(ARTICLE.encode())
+    write_json(project.annotations / f"{DOC_ID}.json", xquote_layer())
+    return project
 
 
 def test_brat_and_label_studio_imports_without_edits_leave_the_gold_file_byte_for_byte(xquote_project: Project, tmp_path: Path) -> None:

@@ -394,3 +394,16 @@ def test_a_source_link_from_the_outer_quote_to_the_inner_one_is_refused_by_the_m
     assert refused.returncode == 1
     assert f"error: {path} ({DOC_ID}): /quotes/2/source: the content [" in refused.stderr
     assert "is not inside the content of its source q4" in refused.stderr
+
+
+def test_a_stance_chosen_on_a_later_part_is_the_quote_s_and_two_different_ones_are_refused(tmp_path: Path) -> None:
+    task = ls_export(tmp_path, xquote_layer())
+    result = submitted(task)
+    part2 = next(r for r in result if r.get("id") == "q2~part2" and r["type"] == "labels")
+    result.append({**part2, "from_name": f"stance_{TARGET}", "type": "choices", "value": {**part2["value"], "labels": None, "choices": ["FAVOR"]}})
+    result[-1]["value"].pop("labels")
+    layer, problems, _ = ls_review(tmp_path, task, result)
+    assert problems == [] and encode_layer(layer) == encode_layer(xquote_layer())  # the same stance, on the quote
+    result[-1]["value"]["choices"] = ["AGAINST"]
+    _, problems, path = ls_review(tmp_path, task, result)
+    assert problems == [Problem(str(path), f"region q2~part2 stance on {TARGET}", f"the parts of one quote have different stances on {TARGET}; choose one, on its first part q2")]

@@ -459,6 +459,7 @@ def from_view(
 
     base_stance = {(stance_region(s), s["target"]): s for s in base["stance"]}
     shown: set[str] = set()
+    chosen: dict[tuple[str, str], str] = {}
     stances = []
     for (choice_rid, target), label in view.stances.items():
         place = f"region {choice_rid} stance on {target}"
@@ -469,10 +470,11 @@ def from_view(
             continue
         if region is None:
             continue
-        if rid != choice_rid and (rid, target) in view.stances:
-            if view.stances[(rid, target)] != label:
+        if (rid, target) in chosen:  # chosen on two parts of one quote
+            if chosen[(rid, target)] != label:
                 problems.append(Problem(file, place, f"the parts of one quote have different stances on {target}; choose one, on its first part {rid}"))
             continue
+        chosen[(rid, target)] = label
         if label not in vocabulary.stance_labels:
             problems.append(Problem(file, place, f"unknown stance label {label!r}"))
             continue

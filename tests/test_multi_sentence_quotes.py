@@ -14,9 +14,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from qawl.card import document_statistics
 from qawl.ingest import Document
-from qawl.merge import build_rows, check_layer
+from qawl.merge import build_rows, check_layer, read_layer
 from qawl.publish import file_sha256
+from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize_document
 from qawl.tasks import derive_attributions, derive_quotes
 from qawl.validate import check_sentence_rows
@@ -389,4 +391,31 @@ def test_check_sentence_rows_refuses_pieces_whose_parts_are_not_the_quote_s_and_
         f"s.parquet: row 1 /quotes/0/document_content: quote 'q1' has another document_content than its piece in sentence {rows[0]['sentence_id']}: every piece of a quote repeats the same",
         "s.parquet: row 3 /quotes/0/parts: the parts are not the quote's content in this sentence: in text order, apart, from its start to its end",
         "s.parquet: row 4 /quotes/2/id: annotation id 'q4' used twice in m1",
+    ]
+
+
+def test_the_card_counts_a_quote_over_several_sentences_once() -> None:
+    document = {"status": "gold", "publisher": "p", "license": "l", "duplicate_group": None}
+    statistics = document_statistics(document, _rows())
+    assert (statistics["quote_types"], statistics["speaker_kinds"]) == ([["indirect", 3], ["direct", 1]], [["named", 3], ["anonymous", 1]])
+
+
+def test_a_discontinuous_quote_of_one_part_is_refused_by_the_schema(tmp_path) -> None:
+    edited = layer()
+    edited["quotes"][1]["parts"] = edited["quotes"][1]["parts"][:1]
+    path = tmp_path / f"{DOC_ID}.json"
+    path.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    kept, problems = read_layer(path, Schemas(REPO / "schema"))
+    assert kept is None
+    assert [str(p) for p in problems] == [f"{path}: /quotes/1/parts: [{{'start': 67, 'end': 83, 'text': 'المفاوضات مستمرة'}}] is too short"]
+    edited["quotes"][1]["parts"], edited["quotes"][3]["source"] = None, None  # null: continuous, not nested
+    path.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    assert read_layer(path, Schemas(REPO / "schema"))[1] == []
+
+
+def test_check_sentence_rows_refuses_a_quote_whose_last_piece_was_removed() -> None:
+    rows = _rows()
+    rows[2]["quotes"] = []  # q1's piece in its third sentence
+    assert [str(p) for p in check_sentence_rows(list(enumerate(rows)), "s.parquet")] == [
+        "s.parquet: row 1 /quotes/0: the pieces of quote 'q1' run over [24, 45) of the document, its document_content over [24, 63): a piece is missing or cut",
     ]

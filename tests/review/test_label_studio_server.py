@@ -30,6 +30,8 @@ import pytest
 from qawl.project import Project
 from tests.conftest import REPO
 from tests.review.conftest import ARTICLE, DOC_ID, read_json, run_review
+from tests.review.test_review_xquotes import DOC_ID as XQUOTE_DOC
+from tests.review.test_review_xquotes import make_xquote_project
 
 LABEL_STUDIO_VENV = REPO / ".venv-ls"
 LABEL_STUDIO = LABEL_STUDIO_VENV / "bin" / "label-studio"
@@ -211,3 +213,28 @@ def curate(project: Project, choices: dict[str, str]) -> Any:
         disagreement["choice"] = choices[disagreement["text"]]
     decisions_file.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
     return run_review(project, "curate", DOC_ID, "--curator", "lead")
+
+
+def test_quotes_over_sentences_discontinuous_and_nested_round_through_label_studio_unchanged(label_studio: LabelStudio, tmp_path: Path) -> None:
+    """The labeling config's `part` and `source` relations are accepted by a real Label Studio, and an annotation
+    submitted from the prediction comes back as the same layer, byte for byte."""
+    project = make_xquote_project(tmp_path / "project")
+    gold = (project.annotations / f"{XQUOTE_DOC}.json").read_bytes()
+    amina = next(iter(USERS))
+    out = project.root / "label-studio"
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(out)).returncode == 0
+    created = label_studio.call("POST", "/api/projects", amina, {"title": "qawl xquotes", "label_config": (out / "config.xml").read_text(encoding="utf-8")})
+    imported = label_studio.call("POST", f"/api/projects/{created['id']}/import", amina, read_json(out / "tasks.json"))
+    assert (imported["task_count"], imported["prediction_count"]) == (1, 1)
+    task = label_studio.call("GET", f"/api/projects/{created['id']}/next", amina)
+    result = task["predictions"][0]["result"]
+    assert {tuple(r["labels"]) for r in result if r["type"] == "relation"} >= {("part",), ("source",)}
+    label_studio.call("POST", f"/api/tasks/{task['id']}/annotations", amina, {"result": result, "lead_time": 12.0})
+    export = tmp_path / "project-2-at-export.json"
+    export.write_text(json.dumps(label_studio.call("GET", f"/api/projects/{created['id']}/export?exportType=JSON", amina), ensure_ascii=False), encoding="utf-8")
+
+    back = run_review(project, "import", str(export), "--annotator", "amina")
+
+    assert back.returncode == 0, back.stderr
+    assert f"{XQUOTE_DOC}: no changes" in back.stdout
+    assert (project.annotations / f"{XQUOTE_DOC}.json").read_bytes() == gold

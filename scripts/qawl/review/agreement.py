@@ -1,8 +1,10 @@
 """Inter-annotator agreement between two annotation layers of the same document.
 
-Entities: span F1, exact match with and without labels. Quotes: content span
-F1, exact and overlapping, and over the exactly matched quotes how often cue
-and speaker mention agree. Stance: items are paired by (evidence span, target,
+Entities: span F1, exact match with and without labels. Quotes: F1 of exact
+matches (the same quoted parts: the content span, or each part of a
+discontinuous quote) and of overlapping content spans, and over the exactly
+matched quotes how often cue, speaker mention, type and source (the quote that
+reports a nested one, by its parts) agree. Stance: items are paired by (evidence span, target,
 holder kind) — ids differ between annotators, so a quote is known by its
 content span — and compared with Cohen's kappa (scikit-learn, over the items
 both annotated) and Krippendorff's alpha, nominal (the `krippendorff` package,
@@ -21,7 +23,7 @@ from typing import Any
 
 from qawl.coref import chain_counts, chain_scores
 from qawl.evaluate import mention_clusters
-from qawl.merge import Layer
+from qawl.merge import Layer, quote_parts
 
 Span = tuple[int, int]
 
@@ -53,12 +55,17 @@ def _span(span: dict[str, Any] | None) -> Span | None:
     return None if span is None else (span["start"], span["end"])
 
 
-def _stance_items(layer: Layer) -> dict[tuple[Any, ...], str]:
+def _quoted(quote: dict[str, Any]) -> tuple[Span, ...]:
+    """What identifies a quote across annotators: its quoted parts (its content when it is continuous)."""
+    return tuple((part["start"], part["end"]) for part in quote_parts(quote))
+
+
+def _stance_items(layer: Layer) -> dict[tuple[Any, ...], Any]:
     quotes = {q["id"]: q for q in layer["quotes"]}
     items = {}
     for stance in layer["stance"]:
         quote = quotes.get(stance["evidence"]["quote"] or "")
-        evidence = _span(quote["content"]) if quote else _span(stance["evidence"]["span"])
+        evidence = _quoted(quote) if quote else _span(stance["evidence"]["span"])
         items[(evidence, stance["target"], stance["holder"]["kind"])] = stance["label"]
     return items
 
@@ -123,12 +130,18 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
     """Agreement between two annotation layers of one document (see the module docstring)."""
     if (a["doc_id"], a["sha256"]) != (b["doc_id"], b["sha256"]):
         raise ValueError(f"the layers annotate different texts: {a['doc_id']} {a['sha256'][:12]}… and {b['doc_id']} {b['sha256'][:12]}…")
-    quotes_a = {_span(q["content"]): q for q in a["quotes"]}
-    quotes_b = {_span(q["content"]): q for q in b["quotes"]}
+    quotes_a = {_quoted(q): q for q in a["quotes"]}
+    quotes_b = {_quoted(q): q for q in b["quotes"]}
     same = [(quotes_a[k], quotes_b[k]) for k in quotes_a.keys() & quotes_b.keys()]
+    ids_a, ids_b = ({q["id"]: q for q in layer["quotes"]} for layer in (a, b))
 
     def part_agreement(get: Any) -> float | None:
         return sum(get(x) == get(y) for x, y in same) / len(same) if same else None
+
+    def sources(pair: tuple[dict[str, Any], dict[str, Any]]) -> list[tuple[Span, ...] | None]:
+        """The parts of the quotes that report each quote of a matched pair (None: not nested)."""
+        outer = (ids.get(quote.get("source") or "") for quote, ids in zip(pair, (ids_a, ids_b)))
+        return [None if quote is None else _quoted(quote) for quote in outer]
 
     return {
         "doc_id": a["doc_id"],
@@ -138,11 +151,12 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
         },
         "quotes": {
             "exact": set_f1(quotes_a, quotes_b),
-            "overlap": overlap_f1(list(quotes_a), list(quotes_b)),
+            "overlap": overlap_f1(*(list(dict.fromkeys(_span(q["content"]) for q in layer["quotes"])) for layer in (a, b))),
             "matched": len(same),
             "cue_agreement": part_agreement(lambda q: _span(q["cue"])),
             "speaker_agreement": part_agreement(lambda q: _span(q["speaker"]["mention"])),
             "type_agreement": part_agreement(lambda q: q["type"]),
+            "source_agreement": sum(x == y for x, y in map(sources, same)) / len(same) if same else None,
         },
         "stance": stance_agreement(a, b),
         "chains": chain_agreement(a, b),

@@ -280,22 +280,79 @@ def test_speaker_after_a_title_with_a_place() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "contents"),
+    ("text", "content", "kind"),
     [
-        # a sentence wholly in quotation marks after a quote continues it (guidelines §3.5: one quote per sentence)
-        ("وقال كمال النجار إن الوضع صعب.\n«لن نتراجع عن مطالبنا».", ["الوضع صعب", "لن نتراجع عن مطالبنا"]),
-        # a quotation over two paragraphs: the first is left open, the second opens and closes
-        ("وقال كمال النجار: «الوضع صعب جداً.\n«لن نتراجع عن مطالبنا».", ["الوضع صعب جداً", "لن نتراجع عن مطالبنا"]),
+        # a sentence wholly in quotation marks after a quote that ends its sentence joins it (guidelines §3.5.1,
+        # hard case 4): a reported sentence continued by a verbatim one is mixed
+        ("وقال كمال النجار إن الوضع صعب.\n«لن نتراجع عن مطالبنا».", "الوضع صعب.\n«لن نتراجع عن مطالبنا", "mixed"),
+        # a quotation over two paragraphs: the first is left open, the second opens and closes (hard case 7)
+        ("وقال كمال النجار: «الوضع صعب جداً.\n«لن نتراجع عن مطالبنا».", "الوضع صعب جداً.\n«لن نتراجع عن مطالبنا", "direct"),
         # a quotation left open over several sentences of a line
-        ("وقال كمال النجار: «الوضع صعب جداً. لن نتراجع. سنواصل الإضراب", ["الوضع صعب جداً", "لن نتراجع", "سنواصل الإضراب"]),
+        ("وقال كمال النجار: «الوضع صعب جداً. لن نتراجع. سنواصل الإضراب", "الوضع صعب جداً. لن نتراجع. سنواصل الإضراب", "direct"),
+        # closed and opened again in the next sentence (hard case 1)
+        ("قال كمال النجار: «لن نرفع أسعار الخبز». «الدعم باقٍ حتى نهاية العام».", "لن نرفع أسعار الخبز». «الدعم باقٍ حتى نهاية العام", "direct"),
     ],
 )
-def test_quote_over_several_sentences_is_one_attribution(text: str, contents: list[str]) -> None:
+def test_a_quotation_over_several_sentences_is_one_quote(text: str, content: str, kind: str) -> None:
+    (q,) = quotes(text)
+    start = text.index(content)
+    assert q["content"] == {"start": start, "end": start + len(content), "text": content}
+    assert (q["type"], text_of(q["cue"]), text_of(q["speaker"]["mention"])) == (kind, "قال", "كمال النجار")
+    assert "parts" not in q  # one continuous span
+
+
+def test_a_three_sentence_direct_quotation_is_one_quote_over_the_three() -> None:
+    text = "وقال سمير الخطيب: «الطريق مقطوع منذ أسبوع». «لا وقود في المدينة». «سنواصل المطالبة بفتحه».\nوغادر الوفد."
+    (q,) = quotes(text)
+    assert (q["content"]["start"], q["content"]["end"]) == (19, 88)
+    assert q["content"]["text"] == "الطريق مقطوع منذ أسبوع». «لا وقود في المدينة». «سنواصل المطالبة بفتحه"
+    assert [s.text for s in split_sentences("test", text) if s.start < q["content"]["end"] and q["content"]["start"] < s.end] == [
+        "وقال سمير الخطيب: «الطريق مقطوع منذ أسبوع».",
+        "«لا وقود في المدينة».",
+        "«سنواصل المطالبة بفتحه».",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "contents", "cues"),
+    [
+        # a new cue starts a new quote, even for the same speaker (§3.5.1 rule 1, hard case 2)
+        ("قال كمال النجار: «لن نرفع أسعار الخبز». وأضاف: «الدعم باقٍ».", ["لن نرفع أسعار الخبز", "الدعم باقٍ"], ["قال", "أضاف"]),
+        # narration after the content in its sentence: what follows in marks is a quote of its own, cue null (rule 3)
+        ("قال كمال النجار إن الوضع صعب، وذلك خلال مؤتمر صحافي.\n«لن نتراجع».", ["الوضع صعب", "لن نتراجع"], ["قال", None]),
+    ],
+)
+def test_a_sentence_with_a_new_cue_or_after_narration_is_a_new_quote(text: str, contents: list[str], cues: list[str | None]) -> None:
     found = quotes(text)
     assert [text_of(q["content"]) for q in found] == contents
-    assert all(q["type"] == "direct" for q in found[1:]) and all(q["cue"] is None for q in found[1:])
-    assert all(q["speaker"] == found[0]["speaker"] for q in found)  # one source: the attribution goes on
-    assert text_of(found[0]["speaker"]["mention"]) == "كمال النجار"
+    assert [text_of(q["cue"]) for q in found] == cues
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "cue", "outlet"),
+    [
+        # a quotation opened without a cue, cut by the author's frame and resumed without one (§3.5.2, hard case 1)
+        ("«لن نتراجع عن الإصلاحات»، قال هشام الزعبي، «مهما كانت الكلفة».", ["لن نتراجع عن الإصلاحات", "مهما كانت الكلفة"], "قال", None),
+        # وأضاف inside the quotation governs all of it; the outlet sits in the gap too (hard case 2)
+        ("«الأسعار ستنخفض»، وأضاف هشام الزعبي لـ«الأهرام»، «لكن ليس قبل الصيف».", ["الأسعار ستنخفض", "لكن ليس قبل الصيف"], "أضاف", "الأهرام"),
+    ],
+)
+def test_a_quotation_cut_by_the_frame_is_one_quote_with_parts(text: str, parts: list[str], cue: str, outlet: str | None) -> None:
+    (q,) = quotes(text)
+    spans = [(text.index(part), text.index(part) + len(part)) for part in parts]
+    assert [(p["start"], p["end"], p["text"]) for p in q["parts"]] == [(a, b, text[a:b]) for a, b in spans]
+    assert (q["content"]["start"], q["content"]["end"]) == (spans[0][0], spans[-1][1])
+    assert (q["type"], text_of(q["cue"]), text_of(q["outlet"]), text_of(q["speaker"]["mention"])) == ("direct", cue, outlet, "هشام الزعبي")
+
+
+def test_a_quotation_after_a_cue_then_resumed_after_another_is_two_quotes() -> None:
+    # the first stretch has a cue before it: وأضاف is the cue of the second (§3.5.2), not a frame cutting the first
+    found = quotes("قال هشام الزعبي: «الأسعار ستنخفض»، وأضاف، «لكن ليس قبل الصيف».")
+    assert [(text_of(q["content"]), text_of(q["cue"]), text_of(q["speaker"]["mention"])) for q in found] == [
+        ("الأسعار ستنخفض", "قال", "هشام الزعبي"),
+        ("لكن ليس قبل الصيف", "أضاف", "هشام الزعبي"),
+    ]
+    assert all("parts" not in q for q in found)
 
 
 @pytest.mark.parametrize("text", ["«أهلاً بكم في المدينة».", "وصل الوفد إلى المدينة.\n«أهلاً بكم في المدينة»."])

@@ -141,6 +141,7 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
                 "id": quote_id,
                 "type": quote.type,
                 "content": _span(text, quote.content),
+                **({"parts": [_span(text, part) for part in quote.parts]} if quote.parts else {}),
                 "cue": _span(text, quote.cue),
                 "speaker": {"kind": kind, "mention": _span(text, speaker.mention), "entity": entity},
                 "outlet": _span(text, quote.outlet),

@@ -11,8 +11,11 @@ Patterns, per sentence of `qawl.segment.split_sentences`:
 - a governed preposition before the content (أعلن عن، دعا X إلى، حذر من، شدد على، طالب بـ);
 - وكان X قد أعلن ...، أعلنت <name> <noun phrase>, and adverbial cues with a noun-phrase object (مؤكداً نهاية ...);
 - passive cues (قيل إن ...): an unknown speaker;
-- a sentence wholly in quotation marks after a quote, or inside a quotation left open: the same
-  attribution goes on (a cue-less direct quote per sentence, guidelines §3.5).
+- a sentence wholly in quotation marks after a quote whose content ends its sentence, or inside a quotation
+  left open: the quote goes on, its content now crossing sentences (guidelines §3.5.1); after narration, a
+  sentence in marks is a cue-less quote of its own;
+- «...»، قال X، «...»: a quotation opened without a cue and resumed after the frame is one quote with
+  `parts` (guidelines §3.5.2); after «...» that has a cue before it, the stretch after وأضاف is a new quote.
 
 Speakers: after the cue (VSO, an apposition after the role, a title with a place), fronted
 (غير أن X قال), the main verb's for a participle, else the dropped subject's antecedent: the
@@ -28,7 +31,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -98,6 +101,7 @@ class Quote:
     cue: Span | None
     speaker: Speaker
     outlet: Span | None = None
+    parts: list[Span] | None = None  # a discontinuous quotation's quoted stretches, in text order (None: `content` whole)
 
 
 @dataclass
@@ -181,6 +185,15 @@ def _with_proclitic_spellings(forms: list[str]) -> frozenset[str]:
     spellings = {spelling for form in forms for spelling in (form, *(proclitic + form for proclitic in "وفبكل"))}
     spellings |= {"ل" + form[1:] for form in forms if form.startswith("ال")}
     return frozenset(spellings)
+
+
+def _joined(quote: Quote, continuation: Quote) -> Quote:
+    """`quote` going on with the content of a cue-less `continuation` in a later sentence (guidelines §3.5.1): one
+    content up to the continuation's end; direct if both are, else mixed (a reported sentence continued verbatim)."""
+    end = continuation.content.end
+    parts = [*quote.parts[:-1], Span(quote.parts[-1].start, end)] if quote.parts else None
+    kind = "direct" if quote.type == continuation.type == "direct" else "mixed"
+    return Quote(kind, Span(quote.content.start, end), quote.cue, quote.speaker, quote.outlet, parts)
 
 
 def _regex_alternation(phrases: list[str]) -> str:
@@ -380,6 +393,7 @@ class QuoteExtractor:
         if sentences is None:
             sentences = _sentence_bounds(text)
         previous: Quote | None = None  # the previous sentence's last quote, which the sentence may continue
+        previous_sentence: _Sentence | None = None
         open_before = False  # is a quotation of `previous` still open?
         narrated: Speaker | None = None  # whom the sentences since the last quote are about, if one of them says
         for s in self._sentences(nt, sentences):
@@ -387,6 +401,11 @@ class QuoteExtractor:
             found = self._sentence_quotes(s, entities, narrated or last)
             if not found and previous is not None:
                 continuation = self._continuation(s, previous.speaker, open_before)
+                if continuation is not None and (open_before or self._ends_its_sentence(previous, previous_sentence)):
+                    quotes[-1] = previous = _joined(previous, continuation)
+                    open_before = self._leaves_open(s, open_before)
+                    previous_sentence = s
+                    continue
                 found = [continuation] if continuation else []
             if found:
                 narrated = None
@@ -394,6 +413,7 @@ class QuoteExtractor:
                 narrated = self._narrated_subject(s, first_quote=last is None) or narrated
             open_before = bool(found) and self._leaves_open(s, open_before)
             previous = found[-1] if found else None
+            previous_sentence = s
             quotes += found
             for quote in found:
                 if quote.speaker.kind != "unknown":
@@ -454,6 +474,15 @@ class QuoteExtractor:
         return Quote("direct", s.span(start, close), None, speaker, None)
 
     @staticmethod
+    def _ends_its_sentence(quote: Quote, s: _Sentence | None) -> bool:
+        """Does the content of `quote`, found in sentence `s`, end it: only closing marks and final punctuation after it
+        (no narration of the author's between it and a sentence that continues it, guidelines §3.5.1 rule 3)?"""
+        if s is None:
+            return False
+        after = s.nt.norm_offset(quote.content.end) - s.base
+        return 0 <= after <= len(s.norm) and not s.norm[after:].strip(CLOSING_PUNCTUATION + '"')
+
+    @staticmethod
     def _sentences(nt: NormText, sentences: list[tuple[int, int]]) -> Iterator[_Sentence]:
         """The sentences at the (start, end) offsets of the original text, in matching form."""
         # No word crosses a sentence boundary (whitespace): a sentence's words are a slice of the document's.
@@ -495,8 +524,40 @@ class QuoteExtractor:
             if found:
                 main = quotes[-1] if quotes else None
                 clause = self._clause_speaker(s, verbs, i, entities) if main is None and kind == "adverbial" else None
-                quotes.append(self._quote(s, i, kind, found, entities, main, clause or last))
+                quote = self._quote(s, i, kind, found, entities, main, clause or last)
+                quotes.append(self._with_resumed_stretch(s, quote, found, main) if found.end <= found.cue_start else quote)
         return quotes
+
+    def _with_resumed_stretch(self, s: _Sentence, quote: Quote, found: _Located, main: Quote | None) -> Quote:
+        """A quote whose content precedes its cue, with the quoted stretch that resumes after the frame, if one does
+        (guidelines §3.5.2): «A»، قال X، «B» is one quote with parts A and B; but when A is the content of a cue before
+        it (`main`: قال X: «A»، وأضاف، «B»), B is the content of this cue, a quote of its own."""
+        resumed = self._resumed_stretch(s, found)
+        if resumed is None:
+            return quote
+        second = s.span(*resumed)
+        if main is not None and main.content.end >= quote.content.end:
+            return replace(quote, type="direct", content=second)
+        return replace(quote, content=Span(quote.content.start, second.end), parts=[quote.content, second])
+
+    def _resumed_stretch(self, s: _Sentence, found: _Located) -> tuple[int, int] | None:
+        """[start, end) in `s.norm` of a quotation that closes the segment after a cue (before the next cue), after a
+        comma: the frame between the cue and it holds no colon, no complementizer and no quotation but an outlet's
+        (لـ«X»). One pass over the frame: each cue's frame ends where the next cue starts."""
+        norm = s.norm
+        end = _trimmed_end(norm, found.segment_end, CLOSING_PUNCTUATION + "،,")
+        if end <= found.cue_end or norm[end - 1] != '"':
+            return None
+        opening = s.mark_before(end - 1)
+        if opening < found.cue_end or end - 1 - opening < 2:
+            return None
+        frame = norm[found.cue_end : opening].rstrip()
+        if not frame.endswith(("،", ",")):
+            return None
+        words = self.quoted_outlet.sub("", frame).split()
+        if len(words) > MAX_SPEAKER_WORDS or any('"' in w or ":" in w or w in self.complementizers for w in words):
+            return None
+        return opening + 1, end - 1
 
     def _reported_inside(self, s: _Sentence, k: int, before: int) -> bool:
         """Is cue word k part of what the cue at word `before` reports (قال إن الحكومة أكدت أن ...; no nesting, guidelines

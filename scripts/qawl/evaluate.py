@@ -131,7 +131,7 @@ def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
         c["type:correct"] += g_quotes[g]["type"] == p_quotes[p]["type"]
         c[f"confusion:speaker_kind:{g_quotes[g]['speaker']['kind']}:{p_quotes[p]['speaker']['kind']}"] += 1
     quote_map = {g_quotes[g]["id"]: p_quotes[p]["id"] for g, p in pairs}
-    c.update(_document_quote_counts(g_quotes, p_quotes))
+    c.update(document_quote_counts(g_quotes, p_quotes))
     if _has_sources(g_quotes) and _has_sources(p_quotes):
         c.update(_source_counts(g_quotes, p_quotes, pairs, quote_map))
     p_stance = {
@@ -185,7 +185,7 @@ def _shared_length(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
     return shared
 
 
-def _document_quote_counts(g_quotes: list[Record], p_quotes: list[Record]) -> Counter[str]:
+def document_quote_counts(g_quotes: list[Record], p_quotes: list[Record]) -> Counter[str]:
     """Quotes matched as whole quotations in document offsets: exact extents, one-to-one, and quoted characters."""
     c: Counter[str] = Counter()
     c["quote_exact:tp"] = sum((Counter(map(quote_extent, g_quotes)) & Counter(map(quote_extent, p_quotes))).values())

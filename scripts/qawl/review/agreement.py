@@ -1,8 +1,9 @@
 """Inter-annotator agreement between two annotation layers of the same document.
 
-Entities: span F1, exact match with and without labels. Quotes: content span
-F1, exact and overlapping, and over the exactly matched quotes how often cue
-and speaker mention agree. Stance: items are paired by (evidence span, target,
+Entities: span F1, exact match with and without labels. Quotes, matched as
+`qawl evaluate` matches whole quotations: F1 exact (same content and parts),
+overlapping (content spans) and per quoted character, and over the exactly
+matched quotes how often cue and speaker mention agree. Stance: items are paired by (evidence span, target,
 holder kind) — ids differ between annotators, so a quote is known by its
 content span — and compared with Cohen's kappa (scikit-learn, over the items
 both annotated) and Krippendorff's alpha, nominal (the `krippendorff` package,
@@ -20,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from qawl.coref import chain_counts, chain_scores
-from qawl.evaluate import mention_clusters
+from qawl.evaluate import document_quote_counts, mention_clusters, quote_extent
 from qawl.merge import Layer
 
 Span = tuple[int, int]
@@ -123,8 +124,10 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
     """Agreement between two annotation layers of one document (see the module docstring)."""
     if (a["doc_id"], a["sha256"]) != (b["doc_id"], b["sha256"]):
         raise ValueError(f"the layers annotate different texts: {a['doc_id']} {a['sha256'][:12]}… and {b['doc_id']} {b['sha256'][:12]}…")
-    quotes_a = {_span(q["content"]): q for q in a["quotes"]}
-    quotes_b = {_span(q["content"]): q for q in b["quotes"]}
+    quotes_a = {quote_extent(q): q for q in a["quotes"]}
+    quotes_b = {quote_extent(q): q for q in b["quotes"]}
+    characters = document_quote_counts(a["quotes"], b["quotes"])
+    shared = characters["quote_chars:tp"]
     same = [(quotes_a[k], quotes_b[k]) for k in quotes_a.keys() & quotes_b.keys()]
 
     def part_agreement(get: Any) -> float | None:
@@ -138,7 +141,8 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
         },
         "quotes": {
             "exact": set_f1(quotes_a, quotes_b),
-            "overlap": overlap_f1(list(quotes_a), list(quotes_b)),
+            "overlap": overlap_f1([extent[:2] for extent in quotes_a], [extent[:2] for extent in quotes_b]),
+            "characters": _f1(characters["quote_chars:gold"], characters["quote_chars:pred"], shared, shared),
             "matched": len(same),
             "cue_agreement": part_agreement(lambda q: _span(q["cue"])),
             "speaker_agreement": part_agreement(lambda q: _span(q["speaker"]["mention"])),

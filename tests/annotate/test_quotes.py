@@ -588,3 +588,28 @@ def test_a_name_further_into_a_narrative_sentence_is_not_its_subject() -> None:
     # ندد المتظاهرون بقرار الوزير فلان. وطالبوا ...: the minister is the object's genitive, the speaker goes on
     found = quotes("قال نبيل العطار إن الوضع صعب. وندد المتظاهرون بقرار الوزير سمير الخطيب. وأضاف أن الحل قريب.")
     assert [text_of(q["speaker"]["mention"]) for q in found] == ["نبيل العطار", "نبيل العطار"]
+
+
+def test_joined_quotes_and_parts_are_a_layer_qawl_build_merges_into_a_quote_per_sentence_it_runs_over() -> None:
+    import hashlib
+
+    from qawl.ingest import Document
+    from qawl.merge import build_rows, check_layer
+    from qawl.segment import tokenize_document
+
+    text = (
+        "وقال سمير الخطيب: «الطريق مقطوع منذ أسبوع». «لا وقود في المدينة».\n"
+        "«لن نتراجع عن الإصلاحات»، قال هشام الزعبي، «مهما كانت الكلفة».\n"
+    )
+    sha256 = hashlib.sha256(text.encode()).hexdigest()
+    layer = preannotate("x1", text, sha256)
+    document, sentences = Document("x1", text, sha256, "seeds/x1.txt"), split_sentences("x1", text)
+    assert check_layer(layer, document, sentences, {s["target"] for s in layer["stance"]}, "x1.json") == []
+    _, tokens = tokenize_document(text, sentences)
+    rows = build_rows(document, sentences, tokens, layer, "silver")
+    assert [[(q["id"], q["content"]["text"]) for q in row["quotes"]] for row in rows] == [
+        [("q1", "الطريق مقطوع منذ أسبوع».")],  # the marks between two sentences of a quotation are inside it (§3.5)
+        [("q1", "«لا وقود في المدينة")],
+        [("q2", "لن نتراجع عن الإصلاحات»، قال هشام الزعبي، «مهما كانت الكلفة")],
+    ]
+    assert [part["text"] for part in rows[2]["quotes"][0]["parts"]] == ["لن نتراجع عن الإصلاحات", "مهما كانت الكلفة"]

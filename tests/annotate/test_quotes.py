@@ -283,8 +283,8 @@ def test_speaker_after_a_title_with_a_place() -> None:
     ("text", "content", "kind"),
     [
         # a sentence wholly in quotation marks after a quote that ends its sentence joins it (guidelines §3.5.1,
-        # hard case 4): a reported sentence continued by a verbatim one is mixed
-        ("وقال كمال النجار إن الوضع صعب.\n«لن نتراجع عن مطالبنا».", "الوضع صعب.\n«لن نتراجع عن مطالبنا", "mixed"),
+        # hard case 4): a reported sentence continued by a verbatim one is mixed, its closing mark inside (§3.4)
+        ("وقال كمال النجار إن الوضع صعب.\n«لن نتراجع عن مطالبنا».", "الوضع صعب.\n«لن نتراجع عن مطالبنا»", "mixed"),
         # a quotation over two paragraphs: the first is left open, the second opens and closes (hard case 7)
         ("وقال كمال النجار: «الوضع صعب جداً.\n«لن نتراجع عن مطالبنا».", "الوضع صعب جداً.\n«لن نتراجع عن مطالبنا", "direct"),
         # a quotation left open over several sentences of a line
@@ -353,6 +353,18 @@ def test_a_quotation_after_a_cue_then_resumed_after_another_is_two_quotes() -> N
         ("لكن ليس قبل الصيف", "أضاف", "هشام الزعبي"),
     ]
     assert all("parts" not in q for q in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "contents"),
+    [
+        ("وأكد سامي الحلو أن الأساتذة لن يعودوا، فيما اعتبر الوزير فادي نصار أن المطالب محقة.", ["الأساتذة لن يعودوا", "المطالب محقة"]),
+        ('وقال سامي الحلو إن "المصالحة شرط لأي انتخابات"، بينما دعا الوزير فادي نصار إلى الحوار.', ["المصالحة شرط لأي انتخابات", "الحوار"]),
+        ("وقال سامي الحلو إن الأسعار ارتفعت، بينما الرواتب ثابتة.", ["الأسعار ارتفعت، بينما الرواتب ثابتة"]),  # the speaker's own contrast
+    ],
+)
+def test_a_conjunction_that_opens_the_next_cue_s_clause_is_not_content(text: str, contents: list[str]) -> None:
+    assert [text_of(q["content"]) for q in quotes(text)] == contents
 
 
 @pytest.mark.parametrize("text", ["«أهلاً بكم في المدينة».", "وصل الوفد إلى المدينة.\n«أهلاً بكم في المدينة»."])

@@ -74,6 +74,9 @@ PARTICIPLE_ENDINGS = ("ا", "ه", "ين")  # مؤكدا(ً)، مؤكدة، مؤ�
 ACCORDING_SEPARATORS = "،,."
 # Words before أن that open a contrast (غير أن، إلا أن، بيد أن): a clause of the author's, not a reported one.
 CONTRASTS = frozenset(normalize(w) for w in ["غير", "إلا", "بيد"])
+# A comma and a conjunction that end a content where the next cue starts (...، فيما اعتبر X أن ...): they open the
+# next cue's clause, not what the first reports.
+NEXT_CLAUSE_OPENING = re.compile(r"[،,]\s*(?:" + "|".join(normalize(w) for w in ["فيما", "بينما", "في حين", "حين", "لكن", "ولكن"]) + r")\s*$")
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
 
 
@@ -187,12 +190,13 @@ def _with_proclitic_spellings(forms: list[str]) -> frozenset[str]:
     return frozenset(spellings)
 
 
-def _joined(quote: Quote, continuation: Quote) -> Quote:
+def _joined(quote: Quote, continuation: Quote, closed: bool) -> Quote:
     """`quote` going on with the content of a cue-less `continuation` in a later sentence (guidelines §3.5.1): one
-    content up to the continuation's end; direct if both are, else mixed (a reported sentence continued verbatim)."""
-    end = continuation.content.end
-    parts = [*quote.parts[:-1], Span(quote.parts[-1].start, end)] if quote.parts else None
+    content up to the continuation's end; direct if both are, else mixed (a reported sentence continued verbatim),
+    whose content ends with the closing mark (`closed`: one follows the continuation, §3.4)."""
     kind = "direct" if quote.type == continuation.type == "direct" else "mixed"
+    end = continuation.content.end + (kind == "mixed" and closed)
+    parts = [*quote.parts[:-1], Span(quote.parts[-1].start, end)] if quote.parts else None
     return Quote(kind, Span(quote.content.start, end), quote.cue, quote.speaker, quote.outlet, parts)
 
 
@@ -402,7 +406,8 @@ class QuoteExtractor:
             if not found and previous is not None:
                 continuation = self._continuation(s, previous.speaker, open_before)
                 if continuation is not None and (open_before or self._ends_its_sentence(previous, previous_sentence)):
-                    quotes[-1] = previous = _joined(previous, continuation)
+                    after = s.nt.norm_offset(continuation.content.end) - s.base
+                    quotes[-1] = previous = _joined(previous, continuation, closed=s.norm[after : after + 1] == '"')
                     open_before = self._leaves_open(s, open_before)
                     previous_sentence = s
                     continue
@@ -702,6 +707,8 @@ class QuoteExtractor:
             start += 1
         resume = self.narration.search(norm, start, end)
         stop = resume.start() if resume else end
+        opening = NEXT_CLAUSE_OPENING.search(norm, start, stop)
+        stop = opening.start() if opening else stop
         while stop > start and norm[stop - 1] in " \t،,.:؛;":
             stop -= 1
         if stop - start < 2:

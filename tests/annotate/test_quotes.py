@@ -345,6 +345,20 @@ def test_a_quotation_cut_by_the_frame_is_one_quote_with_parts(text: str, parts: 
     assert (q["type"], text_of(q["cue"]), text_of(q["outlet"]), text_of(q["speaker"]["mention"])) == ("direct", cue, outlet, "هشام الزعبي")
 
 
+def test_a_statement_cut_by_according_to_is_one_indirect_quote_with_parts() -> None:
+    # §3.5.2 hard case 3: the subject, then بحسب X between commas, then the rest of the clause
+    text = "الحكومة، بحسب الوزير سامي الحلو، لن تتراجع عن قرارها."
+    (q,) = quotes(text)
+    assert [p["text"] for p in q["parts"]] == ["الحكومة", "لن تتراجع عن قرارها"]
+    assert (q["content"]["start"], q["content"]["end"]) == (0, text.index(".")) and q["type"] == "indirect"
+    assert (text_of(q["cue"]), text_of(q["speaker"]["mention"])) == ("بحسب", "سامي الحلو")
+
+
+@pytest.mark.parametrize("text", ["وفي بغداد، بحسب مصادر أمنية، سقط صاروخ قرب السفارة.", "الحكومة، بحسب الوزير سامي الحلو، ."])
+def test_according_to_after_a_preposition_or_before_nothing_cuts_no_quote(text: str) -> None:
+    assert quotes(text) == []
+
+
 def test_a_quotation_after_a_cue_then_resumed_after_another_is_two_quotes() -> None:
     # the first stretch has a cue before it: وأضاف is the cue of the second (§3.5.2), not a frame cutting the first
     found = quotes("قال هشام الزعبي: «الأسعار ستنخفض»، وأضاف، «لكن ليس قبل الصيف».")

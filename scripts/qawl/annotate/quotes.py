@@ -231,6 +231,10 @@ class QuoteExtractor:
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
         # وبحسب X، ...: the source first, then the content
         self.according_first = re.compile(rf"\s*[وف]?(?P<cue>{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.:\"]+?)\s*[،,]\s*")
+        # X، بحسب Y، ...: a statement cut by its source (guidelines §3.5.2, hard case 3)
+        self.according_inside = re.compile(
+            rf"\s*(?P<first>[^\s،,.:;\"][^،,.:;\"]*?)\s*[،,]\s*(?P<cue>{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.:\"]+?)\s*[،,]\s*"
+        )
         # `according` can only match where one of its phrases occurs: looking for them first is cheaper.
         self.according_phrases = tuple(normalize(p) for p in cues["according_to"])
         assert not any(set(p) & set(ACCORDING_SEPARATORS) for p in self.according_phrases)  # see `_according`
@@ -892,6 +896,9 @@ class QuoteExtractor:
                 a, b, qtype = content
                 speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
                 return [Quote(qtype, s.span(a, b), None, speaker, None)]
+        cut = self._cut_by_according(s, entities)
+        if cut is not None:
+            return [cut]
         m = self.according_first.match(norm)
         if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS:
             content = self._content(s, m.end(), len(norm))
@@ -910,6 +917,23 @@ class QuoteExtractor:
                 cue = s.span(cue_at, cue_at + cue_m.end()) if cue_m else None
                 return [Quote(qtype, s.span(a, b), cue, speaker, None)]
         return []
+
+    def _cut_by_according(self, s: _Sentence, entities: list[Mention]) -> Quote | None:
+        """X، بحسب Y، ...: one quote whose parts are the subject X (a few words, no stopword first) and the rest of the
+        clause; cue بحسب, speaker Y in the gap (guidelines §3.5.2)."""
+        m = self.according_inside.match(s.norm)
+        if not m or len(m.group("first").split()) > MAX_FRONTED_WORDS or len(m.group("who").split()) > MAX_FRONTED_WORDS:
+            return None
+        if _is_stopword(m.group("first").split()[0]):
+            return None
+        rest = self._content(s, m.end(), len(s.norm))
+        if rest is None:
+            return None
+        a, b, kind = rest
+        first = s.span(m.start("first"), m.end("first"))
+        speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
+        parts = [first, s.span(a, b)]
+        return Quote("mixed" if kind == "direct" else kind, Span(first.start, parts[1].end), s.span(m.start("cue"), m.end("cue")), speaker, None, parts)
 
     # -- spaCy component ------------------------------------------------------------
 

@@ -381,6 +381,39 @@ def test_a_conjunction_that_opens_the_next_cue_s_clause_is_not_content(text: str
     assert [text_of(q["content"]) for q in quotes(text)] == contents
 
 
+@pytest.mark.parametrize(
+    ("text", "inner", "cue", "mention"),
+    [
+        # guidelines §3.1 nested attribution, hard case 1: the inner report of a specific act of telling
+        ("قال وزير الخارجية سامي الحلو إن السفير الأميركي أبلغ الوزارة أمس أن واشنطن ستراجع خطة الانسحاب.", "واشنطن ستراجع خطة الانسحاب", "أبلغ", "السفير الأميركي"),
+        ("وأكدت النائبة ليلى بن عمر أن مسؤولين في الوزارة أكدوا لها بأن المشروع سينفذ.", "المشروع سينفذ", "أكدوا", "مسؤولين في الوزارة"),
+    ],
+)
+def test_a_report_of_an_act_of_telling_inside_a_quote_is_a_quote_nested_in_it(text: str, inner: str, cue: str, mention: str) -> None:
+    outer, nested = quotes(text)
+    assert "source" not in outer and nested["source"] == outer["id"]
+    assert (text_of(nested["content"]), text_of(nested["cue"]), text_of(nested["speaker"]["mention"])) == (inner, cue, mention)
+    assert nested["speaker"]["kind"] == "anonymous"  # a role, not the person named before (§3.7)
+    assert outer["content"]["start"] <= nested["speaker"]["mention"]["start"] and nested["content"]["end"] == outer["content"]["end"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال مسؤول حكومي إن السلطات تعتبر خروج القوات منجزاً مهماً.",  # a view held, no act of communication (§3.1 hard case 4)
+        "وأكدت النائبة ليلى بن عمر أن رئيس الوزراء تعهد لها بأن المشروع سينفذ.",  # a promise, not a report (hard case 3)
+    ],
+)
+def test_a_view_or_a_promise_inside_a_quote_is_part_of_it_not_a_nested_quote(text: str) -> None:
+    (q,) = quotes(text)
+    assert "source" not in q
+
+
+def test_a_dropped_subject_after_a_nested_quote_is_the_outer_speaker() -> None:
+    found = quotes("قال الوزير سامي الحلو إن السفير أبلغ الوزارة أن الخطة ستراجع.\nوأضاف أن الحوار مستمر.")
+    assert [(text_of(q["cue"]), text_of(q["speaker"]["mention"])) for q in found] == [("قال", "سامي الحلو"), ("أبلغ", "السفير"), ("أضاف", "سامي الحلو")]
+
+
 @pytest.mark.parametrize("text", ["«أهلاً بكم في المدينة».", "وصل الوفد إلى المدينة.\n«أهلاً بكم في المدينة»."])
 def test_a_quoted_sentence_without_a_quote_before_it_is_no_quote(text: str) -> None:
     assert quotes(text) == []
@@ -550,16 +583,17 @@ def test_a_second_cue_with_its_subject_fronted_has_its_own_speaker() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "content"),
+    ("text", "content", "nested"),
     [
-        ("وقال سمير الخطيب إن الحكومة أكدت أن الرواتب ستصرف.", "الحكومة أكدت أن الرواتب ستصرف"),
-        ("وأوضح سمير الخطيب أن الوزير قال له إن المشروع متوقف.", "الوزير قال له إن المشروع متوقف"),
-        ("وأشار سمير الخطيب إلى أن الوزارة طالبت بزيادة الميزانية.", "الوزارة طالبت بزيادة الميزانية"),
+        ("وقال سمير الخطيب إن الحكومة أكدت أن الرواتب ستصرف.", "الحكومة أكدت أن الرواتب ستصرف", ["الرواتب ستصرف"]),
+        ("وأوضح سمير الخطيب أن الوزير قال له إن المشروع متوقف.", "الوزير قال له إن المشروع متوقف", ["المشروع متوقف"]),
+        ("وأشار سمير الخطيب إلى أن الوزارة طالبت بزيادة الميزانية.", "الوزارة طالبت بزيادة الميزانية", []),  # a demand, no complementizer
     ],
 )
-def test_an_attribution_inside_a_content_is_part_of_it(text: str, content: str) -> None:
-    # no nesting (guidelines §3.1): a cue after the complementizer and its subject, in the same clause, is reported speech
-    (q,) = quotes(text)
+def test_an_attribution_inside_a_content_is_part_of_it(text: str, content: str, nested: list[str]) -> None:
+    # the outer content keeps the inner cue, speaker and content (guidelines §3.1: `source` never shortens it)
+    q, *inner = quotes(text)
+    assert [(text_of(i["content"]), i["source"]) for i in inner] == [(n, q["id"]) for n in nested]
     assert (text_of(q["content"]), text_of(q["speaker"]["mention"])) == (content, "سمير الخطيب")
 
 

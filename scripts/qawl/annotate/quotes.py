@@ -77,6 +77,11 @@ CONTRASTS = frozenset(normalize(w) for w in ["غير", "إلا", "بيد"])
 # A comma and a conjunction that end a content where the next cue starts (...، فيما اعتبر X أن ...): they open the
 # next cue's clause, not what the first reports.
 NEXT_CLAUSE_OPENING = re.compile(r"[،,]\s*(?:" + "|".join(normalize(w) for w in ["فيما", "بينما", "في حين", "حين", "لكن", "ولكن"]) + r")\s*$")
+# Verbs of telling whose past forms, inside a quote's content with a subject and a complementizer of their own, report a
+# specific act of communication: a quote nested in it (guidelines §3.1); opinions and promises (تعتبر، تعهد) stay inside.
+TELLING_VERBS = tuple(normalize(w) for w in ["قال", "أكد", "أبلغ", "أخبر", "أفاد", "أوضح", "ذكر", "كشف", "أعلن", "صرح"])
+TELLING_ENDINGS = ("", "ت", "وا", "ا", "تا")  # قال، قالت، قالوا، قالا، قالتا
+OBJECT_SUFFIXES = ("", "ه", "ها", "هم", "ني", "نا")  # أبلغه، أكدوا لها (the suffix on the verb)
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
 
 
@@ -105,6 +110,7 @@ class Quote:
     speaker: Speaker
     outlet: Span | None = None
     parts: list[Span] | None = None  # a discontinuous quotation's quoted stretches, in text order (None: `content` whole)
+    source: Quote | None = None  # the quote whose content reports this one (nested attribution), if any
 
 
 @dataclass
@@ -190,14 +196,16 @@ def _with_proclitic_spellings(forms: list[str]) -> frozenset[str]:
     return frozenset(spellings)
 
 
-def _joined(quote: Quote, continuation: Quote, closed: bool) -> Quote:
-    """`quote` going on with the content of a cue-less `continuation` in a later sentence (guidelines §3.5.1): one
+def _join(quote: Quote, continuation: Quote, closed: bool) -> None:
+    """Make `quote` go on with the content of a cue-less `continuation` in a later sentence (guidelines §3.5.1): one
     content up to the continuation's end; direct if both are, else mixed (a reported sentence continued verbatim),
-    whose content ends with the closing mark (`closed`: one follows the continuation, §3.4)."""
-    kind = "direct" if quote.type == continuation.type == "direct" else "mixed"
-    end = continuation.content.end + (kind == "mixed" and closed)
-    parts = [*quote.parts[:-1], Span(quote.parts[-1].start, end)] if quote.parts else None
-    return Quote(kind, Span(quote.content.start, end), quote.cue, quote.speaker, quote.outlet, parts)
+    whose content ends with the closing mark (`closed`: one follows the continuation, §3.4). In place: the quotes
+    nested in it keep it as their source."""
+    quote.type = "direct" if quote.type == continuation.type == "direct" else "mixed"
+    end = continuation.content.end + (quote.type == "mixed" and closed)
+    quote.content = Span(quote.content.start, end)
+    if quote.parts:
+        quote.parts[-1] = Span(quote.parts[-1].start, end)
 
 
 def _regex_alternation(phrases: list[str]) -> str:
@@ -244,6 +252,7 @@ class QuoteExtractor:
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
         self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
+        self.telling = frozenset(verb + ending + suffix for verb in TELLING_VERBS for ending in TELLING_ENDINGS for suffix in OBJECT_SUFFIXES)
         self.relays = frozenset(verb_forms(cues["relay"]["past"], cues["relay"]["present"]))
         self.relayed_from = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s*$")
         self.gendered = self._gendered_forms(cues)
@@ -411,7 +420,7 @@ class QuoteExtractor:
                 continuation = self._continuation(s, previous.speaker, open_before)
                 if continuation is not None and (open_before or self._ends_its_sentence(previous, previous_sentence)):
                     after = s.nt.norm_offset(continuation.content.end) - s.base
-                    quotes[-1] = previous = _joined(previous, continuation, closed=s.norm[after : after + 1] == '"')
+                    _join(previous, continuation, closed=s.norm[after : after + 1] == '"')
                     open_before = self._leaves_open(s, open_before)
                     previous_sentence = s
                     continue
@@ -421,9 +430,10 @@ class QuoteExtractor:
             else:
                 narrated = self._narrated_subject(s, first_quote=last is None) or narrated
             open_before = bool(found) and self._leaves_open(s, open_before)
+            quotes += found
+            found = [quote for quote in found if quote.source is None]  # a nested quote is neither continued nor a speaker to go on from
             previous = found[-1] if found else None
             previous_sentence = s
-            quotes += found
             for quote in found:
                 if quote.speaker.kind != "unknown":
                     last = quote.speaker
@@ -519,7 +529,9 @@ class QuoteExtractor:
             and not s.quoted(s.starts[i])
             and (kind != "adverbial" or self._adverbial_stands(s, i))
         ]
-        cues = [cue for n, cue in enumerate(cues) if not (n and cue[1] != "adverbial" and self._reported_inside(s, cue[0], cues[n - 1][0]))]
+        inside = {n for n, cue in enumerate(cues) if n and cue[1] != "adverbial" and self._reported_inside(s, cue[0], cues[n - 1][0]) is not None}
+        reported = [(cue, cues[n - 1][0]) for n, cue in enumerate(cues) if n in inside]
+        cues = [cue for n, cue in enumerate(cues) if n not in inside]
         if not cues:
             return self._cueless(s, entities)
         # First pass: which cues introduce a quote; second: contents bounded by the next real cue.
@@ -535,7 +547,29 @@ class QuoteExtractor:
                 clause = self._clause_speaker(s, verbs, i, entities) if main is None and kind == "adverbial" else None
                 quote = self._quote(s, i, kind, found, entities, main, clause or last)
                 quotes.append(self._with_resumed_stretch(s, quote, found, main) if found.end <= found.cue_start else quote)
-        return quotes
+        return self._with_nested(s, quotes, reported, entities) if reported and quotes else quotes
+
+    def _with_nested(self, s: _Sentence, quotes: list[Quote], reported: list[tuple[tuple[int, str], int]], entities: list[Mention]) -> list[Quote]:
+        """`quotes` and, after the quote whose content holds it, each quote nested in one (guidelines §3.1): a cue of
+        telling (`telling`, past) that `_reported_inside` found inside a content (`reported`: the cue and the cue before
+        it), its subject between the complementizer and it, and a complementizer of its own before its content."""
+        starts = [q.content.start for q in quotes]
+        nested: dict[int, list[Quote]] = {}
+        for (i, _), before in reported:
+            at = s.span(s.starts[i], s.ends[i])
+            n = bisect.bisect_right(starts, at.start) - 1
+            if n < 0 or at.end > quotes[n].content.end or s.texts[i] not in self.telling:
+                continue
+            found = self._locate(s, i, "verb", len(s.texts))
+            if found is None or found.start < found.cue_end or s.span(found.start, found.end).end > quotes[n].content.end:
+                continue
+            if not any(w in self.complementizers for w in s.norm[found.cue_end : found.start].split()):
+                continue
+            complementizer = self._reported_inside(s, i, before) or 0  # not None: `reported` holds the cues it found
+            subject = s.span(s.starts[complementizer + 1], s.starts[i])
+            speaker = self._speaker(subject, entities, refer_back=False)
+            nested.setdefault(n, []).append(Quote(found.type, s.span(found.start, found.end), s.span(found.cue_start, found.cue_end), speaker, source=quotes[n]))
+        return [quote for n, outer in enumerate(quotes) for quote in (outer, *nested.get(n, ()))]
 
     def _with_resumed_stretch(self, s: _Sentence, quote: Quote, found: _Located, main: Quote | None) -> Quote:
         """A quote whose content precedes its cue, with the quoted stretch that resumes after the frame, if one does
@@ -568,19 +602,19 @@ class QuoteExtractor:
             return None
         return opening + 1, end - 1
 
-    def _reported_inside(self, s: _Sentence, k: int, before: int) -> bool:
-        """Is cue word k part of what the cue at word `before` reports (قال إن الحكومة أكدت أن ...; no nesting, guidelines
-        §3.1)? So it is when it has no و/ف and follows a complementizer and a subject with no comma between, that
-        complementizer opening no contrast (غير أن نواباً أكدوا ...)."""
+    def _reported_inside(self, s: _Sentence, k: int, before: int) -> int | None:
+        """The complementizer word after which cue word k is part of what the cue at word `before` reports
+        (قال إن الحكومة أكدت أن ...), or None. So it is when it has no و/ف and follows a complementizer and a subject
+        with no comma between, that complementizer opening no contrast (غير أن نواباً أكدوا ...)."""
         texts, gaps = s.texts, s.gaps
         if self._cue_offset(texts[k]):
-            return False
+            return None
         for j in range(k - 1, before, -1):
             if "،" in gaps[j + 1] or "," in gaps[j + 1]:
-                return False
+                return None
             if texts[j] in self.complementizers:
-                return j < k - 1 and texts[j - 1] not in CONTRASTS
-        return False
+                return j if j < k - 1 and texts[j - 1] not in CONTRASTS else None
+        return None
 
     def _clause_speaker(self, s: _Sentence, verbs: list[int], i: int, entities: list[Mention]) -> Speaker | None:
         """The subject of the cue verb of the clause before participle cue word i, when that clause holds no
@@ -847,8 +881,9 @@ class QuoteExtractor:
                 return Speaker("named", Span(named[-1].start, named[-1].end), named[-1])
         return Speaker("unknown", None, None)
 
-    def _speaker(self, mention: Span, entities: list[Mention]) -> Speaker:
-        """Speaker from a subject phrase (guidelines §3.7): the name inside it, else the description."""
+    def _speaker(self, mention: Span, entities: list[Mention], refer_back: bool = True) -> Speaker:
+        """Speaker from a subject phrase (guidelines §3.7): the name inside it, else the description (a definite title
+        refers back to the last person quoted if `refer_back`)."""
         text = self.text
         while mention.end > mention.start and (text[mention.end - 1] in " ،,:" or text[mention.end - 1].isspace()):
             mention.end -= 1
@@ -871,7 +906,7 @@ class QuoteExtractor:
         if not words:  # marks only (diacritics, tatweel): there is no phrase to name anyone
             return Speaker("unknown", None, None)
         first = words[0]
-        if first.startswith("ال") and bare(first) in TITLE_HEADS and self.last_person is not None:
+        if refer_back and first.startswith("ال") and bare(first) in TITLE_HEADS and self.last_person is not None:
             return Speaker("named", mention, self.last_person)
         return Speaker("anonymous", mention, None)
 

@@ -530,7 +530,8 @@ class QuoteExtractor:
             and (kind != "adverbial" or self._adverbial_stands(s, i))
         ]
         inside = {n for n, cue in enumerate(cues) if n and cue[1] != "adverbial" and self._reported_inside(s, cue[0], cues[n - 1][0]) is not None}
-        reported = [(cue, cues[n - 1][0]) for n, cue in enumerate(cues) if n in inside]
+        # (cue word, the cue word before it, the next cue word or the sentence's end) of each cue inside a content
+        reported = [(cue[0], cues[n - 1][0], cues[n + 1][0] if n + 1 < len(cues) else len(s.texts)) for n, cue in enumerate(cues) if n in inside]
         cues = [cue for n, cue in enumerate(cues) if n not in inside]
         if not cues:
             return self._cueless(s, entities)
@@ -549,18 +550,19 @@ class QuoteExtractor:
                 quotes.append(self._with_resumed_stretch(s, quote, found, main) if found.end <= found.cue_start else quote)
         return self._with_nested(s, quotes, reported, entities) if reported and quotes else quotes
 
-    def _with_nested(self, s: _Sentence, quotes: list[Quote], reported: list[tuple[tuple[int, str], int]], entities: list[Mention]) -> list[Quote]:
+    def _with_nested(self, s: _Sentence, quotes: list[Quote], reported: list[tuple[int, int, int]], entities: list[Mention]) -> list[Quote]:
         """`quotes` and, after the quote whose content holds it, each quote nested in one (guidelines §3.1): a cue of
-        telling (`telling`, past) that `_reported_inside` found inside a content (`reported`: the cue and the cue before
-        it), its subject between the complementizer and it, and a complementizer of its own before its content."""
+        telling (`telling`, past) that `_reported_inside` found inside a content (`reported`: the cue word, the cue
+        word before it and the next), its subject between the complementizer and it, and a complementizer of its own
+        before its content, which ends at the next cue at the latest."""
         starts = [q.content.start for q in quotes]
         nested: dict[int, list[Quote]] = {}
-        for (i, _), before in reported:
+        for i, before, stop in reported:
             at = s.span(s.starts[i], s.ends[i])
             n = bisect.bisect_right(starts, at.start) - 1
             if n < 0 or at.end > quotes[n].content.end or s.texts[i] not in self.telling:
                 continue
-            found = self._locate(s, i, "verb", len(s.texts))
+            found = self._locate(s, i, "verb", stop)
             if found is None or found.start < found.cue_end or s.span(found.start, found.end).end > quotes[n].content.end:
                 continue
             if not any(w in self.complementizers for w in s.norm[found.cue_end : found.start].split()):

@@ -117,6 +117,8 @@ stance macro-F1         0.500   (F1 FAVOR 0.000, AGAINST 1.000; 4 gold records)
   entity_f1_partial         0.545  [0.259, 0.750]
   quote_f1                  0.571  [0.271, 1.000]
   speaker_accuracy          0.500  [0.238, 0.500]
+  quote_exact_f1            0.000  [0.000, 0.000]
+  quoted_characters_f1      0.286  [0.136, 0.632]
   stance_f_avg              0.500  [0.238, 0.500]"""
 
 

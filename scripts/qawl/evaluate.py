@@ -867,7 +867,8 @@ def _quote_headline(scores: dict[str, Any]) -> dict[str, float]:
 
 def _layer_headline(scores: dict[str, Any]) -> dict[str, float]:
     chains = {"chain_conll_f1": scores["chains"]["conll_f1"]} if "chains" in scores else {}
-    return {**_entity_headline(scores), **_quote_headline(scores), "stance_f_avg": scores["stance"]["macro_f1"], **chains}
+    whole = {"quote_exact_f1": scores["quotes_exact"]["f1"], "quoted_characters_f1": scores["quoted_characters"]["f1"]}
+    return {**_entity_headline(scores), **_quote_headline(scores), **whole, "stance_f_avg": scores["stance"]["macro_f1"], **chains}
 
 
 LAYER_TASK = Task(summarise, _layer_headline)

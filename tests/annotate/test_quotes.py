@@ -414,6 +414,20 @@ def test_a_dropped_subject_after_a_nested_quote_is_the_outer_speaker() -> None:
     assert [(text_of(q["cue"]), text_of(q["speaker"]["mention"])) for q in found] == [("قال", "سامي الحلو"), ("أبلغ", "السفير"), ("أضاف", "سامي الحلو")]
 
 
+def test_a_sentence_in_marks_after_one_sentence_of_narration_is_a_new_cue_less_quote_of_the_same_source() -> None:
+    # guidelines §3.5.1 rule 3, hard case 3: the narration ends the quote; the speaker's mention is the closest (§3.7 rule 3)
+    text = "قال الوزير سامي الحلو: «الاتفاق قريب».\nوجاء كلام الحلو بعد اجتماع مع الوفد.\n«الأرقام مبالغ فيها»."
+    first, second = quotes(text)
+    assert (text_of(second["content"]), second["cue"], second["type"]) == ("الأرقام مبالغ فيها", None, "direct")
+    assert second["speaker"]["kind"] == "named" and second["speaker"]["mention"]["start"] == text.index("الحلو بعد")
+    assert text_of(first["content"]) == "الاتفاق قريب"
+
+
+def test_a_sentence_in_marks_after_two_sentences_of_narration_is_no_quote() -> None:
+    text = "قال الوزير سامي الحلو: «الاتفاق قريب».\nوجاء كلام الحلو بعد اجتماع مع الوفد. وغادر الوفد مساء.\n«الأرقام مبالغ فيها»."
+    assert [text_of(q["content"]) for q in quotes(text)] == ["الاتفاق قريب"]
+
+
 @pytest.mark.parametrize("text", ["«أهلاً بكم في المدينة».", "وصل الوفد إلى المدينة.\n«أهلاً بكم في المدينة»."])
 def test_a_quoted_sentence_without_a_quote_before_it_is_no_quote(text: str) -> None:
     assert quotes(text) == []

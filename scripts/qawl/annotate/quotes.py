@@ -412,6 +412,7 @@ class QuoteExtractor:
         previous: Quote | None = None  # the previous sentence's last quote, which the sentence may continue
         previous_sentence: _Sentence | None = None
         open_before = False  # is a quotation of `previous` still open?
+        resumed_from: Quote | None = None  # the last quote, when the sentence before is the one sentence of narration after it
         narrated: Speaker | None = None  # whom the sentences since the last quote are about, if one of them says
         for s in self._sentences(nt, sentences):
             self.last_gender = None if narrated else last_gender  # the narrated subject's gender is not known
@@ -422,9 +423,12 @@ class QuoteExtractor:
                     after = s.nt.norm_offset(continuation.content.end) - s.base
                     _join(previous, continuation, closed=s.norm[after : after + 1] == '"')
                     open_before = self._leaves_open(s, open_before)
-                    previous_sentence = s
+                    previous_sentence, resumed_from = s, None
                     continue
                 found = [continuation] if continuation else []
+            if not found and resumed_from is not None and previous_sentence is not None:
+                resumed = self._continuation(s, self._mentioned_since(resumed_from.speaker, previous_sentence), False)
+                found = [resumed] if resumed else []
             if found:
                 narrated = None
             else:
@@ -432,6 +436,7 @@ class QuoteExtractor:
             open_before = bool(found) and self._leaves_open(s, open_before)
             quotes += found
             found = [quote for quote in found if quote.source is None]  # a nested quote is neither continued nor a speaker to go on from
+            resumed_from = None if found else previous
             previous = found[-1] if found else None
             previous_sentence = s
             for quote in found:
@@ -443,6 +448,20 @@ class QuoteExtractor:
                 if quote.speaker.entity is not None and quote.speaker.entity.label == "PERSON":
                     self.last_person = quote.speaker.entity
         return quotes
+
+    def _mentioned_since(self, speaker: Speaker, s: _Sentence) -> Speaker:
+        """`speaker` with its closest mention in sentence `s` (guidelines §3.7 rule 3): the last name of `s` with its
+        entity's label that is, or is part of, the speaker's name (الحلو after سامي الحلو); else `speaker` as it is."""
+        if speaker.entity is None:
+            return speaker
+        name = normalize(self.text[speaker.entity.start : speaker.entity.end]).split()
+        start, end = s.span(0, 0).start, s.span(len(s.norm), len(s.norm)).end
+        inside = self.entities[bisect.bisect_left(self.entity_starts, start) : bisect.bisect_left(self.entity_starts, end)]
+        for entity in reversed(inside):
+            words = normalize(self.text[entity.start : entity.end]).split()
+            if entity.label == speaker.entity.label and any(name[k : k + len(words)] == words for k in range(len(name))):
+                return Speaker("named", Span(entity.start, entity.end), entity)
+        return speaker
 
     def _narrated_subject(self, s: _Sentence, first_quote: bool) -> Speaker | None:
         """The subject of a sentence that opens with a verb (استقبل وزير النقل فلان الوفد): a person named right after it

@@ -387,6 +387,8 @@ def test_a_conjunction_that_opens_the_next_cue_s_clause_is_not_content(text: str
         # guidelines §3.1 nested attribution, hard case 1: the inner report of a specific act of telling
         ("قال وزير الخارجية سامي الحلو إن السفير الأميركي أبلغ الوزارة أمس أن واشنطن ستراجع خطة الانسحاب.", "واشنطن ستراجع خطة الانسحاب", "أبلغ", "السفير الأميركي"),
         ("وأكدت النائبة ليلى بن عمر أن مسؤولين في الوزارة أكدوا لها بأن المشروع سينفذ.", "المشروع سينفذ", "أكدوا", "مسؤولين في الوزارة"),
+        # a verb of telling with its object pronoun: a cue only inside a content
+        ("وقال الوزير سامي الحلو إن السفير أبلغه خلال لقاء أمس أن واشنطن ملتزمة بالاتفاق.", "واشنطن ملتزمة بالاتفاق", "أبلغه", "السفير"),
     ],
 )
 def test_a_report_of_an_act_of_telling_inside_a_quote_is_a_quote_nested_in_it(text: str, inner: str, cue: str, mention: str) -> None:
@@ -426,6 +428,10 @@ def test_a_sentence_in_marks_after_one_sentence_of_narration_is_a_new_cue_less_q
 def test_a_sentence_in_marks_after_two_sentences_of_narration_is_no_quote() -> None:
     text = "قال الوزير سامي الحلو: «الاتفاق قريب».\nوجاء كلام الحلو بعد اجتماع مع الوفد. وغادر الوفد مساء.\n«الأرقام مبالغ فيها»."
     assert [text_of(q["content"]) for q in quotes(text)] == ["الاتفاق قريب"]
+
+
+def test_a_verb_of_telling_with_its_object_pronoun_outside_a_content_is_no_cue() -> None:
+    assert quotes("أبلغه السفير أن واشنطن ملتزمة بالاتفاق.") == []
 
 
 @pytest.mark.parametrize("text", ["«أهلاً بكم في المدينة».", "وصل الوفد إلى المدينة.\n«أهلاً بكم في المدينة»."])

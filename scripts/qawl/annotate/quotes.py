@@ -253,6 +253,8 @@ class QuoteExtractor:
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
         self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
         self.telling = frozenset(verb + ending + suffix for verb in TELLING_VERBS for ending in TELLING_ENDINGS for suffix in OBJECT_SUFFIXES)
+        # with an object pronoun (أبلغه، أخبرها): no cue of the lexicon, a cue only inside a content (nested)
+        self.told = frozenset(form for form in self.telling if form not in self.cue_forms)
         self.relays = frozenset(verb_forms(cues["relay"]["past"], cues["relay"]["present"]))
         self.relayed_from = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s*$")
         self.gendered = self._gendered_forms(cues)
@@ -540,18 +542,18 @@ class QuoteExtractor:
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
         may_be_cue = self.may_be_cue
+        told = self.told
         cues = [
             (i, kind)
             for i, w in enumerate(s.texts)
-            if w in may_be_cue
-            and (kind := self._cue_kind(s.texts, i))
+            if (w in may_be_cue and (kind := self._cue_kind(s.texts, i)) or (kind := "told" if w in told else None))
             and not s.quoted(s.starts[i])
             and (kind != "adverbial" or self._adverbial_stands(s, i))
         ]
         inside = {n for n, cue in enumerate(cues) if n and cue[1] != "adverbial" and self._reported_inside(s, cue[0], cues[n - 1][0]) is not None}
         # (cue word, the cue word before it, the next cue word or the sentence's end) of each cue inside a content
         reported = [(cue[0], cues[n - 1][0], cues[n + 1][0] if n + 1 < len(cues) else len(s.texts)) for n, cue in enumerate(cues) if n in inside]
-        cues = [cue for n, cue in enumerate(cues) if n not in inside]
+        cues = [cue for n, cue in enumerate(cues) if n not in inside and cue[1] != "told"]
         if not cues:
             return self._cueless(s, entities)
         # First pass: which cues introduce a quote; second: contents bounded by the next real cue.

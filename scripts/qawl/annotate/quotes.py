@@ -14,8 +14,10 @@ Patterns, per sentence of `qawl.segment.split_sentences`:
 - a sentence wholly in quotation marks after a quote whose content ends its sentence, or inside a quotation
   left open: the quote goes on, its content now crossing sentences (guidelines §3.5.1); after narration, a
   sentence in marks is a cue-less quote of its own;
-- «...»، قال X، «...»: a quotation opened without a cue and resumed after the frame is one quote with
-  `parts` (guidelines §3.5.2); after «...» that has a cue before it, the stretch after وأضاف is a new quote.
+- «...»، قال X، «...» and X، بحسب Y، ...: a quotation opened without a cue and resumed after the frame is one
+  quote with `parts` (guidelines §3.5.2); after «...» that has a cue before it, the stretch after وأضاف is a new quote;
+- a past verb of telling inside a content, with its subject and a complementizer of its own (قال إن السفير أبلغه
+  أن ...): a quote nested in that quote (`source`, guidelines §3.1); views and promises stay part of the content.
 
 Speakers: after the cue (VSO, an apposition after the role, a title with a place), fronted
 (غير أن X قال), the main verb's for a participle, else the dropped subject's antecedent: the
@@ -550,9 +552,12 @@ class QuoteExtractor:
             and not s.quoted(s.starts[i])
             and (kind != "adverbial" or self._adverbial_stands(s, i))
         ]
-        inside = {n for n, cue in enumerate(cues) if n and cue[1] != "adverbial" and self._reported_inside(s, cue[0], cues[n - 1][0]) is not None}
-        # (cue word, the cue word before it, the next cue word or the sentence's end) of each cue inside a content
-        reported = [(cue[0], cues[n - 1][0], cues[n + 1][0] if n + 1 < len(cues) else len(s.texts)) for n, cue in enumerate(cues) if n in inside]
+        # cue n → the complementizer word before it, for each cue inside what the cue before it reports
+        inside = {
+            n: j for n, cue in enumerate(cues) if n and cue[1] != "adverbial" and (j := self._reported_inside(s, cue[0], cues[n - 1][0])) is not None
+        }
+        # (cue word, that complementizer, the next cue word or the sentence's end) of each cue inside a content
+        reported = [(cue[0], inside[n], cues[n + 1][0] if n + 1 < len(cues) else len(s.texts)) for n, cue in enumerate(cues) if n in inside]
         cues = [cue for n, cue in enumerate(cues) if n not in inside and cue[1] != "told"]
         if not cues:
             return self._cueless(s, entities)
@@ -573,12 +578,12 @@ class QuoteExtractor:
 
     def _with_nested(self, s: _Sentence, quotes: list[Quote], reported: list[tuple[int, int, int]], entities: list[Mention]) -> list[Quote]:
         """`quotes` and, after the quote whose content holds it, each quote nested in one (guidelines §3.1): a cue of
-        telling (`telling`, past) that `_reported_inside` found inside a content (`reported`: the cue word, the cue
-        word before it and the next), its subject between the complementizer and it, and a complementizer of its own
-        before its content, which ends at the next cue at the latest."""
+        telling (`telling`, past) that `_reported_inside` found inside a content (`reported`: the cue word, the
+        complementizer before it and the next cue word), its subject between that complementizer and it, and a
+        complementizer of its own before its content, which ends at the next cue at the latest."""
         starts = [q.content.start for q in quotes]
         nested: dict[int, list[Quote]] = {}
-        for i, before, stop in reported:
+        for i, complementizer, stop in reported:
             at = s.span(s.starts[i], s.ends[i])
             n = bisect.bisect_right(starts, at.start) - 1
             if n < 0 or at.end > quotes[n].content.end or s.texts[i] not in self.telling:
@@ -588,7 +593,6 @@ class QuoteExtractor:
                 continue
             if not any(w in self.complementizers for w in s.norm[found.cue_end : found.start].split()):
                 continue
-            complementizer = self._reported_inside(s, i, before) or 0  # not None: `reported` holds the cues it found
             subject = s.span(s.starts[complementizer + 1], s.starts[i])
             speaker = self._speaker(subject, entities, refer_back=False)
             nested.setdefault(n, []).append(Quote(found.type, s.span(found.start, found.end), s.span(found.cue_start, found.cue_end), speaker, source=quotes[n]))

@@ -257,6 +257,7 @@ class QuoteExtractor:
         self.telling = frozenset(verb + ending + suffix for verb in TELLING_VERBS for ending in TELLING_ENDINGS for suffix in OBJECT_SUFFIXES)
         # with an object pronoun (أبلغه، أخبرها): no cue of the lexicon, a cue only inside a content (nested)
         self.told = frozenset(form for form in self.telling if form not in self.cue_forms)
+        self.may_be_cue_or_told = self.may_be_cue | self.told  # one lookup per word
         self.relays = frozenset(verb_forms(cues["relay"]["past"], cues["relay"]["present"]))
         self.relayed_from = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s*$")
         self.gendered = self._gendered_forms(cues)
@@ -543,12 +544,12 @@ class QuoteExtractor:
             )
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
-        may_be_cue = self.may_be_cue
-        told = self.told
+        may_be_cue, told = self.may_be_cue_or_told, self.told
         cues = [
             (i, kind)
             for i, w in enumerate(s.texts)
-            if (w in may_be_cue and (kind := self._cue_kind(s.texts, i)) or (kind := "told" if w in told else None))
+            if w in may_be_cue
+            and (kind := self._cue_kind(s.texts, i) or ("told" if w in told else None))
             and not s.quoted(s.starts[i])
             and (kind != "adverbial" or self._adverbial_stands(s, i))
         ]

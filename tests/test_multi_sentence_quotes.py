@@ -14,9 +14,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from qawl.card import document_statistics
 from qawl.ingest import Document
-from qawl.merge import build_rows, check_layer
+from qawl.merge import build_rows, check_layer, read_layer
 from qawl.publish import file_sha256
+from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize_document
 from qawl.tasks import derive_attributions, derive_quotes
 from qawl.validate import check_sentence_rows
@@ -359,4 +361,61 @@ def test_qawl_build_lists_every_problem_of_the_parts_and_sources_of_a_gold_layer
     assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
         f"error: {path}: /quotes/1/cue: 'وأضاف' overlaps part 0 'المفاوضات مستمرة»، وأضاف': the author's words sit in a gap between parts, never on one",
         f"error: {path}: /quotes/3/source: the sources make a cycle: q4 → q5 → q4; a quote is not its own source through others",
+    ]
+
+
+def test_the_jsonl_export_of_quotes_gives_one_line_per_quote_with_its_pieces(quote_corpus, tmp_path) -> None:
+    """`qawl export jsonl --config quotes`: the quotation over three sentences is one line; CoNLL and spaCy export `ner` only."""
+    out = tmp_path / "quotes.jsonl"
+    result = invoke_qawl("export", "jsonl", "--config", "quotes", "--out", str(out), cwd=quote_corpus.root)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(line["quote_id"], line["type"], [piece["text"] for piece in line["pieces"]]) for line in lines] == [
+        ("q1", "indirect", ["الوضع صعب.", "الحل بعيد.", "المفاوضات متوقفة"]),
+        ("q2", "direct", ["المفاوضات مستمرة", "والاتفاق قريب"]),
+        ("q3", "indirect", ["السفير أبلغه أن الحرب انتهت"]),
+        ("q4", "indirect", ["الحرب انتهت"]),
+    ]
+
+
+def test_check_sentence_rows_refuses_pieces_whose_parts_are_not_the_quote_s_and_ids_repeated_in_one_row() -> None:
+    rows = _rows()
+    assert check_sentence_rows(list(enumerate(rows)), "s.parquet") == []
+    q1_second = rows[1]["quotes"][0]
+    q1_second["document_content"] = {**q1_second["document_content"], "end": 40, "text": q1_second["document_content"]["text"][:16]}
+    q2 = rows[3]["quotes"][0]
+    q2["parts"] = q2["parts"][::-1]
+    rows[4]["quotes"].append(rows[4]["quotes"][1])  # q4 twice in its sentence
+    assert [str(p) for p in check_sentence_rows(list(enumerate(rows)), "s.parquet")] == [
+        "s.parquet: row 1 /quotes/0/parts/0: part 'الحل بعيد.' is not inside the quotation's document_content [24, 40)",
+        f"s.parquet: row 1 /quotes/0/document_content: quote 'q1' has another document_content than its piece in sentence {rows[0]['sentence_id']}: every piece of a quote repeats the same",
+        "s.parquet: row 3 /quotes/0/parts: the parts are not the quote's content in this sentence: in text order, apart, from its start to its end",
+        "s.parquet: row 4 /quotes/2/id: annotation id 'q4' used twice in m1",
+    ]
+
+
+def test_the_card_counts_a_quote_over_several_sentences_once() -> None:
+    document = {"status": "gold", "publisher": "p", "license": "l", "duplicate_group": None}
+    statistics = document_statistics(document, _rows())
+    assert (statistics["quote_types"], statistics["speaker_kinds"]) == ([["indirect", 3], ["direct", 1]], [["named", 3], ["anonymous", 1]])
+
+
+def test_a_discontinuous_quote_of_one_part_is_refused_by_the_schema(tmp_path) -> None:
+    edited = layer()
+    edited["quotes"][1]["parts"] = edited["quotes"][1]["parts"][:1]
+    path = tmp_path / f"{DOC_ID}.json"
+    path.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    kept, problems = read_layer(path, Schemas(REPO / "schema"))
+    assert kept is None
+    assert [str(p) for p in problems] == [f"{path}: /quotes/1/parts: [{{'start': 67, 'end': 83, 'text': 'المفاوضات مستمرة'}}] is too short"]
+    edited["quotes"][1]["parts"], edited["quotes"][3]["source"] = None, None  # null: continuous, not nested
+    path.write_text(json.dumps(edited, ensure_ascii=False), encoding="utf-8")
+    assert read_layer(path, Schemas(REPO / "schema"))[1] == []
+
+
+def test_check_sentence_rows_refuses_a_quote_whose_last_piece_was_removed() -> None:
+    rows = _rows()
+    rows[2]["quotes"] = []  # q1's piece in its third sentence
+    assert [str(p) for p in check_sentence_rows(list(enumerate(rows)), "s.parquet")] == [
+        "s.parquet: row 1 /quotes/0: the pieces of quote 'q1' run over [24, 45) of the document, its document_content over [24, 63): a piece is missing or cut",
     ]

@@ -60,6 +60,7 @@ def check_sentence_rows(rows: list[tuple[int, dict[str, Any]]], file: str) -> li
     chain_labels = {(row["doc_id"], e["chain"]): e["label"] for _, row in rows for e in row["entities"] if e["chain"] is not None}
     seen_ids: set[tuple[str, str]] = set()
     first_pieces: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}  # (doc_id, quote id) → its first piece and that sentence's id
+    reach: dict[tuple[str, str], tuple[int, int, str]] = {}  # (doc_id, quote id) → where its pieces start and end in the document, its last piece
     for n, row in rows:
         text = row["text"]
         if row["end"] - row["start"] != len(text):
@@ -82,6 +83,9 @@ def check_sentence_rows(rows: list[tuple[int, dict[str, Any]]], file: str) -> li
             where = f"row {n} /quotes/{i}"
             problems += span_problems(quote["content"], text, file, f"{where}/content")
             problems += _piece_problems(quote, row, first_pieces, file, where)
+            key = (row["doc_id"], quote["id"])
+            start = reach[key][0] if key in reach else row["start"] + quote["content"]["start"]
+            reach[key] = start, row["start"] + quote["content"]["end"], where
             anchored = [("cue", quote["cue"]), ("speaker/mention", quote["speaker"]["mention"]), ("outlet", quote["outlet"])]
             for part, span in anchored:
                 if span is None:
@@ -104,6 +108,11 @@ def check_sentence_rows(rows: list[tuple[int, dict[str, Any]]], file: str) -> li
             for part in (stance["evidence_quote_id"], stance["holder"]["quote_id"]):
                 if part is not None and (row["doc_id"], part) not in quote_ids:
                     problems.append(Problem(file, f"row {n} /stance/{i}", f"refers to quote {part!r}, which does not exist"))
+    for key, (start, end, where) in reach.items():
+        whole = first_pieces[key][1]["document_content"]
+        if (start, end) != (whole["start"], whole["end"]):
+            problems.append(Problem(file, where, f"the pieces of quote {key[1]!r} run over [{start}, {end}) of the document, its document_content over "
+                                    f"[{whole['start']}, {whole['end']}): a piece is missing or cut"))
     return problems
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from qawl.cli import cli
-from qawl.evaluate import evaluate, evaluate_paths
+from qawl.evaluate import evaluate, evaluate_paths, format_table
 
 PROV = {"source": "manual", "status": "gold", "annotator": "t", "time": "2025-01-01T00:00:00Z"}
 # one quotation over three sentences: content [13, 58), 45 characters; its three stretches 15 + 10 + 12 = 37 characters,
@@ -100,6 +100,7 @@ def test_source_accuracy_when_both_layers_say_which_quotes_are_nested() -> None:
     flat = layer("n", {**outer, "id": "p7", "source": None}, {**inner, "id": "p8", "source": None})
     assert evaluate(gold, right)["source_accuracy"] == {"accuracy": 1.0, "matched_quotes": 2, "documents": 1}
     assert evaluate(gold, flat)["source_accuracy"]["accuracy"] == 0.5  # the inner quote is not said to be nested
+    assert "source accuracy         0.500   on 2 matched quotes of 1 documents with sources on both sides" in format_table(evaluate(gold, flat)).splitlines()
     # the inner prediction overlaps the outer gold quote first (one-to-one, in text order) and says it is nested: wrong
     stray = layer("n", {**inner, "id": "p8", "source": "p9"}, {**quote("p9", NESTED, "قال الوزير"), "source": None})
     assert evaluate(gold, stray)["source_accuracy"] == {"accuracy": 0.0, "matched_quotes": 1, "documents": 1}

@@ -100,8 +100,9 @@ def person_gender(text: str, entity: Mapping[str, Any]) -> str | None:
 
 def resolve_role_speakers(text: str, entities: list[Record], quotes: list[Record]) -> list[Record]:
     """`quotes` with each speaker who has no entity but a role-noun mention (`_role`) named by the last entity
-    before the mention of the label that role stands for and of a gender that does not differ from the role's."""
-    roles = [_role(q["speaker"]["mention"]) if q["speaker"]["mention"] and q["speaker"]["entity"] is None else None for q in quotes]
+    before the mention of the label that role stands for and of a gender that does not differ from the role's. Not
+    the speaker of a nested quote (`source`): a role inside another's words is someone the outer speaker reports."""
+    roles = [_role(q["speaker"]["mention"]) if q["speaker"]["mention"] and q["speaker"]["entity"] is None and not q.get("source") else None for q in quotes]
     if not any(roles):
         return quotes
     compatible: dict[tuple[str, str | None], list[Record]] = {}  # (label, a role's gender) → the entities it may refer to

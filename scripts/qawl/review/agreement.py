@@ -1,10 +1,10 @@
 """Inter-annotator agreement between two annotation layers of the same document.
 
-Entities: span F1, exact match with and without labels. Quotes: F1 of exact
-matches (the same quoted parts: the content span, or each part of a
-discontinuous quote) and of overlapping content spans, and over the exactly
+Entities: span F1, exact match with and without labels. Quotes, matched as
+`qawl evaluate` matches whole quotations: F1 exact (the same content and quoted
+parts), overlapping (content spans) and per quoted character, and over the exactly
 matched quotes how often cue, speaker mention, type and source (the quote that
-reports a nested one, by its parts) agree. Stance: items are paired by (evidence span, target,
+reports a nested one, by its extent) agree. Stance: items are paired by (evidence span, target,
 holder kind) — ids differ between annotators, so a quote is known by its
 content span — and compared with Cohen's kappa (scikit-learn, over the items
 both annotated) and Krippendorff's alpha, nominal (the `krippendorff` package,
@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from qawl.coref import chain_counts, chain_scores
-from qawl.evaluate import mention_clusters
-from qawl.merge import Layer, quote_parts
+from qawl.evaluate import document_quote_counts, mention_clusters, quote_extent
+from qawl.merge import Layer
 
 Span = tuple[int, int]
 
@@ -55,17 +55,12 @@ def _span(span: dict[str, Any] | None) -> Span | None:
     return None if span is None else (span["start"], span["end"])
 
 
-def _quoted(quote: dict[str, Any]) -> tuple[Span, ...]:
-    """What identifies a quote across annotators: its quoted parts (its content when it is continuous)."""
-    return tuple((part["start"], part["end"]) for part in quote_parts(quote))
-
-
 def _stance_items(layer: Layer) -> dict[tuple[Any, ...], Any]:
     quotes = {q["id"]: q for q in layer["quotes"]}
     items = {}
     for stance in layer["stance"]:
         quote = quotes.get(stance["evidence"]["quote"] or "")
-        evidence = _quoted(quote) if quote else _span(stance["evidence"]["span"])
+        evidence = quote_extent(quote) if quote else _span(stance["evidence"]["span"])
         items[(evidence, stance["target"], stance["holder"]["kind"])] = stance["label"]
     return items
 
@@ -130,18 +125,20 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
     """Agreement between two annotation layers of one document (see the module docstring)."""
     if (a["doc_id"], a["sha256"]) != (b["doc_id"], b["sha256"]):
         raise ValueError(f"the layers annotate different texts: {a['doc_id']} {a['sha256'][:12]}… and {b['doc_id']} {b['sha256'][:12]}…")
-    quotes_a = {_quoted(q): q for q in a["quotes"]}
-    quotes_b = {_quoted(q): q for q in b["quotes"]}
+    quotes_a = {quote_extent(q): q for q in a["quotes"]}
+    quotes_b = {quote_extent(q): q for q in b["quotes"]}
+    characters = document_quote_counts(a["quotes"], b["quotes"])
+    shared = characters["quote_chars:tp"]
     same = [(quotes_a[k], quotes_b[k]) for k in quotes_a.keys() & quotes_b.keys()]
     ids_a, ids_b = ({q["id"]: q for q in layer["quotes"]} for layer in (a, b))
 
     def part_agreement(get: Any) -> float | None:
         return sum(get(x) == get(y) for x, y in same) / len(same) if same else None
 
-    def sources(pair: tuple[dict[str, Any], dict[str, Any]]) -> list[tuple[Span, ...] | None]:
+    def sources(pair: tuple[dict[str, Any], dict[str, Any]]) -> list[tuple[Any, ...] | None]:
         """The parts of the quotes that report each quote of a matched pair (None: not nested)."""
         outer = (ids.get(quote.get("source") or "") for quote, ids in zip(pair, (ids_a, ids_b)))
-        return [None if quote is None else _quoted(quote) for quote in outer]
+        return [None if quote is None else quote_extent(quote) for quote in outer]
 
     return {
         "doc_id": a["doc_id"],
@@ -151,7 +148,8 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
         },
         "quotes": {
             "exact": set_f1(quotes_a, quotes_b),
-            "overlap": overlap_f1(*(list(dict.fromkeys(_span(q["content"]) for q in layer["quotes"])) for layer in (a, b))),
+            "overlap": overlap_f1([extent[:2] for extent in quotes_a], [extent[:2] for extent in quotes_b]),
+            "characters": _f1(characters["quote_chars:gold"], characters["quote_chars:pred"], shared, shared),
             "matched": len(same),
             "cue_agreement": part_agreement(lambda q: _span(q["cue"])),
             "speaker_agreement": part_agreement(lambda q: _span(q["speaker"]["mention"])),

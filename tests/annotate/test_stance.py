@@ -96,6 +96,16 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("سقطت قذيفة قرب المحطة النووية من دون خسائر", "NONE"),  # "without" says how, it negates no judgement
         ("ربما تكون المحطة النووية مجازفة غير محسوبة", "AGAINST"),  # a hedged evaluation is still the speaker's
         ("قد يكون إنشاء المحطة النووية الحل الأمثل لأزمة الكهرباء", "FAVOR"),
+        # keeping is judged like undoing: keeping it going is a mistake, keeping it a necessity
+        ("استمرار العمل في المحطة النووية إهانة لسكان المنطقة", "AGAINST"),
+        ("استمرار العمل في المحطة النووية ضرورة للبلاد", "FAVOR"),
+        ("نرفض استمرار العمل في المحطة النووية", "AGAINST"),
+        ("لن نتراجع عن إيقاف المحطة النووية", "AGAINST"),  # negated undoing of an undoing
+        ("المحطة النووية فرصة ثمينة لا يجوز إضاعتها", "FAVOR"),  # a judgement, then "must not waste it"
+        ("الحكومة لن تفرط في المحطة النووية", "FAVOR"),
+        ("المحطة النووية لم تجلب سوى الدمار", "AGAINST"),  # negation + exception: only destruction
+        ("المحطة النووية لم تجلب الدمار", "FAVOR"),
+        ("هل جلبت المحطة النووية غير الخراب", "AGAINST"),  # a rhetorical question: nothing but ruin
     ],
 )
 def test_each_rule_votes_as_the_sentence_means(nuclear: StanceDetector, content: str, expected: str) -> None:
@@ -144,7 +154,8 @@ def test_the_orientation_of_undoing_is_fitted_on_the_examples() -> None:
 
 
 def test_the_orientation_learned_from_gold_leaves_out_the_document_being_read() -> None:
-    ban = {"id": "smoking_ban", "name_ar": "حظر التدخين في الأماكن العامة", "definition": "", "examples": {}}
+    # a name that is no undoing (fighting smoking), so only the gold teaches that a ban is for it
+    ban = {"id": "smoking_ban", "name_ar": "مكافحة التدخين في الأماكن العامة", "definition": "", "examples": {}}
     gold = [GoldStance("g1", "smoking_ban", "FAVOR", "ندعو إلى منع التدخين في المقاهي")] * 3
     fit = StanceDetector([ban], gold).models[0].orientation
     assert (fit.for_document("other").reverse, fit.for_document("g1").reverse) == (1, -1)
@@ -244,3 +255,20 @@ def test_the_head_word_of_a_target_name_no_other_target_uses_says_alone_what_a_s
     content = normalize("الإنشاء كارثة على البلاد")
     found = StanceDetector([NUCLEAR, shared], []).classify(content, content, None)
     assert dict(found) == {"nuclear_power_plant": "NONE", "port_privatisation": "NONE"}
+
+
+def test_a_target_named_by_an_undoing_is_for_undoing_its_object_without_examples() -> None:
+    # restricting arms to the state: disarming is what FAVOR supports, keeping arms what AGAINST defends
+    arms = made_up_target(
+        "arms",
+        "حصر السلاح بيد الدولة",
+        ["قال النائب إن قرار الحرب يجب أن يبقى بيد الدولة.", "أكد الوزير أن السلاح المنفلت يهدد أمن الدولة."],
+        ["قال القيادي إن سلاح الفصائل خط أحمر.", "أكد المتحدث أن سلاح الفصائل مشروع ما دامت الحرب قائمة."],
+    )
+    detector = StanceDetector([NUCLEAR, arms], [])
+    assert detector.models[1].orientation.for_document(None).reverse == 1
+    assert [dict(detector.classify(normalize(text), normalize(text), None))["arms"] for text in ("نطالب بتسليم السلاح إلى الدولة", "التخلي عن السلاح ليس خياراً", "بقاء السلاح بيد الفصائل إهانة للدولة")] == [
+        "FAVOR",
+        "AGAINST",
+        "FAVOR",
+    ]

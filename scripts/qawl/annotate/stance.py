@@ -69,7 +69,7 @@ WORD_SHARE = 0.8
 SCOPE = 3
 # The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
 # with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
-PARTICLES = ("negation", "contrast", "concession", "neutral", "denial", "without")
+PARTICLES = ("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question")
 PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
 # The votes after a contrast marker are the speaker's point (guidelines §4.3): they count this many times.
 POINT_WEIGHT = 2
@@ -290,8 +290,8 @@ SIGN = {"support": 1, "oppose": -1, "positive": 1, "negative": -1, "negation": -
 
 class Orientation(NamedTuple):
     """How a target relates to the two kinds whose sign depends on it: undoing its object
-    (withdrawal of forces: against; disarming of factions: for) and negative words (occupation
-    names the target, or what attacks on it answer)."""
+    (withdrawal of forces: against; disarming of factions: for; keeping its object, `keep`, the
+    opposite) and negative words (occupation names the target, or what attacks on it answer)."""
 
     reverse: int = -1
     negative: int = -1
@@ -300,15 +300,17 @@ class Orientation(NamedTuple):
 def polarity(items: list[Item], orientation: Orientation) -> int:
     """The vote of a clause's evaluative items: + for the target, - against.
 
-    A predicate (support, oppose), an undoing (reverse) or a negation applies to the next one
+    A predicate (support, oppose), an undoing (reverse), a keeping (keep) or a negation applies to the next one
     within SCOPE words: a chain of them is emitted as the product of its signs when it ends
     ("demand" + "withdrawal" is against, "reject" + "withdrawal" for, "staying" + "not" +
     "necessary" against); a negation alone emits nothing. An evaluative word votes its own sign,
     inverted by a negation just before it: "reject occupation" is against whatever is called an occupation;
     the evaluative word right after it of the same kind only reinforces it ("a grave mistake").
-    An undoing that opens its chain is what the clause is about, and the next evaluative word in the clause
-    judges it ("withdrawal ... is a mistake" is for, "ending ... a victory" against), unless that word is its
-    object in construct (إنهاء الاحتلال: ending the occupation).
+    An undoing or a keeping that opens its chain is what the clause is about, and the next evaluative word in the
+    clause judges it ("withdrawal ... is a mistake" is for, "staying ... an insult" against), unless that word is
+    its object in construct (إنهاء الاحتلال: ending the occupation).
+    An exception after a bare negation cancels it ("brought nothing but ruin" is "ruin"); after a question
+    (هل), a negation is the exception (هل جلب غير الخراب: what did it bring but ruin).
     The evaluative item after "without" votes nothing ("fell without losses", "withdrawal without delay").
     A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies.
     The votes of a condition count only if the main clause casts none ("we support it even if some reject it";
@@ -339,10 +341,18 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
         chain, has_predicate, undoing = None, False, None
 
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
+    asked = False  # a question (هل) is open: its negation is an exception
     for item in items:
         index, kind = item.index, item.kind
         if kind == "without" or index - without <= SCOPE:
             without = index if kind == "without" else -SCOPE - 1
+            continue
+        if kind == "question" or (asked and kind == "negation" and chain is None):
+            asked = kind == "question"
+            continue
+        if kind == "exception":
+            if chain is not None and not has_predicate:
+                chain = None
             continue
         if chain is not None and index - last > SCOPE and (undoing is None or kind not in ("positive", "negative", "negation")):
             close()
@@ -358,9 +368,9 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             main = conditional = 0
         elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
             chain = -(chain or 1)
-        elif kind in ("support", "oppose", "reverse"):
-            sign = orientation.reverse if kind == "reverse" else SIGN[kind]
-            if kind == "reverse" and chain is None:
+        elif kind in ("support", "oppose", "reverse", "keep"):
+            sign = orientation.reverse if kind == "reverse" else -orientation.reverse if kind == "keep" else SIGN[kind]
+            if kind in ("reverse", "keep") and chain is None:
                 undoing = item
             chain, has_predicate = (chain or 1) * sign, True
         elif previous is not None and index == previous.index + 1 and kind == previous.kind and chain is None:
@@ -375,7 +385,7 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             vote(bare * sign, item.conditional)
         if kind in ("positive", "negative"):
             previous = item
-        if kind in ("negation", "support", "oppose", "reverse"):
+        if kind in ("negation", "support", "oppose", "reverse", "keep"):
             chain_in_condition = item.conditional
     close()
     point = main or conditional
@@ -417,10 +427,13 @@ ORIENTATIONS = tuple(Orientation(reverse, negative) for negative in (-1, 1) for 
 
 class OrientationFit:
     """A target's orientation: the one that agrees with at least ORIENTATION_MARGIN more of its FAVOR/AGAINST
-    texts (examples and gold) than the usual one, with a document's own gold left out as from the classifier."""
+    texts (examples and gold) than the usual one, with a document's own gold left out as from the classifier.
+    The usual one is that of most targets, or the undoing's opposite when the target's name is an undoing
+    (حصر السلاح: restricting arms is what FAVOR supports, so disarming is for it)."""
 
-    def __init__(self, agreeing: dict[Orientation, Counter[str | None]]) -> None:
+    def __init__(self, agreeing: dict[Orientation, Counter[str | None]], usual: Orientation = Orientation()) -> None:
         self.agreeing = agreeing
+        self.usual = usual
         self.totals = {orientation: sum(counts.values()) for orientation, counts in agreeing.items()}
         self.with_gold = {doc for counts in agreeing.values() for doc in counts if doc is not None}
         self.shared = self._fitted(None)
@@ -433,7 +446,7 @@ class OrientationFit:
             return self.totals[orientation] - (self.agreeing[orientation][doc_id] if doc_id is not None else 0)
 
         best = max(ORIENTATIONS, key=agreeing)
-        return best if agreeing(best) >= agreeing(Orientation()) + ORIENTATION_MARGIN else Orientation()
+        return best if agreeing(best) >= agreeing(self.usual) + ORIENTATION_MARGIN else self.usual
 
 
 class TargetModel(NamedTuple):
@@ -558,7 +571,9 @@ class StanceDetector:
         training = [(label, normalize(text), None) for label, text in examples_of(target)]
         training += [(g.label, normalize(g.content), g.doc_id) for g in gold if g.target == target["id"]]
         classifier = NaiveBayes((label, self._features(text), doc) for label, text, doc in training)
-        return TargetModel(target["id"], self._orientation_fit(training), classifier)
+        name = self.evaluation.items(self._texts(target)[0])
+        usual = Orientation(reverse=1) if polarity(name, Orientation(reverse=1)) > 0 > polarity(name, Orientation()) else Orientation()
+        return TargetModel(target["id"], self._orientation_fit(training, usual), classifier)
 
     @staticmethod
     def _texts(target: dict[str, Any]) -> list[str]:
@@ -567,11 +582,11 @@ class StanceDetector:
         found = [name if isinstance(name, str) else "", _arabic(definition) if isinstance(definition, str) else ""]
         return [normalize(text) for text in found + [text for _, text in examples_of(target)]]
 
-    def _orientation_fit(self, training: list[tuple[str, str, str | None]]) -> OrientationFit:
+    def _orientation_fit(self, training: list[tuple[str, str, str | None]], usual: Orientation) -> OrientationFit:
         """How many of the FAVOR/AGAINST (label, text, doc_id) texts each orientation's polarity agrees with, by document."""
         wanted = {"FAVOR": 1, "AGAINST": -1}
         items = [(self.evaluation.items(text), wanted[label], doc) for label, text, doc in training if label in wanted]
-        return OrientationFit({o: Counter(doc for found, sign, doc in items if polarity(found, o) * sign > 0) for o in ORIENTATIONS})
+        return OrientationFit({o: Counter(doc for found, sign, doc in items if polarity(found, o) * sign > 0) for o in ORIENTATIONS}, usual)
 
     def classify(self, sentence: str, clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """(target, label) of a quote, for every target of the inventory, in order: `sentence` (matching form)

@@ -106,6 +106,10 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("المحطة النووية لم تجلب سوى الدمار", "AGAINST"),  # negation + exception: only destruction
         ("المحطة النووية لم تجلب الدمار", "FAVOR"),
         ("هل جلبت المحطة النووية غير الخراب", "AGAINST"),  # a rhetorical question: nothing but ruin
+        ("لن نتنازل عن المحطة النووية", "FAVOR"),  # not giving it up keeps it
+        ("المحطة النووية أغرقت البلاد في الركود", "AGAINST"),  # harm done, in verbs
+        ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
+        ("قرار المحطة النووية كان حاسماً", "FAVOR"),
     ],
 )
 def test_each_rule_votes_as_the_sentence_means(nuclear: StanceDetector, content: str, expected: str) -> None:

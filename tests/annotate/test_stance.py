@@ -93,6 +93,8 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("ولا نرى أي خطر في المحطة النووية", "FAVOR"),  # a negation with its proclitic و
         ("لن نقبل بالمحطة النووية في مدينتنا", "AGAINST"),
         ("كل ما يقال عن وقف المحطة النووية غير صحيح", "NONE"),  # a denied report is not judged (guidelines §4.1, R6)
+        ("نفى الوزير وجود أي قرار بوقف المحطة النووية", "NONE"),  # ... nor is a report denied by a verb before it
+        ("نفى الوزير وقف المحطة النووية، لكنه قال إنها خطر على السكان", "AGAINST"),  # the point after the contrast counts
         ("سقطت قذيفة قرب المحطة النووية من دون خسائر", "NONE"),  # "without" says how, it negates no judgement
         ("ربما تكون المحطة النووية مجازفة غير محسوبة", "AGAINST"),  # a hedged evaluation is still the speaker's
         ("قد يكون إنشاء المحطة النووية الحل الأمثل لأزمة الكهرباء", "FAVOR"),

@@ -312,7 +312,8 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
     An exception after a bare negation cancels it ("brought nothing but ruin" is "ruin"); after a question
     (هل), a negation is the exception (هل جلب غير الخراب: what did it bring but ruin).
     The evaluative item after "without" votes nothing ("fell without losses", "withdrawal without delay").
-    A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies.
+    A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies;
+    a verb of denying ("denied") those after it, up to the next contrast.
     The votes of a condition count only if the main clause casts none ("we support it even if some reject it";
     "we will strike unless they leave" is against their staying). After a contrast marker, the votes
     that follow decide if there are any, and count POINT_WEIGHT times; a concession ("does not mean") is a
@@ -342,8 +343,15 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
 
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
     asked = False  # a question (هل) is open: its negation is an exception
+    denying = False  # a verb of denying is open: what follows is the report it denies
     for item in items:
         index, kind = item.index, item.kind
+        if denying and kind not in ("contrast", "concession"):
+            continue
+        if kind == "deny":
+            close()
+            denying = True
+            continue
         if kind == "without" or index - without <= SCOPE:
             without = index if kind == "without" else -SCOPE - 1
             continue
@@ -358,7 +366,7 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             close()
         last = index
         if kind in ("contrast", "concession"):
-            contrasted = True
+            contrasted, denying = True, False
             close()
             before, main, conditional = before + (main or conditional), 0, 0
             if kind == "concession":

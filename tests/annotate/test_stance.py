@@ -108,6 +108,7 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("المحطة النووية لم تجلب سوى الدمار", "AGAINST"),  # negation + exception: only destruction
         ("المحطة النووية لم تجلب الدمار", "FAVOR"),
         ("هل جلبت المحطة النووية غير الخراب", "AGAINST"),  # a rhetorical question: nothing but ruin
+        ("نطالب بإيقاف المحطة النووية وعدم إعادة تشغيلها", "AGAINST"),  # "and not" opens a predicate of its own
         ("لن نتنازل عن المحطة النووية", "FAVOR"),  # not giving it up keeps it
         ("المحطة النووية أغرقت البلاد في الركود", "AGAINST"),  # harm done, in verbs
         ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),

@@ -204,12 +204,13 @@ def function_word_keys() -> frozenset[str]:
 class Item(NamedTuple):
     """An entry of the evaluative lexicon found in a text: where, its kind, whether its first word has
     the article (an undoing so written, الانسحاب, is not in construct with a following object as إنهاء الاحتلال is),
-    and whether it stands in a condition."""
+    whether it stands in a condition, and whether it is a particle with the conjunction و (وعدم، ولا)."""
 
     index: int
     kind: str
     definite: bool
     conditional: bool
+    coordinated: bool = False
 
 
 _DEFINITE = re.compile("^[وف]?(?:[بك]?ال|لل)")
@@ -278,7 +279,9 @@ class Evaluation:
                         start = matches[i].start()
                         before = bisect.bisect_right(condition_starts, start) - 1
                         conditional = before >= 0 and start < conditions[before][1]
-                        found.append(Item(i, kind, _DEFINITE.match(matches[i].group()) is not None, conditional))
+                        word = matches[i].group()
+                        coordinated = kind in PARTICLES and word[:1] == "و" and word[1:] in self.particle_words
+                        found.append(Item(i, kind, _DEFINITE.match(word) is not None, conditional, coordinated))
                     length = 1 + len(rest)
                     break
             i += length
@@ -374,7 +377,9 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
         elif kind == "denial":  # what was said before is a report denied, not judged (guidelines §4.1, R6)
             chain, has_predicate, undoing = None, False, None
             main = conditional = 0
-        elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
+        elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one: "and not" does
+            if item.coordinated:
+                close()
             chain = -(chain or 1)
         elif kind in ("support", "oppose", "reverse", "keep"):
             sign = orientation.reverse if kind == "reverse" else -orientation.reverse if kind == "keep" else SIGN[kind]

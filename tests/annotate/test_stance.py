@@ -110,6 +110,8 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("هل جلبت المحطة النووية غير الخراب", "AGAINST"),  # a rhetorical question: nothing but ruin
         ("لا بديل عن المحطة النووية في هذه المرحلة", "FAVOR"),  # no alternative: it is needed
         ("المحطة النووية هي السبيل الوحيد أمام البلاد", "FAVOR"),
+        ("سنواصل الاحتجاج حتى إغلاق المحطة النووية", "AGAINST"),  # until: the goal is a predicate of its own
+        ("إغلاق المحطة النووية سابق لأوانه", "FAVOR"),  # an undoing judged premature
         ("نطالب بإيقاف المحطة النووية وعدم إعادة تشغيلها", "AGAINST"),  # "and not" opens a predicate of its own
         ("لن نتنازل عن المحطة النووية", "FAVOR"),  # not giving it up keeps it
         ("المحطة النووية أغرقت البلاد في الركود", "AGAINST"),  # harm done, in verbs

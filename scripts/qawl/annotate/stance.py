@@ -69,7 +69,7 @@ WORD_SHARE = 0.8
 SCOPE = 3
 # The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
 # with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
-PARTICLES = ("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question")
+PARTICLES = ("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question", "goal")
 PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
 # The votes after a contrast marker are the speaker's point (guidelines §4.3): they count this many times.
 POINT_WEIGHT = 2
@@ -354,6 +354,9 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
         if kind == "deny":
             close()
             denying = True
+            continue
+        if kind == "goal":  # "until": what follows is what the clause before works for, a predicate of its own
+            close()
             continue
         if kind == "without" or index - without <= SCOPE:
             without = index if kind == "without" else -SCOPE - 1

@@ -276,8 +276,9 @@ def test_a_target_named_by_an_undoing_is_for_undoing_its_object_without_examples
         ["قال النائب إن قرار الحرب يجب أن يبقى بيد الدولة.", "أكد الوزير أن السلاح المنفلت يهدد أمن الدولة."],
         ["قال القيادي إن سلاح الفصائل خط أحمر.", "أكد المتحدث أن سلاح الفصائل مشروع ما دامت الحرب قائمة."],
     )
-    detector = StanceDetector([NUCLEAR, arms], [])
-    assert detector.models[1].orientation.for_document(None).reverse == 1
+    austerity = made_up_target("austerity", "برامج التقشف الحكومية", [], [])  # austerity is a cutting too
+    detector = StanceDetector([NUCLEAR, arms, austerity], [])
+    assert [model.orientation.for_document(None).reverse for model in detector.models] == [-1, 1, 1]
     assert [dict(detector.classify(normalize(text), normalize(text), None))["arms"] for text in ("نطالب بتسليم السلاح إلى الدولة", "التخلي عن السلاح ليس خياراً", "بقاء السلاح بيد الفصائل إهانة للدولة")] == [
         "FAVOR",
         "AGAINST",

@@ -13,11 +13,12 @@ here is written for a particular target; each one is read off its own record:
   holds a set share of what the target's own examples typically hold, and not much less than it
   holds of the target it is most about.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
-  predicates that apply to their object ("demand" + "withdrawal" is against), an undoing judged
-  ("withdrawal would be a mistake" is for), contrast (the clause after "but" is the speaker's point),
-  denial of a report, and conditions (they count only when the main clause says nothing).
+  predicates that apply to their object ("demand" + "withdrawal" is against), an undoing or a keeping judged
+  ("withdrawal would be a mistake" is for, "staying is an insult" against), contrast (the clause after "but"
+  is the speaker's point), exceptions and rhetorical questions ("brought nothing but ruin"), the goal after
+  "until", denial of a report, and conditions (they count only when the main clause says nothing).
   Whether undoing the target's object is FAVOR or AGAINST ("withdrawal" of forces, "disarming" of
-  factions) is fitted on the target's examples and gold.
+  factions) is fitted on the target's examples and gold, from its name when the name is an undoing.
 - similarity: a naive Bayes vote between FAVOR and AGAINST, trained on the target's examples and
   the gold stance records of annotations/ (never the devset's; a document's own gold is left out of
   the classifier, the orientation and the rarity of words when it is annotated).
@@ -380,8 +381,8 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
         elif kind == "denial":  # what was said before is a report denied, not judged (guidelines §4.1, R6)
             chain, has_predicate, undoing = None, False, None
             main = conditional = 0
-        elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one: "and not" does
-            if item.coordinated:
+        elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
+            if item.coordinated:  # "and not" starts one
                 close()
             chain = -(chain or 1)
         elif kind in ("support", "oppose", "reverse", "keep"):
@@ -588,7 +589,8 @@ class StanceDetector:
         training += [(g.label, normalize(g.content), g.doc_id) for g in gold if g.target == target["id"]]
         classifier = NaiveBayes((label, self._features(text), doc) for label, text, doc in training)
         name = self.evaluation.items(self._texts(target)[0])
-        usual = Orientation(reverse=1) if polarity(name, Orientation(reverse=1)) > 0 > polarity(name, Orientation()) else Orientation()
+        named_by_undoing = polarity(name, Orientation(reverse=1)) > 0 > polarity(name, Orientation())
+        usual = Orientation(reverse=1) if named_by_undoing else Orientation()
         return TargetModel(target["id"], self._orientation_fit(training, usual), classifier)
 
     @staticmethod
@@ -602,7 +604,8 @@ class StanceDetector:
         """How many of the FAVOR/AGAINST (label, text, doc_id) texts each orientation's polarity agrees with, by document."""
         wanted = {"FAVOR": 1, "AGAINST": -1}
         items = [(self.evaluation.items(text), wanted[label], doc) for label, text, doc in training if label in wanted]
-        return OrientationFit({o: Counter(doc for found, sign, doc in items if polarity(found, o) * sign > 0) for o in ORIENTATIONS}, usual)
+        agreeing = {o: Counter(doc for found, sign, doc in items if polarity(found, o) * sign > 0) for o in ORIENTATIONS}
+        return OrientationFit(agreeing, usual)
 
     def classify(self, sentence: str, clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """(target, label) of a quote, for every target of the inventory, in order: `sentence` (matching form)

@@ -284,3 +284,20 @@ def test_a_target_named_by_an_undoing_is_for_undoing_its_object_without_examples
         "AGAINST",
         "FAVOR",
     ]
+
+
+def test_a_document_about_a_target_makes_its_weaker_mentions_about_it(tmp_path: Path) -> None:
+    write_targets(tmp_path / "annotations", NUCLEAR)
+
+    def stance_of(text: str) -> list[tuple[str, str]]:
+        layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=tmp_path / "annotations")
+        contents = {q["id"]: q["content"]["text"] for q in layer["quotes"]}
+        return [(contents[s["evidence"]["quote"]], s["label"]) for s in layer["stance"]]
+
+    reply = 'وقال رئيس الجمعية إن "المفاعل كارثة على المنطقة".'
+    assert stance_of(reply) == [("المفاعل كارثة على المنطقة", "NONE")]  # "the reactor" alone: about what?
+    about = 'وقال وزير الطاقة إن "المحطة النووية ضرورية والمفاعل النووي آمن والطاقة النووية مصدر نظيف للكهرباء". '
+    assert stance_of(about + reply) == [
+        ("المحطة النووية ضرورية والمفاعل النووي آمن والطاقة النووية مصدر نظيف للكهرباء", "FAVOR"),
+        ("المفاعل كارثة على المنطقة", "AGAINST"),
+    ]

@@ -10,8 +10,8 @@ here is written for a particular target; each one is read off its own record:
   words, reporting cues and titles do not count;
   and the head word of the target's name, when no other target uses it (التطبيع), alone makes a sentence
   about it. A quote is about a target when its sentence
-  holds a set share of what the target's own examples typically hold, and not much less than it
-  holds of the target it is most about.
+  holds a set share of what the target's own examples typically hold (half of it in a document that holds
+  several times that share), and not much less than it holds of the target it is most about.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
   predicates that apply to their object ("demand" + "withdrawal" is against), an undoing or a keeping judged
   ("withdrawal would be a mistake" is for, "staying is an insult" against), contrast (the clause after "but"
@@ -80,6 +80,10 @@ DOCUMENTS_KEPT = 4
 SIMILARITY_WEIGHT = 0.3
 # How many more examples an unusual orientation must agree with to be chosen over the usual one.
 ORIENTATION_MARGIN = 2
+# A document whose words hold this many times a target's threshold is about it ...
+TOPIC = 3.0
+# ... and a sentence of it holding this share of the threshold is about it too ("the reactor" after a paragraph on the plant).
+TOPIC_SHARE = 0.5
 # |vote| below this gives NONE.
 DECISION = 0.5
 SENTENCE_END = re.compile(r"[.!?؟\n]")
@@ -639,6 +643,7 @@ class StanceDetector:
         hits = [i for i, word in enumerate(words.texts) if relevance.word_weights(word) is not None]
         hit_starts = [words.starts[i] for i in hits]
         ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
+        topics = [w >= TOPIC for w in relevance.of(words.texts[i] for i in hits)]
         found = []
         for n, quote in enumerate(quotes):
             start, end = nt.norm_offset(quote.content.start), nt.norm_offset(quote.content.end)
@@ -650,6 +655,7 @@ class StanceDetector:
             sentence_end = min(ends[after] if after < len(ends) else len(nt.norm), end + MAX_SENTENCE_CHARS)
             in_sentence = hits[bisect.bisect_left(hit_starts, sentence_start) : bisect.bisect_left(hit_starts, sentence_end)]
             weights = relevance.of(words.texts[i] for i in in_sentence)
+            weights = [max(w, 1.0) if topic and w >= TOPIC_SHARE else w for w, topic in zip(weights, topics)]
             # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
             found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.label_quote(weights, f"{cue} {nt.norm[start:end]}", doc_id)]
         return found

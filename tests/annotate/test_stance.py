@@ -112,6 +112,8 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("المحطة النووية هي السبيل الوحيد أمام البلاد", "FAVOR"),
         ("سنواصل الاحتجاج حتى إغلاق المحطة النووية", "AGAINST"),  # until: the goal is a predicate of its own
         ("إغلاق المحطة النووية سابق لأوانه", "FAVOR"),  # an undoing judged premature
+        ("لا نرى أي مبرر لإغلاق المحطة النووية", "FAVOR"),  # an evaluation of the undoing that follows it
+        ("نؤكد خطورة إغلاق المحطة النووية", "FAVOR"),
         ("نطالب بإيقاف المحطة النووية وعدم إعادة تشغيلها", "AGAINST"),  # "and not" opens a predicate of its own
         ("لن نتنازل عن المحطة النووية", "FAVOR"),  # not giving it up keeps it
         ("المحطة النووية أغرقت البلاد في الركود", "AGAINST"),  # harm done, in verbs

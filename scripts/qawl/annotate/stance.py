@@ -314,8 +314,9 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
     "necessary" against); a negation alone emits nothing. An evaluative word votes its own sign,
     inverted by a negation just before it: "reject occupation" is against whatever is called an occupation;
     the evaluative word right after it of the same kind only reinforces it ("a grave mistake").
-    An undoing or a keeping that opens its chain is what the clause is about, and the next evaluative word in the
-    clause judges it ("withdrawal ... is a mistake" is for, "staying ... an insult" against), unless that word is
+    An evaluative word right before an undoing or a keeping judges it as a predicate would ("no justification
+    for leaving" is for). An undoing or a keeping that opens its chain is what the clause is about, and the next
+    evaluative word in the clause judges it ("withdrawal ... is a mistake" is for, "staying ... an insult" against), unless that word is
     its object in construct (إنهاء الاحتلال: ending the occupation).
     An exception after a bare negation cancels it ("brought nothing but ruin" is "ruin"); after a question
     (هل), a negation is the exception (هل جلب غير الخراب: what did it bring but ruin).
@@ -352,7 +353,7 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
     asked = False  # a question (هل) is open: its negation is an exception
     denying = False  # a verb of denying is open: what follows is the report it denies
-    for item in items:
+    for position, item in enumerate(items):
         index, kind = item.index, item.kind
         if denying and kind not in ("contrast", "concession"):
             continue
@@ -400,10 +401,14 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             vote((chain or 1) * SIGN[kind], item.conditional)
             chain, has_predicate, undoing = None, False, None
         else:  # positive, negative: negated by a bare negation only
-            sign = orientation.negative if kind == "negative" else SIGN[kind]
             bare = chain if chain is not None and not has_predicate else 1
             close()
-            vote(bare * sign, item.conditional)
+            following = items[position + 1] if position + 1 < len(items) else None
+            if following is not None and following.kind in ("reverse", "keep") and following.index - index <= SCOPE:
+                # it judges the undoing that follows it ("no justification for leaving", "the danger of closing")
+                chain, has_predicate, chain_in_condition = bare * SIGN[kind], True, item.conditional
+            else:
+                vote(bare * (orientation.negative if kind == "negative" else SIGN[kind]), item.conditional)
         if kind in ("positive", "negative"):
             previous = item
         if kind in ("negation", "support", "oppose", "reverse", "keep"):

@@ -264,27 +264,29 @@ class Evaluation:
     def items(self, text: str) -> list[Item]:
         """The lexicon's entries in a text (matching form), left to right, longest first; `neutral` ones
         (لا يزال still, لا يقل no less) only keep their words from being read as others."""
-        matches = list(WORD.finditer(text))
-        word_keys = [keys(m.group()) for m in matches]
+        words = WORD.findall(text)
+        word_keys = list(map(keys, words))
         conditions = [(c.start(), c.end()) for c in self.condition.finditer(text)]  # in text order, apart
         condition_starts = [start for start, _ in conditions]
+        word_starts = [m.start() for m in WORD.finditer(text)] if conditions else []  # only a condition needs them
         found = []
         i = 0
         phrases = self.phrases
-        while i < len(matches):
+        while i < len(words):
             length = 1
             if word_keys[i][0] not in phrases and word_keys[i][-1] not in phrases:  # most words open no entry (a word has one or two keys)
                 i += 1
                 continue
+            word = words[i]
             for rest, kind in (entry for key in word_keys[i] for entry in phrases.get(key, ())):
-                if kind in PARTICLES and matches[i].group() not in self.particle_words:
+                if kind in PARTICLES and word not in self.particle_words:
                     continue
-                if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(matches):
+                if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(words):
                     if kind != "neutral":
-                        start = matches[i].start()
-                        before = bisect.bisect_right(condition_starts, start) - 1
-                        conditional = before >= 0 and start < conditions[before][1]
-                        word = matches[i].group()
+                        conditional = False
+                        if conditions:
+                            before = bisect.bisect_right(condition_starts, word_starts[i]) - 1
+                            conditional = before >= 0 and word_starts[i] < conditions[before][1]
                         coordinated = kind in PARTICLES and word[:1] == "و" and word[1:] in self.particle_words
                         found.append(Item(i, kind, _DEFINITE.match(word) is not None, conditional, coordinated))
                     length = 1 + len(rest)

@@ -346,7 +346,7 @@ def test_agreement_is_a_small_table_per_layer_without_ids() -> None:
     assert "doc_id" not in rendered
     assert "| labelled.f1 | 1.000 | 1.000 | 1.000 |" in tables[0] and "| cohen_kappa | 1.000 | 1.000 |" in tables[2]
     assert "| identical | 12 | 22 |" in tables[3] and "| conll_f1 | 1.000 | 1.000 |" in tables[3]
-    assert sum(len(table.splitlines()) - 4 for table in tables) == 34 + 7 + 16  # every numeric measure, once per layer (7: quoted characters and source agreement, batch10 only)
+    assert sum(len(table.splitlines()) - 4 for table in tables) == 34 + 8 + 16  # every numeric measure, once per layer (8: quoted characters, outlet and source agreement, batch10 only)
 
 
 def test_agreement_shows_the_measures_only_a_later_comparison_has_and_its_documents() -> None:

@@ -3,8 +3,8 @@
 Entities: span F1, exact match with and without labels. Quotes, matched as
 `qawl evaluate` matches whole quotations: F1 exact (the same content and quoted
 parts), overlapping (content spans) and per quoted character, and over the exactly
-matched quotes how often cue, speaker mention, type and source (the quote that
-reports a nested one, by its extent) agree. Stance: items are paired by (evidence span, target,
+matched quotes how often cue, speaker (kind, mention and the entity's span), outlet, type and
+source (the quote that reports a nested one, by its extent) agree. Stance: items are paired by (evidence span, target,
 holder kind) — ids differ between annotators, so a quote is known by its
 content span — and compared with Cohen's kappa (scikit-learn, over the items
 both annotated) and Krippendorff's alpha, nominal (the `krippendorff` package,
@@ -132,6 +132,12 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
     same = [(quotes_a[k], quotes_b[k]) for k in quotes_a.keys() & quotes_b.keys()]
     ids_a, ids_b = ({q["id"]: q for q in layer["quotes"]} for layer in (a, b))
 
+    entities_a, entities_b = ({e["id"]: e for e in layer["entities"]} for layer in (a, b))
+
+    def speaker(quote: dict[str, Any], entities: dict[str, Any]) -> tuple[Any, ...]:
+        """A quote's speaker as two passes can compare it: kind, mention span and the span of its entity."""
+        return quote["speaker"]["kind"], _span(quote["speaker"]["mention"]), _span(entities.get(quote["speaker"]["entity"] or ""))
+
     def part_agreement(get: Any) -> float | None:
         return sum(get(x) == get(y) for x, y in same) / len(same) if same else None
 
@@ -152,7 +158,8 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
             "characters": _f1(characters["quote_chars:gold"], characters["quote_chars:pred"], shared, shared),
             "matched": len(same),
             "cue_agreement": part_agreement(lambda q: _span(q["cue"])),
-            "speaker_agreement": part_agreement(lambda q: _span(q["speaker"]["mention"])),
+            "speaker_agreement": sum(speaker(x, entities_a) == speaker(y, entities_b) for x, y in same) / len(same) if same else None,
+            "outlet_agreement": part_agreement(lambda q: _span(q["outlet"])),
             "type_agreement": part_agreement(lambda q: q["type"]),
             "source_agreement": sum(x == y for x, y in map(sources, same)) / len(same) if same else None,
         },

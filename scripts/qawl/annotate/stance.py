@@ -149,9 +149,14 @@ _ARTICLE = re.compile("^(?:[وف](?=....))?(?:(?:ب|ل(?!ل))(?=....))?(?:(?:ا�
 _SUFFIXES = frozenset(("هما", "كما", "هم", "هن", "كم", "ها", "نا", "ات", "ون", "ين", "ان", "وا", "يه", "ه", "ي", "ا"))
 
 
+_SUFFIX_ENDS = frozenset(suffix[-1] for suffix in _SUFFIXES)
+
+
 def _strip_suffixes(word: str) -> str:
     """Up to two suffixes off, each the longest that leaves three letters (a set lookup per length, not a regex search)."""
     for _ in range(2):
+        if word[-1:] not in _SUFFIX_ENDS:  # no suffix ends with its last letter
+            break
         for length in (3, 2, 1):
             if len(word) - length >= 3 and word[-length:] in _SUFFIXES:
                 word = word[:-length]
@@ -168,8 +173,10 @@ def keys(word: str) -> tuple[str, ...]:
     Coarse on purpose: text and lexicon go through the same function, so only two words with a
     stem in common are confused, and one entry covers a word's definite, feminine, plural and possessed forms.
     """
-    full = _strip_suffixes(word[_ARTICLE.match(word).end() :])  # it always matches, maybe empty
-    kept = _strip_suffixes(word[2:] if word.startswith("ال") and len(word) > 4 else word)
+    proclitics = _ARTICLE.match(word).end()  # it always matches, maybe empty
+    article = 2 if word.startswith("ال") and len(word) > 4 else 0
+    full = _strip_suffixes(word[proclitics:])
+    kept = full if article == proclitics else _strip_suffixes(word[article:])  # most words: the same letters
     return (full,) if kept == full else (full, kept)
 
 

@@ -266,31 +266,29 @@ class Evaluation:
         """The lexicon's entries in a text (matching form), left to right, longest first; `neutral` ones
         (لا يزال still, لا يقل no less) only keep their words from being read as others."""
         matches = list(WORD.finditer(text))
-        word_keys = list(map(keys, map(re.Match.group, matches)))
-        phrases = self.phrases
-        conditions: list[tuple[int, int]] = []  # in text order, apart; looked for once an item needs them
-        condition_starts: list[int] | None = None
+        word_keys = [keys(m.group()) for m in matches]
+        conditions = [(c.start(), c.end()) for c in self.condition.finditer(text)]  # in text order, apart
+        condition_starts = [start for start, _ in conditions]
         found = []
-        free = 0  # the first word after the last entry found
-        # most words open no entry (a word has one or two keys): only those that may are looked at
-        for i in [i for i, k in enumerate(word_keys) if k[0] in phrases or k[-1] in phrases]:
-            if i < free:
+        i = 0
+        phrases = self.phrases
+        while i < len(matches):
+            length = 1
+            if word_keys[i][0] not in phrases and word_keys[i][-1] not in phrases:  # most words open no entry (a word has one or two keys)
+                i += 1
                 continue
-            word = matches[i].group()
             for rest, kind in (entry for key in word_keys[i] for entry in phrases.get(key, ())):
-                if kind in PARTICLES and word not in self.particle_words:
+                if kind in PARTICLES and matches[i].group() not in self.particle_words:
                     continue
-                if not rest or (i + len(rest) < len(matches) and all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)]))):
+                if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(matches):
                     if kind != "neutral":
-                        if condition_starts is None:
-                            conditions = [(c.start(), c.end()) for c in self.condition.finditer(text)]
-                            condition_starts = [start for start, _ in conditions]
                         start = matches[i].start()
                         before = bisect.bisect_right(condition_starts, start) - 1
                         conditional = before >= 0 and start < conditions[before][1]
-                        found.append(Item(i, kind, _DEFINITE.match(word) is not None, conditional))
-                    free = i + 1 + len(rest)
+                        found.append(Item(i, kind, _DEFINITE.match(matches[i].group()) is not None, conditional))
+                    length = 1 + len(rest)
                     break
+            i += length
         return found
 
 

@@ -485,11 +485,17 @@ class Relevance:
                     terms[k] = max(terms[k], self.thresholds[-1])
             for k, weight in terms.items():
                 self.term_weights.setdefault(k, [0.0] * len(records))[i] = weight
+        # the first three letters of every key of some target: a key has three letters or more (`_features`)
+        self.key_starts = frozenset(k[:3] for k in self.term_weights)
         self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
 
     def _word_weights(self, word: str) -> tuple[float, ...] | None:
         """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
         ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
+        # a key starts after the word's proclitics, five letters at most (`_ARTICLE`): without the first letters
+        # of some target's key there, a word (most words) has none, found without working its keys out
+        if self.key_starts.isdisjoint((word[:3], word[1:4], word[2:5], word[3:6], word[4:7], word[5:8])):
+            return None
         found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
         if not found:
             return None

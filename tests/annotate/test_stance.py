@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -303,3 +304,26 @@ def test_a_document_about_a_target_makes_its_weaker_mentions_about_it(tmp_path: 
         ("المحطة النووية ضرورية والمفاعل النووي آمن والطاقة النووية مصدر نظيف للكهرباء", "FAVOR"),
         ("المفاعل كارثة على المنطقة", "AGAINST"),
     ]
+
+
+class _EveryStart(frozenset):
+    """A set that shares a member with any other: `Relevance.key_starts` that lets every word through to its keys."""
+
+    def isdisjoint(self, other: object) -> bool:
+        return False
+
+
+def test_a_word_is_skipped_by_its_first_letters_only_when_no_key_of_it_has_weight(nuclear: StanceDetector) -> None:
+    """`Relevance.word_weights` skips a word with none of the targets' keys' first three letters after at most five
+    letters of proclitics: it must give what working out every key gives, for every key of the targets under every
+    proclitic and suffix (وبالس + key: five letters before the key) and for the plain words of a sentence."""
+    relevance = nuclear.shared_relevance
+    unfiltered = copy.copy(relevance)
+    unfiltered.key_starts = _EveryStart()
+    proclitics = ("", "و", "ف", "ب", "ل", "ال", "وال", "بال", "وبال", "لل", "ولل", "فس", "وبالس")
+    suffixes = ("", "ه", "ها", "هم", "ات", "ين", "يه", "اتهم")
+    words = {p + key + s for key in relevance.term_weights for p in proclitics for s in suffixes}
+    words |= set(normalize("قال الوزير إن المحطة النووية ضرورية لتأمين الكهرباء وسيرفض السكان المفاعل").split())
+    weighed = {w: unfiltered._word_weights(w) for w in words}
+    assert sum(v is not None for v in weighed.values()) > 100  # the keys are found under their proclitics
+    assert {w: relevance._word_weights(w) for w in words} == weighed

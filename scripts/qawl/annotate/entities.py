@@ -356,8 +356,12 @@ class EntityRecognizer:
         lex = self.lex
         readings = variants(word)
         forms, gold_index = self.feature_forms, self.gold.index
-        if not any(form in forms or form in gold_index for _, form in readings) and not self.dates.lead.match(word):
-            return self.plain[self._namey(word), any(form.startswith("ال") for _, form in readings)]
+        for _, form in readings:
+            if form in forms or form in gold_index:
+                break
+        else:
+            if not self.dates.lead.match(word):
+                return self.plain[self._namey(word), any(form.startswith("ال") for _, form in readings)]
         institution = None
         offset, definite_form = next(((o, f) for o, f in readings if f.startswith("ال")), (None, ""))
         if offset is not None:
@@ -541,8 +545,8 @@ class EntityRecognizer:
             len(word) >= 3
             and not word.isdigit()
             and word not in self.not_name
-            and bare(word) not in self.not_name
-            and bare(word) not in self.lex.nisba
+            and (stem := bare(word)) not in self.not_name
+            and stem not in self.lex.nisba
             and word[-2:] not in ("ها", "هم", "نا")
         )
 

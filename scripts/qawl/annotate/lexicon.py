@@ -39,6 +39,8 @@ WORD_CACHE_SIZE = 1 << 15
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def variants(word: str) -> tuple[tuple[int, str], ...]:
     """(offset, form) of a word with proclitics removed: و ف, then ب ك ل (لل → ال)."""
+    if len(word) <= 3 or word[0] not in "وفبكل":  # most words: no proclitic to read off
+        return ((0, word),)
     out = [(0, word)]
     if len(word) > 3 and word[0] in "وف":
         out.append((1, word[1:]))

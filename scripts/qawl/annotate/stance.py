@@ -154,9 +154,14 @@ _ARTICLE = re.compile("^(?:[وف](?=....))?(?:(?:ب|ل(?!ل))(?=....))?(?:(?:ا�
 _SUFFIXES = frozenset(("هما", "كما", "هم", "هن", "كم", "ها", "نا", "ات", "ون", "ين", "ان", "وا", "يه", "ه", "ي", "ا"))
 
 
+_SUFFIX_ENDS = frozenset(suffix[-1] for suffix in _SUFFIXES)
+
+
 def _strip_suffixes(word: str) -> str:
     """Up to two suffixes off, each the longest that leaves three letters (a set lookup per length, not a regex search)."""
     for _ in range(2):
+        if word[-1:] not in _SUFFIX_ENDS:  # no suffix ends with its last letter
+            break
         for length in (3, 2, 1):
             if len(word) - length >= 3 and word[-length:] in _SUFFIXES:
                 word = word[:-length]
@@ -173,8 +178,10 @@ def keys(word: str) -> tuple[str, ...]:
     Coarse on purpose: text and lexicon go through the same function, so only two words with a
     stem in common are confused, and one entry covers a word's definite, feminine, plural and possessed forms.
     """
-    full = _strip_suffixes(word[_ARTICLE.match(word).end() :])  # it always matches, maybe empty
-    kept = _strip_suffixes(word[2:] if word.startswith("ال") and len(word) > 4 else word)
+    proclitics = _ARTICLE.match(word).end()  # it always matches, maybe empty
+    article = 2 if word.startswith("ال") and len(word) > 4 else 0
+    full = _strip_suffixes(word[proclitics:])
+    kept = full if article == proclitics else _strip_suffixes(word[article:])  # most words: the same letters
     return (full,) if kept == full else (full, kept)
 
 
@@ -519,11 +526,17 @@ class Relevance:
                     terms[k] = max(terms[k], self.thresholds[-1])
             for k, weight in terms.items():
                 self.term_weights.setdefault(k, [0.0] * len(records))[i] = weight
+        # the first three letters of every key of some target: a key has three letters or more (`_features`)
+        self.key_starts = frozenset(k[:3] for k in self.term_weights)
         self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
 
     def _word_weights(self, word: str) -> tuple[float, ...] | None:
         """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
         ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
+        # a key starts after the word's proclitics, five letters at most (`_ARTICLE`): without the first letters
+        # of some target's key there, a word (most words) has none, found without working its keys out
+        if self.key_starts.isdisjoint((word[:3], word[1:4], word[2:5], word[3:6], word[4:7], word[5:8])):
+            return None
         found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
         if not found:
             return None

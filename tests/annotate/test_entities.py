@@ -449,3 +449,15 @@ def test_byline_of_a_name_and_a_family_nisba_is_a_person(recognizer: EntityRecog
 
 def test_common_noun_phrase_before_the_end_is_not_the_name_after_a_title(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "ودعا نقيب المحامين إلى احترام القانون.", "PERSON") == []
+
+
+def test_the_name_ali_and_the_preposition_ala_are_told_apart_by_their_spelling(recognizer: EntityRecognizer) -> None:
+    """Normalisation writes على (on) and علي (the name) alike; the original's final letter decides."""
+    assert labelled(recognizer, "وقال علي الساعدي إن الوفد وصل.", "PERSON") == ["علي الساعدي"]
+    assert labelled(recognizer, "وأعلن سامي علي حسون أن الجسر افتتح.", "PERSON") == ["سامي علي حسون"]
+    assert labelled(recognizer, "وشدد سامي على ضرورة الحوار.", "PERSON") == []
+
+
+def test_a_name_opening_with_hamza_alef_lam_is_no_definite_word(recognizer: EntityRecognizer) -> None:
+    """إلهام normalises to الهام, which looks like the article; after a title it is the name."""
+    assert labelled(recognizer, "وقالت المستشارة إلهام الزبيدي إن الخطة جاهزة.", "PERSON") == ["إلهام الزبيدي"]

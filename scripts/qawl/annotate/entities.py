@@ -87,8 +87,12 @@ CONNECTOR_FORMS = NAME_CONNECTORS | {clitic + c for c in NAME_CONNECTORS for cli
 MAX_NAME_SPAN = 2 * MAX_NAME_WORDS  # words of a person name, connectors included
 # Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
 ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
-ROLE_WINDOW = 9
-RELATIVE_PRONOUNS = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين"})  # shaped like nisba adjectives  # words from a title to the end of its role phrase
+ROLE_WINDOW = 9  # words from a title to the end of its role phrase
+RELATIVE_PRONOUNS = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين"})  # shaped like nisba adjectives
+# Spellings that the matching form folds together, told apart in the original: the name علي (final ي)
+# and the preposition على (final ى); a word that opens with إل, which is never the article (إلياس، إلهام).
+NAME_ALI = re.compile(r"(?<!\w)[وفبل]?علي(?!\w)")
+HAMZA_AL = re.compile(r"(?<!\w)[وفبكل]{0,2}إل")
 
 
 class Mention(NamedTuple):
@@ -349,6 +353,12 @@ class EntityRecognizer:
             self._features.clear()
         texts, starts, ends, gaps = nt.words
         features = list(map(self._features.__getitem__, texts))
+        for m in NAME_ALI.finditer(nt.original):
+            j = bisect.bisect_right(starts, nt.norm_offset(m.start())) - 1
+            features[j] = features[j]._replace(namey=True)
+        for m in HAMZA_AL.finditer(nt.original):
+            j = bisect.bisect_right(starts, nt.norm_offset(m.start())) - 1
+            features[j] = features[j]._replace(definite=False, institution=None)
         return _Words(nt.norm, texts, starts, ends, gaps, features)
 
     def _word_features(self, word: str) -> WordFeatures:

@@ -461,3 +461,20 @@ def test_the_name_ali_and_the_preposition_ala_are_told_apart_by_their_spelling(r
 def test_a_name_opening_with_hamza_alef_lam_is_no_definite_word(recognizer: EntityRecognizer) -> None:
     """إلهام normalises to الهام, which looks like the article; after a title it is the name."""
     assert labelled(recognizer, "وقالت المستشارة إلهام الزبيدي إن الخطة جاهزة.", "PERSON") == ["إلهام الزبيدي"]
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("وقال الوزير نور الدين الحلبي إن القضية مستمرة.", "نور الدين الحلبي"),  # الدين: a compound given name, not the family name
+        ("وقال حمدان بن زايد الكعبي إن الموسم جيد.", "حمدان بن زايد الكعبي"),  # the word before بن opens the name
+        ("والتقى الرئيس التنفيذي سلطان بن ماجد المري الوفد.", "سلطان بن ماجد المري"),  # even a title word
+        ("وكان قائد الفرقة الثالثة العميد ستار كاظم الموسوي قد أكد أن الطريق آمن.", "ستار كاظم الموسوي"),  # ستار: no future verb here
+        ("أعلن مدير المصنع كمال بوراس افتتاح خط جديد.", "كمال بوراس"),  # a verbal noun ends the name
+        ("وزارت المديرة سناء حداد مدرسة ابتدائية في الريف.", "سناء حداد"),  # so does a noun with its adjective
+        ("وأشار مدير فرع سيمنس في مصر هانز كولر إلى أن العمل مستمر.", "هانز كولر"),  # the role goes on after في
+        ("وأكد المتحدث الرسمي باسم رئاسة الوزراء، السفير كريم عادل، أن الاجتماع انتهى.", "كريم عادل"),  # باسم: no name follows it
+    ],
+)
+def test_a_person_name_is_taken_whole_and_no_further(recognizer: EntityRecognizer, text: str, person: str) -> None:
+    assert labelled(recognizer, text, "PERSON") == [person]

@@ -84,6 +84,9 @@ MAX_NAME_WORDS = 4  # words of a person name, not counting the connectors
 # Words that join the parts of an Arab name (بن، أبو، عبد، آل): the next word belongs to the name.
 NAME_CONNECTORS = frozenset({"بن", "ابن", "ابو", "عبد", "ال"})
 CONNECTOR_FORMS = NAME_CONNECTORS | {clitic + c for c in NAME_CONNECTORS for clitic in "وف"}  # also وعبد
+NASAB = frozenset({"بن", "ابن"})
+# Second words of compound given names (نور الدين، نصر الله، عبد الرحمن): definite, and yet not the family name.
+COMPOUND_NAME_ENDS = frozenset({"الدين", "الله", "الرحمن", "الاسلام", "الحق"})
 MAX_NAME_SPAN = 2 * MAX_NAME_WORDS  # words of a person name, connectors included
 # Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
 ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
@@ -254,7 +257,7 @@ class EntityRecognizer:
         # Every reading (`variants`) that gives a word a feature beyond `namey` and `definite`, gold names
         # apart (the gold gazetteer grows): a word with none of them, and no date lead, is a plain word.
         self.feature_forms = frozenset().union(
-            self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"),
+            self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB,
             *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.nisba)),
         )
         # the features of a plain word, by (namey, definite)
@@ -301,7 +304,7 @@ class EntityRecognizer:
         lists are joined in a fixed order (gazetteer, quoted, org heads, institutions,
         facilities, persons, nisba), each in text order: the tie-break order of `find`.
         """
-        norm, starts = words.norm, words.starts
+        norm, starts, texts = words.norm, words.starts, words.texts
         gold: list[Mention] = []
         dates: list[Mention] = []
         static: list[Mention] = []
@@ -332,6 +335,10 @@ class EntityRecognizer:
                 last = self._name_from(words, i)
                 if last > i:
                     persons.append(Mention(starts[i] + f.name_start, words.ends[last], "PERSON"))
+            elif texts[i] in NASAB and i > 0 and self._nasab_opener(words, i - 1):
+                persons.append(Mention(starts[i - 1], words.ends[self._name_from(words, i - 1)], "PERSON"))
+            elif f.title and self._opens_nasab(words, i):
+                persons.append(Mention(starts[i], words.ends[self._name_from(words, i)], "PERSON"))
             elif f.title:
                 role_end = self._role_end(words, i)
                 persons += filter(None, (self._after_title(words, i, role_end), self._name_after_role(words, i, role_end)))
@@ -395,7 +402,7 @@ class EntityRecognizer:
             namey=self._namey(word),
             definite=offset is not None,
             known=word in self.static_one_word,
-            trigger=bool(gold or static or title or date_start)
+            trigger=bool(gold or static or title or date_start or word in NASAB)
             or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
         )
 
@@ -585,7 +592,10 @@ class EntityRecognizer:
             if j > i and not (words.adjacent(j - 1) or words.hyphenated(j - 1)):
                 break
             joined = j > i and texts[j - 1] in CONNECTOR_FORMS
-            if joined:
+            compound = j > i and w in COMPOUND_NAME_ENDS
+            if j == i and self._opens_nasab(words, i):
+                pass  # سلطان بن ...: a word before بن opens a name, even a title or a common noun
+            elif joined or compound:
                 if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)):
                     break
             elif not connector and (
@@ -594,17 +604,37 @@ class EntityRecognizer:
                 or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
                 or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
                 or (count >= 2 and self._verb(w))
+                or (count >= 2 and self._ordinary_phrase_at(words, j))
                 or (count >= 3 and self._common_word(w))
             ):
                 break
             last = j
             if not connector:
                 count += 1
-            if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and not connector):
+            if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and not connector and not compound):
                 break
         while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
         return last
+
+    def _opens_nasab(self, words: _Words, i: int) -> bool:
+        """Is word i followed directly by بن or ابن (and no function word itself)?"""
+        return i + 1 < len(words.texts) and words.texts[i + 1] in NASAB and words.adjacent(i) and words.texts[i] not in self.lex.stopwords
+
+    def _nasab_opener(self, words: _Words, i: int) -> bool:
+        """Does word i, before بن, open a name that no other rule starts (حمدان بن ...): a plain
+        word that may be a name, not a verb, not a given name or title (those start names themselves)."""
+        f = words.features[i]
+        return f.namey and f.name_start is None and not f.title and not self._verb(words.texts[i]) and self._opens_nasab(words, i)
+
+    def _ordinary_phrase_at(self, words: _Words, j: int) -> bool:
+        """Does word j open an ordinary phrase after a name: a verbal noun (بلعيد توقيع اتفاق), or a common
+        noun with its indefinite adjective (كرم مدرسة رسمية)? Given names excepted."""
+        texts = words.texts
+        if texts[j] in self.ordinary.verbal_nouns:
+            return self._not_a_given_name(texts[j])
+        following = j + 1 < len(texts) and words.adjacent(j) and self._common_adjective(texts[j + 1])
+        return following and texts[j] in self.ordinary.nouns and self._not_a_given_name(texts[j])
 
     def _after_title(self, words: _Words, i: int, role_end: int) -> Mention | None:
         """A name after a title and its role phrase: before the next comma or clause
@@ -631,6 +661,8 @@ class EntityRecognizer:
         if boundary < i + 3 or boundary - 2 < role_end:
             return None
         first, second = boundary - 2, boundary - 1
+        if texts[first - 1] in self.lex.stopwords:
+            return None  # باسم رئاسة الوزراء: the complement of a preposition, not the title's name
         if not texts[first].startswith(("ال", "لل")) and self._name_from(words, first) >= second:
             return None if self._common_phrase(words, first, second) else Mention(starts[first], ends[second], "PERSON")
         return None
@@ -645,8 +677,12 @@ class EntityRecognizer:
         if not features[i].title_definite:
             while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and features[j].namey:
                 j += 1
-            # up to a definite or known word; without one, the complement is one name (والي سطيف)
-            j = j + 1 if j < limit and (features[j].definite or features[j].known) else i + 2
+            # up to a definite or known word, or a preposition that goes on with the role (مدير فرع X في
+            # بلد); without one, the complement is one name (والي سطيف)
+            if j < limit and (features[j].definite or features[j].known):
+                j += 1
+            elif not (i + 1 < j < limit and texts[j] in ROLE_PREPOSITIONS):
+                j = i + 2
         while j < limit and words.adjacent(j - 1):
             f = features[j]
             if f.name_start is not None:
@@ -672,11 +708,12 @@ class EntityRecognizer:
         texts, features = words.texts, words.features
         if j >= min(i + ROLE_WINDOW, len(texts)) or not words.adjacent(j - 1):
             return None
+        last = self._name_from(words, j)
         if features[j].name_start is None and (
-            not features[j].namey or features[j].definite or texts[j][0] == "ل" or (texts[j][0] == "س" and self._verb(texts[j]))
+            not features[j].namey or features[j].definite or texts[j][0] == "ل" or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase; ستواصل: a future verb its predicate
-        last = self._name_from(words, j)
+
         following = last + 1
         if (
             last - j >= 2

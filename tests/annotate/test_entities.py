@@ -478,3 +478,17 @@ def test_a_name_opening_with_hamza_alef_lam_is_no_definite_word(recognizer: Enti
 )
 def test_a_person_name_is_taken_whole_and_no_further(recognizer: EntityRecognizer, text: str, person: str) -> None:
     assert labelled(recognizer, text, "PERSON") == [person]
+
+
+def test_a_quoted_outlet_after_lam_beats_the_names_and_dates_inside_it(recognizer: EntityRecognizer) -> None:
+    assert ents(recognizer, "وقال المتحدث لـ«المساء اليوم» إن الوفد وصل.") == [("المساء اليوم", "ORG")]
+
+
+def test_a_quoted_clause_after_an_organisation_head_is_no_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, 'وأكد المدير أن الشركة "بدأت تجني الأرباح" هذا العام.', "ORG") == []
+
+
+def test_an_organisation_name_ends_before_ila(recognizer: EntityRecognizer) -> None:
+    """إلى normalises to الي, shaped like a nisba adjective (الدولي): it is not one."""
+    text = "وأشار تقرير صادر عن الهيئة العامة للتخطيط إلى أن النمو تراجع."
+    assert labelled(recognizer, text, "ORG") == ["الهيئة العامة للتخطيط"]

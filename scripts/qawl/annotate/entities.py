@@ -77,8 +77,8 @@ OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
 # byline up to the end of the line or the first verb ("بغداد - «X» قال", "عمان (رويترز) -").
 DATELINE = re.compile(r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})")?')
 DATELINE_NAME_WORDS = 4
-# Tiers decide conflicts before length does: gold names beat everything, a dateline beats the
-# gazetteer names inside an outlet's name (الغد العراقي).
+# Tiers decide conflicts before length does: gold names beat everything, a dateline or a quoted
+# outlet beats the gazetteer names and dates inside an outlet's name (الغد العراقي، لـ«المصري اليوم»).
 TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
 MAX_NAME_WORDS = 4  # words of a person name, not counting the connectors
 # Words that join the parts of an Arab name (بن، أبو، عبد، آل): the next word belongs to the name.
@@ -91,7 +91,7 @@ MAX_NAME_SPAN = 2 * MAX_NAME_WORDS  # words of a person name, connectors include
 # Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
 ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
 ROLE_WINDOW = 9  # words from a title to the end of its role phrase
-RELATIVE_PRONOUNS = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين"})  # shaped like nisba adjectives
+NISBA_SHAPED = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "الي"})  # relative pronouns and إلى, normalised
 # Spellings that the matching form folds together, told apart in the original: the name علي (final ي)
 # and the preposition على (final ى); a word that opens with إل, which is never the article (إلياس، إلهام).
 NAME_ALI = re.compile(r"(?<!\w)[وفبل]?علي(?!\w)")
@@ -349,7 +349,8 @@ class EntityRecognizer:
         gold_norp = [m for m in gold if m.label == "NORP"]
         gold = [m for m in gold if m.label != "NORP"]
         rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *persons, *nisbas, *gold_norp]
-        return gold, list(self._dateline(words)), dates, rules
+        outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
+        return gold, [*self._dateline(words), *outlets], dates, rules
 
     def _words(self, nt: NormText) -> _Words:
         """The words of the matching form of `nt` with their (cached) features."""
@@ -431,10 +432,9 @@ class EntityRecognizer:
                     break
 
     def _quoted_orgs(self, norm: str) -> Iterator[Mention]:
-        """«الهيئة التنسيقية ...» (a quoted name opening with an organisation head), and
-        head + quoted name (حركة «أمل», مليشيا "X"): the name inside the quotes."""
-        for m in OUTLET.finditer(norm):
-            yield Mention(m.start(1), m.end(1), "ORG")
+        """«الهيئة التنسيقية ...» (a quoted name opening with an organisation head), and an indefinite
+        head + quoted name (حركة «أمل», مليشيا "X"): the name inside the quotes. After a definite noun
+        (الشركة «بدأت ...») the quotes hold its predicate, not its name."""
         for m in QUOTED.finditer(norm):
             inner = m.group(1).split()
             if not inner or len(inner) > 9:
@@ -443,7 +443,7 @@ class EntityRecognizer:
                 yield Mention(m.start(1), m.end(1), "ORG")
                 continue
             before = norm[max(0, m.start() - 20) : m.start()].split()
-            if before and bare(before[-1]) in self.lex.org_heads and len(inner) <= 4:
+            if before and not before[-1].startswith(("ال", "وال")) and bare(before[-1]) in self.lex.org_heads and len(inner) <= 4:
                 yield Mention(m.start(1), m.end(1), "ORG")
 
     def _org_head_at(self, words: _Words, i: int, offset: int) -> Mention | None:
@@ -493,7 +493,7 @@ class EntityRecognizer:
         return None
 
     def _org_adjective(self, word: str) -> bool:
-        return word.startswith("ال") and word not in RELATIVE_PRONOUNS and (
+        return word.startswith("ال") and word not in NISBA_SHAPED and (
             word.endswith(("ي", "يه")) or word in self.lex.organisation_adjectives
         )
 

@@ -492,3 +492,22 @@ def test_an_organisation_name_ends_before_ila(recognizer: EntityRecognizer) -> N
     """إلى normalises to الي, shaped like a nisba adjective (الدولي): it is not one."""
     text = "وأشار تقرير صادر عن الهيئة العامة للتخطيط إلى أن النمو تراجع."
     assert labelled(recognizer, text, "ORG") == ["الهيئة العامة للتخطيط"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وصل الوفد إلى محافظة البصرة أمس.", ("محافظة البصرة", "GPE")),  # an administrative unit is named with its head
+        ("انتشرت القوات في قضاء تلكيف.", ("قضاء تلكيف", "GPE")),
+        ("واستقبل رئيس بلدية جبيل الوفد.", ("بلدية جبيل", "ORG")),  # a municipality is its council
+        ("زار رئيس الحكومة مدينة الموصل صباح السبت.", ("الموصل", "GPE")),  # a settlement is its name alone
+        ("سقطت قذيفة على بلدة كفرنبودة.", ("كفرنبودة", "GPE")),  # a name of no gazetteer
+    ],
+)
+def test_a_place_after_its_class_noun(recognizer: EntityRecognizer, text: str, expected: tuple[str, str]) -> None:
+    assert expected in ents(recognizer, text)
+    assert labelled(recognizer, text, "PERSON") == []
+
+
+def test_a_class_noun_before_an_ordinary_word_names_no_place(recognizer: EntityRecognizer) -> None:
+    assert ents(recognizer, "انتقلت العائلة إلى مدينة كبيرة.") == []

@@ -117,6 +117,7 @@ class WordFeatures(NamedTuple):
     org_head: int | None  # offsets (after proclitics) of the lexicon readings, or None
     institution: tuple[int, bool, bool] | None  # definite head: offset, N2 head?, adjective head?
     facility: int | None
+    place: tuple[int, str] | None  # a class noun before a place name: offset, kind (`Lexicons.place_heads`)
     name_start: int | None  # a given name, or عبد/ابو (offset 0)
     title: bool
     title_definite: bool  # the title reading carries the article (الوالي, not والي read as و + الي)
@@ -250,19 +251,19 @@ class EntityRecognizer:
         self.dates = _date_regexes()
         cues = self.lex.cues
         self.not_name = (
-            self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues)
+            self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues) | frozenset(self.lex.place_heads)
             | _norm_set([*cues["complementizers"], *cues["speech_nouns"]])
         )
         lex = self.lex
         # Every reading (`variants`) that gives a word a feature beyond `namey` and `definite`, gold names
         # apart (the gold gazetteer grows): a word with none of them, and no date lead, is a plain word.
         self.feature_forms = frozenset().union(
-            self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB,
+            self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB, lex.place_heads,
             *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.nisba)),
         )
         # the features of a plain word, by (namey, definite)
         self.plain = {
-            (namey, definite): WordFeatures((), (), None, None, None, None, False, False, None, False, namey, definite, False, False)
+            (namey, definite): WordFeatures((), (), None, None, None, None, None, False, False, None, False, namey, definite, False, False)
             for namey in (False, True)
             for definite in (False, True)
         }
@@ -311,6 +312,7 @@ class EntityRecognizer:
         org_heads: list[Mention] = []
         institutions: list[Mention] = []
         facilities: list[Mention] = []
+        places: list[Mention] = []
         persons: list[Mention] = []
         nisbas: list[Mention] = []
         match_date, searched_to = self.dates.dates.match, 0
@@ -331,6 +333,8 @@ class EntityRecognizer:
                 institutions.append(mention)
             if f.facility is not None and (mention := self._facility_at(words, i, f.facility)):
                 facilities.append(mention)
+            if f.place is not None and (mention := self._place_at(words, i, *f.place)):
+                places.append(mention)
             if f.name_start is not None:
                 last = self._name_from(words, i)
                 if last > i:
@@ -348,7 +352,7 @@ class EntityRecognizer:
         # (الخارجية العراقية), so it competes with the rules.
         gold_norp = [m for m in gold if m.label == "NORP"]
         gold = [m for m in gold if m.label != "NORP"]
-        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *persons, *nisbas, *gold_norp]
+        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *persons, *nisbas, *gold_norp]
         outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
         return gold, [*self._dateline(words), *outlets], dates, rules
 
@@ -385,6 +389,7 @@ class EntityRecognizer:
         given_name = first_reading(readings, lex.given_names)
         gold, static = self._readings(self.gold, readings), self._readings(self.static, readings)
         org_head, facility = first_reading(readings, lex.org_heads), first_reading(readings, lex.facilities)
+        place = next(((offset, lex.place_heads[form]) for offset, form in readings if form in lex.place_heads), None)
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
         title = first_reading(readings, lex.titles) is not None
         nisba = nisba_offset(readings, lex.nisba)
@@ -395,6 +400,7 @@ class EntityRecognizer:
             org_head=org_head,
             institution=institution,
             facility=facility,
+            place=place,
             name_start=name_start,
             title=title,
             title_definite=title and next(form for _, form in readings if form in lex.titles).startswith("ال"),
@@ -404,7 +410,7 @@ class EntityRecognizer:
             definite=offset is not None,
             known=word in self.static_one_word,
             trigger=bool(gold or static or title or date_start or word in NASAB)
-            or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
+            or any(x is not None for x in (org_head, institution, facility, place, name_start, nisba)),
         )
 
     @staticmethod
@@ -548,6 +554,25 @@ class EntityRecognizer:
             return None  # the adjective alone is no name (but ملعب حمادي العقربي is)
         return Mention(words.starts[i] + offset, words.ends[end], "FAC") if end > i else None
 
+    def _place_at(self, words: _Words, i: int, offset: int, kind: str) -> Mention | None:
+        """The place named after class noun i: a known name (محافظة الأنبار، بلدية صيدا) or one word that is no
+        ordinary word (بلدة سرمين). A unit with its head is a GPE, a municipality with its head an ORG,
+        a settlement's name alone a GPE (مدينة الموصل → الموصل)."""
+        texts, features = words.texts, words.features
+        j = i + 1
+        if j >= len(texts) or not words.adjacent(i):
+            return None
+        known = [m for m in self._gazetteer_at(words, j, features[j].static, "") if m.label == "GPE" and m.start == words.starts[j]]
+        if known:
+            end = known[0].end
+        elif features[j].namey and not features[j].static and not self._common_word(texts[j]) and not self._verb(texts[j]):
+            end = words.ends[j]
+        else:
+            return None
+        if kind == "settlement":
+            return Mention(words.starts[j], end, "GPE")
+        return Mention(words.starts[i] + offset, end, "ORG" if kind == "municipality" else "GPE")
+
     def _common_adjective(self, word: str) -> bool:
         """An indefinite adjective formed from a common noun of the dictionary (ميداني، ميدانياً from ميدان، صحية from صحة)."""
         stem = word[:-2] if word.endswith(("يه", "يا")) else word[:-1] if word.endswith("ي") else ""
@@ -675,7 +700,7 @@ class EntityRecognizer:
         limit = min(i + ROLE_WINDOW, len(texts))
         j = i + 1
         if not features[i].title_definite:
-            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and features[j].namey:
+            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and (features[j].namey or features[j].place):
                 j += 1
             # up to a definite or known word, or a preposition that goes on with the role (مدير فرع X في
             # بلد); without one, the complement is one name (والي سطيف)

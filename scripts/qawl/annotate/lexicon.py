@@ -200,6 +200,7 @@ class Lexicons:
     organisation_adjectives: frozenset[str]
     facilities: frozenset[str]
     facility_adjectives: frozenset[str]
+    place_heads: dict[str, str]  # class noun before a place name → unit, municipality or settlement
 
 
 def _norm_set(words: Iterable[str]) -> frozenset[str]:
@@ -243,6 +244,7 @@ def lexicons() -> Lexicons:
         organisation_adjectives=_norm_set(institutions["organisation_adjectives"]),
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),
+        place_heads={normalize(head): kind for kind, heads in institutions["place_heads"].items() if kind != "_doc" for head in heads},
         given_names=_norm_set(_lines("given_names.txt")),
         titles=title_forms(_norm_set(_lines("titles.txt"))),
         org_heads=_norm_set(_lines("org_heads.txt")),

@@ -511,3 +511,24 @@ def test_a_place_after_its_class_noun(recognizer: EntityRecognizer, text: str, e
 
 def test_a_class_noun_before_an_ordinary_word_names_no_place(recognizer: EntityRecognizer) -> None:
     assert ents(recognizer, "انتقلت العائلة إلى مدينة كبيرة.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("ستستمر الأشغال سبع سنوات.", "سبع سنوات"),  # the number word before a feminine-plural unit
+        ("تأجل الافتتاح شهرين.", "شهرين"),  # a dual unit
+        ("يبدأ المعرض في الثاني عشر من مايو المقبل.", "الثاني عشر من مايو المقبل"),  # an ordinal day of a month
+        ("تصل البعثة في أواخر يناير.", "أواخر يناير"),
+        ("تراجعت المبيعات خلال الربع الثاني من العام الماضي.", "الربع الثاني من العام الماضي"),  # a quarter
+        ("تنقطع المياه طوال فصل الشتاء.", "فصل الشتاء"),  # a season
+        ("تغلق المدارس قبل عيد الأضحى.", "عيد الأضحى"),  # a holiday
+        ("سقطت القذائف ليل السبت.", "ليل السبت"),
+    ],
+)
+def test_more_date_expressions(recognizer: EntityRecognizer, text: str, date: str) -> None:
+    assert labelled(recognizer, text, "DATE") == [date]
+
+
+def test_the_arab_spring_is_no_season(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "بعد ثورات الربيع العربي تغيرت المنطقة.", "DATE") == []

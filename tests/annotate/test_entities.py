@@ -532,3 +532,9 @@ def test_more_date_expressions(recognizer: EntityRecognizer, text: str, date: st
 
 def test_the_arab_spring_is_no_season(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "بعد ثورات الربيع العربي تغيرت المنطقة.", "DATE") == []
+
+
+def test_a_facility_name_ends_where_a_person_name_begins(recognizer: EntityRecognizer) -> None:
+    text = "وقال مدير ميناء صفاقس كمال الهمامي إن الحركة ارتفعت."
+    assert ents(recognizer, text) == [("ميناء صفاقس", "FAC"), ("كمال الهمامي", "PERSON")]
+    assert ents(recognizer, "هبطت الطائرة في مطار الملك عبد العزيز الدولي.") == [("مطار الملك عبد العزيز الدولي", "FAC")]

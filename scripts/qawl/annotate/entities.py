@@ -548,7 +548,7 @@ class EntityRecognizer:
 
     def _facility_at(self, words: _Words, i: int, offset: int) -> Mention | None:
         """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective). Not a class noun
-        with a common adjective (مستشفى ميداني، مركز صحي), and the name ends before a verb (ستنتهي)."""
+        with a common adjective (مستشفى ميداني، مركز صحي), and the name ends before a verb (ستنتهي) or a person's name."""
         lex, texts = self.lex, words.texts
         end = i
         for j in range(i + 1, min(i + 5, len(texts))):
@@ -560,6 +560,8 @@ class EntityRecognizer:
                 break
             if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] == "و" and self._common_word(w)):
                 break  # ... ومركز: a coordinated common noun
+            if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title:
+                break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
             end = j
         if end == i + 1 and self._common_adjective(texts[end]):
             return None  # the adjective alone is no name (but ملعب حمادي العقربي is)

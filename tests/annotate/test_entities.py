@@ -538,3 +538,16 @@ def test_a_facility_name_ends_where_a_person_name_begins(recognizer: EntityRecog
     text = "وقال مدير ميناء صفاقس كمال الهمامي إن الحركة ارتفعت."
     assert ents(recognizer, text) == [("ميناء صفاقس", "FAC"), ("كمال الهمامي", "PERSON")]
     assert ents(recognizer, "هبطت الطائرة في مطار الملك عبد العزيز الدولي.") == [("مطار الملك عبد العزيز الدولي", "FAC")]
+
+
+@pytest.mark.parametrize(
+    ("text", "nisba"),
+    [
+        ("والتقى الوزير نظيره البولندي أمس.", "البولندي"),  # بولندا → بولندي, derived from CLDR
+        ("وصل الرئيس الأرجنتيني إلى المدينة.", "الأرجنتيني"),
+        ("وقعت الوزارة عقداً مع الشركة البرازيلية.", "البرازيلية"),  # شركة is no N2 head: the nisba alone is tagged
+    ],
+)
+def test_nisba_of_a_country_name_from_cldr(recognizer: EntityRecognizer, text: str, nisba: str) -> None:
+    assert labelled(recognizer, text, "NORP") == [nisba]
+    assert labelled(recognizer, text, "ORG") == []

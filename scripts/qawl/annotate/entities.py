@@ -503,6 +503,8 @@ class EntityRecognizer:
         if adjective_head and self._org_adjective(nxt):
             adjectives_end, complement_end = self._org_tail(words, i + 1)
             end = complement_end or adjectives_end
+            if end == i + 1 and words.features[end].nisba is not None:
+                return None  # الشركة الإيطالية: outside the N2 heads, a noun and its nisba alone are no name (§2.8)
             after = texts[end + 1] if end + 1 < len(texts) else ""
             if after.startswith("ل") and bare(after) in self.lex.org_heads:
                 return None  # المجلس السياسي لمليشيا ...: a body of the organisation, not its name

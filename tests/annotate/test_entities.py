@@ -551,3 +551,10 @@ def test_a_facility_name_ends_where_a_person_name_begins(recognizer: EntityRecog
 def test_nisba_of_a_country_name_from_cldr(recognizer: EntityRecognizer, text: str, nisba: str) -> None:
     assert labelled(recognizer, text, "NORP") == [nisba]
     assert labelled(recognizer, text, "ORG") == []
+
+
+def test_a_name_found_once_is_found_wherever_it_is_spelled_the_same(recognizer: EntityRecognizer) -> None:
+    """The dateline's place, and a quoted name after its descriptor, label their other occurrences."""
+    assert labelled(recognizer, "سرت - «الوسط»\nوقال سكان في سرت إن المياه انقطعت.", "GPE") == ["سرت", "سرت"]
+    text = "تبنى تنظيم «جند الشام» الهجوم. وتطارد القوات عناصر «جند الشام» منذ أشهر."
+    assert labelled(recognizer, text, "ORG") == ["جند الشام", "جند الشام"]

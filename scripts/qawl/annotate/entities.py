@@ -305,7 +305,10 @@ class EntityRecognizer:
                 if taken.find(1, mention.start, mention.end) < 0:
                     taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
                     chosen.append(mention)
-        chosen += [m for m in self._short_forms(words, chosen) if taken.find(1, m.start, m.end) < 0]
+        for mention in [*self._short_forms(words, chosen), *self._repeats(words, chosen)]:
+            if taken.find(1, mention.start, mention.end) < 0:
+                taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
+                chosen.append(mention)
         chosen.sort()  # by start: the chosen mentions are disjoint
         return [Mention(*nt.span(start, end), label) for start, end, label in chosen]
 
@@ -837,6 +840,29 @@ class EntityRecognizer:
                     if j < n and tuple(texts[i + 1 : j + 1]) == rest and joined:
                         yield Mention(words.starts[i] + offset, words.ends[j], "PERSON")
                         break
+
+    def _repeats(self, words: _Words, chosen: list[Mention]) -> Iterator[Mention]:
+        """Every other occurrence of a name found in the document, spelled the same, with its label: the
+        evidence of one place holds for the others (قابس after the dateline's قابس, «داعش» after تنظيم «داعش»).
+        Not dates and nisbas: their patterns find each one."""
+        norm, texts, n = words.norm, words.texts, len(words.texts)
+        names: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word → (the words after it, label)
+        for m in chosen:
+            if m.label not in ("DATE", "NORP"):
+                first, *rest = norm[m.start : m.end].split()
+                names.setdefault(first, []).append((tuple(rest), m.label))
+        for entries in names.values():
+            entries.sort(key=lambda entry: -len(entry[0]))  # the longest name at a word first
+        spelled = {p + form for f in names for form in _with_proclitics(f) for p in ("", "و", "ف")}
+        for i in [i for i, word in enumerate(texts) if word in spelled]:
+            for offset, form in variants(texts[i]):
+                match = next((
+                    (i + len(rest), label) for rest, label in names.get(form, ())
+                    if i + len(rest) < n and tuple(texts[i + 1 : i + len(rest) + 1]) == rest and all(map(words.adjacent, range(i, i + len(rest))))
+                ), None)
+                if match:
+                    yield Mention(words.starts[i] + offset, words.ends[match[0]], match[1])
+                    break
 
     # -- spaCy component ------------------------------------------------------------
 

@@ -69,6 +69,7 @@ def doc_norm(doc: Doc) -> NormText:
     return nt
 
 
+WORD = re.compile(r"\w+")
 QUOTED = re.compile(r'"([^"\n]{2,90})"')
 # A quoted name after the preposition ل: the outlet of قال لـ«...». The lookbehind (no word
 # character before ل) comes after the ل: a literal first lets `re` skip ahead to each ل.
@@ -94,8 +95,9 @@ ROLE_WINDOW = 9  # words from a title to the end of its role phrase
 NISBA_SHAPED = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "الي"})  # relative pronouns and إلى, normalised
 # Spellings that the matching form folds together, told apart in the original: the name علي (final ي)
 # and the preposition على (final ى); a word that opens with إل, which is never the article (إلياس، إلهام).
-NAME_ALI = re.compile(r"(?<!\w)[وفبل]?علي(?!\w)")
-HAMZA_AL = re.compile(r"(?<!\w)[وفبكل]{0,2}إل")
+# Literal first (a search for a literal is fast); where the word begins is checked on each match.
+NAME_ALI = re.compile(r"علي(?!\w)")
+HAMZA_AL = re.compile(r"إل(?!ى(?!\w))")  # not إلى
 
 
 class Mention(NamedTuple):
@@ -169,10 +171,12 @@ def bare(word: str) -> str:
     return form[2:] if form.startswith("ال") and len(form) > 4 else form
 
 
-def _with_proclitics(word: str) -> tuple[str, ...]:
-    """The word as written after ب ك ل (للحداد for الحداد), itself included; `variants` reads them back."""
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def spellings(word: str) -> frozenset[str]:
+    """The word as written after its proclitics: و ف, then ب ك ل (وللحداد for الحداد), itself included;
+    `variants` reads them back."""
     lam = ("لل" + word[2:],) if word.startswith("ال") else ()
-    return (word, "ب" + word, "ك" + word, "ل" + word, *lam)
+    return frozenset(p + form for form in (word, "ب" + word, "ك" + word, "ل" + word, *lam) for p in ("", "و", "ف"))
 
 
 def first_reading(readings: tuple[tuple[int, str], ...], lexicon: frozenset[str]) -> int | None:
@@ -305,7 +309,7 @@ class EntityRecognizer:
                 if taken.find(1, mention.start, mention.end) < 0:
                     taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
                     chosen.append(mention)
-        for mention in [*self._short_forms(words, chosen), *self._repeats(words, chosen)]:
+        for mention in list(self._other_mentions(words, chosen, taken)):
             if taken.find(1, mention.start, mention.end) < 0:
                 taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
                 chosen.append(mention)
@@ -380,11 +384,15 @@ class EntityRecognizer:
         texts, starts, ends, gaps = nt.words
         features = list(map(self._features.__getitem__, texts))
         for m in NAME_ALI.finditer(nt.original):
-            j = bisect.bisect_right(starts, nt.norm_offset(m.start())) - 1
-            features[j] = features[j]._replace(namey=True)
+            at = nt.norm_offset(m.start())
+            j = bisect.bisect_right(starts, at) - 1
+            if at - starts[j] <= 1 and texts[j][: at - starts[j]] in ("", "و", "ف", "ب", "ل"):
+                features[j] = features[j]._replace(namey=True)
         for m in HAMZA_AL.finditer(nt.original):
-            j = bisect.bisect_right(starts, nt.norm_offset(m.start())) - 1
-            features[j] = features[j]._replace(definite=False, institution=None)
+            at = nt.norm_offset(m.start())
+            j = bisect.bisect_right(starts, at) - 1
+            if at - starts[j] <= 2 and all(c in "وفبكل" for c in texts[j][: at - starts[j]]):
+                features[j] = features[j]._replace(definite=False, institution=None)
         return _Words(nt.norm, texts, starts, ends, gaps, features)
 
     def _word_features(self, word: str) -> WordFeatures:
@@ -815,53 +823,47 @@ class EntityRecognizer:
         plain = not any(f.definite or f.known for f in features[first:end])
         return "PERSON" if end - first >= 2 and plain else "ORG"
 
-    def _short_forms(self, words: _Words, chosen: list[Mention]) -> Iterator[Mention]:
-        """Later mentions of a person found by full name, by the family name alone
-        (الحداد, بن عمور after سليم الحداد, صالح بن عمور), hyphenated as it was (هينيس-بلاسخارت)."""
+    def _other_mentions(self, words: _Words, chosen: list[Mention], taken: bytearray) -> Iterator[Mention]:
+        """The other mentions of the names found, in one pass over the words: a person by the family name alone
+        (الحداد, بن عمور after سليم الحداد, صالح بن عمور), hyphenated as it was (هينيس-بلاسخارت); and every
+        other occurrence of a name spelled the same, with its label, as the evidence of one place holds for the
+        others (قابس after the dateline's قابس, «داعش» after تنظيم «داعش»). Not dates and nisbas: their
+        patterns find each one. `taken`: 1 where a chosen mention lies; no other mention starts in one."""
         norm = words.norm
-        families: dict[str, set[tuple[str, ...]]] = {}  # first word → the words after it
+        names: dict[str, set[tuple[tuple[str, ...], str]]] = {}  # first word → (the words after it, label)
         for m in chosen:
-            if m.label == "PERSON":
-                parts = norm[m.start : m.end].split()
+            label = m.label
+            if label == "DATE" or label == "NORP":
+                continue
+            name = norm[m.start : m.end]
+            parts = name.split()
+            if label == "PERSON":
                 first, *rest = parts[-1].split("-")
                 if len(parts) >= 3 and parts[-2] in ("بن", "ابن", "ابو"):
-                    families.setdefault(parts[-2], set()).add((parts[-1],))
+                    names.setdefault(parts[-2], set()).add(((parts[-1],), "PERSON"))
                 elif len(parts) >= 2 and len(first) >= 3 and first not in self.not_name:
-                    families.setdefault(first, set()).add(tuple(rest))
-        if not families:
-            return
-        texts, n = words.texts, len(words.texts)
-        spelled = {p + form for f in families for form in _with_proclitics(f) for p in ("", "و", "ف")}
-        for i in [i for i, word in enumerate(texts) if word in spelled]:
+                    names.setdefault(first, set()).add((tuple(rest), "PERSON"))
+            if "-" not in name:
+                names.setdefault(parts[0], set()).add((tuple(parts[1:]), label))
+        texts, ends, n = words.texts, words.ends, len(words.texts)
+        spelled = frozenset().union(*map(spellings, names))
+        candidates = []  # where the words spelled so stand and no mention is chosen yet (found by C-level searches)
+        for word in spelled.intersection(texts):
+            i = -1
+            for _ in range(texts.count(word)):
+                i = texts.index(word, i + 1)
+                if not taken[ends[i] - 1]:
+                    candidates.append(i)
+        for i in sorted(candidates):
             for offset, form in variants(texts[i]):
-                for rest in families.get(form, ()):
-                    j = i + len(rest)
-                    joined = all(words.adjacent(k) or words.hyphenated(k) for k in range(i, j))
-                    if j < n and tuple(texts[i + 1 : j + 1]) == rest and joined:
-                        yield Mention(words.starts[i] + offset, words.ends[j], "PERSON")
-                        break
-
-    def _repeats(self, words: _Words, chosen: list[Mention]) -> Iterator[Mention]:
-        """Every other occurrence of a name found in the document, spelled the same, with its label: the
-        evidence of one place holds for the others (قابس after the dateline's قابس, «داعش» after تنظيم «داعش»).
-        Not dates and nisbas: their patterns find each one."""
-        norm, texts, n = words.norm, words.texts, len(words.texts)
-        names: dict[str, list[tuple[tuple[str, ...], str]]] = {}  # first word → (the words after it, label)
-        for m in chosen:
-            if m.label not in ("DATE", "NORP"):
-                first, *rest = norm[m.start : m.end].split()
-                names.setdefault(first, []).append((tuple(rest), m.label))
-        for entries in names.values():
-            entries.sort(key=lambda entry: -len(entry[0]))  # the longest name at a word first
-        spelled = {p + form for f in names for form in _with_proclitics(f) for p in ("", "و", "ف")}
-        for i in [i for i, word in enumerate(texts) if word in spelled]:
-            for offset, form in variants(texts[i]):
-                match = next((
+                found = [
                     (i + len(rest), label) for rest, label in names.get(form, ())
-                    if i + len(rest) < n and tuple(texts[i + 1 : i + len(rest) + 1]) == rest and all(map(words.adjacent, range(i, i + len(rest))))
-                ), None)
-                if match:
-                    yield Mention(words.starts[i] + offset, words.ends[match[0]], match[1])
+                    if i + len(rest) < n and tuple(texts[i + 1 : i + len(rest) + 1]) == rest
+                    and all(words.adjacent(k) or words.hyphenated(k) for k in range(i, i + len(rest)))
+                ]
+                if found:
+                    last, label = max(found, key=lambda match: (match[0], match[1] == "PERSON", match[1]))  # the longest; a person on a tie
+                    yield Mention(words.starts[i] + offset, words.ends[last], label)
                     break
 
     # -- spaCy component ------------------------------------------------------------

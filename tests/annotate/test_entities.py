@@ -558,3 +558,21 @@ def test_a_name_found_once_is_found_wherever_it_is_spelled_the_same(recognizer: 
     assert labelled(recognizer, "سرت - «الوسط»\nوقال سكان في سرت إن المياه انقطعت.", "GPE") == ["سرت", "سرت"]
     text = "تبنى تنظيم «جند الشام» الهجوم. وتطارد القوات عناصر «جند الشام» منذ أشهر."
     assert labelled(recognizer, text, "ORG") == ["جند الشام", "جند الشام"]
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("وقال رئيس غرفة تجارة حلب إن الأسعار ارتفعت.", "غرفة تجارة حلب"),  # head + noun + a known place
+        ("تخرج الطبيب في جامعة دمشق قبل سنوات.", "جامعة دمشق"),  # head + a known place
+    ],
+)
+def test_an_organisation_head_with_a_known_place_in_its_complement(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert labelled(recognizer, text, "ORG") == [org]
+    assert labelled(recognizer, text, "GPE") == []
+
+
+def test_a_sports_role_before_a_name_that_opens_with_lam(recognizer: EntityRecognizer) -> None:
+    """مهاجم is a role noun; لوكاس is a name, not ل + a complement of the role (لشؤون الصحة)."""
+    assert labelled(recognizer, "وأشار مهاجم النادي لوكاس مارتينيز إلى أن الفوز مستحق.", "PERSON") == ["لوكاس مارتينيز"]
+    assert labelled(recognizer, "وأشار المبعوث الخاص لشؤون المياه إلى أن الأزمة تتفاقم.", "PERSON") == []

@@ -488,10 +488,16 @@ class EntityRecognizer:
             if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles:
                 break
             if not definite:
-                # a construct chain: head + indefinite noun + definite noun (مجلس نواب الشعب)
-                chain = j == i + 1 and j + 1 < len(texts) and words.adjacent(j) and texts[j + 1].startswith("ال")
-                if not chain or not words.features[j].namey:
+                # a construct chain: head + indefinite noun + definite noun or known name (مجلس نواب الشعب،
+                # مؤسسة مطارات دبي, غرفة تجارة عدن), or the known name itself (جامعة بغداد)
+                after = texts[j + 1] if j + 1 < len(texts) and words.adjacent(j) else ""
+                known = words.features[j].known
+                chain = j == i + 1 and (after.startswith("ال") or (after and words.features[j + 1].known))
+                if not (known or (chain and words.features[j].namey)):
                     break
+                if known:
+                    end = j
+                    continue
             end = j
         return Mention(words.starts[i] + offset, words.ends[end], "ORG") if end > i else None
 
@@ -761,9 +767,9 @@ class EntityRecognizer:
             return None
         last = self._name_from(words, j)
         if features[j].name_start is None and (
-            not features[j].namey or features[j].definite or texts[j][0] == "ل" or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
+            not features[j].namey or features[j].definite or (texts[j][0] == "ل" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):
-            return None  # لشؤون الصحة: a preposition opens the rest of the role phrase; ستواصل: a future verb its predicate
+            return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
 
         following = last + 1
         if (
@@ -779,6 +785,11 @@ class EntityRecognizer:
         if last <= j or noun_phrase:
             return None  # احترام القانون: a verbal noun and its object (but نجوى القباني: a family nisba)
         return Mention(words.starts[j], words.ends[last], "PERSON")
+
+    def _after_lam(self, words: _Words, j: int) -> bool:
+        """Is word j, which opens with ل, a preposition and what follows it (لمجمع، لشؤون الصحة، ليبيا as a
+        known name), not a name that opens with the letter (لوكاس)?"""
+        return words.features[j].known or self._common_word(words.texts[j]) or self._role_complement(words, j)
 
     def _common_phrase(self, words: _Words, first: int, last: int) -> bool:
         """Are words first..last all common words of the dictionary (توحيد المؤسسات)? Two words found

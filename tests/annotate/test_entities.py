@@ -576,3 +576,13 @@ def test_a_sports_role_before_a_name_that_opens_with_lam(recognizer: EntityRecog
     """مهاجم is a role noun; لوكاس is a name, not ل + a complement of the role (لشؤون الصحة)."""
     assert labelled(recognizer, "وأشار مهاجم النادي لوكاس مارتينيز إلى أن الفوز مستحق.", "PERSON") == ["لوكاس مارتينيز"]
     assert labelled(recognizer, "وأشار المبعوث الخاص لشؤون المياه إلى أن الأزمة تتفاقم.", "PERSON") == []
+
+
+def test_an_organisation_chain_through_a_place_class_noun_ends_after_the_place(recognizer: EntityRecognizer) -> None:
+    text = "وحضر رئيس مجلس محافظة البصرة الافتتاح أمس."
+    assert labelled(recognizer, text, "ORG") == ["مجلس محافظة البصرة"]
+    assert labelled(recognizer, text, "GPE") == []
+
+
+def test_a_camp_is_no_settlement(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "عاد اللاجئون من مخيم الزعتري.", "GPE") == []

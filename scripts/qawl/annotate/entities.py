@@ -487,14 +487,16 @@ class EntityRecognizer:
             function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
             if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles:
                 break
+            if j > i + 1 and words.features[j - 1].known and not self._org_adjective(nxt):
+                break  # after a place's name only an adjective of the name (غرفة القاهرة التجارية، not ... الافتتاح)
             if not definite:
                 # a construct chain: head + indefinite noun + definite noun or known name (مجلس نواب الشعب،
                 # مؤسسة مطارات دبي, غرفة تجارة عدن), or the known name itself (جامعة بغداد)
                 after = texts[j + 1] if j + 1 < len(texts) and words.adjacent(j) else ""
                 known = words.features[j].known
                 chain = j == i + 1 and (after.startswith("ال") or (after and words.features[j + 1].known))
-                if not (known or (chain and words.features[j].namey)):
-                    break
+                if not (known or (chain and (words.features[j].namey or words.features[j].place))):
+                    break  # (مجلس محافظة البصرة: a class noun of places in the chain)
                 if known:
                     end = j
                     continue

@@ -860,14 +860,8 @@ class EntityRecognizer:
                 names.setdefault(parts[0], set()).add((tuple(parts[1:]), label))
         texts, ends, n = words.texts, words.ends, len(words.texts)
         spelled = frozenset().union(*map(spellings, names))
-        candidates = []  # where the words spelled so stand and no mention is chosen yet (found by C-level searches)
-        for word in spelled.intersection(texts):
-            i = -1
-            for _ in range(texts.count(word)):
-                i = texts.index(word, i + 1)
-                if not taken[ends[i] - 1]:
-                    candidates.append(i)
-        for i in sorted(candidates):
+        hits = spelled.intersection(texts)
+        for i in [i for i, word in enumerate(texts) if word in hits and not taken[ends[i] - 1]]:
             for offset, form in variants(texts[i]):
                 found = [
                     (i + len(rest), label) for rest, label in names.get(form, ())

@@ -586,3 +586,16 @@ def test_an_organisation_chain_through_a_place_class_noun_ends_after_the_place(r
 
 def test_a_camp_is_no_settlement(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "عاد اللاجئون من مخيم الزعتري.", "GPE") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وأوضح مدير الشركة باسم قطيش أن العقد وقع.", ["باسم قطيش"]),  # the given name before a family name
+        ("واعتبر النائب باسم الزيدي أن القانون ناقص.", ["باسم الزيدي"]),  # before a family nisba
+        ("وقال المتحدث باسم الوزارة إن العقد وقع.", []),  # "in the name of" an institution
+        ("وقال المتحدث باسم رئاسة الحكومة إن العقد وقع.", []),
+    ],
+)
+def test_basim_the_name_and_basim_in_the_name_of(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

@@ -98,6 +98,8 @@ NISBA_SHAPED = frozenset({"الذي", "التي", "الذين", "اللذين", 
 # Literal first (a search for a literal is fast); where the word begins is checked on each match.
 NAME_ALI = re.compile(r"علي(?!\w)")
 HAMZA_AL = re.compile(r"إل(?!ى(?!\w))")  # not إلى
+# باسم: "in the name of" before an organisation (المتحدث باسم الوزارة), the given name Basim before a family name.
+BASIM = re.compile(r"(?<!\w)باسم (?=\w)")
 
 
 class Mention(NamedTuple):
@@ -393,6 +395,10 @@ class EntityRecognizer:
             j = bisect.bisect_right(starts, at) - 1
             if at - starts[j] <= 2 and all(c in "وفبكل" for c in texts[j][: at - starts[j]]):
                 features[j] = features[j]._replace(definite=False, institution=None)
+        for m in BASIM.finditer(nt.norm):
+            j = bisect.bisect_right(starts, m.start())
+            if j < len(texts) and self._family_name_of_basim(texts[j], features[j]):
+                features[j - 1] = features[j - 1]._replace(name_start=0, namey=True, trigger=True)
         return _Words(nt.norm, texts, starts, ends, gaps, features)
 
     def _word_features(self, word: str) -> WordFeatures:
@@ -675,6 +681,15 @@ class EntityRecognizer:
         while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
         return last
+
+    def _family_name_of_basim(self, word: str, f: WordFeatures) -> bool:
+        """Is `word` (with features `f`) after باسم a family name, making باسم the given name: a plain word of no
+        dictionary, list or gazetteer (باسم منصور), or a definite family nisba (باسم العكيلي), not an organisation's
+        name (باسم الوزارة، باسم حركة ...)?"""
+        if f.definite:
+            return word.startswith("ال") and word.endswith("ي") and f.nisba is None and f.institution is None and not f.static and word not in self.lex.organisation_adjectives
+        heads = self.lex.n2_heads, self.lex.adjective_heads
+        return f.namey and not f.static and f.org_head is None and all(word not in h for h in heads) and not self._common_word(word)
 
     def _opens_nasab(self, words: _Words, i: int) -> bool:
         """Is word i followed directly by بن or ابن (and no function word itself)?"""

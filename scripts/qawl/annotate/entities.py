@@ -99,7 +99,7 @@ NISBA_SHAPED = frozenset({"الذي", "التي", "الذين", "اللذين", 
 NAME_ALI = re.compile(r"علي(?!\w)")
 HAMZA_AL = re.compile(r"إل(?!ى(?!\w))")  # not إلى
 # باسم: "in the name of" before an organisation (المتحدث باسم الوزارة), the given name Basim before a family name.
-BASIM = re.compile(r"(?<!\w)باسم (?=\w)")
+BASIM = re.compile(r"باسم (?=\w)")
 
 
 class Mention(NamedTuple):
@@ -397,7 +397,7 @@ class EntityRecognizer:
                 features[j] = features[j]._replace(definite=False, institution=None)
         for m in BASIM.finditer(nt.norm):
             j = bisect.bisect_right(starts, m.start())
-            if j < len(texts) and self._family_name_of_basim(texts[j], features[j]):
+            if j < len(texts) and starts[j - 1] == m.start() and self._family_name_of_basim(texts[j], features[j]):
                 features[j - 1] = features[j - 1]._replace(name_start=0, namey=True, trigger=True)
         return _Words(nt.norm, texts, starts, ends, gaps, features)
 

@@ -871,8 +871,10 @@ class EntityRecognizer:
                     names.setdefault(parts[-2], set()).add(((parts[-1],), "PERSON"))
                 elif len(parts) >= 2 and len(first) >= 3 and first not in self.not_name:
                     names.setdefault(first, set()).add((tuple(rest), "PERSON"))
-            if "-" not in name:
+            if "-" not in name and not (len(parts) == 1 and name in self.static_one_word):  # the gazetteer finds those
                 names.setdefault(parts[0], set()).add((tuple(parts[1:]), label))
+        if not names:
+            return
         texts, ends, n = words.texts, words.ends, len(words.texts)
         spelled = frozenset().union(*map(spellings, names))
         hits = spelled.intersection(texts)

@@ -70,7 +70,7 @@ WORD_SHARE = 0.8
 SCOPE = 3
 # The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
 # with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
-PARTICLES = ("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question", "goal")
+PARTICLES = frozenset(("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question", "goal"))
 PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
 # The votes after a contrast marker are the speaker's point (guidelines §4.3): they count this many times.
 POINT_WEIGHT = 2
@@ -288,14 +288,15 @@ class Evaluation:
             for rest, kind in (entry for key in word_keys[i] for entry in phrases.get(key, ())):
                 if kind in PARTICLES and word not in self.particle_words:
                     continue
-                if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(words):
+                if not rest or (all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(words)):
                     if kind != "neutral":
                         conditional = False
                         if conditions:
                             before = bisect.bisect_right(condition_starts, word_starts[i]) - 1
                             conditional = before >= 0 and word_starts[i] < conditions[before][1]
                         coordinated = kind in PARTICLES and word[:1] == "و" and word[1:] in self.particle_words
-                        found.append(Item(i, kind, _DEFINITE.match(word) is not None, conditional, coordinated))
+                        # tuple.__new__ is Item(...) without the Python-level constructor of a NamedTuple
+                        found.append(tuple.__new__(Item, (i, kind, _DEFINITE.match(word) is not None, conditional, coordinated)))
                     length = 1 + len(rest)
                     break
             i += length

@@ -599,3 +599,30 @@ def test_a_camp_is_no_settlement(recognizer: EntityRecognizer) -> None:
 )
 def test_basim_the_name_and_basim_in_the_name_of(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("دمشق - (أ ف ب)\nقالت ممثلة الهيئة إن العمل مستمر.", [("دمشق", "GPE"), ("أ ف ب", "ORG")]),
+        ("حلب - (وكالات)\nقال الوزير إن العمل مستمر.", [("حلب", "GPE")]),  # "agencies": no one agency
+    ],
+)
+def test_an_agency_after_the_dateline_dash(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert ents(recognizer, text)[: len(expected) + 1] == expected
+
+
+def test_two_coordinated_words_are_no_name(recognizer: EntityRecognizer) -> None:
+    """آمنة وكريمة: a name never goes on with و + a word (وليد, a name of its own, apart)."""
+    assert labelled(recognizer, "وقالت إن الظروف لا تسمح بعد بعودة آمنة وكريمة للاجئين.", "PERSON") == []
+    assert labelled(recognizer, "قال الكاتب محمد وليد الحسن إن الظروف صعبة.", "PERSON") == ["محمد وليد الحسن"]
+
+
+def test_a_quoted_sentence_opening_with_an_organisation_head_is_no_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, 'وأضاف الرئيس: «الهيئة لن تقبل أي شرط يمس الأجور».', "ORG") == []
+
+
+def test_a_facility_name_ends_before_bianna(recognizer: EntityRecognizer) -> None:
+    assert ("قاعدة عين الأسد", "FAC") not in ents(recognizer, "وصف الهجوم على قاعدة الصقر بأنه عمل جبان.")
+    assert labelled(recognizer, "وصف الهجوم على قاعدة الصقر بأنه عمل جبان.", "FAC") == ["قاعدة الصقر"]
+

@@ -76,7 +76,10 @@ QUOTED = re.compile(r'"([^"\n]{2,90})"')
 OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
 # A dateline opens an article: place, an optional (agency), a dash, then the outlet or the
 # byline up to the end of the line or the first verb ("بغداد - «X» قال", "عمان (رويترز) -").
-DATELINE = re.compile(r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})")?')
+DATELINE = re.compile(
+    r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})"|\((?P<agency_after>[^()\n]{1,30})\))?'
+)
+UNNAMED_AGENCIES = frozenset({"وكالات"})  # بغداد - (وكالات): wire copy from several agencies, none named
 DATELINE_NAME_WORDS = 4
 # Tiers decide conflicts before length does: gold names beat everything, a dateline or a quoted
 # outlet beats the gazetteer names and dates inside an outlet's name (الغد العراقي، لـ«المصري اليوم»).
@@ -99,6 +102,8 @@ NISBA_SHAPED = frozenset({"الذي", "التي", "الذين", "اللذين", 
 NAME_ALI = re.compile(r"علي(?!\w)")
 HAMZA_AL = re.compile(r"إل(?!ى(?!\w))")  # not إلى
 # باسم: "in the name of" before an organisation (المتحدث باسم الوزارة), the given name Basim before a family name.
+ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")  # أنّ with a preposition and a pronoun (بأنه، لأنها), normalised
+CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
 BASIM = re.compile(r"باسم (?=\w)")
 
 
@@ -477,6 +482,8 @@ class EntityRecognizer:
             inner = m.group(1).split()
             if not inner or len(inner) > 9:
                 continue
+            if any(w in CLAUSE_PARTICLES or (self._verb(w) and not w.startswith("ال")) for w in inner[1:]):
+                continue  # «الهيئة لن تقبل ...»: a quoted sentence, not a name
             if bare(inner[0]) in self.lex.org_heads:
                 yield Mention(m.start(1), m.end(1), "ORG")
                 continue
@@ -589,8 +596,8 @@ class EntityRecognizer:
             if w in lex.facility_adjectives:
                 end = j
                 break
-            if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] == "و" and self._common_word(w)):
-                break  # ... ومركز: a coordinated common noun
+            if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] == "و" and self._common_word(w)) or ANNA.match(w):
+                break  # ... ومركز: a coordinated common noun; ... بأنه: the particle أنّ opens a clause
             if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title:
                 break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
             end = j
@@ -672,6 +679,7 @@ class EntityRecognizer:
                 or (j > i and f.date_start and f.name_start is None)
                 or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
                 or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
+                or (j > i and w[0] == "و" and f.name_start is None and self._common_word(w))  # آمنة وكريمة: coordinated words
                 or (count >= 2 and self._verb(w))
                 or (count >= 2 and self._ordinary_phrase_at(words, j))
                 or (count >= 3 and self._common_word(w))
@@ -824,11 +832,13 @@ class EntityRecognizer:
         if not m:
             return
         yield Mention(m.start("place"), m.end("place"), "GPE")
-        if m.group("agency"):
-            yield Mention(m.start("agency"), m.end("agency"), "ORG")
+        for agency in ("agency", "agency_after"):
+            if m.group(agency) and m.group(agency).strip() not in UNNAMED_AGENCIES:
+                yield Mention(m.start(agency), m.end(agency), "ORG")
         if m.group("quoted"):
             yield Mention(m.start("quoted"), m.end("quoted"), "ORG")
-            return
+        if m.group("quoted") or m.group("agency_after"):
+            return  # no byline after an outlet or agency
         texts, starts, ends, gaps = words.texts, words.starts, words.ends, words.gaps
         first = bisect.bisect_left(starts, m.end())
         if first >= len(texts) or texts[first] in self.cues or texts[first] in self.lex.stopwords:

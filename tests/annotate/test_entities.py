@@ -626,3 +626,8 @@ def test_a_facility_name_ends_before_bianna(recognizer: EntityRecognizer) -> Non
     assert ("قاعدة عين الأسد", "FAC") not in ents(recognizer, "وصف الهجوم على قاعدة الصقر بأنه عمل جبان.")
     assert labelled(recognizer, "وصف الهجوم على قاعدة الصقر بأنه عمل جبان.", "FAC") == ["قاعدة الصقر"]
 
+
+def test_a_person_after_a_role_and_a_one_word_bloc_name(recognizer: EntityRecognizer) -> None:
+    """النائب عن كتلة X + given name + family name: the bloc is X's, the person starts at the given name."""
+    text = "وقال النائب عن كتلة وفاقون سعيد الكرخي إن الاتفاق باطل."
+    assert ents(recognizer, text) == [("كتلة وفاقون", "ORG"), ("سعيد الكرخي", "PERSON")]

@@ -512,6 +512,9 @@ class EntityRecognizer:
                 after = texts[j + 1] if j + 1 < len(texts) and words.adjacent(j) else ""
                 known = words.features[j].known
                 chain = j == i + 1 and (after.startswith("ال") or (after and words.features[j + 1].known))
+                if j == i + 1 and after and words.features[j + 1].name_start == 0 and words.features[j].namey and not self._verb(nxt):
+                    end = j  # كتلة وفاقون سعيد ...: a one-word name, then a person's given name
+                    break
                 if not (known or (chain and (words.features[j].namey or words.features[j].place))):
                     break  # (مجلس محافظة البصرة: a class noun of places in the chain)
                 if known:
@@ -795,6 +798,8 @@ class EntityRecognizer:
         if j >= min(i + ROLE_WINDOW, len(texts)) or not words.adjacent(j - 1):
             return None
         last = self._name_from(words, j)
+        if features[j].name_start is None and j + 1 < last and features[j + 1].name_start == 0 and features[j - 1].org_head == 0:
+            j += 1  # النائب عن كتلة X سعيد ...: the one-word name of the bloc, then the person's given name
         if features[j].name_start is None and (
             not features[j].namey or features[j].definite or (texts[j][0] == "ل" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):

@@ -631,3 +631,14 @@ def test_a_person_after_a_role_and_a_one_word_bloc_name(recognizer: EntityRecogn
     """النائب عن كتلة X + given name + family name: the bloc is X's, the person starts at the given name."""
     text = "وقال النائب عن كتلة وفاقون سعيد الكرخي إن الاتفاق باطل."
     assert ents(recognizer, text) == [("كتلة وفاقون", "ORG"), ("سعيد الكرخي", "PERSON")]
+
+
+def test_a_person_after_the_head_of_a_council_of_a_place(recognizer: EntityRecognizer) -> None:
+    """رئيس مجلس محافظة X + name: an organisation head goes on with the role's construct chain."""
+    text = "ودعا رئيس مجلس محافظة نينوى ضرغام الجبوري إلى سحب الأسلحة."  # a given name of no list
+    assert labelled(recognizer, text, "PERSON") == ["ضرغام الجبوري"]
+
+
+def test_a_square_for_a_purpose_is_no_facility(recognizer: EntityRecognizer) -> None:
+    """ساحة لتصفية الحسابات: a class noun and a preposition with a common noun, no name."""
+    assert labelled(recognizer, "حوّلت الحرب البلاد إلى ساحة لتصفية الحسابات.", "FAC") == []

@@ -599,8 +599,8 @@ class EntityRecognizer:
             if w in lex.facility_adjectives:
                 end = j
                 break
-            if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] == "و" and self._common_word(w)) or ANNA.match(w):
-                break  # ... ومركز: a coordinated common noun; ... بأنه: the particle أنّ opens a clause
+            if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] in "ول" and self._common_word(w)) or ANNA.match(w):
+                break  # ... ومركز, ... لتصفية: a coordinated common noun or a preposition's; ... بأنه: أنّ opens a clause
             if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title:
                 break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
             end = j
@@ -764,7 +764,9 @@ class EntityRecognizer:
         limit = min(i + ROLE_WINDOW, len(texts))
         j = i + 1
         if not features[i].title_definite:
-            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and (features[j].namey or features[j].place):
+            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and (
+                features[j].namey or features[j].place or features[j].org_head == 0  # رئيس مجلس محافظة ...
+            ):
                 j += 1
             # up to a definite or known word, or a preposition that goes on with the role (مدير فرع X في
             # بلد); without one, the complement is one name (والي سطيف)

@@ -642,3 +642,20 @@ def test_a_person_after_the_head_of_a_council_of_a_place(recognizer: EntityRecog
 def test_a_square_for_a_purpose_is_no_facility(recognizer: EntityRecognizer) -> None:
     """ساحة لتصفية الحسابات: a class noun and a preposition with a common noun, no name."""
     assert labelled(recognizer, "حوّلت الحرب البلاد إلى ساحة لتصفية الحسابات.", "FAC") == []
+
+
+def test_a_title_word_after_a_given_name_is_its_family_name(recognizer: EntityRecognizer) -> None:
+    """خالد الحاج: الحاج closes the name as its family name when no name follows it."""
+    text = "واستقبل رئيس بلدية صور خالد الحاج وفداً من المزارعين."
+    assert labelled(recognizer, text, "PERSON") == ["خالد الحاج"]
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال المتحدث باسم الجيش العميد تركي العنزي، في مؤتمر صحافي.", ["تركي العنزي"]),
+        ("وقال مسؤول عراقي إن الأسعار سترتفع.", []),  # no family name: عراقي is the official's nisba
+    ],
+)
+def test_a_nisba_given_name_after_a_role(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

@@ -674,6 +674,11 @@ class EntityRecognizer:
             compound = j > i and w in COMPOUND_NAME_ENDS
             if j == i and self._opens_nasab(words, i):
                 pass  # سلطان بن ...: a word before بن opens a name, even a title or a common noun
+            elif j == i and self._nisba_given_name(words, i):
+                pass  # تركي الشهري: a nisba that is the given name before a family name
+            elif j == i + 1 and f.title_definite and features[i].name_start is not None and not self._name_follows(words, j):
+                last, count = j, count + 1  # وليد الحاج: a definite title after a given name is the family name
+                break
             elif joined or compound:
                 if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)):
                     break
@@ -696,6 +701,18 @@ class EntityRecognizer:
         while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
         return last
+
+    def _nisba_given_name(self, words: _Words, i: int) -> bool:
+        """Is word i an indefinite nisba right before a definite name word (تركي الشهري), so a given name?"""
+        f = words.features[i]
+        return (
+            f.nisba == 0 and not f.definite and i + 1 < len(words.texts) and words.adjacent(i)
+            and words.texts[i + 1].startswith("ال") and words.features[i + 1].namey and words.features[i + 1].nisba is None
+        )
+
+    def _name_follows(self, words: _Words, j: int) -> bool:
+        """Does a name start right after word j (الحاج سمير: the title opens it)?"""
+        return j + 1 < len(words.texts) and words.adjacent(j) and words.features[j + 1].name_start is not None
 
     def _family_name_of_basim(self, word: str, f: WordFeatures) -> bool:
         """Is `word` (with features `f`) after باسم a family name, making باسم the given name: a plain word of no
@@ -803,7 +820,7 @@ class EntityRecognizer:
         if features[j].name_start is None and j + 1 < last and features[j + 1].name_start == 0 and features[j - 1].org_head == 0:
             j += 1  # النائب عن كتلة X سعيد ...: the one-word name of the bloc, then the person's given name
         if features[j].name_start is None and (
-            not features[j].namey or features[j].definite or (texts[j][0] == "ل" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
+            not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] == "ل" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
 

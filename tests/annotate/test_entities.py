@@ -659,3 +659,8 @@ def test_a_title_word_after_a_given_name_is_its_family_name(recognizer: EntityRe
 )
 def test_a_nisba_given_name_after_a_role(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+def test_the_family_name_al_ali_is_no_preposition(recognizer: EntityRecognizer) -> None:
+    """العلي reads as ال + علي, and علي is also على normalised: with the article it is a name word."""
+    assert labelled(recognizer, "وقال المحلل السياسي سرمد العلي إن الدعم كان حاسماً.", "PERSON") == ["سرمد العلي"]

@@ -637,7 +637,7 @@ class EntityRecognizer:
             len(word) >= 3
             and not word.isdigit()
             and word not in self.not_name
-            and (stem := bare(word)) not in self.not_name
+            and ((stem := bare(word)) not in self.not_name or (word.startswith("ال") and stem in self.lex.stopwords))  # العلي: not على
             and stem not in self.lex.nisba
             and word[-2:] not in ("ها", "هم", "نا")
         )

@@ -664,3 +664,15 @@ def test_a_nisba_given_name_after_a_role(recognizer: EntityRecognizer, text: str
 def test_the_family_name_al_ali_is_no_preposition(recognizer: EntityRecognizer) -> None:
     """العلي reads as ال + علي, and علي is also على normalised: with the article it is a name word."""
     assert labelled(recognizer, "وقال المحلل السياسي سرمد العلي إن الدعم كان حاسماً.", "PERSON") == ["سرمد العلي"]
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("وحذرت المفوضية السامية للأمم المتحدة لشؤون اللاجئين من الظروف.", "المفوضية السامية للأمم المتحدة لشؤون اللاجئين"),
+        ("وذكرت المفوضية السامية لشؤون اللاجئين أن العدد ارتفع.", "المفوضية السامية لشؤون اللاجئين"),
+        ("وقالت المفوضية المستقلة للانتخابات إن الموعد ثابت.", "المفوضية المستقلة للانتخابات"),
+    ],
+)
+def test_a_commission_with_its_adjective_and_complements(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert labelled(recognizer, text, "ORG") == [org]

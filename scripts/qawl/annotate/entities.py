@@ -561,7 +561,9 @@ class EntityRecognizer:
         texts, n = words.texts, len(words.texts)
         while end + 1 < n and words.adjacent(end) and self._org_adjective(texts[end + 1]):
             end += 1
-        return end, self._complement_end(words, end)
+        complement_end = self._complement_end(words, end)
+        # a second complement after the first (للأمم المتحدة لشؤون اللاجئين)
+        return end, complement_end and (self._complement_end(words, complement_end) or complement_end)
 
     def _complement_end(self, words: _Words, end: int) -> int | None:
         """Index of the last word of a لـ complement right after word `end` (للهجرة، لكرة اليد، للسكك

@@ -676,3 +676,15 @@ def test_the_family_name_al_ali_is_no_preposition(recognizer: EntityRecognizer) 
 )
 def test_a_commission_with_its_adjective_and_complements(recognizer: EntityRecognizer, text: str, org: str) -> None:
     assert labelled(recognizer, text, "ORG") == [org]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("وقال محافظ البرقاء سالم الحمد إن الطرق آمنة.", ["البرقاء"]),
+        ("وأوضح محافظ ريف حلب أن المراكز فتحت.", ["ريف حلب"]),
+        ("وقال محافظ البنك المركزي إن الفائدة ثابتة.", []),  # the governor of an organisation
+    ],
+)
+def test_the_place_a_governor_governs(recognizer: EntityRecognizer, text: str, places: list[str]) -> None:
+    assert labelled(recognizer, text, "GPE") == places

@@ -102,6 +102,7 @@ NISBA_SHAPED = frozenset({"الذي", "التي", "الذين", "اللذين", 
 NAME_ALI = re.compile(r"علي(?!\w)")
 HAMZA_AL = re.compile(r"إل(?!ى(?!\w))")  # not إلى
 # باسم: "in the name of" before an organisation (المتحدث باسم الوزارة), the given name Basim before a family name.
+GOVERNOR = re.compile(r"(?<!\w)[وفل]?محافظ (?=\w)")  # محافظ X: the governor of the governorate X
 ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")  # أنّ with a preposition and a pronoun (بأنه، لأنها), normalised
 CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
 BASIM = re.compile(r"باسم (?=\w)")
@@ -377,6 +378,7 @@ class EntityRecognizer:
         # (الخارجية العراقية), so it competes with the rules.
         gold_norp = [m for m in gold if m.label == "NORP"]
         gold = [m for m in gold if m.label != "NORP"]
+        places += self._governed_places(words)
         rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *persons, *nisbas, *gold_norp]
         outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
         return gold, [*self._dateline(words), *outlets], dates, rules
@@ -703,6 +705,20 @@ class EntityRecognizer:
         while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
         return last
+
+    def _governed_places(self, words: _Words) -> Iterator[Mention]:
+        """The governorate after محافظ: a definite word of no organisation or title (محافظ المفرق), or a
+        noun before a known name (محافظ ريف دمشق). Not محافظ البنك المركزي."""
+        texts, features, starts, ends = words.texts, words.features, words.starts, words.ends
+        for m in GOVERNOR.finditer(words.norm):
+            j = bisect.bisect_left(starts, m.end())
+            if j >= len(texts) or not words.adjacent(j - 1):
+                continue
+            f = features[j]
+            if f.definite and f.namey and f.institution is None and f.org_head is None and f.nisba is None and not f.title:
+                yield Mention(starts[j], ends[j], "GPE")
+            elif not f.definite and not f.known and j + 1 < len(texts) and words.adjacent(j) and features[j + 1].known:
+                yield Mention(starts[j], ends[j + 1], "GPE")
 
     def _nisba_given_name(self, words: _Words, i: int) -> bool:
         """Is word i an indefinite nisba right before a definite name word (تركي الشهري), so a given name?"""

@@ -688,3 +688,17 @@ def test_a_commission_with_its_adjective_and_complements(recognizer: EntityRecog
 )
 def test_the_place_a_governor_governs(recognizer: EntityRecognizer, text: str, places: list[str]) -> None:
     assert labelled(recognizer, text, "GPE") == places
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("وانطلقت فعاليات مهرجان صفاقس للفنون الشعبية بحضور الوزير.", ["مهرجان صفاقس للفنون الشعبية"]),
+        ("وأعلنت الوزارة تنظيم المهرجان الوطني للموسيقى الشعبية في قسنطينة.", ["المهرجان الوطني للموسيقى الشعبية"]),
+        ("وتستضيف الدوحة المؤتمر الدولي للطاقة والمياه في مارس.", ["المؤتمر الدولي للطاقة والمياه"]),
+        ("وقال الوزير في المؤتمر الصحفي للحكومة إن الأسعار ثابتة.", []),  # a press conference is no named event
+        ("وعقد الوزير مؤتمراً صحفياً أمس.", []),
+    ],
+)
+def test_a_festival_or_conference_with_its_complement_is_an_event(recognizer: EntityRecognizer, text: str, events: list[str]) -> None:
+    assert labelled(recognizer, text, "EVENT") == events

@@ -103,6 +103,9 @@ NAME_ALI = re.compile(r"علي(?!\w)")
 HAMZA_AL = re.compile(r"إل(?!ى(?!\w))")  # not إلى
 # باسم: "in the name of" before an organisation (المتحدث باسم الوزارة), the given name Basim before a family name.
 GOVERNOR = re.compile(r"(?<!\w)[وفل]?محافظ (?=\w)")  # محافظ X: the governor of the governorate X
+# festivals, conferences, forums, tournaments (normalised: مؤتمر → مءتمر)
+EVENT_HEAD = re.compile(r"(?<!\w)[وفبل]?(?P<head>(?:ال)?(?:مهرجان|مءتمر|ملتقي|منتدي|بطوله))(?!\w)")
+PRESS = frozenset({"الصحفي", "الصحافي"})  # المؤتمر الصحفي: a press conference, no named event
 ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")  # أنّ with a preposition and a pronoun (بأنه، لأنها), normalised
 CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
 BASIM = re.compile(r"باسم (?=\w)")
@@ -379,7 +382,7 @@ class EntityRecognizer:
         gold_norp = [m for m in gold if m.label == "NORP"]
         gold = [m for m in gold if m.label != "NORP"]
         places += self._governed_places(words)
-        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *persons, *nisbas, *gold_norp]
+        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *self._events(words), *persons, *nisbas, *gold_norp]
         outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
         return gold, [*self._dateline(words), *outlets], dates, rules
 
@@ -504,8 +507,8 @@ class EntityRecognizer:
                 break
             definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
             function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
-            if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles:
-                break
+            if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles or EVENT_HEAD.fullmatch(nxt):
+                break  # (تنظيم المهرجان ...: the organising of an event)
             if j > i + 1 and words.features[j - 1].known and not self._org_adjective(nxt):
                 break  # after a place's name only an adjective of the name (غرفة القاهرة التجارية، not ... الافتتاح)
             if not definite:
@@ -705,6 +708,24 @@ class EntityRecognizer:
         while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
         return last
+
+    def _events(self, words: _Words) -> Iterator[Mention]:
+        """A named festival, conference or tournament: a definite head, its adjectives and a لـ complement
+        (المهرجان الدولي للموسيقى الأندلسية), or an indefinite head and a name (مهرجان جرش للثقافة والفنون)."""
+        texts, features, starts = words.texts, words.features, words.starts
+        for m in EVENT_HEAD.finditer(words.norm):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i + 1 >= len(texts) or not words.adjacent(i) or texts[i + 1] in PRESS:
+                continue
+            if m.group("head").startswith("ال"):
+                adjectives_end, complement_end = self._org_tail(words, i)
+                end = complement_end if adjectives_end > i else None
+            else:
+                f = features[i + 1]
+                named = f.known or (f.namey and not f.definite and not self._common_word(texts[i + 1]) and not self._verb(texts[i + 1]))
+                end = (self._org_tail(words, i + 1)[1] or i + 1) if named else None
+            if end is not None:
+                yield Mention(m.start("head"), words.ends[end], "EVENT")
 
     def _governed_places(self, words: _Words) -> Iterator[Mention]:
         """The governorate after محافظ: a definite word of no organisation or title (محافظ المفرق), or a

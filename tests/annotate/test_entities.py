@@ -599,3 +599,105 @@ def test_a_camp_is_no_settlement(recognizer: EntityRecognizer) -> None:
 )
 def test_basim_the_name_and_basim_in_the_name_of(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("دمشق - (أ ف ب)\nقالت ممثلة الهيئة إن العمل مستمر.", [("دمشق", "GPE"), ("أ ف ب", "ORG")]),
+        ("حلب - (وكالات)\nقال الوزير إن العمل مستمر.", [("حلب", "GPE")]),  # "agencies": no one agency
+    ],
+)
+def test_an_agency_after_the_dateline_dash(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert ents(recognizer, text)[: len(expected) + 1] == expected
+
+
+def test_two_coordinated_words_are_no_name(recognizer: EntityRecognizer) -> None:
+    """آمنة وكريمة: a name never goes on with و + a word (وليد, a name of its own, apart)."""
+    assert labelled(recognizer, "وقالت إن الظروف لا تسمح بعد بعودة آمنة وكريمة للاجئين.", "PERSON") == []
+    assert labelled(recognizer, "قال الكاتب محمد وليد الحسن إن الظروف صعبة.", "PERSON") == ["محمد وليد الحسن"]
+
+
+def test_a_quoted_sentence_opening_with_an_organisation_head_is_no_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, 'وأضاف الرئيس: «الهيئة لن تقبل أي شرط يمس الأجور».', "ORG") == []
+
+
+def test_a_facility_name_ends_before_bianna(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وصف الهجوم على قاعدة الصقر بأنه عمل جبان.", "FAC") == ["قاعدة الصقر"]
+
+
+def test_a_person_after_a_role_and_a_one_word_bloc_name(recognizer: EntityRecognizer) -> None:
+    """النائب عن كتلة X + given name + family name: the bloc is X's, the person starts at the given name."""
+    text = "وقال النائب عن كتلة وفاقون سعيد الكرخي إن الاتفاق باطل."
+    assert ents(recognizer, text) == [("كتلة وفاقون", "ORG"), ("سعيد الكرخي", "PERSON")]
+
+
+def test_a_person_after_the_head_of_a_council_of_a_place(recognizer: EntityRecognizer) -> None:
+    """رئيس مجلس محافظة X + name: an organisation head goes on with the role's construct chain."""
+    text = "ودعا رئيس مجلس محافظة نينوى ضرغام الجبوري إلى سحب الأسلحة."  # a given name of no list
+    assert labelled(recognizer, text, "PERSON") == ["ضرغام الجبوري"]
+
+
+def test_a_square_for_a_purpose_is_no_facility(recognizer: EntityRecognizer) -> None:
+    """ساحة لتصفية الحسابات: a class noun and a preposition with a common noun, no name."""
+    assert labelled(recognizer, "حوّلت الحرب البلاد إلى ساحة لتصفية الحسابات.", "FAC") == []
+
+
+def test_a_title_word_after_a_given_name_is_its_family_name(recognizer: EntityRecognizer) -> None:
+    """خالد الحاج: الحاج closes the name as its family name when no name follows it."""
+    text = "واستقبل رئيس بلدية صور خالد الحاج وفداً من المزارعين."
+    assert labelled(recognizer, text, "PERSON") == ["خالد الحاج"]
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال المتحدث باسم الجيش العميد تركي العنزي، في مؤتمر صحافي.", ["تركي العنزي"]),
+        ("وقال مسؤول عراقي إن الأسعار سترتفع.", []),  # no family name: عراقي is the official's nisba
+    ],
+)
+def test_a_nisba_given_name_after_a_role(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+def test_the_family_name_al_ali_is_no_preposition(recognizer: EntityRecognizer) -> None:
+    """العلي reads as ال + علي, and علي is also على normalised: with the article it is a name word."""
+    assert labelled(recognizer, "وقال المحلل السياسي سرمد العلي إن الدعم كان حاسماً.", "PERSON") == ["سرمد العلي"]
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("وحذرت المفوضية السامية للأمم المتحدة لشؤون اللاجئين من الظروف.", "المفوضية السامية للأمم المتحدة لشؤون اللاجئين"),
+        ("وذكرت المفوضية السامية لشؤون اللاجئين أن العدد ارتفع.", "المفوضية السامية لشؤون اللاجئين"),
+        ("وقالت المفوضية المستقلة للانتخابات إن الموعد ثابت.", "المفوضية المستقلة للانتخابات"),
+    ],
+)
+def test_a_commission_with_its_adjective_and_complements(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert labelled(recognizer, text, "ORG") == [org]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("وقال محافظ البرقاء سالم الحمد إن الطرق آمنة.", ["البرقاء"]),
+        ("وأوضح محافظ ريف حلب أن المراكز فتحت.", ["ريف حلب"]),
+        ("وقال محافظ البنك المركزي إن الفائدة ثابتة.", []),  # the governor of an organisation
+    ],
+)
+def test_the_place_a_governor_governs(recognizer: EntityRecognizer, text: str, places: list[str]) -> None:
+    assert labelled(recognizer, text, "GPE") == places
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("وانطلقت فعاليات مهرجان صفاقس للفنون الشعبية بحضور الوزير.", ["مهرجان صفاقس للفنون الشعبية"]),
+        ("وأعلنت الوزارة تنظيم المهرجان الوطني للموسيقى الشعبية في قسنطينة.", ["المهرجان الوطني للموسيقى الشعبية"]),
+        ("وتستضيف الدوحة المؤتمر الدولي للطاقة والمياه في مارس.", ["المؤتمر الدولي للطاقة والمياه"]),
+        ("وقال الوزير في المؤتمر الصحفي للحكومة إن الأسعار ثابتة.", []),  # a press conference is no named event
+        ("وعقد الوزير مؤتمراً صحفياً أمس.", []),
+    ],
+)
+def test_a_festival_or_conference_with_its_complement_is_an_event(recognizer: EntityRecognizer, text: str, events: list[str]) -> None:
+    assert labelled(recognizer, text, "EVENT") == events

@@ -76,7 +76,10 @@ QUOTED = re.compile(r'"([^"\n]{2,90})"')
 OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
 # A dateline opens an article: place, an optional (agency), a dash, then the outlet or the
 # byline up to the end of the line or the first verb ("بغداد - «X» قال", "عمان (رويترز) -").
-DATELINE = re.compile(r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})")?')
+DATELINE = re.compile(
+    r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})"|\((?P<agency_after>[^()\n]{1,30})\))?'
+)
+UNNAMED_AGENCIES = frozenset({"وكالات"})  # بغداد - (وكالات): wire copy from several agencies, none named
 DATELINE_NAME_WORDS = 4
 # Tiers decide conflicts before length does: gold names beat everything, a dateline or a quoted
 # outlet beats the gazetteer names and dates inside an outlet's name (الغد العراقي، لـ«المصري اليوم»).
@@ -99,6 +102,12 @@ NISBA_SHAPED = frozenset({"الذي", "التي", "الذين", "اللذين", 
 NAME_ALI = re.compile(r"علي(?!\w)")
 HAMZA_AL = re.compile(r"إل(?!ى(?!\w))")  # not إلى
 # باسم: "in the name of" before an organisation (المتحدث باسم الوزارة), the given name Basim before a family name.
+GOVERNOR = re.compile(r"(?<!\w)[وفل]?محافظ (?=\w)")  # محافظ X: the governor of the governorate X
+# festivals, conferences, forums, tournaments (normalised: مؤتمر → مءتمر)
+EVENT_HEAD = re.compile(r"(?<!\w)[وفبل]?(?P<head>(?:ال)?(?:مهرجان|مءتمر|ملتقي|منتدي|بطوله))(?!\w)")
+PRESS = frozenset({"الصحفي", "الصحافي"})  # المؤتمر الصحفي: a press conference, no named event
+ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")  # أنّ with a preposition and a pronoun (بأنه، لأنها), normalised
+CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
 BASIM = re.compile(r"باسم (?=\w)")
 
 
@@ -372,7 +381,8 @@ class EntityRecognizer:
         # (الخارجية العراقية), so it competes with the rules.
         gold_norp = [m for m in gold if m.label == "NORP"]
         gold = [m for m in gold if m.label != "NORP"]
-        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *persons, *nisbas, *gold_norp]
+        places += self._governed_places(words)
+        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *self._events(words), *persons, *nisbas, *gold_norp]
         outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
         return gold, [*self._dateline(words), *outlets], dates, rules
 
@@ -477,6 +487,8 @@ class EntityRecognizer:
             inner = m.group(1).split()
             if not inner or len(inner) > 9:
                 continue
+            if any(w in CLAUSE_PARTICLES or (self._verb(w) and not w.startswith("ال")) for w in inner[1:]):
+                continue  # «الهيئة لن تقبل ...»: a quoted sentence, not a name
             if bare(inner[0]) in self.lex.org_heads:
                 yield Mention(m.start(1), m.end(1), "ORG")
                 continue
@@ -495,8 +507,8 @@ class EntityRecognizer:
                 break
             definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
             function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
-            if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles:
-                break
+            if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles or EVENT_HEAD.fullmatch(nxt):
+                break  # (تنظيم المهرجان ...: the organising of an event)
             if j > i + 1 and words.features[j - 1].known and not self._org_adjective(nxt):
                 break  # after a place's name only an adjective of the name (غرفة القاهرة التجارية، not ... الافتتاح)
             if not definite:
@@ -505,6 +517,9 @@ class EntityRecognizer:
                 after = texts[j + 1] if j + 1 < len(texts) and words.adjacent(j) else ""
                 known = words.features[j].known
                 chain = j == i + 1 and (after.startswith("ال") or (after and words.features[j + 1].known))
+                if j == i + 1 and after and words.features[j + 1].name_start == 0 and words.features[j].namey and not self._verb(nxt):
+                    end = j  # كتلة وفاقون سعيد ...: a one-word name, then a person's given name
+                    break
                 if not (known or (chain and (words.features[j].namey or words.features[j].place))):
                     break  # (مجلس محافظة البصرة: a class noun of places in the chain)
                 if known:
@@ -551,7 +566,9 @@ class EntityRecognizer:
         texts, n = words.texts, len(words.texts)
         while end + 1 < n and words.adjacent(end) and self._org_adjective(texts[end + 1]):
             end += 1
-        return end, self._complement_end(words, end)
+        complement_end = self._complement_end(words, end)
+        # a second complement after the first (للأمم المتحدة لشؤون اللاجئين)
+        return end, complement_end and (self._complement_end(words, complement_end) or complement_end)
 
     def _complement_end(self, words: _Words, end: int) -> int | None:
         """Index of the last word of a لـ complement right after word `end` (للهجرة، لكرة اليد، للسكك
@@ -589,8 +606,8 @@ class EntityRecognizer:
             if w in lex.facility_adjectives:
                 end = j
                 break
-            if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] == "و" and self._common_word(w)):
-                break  # ... ومركز: a coordinated common noun
+            if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] in "ول" and self._common_word(w)) or ANNA.match(w):
+                break  # ... ومركز, ... لتصفية: a coordinated common noun or a preposition's; ... بأنه: أنّ opens a clause
             if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title:
                 break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
             end = j
@@ -627,7 +644,7 @@ class EntityRecognizer:
             len(word) >= 3
             and not word.isdigit()
             and word not in self.not_name
-            and (stem := bare(word)) not in self.not_name
+            and ((stem := bare(word)) not in self.not_name or (word.startswith("ال") and stem in self.lex.stopwords))  # العلي: not على
             and stem not in self.lex.nisba
             and word[-2:] not in ("ها", "هم", "نا")
         )
@@ -664,6 +681,11 @@ class EntityRecognizer:
             compound = j > i and w in COMPOUND_NAME_ENDS
             if j == i and self._opens_nasab(words, i):
                 pass  # سلطان بن ...: a word before بن opens a name, even a title or a common noun
+            elif j == i and self._nisba_given_name(words, i):
+                pass  # تركي الشهري: a nisba that is the given name before a family name
+            elif j == i + 1 and f.title_definite and features[i].name_start is not None and not self._name_follows(words, j):
+                last, count = j, count + 1  # وليد الحاج: a definite title after a given name is the family name
+                break
             elif joined or compound:
                 if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)):
                     break
@@ -672,6 +694,7 @@ class EntityRecognizer:
                 or (j > i and f.date_start and f.name_start is None)
                 or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
                 or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
+                or (j > i and w[0] == "و" and f.name_start is None and self._common_word(w))  # آمنة وكريمة: coordinated words
                 or (count >= 2 and self._verb(w))
                 or (count >= 2 and self._ordinary_phrase_at(words, j))
                 or (count >= 3 and self._common_word(w))
@@ -685,6 +708,50 @@ class EntityRecognizer:
         while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
         return last
+
+    def _events(self, words: _Words) -> Iterator[Mention]:
+        """A named festival, conference or tournament: a definite head, its adjectives and a لـ complement
+        (المهرجان الدولي للموسيقى الأندلسية), or an indefinite head and a name (مهرجان جرش للثقافة والفنون)."""
+        texts, features, starts = words.texts, words.features, words.starts
+        for m in EVENT_HEAD.finditer(words.norm):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i + 1 >= len(texts) or not words.adjacent(i) or texts[i + 1] in PRESS:
+                continue
+            if m.group("head").startswith("ال"):
+                adjectives_end, complement_end = self._org_tail(words, i)
+                end = complement_end if adjectives_end > i else None
+            else:
+                f = features[i + 1]
+                named = f.known or (f.namey and not f.definite and not self._common_word(texts[i + 1]) and not self._verb(texts[i + 1]))
+                end = (self._org_tail(words, i + 1)[1] or i + 1) if named else None
+            if end is not None:
+                yield Mention(m.start("head"), words.ends[end], "EVENT")
+
+    def _governed_places(self, words: _Words) -> Iterator[Mention]:
+        """The governorate after محافظ: a definite word of no organisation or title (محافظ المفرق), or a
+        noun before a known name (محافظ ريف دمشق). Not محافظ البنك المركزي."""
+        texts, features, starts, ends = words.texts, words.features, words.starts, words.ends
+        for m in GOVERNOR.finditer(words.norm):
+            j = bisect.bisect_left(starts, m.end())
+            if j >= len(texts) or not words.adjacent(j - 1):
+                continue
+            f = features[j]
+            if f.definite and f.namey and f.institution is None and f.org_head is None and f.nisba is None and not f.title:
+                yield Mention(starts[j], ends[j], "GPE")
+            elif not f.definite and not f.known and j + 1 < len(texts) and words.adjacent(j) and features[j + 1].known:
+                yield Mention(starts[j], ends[j + 1], "GPE")
+
+    def _nisba_given_name(self, words: _Words, i: int) -> bool:
+        """Is word i an indefinite nisba right before a definite name word (تركي الشهري), so a given name?"""
+        f = words.features[i]
+        return (
+            f.nisba == 0 and not f.definite and i + 1 < len(words.texts) and words.adjacent(i)
+            and words.texts[i + 1].startswith("ال") and words.features[i + 1].namey and words.features[i + 1].nisba is None
+        )
+
+    def _name_follows(self, words: _Words, j: int) -> bool:
+        """Does a name start right after word j (الحاج سمير: the title opens it)?"""
+        return j + 1 < len(words.texts) and words.adjacent(j) and words.features[j + 1].name_start is not None
 
     def _family_name_of_basim(self, word: str, f: WordFeatures) -> bool:
         """Is `word` (with features `f`) after باسم a family name, making باسم the given name: a plain word of no
@@ -753,7 +820,9 @@ class EntityRecognizer:
         limit = min(i + ROLE_WINDOW, len(texts))
         j = i + 1
         if not features[i].title_definite:
-            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and (features[j].namey or features[j].place):
+            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and (
+                features[j].namey or features[j].place or features[j].org_head == 0  # رئيس مجلس محافظة ...
+            ):
                 j += 1
             # up to a definite or known word, or a preposition that goes on with the role (مدير فرع X في
             # بلد); without one, the complement is one name (والي سطيف)
@@ -787,8 +856,10 @@ class EntityRecognizer:
         if j >= min(i + ROLE_WINDOW, len(texts)) or not words.adjacent(j - 1):
             return None
         last = self._name_from(words, j)
+        if features[j].name_start is None and j + 1 < last and features[j + 1].name_start == 0 and features[j - 1].org_head == 0:
+            j += 1  # النائب عن كتلة X سعيد ...: the one-word name of the bloc, then the person's given name
         if features[j].name_start is None and (
-            not features[j].namey or features[j].definite or (texts[j][0] == "ل" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
+            not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] == "ل" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
 
@@ -824,11 +895,13 @@ class EntityRecognizer:
         if not m:
             return
         yield Mention(m.start("place"), m.end("place"), "GPE")
-        if m.group("agency"):
-            yield Mention(m.start("agency"), m.end("agency"), "ORG")
+        for agency in ("agency", "agency_after"):
+            if m.group(agency) and m.group(agency).strip() not in UNNAMED_AGENCIES:
+                yield Mention(m.start(agency), m.end(agency), "ORG")
         if m.group("quoted"):
             yield Mention(m.start("quoted"), m.end("quoted"), "ORG")
-            return
+        if m.group("quoted") or m.group("agency_after"):
+            return  # no byline after an outlet or agency
         texts, starts, ends, gaps = words.texts, words.starts, words.ends, words.gaps
         first = bisect.bisect_left(starts, m.end())
         if first >= len(texts) or texts[first] in self.cues or texts[first] in self.lex.stopwords:

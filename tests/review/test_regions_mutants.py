@@ -257,3 +257,17 @@ def test_a_chain_that_loses_its_most_complete_mention_keeps_its_name() -> None:
     assert problems == []
     assert new["chains"][1] == {**layer["chains"][1], "entities": ["e2", "e11", "e17", "e19", "e27", "e33", "e41"]}
     assert new["chains"][1]["name"] == "الولايات المتحدة الأميركية"
+
+
+def test_a_new_chain_of_mentions_stored_without_the_alef_of_lil_is_named_with_it() -> None:
+    seed = "000_c4096c0fdb543a3e"
+    layer = json.loads((REPO / "annotations" / f"{seed}.json").read_text(encoding="utf-8"))
+    targets = json.loads((REPO / "annotations" / "targets.json").read_text(encoding="utf-8"))["targets"]
+    view = to_view(layer)
+    assert [layer["entities"][int(e[1:]) - 1]["text"] for e in ("e30", "e34")] == ["لتحالف الدولي"] * 2  # in للتحالف
+    view.chains[0] = ("e1", "e14", "e40", "e44")
+    view.chains.append(("e30", "e34"))  # split off c1: a new chain, whose name is read from the text around its mentions
+    new, problems, _ = from_view(view, layer, (REPO / "seeds" / f"{seed}.txt").read_text(encoding="utf-8"),
+                                 Vocabulary.load(Schemas(REPO / "schema"), [t["id"] for t in targets]), [], "review.json")
+    assert problems == []
+    assert new["chains"][-1] == {"id": "c13", "name": "التحالف الدولي", "entities": ["e30", "e34"], "provenance": None}

@@ -155,7 +155,9 @@ def test_validate_refuses_a_published_speaker_chain_that_no_entity_of_its_docume
 
     def row(doc_id: str, chain: dict[str, str] | None) -> dict[str, Any]:
         speaker = {"kind": "named", "mention": {"sentence_id": f"{doc_id}-1", **_span_of(text, "أحمد خالد")}, "entity": {"id": "e1", "text": "أحمد خالد"}, "chain": chain}
-        quote = {"id": "q1", "content": _span_of(text, "الوضع صعب"), "cue": None, "outlet": None, "speaker": speaker}
+        content = _span_of(text, "الوضع صعب")
+        quote = {"id": "q1", "type": "indirect", "content": content, "parts": [content], "document_content": content, "source_quote_id": None,
+                 "cue": None, "outlet": None, "speaker": speaker, "provenance": PROVENANCE}
         return {"sentence_id": f"{doc_id}-1", "doc_id": doc_id, "start": 0, "end": len(text), "text": text, "tokens": [], "entities": [entity], "quotes": [quote], "stance": []}
 
     rows = [

@@ -92,7 +92,6 @@ def test_every_problem_of_a_layer_is_listed_with_its_file_place_and_message() ->
         "annotations/d.json: /entities/2: entity 'صعب. وزار بيروت' crosses a sentence boundary",
         "annotations/d.json: /entities/3: entity e4 ' ' is whitespace only: it covers no word",
         "annotations/d.json: /entities/4: span text 'قول' does not match the text at [0, 3): 'قال'",
-        "annotations/d.json: /quotes/0/content: quote content crosses a sentence boundary; split it into one quote per sentence",
         "annotations/d.json: /quotes/0/speaker: a named speaker needs mention=set and entity=set",
         "annotations/d.json: /quotes/0/speaker/entity: refers to entity 'e9', which does not exist",
         "annotations/d.json: /quotes/1/cue: span text 'قول' does not match the text at [0, 3): 'قال'",

@@ -37,7 +37,8 @@ def _row(sentence_id: str, doc_id: str, start: int, text: str, **layers: list[di
 
 def _quote(quote_id: str, content: dict[str, Any], cue: dict[str, Any] | None, mention: dict[str, Any] | None,
            entity: dict[str, Any] | None, outlet: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"id": quote_id, "content": content, "cue": cue, "outlet": outlet,
+    return {"id": quote_id, "type": "indirect", "content": content, "parts": [content], "document_content": content, "source_quote_id": None,
+            "cue": cue, "outlet": outlet, "provenance": None,
             "speaker": {"kind": "named" if entity else "anonymous", "mention": mention, "entity": entity, "chain": None}}
 
 
@@ -79,6 +80,7 @@ def test_every_problem_across_sentence_rows_is_named_with_its_row_and_pointer() 
         "s.parquet: row 0 /entities/1: span text 'قول' does not match the text at [0, 3): 'قال'",
         "s.parquet: row 0 /stance/1/id: annotation id 'e1' used twice in d",
         "s.parquet: row 0 /quotes/0/content: span text 'قول' does not match the text at [0, 3): 'قال'",
+        "s.parquet: row 0 /quotes/0/parts/0: span text 'قول' does not match the text at [0, 3): 'قال'",
         "s.parquet: row 0 /quotes/0/cue: refers to sentence 'd-9', not in this document",
         "s.parquet: row 0 /quotes/0/speaker/mention: refers to sentence 'x-1', not in this document",
         "s.parquet: row 0 /quotes/0/outlet: span text 'قول' does not match the text at [0, 3): 'وزا'",

@@ -142,7 +142,7 @@ def document_statistics(document_row: dict[str, Any], sentence_rows: list[dict[s
     so the card sums small counts instead of reading the corpus back.
     """
     entities = [e for row in sentence_rows for e in row["entities"]]
-    quotes = [q for row in sentence_rows for q in row["quotes"]]
+    quotes = list({q["id"]: q for row in sentence_rows for q in row["quotes"]}.values())  # a quote over several sentences once
     stance = [s for row in sentence_rows for s in row["stance"]]
     return {
         "documents_status": [[document_row["status"], 1]],

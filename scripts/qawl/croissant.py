@@ -120,8 +120,10 @@ def _field(field: TypedField, node_id: str, file_set: str, column: str, json_pat
         if not (repeated and json_path is None):
             node["references"] = {"field": {"@id": f"{labels[item.names]}/id"}}
     if item.kind == "struct":
+        # a list of structs inside a column's struct (a quote's `parts`): its items' fields are reached by `[*]`
+        parent = f"{json_path}[*]" if repeated and json_path else json_path
         node["subField"] = [
-            _field(child, f"{node_id}/{child.name}", file_set, column, f"{json_path}.{child.name}" if json_path else child.name, labels)
+            _field(child, f"{node_id}/{child.name}", file_set, column, f"{parent}.{child.name}" if parent else child.name, labels)
             for child in item.children
         ]
     else:

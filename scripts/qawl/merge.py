@@ -158,18 +158,21 @@ def check_layer(
         where = f"/quotes/{i}"
         content_problems = span_problems(quote["content"], text, file, f"{where}/content")
         problems += content_problems
-        content = quote["content"]
-        if not content_problems and _sentence_at(sentences, starts, content["start"], content["end"]) is None:
-            problems.append(Problem(file, f"{where}/content", "quote content crosses a sentence boundary; split it into one quote per sentence"))
         for part in ("cue", "outlet"):
             problems += span_problems(quote[part], text, file, f"{where}/{part}")
         speaker = quote["speaker"]
         problems += span_problems(speaker["mention"], text, file, f"{where}/speaker/mention")
+        if not content_problems and quote["content"]["text"].isspace():  # in no sentence: no row would publish it
+            problems.append(Problem(file, f"{where}/content", f"quote {quote['id']} {quote['content']['text']!r} is whitespace only: it quotes no word"))
+        elif not content_problems:
+            problems += _parts_problems(quote, text, file, where)
         expected = _SPEAKER_FIELDS[speaker["kind"]]
         if (speaker["mention"] is not None, speaker["entity"] is not None) != expected:
             problems.append(Problem(file, f"{where}/speaker", f"a {speaker['kind']} speaker needs mention={'set' if expected[0] else 'null'} and entity={'set' if expected[1] else 'null'}"))
         if speaker["entity"] is not None and speaker["entity"] not in entities:
             problems.append(Problem(file, f"{where}/speaker/entity", f"refers to entity {speaker['entity']!r}, which does not exist"))
+
+    problems += _source_problems(layer["quotes"], quotes, file)
 
     # Stance records are the most numerous: their pointers are only written for a problem.
     for i, stance in enumerate(layer["stance"]):
@@ -191,6 +194,79 @@ def check_layer(
             problems += misplaced
             if not misplaced and _sentence_at(sentences, starts, span["start"], span["end"]) is None:
                 problems.append(Problem(file, f"/stance/{i}/evidence/span", "stance evidence crosses a sentence boundary"))
+    return problems
+
+
+def quote_parts(quote: dict[str, Any]) -> list[dict[str, Any]]:
+    """The quoted spans of a quote (document offsets): its `parts` when it is discontinuous, else its content."""
+    return quote.get("parts") or [quote["content"]]
+
+
+def _parts_problems(quote: dict[str, Any], text: str, file: str, where: str) -> list[Problem]:
+    """Why the `parts` of a quote (whose content is sound) do not cut its content into quoted spans with gaps between
+    them, in text order, free of its cue, speaker mention and outlet (none when it has no parts)."""
+    parts = quote.get("parts")
+    if not parts:
+        return []
+    problems = []
+    for j, part in enumerate(parts):
+        misplaced = span_problems(part, text, file, f"{where}/parts/{j}")
+        if not misplaced and part["text"].isspace():  # between two sentences: in no row
+            misplaced = [Problem(file, f"{where}/parts/{j}", f"part {part['text']!r} is whitespace only: it quotes no word")]
+        problems += misplaced
+    for j, (before, part) in enumerate(zip(parts, parts[1:]), start=1):
+        if part["start"] < before["start"]:
+            problems.append(Problem(file, f"{where}/parts/{j}", f"part [{part['start']}, {part['end']}) comes before part {j - 1} [{before['start']}, {before['end']}): parts are in text order"))
+        elif part["start"] < before["end"]:
+            problems.append(Problem(file, f"{where}/parts/{j}", f"part [{part['start']}, {part['end']}) overlaps part {j - 1} [{before['start']}, {before['end']})"))
+        elif part["start"] == before["end"]:
+            problems.append(Problem(file, f"{where}/parts/{j}", f"part [{part['start']}, {part['end']}) touches part {j - 1} with no gap between them: join them (parts are for a quotation interrupted by the author's words)"))
+    content = quote["content"]
+    if parts[0]["start"] != content["start"]:
+        problems.append(Problem(file, f"{where}/parts/0", f"the first part starts at {parts[0]['start']}, the content at {content['start']}: the parts cover the content from its first character to its last"))
+    if parts[-1]["end"] != content["end"]:
+        problems.append(Problem(file, f"{where}/parts/{len(parts) - 1}", f"the last part ends at {parts[-1]['end']}, the content at {content['end']}: the parts cover the content from its first character to its last"))
+    for name, span in (("cue", quote["cue"]), ("speaker/mention", quote["speaker"]["mention"]), ("outlet", quote["outlet"])):
+        if span is None:
+            continue
+        for j, part in enumerate(parts):
+            if span["start"] < part["end"] and part["start"] < span["end"]:
+                problems.append(Problem(file, f"{where}/{name}", f"{span['text']!r} overlaps part {j} {part['text']!r}: the author's words sit in a gap between parts, never on one"))
+    return problems
+
+
+def _source_problems(quotes: list[dict[str, Any]], by_id: dict[str, dict[str, Any]], file: str) -> list[Problem]:
+    """Why a quote's `source` (the outer quote that reports it) cannot stand: it does not exist, is the quote itself,
+    does not contain the quote's content, or leads back to the quote (a cycle, reported once, at its first quote)."""
+    problems = []
+    index = {quote["id"]: i for i, quote in enumerate(quotes)}
+    for i, quote in enumerate(quotes):
+        source_id = quote.get("source")
+        if source_id is None:
+            continue
+        place = f"/quotes/{i}/source"
+        source = by_id.get(source_id)
+        if source is None:
+            problems.append(Problem(file, place, f"refers to quote {source_id!r}, which does not exist"))
+        elif source_id == quote["id"]:
+            problems.append(Problem(file, place, f"quote {source_id} is its own source"))
+        elif not source["content"]["start"] <= quote["content"]["start"] < quote["content"]["end"] <= source["content"]["end"]:
+            inner, outer = quote["content"], source["content"]
+            problems.append(Problem(file, place, f"the content [{inner['start']}, {inner['end']}) is not inside the content of its source {source_id} [{outer['start']}, {outer['end']}): "
+                                    "a nested quote is reported inside the outer quote"))
+    # Each quote is walked once: `done` quotes end a walk, so the cost is linear in the quotes.
+    done: set[str] = set()
+    for quote in quotes:
+        path: dict[str, int] = {}  # quote id → its place on this walk
+        current: str | None = quote["id"]
+        while current is not None and current not in done and current in by_id and current not in path:
+            path[current] = len(path)
+            next_id = by_id[current].get("source")
+            current = None if next_id == current else next_id  # its own source is reported above
+        if current is not None and current in path:
+            cycle = list(path)[path[current]:]
+            problems.append(Problem(file, f"/quotes/{index[cycle[0]]}/source", f"the sources make a cycle: {' → '.join([*cycle, cycle[0]])}; a quote is not its own source through others"))
+        done.update(path)
     return problems
 
 
@@ -312,37 +388,36 @@ def build_rows(
     speaker_chains = {
         chain["id"]: {"id": chain["id"], "name": chain["name"], "label": entities[chain["entities"][0]]["label"]} for chain in layer.get("chains", [])
     }
-    # A stance's evidence is usually a quote: its sentence is found once, with the quote.
-    quote_homes: dict[str, tuple[dict[str, Any], Sentence]] = {}
+    # A stance's evidence is usually a quote: its first sentence and its piece there are found once, with the quote.
+    quote_homes: dict[str, tuple[dict[str, Any], Sentence, dict[str, Any]]] = {}
     for quote in sorted(layer["quotes"], key=lambda q: (q["content"]["start"], q["content"]["end"])):
-        sentence = home(quote["content"])
-        quote_homes[quote["id"]] = quote, sentence
         speaker = quote["speaker"]
         speaker_entity = entity_homes.get(speaker["entity"]) if speaker["entity"] else None
-        rows[sentence.index]["quotes"].append(
-            {
-                "id": quote["id"],
-                "type": quote["type"],
-                "content": _local(quote["content"], sentence),
-                "cue": anchored(quote["cue"]),
-                "speaker": {
-                    "kind": speaker["kind"],
-                    "mention": anchored(speaker["mention"]),
-                    "entity": None if speaker_entity is None else _speaker_entity(*speaker_entity),
-                    "chain": speaker_chains.get(speaker.get("chain") or ""),
-                },
-                "outlet": anchored(quote["outlet"]),
-                "provenance": quote["provenance"],
-            }
-        )
+        shared = {
+            "document_content": dict(quote["content"]),
+            "source_quote_id": quote.get("source"),
+            "cue": anchored(quote["cue"]),
+            "speaker": {
+                "kind": speaker["kind"],
+                "mention": anchored(speaker["mention"]),
+                "entity": None if speaker_entity is None else _speaker_entity(*speaker_entity),
+                "chain": speaker_chains.get(speaker.get("chain") or ""),
+            },
+            "outlet": anchored(quote["outlet"]),
+            "provenance": quote["provenance"],
+        }
+        for sentence, parts in _pieces(quote_parts(quote), sentences, starts, document.text):
+            content = {"start": parts[0]["start"], "end": parts[-1]["end"], "text": sentence.text[parts[0]["start"] : parts[-1]["end"]]}
+            quote_homes.setdefault(quote["id"], (quote, sentence, content))
+            rows[sentence.index]["quotes"].append({"id": quote["id"], "type": quote["type"], "content": content, "parts": parts, **shared})
     for stance in layer["stance"]:
         holder, evidence = stance["holder"], stance["evidence"]
         evidence_home = quote_homes.get(evidence["quote"] or "")
         if evidence_home is None:
-            span = evidence["span"]
-            sentence = home(span)
+            sentence = home(evidence["span"])
+            local = _local(evidence["span"], sentence)
         else:
-            span, sentence = evidence_home[0]["content"], evidence_home[1]
+            _, sentence, local = evidence_home
         holder_home = quote_homes.get(holder["quote"] or "")
         holder_mention = holder_home[0]["speaker"]["mention"] if holder_home else None
         rows[sentence.index]["stance"].append(
@@ -352,11 +427,31 @@ def build_rows(
                 "label": stance["label"],
                 "holder": {"kind": holder["kind"], "quote_id": holder["quote"], "text": holder_mention["text"] if holder_mention else None},
                 "evidence_quote_id": evidence["quote"],
-                "evidence": _local(span, sentence),
+                "evidence": local,
                 "provenance": stance["provenance"],
             }
         )
     return rows
+
+
+def _pieces(spans: list[dict[str, Any]], sentences: list[Sentence], starts: list[int], text: str) -> list[tuple[Sentence, list[dict[str, Any]]]]:
+    """The sentences that quoted `spans` (document offsets, in text order) have a character in, each with the spans
+    clipped to it (sentence offsets), in document order. A span is found by bisection and walks only the sentences it
+    touches, so the cost is linear in the pieces."""
+    pieces: list[tuple[Sentence, list[dict[str, Any]]]] = []
+    for span in spans:
+        i = max(0, bisect.bisect_right(starts, span["start"]) - 1)
+        while i < len(sentences) and sentences[i].start < span["end"]:
+            sentence = sentences[i]
+            start, end = max(span["start"], sentence.start), min(span["end"], sentence.end)
+            if start < end:  # not the space between two sentences
+                local = {"start": start - sentence.start, "end": end - sentence.start, "text": text[start:end]}
+                if pieces and pieces[-1][0] is sentence:
+                    pieces[-1][1].append(local)
+                else:
+                    pieces.append((sentence, [local]))
+            i += 1
+    return pieces
 
 
 def _speaker_entity(entity: dict[str, Any], sentence: Sentence) -> dict[str, Any]:

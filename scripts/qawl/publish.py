@@ -89,7 +89,7 @@ CONFIGS = (
     ),
     ConfigSpec("documents", "document", "One row per article: full text and metadata.", lambda document, sentences: [document]),
     ConfigSpec("ner", "ner", "One row per annotated sentence: tokens and IOB2 entity tags.", derive_ner),
-    ConfigSpec("quotes", "quote", "One row per quote: content, cue, speaker mention, entity and chain, type.", derive_quotes),
+    ConfigSpec("quotes", "quote", "One row per quote, however many sentences it spans: content, pieces per sentence, cue, speaker mention, entity and chain, type, nesting.", derive_quotes),
     ConfigSpec("stance", "stance", "One row per holder, target and evidence: SemEval-2016 text, target, label.", derive_stance),
     ConfigSpec(
         "attributions",

@@ -78,28 +78,36 @@ def derive_ner(document: Record, sentences: list[Record]) -> list[Record]:
 
 
 def derive_quotes(document: Record, sentences: list[Record]) -> list[Record]:
-    """One row per quote, with the sentence that holds its content."""
-    return [
-        {
-            "id": f"{row['doc_id']}/{quote['id']}",
-            "quote_id": quote["id"],
-            "doc_id": row["doc_id"],
-            "sentence_id": row["sentence_id"],
-            "text": row["text"],
-            "type": quote["type"],
-            "content": quote["content"],
-            "cue": quote["cue"],
-            "speaker_kind": quote["speaker"]["kind"],
-            "speaker_mention": quote["speaker"]["mention"],
-            "speaker_entity": quote["speaker"]["entity"],
-            "speaker_chain": None if quote["speaker"]["chain"] is None else quote["speaker"]["chain"]["id"],
-            "speaker_name": None if quote["speaker"]["chain"] is None else quote["speaker"]["chain"]["name"],
-            "outlet": quote["outlet"],
-            "provenance": quote["provenance"],
-        }
-        for row in sentences
-        for quote in row["quotes"]
-    ]
+    """One row per quote, however many sentences it runs over: its first sentence and its piece there,
+    the whole quotation in document offsets, and its quoted parts in every sentence (`pieces`)."""
+    rows: dict[str, Record] = {}
+    for row in sentences:
+        for quote in row["quotes"]:
+            pieces = [{"sentence_id": row["sentence_id"], **part} for part in quote["parts"]]
+            if quote["id"] in rows:
+                rows[quote["id"]]["pieces"] += pieces
+                continue
+            rows[quote["id"]] = {
+                "id": f"{row['doc_id']}/{quote['id']}",
+                "quote_id": quote["id"],
+                "doc_id": row["doc_id"],
+                "sentence_id": row["sentence_id"],
+                "text": row["text"],
+                "type": quote["type"],
+                "content": quote["content"],
+                "document_content": quote["document_content"],
+                "pieces": pieces,
+                "source_quote_id": quote["source_quote_id"],
+                "cue": quote["cue"],
+                "speaker_kind": quote["speaker"]["kind"],
+                "speaker_mention": quote["speaker"]["mention"],
+                "speaker_entity": quote["speaker"]["entity"],
+                "speaker_chain": None if quote["speaker"]["chain"] is None else quote["speaker"]["chain"]["id"],
+                "speaker_name": None if quote["speaker"]["chain"] is None else quote["speaker"]["chain"]["name"],
+                "outlet": quote["outlet"],
+                "provenance": quote["provenance"],
+            }
+    return list(rows.values())
 
 
 def derive_stance(document: Record, sentences: list[Record]) -> list[Record]:
@@ -127,14 +135,14 @@ def derive_stance(document: Record, sentences: list[Record]) -> list[Record]:
 
 def derive_attributions(document: Record, sentences: list[Record]) -> list[Record]:
     """Who said what: one row per speaker chain of the document (in the order it is first quoted),
-    with its quotes counted by type and its stance judgements counted per target and label."""
+    with its quotes counted by type (a quote over several sentences once) and its stance judgements counted per target and label."""
     rows: dict[str, Record] = {}
     stance: dict[str, Counter[tuple[str, str]]] = {}
     chain_of_quote: dict[str, str] = {}
     for row in sentences:
         for quote in row["quotes"]:
             chain = quote["speaker"]["chain"]
-            if chain is None:
+            if chain is None or quote["id"] in chain_of_quote:  # no speaker chain, or a later piece of a quote counted
                 continue
             chain_of_quote[quote["id"]] = chain["id"]
             if chain["id"] not in rows:

@@ -59,6 +59,8 @@ def check_sentence_rows(rows: list[tuple[int, dict[str, Any]]], file: str) -> li
     quote_ids = {(row["doc_id"], q["id"]) for _, row in rows for q in row["quotes"]}
     chain_labels = {(row["doc_id"], e["chain"]): e["label"] for _, row in rows for e in row["entities"] if e["chain"] is not None}
     seen_ids: set[tuple[str, str]] = set()
+    first_pieces: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}  # (doc_id, quote id) → its first piece and that sentence's id
+    reach: dict[tuple[str, str], tuple[int, int, str]] = {}  # (doc_id, quote id) → where its pieces start and end in the document, its last piece
     for n, row in rows:
         text = row["text"]
         if row["end"] - row["start"] != len(text):
@@ -66,15 +68,24 @@ def check_sentence_rows(rows: list[tuple[int, dict[str, Any]]], file: str) -> li
         for kind in ("tokens", "entities"):
             for i, span in enumerate(row[kind]):
                 problems += span_problems(span, text, file, f"row {n} /{kind}/{i}")
+        quotes_here: set[tuple[str, str]] = set()
         for kind in ("entities", "quotes", "stance"):
             for i, item in enumerate(row[kind]):
                 key = (row["doc_id"], item["id"])
-                if key in seen_ids:
+                # a quote's pieces in other sentences share its id
+                repeated = key in quotes_here or (key not in first_pieces and key in seen_ids) if kind == "quotes" else key in seen_ids
+                if repeated:
                     problems.append(Problem(file, f"row {n} /{kind}/{i}/id", f"annotation id {item['id']!r} used twice in {row['doc_id']}"))
                 seen_ids.add(key)
+                if kind == "quotes":
+                    quotes_here.add(key)
         for i, quote in enumerate(row["quotes"]):
             where = f"row {n} /quotes/{i}"
             problems += span_problems(quote["content"], text, file, f"{where}/content")
+            problems += _piece_problems(quote, row, first_pieces, file, where)
+            key = (row["doc_id"], quote["id"])
+            start = reach[key][0] if key in reach else row["start"] + quote["content"]["start"]
+            reach[key] = start, row["start"] + quote["content"]["end"], where
             anchored = [("cue", quote["cue"]), ("speaker/mention", quote["speaker"]["mention"]), ("outlet", quote["outlet"])]
             for part, span in anchored:
                 if span is None:
@@ -97,6 +108,35 @@ def check_sentence_rows(rows: list[tuple[int, dict[str, Any]]], file: str) -> li
             for part in (stance["evidence_quote_id"], stance["holder"]["quote_id"]):
                 if part is not None and (row["doc_id"], part) not in quote_ids:
                     problems.append(Problem(file, f"row {n} /stance/{i}", f"refers to quote {part!r}, which does not exist"))
+    for key, (start, end, where) in reach.items():
+        whole = first_pieces[key][1]["document_content"]
+        if (start, end) != (whole["start"], whole["end"]):
+            problems.append(Problem(file, where, f"the pieces of quote {key[1]!r} run over [{start}, {end}) of the document, its document_content over "
+                                    f"[{whole['start']}, {whole['end']}): a piece is missing or cut"))
+    return problems
+
+
+# What every piece of one quote repeats: a hostile edit of one piece makes them differ.
+QUOTE_FIELDS = ("type", "document_content", "source_quote_id", "cue", "speaker", "outlet", "provenance")
+
+
+def _piece_problems(quote: dict[str, Any], row: dict[str, Any], first_pieces: dict[tuple[str, str], tuple[str, dict[str, Any]]], file: str, where: str) -> list[Problem]:
+    """Why a quote's piece in a sentence row does not fit: its parts are not spans of the sentence, in order, from its
+    content's start to its end and inside the quotation's document offsets, or it differs from the quote's first piece."""
+    problems = []
+    parts, content, whole = quote["parts"], quote["content"], quote["document_content"]
+    for j, part in enumerate(parts):
+        problems += span_problems(part, row["text"], file, f"{where}/parts/{j}")
+        if not whole["start"] <= row["start"] + part["start"] < row["start"] + part["end"] <= whole["end"]:
+            problems.append(Problem(file, f"{where}/parts/{j}", f"part {part['text']!r} is not inside the quotation's document_content [{whole['start']}, {whole['end']})"))
+    if not parts or (parts[0]["start"], parts[-1]["end"]) != (content["start"], content["end"]) or any(a["end"] >= b["start"] for a, b in zip(parts, parts[1:])):
+        problems.append(Problem(file, f"{where}/parts", "the parts are not the quote's content in this sentence: in text order, apart, from its start to its end"))
+    key = (row["doc_id"], quote["id"])
+    sentence_id, first = first_pieces.setdefault(key, (row["sentence_id"], quote))
+    differing = [field for field in QUOTE_FIELDS if quote[field] != first[field]]
+    if differing:
+        problems.append(Problem(file, f"{where}/{differing[0]}", f"quote {quote['id']!r} has another {', '.join(differing)} than its piece in sentence {sentence_id}: "
+                                "every piece of a quote repeats the same"))
     return problems
 
 
@@ -242,6 +282,9 @@ def check_shard(task: ShardCheck) -> ShardReport:
             problems.append(Problem(file, f"sentence {row['sentence_id']}", f"document {row['doc_id']!r} is not in documents/{name}, the documents of this shard"))
         elif text[row["start"] : row["end"]] != row["text"]:
             problems.append(Problem(file, f"sentence {row['sentence_id']}", "start/end do not point at this text in the document"))
+        else:
+            for i, quote in enumerate(row["quotes"]):
+                problems += span_problems(quote["document_content"], text, file, f"sentence {row['sentence_id']} /quotes/{i}/document_content")
     if documents_file is not None and sentences_sound:
         problems += _task_row_problems(task_rows, document_rows, [row for _, row in sentence_rows], _shipped_target_names(corpus))
     ends = bool(doc_ids) and publish.SHARD_SIZE.ends_with(doc_ids[-1], len(doc_ids))

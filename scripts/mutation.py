@@ -38,10 +38,10 @@ TESTS_BY_MODULE: dict[str, list[str]] = {
     # qawl.benchmark's tests train spaCy pipelines (50 s a run) to test that module, not this one
     "evaluate": ["tests/test_evaluate.py", "tests/test_evaluate_corpus.py", "tests/test_evaluate_mutants.py", "-k", "not benchmark"],
     "merge": ["tests/test_gold.py", "tests/test_robustness_annotations.py", "tests/test_integrity_checks.py", "tests/test_chains.py", "tests/test_merge_mutants.py",
-              "tests/test_merge_chains_mutants.py"],
-    "validate": ["tests/test_validate.py", "tests/test_integrity_checks.py", "tests/test_validate_mutants.py"],
+              "tests/test_merge_chains_mutants.py", "tests/test_multi_sentence_quotes.py"],
+    "validate": ["tests/test_validate.py", "tests/test_integrity_checks.py", "tests/test_validate_mutants.py", "tests/test_multi_sentence_quotes.py"],
     "export": ["tests/test_export.py", "tests/test_export_mutants.py"],
-    "tasks": ["tests/test_tasks.py", "tests/test_ner_tokens.py", "tests/test_tasks_mutants.py"],
+    "tasks": ["tests/test_tasks.py", "tests/test_ner_tokens.py", "tests/test_tasks_mutants.py", "tests/test_multi_sentence_quotes.py"],
     # the cache, the shard writer and the swap into place are run only by builds: without these files their mutants all survive
     "publish": ["tests/test_publish.py", "tests/test_splits.py", "tests/test_publish_mutants.py",
                 "tests/test_cache_integrity.py", "tests/test_stable_shards.py", "tests/test_robustness_crash.py"],

@@ -11,6 +11,9 @@ from qawl.merge import build_rows, check_layer, read_targets, span_problems
 from qawl.schema import Schemas
 from qawl.segment import split_sentences, tokenize_document
 from tests.conftest import REPO, SEED_ID
+from tests.test_multi_sentence_quotes import _problems as multi_sentence_problems
+from tests.test_multi_sentence_quotes import _span as multi_sentence_span
+from tests.test_multi_sentence_quotes import layer as multi_sentence_layer
 
 
 def test_a_span_whose_text_differs_names_the_file_and_both_texts() -> None:
@@ -194,3 +197,12 @@ def test_each_speaker_stance_of_the_seed_names_its_holder_by_the_speaker_s_menti
     )
     speakers = [embassy, official, official, official, official, araji, araji, commanders, lami, lami, lami, lami, nujaba, nujaba, nujaba, yasir]
     assert holders == {("speaker", f"q{i}", text) for i, text in enumerate(speakers, 1)}
+
+
+def test_a_quote_in_three_parts_whose_last_part_stops_short_of_its_content_is_told_where_that_part_ends() -> None:
+    edited = multi_sentence_layer()
+    edited["quotes"][1]["parts"] = [multi_sentence_span(word) for word in ("المفاوضات مستمرة", "والاتفاق", "قري")]  # the content ends at قريب
+    end = multi_sentence_span("قري")["end"]
+    assert multi_sentence_problems(edited) == [
+        f"a.json: /quotes/1/parts/2: the last part ends at {end}, the content at {end + 1}: the parts cover the content from its first character to its last"
+    ]

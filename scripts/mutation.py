@@ -166,7 +166,7 @@ def sample(module: str, every: int, functions: list[str]) -> list[str]:
     return [f"qawl.{name}.*__mutmut_{number}" for number in numbers]
 
 
-def mutate(module: str, jobs: int, every: int, functions: list[str]) -> Score:
+def mutate(module: str, jobs: int, every: int, functions: list[str], mutants: list[str]) -> Score:
     workspace = make_workspace(module)
     environment = {
         **os.environ,
@@ -174,7 +174,8 @@ def mutate(module: str, jobs: int, every: int, functions: list[str]) -> Score:
         "QAWL_MUTATION_HITS": str(workspace / "subprocess-hits"),
     }
     mutmut = Path(sys.executable).with_name("mutmut")
-    names = sample(module, every, functions) if every > 1 or functions else []
+    prefix = f"qawl.{module.replace('/', '.')}."
+    names = [prefix + mutant for mutant in mutants] or (sample(module, every, functions) if every > 1 or functions else [])
     subprocess.run([str(mutmut), "run", "--max-children", str(jobs), *names], cwd=workspace, env=environment, check=False)
     results = {mutant: code for mutant, code in mutant_results(workspace, module).items() if not names or code is not None}
     for mutant, exit_code in results.items():
@@ -198,6 +199,8 @@ def main() -> None:
                         help="a sample: only the 1st, (N+1)th, (2N+1)th… mutant of each function (default: all)")
     parser.add_argument("--function", action="append", default=[], metavar="NAME",
                         help="only the mutants of this top-level function of the module (repeat for several)")
+    parser.add_argument("--mutant", action="append", default=[], metavar="NAME",
+                        help="only this mutant, named without qawl.<module>. (e.g. x__view__mutmut_123; repeat for several)")
     arguments = parser.parse_args()
     modules = list(TESTS_BY_MODULE) if arguments.all else arguments.modules
     if not modules:
@@ -205,7 +208,7 @@ def main() -> None:
     unknown = [module for module in modules if module not in TESTS_BY_MODULE]
     if unknown:
         parser.error(f"no such module: {', '.join(unknown)} (one of: {', '.join(TESTS_BY_MODULE)})")
-    scores = [mutate(module, arguments.jobs, arguments.every, arguments.function) for module in modules]
+    scores = [mutate(module, arguments.jobs, arguments.every, arguments.function, arguments.mutant) for module in modules]
     for score in scores:
         print(score.line())
         for mutant in score.survivors:

@@ -191,10 +191,10 @@ def test_each_speaker_stance_of_the_seed_names_its_holder_by_the_speaker_s_menti
     sentences = split_sentences(document.doc_id, document.text)
     _, tokens = tokenize_document(document.text, sentences)
     layer = json.loads((REPO / "annotations" / f"{SEED_ID}.json").read_text(encoding="utf-8"))
-    holders = {(s["holder"]["kind"], s["holder"]["quote_id"], s["holder"]["text"]) for row in build_rows(document, sentences, tokens, layer, "gold") for s in row["stance"]}
-    embassy, official, araji, commanders, lami, nujaba, yasir = (
-        "لسفارة الأميركية", "مسؤول حكومي عراقي", "قاسم الأعرجي", "القيادات العسكرية والأمنية العليا", "حيدر اللامي", 'القيادي في مليشيا "النجباء"', "فراس الياسر"
-    )
+    rows = build_rows(document, sentences, tokens, layer, "gold")
+    holders = {(s["holder"]["kind"], s["holder"]["quote_id"], s["holder"]["text"]) for row in rows for s in row["stance"]}
+    embassy, official, araji, commanders = "لسفارة الأميركية", "مسؤول حكومي عراقي", "قاسم الأعرجي", "القيادات العسكرية والأمنية العليا"
+    lami, nujaba, yasir = "حيدر اللامي", 'القيادي في مليشيا "النجباء"', "فراس الياسر"
     speakers = [embassy, official, official, official, official, araji, araji, commanders, lami, lami, lami, lami, nujaba, nujaba, nujaba, yasir]
     assert holders == {("speaker", f"q{i}", text) for i, text in enumerate(speakers, 1)}
 

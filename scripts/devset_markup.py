@@ -11,7 +11,9 @@ Markup inside the text (the brackets never occur in the articles themselves):
 
     [text|LABEL]  [text|LABEL:key]   an entity; LABEL is PERSON NORP FAC ORG GPE LOC EVENT DATE
                                      or P N F O G L E D; `key` names this mention for the lines below
-    {text}N                          the content of quote N
+    {text}N                          the content of quote N; it may run over sentences and paragraphs (one quote,
+                                     guidelines §3.5); written twice or more, the parts of one discontinuous quote
+                                     (§3.5: the author's frame in the gaps)
     <text>N                          the cue of quote N
     ((text))key                      a descriptive speaker mention (may contain entities)
 
@@ -22,7 +24,8 @@ Quote lines: `N TYPE sp=KEY [ent=KEY] [out=KEY] [+target ...] [-target ...]`. TY
 indirect or mixed; `sp` is an entity key (named speaker, mention = that entity mention), a
 description key (anonymous, or named when `ent=` gives the entity it refers to), or `-`
 (unknown); `out` is the entity key of the outlet; `+t` / `-t` are FAVOR / AGAINST on target t
-(an id or an alias below), every other target of annotations/targets.json is NONE.
+(an id or an alias below), every other target of annotations/targets.json is NONE; `src=M` nests
+quote N in quote M, the outer quote that reports it (§3.1).
 Author lines: `author +t|-t ... @ <words of the sentence>`.
 
 Chain lines (guidelines §2.12): `chain KEY KEY ... [name=<words>]`, the entity keys of the mentions of one
@@ -30,7 +33,8 @@ referent; `name=` (the rest of the line) when a person chooses the canonical nam
 complete mention as a word (`annotate.chains.canonical_name`). A named speaker whose entity is in no chain
 line gets a chain of its own, and each quote's speaker the chain of its entity. An article with chain lines
 (or the line `chain none`: chains annotated, none but the speakers' own) gets `chains`, by annotator
-CHAIN_ANNOTATOR; an article without them gets none, and is not scored for chains.
+CHAIN_ANNOTATOR unless a line `chains by <id>` names who wrote them; an article without them gets none, and is
+not scored for chains.
 
 Every span is then checked against the text (schema, offsets, sentence boundaries, flat
 entities, references: `merge.check_layer`, the build's own check, plus the content rules of the
@@ -86,12 +90,13 @@ class Article:
     annotator: str
     text: str = ""
     entities: list[dict[str, Any]] = field(default_factory=list)  # start, end, label, key
-    contents: dict[str, tuple[int, int]] = field(default_factory=dict)
+    contents: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # the parts of each quote, in text order
     cues: dict[str, tuple[int, int]] = field(default_factory=dict)
     descriptions: dict[str, tuple[int, int]] = field(default_factory=dict)
     quote_lines: list[str] = field(default_factory=list)
     author_lines: list[str] = field(default_factory=list)
     chain_lines: list[str] = field(default_factory=list)
+    chain_annotator: str = CHAIN_ANNOTATOR
 
 
 _ENTITY_END = re.compile(r"\|([A-Z]+)(?::(\w+))?\]")
@@ -131,11 +136,12 @@ def parse_text(article: Article, marked: str, file: str) -> list[Problem]:
                 article.entities.append({"start": start, "end": end, "label": label, "key": match.group(2)})
             elif opener == "((":
                 article.descriptions[match.group(1)] = (start, end)
+            elif opener == "{":
+                article.contents.setdefault(match.group(1), []).append((start, end))
             else:
-                spans = article.contents if opener == "{" else article.cues
-                if match.group(1) in spans:
-                    problems.append(Problem(file, place, f"quote {match.group(1)} has two {'contents' if opener == '{' else 'cues'}"))
-                spans[match.group(1)] = (start, end)
+                if match.group(1) in article.cues:
+                    problems.append(Problem(file, place, f"quote {match.group(1)} has two cues"))
+                article.cues[match.group(1)] = (start, end)
             i = match.end()
         else:
             out.append(ch)
@@ -162,6 +168,9 @@ def read_markup(path: Path) -> tuple[list[Article], list[Problem]]:
         article = Article(doc_id, part, article_annotator[0] if article_annotator else annotator)
         problems += parse_text(article, marked.strip("\n"), str(path))
         for line in filter(None, (line.strip() for line in lines.splitlines())):
+            if line.startswith("chains by "):
+                article.chain_annotator = line.removeprefix("chains by ").strip()
+                continue
             kind = line.split(maxsplit=1)[0]
             (article.author_lines if kind == "author" else article.chain_lines if kind == "chain" else article.quote_lines).append(line)
         articles.append(article)
@@ -199,7 +208,8 @@ def build_layer(article: Article, targets: list[str], schema_version: str, time:
             if entity["key"] in entity_by_key:
                 problems.append(Problem(file, f"article {article.doc_id}", f"entity key {entity['key']!r} used twice"))
             entity_by_key[entity["key"]] = (record["id"], record)
-    quotes: list[tuple[int, dict[str, Any], dict[str, str]]] = []
+    quotes: list[tuple[int, str, dict[str, Any], dict[str, str]]] = []  # (content start, quote number, quote, stance)
+    numbers = {line.split()[0] for line in article.quote_lines}
     for line in article.quote_lines:
         place = f"article {article.doc_id}: quote line {line!r}"
         number, kind, *rest = line.split()
@@ -207,7 +217,8 @@ def build_layer(article: Article, targets: list[str], schema_version: str, time:
         if number not in article.contents:
             problems.append(Problem(file, place, f"no content {{…}}{number} in the text"))
             continue
-        content = _span(text, article.contents[number])
+        parts = sorted(article.contents[number])
+        content = _span(text, (parts[0][0], parts[-1][1]))
         cue = _span(text, article.cues[number]) if number in article.cues else None
         speaker_key, entity_key = options.get("sp", "-"), options.get("ent")
         if speaker_key == "-":
@@ -231,12 +242,20 @@ def build_layer(article: Article, targets: list[str], schema_version: str, time:
                 continue
             record = entity_by_key[options["out"]][1]
             outlet = _span(text, (record["start"], record["end"]))
+        if options.get("src", number) not in numbers:
+            problems.append(Problem(file, place, f"src={options['src']}: the article has no quote {options['src']}"))
+            continue
         stance = _stance_labels([t for t in rest if t[0] in "+-"], targets, place, file, problems)
-        quote = {"type": kind, "content": content, "cue": cue, "speaker": speaker, "outlet": outlet, "provenance": provenance}
-        quotes.append((content["start"], quote, stance))
+        quote = {"type": kind, "content": content}
+        quote |= {"parts": [_span(text, part) for part in parts]} if len(parts) > 1 else {}
+        quote |= {"source": options["src"]} if "src" in options else {}  # a quote number until the ids are known
+        quote |= {"cue": cue, "speaker": speaker, "outlet": outlet, "provenance": provenance}
+        quotes.append((content["start"], number, quote, stance))
     quotes.sort(key=lambda q: q[0])
+    quote_ids = {number: f"q{n}" for n, (_, number, _, _) in enumerate(quotes, 1)}
     layer_quotes, layer_stance = [], []
-    for n, (_, quote, stance) in enumerate(quotes, 1):
+    for n, (_, _, quote, stance) in enumerate(quotes, 1):
+        quote |= {"source": quote_ids.get(quote["source"])} if "source" in quote else {}  # None: its quote line was refused
         layer_quotes.append({"id": f"q{n}", **quote})
         for target in targets:
             holder = {"kind": "speaker", "quote": f"q{n}"}
@@ -255,12 +274,11 @@ def build_layer(article: Article, targets: list[str], schema_version: str, time:
                 span = _span(text, (sentence.start, sentence.end))
                 layer_stance.append({"target": target, "label": label, "holder": {"kind": "author", "quote": None}, "evidence": {"quote": None, "span": span}, "provenance": provenance})
     layer_stance = [{"id": f"s{n}", **record} for n, record in enumerate(layer_stance, 1)]
-    described = {line.split()[0] for line in article.quote_lines}
-    for number in sorted(set(article.contents) - described) + sorted(set(article.cues) - set(article.contents)):
+    for number in sorted(set(article.contents) - numbers) + sorted(set(article.cues) - set(article.contents)):
         problems.append(Problem(file, f"article {article.doc_id}", f"quote {number} is marked in the text but has no quote line or no content"))
     chains = None
     if article.chain_lines:
-        chains = build_chains(article, entity_by_key, layer_quotes, {**provenance, "annotator": CHAIN_ANNOTATOR}, file, problems)
+        chains = build_chains(article, entity_by_key, layer_quotes, {**provenance, "annotator": article.chain_annotator}, file, problems)
         layer_quotes = with_speaker_chains(layer_quotes, chains)
     layer = {"schema_version": schema_version, "doc_id": article.doc_id, "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "entities": layer_entities, "quotes": layer_quotes}
     layer |= {"chains": chains} if chains is not None else {}
@@ -307,13 +325,13 @@ def guideline_problems(layer: dict[str, Any], text: str, file: str) -> list[Prob
             problems.append(Problem(file, place, f"chain {chain['name']!r} has DATE mentions: dates are not chained"))
     for quote in layer["quotes"]:
         content = quote["content"]["text"]
-        if content[0] in EDGE_PUNCTUATION or content[-1] in EDGE_PUNCTUATION:
-            problems.append(Problem(file, place, f"content {content[:30]!r}… starts or ends with a space or punctuation"))
+        for part in quote.get("parts") or [quote["content"]]:
+            if part["text"][0] in EDGE_PUNCTUATION or part["text"][-1] in EDGE_PUNCTUATION:
+                problems.append(Problem(file, place, f"content {part['text'][:30]!r}… starts or ends with a space or punctuation"))
+            if quote["type"] == "direct" and (text[part["start"] - 1] not in QUOTE_MARKS or text[part["end"]] not in QUOTE_MARKS):
+                problems.append(Problem(file, place, f"direct content {part['text'][:30]!r}… is not enclosed by quotation marks"))
         if content.startswith(COMPLEMENTIZERS):
             problems.append(Problem(file, place, f"content {content[:30]!r}… starts with its complementizer"))
-        if quote["type"] == "direct":
-            if text[quote["content"]["start"] - 1] not in QUOTE_MARKS or text[quote["content"]["end"]] not in QUOTE_MARKS:
-                problems.append(Problem(file, place, f"direct content {content[:30]!r}… is not enclosed by quotation marks"))
         if quote["type"] == "mixed" and not any(mark in content for mark in QUOTE_MARKS):
             problems.append(Problem(file, place, f"mixed content {content[:30]!r}… has no quoted fragment"))
     return problems

@@ -24,6 +24,7 @@ from qawl.card import (
     TEMPLATE,
     CorpusStatistics,
     _length_summary,
+    agreement_documents,
     document_statistics,
     evaluation_status,
     fields_table,
@@ -338,12 +339,26 @@ def test_agreement_is_a_small_table_per_layer_without_ids() -> None:
     rendered = render_agreement(agreement)
     tables = ["**" + table for table in rendered.removeprefix("**").split("\n\n**")]
     assert [table.splitlines()[0] for table in tables] == ["**entities**", "**quotes**", "**stance**", "**chains**"]
-    assert all(table.splitlines()[2] == "| measure | `pass_a_vs_pass_b` | `pass_c_general_rules_only_vs_gold` |" for table in tables[:3])
-    assert tables[3].splitlines()[2] == "| measure | `chains_gold_vs_pass_b` |"  # the chains pass is compared on chains only
+    seed_and_batch10 = "| measure | `pass_a_vs_pass_b` | `pass_c_general_rules_only_vs_gold` | `batch10_first_vs_pass_b` |"
+    assert [table.splitlines()[2] for table in tables[:2]] == [seed_and_batch10] * 2
+    assert tables[2].splitlines()[2] == "| measure | `pass_a_vs_pass_b` | `pass_c_general_rules_only_vs_gold` |"  # batch10's pass B made no stance
+    assert tables[3].splitlines()[2] == "| measure | `chains_gold_vs_pass_b` | `batch10_first_vs_pass_b` |"  # the chains pass is compared on chains only
     assert "doc_id" not in rendered
-    assert "| labelled.f1 | 1.000 | 1.000 |" in tables[0] and "| cohen_kappa | 1.000 | 1.000 |" in tables[2]
-    assert "| identical | 12 |" in tables[3] and "| conll_f1 | 1.000 |" in tables[3]
-    assert sum(len(table.splitlines()) - 4 for table in tables) == 34 + 16  # every numeric measure, once per layer
+    assert "| labelled.f1 | 1.000 | 1.000 | 1.000 |" in tables[0] and "| cohen_kappa | 1.000 | 1.000 |" in tables[2]
+    assert "| identical | 12 | 22 |" in tables[3] and "| conll_f1 | 1.000 | 1.000 |" in tables[3]
+    assert sum(len(table.splitlines()) - 4 for table in tables) == 34 + 8 + 16  # every numeric measure, once per layer (8: quoted characters, outlet and source agreement, batch10 only)
+
+
+def test_agreement_shows_the_measures_only_a_later_comparison_has_and_its_documents() -> None:
+    """batch10's comparison (guidelines 1.2) measures quoted characters and nesting, which the seed's older passes did not:
+    its rows show, with a dash for the passes that lack them, and its 12 documents are named beside the seed."""
+    agreement = json.loads((REPO / "annotations" / "passes" / "agreement.json").read_text(encoding="utf-8"))
+    quotes = render_agreement(agreement).split("\n\n")[3]
+    assert "| exact.f1 | 1.000 | 1.000 | 0.973 |" in quotes
+    assert "| characters.f1 | – | – | 1.000 |" in quotes and "| source_agreement | – | – | 1.000 |" in quotes
+    batch10 = ", ".join(f"`dev_b10_{doc}`" for doc in ("ae_01", "bh_01", "dz_01", "eg_01", "iq_01", "iq_02", "jo_01", "lb_01", "ma_01", "sa_01", "wire_01", "wire_02"))
+    assert agreement_documents(agreement) == f"13 document(s) (`000_c4096c0fdb543a3e`, {batch10})"
+    assert agreement_documents({}) == "no document"
 
 
 def test_agreement_of_chains_is_a_table_of_the_comparisons_that_have_them() -> None:

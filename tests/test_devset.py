@@ -45,6 +45,12 @@ def converted(root: Path, markup: Path, articles: str) -> Path:
     return root / "annotations" / "devset"
 
 
+def converted_article(root: Path, markup: Path, articles: str, part: str, doc_id: str = "dev_test_01") -> tuple[str, dict]:
+    """The text and the layer of `doc_id` once `articles` are converted without a problem."""
+    written = converted(root, markup, articles) / part
+    return (written / f"{doc_id}.txt").read_text(encoding="utf-8"), json.loads((written / f"{doc_id}.json").read_text(encoding="utf-8"))
+
+
 def without_time(layer: dict) -> dict:
     for kind in ("entities", "quotes", "stance", "chains"):
         for item in layer.get(kind, []):
@@ -69,6 +75,31 @@ def test_every_devset_layer_sits_on_its_text_and_covers_every_target() -> None:
         assert records == sorted((q["id"], t) for q in layer["quotes"] for t in targets), path.name
 
 
+def test_the_devset_holds_quotations_over_sentences_in_parts_and_nested() -> None:
+    """Guidelines 1.2 (issue #26): a quotation over three sentences is one quote with document offsets; the devset has
+    13 quotes over several sentences, 6 in parts and 9 nested, and no cue-less quote left right after a quote it continues."""
+    layers = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in LAYERS}
+    text = (DEVSET / "tune" / "dev_b10_sa_01.txt").read_text(encoding="utf-8")
+    quote = layers["dev_b10_sa_01"]["quotes"][0]
+    assert (quote["content"]["start"], quote["content"]["end"], quote["cue"]["text"]) == (85, 192, "قال")
+    assert quote["content"]["text"] == text[85:192]
+    touched = [s.text for s in split_sentences("dev_b10_sa_01", text) if s.start < 192 and 85 < s.end]
+    assert touched[1:] == ["«لدينا أدلة على تهريبها عبر البحر».", "«طهران تتحمل المسؤولية الكاملة»."] and touched[0].endswith("«الصواريخ التي أُطلقت أمس إيرانية الصنع».")
+    over, in_parts, nested, continuations = 0, 0, 0, []
+    for path in LAYERS:
+        text = path.with_suffix(".txt").read_text(encoding="utf-8")
+        sentences = split_sentences(path.stem, text)
+        quotes = sorted(layers[path.stem]["quotes"], key=lambda q: q["content"]["start"])
+        for before, q in zip(quotes, quotes[1:]):
+            if q["cue"] is None and not text[before["content"]["end"]:q["content"]["start"]].strip("\"'«»“”.!?؟… \n"):
+                continuations.append((path.stem, q["id"]))  # only marks and a sentence end between: §3.5.1 joins them
+        for q in quotes:
+            over += sum(q["content"]["start"] < s.end and s.start < q["content"]["end"] for s in sentences) > 1
+            in_parts += bool(q.get("parts"))
+            nested += bool(q.get("source"))
+    assert (over, in_parts, nested, continuations) == (13, 6, 9, [])
+
+
 def test_the_parts_are_disjoint_and_the_scored_part_holds_most_new_articles() -> None:
     tune = {p.stem for p in (DEVSET / "tune").glob("*.json")}
     scored = {p.stem for p in (DEVSET / "scored").glob("*.json")}
@@ -83,7 +114,7 @@ def test_the_devset_articles_are_what_their_markup_makes(tmp_path) -> None:
     result = convert(root, *MARKUP)
     assert result.returncode == 0, result.stderr
     made = sorted((root / "annotations" / "devset").glob("*/*.json"))
-    assert len(made) == 164
+    assert len(made) == 200
     for path in made:
         committed = DEVSET / path.parent.name / path.name
         assert committed.with_suffix(".txt").read_bytes() == path.with_suffix(".txt").read_bytes(), path.name
@@ -96,7 +127,7 @@ def test_the_devset_articles_are_what_their_markup_makes(tmp_path) -> None:
 def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
     """لل keeps the second ل, tatweel and diacritics stay in their words, the content leaves out إن and the quotation marks."""
     root = project_without_devset(tmp_path)
-    written = converted(
+    text, layer = converted_article(
         root,
         tmp_path / "one.markup",
         "=== dev_test_01 scored\n"
@@ -105,9 +136,8 @@ def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
         "---\n"
         "1 direct sp=gov -pres\n"
         "2 indirect sp=a2\n",
-    ) / "scored"
-    text = (written / "dev_test_01.txt").read_text(encoding="utf-8")
-    layer = json.loads((written / "dev_test_01.json").read_text(encoding="utf-8"))
+        "scored",
+    )
     assert text.startswith("بغـداد - قَالَ المتحدث باسم للحكومة العراقية أمس الأحد إن \"العِراق")
     assert [(e["id"], e["text"], e["label"], e["start"]) for e in layer["entities"]] == [
         ("e1", "بغـداد", "GPE", 0), ("e2", "لحكومة العراقية", "ORG", 29), ("e3", "أمس الأحد", "DATE", 45), ("e4", "العِراق", "GPE", 59),
@@ -119,7 +149,7 @@ def test_markup_becomes_code_point_offsets_by_the_guidelines(tmp_path) -> None:
     assert (q2["speaker"]["kind"], q2["speaker"]["mention"]["text"], q2["content"]["text"]) == ("anonymous", "مصدر مقرب منه", "القرار نهائي")
     assert [(s["holder"]["quote"], s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [("q1", "us_coalition_presence_iraq", "AGAINST")]
     assert len(layer["stance"]) == 2 * 8
-    assert layer["sha256"] == hashlib.sha256((written / "dev_test_01.txt").read_bytes()).hexdigest()
+    assert layer["sha256"] == hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def test_an_article_header_may_name_its_annotator(tmp_path) -> None:
@@ -160,6 +190,14 @@ def test_chain_lines_become_chains_with_their_names_and_the_speakers_chains(tmp_
     assert "chains" not in other and "chain" not in other["quotes"][0]["speaker"]
 
 
+def test_a_chains_by_line_names_who_wrote_the_chain_lines(tmp_path) -> None:
+    root = project_without_devset(tmp_path)
+    article = "=== dev_test_01 tune\n<قال>1 [عمر نادر|P:o] إن {[نادر|P:n] محق}1.\n---\n1 indirect sp=o\nchain o n\n"
+    _, layer = converted_article(root, tmp_path / "by.markup", article + "chains by qawl-xquote\n", "tune")
+    assert [(c["entities"], c["provenance"]["annotator"]) for c in layer["chains"]] == [(["e1", "e2"], "qawl-xquote")]
+    assert {e["provenance"]["annotator"] for e in layer["entities"]} == {"qawl-devset-2"}
+
+
 def test_chain_lines_added_to_an_article_keep_the_time_its_unchanged_records_were_made(tmp_path) -> None:
     root = project_without_devset(tmp_path)
     markup = tmp_path / "later.markup"
@@ -173,6 +211,36 @@ def test_chain_lines_added_to_an_article_keep_the_time_its_unchanged_records_wer
     assert "2020" not in times["quotes"] | times["chains"]  # the quote's speaker has its chain now
 
 
+def test_markup_makes_one_quote_over_sentences_one_in_parts_and_one_nested(tmp_path) -> None:
+    """`{..}N` over a sentence end is one content; `{..}N` twice, the parts of one quote with its cue in the gap; `src=M`
+    nests quote N in quote M (XQUOTE.md, guidelines §3.1 and §3.5)."""
+    root = project_without_devset(tmp_path)
+    text, layer = converted_article(
+        root,
+        tmp_path / "over.markup",
+        "=== dev_test_01 tune\n"
+        "<قال>1 الوزير [سعيد ناصر|P:sn]: «{الموازنة جاهزة». «سنرسلها إلى البرلمان}1».\n"
+        "«{نرفع الضرائب؟ لا}2»، <أضاف>2 [ناصر|P:n2]، «{لن نفعل}2».\n"
+        "و<قال>3 [ناصر|P:n3] إن {[صندوق النقد|O:imf] <أبلغه>4 أن {الشروط تغيرت}4}3.\n"
+        "---\n1 direct sp=sn\n2 direct sp=n2\n3 indirect sp=n3\n4 indirect sp=imf src=3\n",
+        "tune",
+    )
+    q1, q2, q3, q4 = layer["quotes"]
+    assert (q1["content"]["text"], "parts" in q1, "source" in q1) == ("الموازنة جاهزة». «سنرسلها إلى البرلمان", False, False)
+    sentences = split_sentences("dev_test_01", text)
+    assert [s.text for s in sentences if q1["content"]["start"] < s.end and s.start < q1["content"]["end"]] == [
+        "قال الوزير سعيد ناصر: «الموازنة جاهزة».", "«سنرسلها إلى البرلمان»."
+    ]
+    assert (q2["content"]["text"], [p["text"] for p in q2["parts"]], q2["cue"]["text"], q2["speaker"]["mention"]["text"]) == (
+        "نرفع الضرائب؟ لا»، أضاف ناصر، «لن نفعل", ["نرفع الضرائب؟ لا", "لن نفعل"], "أضاف", "ناصر"
+    )
+    assert [p["start"] for p in q2["parts"]] == [text.index("نرفع"), text.index("لن نفعل")]
+    assert (q3["content"]["text"], q3.get("source")) == ("صندوق النقد أبلغه أن الشروط تغيرت", None)
+    assert (q4["content"]["text"], q4["source"], q4["cue"]["text"], q4["speaker"]["mention"]["text"]) == ("الشروط تغيرت", "q3", "أبلغه", "صندوق النقد")
+    assert list(q4) == ["id", "type", "content", "source", "cue", "speaker", "outlet", "provenance"]
+    assert list(q2) == ["id", "type", "content", "parts", "cue", "speaker", "outlet", "provenance"]
+
+
 @pytest.mark.parametrize(
     ("article", "message"),
     [
@@ -181,7 +249,12 @@ def test_chain_lines_added_to_an_article_keep_the_time_its_unchanged_records_wer
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 direct sp=z", "is not enclosed by quotation marks"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z +nothing", "unknown target 'nothing'"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=y", "no entity or description key 'y'"),
-        ("<قال>1 [زيد|P:z] إن {الأمر. جيد}1.\n---\n1 indirect sp=z", "quote content crosses a sentence boundary"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z src=7", "quote line '1 indirect sp=z src=7': src=7: the article has no quote 7"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z src=1", "quote q1 is its own source"),
+        ("<قال>1 [زيد|P:z] إن {الأمر جيد}1، و<قال>2 [عمرو|P:a] إن {كذا}2.\n---\n1 indirect sp=z\n2 indirect sp=a src=1", "is not inside the content of its source q1"),
+        ("<قال>1 [زيد|P:z] إن {الأمر}1{ جيد}1.\n---\n1 indirect sp=z", "touches part 0 with no gap between them"),
+        ("«{الأمر}1 جيد»، <قال>1 [زيد|P:z]، «{تماماً}1».\n---\n1 direct sp=z", "direct content 'الأمر'… is not enclosed by quotation marks"),
+        ("«{ الأمر جيد}1»، <قال>1 [زيد|P:z]، «{تماماً}1».\n---\n1 direct sp=z", "content ' الأمر جيد'… starts or ends with a space or punctuation"),
         ("<قال>1 [زيد|P:z إن {الأمر جيد}1.\n---\n1 indirect sp=z", "[ closed without its label or number"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1 و{كذا}2.\n---\n1 indirect sp=z", "quote 2 is marked in the text but has no quote line"),
         ("<قال>1 [زيد|P:z] إن {الأمر جيد}1.\n---\n1 indirect sp=z\nchain z y", "no entity key 'y'"),

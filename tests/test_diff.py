@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 from qawl.annotate import preannotator
 from qawl.build import build_corpus
 from qawl.cli import cli
+from qawl.release import annotation_records
 from qawl.segment import split_sentences
 from tests.conftest import REPO
 from tests.layers import annotated_copy
@@ -70,3 +72,17 @@ def test_diff_lists_a_removed_document_with_its_sentences_and_annotations(tmp_pa
     assert lines[1:3] == ["documents: 0 added, 1 removed, 0 changed", "sentences: 0 added, 2 removed, 0 changed"]
     assert "- document extra" in lines
     assert sorted(line for line in lines if line.startswith("- annotation")) == sorted(f"- annotation extra {kind} {i}" for _, kind, i in removed)
+
+
+def test_a_change_in_any_piece_of_a_quote_over_several_sentences_is_a_change_of_that_quote() -> None:
+    """A quote has a piece in each sentence it runs over; the diff keys it once and compares every piece."""
+    from tests.test_multi_sentence_quotes import _rows
+
+    old = _rows()
+    new = copy.deepcopy(old)
+    middle = next(q for q in new[1]["quotes"] if q["id"] == "q1")  # q1's second piece, of three
+    middle["parts"][0]["text"] = "edited"
+    records_old, records_new = annotation_records(old), annotation_records(new)
+    assert [s["sentence_id"] for s in records_old[("m1", "quotes", "q1")]["pieces"]] == [row["sentence_id"] for row in old[:3]]
+    assert records_old[("m1", "quotes", "q1")]["sentence_id"] == old[0]["sentence_id"]
+    assert [key for key in records_old if records_old[key] != records_new[key]] == [("m1", "quotes", "q1")]

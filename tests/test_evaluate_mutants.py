@@ -51,6 +51,8 @@ partial ALL             0.750  0.750  0.750     4     4
 
 quotes (overlap)        1.000  1.000  1.000     2     2
 speaker accuracy        0.500   on 2 matched quotes
+quotes (exact extent)   0.000  0.000  0.000     2     2
+quoted characters       1.000  0.462  0.632    26    12
 quote type accuracy     1.000
 stance macro-F1         0.500   (F1 FAVOR 0.000, AGAINST 1.000; 2 gold records)"""
 
@@ -103,6 +105,8 @@ partial ALL             0.750  0.429  0.545     7     4
 
 quotes (overlap)        1.000  0.400  0.571     5     2
 speaker accuracy        0.500   on 2 matched quotes
+quotes (exact extent)   0.000  0.000  0.000     5     2
+quoted characters       1.000  0.167  0.286    72    12
 quote type accuracy     1.000
 stance macro-F1         0.500   (F1 FAVOR 0.000, AGAINST 1.000; 4 gold records)
 
@@ -113,6 +117,8 @@ stance macro-F1         0.500   (F1 FAVOR 0.000, AGAINST 1.000; 4 gold records)
   entity_f1_partial         0.545  [0.259, 0.750]
   quote_f1                  0.571  [0.271, 1.000]
   speaker_accuracy          0.500  [0.238, 0.500]
+  quote_exact_f1            0.000  [0.000, 0.000]
+  quoted_characters_f1      0.286  [0.136, 0.632]
   stance_f_avg              0.500  [0.238, 0.500]"""
 
 

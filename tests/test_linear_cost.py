@@ -28,6 +28,7 @@ from tests.conftest import REPO
 
 QUOTE_DENSE = 'قال "نعم" و«لا» '  # the text: one quote and a guillemet quotation per unit, one sentence
 LONG_CLAUSES = "قال الوزير إن الاتفاق قريب، "  # a cue, a named speaker and a complementizer per unit
+NESTED_DENSE = "قال الوزير إن السفير أبلغ الوزارة أن الاتفاق قريب، "  # an outer quote and one nested in it per unit
 ENTITY_DENSE = "وأكد وزير الخارجية فؤاد حسين، مؤكداً أن الحكومة العراقية ووزارة الدفاع الأميركية"  # 3 entities, 1 quote
 
 
@@ -59,7 +60,9 @@ def annotate(text: str) -> dict:
 
 
 @pytest.mark.parametrize(
-    ("unit", "found_per_unit"), [(QUOTE_DENSE, 1), (LONG_CLAUSES, 1), (ENTITY_DENSE, 4)], ids=["quote-dense", "long-clauses", "entity-dense"]
+    ("unit", "found_per_unit"),
+    [(QUOTE_DENSE, 1), (LONG_CLAUSES, 1), (ENTITY_DENSE, 4), (NESTED_DENSE, 2)],
+    ids=["quote-dense", "long-clauses", "entity-dense", "nested-dense"],
 )
 def test_annotating_four_times_the_text_costs_four_times_the_calls(unit: str, found_per_unit: int) -> None:
     annotate(one_sentence(unit, 10))  # warm: the pipeline is built once, outside the counts
@@ -67,6 +70,19 @@ def test_annotating_four_times_the_text_costs_four_times_the_calls(unit: str, fo
     layer = annotate(large)
     # nearly every unit's quote and entities are found (not where a 2,000-character cut splits one): the work counted is the real work
     assert len(layer["quotes"]) + len(layer["entities"]) >= 0.99 * found_per_unit * 1600
+    ratio = calls(lambda: annotate(large)) / calls(lambda: annotate(small))
+    assert 3.5 < ratio < 4.6, f"4× the text made {ratio:.1f}× the calls"
+
+
+def test_a_quotation_continued_over_four_times_the_sentences_costs_four_times_the_calls() -> None:
+    # every sentence joins the one quote (guidelines §3.5.1): joining must not rescan the quote so far
+    def text(sentences: int) -> str:
+        return "قال الوزير: «الاتفاق قريب». " + " ".join("«لن نتراجع عن مطالبنا».\n" if n % 5 == 4 else "«لن نتراجع عن مطالبنا»." for n in range(sentences)).rstrip()
+
+    annotate(text(10))
+    small, large = text(400), text(1600)
+    (quote,) = annotate(large)["quotes"]
+    assert quote["content"]["end"] == len(large) - 2
     ratio = calls(lambda: annotate(large)) / calls(lambda: annotate(small))
     assert 3.5 < ratio < 4.6, f"4× the text made {ratio:.1f}× the calls"
 

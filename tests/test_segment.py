@@ -144,6 +144,33 @@ def test_tokenizer_rules_survive_to_disk(tmp_path) -> None:
     assert [t.text for t in loaded('إن العراق".')] == ["إن", "العراق", '"', "."]
 
 
+def test_blank_arabic_tokenizes_as_spacy_does_with_every_lexical_attribute(seed_text: str) -> None:
+    """Its vocabulary leaves out the lexical attributes qawl does not read: the tokens, their norms (د. → دكتور),
+    spaces and whitespace tokens stay those of spaCy's full vocabulary."""
+    import spacy
+    from spacy.attrs import IDX, IS_SPACE, NORM, ORTH, SPACY
+
+    from qawl.segment import customize_tokenizer
+
+    full = customize_tokenizer(spacy.blank("ar"))
+    text = seed_text + '\n\nالنمو 3.5% في د. أحمد  ١٤٤٦هـ، https://example.org/a?b=1 «قال» لـ"العربي"\t…'
+    columns = [IDX, ORTH, NORM, IS_SPACE, SPACY]
+    lean_doc, full_doc = blank_arabic().tokenizer(text), full.tokenizer(text)
+    assert [t.text for t in lean_doc] == [t.text for t in full_doc]
+    assert [t.norm_ for t in lean_doc] == [t.norm_ for t in full_doc]
+    assert (lean_doc.to_array(columns) == full_doc.to_array(columns)).all()
+    assert "دكتور" in [t.norm_ for t in lean_doc] and any(t.is_space for t in lean_doc)
+
+
+def test_blank_arabic_computes_only_the_lexical_attributes_qawl_reads() -> None:
+    """A new word form costs spaCy a call of each lexical getter of the vocabulary: only NORM and IS_SPACE are
+    read, so the shape, URL or number look of a new form is not computed (40% of tokenizing new text)."""
+    word = "كلمةجديدةqawl"  # a form the vocabulary has not met
+    token = blank_arabic().tokenizer(f"نص {word}")[1]
+    assert token.text == word and token.norm_ == word.lower()
+    assert token.shape_ == "" and not token.is_alpha and not token.like_url
+
+
 def test_sentence_spans_on_a_line() -> None:
     line = "أولى.  ثانية؟ ثالثة"
     assert [line[a:b] for a, b in sentence_spans(line)] == ["أولى.", "ثانية؟", "ثالثة"]

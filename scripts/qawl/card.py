@@ -499,14 +499,21 @@ def render_agreement(agreement: dict[str, Any] | None) -> str:
     tables = []
     for layer in layers:
         comparisons = [name for name, figures in agreement.items() if isinstance(figures.get(layer), dict)]
-        measures = [path for path, value in _flatten(agreement[comparisons[0]][layer]) if not isinstance(value, str)]
         values = {name: dict(_flatten(agreement[name][layer])) for name in comparisons}
+        # a later comparison may measure more (guidelines 1.2 added quoted characters and nesting): every measure shows
+        measures = dict.fromkeys(path for name in comparisons for path, value in values[name].items() if not isinstance(value, str))
         lines = [f"**{layer}**", "", "| measure | " + " | ".join(f"`{name}`" for name in comparisons) + " |", "|---" * (len(comparisons) + 1) + "|"]
         for measure in measures:
             cells = [_number(values[name].get(measure)) for name in comparisons]
             lines.append(f"| {measure} | " + " | ".join(cells) + " |")
         tables.append("\n".join(lines))
     return "\n\n".join(tables)
+
+
+def agreement_documents(agreement: dict[str, Any] | None) -> str:
+    """The documents the comparisons of agreement.json were measured on (`doc_id`, or `doc_ids` for a pooled one)."""
+    agreed_on = sorted({doc for comparison in (agreement or {}).values() for doc in comparison.get("doc_ids", [comparison.get("doc_id")]) if doc})
+    return f"{len(agreed_on)} document(s) (" + ", ".join(f"`{doc}`" for doc in agreed_on) + ")" if agreed_on else "no document"
 
 
 def _number(value: Any) -> str:
@@ -583,7 +590,6 @@ def card_context(
     for (publisher, _), count in stats["texts"].items():
         publishers[publisher or "an unknown publisher"] += count
     targets = "\n".join(f"| `{target}` | {label} | {count} |" for (target, label), count in sorted(stats["targets"].items()))
-    agreed_on = sorted({comparison["doc_id"] for comparison in (agreement or {}).values() if "doc_id" in comparison})
     return {
         "pretty_name": dataset["pretty_name"],
         "hub_repo": dataset["hub_repo"],
@@ -616,7 +622,7 @@ def card_context(
         "plots": [{"title": Path(plot).stem.replace("_", " "), "path": plot} for plot in plots],
         "sources": "\n".join(f"- `{source}`: {count} annotation(s)" for source, count in manifest["annotators"].items()) or "- none yet",
         "annotators": ANNOTATORS,
-        "agreement_documents": f"{len(agreed_on)} document(s) (" + ", ".join(f"`{doc}`" for doc in agreed_on) + ")" if agreed_on else "no document",
+        "agreement_documents": agreement_documents(agreement),
         "agreement": render_agreement(agreement),
         "baseline": render_baseline(baseline),
         "source": (

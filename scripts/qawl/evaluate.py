@@ -10,7 +10,14 @@ label is an error, not a prediction that silently does not count.
 - entities: precision/recall/F1 per label and micro overall, **strict** (same
   span and label: on IOB2 tags, seqeval's default mode) and **partial**
   (overlapping spans with the same label, matched one-to-one);
-- quotes: detection P/R/F1 on content spans, a match being any overlap (one-to-one);
+- quotes: detection P/R/F1 on content spans, a match being any overlap (one-to-one); in layers, quotes are
+  whole quotations in document offsets (a content may cross sentences and have `parts`), also scored by
+  **exact extent** (same content and same parts, one-to-one) and per **quoted character** (the characters
+  of the parts, or of the content when a quote has none, unioned over each side's quotes): a gold quotation
+  over three sentences predicted as three one-sentence quotes is one overlap match of three predictions
+  (P 1/3, R 1), no exact match, and the share of its characters the three cover;
+- sources (layers whose quotes both have the `source` key, null included): accuracy of the nesting of the
+  overlap-matched quotes, correct when both are not nested or the predicted source is the match of the gold one;
 - speakers: accuracy on matched quotes — correct when both kinds are unknown, or the
   predicted speaker mention (or, in layers, entity) overlaps the gold one;
 - stance: F_avg = mean of F1(FAVOR) and F1(AGAINST) (SemEval-2016 Task 6; the
@@ -41,6 +48,7 @@ import pyarrow.parquet as pq
 
 from qawl.coref import chain_counts, chain_scores
 from qawl.jsonfile import parse_json, read_json_file, read_text_file
+from qawl.merge import quote_parts
 from qawl.publish import file_sha256, listed_file_problems
 from qawl.schema import Problem
 
@@ -124,6 +132,9 @@ def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
         c["type:correct"] += g_quotes[g]["type"] == p_quotes[p]["type"]
         c[f"confusion:speaker_kind:{g_quotes[g]['speaker']['kind']}:{p_quotes[p]['speaker']['kind']}"] += 1
     quote_map = {g_quotes[g]["id"]: p_quotes[p]["id"] for g, p in pairs}
+    c.update(document_quote_counts(g_quotes, p_quotes))
+    if _has_sources(g_quotes) and _has_sources(p_quotes):
+        c.update(_source_counts(g_quotes, p_quotes, pairs, quote_map))
     p_stance = {
         (s["evidence"]["quote"], s["target"]): s["label"] for s in pred.get("stance", []) if s["evidence"]["quote"]
     }
@@ -139,6 +150,67 @@ def pair_counts(gold: Layer, pred: Layer) -> Counter[str]:
         c["stance:total"] += 1
         c[f"confusion:stance:{s['target']}:{s['label']}:{predicted}"] += 1
     c.update(_chain_pair_counts(gold, pred))
+    return c
+
+
+def quoted_spans(quote: Record) -> list[tuple[int, int]]:
+    """The [start, end) spans a quote quotes: its `parts`, or its content when it has none."""
+    return [(span["start"], span["end"]) for span in quote_parts(quote)]
+
+
+def quote_extent(quote: Record) -> tuple[int, int, tuple[tuple[int, int], ...]]:
+    """What two quotes share when they match exactly: the content's ends and the quoted spans."""
+    return quote["content"]["start"], quote["content"]["end"], tuple(quoted_spans(quote))
+
+
+def _union(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans merged into disjoint ones, in order."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _shared_length(a: list[tuple[int, int]], b: list[tuple[int, int]]) -> int:
+    """How many characters two lists of disjoint ordered spans have in common (one pass over both)."""
+    i = j = shared = 0
+    while i < len(a) and j < len(b):
+        shared += max(0, min(a[i][1], b[j][1]) - max(a[i][0], b[j][0]))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return shared
+
+
+def document_quote_counts(g_quotes: list[Record], p_quotes: list[Record]) -> Counter[str]:
+    """Quotes matched as whole quotations in document offsets: exact extents, one-to-one, and quoted characters."""
+    c: Counter[str] = Counter()
+    c["quote_exact:tp"] = sum((Counter(map(quote_extent, g_quotes)) & Counter(map(quote_extent, p_quotes))).values())
+    gold = _union(span for q in g_quotes for span in quoted_spans(q))
+    pred = _union(span for q in p_quotes for span in quoted_spans(q))
+    c["quote_chars:gold"] = sum(end - start for start, end in gold)
+    c["quote_chars:pred"] = sum(end - start for start, end in pred)
+    c["quote_chars:tp"] = _shared_length(gold, pred)
+    return c
+
+
+def _has_sources(quotes: list[Record]) -> bool:
+    """Does a layer say which quotes are nested: one of its quotes has the `source` key (null: not nested)?"""
+    return any("source" in q for q in quotes)
+
+
+def _source_counts(g_quotes: list[Record], p_quotes: list[Record], pairs: list[tuple[int, int]], quote_map: dict[str, str]) -> Counter[str]:
+    """Over matched quotes: the predicted source is the match of the gold source (both null when not nested)."""
+    c: Counter[str] = Counter({"source:documents": 1})
+    for g, p in pairs:
+        gold_source = g_quotes[g].get("source")
+        expected = quote_map.get(gold_source, MISSED) if gold_source else None  # an outer quote not found: no source is right
+        c["source:total"] += 1
+        c["source:correct"] += p_quotes[p].get("source") == expected
     return c
 
 
@@ -232,12 +304,17 @@ def summarise(c: Counter[str]) -> dict[str, Any]:
         "entities": entity_scores(c, ENTITY_LABELS),
         **quotes,
         "quote_type_accuracy": c["type:correct"] / matched if matched else 0.0,
+        "quotes_exact": _prf(c["quote_exact:tp"], c["quote:pred"], c["quote:gold"]),
+        "quoted_characters": _prf(c["quote_chars:tp"], c["quote_chars:pred"], c["quote_chars:gold"]),
         "stance": {
             "macro_f1": (stance["FAVOR"]["f1"] + stance["AGAINST"]["f1"]) / 2,
             **stance,
             "records": c["stance:total"],
         },
     }
+    if "source:documents" in c:
+        total = c["source:total"]
+        scores["source_accuracy"] = {"accuracy": c["source:correct"] / total if total else 0.0, "matched_quotes": total, "documents": c["source:documents"]}
     if "coref:documents" in c:  # some document had chains on both sides (a bootstrap resample keeps the key at 0)
         scores["chains"] = {**chain_scores(c), "documents": c["coref:documents"]}
     return scores
@@ -370,6 +447,20 @@ def chain_problems(layer: Layer, file: str) -> list[Problem]:
     return problems
 
 
+OPTIONAL_QUOTE_SPEC = {"parts": [SPAN_SPEC], "source": str}  # keys a quote may lack (absent and null mean the same)
+
+
+def optional_quote_problems(layer: Layer, file: str) -> list[Problem]:
+    """How a layer's quotes break the agreed format in their optional `parts` and `source`."""
+    return [
+        problem
+        for n, q in enumerate(layer["quotes"])
+        for key, spec in OPTIONAL_QUOTE_SPEC.items()
+        if q.get(key) is not None
+        for problem in check(q[key], spec, file, "", f"/quotes/{n}/{key}")
+    ]
+
+
 def check(value: Any, spec: Any, file: str, place: str = "", pointer: str = "") -> list[Problem]:
     """Every way `value` (at `place` in `file`, e.g. a line) differs from `spec`: a type, a tuple of allowed labels,
     `[item spec]`, an object spec (`{field: spec}`; fields not named are allowed) or `Nullable(spec)`."""
@@ -423,7 +514,7 @@ def read_layers(path: Path) -> tuple[dict[str, Layer], list[Problem]]:
     problems: list[Problem] = []
     for file in files:
         layer, found = read_json_file(file)
-        found = found or check(layer, LAYER_SPEC, str(file)) or chain_problems(layer, str(file))
+        found = found or check(layer, LAYER_SPEC, str(file)) or chain_problems(layer, str(file)) + optional_quote_problems(layer, str(file))
         if not found and layer["doc_id"] in layers:
             found = [Problem(str(file), "/doc_id", f"document {layer['doc_id']!r} has another layer in {path}")]
         problems += found
@@ -777,7 +868,8 @@ def _quote_headline(scores: dict[str, Any]) -> dict[str, float]:
 
 def _layer_headline(scores: dict[str, Any]) -> dict[str, float]:
     chains = {"chain_conll_f1": scores["chains"]["conll_f1"]} if "chains" in scores else {}
-    return {**_entity_headline(scores), **_quote_headline(scores), "stance_f_avg": scores["stance"]["macro_f1"], **chains}
+    whole = {"quote_exact_f1": scores["quotes_exact"]["f1"], "quoted_characters_f1": scores["quoted_characters"]["f1"]}
+    return {**_entity_headline(scores), **_quote_headline(scores), **whole, "stance_f_avg": scores["stance"]["macro_f1"], **chains}
 
 
 LAYER_TASK = Task(summarise, _layer_headline)
@@ -889,6 +981,12 @@ def format_table(report: dict[str, Any]) -> str:
     """A plain-text table of a layer report (`evaluate`, `evaluate_paths`), for people."""
     st = report["stance"]
     lines = [f"documents: {report.get('documents', 1)}", "", *_entity_lines(report["entities"]), "", *_quote_lines(report)]
+    for name, key in (("quotes (exact extent)", "quotes_exact"), ("quoted characters", "quoted_characters")):
+        q = report[key]
+        lines.append(f"{name:<22}{q['precision']:>7.3f}{q['recall']:>7.3f}{q['f1']:>7.3f}{q['gold']:>6}{q['pred']:>6}")
+    if "source_accuracy" in report:
+        sources = report["source_accuracy"]
+        lines.append(f"{'source accuracy':<22}{sources['accuracy']:>7.3f}   on {sources['matched_quotes']} matched quotes of {sources['documents']} documents with sources on both sides")
     lines += [
         f"{'quote type accuracy':<22}{report['quote_type_accuracy']:>7.3f}",
         f"{'stance macro-F1':<22}{st['macro_f1']:>7.3f}   (F1 FAVOR {st['FAVOR']['f1']:.3f}, AGAINST {st['AGAINST']['f1']:.3f}; {st['records']} gold records)",

@@ -111,13 +111,22 @@ def _compare(old: dict[Any, dict[str, Any]], new: dict[Any, dict[str, Any]], des
     }
 
 
-def _annotations(sentences: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
-    return {
-        (row["doc_id"], kind, item["id"]): {**item, "sentence_id": row["sentence_id"]}
-        for row in sentences
-        for kind in ANNOTATION_KINDS
-        for item in row[kind]
-    }
+def annotation_records(sentences: list[dict[str, Any]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Each annotation of the sentence rows by (doc_id, kind, id), with the sentence it is in. A quote over
+    several sentences has a piece in each: it is one record, its first piece's, with every piece under "pieces"."""
+    records: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for row in sentences:
+        for kind in ANNOTATION_KINDS:
+            for item in row[kind]:
+                key = (row["doc_id"], kind, item["id"])
+                piece = {**item, "sentence_id": row["sentence_id"]}
+                if kind != "quotes":
+                    records[key] = piece
+                elif key in records:
+                    records[key]["pieces"].append(piece)
+                else:
+                    records[key] = {**piece, "pieces": [piece]}
+    return records
 
 
 def _schema_version(corpus: Path) -> str | None:
@@ -141,8 +150,8 @@ def diff_corpora(old: Path, new: Path) -> dict[str, Any]:
             lambda key, row: {"sentence_id": key, "doc_id": row["doc_id"], "text": row["text"]},
         ),
         "annotations": _compare(
-            _annotations(old_sentences),
-            _annotations(new_sentences),
+            annotation_records(old_sentences),
+            annotation_records(new_sentences),
             lambda key, item: {"doc_id": key[0], "kind": key[1], "id": key[2], "sentence_id": item["sentence_id"]},
         ),
     }

@@ -449,3 +449,153 @@ def test_byline_of_a_name_and_a_family_nisba_is_a_person(recognizer: EntityRecog
 
 def test_common_noun_phrase_before_the_end_is_not_the_name_after_a_title(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "ودعا نقيب المحامين إلى احترام القانون.", "PERSON") == []
+
+
+def test_the_name_ali_and_the_preposition_ala_are_told_apart_by_their_spelling(recognizer: EntityRecognizer) -> None:
+    """Normalisation writes على (on) and علي (the name) alike; the original's final letter decides."""
+    assert labelled(recognizer, "وقال علي الساعدي إن الوفد وصل.", "PERSON") == ["علي الساعدي"]
+    assert labelled(recognizer, "وأعلن سامي علي حسون أن الجسر افتتح.", "PERSON") == ["سامي علي حسون"]
+    assert labelled(recognizer, "وشدد سامي على ضرورة الحوار.", "PERSON") == []
+
+
+def test_a_name_opening_with_hamza_alef_lam_is_no_definite_word(recognizer: EntityRecognizer) -> None:
+    """إلهام normalises to الهام, which looks like the article; after a title it is the name."""
+    assert labelled(recognizer, "وقالت المستشارة إلهام الزبيدي إن الخطة جاهزة.", "PERSON") == ["إلهام الزبيدي"]
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("وقال الوزير نور الدين الحلبي إن القضية مستمرة.", "نور الدين الحلبي"),  # الدين: a compound given name, not the family name
+        ("وقال حمدان بن زايد الكعبي إن الموسم جيد.", "حمدان بن زايد الكعبي"),  # the word before بن opens the name
+        ("والتقى الرئيس التنفيذي سلطان بن ماجد المري الوفد.", "سلطان بن ماجد المري"),  # even a title word
+        ("وكان قائد الفرقة الثالثة العميد ستار كاظم الموسوي قد أكد أن الطريق آمن.", "ستار كاظم الموسوي"),  # ستار: no future verb here
+        ("أعلن مدير المصنع كمال بوراس افتتاح خط جديد.", "كمال بوراس"),  # a verbal noun ends the name
+        ("وزارت المديرة سناء حداد مدرسة ابتدائية في الريف.", "سناء حداد"),  # so does a noun with its adjective
+        ("وأشار مدير فرع سيمنس في مصر هانز كولر إلى أن العمل مستمر.", "هانز كولر"),  # the role goes on after في
+        ("وأكد المتحدث الرسمي باسم رئاسة الوزراء، السفير كريم عادل، أن الاجتماع انتهى.", "كريم عادل"),  # باسم: no name follows it
+    ],
+)
+def test_a_person_name_is_taken_whole_and_no_further(recognizer: EntityRecognizer, text: str, person: str) -> None:
+    assert labelled(recognizer, text, "PERSON") == [person]
+
+
+def test_a_quoted_outlet_after_lam_beats_the_names_and_dates_inside_it(recognizer: EntityRecognizer) -> None:
+    assert ents(recognizer, "وقال المتحدث لـ«المساء اليوم» إن الوفد وصل.") == [("المساء اليوم", "ORG")]
+
+
+def test_a_quoted_clause_after_an_organisation_head_is_no_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, 'وأكد المدير أن الشركة "بدأت تجني الأرباح" هذا العام.', "ORG") == []
+
+
+def test_an_organisation_name_ends_before_ila(recognizer: EntityRecognizer) -> None:
+    """إلى normalises to الي, shaped like a nisba adjective (الدولي): it is not one."""
+    text = "وأشار تقرير صادر عن الهيئة العامة للتخطيط إلى أن النمو تراجع."
+    assert labelled(recognizer, text, "ORG") == ["الهيئة العامة للتخطيط"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وصل الوفد إلى محافظة البصرة أمس.", ("محافظة البصرة", "GPE")),  # an administrative unit is named with its head
+        ("انتشرت القوات في قضاء تلكيف.", ("قضاء تلكيف", "GPE")),
+        ("واستقبل رئيس بلدية جبيل الوفد.", ("بلدية جبيل", "ORG")),  # a municipality is its council
+        ("زار رئيس الحكومة مدينة الموصل صباح السبت.", ("الموصل", "GPE")),  # a settlement is its name alone
+        ("سقطت قذيفة على بلدة كفرنبودة.", ("كفرنبودة", "GPE")),  # a name of no gazetteer
+    ],
+)
+def test_a_place_after_its_class_noun(recognizer: EntityRecognizer, text: str, expected: tuple[str, str]) -> None:
+    assert expected in ents(recognizer, text)
+    assert labelled(recognizer, text, "PERSON") == []
+
+
+def test_a_class_noun_before_an_ordinary_word_names_no_place(recognizer: EntityRecognizer) -> None:
+    assert ents(recognizer, "انتقلت العائلة إلى مدينة كبيرة.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("ستستمر الأشغال سبع سنوات.", "سبع سنوات"),  # the number word before a feminine-plural unit
+        ("تأجل الافتتاح شهرين.", "شهرين"),  # a dual unit
+        ("يبدأ المعرض في الثاني عشر من مايو المقبل.", "الثاني عشر من مايو المقبل"),  # an ordinal day of a month
+        ("تصل البعثة في أواخر يناير.", "أواخر يناير"),
+        ("تراجعت المبيعات خلال الربع الثاني من العام الماضي.", "الربع الثاني من العام الماضي"),  # a quarter
+        ("تنقطع المياه طوال فصل الشتاء.", "فصل الشتاء"),  # a season
+        ("تغلق المدارس قبل عيد الأضحى.", "عيد الأضحى"),  # a holiday
+        ("سقطت القذائف ليل السبت.", "ليل السبت"),
+    ],
+)
+def test_more_date_expressions(recognizer: EntityRecognizer, text: str, date: str) -> None:
+    assert labelled(recognizer, text, "DATE") == [date]
+
+
+def test_the_arab_spring_is_no_season(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "بعد ثورات الربيع العربي تغيرت المنطقة.", "DATE") == []
+
+
+def test_a_facility_name_ends_where_a_person_name_begins(recognizer: EntityRecognizer) -> None:
+    text = "وقال مدير ميناء صفاقس كمال الهمامي إن الحركة ارتفعت."
+    assert ents(recognizer, text) == [("ميناء صفاقس", "FAC"), ("كمال الهمامي", "PERSON")]
+    assert ents(recognizer, "هبطت الطائرة في مطار الملك عبد العزيز الدولي.") == [("مطار الملك عبد العزيز الدولي", "FAC")]
+
+
+@pytest.mark.parametrize(
+    ("text", "nisba"),
+    [
+        ("والتقى الوزير نظيره البولندي أمس.", "البولندي"),  # بولندا → بولندي, derived from CLDR
+        ("وصل الرئيس الأرجنتيني إلى المدينة.", "الأرجنتيني"),
+        ("وقعت الوزارة عقداً مع الشركة البرازيلية.", "البرازيلية"),  # شركة is no N2 head: the nisba alone is tagged
+    ],
+)
+def test_nisba_of_a_country_name_from_cldr(recognizer: EntityRecognizer, text: str, nisba: str) -> None:
+    assert labelled(recognizer, text, "NORP") == [nisba]
+    assert labelled(recognizer, text, "ORG") == []
+
+
+def test_a_name_found_once_is_found_wherever_it_is_spelled_the_same(recognizer: EntityRecognizer) -> None:
+    """The dateline's place, and a quoted name after its descriptor, label their other occurrences."""
+    assert labelled(recognizer, "سرت - «الوسط»\nوقال سكان في سرت إن المياه انقطعت.", "GPE") == ["سرت", "سرت"]
+    text = "تبنى تنظيم «جند الشام» الهجوم. وتطارد القوات عناصر «جند الشام» منذ أشهر."
+    assert labelled(recognizer, text, "ORG") == ["جند الشام", "جند الشام"]
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("وقال رئيس غرفة تجارة حلب إن الأسعار ارتفعت.", "غرفة تجارة حلب"),  # head + noun + a known place
+        ("تخرج الطبيب في جامعة دمشق قبل سنوات.", "جامعة دمشق"),  # head + a known place
+    ],
+)
+def test_an_organisation_head_with_a_known_place_in_its_complement(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert labelled(recognizer, text, "ORG") == [org]
+    assert labelled(recognizer, text, "GPE") == []
+
+
+def test_a_sports_role_before_a_name_that_opens_with_lam(recognizer: EntityRecognizer) -> None:
+    """مهاجم is a role noun; لوكاس is a name, not ل + a complement of the role (لشؤون الصحة)."""
+    assert labelled(recognizer, "وأشار مهاجم النادي لوكاس مارتينيز إلى أن الفوز مستحق.", "PERSON") == ["لوكاس مارتينيز"]
+    assert labelled(recognizer, "وأشار المبعوث الخاص لشؤون المياه إلى أن الأزمة تتفاقم.", "PERSON") == []
+
+
+def test_an_organisation_chain_through_a_place_class_noun_ends_after_the_place(recognizer: EntityRecognizer) -> None:
+    text = "وحضر رئيس مجلس محافظة البصرة الافتتاح أمس."
+    assert labelled(recognizer, text, "ORG") == ["مجلس محافظة البصرة"]
+    assert labelled(recognizer, text, "GPE") == []
+
+
+def test_a_camp_is_no_settlement(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "عاد اللاجئون من مخيم الزعتري.", "GPE") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وأوضح مدير الشركة باسم قطيش أن العقد وقع.", ["باسم قطيش"]),  # the given name before a family name
+        ("واعتبر النائب باسم الزيدي أن القانون ناقص.", ["باسم الزيدي"]),  # before a family nisba
+        ("وقال المتحدث باسم الوزارة إن العقد وقع.", []),  # "in the name of" an institution
+        ("وقال المتحدث باسم رئاسة الحكومة إن العقد وقع.", []),
+    ],
+)
+def test_basim_the_name_and_basim_in_the_name_of(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

@@ -41,11 +41,12 @@ TARGETS = [t["id"] for t in json.loads((REPO / "annotations" / "targets.json").r
     [
         ("بقاء قوات التحالف ضروري لحماية الحدود", "FAVOR"),  # بقاء + ضروري
         ("وجود القوات الأجنبية احتلال يجب إنهاؤه", "AGAINST"),  # احتلال, يجب + إنهاء
-        ("بقاء القوات الأجنبية احتلال", "NONE"),  # بقاء against احتلال: a tie
+        ("التدريب ضروري والقوات الأجنبية احتلال", "NONE"),  # ضروري against احتلال: a tie
+        ("بقاء القوات الأجنبية احتلال", "AGAINST"),  # staying (بقاء) judged an occupation (احتلال)
         ("الانسحاب لا يعني الاستغناء عن التدريب", "FAVOR"),  # a concession (لا يعني) before an undoing (الاستغناء)
         ("بقاء القوات الأجنبية ليس ضروريا", "AGAINST"),  # a negation inside the predicate: staying + not + necessary
     ],
-    ids=["favor", "against", "tie", "concession", "negation"],
+    ids=["favor", "against", "tie", "keeping-judged", "concession", "negation"],
 )
 def test_stance_votes_of_one_quote(targets_only: Path, content: str, label: str) -> None:
     layer = layer_of(SPEAKER + content + ".", targets_only)

@@ -280,22 +280,158 @@ def test_speaker_after_a_title_with_a_place() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "contents"),
+    ("text", "content", "kind"),
     [
-        # a sentence wholly in quotation marks after a quote continues it (guidelines §3.5: one quote per sentence)
-        ("وقال كمال النجار إن الوضع صعب.\n«لن نتراجع عن مطالبنا».", ["الوضع صعب", "لن نتراجع عن مطالبنا"]),
-        # a quotation over two paragraphs: the first is left open, the second opens and closes
-        ("وقال كمال النجار: «الوضع صعب جداً.\n«لن نتراجع عن مطالبنا».", ["الوضع صعب جداً", "لن نتراجع عن مطالبنا"]),
+        # a sentence wholly in quotation marks after a quote that ends its sentence joins it (guidelines §3.5.1,
+        # hard case 4): a reported sentence continued by a verbatim one is mixed, its closing mark inside (§3.4)
+        ("وقال كمال النجار إن الوضع صعب.\n«لن نتراجع عن مطالبنا».", "الوضع صعب.\n«لن نتراجع عن مطالبنا»", "mixed"),
+        # a quotation over two paragraphs: the first is left open, the second opens and closes (hard case 7)
+        ("وقال كمال النجار: «الوضع صعب جداً.\n«لن نتراجع عن مطالبنا».", "الوضع صعب جداً.\n«لن نتراجع عن مطالبنا", "direct"),
         # a quotation left open over several sentences of a line
-        ("وقال كمال النجار: «الوضع صعب جداً. لن نتراجع. سنواصل الإضراب", ["الوضع صعب جداً", "لن نتراجع", "سنواصل الإضراب"]),
+        ("وقال كمال النجار: «الوضع صعب جداً. لن نتراجع. سنواصل الإضراب", "الوضع صعب جداً. لن نتراجع. سنواصل الإضراب", "direct"),
+        # closed and opened again in the next sentence (hard case 1)
+        ("قال كمال النجار: «لن نرفع أسعار الخبز». «الدعم باقٍ حتى نهاية العام».", "لن نرفع أسعار الخبز». «الدعم باقٍ حتى نهاية العام", "direct"),
     ],
 )
-def test_quote_over_several_sentences_is_one_attribution(text: str, contents: list[str]) -> None:
+def test_a_quotation_over_several_sentences_is_one_quote(text: str, content: str, kind: str) -> None:
+    (q,) = quotes(text)
+    start = text.index(content)
+    assert q["content"] == {"start": start, "end": start + len(content), "text": content}
+    assert (q["type"], text_of(q["cue"]), text_of(q["speaker"]["mention"])) == (kind, "قال", "كمال النجار")
+    assert "parts" not in q  # one continuous span
+
+
+def test_a_three_sentence_direct_quotation_is_one_quote_over_the_three() -> None:
+    text = "وقال سمير الخطيب: «الطريق مقطوع منذ أسبوع». «لا وقود في المدينة». «سنواصل المطالبة بفتحه».\nوغادر الوفد."
+    (q,) = quotes(text)
+    assert (q["content"]["start"], q["content"]["end"]) == (19, 88)
+    assert q["content"]["text"] == "الطريق مقطوع منذ أسبوع». «لا وقود في المدينة». «سنواصل المطالبة بفتحه"
+    assert [s.text for s in split_sentences("test", text) if s.start < q["content"]["end"] and q["content"]["start"] < s.end] == [
+        "وقال سمير الخطيب: «الطريق مقطوع منذ أسبوع».",
+        "«لا وقود في المدينة».",
+        "«سنواصل المطالبة بفتحه».",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "contents", "cues"),
+    [
+        # a new cue starts a new quote, even for the same speaker (§3.5.1 rule 1, hard case 2)
+        ("قال كمال النجار: «لن نرفع أسعار الخبز». وأضاف: «الدعم باقٍ».", ["لن نرفع أسعار الخبز", "الدعم باقٍ"], ["قال", "أضاف"]),
+        # narration after the content in its sentence: what follows in marks is a quote of its own, cue null (rule 3)
+        ("قال كمال النجار إن الوضع صعب، وذلك خلال مؤتمر صحافي.\n«لن نتراجع».", ["الوضع صعب", "لن نتراجع"], ["قال", None]),
+    ],
+)
+def test_a_sentence_with_a_new_cue_or_after_narration_is_a_new_quote(text: str, contents: list[str], cues: list[str | None]) -> None:
     found = quotes(text)
     assert [text_of(q["content"]) for q in found] == contents
-    assert all(q["type"] == "direct" for q in found[1:]) and all(q["cue"] is None for q in found[1:])
-    assert all(q["speaker"] == found[0]["speaker"] for q in found)  # one source: the attribution goes on
-    assert text_of(found[0]["speaker"]["mention"]) == "كمال النجار"
+    assert [text_of(q["cue"]) for q in found] == cues
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "cue", "outlet"),
+    [
+        # a quotation opened without a cue, cut by the author's frame and resumed without one (§3.5.2, hard case 1)
+        ("«لن نتراجع عن الإصلاحات»، قال هشام الزعبي، «مهما كانت الكلفة».", ["لن نتراجع عن الإصلاحات", "مهما كانت الكلفة"], "قال", None),
+        # وأضاف inside the quotation governs all of it; the outlet sits in the gap too (hard case 2)
+        ("«الأسعار ستنخفض»، وأضاف هشام الزعبي لـ«الأهرام»، «لكن ليس قبل الصيف».", ["الأسعار ستنخفض", "لكن ليس قبل الصيف"], "أضاف", "الأهرام"),
+    ],
+)
+def test_a_quotation_cut_by_the_frame_is_one_quote_with_parts(text: str, parts: list[str], cue: str, outlet: str | None) -> None:
+    (q,) = quotes(text)
+    spans = [(text.index(part), text.index(part) + len(part)) for part in parts]
+    assert [(p["start"], p["end"], p["text"]) for p in q["parts"]] == [(a, b, text[a:b]) for a, b in spans]
+    assert (q["content"]["start"], q["content"]["end"]) == (spans[0][0], spans[-1][1])
+    assert (q["type"], text_of(q["cue"]), text_of(q["outlet"]), text_of(q["speaker"]["mention"])) == ("direct", cue, outlet, "هشام الزعبي")
+
+
+def test_a_statement_cut_by_according_to_is_one_indirect_quote_with_parts() -> None:
+    # §3.5.2 hard case 3: the subject, then بحسب X between commas, then the rest of the clause
+    text = "الحكومة، بحسب الوزير سامي الحلو، لن تتراجع عن قرارها."
+    (q,) = quotes(text)
+    assert [p["text"] for p in q["parts"]] == ["الحكومة", "لن تتراجع عن قرارها"]
+    assert (q["content"]["start"], q["content"]["end"]) == (0, text.index(".")) and q["type"] == "indirect"
+    assert (text_of(q["cue"]), text_of(q["speaker"]["mention"])) == ("بحسب", "سامي الحلو")
+
+
+@pytest.mark.parametrize("text", ["وفي بغداد، بحسب مصادر أمنية، سقط صاروخ قرب السفارة.", "الحكومة، بحسب الوزير سامي الحلو، ."])
+def test_according_to_after_a_preposition_or_before_nothing_cuts_no_quote(text: str) -> None:
+    assert quotes(text) == []
+
+
+def test_a_quotation_after_a_cue_then_resumed_after_another_is_two_quotes() -> None:
+    # the first stretch has a cue before it: وأضاف is the cue of the second (§3.5.2), not a frame cutting the first
+    found = quotes("قال هشام الزعبي: «الأسعار ستنخفض»، وأضاف، «لكن ليس قبل الصيف».")
+    assert [(text_of(q["content"]), text_of(q["cue"]), text_of(q["speaker"]["mention"])) for q in found] == [
+        ("الأسعار ستنخفض", "قال", "هشام الزعبي"),
+        ("لكن ليس قبل الصيف", "أضاف", "هشام الزعبي"),
+    ]
+    assert all("parts" not in q for q in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "contents"),
+    [
+        ("وأكد سامي الحلو أن الأساتذة لن يعودوا، فيما اعتبر الوزير فادي نصار أن المطالب محقة.", ["الأساتذة لن يعودوا", "المطالب محقة"]),
+        ('وقال سامي الحلو إن "المصالحة شرط لأي انتخابات"، بينما دعا الوزير فادي نصار إلى الحوار.', ["المصالحة شرط لأي انتخابات", "الحوار"]),
+        ("وقال سامي الحلو إن الأسعار ارتفعت، بينما الرواتب ثابتة.", ["الأسعار ارتفعت، بينما الرواتب ثابتة"]),  # the speaker's own contrast
+    ],
+)
+def test_a_conjunction_that_opens_the_next_cue_s_clause_is_not_content(text: str, contents: list[str]) -> None:
+    assert [text_of(q["content"]) for q in quotes(text)] == contents
+
+
+@pytest.mark.parametrize(
+    ("text", "inner", "cue", "mention"),
+    [
+        # guidelines §3.1 nested attribution, hard case 1: the inner report of a specific act of telling
+        ("قال وزير الخارجية سامي الحلو إن السفير الأميركي أبلغ الوزارة أمس أن واشنطن ستراجع خطة الانسحاب.", "واشنطن ستراجع خطة الانسحاب", "أبلغ", "السفير الأميركي"),
+        ("وأكدت النائبة ليلى بن عمر أن مسؤولين في الوزارة أكدوا لها بأن المشروع سينفذ.", "المشروع سينفذ", "أكدوا", "مسؤولين في الوزارة"),
+        # a verb of telling with its object pronoun: a cue only inside a content
+        ("وقال الوزير سامي الحلو إن السفير أبلغه خلال لقاء أمس أن واشنطن ملتزمة بالاتفاق.", "واشنطن ملتزمة بالاتفاق", "أبلغه", "السفير"),
+    ],
+)
+def test_a_report_of_an_act_of_telling_inside_a_quote_is_a_quote_nested_in_it(text: str, inner: str, cue: str, mention: str) -> None:
+    outer, nested = quotes(text)
+    assert "source" not in outer and nested["source"] == outer["id"]
+    assert (text_of(nested["content"]), text_of(nested["cue"]), text_of(nested["speaker"]["mention"])) == (inner, cue, mention)
+    assert nested["speaker"]["kind"] == "anonymous"  # a role, not the person named before (§3.7)
+    assert outer["content"]["start"] <= nested["speaker"]["mention"]["start"] and nested["content"]["end"] == outer["content"]["end"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال مسؤول حكومي إن السلطات تعتبر خروج القوات منجزاً مهماً.",  # a view held, no act of communication (§3.1 hard case 4)
+        "وأكدت النائبة ليلى بن عمر أن رئيس الوزراء تعهد لها بأن المشروع سينفذ.",  # a promise, not a report (hard case 3)
+    ],
+)
+def test_a_view_or_a_promise_inside_a_quote_is_part_of_it_not_a_nested_quote(text: str) -> None:
+    (q,) = quotes(text)
+    assert "source" not in q
+
+
+def test_a_dropped_subject_after_a_nested_quote_is_the_outer_speaker() -> None:
+    found = quotes("قال الوزير سامي الحلو إن السفير أبلغ الوزارة أن الخطة ستراجع.\nوأضاف أن الحوار مستمر.")
+    assert [(text_of(q["cue"]), text_of(q["speaker"]["mention"])) for q in found] == [("قال", "سامي الحلو"), ("أبلغ", "السفير"), ("أضاف", "سامي الحلو")]
+
+
+def test_a_sentence_in_marks_after_one_sentence_of_narration_is_a_new_cue_less_quote_of_the_same_source() -> None:
+    # guidelines §3.5.1 rule 3, hard case 3: the narration ends the quote; the speaker's mention is the closest (§3.7 rule 3)
+    text = "قال الوزير سامي الحلو: «الاتفاق قريب».\nوجاء كلام الحلو بعد اجتماع مع الوفد.\n«الأرقام مبالغ فيها»."
+    first, second = quotes(text)
+    assert (text_of(second["content"]), second["cue"], second["type"]) == ("الأرقام مبالغ فيها", None, "direct")
+    assert second["speaker"]["kind"] == "named" and second["speaker"]["mention"]["start"] == text.index("الحلو بعد")
+    assert text_of(first["content"]) == "الاتفاق قريب"
+
+
+def test_a_sentence_in_marks_after_two_sentences_of_narration_is_no_quote() -> None:
+    text = "قال الوزير سامي الحلو: «الاتفاق قريب».\nوجاء كلام الحلو بعد اجتماع مع الوفد. وغادر الوفد مساء.\n«الأرقام مبالغ فيها»."
+    assert [text_of(q["content"]) for q in quotes(text)] == ["الاتفاق قريب"]
+
+
+def test_a_verb_of_telling_with_its_object_pronoun_outside_a_content_is_no_cue() -> None:
+    assert quotes("أبلغه السفير أن واشنطن ملتزمة بالاتفاق.") == []
 
 
 @pytest.mark.parametrize("text", ["«أهلاً بكم في المدينة».", "وصل الوفد إلى المدينة.\n«أهلاً بكم في المدينة»."])
@@ -467,16 +603,17 @@ def test_a_second_cue_with_its_subject_fronted_has_its_own_speaker() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "content"),
+    ("text", "content", "nested"),
     [
-        ("وقال سمير الخطيب إن الحكومة أكدت أن الرواتب ستصرف.", "الحكومة أكدت أن الرواتب ستصرف"),
-        ("وأوضح سمير الخطيب أن الوزير قال له إن المشروع متوقف.", "الوزير قال له إن المشروع متوقف"),
-        ("وأشار سمير الخطيب إلى أن الوزارة طالبت بزيادة الميزانية.", "الوزارة طالبت بزيادة الميزانية"),
+        ("وقال سمير الخطيب إن الحكومة أكدت أن الرواتب ستصرف.", "الحكومة أكدت أن الرواتب ستصرف", ["الرواتب ستصرف"]),
+        ("وأوضح سمير الخطيب أن الوزير قال له إن المشروع متوقف.", "الوزير قال له إن المشروع متوقف", ["المشروع متوقف"]),
+        ("وأشار سمير الخطيب إلى أن الوزارة طالبت بزيادة الميزانية.", "الوزارة طالبت بزيادة الميزانية", []),  # a demand, no complementizer
     ],
 )
-def test_an_attribution_inside_a_content_is_part_of_it(text: str, content: str) -> None:
-    # no nesting (guidelines §3.1): a cue after the complementizer and its subject, in the same clause, is reported speech
-    (q,) = quotes(text)
+def test_an_attribution_inside_a_content_is_part_of_it(text: str, content: str, nested: list[str]) -> None:
+    # the outer content keeps the inner cue, speaker and content (guidelines §3.1: `source` never shortens it)
+    q, *inner = quotes(text)
+    assert [(text_of(i["content"]), i["source"]) for i in inner] == [(n, q["id"]) for n in nested]
     assert (text_of(q["content"]), text_of(q["speaker"]["mention"])) == (content, "سمير الخطيب")
 
 
@@ -531,3 +668,28 @@ def test_a_name_further_into_a_narrative_sentence_is_not_its_subject() -> None:
     # ندد المتظاهرون بقرار الوزير فلان. وطالبوا ...: the minister is the object's genitive, the speaker goes on
     found = quotes("قال نبيل العطار إن الوضع صعب. وندد المتظاهرون بقرار الوزير سمير الخطيب. وأضاف أن الحل قريب.")
     assert [text_of(q["speaker"]["mention"]) for q in found] == ["نبيل العطار", "نبيل العطار"]
+
+
+def test_joined_quotes_and_parts_are_a_layer_qawl_build_merges_into_a_quote_per_sentence_it_runs_over() -> None:
+    import hashlib
+
+    from qawl.ingest import Document
+    from qawl.merge import build_rows, check_layer
+    from qawl.segment import tokenize_document
+
+    text = (
+        "وقال سمير الخطيب: «الطريق مقطوع منذ أسبوع». «لا وقود في المدينة».\n"
+        "«لن نتراجع عن الإصلاحات»، قال هشام الزعبي، «مهما كانت الكلفة».\n"
+    )
+    sha256 = hashlib.sha256(text.encode()).hexdigest()
+    layer = preannotate("x1", text, sha256)
+    document, sentences = Document("x1", text, sha256, "seeds/x1.txt"), split_sentences("x1", text)
+    assert check_layer(layer, document, sentences, {s["target"] for s in layer["stance"]}, "x1.json") == []
+    _, tokens = tokenize_document(text, sentences)
+    rows = build_rows(document, sentences, tokens, layer, "silver")
+    assert [[(q["id"], q["content"]["text"]) for q in row["quotes"]] for row in rows] == [
+        [("q1", "الطريق مقطوع منذ أسبوع».")],  # the marks between two sentences of a quotation are inside it (§3.5)
+        [("q1", "«لا وقود في المدينة")],
+        [("q2", "لن نتراجع عن الإصلاحات»، قال هشام الزعبي، «مهما كانت الكلفة")],
+    ]
+    assert [part["text"] for part in rows[2]["quotes"][0]["parts"]] == ["لن نتراجع عن الإصلاحات", "مهما كانت الكلفة"]

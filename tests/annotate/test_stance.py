@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from pathlib import Path
@@ -93,9 +94,32 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("ولا نرى أي خطر في المحطة النووية", "FAVOR"),  # a negation with its proclitic و
         ("لن نقبل بالمحطة النووية في مدينتنا", "AGAINST"),
         ("كل ما يقال عن وقف المحطة النووية غير صحيح", "NONE"),  # a denied report is not judged (guidelines §4.1, R6)
+        ("نفى الوزير وجود أي قرار بوقف المحطة النووية", "NONE"),  # ... nor is a report denied by a verb before it
+        ("نفى الوزير وقف المحطة النووية، لكنه قال إنها خطر على السكان", "AGAINST"),  # the point after the contrast counts
         ("سقطت قذيفة قرب المحطة النووية من دون خسائر", "NONE"),  # "without" says how, it negates no judgement
         ("ربما تكون المحطة النووية مجازفة غير محسوبة", "AGAINST"),  # a hedged evaluation is still the speaker's
         ("قد يكون إنشاء المحطة النووية الحل الأمثل لأزمة الكهرباء", "FAVOR"),
+        # keeping is judged like undoing: keeping it going is a mistake, keeping it a necessity
+        ("استمرار العمل في المحطة النووية إهانة لسكان المنطقة", "AGAINST"),
+        ("استمرار العمل في المحطة النووية ضرورة للبلاد", "FAVOR"),
+        ("نرفض استمرار العمل في المحطة النووية", "AGAINST"),
+        ("لن نتراجع عن إيقاف المحطة النووية", "AGAINST"),  # negated undoing of an undoing
+        ("المحطة النووية فرصة ثمينة لا يجوز إضاعتها", "FAVOR"),  # a judgement, then "must not waste it"
+        ("الحكومة لن تفرط في المحطة النووية", "FAVOR"),
+        ("المحطة النووية لم تجلب سوى الدمار", "AGAINST"),  # negation + exception: only destruction
+        ("المحطة النووية لم تجلب الدمار", "FAVOR"),
+        ("هل جلبت المحطة النووية غير الخراب", "AGAINST"),  # a rhetorical question: nothing but ruin
+        ("لا بديل عن المحطة النووية في هذه المرحلة", "FAVOR"),  # no alternative: it is needed
+        ("المحطة النووية هي السبيل الوحيد أمام البلاد", "FAVOR"),
+        ("سنواصل الاحتجاج حتى إغلاق المحطة النووية", "AGAINST"),  # until: the goal is a predicate of its own
+        ("إغلاق المحطة النووية سابق لأوانه", "FAVOR"),  # an undoing judged premature
+        ("لا نرى أي مبرر لإغلاق المحطة النووية", "FAVOR"),  # an evaluation of the undoing that follows it
+        ("نؤكد خطورة إغلاق المحطة النووية", "FAVOR"),
+        ("نطالب بإيقاف المحطة النووية وعدم إعادة تشغيلها", "AGAINST"),  # "and not" opens a predicate of its own
+        ("لن نتنازل عن المحطة النووية", "FAVOR"),  # not giving it up keeps it
+        ("المحطة النووية أغرقت البلاد في الركود", "AGAINST"),  # harm done, in verbs
+        ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
+        ("قرار المحطة النووية كان حاسماً", "FAVOR"),
     ],
 )
 def test_each_rule_votes_as_the_sentence_means(nuclear: StanceDetector, content: str, expected: str) -> None:
@@ -144,7 +168,8 @@ def test_the_orientation_of_undoing_is_fitted_on_the_examples() -> None:
 
 
 def test_the_orientation_learned_from_gold_leaves_out_the_document_being_read() -> None:
-    ban = {"id": "smoking_ban", "name_ar": "حظر التدخين في الأماكن العامة", "definition": "", "examples": {}}
+    # a name that is no undoing (fighting smoking), so only the gold teaches that a ban is for it
+    ban = {"id": "smoking_ban", "name_ar": "مكافحة التدخين في الأماكن العامة", "definition": "", "examples": {}}
     gold = [GoldStance("g1", "smoking_ban", "FAVOR", "ندعو إلى منع التدخين في المقاهي")] * 3
     fit = StanceDetector([ban], gold).models[0].orientation
     assert (fit.for_document("other").reverse, fit.for_document("g1").reverse) == (1, -1)
@@ -244,3 +269,61 @@ def test_the_head_word_of_a_target_name_no_other_target_uses_says_alone_what_a_s
     content = normalize("الإنشاء كارثة على البلاد")
     found = StanceDetector([NUCLEAR, shared], []).classify(content, content, None)
     assert dict(found) == {"nuclear_power_plant": "NONE", "port_privatisation": "NONE"}
+
+
+def test_a_target_named_by_an_undoing_is_for_undoing_its_object_without_examples() -> None:
+    # restricting arms to the state: disarming is what FAVOR supports, keeping arms what AGAINST defends
+    arms = made_up_target(
+        "arms",
+        "حصر السلاح بيد الدولة",
+        ["قال النائب إن قرار الحرب يجب أن يبقى بيد الدولة.", "أكد الوزير أن السلاح المنفلت يهدد أمن الدولة."],
+        ["قال القيادي إن سلاح الفصائل خط أحمر.", "أكد المتحدث أن سلاح الفصائل مشروع ما دامت الحرب قائمة."],
+    )
+    austerity = made_up_target("austerity", "برامج التقشف الحكومية", [], [])  # austerity is a cutting too
+    detector = StanceDetector([NUCLEAR, arms, austerity], [])
+    assert [model.orientation.for_document(None).reverse for model in detector.models] == [-1, 1, 1]
+    assert [dict(detector.classify(normalize(text), normalize(text), None))["arms"] for text in ("نطالب بتسليم السلاح إلى الدولة", "التخلي عن السلاح ليس خياراً", "بقاء السلاح بيد الفصائل إهانة للدولة")] == [
+        "FAVOR",
+        "AGAINST",
+        "FAVOR",
+    ]
+
+
+def test_a_document_about_a_target_makes_its_weaker_mentions_about_it(tmp_path: Path) -> None:
+    write_targets(tmp_path / "annotations", NUCLEAR)
+
+    def stance_of(text: str) -> list[tuple[str, str]]:
+        layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=tmp_path / "annotations")
+        contents = {q["id"]: q["content"]["text"] for q in layer["quotes"]}
+        return [(contents[s["evidence"]["quote"]], s["label"]) for s in layer["stance"]]
+
+    reply = 'وقال رئيس الجمعية إن "المفاعل كارثة على المنطقة".'
+    assert stance_of(reply) == [("المفاعل كارثة على المنطقة", "NONE")]  # "the reactor" alone: about what?
+    about = 'وقال وزير الطاقة إن "المحطة النووية ضرورية والمفاعل النووي آمن والطاقة النووية مصدر نظيف للكهرباء". '
+    assert stance_of(about + reply) == [
+        ("المحطة النووية ضرورية والمفاعل النووي آمن والطاقة النووية مصدر نظيف للكهرباء", "FAVOR"),
+        ("المفاعل كارثة على المنطقة", "AGAINST"),
+    ]
+
+
+class _EveryStart(frozenset):
+    """A set that shares a member with any other: `Relevance.key_starts` that lets every word through to its keys."""
+
+    def isdisjoint(self, other: object) -> bool:
+        return False
+
+
+def test_a_word_is_skipped_by_its_first_letters_only_when_no_key_of_it_has_weight(nuclear: StanceDetector) -> None:
+    """`Relevance.word_weights` skips a word with none of the targets' keys' first three letters after at most five
+    letters of proclitics: it must give what working out every key gives, for every key of the targets under every
+    proclitic and suffix (وبالس + key: five letters before the key) and for the plain words of a sentence."""
+    relevance = nuclear.shared_relevance
+    unfiltered = copy.copy(relevance)
+    unfiltered.key_starts = _EveryStart()
+    proclitics = ("", "و", "ف", "ب", "ل", "ال", "وال", "بال", "وبال", "لل", "ولل", "فس", "وبالس")
+    suffixes = ("", "ه", "ها", "هم", "ات", "ين", "يه", "اتهم")
+    words = {p + key + s for key in relevance.term_weights for p in proclitics for s in suffixes}
+    words |= set(normalize("قال الوزير إن المحطة النووية ضرورية لتأمين الكهرباء وسيرفض السكان المفاعل").split())
+    weighed = {w: unfiltered._word_weights(w) for w in words}
+    assert sum(v is not None for v in weighed.values()) > 100  # the keys are found under their proclitics
+    assert {w: relevance._word_weights(w) for w in words} == weighed

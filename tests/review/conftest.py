@@ -120,16 +120,21 @@ def article_layer(provenance: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def empty_project(root: Path) -> Project:
+    """A project at `root` with the schemas and stance targets, no seed and no annotation layer."""
+    shutil.copytree(REPO / "schema", root / "schema")
+    (root / "seeds").mkdir()
+    (root / "annotations").mkdir()
+    shutil.copy(REPO / "annotations" / "targets.json", root / "annotations" / "targets.json")
+    return Project(root)
+
+
 @pytest.fixture
 def review_project(tmp_path: Path) -> Callable[..., Project]:
     """A project with the test article (and `extra` seeds), optionally its gold layer."""
 
     def make(gold: bool = True, extra: dict[str, str] | None = None) -> Project:
-        root = tmp_path / "project"
-        shutil.copytree(REPO / "schema", root / "schema")
-        (root / "seeds").mkdir()
-        (root / "annotations").mkdir()
-        shutil.copy(REPO / "annotations" / "targets.json", root / "annotations" / "targets.json")
+        root = empty_project(tmp_path / "project").root
         for doc_id, text in {DOC_ID: ARTICLE, **(extra or {})}.items():
             (root / "seeds" / f"{doc_id}.txt").write_bytes(text.encode())
         if gold:

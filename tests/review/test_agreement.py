@@ -53,3 +53,19 @@ def test_agreement_command(review_project, gold_layer) -> None:
     assert "Cohen's kappa 0.400" in shown.stdout and "F1 labelled 1.000" in shown.stdout
     figures = json.loads(run_review(project, "agreement", a, str(project.root / "b.json"), "--json").stdout)
     assert figures["stance"]["paired"] == 3
+
+
+def test_quotes_agree_exactly_only_with_the_same_parts_as_qawl_evaluate_matches_them(gold_layer) -> None:
+    # one annotator cuts quote 3 into two parts around a word of its content, the other keeps it whole: same content span
+    other = copy.deepcopy(gold_layer)
+    content = other["quotes"][2]["content"]
+    start, end, text = content["start"], content["end"], content["text"]
+    gap = text.index(" ", 5)
+    other["quotes"][2]["parts"] = [
+        {"start": start, "end": start + gap, "text": text[:gap]},
+        {"start": start + gap + 1, "end": end, "text": text[gap + 1 :]},
+    ]
+    figures = agreement(gold_layer, other)["quotes"]
+    assert (figures["exact"]["f1"], figures["overlap"]["f1"], figures["matched"]) == (pytest.approx(2 / 3), 1.0, 2)
+    quoted = sum(q["content"]["end"] - q["content"]["start"] for q in gold_layer["quotes"])  # the seed's quotes do not overlap
+    assert figures["characters"] == {"a": quoted, "b": quoted - 1, "matched": quoted - 1, "precision": 1.0, "recall": (quoted - 1) / quoted, "f1": pytest.approx(2 * (quoted - 1) / (2 * quoted - 1))}

@@ -90,3 +90,18 @@ def test_no_shared_judgement_and_a_single_label_leave_the_coefficients_undefined
     assert agreement(one_label, copy.deepcopy(one_label))["stance"] == {
         "a": 3, "b": 3, "paired": 3, "observed_agreement": 1.0, "cohen_kappa": None, "krippendorff_alpha": None
     }
+
+
+def test_a_speaker_agrees_only_with_the_same_kind_mention_and_entity_and_the_outlet_is_compared_too(gold_layer) -> None:
+    """Two passes with the same speaker mention but another kind (named vs anonymous), or another entity
+    behind it, do not agree on the speaker; an outlet left out by one pass is an outlet disagreement."""
+    other = copy.deepcopy(gold_layer)
+    named = next(i for i, q in enumerate(other["quotes"]) if q["speaker"]["kind"] == "named")
+    other["quotes"][named]["speaker"] = {**other["quotes"][named]["speaker"], "kind": "anonymous", "entity": None}
+    with_outlet = next(i for i, q in enumerate(other["quotes"]) if q["outlet"] is not None)
+    other["quotes"][with_outlet]["outlet"] = None
+    quotes = agreement(gold_layer, other)["quotes"]
+    assert quotes["matched"] == 3
+    assert quotes["speaker_agreement"] == pytest.approx(2 / 3)
+    assert quotes["outlet_agreement"] == pytest.approx(2 / 3)
+    assert agreement(gold_layer, gold_layer)["quotes"]["outlet_agreement"] == 1.0

@@ -9,7 +9,7 @@ import pytest
 from tests.conftest import tree_digest
 from tests.review.conftest import DOC_ID, run_review
 
-SUPPORTED = "not a supported standoff line (T with one span, quote_of R, * Equiv of two or more T, QuoteType/Stance_<target> A, AnnotatorNotes)"
+SUPPORTED = "not a supported standoff line (T with one span, or a content T with fragments, quote_of or Source R, * Equiv of two or more T, QuoteType/Stance_<target> A, AnnotatorNotes)"
 
 
 def exported_ann(project) -> Path:
@@ -19,17 +19,18 @@ def exported_ann(project) -> Path:
 
 
 @pytest.mark.parametrize(
-    "line",
+    ("line", "message"),
     [
-        "T19\tGPE 19 21;22 24\tبغ اد",  # a discontinuous span
-        "E1\tcontent:T7",  # an event
-        "R10\tsupports Arg1:T8 Arg2:T7",  # a relation type qawl does not have
-        "A7\tNegated T7",  # an attribute qawl does not have
-        "N1\tReference T1 Wikipedia:1234\tBaghdad",  # a normalization
+        # a discontinuous span is a quote content's only (a discontinuous quote)
+        ("T19\tGPE 19 21;22 24\tبغ اد", "T19: only a quote content may have several fragments (a discontinuous quote), not GPE"),
+        ("E1\tcontent:T7", None),  # an event
+        ("R10\tsupports Arg1:T8 Arg2:T7", None),  # a relation type qawl does not have
+        ("A7\tNegated T7", None),  # an attribute qawl does not have
+        ("N1\tReference T1 Wikipedia:1234\tBaghdad", None),  # a normalization
     ],
     ids=["discontinuous", "event", "relation", "attribute", "normalization"],
 )
-def test_an_unsupported_line_is_refused_with_its_line_number(review_project, line: str) -> None:
+def test_an_unsupported_line_is_refused_with_its_line_number(review_project, line: str, message: str | None) -> None:
     project = review_project()
     ann = exported_ann(project)
     lines = ann.read_text(encoding="utf-8").splitlines()
@@ -38,7 +39,7 @@ def test_an_unsupported_line_is_refused_with_its_line_number(review_project, lin
     before = tree_digest(project.annotations)
     refused = run_review(project, "import", str(ann), "--annotator", "layla")
     assert refused.returncode == 1
-    assert f"{ann}: line 19: {SUPPORTED}: {line!r}" in refused.stderr
+    assert f"{ann}: line 19: {message or f'{SUPPORTED}: {line!r}'}\n" in refused.stderr
     assert "import refused, annotations/ left unchanged: 1 problem(s)" in refused.stderr
     assert tree_digest(project.annotations) == before
 

@@ -19,7 +19,7 @@ from qawl.schema import Schemas
 from tests.conftest import REPO, tree_digest
 from tests.review.conftest import ARTICLE, DOC_ID, GOLD, article_layer, read_json, run_review, span
 
-SUPPORTED = "not a supported standoff line (T with one span, quote_of R, * Equiv of two or more T, QuoteType/Stance_<target> A, AnnotatorNotes)"
+SUPPORTED = "not a supported standoff line (T with one span, or a content T with fragments, quote_of or Source R, * Equiv of two or more T, QuoteType/Stance_<target> A, AnnotatorNotes)"
 STANCE_LABELS = ("FAVOR", "AGAINST", "NONE")
 
 
@@ -50,6 +50,7 @@ def test_annotation_conf_declares_the_labels_the_relation_and_each_attribute(rev
     assert conf == (
         "[entities]\n" + "\n".join([*entities, "content", "cue", "speaker", "outlet", "evidence"]) + "\n\n"
         "[relations]\nquote_of\tArg1:" + "|".join(["cue", "speaker", "outlet", *entities]) + ", Arg2:content\n"
+        "Source\tArg1:content, Arg2:content\n"
         "Equiv\tArg1:" + "|".join(entities) + ", Arg2:" + "|".join(entities) + ", <REL-TYPE>:symmetric-transitive\n"
         "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>\n\n"
         "[events]\n\n"

@@ -42,6 +42,8 @@ LABELING_CONFIG = '''\
   </Labels>
   <Relations>
     <Relation value="coref" />
+    <Relation value="part" />
+    <Relation value="source" />
   </Relations>
   <Text name="text" value="$text" granularity="symbol" saveTextResult="yes" />
   <View visibleWhen="region-selected" whenLabelValue="content">

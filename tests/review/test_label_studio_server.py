@@ -30,6 +30,9 @@ import pytest
 from qawl.project import Project
 from tests.conftest import REPO
 from tests.review.conftest import ARTICLE, DOC_ID, read_json, run_review
+from tests.review.test_review_xquotes import DOC_ID as XQUOTE_DOC
+from tests.review.test_review_xquotes import make_xquote_project
+from tests.review.test_review_chains import SEED, make_seed_project
 
 LABEL_STUDIO_VENV = REPO / ".venv-ls"
 LABEL_STUDIO = LABEL_STUDIO_VENV / "bin" / "label-studio"
@@ -211,3 +214,55 @@ def curate(project: Project, choices: dict[str, str]) -> Any:
         disagreement["choice"] = choices[disagreement["text"]]
     decisions_file.write_text(json.dumps(decisions, ensure_ascii=False), encoding="utf-8")
     return run_review(project, "curate", DOC_ID, "--curator", "lead")
+
+
+def round_through_label_studio(label_studio: LabelStudio, project: Project, doc_id: str, title: str, export: Path) -> list[dict[str, Any]]:
+    """Export `project` for Label Studio, create a project with its labeling config on the server, submit the
+    prediction as amina's annotation and write the server's JSON export to `export`; the prediction's relations."""
+    amina = next(iter(USERS))
+    out = project.root / "label-studio"
+    assert run_review(project, "export", "--format", "label-studio", "--out", str(out)).returncode == 0
+    created = label_studio.call("POST", "/api/projects", amina, {"title": title, "label_config": (out / "config.xml").read_text(encoding="utf-8")})
+    imported = label_studio.call("POST", f"/api/projects/{created['id']}/import", amina, read_json(out / "tasks.json"))
+    assert (imported["task_count"], imported["prediction_count"]) == (1, 1)
+    task = label_studio.call("GET", f"/api/projects/{created['id']}/next", amina)
+    assert task["data"]["doc_id"] == doc_id
+    result = task["predictions"][0]["result"]
+    label_studio.call("POST", f"/api/tasks/{task['id']}/annotations", amina, {"result": result, "lead_time": 12.0})
+    export.write_text(json.dumps(label_studio.call("GET", f"/api/projects/{created['id']}/export?exportType=JSON", amina), ensure_ascii=False), encoding="utf-8")
+    return [r for r in result if r["type"] == "relation"]
+
+
+def test_quotes_over_sentences_discontinuous_and_nested_round_through_label_studio_unchanged(label_studio: LabelStudio, tmp_path: Path) -> None:
+    """The labeling config's `part` and `source` relations are accepted by a real Label Studio, and an annotation
+    submitted from the prediction comes back as the same layer, byte for byte."""
+    project = make_xquote_project(tmp_path / "project")
+    gold = (project.annotations / f"{XQUOTE_DOC}.json").read_bytes()
+    export = tmp_path / "project-2-at-export.json"
+    relations = round_through_label_studio(label_studio, project, XQUOTE_DOC, "qawl xquotes", export)
+    assert {tuple(r["labels"]) for r in relations} >= {("part",), ("source",)}
+
+    back = run_review(project, "import", str(export), "--annotator", "amina")
+
+    assert back.returncode == 0, back.stderr
+    assert f"{XQUOTE_DOC}: no changes" in back.stdout
+    assert (project.annotations / f"{XQUOTE_DOC}.json").read_bytes() == gold
+
+
+def test_the_seed_s_chains_round_through_label_studio_as_coref_relations_unchanged(label_studio: LabelStudio, tmp_path: Path) -> None:
+    """The seed's 12 chains go to a real Label Studio as 30 `coref` relations (the embassy's e21 → e58 among them),
+    and its export comes back as the same gold layer, byte for byte."""
+    project = make_seed_project(tmp_path / "project")
+    gold = (project.annotations / f"{SEED}.json").read_bytes()
+    export = tmp_path / "project-3-at-export.json"
+    relations = round_through_label_studio(label_studio, project, SEED, "qawl chains", export)
+    coref = {(r["from_id"], r["to_id"]) for r in relations if r["labels"] == ["coref"]}
+    assert len(coref) == 30 and ("e21", "e58") in coref
+    server_coref = [r for r in read_json(export)[0]["annotations"][0]["result"] if r["type"] == "relation" and r["labels"] == ["coref"]]
+    assert len(server_coref) == 30
+
+    back = run_review(project, "import", str(export), "--annotator", "amina")
+
+    assert back.returncode == 0, back.stderr
+    assert f"{SEED}: no changes" in back.stdout
+    assert (project.annotations / f"{SEED}.json").read_bytes() == gold

@@ -17,7 +17,7 @@ import pytest
 
 from qawl.project import Project
 from tests.conftest import REPO, invoke_qawl, tree_digest
-from tests.review.conftest import read_json, run_review
+from tests.review.conftest import empty_project, read_json, run_review
 from tests.review.test_html_escaping import Page
 from tests.review.test_label_studio_import_cases import json_min
 from tests.review.test_team_review import AMINA, OMAR, annotation, submitted, task_export
@@ -34,14 +34,11 @@ def seed_project(tmp_path: Path) -> Project:
 
 def make_seed_project(root: Path) -> Project:
     """A project at `root` holding the seed article and its gold layer."""
-    shutil.copytree(REPO / "schema", root / "schema")
-    (root / "seeds").mkdir()
-    (root / "annotations").mkdir()
+    project = empty_project(root)
     for path in (REPO / "seeds").glob(f"{SEED}.*"):
         shutil.copy(path, root / "seeds" / path.name)
-    shutil.copy(REPO / "annotations" / "targets.json", root / "annotations" / "targets.json")
     shutil.copy(GOLD_FILE, root / "annotations" / GOLD_FILE.name)
-    return Project(root)
+    return project
 
 
 def gold() -> dict[str, Any]:
@@ -300,7 +297,7 @@ def test_bad_equiv_lines_in_brat_are_refused_with_their_line(seed_project) -> No
     ann.write_text("\n".join(lines) + "\n", encoding="utf-8")
     refused = run_review(seed_project, "import", str(ann), "--annotator", "amina")
     assert refused.returncode == 1
-    assert f"error: {ann}: line {len(lines) - 2}: not a supported standoff line (T with one span, quote_of R, * Equiv of two or more T," in refused.stderr
+    assert f"error: {ann}: line {len(lines) - 2}: not a supported standoff line (T with one span, or a content T with fragments, quote_of or Source R, * Equiv of two or more T," in refused.stderr
     assert f"error: {ann}: coreference link {tids['e13']} = T999: refers to region 'T999', which does not exist" in refused.stderr
     assert f"error: {ann}: coreference link {tids['e13']} = {tids['q1']}: a coreference link joins entity mentions, not content {tids['q1']}" in refused.stderr
     assert tree_digest(seed_project.annotations) == before

@@ -24,6 +24,7 @@ import bisect
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from qawl.annotate.lexicon import lexicons
@@ -67,11 +68,13 @@ def _key(form: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16384)
-def _parts(key: tuple[str, ...], label: str) -> tuple[tuple[str, ...], ...]:
-    """Every contiguous part of a name's words (a name has a few words: a few parts); and a person's given and
-    family name without what stands between them (`فيصل الزهراني` of `فيصل بن سعد الزهراني`)."""
-    contiguous = tuple(key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1))
-    return (*contiguous, (key[0], key[-1])) if label == "PERSON" and len(key) > 2 else contiguous
+def _parts(key: tuple[str, ...], label: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(label, part) for every contiguous part of a name's words (a name has a few words: a few parts); and a
+    person's given and family name without what stands between them (`فيصل الزهراني` of `فيصل بن سعد الزهراني`).
+    With their label, as `find_chains` looks them up."""
+    contiguous = [key[i:j] for i in range(len(key)) for j in range(i + 1, len(key) + 1)]
+    parts = [*contiguous, (key[0], key[-1])] if label == "PERSON" and len(key) > 2 else contiguous
+    return tuple((label, part) for part in parts)
 
 
 def _role(mention: Mapping[str, Any]) -> tuple[str, str | None] | None:
@@ -100,12 +103,13 @@ def person_gender(text: str, entity: Mapping[str, Any]) -> str | None:
 
 def resolve_role_speakers(text: str, entities: list[Record], quotes: list[Record]) -> list[Record]:
     """`quotes` with each speaker who has no entity but a role-noun mention (`_role`) named by the last entity
-    before the mention of the label that role stands for and of a gender that does not differ from the role's."""
-    roles = [_role(q["speaker"]["mention"]) if q["speaker"]["mention"] and q["speaker"]["entity"] is None else None for q in quotes]
+    before the mention of the label that role stands for and of a gender that does not differ from the role's. Not
+    the speaker of a nested quote (`source`): a role inside another's words is someone the outer speaker reports."""
+    roles = [_role(q["speaker"]["mention"]) if q["speaker"]["mention"] and q["speaker"]["entity"] is None and not q.get("source") else None for q in quotes]
     if not any(roles):
         return quotes
     compatible: dict[tuple[str, str | None], list[Record]] = {}  # (label, a role's gender) → the entities it may refer to
-    for entity in sorted(entities, key=lambda e: e["start"]):
+    for entity in sorted(entities, key=itemgetter("start")):
         gender = person_gender(text, entity) if entity["label"] == "PERSON" else None
         role_genders = (None,) if entity["label"] != "PERSON" else ("m", "f") if gender is None else (gender,)
         for role_gender in role_genders:
@@ -132,19 +136,19 @@ def find_chains(text: str, entities: Iterable[Record], speakers: Iterable[str] =
     members: list[list[Record]] = []
     wholes: dict[tuple[str, tuple[str, ...]], tuple[int, int]] = {}  # (label, a name) → (where last mentioned, its chain)
     parts: dict[tuple[str, tuple[str, ...]], tuple[int, int]] = {}  # (label, a part of a name) → the same
-    for entity in sorted(entities, key=lambda e: e["start"]):
+    for entity in sorted(entities, key=itemgetter("start")):
         label = entity["label"]
         key = _key(word_form(text, entity)) if label not in UNCHAINED_LABELS else ()
         if not key:
             continue
-        found = [parts.get((label, key)), *(wholes.get((label, part)) for part in _parts(key, label))]
-        chosen = max((f for f in found if f is not None), default=(-1, len(members)))[1]  # the name mentioned last
+        labelled_parts = _parts(key, label)
+        found = [f for f in (parts.get((label, key)), *map(wholes.get, labelled_parts)) if f is not None]
+        chosen = max(found)[1] if found else len(members)  # the name mentioned last
         if chosen == len(members):
             members.append([])
         members[chosen].append(entity)
-        wholes[label, key] = entity["start"], chosen
-        for part in _parts(key, label):
-            parts[label, part] = entity["start"], chosen
+        wholes[label, key] = here = entity["start"], chosen
+        parts.update(dict.fromkeys(labelled_parts, here))
     speaker_ids = set(speakers)
     return [
         Chain(canonical_name(text, chain), [e["id"] for e in chain])

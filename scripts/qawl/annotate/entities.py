@@ -69,6 +69,7 @@ def doc_norm(doc: Doc) -> NormText:
     return nt
 
 
+WORD = re.compile(r"\w+")
 QUOTED = re.compile(r'"([^"\n]{2,90})"')
 # A quoted name after the preposition ل: the outlet of قال لـ«...». The lookbehind (no word
 # character before ل) comes after the ل: a literal first lets `re` skip ahead to each ل.
@@ -77,18 +78,28 @@ OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
 # byline up to the end of the line or the first verb ("بغداد - «X» قال", "عمان (رويترز) -").
 DATELINE = re.compile(r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})")?')
 DATELINE_NAME_WORDS = 4
-# Tiers decide conflicts before length does: gold names beat everything, a dateline beats the
-# gazetteer names inside an outlet's name (الغد العراقي).
+# Tiers decide conflicts before length does: gold names beat everything, a dateline or a quoted
+# outlet beats the gazetteer names and dates inside an outlet's name (الغد العراقي، لـ«المصري اليوم»).
 TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
 MAX_NAME_WORDS = 4  # words of a person name, not counting the connectors
 # Words that join the parts of an Arab name (بن، أبو، عبد، آل): the next word belongs to the name.
 NAME_CONNECTORS = frozenset({"بن", "ابن", "ابو", "عبد", "ال"})
 CONNECTOR_FORMS = NAME_CONNECTORS | {clitic + c for c in NAME_CONNECTORS for clitic in "وف"}  # also وعبد
+NASAB = frozenset({"بن", "ابن"})
+# Second words of compound given names (نور الدين، نصر الله، عبد الرحمن): definite, and yet not the family name.
+COMPOUND_NAME_ENDS = frozenset({"الدين", "الله", "الرحمن", "الاسلام", "الحق"})
 MAX_NAME_SPAN = 2 * MAX_NAME_WORDS  # words of a person name, connectors included
 # Prepositions inside a role phrase, each followed by one word of it (المبعوث إلى السودان).
 ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
-ROLE_WINDOW = 9
-RELATIVE_PRONOUNS = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين"})  # shaped like nisba adjectives  # words from a title to the end of its role phrase
+ROLE_WINDOW = 9  # words from a title to the end of its role phrase
+NISBA_SHAPED = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "الي"})  # relative pronouns and إلى, normalised
+# Spellings that the matching form folds together, told apart in the original: the name علي (final ي)
+# and the preposition على (final ى); a word that opens with إل, which is never the article (إلياس، إلهام).
+# Literal first (a search for a literal is fast); where the word begins is checked on each match.
+NAME_ALI = re.compile(r"علي(?!\w)")
+HAMZA_AL = re.compile(r"إل(?!ى(?!\w))")  # not إلى
+# باسم: "in the name of" before an organisation (المتحدث باسم الوزارة), the given name Basim before a family name.
+BASIM = re.compile(r"باسم (?=\w)")
 
 
 class Mention(NamedTuple):
@@ -110,6 +121,7 @@ class WordFeatures(NamedTuple):
     org_head: int | None  # offsets (after proclitics) of the lexicon readings, or None
     institution: tuple[int, bool, bool] | None  # definite head: offset, N2 head?, adjective head?
     facility: int | None
+    place: tuple[int, str] | None  # a class noun before a place name: offset, kind (`Lexicons.place_heads`)
     name_start: int | None  # a given name, or عبد/ابو (offset 0)
     title: bool
     title_definite: bool  # the title reading carries the article (الوالي, not والي read as و + الي)
@@ -161,10 +173,12 @@ def bare(word: str) -> str:
     return form[2:] if form.startswith("ال") and len(form) > 4 else form
 
 
-def _with_proclitics(word: str) -> tuple[str, ...]:
-    """The word as written after ب ك ل (للحداد for الحداد), itself included; `variants` reads them back."""
+@lru_cache(maxsize=WORD_CACHE_SIZE)
+def spellings(word: str) -> frozenset[str]:
+    """The word as written after its proclitics: و ف, then ب ك ل (وللحداد for الحداد), itself included;
+    `variants` reads them back."""
     lam = ("لل" + word[2:],) if word.startswith("ال") else ()
-    return (word, "ب" + word, "ك" + word, "ل" + word, *lam)
+    return frozenset(p + form for form in (word, "ب" + word, "ك" + word, "ل" + word, *lam) for p in ("", "و", "ف"))
 
 
 def first_reading(readings: tuple[tuple[int, str], ...], lexicon: frozenset[str]) -> int | None:
@@ -197,9 +211,13 @@ def _date_regexes() -> DateRegexes:
     day = "|".join(map(re.escape, lex.days))
     rel = r"(?:الحالي|الماضي|المقبل|الجاري|القادم|المنصرم)"
     unit = r"(?:العام|الشهر|الاسبوع|السنه|الاسابيع|الايام|الاشهر)"
-    day_part = r"(?:يوم|امس|مساء|صباح|ليله|فجر|ظهر|عصر)"
+    day_part = r"(?:يوم|امس|مساء|صباح|ليله|ليل|فجر|ظهر|عصر)"
     year_head = r"(?:عام|العام|سنه|مطلع|منتصف|اواخر|نهايه|بدايه)"
-    number_word = r"(?:ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره)"
+    number_word = r"(?:ثلاثه|اربعه|خمسه|سته|سبعه|ثمانيه|تسعه|عشره|ثلاث|اربع|خمس|ست|سبع|ثماني|تسع|عشر)"
+    ordinal = r"(?:الاول|الثاني|الثالث|الرابع|الخامس|السادس|السابع|الثامن|التاسع|العاشر)"
+    day_ordinal = rf"(?:{ordinal}|الحادي|الثاني)(?:\s+عشر)?|(?:{ordinal}\s+و)?(?:العشرين|الثلاثين)"
+    season = r"(?:الصيف|الشتاء|الربيع|الخريف)"
+    holiday = r"عيد\s+(?:الفطر|الاضحي|الميلاد|الفصح|الاستقلال)|المولد\s+النبوي"
     plural_unit = r"(?:الاشهر|الاسابيع|الايام|السنوات)"
     # Hijri months, only after a day number (رمضان and رجب are also given names).
     hijri = "محرم|صفر|ربيع الاول|ربيع الاخر|ربيع الثاني|جمادي الاولي|جمادي الاخره|رجب|شعبان|رمضان|شوال|ذو القعده|ذو الحجه"
@@ -217,6 +235,12 @@ def _date_regexes() -> DateRegexes:
         rf"(?:{day_part}\s+)?(?:امس|اليوم|غدا)",
         r"الذكري\s+ال\w+",
         rf"(?:\d+|{number_word})\s+(?:ايام|اسابيع|اشهر|شهور|سنوات|اعوام)",
+        r"(?:يومين|اسبوعين|شهرين|عامين|سنتين)",
+        rf"(?:{day_ordinal})\s+من\s+(?:{month})(?:\s+{rel})?",  # الحادي عشر من أكتوبر
+        rf"(?:مطلع|منتصف|اواخر|اوائل|نهايه|بدايه)\s+(?:{month})(?:\s+{rel})?",
+        rf"الربع\s+{ordinal}\s+من\s+(?:(?:العام|السنه)(?:\s+{rel})?|(?:عام\s+)?\d{{4}})",
+        rf"(?:فصل\s+)?{season}(?:\s+{rel})?(?!\s+العربي)",
+        holiday,
         rf"{plural_unit}\s+(?:\w+\s+)?(?:الماضيه|المقبله|الاخيره)",
     ]
     alternatives = "|".join(f"(?:{p})" for p in patterns)
@@ -225,6 +249,7 @@ def _date_regexes() -> DateRegexes:
     first_words = [
         "ال", *(m.split()[0] for m in lex.months), *lex.days, day_part, unit, year_head,
         "امس|اليوم|غدا", "الذكري", number_word, plural_unit, "شهر", "هذا", "هذه",
+        "يومين|اسبوعين|شهرين|عامين|سنتين", ordinal, "الحادي|العشرين|الثلاثين", "اوائل", "الربع", "فصل", season, "عيد|المولد",
     ]
     lead = rf"[وف]?[بل]?(?:ال)?\d|[وف]?[بل]?(?:{'|'.join(first_words)})$"
     return DateRegexes(re.compile(rf"(?<!\w)(?:[وف]?[بل]?)(?P<date>{alternatives})(?!\w)"), re.compile(lead))
@@ -243,19 +268,19 @@ class EntityRecognizer:
         self.dates = _date_regexes()
         cues = self.lex.cues
         self.not_name = (
-            self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues)
+            self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues) | frozenset(self.lex.place_heads)
             | _norm_set([*cues["complementizers"], *cues["speech_nouns"]])
         )
         lex = self.lex
         # Every reading (`variants`) that gives a word a feature beyond `namey` and `definite`, gold names
         # apart (the gold gazetteer grows): a word with none of them, and no date lead, is a plain word.
         self.feature_forms = frozenset().union(
-            self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"),
+            self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB, lex.place_heads,
             *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.nisba)),
         )
         # the features of a plain word, by (namey, definite)
         self.plain = {
-            (namey, definite): WordFeatures((), (), None, None, None, None, False, False, None, False, namey, definite, False, False)
+            (namey, definite): WordFeatures((), (), None, None, None, None, None, False, False, None, False, namey, definite, False, False)
             for namey in (False, True)
             for definite in (False, True)
         }
@@ -286,7 +311,10 @@ class EntityRecognizer:
                 if taken.find(1, mention.start, mention.end) < 0:
                     taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
                     chosen.append(mention)
-        chosen += [m for m in self._short_forms(words, chosen) if taken.find(1, m.start, m.end) < 0]
+        for mention in list(self._other_mentions(words, chosen, taken)):
+            if taken.find(1, mention.start, mention.end) < 0:
+                taken[mention.start : mention.end] = b"\1" * (mention.end - mention.start)
+                chosen.append(mention)
         chosen.sort()  # by start: the chosen mentions are disjoint
         return [Mention(*nt.span(start, end), label) for start, end, label in chosen]
 
@@ -297,13 +325,14 @@ class EntityRecognizer:
         lists are joined in a fixed order (gazetteer, quoted, org heads, institutions,
         facilities, persons, nisba), each in text order: the tie-break order of `find`.
         """
-        norm, starts = words.norm, words.starts
+        norm, starts, texts = words.norm, words.starts, words.texts
         gold: list[Mention] = []
         dates: list[Mention] = []
         static: list[Mention] = []
         org_heads: list[Mention] = []
         institutions: list[Mention] = []
         facilities: list[Mention] = []
+        places: list[Mention] = []
         persons: list[Mention] = []
         nisbas: list[Mention] = []
         match_date, searched_to = self.dates.dates.match, 0
@@ -324,10 +353,16 @@ class EntityRecognizer:
                 institutions.append(mention)
             if f.facility is not None and (mention := self._facility_at(words, i, f.facility)):
                 facilities.append(mention)
+            if f.place is not None and (mention := self._place_at(words, i, *f.place)):
+                places.append(mention)
             if f.name_start is not None:
                 last = self._name_from(words, i)
                 if last > i:
                     persons.append(Mention(starts[i] + f.name_start, words.ends[last], "PERSON"))
+            elif texts[i] in NASAB and i > 0 and self._nasab_opener(words, i - 1):
+                persons.append(Mention(starts[i - 1], words.ends[self._name_from(words, i - 1)], "PERSON"))
+            elif f.title and self._opens_nasab(words, i):
+                persons.append(Mention(starts[i], words.ends[self._name_from(words, i)], "PERSON"))
             elif f.title:
                 role_end = self._role_end(words, i)
                 persons += filter(None, (self._after_title(words, i, role_end), self._name_after_role(words, i, role_end)))
@@ -337,8 +372,9 @@ class EntityRecognizer:
         # (الخارجية العراقية), so it competes with the rules.
         gold_norp = [m for m in gold if m.label == "NORP"]
         gold = [m for m in gold if m.label != "NORP"]
-        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *persons, *nisbas, *gold_norp]
-        return gold, list(self._dateline(words)), dates, rules
+        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *persons, *nisbas, *gold_norp]
+        outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
+        return gold, [*self._dateline(words), *outlets], dates, rules
 
     def _words(self, nt: NormText) -> _Words:
         """The words of the matching form of `nt` with their (cached) features."""
@@ -349,6 +385,20 @@ class EntityRecognizer:
             self._features.clear()
         texts, starts, ends, gaps = nt.words
         features = list(map(self._features.__getitem__, texts))
+        for m in NAME_ALI.finditer(nt.original):
+            at = nt.norm_offset(m.start())
+            j = bisect.bisect_right(starts, at) - 1
+            if at - starts[j] <= 1 and texts[j][: at - starts[j]] in ("", "و", "ف", "ب", "ل"):
+                features[j] = features[j]._replace(namey=True)
+        for m in HAMZA_AL.finditer(nt.original):
+            at = nt.norm_offset(m.start())
+            j = bisect.bisect_right(starts, at) - 1
+            if at - starts[j] <= 2 and all(c in "وفبكل" for c in texts[j][: at - starts[j]]):
+                features[j] = features[j]._replace(definite=False, institution=None)
+        for m in BASIM.finditer(nt.norm):
+            j = bisect.bisect_right(starts, m.start())
+            if j < len(texts) and starts[j - 1] == m.start() and self._family_name_of_basim(texts[j], features[j]):
+                features[j - 1] = features[j - 1]._replace(name_start=0, namey=True, trigger=True)
         return _Words(nt.norm, texts, starts, ends, gaps, features)
 
     def _word_features(self, word: str) -> WordFeatures:
@@ -356,8 +406,12 @@ class EntityRecognizer:
         lex = self.lex
         readings = variants(word)
         forms, gold_index = self.feature_forms, self.gold.index
-        if not any(form in forms or form in gold_index for _, form in readings) and not self.dates.lead.match(word):
-            return self.plain[self._namey(word), any(form.startswith("ال") for _, form in readings)]
+        for _, form in readings:
+            if form in forms or form in gold_index:
+                break
+        else:
+            if not self.dates.lead.match(word):
+                return self.plain[self._namey(word), any(form.startswith("ال") for _, form in readings)]
         institution = None
         offset, definite_form = next(((o, f) for o, f in readings if f.startswith("ال")), (None, ""))
         if offset is not None:
@@ -367,6 +421,7 @@ class EntityRecognizer:
         given_name = first_reading(readings, lex.given_names)
         gold, static = self._readings(self.gold, readings), self._readings(self.static, readings)
         org_head, facility = first_reading(readings, lex.org_heads), first_reading(readings, lex.facilities)
+        place = next(((offset, lex.place_heads[form]) for offset, form in readings if form in lex.place_heads), None)
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
         title = first_reading(readings, lex.titles) is not None
         nisba = nisba_offset(readings, lex.nisba)
@@ -377,6 +432,7 @@ class EntityRecognizer:
             org_head=org_head,
             institution=institution,
             facility=facility,
+            place=place,
             name_start=name_start,
             title=title,
             title_definite=title and next(form for _, form in readings if form in lex.titles).startswith("ال"),
@@ -385,8 +441,8 @@ class EntityRecognizer:
             namey=self._namey(word),
             definite=offset is not None,
             known=word in self.static_one_word,
-            trigger=bool(gold or static or title or date_start)
-            or any(x is not None for x in (org_head, institution, facility, name_start, nisba)),
+            trigger=bool(gold or static or title or date_start or word in NASAB)
+            or any(x is not None for x in (org_head, institution, facility, place, name_start, nisba)),
         )
 
     @staticmethod
@@ -414,10 +470,9 @@ class EntityRecognizer:
                     break
 
     def _quoted_orgs(self, norm: str) -> Iterator[Mention]:
-        """«الهيئة التنسيقية ...» (a quoted name opening with an organisation head), and
-        head + quoted name (حركة «أمل», مليشيا "X"): the name inside the quotes."""
-        for m in OUTLET.finditer(norm):
-            yield Mention(m.start(1), m.end(1), "ORG")
+        """«الهيئة التنسيقية ...» (a quoted name opening with an organisation head), and an indefinite
+        head + quoted name (حركة «أمل», مليشيا "X"): the name inside the quotes. After a definite noun
+        (الشركة «بدأت ...») the quotes hold its predicate, not its name."""
         for m in QUOTED.finditer(norm):
             inner = m.group(1).split()
             if not inner or len(inner) > 9:
@@ -426,7 +481,7 @@ class EntityRecognizer:
                 yield Mention(m.start(1), m.end(1), "ORG")
                 continue
             before = norm[max(0, m.start() - 20) : m.start()].split()
-            if before and bare(before[-1]) in self.lex.org_heads and len(inner) <= 4:
+            if before and not before[-1].startswith(("ال", "وال")) and bare(before[-1]) in self.lex.org_heads and len(inner) <= 4:
                 yield Mention(m.start(1), m.end(1), "ORG")
 
     def _org_head_at(self, words: _Words, i: int, offset: int) -> Mention | None:
@@ -442,11 +497,19 @@ class EntityRecognizer:
             function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
             if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles:
                 break
+            if j > i + 1 and words.features[j - 1].known and not self._org_adjective(nxt):
+                break  # after a place's name only an adjective of the name (غرفة القاهرة التجارية، not ... الافتتاح)
             if not definite:
-                # a construct chain: head + indefinite noun + definite noun (مجلس نواب الشعب)
-                chain = j == i + 1 and j + 1 < len(texts) and words.adjacent(j) and texts[j + 1].startswith("ال")
-                if not chain or not words.features[j].namey:
-                    break
+                # a construct chain: head + indefinite noun + definite noun or known name (مجلس نواب الشعب،
+                # مؤسسة مطارات دبي, غرفة تجارة عدن), or the known name itself (جامعة بغداد)
+                after = texts[j + 1] if j + 1 < len(texts) and words.adjacent(j) else ""
+                known = words.features[j].known
+                chain = j == i + 1 and (after.startswith("ال") or (after and words.features[j + 1].known))
+                if not (known or (chain and (words.features[j].namey or words.features[j].place))):
+                    break  # (مجلس محافظة البصرة: a class noun of places in the chain)
+                if known:
+                    end = j
+                    continue
             end = j
         return Mention(words.starts[i] + offset, words.ends[end], "ORG") if end > i else None
 
@@ -469,6 +532,8 @@ class EntityRecognizer:
         if adjective_head and self._org_adjective(nxt):
             adjectives_end, complement_end = self._org_tail(words, i + 1)
             end = complement_end or adjectives_end
+            if end == i + 1 and words.features[end].nisba is not None:
+                return None  # الشركة الإيطالية: outside the N2 heads, a noun and its nisba alone are no name (§2.8)
             after = texts[end + 1] if end + 1 < len(texts) else ""
             if after.startswith("ل") and bare(after) in self.lex.org_heads:
                 return None  # المجلس السياسي لمليشيا ...: a body of the organisation, not its name
@@ -476,7 +541,7 @@ class EntityRecognizer:
         return None
 
     def _org_adjective(self, word: str) -> bool:
-        return word.startswith("ال") and word not in RELATIVE_PRONOUNS and (
+        return word.startswith("ال") and word not in NISBA_SHAPED and (
             word.endswith(("ي", "يه")) or word in self.lex.organisation_adjectives
         )
 
@@ -514,7 +579,7 @@ class EntityRecognizer:
 
     def _facility_at(self, words: _Words, i: int, offset: int) -> Mention | None:
         """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective). Not a class noun
-        with a common adjective (مستشفى ميداني، مركز صحي), and the name ends before a verb (ستنتهي)."""
+        with a common adjective (مستشفى ميداني، مركز صحي), and the name ends before a verb (ستنتهي) or a person's name."""
         lex, texts = self.lex, words.texts
         end = i
         for j in range(i + 1, min(i + 5, len(texts))):
@@ -526,10 +591,31 @@ class EntityRecognizer:
                 break
             if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] == "و" and self._common_word(w)):
                 break  # ... ومركز: a coordinated common noun
+            if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title:
+                break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
             end = j
         if end == i + 1 and self._common_adjective(texts[end]):
             return None  # the adjective alone is no name (but ملعب حمادي العقربي is)
         return Mention(words.starts[i] + offset, words.ends[end], "FAC") if end > i else None
+
+    def _place_at(self, words: _Words, i: int, offset: int, kind: str) -> Mention | None:
+        """The place named after class noun i: a known name (محافظة الأنبار، بلدية صيدا) or one word that is no
+        ordinary word (بلدة سرمين). A unit with its head is a GPE, a municipality with its head an ORG,
+        a settlement's name alone a GPE (مدينة الموصل → الموصل)."""
+        texts, features = words.texts, words.features
+        j = i + 1
+        if j >= len(texts) or not words.adjacent(i):
+            return None
+        known = [m for m in self._gazetteer_at(words, j, features[j].static, "") if m.label == "GPE" and m.start == words.starts[j]]
+        if known:
+            end = known[0].end
+        elif features[j].namey and not features[j].static and not self._common_word(texts[j]) and not self._verb(texts[j]):
+            end = words.ends[j]
+        else:
+            return None
+        if kind == "settlement":
+            return Mention(words.starts[j], end, "GPE")
+        return Mention(words.starts[i] + offset, end, "ORG" if kind == "municipality" else "GPE")
 
     def _common_adjective(self, word: str) -> bool:
         """An indefinite adjective formed from a common noun of the dictionary (ميداني، ميدانياً from ميدان، صحية from صحة)."""
@@ -541,8 +627,8 @@ class EntityRecognizer:
             len(word) >= 3
             and not word.isdigit()
             and word not in self.not_name
-            and bare(word) not in self.not_name
-            and bare(word) not in self.lex.nisba
+            and (stem := bare(word)) not in self.not_name
+            and stem not in self.lex.nisba
             and word[-2:] not in ("ها", "هم", "نا")
         )
 
@@ -575,7 +661,10 @@ class EntityRecognizer:
             if j > i and not (words.adjacent(j - 1) or words.hyphenated(j - 1)):
                 break
             joined = j > i and texts[j - 1] in CONNECTOR_FORMS
-            if joined:
+            compound = j > i and w in COMPOUND_NAME_ENDS
+            if j == i and self._opens_nasab(words, i):
+                pass  # سلطان بن ...: a word before بن opens a name, even a title or a common noun
+            elif joined or compound:
                 if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)):
                     break
             elif not connector and (
@@ -584,17 +673,46 @@ class EntityRecognizer:
                 or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
                 or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
                 or (count >= 2 and self._verb(w))
+                or (count >= 2 and self._ordinary_phrase_at(words, j))
                 or (count >= 3 and self._common_word(w))
             ):
                 break
             last = j
             if not connector:
                 count += 1
-            if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and not connector):
+            if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and not connector and not compound):
                 break
         while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
         return last
+
+    def _family_name_of_basim(self, word: str, f: WordFeatures) -> bool:
+        """Is `word` (with features `f`) after باسم a family name, making باسم the given name: a plain word of no
+        dictionary, list or gazetteer (باسم منصور), or a definite family nisba (باسم العكيلي), not an organisation's
+        name (باسم الوزارة، باسم حركة ...)?"""
+        if f.definite:
+            return word.startswith("ال") and word.endswith("ي") and f.nisba is None and f.institution is None and not f.static and word not in self.lex.organisation_adjectives
+        heads = self.lex.n2_heads, self.lex.adjective_heads
+        return f.namey and not f.static and f.org_head is None and all(word not in h for h in heads) and not self._common_word(word)
+
+    def _opens_nasab(self, words: _Words, i: int) -> bool:
+        """Is word i followed directly by بن or ابن (and no function word itself)?"""
+        return i + 1 < len(words.texts) and words.texts[i + 1] in NASAB and words.adjacent(i) and words.texts[i] not in self.lex.stopwords
+
+    def _nasab_opener(self, words: _Words, i: int) -> bool:
+        """Does word i, before بن, open a name that no other rule starts (حمدان بن ...): a plain
+        word that may be a name, not a verb, not a given name or title (those start names themselves)."""
+        f = words.features[i]
+        return f.namey and f.name_start is None and not f.title and not self._verb(words.texts[i]) and self._opens_nasab(words, i)
+
+    def _ordinary_phrase_at(self, words: _Words, j: int) -> bool:
+        """Does word j open an ordinary phrase after a name: a verbal noun (بلعيد توقيع اتفاق), or a common
+        noun with its indefinite adjective (كرم مدرسة رسمية)? Given names excepted."""
+        texts = words.texts
+        if texts[j] in self.ordinary.verbal_nouns:
+            return self._not_a_given_name(texts[j])
+        following = j + 1 < len(texts) and words.adjacent(j) and self._common_adjective(texts[j + 1])
+        return following and texts[j] in self.ordinary.nouns and self._not_a_given_name(texts[j])
 
     def _after_title(self, words: _Words, i: int, role_end: int) -> Mention | None:
         """A name after a title and its role phrase: before the next comma or clause
@@ -621,6 +739,8 @@ class EntityRecognizer:
         if boundary < i + 3 or boundary - 2 < role_end:
             return None
         first, second = boundary - 2, boundary - 1
+        if texts[first - 1] in self.lex.stopwords:
+            return None  # باسم رئاسة الوزراء: the complement of a preposition, not the title's name
         if not texts[first].startswith(("ال", "لل")) and self._name_from(words, first) >= second:
             return None if self._common_phrase(words, first, second) else Mention(starts[first], ends[second], "PERSON")
         return None
@@ -633,10 +753,14 @@ class EntityRecognizer:
         limit = min(i + ROLE_WINDOW, len(texts))
         j = i + 1
         if not features[i].title_definite:
-            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and features[j].namey:
+            while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and (features[j].namey or features[j].place):
                 j += 1
-            # up to a definite or known word; without one, the complement is one name (والي سطيف)
-            j = j + 1 if j < limit and (features[j].definite or features[j].known) else i + 2
+            # up to a definite or known word, or a preposition that goes on with the role (مدير فرع X في
+            # بلد); without one, the complement is one name (والي سطيف)
+            if j < limit and (features[j].definite or features[j].known):
+                j += 1
+            elif not (i + 1 < j < limit and texts[j] in ROLE_PREPOSITIONS):
+                j = i + 2
         while j < limit and words.adjacent(j - 1):
             f = features[j]
             if f.name_start is not None:
@@ -662,11 +786,12 @@ class EntityRecognizer:
         texts, features = words.texts, words.features
         if j >= min(i + ROLE_WINDOW, len(texts)) or not words.adjacent(j - 1):
             return None
-        if features[j].name_start is None and (
-            not features[j].namey or features[j].definite or texts[j][0] == "ل" or (texts[j][0] == "س" and self._verb(texts[j]))
-        ):
-            return None  # لشؤون الصحة: a preposition opens the rest of the role phrase; ستواصل: a future verb its predicate
         last = self._name_from(words, j)
+        if features[j].name_start is None and (
+            not features[j].namey or features[j].definite or (texts[j][0] == "ل" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
+        ):
+            return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
+
         following = last + 1
         if (
             last - j >= 2
@@ -681,6 +806,11 @@ class EntityRecognizer:
         if last <= j or noun_phrase:
             return None  # احترام القانون: a verbal noun and its object (but نجوى القباني: a family nisba)
         return Mention(words.starts[j], words.ends[last], "PERSON")
+
+    def _after_lam(self, words: _Words, j: int) -> bool:
+        """Is word j, which opens with ل, a preposition and what follows it (لمجمع، لشؤون الصحة، ليبيا as a
+        known name), not a name that opens with the letter (لوكاس)?"""
+        return words.features[j].known or self._common_word(words.texts[j]) or self._role_complement(words, j)
 
     def _common_phrase(self, words: _Words, first: int, last: int) -> bool:
         """Are words first..last all common words of the dictionary (توحيد المؤسسات)? Two words found
@@ -725,31 +855,45 @@ class EntityRecognizer:
         plain = not any(f.definite or f.known for f in features[first:end])
         return "PERSON" if end - first >= 2 and plain else "ORG"
 
-    def _short_forms(self, words: _Words, chosen: list[Mention]) -> Iterator[Mention]:
-        """Later mentions of a person found by full name, by the family name alone
-        (الحداد, بن عمور after سليم الحداد, صالح بن عمور), hyphenated as it was (هينيس-بلاسخارت)."""
+    def _other_mentions(self, words: _Words, chosen: list[Mention], taken: bytearray) -> Iterator[Mention]:
+        """The other mentions of the names found, in one pass over the words: a person by the family name alone
+        (الحداد, بن عمور after سليم الحداد, صالح بن عمور), hyphenated as it was (هينيس-بلاسخارت); and every
+        other occurrence of a name spelled the same, with its label, as the evidence of one place holds for the
+        others (قابس after the dateline's قابس, «داعش» after تنظيم «داعش»). Not dates and nisbas: their
+        patterns find each one. `taken`: 1 where a chosen mention lies; no other mention starts in one."""
         norm = words.norm
-        families: dict[str, set[tuple[str, ...]]] = {}  # first word → the words after it
+        names: dict[str, set[tuple[tuple[str, ...], str]]] = {}  # first word → (the words after it, label)
         for m in chosen:
-            if m.label == "PERSON":
-                parts = norm[m.start : m.end].split()
+            label = m.label
+            if label == "DATE" or label == "NORP":
+                continue
+            name = norm[m.start : m.end]
+            parts = name.split()
+            if label == "PERSON":
                 first, *rest = parts[-1].split("-")
                 if len(parts) >= 3 and parts[-2] in ("بن", "ابن", "ابو"):
-                    families.setdefault(parts[-2], set()).add((parts[-1],))
+                    names.setdefault(parts[-2], set()).add(((parts[-1],), "PERSON"))
                 elif len(parts) >= 2 and len(first) >= 3 and first not in self.not_name:
-                    families.setdefault(first, set()).add(tuple(rest))
-        if not families:
+                    names.setdefault(first, set()).add((tuple(rest), "PERSON"))
+            # written more than once (a C-level count), not hyphenated, and not a one-word name the gazetteer finds
+            if "-" not in name and not (len(parts) == 1 and name in self.static_one_word) and norm.count(name, m.end) + norm.count(name, 0, m.start) > 0:
+                names.setdefault(parts[0], set()).add((tuple(parts[1:]), label))
+        if not names:
             return
-        texts, n = words.texts, len(words.texts)
-        spelled = {p + form for f in families for form in _with_proclitics(f) for p in ("", "و", "ف")}
-        for i in [i for i, word in enumerate(texts) if word in spelled]:
+        texts, ends, n = words.texts, words.ends, len(words.texts)
+        spelled = frozenset().union(*map(spellings, names))
+        hits = spelled.intersection(texts)
+        for i in [i for i, word in enumerate(texts) if word in hits and not taken[ends[i] - 1]]:
             for offset, form in variants(texts[i]):
-                for rest in families.get(form, ()):
-                    j = i + len(rest)
-                    joined = all(words.adjacent(k) or words.hyphenated(k) for k in range(i, j))
-                    if j < n and tuple(texts[i + 1 : j + 1]) == rest and joined:
-                        yield Mention(words.starts[i] + offset, words.ends[j], "PERSON")
-                        break
+                found = [
+                    (i + len(rest), label) for rest, label in names.get(form, ())
+                    if i + len(rest) < n and tuple(texts[i + 1 : i + len(rest) + 1]) == rest
+                    and all(words.adjacent(k) or words.hyphenated(k) for k in range(i, i + len(rest)))
+                ]
+                if found:
+                    last, label = max(found, key=lambda match: (match[0], match[1] == "PERSON", match[1]))  # the longest; a person on a tie
+                    yield Mention(words.starts[i] + offset, words.ends[last], label)
+                    break
 
     # -- spaCy component ------------------------------------------------------------
 

@@ -39,6 +39,8 @@ WORD_CACHE_SIZE = 1 << 15
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def variants(word: str) -> tuple[tuple[int, str], ...]:
     """(offset, form) of a word with proclitics removed: و ف, then ب ك ل (لل → ال)."""
+    if len(word) <= 3 or word[0] not in "وفبكل":  # most words: no proclitic to read off
+        return ((0, word),)
     out = [(0, word)]
     if len(word) > 3 and word[0] in "وف":
         out.append((1, word[1:]))
@@ -115,6 +117,24 @@ def babel_names() -> list[tuple[str, str]]:
         if city and len(normalize(city)) >= 4 and normalize(city) not in _CITY_STOPLIST:
             names.append((city, "GPE"))
     return names
+
+
+def territory_nisba_stems() -> set[str]:
+    """The stems that the nisba endings attach to, of the one-word CLDR country names: the name without its article
+    and its final ا or يا (بولندا → بولندي، البولندية; الأرجنتين → الأرجنتيني). A stem of three letters that is an
+    ordinary word of the dictionary is left out: its nisba would be an ordinary word too (باني 'builder', from بنما's
+    بان; كوبي). Longer stems in the dictionary are the country names it lists (برازيل، صومال)."""
+    ordinary = ordinary_words()
+    stems = set()
+    for code, name in babel.Locale("ar").territories.items():
+        words = norm_words(name)
+        if code.isdigit() or code in ORG_TERRITORIES or len(words) != 1:
+            continue
+        word = words[0].removeprefix("ال")
+        stem = word[:-2] if word.endswith("يا") else word.removesuffix("ا")
+        if len(stem) >= 4 or (len(stem) == 3 and stem not in ordinary.nouns and stem not in ordinary.verbs):
+            stems.add(stem)
+    return stems
 
 
 def babel_months_and_days() -> tuple[list[str], list[str]]:
@@ -200,6 +220,7 @@ class Lexicons:
     organisation_adjectives: frozenset[str]
     facilities: frozenset[str]
     facility_adjectives: frozenset[str]
+    place_heads: dict[str, str]  # class noun before a place name → unit, municipality or settlement
 
 
 def _norm_set(words: Iterable[str]) -> frozenset[str]:
@@ -231,7 +252,7 @@ def title_forms(words: frozenset[str]) -> frozenset[str]:
 def lexicons() -> Lexicons:
     """The shipped word lists, normalised."""
     nisba = _json("nisba.json")
-    stems = [normalize(s) for s in nisba["stems"]]
+    stems = {normalize(s) for s in nisba["stems"]} | territory_nisba_stems()
     endings = [normalize(e) for e in nisba["endings"]]
     forms = {s + e for s in stems for e in endings}
     forms |= {normalize(w)[2:] if normalize(w).startswith("ال") else normalize(w) for w in nisba["words"]}
@@ -243,6 +264,7 @@ def lexicons() -> Lexicons:
         organisation_adjectives=_norm_set(institutions["organisation_adjectives"]),
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),
+        place_heads={normalize(head): kind for kind, heads in institutions["place_heads"].items() if kind != "_doc" for head in heads},
         given_names=_norm_set(_lines("given_names.txt")),
         titles=title_forms(_norm_set(_lines("titles.txt"))),
         org_heads=_norm_set(_lines("org_heads.txt")),

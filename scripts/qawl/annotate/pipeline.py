@@ -132,6 +132,7 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
     quotes = []
     found_quotes = doc_value(doc, "qawl_quotes")
     quote_ids = [f"q{n}" for n in range(1, len(found_quotes) + 1)]
+    id_of = {id(quote): quote_id for quote_id, quote in zip(quote_ids, found_quotes)}  # a nested quote's source, by identity
     for quote_id, quote in zip(quote_ids, found_quotes):
         speaker = quote.speaker
         entity = entity_ids.get((speaker.entity.start, speaker.entity.end)) if speaker.entity else None
@@ -141,6 +142,8 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
                 "id": quote_id,
                 "type": quote.type,
                 "content": _span(text, quote.content),
+                **({"parts": [_span(text, part) for part in quote.parts]} if quote.parts else {}),
+                **({"source": id_of[id(quote.source)]} if quote.source else {}),
                 "cue": _span(text, quote.cue),
                 "speaker": {"kind": kind, "mention": _span(text, speaker.mention), "entity": entity},
                 "outlet": _span(text, quote.outlet),

@@ -11,8 +11,13 @@ Patterns, per sentence of `qawl.segment.split_sentences`:
 - a governed preposition before the content (أعلن عن، دعا X إلى، حذر من، شدد على، طالب بـ);
 - وكان X قد أعلن ...، أعلنت <name> <noun phrase>, and adverbial cues with a noun-phrase object (مؤكداً نهاية ...);
 - passive cues (قيل إن ...): an unknown speaker;
-- a sentence wholly in quotation marks after a quote, or inside a quotation left open: the same
-  attribution goes on (a cue-less direct quote per sentence, guidelines §3.5).
+- a sentence wholly in quotation marks after a quote whose content ends its sentence, or inside a quotation
+  left open: the quote goes on, its content now crossing sentences (guidelines §3.5.1); after narration, a
+  sentence in marks is a cue-less quote of its own;
+- «...»، قال X، «...» and X، بحسب Y، ...: a quotation opened without a cue and resumed after the frame is one
+  quote with `parts` (guidelines §3.5.2); after «...» that has a cue before it, the stretch after وأضاف is a new quote;
+- a past verb of telling inside a content, with its subject and a complementizer of its own (قال إن السفير أبلغه
+  أن ...): a quote nested in that quote (`source`, guidelines §3.1); views and promises stay part of the content.
 
 Speakers: after the cue (VSO, an apposition after the role, a title with a place), fronted
 (غير أن X قال), the main verb's for a participle, else the dropped subject's antecedent: the
@@ -28,7 +33,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -71,6 +76,14 @@ PARTICIPLE_ENDINGS = ("ا", "ه", "ين")  # مؤكدا(ً)، مؤكدة، مؤ�
 ACCORDING_SEPARATORS = "،,."
 # Words before أن that open a contrast (غير أن، إلا أن، بيد أن): a clause of the author's, not a reported one.
 CONTRASTS = frozenset(normalize(w) for w in ["غير", "إلا", "بيد"])
+# A comma and a conjunction that end a content where the next cue starts (...، فيما اعتبر X أن ...): they open the
+# next cue's clause, not what the first reports.
+NEXT_CLAUSE_OPENING = re.compile(r"[،,]\s*(?:" + "|".join(normalize(w) for w in ["فيما", "بينما", "في حين", "حين", "لكن", "ولكن"]) + r")\s*$")
+# Verbs of telling whose past forms, inside a quote's content with a subject and a complementizer of their own, report a
+# specific act of communication: a quote nested in it (guidelines §3.1); opinions and promises (تعتبر، تعهد) stay inside.
+TELLING_VERBS = tuple(normalize(w) for w in ["قال", "أكد", "أبلغ", "أخبر", "أفاد", "أوضح", "ذكر", "كشف", "أعلن", "صرح"])
+TELLING_ENDINGS = ("", "ت", "وا", "ا", "تا")  # قال، قالت، قالوا، قالا، قالتا
+OBJECT_SUFFIXES = ("", "ه", "ها", "هم", "ني", "نا")  # أبلغه، أكدوا لها (the suffix on the verb)
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
 
 
@@ -98,6 +111,8 @@ class Quote:
     cue: Span | None
     speaker: Speaker
     outlet: Span | None = None
+    parts: list[Span] | None = None  # a discontinuous quotation's quoted stretches, in text order (None: `content` whole)
+    source: Quote | None = None  # the quote whose content reports this one (nested attribution), if any
 
 
 @dataclass
@@ -183,6 +198,18 @@ def _with_proclitic_spellings(forms: list[str]) -> frozenset[str]:
     return frozenset(spellings)
 
 
+def _join(quote: Quote, continuation: Quote, closed: bool) -> None:
+    """Make `quote` go on with the content of a cue-less `continuation` in a later sentence (guidelines §3.5.1): one
+    content up to the continuation's end; direct if both are, else mixed (a reported sentence continued verbatim),
+    whose content ends with the closing mark (`closed`: one follows the continuation, §3.4). In place: the quotes
+    nested in it keep it as their source."""
+    quote.type = "direct" if quote.type == continuation.type == "direct" else "mixed"
+    end = continuation.content.end + (quote.type == "mixed" and closed)
+    quote.content = Span(quote.content.start, end)
+    if quote.parts:
+        quote.parts[-1] = Span(quote.parts[-1].start, end)
+
+
 def _regex_alternation(phrases: list[str]) -> str:
     return "|".join(re.escape(normalize(p)) for p in sorted(phrases, key=len, reverse=True))
 
@@ -214,6 +241,10 @@ class QuoteExtractor:
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
         # وبحسب X، ...: the source first, then the content
         self.according_first = re.compile(rf"\s*[وف]?(?P<cue>{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.:\"]+?)\s*[،,]\s*")
+        # X، بحسب Y، ...: a statement cut by its source (guidelines §3.5.2, hard case 3)
+        self.according_inside = re.compile(
+            rf"\s*(?P<first>[^\s،,.:;\"][^،,.:;\"]*?)\s*[،,]\s*(?P<cue>{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.:\"]+?)\s*[،,]\s*"
+        )
         # `according` can only match where one of its phrases occurs: looking for them first is cheaper.
         self.according_phrases = tuple(normalize(p) for p in cues["according_to"])
         assert not any(set(p) & set(ACCORDING_SEPARATORS) for p in self.according_phrases)  # see `_according`
@@ -223,6 +254,10 @@ class QuoteExtractor:
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
         self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
+        self.telling = frozenset(verb + ending + suffix for verb in TELLING_VERBS for ending in TELLING_ENDINGS for suffix in OBJECT_SUFFIXES)
+        # with an object pronoun (أبلغه، أخبرها): no cue of the lexicon, a cue only inside a content (nested)
+        self.told = frozenset(form for form in self.telling if form not in self.cue_forms)
+        self.may_be_cue_or_told = self.may_be_cue | self.told  # one lookup per word
         self.relays = frozenset(verb_forms(cues["relay"]["past"], cues["relay"]["present"]))
         self.relayed_from = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s*$")
         self.gendered = self._gendered_forms(cues)
@@ -380,21 +415,35 @@ class QuoteExtractor:
         if sentences is None:
             sentences = _sentence_bounds(text)
         previous: Quote | None = None  # the previous sentence's last quote, which the sentence may continue
+        previous_sentence: _Sentence | None = None
         open_before = False  # is a quotation of `previous` still open?
+        resumed_from: Quote | None = None  # the last quote, when the sentence before is the one sentence of narration after it
         narrated: Speaker | None = None  # whom the sentences since the last quote are about, if one of them says
         for s in self._sentences(nt, sentences):
             self.last_gender = None if narrated else last_gender  # the narrated subject's gender is not known
             found = self._sentence_quotes(s, entities, narrated or last)
             if not found and previous is not None:
                 continuation = self._continuation(s, previous.speaker, open_before)
+                if continuation is not None and (open_before or self._ends_its_sentence(previous, previous_sentence)):
+                    after = s.nt.norm_offset(continuation.content.end) - s.base
+                    _join(previous, continuation, closed=s.norm[after : after + 1] == '"')
+                    open_before = self._leaves_open(s, open_before)
+                    previous_sentence, resumed_from = s, None
+                    continue
                 found = [continuation] if continuation else []
+            if not found and resumed_from is not None and previous_sentence is not None:
+                resumed = self._continuation(s, self._mentioned_since(resumed_from.speaker, previous_sentence), False)
+                found = [resumed] if resumed else []
             if found:
                 narrated = None
             else:
                 narrated = self._narrated_subject(s, first_quote=last is None) or narrated
             open_before = bool(found) and self._leaves_open(s, open_before)
-            previous = found[-1] if found else None
             quotes += found
+            found = [quote for quote in found if quote.source is None]  # a nested quote is neither continued nor a speaker to go on from
+            resumed_from = None if found else previous
+            previous = found[-1] if found else None
+            previous_sentence = s
             for quote in found:
                 if quote.speaker.kind != "unknown":
                     last = quote.speaker
@@ -404,6 +453,20 @@ class QuoteExtractor:
                 if quote.speaker.entity is not None and quote.speaker.entity.label == "PERSON":
                     self.last_person = quote.speaker.entity
         return quotes
+
+    def _mentioned_since(self, speaker: Speaker, s: _Sentence) -> Speaker:
+        """`speaker` with its closest mention in sentence `s` (guidelines §3.7 rule 3): the last name of `s` with its
+        entity's label that is, or is part of, the speaker's name (الحلو after سامي الحلو); else `speaker` as it is."""
+        if speaker.entity is None:
+            return speaker
+        name = normalize(self.text[speaker.entity.start : speaker.entity.end]).split()
+        start, end = s.span(0, 0).start, s.span(len(s.norm), len(s.norm)).end
+        inside = self.entities[bisect.bisect_left(self.entity_starts, start) : bisect.bisect_left(self.entity_starts, end)]
+        for entity in reversed(inside):
+            words = normalize(self.text[entity.start : entity.end]).split()
+            if entity.label == speaker.entity.label and any(name[k : k + len(words)] == words for k in range(len(name))):
+                return Speaker("named", Span(entity.start, entity.end), entity)
+        return speaker
 
     def _narrated_subject(self, s: _Sentence, first_quote: bool) -> Speaker | None:
         """The subject of a sentence that opens with a verb (استقبل وزير النقل فلان الوفد): a person named right after it
@@ -454,6 +517,15 @@ class QuoteExtractor:
         return Quote("direct", s.span(start, close), None, speaker, None)
 
     @staticmethod
+    def _ends_its_sentence(quote: Quote, s: _Sentence | None) -> bool:
+        """Does the content of `quote`, found in sentence `s`, end it: only closing marks and final punctuation after it
+        (no narration of the author's between it and a sentence that continues it, guidelines §3.5.1 rule 3)?"""
+        if s is None:
+            return False
+        after = s.nt.norm_offset(quote.content.end) - s.base
+        return 0 <= after <= len(s.norm) and not s.norm[after:].strip(CLOSING_PUNCTUATION + '"')
+
+    @staticmethod
     def _sentences(nt: NormText, sentences: list[tuple[int, int]]) -> Iterator[_Sentence]:
         """The sentences at the (start, end) offsets of the original text, in matching form."""
         # No word crosses a sentence boundary (whitespace): a sentence's words are a slice of the document's.
@@ -472,16 +544,22 @@ class QuoteExtractor:
             )
 
     def _sentence_quotes(self, s: _Sentence, entities: list[Mention], last: Speaker | None) -> list[Quote]:
-        may_be_cue = self.may_be_cue
+        may_be_cue, told = self.may_be_cue_or_told, self.told
         cues = [
             (i, kind)
             for i, w in enumerate(s.texts)
             if w in may_be_cue
-            and (kind := self._cue_kind(s.texts, i))
+            and (kind := self._cue_kind(s.texts, i) or ("told" if w in told else None))
             and not s.quoted(s.starts[i])
             and (kind != "adverbial" or self._adverbial_stands(s, i))
         ]
-        cues = [cue for n, cue in enumerate(cues) if not (n and cue[1] != "adverbial" and self._reported_inside(s, cue[0], cues[n - 1][0]))]
+        # cue n → the complementizer word before it, for each cue inside what the cue before it reports
+        inside = {
+            n: j for n, cue in enumerate(cues) if n and cue[1] != "adverbial" and (j := self._reported_inside(s, cue[0], cues[n - 1][0])) is not None
+        }
+        # (cue word, that complementizer, the next cue word or the sentence's end) of each cue inside a content
+        reported = [(cue[0], inside[n], cues[n + 1][0] if n + 1 < len(cues) else len(s.texts)) for n, cue in enumerate(cues) if n in inside]
+        cues = [cue for n, cue in enumerate(cues) if n not in inside and cue[1] != "told"]
         if not cues:
             return self._cueless(s, entities)
         # First pass: which cues introduce a quote; second: contents bounded by the next real cue.
@@ -495,22 +573,76 @@ class QuoteExtractor:
             if found:
                 main = quotes[-1] if quotes else None
                 clause = self._clause_speaker(s, verbs, i, entities) if main is None and kind == "adverbial" else None
-                quotes.append(self._quote(s, i, kind, found, entities, main, clause or last))
-        return quotes
+                quote = self._quote(s, i, kind, found, entities, main, clause or last)
+                quotes.append(self._with_resumed_stretch(s, quote, found, main) if found.end <= found.cue_start else quote)
+        return self._with_nested(s, quotes, reported, entities) if reported and quotes else quotes
 
-    def _reported_inside(self, s: _Sentence, k: int, before: int) -> bool:
-        """Is cue word k part of what the cue at word `before` reports (قال إن الحكومة أكدت أن ...; no nesting, guidelines
-        §3.1)? So it is when it has no و/ف and follows a complementizer and a subject with no comma between, that
-        complementizer opening no contrast (غير أن نواباً أكدوا ...)."""
+    def _with_nested(self, s: _Sentence, quotes: list[Quote], reported: list[tuple[int, int, int]], entities: list[Mention]) -> list[Quote]:
+        """`quotes` and, after the quote whose content holds it, each quote nested in one (guidelines §3.1): a cue of
+        telling (`telling`, past) that `_reported_inside` found inside a content (`reported`: the cue word, the
+        complementizer before it and the next cue word), its subject between that complementizer and it, and a
+        complementizer of its own before its content, which ends at the next cue at the latest."""
+        starts = [q.content.start for q in quotes]
+        nested: dict[int, list[Quote]] = {}
+        for i, complementizer, stop in reported:
+            at = s.span(s.starts[i], s.ends[i])
+            n = bisect.bisect_right(starts, at.start) - 1
+            if n < 0 or at.end > quotes[n].content.end or s.texts[i] not in self.telling:
+                continue
+            found = self._locate(s, i, "verb", stop)
+            if found is None or found.start < found.cue_end or s.span(found.start, found.end).end > quotes[n].content.end:
+                continue
+            if not any(w in self.complementizers for w in s.norm[found.cue_end : found.start].split()):
+                continue
+            subject = s.span(s.starts[complementizer + 1], s.starts[i])
+            speaker = self._speaker(subject, entities, refer_back=False)
+            nested.setdefault(n, []).append(Quote(found.type, s.span(found.start, found.end), s.span(found.cue_start, found.cue_end), speaker, source=quotes[n]))
+        return [quote for n, outer in enumerate(quotes) for quote in (outer, *nested.get(n, ()))]
+
+    def _with_resumed_stretch(self, s: _Sentence, quote: Quote, found: _Located, main: Quote | None) -> Quote:
+        """A quote whose content precedes its cue, with the quoted stretch that resumes after the frame, if one does
+        (guidelines §3.5.2): «A»، قال X، «B» is one quote with parts A and B; but when A is the content of a cue before
+        it (`main`: قال X: «A»، وأضاف، «B»), B is the content of this cue, a quote of its own."""
+        resumed = self._resumed_stretch(s, found)
+        if resumed is None:
+            return quote
+        second = s.span(*resumed)
+        if main is not None and main.content.end >= quote.content.end:
+            return replace(quote, type="direct", content=second)
+        return replace(quote, content=Span(quote.content.start, second.end), parts=[quote.content, second])
+
+    def _resumed_stretch(self, s: _Sentence, found: _Located) -> tuple[int, int] | None:
+        """[start, end) in `s.norm` of a quotation that closes the segment after a cue (before the next cue), after a
+        comma: the frame between the cue and it holds no colon, no complementizer and no quotation but an outlet's
+        (لـ«X»). One pass over the frame: each cue's frame ends where the next cue starts."""
+        norm = s.norm
+        end = _trimmed_end(norm, found.segment_end, CLOSING_PUNCTUATION + "،,")
+        if end <= found.cue_end or norm[end - 1] != '"':
+            return None
+        opening = s.mark_before(end - 1)
+        if opening < found.cue_end or end - 1 - opening < 2:
+            return None
+        frame = norm[found.cue_end : opening].rstrip()
+        if not frame.endswith(("،", ",")):
+            return None
+        words = self.quoted_outlet.sub("", frame).split()
+        if len(words) > MAX_SPEAKER_WORDS or any('"' in w or ":" in w or w in self.complementizers for w in words):
+            return None
+        return opening + 1, end - 1
+
+    def _reported_inside(self, s: _Sentence, k: int, before: int) -> int | None:
+        """The complementizer word after which cue word k is part of what the cue at word `before` reports
+        (قال إن الحكومة أكدت أن ...), or None. So it is when it has no و/ف and follows a complementizer and a subject
+        with no comma between, that complementizer opening no contrast (غير أن نواباً أكدوا ...)."""
         texts, gaps = s.texts, s.gaps
         if self._cue_offset(texts[k]):
-            return False
+            return None
         for j in range(k - 1, before, -1):
             if "،" in gaps[j + 1] or "," in gaps[j + 1]:
-                return False
+                return None
             if texts[j] in self.complementizers:
-                return j < k - 1 and texts[j - 1] not in CONTRASTS
-        return False
+                return j if j < k - 1 and texts[j - 1] not in CONTRASTS else None
+        return None
 
     def _clause_speaker(self, s: _Sentence, verbs: list[int], i: int, entities: list[Mention]) -> Speaker | None:
         """The subject of the cue verb of the clause before participle cue word i, when that clause holds no
@@ -641,6 +773,8 @@ class QuoteExtractor:
             start += 1
         resume = self.narration.search(norm, start, end)
         stop = resume.start() if resume else end
+        opening = NEXT_CLAUSE_OPENING.search(norm, start, stop)
+        stop = opening.start() if opening else stop
         while stop > start and norm[stop - 1] in " \t،,.:؛;":
             stop -= 1
         if stop - start < 2:
@@ -775,8 +909,9 @@ class QuoteExtractor:
                 return Speaker("named", Span(named[-1].start, named[-1].end), named[-1])
         return Speaker("unknown", None, None)
 
-    def _speaker(self, mention: Span, entities: list[Mention]) -> Speaker:
-        """Speaker from a subject phrase (guidelines §3.7): the name inside it, else the description."""
+    def _speaker(self, mention: Span, entities: list[Mention], refer_back: bool = True) -> Speaker:
+        """Speaker from a subject phrase (guidelines §3.7): the name inside it, else the description (a definite title
+        refers back to the last person quoted if `refer_back`)."""
         text = self.text
         while mention.end > mention.start and (text[mention.end - 1] in " ،,:" or text[mention.end - 1].isspace()):
             mention.end -= 1
@@ -799,7 +934,7 @@ class QuoteExtractor:
         if not words:  # marks only (diacritics, tatweel): there is no phrase to name anyone
             return Speaker("unknown", None, None)
         first = words[0]
-        if first.startswith("ال") and bare(first) in TITLE_HEADS and self.last_person is not None:
+        if refer_back and first.startswith("ال") and bare(first) in TITLE_HEADS and self.last_person is not None:
             return Speaker("named", mention, self.last_person)
         return Speaker("anonymous", mention, None)
 
@@ -824,6 +959,9 @@ class QuoteExtractor:
                 a, b, qtype = content
                 speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
                 return [Quote(qtype, s.span(a, b), None, speaker, None)]
+        cut = self._cut_by_according(s, entities)
+        if cut is not None:
+            return [cut]
         m = self.according_first.match(norm)
         if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS:
             content = self._content(s, m.end(), len(norm))
@@ -842,6 +980,23 @@ class QuoteExtractor:
                 cue = s.span(cue_at, cue_at + cue_m.end()) if cue_m else None
                 return [Quote(qtype, s.span(a, b), cue, speaker, None)]
         return []
+
+    def _cut_by_according(self, s: _Sentence, entities: list[Mention]) -> Quote | None:
+        """X، بحسب Y، ...: one quote whose parts are the subject X (a few words, no stopword first) and the rest of the
+        clause; cue بحسب, speaker Y in the gap (guidelines §3.5.2)."""
+        m = self.according_inside.match(s.norm)
+        if not m or len(m.group("first").split()) > MAX_FRONTED_WORDS or len(m.group("who").split()) > MAX_FRONTED_WORDS:
+            return None
+        if _is_stopword(m.group("first").split()[0]):
+            return None
+        rest = self._content(s, m.end(), len(s.norm))
+        if rest is None:
+            return None
+        a, b, kind = rest
+        first = s.span(m.start("first"), m.end("first"))
+        speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
+        parts = [first, s.span(a, b)]
+        return Quote("mixed" if kind == "direct" else kind, Span(first.start, parts[1].end), s.span(m.start("cue"), m.end("cue")), speaker, None, parts)
 
     # -- spaCy component ------------------------------------------------------------
 

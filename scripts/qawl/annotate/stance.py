@@ -10,14 +10,15 @@ here is written for a particular target; each one is read off its own record:
   words, reporting cues and titles do not count;
   and the head word of the target's name, when no other target uses it (التطبيع), alone makes a sentence
   about it. A quote is about a target when its sentence
-  holds a set share of what the target's own examples typically hold, and not much less than it
-  holds of the target it is most about.
+  holds a set share of what the target's own examples typically hold (half of it in a document that holds
+  several times that share), and not much less than it holds of the target it is most about.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
-  predicates that apply to their object ("demand" + "withdrawal" is against), an undoing judged
-  ("withdrawal would be a mistake" is for), contrast (the clause after "but" is the speaker's point),
-  denial of a report, and conditions (they count only when the main clause says nothing).
+  predicates that apply to their object ("demand" + "withdrawal" is against), an undoing or a keeping judged
+  ("withdrawal would be a mistake" is for, "staying is an insult" against), contrast (the clause after "but"
+  is the speaker's point), exceptions and rhetorical questions ("brought nothing but ruin"), the goal after
+  "until", denial of a report, and conditions (they count only when the main clause says nothing).
   Whether undoing the target's object is FAVOR or AGAINST ("withdrawal" of forces, "disarming" of
-  factions) is fitted on the target's examples and gold.
+  factions) is fitted on the target's examples and gold, from its name when the name is an undoing.
 - similarity: a naive Bayes vote between FAVOR and AGAINST, trained on the target's examples and
   the gold stance records of annotations/ (never the devset's; a document's own gold is left out of
   the classifier, the orientation and the rarity of words when it is annotated).
@@ -69,7 +70,7 @@ WORD_SHARE = 0.8
 SCOPE = 3
 # The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
 # with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
-PARTICLES = ("negation", "contrast", "concession", "neutral", "denial", "without")
+PARTICLES = ("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question", "goal")
 PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
 # The votes after a contrast marker are the speaker's point (guidelines §4.3): they count this many times.
 POINT_WEIGHT = 2
@@ -79,6 +80,10 @@ DOCUMENTS_KEPT = 4
 SIMILARITY_WEIGHT = 0.3
 # How many more examples an unusual orientation must agree with to be chosen over the usual one.
 ORIENTATION_MARGIN = 2
+# A document whose words hold this many times a target's threshold is about it ...
+TOPIC = 3.0
+# ... and a sentence of it holding this share of the threshold is about it too ("the reactor" after a paragraph on the plant).
+TOPIC_SHARE = 0.5
 # |vote| below this gives NONE.
 DECISION = 0.5
 SENTENCE_END = re.compile(r"[.!?؟\n]")
@@ -149,9 +154,14 @@ _ARTICLE = re.compile("^(?:[وف](?=....))?(?:(?:ب|ل(?!ل))(?=....))?(?:(?:ا�
 _SUFFIXES = frozenset(("هما", "كما", "هم", "هن", "كم", "ها", "نا", "ات", "ون", "ين", "ان", "وا", "يه", "ه", "ي", "ا"))
 
 
+_SUFFIX_ENDS = frozenset(suffix[-1] for suffix in _SUFFIXES)
+
+
 def _strip_suffixes(word: str) -> str:
     """Up to two suffixes off, each the longest that leaves three letters (a set lookup per length, not a regex search)."""
     for _ in range(2):
+        if word[-1:] not in _SUFFIX_ENDS:  # no suffix ends with its last letter
+            break
         for length in (3, 2, 1):
             if len(word) - length >= 3 and word[-length:] in _SUFFIXES:
                 word = word[:-length]
@@ -168,8 +178,10 @@ def keys(word: str) -> tuple[str, ...]:
     Coarse on purpose: text and lexicon go through the same function, so only two words with a
     stem in common are confused, and one entry covers a word's definite, feminine, plural and possessed forms.
     """
-    full = _strip_suffixes(word[_ARTICLE.match(word).end() :])  # it always matches, maybe empty
-    kept = _strip_suffixes(word[2:] if word.startswith("ال") and len(word) > 4 else word)
+    proclitics = _ARTICLE.match(word).end()  # it always matches, maybe empty
+    article = 2 if word.startswith("ال") and len(word) > 4 else 0
+    full = _strip_suffixes(word[proclitics:])
+    kept = full if article == proclitics else _strip_suffixes(word[article:])  # most words: the same letters
     return (full,) if kept == full else (full, kept)
 
 
@@ -204,12 +216,13 @@ def function_word_keys() -> frozenset[str]:
 class Item(NamedTuple):
     """An entry of the evaluative lexicon found in a text: where, its kind, whether its first word has
     the article (an undoing so written, الانسحاب, is not in construct with a following object as إنهاء الاحتلال is),
-    and whether it stands in a condition."""
+    whether it stands in a condition, and whether it is a particle with the conjunction و (وعدم، ولا)."""
 
     index: int
     kind: str
     definite: bool
     conditional: bool
+    coordinated: bool = False
 
 
 _DEFINITE = re.compile("^[وف]?(?:[بك]?ال|لل)")
@@ -258,27 +271,31 @@ class Evaluation:
     def items(self, text: str) -> list[Item]:
         """The lexicon's entries in a text (matching form), left to right, longest first; `neutral` ones
         (لا يزال still, لا يقل no less) only keep their words from being read as others."""
-        matches = list(WORD.finditer(text))
-        word_keys = [keys(m.group()) for m in matches]
+        words = WORD.findall(text)
+        word_keys = list(map(keys, words))
         conditions = [(c.start(), c.end()) for c in self.condition.finditer(text)]  # in text order, apart
         condition_starts = [start for start, _ in conditions]
+        word_starts = [m.start() for m in WORD.finditer(text)] if conditions else []  # only a condition needs them
         found = []
         i = 0
         phrases = self.phrases
-        while i < len(matches):
+        while i < len(words):
             length = 1
             if word_keys[i][0] not in phrases and word_keys[i][-1] not in phrases:  # most words open no entry (a word has one or two keys)
                 i += 1
                 continue
+            word = words[i]
             for rest, kind in (entry for key in word_keys[i] for entry in phrases.get(key, ())):
-                if kind in PARTICLES and matches[i].group() not in self.particle_words:
+                if kind in PARTICLES and word not in self.particle_words:
                     continue
-                if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(matches):
+                if all(r in w for r, w in zip(rest, word_keys[i + 1 : i + 1 + len(rest)])) and i + len(rest) < len(words):
                     if kind != "neutral":
-                        start = matches[i].start()
-                        before = bisect.bisect_right(condition_starts, start) - 1
-                        conditional = before >= 0 and start < conditions[before][1]
-                        found.append(Item(i, kind, _DEFINITE.match(matches[i].group()) is not None, conditional))
+                        conditional = False
+                        if conditions:
+                            before = bisect.bisect_right(condition_starts, word_starts[i]) - 1
+                            conditional = before >= 0 and word_starts[i] < conditions[before][1]
+                        coordinated = kind in PARTICLES and word[:1] == "و" and word[1:] in self.particle_words
+                        found.append(Item(i, kind, _DEFINITE.match(word) is not None, conditional, coordinated))
                     length = 1 + len(rest)
                     break
             i += length
@@ -290,8 +307,8 @@ SIGN = {"support": 1, "oppose": -1, "positive": 1, "negative": -1, "negation": -
 
 class Orientation(NamedTuple):
     """How a target relates to the two kinds whose sign depends on it: undoing its object
-    (withdrawal of forces: against; disarming of factions: for) and negative words (occupation
-    names the target, or what attacks on it answer)."""
+    (withdrawal of forces: against; disarming of factions: for; keeping its object, `keep`, the
+    opposite) and negative words (occupation names the target, or what attacks on it answer)."""
 
     reverse: int = -1
     negative: int = -1
@@ -300,17 +317,21 @@ class Orientation(NamedTuple):
 def polarity(items: list[Item], orientation: Orientation) -> int:
     """The vote of a clause's evaluative items: + for the target, - against.
 
-    A predicate (support, oppose), an undoing (reverse) or a negation applies to the next one
+    A predicate (support, oppose), an undoing (reverse), a keeping (keep) or a negation applies to the next one
     within SCOPE words: a chain of them is emitted as the product of its signs when it ends
     ("demand" + "withdrawal" is against, "reject" + "withdrawal" for, "staying" + "not" +
     "necessary" against); a negation alone emits nothing. An evaluative word votes its own sign,
     inverted by a negation just before it: "reject occupation" is against whatever is called an occupation;
     the evaluative word right after it of the same kind only reinforces it ("a grave mistake").
-    An undoing that opens its chain is what the clause is about, and the next evaluative word in the clause
-    judges it ("withdrawal ... is a mistake" is for, "ending ... a victory" against), unless that word is its
-    object in construct (إنهاء الاحتلال: ending the occupation).
+    An evaluative word right before an undoing or a keeping judges it as a predicate would ("no justification
+    for leaving" is for). An undoing or a keeping that opens its chain is what the clause is about, and the next
+    evaluative word in the clause judges it ("withdrawal ... is a mistake" is for, "staying ... an insult" against), unless that word is
+    its object in construct (إنهاء الاحتلال: ending the occupation).
+    An exception after a bare negation cancels it ("brought nothing but ruin" is "ruin"); after a question
+    (هل), a negation is the exception (هل جلب غير الخراب: what did it bring but ruin).
     The evaluative item after "without" votes nothing ("fell without losses", "withdrawal without delay").
-    A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies.
+    A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies;
+    a verb of denying ("denied") those after it, up to the next contrast.
     The votes of a condition count only if the main clause casts none ("we support it even if some reject it";
     "we will strike unless they leave" is against their staying). After a contrast marker, the votes
     that follow decide if there are any, and count POINT_WEIGHT times; a concession ("does not mean") is a
@@ -339,16 +360,34 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
         chain, has_predicate, undoing = None, False, None
 
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
-    for item in items:
+    asked = False  # a question (هل) is open: its negation is an exception
+    denying = False  # a verb of denying is open: what follows is the report it denies
+    for position, item in enumerate(items):
         index, kind = item.index, item.kind
+        if denying and kind not in ("contrast", "concession"):
+            continue
+        if kind == "deny":
+            close()
+            denying = True
+            continue
+        if kind == "goal":  # "until": what follows is what the clause before works for, a predicate of its own
+            close()
+            continue
         if kind == "without" or index - without <= SCOPE:
             without = index if kind == "without" else -SCOPE - 1
+            continue
+        if kind == "question" or (asked and kind == "negation" and chain is None):
+            asked = kind == "question"
+            continue
+        if kind == "exception":
+            if chain is not None and not has_predicate:
+                chain = None
             continue
         if chain is not None and index - last > SCOPE and (undoing is None or kind not in ("positive", "negative", "negation")):
             close()
         last = index
         if kind in ("contrast", "concession"):
-            contrasted = True
+            contrasted, denying = True, False
             close()
             before, main, conditional = before + (main or conditional), 0, 0
             if kind == "concession":
@@ -357,10 +396,12 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             chain, has_predicate, undoing = None, False, None
             main = conditional = 0
         elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
+            if item.coordinated:  # "and not" starts one
+                close()
             chain = -(chain or 1)
-        elif kind in ("support", "oppose", "reverse"):
-            sign = orientation.reverse if kind == "reverse" else SIGN[kind]
-            if kind == "reverse" and chain is None:
+        elif kind in ("support", "oppose", "reverse", "keep"):
+            sign = orientation.reverse if kind == "reverse" else -orientation.reverse if kind == "keep" else SIGN[kind]
+            if kind in ("reverse", "keep") and chain is None:
                 undoing = item
             chain, has_predicate = (chain or 1) * sign, True
         elif previous is not None and index == previous.index + 1 and kind == previous.kind and chain is None:
@@ -369,13 +410,17 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             vote((chain or 1) * SIGN[kind], item.conditional)
             chain, has_predicate, undoing = None, False, None
         else:  # positive, negative: negated by a bare negation only
-            sign = orientation.negative if kind == "negative" else SIGN[kind]
             bare = chain if chain is not None and not has_predicate else 1
             close()
-            vote(bare * sign, item.conditional)
+            following = items[position + 1] if position + 1 < len(items) else None
+            if following is not None and following.kind in ("reverse", "keep") and following.index - index <= SCOPE:
+                # it judges the undoing that follows it ("no justification for leaving", "the danger of closing")
+                chain, has_predicate, chain_in_condition = bare * SIGN[kind], True, item.conditional
+            else:
+                vote(bare * (orientation.negative if kind == "negative" else SIGN[kind]), item.conditional)
         if kind in ("positive", "negative"):
             previous = item
-        if kind in ("negation", "support", "oppose", "reverse"):
+        if kind in ("negation", "support", "oppose", "reverse", "keep"):
             chain_in_condition = item.conditional
     close()
     point = main or conditional
@@ -417,10 +462,13 @@ ORIENTATIONS = tuple(Orientation(reverse, negative) for negative in (-1, 1) for 
 
 class OrientationFit:
     """A target's orientation: the one that agrees with at least ORIENTATION_MARGIN more of its FAVOR/AGAINST
-    texts (examples and gold) than the usual one, with a document's own gold left out as from the classifier."""
+    texts (examples and gold) than the usual one, with a document's own gold left out as from the classifier.
+    The usual one is that of most targets, or the undoing's opposite when the target's name is an undoing
+    (حصر السلاح: restricting arms is what FAVOR supports, so disarming is for it)."""
 
-    def __init__(self, agreeing: dict[Orientation, Counter[str | None]]) -> None:
+    def __init__(self, agreeing: dict[Orientation, Counter[str | None]], usual: Orientation = Orientation()) -> None:
         self.agreeing = agreeing
+        self.usual = usual
         self.totals = {orientation: sum(counts.values()) for orientation, counts in agreeing.items()}
         self.with_gold = {doc for counts in agreeing.values() for doc in counts if doc is not None}
         self.shared = self._fitted(None)
@@ -433,7 +481,7 @@ class OrientationFit:
             return self.totals[orientation] - (self.agreeing[orientation][doc_id] if doc_id is not None else 0)
 
         best = max(ORIENTATIONS, key=agreeing)
-        return best if agreeing(best) >= agreeing(Orientation()) + ORIENTATION_MARGIN else Orientation()
+        return best if agreeing(best) >= agreeing(self.usual) + ORIENTATION_MARGIN else self.usual
 
 
 class TargetModel(NamedTuple):
@@ -478,11 +526,17 @@ class Relevance:
                     terms[k] = max(terms[k], self.thresholds[-1])
             for k, weight in terms.items():
                 self.term_weights.setdefault(k, [0.0] * len(records))[i] = weight
+        # the first three letters of every key of some target: a key has three letters or more (`_features`)
+        self.key_starts = frozenset(k[:3] for k in self.term_weights)
         self.word_weights = lru_cache(maxsize=1 << 16)(self._word_weights)
 
     def _word_weights(self, word: str) -> tuple[float, ...] | None:
         """Each target's weight of a word in matching form, by its best key, for the targets it is most a word of
         ("forces" is more the presence of forces than attacks on them); None for most words, of no target."""
+        # a key starts after the word's proclitics, five letters at most (`_ARTICLE`): without the first letters
+        # of some target's key there, a word (most words) has none, found without working its keys out
+        if self.key_starts.isdisjoint((word[:3], word[1:4], word[2:5], word[3:6], word[4:7], word[5:8])):
+            return None
         found = [weights for k in keys(word) if (weights := self.term_weights.get(k))]
         if not found:
             return None
@@ -558,7 +612,10 @@ class StanceDetector:
         training = [(label, normalize(text), None) for label, text in examples_of(target)]
         training += [(g.label, normalize(g.content), g.doc_id) for g in gold if g.target == target["id"]]
         classifier = NaiveBayes((label, self._features(text), doc) for label, text, doc in training)
-        return TargetModel(target["id"], self._orientation_fit(training), classifier)
+        name = self.evaluation.items(self._texts(target)[0])
+        named_by_undoing = polarity(name, Orientation(reverse=1)) > 0 > polarity(name, Orientation())
+        usual = Orientation(reverse=1) if named_by_undoing else Orientation()
+        return TargetModel(target["id"], self._orientation_fit(training, usual), classifier)
 
     @staticmethod
     def _texts(target: dict[str, Any]) -> list[str]:
@@ -567,11 +624,12 @@ class StanceDetector:
         found = [name if isinstance(name, str) else "", _arabic(definition) if isinstance(definition, str) else ""]
         return [normalize(text) for text in found + [text for _, text in examples_of(target)]]
 
-    def _orientation_fit(self, training: list[tuple[str, str, str | None]]) -> OrientationFit:
+    def _orientation_fit(self, training: list[tuple[str, str, str | None]], usual: Orientation) -> OrientationFit:
         """How many of the FAVOR/AGAINST (label, text, doc_id) texts each orientation's polarity agrees with, by document."""
         wanted = {"FAVOR": 1, "AGAINST": -1}
         items = [(self.evaluation.items(text), wanted[label], doc) for label, text, doc in training if label in wanted]
-        return OrientationFit({o: Counter(doc for found, sign, doc in items if polarity(found, o) * sign > 0) for o in ORIENTATIONS})
+        agreeing = {o: Counter(doc for found, sign, doc in items if polarity(found, o) * sign > 0) for o in ORIENTATIONS}
+        return OrientationFit(agreeing, usual)
 
     def classify(self, sentence: str, clause: str, doc_id: str | None) -> tuple[tuple[str, str], ...]:
         """(target, label) of a quote, for every target of the inventory, in order: `sentence` (matching form)
@@ -605,6 +663,7 @@ class StanceDetector:
         hits = [i for i, word in enumerate(words.texts) if relevance.word_weights(word) is not None]
         hit_starts = [words.starts[i] for i in hits]
         ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
+        topics = [w >= TOPIC for w in relevance.of(words.texts[i] for i in hits)]
         found = []
         for n, quote in enumerate(quotes):
             start, end = nt.norm_offset(quote.content.start), nt.norm_offset(quote.content.end)
@@ -616,6 +675,7 @@ class StanceDetector:
             sentence_end = min(ends[after] if after < len(ends) else len(nt.norm), end + MAX_SENTENCE_CHARS)
             in_sentence = hits[bisect.bisect_left(hit_starts, sentence_start) : bisect.bisect_left(hit_starts, sentence_end)]
             weights = relevance.of(words.texts[i] for i in in_sentence)
+            weights = [max(w, 1.0) if topic and w >= TOPIC_SHARE else w for w, topic in zip(weights, topics)]
             # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
             found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.label_quote(weights, f"{cue} {nt.norm[start:end]}", doc_id)]
         return found

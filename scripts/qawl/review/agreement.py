@@ -1,8 +1,10 @@
 """Inter-annotator agreement between two annotation layers of the same document.
 
-Entities: span F1, exact match with and without labels. Quotes: content span
-F1, exact and overlapping, and over the exactly matched quotes how often cue
-and speaker mention agree. Stance: items are paired by (evidence span, target,
+Entities: span F1, exact match with and without labels. Quotes, matched as
+`qawl evaluate` matches whole quotations: F1 exact (the same content and quoted
+parts), overlapping (content spans) and per quoted character, and over the exactly
+matched quotes how often cue, speaker (kind, mention and the entity's span), outlet, type and
+source (the quote that reports a nested one, by its extent) agree. Stance: items are paired by (evidence span, target,
 holder kind) — ids differ between annotators, so a quote is known by its
 content span — and compared with Cohen's kappa (scikit-learn, over the items
 both annotated) and Krippendorff's alpha, nominal (the `krippendorff` package,
@@ -20,7 +22,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from qawl.coref import chain_counts, chain_scores
-from qawl.evaluate import mention_clusters
+from qawl.evaluate import document_quote_counts, mention_clusters, quote_extent
 from qawl.merge import Layer
 
 Span = tuple[int, int]
@@ -53,12 +55,12 @@ def _span(span: dict[str, Any] | None) -> Span | None:
     return None if span is None else (span["start"], span["end"])
 
 
-def _stance_items(layer: Layer) -> dict[tuple[Any, ...], str]:
+def _stance_items(layer: Layer) -> dict[tuple[Any, ...], Any]:
     quotes = {q["id"]: q for q in layer["quotes"]}
     items = {}
     for stance in layer["stance"]:
         quote = quotes.get(stance["evidence"]["quote"] or "")
-        evidence = _span(quote["content"]) if quote else _span(stance["evidence"]["span"])
+        evidence = quote_extent(quote) if quote else _span(stance["evidence"]["span"])
         items[(evidence, stance["target"], stance["holder"]["kind"])] = stance["label"]
     return items
 
@@ -123,12 +125,26 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
     """Agreement between two annotation layers of one document (see the module docstring)."""
     if (a["doc_id"], a["sha256"]) != (b["doc_id"], b["sha256"]):
         raise ValueError(f"the layers annotate different texts: {a['doc_id']} {a['sha256'][:12]}… and {b['doc_id']} {b['sha256'][:12]}…")
-    quotes_a = {_span(q["content"]): q for q in a["quotes"]}
-    quotes_b = {_span(q["content"]): q for q in b["quotes"]}
+    quotes_a = {quote_extent(q): q for q in a["quotes"]}
+    quotes_b = {quote_extent(q): q for q in b["quotes"]}
+    characters = document_quote_counts(a["quotes"], b["quotes"])
+    shared = characters["quote_chars:tp"]
     same = [(quotes_a[k], quotes_b[k]) for k in quotes_a.keys() & quotes_b.keys()]
+    ids_a, ids_b = ({q["id"]: q for q in layer["quotes"]} for layer in (a, b))
+
+    entities_a, entities_b = ({e["id"]: e for e in layer["entities"]} for layer in (a, b))
+
+    def speaker(quote: dict[str, Any], entities: dict[str, Any]) -> tuple[Any, ...]:
+        """A quote's speaker as two passes can compare it: kind, mention span and the span of its entity."""
+        return quote["speaker"]["kind"], _span(quote["speaker"]["mention"]), _span(entities.get(quote["speaker"]["entity"] or ""))
 
     def part_agreement(get: Any) -> float | None:
         return sum(get(x) == get(y) for x, y in same) / len(same) if same else None
+
+    def sources(pair: tuple[dict[str, Any], dict[str, Any]]) -> list[tuple[Any, ...] | None]:
+        """The parts of the quotes that report each quote of a matched pair (None: not nested)."""
+        outer = (ids.get(quote.get("source") or "") for quote, ids in zip(pair, (ids_a, ids_b)))
+        return [None if quote is None else quote_extent(quote) for quote in outer]
 
     return {
         "doc_id": a["doc_id"],
@@ -138,11 +154,14 @@ def agreement(a: Layer, b: Layer) -> dict[str, Any]:
         },
         "quotes": {
             "exact": set_f1(quotes_a, quotes_b),
-            "overlap": overlap_f1(list(quotes_a), list(quotes_b)),
+            "overlap": overlap_f1([extent[:2] for extent in quotes_a], [extent[:2] for extent in quotes_b]),
+            "characters": _f1(characters["quote_chars:gold"], characters["quote_chars:pred"], shared, shared),
             "matched": len(same),
             "cue_agreement": part_agreement(lambda q: _span(q["cue"])),
-            "speaker_agreement": part_agreement(lambda q: _span(q["speaker"]["mention"])),
+            "speaker_agreement": sum(speaker(x, entities_a) == speaker(y, entities_b) for x, y in same) / len(same) if same else None,
+            "outlet_agreement": part_agreement(lambda q: _span(q["outlet"])),
             "type_agreement": part_agreement(lambda q: q["type"]),
+            "source_agreement": sum(x == y for x, y in map(sources, same)) / len(same) if same else None,
         },
         "stance": stance_agreement(a, b),
         "chains": chain_agreement(a, b),

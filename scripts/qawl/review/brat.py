@@ -1,7 +1,9 @@
 """brat standoff (`.txt` + `.ann`): export and import, for brat and INCEpTION users.
 
-T lines are entities and quote parts, R lines (`quote_of`) link a cue, speaker,
-outlet or speaker entity to its quote content, `Equiv` lines join the mentions
+T lines are entities and quote parts (a discontinuous quote's content is one T
+line of several fragments, `content 120 170;190 260`), R lines (`quote_of`) link a cue, speaker,
+outlet or speaker entity to its quote content, `Source` R lines a nested quote's content to the
+content of the quote that reports it, `Equiv` lines join the mentions
 of an entity chain, A lines carry the quote type and the stance per target, and
 `AnnotatorNotes` record each T line's qawl key. brat has no place for a chain's
 canonical name: a chain keeps the name of the chain it continues, a new one is
@@ -22,17 +24,18 @@ from qawl.jsonfile import read_json_file, read_text_file
 from qawl.merge import Layer
 from qawl.review.changes import Review, export_meta, read_meta
 from qawl.review.offsets import OffsetMap
-from qawl.review.regions import LABEL_COLORS, LINKED_PARTS, QUOTE_PARTS, Region, View, Vocabulary, to_view
+from qawl.review.regions import CONTENT, LABEL_COLORS, LINKED_PARTS, QUOTE_PARTS, Region, View, Vocabulary, to_view
 from qawl.schema import Problem
 
 RELATION = "quote_of"
+SOURCE = "Source"  # inner quote content → the content of the quote that reports it
 EQUIV = "Equiv"  # brat's symmetric-transitive relation: the mentions of one entity chain
 QUOTE_TYPE = "QuoteType"
 STANCE_PREFIX = "Stance_"
 NOTE = "AnnotatorNotes"
 KEY_PREFIX = "qawl:"
 META_SUFFIX = ".qawl.json"
-_T = re.compile(r"^(\S+) (\d+) (\d+)$")
+_T = re.compile(r"^(\S+) (\d+ \d+(?:;\d+ \d+)*)$")  # a label and its fragments
 
 
 def annotation_conf(vocabulary: Vocabulary) -> str:
@@ -42,7 +45,7 @@ def annotation_conf(vocabulary: Vocabulary) -> str:
     attributes = [f"{QUOTE_TYPE}\tArg:content, Value:{'|'.join(vocabulary.quote_types)}"]
     attributes += [f"{STANCE_PREFIX}{t}\tArg:content|evidence, Value:{'|'.join(vocabulary.stance_labels)}" for t in vocabulary.targets]
     return (
-        f"[entities]\n{entities}\n\n[relations]\n{RELATION}\tArg1:{arg1}, Arg2:content\n"
+        f"[entities]\n{entities}\n\n[relations]\n{RELATION}\tArg1:{arg1}, Arg2:content\n{SOURCE}\tArg1:content, Arg2:content\n"
         f"{EQUIV}\tArg1:{'|'.join(vocabulary.entity_labels)}, Arg2:{'|'.join(vocabulary.entity_labels)}, <REL-TYPE>:symmetric-transitive\n"
         "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>\n\n[events]\n\n[attributes]\n" + "\n".join(attributes) + "\n"
     )
@@ -61,17 +64,23 @@ def visual_conf(vocabulary: Vocabulary) -> str:
 
 
 def ann_text(view: View, offsets: OffsetMap) -> str:
-    """The .ann standoff of a view."""
-    tids = {rid: f"T{n}" for n, rid in enumerate(view.regions, 1)}
+    """The .ann standoff of a view: the part regions of a discontinuous quote are the fragments of one T line."""
+    fragments = {link[0]: [view.regions[rid] for rid in link] for link in view.parts}
+    later_parts = {rid for link in view.parts for rid in link[1:]}
+    shown = {rid: region for rid, region in view.regions.items() if rid not in later_parts}
+    tids = {rid: f"T{n}" for n, rid in enumerate(shown, 1)}
     lines = []
-    for rid, region in view.regions.items():
-        lines.append(f"{tids[rid]}\t{region.label} {offsets.to_tool(region.start)} {offsets.to_tool(region.end)}\t{(region.text or '').replace(chr(10), ' ')}")
-    lines += [f"R{n}\t{RELATION} Arg1:{tids[a]} Arg2:{tids[b]}" for n, (a, b) in enumerate(view.relations, 1)]
+    for rid, region in shown.items():
+        spans = fragments.get(rid, [region])
+        where = ";".join(f"{offsets.to_tool(r.start)} {offsets.to_tool(r.end)}" for r in spans)
+        lines.append(f"{tids[rid]}\t{region.label} {where}\t{' '.join(r.text or '' for r in spans).replace(chr(10), ' ')}")
+    relations = [(RELATION, a, b) for a, b in view.relations] + [(SOURCE, a, b) for a, b in view.sources]
+    lines += [f"R{n}\t{name} Arg1:{tids[a]} Arg2:{tids[b]}" for n, (name, a, b) in enumerate(relations, 1)]
     lines += [f"*\t{EQUIV} {' '.join(tids[rid] for rid in chain)}" for chain in view.chains]
     attributes = [(QUOTE_TYPE, rid, value) for rid, value in view.quote_types.items()]
     attributes += [(STANCE_PREFIX + target, rid, label) for (rid, target), label in view.stances.items()]
     lines += [f"A{n}\t{name} {tids[rid]} {value}" for n, (name, rid, value) in enumerate(attributes, 1)]
-    lines += [f"#{n}\t{NOTE} {tids[rid]}\t{KEY_PREFIX}{region.key}" for n, (rid, region) in enumerate(view.regions.items(), 1)]
+    lines += [f"#{n}\t{NOTE} {tids[rid]}\t{KEY_PREFIX}{region.key}" for n, (rid, region) in enumerate(shown.items(), 1)]
     return "".join(line + "\n" for line in lines)
 
 
@@ -104,17 +113,29 @@ def _view(ann: str, text: str, offsets: OffsetMap, exported: set[str], file: str
         ident, body = fields[0], fields[1] if len(fields) > 1 else ""
         words = body.split(" ")
         if ident.startswith("T") and len(fields) == 3 and (match := _T.match(body)):
-            label, start, end = match.group(1), offsets.from_tool(int(match.group(2))), offsets.from_tool(int(match.group(3)))
-            if start is None or end is None:
+            label = match.group(1)
+            spans = [(offsets.from_tool(int(a)), offsets.from_tool(int(b))) for a, b in (f.split(" ") for f in match.group(2).split(";"))]
+            if any(None in span for span in spans):
                 problems.append(Problem(file, place, f"{ident}: an offset splits a character outside the BMP"))
             elif ident in view.regions:
                 problems.append(Problem(file, place, f"{ident} defined twice"))
             else:
-                if end <= len(text) and fields[2] != text[start:end].replace("\n", " "):
-                    problems.append(Problem(file, place, f"{ident}: text {fields[2]!r} is not the text at its offsets: {text[start:end]!r}"))
-                view.regions[ident] = Region(ident, start, end, label)
-        elif ident.startswith("R") and len(words) == 3 and words[0] == RELATION and words[1].startswith("Arg1:") and words[2].startswith("Arg2:"):
-            view.relations.append((words[1].removeprefix("Arg1:"), words[2].removeprefix("Arg2:")))
+                at = " ".join(text[start:end] for start, end in spans)
+                if max(end for _, end in spans) <= len(text) and fields[2] != at.replace("\n", " "):
+                    problems.append(Problem(file, place, f"{ident}: text {fields[2]!r} is not the text at its offsets: {at!r}"))
+                if len(spans) > 1 and label != CONTENT:
+                    problems.append(Problem(file, place, f"{ident}: only a quote {CONTENT} may have several fragments (a discontinuous quote), not {label}"))
+                    continue
+                if any(b[0] < a[0] for a, b in zip(spans, spans[1:])):  # still a region: the lines naming it add no problems of their own
+                    problems.append(Problem(file, place, f"{ident}: fragments {match.group(2)!r} are not in text order; list them from the first to the last"))
+                    spans.sort()
+                ids = [ident, *(f"{ident} fragment {n}" for n in range(2, len(spans) + 1))]
+                view.regions.update((rid, Region(rid, start, end, label)) for rid, (start, end) in zip(ids, spans))
+                if len(ids) > 1:
+                    view.parts.append(tuple(ids))
+        elif ident.startswith("R") and len(words) == 3 and words[0] in (RELATION, SOURCE) and words[1].startswith("Arg1:") and words[2].startswith("Arg2:"):
+            pair = (words[1].removeprefix("Arg1:"), words[2].removeprefix("Arg2:"))
+            (view.relations if words[0] == RELATION else view.sources).append(pair)
         elif ident == "*" and len(words) >= 3 and words[0] == EQUIV:
             view.chains.append(tuple(words[1:]))
         elif ident.startswith("A") and len(words) == 3 and words[0] == QUOTE_TYPE:
@@ -125,7 +146,7 @@ def _view(ann: str, text: str, offsets: OffsetMap, exported: set[str], file: str
             if fields[2].startswith(KEY_PREFIX):
                 keys[words[1]] = fields[2].removeprefix(KEY_PREFIX)
         else:
-            problems.append(Problem(file, place, f"not a supported standoff line (T with one span, {RELATION} R, * {EQUIV} of two or more T, {QUOTE_TYPE}/{STANCE_PREFIX}<target> A, {NOTE}): {line!r}"))
+            problems.append(Problem(file, place, f"not a supported standoff line (T with one span, or a {CONTENT} T with fragments, {RELATION} or {SOURCE} R, * {EQUIV} of two or more T, {QUOTE_TYPE}/{STANCE_PREFIX}<target> A, {NOTE}): {line!r}"))
     seen: dict[str, str] = {}
     for tid, key in keys.items():
         if tid in view.regions and key in exported:

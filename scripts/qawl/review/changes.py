@@ -120,6 +120,8 @@ def fingerprint(review: Review) -> str:
         "quote_types": view.quote_types,
         "stances": sorted([rid, target, label] for (rid, target), label in view.stances.items()),
         **({"chains": view.chains} if view.chains else {}),  # absent without chains: fingerprints of earlier imports hold
+        **({"parts": view.parts} if view.parts else {}),
+        **({"sources": view.sources} if view.sources else {}),
     }
     encoded = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8", "surrogatepass")
     return hashlib.sha256(encoded).hexdigest()

@@ -437,7 +437,7 @@ def _report(figures: dict) -> str:
             f"{figures['doc_id']}",
             f"entities  F1 labelled {_decimal(e['labelled']['f1'])}  unlabelled {_decimal(e['unlabelled']['f1'])}  (A {e['labelled']['a']}, B {e['labelled']['b']})",
             f"quotes    F1 exact {_decimal(q['exact']['f1'])}  overlap {_decimal(q['overlap']['f1'])}  (A {q['exact']['a']}, B {q['exact']['b']})",
-            f"          on {q['matched']} matched quotes: cue {_decimal(q['cue_agreement'])}  speaker {_decimal(q['speaker_agreement'])}  type {_decimal(q['type_agreement'])}",
+            f"          on {q['matched']} matched quotes: cue {_decimal(q['cue_agreement'])}  speaker {_decimal(q['speaker_agreement'])}  outlet {_decimal(q['outlet_agreement'])}  type {_decimal(q['type_agreement'])}  source {_decimal(q['source_agreement'])}",
             f"stance    Cohen's kappa {_decimal(s['cohen_kappa'])}  Krippendorff's alpha {_decimal(s['krippendorff_alpha'])}  observed {_decimal(s['observed_agreement'])}  ({s['paired']} paired; A {s['a']}, B {s['b']})",
             *_chains_report(figures["chains"]),
         ]

@@ -1,13 +1,14 @@
 """Curation: the annotator layers of a document merged into its gold layer (as INCEpTION's curation).
 
 Annotators' ids differ, so items are compared by what they annotate: an entity
-by its span, a quote by its content span, a chain by its mentions' spans, a
+by its span, a quote by its content span (its parts and the content of its source are what it says), a chain by its mentions' spans, a
 stance by its target, holder and evidence. What every layer says alike is agreed; every other item is a
 disagreement, listed in a decisions file for a curator to settle by choosing one
 annotator's version (or "none", which leaves the item out). The curated layer
 then links its items again: a quote's speaker entity and a stance's quote are
 found by their spans among the curated items, a chain keeps the mentions the
-curated layer has, and a speaker's chain follows its entity.
+curated layer has, a speaker's chain follows its entity, and a nested quote's source is the
+curated quote with its source's content span.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ def _versions(layer: Layer) -> dict[Key, tuple[dict[str, Any], dict[str, Any]]]:
             "speaker": _span(quote["speaker"]["mention"]),
             "speaker_entity": speaker_entity and [speaker_entity["start"], speaker_entity["end"], speaker_entity["label"]],
             "outlet": _span(quote["outlet"]),
+            **({"parts": [_span(part) for part in quote["parts"]]} if quote.get("parts") else {}),  # absent when unset: decisions files of
+            **({"source": _span(quotes[quote["source"]]["content"])} if quote.get("source") in quotes else {}),  # layers without them hold
         }
         items[("quotes", quote["content"]["start"], quote["content"]["end"])] = (says, quote)
     for chain in layer.get("chains", []):
@@ -202,7 +205,7 @@ def curate(comparison: Comparison, choices: dict[str, str], base: Layer, time: s
 
 
 def _relink(curated: dict[str, list[Curated]], comparison: Comparison, file: str) -> list[Problem]:
-    """Point each chain's mentions, each quote's speaker entity and chain, and each stance's quotes at the curated items with the same spans."""
+    """Point each chain's mentions, each quote's speaker entity, chain and source, and each stance's quotes at the curated items with the same spans."""
     problems = []
     entity_ids = {(c.item["start"], c.item["end"], c.item["label"]): c.item["id"] for c in curated["entities"]}
     quote_ids = {(c.item["content"]["start"], c.item["content"]["end"]): c.item["id"] for c in curated["quotes"]}
@@ -232,6 +235,12 @@ def _relink(curated: dict[str, list[Curated]], comparison: Comparison, file: str
             c.item["speaker"]["entity"] = entity_ids.get(key)
             if key not in entity_ids:
                 problems.append(Problem(file, c.decision.id if c.decision else c.item["id"], f"quote {c.item['content']['text']!r} names speaker entity {old['text']!r} ({key[2]}), which the curated layer leaves out; choose a version that keeps it"))
+    for c in curated["quotes"]:
+        if c.item.get("source") is not None:
+            old = source_of(c)[c.item["source"]]["content"]
+            c.item["source"] = quote_ids.get((old["start"], old["end"]))
+            if c.item["source"] is None:
+                problems.append(Problem(file, c.decision.id if c.decision else c.item["id"], f"quote {c.item['content']['text']!r} is reported by quote {old['text']!r}, which the curated layer leaves out; choose a version that keeps it"))
     for c in curated["stance"]:
         for part in ("holder", "evidence"):
             quote = c.item[part]["quote"]

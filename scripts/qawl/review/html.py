@@ -1,7 +1,10 @@
 """A self-contained right-to-left HTML review page per document (no network, no script).
 
 Entities are one `<mark class="ent ent-LABEL">` each, coloured by type; quote
-parts (content, cue, speaker, outlet) and stance evidence are styled spans;
+parts (content, cue, speaker, outlet) and stance evidence are styled spans (a
+quotation over several sentences is marked in each; a discontinuous one marks its
+parts and leaves the author's words between them unmarked; hovering a nested quote
+says which quote reports it);
 the mentions of an entity chain share a bar in a hue of the chain's own (hover
 names the chain and its mentions), and a table lists the chains;
 silver annotations are striped, gold ones plain. Highlights use only
@@ -19,7 +22,7 @@ from html import escape
 from typing import Any
 
 from qawl.ingest import Document
-from qawl.merge import Layer
+from qawl.merge import Layer, quote_parts
 from qawl.review.regions import CONTENT, CUE, EVIDENCE, LABEL_COLORS, OUTLET, QUOTE_PARTS, SPEAKER, Vocabulary
 
 PART_NAMES_AR = {CONTENT: "نص الاقتباس", CUE: "فعل القول", SPEAKER: "القائل", OUTLET: "الوسيلة", EVIDENCE: "دليل الموقف"}
@@ -109,16 +112,25 @@ def _chain_title(chain: dict[str, Any], entities: dict[str, dict[str, Any]]) -> 
     return f"chain {chain['id']} {chain['name']}: " + " · ".join(entities[e]["text"] for e in chain["entities"] if e in entities)
 
 
+def _content_title(quote: dict[str, Any], n: int, of: int) -> str:
+    """What hovering a quote's content says: the quote, which part of it, and the quote that reports it."""
+    part = f" (part {n} of {of})" if of > 1 else ""
+    source = f", reported by {quote['source']}" if quote.get("source") else ""
+    return f"{quote['id']} {CONTENT}{part}{source}"
+
+
 def _parts(layer: Layer) -> list[tuple[int, int, str, str, dict[str, Any]]]:
-    """Every quote part and evidence span: (start, end, role, id of its quote or stance, that item)."""
+    """Every quote part and evidence span: (start, end, role, what hovering it says, its quote or stance)."""
     parts = []
     for quote in layer["quotes"]:
-        spans = ((CONTENT, quote["content"]), (CUE, quote["cue"]), (SPEAKER, quote["speaker"]["mention"]), (OUTLET, quote["outlet"]))
-        parts += [(span["start"], span["end"], role, quote["id"], quote) for role, span in spans if span is not None]
+        quoted = quote_parts(quote)
+        parts += [(span["start"], span["end"], CONTENT, _content_title(quote, n, len(quoted)), quote) for n, span in enumerate(quoted, 1)]
+        spans = ((CUE, quote["cue"]), (SPEAKER, quote["speaker"]["mention"]), (OUTLET, quote["outlet"]))
+        parts += [(span["start"], span["end"], role, f"{quote['id']} {role}", quote) for role, span in spans if span is not None]
     for stance in layer["stance"]:
         span = stance["evidence"]["span"]
         if span is not None:
-            parts.append((span["start"], span["end"], EVIDENCE, stance["id"], stance))
+            parts.append((span["start"], span["end"], EVIDENCE, f"{stance['id']} {EVIDENCE}", stance))
     return parts
 
 
@@ -164,7 +176,7 @@ def _body(text: str, layer: Layer, vocabulary: Vocabulary) -> str:
         if covering:
             roles = sorted({p[2] for p in covering}, key=QUOTE_PARTS.index, reverse=True)
             classes = "part " + " ".join(f"p-{role}" for role in roles) + max(_silver(p[4]) for p in covering)
-            title = "; ".join(f"{p[3]} {p[2]}" for p in covering)
+            title = "; ".join(p[3] for p in covering)
             extra = {"data_quote": quote_ends[b]} if b in quote_ends and any(p[2] == CONTENT and p[1] == b for p in covering) else {}
             if extra:
                 classes += " q-end"
@@ -179,6 +191,13 @@ def _body(text: str, layer: Layer, vocabulary: Vocabulary) -> str:
 def _cells(cells: list[tuple[str, str]]) -> str:
     """Table cells from (markup, class) pairs; the markup is escaped already."""
     return "".join(f"<td{_attrs(class_=css) if css else ''}>{markup}</td>" for markup, css in cells)
+
+
+def _quoted_text(quote: dict[str, Any]) -> str:
+    """A quote's words for the table: its parts with an ellipsis for each gap, and the quote that reports it."""
+    text = " … ".join(escape(part["text"], quote=True) for part in quote_parts(quote))
+    source = quote.get("source")
+    return text + (" " + _isolated(f"(reported by {source})") if source else "")
 
 
 def _quote_rows(layer: Layer, vocabulary: Vocabulary) -> str:
@@ -207,7 +226,7 @@ def _quote_rows(layer: Layer, vocabulary: Vocabulary) -> str:
             (f"{who} {_isolated(kind)}", ""),
             (escape(quote["cue"]["text"], quote=True) if quote["cue"] else "—", ""),
             (escape(quote["outlet"]["text"], quote=True) if quote["outlet"] else "—", ""),
-            (escape(quote["content"]["text"], quote=True), ""),
+            (_quoted_text(quote), ""),
             ("".join(stance_by_quote.get(quote["id"], [])) or "—", ""),
             (escape(_provenance(quote), quote=True), "id"),
         ]

@@ -1,9 +1,12 @@
 """Label Studio: a generated labeling config, tasks with pre-annotations, import of its JSON export.
 
 Entities and quote parts are `Labels` on one right-to-left `Text`; relations
-link a cue, speaker, outlet or speaker entity to its quote content, and relations
-labelled `coref` join the mentions of an entity chain (each to the next); the quote
-type and the stance per target are per-region `Choices`. Results keep the qawl
+link a cue, speaker, outlet or speaker entity to its quote content, relations
+labelled `coref` join the mentions of an entity chain (each to the next), relations
+labelled `part` the content regions of a discontinuous quote (each part to the next),
+and a relation labelled `source` goes from a nested quote's content to the content of
+the quote that reports it; the quote type and the stance per target are per-region
+`Choices` (on a quote's first part). Results keep the qawl
 key as their region id, and each task carries the qawl export record
 (`data.qawl`: doc_id, sha256, offset unit, base layer) that its import checks.
 The JSON export's results are those of Label Studio's editor (`Result.serialize`):
@@ -34,6 +37,9 @@ FIRST_STRONG_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2068", "\u2069"
 TEXT = "text"
 ENTITY_CONTROL, QUOTE_CONTROL, QUOTE_TYPE_CONTROL, STANCE_PREFIX = "entity", "quote", "quote_type", "stance_"
 COREF = "coref"  # the relation label that joins two mentions of one entity chain
+PART = "part"  # joins a part of a discontinuous quote to its next part
+SOURCE = "source"  # from a nested quote's content to the content of the quote that reports it
+RELATION_LABELS = (COREF, PART, SOURCE)
 
 
 def labeling_config(vocabulary: Vocabulary) -> str:
@@ -46,7 +52,9 @@ def labeling_config(vocabulary: Vocabulary) -> str:
     quote = ET.SubElement(view, "Labels", name=QUOTE_CONTROL, toName=TEXT)
     for part in QUOTE_PARTS:
         ET.SubElement(quote, "Label", value=part, background=LABEL_COLORS[part])
-    ET.SubElement(ET.SubElement(view, "Relations"), "Relation", value=COREF)
+    relations = ET.SubElement(view, "Relations")
+    for label in RELATION_LABELS:
+        ET.SubElement(relations, "Relation", value=label)
     ET.SubElement(view, "Text", name=TEXT, value="$text", granularity="symbol", saveTextResult="yes")
     types = ET.SubElement(view, "View", visibleWhen="region-selected", whenLabelValue=CONTENT)
     ET.SubElement(types, "Header", value="Quote type")
@@ -83,6 +91,9 @@ def _results(view: View, offsets: OffsetMap, vocabulary: Vocabulary) -> list[dic
     results += [{"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": []} for a, b in view.relations]
     links = [pair for chain in view.chains for pair in zip(chain, chain[1:])]
     results += [{"from_id": a, "to_id": b, "type": "relation", "direction": "bi", "labels": [COREF]} for a, b in links]
+    parts = [pair for link in view.parts for pair in zip(link, link[1:])]
+    results += [{"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": [PART]} for a, b in parts]
+    results += [{"from_id": a, "to_id": b, "type": "relation", "direction": "right", "labels": [SOURCE]} for a, b in view.sources]
     return results
 
 
@@ -157,10 +168,19 @@ def _view(results: list[Any], offsets: OffsetMap, exported: set[str], file: str,
             if not isinstance(relation_labels, list) or not all(isinstance(label, str) for label in relation_labels):
                 problems.append(Problem(file, where, f"a relation's labels are a list of strings, not {relation_labels!r}"))
                 continue
-            if COREF in relation_labels:
-                view.chains.append(pair)
+            named = [label for label in RELATION_LABELS if label in relation_labels]
+            if len(named) > 1:
+                problems.append(Problem(file, where, f"a relation has one of the labels {', '.join(RELATION_LABELS)} (or none), not {' and '.join(named)}"))
                 continue
-            view.relations.append(pair[::-1] if result.get("direction") == "left" else pair)
+            drawn = pair[::-1] if result.get("direction") == "left" else pair
+            if COREF in named:
+                view.chains.append(pair)
+            elif PART in named:
+                view.parts.append(pair)
+            elif SOURCE in named:
+                view.sources.append(drawn)
+            else:
+                view.relations.append(drawn)
             continue
         value = result.get("value") if kind in ("labels", "choices") else None
         if not isinstance(value, dict) or "id" not in result:
@@ -286,10 +306,11 @@ def _json_min_review(record: dict[str, Any], file: str, place: str) -> tuple[lis
         base = to_view(meta["base"])
     except (KeyError, TypeError, ValueError) as error:
         return [], [Problem(file, place, f"the export's base layer is damaged ({error}); re-export it")], []
-    if base.chains:
+    carried = {"entity chains of more than one mention (coref relations)": base.chains, "discontinuous quotes (part relations)": base.parts, "nested quotes (source relations)": base.sources}
+    if lost := [f"{len(links)} {what}" for what, links in carried.items() if links]:
         message = (
-            f"a JSON-MIN export keeps labelled spans but drops the relations, and the layer this task was exported with has {len(base.chains)} entity "
-            "chains of more than one mention (coref relations), which it cannot bring back: export the project as JSON (Export → JSON) and import that"
+            f"a JSON-MIN export keeps labelled spans but drops the relations, and the layer this task was exported with has {' and '.join(lost)}, "
+            "which it cannot bring back: export the project as JSON (Export → JSON) and import that"
         )
         return [], [Problem(file, place, message)], []
     exported = {(r.start, r.end): r.id for r in base.regions.values() if r.label not in QUOTE_PARTS}

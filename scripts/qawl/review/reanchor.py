@@ -168,7 +168,8 @@ def item_spans(kind: str, item: dict[str, Any]) -> Iterator[tuple[str, dict[str,
     if kind == "entities":
         yield "", item
     elif kind == "quotes":
-        parts = (("content", item["content"]), ("cue", item["cue"]), ("speaker mention", item["speaker"]["mention"]), ("outlet", item["outlet"]))
+        quoted = [(f"part {n}", part) for n, part in enumerate(item.get("parts") or [], 1)]  # a discontinuous quote's parts move too
+        parts = (("content", item["content"]), *quoted, ("cue", item["cue"]), ("speaker mention", item["speaker"]["mention"]), ("outlet", item["outlet"]))
         yield from ((part, span) for part, span in parts if span is not None)
     elif kind == "stance" and item["evidence"]["span"] is not None:
         yield "evidence", item["evidence"]["span"]
@@ -240,7 +241,10 @@ def _with_new_spans(kind: str, item: dict[str, Any], new_spans: list[dict[str, A
         return item
     if kind == "quotes":
         item = {**item, "speaker": dict(item["speaker"])}
-        for holder, key in ((item, "content"), (item, "cue"), (item["speaker"], "mention"), (item, "outlet")):
+        item["content"] = next(spans)
+        if item.get("parts"):
+            item["parts"] = [next(spans) for _ in item["parts"]]
+        for holder, key in ((item, "cue"), (item["speaker"], "mention"), (item, "outlet")):
             if holder[key] is not None:
                 holder[key] = next(spans)
         return item
@@ -248,11 +252,12 @@ def _with_new_spans(kind: str, item: dict[str, Any], new_spans: list[dict[str, A
 
 
 def _dependents(layer: Layer, kind: str, item_id: str) -> Iterator[tuple[str, str]]:
-    """The annotations that name (kind, item_id): quotes whose speaker is an entity, stances on a quote."""
+    """The annotations that name (kind, item_id): quotes whose speaker is an entity, stances on a quote, quotes it reports."""
     if kind == "entities":
         yield from (("quotes", q["id"]) for q in layer["quotes"] if q["speaker"]["entity"] == item_id)
     elif kind == "quotes":
         yield from (("stance", s["id"]) for s in layer["stance"] if item_id in (s["holder"]["quote"], s["evidence"]["quote"]))
+        yield from (("quotes", q["id"]) for q in layer["quotes"] if q.get("source") == item_id)
 
 
 def reanchor(layer: Layer, old_text: str, document: Document, targets: set[str]) -> Reanchoring:

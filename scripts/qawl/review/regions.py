@@ -7,6 +7,9 @@ tool cannot show (ids, stance holders, provenance) from the layer it was
 exported from. Offsets in a view are code points; tools convert at their border.
 Entity chains are links between entity regions; a tool cannot show a chain of one
 mention, so such a chain of the base layer stays while nothing links its mention elsewhere.
+A discontinuous quote is one content region per part, the parts joined by a link (the first
+region carries the quote's key, its type and stances); a nested quote is a source link from
+its content to the content of the quote that reports it.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qawl.annotate.chains import canonical_name
-from qawl.merge import UNCHAINED_LABELS, Layer
+from qawl.merge import UNCHAINED_LABELS, Layer, quote_parts
 from qawl.schema import Problem, Schemas
 
 COMMON = "common.schema.json#/$defs/"
@@ -85,11 +88,15 @@ class Region:
 @dataclass
 class View:
     """Regions by tool id, part/entity → content relations, coreference links (regions of one chain),
-    quote types and stances by region, and the tool's origin of each choice (by region and quote type or stance target)."""
+    part links (the content regions of one discontinuous quote), source links (inner content → the
+    content of the quote that reports it), quote types and stances by region, and the tool's origin
+    of each choice (by region and quote type or stance target)."""
 
     regions: dict[str, Region] = field(default_factory=dict)
     relations: list[tuple[str, str]] = field(default_factory=list)
     chains: list[tuple[str, ...]] = field(default_factory=list)
+    parts: list[tuple[str, ...]] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)
     quote_types: dict[str, str] = field(default_factory=dict)
     stances: dict[tuple[str, str], str] = field(default_factory=dict)
     choice_origins: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -110,6 +117,11 @@ def part_key(quote_id: str, part: str) -> str:
     return f"{quote_id}~{part}"
 
 
+def quote_part_key(quote_id: str, n: int) -> str:
+    """The region key of the n-th part (from 1) of a discontinuous quote: the first part is the quote's own key."""
+    return quote_id if n == 1 else part_key(quote_id, f"part{n}")
+
+
 def stance_region(stance: dict[str, Any]) -> str:
     """The key of the region a stance is shown on: its evidence quote, or its own evidence span."""
     return stance["evidence"]["quote"] or stance["id"]
@@ -125,7 +137,13 @@ def to_view(layer: Layer) -> View:
     for entity in layer["entities"]:
         add(entity["id"], entity, entity["label"])
     for quote in layer["quotes"]:
-        add(quote["id"], quote["content"], CONTENT)
+        keys = [quote_part_key(quote["id"], n) for n in range(1, len(quote_parts(quote)) + 1)]
+        for key, span in zip(keys, quote_parts(quote)):
+            add(key, span, CONTENT)
+        if len(keys) > 1:
+            view.parts.append(tuple(keys))
+        if quote.get("source") is not None:
+            view.sources.append((quote["id"], quote["source"]))
         view.quote_types[quote["id"]] = quote["type"]
         for part, span in ((CUE, quote["cue"]), (SPEAKER, quote["speaker"]["mention"]), (OUTLET, quote["outlet"])):
             if span is not None:
@@ -235,6 +253,76 @@ def _chains(links: list[set[str]], entities: list[dict[str, Any]], speakers: set
     return _ordered(chains, base_chains)
 
 
+def _group_place(group: list[str]) -> str:
+    """Where a quote is in a tool: its region, or its parts' regions."""
+    return f"region {group[0]}" if len(group) == 1 else f"regions {' + '.join(group)}"
+
+
+def _part_groups(view: View, regions: dict[str, Region], file: str) -> tuple[dict[str, list[str]], list[Problem]]:
+    """The content regions of each quote by its first part, in text order (a region alone, or the regions that
+    part links join), in the tool's order of regions; every problem with the part links."""
+    problems, links = [], []
+    for link in view.parts:
+        place = f"part link {' + '.join(link)}"
+        if missing := [rid for rid in link if rid not in view.regions]:
+            problems.append(Problem(file, place, f"refers to region {missing[0]!r}, which does not exist"))
+        elif others := [rid for rid in link if rid in regions and regions[rid].label != CONTENT]:
+            problems.append(Problem(file, place, f"a part link joins the content regions of one discontinuous quote, not {regions[others[0]].label} {others[0]}"))
+        elif all(rid in regions for rid in link):  # else the region's own problem is already reported
+            links.append(link)
+    by_region: dict[str, list[str]] = {}
+    for group in _linked_groups(links):
+        ordered = sorted(group, key=lambda rid: (regions[rid].start, regions[rid].end))
+        by_region.update((rid, ordered) for rid in ordered)
+        for before, after in zip(ordered, ordered[1:]):
+            a, b = regions[before], regions[after]
+            if b.start <= a.end:
+                how = "touch (join them into one region)" if b.start == a.end else "overlap"
+                problems.append(Problem(file, f"part link {before} + {after}", f"the parts [{a.start}, {a.end}) and [{b.start}, {b.end}) of one quote {how}: the author's words separate the parts of a discontinuous quote"))
+    groups = {}
+    for rid, region in regions.items():
+        group = by_region.get(rid, [rid])
+        if region.label == CONTENT and group[0] == rid:
+            groups[rid] = group
+    return groups, problems
+
+
+def _source_links(view: View, regions: dict[str, Region], head: dict[str, str], file: str) -> tuple[dict[str, str], list[Problem]]:
+    """The quote (its first part) that reports each nested quote (its first part), and every problem with the source links."""
+    problems: list[Problem] = []
+    reported_by: dict[str, str] = {}
+    for inner, outer in view.sources:
+        place = f"source link {inner} → {outer}"
+        if inner not in view.regions or outer not in view.regions:
+            problems.append(Problem(file, place, f"refers to region {inner if inner not in view.regions else outer!r}, which does not exist"))
+        elif inner not in regions or outer not in regions:
+            continue  # the region's own problem is already reported
+        elif inner not in head or outer not in head:
+            other = inner if inner not in head else outer
+            problems.append(Problem(file, place, f"a source link goes from a quote content to the content of the quote that reports it, not from or to {regions[other].label} {other}"))
+        elif head[inner] == head[outer]:
+            problems.append(Problem(file, place, "a quote is not its own source"))
+        elif reported_by.setdefault(head[inner], head[outer]) != head[outer]:
+            problems.append(Problem(file, place, f"the quote at {head[inner]} already has a source link, to {reported_by[head[inner]]}; a quote has at most one source"))
+    return reported_by, problems
+
+
+def _quote_keys(groups: dict[str, list[str]], regions: dict[str, Region], base_quotes: dict[str, Any]) -> dict[str, str]:
+    """The base quote each quote continues (by its first part): a region keyed with the quote's id, else a later
+    part keyed with one of its parts; each base quote is continued at most once."""
+    keys: dict[str, str] = {}
+    claimed: set[str] = set()
+    for exact in (True, False):
+        for rid, group in groups.items():
+            member_keys = [regions[member].key or "" for member in group]
+            candidates = member_keys if exact else [key.partition("~")[0] for key in member_keys] if len(group) > 1 else []
+            found = next((quote_id for quote_id in candidates if quote_id in base_quotes and quote_id not in claimed), None)
+            if rid not in keys and found is not None:
+                keys[rid] = found
+                claimed.add(found)
+    return keys
+
+
 def from_view(
     view: View, base: Layer, text: str, vocabulary: Vocabulary, used_ids: Iterable[str], file: str
 ) -> tuple[Layer, list[Problem], dict[str, str]]:
@@ -263,9 +351,9 @@ def from_view(
         else:
             regions[rid] = region
 
-    def item_id(region: Region, kind: str, *more_origins: str | None) -> str:
-        item = region.key if region.key in base_items[kind] else ids.new(kind)
-        if origin := strongest_origin([region.origin, *more_origins]):
+    def item_id(key: str | None, kind: str, *item_origins: str | None) -> str:
+        item = key if key in base_items[kind] else ids.new(kind)
+        if origin := strongest_origin(item_origins):
             origins[item] = origin
         return item
 
@@ -273,7 +361,7 @@ def from_view(
     entities = []
     for rid, region in regions.items():
         if region.label in vocabulary.entity_labels:
-            entity_ids[rid] = item_id(region, "entities")
+            entity_ids[rid] = item_id(region.key, "entities", region.origin)
             base_item = base_items["entities"].get(entity_ids[rid])
             entity = {"id": entity_ids[rid], **span_of(region), "label": region.label, "provenance": base_item and base_item["provenance"]}
             entities.append((entity, span_of(region)))
@@ -288,7 +376,10 @@ def from_view(
         elif all(rid in regions for rid in link):  # else the region's own problem is already reported
             links.append({entity_ids[rid] for rid in link})
 
-    parts: dict[str, dict[str, list[str]]] = {rid: {} for rid, r in regions.items() if r.label == CONTENT}
+    groups, group_problems = _part_groups(view, regions, file)
+    problems += group_problems
+    head = {rid: group[0] for group in groups.values() for rid in group}  # each content region → the first part of its quote
+    roles_of: dict[str, dict[str, list[str]]] = {rid: {} for rid in groups}
     linked: set[str] = set()
     for source, target in view.relations:
         place = f"relation {source} → {target}"
@@ -298,38 +389,48 @@ def from_view(
             continue
         if source not in regions or target not in regions:
             continue  # the region's own problem is already reported
-        if source in parts and target not in parts and (target in entity_ids or regions[target].label in LINKED_PARTS):
+        if source in head and target not in head and (target in entity_ids or regions[target].label in LINKED_PARTS):
             source, target = target, source  # drawn from the quote to its part: the roles are plain, read it the other way
         role = "entity" if source in entity_ids else regions[source].label
-        if target not in parts or role not in (*LINKED_PARTS, "entity"):
+        if target not in head or role not in (*LINKED_PARTS, "entity"):
             problems.append(Problem(file, place, f"a relation links a cue, speaker, outlet or entity to a quote content, not {regions[source].label} to {regions[target].label}"))
             continue
-        parts[target].setdefault(role, []).append(source)
+        roles_of[head[target]].setdefault(role, []).append(source)
         linked.add(source)
     for rid, region in regions.items():
         if region.label in LINKED_PARTS and rid not in linked:
             problems.append(Problem(file, f"region {rid}", f"{region.label} {region.text or ''!r} is not linked to a quote content"))
+    reported_by, source_problems = _source_links(view, regions, head, file)
+    problems += source_problems
 
-    quote_ids: dict[str, str] = {}
+    quote_ids = _quote_keys(groups, regions, base_items["quotes"])
+    for rid, group in groups.items():
+        part_origins = [regions[source].origin for sources in roles_of[rid].values() for source in sources]
+        choice_origins = [view.choice_origins.get((member, QUOTE_TYPE_CHOICE)) for member in group]
+        quote_ids[rid] = item_id(quote_ids.get(rid), "quotes", *(regions[member].origin for member in group), *choice_origins, *part_origins)
     quotes = []
-    for rid, roles in parts.items():
-        region = regions[rid]
-        part_origins = [regions[source].origin for sources in roles.values() for source in sources]
-        quote_ids[rid] = item_id(region, "quotes", view.choice_origins.get((rid, QUOTE_TYPE_CHOICE)), *part_origins)
+    for rid, group in groups.items():
+        region, place, roles = regions[rid], _group_place(group), roles_of[rid]
         for role, sources in roles.items():
             if len(sources) > 1:
-                problems.append(Problem(file, f"region {rid}", f"quote has {len(sources)} {role} links ({', '.join(sources)}); at most one"))
+                joined = f"; its parts are joined by part links, so they share one {role}" if len(group) > 1 else ""
+                problems.append(Problem(file, place, f"quote has {len(sources)} {role} links ({', '.join(sources)}); at most one{joined}"))
         one = {role: regions[sources[0]] for role, sources in roles.items()}
-        quote_type = view.quote_types.get(rid)
-        if quote_type not in vocabulary.quote_types:
-            problems.append(Problem(file, f"region {rid}", f"quote type {quote_type!r}: choose one of {', '.join(vocabulary.quote_types)}"))
+        quote_types = sorted({view.quote_types[member] for member in group if member in view.quote_types})
+        quote_type = quote_types[0] if len(quote_types) == 1 else None
+        if len(quote_types) > 1:
+            problems.append(Problem(file, place, f"the parts of one quote have different quote types ({', '.join(quote_types)}); choose one"))
+        elif quote_type not in vocabulary.quote_types:
+            problems.append(Problem(file, place, f"quote type {quote_type!r}: choose one of {', '.join(vocabulary.quote_types)}"))
         mention_region = one.get(SPEAKER) or one.get("entity")
         entity_region = one.get("entity")
         base_item = base_items["quotes"].get(quote_ids[rid])
-        quote = {
-            "id": quote_ids[rid],
-            "type": quote_type,
-            "content": span_of(region),
+        members = [regions[member] for member in group]
+        content = {"start": region.start, "end": members[-1].end, "text": text[region.start : members[-1].end]}
+        quote: dict[str, Any] = {"id": quote_ids[rid], "type": quote_type, "content": content}
+        optional = {"parts": [span_of(member) for member in members] if len(members) > 1 else None, "source": quote_ids.get(reported_by.get(rid, ""))}
+        quote.update({key: value for key, value in optional.items() if value is not None or (base_item and key in base_item)})  # absent stays absent
+        quote.update({
             "cue": span_of(one[CUE]) if CUE in one else None,
             "speaker": {
                 "kind": "named" if entity_region else "anonymous" if mention_region else "unknown",
@@ -338,8 +439,8 @@ def from_view(
             },
             "outlet": span_of(one[OUTLET]) if OUTLET in one else None,
             "provenance": base_item and base_item["provenance"],
-        }
-        quotes.append((quote, span_of(region)))
+        })
+        quotes.append((quote, content))
 
     speakers = {quote["speaker"]["entity"] for quote, _ in quotes}
     chains = _chains(_linked_groups(links), [entity for entity, _ in entities], speakers, base, text, ids)
@@ -358,15 +459,22 @@ def from_view(
 
     base_stance = {(stance_region(s), s["target"]): s for s in base["stance"]}
     shown: set[str] = set()
+    chosen: dict[tuple[str, str], str] = {}
     stances = []
-    for (rid, target), label in view.stances.items():
-        place = f"region {rid} stance on {target}"
+    for (choice_rid, target), label in view.stances.items():
+        place = f"region {choice_rid} stance on {target}"
+        rid = head.get(choice_rid, choice_rid)  # a stance chosen on a later part of a quote is the quote's
         region = regions.get(rid)
-        if rid not in view.regions:
-            problems.append(Problem(file, place, f"refers to region {rid!r}, which does not exist"))
+        if choice_rid not in view.regions:
+            problems.append(Problem(file, place, f"refers to region {choice_rid!r}, which does not exist"))
             continue
         if region is None:
             continue
+        if (rid, target) in chosen:  # chosen on two parts of one quote
+            if chosen[(rid, target)] != label:
+                problems.append(Problem(file, place, f"the parts of one quote have different stances on {target}; choose one, on its first part {rid}"))
+            continue
+        chosen[(rid, target)] = label
         if label not in vocabulary.stance_labels:
             problems.append(Problem(file, place, f"unknown stance label {label!r}"))
             continue
@@ -390,7 +498,7 @@ def from_view(
                 "evidence": {"quote": quote_id, "span": None if quote_id else span_of(region)},
                 "provenance": None,
             }
-        if origin := strongest_origin([view.choice_origins.get((rid, target)), region.origin if region.label == EVIDENCE else None]):
+        if origin := strongest_origin([view.choice_origins.get((choice_rid, target)), region.origin if region.label == EVIDENCE else None]):
             origins[stance["id"]] = origin
         stances.append((stance, span_of(region)))
     for rid, region in regions.items():

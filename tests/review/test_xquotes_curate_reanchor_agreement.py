@@ -1,0 +1,113 @@
+"""Discontinuous (`parts`) and nested (`source`) quotes through reanchoring, curation and agreement (issue #26)."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from typing import Any
+
+from qawl.ingest import Document
+from qawl.merge import check_layer
+from qawl.review.agreement import agreement
+from qawl.review.curate import compare, curate
+from qawl.review.reanchor import reanchor
+from qawl.schema import Problem
+from qawl.segment import split_sentences
+from tests.review.conftest import span
+from tests.review.test_review_xquotes import ARTICLE, DOC_ID, TARGET, xquote_layer
+
+TIME = "2026-12-03T05:00:00Z"
+
+
+def renumbered(layer: dict[str, Any], ids: dict[str, str]) -> dict[str, Any]:
+    """The layer with some quote ids changed (as another annotator's layer has them), its links following."""
+    layer = copy.deepcopy(layer)
+    for quote in layer["quotes"]:
+        quote["id"] = ids.get(quote["id"], quote["id"])
+        if quote.get("source"):
+            quote["source"] = ids.get(quote["source"], quote["source"])
+    for stance in layer["stance"]:
+        for part in ("holder", "evidence"):
+            stance[part]["quote"] = ids.get(stance[part]["quote"], stance[part]["quote"])
+    return layer
+
+
+def moved_part(layer: dict[str, Any]) -> dict[str, Any]:
+    """The layer with q2's second part without its first word."""
+    layer = copy.deepcopy(layer)
+    q2 = next(q for q in layer["quotes"] if q["id"] == "q2")
+    q2["parts"][1] = span(ARTICLE, "نقترب من اتفاق")
+    return layer
+
+
+# -- reanchor ----------------------------------------------------------------------------------------------------
+
+NEW_ARTICLE = ARTICLE.replace("وأضاف حسين", "وأضاف الوزير حسين").replace("قال وزير", "عاجل: قال وزير")
+
+
+def test_reanchoring_moves_every_part_of_a_discontinuous_quote_and_keeps_the_source() -> None:
+    document = Document(DOC_ID, NEW_ARTICLE, hashlib.sha256(NEW_ARTICLE.encode()).hexdigest(), f"seeds/{DOC_ID}.txt")
+    result = reanchor(xquote_layer(), ARTICLE, document, {TARGET})
+    assert result.left_out == {}
+    q2 = next(q for q in result.layer["quotes"] if q["id"] == "q2")
+    assert q2["parts"] == [span(NEW_ARTICLE, "المفاوضات صعبة"), span(NEW_ARTICLE, "لكننا نقترب من اتفاق")]
+    assert q2["content"] == {**span(NEW_ARTICLE, "المفاوضات صعبة»، وأضاف الوزير حسين، «لكننا نقترب من اتفاق")}
+    assert [p.part for p in result.placements if p.id == "q2"] == ["content", "part 1", "part 2", "cue", "speaker mention"]
+    assert next(q for q in result.layer["quotes"] if q["id"] == "q4")["source"] == "q3"
+    assert check_layer(result.layer, document, split_sentences(DOC_ID, NEW_ARTICLE), {TARGET}, "x") == []
+
+
+def test_a_quote_whose_reporting_quote_cannot_be_placed_is_left_out_with_it() -> None:
+    new = ARTICLE.replace("وقال المتحدث", "وأوضح المتحدث")  # the outer quote's cue rewritten
+    document = Document(DOC_ID, new, hashlib.sha256(new.encode()).hexdigest(), f"seeds/{DOC_ID}.txt")
+    result = reanchor(xquote_layer(), ARTICLE, document, {TARGET})
+    assert result.left_out == {("quotes", "q3"): "its cue 'قال' could not be placed", ("quotes", "q4"): "it depends on q3, which is left out"}
+    assert [q["id"] for q in result.layer["quotes"]] == ["q1", "q2"]
+
+
+# -- curate ------------------------------------------------------------------------------------------------------
+
+
+def test_curation_compares_quotes_by_their_parts_and_relinks_the_source_to_the_curated_quote() -> None:
+    amina = xquote_layer()
+    omar = moved_part(renumbered(xquote_layer(), {"q3": "q7", "q4": "q8"}))
+    next(q for q in omar["quotes"] if q["id"] == "q8")["type"] = "mixed"
+    comparison = compare({"amina": amina, "omar": omar}, ARTICLE)
+    disputed = {d.id: (d.what, d.start, d.versions["amina"], d.versions["omar"]) for d in comparison.disagreements}
+    parts = [[p["start"], p["end"]] for p in amina["quotes"][1]["parts"]]
+    assert disputed["d1"][2]["parts"] == parts and disputed["d1"][3]["parts"] == [parts[0], [parts[1][0] + 6, parts[1][1]]]
+    assert disputed["d2"][2]["source"] == disputed["d2"][3]["source"] == [amina["quotes"][2]["content"]["start"], amina["quotes"][2]["content"]["end"]]
+    assert len(disputed) == 2
+    layer, _, problems = curate(comparison, {"d1": "omar", "d2": "omar"}, amina, TIME, "decisions.json")
+    assert problems == []
+    quotes = {q["id"]: q for q in layer["quotes"]}
+    assert quotes["q2"]["parts"] == moved_part(amina)["quotes"][1]["parts"]
+    assert quotes["q8"]["type"] == "mixed" and quotes["q8"]["source"] == "q3"  # omar's q8, reported by the curated q3 (amina's id)
+
+
+def test_curation_that_leaves_out_the_reporting_quote_names_the_nested_one() -> None:
+    amina = xquote_layer()
+    omar = copy.deepcopy(amina)
+    omar["quotes"] = [q for q in omar["quotes"] if q["id"] != "q3"]
+    del next(q for q in omar["quotes"] if q["id"] == "q4")["source"]
+    comparison = compare({"amina": amina, "omar": omar}, ARTICLE)
+    assert [(d.what, d.text) for d in comparison.disagreements] == [("quote", "السفير أبلغه أن الاتفاق سيوقع قريبا"), ("quote", "الاتفاق سيوقع قريبا")]
+    _, _, problems = curate(comparison, {"d1": "omar", "d2": "amina"}, amina, TIME, "decisions.json")
+    assert problems == [
+        Problem("decisions.json", "d2", "quote 'الاتفاق سيوقع قريبا' is reported by quote 'السفير أبلغه أن الاتفاق سيوقع قريبا', which the curated layer leaves out; choose a version that keeps it")
+    ]
+
+
+# -- agreement ---------------------------------------------------------------------------------------------------
+
+
+def test_agreement_matches_quotes_by_their_parts_and_compares_their_sources() -> None:
+    a = xquote_layer()
+    b = moved_part(renumbered(xquote_layer(), {"q3": "q7", "q4": "q8"}))
+    quotes = agreement(a, b)["quotes"]
+    assert (quotes["exact"]["matched"], quotes["overlap"]["matched"], quotes["matched"]) == (3, 4, 3)  # q2's parts differ; its content overlaps
+    assert quotes["source_agreement"] == 1.0  # q4 and q8 both reported by the quote with the same parts
+    del next(q for q in b["quotes"] if q["id"] == "q8")["source"]
+    assert agreement(a, b)["quotes"]["source_agreement"] == 2 / 3
+    stance = agreement(a, moved_part(a))["stance"]
+    assert (stance["a"], stance["b"], stance["paired"]) == (1, 1, 0)  # a stance on q2 rests on q2's parts

@@ -36,7 +36,7 @@ DATA_THE_TESTS_READ = ["schema", "seeds", "annotations", "corpus", "docs", ".git
 # add minutes per mutant and kill nothing the module's own tests do not).
 TESTS_BY_MODULE: dict[str, list[str]] = {
     # qawl.benchmark's tests train spaCy pipelines (50 s a run) to test that module, not this one
-    "evaluate": ["tests/test_evaluate.py", "tests/test_evaluate_corpus.py", "tests/test_evaluate_mutants.py", "-k", "not benchmark"],
+    "evaluate": ["tests/test_evaluate.py", "tests/test_evaluate_corpus.py", "tests/test_evaluate_mutants.py", "tests/test_evaluate_quotes.py", "-k", "not benchmark"],
     "merge": ["tests/test_gold.py", "tests/test_robustness_annotations.py", "tests/test_integrity_checks.py", "tests/test_chains.py", "tests/test_merge_mutants.py",
               "tests/test_merge_chains_mutants.py", "tests/test_multi_sentence_quotes.py"],
     "validate": ["tests/test_validate.py", "tests/test_integrity_checks.py", "tests/test_validate_mutants.py", "tests/test_multi_sentence_quotes.py"],
@@ -46,24 +46,24 @@ TESTS_BY_MODULE: dict[str, list[str]] = {
     "publish": ["tests/test_publish.py", "tests/test_splits.py", "tests/test_publish_mutants.py",
                 "tests/test_cache_integrity.py", "tests/test_stable_shards.py", "tests/test_robustness_crash.py"],
     "review/agreement": ["tests/review/test_agreement.py", "tests/review/test_agreement_chains.py", "tests/review/test_agreement_mutants.py",
-                         "tests/review/test_agreement_chains_mutants.py"],
+                         "tests/review/test_agreement_chains_mutants.py", "tests/review/test_xquotes_curate_reanchor_agreement.py"],
     "review/brat": ["tests/review/test_brat.py", "tests/review/test_brat_import_cases.py", "tests/review/test_brat_mutants.py",
-                    "tests/review/test_review_chains.py"],
+                    "tests/review/test_review_chains.py", "tests/review/test_review_xquotes.py"],
     "review/label_studio": ["tests/review/test_label_studio.py", "tests/review/test_label_studio_import_cases.py", "tests/review/test_team_review.py",
-                            "tests/review/test_label_studio_mutants.py", "tests/review/test_review_chains.py"],
+                            "tests/review/test_label_studio_mutants.py", "tests/review/test_review_chains.py", "tests/review/test_review_xquotes.py"],
     "review/offsets": ["tests/review/test_offsets.py", "tests/review/test_offsets_mutants.py"],
     "review/regions": ["tests/review/test_brat.py", "tests/review/test_label_studio.py", "tests/review/test_html.py", "tests/review/test_regions_mutants.py",
-                       "tests/review/test_review_chains.py"],
+                       "tests/review/test_review_chains.py", "tests/review/test_review_xquotes.py"],
     "review/store": ["tests/review/test_import_transaction.py", "tests/review/test_crash.py", "tests/review/test_store_mutants.py"],
     "review/changes": ["tests/review/test_brat_import_cases.py", "tests/review/test_label_studio_import_cases.py", "tests/review/test_changes_mutants.py",
-                       "tests/review/test_review_chains.py"],
+                       "tests/review/test_review_chains.py", "tests/review/test_review_xquotes.py"],
     "review/html": ["tests/review/test_html.py", "tests/review/test_html_escaping.py", "tests/review/test_html_mutants.py",
-                     "tests/review/test_review_chains.py"],
+                     "tests/review/test_review_chains.py", "tests/review/test_review_xquotes.py"],
     # both write gold layers; -k keeps the tests of these files that run curate (reanchor), and every test of the named files
     "review/curate": ["tests/review/test_team_review.py", "tests/review/test_review_chains.py", "tests/review/test_curate_mutants.py",
-                      "-k", "curat or decisions"],
+                      "tests/review/test_xquotes_curate_reanchor_agreement.py", "-k", "curat or decisions"],
     "review/reanchor": ["tests/review/test_reanchor.py", "tests/review/test_review_chains.py", "tests/review/test_reanchor_mutants.py",
-                        "-k", "reanchor"],
+                        "tests/review/test_xquotes_curate_reanchor_agreement.py", "-k", "reanchor"],
 }
 
 KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # mutmut's exit codes for a failing test, a timeout, a type error

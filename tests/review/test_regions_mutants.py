@@ -271,3 +271,18 @@ def test_a_new_chain_of_mentions_stored_without_the_alef_of_lil_is_named_with_it
                                  Vocabulary.load(Schemas(REPO / "schema"), [t["id"] for t in targets]), [], "review.json")
     assert problems == []
     assert new["chains"][-1] == {"id": "c13", "name": "التحالف الدولي", "entities": ["e30", "e34"], "provenance": None}
+
+
+def test_part_and_source_links_that_cannot_stand_are_each_named_by_the_link_with_the_review_file(gold_layer, vocabulary) -> None:
+    def edit(view) -> None:
+        view.parts += [("q1", "T404"), ("q1", "e1")]
+        view.sources += [("q2", "T404"), ("T405", "q1"), ("q2", "q1"), ("q2", "q3")]
+
+    _, problems, _ = review(gold_layer, vocabulary, edit)
+    assert [str(p) for p in problems] == [
+        "review.json: part link q1 + T404: refers to region 'T404', which does not exist",
+        "review.json: part link q1 + e1: a part link joins the content regions of one discontinuous quote, not GPE e1",
+        "review.json: source link q2 → T404: refers to region 'T404', which does not exist",
+        "review.json: source link T405 → q1: refers to region 'T405', which does not exist",
+        "review.json: source link q2 → q3: the quote at q2 already has a source link, to q1; a quote has at most one source",
+    ]

@@ -17,6 +17,9 @@ from tests.review.conftest import ARTICLE, DOC_ID, GOLD, SILVER, article_layer, 
 from tests.review.test_review_chains import make_seed_project
 from tests.review.test_label_studio import labelled, region, results, vocabulary
 from tests.review.test_label_studio_import_cases import json_min
+from tests.test_multi_sentence_quotes import DOC_ID as MULTI_ID
+from tests.test_multi_sentence_quotes import TEXT as MULTI_TEXT
+from tests.test_multi_sentence_quotes import layer as multi_sentence_layer
 
 TEXT = "زار الوزير بغداد أمس، ثم التقى ممثلي الأمم المتحدة.\n"
 OTHER = "rev_002"
@@ -331,3 +334,25 @@ def test_each_json_min_record_that_cannot_be_read_is_named_by_its_file_and_recor
         f"{file}: record 3 (task 1) result 0: region r0: expected exactly one of labels (a string), got ['GPE', 'LOC']",
     ]
     assert [review.view.regions for review in reviews] == [{}]
+
+
+def test_part_and_source_links_are_exported_as_relations_drawn_left_to_right(tmp_path: Path) -> None:
+    quotes = {**multi_sentence_layer(), "stance": []}  # a quote in two parts (q2) and one nested in q3 (q4)
+    export_tasks([(Document(MULTI_ID, MULTI_TEXT, quotes["sha256"], "seeds"), "gold", quotes)], vocabulary(), tmp_path, "codepoints")
+    [task] = read_json(tmp_path / "tasks.json")
+    assert [r for r in task["predictions"][0]["result"] if r.get("labels") in (["part"], ["source"])] == [
+        {"from_id": "q2", "to_id": "q2~part2", "type": "relation", "direction": "right", "labels": ["part"]},
+        {"from_id": "q4", "to_id": "q3", "type": "relation", "direction": "right", "labels": ["source"]},
+    ]
+
+
+def test_a_relation_with_two_of_qawl_s_labels_is_named_by_its_file_task_and_result(tmp_path: Path) -> None:
+    task, _ = entities_task(tmp_path, "codepoints")
+    results = [*task["predictions"][0]["result"], {"from_id": "e4", "to_id": "e6", "type": "relation", "direction": "right", "labels": ["coref", "part"]}]
+    task["annotations"] = [{"id": 1, "result": results, "completed_by": 3}]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
+    _, problems, _ = read_export(path)
+    assert [str(p) for p in problems] == [
+        f"{path}: task 0 result {len(results) - 1}: a relation has one of the labels coref, part, source (or none), not coref and part"
+    ]

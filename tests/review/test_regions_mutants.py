@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from qawl.review.regions import NewIds, Region, Vocabulary, from_view, strongest_origin, to_view
+from qawl.review.regions import QUOTE_TYPE_CHOICE, NewIds, Region, Vocabulary, from_view, strongest_origin, to_view
 from qawl.schema import Problem, Schemas
 from tests.conftest import REPO
 from tests.review.conftest import ARTICLE
@@ -286,3 +286,15 @@ def test_part_and_source_links_that_cannot_stand_are_each_named_by_the_link_with
         "review.json: source link T405 → q1: refers to region 'T405', which does not exist",
         "review.json: source link q2 → q3: the quote at q2 already has a source link, to q1; a quote has at most one source",
     ]
+
+
+def test_a_quote_takes_the_strongest_origin_of_its_regions_its_type_s_choice_and_its_parts(gold_layer, vocabulary) -> None:
+    def edit(view) -> None:
+        for rid in ("q1", "q1~cue", "q1~speaker", "q1~outlet", "q2", "q2~cue", "q2~speaker"):
+            view.regions[rid].origin = "prediction"
+        view.choice_origins[("q1", QUOTE_TYPE_CHOICE)] = "manual"  # only its type was changed
+        view.regions["q2~cue"].origin = "prediction-changed"  # only its cue was moved
+
+    _, problems, origins = review(gold_layer, vocabulary, edit)
+    assert problems == []
+    assert (origins["q1"], origins["q2"]) == ("manual", "prediction-changed")

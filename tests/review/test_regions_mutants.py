@@ -298,3 +298,8 @@ def test_a_quote_takes_the_strongest_origin_of_its_regions_its_type_s_choice_and
     _, problems, origins = review(gold_layer, vocabulary, edit)
     assert problems == []
     assert (origins["q1"], origins["q2"]) == ("manual", "prediction-changed")
+
+
+def test_the_relations_after_one_that_links_two_entities_are_still_read(gold_layer, vocabulary) -> None:
+    _, problems, _ = review(gold_layer, vocabulary, lambda view: view.relations.insert(0, ("e1", "e3")))
+    assert [str(p) for p in problems] == ["review.json: relation e1 → e3: a relation links a cue, speaker, outlet or entity to a quote content, not GPE to ORG"]

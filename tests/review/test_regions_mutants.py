@@ -11,6 +11,8 @@ from qawl.review.regions import QUOTE_TYPE_CHOICE, NewIds, Region, Vocabulary, f
 from qawl.schema import Problem, Schemas
 from tests.conftest import REPO
 from tests.review.conftest import ARTICLE
+from tests.test_multi_sentence_quotes import TEXT as MULTI_TEXT
+from tests.test_multi_sentence_quotes import layer as multi_sentence_layer
 
 TARGETS = ["us_coalition_presence_iraq", "us_iraq_strategic_partnership"]
 
@@ -303,3 +305,18 @@ def test_a_quote_takes_the_strongest_origin_of_its_regions_its_type_s_choice_and
 def test_the_relations_after_one_that_links_two_entities_are_still_read(gold_layer, vocabulary) -> None:
     _, problems, _ = review(gold_layer, vocabulary, lambda view: view.relations.insert(0, ("e1", "e3")))
     assert [str(p) for p in problems] == ["review.json: relation e1 → e3: a relation links a cue, speaker, outlet or entity to a quote content, not GPE to ORG"]
+
+
+def test_a_quote_in_parts_whose_first_part_was_redrawn_keeps_its_id_through_the_later_part_unless_their_link_is_gone(vocabulary) -> None:
+    base = {**multi_sentence_layer(), "stance": []}  # q2 is a quote in two parts
+    view = to_view(base)
+    assert view.parts == [("q2", "q2~part2")]
+    view.regions["q2"].key = None  # the first part drawn again: only the later part still knows its quote
+    reviewed, problems, _ = from_view(view, base, MULTI_TEXT, vocabulary, [], "review.json")
+    assert problems == []
+    assert [(q["id"], len(q.get("parts") or [])) for q in reviewed["quotes"]] == [("q1", 0), ("q2", 2), ("q3", 0), ("q4", 0)]
+    view.parts = []  # and the part link deleted: two quotes, each new, the later part's key naming a part and not a quote
+    view.quote_types["q2~part2"] = "direct"
+    reviewed, problems, _ = from_view(view, base, MULTI_TEXT, vocabulary, [], "review.json")
+    assert problems == []
+    assert [(q["id"], q["content"]["text"]) for q in reviewed["quotes"]][-2:] == [("q5", "المفاوضات مستمرة"), ("q6", "والاتفاق قريب")]

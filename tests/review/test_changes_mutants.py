@@ -266,3 +266,11 @@ def test_the_fingerprint_of_a_review_with_chains_holds_them() -> None:
 
 
 FINGERPRINT_WITH_A_CHAIN = "f98ed3aa7959eed8ea768c0c97e492a4f8403b7197a1fe7546ddafe00ff8ba50"
+
+
+def test_the_fingerprint_of_a_review_holds_its_part_and_source_links() -> None:
+    with_part, with_source = to_view(article_layer(GOLD)), to_view(article_layer(GOLD))
+    with_part.parts = [("q1", "T9")]
+    with_source.sources = [("q2", "q1")]
+    assert fingerprint(a_review(view=with_part)) == "9e18d5fd65b729bc6afdbd84d92951ca4dc9bfc50b7c744fb831b94009f8565a"
+    assert fingerprint(a_review(view=with_source)) == "b43948fcb132d112429c63531226d2daf99918eb7644ecc75cccd151f1fd13de"

@@ -36,34 +36,34 @@ DATA_THE_TESTS_READ = ["schema", "seeds", "annotations", "corpus", "docs", ".git
 # add minutes per mutant and kill nothing the module's own tests do not).
 TESTS_BY_MODULE: dict[str, list[str]] = {
     # qawl.benchmark's tests train spaCy pipelines (50 s a run) to test that module, not this one
-    "evaluate": ["tests/test_evaluate.py", "tests/test_evaluate_corpus.py", "tests/test_evaluate_mutants.py", "-k", "not benchmark"],
+    "evaluate": ["tests/test_evaluate.py", "tests/test_evaluate_corpus.py", "tests/test_evaluate_mutants.py", "tests/test_evaluate_quotes.py", "-k", "not benchmark"],
     "merge": ["tests/test_gold.py", "tests/test_robustness_annotations.py", "tests/test_integrity_checks.py", "tests/test_chains.py", "tests/test_merge_mutants.py",
-              "tests/test_merge_chains_mutants.py"],
-    "validate": ["tests/test_validate.py", "tests/test_integrity_checks.py", "tests/test_validate_mutants.py"],
+              "tests/test_merge_chains_mutants.py", "tests/test_multi_sentence_quotes.py"],
+    "validate": ["tests/test_validate.py", "tests/test_integrity_checks.py", "tests/test_validate_mutants.py", "tests/test_multi_sentence_quotes.py"],
     "export": ["tests/test_export.py", "tests/test_export_mutants.py"],
-    "tasks": ["tests/test_tasks.py", "tests/test_ner_tokens.py", "tests/test_tasks_mutants.py"],
+    "tasks": ["tests/test_tasks.py", "tests/test_ner_tokens.py", "tests/test_tasks_mutants.py", "tests/test_multi_sentence_quotes.py"],
     # the cache, the shard writer and the swap into place are run only by builds: without these files their mutants all survive
     "publish": ["tests/test_publish.py", "tests/test_splits.py", "tests/test_publish_mutants.py",
                 "tests/test_cache_integrity.py", "tests/test_stable_shards.py", "tests/test_robustness_crash.py"],
     "review/agreement": ["tests/review/test_agreement.py", "tests/review/test_agreement_chains.py", "tests/review/test_agreement_mutants.py",
-                         "tests/review/test_agreement_chains_mutants.py"],
+                         "tests/review/test_agreement_chains_mutants.py", "tests/review/test_xquotes_curate_reanchor_agreement.py"],
     "review/brat": ["tests/review/test_brat.py", "tests/review/test_brat_import_cases.py", "tests/review/test_brat_mutants.py",
-                    "tests/review/test_review_chains.py"],
+                    "tests/review/test_review_chains.py", "tests/review/test_review_xquotes.py"],
     "review/label_studio": ["tests/review/test_label_studio.py", "tests/review/test_label_studio_import_cases.py", "tests/review/test_team_review.py",
-                            "tests/review/test_label_studio_mutants.py", "tests/review/test_review_chains.py"],
+                            "tests/review/test_label_studio_mutants.py", "tests/review/test_review_chains.py", "tests/review/test_review_xquotes.py"],
     "review/offsets": ["tests/review/test_offsets.py", "tests/review/test_offsets_mutants.py"],
     "review/regions": ["tests/review/test_brat.py", "tests/review/test_label_studio.py", "tests/review/test_html.py", "tests/review/test_regions_mutants.py",
-                       "tests/review/test_review_chains.py"],
+                       "tests/review/test_review_chains.py", "tests/review/test_review_xquotes.py"],
     "review/store": ["tests/review/test_import_transaction.py", "tests/review/test_crash.py", "tests/review/test_store_mutants.py"],
     "review/changes": ["tests/review/test_brat_import_cases.py", "tests/review/test_label_studio_import_cases.py", "tests/review/test_changes_mutants.py",
-                       "tests/review/test_review_chains.py"],
+                       "tests/review/test_review_chains.py", "tests/review/test_review_xquotes.py"],
     "review/html": ["tests/review/test_html.py", "tests/review/test_html_escaping.py", "tests/review/test_html_mutants.py",
-                     "tests/review/test_review_chains.py"],
+                     "tests/review/test_review_chains.py", "tests/review/test_review_xquotes.py"],
     # both write gold layers; -k keeps the tests of these files that run curate (reanchor), and every test of the named files
     "review/curate": ["tests/review/test_team_review.py", "tests/review/test_review_chains.py", "tests/review/test_curate_mutants.py",
-                      "-k", "curat or decisions"],
+                      "tests/review/test_xquotes_curate_reanchor_agreement.py", "-k", "curat or decisions"],
     "review/reanchor": ["tests/review/test_reanchor.py", "tests/review/test_review_chains.py", "tests/review/test_reanchor_mutants.py",
-                        "-k", "reanchor"],
+                        "tests/review/test_xquotes_curate_reanchor_agreement.py", "-k", "reanchor"],
 }
 
 KILLED = {1, 3, 36, 37, 24, -24, 152, 255}  # mutmut's exit codes for a failing test, a timeout, a type error
@@ -166,7 +166,7 @@ def sample(module: str, every: int, functions: list[str]) -> list[str]:
     return [f"qawl.{name}.*__mutmut_{number}" for number in numbers]
 
 
-def mutate(module: str, jobs: int, every: int, functions: list[str]) -> Score:
+def mutate(module: str, jobs: int, every: int, functions: list[str], mutants: list[str]) -> Score:
     workspace = make_workspace(module)
     environment = {
         **os.environ,
@@ -174,7 +174,8 @@ def mutate(module: str, jobs: int, every: int, functions: list[str]) -> Score:
         "QAWL_MUTATION_HITS": str(workspace / "subprocess-hits"),
     }
     mutmut = Path(sys.executable).with_name("mutmut")
-    names = sample(module, every, functions) if every > 1 or functions else []
+    prefix = f"qawl.{module.replace('/', '.')}."
+    names = [prefix + mutant for mutant in mutants] or (sample(module, every, functions) if every > 1 or functions else [])
     subprocess.run([str(mutmut), "run", "--max-children", str(jobs), *names], cwd=workspace, env=environment, check=False)
     results = {mutant: code for mutant, code in mutant_results(workspace, module).items() if not names or code is not None}
     for mutant, exit_code in results.items():
@@ -198,6 +199,8 @@ def main() -> None:
                         help="a sample: only the 1st, (N+1)th, (2N+1)th… mutant of each function (default: all)")
     parser.add_argument("--function", action="append", default=[], metavar="NAME",
                         help="only the mutants of this top-level function of the module (repeat for several)")
+    parser.add_argument("--mutant", action="append", default=[], metavar="NAME",
+                        help="only this mutant, named without qawl.<module>. (e.g. x__view__mutmut_123; repeat for several)")
     arguments = parser.parse_args()
     modules = list(TESTS_BY_MODULE) if arguments.all else arguments.modules
     if not modules:
@@ -205,7 +208,7 @@ def main() -> None:
     unknown = [module for module in modules if module not in TESTS_BY_MODULE]
     if unknown:
         parser.error(f"no such module: {', '.join(unknown)} (one of: {', '.join(TESTS_BY_MODULE)})")
-    scores = [mutate(module, arguments.jobs, arguments.every, arguments.function) for module in modules]
+    scores = [mutate(module, arguments.jobs, arguments.every, arguments.function, arguments.mutant) for module in modules]
     for score in scores:
         print(score.line())
         for mutant in score.survivors:

@@ -6,11 +6,14 @@ import hashlib
 import json
 from pathlib import Path
 
-from qawl.ingest import Document
-from qawl.merge import check_layer, read_targets, span_problems
+from qawl.ingest import Document, read_seed
+from qawl.merge import build_rows, check_layer, read_targets, span_problems
 from qawl.schema import Schemas
-from qawl.segment import split_sentences
-from tests.conftest import REPO
+from qawl.segment import split_sentences, tokenize_document
+from tests.conftest import REPO, SEED_ID
+from tests.test_multi_sentence_quotes import _problems as multi_sentence_problems
+from tests.test_multi_sentence_quotes import _span as multi_sentence_span
+from tests.test_multi_sentence_quotes import layer as multi_sentence_layer
 
 
 def test_a_span_whose_text_differs_names_the_file_and_both_texts() -> None:
@@ -122,4 +125,84 @@ def test_a_layer_for_another_document_or_an_older_text_is_refused_with_the_comma
     assert [str(p) for p in check_layer(layer, document, sentences, set(), "a.json")] == [
         f"a.json: /sha256: stale: annotated against a text with sha256 0123456789ab…, but seeds/d.txt now has {document.sha256[:12]}…; "
         "the layer is kept as it is and not merged until it is re-anchored by a person: qawl review reanchor d"
+    ]
+
+
+def _people_and_minister() -> tuple[Document, list, dict]:
+    """Two sentences, two quotes: the Iraqis (a NORP, in no chain) and the minister (chain c1), whose cue runs over the
+    sentence boundary; a stance of the minister's."""
+    text = "قال العراقيون إن الوضع صعب. وأضاف الوزير أن الحل قريب."
+    document = Document("d", text, hashlib.sha256(text.encode()).hexdigest(), "seeds/d.txt")
+    provenance = {"source": "manual", "status": "gold", "annotator": "tester", "time": "2026-01-01T00:00:00Z"}
+    straddling_cue = {"start": text.index("صعب."), "end": text.index("وأضاف") + 5, "text": "صعب. وأضاف"}
+    layer = {
+        "schema_version": "2.0.0", "doc_id": "d", "sha256": document.sha256,
+        "entities": [
+            {"id": "e1", **_span(text, "العراقيون"), "label": "NORP", "provenance": provenance},
+            {"id": "e2", **_span(text, "الوزير"), "label": "PERSON", "provenance": provenance},
+        ],
+        "quotes": [
+            {"id": "q1", "type": "indirect", "content": _span(text, "الوضع صعب"), "cue": _span(text, "قال"), "outlet": None,
+             "speaker": {"kind": "named", "mention": _span(text, "العراقيون"), "entity": "e1"}, "provenance": provenance},
+            {"id": "q2", "type": "indirect", "content": _span(text, "الحل قريب"), "cue": straddling_cue, "outlet": None,
+             "speaker": {"kind": "named", "mention": _span(text, "الوزير"), "entity": "e2", "chain": "c1"}, "provenance": provenance},
+        ],
+        "chains": [{"id": "c1", "name": "الوزير", "entities": ["e2"], "provenance": provenance}],
+        "stance": [{"id": "s1", "target": "t1", "label": "FAVOR", "holder": {"kind": "speaker", "quote": "q2"},
+                    "evidence": {"quote": "q2", "span": None}, "provenance": provenance}],
+    }
+    return document, split_sentences("d", text), layer
+
+
+def test_a_nationality_speaker_needs_no_chain_and_a_cue_over_the_sentence_boundary_is_anchored_at_its_start() -> None:
+    document, sentences, layer = _people_and_minister()
+    assert [s.text for s in sentences] == ["قال العراقيون إن الوضع صعب.", "وأضاف الوزير أن الحل قريب."]
+    assert check_layer(layer, document, sentences, {"t1"}, "a.json") == []  # a NORP (or DATE) speaker is in no chain by rule
+    _, tokens = tokenize_document(document.text, sentences)
+    rows = build_rows(document, sentences, tokens, layer, "gold")
+    minister = rows[1]["quotes"][0]
+    assert minister["cue"] == {"sentence_id": sentences[0].sentence_id, "start": 23, "end": 33, "text": "صعب. وأضاف"}
+    assert minister["speaker"]["chain"] == {"id": "c1", "name": "الوزير", "label": "PERSON"}
+    assert rows[1]["stance"][0]["holder"] == {"kind": "speaker", "quote_id": "q2", "text": "الوزير"}
+
+
+def test_a_speaker_in_no_chain_is_published_without_one_whatever_the_chains_are_called() -> None:
+    document, sentences, layer = _people_and_minister()
+    layer["chains"][0]["id"] = layer["quotes"][1]["speaker"]["chain"] = "XXXX"  # any annotation id is a chain id
+    assert check_layer(layer, document, sentences, {"t1"}, "a.json") == []
+    _, tokens = tokenize_document(document.text, sentences)
+    rows = build_rows(document, sentences, tokens, layer, "gold")
+    assert [q["speaker"]["chain"] for row in rows for q in row["quotes"]] == [None, {"id": "XXXX", "name": "الوزير", "label": "PERSON"}]
+
+
+def test_an_anonymous_speaker_given_a_chain_is_told_with_its_file() -> None:
+    document, sentences, layer = _people_and_minister()
+    layer["quotes"][1]["speaker"].update(kind="anonymous", entity=None)
+    assert [str(p) for p in check_layer(layer, document, sentences, {"t1"}, "annotations/d.json")] == [
+        "annotations/d.json: /quotes/1/speaker/chain: an anonymous speaker ('الوزير') is nobody's chain, not 'c1'; "
+        "only a pro-drop speaker without a mention (unknown) continues the previous quote's chain"
+    ]
+
+
+def test_each_speaker_stance_of_the_seed_names_its_holder_by_the_speaker_s_mention() -> None:
+    schemas = Schemas(REPO / "schema")
+    document, problems = read_seed(str(REPO / "seeds" / f"{SEED_ID}.txt"), schemas)
+    assert problems == [] and document is not None
+    sentences = split_sentences(document.doc_id, document.text)
+    _, tokens = tokenize_document(document.text, sentences)
+    layer = json.loads((REPO / "annotations" / f"{SEED_ID}.json").read_text(encoding="utf-8"))
+    rows = build_rows(document, sentences, tokens, layer, "gold")
+    holders = {(s["holder"]["kind"], s["holder"]["quote_id"], s["holder"]["text"]) for row in rows for s in row["stance"]}
+    embassy, official, araji, commanders = "لسفارة الأميركية", "مسؤول حكومي عراقي", "قاسم الأعرجي", "القيادات العسكرية والأمنية العليا"
+    lami, nujaba, yasir = "حيدر اللامي", 'القيادي في مليشيا "النجباء"', "فراس الياسر"
+    speakers = [embassy, official, official, official, official, araji, araji, commanders, lami, lami, lami, lami, nujaba, nujaba, nujaba, yasir]
+    assert holders == {("speaker", f"q{i}", text) for i, text in enumerate(speakers, 1)}
+
+
+def test_a_quote_in_three_parts_whose_last_part_stops_short_of_its_content_is_told_where_that_part_ends() -> None:
+    edited = multi_sentence_layer()
+    edited["quotes"][1]["parts"] = [multi_sentence_span(word) for word in ("المفاوضات مستمرة", "والاتفاق", "قري")]  # the content ends at قريب
+    end = multi_sentence_span("قري")["end"]
+    assert multi_sentence_problems(edited) == [
+        f"a.json: /quotes/1/parts/2: the last part ends at {end}, the content at {end + 1}: the parts cover the content from its first character to its last"
     ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -187,3 +189,29 @@ def test_a_shard_with_a_document_that_has_no_key_is_never_stored_in_the_cache(tm
 
     assert len(cached_entries(["k1", "k2"])) == 1  # every document keyed: the shard is stored
     assert cached_entries(["k1", None]) == []
+
+
+# A shard of one full row group written under a file-size limit (RLIMIT_FSIZE) that its rows fit under and its footer,
+# which pyarrow writes when the file is closed, does not: the kernel refuses that last write as it would on a full disk.
+_SHARD_FOOTER_TOO_LARGE = """
+import os, resource, signal, sys
+from pathlib import Path
+import pyarrow as pa
+from qawl.publish import ROW_GROUP_SIZE, ParquetShard, WriteFailed
+rows = pa.table({"text": [f"جملة {n}" for n in range(ROW_GROUP_SIZE)]})
+shard = ParquetShard(Path(sys.argv[1]), rows.schema)
+shard.add(rows)
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills the writer
+resource.setrlimit(resource.RLIMIT_FSIZE, (os.path.getsize(sys.argv[1]) + 16, resource.RLIM_INFINITY))
+try:
+    shard.close()
+except WriteFailed as failed:
+    print(failed.problem(Path("corpus")))
+"""
+
+
+def test_a_shard_whose_footer_cannot_be_written_is_named_by_its_path(tmp_path: Path) -> None:
+    path = tmp_path / "ner" / "train-00000.parquet"
+    done = subprocess.run([sys.executable, "-c", _SHARD_FOOTER_TOO_LARGE, str(path)], capture_output=True, text=True, check=False)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"{path}: cannot write the new corpus: File too large; corpus was left untouched\n"

@@ -105,3 +105,17 @@ def test_a_speaker_agrees_only_with_the_same_kind_mention_and_entity_and_the_out
     assert quotes["speaker_agreement"] == pytest.approx(2 / 3)
     assert quotes["outlet_agreement"] == pytest.approx(2 / 3)
     assert agreement(gold_layer, gold_layer)["quotes"]["outlet_agreement"] == 1.0
+
+
+def test_speakers_with_one_mention_and_entities_of_other_spans_do_not_agree(gold_layer) -> None:
+    other = copy.deepcopy(gold_layer)
+    minister = next(e for e in other["entities"] if e["text"] == "فؤاد حسين")
+    minister.update(start=minister["start"] + 5, text="حسين")  # the entity behind the same mention, drawn over the family name only
+    assert agreement(gold_layer, other)["quotes"]["speaker_agreement"] == pytest.approx(2 / 3)
+    # an anonymous speaker has no entity, whatever the entities are called
+    renamed = [copy.deepcopy(gold_layer), copy.deepcopy(other)]
+    for layer in renamed:
+        entity = next(e for e in layer["entities"] if e["id"] == minister["id"])
+        entity["id"] = "XXXX"
+        layer["quotes"] = [q for q in layer["quotes"] if q["speaker"]["kind"] != "named"]
+    assert agreement(*renamed)["quotes"]["speaker_agreement"] == 1.0

@@ -253,3 +253,15 @@ def test_a_damaged_base_layer_in_the_export_record_is_named(review_project) -> N
     meta.write_text(json.dumps(record), encoding="utf-8")
     stderr = import_refused(project, out / f"{DOC_ID}.ann")
     assert stderr.startswith(f"error: {meta}: the export's base layer is damaged ('label'); re-export it\n")
+
+
+def test_overlapping_fragments_of_a_quote_are_told_they_overlap_not_that_they_are_out_of_order(review_project) -> None:
+    project = review_project()
+    ann = export(project) / f"{DOC_ID}.ann"
+    start = ARTICLE.index("العراق يرفض")
+    fragments = f"{start} {start + 10};{start + 5} {start + 15}"  # in text order, the second starting inside the first
+    text = f"{ARTICLE[start:start + 10]} {ARTICLE[start + 5:start + 15]}"
+    ann.write_text(ann.read_text(encoding="utf-8") + f"T99\tcontent {fragments}\t{text}\n", encoding="utf-8")
+    stderr = import_refused(project, ann)
+    assert f"part link T99 + T99 fragment 2: the parts [{start}, {start + 10}) and [{start + 5}, {start + 15}) of one quote overlap" in stderr
+    assert "not in text order" not in stderr

@@ -219,3 +219,58 @@ def test_the_previous_gold_file_is_kept_under_the_time_of_the_import(review_proj
 )
 def test_an_export_record_that_cannot_be_used_is_refused_by_place(meta: dict[str, Any], message: str) -> None:
     assert read_meta(meta, "r1.ann", "/0/data/qawl") == (None, [Problem("r1.ann", "/0/data/qawl", message)])
+
+
+def observers_view(base: dict[str, Any]):
+    """The view of `base` with one entity added: مراقبون."""
+    view = to_view(base)
+    start = ARTICLE.index("مراقبون")
+    view.regions["T1"] = Region("T1", start, start + 7, "NORP", "مراقبون")
+    return view
+
+
+def test_a_new_annotation_never_takes_an_id_gold_was_given_by_hand_after_the_export(review_project) -> None:
+    project = review_project()  # gold has e1-e6; the export was made before e6 was added by hand, without a log entry
+    base = article_layer(GOLD)
+    base["entities"] = base["entities"][:5]
+    outcomes, problems = planned(project, a_review(base=base, view=observers_view(base)))
+    assert problems == []
+    assert [(change.id, change.action) for change in outcomes[0].changes] == [("e7", "added")]
+
+
+def test_an_annotator_s_own_layer_numbers_its_new_annotations_apart_from_the_gold_log(review_project) -> None:
+    project = review_project()
+    review_log(project).write_bytes(encode_log([{"doc_id": DOC_ID, "id": "e9", "action": "removed"}]))
+    base = article_layer(GOLD)
+    outcomes, problems = planned(project, a_review(base=base, view=observers_view(base), passes=True))
+    assert problems == []
+    assert [change.id for change in outcomes[0].changes if change.action == "added"] == ["e7"]
+
+
+def test_a_chain_added_to_a_layer_that_had_none_is_applied() -> None:
+    current = article_layer(GOLD)
+    assert "chains" not in current
+    chain = {"id": "c1", "name": "العراق", "entities": ["e4", "e6"], "provenance": MANUAL}
+    layer, applied, problems = apply(current, [Change("chains", "c1", "added", None, chain)], "r1.ann")
+    assert (layer["chains"], [change.id for change in applied], problems) == ([chain], ["c1"], [])
+    assert {key: value for key, value in layer.items() if key != "chains"} == current
+
+
+def test_the_fingerprint_of_a_review_with_chains_holds_them() -> None:
+    base = article_layer(GOLD)
+    view = to_view(base)
+    view.chains = [("e4", "e6")]
+    assert fingerprint(a_review(view=view)) == FINGERPRINT_WITH_A_CHAIN
+    view.chains = [("e1", "e4")]
+    assert fingerprint(a_review(view=view)) not in (FINGERPRINT, FINGERPRINT_WITH_A_CHAIN)
+
+
+FINGERPRINT_WITH_A_CHAIN = "f98ed3aa7959eed8ea768c0c97e492a4f8403b7197a1fe7546ddafe00ff8ba50"
+
+
+def test_the_fingerprint_of_a_review_holds_its_part_and_source_links() -> None:
+    with_part, with_source = to_view(article_layer(GOLD)), to_view(article_layer(GOLD))
+    with_part.parts = [("q1", "T9")]
+    with_source.sources = [("q2", "q1")]
+    assert fingerprint(a_review(view=with_part)) == "9e18d5fd65b729bc6afdbd84d92951ca4dc9bfc50b7c744fb831b94009f8565a"
+    assert fingerprint(a_review(view=with_source)) == "b43948fcb132d112429c63531226d2daf99918eb7644ecc75cccd151f1fd13de"

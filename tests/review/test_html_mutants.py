@@ -7,6 +7,7 @@ chain (empty here) and author-stance tables whole, the end of a quote in the tex
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 
@@ -16,6 +17,9 @@ from tests.review.conftest import ARTICLE, DOC_ID, SILVER, article_layer
 from tests.review.conftest import run_review
 from tests.review.test_html import vocabulary
 from tests.review.test_review_chains import SEED, make_seed_project
+from tests.test_multi_sentence_quotes import DOC_ID as MULTI_ID
+from tests.test_multi_sentence_quotes import TEXT as MULTI_TEXT
+from tests.test_multi_sentence_quotes import layer as multi_sentence_layer
 
 QUOTE_END = '<mark class="ent ent-GPE silver" data-id="e4" title="GPE e4 · silver · auto:test@1.0 · test · 2025-01-10T08:00:00Z"><span class="part p-content silver" title="q1 content">العراق</span></mark><span class="part p-content silver q-end" title="q1 content" data-quote="q1"> يرفض بقاء القوات الأجنبية على أراضيه</span><sup class="q-stance" dir="rtl">[<span dir="auto" title="us_coalition_presence_iraq">us_coalition_presence_iraq</span>:&nbsp;<span dir="ltr">AGAINST</span>]</sup>'
 
@@ -77,3 +81,14 @@ def test_a_chain_row_shows_its_id_in_its_hue_name_label_mentions_in_order_and_pr
 
 def test_a_chained_mention_carries_its_chain_class_and_names_the_chain_and_its_mentions_on_hover(seed_page: str) -> None:
     assert SEED_E58_MARK in seed_page
+
+
+def test_a_quote_in_parts_and_a_nested_quote_are_shown_part_by_part_and_with_the_quote_that_reports_them() -> None:
+    quotes = {**multi_sentence_layer(), "stance": []}  # q2 in two parts; q4 reported by q3
+    page = render_page(Document(MULTI_ID, MULTI_TEXT, quotes["sha256"], "seeds"), "gold", quotes, vocabulary())
+    assert sorted(set(re.findall(r'title="(q\d content[^"]*)"', page))) == [
+        "q1 content", "q2 content (part 1 of 2)", "q2 content (part 2 of 2)", "q3 content", "q3 content; q4 content, reported by q3", "q3 content; q4 cue",
+        "q3 content; q4 speaker",
+    ]
+    assert "<td>المفاوضات مستمرة … والاتفاق قريب</td>" in page
+    assert '<td>الحرب انتهت <span dir="ltr">(reported by q3)</span></td>' in page

@@ -9,12 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from qawl.ingest import Document
-from qawl.review.label_studio import export_tasks, labeling_config
+from qawl.review.changes import Review
+from qawl.review.label_studio import JSON_MIN_LOSES, export_tasks, labeling_config, read_export
+from qawl.review.regions import Region, View
 from tests.conftest import tree_digest
-from tests.review.conftest import ARTICLE, DOC_ID, GOLD, SILVER, article_layer, read_json, run_review
+from tests.review.conftest import ARTICLE, DOC_ID, GOLD, SILVER, article_layer, read_json, run_review, span
 from tests.review.test_review_chains import make_seed_project
 from tests.review.test_label_studio import labelled, region, results, vocabulary
 from tests.review.test_label_studio_import_cases import json_min
+from tests.test_multi_sentence_quotes import DOC_ID as MULTI_ID
+from tests.test_multi_sentence_quotes import TEXT as MULTI_TEXT
+from tests.test_multi_sentence_quotes import layer as multi_sentence_layer
 
 TEXT = "زار الوزير بغداد أمس، ثم التقى ممثلي الأمم المتحدة.\n"
 OTHER = "rev_002"
@@ -268,3 +273,86 @@ def test_the_seed_s_chains_are_exported_as_two_way_coref_relations_on_regions_of
         "id": "e1", "from_name": "entity", "to_name": "text", "type": "labels",
         "value": {"start": 71, "end": 85, "text": "التحالف الدولي", "labels": ["ORG"]},
     }
+
+
+def entities_task(tmp_path: Path, unit: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The test article's gold entities (no quotes, no chains: what JSON-MIN can carry) exported as one task in `unit`."""
+    gold = {**article_layer(GOLD), "quotes": [], "stance": []}
+    export_tasks([(Document(DOC_ID, ARTICLE, gold["sha256"], "seeds"), "gold", gold)], vocabulary(), tmp_path, unit)
+    [task] = read_json(tmp_path / "tasks.json")
+    return task, gold
+
+
+def read_json_min(tmp_path: Path, records: list[dict[str, Any]]) -> tuple[str, list[Review], list[str], list[str]]:
+    path = tmp_path / "project-1-json-min.json"
+    path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    reviews, problems, notes = read_export(path)
+    return str(path), reviews, [str(p) for p in problems], notes
+
+
+def test_a_json_min_record_is_read_as_a_label_studio_review_of_its_gold_base_entities_keeping_their_ids(tmp_path: Path) -> None:
+    task, gold = entities_task(tmp_path, "codepoints")
+    baghdad, iraq = ([r for r in task["predictions"][0]["result"] if r["id"] == key][0] for key in ("e1", "e6"))
+    observers = {"from_name": "entity", "type": "labels", "value": {**span(ARTICLE, "مراقبون"), "labels": ["NORP"]}}
+    file, reviews, problems, notes = read_json_min(tmp_path, [json_min(task, [baghdad, iraq, observers], "amina@example.org", 31)])
+    assert (problems, notes) == ([], [])
+    regions = {
+        "r0": Region("r0", **span(ARTICLE, "بغداد"), label="GPE", key="e1"),
+        "r1": Region("r1", **span(ARTICLE, "بالعراق", skip=1), label="GPE", key="e6"),
+        "r2": Region("r2", **span(ARTICLE, "مراقبون"), label="NORP"),
+    }
+    assert reviews == [Review("label-studio", file, DOC_ID, gold["sha256"], ARTICLE, "gold", gold, View(regions=regions), None, "amina@example.org")]
+
+
+def test_a_json_min_record_of_an_older_label_studio_counting_utf16_units_is_read_in_code_points(tmp_path: Path) -> None:
+    task, gold = entities_task(tmp_path, "utf16")
+    iraq = [r for r in task["predictions"][0]["result"] if r["id"] == "e6"][0]
+    assert iraq["value"]["start"] == span(ARTICLE, "بالعراق", skip=1)["start"] + 4  # after 🇮🇶 (two), 😀 and 𝕏: four more units
+    file, [review], problems, _ = read_json_min(tmp_path, [json_min(task, [iraq], "amina@example.org", 31)])
+    assert problems == [] and review.view.regions == {"r0": Region("r0", **span(ARTICLE, "بالعراق", skip=1), label="GPE", key="e6")}
+    without_text = {key: value for key, value in json_min(task, [iraq], "amina@example.org", 32).items() if key != "text"}
+    file, [review], problems, _ = read_json_min(tmp_path, [without_text])  # no text to count in: the import says the text differs
+    assert (review.text, problems) == ("", [])
+
+
+def test_each_json_min_record_that_cannot_be_read_is_named_by_its_file_and_record(tmp_path: Path) -> None:
+    task, _ = entities_task(tmp_path, "codepoints")
+    record = json_min(task, [], "amina@example.org", 31)
+    two_labels = {"from_name": "entity", "type": "labels", "value": {**span(ARTICLE, "بغداد"), "labels": ["GPE", "LOC"]}}
+    records = [
+        {**record, "qawl": {"doc_id": DOC_ID}},  # an export record that lost its other keys
+        {**record, "quote": [{**span(ARTICLE, "بغداد"), "labels": ["content"]}]},
+        {**record, "entity": {}},  # an object, not a list
+        json_min(task, [two_labels], "amina@example.org", 32),
+    ]
+    file, reviews, problems, _ = read_json_min(tmp_path, records)
+    assert problems == [
+        f"{file}: record 0 (task 1): not made by `qawl review export` (no qawl export record); export the documents with qawl first",
+        f"{file}: record 1 (task 1): a JSON-MIN export keeps labelled spans but drops the {JSON_MIN_LOSES}; this annotation has quote, "
+        "so its quotes and stances cannot be rebuilt: export the project as JSON (Export → JSON) and import that",
+        f"{file}: record 2 (task 1) entity: expected a list of labelled regions",
+        f"{file}: record 3 (task 1) result 0: region r0: expected exactly one of labels (a string), got ['GPE', 'LOC']",
+    ]
+    assert [review.view.regions for review in reviews] == [{}]
+
+
+def test_part_and_source_links_are_exported_as_relations_drawn_left_to_right(tmp_path: Path) -> None:
+    quotes = {**multi_sentence_layer(), "stance": []}  # a quote in two parts (q2) and one nested in q3 (q4)
+    export_tasks([(Document(MULTI_ID, MULTI_TEXT, quotes["sha256"], "seeds"), "gold", quotes)], vocabulary(), tmp_path, "codepoints")
+    [task] = read_json(tmp_path / "tasks.json")
+    assert [r for r in task["predictions"][0]["result"] if r.get("labels") in (["part"], ["source"])] == [
+        {"from_id": "q2", "to_id": "q2~part2", "type": "relation", "direction": "right", "labels": ["part"]},
+        {"from_id": "q4", "to_id": "q3", "type": "relation", "direction": "right", "labels": ["source"]},
+    ]
+
+
+def test_a_relation_with_two_of_qawl_s_labels_is_named_by_its_file_task_and_result(tmp_path: Path) -> None:
+    task, _ = entities_task(tmp_path, "codepoints")
+    results = [*task["predictions"][0]["result"], {"from_id": "e4", "to_id": "e6", "type": "relation", "direction": "right", "labels": ["coref", "part"]}]
+    task["annotations"] = [{"id": 1, "result": results, "completed_by": 3}]
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps([task], ensure_ascii=False), encoding="utf-8")
+    _, problems, _ = read_export(path)
+    assert [str(p) for p in problems] == [
+        f"{path}: task 0 result {len(results) - 1}: a relation has one of the labels coref, part, source (or none), not coref and part"
+    ]

@@ -7,10 +7,12 @@ from typing import Any
 
 import pytest
 
-from qawl.review.regions import NewIds, Region, Vocabulary, from_view, strongest_origin, to_view
+from qawl.review.regions import QUOTE_TYPE_CHOICE, NewIds, Region, Vocabulary, from_view, strongest_origin, to_view
 from qawl.schema import Problem, Schemas
 from tests.conftest import REPO
 from tests.review.conftest import ARTICLE
+from tests.test_multi_sentence_quotes import TEXT as MULTI_TEXT
+from tests.test_multi_sentence_quotes import layer as multi_sentence_layer
 
 TARGETS = ["us_coalition_presence_iraq", "us_iraq_strategic_partnership"]
 
@@ -257,3 +259,64 @@ def test_a_chain_that_loses_its_most_complete_mention_keeps_its_name() -> None:
     assert problems == []
     assert new["chains"][1] == {**layer["chains"][1], "entities": ["e2", "e11", "e17", "e19", "e27", "e33", "e41"]}
     assert new["chains"][1]["name"] == "الولايات المتحدة الأميركية"
+
+
+def test_a_new_chain_of_mentions_stored_without_the_alef_of_lil_is_named_with_it() -> None:
+    seed = "000_c4096c0fdb543a3e"
+    layer = json.loads((REPO / "annotations" / f"{seed}.json").read_text(encoding="utf-8"))
+    targets = json.loads((REPO / "annotations" / "targets.json").read_text(encoding="utf-8"))["targets"]
+    view = to_view(layer)
+    assert [layer["entities"][int(e[1:]) - 1]["text"] for e in ("e30", "e34")] == ["لتحالف الدولي"] * 2  # in للتحالف
+    view.chains[0] = ("e1", "e14", "e40", "e44")
+    view.chains.append(("e30", "e34"))  # split off c1: a new chain, whose name is read from the text around its mentions
+    new, problems, _ = from_view(view, layer, (REPO / "seeds" / f"{seed}.txt").read_text(encoding="utf-8"),
+                                 Vocabulary.load(Schemas(REPO / "schema"), [t["id"] for t in targets]), [], "review.json")
+    assert problems == []
+    assert new["chains"][-1] == {"id": "c13", "name": "التحالف الدولي", "entities": ["e30", "e34"], "provenance": None}
+
+
+def test_part_and_source_links_that_cannot_stand_are_each_named_by_the_link_with_the_review_file(gold_layer, vocabulary) -> None:
+    def edit(view) -> None:
+        view.parts += [("q1", "T404"), ("q1", "e1")]
+        view.sources += [("q2", "T404"), ("T405", "q1"), ("q2", "q1"), ("q2", "q3")]
+
+    _, problems, _ = review(gold_layer, vocabulary, edit)
+    assert [str(p) for p in problems] == [
+        "review.json: part link q1 + T404: refers to region 'T404', which does not exist",
+        "review.json: part link q1 + e1: a part link joins the content regions of one discontinuous quote, not GPE e1",
+        "review.json: source link q2 → T404: refers to region 'T404', which does not exist",
+        "review.json: source link T405 → q1: refers to region 'T405', which does not exist",
+        "review.json: source link q2 → q3: the quote at q2 already has a source link, to q1; a quote has at most one source",
+    ]
+
+
+def test_a_quote_takes_the_strongest_origin_of_its_regions_its_type_s_choice_and_its_parts(gold_layer, vocabulary) -> None:
+    def edit(view) -> None:
+        for rid in ("q1", "q1~cue", "q1~speaker", "q1~outlet", "q2", "q2~cue", "q2~speaker"):
+            view.regions[rid].origin = "prediction"
+        view.choice_origins[("q1", QUOTE_TYPE_CHOICE)] = "manual"  # only its type was changed
+        view.regions["q2~cue"].origin = "prediction-changed"  # only its cue was moved
+
+    _, problems, origins = review(gold_layer, vocabulary, edit)
+    assert problems == []
+    assert (origins["q1"], origins["q2"]) == ("manual", "prediction-changed")
+
+
+def test_the_relations_after_one_that_links_two_entities_are_still_read(gold_layer, vocabulary) -> None:
+    _, problems, _ = review(gold_layer, vocabulary, lambda view: view.relations.insert(0, ("e1", "e3")))
+    assert [str(p) for p in problems] == ["review.json: relation e1 → e3: a relation links a cue, speaker, outlet or entity to a quote content, not GPE to ORG"]
+
+
+def test_a_quote_in_parts_whose_first_part_was_redrawn_keeps_its_id_through_the_later_part_unless_their_link_is_gone(vocabulary) -> None:
+    base = {**multi_sentence_layer(), "stance": []}  # q2 is a quote in two parts
+    view = to_view(base)
+    assert view.parts == [("q2", "q2~part2")]
+    view.regions["q2"].key = None  # the first part drawn again: only the later part still knows its quote
+    reviewed, problems, _ = from_view(view, base, MULTI_TEXT, vocabulary, [], "review.json")
+    assert problems == []
+    assert [(q["id"], len(q.get("parts") or [])) for q in reviewed["quotes"]] == [("q1", 0), ("q2", 2), ("q3", 0), ("q4", 0)]
+    view.parts = []  # and the part link deleted: two quotes, each new, the later part's key naming a part and not a quote
+    view.quote_types["q2~part2"] = "direct"
+    reviewed, problems, _ = from_view(view, base, MULTI_TEXT, vocabulary, [], "review.json")
+    assert problems == []
+    assert [(q["id"], q["content"]["text"]) for q in reviewed["quotes"]][-2:] == [("q5", "المفاوضات مستمرة"), ("q6", "والاتفاق قريب")]

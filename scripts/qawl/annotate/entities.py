@@ -425,7 +425,8 @@ class EntityRecognizer:
                 break
         else:
             if not self.dates.lead.match(word):
-                return self.plain[self._namey(word, readings), any(form.startswith("ال") for _, form in readings)]
+                definite = word.startswith("ال") if len(readings) == 1 else any(form.startswith("ال") for _, form in readings)  # most words: no proclitic
+                return self.plain[self._namey(word, readings), definite]
         institution = None
         offset, definite_form = next(((o, f) for o, f in readings if f.startswith("ال")), (None, ""))
         if offset is not None:

@@ -64,7 +64,8 @@ def word_form(text: str, entity: Mapping[str, Any]) -> str:
 @lru_cache(maxsize=16384)  # names recur within and across documents; normalising is most of the step's cost
 def _key(form: str) -> tuple[str, ...]:
     """The words of a name as they are compared: matching forms, without the article."""
-    return tuple([word.removeprefix("ال") if len(word) > 3 else word for word in normalize(form).split()])  # a list: faster than a generator
+    # tuple of a list: faster than of a generator
+    return tuple([word.removeprefix("ال") if len(word) > 3 else word for word in normalize(form).split()])
 
 
 @lru_cache(maxsize=16384)

@@ -425,7 +425,8 @@ class EntityRecognizer:
                 break
         else:
             if not self.dates.lead.match(word):
-                definite = word.startswith("ال") if len(readings) == 1 else any(form.startswith("ال") for _, form in readings)  # most words: no proclitic
+                # most words have no proclitic: one reading, the word itself
+                definite = word.startswith("ال") if len(readings) == 1 else any(form.startswith("ال") for _, form in readings)
                 return self.plain[self._namey(word, readings), definite]
         institution = None
         offset, definite_form = next(((o, f) for o, f in readings if f.startswith("ال")), (None, ""))

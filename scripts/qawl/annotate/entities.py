@@ -178,7 +178,11 @@ class _Words:
 @lru_cache(maxsize=WORD_CACHE_SIZE)
 def bare(word: str) -> str:
     """The word without proclitics and article (matching form)."""
-    form = variants(word)[-1][1]
+    return _bare_form(variants(word)[-1][1])
+
+
+def _bare_form(form: str) -> str:
+    """The last of a word's `variants` without its article."""
     return form[2:] if form.startswith("ال") and len(form) > 4 else form
 
 
@@ -421,7 +425,9 @@ class EntityRecognizer:
                 break
         else:
             if not self.dates.lead.match(word):
-                return self.plain[self._namey(word), any(form.startswith("ال") for _, form in readings)]
+                # most words have no proclitic: one reading, the word itself
+                definite = word.startswith("ال") if len(readings) == 1 else any(form.startswith("ال") for _, form in readings)
+                return self.plain[self._namey(word, readings), definite]
         institution = None
         offset, definite_form = next(((o, f) for o, f in readings if f.startswith("ال")), (None, ""))
         if offset is not None:
@@ -448,7 +454,7 @@ class EntityRecognizer:
             title_definite=title and next(form for _, form in readings if form in lex.titles).startswith("ال"),
             nisba=nisba,
             date_start=date_start,
-            namey=self._namey(word),
+            namey=self._namey(word, readings),
             definite=offset is not None,
             known=word in self.static_one_word,
             trigger=bool(gold or static or title or date_start or word in NASAB)
@@ -639,12 +645,13 @@ class EntityRecognizer:
         stem = word[:-2] if word.endswith(("يه", "يا")) else word[:-1] if word.endswith("ي") else ""
         return len(stem) >= 2 and not word.startswith("ال") and (stem in self.ordinary.nouns or stem + "ه" in self.ordinary.nouns)
 
-    def _namey(self, word: str) -> bool:
+    def _namey(self, word: str, readings: tuple[tuple[int, str], ...]) -> bool:
+        """Can the word, of these `variants`, be part of a name?"""
         return (
             len(word) >= 3
             and not word.isdigit()
             and word not in self.not_name
-            and ((stem := bare(word)) not in self.not_name or (word.startswith("ال") and stem in self.lex.stopwords))  # العلي: not على
+            and ((stem := _bare_form(readings[-1][1])) not in self.not_name or (word.startswith("ال") and stem in self.lex.stopwords))  # العلي: not على
             and stem not in self.lex.nisba
             and word[-2:] not in ("ها", "هم", "نا")
         )

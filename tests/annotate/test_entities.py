@@ -701,3 +701,17 @@ def test_the_place_a_governor_governs(recognizer: EntityRecognizer, text: str, p
 )
 def test_a_festival_or_conference_with_its_complement_is_an_event(recognizer: EntityRecognizer, text: str, events: list[str]) -> None:
     assert labelled(recognizer, text, "EVENT") == events
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        ("وقال المتحدث باسم حركة حماس إن الهدنة قائمة.", ["حماس"]),  # GUIDELINES §2.6
+        ("وقال في حديث لقناة الميادين إن الوضع صعب.", ["الميادين"]),
+        ("ونقلت صحيفة الوطن عن مصادر أن الاجتماع تأجل.", ["الوطن"]),
+        ("وقال المتحدث باسم جماعة أنصار الله إن الهدنة قائمة.", ["أنصار الله"]),
+        ("وقال مراسل وكالة الأنباء العراقية إن الخبر صحيح.", ["وكالة الأنباء العراقية"]),  # the rest is no name alone
+    ],
+)
+def test_a_generic_descriptor_stays_outside_a_name_used_alone(recognizer: EntityRecognizer, text: str, orgs: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == orgs

@@ -526,7 +526,17 @@ class EntityRecognizer:
                     end = j
                     continue
             end = j
-        return Mention(words.starts[i] + offset, words.ends[end], "ORG") if end > i else None
+        if end == i:
+            return None
+        if bare(texts[i]) in lex.descriptors and self._name_alone(words, i + 1, end):
+            return Mention(words.starts[i + 1], words.ends[end], "ORG")  # حركة حماس → حماس (§2.6)
+        return Mention(words.starts[i] + offset, words.ends[end], "ORG")
+
+    def _name_alone(self, words: _Words, first: int, last: int) -> bool:
+        """Are words first..last a name used on its own: one word, or a known name (أنصار الله)?"""
+        return first == last or any(
+            tuple(words.texts[first + 1 : last + 1]) == rest for _, entries in words.features[first].static for rest, _, _ in entries
+        )
 
     def _institution_at(self, words: _Words, i: int, institution: tuple[int, bool, bool]) -> Mention | None:
         """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective),

@@ -715,3 +715,14 @@ def test_a_festival_or_conference_with_its_complement_is_an_event(recognizer: En
 )
 def test_a_generic_descriptor_stays_outside_a_name_used_alone(recognizer: EntityRecognizer, text: str, orgs: list[str]) -> None:
     assert labelled(recognizer, text, "ORG") == orgs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("كشف مدير ميناء جدة الإسلامي ميلود العتيبي عن ارتفاع الحجم.", [("ميناء جدة الإسلامي", "FAC"), ("ميلود العتيبي", "PERSON")]),
+        ("وهبطت الطائرة في مطار الملك عبد العزيز الدولي مساءً.", [("مطار الملك عبد العزيز الدولي", "FAC")]),
+    ],
+)
+def test_a_facility_name_ends_before_the_person_that_follows(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [e for e in ents(recognizer, text) if e[1] != "DATE"] == expected

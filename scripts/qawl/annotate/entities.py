@@ -620,10 +620,27 @@ class EntityRecognizer:
                 break  # ... ومركز, ... لتصفية: a coordinated common noun or a preposition's; ... بأنه: أنّ opens a clause
             if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title:
                 break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
+            if j > i + 2 and self._person_after_adjective(words, j):
+                break  # ميناء جدة الإسلامي ميلود العتيبي: after the name's adjective, a plain word + a definite one
             end = j
         if end == i + 1 and self._common_adjective(texts[end]):
             return None  # the adjective alone is no name (but ملعب حمادي العقربي is)
         return Mention(words.starts[i] + offset, words.ends[end], "FAC") if end > i else None
+
+    def _person_after_adjective(self, words: _Words, j: int) -> bool:
+        """Do words j, j + 1 read as a person's name (a plain word, then a definite family name) after
+        the definite adjective j - 1 that ends a name?"""
+        texts, features = words.texts, words.features
+        return (
+            texts[j - 1].startswith("ال")
+            and not features[j - 1].title
+            and not texts[j].startswith("ال")
+            and texts[j] not in CONNECTOR_FORMS
+            and j + 1 < len(texts)
+            and words.adjacent(j)
+            and texts[j + 1].startswith("ال")
+            and texts[j + 1] not in self.lex.facility_adjectives
+        )
 
     def _place_at(self, words: _Words, i: int, offset: int, kind: str) -> Mention | None:
         """The place named after class noun i: a known name (محافظة الأنبار، بلدية صيدا) or one word that is no

@@ -726,3 +726,10 @@ def test_a_generic_descriptor_stays_outside_a_name_used_alone(recognizer: Entity
 )
 def test_a_facility_name_ends_before_the_person_that_follows(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
     assert [e for e in ents(recognizer, text) if e[1] != "DATE"] == expected
+
+
+def test_a_definite_family_name_ending_in_na_is_no_pronoun_suffix(recognizer: EntityRecognizer) -> None:
+    """-نا after the article is part of the word: the article and a possessive suffix never go together."""
+    text = "وأعلن وزير النقل مروان الحنا الذي زار المحافظة أن المشروع بدأ."
+    assert labelled(recognizer, text, "PERSON") == ["مروان الحنا"]
+    assert labelled(recognizer, "وقال إن أرضنا محررة.", "PERSON") == []

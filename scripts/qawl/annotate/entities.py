@@ -673,7 +673,7 @@ class EntityRecognizer:
             and word not in self.not_name
             and ((stem := bare(word)) not in self.not_name or (word.startswith("ال") and stem in self.lex.stopwords))  # العلي: not على
             and stem not in self.lex.nisba
-            and word[-2:] not in ("ها", "هم", "نا")
+            and (word.startswith("ال") or word[-2:] not in ("ها", "هم", "نا"))  # no pronoun suffix after the article (البنا)
         )
 
     def _common_word(self, word: str) -> bool:

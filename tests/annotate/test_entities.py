@@ -733,3 +733,8 @@ def test_a_definite_family_name_ending_in_na_is_no_pronoun_suffix(recognizer: En
     text = "وأعلن وزير النقل مروان الحنا الذي زار المحافظة أن المشروع بدأ."
     assert labelled(recognizer, text, "PERSON") == ["مروان الحنا"]
     assert labelled(recognizer, "وقال إن أرضنا محررة.", "PERSON") == []
+
+
+def test_an_organisation_name_ends_before_a_weekday(recognizer: EntityRecognizer) -> None:
+    text = "وقال وزير المالية أمام مجلس الشيوخ الأربعاء إن الدعم باق."
+    assert ents(recognizer, text) == [("مجلس الشيوخ", "ORG"), ("الأربعاء", "DATE")]

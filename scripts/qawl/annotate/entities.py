@@ -507,7 +507,7 @@ class EntityRecognizer:
                 break
             definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
             function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
-            if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles or EVENT_HEAD.fullmatch(nxt):
+            if function_word or nxt in self.cues or "ال" + bare(nxt) in lex.days or nxt in lex.titles or EVENT_HEAD.fullmatch(nxt):
                 break  # (تنظيم المهرجان ...: the organising of an event)
             if j > i + 1 and words.features[j - 1].known and not self._org_adjective(nxt):
                 break  # after a place's name only an adjective of the name (غرفة القاهرة التجارية، not ... الافتتاح)

@@ -738,3 +738,15 @@ def test_a_definite_family_name_ending_in_na_is_no_pronoun_suffix(recognizer: En
 def test_an_organisation_name_ends_before_a_weekday(recognizer: EntityRecognizer) -> None:
     text = "وقال وزير المالية أمام مجلس الشيوخ الأربعاء إن الدعم باق."
     assert ents(recognizer, text) == [("مجلس الشيوخ", "ORG"), ("الأربعاء", "DATE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        ("وأعلنت حكومة الإنقاذ الوطني أنها خصصت ميزانية للعملية.", ["حكومة الإنقاذ الوطني"]),
+        ("وقال المتحدث باسم حكومة إقليم كردستان إن الوجود ضروري.", ["حكومة إقليم كردستان"]),
+        ("وطالب النواب بتشكيل حكومة جديدة.", []),
+    ],
+)
+def test_a_government_named_by_its_genitive(recognizer: EntityRecognizer, text: str, orgs: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == orgs

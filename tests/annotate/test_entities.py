@@ -750,3 +750,9 @@ def test_an_organisation_name_ends_before_a_weekday(recognizer: EntityRecognizer
 )
 def test_a_government_named_by_its_genitive(recognizer: EntityRecognizer, text: str, orgs: list[str]) -> None:
     assert labelled(recognizer, text, "ORG") == orgs
+
+
+def test_a_given_name_ending_like_a_pronoun_suffix_opens_a_name(recognizer: EntityRecognizer) -> None:
+    """رنا is a given name, not a word with the suffix -نا (أرضنا)."""
+    assert labelled(recognizer, "وقالت رئيسة الجمعية رنا الحلبي إن الدعم تأخر.", "PERSON") == ["رنا الحلبي"]
+    assert labelled(recognizer, "وقال: «لدينا أدلة على التهريب».", "PERSON") == []  # ل + دينا: لدينا, "we have"

@@ -673,7 +673,8 @@ class EntityRecognizer:
             and word not in self.not_name
             and ((stem := bare(word)) not in self.not_name or (word.startswith("ال") and stem in self.lex.stopwords))  # العلي: not على
             and stem not in self.lex.nisba
-            and (word.startswith("ال") or word[-2:] not in ("ها", "هم", "نا"))  # no pronoun suffix after the article (البنا)
+            # no pronoun suffix after the article (البنا) or on a given name (رنا)
+            and (word.startswith("ال") or word[-2:] not in ("ها", "هم", "نا") or word in self.lex.given_names)
         )
 
     def _common_word(self, word: str) -> bool:

@@ -756,3 +756,9 @@ def test_a_given_name_ending_like_a_pronoun_suffix_opens_a_name(recognizer: Enti
     """رنا is a given name, not a word with the suffix -نا (أرضنا)."""
     assert labelled(recognizer, "وقالت رئيسة الجمعية رنا الحلبي إن الدعم تأخر.", "PERSON") == ["رنا الحلبي"]
     assert labelled(recognizer, "وقال: «لدينا أدلة على التهريب».", "PERSON") == []  # ل + دينا: لدينا, "we have"
+
+
+def test_an_unknown_name_ending_like_a_pronoun_suffix_after_a_title(recognizer: EntityRecognizer) -> None:
+    """-نا is a suffix only on a word of the dictionary (أرضنا، حكومتنا): تاتيانا has no such stem."""
+    text = "وقالت الوزيرة تاتيانا الخوري إن أرضنا محررة وإن حكومتنا صامدة."
+    assert labelled(recognizer, text, "PERSON") == ["تاتيانا الخوري"]

@@ -108,6 +108,7 @@ EVENT_HEAD = re.compile(r"(?<!\w)[وفبل]?(?P<head>(?:ال)?(?:مهرجان|م
 PRESS = frozenset({"الصحفي", "الصحافي"})  # المؤتمر الصحفي: a press conference, no named event
 ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")  # أنّ with a preposition and a pronoun (بأنه، لأنها), normalised
 CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
+PRONOUN_SUFFIXES = frozenset({"ها", "هم", "نا"})
 BASIM = re.compile(r"باسم (?=\w)")
 
 
@@ -673,9 +674,17 @@ class EntityRecognizer:
             and word not in self.not_name
             and ((stem := bare(word)) not in self.not_name or (word.startswith("ال") and stem in self.lex.stopwords))  # العلي: not على
             and stem not in self.lex.nisba
-            # no pronoun suffix after the article (البنا) or on a given name (رنا)
-            and (word.startswith("ال") or word[-2:] not in ("ها", "هم", "نا") or word in self.lex.given_names)
+            and not self._pronoun_suffixed(word)
         )
+
+    def _pronoun_suffixed(self, word: str) -> bool:
+        """Is the word a word of the dictionary with a pronoun suffix (أرضنا، حكومتها، معها، لدينا)? Not after
+        the article, which never takes one (البنا), nor a given name (رنا) or an unknown stem (يوحنا)."""
+        if word.startswith("ال") or word[-2:] not in PRONOUN_SUFFIXES or word in self.lex.given_names:
+            return False
+        stem = word[:-2]
+        stems = (stem, stem[:-1] + "ه") if stem.endswith("ت") else (stem,)  # حكومتها: حكومة
+        return len(stem) <= 2 or any(s in self.not_name or bare(s) in self.not_name or self._common_word(s) or self._verb(s) for s in stems)
 
     def _common_word(self, word: str) -> bool:
         """Is the word (without its proclitics and article) a common noun or adjective of the dictionary,

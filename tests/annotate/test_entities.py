@@ -762,3 +762,15 @@ def test_an_unknown_name_ending_like_a_pronoun_suffix_after_a_title(recognizer: 
     """-نا is a suffix only on a word of the dictionary (أرضنا، حكومتنا): تاتيانا has no such stem."""
     text = "وقالت الوزيرة تاتيانا الخوري إن أرضنا محررة وإن حكومتنا صامدة."
     assert labelled(recognizer, text, "PERSON") == ["تاتيانا الخوري"]
+
+
+def test_a_gold_name_inside_a_facility_or_outlet_name_is_part_of_it(tmp_path) -> None:
+    import json
+
+    layer = {"doc_id": "other", "entities": [{"text": "البصرة", "label": "GPE", "provenance": {"status": "gold"}}]}
+    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    recognizer = EntityRecognizer()
+    recognizer.learn(tmp_path)
+    assert ents(recognizer, "وسقط صاروخ قرب مطار البصرة الدولي.") == [("مطار البصرة الدولي", "FAC")]
+    assert ents(recognizer, "البصرة - «البصرة الآن» قال المحافظ إن الطرق آمنة.") == [("البصرة", "GPE"), ("البصرة الآن", "ORG")]
+    assert ents(recognizer, "ووصل الوفد إلى البصرة.") == [("البصرة", "GPE")]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -215,6 +216,19 @@ class DateRegexes(NamedTuple):
     lead: re.Pattern[str]
 
 
+def _not_inside(mentions: list[Mention], wholes: list[tuple[int, int]]) -> list[Mention]:
+    """The `mentions` (in text order) that no longer span of `wholes` (sorted) contains, in one sweep."""
+    kept, k, reach = [], 0, -1  # reach: the furthest end of the wholes that start before the mention
+    for m in mentions:
+        while k < len(wholes) and wholes[k][0] < m.start:
+            reach = max(reach, wholes[k][1])
+            k += 1
+        longest_here = bisect.bisect_right(wholes, (m.start, sys.maxsize)) - 1  # the longest whole starting with it
+        if reach < m.end and not (longest_here >= k and wholes[longest_here][1] > m.end):
+            kept.append(m)
+    return kept
+
+
 def _date_regexes() -> DateRegexes:
     lex = lexicons()
     month = "|".join(map(re.escape, lex.months))
@@ -385,7 +399,12 @@ class EntityRecognizer:
         places += self._governed_places(words)
         rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *self._events(words), *persons, *nisbas, *gold_norp]
         outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
-        return gold, [*self._dateline(words), *outlets], dates, rules
+        datelines = [*self._dateline(words), *outlets]
+        # A gold name inside a facility's or an outlet's name is part of it (مطار بغداد الدولي، «بغداد اليوم»).
+        wholes = sorted((m.start, m.end) for m in (*facilities, *datelines))
+        if wholes:
+            gold = _not_inside(gold, wholes)
+        return gold, datelines, dates, rules
 
     def _words(self, nt: NormText) -> _Words:
         """The words of the matching form of `nt` with their (cached) features."""

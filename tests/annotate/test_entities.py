@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +27,15 @@ def ents(recognizer: EntityRecognizer, text: str) -> list[tuple[str, str]]:
 def labelled(recognizer: EntityRecognizer, text: str, label: str) -> list[str]:
     """The mentions of `text` with `label`, in text order."""
     return [mention for mention, found_label in ents(recognizer, text) if found_label == label]
+
+
+def recognizer_with_gold(tmp_path, text: str, label: str) -> EntityRecognizer:
+    """A recognizer whose gold gazetteer holds `text` with `label`, from another document's gold layer."""
+    layer = {"doc_id": "other", "entities": [{"text": text, "label": label, "provenance": {"status": "gold"}}]}
+    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    recognizer = EntityRecognizer()
+    recognizer.learn(tmp_path)
+    return recognizer
 
 
 def test_normalisation_is_for_matching_only() -> None:
@@ -182,8 +193,6 @@ def test_gold_gazetteer_learns_and_skips_own_document(tmp_path) -> None:
         "doc_id": "other",
         "entities": [{"text": "أبناء الرافدين", "label": "ORG", "provenance": {"status": "gold"}}],
     }
-    import json
-
     (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
     recognizer = EntityRecognizer()
     recognizer.learn(tmp_path)
@@ -295,12 +304,7 @@ def test_body_of_an_organisation_is_not_its_name(recognizer: EntityRecognizer) -
 
 
 def test_gold_dates_do_not_cut_date_expressions(tmp_path) -> None:
-    import json
-
-    layer = {"doc_id": "other", "entities": [{"text": "الخميس", "label": "DATE", "provenance": {"status": "gold"}}]}
-    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
-    recognizer = EntityRecognizer()
-    recognizer.learn(tmp_path)
+    recognizer = recognizer_with_gold(tmp_path, "الخميس", "DATE")
     assert ents(recognizer, "وصل الوفد فجر الخميس.") == [("فجر الخميس", "DATE")]
 
 
@@ -317,12 +321,7 @@ def test_org_head_with_construct_chain(recognizer: EntityRecognizer, text: str, 
 
 
 def test_gold_nisba_does_not_cut_the_organisation_it_qualifies(tmp_path) -> None:
-    import json
-
-    layer = {"doc_id": "other", "entities": [{"text": "الليبية", "label": "NORP", "provenance": {"status": "gold"}}]}
-    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
-    recognizer = EntityRecognizer()
-    recognizer.learn(tmp_path)
+    recognizer = recognizer_with_gold(tmp_path, "الليبية", "NORP")
     assert ents(recognizer, "واستدعت الخارجية الليبية السفير.") == [("الخارجية الليبية", "ORG")]
     assert ents(recognizer, "وانتشرت القوات الليبية.") == [("الليبية", "NORP")]
 
@@ -765,12 +764,7 @@ def test_an_unknown_name_ending_like_a_pronoun_suffix_after_a_title(recognizer: 
 
 
 def test_a_gold_name_inside_a_facility_or_outlet_name_is_part_of_it(tmp_path) -> None:
-    import json
-
-    layer = {"doc_id": "other", "entities": [{"text": "البصرة", "label": "GPE", "provenance": {"status": "gold"}}]}
-    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
-    recognizer = EntityRecognizer()
-    recognizer.learn(tmp_path)
+    recognizer = recognizer_with_gold(tmp_path, "البصرة", "GPE")
     assert ents(recognizer, "وسقط صاروخ قرب مطار البصرة الدولي.") == [("مطار البصرة الدولي", "FAC")]
     assert ents(recognizer, "البصرة - «البصرة الآن» قال المحافظ إن الطرق آمنة.") == [("البصرة", "GPE"), ("البصرة الآن", "ORG")]
     assert ents(recognizer, "ووصل الوفد إلى البصرة.") == [("البصرة", "GPE")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -25,6 +27,15 @@ def ents(recognizer: EntityRecognizer, text: str) -> list[tuple[str, str]]:
 def labelled(recognizer: EntityRecognizer, text: str, label: str) -> list[str]:
     """The mentions of `text` with `label`, in text order."""
     return [mention for mention, found_label in ents(recognizer, text) if found_label == label]
+
+
+def recognizer_with_gold(tmp_path, text: str, label: str) -> EntityRecognizer:
+    """A recognizer whose gold gazetteer holds `text` with `label`, from another document's gold layer."""
+    layer = {"doc_id": "other", "entities": [{"text": text, "label": label, "provenance": {"status": "gold"}}]}
+    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
+    recognizer = EntityRecognizer()
+    recognizer.learn(tmp_path)
+    return recognizer
 
 
 def test_normalisation_is_for_matching_only() -> None:
@@ -182,8 +193,6 @@ def test_gold_gazetteer_learns_and_skips_own_document(tmp_path) -> None:
         "doc_id": "other",
         "entities": [{"text": "أبناء الرافدين", "label": "ORG", "provenance": {"status": "gold"}}],
     }
-    import json
-
     (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
     recognizer = EntityRecognizer()
     recognizer.learn(tmp_path)
@@ -295,12 +304,7 @@ def test_body_of_an_organisation_is_not_its_name(recognizer: EntityRecognizer) -
 
 
 def test_gold_dates_do_not_cut_date_expressions(tmp_path) -> None:
-    import json
-
-    layer = {"doc_id": "other", "entities": [{"text": "الخميس", "label": "DATE", "provenance": {"status": "gold"}}]}
-    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
-    recognizer = EntityRecognizer()
-    recognizer.learn(tmp_path)
+    recognizer = recognizer_with_gold(tmp_path, "الخميس", "DATE")
     assert ents(recognizer, "وصل الوفد فجر الخميس.") == [("فجر الخميس", "DATE")]
 
 
@@ -317,12 +321,7 @@ def test_org_head_with_construct_chain(recognizer: EntityRecognizer, text: str, 
 
 
 def test_gold_nisba_does_not_cut_the_organisation_it_qualifies(tmp_path) -> None:
-    import json
-
-    layer = {"doc_id": "other", "entities": [{"text": "الليبية", "label": "NORP", "provenance": {"status": "gold"}}]}
-    (tmp_path / "other.json").write_text(json.dumps(layer, ensure_ascii=False), encoding="utf-8")
-    recognizer = EntityRecognizer()
-    recognizer.learn(tmp_path)
+    recognizer = recognizer_with_gold(tmp_path, "الليبية", "NORP")
     assert ents(recognizer, "واستدعت الخارجية الليبية السفير.") == [("الخارجية الليبية", "ORG")]
     assert ents(recognizer, "وانتشرت القوات الليبية.") == [("الليبية", "NORP")]
 
@@ -701,3 +700,71 @@ def test_the_place_a_governor_governs(recognizer: EntityRecognizer, text: str, p
 )
 def test_a_festival_or_conference_with_its_complement_is_an_event(recognizer: EntityRecognizer, text: str, events: list[str]) -> None:
     assert labelled(recognizer, text, "EVENT") == events
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        ("وقال المتحدث باسم حركة حماس إن الهدنة قائمة.", ["حماس"]),  # GUIDELINES §2.6
+        ("وقال في حديث لقناة الميادين إن الوضع صعب.", ["الميادين"]),
+        ("ونقلت صحيفة الوطن عن مصادر أن الاجتماع تأجل.", ["الوطن"]),
+        ("وقال المتحدث باسم جماعة أنصار الله إن الهدنة قائمة.", ["أنصار الله"]),
+        ("وقال مراسل وكالة الأنباء العراقية إن الخبر صحيح.", ["وكالة الأنباء العراقية"]),  # the rest is no name alone
+    ],
+)
+def test_a_generic_descriptor_stays_outside_a_name_used_alone(recognizer: EntityRecognizer, text: str, orgs: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == orgs
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("كشف مدير ميناء جدة الإسلامي ميلود العتيبي عن ارتفاع الحجم.", [("ميناء جدة الإسلامي", "FAC"), ("ميلود العتيبي", "PERSON")]),
+        ("وهبطت الطائرة في مطار الملك عبد العزيز الدولي مساءً.", [("مطار الملك عبد العزيز الدولي", "FAC")]),
+    ],
+)
+def test_a_facility_name_ends_before_the_person_that_follows(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [e for e in ents(recognizer, text) if e[1] != "DATE"] == expected
+
+
+def test_a_definite_family_name_ending_in_na_is_no_pronoun_suffix(recognizer: EntityRecognizer) -> None:
+    """-نا after the article is part of the word: the article and a possessive suffix never go together."""
+    text = "وأعلن وزير النقل مروان الحنا الذي زار المحافظة أن المشروع بدأ."
+    assert labelled(recognizer, text, "PERSON") == ["مروان الحنا"]
+    assert labelled(recognizer, "وقال إن أرضنا محررة.", "PERSON") == []
+
+
+def test_an_organisation_name_ends_before_a_weekday(recognizer: EntityRecognizer) -> None:
+    text = "وقال وزير المالية أمام مجلس الشيوخ الأربعاء إن الدعم باق."
+    assert ents(recognizer, text) == [("مجلس الشيوخ", "ORG"), ("الأربعاء", "DATE")]
+
+
+@pytest.mark.parametrize(
+    ("text", "orgs"),
+    [
+        ("وأعلنت حكومة الإنقاذ الوطني أنها خصصت ميزانية للعملية.", ["حكومة الإنقاذ الوطني"]),
+        ("وقال المتحدث باسم حكومة إقليم كردستان إن الوجود ضروري.", ["حكومة إقليم كردستان"]),
+        ("وطالب النواب بتشكيل حكومة جديدة.", []),
+    ],
+)
+def test_a_government_named_by_its_genitive(recognizer: EntityRecognizer, text: str, orgs: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == orgs
+
+
+def test_a_given_name_ending_like_a_pronoun_suffix_opens_a_name(recognizer: EntityRecognizer) -> None:
+    """رنا is a given name, not a word with the suffix -نا (أرضنا)."""
+    assert labelled(recognizer, "وقالت رئيسة الجمعية رنا الحلبي إن الدعم تأخر.", "PERSON") == ["رنا الحلبي"]
+    assert labelled(recognizer, "وقال: «لدينا أدلة على التهريب».", "PERSON") == []  # ل + دينا: لدينا, "we have"
+
+
+def test_an_unknown_name_ending_like_a_pronoun_suffix_after_a_title(recognizer: EntityRecognizer) -> None:
+    """-نا is a suffix only on a word of the dictionary (أرضنا، حكومتنا): تاتيانا has no such stem."""
+    text = "وقالت الوزيرة تاتيانا الخوري إن أرضنا محررة وإن حكومتنا صامدة."
+    assert labelled(recognizer, text, "PERSON") == ["تاتيانا الخوري"]
+
+
+def test_a_gold_name_inside_a_facility_or_outlet_name_is_part_of_it(tmp_path) -> None:
+    recognizer = recognizer_with_gold(tmp_path, "البصرة", "GPE")
+    assert ents(recognizer, "وسقط صاروخ قرب مطار البصرة الدولي.") == [("مطار البصرة الدولي", "FAC")]
+    assert ents(recognizer, "البصرة - «البصرة الآن» قال المحافظ إن الطرق آمنة.") == [("البصرة", "GPE"), ("البصرة الآن", "ORG")]
+    assert ents(recognizer, "ووصل الوفد إلى البصرة.") == [("البصرة", "GPE")]

@@ -629,7 +629,7 @@ def test_a_speaker_after_a_named_outlet_that_follows_the_cue() -> None:
     assert (q["speaker"]["kind"], text_of(q["speaker"]["mention"]), text_of(q["outlet"])) == (
         "anonymous",
         "مسؤول في وزارة الري",
-        "صحيفة الأيام",
+        "الأيام",  # the descriptor صحيفة stays outside the name (GUIDELINES §2.6)
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -108,6 +109,7 @@ EVENT_HEAD = re.compile(r"(?<!\w)[وفبل]?(?P<head>(?:ال)?(?:مهرجان|م
 PRESS = frozenset({"الصحفي", "الصحافي"})  # المؤتمر الصحفي: a press conference, no named event
 ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")  # أنّ with a preposition and a pronoun (بأنه، لأنها), normalised
 CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
+PRONOUN_SUFFIXES = frozenset({"ها", "هم", "نا"})
 BASIM = re.compile(r"باسم (?=\w)")
 
 
@@ -216,6 +218,19 @@ class DateRegexes(NamedTuple):
 
     dates: re.Pattern[str]
     lead: re.Pattern[str]
+
+
+def _not_inside(mentions: list[Mention], wholes: list[tuple[int, int]]) -> list[Mention]:
+    """The `mentions` (in text order) that no longer span of `wholes` (sorted) contains, in one sweep."""
+    kept, k, reach = [], 0, -1  # reach: the furthest end of the wholes that start before the mention
+    for m in mentions:
+        while k < len(wholes) and wholes[k][0] < m.start:
+            reach = max(reach, wholes[k][1])
+            k += 1
+        longest_here = bisect.bisect_right(wholes, (m.start, sys.maxsize)) - 1  # the longest whole starting with it
+        if reach < m.end and not (longest_here >= k and wholes[longest_here][1] > m.end):
+            kept.append(m)
+    return kept
 
 
 def _date_regexes() -> DateRegexes:
@@ -388,7 +403,12 @@ class EntityRecognizer:
         places += self._governed_places(words)
         rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *self._events(words), *persons, *nisbas, *gold_norp]
         outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
-        return gold, [*self._dateline(words), *outlets], dates, rules
+        datelines = [*self._dateline(words), *outlets]
+        # A gold name inside a facility's or an outlet's name is part of it (مطار بغداد الدولي، «بغداد اليوم»).
+        wholes = sorted((m.start, m.end) for m in (*facilities, *datelines))
+        if wholes:
+            gold = _not_inside(gold, wholes)
+        return gold, datelines, dates, rules
 
     def _words(self, nt: NormText) -> _Words:
         """The words of the matching form of `nt` with their (cached) features."""
@@ -513,7 +533,7 @@ class EntityRecognizer:
                 break
             definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
             function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
-            if function_word or nxt in self.cues or bare(nxt) in lex.days or nxt in lex.titles or EVENT_HEAD.fullmatch(nxt):
+            if function_word or nxt in self.cues or "ال" + bare(nxt) in lex.days or nxt in lex.titles or EVENT_HEAD.fullmatch(nxt):
                 break  # (تنظيم المهرجان ...: the organising of an event)
             if j > i + 1 and words.features[j - 1].known and not self._org_adjective(nxt):
                 break  # after a place's name only an adjective of the name (غرفة القاهرة التجارية، not ... الافتتاح)
@@ -532,7 +552,17 @@ class EntityRecognizer:
                     end = j
                     continue
             end = j
-        return Mention(words.starts[i] + offset, words.ends[end], "ORG") if end > i else None
+        if end == i:
+            return None
+        if bare(texts[i]) in lex.descriptors and self._name_alone(words, i + 1, end):
+            return Mention(words.starts[i + 1], words.ends[end], "ORG")  # حركة حماس → حماس (§2.6)
+        return Mention(words.starts[i] + offset, words.ends[end], "ORG")
+
+    def _name_alone(self, words: _Words, first: int, last: int) -> bool:
+        """Are words first..last a name used on its own: one word, or a known name (أنصار الله)?"""
+        return first == last or any(
+            tuple(words.texts[first + 1 : last + 1]) == rest for _, entries in words.features[first].static for rest, _, _ in entries
+        )
 
     def _institution_at(self, words: _Words, i: int, institution: tuple[int, bool, bool]) -> Mention | None:
         """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective),
@@ -616,10 +646,27 @@ class EntityRecognizer:
                 break  # ... ومركز, ... لتصفية: a coordinated common noun or a preposition's; ... بأنه: أنّ opens a clause
             if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title:
                 break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
+            if j > i + 2 and self._person_after_adjective(words, j):
+                break  # ميناء جدة الإسلامي ميلود العتيبي: after the name's adjective, a plain word + a definite one
             end = j
         if end == i + 1 and self._common_adjective(texts[end]):
             return None  # the adjective alone is no name (but ملعب حمادي العقربي is)
         return Mention(words.starts[i] + offset, words.ends[end], "FAC") if end > i else None
+
+    def _person_after_adjective(self, words: _Words, j: int) -> bool:
+        """Do words j, j + 1 read as a person's name (a plain word, then a definite family name) after
+        the definite adjective j - 1 that ends a name?"""
+        texts, features = words.texts, words.features
+        return (
+            texts[j - 1].startswith("ال")
+            and not features[j - 1].title
+            and not texts[j].startswith("ال")
+            and texts[j] not in CONNECTOR_FORMS
+            and j + 1 < len(texts)
+            and words.adjacent(j)
+            and texts[j + 1].startswith("ال")
+            and texts[j + 1] not in self.lex.facility_adjectives
+        )
 
     def _place_at(self, words: _Words, i: int, offset: int, kind: str) -> Mention | None:
         """The place named after class noun i: a known name (محافظة الأنبار، بلدية صيدا) or one word that is no
@@ -653,8 +700,17 @@ class EntityRecognizer:
             and word not in self.not_name
             and ((stem := _bare_form(readings[-1][1])) not in self.not_name or (word.startswith("ال") and stem in self.lex.stopwords))  # العلي: not على
             and stem not in self.lex.nisba
-            and word[-2:] not in ("ها", "هم", "نا")
+            and not self._pronoun_suffixed(word)
         )
+
+    def _pronoun_suffixed(self, word: str) -> bool:
+        """Is the word a word of the dictionary with a pronoun suffix (أرضنا، حكومتها، معها، لدينا)? Not after
+        the article, which never takes one (البنا), nor a given name (رنا) or an unknown stem (يوحنا)."""
+        if word.startswith("ال") or word[-2:] not in PRONOUN_SUFFIXES or word in self.lex.given_names:
+            return False
+        stem = word[:-2]
+        stems = (stem, stem[:-1] + "ه") if stem.endswith("ت") else (stem,)  # حكومتها: حكومة
+        return len(stem) <= 2 or any(s in self.not_name or bare(s) in self.not_name or self._common_word(s) or self._verb(s) for s in stems)
 
     def _common_word(self, word: str) -> bool:
         """Is the word (without its proclitics and article) a common noun or adjective of the dictionary,

@@ -217,6 +217,7 @@ class Lexicons:
     cues: dict[str, Any]
     n2_heads: frozenset[str]
     adjective_heads: frozenset[str]
+    descriptors: frozenset[str]  # left outside a name used alone (حركة حماس → حماس)
     organisation_adjectives: frozenset[str]
     facilities: frozenset[str]
     facility_adjectives: frozenset[str]
@@ -261,6 +262,7 @@ def lexicons() -> Lexicons:
     return Lexicons(
         n2_heads=frozenset(normalize(w).removeprefix("ال") for w in institutions["n2_heads"]),  # matched after the article
         adjective_heads=_norm_set(institutions["definite_adjective_heads"]),
+        descriptors=_norm_set(institutions["descriptors"]),
         organisation_adjectives=_norm_set(institutions["organisation_adjectives"]),
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),

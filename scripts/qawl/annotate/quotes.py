@@ -810,6 +810,10 @@ class QuoteExtractor:
         start, end = m.start(1), m.end(1)
         if m.re is self.named_outlet:
             name = self._entity_at(s, base + start)
+            if name is None and (space := seg.find(" ", start, end)) > 0:
+                # لصحيفة الأيام: the descriptor stays outside the name (GUIDELINES §2.6), the outlet is the name
+                name = self._entity_at(s, base + _skip_spaces(seg, space))
+                start = _skip_spaces(seg, space) if name is not None and name.label == "ORG" else start
             if name is not None and name.label == "ORG":
                 end = min(end, s.nt.norm_offset(name.end) - s.base - base)
             elif opening:

@@ -327,3 +327,20 @@ def test_a_word_is_skipped_by_its_first_letters_only_when_no_key_of_it_has_weigh
     weighed = {w: unfiltered._word_weights(w) for w in words}
     assert sum(v is not None for v in weighed.values()) > 100  # the keys are found under their proclitics
     assert {w: relevance._word_weights(w) for w in words} == weighed
+
+
+def test_the_words_between_the_parts_of_a_discontinuous_quote_are_not_what_the_speaker_said(tmp_path: Path) -> None:
+    """`«A»، قال المعارض السابق، «B»`: the frame in the gap names the speaker; its evaluative words (المعارض) do not vote,
+    so the quote is labelled as with a neutral frame. The cue still does: حذر (warned) is the speaker's own act."""
+    write_targets(tmp_path / "annotations", NUCLEAR)
+
+    def stance_of(frame: str) -> tuple[int, list[str]]:
+        text = f"«المحطة النووية مشروع للبلاد»، {frame}، «والمفاعل النووي قائم»."
+        layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=tmp_path / "annotations")
+        [quote] = layer["quotes"]
+        return len(quote["parts"]), [s["label"] for s in layer["stance"]]
+
+    assert stance_of("قال وزير الطاقة") == (2, ["NONE"])
+    assert stance_of("قال المعارض السابق") == (2, ["NONE"])
+    assert stance_of("قال مدير مكافحة الفساد") == (2, ["NONE"])
+    assert stance_of("حذر وزير الطاقة") == (2, ["AGAINST"])

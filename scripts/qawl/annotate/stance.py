@@ -678,7 +678,9 @@ class StanceDetector:
             weights = relevance.of(words.texts[i] for i in in_sentence)
             weights = [max(w, 1.0) if topic and w >= TOPIC_SHARE else w for w, topic in zip(weights, topics)]
             # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
-            found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.label_quote(weights, f"{cue} {nt.norm[start:end]}", doc_id)]
+            # what the speaker said: a discontinuous quote's parts, without the author's frame between them
+            said = " ".join(nt.norm[nt.norm_offset(p.start) : nt.norm_offset(p.end)] for p in quote.parts) if quote.parts else nt.norm[start:end]
+            found += [tuple.__new__(Stance, (t, label, n)) for t, label in self.label_quote(weights, f"{cue} {said}", doc_id)]
         return found
 
     def __call__(self, doc: Doc) -> Doc:

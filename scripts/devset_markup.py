@@ -57,7 +57,7 @@ from typing import Any
 
 from qawl.annotate.chains import canonical_name, with_speaker_chains
 from qawl.ingest import Document
-from qawl.merge import check_layer, read_targets
+from qawl.merge import check_layer, quote_parts, read_targets
 from qawl.project import Project
 from qawl.schema import Problem, Schemas
 from qawl.segment import split_sentences
@@ -325,7 +325,7 @@ def guideline_problems(layer: dict[str, Any], text: str, file: str) -> list[Prob
             problems.append(Problem(file, place, f"chain {chain['name']!r} has DATE mentions: dates are not chained"))
     for quote in layer["quotes"]:
         content = quote["content"]["text"]
-        for part in quote.get("parts") or [quote["content"]]:
+        for part in quote_parts(quote):
             if part["text"][0] in EDGE_PUNCTUATION or part["text"][-1] in EDGE_PUNCTUATION:
                 problems.append(Problem(file, place, f"content {part['text'][:30]!r}… starts or ends with a space or punctuation"))
             if quote["type"] == "direct" and (text[part["start"] - 1] not in QUOTE_MARKS or text[part["end"]] not in QUOTE_MARKS):

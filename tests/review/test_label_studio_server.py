@@ -21,6 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -233,36 +234,36 @@ def round_through_label_studio(label_studio: LabelStudio, project: Project, doc_
     return [r for r in result if r["type"] == "relation"]
 
 
+@contextmanager
+def imported_unchanged(project: Project, doc_id: str, export: Path) -> Iterator[None]:
+    """After the block writes a Label Studio `export` of `doc_id`, `qawl review import` of it changes nothing:
+    "no changes", and the gold layer byte for byte as before."""
+    gold = (project.annotations / f"{doc_id}.json").read_bytes()
+    yield
+    back = run_review(project, "import", str(export), "--annotator", "amina")
+    assert back.returncode == 0, back.stderr
+    assert f"{doc_id}: no changes" in back.stdout
+    assert (project.annotations / f"{doc_id}.json").read_bytes() == gold
+
+
 def test_quotes_over_sentences_discontinuous_and_nested_round_through_label_studio_unchanged(label_studio: LabelStudio, tmp_path: Path) -> None:
     """The labeling config's `part` and `source` relations are accepted by a real Label Studio, and an annotation
     submitted from the prediction comes back as the same layer, byte for byte."""
     project = make_xquote_project(tmp_path / "project")
-    gold = (project.annotations / f"{XQUOTE_DOC}.json").read_bytes()
     export = tmp_path / "project-2-at-export.json"
-    relations = round_through_label_studio(label_studio, project, XQUOTE_DOC, "qawl xquotes", export)
+    with imported_unchanged(project, XQUOTE_DOC, export):
+        relations = round_through_label_studio(label_studio, project, XQUOTE_DOC, "qawl xquotes", export)
     assert {tuple(r["labels"]) for r in relations} >= {("part",), ("source",)}
-
-    back = run_review(project, "import", str(export), "--annotator", "amina")
-
-    assert back.returncode == 0, back.stderr
-    assert f"{XQUOTE_DOC}: no changes" in back.stdout
-    assert (project.annotations / f"{XQUOTE_DOC}.json").read_bytes() == gold
 
 
 def test_the_seed_s_chains_round_through_label_studio_as_coref_relations_unchanged(label_studio: LabelStudio, tmp_path: Path) -> None:
     """The seed's 12 chains go to a real Label Studio as 30 `coref` relations (the embassy's e21 → e58 among them),
     and its export comes back as the same gold layer, byte for byte."""
     project = make_seed_project(tmp_path / "project")
-    gold = (project.annotations / f"{SEED}.json").read_bytes()
     export = tmp_path / "project-3-at-export.json"
-    relations = round_through_label_studio(label_studio, project, SEED, "qawl chains", export)
+    with imported_unchanged(project, SEED, export):
+        relations = round_through_label_studio(label_studio, project, SEED, "qawl chains", export)
     coref = {(r["from_id"], r["to_id"]) for r in relations if r["labels"] == ["coref"]}
     assert len(coref) == 30 and ("e21", "e58") in coref
     server_coref = [r for r in read_json(export)[0]["annotations"][0]["result"] if r["type"] == "relation" and r["labels"] == ["coref"]]
     assert len(server_coref) == 30
-
-    back = run_review(project, "import", str(export), "--annotator", "amina")
-
-    assert back.returncode == 0, back.stderr
-    assert f"{SEED}: no changes" in back.stdout
-    assert (project.annotations / f"{SEED}.json").read_bytes() == gold

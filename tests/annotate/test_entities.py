@@ -394,6 +394,11 @@ def test_cities_of_the_region_from_geonames(recognizer: EntityRecognizer) -> Non
     assert ("ورقلة", "GPE") in found and ("دهوك", "GPE") in found
 
 
+def test_capitals_and_great_cities_of_the_world_from_geonames(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وتوصلت واشنطن وبكين إلى تفاهم، فيما رحبت لندن وبرلين بالخطوة ونددت بها بيونغ يانغ وساو باولو.")
+    assert [name for name, label in found if label == "GPE"] == ["واشنطن", "بكين", "لندن", "برلين", "بيونغ يانغ", "ساو باولو"]
+
+
 def test_known_name_before_bin_opens_the_person_after_a_title(recognizer: EntityRecognizer) -> None:
     found = ents(recognizer, "وقال الدكتور دهوك بن سالم المري إن الخطة جاهزة.")
     assert ("دهوك بن سالم المري", "PERSON") in found

@@ -773,3 +773,15 @@ def test_a_gold_name_inside_a_facility_or_outlet_name_is_part_of_it(tmp_path) ->
     assert ents(recognizer, "وسقط صاروخ قرب مطار البصرة الدولي.") == [("مطار البصرة الدولي", "FAC")]
     assert ents(recognizer, "البصرة - «البصرة الآن» قال المحافظ إن الطرق آمنة.") == [("البصرة", "GPE"), ("البصرة الآن", "ORG")]
     assert ents(recognizer, "ووصل الوفد إلى البصرة.") == [("البصرة", "GPE")]
+
+
+def test_led_by_is_no_organisation_head(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وانضمت القوة متعددة الجنسيات بقيادة باريس إلى المهمة، والتقى وفد القيادة العامة للجيش بالوزير.")
+    assert ("باريس", "GPE") in found
+    assert not [name for name, _ in found if "قيادة" in name and "باريس" in name]
+
+
+def test_full_name_of_a_state_with_its_nisba_is_one_gpe(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وأكدت الولايات المتحدة الأمريكية دعمها، ورحبت المملكة المتحدة البريطانية بالقرار.")
+    assert [name for name, _ in found] == ["الولايات المتحدة الأمريكية", "المملكة المتحدة البريطانية"]
+    assert {label for _, label in found} == {"GPE"}

@@ -111,6 +111,7 @@ ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك
 CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
 PRONOUN_SUFFIXES = frozenset({"ها", "هم", "نا"})
 BASIM = re.compile(r"باسم (?=\w)")
+LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 
 
 class Mention(NamedTuple):
@@ -401,7 +402,7 @@ class EntityRecognizer:
         gold_norp = [m for m in gold if m.label == "NORP"]
         gold = [m for m in gold if m.label != "NORP"]
         places += self._governed_places(words)
-        rules = [*static, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *self._events(words), *persons, *nisbas, *gold_norp]
+        rules = [*static, *self._states_with_nisba(words, static), *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *self._events(words), *persons, *nisbas, *gold_norp]
         outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
         datelines = [*self._dateline(words), *outlets]
         # A gold name inside a facility's or an outlet's name is part of it (مطار بغداد الدولي، «بغداد اليوم»).
@@ -457,6 +458,8 @@ class EntityRecognizer:
         given_name = first_reading(readings, lex.given_names)
         gold, static = self._readings(self.gold, readings), self._readings(self.static, readings)
         org_head, facility = first_reading(readings, lex.org_heads), first_reading(readings, lex.facilities)
+        if word in LED_BY:
+            org_head = institution = None
         place = next(((offset, lex.place_heads[form]) for offset, form in readings if form in lex.place_heads), None)
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
         title = first_reading(readings, lex.titles) is not None
@@ -504,6 +507,19 @@ class EntityRecognizer:
                 if all(words.adjacent(k) for k in range(i, j)):
                     yield Mention(words.starts[i] + offset, words.ends[j], label)
                     break
+
+    @staticmethod
+    def _states_with_nisba(words: _Words, static: list[Mention]) -> Iterator[Mention]:
+        """A state's name of two or more words ending in a definite feminine word, with the nisba that
+        follows it: one GPE (الولايات المتحدة الأمريكية, GUIDELINES §2.8 N3)."""
+        texts, starts, ends = words.texts, words.starts, words.ends
+        for m in static:
+            j = bisect.bisect_left(ends, m.end)
+            if m.label != "GPE" or starts[j] <= m.start or j + 1 >= len(texts) or not words.adjacent(j):
+                continue
+            last, nxt = texts[j], texts[j + 1]
+            if last.startswith("ال") and last.endswith("ه") and nxt.startswith("ال") and nxt.endswith("يه") and words.features[j + 1].nisba == 0:
+                yield Mention(m.start, ends[j + 1], "GPE")
 
     def _quoted_orgs(self, norm: str) -> Iterator[Mention]:
         """«الهيئة التنسيقية ...» (a quoted name opening with an organisation head), and an indefinite

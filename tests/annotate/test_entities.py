@@ -785,3 +785,9 @@ def test_full_name_of_a_state_with_its_nisba_is_one_gpe(recognizer: EntityRecogn
     found = ents(recognizer, "وأكدت الولايات المتحدة الأمريكية دعمها، ورحبت المملكة المتحدة البريطانية بالقرار.")
     assert [name for name, _ in found] == ["الولايات المتحدة الأمريكية", "المملكة المتحدة البريطانية"]
     assert {label for _, label in found} == {"GPE"}
+
+
+def test_forces_or_factions_of_a_common_noun_are_no_name(recognizer: EntityRecognizer) -> None:
+    text = 'وقال إن "فصائل المعارضة" وقوات الجيش انسحبت، فيما تقدمت قوات الدعم السريع وقوات البيشمركة نحو المدينة.'
+    assert labelled(recognizer, text, "ORG") == ["قوات الدعم السريع", "قوات البيشمركة"]
+    assert labelled(recognizer, 'وقالت إن "فصائل المقاومة" لن تتوقف.', "ORG") == []

@@ -111,6 +111,9 @@ ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك
 CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
 PRONOUN_SUFFIXES = frozenset({"ها", "هم", "نا"})
 BASIM = re.compile(r"باسم (?=\w)")
+# Plural heads that name no organisation before one common noun (قوات الاحتلال، فصائل المقاومة: §2.7), but do
+# before a longer name or one that is no ordinary word (قوات الدعم السريع، قوات البيشمركة).
+GROUP_HEADS = frozenset({"قوات", "فصاءل"})
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 
 
@@ -531,7 +534,7 @@ class EntityRecognizer:
                 continue
             if any(w in CLAUSE_PARTICLES or (self._verb(w) and not w.startswith("ال")) for w in inner[1:]):
                 continue  # «الهيئة لن تقبل ...»: a quoted sentence, not a name
-            if bare(inner[0]) in self.lex.org_heads:
+            if bare(inner[0]) in self.lex.org_heads and not self._group_label(inner):
                 yield Mention(m.start(1), m.end(1), "ORG")
                 continue
             before = norm[max(0, m.start() - 20) : m.start()].split()
@@ -568,11 +571,18 @@ class EntityRecognizer:
                     end = j
                     continue
             end = j
-        if end == i:
+        if end == i or self._group_label(texts[i : end + 1]):
             return None
         if bare(texts[i]) in lex.descriptors and self._name_alone(words, i + 1, end):
             return Mention(words.starts[i + 1], words.ends[end], "ORG")  # حركة حماس → حماس (§2.6)
         return Mention(words.starts[i] + offset, words.ends[end], "ORG")
+
+    def _group_label(self, name: list[str]) -> bool:
+        """Is `name` (words) a plural head and one definite common noun: a group described, not named (§2.7)?"""
+        return (
+            len(name) == 2 and first_reading(variants(name[0]), GROUP_HEADS) is not None
+            and name[1].startswith("ال") and self._common_word(name[1])
+        )
 
     def _name_alone(self, words: _Words, first: int, last: int) -> bool:
         """Are words first..last a name used on its own: one word, or a known name (أنصار الله)?"""

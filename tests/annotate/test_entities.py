@@ -791,3 +791,21 @@ def test_forces_or_factions_of_a_common_noun_are_no_name(recognizer: EntityRecog
     text = 'وقال إن "فصائل المعارضة" وقوات الجيش انسحبت، فيما تقدمت قوات الدعم السريع وقوات البيشمركة نحو المدينة.'
     assert labelled(recognizer, text, "ORG") == ["قوات الدعم السريع", "قوات البيشمركة"]
     assert labelled(recognizer, 'وقالت إن "فصائل المقاومة" لن تتوقف.', "ORG") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وقال الخبير في مجموعة ستيرلينغ بارتنرز كريم الحداد إن الأسعار سترتفع.", [("ستيرلينغ بارتنرز", "ORG"), ("كريم الحداد", "PERSON")]),
+        ("وأعلنت شركة فولكسفاغن الألمانية خطة جديدة.", [("فولكسفاغن", "ORG"), ("الألمانية", "NORP")]),
+        ("وذكرت وكالة بلومبرغ أن الصفقة أنجزت.", [("بلومبرغ", "ORG")]),
+        ("ووقعت الوزارة اتفاقاً مع الشركة الفرنسية توتال لبناء المصنع.", [("الفرنسية", "NORP"), ("توتال", "ORG")]),
+        ("وقال رئيس مجمع فوسفاطكو سمير الدباغ إن الإنتاج ارتفع.", [("فوسفاطكو", "ORG"), ("سمير الدباغ", "PERSON")]),
+    ],
+)
+def test_a_descriptor_before_a_coined_or_foreign_name_stays_outside(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert ents(recognizer, text) == expected
+
+
+def test_a_descriptor_before_ordinary_words_keeps_the_whole_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وأعلنت شركة نفط الشمال زيادة الإنتاج، وقالت شركة كبرى إنها ستنسحب.", "ORG") == ["شركة نفط الشمال"]

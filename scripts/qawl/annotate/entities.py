@@ -114,6 +114,7 @@ BASIM = re.compile(r"باسم (?=\w)")
 # Plural heads that name no organisation before one common noun (قوات الاحتلال، فصائل المقاومة: §2.7), but do
 # before a longer name or one that is no ordinary word (قوات الدعم السريع، قوات البيشمركة).
 GROUP_HEADS = frozenset({"قوات", "فصاءل"})
+COINED_NAME_WORDS = 3  # words of a company's or an agency's coined or foreign name (غولدمان ساكس)
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 
 
@@ -367,6 +368,7 @@ class EntityRecognizer:
         places: list[Mention] = []
         persons: list[Mention] = []
         nisbas: list[Mention] = []
+        after_descriptor: dict[int, int] = {}  # start → end of the organisation names found after their descriptor (شركة X → X)
         match_date, searched_to = self.dates.dates.match, 0
         features = words.features
         for i in compress(range(len(features)), map(attrgetter("trigger"), features)):
@@ -381,8 +383,12 @@ class EntityRecognizer:
                 static += self._gazetteer_at(words, i, f.static, doc_id)
             if f.org_head is not None and (mention := self._org_head_at(words, i, f.org_head)):
                 org_heads.append(mention)
+                if mention.start > starts[i]:
+                    after_descriptor[mention.start] = mention.end
             if f.institution is not None and (mention := self._institution_at(words, i, f.institution)):
                 institutions.append(mention)
+                if mention.start > starts[i]:
+                    after_descriptor[mention.start] = mention.end
             if f.facility is not None and (mention := self._facility_at(words, i, f.facility)):
                 facilities.append(mention)
             if f.place is not None and (mention := self._place_at(words, i, *f.place)):
@@ -405,6 +411,8 @@ class EntityRecognizer:
         gold_norp = [m for m in gold if m.label == "NORP"]
         gold = [m for m in gold if m.label != "NORP"]
         places += self._governed_places(words)
+        if after_descriptor:
+            persons = [p for p in (self._person_after_organisation(words, p, after_descriptor) for p in persons) if p]
         rules = [*static, *self._states_with_nisba(words, static), *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *self._events(words), *persons, *nisbas, *gold_norp]
         outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
         datelines = [*self._dateline(words), *outlets]
@@ -413,6 +421,19 @@ class EntityRecognizer:
         if wholes:
             gold = _not_inside(gold, wholes)
         return gold, datelines, dates, rules
+
+    def _person_after_organisation(self, words: _Words, person: Mention, organisations: dict[int, int]) -> Mention | None:
+        """`person`, unless it starts with the name of an organisation found after its descriptor (في مجموعة X فلان):
+        then the person's name of two words or more that follows the organisation's, if there is one, from its
+        given name if the word after the organisation's name is not one."""
+        end = organisations.get(person.start)
+        if end is None or end >= person.end:
+            return person
+        k = bisect.bisect_left(words.ends, end) + 1
+        if k + 1 < len(words.texts) and words.features[k].name_start is None and words.features[k + 1].name_start == 0:
+            k += 1  # the organisation's name went on (غولدمان ساكس): the person's begins with the given name
+        last = self._name_from(words, k) if k < len(words.texts) and words.adjacent(k - 1) else k - 1
+        return Mention(words.starts[k], words.ends[last], "PERSON") if last > k else None
 
     def _words(self, nt: NormText) -> _Words:
         """The words of the matching form of `nt` with their (cached) features."""
@@ -545,6 +566,9 @@ class EntityRecognizer:
         """Construct-state names: an indefinite head and its definite genitive (وزارة الخارجية
         الأمريكية، مجلس النواب، حزب العمال), trailing adjectives included."""
         lex, texts = self.lex, words.texts
+        descriptor = texts[i][offset:] in lex.descriptors  # not `bare`: وكالة is no و + ك + اله
+        if descriptor and (last := self._coined_name_end(words, i + 1)) is not None:
+            return Mention(words.starts[i + 1], words.ends[last], "ORG")  # شركة ألستوم → ألستوم (§2.6)
         end = i
         for j in range(i + 1, min(i + 5, len(texts))):
             nxt = texts[j]
@@ -573,7 +597,7 @@ class EntityRecognizer:
             end = j
         if end == i or self._group_label(texts[i : end + 1]):
             return None
-        if bare(texts[i]) in lex.descriptors and self._name_alone(words, i + 1, end):
+        if descriptor and self._name_alone(words, i + 1, end):
             return Mention(words.starts[i + 1], words.ends[end], "ORG")  # حركة حماس → حماس (§2.6)
         return Mention(words.starts[i] + offset, words.ends[end], "ORG")
 
@@ -583,6 +607,21 @@ class EntityRecognizer:
             len(name) == 2 and first_reading(variants(name[0]), GROUP_HEADS) is not None
             and name[1].startswith("ال") and self._common_word(name[1])
         )
+
+    def _coined_name_end(self, words: _Words, j: int) -> int | None:
+        """Index of the last of up to three words from word j that belong to no Arabic lexicon: a coined or foreign
+        name (ألستوم، غولدمان ساكس), not definite, no dictionary noun or verb, given name, known place or nisba;
+        None if word j is not one."""
+        texts, features = words.texts, words.features
+        last = None
+        for k in range(j, min(j + COINED_NAME_WORDS, len(texts))):
+            f, w = features[k], texts[k]
+            if not words.adjacent(k - 1) or not f.namey or f.definite or f.name_start is not None or f.static or f.nisba is not None:
+                break
+            if self._common_word(w) or self._verb(w):
+                break
+            last = k
+        return last
 
     def _name_alone(self, words: _Words, first: int, last: int) -> bool:
         """Are words first..last a name used on its own: one word, or a known name (أنصار الله)?"""
@@ -609,6 +648,8 @@ class EntityRecognizer:
         if adjective_head and self._org_adjective(nxt):
             adjectives_end, complement_end = self._org_tail(words, i + 1)
             end = complement_end or adjectives_end
+            if end == i + 1 and bare(texts[i]) in self.lex.descriptors and (last := self._coined_name_end(words, end + 1)) is not None:
+                return Mention(words.starts[end + 1], words.ends[last], "ORG")  # الشركة الإيطالية إيني: the name after its descriptor
             if end == i + 1 and words.features[end].nisba is not None:
                 return None  # الشركة الإيطالية: outside the N2 heads, a noun and its nisba alone are no name (§2.8)
             after = texts[end + 1] if end + 1 < len(texts) else ""

@@ -809,3 +809,13 @@ def test_a_descriptor_before_a_coined_or_foreign_name_stays_outside(recognizer: 
 
 def test_a_descriptor_before_ordinary_words_keeps_the_whole_name(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وأعلنت شركة نفط الشمال زيادة الإنتاج، وقالت شركة كبرى إنها ستنسحب.", "ORG") == ["شركة نفط الشمال"]
+
+
+def test_abbreviation_in_parentheses_after_an_organisation(recognizer: EntityRecognizer) -> None:
+    text = "ونقلت وكالة الأنباء البحرينية (بنا) عن مصدر قوله إن الجلسة (المغلقة) انتهت، وقال صندوق النقد الدولي (صنق) إن النمو تباطأ."
+    assert labelled(recognizer, text, "ORG") == ["وكالة الأنباء البحرينية", "بنا", "صندوق النقد الدولي", "صنق"]
+    assert ents(recognizer, "وقال إن السفارة الأمريكية (في عمان) مغلقة.") == [("السفارة الأمريكية", "ORG"), ("عمان", "GPE")]
+
+
+def test_a_perfect_verb_after_a_role_noun_opens_the_predicate(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وكان أمير البلاد استقبل الوفد في القصر.", "PERSON") == []

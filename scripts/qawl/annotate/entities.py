@@ -80,6 +80,8 @@ OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
 DATELINE = re.compile(
     r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})"|\((?P<agency_after>[^()\n]{1,30})\))?'
 )
+# A short name in parentheses, two words at most: the abbreviation of the organisation before it (§2.5).
+ABBREVIATION = re.compile(r"\(\s*([^\W\d]+(?: [^\W\d]+)?)\s*\)")
 UNNAMED_AGENCIES = frozenset({"وكالات"})  # بغداد - (وكالات): wire copy from several agencies, none named
 DATELINE_NAME_WORDS = 4
 # Tiers decide conflicts before length does: gold names beat everything, a dateline or a quoted
@@ -413,7 +415,8 @@ class EntityRecognizer:
         places += self._governed_places(words)
         if after_descriptor:
             persons = [p for p in (self._person_after_organisation(words, p, after_descriptor) for p in persons) if p]
-        rules = [*static, *self._states_with_nisba(words, static), *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *self._events(words), *persons, *nisbas, *gold_norp]
+        abbreviations = self._abbreviations(norm, [*static, *org_heads, *institutions])
+        rules = [*static, *self._states_with_nisba(words, static), *abbreviations, *self._quoted_orgs(norm), *org_heads, *institutions, *facilities, *places, *self._events(words), *persons, *nisbas, *gold_norp]
         outlets = [Mention(m.start(1), m.end(1), "ORG") for m in OUTLET.finditer(norm)]
         datelines = [*self._dateline(words), *outlets]
         # A gold name inside a facility's or an outlet's name is part of it (مطار بغداد الدولي، «بغداد اليوم»).
@@ -544,6 +547,17 @@ class EntityRecognizer:
             last, nxt = texts[j], texts[j + 1]
             if last.startswith("ال") and last.endswith("ه") and nxt.startswith("ال") and nxt.endswith("يه") and words.features[j + 1].nisba == 0:
                 yield Mention(m.start, ends[j + 1], "GPE")
+
+    def _abbreviations(self, norm: str, candidates: list[Mention]) -> list[Mention]:
+        """The abbreviation in parentheses right after an organisation's name (وكالة الأنباء الكويتية (كونا)), not a
+        phrase opening with a function word (السفارة (في بغداد))."""
+        if "(" not in norm:
+            return []
+        org_ends = {m.end for m in candidates if m.label == "ORG"}
+        return [
+            Mention(m.start(1), m.end(1), "ORG") for m in ABBREVIATION.finditer(norm)
+            if len(norm[: m.start()].rstrip()) in org_ends and m.group(1).split()[0] not in self.lex.stopwords
+        ]
 
     def _quoted_orgs(self, norm: str) -> Iterator[Mention]:
         """«الهيئة التنسيقية ...» (a quoted name opening with an organisation head), and an indefinite
@@ -992,6 +1006,8 @@ class EntityRecognizer:
             not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] == "ل" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
+        if last == j + 1 and features[j].name_start is None and features[last].definite and self._verb(texts[j]):
+            return None  # أمير البلاد استقبل الوفد: a verb and its definite object, the predicate
 
         following = last + 1
         if (

@@ -819,3 +819,17 @@ def test_abbreviation_in_parentheses_after_an_organisation(recognizer: EntityRec
 
 def test_a_perfect_verb_after_a_role_noun_opens_the_predicate(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وكان أمير البلاد استقبل الوفد في القصر.", "PERSON") == []
+
+
+def test_a_word_opening_with_hamza_alef_lam_is_no_definite_word_either(recognizer: EntityRecognizer) -> None:
+    assert ents(recognizer, "وأكد المدير العام لشركة ألكاتيل الفرنسية أن المصنع جاهز.") == [("ألكاتيل", "ORG"), ("الفرنسية", "NORP")]
+
+
+def test_a_role_goes_on_through_a_coined_organisation_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وأكد المدير العام لشركة ألكاتيل الفرنسية جان-لوك بيرنار أن المصنع جاهز.")
+    assert found == [("ألكاتيل", "ORG"), ("الفرنسية", "NORP"), ("جان-لوك بيرنار", "PERSON")]
+
+
+def test_a_known_place_ends_a_person_name(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وزار الرئيس الكوري يون سوك يول طوكيو أمس.")
+    assert ("يون سوك يول", "PERSON") in found and ("طوكيو", "GPE") in found

@@ -100,10 +100,10 @@ ROLE_PREPOSITIONS = frozenset({"في", "الي", "لدي", "عن"})
 ROLE_WINDOW = 9  # words from a title to the end of its role phrase
 NISBA_SHAPED = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "الي"})  # relative pronouns and إلى, normalised
 # Spellings that the matching form folds together, told apart in the original: the name علي (final ي)
-# and the preposition على (final ى); a word that opens with إل, which is never the article (إلياس، إلهام).
+# and the preposition على (final ى); a word that opens with إل or أل, which is never the article (إلياس، ألستوم).
 # Literal first (a search for a literal is fast); where the word begins is checked on each match.
 NAME_ALI = re.compile(r"علي(?!\w)")
-HAMZA_AL = re.compile(r"إل(?!ى(?!\w))")  # not إلى
+HAMZA_AL = re.compile(r"[إأ]ل(?!ى(?!\w))")  # not إلى
 # باسم: "in the name of" before an organisation (المتحدث باسم الوزارة), the given name Basim before a family name.
 GOVERNOR = re.compile(r"(?<!\w)[وفل]?محافظ (?=\w)")  # محافظ X: the governor of the governorate X
 # festivals, conferences, forums, tournaments (normalised: مؤتمر → مءتمر)
@@ -839,7 +839,7 @@ class EntityRecognizer:
                 or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
                 or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
                 or (j > i and w[0] == "و" and f.name_start is None and self._common_word(w))  # آمنة وكريمة: coordinated words
-                or (count >= 2 and self._verb(w))
+                or (count >= 2 and (self._verb(w) or f.known))  # ماكرون بيروت: a place's name after two name words
                 or (count >= 2 and self._ordinary_phrase_at(words, j))
                 or (count >= 3 and self._common_word(w))
             ):
@@ -982,6 +982,10 @@ class EntityRecognizer:
                 j += 1  # a known name before بن opens the person's name (نايف بن ...)
             elif texts[j] in ROLE_PREPOSITIONS or self._role_complement(words, j):
                 j += 2
+            elif (offset := f.org_head) is not None and texts[j][offset:] in self.lex.descriptors and (
+                last := self._coined_name_end(words, j + 1)
+            ) is not None:
+                j = last + 1  # مدير لشركة ألستوم: the organisation's coined name goes on with the role
             else:
                 break
         return j
@@ -1006,8 +1010,8 @@ class EntityRecognizer:
             not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] == "ل" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
-        if last == j + 1 and features[j].name_start is None and features[last].definite and self._verb(texts[j]):
-            return None  # أمير البلاد استقبل الوفد: a verb and its definite object, the predicate
+        if last == j + 1 and features[j].name_start is None and self._verb(texts[j]) and not self._common_word(texts[j]) and self._common_word(texts[last]):
+            return None  # أمير البلاد استقبل الوفد: a verb (and no noun: نجوى) and its object, the predicate
 
         following = last + 1
         if (

@@ -270,14 +270,15 @@ def customize_tokenizer(nlp: Language) -> Language:
     spaCy keeps `العراق".`, `لـ"العربي` and `نعم».` as single tokens; here quote
     marks split off as prefixes, suffixes, and infixes after a tatweel or between
     letters. The rules are regexes on the tokenizer, so `nlp.to_disk` keeps them;
-    `affixes` compiles them to spaCy's matches, faster.
+    `affixes` compiles them, and spaCy's URL pattern, to spaCy's matches, faster.
     """
-    from qawl.affixes import infix_regex, prefix_regex, suffix_regex
+    from qawl.affixes import infix_regex, prefix_regex, suffix_regex, url_regex
 
     prefixes, suffixes, infixes = affix_rules(nlp)
     nlp.tokenizer.prefix_search = prefix_regex(prefixes).search
     nlp.tokenizer.suffix_search = suffix_regex(suffixes).search
     nlp.tokenizer.infix_finditer = infix_regex(infixes).finditer
+    nlp.tokenizer.url_match = url_regex(nlp.tokenizer.url_match.__self__).match
     return nlp
 
 

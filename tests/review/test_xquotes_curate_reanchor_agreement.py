@@ -98,6 +98,29 @@ def test_curation_that_leaves_out_the_reporting_quote_names_the_nested_one() -> 
     ]
 
 
+def test_curation_that_leaves_out_the_reporting_quote_of_an_agreed_nested_quote_names_the_decision_that_left_it_out() -> None:
+    amina = xquote_layer()
+    omar = copy.deepcopy(amina)
+    next(q for q in omar["quotes"] if q["id"] == "q3")["type"] = "mixed"  # both nest q4 in the quote at q3's span, and differ on q3 only
+    comparison = compare({"amina": amina, "omar": omar}, ARTICLE)
+    assert [(d.id, d.what, d.text) for d in comparison.disagreements] == [("d1", "quote", "السفير أبلغه أن الاتفاق سيوقع قريبا")]
+    layer, _, problems = curate(comparison, {"d1": "none"}, amina, TIME, "decisions.json")
+    assert problems == [  # q4 has no decision of its own: the curator is sent to the one that can keep its source
+        Problem("decisions.json", "d1", "quote 'الاتفاق سيوقع قريبا' is reported by quote 'السفير أبلغه أن الاتفاق سيوقع قريبا', which the curated layer leaves out; choose a version that keeps it")
+    ]
+    assert next(q for q in layer["quotes"] if q["id"] == "q4")["source"] is None  # no dangling source
+
+
+def test_curation_that_leaves_out_the_quote_of_an_agreed_stance_names_the_decision_that_left_it_out() -> None:
+    comparison = compare({"amina": xquote_layer(), "omar": moved_part(xquote_layer())}, ARTICLE)
+    assert [(d.id, d.what) for d in comparison.disagreements] == [("d1", "quote")]  # q2's parts; s1 on q2 is agreed
+    layer, _, problems = curate(comparison, {"d1": "none"}, xquote_layer(), TIME, "decisions.json")
+    left_out = ("stance on us_coalition_presence_iraq rests on quote 'المفاوضات صعبة»، وأضاف حسين، «لكننا نقترب من اتفاق', "
+                "which the curated layer leaves out; choose a version that keeps it")
+    assert problems == [Problem("decisions.json", "d1", left_out)] * 2  # its holder and its evidence
+    assert layer["stance"][0]["evidence"] == {"quote": None, "span": None}
+
+
 # -- agreement ---------------------------------------------------------------------------------------------------
 
 

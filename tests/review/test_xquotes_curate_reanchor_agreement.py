@@ -57,6 +57,19 @@ def test_reanchoring_moves_every_part_of_a_discontinuous_quote_and_keeps_the_sou
     assert check_layer(result.layer, document, split_sentences(DOC_ID, NEW_ARTICLE), {TARGET}, "x") == []
 
 
+def test_reanchoring_rebuilds_a_discontinuous_quote_s_content_from_its_parts_when_the_two_are_placed_apart() -> None:
+    new = ARTICLE.replace("«المفاوضات صعبة»", "«المفاوضات صعبة والمفاوضات صعبة»")  # the content's unchanged text is found from the second copy on,
+    document = Document(DOC_ID, new, hashlib.sha256(new.encode()).hexdigest(), f"seeds/{DOC_ID}.txt")  # its first part stays on the first
+    result = reanchor(xquote_layer(), ARTICLE, document, {TARGET})
+    assert result.left_out == {}  # was: q2 (and s1 on it) left out, "the first part starts at 103, the content at 119"
+    q2 = next(q for q in result.layer["quotes"] if q["id"] == "q2")
+    assert q2["parts"] == [span(new, "المفاوضات صعبة"), span(new, "لكننا نقترب من اتفاق")]
+    assert q2["content"] == span(new, "المفاوضات صعبة والمفاوضات صعبة»، وأضاف حسين، «لكننا نقترب من اتفاق")
+    content = next(p for p in result.placements if (p.id, p.part) == ("q2", "content"))
+    assert (content.outcome, content.new) == ("changed", q2["content"])  # the report shows the content as it is written
+    assert check_layer(result.layer, document, split_sentences(DOC_ID, new), {TARGET}, "x") == []
+
+
 def test_a_quote_whose_reporting_quote_cannot_be_placed_is_left_out_with_it() -> None:
     new = ARTICLE.replace("وقال المتحدث", "وأوضح المتحدث")  # the outer quote's cue rewritten
     document = Document(DOC_ID, new, hashlib.sha256(new.encode()).hexdigest(), f"seeds/{DOC_ID}.txt")

@@ -14,7 +14,7 @@ from qawl.review.reanchor import reanchor
 from qawl.schema import Problem
 from qawl.segment import split_sentences
 from tests.review.conftest import span
-from tests.review.test_review_xquotes import ARTICLE, DOC_ID, TARGET, xquote_layer
+from tests.review.test_review_xquotes import ARTICLE, DOC_ID, TARGET, quote, xquote_layer
 
 TIME = "2026-12-03T05:00:00Z"
 
@@ -68,6 +68,28 @@ def test_reanchoring_rebuilds_a_discontinuous_quote_s_content_from_its_parts_whe
     content = next(p for p in result.placements if (p.id, p.part) == ("q2", "content"))
     assert (content.outcome, content.new) == ("changed", q2["content"])  # the report shows the content as it is written
     assert check_layer(result.layer, document, split_sentences(DOC_ID, new), {TARGET}, "x") == []
+
+
+def test_reanchoring_leaves_out_a_discontinuous_quote_whose_first_part_is_gone() -> None:
+    new = ARTICLE.replace("«المفاوضات صعبة»، ", "")
+    document = Document(DOC_ID, new, hashlib.sha256(new.encode()).hexdigest(), f"seeds/{DOC_ID}.txt")
+    result = reanchor(xquote_layer(), ARTICLE, document, {TARGET})
+    assert result.left_out == {("quotes", "q2"): "its part 1 'المفاوضات صعبة' could not be placed", ("stance", "s1"): "it depends on q2, which is left out"}
+
+
+def test_reanchoring_reports_the_content_rebuilt_from_the_parts_of_a_quote_left_out_for_its_cue() -> None:
+    old = "«المفاوضات صعبة» و«لكننا نقترب من اتفاق»، أضاف المتحدث.\n"  # the cue after the quotation, outside its content
+    first, second = span(old, "المفاوضات صعبة"), span(old, "لكننا نقترب من اتفاق")
+    content = {"start": first["start"], "end": second["end"], "text": old[first["start"] : second["end"]]}
+    anonymous = {"kind": "anonymous", "mention": span(old, "المتحدث"), "entity": None}
+    layer = {"schema_version": "2.0.0", "doc_id": DOC_ID, "sha256": hashlib.sha256(old.encode()).hexdigest(), "entities": [],
+             "quotes": [quote("q1", "direct", content, span(old, "أضاف"), anonymous, parts=[first, second])], "stance": []}
+    new = old.replace("«المفاوضات صعبة»", "«المفاوضات صعبة والمفاوضات صعبة»").replace("أضاف", "تابع")
+    document = Document(DOC_ID, new, hashlib.sha256(new.encode()).hexdigest(), f"seeds/{DOC_ID}.txt")
+    result = reanchor(layer, old, document, {TARGET})
+    assert result.left_out == {("quotes", "q1"): "its cue 'أضاف' could not be placed"}
+    placed = next(p for p in result.placements if p.part == "content")
+    assert placed.new == span(new, "المفاوضات صعبة والمفاوضات صعبة» و«لكننا نقترب من اتفاق")  # its own text, found again, is from the second copy on
 
 
 def test_a_quote_whose_reporting_quote_cannot_be_placed_is_left_out_with_it() -> None:

@@ -833,3 +833,58 @@ def test_a_role_goes_on_through_a_coined_organisation_name(recognizer: EntityRec
 def test_a_known_place_ends_a_person_name(recognizer: EntityRecognizer) -> None:
     found = ents(recognizer, "وزار الرئيس الكوري يون سوك يول طوكيو أمس.")
     assert ("يون سوك يول", "PERSON") in found and ("طوكيو", "GPE") in found
+
+
+def test_an_organisation_name_ends_before_a_relative_pronoun(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "ورفض الشروط التي وضعها مجلس الأمن الدولي التي وصفها بالمجحفة.", "ORG") == ["مجلس الأمن الدولي"]
+
+
+def test_a_two_letter_month_alone_is_no_date(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وعبرت السفن باب المندب، وقال أب لثلاثة أطفال إن المدارس تفتح في آب المقبل أو 3 آب 2027.", "DATE") == [
+        "آب المقبل", "3 آب 2027"
+    ]
+
+
+def test_a_nisba_that_does_not_agree_with_the_descriptor_is_the_persons(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال الرئيس التنفيذي للشركة البلجيكي ماتياس فان هوف إن الأرباح ارتفعت.")
+    assert found == [("البلجيكي", "NORP"), ("ماتياس فان هوف", "PERSON")]
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("وحذرت الشبكة العربية لحقوق اللاجئين من ترحيلهم.", "الشبكة العربية لحقوق اللاجئين"),
+        ("وأعلنت اللجنة الوطنية المستقلة للانتخابات النتائج.", "اللجنة الوطنية المستقلة للانتخابات"),
+        ("وطالب التجمع الوطني لمكافحة الفساد بمحاسبة المسؤولين.", "التجمع الوطني لمكافحة الفساد"),
+    ],
+)
+def test_a_definite_head_with_adjectives_and_a_complement(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert labelled(recognizer, text, "ORG") == [org]
+
+
+def test_a_definite_head_with_an_adjective_alone_is_no_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وقالت اللجنة الفنية إن الشبكة الكهربائية تعطلت.", "ORG") == []
+
+
+def test_an_adjective_after_the_complement_belongs_to_the_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وأعلن الاتحاد العام للصناعات الصغيرة دعمه للقرار.", "ORG") == ["الاتحاد العام للصناعات الصغيرة"]
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("وقال وزير المالية السوداني عبد الرحيم محمد أحمد الطيب إن العجز تراجع.", "عبد الرحيم محمد أحمد الطيب"),
+        ("وشدد رئيس الحزب محمدو ولد سيدي المختار على ضرورة الحوار.", "محمدو ولد سيدي المختار"),
+    ],
+)
+def test_long_names_keep_their_family_name(recognizer: EntityRecognizer, text: str, person: str) -> None:
+    assert labelled(recognizer, text, "PERSON") == [person]
+
+
+def test_a_preposition_before_a_common_noun_opens_no_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وطالب الحزب المعارض بإعادة فرز الأصوات في الدائرة.", "PERSON") == []
+
+
+def test_a_family_name_comes_back_with_its_particles(recognizer: EntityRecognizer) -> None:
+    text = "وقال المدير التنفيذي للشركة الهولندي ماتياس فان دير بروغن إن الطلب ارتفع. وأضاف فان دير بروغن أن العقود جاهزة."
+    assert labelled(recognizer, text, "PERSON") == ["ماتياس فان دير بروغن", "فان دير بروغن"]

@@ -87,9 +87,13 @@ DATELINE_NAME_WORDS = 4
 # Tiers decide conflicts before length does: gold names beat everything, a dateline or a quoted
 # outlet beats the gazetteer names and dates inside an outlet's name (الغد العراقي، لـ«المصري اليوم»).
 TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
+ILA = "الي"  # إلى, normalised: it looks definite
+# Particles of European family names (فان دير بيرغ، دي ميستورا): the family name comes back with them.
+FAMILY_PARTICLES = frozenset({"فان", "دير", "دي", "فون", "دو", "دا", "ديل", "لا"})
+SHORT_WORD = 2  # letters of a month name (آب) that alone is another word too
 MAX_NAME_WORDS = 4  # words of a person name, not counting the connectors
 # Words that join the parts of an Arab name (بن، أبو، عبد، آل): the next word belongs to the name.
-NAME_CONNECTORS = frozenset({"بن", "ابن", "ابو", "عبد", "ال"})
+NAME_CONNECTORS = frozenset({"بن", "ابن", "ابو", "عبد", "ال", "ولد"})  # ولد: "son of" in Mauritanian names
 CONNECTOR_FORMS = NAME_CONNECTORS | {clitic + c for c in NAME_CONNECTORS for clitic in "وف"}  # also وعبد
 NASAB = frozenset({"بن", "ابن"})
 # Second words of compound given names (نور الدين، نصر الله، عبد الرحمن): definite, and yet not the family name.
@@ -137,7 +141,7 @@ class WordFeatures(NamedTuple):
     gold: tuple[tuple[int, list[GazetteerEntry]], ...]  # readings that start a gold name
     static: tuple[tuple[int, list[GazetteerEntry]], ...]  # readings that start a CLDR/curated name
     org_head: int | None  # offsets (after proclitics) of the lexicon readings, or None
-    institution: tuple[int, bool, bool] | None  # definite head: offset, N2 head?, adjective head?
+    institution: tuple[int, bool, bool, bool] | None  # definite head: offset, N2 head?, adjective head?, a complement needed?
     facility: int | None
     place: tuple[int, str] | None  # a class noun before a place name: offset, kind (`Lexicons.place_heads`)
     name_start: int | None  # a given name, or عبد/ابو (offset 0)
@@ -311,7 +315,7 @@ class EntityRecognizer:
         # apart (the gold gazetteer grows): a word with none of them, and no date lead, is a plain word.
         self.feature_forms = frozenset().union(
             self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB, lex.place_heads,
-            *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.nisba)),
+            *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.complement_heads, lex.nisba)),
         )
         # the features of a plain word, by (namey, definite)
         self.plain = {
@@ -380,7 +384,8 @@ class EntityRecognizer:
             # Dates leftmost first and not overlapping, as `finditer` would find them.
             if f.date_start and starts[i] >= searched_to and (m := match_date(norm, starts[i])):
                 searched_to = m.end()
-                dates.append(Mention(m.start("date"), m.end("date"), "DATE"))
+                if m.end("date") - m.start("date") > SHORT_WORD:  # آب alone is also أب (father) or ب + اب (باب)
+                    dates.append(Mention(m.start("date"), m.end("date"), "DATE"))
             if f.static:
                 static += self._gazetteer_at(words, i, f.static, doc_id)
             if f.org_head is not None and (mention := self._org_head_at(words, i, f.org_head)):
@@ -480,8 +485,8 @@ class EntityRecognizer:
         offset, definite_form = next(((o, f) for o, f in readings if f.startswith("ال")), (None, ""))
         if offset is not None:
             head = definite_form[2:]  # not word[offset + 2:]: للحكومة reads as ل + الحكومة
-            if head in lex.n2_heads or head in lex.adjective_heads:
-                institution = (offset, head in lex.n2_heads, head in lex.adjective_heads)
+            if head in lex.n2_heads or head in lex.adjective_heads or head in lex.complement_heads:
+                institution = (offset, head in lex.n2_heads, head in lex.adjective_heads or head in lex.complement_heads, head in lex.complement_heads)
         given_name = first_reading(readings, lex.given_names)
         gold, static = self._readings(self.gold, readings), self._readings(self.static, readings)
         org_head, facility = first_reading(readings, lex.org_heads), first_reading(readings, lex.facilities)
@@ -590,7 +595,7 @@ class EntityRecognizer:
                 break
             definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
             function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
-            if function_word or nxt in self.cues or "ال" + bare(nxt) in lex.days or nxt in lex.titles or EVENT_HEAD.fullmatch(nxt):
+            if function_word or nxt in NISBA_SHAPED or nxt in self.cues or "ال" + bare(nxt) in lex.days or nxt in lex.titles or EVENT_HEAD.fullmatch(nxt):
                 break  # (تنظيم المهرجان ...: the organising of an event)
             if j > i + 1 and words.features[j - 1].known and not self._org_adjective(nxt):
                 break  # after a place's name only an adjective of the name (غرفة القاهرة التجارية، not ... الافتتاح)
@@ -643,13 +648,13 @@ class EntityRecognizer:
             tuple(words.texts[first + 1 : last + 1]) == rest for _, entries in words.features[first].static for rest, _, _ in entries
         )
 
-    def _institution_at(self, words: _Words, i: int, institution: tuple[int, bool, bool]) -> Mention | None:
+    def _institution_at(self, words: _Words, i: int, institution: tuple[int, bool, bool, bool]) -> Mention | None:
         """الحكومة العراقية، السفارة الأمريكية (N2), and التحالف الدولي (definite head + adjective),
         with the adjectives and the لـ complement that follow (المنظمة الدولية للهجرة، الاتحاد الكويتي لكرة اليد)."""
         texts = words.texts
         if i + 1 >= len(texts):
             return None
-        offset, n2_head, adjective_head = institution
+        offset, n2_head, adjective_head, needs_complement = institution
         nxt = texts[i + 1]
         if not words.adjacent(i) or not nxt.startswith("ال"):
             return None
@@ -661,8 +666,10 @@ class EntityRecognizer:
             return Mention(words.starts[i] + offset, words.ends[complement_end or i + 1], "ORG")
         if adjective_head and self._org_adjective(nxt):
             adjectives_end, complement_end = self._org_tail(words, i + 1)
+            if needs_complement and complement_end is None:
+                return None  # اللجنة الفنية: a committee described; اللجنة الوطنية للانتخابات is named
             end = complement_end or adjectives_end
-            if end == i + 1 and bare(texts[i]) in self.lex.descriptors and (last := self._coined_name_end(words, end + 1)) is not None:
+            if end == i + 1 and agrees and bare(texts[i]) in self.lex.descriptors and (last := self._coined_name_end(words, end + 1)) is not None:
                 return Mention(words.starts[end + 1], words.ends[last], "ORG")  # الشركة الإيطالية إيني: the name after its descriptor
             if end == i + 1 and words.features[end].nisba is not None:
                 return None  # الشركة الإيطالية: outside the N2 heads, a noun and its nisba alone are no name (§2.8)
@@ -703,8 +710,8 @@ class EntityRecognizer:
         coordinated = False
         while last + 1 < n and words.adjacent(last):
             w, f = texts[last + 1], features[last + 1]
-            if self._org_adjective(w):
-                last += 1
+            if self._org_adjective(w) or (w.startswith("ال") and w.endswith("ه") and not f.date_start and self._common_word(w)):
+                last += 1  # للصناعات الصغيرة: a feminine adjective of the complement
             elif not coordinated and w.startswith("وال") and f.institution is None and f.org_head is None:
                 last, coordinated = last + 1, True
             else:
@@ -831,7 +838,7 @@ class EntityRecognizer:
                 last, count = j, count + 1  # وليد الحاج: a definite title after a given name is the family name
                 break
             elif joined or compound:
-                if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)):
+                if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)) or f.date_start:
                     break
             elif not connector and (
                 not f.namey
@@ -841,7 +848,7 @@ class EntityRecognizer:
                 or (j > i and w[0] == "و" and f.name_start is None and self._common_word(w))  # آمنة وكريمة: coordinated words
                 or (count >= 2 and (self._verb(w) or f.known))  # ماكرون بيروت: a place's name after two name words
                 or (count >= 2 and self._ordinary_phrase_at(words, j))
-                or (count >= 3 and self._common_word(w))
+                or (count >= 3 and self._common_word(w) and not (w.startswith("ال") and features[j - 1].name_start is not None))
             ):
                 break
             last = j
@@ -1007,7 +1014,7 @@ class EntityRecognizer:
         if features[j].name_start is None and j + 1 < last and features[j + 1].name_start == 0 and features[j - 1].org_head == 0:
             j += 1  # النائب عن كتلة X سعيد ...: the one-word name of the bloc, then the person's given name
         if features[j].name_start is None and (
-            not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] == "ل" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
+            not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] in "لب" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
         if last == j + 1 and features[j].name_start is None and self._verb(texts[j]) and not self._common_word(texts[j]) and self._common_word(texts[last]):
@@ -1021,6 +1028,7 @@ class EntityRecognizer:
             and following < len(texts)
             and words.adjacent(last)
             and texts[following].startswith("ال")
+            and texts[following] != ILA  # الجعدني إلى: إلى is no definite word
         ):
             last -= 1  # كاوه رسول القصف الذي: a definite noun with its adjective or relative opens the predicate
         noun_phrase = texts[j] in self.ordinary.verbal_nouns and not texts[last].endswith("ي") and self._common_phrase(words, j, last)
@@ -1094,8 +1102,11 @@ class EntityRecognizer:
             parts = name.split()
             if label == "PERSON":
                 first, *rest = parts[-1].split("-")
+                particle = next((k for k in range(1, len(parts) - 1) if parts[k] in FAMILY_PARTICLES), None)
                 if len(parts) >= 3 and parts[-2] in ("بن", "ابن", "ابو"):
                     names.setdefault(parts[-2], set()).add(((parts[-1],), "PERSON"))
+                elif particle is not None:
+                    names.setdefault(parts[particle], set()).add((tuple(parts[particle + 1 :]), "PERSON"))
                 elif len(parts) >= 2 and len(first) >= 3 and first not in self.not_name:
                     names.setdefault(first, set()).add((tuple(rest), "PERSON"))
             # written more than once (a C-level count), not hyphenated, and not a one-word name the gazetteer finds

@@ -217,6 +217,7 @@ class Lexicons:
     cues: dict[str, Any]
     n2_heads: frozenset[str]
     adjective_heads: frozenset[str]
+    complement_heads: frozenset[str]  # a definite head with adjectives names an organisation only with its لـ complement
     descriptors: frozenset[str]  # left outside a name used alone (حركة حماس → حماس)
     organisation_adjectives: frozenset[str]
     facilities: frozenset[str]
@@ -262,6 +263,7 @@ def lexicons() -> Lexicons:
     return Lexicons(
         n2_heads=frozenset(normalize(w).removeprefix("ال") for w in institutions["n2_heads"]),  # matched after the article
         adjective_heads=_norm_set(institutions["definite_adjective_heads"]),
+        complement_heads=_norm_set(institutions["definite_complement_heads"]),
         descriptors=_norm_set(institutions["descriptors"]),
         organisation_adjectives=_norm_set(institutions["organisation_adjectives"]),
         facilities=_norm_set(institutions["facilities"]),

@@ -888,3 +888,19 @@ def test_a_preposition_before_a_common_noun_opens_no_name(recognizer: EntityReco
 def test_a_family_name_comes_back_with_its_particles(recognizer: EntityRecognizer) -> None:
     text = "وقال المدير التنفيذي للشركة الهولندي ماتياس فان دير بروغن إن الطلب ارتفع. وأضاف فان دير بروغن أن العقود جاهزة."
     assert labelled(recognizer, text, "PERSON") == ["ماتياس فان دير بروغن", "فان دير بروغن"]
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("وانتشرت الحمى في صفاقس وقابس، وقال الطبيب إن الوضع مستقر.", ["صفاقس", "قابس"]),
+        ("وأنقذت الدورية ٤٠ مهاجراً قبالة زوارة فجر الجمعة.", ["زوارة"]),
+        ("وعاد النازحون إلى سرت. وقال المسؤول إن المدينة آمنة.", ["سرت"]),
+    ],
+)
+def test_a_city_that_is_also_a_dictionary_word_in_a_place_context(recognizer: EntityRecognizer, text: str, places: list[str]) -> None:
+    assert labelled(recognizer, text, "GPE") == places
+
+
+def test_a_city_that_is_also_a_dictionary_word_out_of_context_is_no_place(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وسرت شائعات في المدينة، وقال إن قابس الجمر لا يحترق.", "GPE") == []

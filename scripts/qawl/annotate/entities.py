@@ -29,6 +29,7 @@ from qawl.annotate.lexicon import (
     WORD_CACHE_SIZE,
     Gazetteer,
     _norm_set,
+    cities_read_as_words,
     cue_forms,
     lexicons,
     ordinary_words,
@@ -90,6 +91,8 @@ TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
 ILA = "الي"  # إلى, normalised: it looks definite
 # Particles of European family names (فان دير بيرغ، دي ميستورا): the family name comes back with them.
 FAMILY_PARTICLES = frozenset({"فان", "دير", "دي", "فون", "دو", "دا", "ديل", "لا"})
+PLACE_PREPOSITIONS = frozenset({"في", "الي", "من", "قباله", "قرب", "نحو", "داخل"})  # normalised (إلى، قبالة)
+CLAUSE_MARKS = frozenset(".،,؛:")
 SHORT_WORD = 2  # letters of a month name (آب) that alone is another word too
 MAX_NAME_WORDS = 4  # words of a person name, not counting the connectors
 # Words that join the parts of an Arab name (بن، أبو، عبد، آل): the next word belongs to the name.
@@ -144,6 +147,7 @@ class WordFeatures(NamedTuple):
     institution: tuple[int, bool, bool, bool] | None  # definite head: offset, N2 head?, adjective head?, a complement needed?
     facility: int | None
     place: tuple[int, str] | None  # a class noun before a place name: offset, kind (`Lexicons.place_heads`)
+    city_word: int | None  # offset of a city's name that is also a dictionary word (قابس، سرت)
     name_start: int | None  # a given name, or عبد/ابو (offset 0)
     title: bool
     title_definite: bool  # the title reading carries the article (الوالي, not والي read as و + الي)
@@ -305,6 +309,8 @@ class EntityRecognizer:
         self.ordinary = ordinary_words()
         self.cues = cue_forms()
         self.dates = _date_regexes()
+        # indefinite ones, and no verbal noun (بيان): a word of the dictionary that names a city in context
+        self.city_words = frozenset(w for w in cities_read_as_words() if not w.startswith("ال") and w not in self.ordinary.verbal_nouns)
         cues = self.lex.cues
         self.not_name = (
             self.lex.stopwords | self.lex.titles | self.lex.org_heads | frozenset(self.cues) | frozenset(self.lex.place_heads)
@@ -315,11 +321,12 @@ class EntityRecognizer:
         # apart (the gold gazetteer grows): a word with none of them, and no date lead, is a plain word.
         self.feature_forms = frozenset().union(
             self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB, lex.place_heads,
+            self.city_words,
             *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.complement_heads, lex.nisba)),
         )
         # the features of a plain word, by (namey, definite)
         self.plain = {
-            (namey, definite): WordFeatures((), (), None, None, None, None, None, False, False, None, False, namey, definite, False, False)
+            (namey, definite): WordFeatures((), (), None, None, None, None, None, None, False, False, None, False, namey, definite, False, False)
             for namey in (False, True)
             for definite in (False, True)
         }
@@ -400,6 +407,8 @@ class EntityRecognizer:
                 facilities.append(mention)
             if f.place is not None and (mention := self._place_at(words, i, *f.place)):
                 places.append(mention)
+            if f.city_word is not None and self._city_in_context(words, i, f.city_word):
+                places.append(Mention(starts[i] + f.city_word, words.ends[i], "GPE"))
             if f.name_start is not None:
                 last = self._name_from(words, i)
                 if last > i:
@@ -493,6 +502,7 @@ class EntityRecognizer:
         if word in LED_BY:
             org_head = institution = None
         place = next(((offset, lex.place_heads[form]) for offset, form in readings if form in lex.place_heads), None)
+        city_word = first_reading(readings, self.city_words)
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
         title = first_reading(readings, lex.titles) is not None
         nisba = nisba_offset(readings, lex.nisba)
@@ -504,6 +514,7 @@ class EntityRecognizer:
             institution=institution,
             facility=facility,
             place=place,
+            city_word=city_word,
             name_start=name_start,
             title=title,
             title_definite=title and next(form for _, form in readings if form in lex.titles).startswith("ال"),
@@ -513,7 +524,7 @@ class EntityRecognizer:
             definite=offset is not None,
             known=word in self.static_one_word,
             trigger=bool(gold or static or title or date_start or word in NASAB)
-            or any(x is not None for x in (org_head, institution, facility, place, name_start, nisba)),
+            or any(x is not None for x in (org_head, institution, facility, place, city_word, name_start, nisba)),
         )
 
     @staticmethod
@@ -774,6 +785,20 @@ class EntityRecognizer:
         if kind == "settlement":
             return Mention(words.starts[j], end, "GPE")
         return Mention(words.starts[i] + offset, end, "ORG" if kind == "municipality" else "GPE")
+
+    def _city_in_context(self, words: _Words, i: int, offset: int) -> bool:
+        """Is word i, a city's name that is also a dictionary word (`city_word` at `offset`), a place here: coordinated
+        with a known place or such a city (صفاقس وقابس، سرت وبنغازي), or after a place preposition and before a
+        comma, a full stop or a date (قبالة زوارة فجر الخميس، إلى تعز.)?"""
+        texts, features, gaps, n = words.texts, words.features, words.gaps, len(words.texts)
+        if offset == 1 and texts[i][0] == "و":
+            return i > 0 and words.adjacent(i - 1) and (features[i - 1].known or features[i - 1].city_word == 0)
+        if offset:
+            return False
+        if i + 1 < n and words.adjacent(i) and texts[i + 1][0] == "و" and (texts[i + 1][1:] in self.static_one_word or features[i + 1].city_word == 1):
+            return True
+        clause_ends = i + 1 == n or gaps[i + 1].strip(" \n")[:1] in CLAUSE_MARKS or features[i + 1].date_start
+        return i > 0 and texts[i - 1] in PLACE_PREPOSITIONS and words.adjacent(i - 1) and clause_ends
 
     def _common_adjective(self, word: str) -> bool:
         """An indefinite adjective formed from a common noun of the dictionary (ميداني، ميدانياً from ميدان، صحية from صحة)."""

@@ -169,23 +169,40 @@ def city_names() -> list[str]:
     word: a one-word name is left out when it has fewer than four letters, or when it, or it read without its
     article or a proclitic, is a noun, adjective or verb of the dictionary (الخميس، الجزيرة، كابل), a given
     name, a title, or a function word (بانه: ب + أنه)."""
+    return [name for name, reading in _city_readings() if reading == "name"]
+
+
+@lru_cache(maxsize=1)
+def cities_read_as_words() -> frozenset[str]:
+    """The one-word city names of `cities.tsv` (matching form) that `city_names` leaves out only because they read as
+    a noun, adjective or verb of the dictionary (قابس، سرت، تعز): places where the context says so."""
+    return frozenset(norm_words(name)[0] for name, reading in _city_readings() if reading == "dictionary word")
+
+
+def _city_readings() -> list[tuple[str, str]]:
+    """Each name of `cities.tsv` with how it reads: "name", "dictionary word" (one word of three letters or more
+    that the dictionary has), or "other word" (a given name, title, function word, or too short)."""
     lex, ordinary = lexicons(), ordinary_words()
     other_words = lex.given_names | lex.stopwords | lex.titles | lex.org_heads | lex.nisba | frozenset(cue_forms())
-    not_cities = (ordinary.nouns, ordinary.verbs, other_words)
-    names = []
+    readings_of_names = []
     for line in _lines("cities.tsv"):
         name = line.split("\t")[1]
         words = norm_words(name)
+        reading = "name"
         if words[0] in lex.stopwords:
-            continue  # ان بو، ام ...: a name opening with a function word
-        if len(words) == 1:
+            reading = "other word"  # ان بو، ام ...: a name opening with a function word
+        elif len(words) == 1:
             word = words[0]
             stem = word[2:] if word.startswith("ال") else word
             readings = {stem, *(form for _, form in variants(word))}  # بانه is also ب + أنه
-            if len(stem) < 4 or any(not words.isdisjoint(readings) for words in not_cities):
-                continue
-        names.append(name)
-    return names
+            if len(stem) < 3 or not other_words.isdisjoint(readings):
+                reading = "other word"
+            elif not (ordinary.nouns.isdisjoint(readings) and ordinary.verbs.isdisjoint(readings)):
+                reading = "dictionary word"
+            elif len(stem) < 4:
+                reading = "other word"
+        readings_of_names.append((name, reading))
+    return readings_of_names
 
 
 def gold_entities(annotations_dir: Path) -> list[tuple[str, str, str]]:

@@ -904,3 +904,31 @@ def test_a_city_that_is_also_a_dictionary_word_in_a_place_context(recognizer: En
 
 def test_a_city_that_is_also_a_dictionary_word_out_of_context_is_no_place(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وسرت شائعات في المدينة، وقال إن قابس الجمر لا يحترق.", "GPE") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وتحصن المسلحون في جبال مكحول منذ أسابيع.", ("جبال مكحول", "LOC")),
+        ("وارتفع منسوب نهر الفرات هذا الشهر.", ("نهر الفرات", "LOC")),
+        ("وتقدمت القوات في وادي حضرموت شمالاً.", ("وادي حضرموت", "LOC")),
+    ],
+)
+def test_a_natural_place_after_its_class_noun(recognizer: EntityRecognizer, text: str, expected: tuple[str, str]) -> None:
+    assert expected in ents(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "facility"),
+    [
+        ("وبدأت أعمال ترميم جامع الزيتونة أمس.", "جامع الزيتونة"),
+        ("وتقام البطولة في صالة الشيخ جابر الأحمد الشهر المقبل.", "صالة الشيخ جابر الأحمد"),
+        ("وامتدت أعمال تطوير كورنيش النيل إلى الجنوب.", "كورنيش النيل"),
+    ],
+)
+def test_more_facility_class_nouns(recognizer: EntityRecognizer, text: str, facility: str) -> None:
+    assert labelled(recognizer, text, "FAC") == [facility]
+
+
+def test_a_natural_class_noun_before_an_ordinary_word_is_no_place(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وقال إن جبال الجليد تذوب، وإن نهر الحياة لا يتوقف.", "LOC") == []

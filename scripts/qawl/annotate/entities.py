@@ -741,6 +741,8 @@ class EntityRecognizer:
             if w in lex.facility_adjectives:
                 end = j
                 break
+            if j > i + 1 and words.features[j].date_start and self.dates.dates.match(words.norm, words.starts[j]):
+                break  # صالة الشيخ جابر الأحمد الشهر المقبل: a date ends the name
             if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] in "ول" and self._common_word(w)) or ANNA.match(w):
                 break  # ... ومركز, ... لتصفية: a coordinated common noun or a preposition's; ... بأنه: أنّ opens a clause
             if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title:
@@ -770,12 +772,13 @@ class EntityRecognizer:
     def _place_at(self, words: _Words, i: int, offset: int, kind: str) -> Mention | None:
         """The place named after class noun i: a known name (محافظة الأنبار، بلدية صيدا) or one word that is no
         ordinary word (بلدة سرمين). A unit with its head is a GPE, a municipality with its head an ORG,
-        a settlement's name alone a GPE (مدينة الموصل → الموصل)."""
+        a settlement's name alone a GPE (مدينة الموصل → الموصل), a natural place with its head a LOC (نهر الفرات)."""
         texts, features = words.texts, words.features
         j = i + 1
         if j >= len(texts) or not words.adjacent(i):
             return None
-        known = [m for m in self._gazetteer_at(words, j, features[j].static, "") if m.label == "GPE" and m.start == words.starts[j]]
+        labels = ("GPE", "LOC") if kind == "nature" else ("GPE",)
+        known = [m for m in self._gazetteer_at(words, j, features[j].static, "") if m.label in labels and m.start == words.starts[j]]
         if known:
             end = known[0].end
         elif features[j].namey and not features[j].static and not self._common_word(texts[j]) and not self._verb(texts[j]):
@@ -784,7 +787,7 @@ class EntityRecognizer:
             return None
         if kind == "settlement":
             return Mention(words.starts[j], end, "GPE")
-        return Mention(words.starts[i] + offset, end, "ORG" if kind == "municipality" else "GPE")
+        return Mention(words.starts[i] + offset, end, {"municipality": "ORG", "nature": "LOC"}.get(kind, "GPE"))
 
     def _city_in_context(self, words: _Words, i: int, offset: int) -> bool:
         """Is word i, a city's name that is also a dictionary word (`city_word` at `offset`), a place here: coordinated

@@ -932,3 +932,28 @@ def test_more_facility_class_nouns(recognizer: EntityRecognizer, text: str, faci
 
 def test_a_natural_class_noun_before_an_ordinary_word_is_no_place(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وقال إن جبال الجليد تذوب، وإن نهر الحياة لا يتوقف.", "LOC") == []
+
+
+def test_institutions_named_after_buildings_are_organisations(recognizer: EntityRecognizer) -> None:
+    assert ents(recognizer, "وقال البيت الأبيض إن الرئيس سيزور المنطقة.") == [("البيت الأبيض", "ORG")]
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("وقال الوزير بوزيان في مؤتمر صحفي إن الخطة جاهزة.", "بوزيان"),
+        ("وقال الدكتور الزعابي إن الخطة جاهزة.", "الزعابي"),
+        ("وأكد الدكتور بنعبدالله أن الدواء آمن.", "بنعبدالله"),
+    ],
+)
+def test_a_family_name_alone_right_after_a_definite_title(recognizer: EntityRecognizer, text: str, person: str) -> None:
+    assert labelled(recognizer, text, "PERSON") == [person]
+
+
+def test_a_common_word_after_a_definite_title_is_no_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وقال الوزير المختص إن الرئيس التنفيذي سيستقيل، وأكد الأمين العام ذلك.", "PERSON") == []
+    assert labelled(recognizer, "وقال المبعوث الأممي إلى السودان إن الهدنة صامدة.", "PERSON") == []
+
+
+def test_a_quoted_outlet_after_its_correspondent(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وأفاد مراسل «صوت الجنوب» في المدينة بأن القصف تجدد.", "ORG") == ["صوت الجنوب"]

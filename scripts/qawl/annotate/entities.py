@@ -124,6 +124,7 @@ BASIM = re.compile(r"باسم (?=\w)")
 # before a longer name or one that is no ordinary word (قوات الدعم السريع، قوات البيشمركة).
 GROUP_HEADS = frozenset({"قوات", "فصاءل"})
 COINED_NAME_WORDS = 3  # words of a company's or an agency's coined or foreign name (غولدمان ساكس)
+CORRESPONDENTS = frozenset({"مراسل", "مراسله", "مراسلو", "مراسلي", "مندوب"})  # مراسل «X»: the outlet X
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 
 
@@ -420,6 +421,8 @@ class EntityRecognizer:
             elif f.title:
                 role_end = self._role_end(words, i)
                 persons += filter(None, (self._after_title(words, i, role_end), self._name_after_role(words, i, role_end)))
+                if f.title_definite and (mention := self._family_name_after_title(words, i)):
+                    persons.append(mention)
             if f.nisba is not None:
                 nisbas.append(Mention(starts[i] + f.nisba, words.ends[i], "NORP"))
         # A gold NORP is an adjective, not a name: it must not cut the organisation it qualifies
@@ -589,7 +592,7 @@ class EntityRecognizer:
                 yield Mention(m.start(1), m.end(1), "ORG")
                 continue
             before = norm[max(0, m.start() - 20) : m.start()].split()
-            if before and not before[-1].startswith(("ال", "وال")) and bare(before[-1]) in self.lex.org_heads and len(inner) <= 4:
+            if before and not before[-1].startswith(("ال", "وال")) and (bare(before[-1]) in self.lex.org_heads or before[-1] in CORRESPONDENTS) and len(inner) <= 4:
                 yield Mention(m.start(1), m.end(1), "ORG")
 
     def _org_head_at(self, words: _Words, i: int, offset: int) -> Mention | None:
@@ -988,8 +991,28 @@ class EntityRecognizer:
         if texts[first - 1] in self.lex.stopwords:
             return None  # باسم رئاسة الوزراء: the complement of a preposition, not the title's name
         if not texts[first].startswith(("ال", "لل")) and self._name_from(words, first) >= second:
-            return None if self._common_phrase(words, first, second) else Mention(starts[first], ends[second], "PERSON")
+            if self._common_phrase(words, first, second) or (self._verb(texts[first]) and texts[second].startswith("ال") and self._common_word(texts[second])):
+                return None  # الرئيس سيزور المنطقة: a verb and its object
+            return Mention(starts[first], ends[second], "PERSON")
         return None
+
+    def _family_name_after_title(self, words: _Words, i: int) -> Mention | None:
+        """A family name alone right after definite title i and before a clause goes on (الوزير سويلم في، الدكتور
+        الشمري إن): one word of no dictionary, list or gazetteer."""
+        texts, features, n = words.texts, words.features, len(words.texts)
+        j = i + 1
+        if j >= n or not words.adjacent(i) or (i > 0 and features[i - 1].name_start is not None):
+            return None  # خالد الحاج وفداً: the title is the family name of the name before it
+        f, w = features[j], texts[j]
+        if not f.namey or f.name_start is not None or f.static or f.nisba is not None or f.title or self._common_word(w) or self._verb(w):
+            return None
+        if w.endswith(("ه", "ا")) and self._common_word(w[:-1]):
+            return None  # الوزير نفسه، الحاج وفداً: a noun with its pronoun or its accusative ending
+        if j + 1 < n and words.adjacent(j) and texts[j + 1] in self.lex.stopwords and not ANNA.match(texts[j + 1]):
+            clause_goes_on = not w.startswith("ال")  # الوزير سويلم في، not المبعوث الأممي إلى
+        else:
+            clause_goes_on = j + 1 >= n or not words.adjacent(j) or texts[j + 1] in self.cues or bool(ANNA.match(texts[j + 1])) or self._verb(texts[j + 1])
+        return Mention(words.starts[j], words.ends[j], "PERSON") if clause_goes_on else None
 
     def _role_end(self, words: _Words, i: int) -> int:
         """Index of the first word after the role phrase that title word i opens: the construct

@@ -957,3 +957,19 @@ def test_a_common_word_after_a_definite_title_is_no_name(recognizer: EntityRecog
 
 def test_a_quoted_outlet_after_its_correspondent(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وأفاد مراسل «صوت الجنوب» في المدينة بأن القصف تجدد.", "ORG") == ["صوت الجنوب"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ونقل المصابون إلى مستشفى ابن رشد الجامعي وسط المدينة.", [("مستشفى ابن رشد الجامعي", "FAC")]),
+        ("وقال إن شارع المتنبي مزدحم منذ الصباح.", [("شارع المتنبي", "FAC")]),
+        ("وقال إن سجن أبو سليم أغلق منذ سنوات.", [("سجن أبو سليم", "FAC")]),
+    ],
+)
+def test_a_facility_named_after_a_person_and_its_predicate(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert ents(recognizer, text) == expected
+
+
+def test_a_verb_after_a_kunya_ends_the_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وكان أبو خالد زار المخيم قبل أيام.", "PERSON") == ["أبو خالد"]

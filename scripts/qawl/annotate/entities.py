@@ -746,9 +746,12 @@ class EntityRecognizer:
                 break
             if j > i + 1 and words.features[j].date_start and self.dates.dates.match(words.norm, words.starts[j]):
                 break  # صالة الشيخ جابر الأحمد الشهر المقبل: a date ends the name
-            if w in lex.stopwords or w in self.cues or self._verb(w) or (w[0] in "ول" and self._common_word(w)) or ANNA.match(w):
+            joined = texts[j - 1] in CONNECTOR_FORMS  # مستشفى ابن رشد، سجن أبو سليم: the word after a connector is a name's
+            if w in lex.stopwords or w in self.cues or (self._verb(w) and not joined and w not in CONNECTOR_FORMS) or (w[0] in "ول" and self._common_word(w)) or ANNA.match(w):
                 break  # ... ومركز, ... لتصفية: a coordinated common noun or a preposition's; ... بأنه: أنّ opens a clause
-            if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title:
+            if j > i + 1 and texts[j - 1].startswith("ال") and not words.features[j - 1].title and not w.startswith("ال") and w not in CONNECTOR_FORMS and self._common_word(w):
+                break  # شارع الرشيد مزدحم: an indefinite predicate after the name
+            if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title and not joined:
                 break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
             if j > i + 2 and self._person_after_adjective(words, j):
                 break  # ميناء جدة الإسلامي ميلود العتيبي: after the name's adjective, a plain word + a definite one
@@ -877,7 +880,9 @@ class EntityRecognizer:
                 or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
                 or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
                 or (j > i and w[0] == "و" and f.name_start is None and self._common_word(w))  # آمنة وكريمة: coordinated words
-                or (count >= 2 and (self._verb(w) or f.known))  # ماكرون بيروت: a place's name after two name words
+                or (count >= 2 and f.known)  # ماكرون بيروت: a place's name after two name words
+                or ((count >= 2 or texts[i] in CONNECTOR_FORMS) and self._verb(w))  # أبو غريب أغلق: a verb after a kunya
+                or (count == 1 and self._verb_and_object_at(words, j))  # خالد زار المخيم
                 or (count >= 2 and self._ordinary_phrase_at(words, j))
                 or (count >= 3 and self._common_word(w) and not (w.startswith("ال") and features[j - 1].name_start is not None))
             ):
@@ -952,7 +957,17 @@ class EntityRecognizer:
         """Does word i, before بن, open a name that no other rule starts (حمدان بن ...): a plain
         word that may be a name, not a verb, not a given name or title (those start names themselves)."""
         f = words.features[i]
+        if f.facility is not None or f.org_head is not None or f.place is not None:
+            return False  # مستشفى ابن سينا: a class noun before a name
         return f.namey and f.name_start is None and not f.title and not self._verb(words.texts[i]) and self._opens_nasab(words, i)
+
+    def _verb_and_object_at(self, words: _Words, j: int) -> bool:
+        """Do words j, j + 1 read as a verb of no noun reading and its definite object (زار المخيم)?"""
+        texts = words.texts
+        return (
+            j + 1 < len(texts) and words.adjacent(j) and texts[j + 1].startswith("ال") and self._verb(texts[j])
+            and not self._common_word(texts[j]) and self._common_word(texts[j + 1])
+        )
 
     def _ordinary_phrase_at(self, words: _Words, j: int) -> bool:
         """Does word j open an ordinary phrase after a name: a verbal noun (بلعيد توقيع اتفاق), or a common

@@ -973,3 +973,8 @@ def test_a_facility_named_after_a_person_and_its_predicate(recognizer: EntityRec
 
 def test_a_verb_after_a_kunya_ends_the_name(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وكان أبو خالد زار المخيم قبل أيام.", "PERSON") == ["أبو خالد"]
+
+
+def test_a_nisba_that_ends_a_persons_name_is_the_family_name(recognizer: EntityRecognizer) -> None:
+    text = "وقال الباحث سعيد كمال التونسي إن الأزمة ستطول. وأضاف التونسي أن وزير الخارجية التونسي سيزور الجزائر."
+    assert ents(recognizer, text) == [("سعيد كمال التونسي", "PERSON"), ("التونسي", "PERSON"), ("التونسي", "NORP"), ("الجزائر", "GPE")]

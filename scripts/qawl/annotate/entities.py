@@ -430,6 +430,8 @@ class EntityRecognizer:
         gold_norp = [m for m in gold if m.label == "NORP"]
         gold = [m for m in gold if m.label != "NORP"]
         places += self._governed_places(words)
+        if nisbas and persons:
+            nisbas = self._family_names_of_nisba_shape(words, persons, nisbas)
         if after_descriptor:
             persons = [p for p in (self._person_after_organisation(words, p, after_descriptor) for p in persons) if p]
         abbreviations = self._abbreviations(norm, [*static, *org_heads, *institutions])
@@ -441,6 +443,20 @@ class EntityRecognizer:
         if wholes:
             gold = _not_inside(gold, wholes)
         return gold, datelines, dates, rules
+
+    def _family_names_of_nisba_shape(self, words: _Words, persons: list[Mention], nisbas: list[Mention]) -> list[Mention]:
+        """`nisbas`, with those spelled like the nisba-shaped family name of a person found in the text (محمد علي
+        المصري ... وأضاف المصري) as that person's, except where they follow a definite noun as its adjective."""
+        norm, texts, ends = words.norm, words.texts, words.ends
+        family = {norm[p.start : p.end].split()[-1] for p in persons}
+        if not family:
+            return nisbas
+        relabelled = []
+        for m in nisbas:
+            k = bisect.bisect_left(ends, m.end)
+            adjective = k > 0 and words.adjacent(k - 1) and texts[k - 1].startswith("ال")
+            relabelled.append(m._replace(label="PERSON") if norm[m.start : m.end] in family and not adjective else m)
+        return relabelled
 
     def _person_after_organisation(self, words: _Words, person: Mention, organisations: dict[int, int]) -> Mention | None:
         """`person`, unless it starts with the name of an organisation found after its descriptor (في مجموعة X فلان):
@@ -874,6 +890,9 @@ class EntityRecognizer:
             elif joined or compound:
                 if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)) or f.date_start:
                     break
+            elif j > i and self._family_nisba(words, i, j):
+                last, count = j, count + 1  # محمد علي المصري: a family name that is a nisba ends the name
+                break
             elif not connector and (
                 not f.namey
                 or (j > i and f.date_start and f.name_start is None)
@@ -960,6 +979,16 @@ class EntityRecognizer:
         if f.facility is not None or f.org_head is not None or f.place is not None:
             return False  # مستشفى ابن سينا: a class noun before a name
         return f.namey and f.name_start is None and not f.title and not self._verb(words.texts[i]) and self._opens_nasab(words, i)
+
+    def _family_nisba(self, words: _Words, i: int, j: int) -> bool:
+        """Is word j, in a name opened by the given name i, a definite masculine nisba that is the family name
+        (أحمد كمال الليبي إن), not an adjective of what follows (وزير ... المصري)?"""
+        texts, features = words.texts, words.features
+        w = texts[j]
+        return (
+            features[i].name_start is not None and features[j].nisba == 0 and w.startswith("ال") and w.endswith("ي")
+            and not texts[j - 1].startswith("ال") and (j + 1 >= len(texts) or not words.adjacent(j) or not texts[j + 1].startswith("ال"))
+        )
 
     def _verb_and_object_at(self, words: _Words, j: int) -> bool:
         """Do words j, j + 1 read as a verb of no noun reading and its definite object (زار المخيم)?"""

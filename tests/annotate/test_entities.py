@@ -978,3 +978,8 @@ def test_a_verb_after_a_kunya_ends_the_name(recognizer: EntityRecognizer) -> Non
 def test_a_nisba_that_ends_a_persons_name_is_the_family_name(recognizer: EntityRecognizer) -> None:
     text = "وقال الباحث سعيد كمال التونسي إن الأزمة ستطول. وأضاف التونسي أن وزير الخارجية التونسي سيزور الجزائر."
     assert ents(recognizer, text) == [("سعيد كمال التونسي", "PERSON"), ("التونسي", "PERSON"), ("التونسي", "NORP"), ("الجزائر", "GPE")]
+
+
+def test_a_sports_club_and_its_short_form(recognizer: EntityRecognizer) -> None:
+    text = "وتعادل فريق الوداد الرياضي مع نادي الزمالك. وقال مدرب الوداد إن فريق العمل سيراجع الأداء، ويحل الوداد ضيفاً على الأهلي."
+    assert labelled(recognizer, text, "ORG") == ["الوداد الرياضي", "نادي الزمالك", "الوداد", "الوداد"]

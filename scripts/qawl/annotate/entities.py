@@ -125,6 +125,8 @@ BASIM = re.compile(r"باسم (?=\w)")
 GROUP_HEADS = frozenset({"قوات", "فصاءل"})
 COINED_NAME_WORDS = 3  # words of a company's or an agency's coined or foreign name (غولدمان ساكس)
 CORRESPONDENTS = frozenset({"مراسل", "مراسله", "مراسلو", "مراسلي", "مندوب"})  # مراسل «X»: the outlet X
+CLUB_HEADS = frozenset({"فريق", "نادي"})  # before a sports club's name
+SPORTS_ADJECTIVES = frozenset({"الرياضي", "الرياضيه"})  # after a club's name (الرجاء الرياضي)
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 
 
@@ -149,6 +151,7 @@ class WordFeatures(NamedTuple):
     facility: int | None
     place: tuple[int, str] | None  # a class noun before a place name: offset, kind (`Lexicons.place_heads`)
     city_word: int | None  # offset of a city's name that is also a dictionary word (قابس، سرت)
+    club: int | None  # offset of فريق or نادي before a club's name
     name_start: int | None  # a given name, or عبد/ابو (offset 0)
     title: bool
     title_definite: bool  # the title reading carries the article (الوالي, not والي read as و + الي)
@@ -322,12 +325,12 @@ class EntityRecognizer:
         # apart (the gold gazetteer grows): a word with none of them, and no date lead, is a plain word.
         self.feature_forms = frozenset().union(
             self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB, lex.place_heads,
-            self.city_words,
+            self.city_words, CLUB_HEADS,
             *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.complement_heads, lex.nisba)),
         )
         # the features of a plain word, by (namey, definite)
         self.plain = {
-            (namey, definite): WordFeatures((), (), None, None, None, None, None, None, False, False, None, False, namey, definite, False, False)
+            (namey, definite): WordFeatures((), (), None, None, None, None, None, None, None, False, False, None, False, namey, definite, False, False)
             for namey in (False, True)
             for definite in (False, True)
         }
@@ -408,6 +411,8 @@ class EntityRecognizer:
                 facilities.append(mention)
             if f.place is not None and (mention := self._place_at(words, i, *f.place)):
                 places.append(mention)
+            if f.club is not None and (mention := self._club_at(words, i, f.club)):
+                org_heads.append(mention)
             if f.city_word is not None and self._city_in_context(words, i, f.city_word):
                 places.append(Mention(starts[i] + f.city_word, words.ends[i], "GPE"))
             if f.name_start is not None:
@@ -534,6 +539,7 @@ class EntityRecognizer:
             facility=facility,
             place=place,
             city_word=city_word,
+            club=first_reading(readings, CLUB_HEADS),
             name_start=name_start,
             title=title,
             title_definite=title and next(form for _, form in readings if form in lex.titles).startswith("ال"),
@@ -543,7 +549,8 @@ class EntityRecognizer:
             definite=offset is not None,
             known=word in self.static_one_word,
             trigger=bool(gold or static or title or date_start or word in NASAB)
-            or any(x is not None for x in (org_head, institution, facility, place, city_word, name_start, nisba)),
+            or any(x is not None for x in (org_head, institution, facility, place, city_word, name_start, nisba))
+            or first_reading(readings, CLUB_HEADS) is not None,
         )
 
     @staticmethod
@@ -810,6 +817,20 @@ class EntityRecognizer:
         if kind == "settlement":
             return Mention(words.starts[j], end, "GPE")
         return Mention(words.starts[i] + offset, end, {"municipality": "ORG", "nature": "LOC"}.get(kind, "GPE"))
+
+    @staticmethod
+    def _club_at(words: _Words, i: int, offset: int) -> Mention | None:
+        """A sports club after فريق or نادي: its definite name and الرياضي (فريق الرجاء الرياضي → الرجاء الرياضي;
+        نادي الفجر الرياضي, whose official name holds نادي), or نادي and its definite name (نادي الزمالك)."""
+        texts, n = words.texts, len(words.texts)
+        j = i + 1
+        if j >= n or not words.adjacent(i) or not texts[j].startswith("ال") or words.features[j].nisba is not None:
+            return None
+        sports = j + 1 < n and words.adjacent(j) and texts[j + 1] in SPORTS_ADJECTIVES
+        club = texts[i][offset:] == "نادي"
+        if not (sports or club):
+            return None  # فريق العمل: a team, no club
+        return Mention(words.starts[i] + offset if club else words.starts[j], words.ends[j + 1 if sports else j], "ORG")
 
     def _city_in_context(self, words: _Words, i: int, offset: int) -> bool:
         """Is word i, a city's name that is also a dictionary word (`city_word` at `offset`), a place here: coordinated
@@ -1195,6 +1216,8 @@ class EntityRecognizer:
                 continue
             name = norm[m.start : m.end]
             parts = name.split()
+            if label == "ORG" and len(parts) >= 2 and parts[-1] in SPORTS_ADJECTIVES:
+                names.setdefault(parts[-2], set()).add(((), "ORG"))  # الرجاء after الرجاء الرياضي
             if label == "PERSON":
                 first, *rest = parts[-1].split("-")
                 particle = next((k for k in range(1, len(parts) - 1) if parts[k] in FAMILY_PARTICLES), None)

@@ -983,3 +983,7 @@ def test_a_nisba_that_ends_a_persons_name_is_the_family_name(recognizer: EntityR
 def test_a_sports_club_and_its_short_form(recognizer: EntityRecognizer) -> None:
     text = "وتعادل فريق الوداد الرياضي مع نادي الزمالك. وقال مدرب الوداد إن فريق العمل سيراجع الأداء، ويحل الوداد ضيفاً على الأهلي."
     assert labelled(recognizer, text, "ORG") == ["الوداد الرياضي", "نادي الزمالك", "الوداد", "الوداد"]
+
+
+def test_an_institution_is_no_feminine_title(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وأعلنت مؤسسة الموانئ عن تشغيل رصيف جديد للسفن.", "PERSON") == []

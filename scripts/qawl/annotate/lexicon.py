@@ -246,8 +246,8 @@ def _norm_set(words: Iterable[str]) -> frozenset[str]:
     return frozenset(normalize(w) for w in words)
 
 
-# Titles whose feminine is another noun: محافظة is the province.
-OTHER_FEMININE = frozenset({"محافظ"})
+# Titles whose feminine is another noun: محافظة is the province, مؤسسة an institution.
+OTHER_FEMININE = frozenset({"محافظ", "مءسس"})
 
 
 def title_forms(words: frozenset[str]) -> frozenset[str]:

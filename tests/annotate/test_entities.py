@@ -987,3 +987,15 @@ def test_a_sports_club_and_its_short_form(recognizer: EntityRecognizer) -> None:
 
 def test_an_institution_is_no_feminine_title(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وأعلنت مؤسسة الموانئ عن تشغيل رصيف جديد للسفن.", "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("وأعلن جهاز مكافحة الهجرة غير النظامية ضبط قارب.", "جهاز مكافحة الهجرة غير النظامية"),
+        ("وقال قيادي في ألوية العمالقة الجنوبية إن الهجوم صُدّ.", "ألوية العمالقة الجنوبية"),
+        ("وأعلنت كتيبة الصمود أنها انسحبت من المنطقة.", "كتيبة الصمود"),
+    ],
+)
+def test_armed_units_and_a_negated_adjective_of_an_organisation(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert labelled(recognizer, text, "ORG") == [org]

@@ -125,6 +125,7 @@ BASIM = re.compile(r"باسم (?=\w)")
 GROUP_HEADS = frozenset({"قوات", "فصاءل"})
 COINED_NAME_WORDS = 3  # words of a company's or an agency's coined or foreign name (غولدمان ساكس)
 CORRESPONDENTS = frozenset({"مراسل", "مراسله", "مراسلو", "مراسلي", "مندوب"})  # مراسل «X»: the outlet X
+NON = "غير"  # before a definite adjective, a negated adjective of the name (الهجرة غير الشرعية)
 CLUB_HEADS = frozenset({"فريق", "نادي"})  # before a sports club's name
 SPORTS_ADJECTIVES = frozenset({"الرياضي", "الرياضيه"})  # after a club's name (الرجاء الرياضي)
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
@@ -631,6 +632,9 @@ class EntityRecognizer:
             if not words.adjacent(j - 1):
                 break
             definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
+            if nxt == NON and j > i + 1 and j + 1 < len(texts) and words.adjacent(j) and self._org_adjective(texts[j + 1]):
+                end = j + 1  # جهاز مكافحة الهجرة غير الشرعية: غير and its adjective
+                break
             function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
             if function_word or nxt in NISBA_SHAPED or nxt in self.cues or "ال" + bare(nxt) in lex.days or nxt in lex.titles or EVENT_HEAD.fullmatch(nxt):
                 break  # (تنظيم المهرجان ...: the organising of an event)

@@ -999,3 +999,9 @@ def test_an_institution_is_no_feminine_title(recognizer: EntityRecognizer) -> No
 )
 def test_armed_units_and_a_negated_adjective_of_an_organisation(recognizer: EntityRecognizer, text: str, org: str) -> None:
     assert labelled(recognizer, text, "ORG") == [org]
+
+
+def test_a_foreign_name_after_a_noun_and_its_nisba(recognizer: EntityRecognizer) -> None:
+    found = ents(recognizer, "وقال الشريك الإسباني خابيير مونتيرو إن المصنع سيصدر إنتاجه.")
+    assert found == [("الإسباني", "NORP"), ("خابيير مونتيرو", "PERSON")]
+    assert labelled(recognizer, "ووقعت الشركة الإسبانية عقد توريد المعدات.", "PERSON") == []

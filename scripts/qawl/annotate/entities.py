@@ -431,6 +431,8 @@ class EntityRecognizer:
                     persons.append(mention)
             if f.nisba is not None:
                 nisbas.append(Mention(starts[i] + f.nisba, words.ends[i], "NORP"))
+                if mention := self._foreign_name_after_nisba(words, i):
+                    persons.append(mention)
         # A gold NORP is an adjective, not a name: it must not cut the organisation it qualifies
         # (الخارجية العراقية), so it competes with the rules.
         gold_norp = [m for m in gold if m.label == "NORP"]
@@ -463,6 +465,18 @@ class EntityRecognizer:
             adjective = k > 0 and words.adjacent(k - 1) and texts[k - 1].startswith("ال")
             relabelled.append(m._replace(label="PERSON") if norm[m.start : m.end] in family and not adjective else m)
         return relabelled
+
+    def _foreign_name_after_nisba(self, words: _Words, i: int) -> Mention | None:
+        """A foreign name of two or more words of no Arabic lexicon after a definite noun and its nisba i (الشريك
+        الإيطالي جوفاني روسيتي): the person the noun and the nisba describe. Not after an organisation's head."""
+        texts, features = words.texts, words.features
+        if i == 0 or features[i].nisba != 0 or not texts[i].startswith("ال") or not words.adjacent(i - 1):
+            return None
+        before = features[i - 1]
+        if not texts[i - 1].startswith("ال") or before.org_head is not None or before.institution is not None or before.facility is not None:
+            return None
+        last = self._coined_name_end(words, i + 1)
+        return Mention(words.starts[i + 1], words.ends[last], "PERSON") if last is not None and last > i + 1 else None
 
     def _person_after_organisation(self, words: _Words, person: Mention, organisations: dict[int, int]) -> Mention | None:
         """`person`, unless it starts with the name of an organisation found after its descriptor (في مجموعة X فلان):

@@ -1005,3 +1005,19 @@ def test_a_foreign_name_after_a_noun_and_its_nisba(recognizer: EntityRecognizer)
     found = ents(recognizer, "وقال الشريك الإسباني خابيير مونتيرو إن المصنع سيصدر إنتاجه.")
     assert found == [("الإسباني", "NORP"), ("خابيير مونتيرو", "PERSON")]
     assert labelled(recognizer, "ووقعت الشركة الإسبانية عقد توريد المعدات.", "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("وقال ماركو روبيو إن واشنطن لن تتراجع.", "ماركو روبيو"),
+        ("وحذر فولكر تورك من تدهور الأوضاع.", "فولكر تورك"),
+        ("وقالت أورسولا فون دير لاين في بيان إن المساعدات ستصل.", "أورسولا فون دير لاين"),
+    ],
+)
+def test_a_foreign_name_as_the_subject_of_a_reporting_verb(recognizer: EntityRecognizer, text: str, person: str) -> None:
+    assert labelled(recognizer, text, "PERSON") == [person]
+
+
+def test_an_ordinary_subject_of_a_reporting_verb_is_no_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وقال مصدر أمني مطلع إن الهجوم فشل، وأكد شهود عيان أن القصف استمر.", "PERSON") == []

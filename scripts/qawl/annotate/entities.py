@@ -90,7 +90,7 @@ DATELINE_NAME_WORDS = 4
 TIER_GOLD, TIER_DATELINE, TIER_DATE, TIER_RULE = 0, 1, 2, 3
 ILA = "الي"  # إلى, normalised: it looks definite
 # Particles of European family names (فان دير بيرغ، دي ميستورا): the family name comes back with them.
-FAMILY_PARTICLES = frozenset({"فان", "دير", "دي", "فون", "دو", "دا", "ديل", "لا"})
+FAMILY_PARTICLES = frozenset({"فان", "دير", "دي", "فون", "دو", "دا", "ديل"})
 PLACE_PREPOSITIONS = frozenset({"في", "الي", "من", "قباله", "قرب", "نحو", "داخل"})  # normalised (إلى، قبالة)
 CLAUSE_MARKS = frozenset(".،,؛:")
 SHORT_WORD = 2  # letters of a month name (آب) that alone is another word too
@@ -123,7 +123,7 @@ BASIM = re.compile(r"باسم (?=\w)")
 # Plural heads that name no organisation before one common noun (قوات الاحتلال، فصائل المقاومة: §2.7), but do
 # before a longer name or one that is no ordinary word (قوات الدعم السريع، قوات البيشمركة).
 GROUP_HEADS = frozenset({"قوات", "فصاءل"})
-COINED_NAME_WORDS = 3  # words of a company's or an agency's coined or foreign name (غولدمان ساكس)
+COINED_NAME_WORDS = 4  # words of a coined or foreign name (غولدمان ساكس، أورسولا فون دير لاين)
 CORRESPONDENTS = frozenset({"مراسل", "مراسله", "مراسلو", "مراسلي", "مندوب"})  # مراسل «X»: the outlet X
 NON = "غير"  # before a definite adjective, a negated adjective of the name (الهجرة غير الشرعية)
 CLUB_HEADS = frozenset({"فريق", "نادي"})  # before a sports club's name
@@ -153,6 +153,7 @@ class WordFeatures(NamedTuple):
     place: tuple[int, str] | None  # a class noun before a place name: offset, kind (`Lexicons.place_heads`)
     city_word: int | None  # offset of a city's name that is also a dictionary word (قابس، سرت)
     club: int | None  # offset of فريق or نادي before a club's name
+    reporting_verb: bool  # a verb of saying (قال، وأكدت), before its subject
     name_start: int | None  # a given name, or عبد/ابو (offset 0)
     title: bool
     title_definite: bool  # the title reading carries the article (الوالي, not والي read as و + الي)
@@ -326,12 +327,16 @@ class EntityRecognizer:
         # apart (the gold gazetteer grows): a word with none of them, and no date lead, is a plain word.
         self.feature_forms = frozenset().union(
             self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB, lex.place_heads,
-            self.city_words, CLUB_HEADS,
+            self.city_words, CLUB_HEADS, (form for form, kind in self.cues.items() if kind == "verb"),
             *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.complement_heads, lex.nisba)),
         )
         # the features of a plain word, by (namey, definite)
         self.plain = {
-            (namey, definite): WordFeatures((), (), None, None, None, None, None, None, None, False, False, None, False, namey, definite, False, False)
+            (namey, definite): WordFeatures(
+                gold=(), static=(), org_head=None, institution=None, facility=None, place=None, city_word=None, club=None,
+                reporting_verb=False, name_start=None, title=False, title_definite=False, nisba=None, date_start=False,
+                namey=namey, definite=definite, known=False, trigger=False,
+            )
             for namey in (False, True)
             for definite in (False, True)
         }
@@ -412,6 +417,8 @@ class EntityRecognizer:
                 facilities.append(mention)
             if f.place is not None and (mention := self._place_at(words, i, *f.place)):
                 places.append(mention)
+            if f.reporting_verb and (mention := self._foreign_subject(words, i)):
+                persons.append(mention)
             if f.club is not None and (mention := self._club_at(words, i, f.club)):
                 org_heads.append(mention)
             if f.city_word is not None and self._city_in_context(words, i, f.city_word):
@@ -465,6 +472,28 @@ class EntityRecognizer:
             adjective = k > 0 and words.adjacent(k - 1) and texts[k - 1].startswith("ال")
             relabelled.append(m._replace(label="PERSON") if norm[m.start : m.end] in family and not adjective else m)
         return relabelled
+
+    def _foreign_subject(self, words: _Words, i: int) -> Mention | None:
+        """The subject of reporting verb i when it is a foreign name of two or more words, the first of no Arabic
+        lexicon, and the clause goes on after it (وقال ماركو روبيو إن، وحذر فولكر تورك من)."""
+        texts, features, n = words.texts, words.features, len(words.texts)
+        if i + 1 >= n or not words.adjacent(i) or self._coined_name_end(words, i + 1) is None:
+            return None  # وقال مصدر أمني: the first word of a foreign name is of no Arabic lexicon
+        last = i + 1
+        while last + 1 < min(i + 1 + COINED_NAME_WORDS, n) and words.adjacent(last):
+            f = features[last + 1]
+            particle = texts[last + 1] in FAMILY_PARTICLES  # فون دير لاين
+            if not particle and (not f.namey or f.definite or f.static or f.nisba is not None or f.name_start is not None):
+                break
+            last += 1  # فولكر تورك: a later word may read as an Arabic one
+        while texts[last] in FAMILY_PARTICLES:
+            last -= 1
+        if last < i + 2:
+            return None
+        after = texts[last + 1] if last + 1 < n and words.adjacent(last) else ""
+        if after and not (after in self.lex.stopwords or ANNA.match(after)):
+            return None
+        return Mention(words.starts[i + 1], words.ends[last], "PERSON")
 
     def _foreign_name_after_nisba(self, words: _Words, i: int) -> Mention | None:
         """A foreign name of two or more words of no Arabic lexicon after a definite noun and its nisba i (الشريك
@@ -542,6 +571,7 @@ class EntityRecognizer:
             org_head = institution = None
         place = next(((offset, lex.place_heads[form]) for offset, form in readings if form in lex.place_heads), None)
         city_word = first_reading(readings, self.city_words)
+        reporting_verb = any(self.cues.get(form) == "verb" for _, form in readings)
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
         title = first_reading(readings, lex.titles) is not None
         nisba = nisba_offset(readings, lex.nisba)
@@ -555,6 +585,7 @@ class EntityRecognizer:
             place=place,
             city_word=city_word,
             club=first_reading(readings, CLUB_HEADS),
+            reporting_verb=reporting_verb,
             name_start=name_start,
             title=title,
             title_definite=title and next(form for _, form in readings if form in lex.titles).startswith("ال"),
@@ -565,7 +596,8 @@ class EntityRecognizer:
             known=word in self.static_one_word,
             trigger=bool(gold or static or title or date_start or word in NASAB)
             or any(x is not None for x in (org_head, institution, facility, place, city_word, name_start, nisba))
-            or first_reading(readings, CLUB_HEADS) is not None,
+            or first_reading(readings, CLUB_HEADS) is not None
+            or reporting_verb,
         )
 
     @staticmethod
@@ -690,7 +722,11 @@ class EntityRecognizer:
         last = None
         for k in range(j, min(j + COINED_NAME_WORDS, len(texts))):
             f, w = features[k], texts[k]
-            if not words.adjacent(k - 1) or not f.namey or f.definite or f.name_start is not None or f.static or f.nisba is not None:
+            if not words.adjacent(k - 1):
+                break
+            if k > j and w in FAMILY_PARTICLES:
+                continue  # فون دير لاين
+            if not f.namey or f.definite or f.name_start is not None or f.static or f.nisba is not None:
                 break
             if self._common_word(w) or self._verb(w):
                 break

@@ -344,3 +344,18 @@ def test_the_words_between_the_parts_of_a_discontinuous_quote_are_not_what_the_s
     assert stance_of("قال المعارض السابق") == (2, ["NONE"])
     assert stance_of("قال مدير مكافحة الفساد") == (2, ["NONE"])
     assert stance_of("حذر وزير الطاقة") == (2, ["AGAINST"])
+
+
+def test_a_quote_on_the_documents_topic_is_about_that_topic_only(tmp_path: Path) -> None:
+    # An article on normalisation with Israel: "the partnership with Tel Aviv" shares its general words (partnership,
+    # field) with the record of the US–Iraq partnership, which the article is not about; the quote is on normalisation.
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    (annotations / "targets.json").write_bytes((Path(__file__).parents[2] / "annotations" / "targets.json").read_bytes())
+    text = (
+        "أثار توقيع اتفاق التطبيع مع إسرائيل جدلاً واسعاً في البلاد. "
+        'وقال وزير الزراعة إن "الشراكة مع تل أبيب في مجال المياه أثمرت نتائج ملموسة". '
+        "ونظمت أحزاب المعارضة وقفة أمام البرلمان ضد اتفاق التطبيع مع إسرائيل."
+    )
+    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
+    assert [(s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [("normalization_with_israel", "FAVOR")]

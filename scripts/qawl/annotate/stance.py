@@ -11,7 +11,8 @@ here is written for a particular target; each one is read off its own record:
   and the head word of the target's name, when no other target uses it (التطبيع), alone makes a sentence
   about it. A quote is about a target when its sentence
   holds a set share of what the target's own examples typically hold (half of it in a document that holds
-  several times that share), and not much less than it holds of the target it is most about.
+  several times that share), and not much less than it holds of the target it is most about; in a document
+  about some targets, a quote on one of them is about those only.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
   predicates that apply to their object ("demand" + "withdrawal" is against), an undoing or a keeping judged
   ("withdrawal would be a mistake" is for, "staying is an insult" against), contrast (the clause after "but"
@@ -677,6 +678,10 @@ class StanceDetector:
             in_sentence = hits[bisect.bisect_left(hit_starts, sentence_start) : bisect.bisect_left(hit_starts, sentence_end)]
             weights = relevance.of(words.texts[i] for i in in_sentence)
             weights = [max(w, 1.0) if topic and w >= TOPIC_SHARE else w for w, topic in zip(weights, topics)]
+            if any(topic and w >= 1 for w, topic in zip(weights, topics)):
+                # on one of the document's topics, a quote is about its topics only: in an article on normalisation,
+                # "the partnership with Tel Aviv" is not the partnership of another target's record
+                weights = [w if topic else 0.0 for w, topic in zip(weights, topics)]
             # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
             # what the speaker said: a discontinuous quote's parts, without the author's frame between them
             said = " ".join(nt.norm[nt.norm_offset(p.start) : nt.norm_offset(p.end)] for p in quote.parts) if quote.parts else nt.norm[start:end]

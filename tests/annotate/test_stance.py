@@ -118,6 +118,7 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("نطالب بإيقاف المحطة النووية وعدم إعادة تشغيلها", "AGAINST"),  # "and not" opens a predicate of its own
         ("لن نتنازل عن المحطة النووية", "FAVOR"),  # not giving it up keeps it
         ("المحطة النووية أغرقت البلاد في الركود", "AGAINST"),  # harm done, in verbs
+        ("قال مدير المحطة النووية إن أسعار الخبز ستتراجع بعد الحصاد", "NONE"),  # a change reported of something else
         ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
         ("قرار المحطة النووية كان حاسماً", "FAVOR"),
     ],

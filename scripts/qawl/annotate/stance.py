@@ -316,9 +316,12 @@ class Orientation(NamedTuple):
     negative: int = -1
 
 
-def polarity(items: list[Item], orientation: Orientation) -> int:
+def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int] | None = None) -> int:
     """The vote of a clause's evaluative items: + for the target, - against.
 
+    `anchors`: the positions of the clause's words of the target's record; an undoing or a keeping alone (no
+    predicate, negation or judgement) votes only within SCOPE words of one: "the price of bread will fall" reports
+    a change of something else.
     A predicate (support, oppose), an undoing (reverse), a keeping (keep) or a negation applies to the next one
     within SCOPE words: a chain of them is emitted as the product of its signs when it ends
     ("demand" + "withdrawal" is against, "reject" + "withdrawal" for, "staying" + "not" +
@@ -356,10 +359,15 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             main += value
 
     def close() -> None:
-        nonlocal chain, has_predicate, undoing
-        if chain is not None and has_predicate:
+        nonlocal chain, has_predicate, undoing, lone
+        if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)):
             vote(chain, chain_in_condition)
-        chain, has_predicate, undoing = None, False, None
+        chain, has_predicate, undoing, lone = None, False, None, False
+
+    def anchored(index: int) -> bool:
+        return anchors is None or any(abs(anchor - index) <= SCOPE for anchor in anchors)
+
+    lone = False  # the pending chain is an undoing or a keeping alone, with no predicate or negation
 
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
     asked = False  # a question (هل) is open: its negation is an exception
@@ -400,10 +408,11 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
         elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
             if item.coordinated:  # "and not" starts one
                 close()
-            chain = -(chain or 1)
+            chain, lone = -(chain or 1), False
         elif kind in ("support", "oppose", "reverse", "keep"):
             sign = orientation.reverse if kind == "reverse" else -orientation.reverse if kind == "keep" else SIGN[kind]
-            if kind in ("reverse", "keep") and chain is None:
+            lone = kind in ("reverse", "keep") and chain is None
+            if lone:
                 undoing = item
             chain, has_predicate = (chain or 1) * sign, True
         elif previous is not None and index == previous.index + 1 and kind == previous.kind and chain is None:
@@ -646,11 +655,15 @@ class StanceDetector:
         relevant = [w >= 1 and w >= SHARE * max(weights) for w in weights]
         items = self.evaluation.items(clause)
         features = self._features(clause)
+        word_weights = self.relevance_for(doc_id).word_weights
+        clause_weights = [word_weights(word) for word in WORD.findall(clause)]
         found = []
-        for model, about in zip(self.models, relevant):
+        for n, (model, about) in enumerate(zip(self.models, relevant)):
             label = "NONE"
             if about:
-                vote = polarity(items, model.orientation.for_document(doc_id)) + SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
+                anchors = frozenset(i for i, weights in enumerate(clause_weights) if weights is not None and weights[n])
+                vote = polarity(items, model.orientation.for_document(doc_id), anchors)
+                vote += SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
                 label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"
             found.append((model.id, label))
         return tuple(found)

@@ -119,6 +119,11 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("لن نتنازل عن المحطة النووية", "FAVOR"),  # not giving it up keeps it
         ("المحطة النووية أغرقت البلاد في الركود", "AGAINST"),  # harm done, in verbs
         ("قال مدير المحطة النووية إن أسعار الخبز ستتراجع بعد الحصاد", "NONE"),  # a change reported of something else
+        ("نبني المحطة النووية لتفادي الكارثة", "FAVOR"),  # averting a disaster negates it
+        ("لن ننخرط في مشروع المحطة النووية", "AGAINST"),  # refusing to engage in it
+        ("المحطة النووية ستفتح أبواب الاستثمار أمام البلاد", "FAVOR"),  # opening doors: a gain
+        ("المحطة النووية ستفتح الباب أمام الاستثمار", "FAVOR"),
+        ("المحطة النووية مشروع هش", "AGAINST"),  # an evaluative adjective added to the lexicon
         ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
         ("قرار المحطة النووية كان حاسماً", "FAVOR"),
     ],

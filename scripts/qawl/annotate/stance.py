@@ -334,6 +334,7 @@ def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int
     its object in construct (إنهاء الاحتلال: ending the occupation).
     An exception after a bare negation cancels it ("brought nothing but ruin" is "ruin"); after a question
     (هل), a negation is the exception (هل جلب غير الخراب: what did it bring but ruin).
+    A verb of averting ("avoid", "ward off") negates what it governs, as a negation does.
     The evaluative item after "without" votes nothing ("fell without losses", "withdrawal without delay").
     A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies;
     a verb of denying ("denied") those after it, up to the next contrast.
@@ -405,7 +406,7 @@ def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int
         elif kind == "denial":  # what was said before is a report denied, not judged (guidelines §4.1, R6)
             chain, has_predicate, undoing = None, False, None
             main = conditional = 0
-        elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
+        elif kind in ("negation", "avert"):  # inverts the open chain ("staying ... is not necessary"), or starts one
             if item.coordinated:  # "and not" starts one
                 close()
             chain, lone = -(chain or 1), False

@@ -656,13 +656,17 @@ class StanceDetector:
         relevant = [w >= 1 and w >= SHARE * max(weights) for w in weights]
         items = self.evaluation.items(clause)
         features = self._features(clause)
-        word_weights = self.relevance_for(doc_id).word_weights
-        clause_weights = [word_weights(word) for word in WORD.findall(clause)]
+        # the words of the targets' records, for an undoing or a keeping to be anchored to (most clauses have none)
+        if any(item.kind in ("reverse", "keep") for item in items):
+            word_weights = self.relevance_for(doc_id).word_weights
+            clause_weights = [(i, weights) for i, word in enumerate(WORD.findall(clause)) if (weights := word_weights(word)) is not None]
+        else:
+            clause_weights = []
         found = []
         for n, (model, about) in enumerate(zip(self.models, relevant)):
             label = "NONE"
             if about:
-                anchors = frozenset(i for i, weights in enumerate(clause_weights) if weights is not None and weights[n])
+                anchors = frozenset(i for i, weights in clause_weights if weights[n])
                 vote = polarity(items, model.orientation.for_document(doc_id), anchors)
                 vote += SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
                 label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"

@@ -367,3 +367,17 @@ def test_a_quote_on_the_documents_topic_is_about_that_topic_only(tmp_path: Path)
     )
     layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
     assert [(s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [("normalization_with_israel", "FAVOR")]
+
+
+def test_a_document_that_never_names_the_target_is_not_about_it(tmp_path: Path) -> None:
+    # The words of the target's FAVOR example (needed to secure electricity for the coming generations), in an article
+    # on a grid project that names no nuclear plant: the general words it shares with the record do not make it the target's.
+    write_targets(tmp_path / "annotations", NUCLEAR)
+    text = (
+        "أعلنت وزارة الكهرباء توقيع عقد لتوسيع الشبكة في الجنوب. "
+        'وقال الوزير إن "المشروع ضروري لتأمين الكهرباء للأجيال المقبلة ونحن ندعم استكماله".'
+    )
+    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=tmp_path / "annotations")
+    contents = {q["id"]: q["content"]["text"] for q in layer["quotes"]}
+    labels = {contents[s["evidence"]["quote"]]: s["label"] for s in layer["stance"]}
+    assert labels["المشروع ضروري لتأمين الكهرباء للأجيال المقبلة ونحن ندعم استكماله"] == "NONE"

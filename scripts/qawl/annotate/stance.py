@@ -12,7 +12,8 @@ here is written for a particular target; each one is read off its own record:
   about it. A quote is about a target when its sentence
   holds a set share of what the target's own examples typically hold (half of it in a document that holds
   several times that share), and not much less than it holds of the target it is most about; in a document
-  about some targets, a quote on one of them is about those only.
+  about some targets, a quote on one of them is about those only. A document that holds no word of the target's
+  name, nor a place its name or FAVOR/AGAINST examples name (طهران), is not about it.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
   predicates that apply to their object ("demand" + "withdrawal" is against), an undoing or a keeping judged
   ("withdrawal would be a mistake" is for, "staying is an insult" against), contrast (the clause after "but"
@@ -47,7 +48,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from qawl.annotate.entities import doc_norm, doc_value, set_doc_value
-from qawl.annotate.lexicon import DATA, cue_forms, lexicons, verb_forms
+from qawl.annotate.lexicon import DATA, cue_forms, lexicons, static_gazetteer, verb_forms
 from qawl.annotate.quotes import Quote
 from qawl.annotate.text import NormText, normalize
 from qawl.jsonfile import read_json_file
@@ -562,6 +563,12 @@ class Relevance:
         return [sum(weights) / threshold for weights, threshold in zip(zip(*found), self.thresholds)] if found else [0.0] * len(self.thresholds)
 
 
+@lru_cache(maxsize=1)
+def one_word_places() -> frozenset[str]:
+    """The one-word GPE names of the static gazetteer (CLDR, the curated list, GeoNames cities), in matching form."""
+    return frozenset(first for first, entries in static_gazetteer().index.items() for rest, label, _ in entries if label == "GPE" and not rest)
+
+
 def examples_of(target: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, text) of a target record's examples; what is not a list of texts under a label is left out
     (a malformed inventory is the build's to report, `merge.read_targets`: here it only teaches less)."""
@@ -592,6 +599,7 @@ class StanceDetector:
         name_words = [WORD.findall(self._texts(t)[0]) for t in targets]
         self.heads = [next((found for w in words if (found := self._features(w))), set()) for words in name_words]
         self.record_texts = [[self._features(text) for text in self._texts(t)] for t in targets]
+        self.name_keys = [texts[0] | self._places(t) for texts, t in zip(self.record_texts, targets)]
         self.gold_texts = [
             [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
         ]
@@ -615,6 +623,14 @@ class StanceDetector:
     def relevance(self, words: Iterable[str], doc_id: str | None = None) -> list[float]:
         """Each target's weight among `words` (each word once), as a share of the target's threshold."""
         return self.relevance_for(doc_id).of(words)
+
+    def _places(self, target: dict[str, Any]) -> set[str]:
+        """The keys of the places (one-word GPE names of the gazetteer) that the target's name and FAVOR/AGAINST
+        examples name, with or without a proclitic: they name the target as its name does (طهران for Iran's role)."""
+        places = one_word_places()
+        texts = [self._texts(target)[0], *(normalize(text) for label, text in examples_of(target) if label != "NONE")]
+        found = {w for text in texts for w in WORD.findall(text) if w in places or (w[:1] in "وبلف" and w[1:] in places)}
+        return {k for w in found for k in keys(w) if k not in self.general and len(k) >= 3}
 
     def _features(self, text: str) -> set[str]:
         return {k for ks in stems(text) for k in ks if k not in self.general and len(k) >= 3}
@@ -684,6 +700,9 @@ class StanceDetector:
         hit_starts = [words.starts[i] for i in hits]
         ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
         topics = [w >= TOPIC for w in relevance.of(words.texts[i] for i in hits)]
+        # a document that holds no word of a target's name is not about it, whatever general words it shares with its record
+        document_keys = {k for i in hits for k in keys(words.texts[i])}
+        named = [not document_keys.isdisjoint(name) for name in self.name_keys]
         found = []
         for n, quote in enumerate(quotes):
             start, end = nt.norm_offset(quote.content.start), nt.norm_offset(quote.content.end)
@@ -695,6 +714,7 @@ class StanceDetector:
             sentence_end = min(ends[after] if after < len(ends) else len(nt.norm), end + MAX_SENTENCE_CHARS)
             in_sentence = hits[bisect.bisect_left(hit_starts, sentence_start) : bisect.bisect_left(hit_starts, sentence_end)]
             weights = relevance.of(words.texts[i] for i in in_sentence)
+            weights = [w if about else 0.0 for w, about in zip(weights, named)]
             weights = [max(w, 1.0) if topic and w >= TOPIC_SHARE else w for w, topic in zip(weights, topics)]
             if any(topic and w >= 1 for w, topic in zip(weights, topics)):
                 # on one of the document's topics, a quote is about its topics only: in an article on normalisation,

@@ -125,6 +125,8 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("المحطة النووية ستفتح الباب أمام الاستثمار", "FAVOR"),
         ("المحطة النووية مشروع هش", "AGAINST"),  # an evaluative adjective added to the lexicon
         ("المحطة النووية خيار لا مفر منه", "FAVOR"),  # no escape from it: it is needed
+        ("نطالب بوقف المحطة النووية", "AGAINST"),  # a three-letter stem with its proclitic (ب + وقف)
+        ("ويجب إنشاء المحطة النووية", "FAVOR"),  # ... (و + يجب)
         ("مشروع المحطة النووية لم يراعِ سلامة السكان", "AGAINST"),
         ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
         ("قرار المحطة النووية كان حاسماً", "FAVOR"),

@@ -73,6 +73,8 @@ SCOPE = 3
 # The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
 # with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
 PARTICLES = frozenset(("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question", "goal"))
+# The proclitics before a three-letter stem, which `keys` leaves on it.
+SHORT_PROCLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
 PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
 # The votes after a contrast marker are the speaker's point (guidelines §4.3): they count this many times.
 POINT_WEIGHT = 2
@@ -258,6 +260,9 @@ class Evaluation:
                 written = {prefix + first + suffix for prefix in ("", "و", "ف") for suffix in (PRONOUNS if kind == "contrast" else ("",))}
                 particle_words |= written
                 forms |= {(keys(word)[-1], *form[1:]) for form in forms for word in written}
+            if kind not in PARTICLES:
+                # a stem of three letters keeps its proclitics (`keys` strips them only before four): ويجب، بنزع، لوقف
+                forms |= {(prefix + form[0],) for form in forms if len(form) == 1 and len(form[0]) == 3 for prefix in SHORT_PROCLITICS}
             for form in forms:
                 if len(form) == 1 and form[0] in function_words and kind not in PARTICLES:
                     continue

@@ -127,6 +127,10 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("المحطة النووية خيار لا مفر منه", "FAVOR"),  # no escape from it: it is needed
         ("نطالب بوقف المحطة النووية", "AGAINST"),  # a three-letter stem with its proclitic (ب + وقف)
         ("ويجب إنشاء المحطة النووية", "FAVOR"),  # ... (و + يجب)
+        # a predicate after و is one of its own, not the object of the one before
+        ("نرفض المحطة النووية ونحذر من خطرها", "AGAINST"),
+        ("نرفض وندين إنشاء المحطة النووية", "AGAINST"),
+        ("نطالب ونعمل على إلغاء المحطة النووية", "AGAINST"),
         ("مشروع المحطة النووية لم يراعِ سلامة السكان", "AGAINST"),
         ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
         ("قرار المحطة النووية كان حاسماً", "FAVOR"),

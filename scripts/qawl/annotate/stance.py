@@ -220,7 +220,7 @@ def function_word_keys() -> frozenset[str]:
 class Item(NamedTuple):
     """An entry of the evaluative lexicon found in a text: where, its kind, whether its first word has
     the article (an undoing so written, الانسحاب, is not in construct with a following object as إنهاء الاحتلال is),
-    whether it stands in a condition, and whether it is a particle with the conjunction و (وعدم، ولا)."""
+    whether it stands in a condition, and whether it is a particle or a predicate with the conjunction و (وعدم، ولا، ونحذر)."""
 
     index: int
     kind: str
@@ -301,7 +301,11 @@ class Evaluation:
                         if conditions:
                             before = bisect.bisect_right(condition_starts, word_starts[i]) - 1
                             conditional = before >= 0 and word_starts[i] < conditions[before][1]
-                        coordinated = kind in PARTICLES and word[:1] == "و" and word[1:] in self.particle_words
+                        coordinated = word[:1] == "و" and (
+                            word[1:] in self.particle_words
+                            if kind in PARTICLES
+                            else kind in ("support", "oppose") and word_keys[i][0] != word and keys(word[1:])[0] == word_keys[i][0]
+                        )
                         # tuple.__new__ is Item(...) without the Python-level constructor of a NamedTuple
                         found.append(tuple.__new__(Item, (i, kind, _DEFINITE.match(word) is not None, conditional, coordinated)))
                     length = 1 + len(rest)
@@ -417,6 +421,8 @@ def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int
                 close()
             chain, lone = -(chain or 1), False
         elif kind in ("support", "oppose", "reverse", "keep"):
+            if item.coordinated:  # "we reject it and warn of ...": a predicate of its own, not one of the one before
+                chain = None
             sign = orientation.reverse if kind == "reverse" else -orientation.reverse if kind == "keep" else SIGN[kind]
             lone = kind in ("reverse", "keep") and chain is None
             if lone:

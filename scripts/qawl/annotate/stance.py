@@ -72,7 +72,7 @@ WORD_SHARE = 0.8
 SCOPE = 3
 # The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
 # with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
-PARTICLES = frozenset(("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question", "goal"))
+PARTICLES = frozenset(("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question", "goal", "any"))
 # The proclitics before a three-letter stem, which `keys` leaves on it.
 SHORT_PROCLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
 PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
@@ -344,7 +344,8 @@ def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int
     its object in construct (إنهاء الاحتلال: ending the occupation).
     An exception after a bare negation cancels it ("brought nothing but ruin" is "ruin"); after a question
     (هل), a negation is the exception (هل جلب غير الخراب: what did it bring but ruin).
-    A verb of averting ("avoid", "ward off") negates what it governs, as a negation does.
+    A verb of averting ("avoid", "ward off") negates what it governs, as a negation does; "any" (أي) carries an
+    open chain or "without" on to the word after it ("will not give it any benefit").
     The evaluative item after "without" votes nothing ("fell without losses", "withdrawal without delay").
     A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies;
     a verb of denying ("denied") those after it, up to the next contrast.
@@ -385,6 +386,12 @@ def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int
     denying = False  # a verb of denying is open: what follows is the report it denies
     for position, item in enumerate(items):
         index, kind = item.index, item.kind
+        if kind == "any":  # "not ... any", "without any": what is open reaches the word after it ("no legitimacy at all")
+            if chain is not None and index - last <= SCOPE:
+                last = index
+            if index - without <= SCOPE:
+                without = index
+            continue
         if denying and kind not in ("contrast", "concession"):
             continue
         if kind == "deny":

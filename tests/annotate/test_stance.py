@@ -132,6 +132,7 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("نرفض وندين إنشاء المحطة النووية", "AGAINST"),
         ("نطالب ونعمل على إلغاء المحطة النووية", "AGAINST"),
         ("المحطة النووية لن تمنح البلاد أي فائدة", "AGAINST"),  # "not ... any": the negation reaches past أي
+        ("لن نكرر خطأ إنشاء المحطة النووية", "AGAINST"),  # not repeating a mistake: it stays a mistake
         ("مشروع المحطة النووية لم يراعِ سلامة السكان", "AGAINST"),
         ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
         ("قرار المحطة النووية كان حاسماً", "FAVOR"),

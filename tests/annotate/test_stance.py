@@ -58,6 +58,14 @@ def test_a_target_added_to_the_inventory_gets_stance_without_code_or_data(tmp_pa
     ]
 
 
+def test_a_target_named_in_latin_script_is_read_off_the_rest_of_its_record(tmp_path: Path) -> None:
+    # No Arabic word names it, so no document can name it: its definition and examples alone say what it is about.
+    write_targets(tmp_path / "annotations", {**NUCLEAR, "name_ar": "NPP"})
+    text = 'وقال وزير الطاقة إن "المحطة النووية مفيدة للاقتصاد ونحن ندعم استكمالها".'
+    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=tmp_path / "annotations")
+    assert [(s["target"], s["label"]) for s in layer["stance"]] == [("nuclear_power_plant", "FAVOR")]
+
+
 @pytest.fixture(scope="module")
 def nuclear() -> StanceDetector:
     return StanceDetector([NUCLEAR], [])

@@ -617,7 +617,8 @@ class StanceDetector:
         name_words = [WORD.findall(self._texts(t)[0]) for t in targets]
         self.heads = [next((found for w in words if (found := self._features(w))), set()) for words in name_words]
         self.record_texts = [[self._features(text) for text in self._texts(t)] for t in targets]
-        self.name_keys = [texts[0] | self._places(t) for texts, t in zip(self.record_texts, targets)]
+        # what names a target in a document: the Arabic words of its name and the places it names (none: its record's words do)
+        self.name_keys = [self._features(_arabic(self._texts(t)[0])) | self._places(t) for t in targets]
         self.gold_texts = [
             [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
         ]
@@ -720,7 +721,7 @@ class StanceDetector:
         topics = [w >= TOPIC for w in relevance.of(words.texts[i] for i in hits)]
         # a document that holds no word of a target's name is not about it, whatever general words it shares with its record
         document_keys = {k for i in hits for k in keys(words.texts[i])}
-        named = [not document_keys.isdisjoint(name) for name in self.name_keys]
+        named = [not name or not document_keys.isdisjoint(name) for name in self.name_keys]
         found = []
         for n, quote in enumerate(quotes):
             start, end = nt.norm_offset(quote.content.start), nt.norm_offset(quote.content.end)

@@ -44,15 +44,28 @@ def write_targets(annotations: Path, *targets: dict) -> None:
     (annotations / "targets.json").write_text(json.dumps({"schema_version": "1.0.0", "targets": list(targets)}, ensure_ascii=False), encoding="utf-8")
 
 
+def repository_targets(tmp_path: Path) -> Path:
+    """An annotations/ with the repository's target inventory and no gold."""
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    (annotations / "targets.json").write_bytes((Path(__file__).resolve().parents[2] / "annotations" / "targets.json").read_bytes())
+    return annotations
+
+
+def stance_rows(annotations: Path, text: str) -> list[tuple[str, str, str]]:
+    """(quote content, target, label) of each stance record the pre-annotator gives a text."""
+    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
+    contents = {q["id"]: q["content"]["text"] for q in layer["quotes"]}
+    return [(contents[s["evidence"]["quote"]], s["target"], s["label"]) for s in layer["stance"]]
+
+
 def test_a_target_added_to_the_inventory_gets_stance_without_code_or_data(tmp_path: Path) -> None:
     write_targets(tmp_path / "annotations", NUCLEAR)
     text = (
         'وقال وزير الطاقة إن "المحطة النووية مفيدة للاقتصاد ونحن ندعم استكمالها". '
         'وقال رئيس جمعية البيئة إن "المفاعل النووي خطر على حياة السكان ونرفض بناءه".'
     )
-    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=tmp_path / "annotations")
-    contents = {q["id"]: q["content"]["text"] for q in layer["quotes"]}
-    assert [(contents[s["evidence"]["quote"]], s["target"], s["label"]) for s in layer["stance"]] == [
+    assert stance_rows(tmp_path / "annotations", text) == [
         ("المحطة النووية مفيدة للاقتصاد ونحن ندعم استكمالها", "nuclear_power_plant", "FAVOR"),
         ("المفاعل النووي خطر على حياة السكان ونرفض بناءه", "nuclear_power_plant", "AGAINST"),
     ]
@@ -62,8 +75,7 @@ def test_a_target_named_in_latin_script_is_read_off_the_rest_of_its_record(tmp_p
     # No Arabic word names it, so no document can name it: its definition and examples alone say what it is about.
     write_targets(tmp_path / "annotations", {**NUCLEAR, "name_ar": "NPP"})
     text = 'وقال وزير الطاقة إن "المحطة النووية مفيدة للاقتصاد ونحن ندعم استكمالها".'
-    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=tmp_path / "annotations")
-    assert [(s["target"], s["label"]) for s in layer["stance"]] == [("nuclear_power_plant", "FAVOR")]
+    assert [row[1:] for row in stance_rows(tmp_path / "annotations", text)] == [("nuclear_power_plant", "FAVOR")]
 
 
 @pytest.fixture(scope="module")
@@ -262,12 +274,8 @@ def test_what_stance_learns_changes_with_a_target_example_and_a_gold_stance(tmp_
     ],
 )
 def test_plain_statements_toward_the_repository_targets_in_words_of_no_target_list(tmp_path: Path, content: str, target: str, expected: str) -> None:
-    annotations = tmp_path / "annotations"
-    annotations.mkdir()
-    (annotations / "targets.json").write_bytes((Path(__file__).resolve().parents[2] / "annotations" / "targets.json").read_bytes())
-    text = f"وقال المتحدث إن {content}."
-    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
-    assert [(s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [(target, expected)]
+    rows = stance_rows(repository_targets(tmp_path), f"وقال المتحدث إن {content}.")
+    assert [(found, label) for _, found, label in rows if label != "NONE"] == [(target, expected)]
 
 
 def made_up_target(target_id: str, name: str, favor: list[str], against: list[str]) -> dict:
@@ -373,16 +381,13 @@ def test_the_words_between_the_parts_of_a_discontinuous_quote_are_not_what_the_s
 def test_a_quote_on_the_documents_topic_is_about_that_topic_only(tmp_path: Path) -> None:
     # An article on normalisation with Israel: "the partnership with Tel Aviv" shares its general words (partnership,
     # field) with the record of the US–Iraq partnership, which the article is not about; the quote is on normalisation.
-    annotations = tmp_path / "annotations"
-    annotations.mkdir()
-    (annotations / "targets.json").write_bytes((Path(__file__).parents[2] / "annotations" / "targets.json").read_bytes())
     text = (
         "أثار توقيع اتفاق التطبيع مع إسرائيل جدلاً واسعاً في البلاد. "
         'وقال وزير الزراعة إن "الشراكة مع تل أبيب في مجال المياه أثمرت نتائج ملموسة". '
         "ونظمت أحزاب المعارضة وقفة أمام البرلمان ضد اتفاق التطبيع مع إسرائيل."
     )
-    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
-    assert [(s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [("normalization_with_israel", "FAVOR")]
+    rows = stance_rows(repository_targets(tmp_path), text)
+    assert [(target, label) for _, target, label in rows if label != "NONE"] == [("normalization_with_israel", "FAVOR")]
 
 
 def test_a_document_that_never_names_the_target_is_not_about_it(tmp_path: Path) -> None:
@@ -393,7 +398,5 @@ def test_a_document_that_never_names_the_target_is_not_about_it(tmp_path: Path) 
         "أعلنت وزارة الكهرباء توقيع عقد لتوسيع الشبكة في الجنوب. "
         'وقال الوزير إن "المشروع ضروري لتأمين الكهرباء للأجيال المقبلة ونحن ندعم استكماله".'
     )
-    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=tmp_path / "annotations")
-    contents = {q["id"]: q["content"]["text"] for q in layer["quotes"]}
-    labels = {contents[s["evidence"]["quote"]]: s["label"] for s in layer["stance"]}
+    labels = {content: label for content, _, label in stance_rows(tmp_path / "annotations", text)}
     assert labels["المشروع ضروري لتأمين الكهرباء للأجيال المقبلة ونحن ندعم استكماله"] == "NONE"

@@ -271,6 +271,8 @@ def test_what_stance_learns_changes_with_a_target_example_and_a_gold_stance(tmp_
         ("العلاقات مع واشنطن يجب أن تتعزز في مجالات الاقتصاد", "us_iraq_strategic_partnership", "FAVOR"),
         ("طهران تتدخل في الشؤون الداخلية وتقوض السيادة", "iran_regional_influence", "AGAINST"),
         ("سلاح الفصائل يجب أن يُسلّم إلى الدولة", "state_monopoly_on_arms", "FAVOR"),
+        # stopping what the target itself is (talks with the Fund) is against it, though its austerity undoes subsidies
+        ("نطالب الحكومة بوقف المفاوضات مع صندوق النقد الدولي", "imf_austerity_programmes", "AGAINST"),
     ],
 )
 def test_plain_statements_toward_the_repository_targets_in_words_of_no_target_list(tmp_path: Path, content: str, target: str, expected: str) -> None:

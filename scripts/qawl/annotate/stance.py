@@ -326,7 +326,7 @@ class Orientation(NamedTuple):
     negative: int = -1
 
 
-def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int] | None = None) -> int:
+def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int] | None = None, itself: frozenset[int] = frozenset()) -> int:
     """The vote of a clause's evaluative items: + for the target, - against.
 
     `anchors`: the positions of the clause's words of the target's record; an undoing or a keeping alone (no
@@ -430,7 +430,9 @@ def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int
         elif kind in ("support", "oppose", "reverse", "keep"):
             if item.coordinated:  # "we reject it and warn of ...": a predicate of its own, not one of the one before
                 chain = None
-            sign = orientation.reverse if kind == "reverse" else -orientation.reverse if kind == "keep" else SIGN[kind]
+            # undoing the target itself ("stop the negotiations with the Fund") is against it, whatever else it undoes
+            reverse = -1 if any(0 < position - index <= SCOPE for position in itself) else orientation.reverse
+            sign = reverse if kind == "reverse" else -reverse if kind == "keep" else SIGN[kind]
             lone = kind in ("reverse", "keep") and chain is None
             if lone:
                 undoing = item
@@ -619,6 +621,7 @@ class StanceDetector:
         self.record_texts = [[self._features(text) for text in self._texts(t)] for t in targets]
         # what names a target in a document: the Arabic words of its name and the places it names (none: its record's words do)
         self.name_keys = [self._features(_arabic(self._texts(t)[0])) | self._places(t) for t in targets]
+        self.itself_keys = [self._itself(self._texts(t)[0]) for t in targets]
         self.gold_texts = [
             [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
         ]
@@ -642,6 +645,13 @@ class StanceDetector:
     def relevance(self, words: Iterable[str], doc_id: str | None = None) -> list[float]:
         """Each target's weight among `words` (each word once), as a share of the target's threshold."""
         return self.relevance_for(doc_id).of(words)
+
+    def _itself(self, name: str) -> set[str]:
+        """The keys of the words of a target's name that name the target itself, not what its name undoes or keeps:
+        صندوق in برامج صندوق النقد وإجراءات التقشف, none in حصر السلاح (arms are what restricting undoes)."""
+        undoings = [item.index for item in self.evaluation.items(name) if item.kind in ("reverse", "keep")]
+        words = WORD.findall(name)
+        return {k for i, w in enumerate(words) if not any(0 < i - u <= SCOPE for u in undoings) for k in self._features(w)}
 
     def _places(self, target: dict[str, Any]) -> set[str]:
         """The keys of the places (one-word GPE names of the gazetteer) that the target's name and FAVOR/AGAINST
@@ -694,15 +704,16 @@ class StanceDetector:
         # the words of the targets' records, for an undoing or a keeping to be anchored to (most clauses have none)
         if any(item.kind in ("reverse", "keep") for item in items):
             word_weights = self.relevance_for(doc_id).word_weights
-            clause_weights = [(i, weights) for i, word in enumerate(WORD.findall(clause)) if (weights := word_weights(word)) is not None]
+            clause_weights = [(i, weights, word) for i, word in enumerate(WORD.findall(clause)) if (weights := word_weights(word)) is not None]
         else:
             clause_weights = []
         found = []
         for n, (model, about) in enumerate(zip(self.models, relevant)):
             label = "NONE"
             if about:
-                anchors = frozenset(i for i, weights in clause_weights if weights[n])
-                vote = polarity(items, model.orientation.for_document(doc_id), anchors)
+                anchors = frozenset(i for i, weights, _ in clause_weights if weights[n])
+                itself = frozenset(i for i, _, word in clause_weights if not self.itself_keys[n].isdisjoint(keys(word)))
+                vote = polarity(items, model.orientation.for_document(doc_id), anchors, itself)
                 vote += SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
                 label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"
             found.append((model.id, label))

@@ -402,3 +402,17 @@ def test_a_document_that_never_names_the_target_is_not_about_it(tmp_path: Path) 
     )
     labels = {content: label for content, _, label in stance_rows(tmp_path / "annotations", text)}
     assert labels["المشروع ضروري لتأمين الكهرباء للأجيال المقبلة ونحن ندعم استكماله"] == "NONE"
+
+
+def test_an_evaluative_word_the_targets_examples_use_the_other_way_round_votes_their_way() -> None:
+    # Poverty is what the dam answers in both FAVOR examples: a quote on the dam naming poverty is for it; another
+    # negative word (a catastrophe) still votes against.
+    dam = made_up_target(
+        "dam",
+        "بناء السد الكبير",
+        ["قال الوزير إن بناء السد الكبير سلاح في مواجهة الفقر.", "أكد الخبير أن السد الكبير جواب على الفقر في الريف."],
+        ["رفض المزارعون بناء السد الكبير.", "حذر الخبراء من أن السد الكبير سيغرق القرى."],
+    )
+    detector = StanceDetector([dam], [])
+    assert label(detector, "السد الكبير هو الحل لمشكلة الفقر في الجنوب") == "FAVOR"
+    assert label(detector, "السد الكبير كارثة على القرى") == "AGAINST"

@@ -20,7 +20,9 @@ here is written for a particular target; each one is read off its own record:
   is the speaker's point), exceptions and rhetorical questions ("brought nothing but ruin"), the goal after
   "until", denial of a report, and conditions (they count only when the main clause says nothing).
   Whether undoing the target's object is FAVOR or AGAINST ("withdrawal" of forces, "disarming" of
-  factions) is fitted on the target's examples and gold, from its name when the name is an undoing.
+  factions) is fitted on the target's examples and gold, from its name when the name is an undoing; undoing what
+  names the target itself is against it; an evaluative word that its examples use the other way round standing
+  alone ("occupation" in the calls to attack forces) is read their way.
 - similarity: a naive Bayes vote between FAVOR and AGAINST, trained on the target's examples and
   the gold stance records of annotations/ (never the devset's; a document's own gold is left out of
   the classifier, the orientation and the rarity of words when it is annotated).
@@ -314,6 +316,8 @@ class Evaluation:
         return found
 
 
+# The kinds that govern the evaluative word after them.
+GOVERNING = frozenset(("support", "oppose", "reverse", "keep", "negation", "avert"))
 SIGN = {"support": 1, "oppose": -1, "positive": 1, "negative": -1, "negation": -1, "concession": -1}
 
 
@@ -326,7 +330,9 @@ class Orientation(NamedTuple):
     negative: int = -1
 
 
-def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int] | None = None, itself: frozenset[int] = frozenset()) -> int:
+def polarity(
+    items: list[Item], orientation: Orientation, anchors: frozenset[int] | None = None, itself: frozenset[int] = frozenset(), flipped: frozenset[int] = frozenset()
+) -> int:
     """The vote of a clause's evaluative items: + for the target, - against.
 
     `anchors`: the positions of the clause's words of the target's record; an undoing or a keeping alone (no
@@ -450,7 +456,8 @@ def polarity(items: list[Item], orientation: Orientation, anchors: frozenset[int
                 # it judges the undoing that follows it ("no justification for leaving", "the danger of closing")
                 chain, has_predicate, chain_in_condition = bare * SIGN[kind], True, item.conditional
             else:
-                vote(bare * (orientation.negative if kind == "negative" else SIGN[kind]), item.conditional)
+                sign = orientation.negative if kind == "negative" else SIGN[kind]
+                vote(bare * (-sign if index in flipped else sign), item.conditional)
         if kind in ("positive", "negative"):
             previous = item
         if kind in ("negation", "support", "oppose", "reverse", "keep"):
@@ -518,11 +525,13 @@ class OrientationFit:
 
 
 class TargetModel(NamedTuple):
-    """What the polarity of a quote toward one target is read with: its orientation and its classifier."""
+    """What the polarity of a quote toward one target is read with: its orientation, its classifier, and the
+    evaluative words its examples use the other way round (the occupation in a call to attack it)."""
 
     id: str
     orientation: OrientationFit
     classifier: NaiveBayes
+    flips: frozenset[str] = frozenset()
 
 
 class Relevance:
@@ -672,7 +681,27 @@ class StanceDetector:
         name = self.evaluation.items(self._texts(target)[0])
         named_by_undoing = polarity(name, Orientation(reverse=1)) > 0 > polarity(name, Orientation())
         usual = Orientation(reverse=1) if named_by_undoing else Orientation()
-        return TargetModel(target["id"], self._orientation_fit(training, usual), classifier)
+        fit = self._orientation_fit(training, usual)
+        return TargetModel(target["id"], fit, classifier, self._flips(target, fit.shared))
+
+    def _flips(self, target: dict[str, Any], orientation: Orientation) -> frozenset[str]:
+        """The keys of the positive and negative words that the target's FAVOR/AGAINST examples use the other way round:
+        those that, standing alone and read with the opposite sign, make more examples' polarity agree with their label
+        than disagree (for attacks on forces, "occupation" in the calls to attack them)."""
+        wanted = {"FAVOR": 1, "AGAINST": -1}
+        evidence: Counter[str] = Counter()
+        for label, text in examples_of(target):
+            if label in wanted:
+                text = normalize(text)
+                words, items = WORD.findall(text), self.evaluation.items(text)
+                governing = [other.index for other in items if other.kind in GOVERNING]
+                for item in items:
+                    # a word a predicate, an undoing or a negation governs is not read alone: its sign there says nothing
+                    if item.kind in ("positive", "negative") and not any(0 < item.index - g <= SCOPE for g in governing):
+                        as_written = polarity(items, orientation) * wanted[label]
+                        flipped = polarity(items, orientation, flipped=frozenset((item.index,))) * wanted[label]
+                        evidence[keys(words[item.index])[-1]] += (flipped > 0) - (as_written > 0)
+        return frozenset(key for key, count in evidence.items() if count > 0)
 
     @staticmethod
     def _texts(target: dict[str, Any]) -> list[str]:
@@ -702,18 +731,21 @@ class StanceDetector:
         items = self.evaluation.items(clause)
         features = self._features(clause)
         # the words of the targets' records, for an undoing or a keeping to be anchored to (most clauses have none)
+        words = WORD.findall(clause)
         if any(item.kind in ("reverse", "keep") for item in items):
             word_weights = self.relevance_for(doc_id).word_weights
-            clause_weights = [(i, weights, word) for i, word in enumerate(WORD.findall(clause)) if (weights := word_weights(word)) is not None]
+            clause_weights = [(i, weights, word) for i, word in enumerate(words) if (weights := word_weights(word)) is not None]
         else:
             clause_weights = []
+        evaluative = [(item.index, keys(words[item.index])[-1]) for item in items if item.kind in ("positive", "negative")]
         found = []
         for n, (model, about) in enumerate(zip(self.models, relevant)):
             label = "NONE"
             if about:
                 anchors = frozenset(i for i, weights, _ in clause_weights if weights[n])
                 itself = frozenset(i for i, _, word in clause_weights if not self.itself_keys[n].isdisjoint(keys(word)))
-                vote = polarity(items, model.orientation.for_document(doc_id), anchors, itself)
+                flipped = frozenset(i for i, key in evaluative if key in model.flips)
+                vote = polarity(items, model.orientation.for_document(doc_id), anchors, itself, flipped)
                 vote += SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
                 label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"
             found.append((model.id, label))

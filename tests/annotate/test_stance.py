@@ -153,6 +153,8 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("نطالب ونعمل على إلغاء المحطة النووية", "AGAINST"),
         ("المحطة النووية لن تمنح البلاد أي فائدة", "AGAINST"),  # "not ... any": the negation reaches past أي
         ("لن نكرر خطأ إنشاء المحطة النووية", "AGAINST"),  # not repeating a mistake: it stays a mistake
+        # the reporting cue شدد على (stressed that) is no support of what follows
+        ("شدد على أن على الحكومة أن تحدد موعداً نهائياً لإغلاق المحطة النووية", "AGAINST"),
         ("مشروع المحطة النووية لم يراعِ سلامة السكان", "AGAINST"),
         ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
         ("قرار المحطة النووية كان حاسماً", "FAVOR"),

@@ -46,7 +46,7 @@ _ABBREVIATION = re.compile(rf"(?:^|[\s(«\"“.])(?:[{_ARABIC}]|[A-Za-z]|هـ)$"
 _ABBREVIATION_WINDOW = 3  # long enough for "<space>هـ"; ^ then only matches at line start
 _TERMINATOR = re.compile("[" + re.escape("".join(sorted(TERMINATORS))) + "]")
 _QUOTE_CHAR = re.compile("[" + re.escape("".join(sorted(OPENING_ONLY | CLOSING_ONLY | SYMMETRIC))) + "]")
-_NON_SPACE = re.compile(r"\S")  # re's \s is str.isspace
+NON_SPACE = re.compile(r"\S")  # re's \s is str.isspace
 _SPACE = re.compile(r"\s")
 CLAUSE_ENDS = frozenset("،؛,;")
 
@@ -163,7 +163,7 @@ def sentence_spans(line: str) -> Iterator[tuple[int, int]]:
     """[start, end) spans of the sentences of one line (no line breaks inside)."""
     regions = _outermost(quoted_regions(line))
     n = len(line)
-    begin = _NON_SPACE.search(line)
+    begin = NON_SPACE.search(line)
     while begin is not None:
         start = begin.start()
         # Only terminators can end a sentence: jump from one to the next.
@@ -183,7 +183,7 @@ def sentence_spans(line: str) -> Iterator[tuple[int, int]]:
         else:
             yield from _cut_long(line, start, len(line.rstrip()), regions)
             return
-        begin = _NON_SPACE.search(line, end)
+        begin = NON_SPACE.search(line, end)
 
 
 def _cut_long(line: str, start: int, end: int, regions: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
@@ -201,7 +201,7 @@ def _cut_long(line: str, start: int, end: int, regions: list[tuple[int, int]]) -
                 break
             cut = space.start()
         yield start, cut
-        start = _NON_SPACE.search(line, cut).start()  # there is one: the sentence ends with a non-space
+        start = NON_SPACE.search(line, cut).start()  # there is one: the sentence ends with a non-space
     yield start, end
 
 

@@ -10,7 +10,9 @@ import pytest
 import spacy
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-from qawl.affixes import infix_regex, prefix_regex, suffix_regex
+from spacy.lang.tokenizer_exceptions import URL_MATCH
+
+from qawl.affixes import infix_regex, prefix_regex, suffix_regex, url_regex
 from qawl.segment import affix_rules, blank_arabic
 from tests.conftest import REPO
 
@@ -48,7 +50,8 @@ def test_the_guarded_rules_of_the_tokenizer_find_spacys_matches(kind: str) -> No
     ours, spacys, matches = KINDS[kind]
     rules = affix_rules(spacy.blank("ar"))[list(KINDS).index(kind)]
     guarded, plain = ours(rules), spacys(rules)
-    assert guarded.pattern.startswith("(?=[") and guarded.pattern != plain.pattern  # the guard is there: not spaCy's own regex
+    # the guard is there (not spaCy's own regex), and a prefix is only looked for at the start
+    assert guarded.pattern.startswith("^(?=[" if kind == "prefix" else "(?=[") and guarded.pattern != plain.pattern
     found, expected = matches(guarded), matches(plain)
     words = texts()
     differing = [word for word in words if found(word) != expected(word)]
@@ -87,3 +90,58 @@ def test_rules_of_ranges_repeats_and_groups_keep_their_matches(kind: str) -> Non
     found, expected = matches(ours(rules)), matches(spacys(rules))
     assert [word for word in words if found(word) != expected(word)] == []
     assert sum(bool(expected(word)) for word in words) > 200
+
+
+def test_prefix_rules_with_an_alternative_not_at_the_start_are_looked_for_everywhere() -> None:
+    rules = ["a|b", "c"]  # spaCy's "^a|b|^c": b is found anywhere
+    regex = prefix_regex(rules)
+    assert not regex.pattern.startswith("^")
+    assert [spans(regex.search(text)) for text in ("xb", "ax", "xc", "cx")] == [(1, 2), (0, 1), None, (0, 1)]
+
+
+URLS = [
+    "www.example.com", "http://www.example.com/path?x=1#y", "https://موقع.مثال/صفحة", "user@mail.example.org", "192.168.1.1",
+    "8.8.8.8", "127.0.0.1", "10.1.2.3", "a.bc", "a.b", "localhost", "http://localhost:8000", "user@host", "x://y", "موقع.كوم",
+    "example.com:8080/api", "Example.COM", "1.2.3", "الحكومة", "...", "a..bc", "ftp://files.example.net/a.txt",
+]
+
+
+def test_the_url_pattern_behind_its_guard_matches_what_spacys_matches() -> None:
+    regex = url_regex(URL_MATCH.__self__)
+    assert regex.pattern != URL_MATCH.__self__.pattern and regex.pattern.startswith("(?u)(?=")
+    words = [*URLS, *texts()]
+    assert [word for word in words if spans(regex.match(word)) != spans(URL_MATCH(word))] == []
+    assert sum(bool(URL_MATCH(word)) for word in URLS) == 9  # spaCy leaves out private addresses, one-letter domains, localhost
+
+
+@pytest.mark.parametrize("pattern", ["(?:bz|cz)y", "a?zz", "(?:[xy]w)+z", "(?:ab){0,2}z", "q(?=b)"])
+def test_a_required_character_guard_asks_only_what_every_match_has(pattern: str) -> None:
+    plain = re.compile(pattern)
+    regex = url_regex(plain)
+    rng = random.Random(3)
+    words = ["".join(rng.choices("abcqwxyz", k=rng.randint(1, 7))) for _ in range(5_000)]
+    assert [word for word in words if spans(regex.match(word)) != spans(plain.match(word))] == []
+    assert sum(bool(plain.match(word)) for word in words) >= 8
+
+
+def test_the_tokenizer_gives_the_tokens_of_spacys_own_rules() -> None:
+    """The guarded regexes, the guarded URL pattern and the whitespace special cases taken out, together: every
+    token's text, offset, trailing space and norm are those of a tokenizer with spaCy's own regexes and special cases."""
+    reference = spacy.blank("ar")
+    prefixes, suffixes, infixes = affix_rules(reference)
+    reference.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    reference.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    reference.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    rng = random.Random(11)
+    spaces = [" ", "  ", "\n", "\n\n", "\t", " \n", "\xa0", "\r\n"]
+    pieces = [*texts()[:3_000], ":)", "ق.م", "ب. م", "(ಠ_ಠ)", "https://example.com/news-today", "«نعم».", "C++"]
+    documents = [
+        "".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randint(1, 60))) for _ in range(300)
+    ] + [file.read_text(encoding="utf-8") for file in REPO.glob("seeds/*.txt")]
+    ours = blank_arabic().tokenizer
+
+    def tokens(tokenizer: object, text: str) -> list[tuple[str, int, str, str]]:
+        return [(t.text, t.idx, t.whitespace_, t.norm_) for t in tokenizer(text)]
+
+    assert [text for text in documents if tokens(ours, text) != tokens(reference.tokenizer, text)] == []
+    assert not any(orth.isspace() and tokens == [{65: orth}] for orth, tokens in ours.rules.items())  # 65: ORTH

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,21 @@ def test_the_devset_holds_quotations_over_sentences_in_parts_and_nested() -> Non
             in_parts += bool(q.get("parts"))
             nested += bool(q.get("source"))
     assert (over, in_parts, nested, continuations) == (14, 7, 10, [])
+
+
+def test_a_place_the_tune_part_names_twice_or_more_is_an_entity_at_each_of_its_mentions() -> None:
+    """GUIDELINES §2.1-§2.3: a GPE is tagged wherever it is written, inside quotes too, after any proclitic and in its لل
+    form (`للعراق` → `لعراق`). Read on the tune part only (the scored part is not read, §6)."""
+    layers = {path: json.loads(path.read_text(encoding="utf-8")) for path in sorted((DEVSET / "tune").glob("*.json"))}
+    tagged = Counter(e["text"] for layer in layers.values() for e in layer["entities"] if e["label"] == "GPE")
+    places = sorted(name for name, n in tagged.items() if n >= 2)
+    written = re.compile(r"(?<!\w)[وفبكل]{0,2}(?:" + "|".join(re.sub(r"^ال", "(?:ال|ل)", re.escape(name)) for name in places) + r")(?!\w)")
+    untagged = []
+    for path, layer in layers.items():
+        text = path.with_suffix(".txt").read_text(encoding="utf-8")
+        spans = [(e["start"], e["end"]) for e in layer["entities"]]
+        untagged += [f"{path.stem}: {m.group()!r} at {m.start()}" for m in written.finditer(text) if not any(a < m.end() and m.start() < b for a, b in spans)]
+    assert len(places) > 40 and untagged == []  # were: dev_b12_iq_05 'للعراق' (in a quote), dev_eg_01 'مصر' (in a quote)
 
 
 def test_the_parts_are_disjoint_and_the_scored_part_holds_most_new_articles() -> None:

@@ -17,6 +17,7 @@ from qawl.publish import file_sha256
 from qawl.schema import Schemas
 from qawl.validate import ShardReport, _document_order_problems, _shard_order_problems, _manifest_version_problems, annotation_files, check_sentence_rows, validate_annotation_files, validate_corpus
 from tests.conftest import REPO, SEED_ID
+from tests.test_multi_sentence_quotes import _rows
 
 FIRST = "قال الوزير إن الوضع صعب."
 SECOND = "وزار بيروت أمس."
@@ -275,3 +276,49 @@ def test_a_document_whose_sentence_rows_were_all_removed_is_told_its_task_rows_a
         f"{corpus / config / 'train-00000.parquet'}: {rows} rows, but the sentences give 0"
         for config, rows in [("ner", 12), ("quotes", 16), ("stance", 128), ("attributions", 4)]
     ]
+
+
+# -- a quote's pieces in published sentence rows (`_piece_problems`), on the rows of tests/test_multi_sentence_quotes.py ------------------------
+
+NOT_THE_CONTENT = "s.parquet: row 3 /quotes/0/parts: the parts are not the quote's content in this sentence: in text order, apart, from its start to its end"
+
+
+def _discontinuous_piece_problems(*parts: dict[str, Any]) -> list[str]:
+    """The problems of the published rows whose discontinuous quote q2 (row 3: «المفاوضات مستمرة»، وأضاف خالد، «والاتفاق قريب») has `parts`."""
+    rows = _rows()
+    rows[3]["quotes"][0]["parts"] = list(parts)
+    return [str(p) for p in check_sentence_rows(list(enumerate(rows)), "s.parquet")]
+
+
+def _local(start: int, end: int) -> dict[str, Any]:
+    return {"start": start, "end": end, "text": "«المفاوضات مستمرة»، وأضاف خالد، «والاتفاق قريب»."[start:end]}
+
+
+def test_a_piece_whose_first_part_has_the_wrong_text_is_told_so_when_its_second_part_is_right() -> None:
+    assert _discontinuous_piece_problems({**_local(1, 17), "text": "المفاوضات متوقفة"}, _local(33, 46)) == [
+        "s.parquet: row 3 /quotes/0/parts/0: span text 'المفاوضات متوقفة' does not match the text at [1, 17): 'المفاوضات مستمرة'"]
+
+
+def test_a_piece_whose_parts_are_in_order_but_start_after_its_content_is_refused() -> None:
+    assert _discontinuous_piece_problems(_local(2, 17), _local(33, 46)) == [NOT_THE_CONTENT]
+
+
+def test_a_piece_whose_two_parts_touch_is_refused() -> None:
+    assert _discontinuous_piece_problems(_local(1, 33), _local(33, 46)) == [NOT_THE_CONTENT]
+
+
+def test_a_piece_with_an_empty_part_that_names_text_is_refused_three_ways() -> None:
+    assert _discontinuous_piece_problems(_local(1, 17), {"start": 33, "end": 33, "text": "والاتفاق قريب"}) == [
+        "s.parquet: row 3 /quotes/0/parts/1: offsets [33, 33) outside the text (length 48) or reversed",
+        "s.parquet: row 3 /quotes/0/parts/1: part 'والاتفاق قريب' is not inside the quotation's document_content [67, 112)",
+        NOT_THE_CONTENT,
+    ]
+
+
+def test_a_piece_with_another_type_and_speaker_than_the_quote_s_first_names_both() -> None:
+    rows = _rows()
+    piece = rows[1]["quotes"][0]  # q1's second piece
+    piece["type"], piece["speaker"] = "direct", {**piece["speaker"], "kind": "anonymous"}
+    assert [str(p) for p in check_sentence_rows(list(enumerate(rows)), "s.parquet")] == [
+        f"s.parquet: row 1 /quotes/0/type: quote 'q1' has another type, speaker than its piece in sentence {rows[0]['sentence_id']}: "
+        "every piece of a quote repeats the same"]

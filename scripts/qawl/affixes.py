@@ -20,6 +20,7 @@ from re import _constants as sre, _parser as sre_parser  # type: ignore[attr-def
 
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
+_GLOBAL_FLAGS = re.compile(r"(?:\(\?[aiLmsux]+\))*")
 _ZERO_WIDTH = (sre.ASSERT, sre.ASSERT_NOT, sre.AT)
 _REPEATS = tuple(getattr(sre, name) for name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(sre, name))
 
@@ -39,10 +40,36 @@ def infix_regex(rules: list[str]) -> re.Pattern[str]:
     return _guarded(compile_infix_regex(rules), rules)
 
 
+def url_regex(url_match: re.Pattern[str]) -> re.Pattern[str]:
+    """spaCy's URL pattern (used with `match`) behind a lookahead for a character every match of it has (the `.`
+    of a host name or an IP address): most words have none, and the pattern backtracks through a word to fail."""
+    flags = _GLOBAL_FLAGS.match(url_match.pattern).group()  # they must stay first
+    try:
+        required = _required_characters(list(sre_parser.parse(url_match.pattern)))
+    except (re.error, AttributeError, TypeError, ValueError):
+        return url_match
+    if not required:
+        return url_match
+    char = re.escape(chr(min(required)))
+    return re.compile(f"{flags}(?=[^{char}]*{char})(?:{url_match.pattern[len(flags):]})", url_match.flags)
+
+
 def _guarded(expression: re.Pattern[str], rules: list[str]) -> re.Pattern[str]:
-    """spaCy's expression of `rules` behind a lookahead that holds wherever one of them can start a match."""
+    """spaCy's expression of `rules` behind a lookahead that holds wherever one of them can start a match, and after
+    a `^` when each of its alternatives opens with one (prefixes): `re` then tries the start of a word only."""
     guard = _guard([rule for rule in rules if rule.strip()])  # spaCy drops blank rules
-    return expression if guard is None else re.compile(guard + "(?:" + expression.pattern + ")")
+    if guard is None:
+        return expression
+    anchor = "^" if _anchored_at_start(expression.pattern) else ""
+    return re.compile(anchor + guard + "(?:" + expression.pattern + ")")
+
+
+def _anchored_at_start(pattern: str) -> bool:
+    """Does every alternative of `pattern` open with `^` (so that it can only match at the start)?"""
+    items = list(sre_parser.parse(pattern))
+    if items and items[0] == (sre.AT, sre.AT_BEGINNING):  # the parser takes a prefix common to all alternatives out
+        return True
+    return bool(items) and items[0][0] is sre.BRANCH and all(branch and branch[0] == (sre.AT, sre.AT_BEGINNING) for branch in items[0][1][1])
 
 
 def _guard(rules: list[str]) -> str | None:
@@ -86,6 +113,22 @@ def _first_characters(items: list[tuple]) -> set[int] | None:
             return _first_characters(list(av[2]))
         return None
     return None
+
+
+def _required_characters(items: list[tuple]) -> set[int]:
+    """Code points of which every match of a parsed pattern holds at least one occurrence (sound, not complete:
+    what it cannot tell, it leaves out)."""
+    required: set[int] = set()
+    for op, av in items:
+        if op is sre.LITERAL:
+            required.add(av)
+        elif op is sre.SUBPATTERN:
+            required |= _required_characters(list(av[-1]))
+        elif op is sre.BRANCH:
+            required |= set.intersection(*(_required_characters(list(branch)) for branch in av[1]))
+        elif op in _REPEATS and av[0] >= 1:
+            required |= _required_characters(list(av[2]))
+    return required
 
 
 def _class_members(members: list[tuple]) -> set[int] | None:

@@ -66,7 +66,8 @@ def test_visual_conf_is_one_label_per_target_then_one_colour_per_label_then_the_
         f"Stance_{t['id']}\tglyph:" + "|".join(f"[{t['name_ar'].replace(' ', '_')}:{label}]" for label in STANCE_LABELS)
         for t in targets()
     ]
-    assert visual.splitlines() == ["[labels]", *labels, "", "[drawing]", *colours, *glyphs]
+    source = ["Source | reported by"], ["Source\tcolor:#7b2cbf, dashArray:3-3, arrowHead:triangle-5"]
+    assert visual.splitlines() == ["[labels]", *labels, *source[0], "", "[drawing]", *colours, *source[1], *glyphs]
 
 
 def test_relations_attributes_and_notes_are_numbered_from_one(review_project) -> None:

@@ -16,7 +16,7 @@ from qawl.project import Project
 from qawl.publish import write_json
 from qawl.review import brat, label_studio
 from qawl.review.changes import Review, diff
-from qawl.review.regions import Vocabulary, from_view
+from qawl.review.regions import LABEL_COLORS, Vocabulary, from_view
 from qawl.review.store import encode_layer
 from qawl.schema import Problem, Schemas
 from tests.conftest import REPO, tree_digest
@@ -134,6 +134,15 @@ def test_brat_writes_a_discontinuous_quote_as_one_t_line_of_fragments_and_nestin
     assert f"\tSource Arg1:{tids['q4']} Arg2:{tids['q3']}\n" in ann
     assert "q2~part2" not in ann  # the second part is a fragment, not a T line of its own
     assert "\nSource\tArg1:content, Arg2:content\n" in (tmp_path / "annotation.conf").read_text(encoding="utf-8")
+
+
+def test_brat_draws_nesting_as_a_dashed_arc_of_its_own_colour_labelled_reported_by(tmp_path: Path) -> None:
+    brat_export(tmp_path, xquote_layer())
+    visual = (tmp_path / "visual.conf").read_text(encoding="utf-8")
+    labels, drawing = visual.split("[labels]\n", 1)[1].split("\n[drawing]\n", 1)
+    assert "Source | reported by\n" in labels  # the arc's label, as the HTML page's "reported by q3"
+    assert "Source\tcolor:#7b2cbf, dashArray:3-3, arrowHead:triangle-5\n" in drawing
+    assert "#7b2cbf" not in LABEL_COLORS.values()  # not the colour of any span
 
 
 def test_a_brat_round_trip_without_edits_gives_back_the_layer_byte_for_byte(tmp_path: Path) -> None:

@@ -157,6 +157,7 @@ def _learned(targets: list[dict[str, Any]], gold: list[GoldStance]) -> tuple[str
 
 
 _ARTICLE = re.compile("^(?:[وف](?=....))?(?:(?:ب|ل(?!ل))(?=....))?(?:(?:ال|لل)(?=...))?(?:س(?=[يتن]...))?")
+_PROCLITIC_FIRST = frozenset("وفبلاس")  # the first letters `_ARTICLE` can strip
 _SUFFIXES = frozenset(("هما", "كما", "هم", "هن", "كم", "ها", "نا", "ات", "ون", "ين", "ان", "وا", "يه", "ه", "ي", "ا"))
 
 
@@ -184,7 +185,8 @@ def keys(word: str) -> tuple[str, ...]:
     Coarse on purpose: text and lexicon go through the same function, so only two words with a
     stem in common are confused, and one entry covers a word's definite, feminine, plural and possessed forms.
     """
-    proclitics = _ARTICLE.match(word).end()  # it always matches, maybe empty
+    # it always matches, maybe empty; each of its proclitics starts with one of these letters
+    proclitics = _ARTICLE.match(word).end() if word[:1] in _PROCLITIC_FIRST else 0
     article = 2 if word.startswith("ال") and len(word) > 4 else 0
     full = _strip_suffixes(word[proclitics:])
     kept = full if article == proclitics else _strip_suffixes(word[article:])  # most words: the same letters
@@ -758,7 +760,8 @@ class StanceDetector:
         # The document's words of some target, found in one pass over its words (shared with the other components).
         words = nt.words
         relevance = self.relevance_for(doc_id)
-        hits = [i for i, word in enumerate(words.texts) if relevance.word_weights(word) is not None]
+        weights_of = relevance.word_weights
+        hits = [i for i, word in enumerate(words.texts) if weights_of(word) is not None]
         hit_starts = [words.starts[i] for i in hits]
         ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
         topics = [w >= TOPIC for w in relevance.of(words.texts[i] for i in hits)]

@@ -30,6 +30,8 @@ from qawl.schema import Problem
 RELATION = "quote_of"
 SOURCE = "Source"  # inner quote content → the content of the quote that reports it
 EQUIV = "Equiv"  # brat's symmetric-transitive relation: the mentions of one entity chain
+SOURCE_ARC_LABEL = "reported by"  # visual.conf: the Source arc's label (as the HTML page's hover) and its drawing
+SOURCE_ARC_DRAWING = "color:#7b2cbf, dashArray:3-3, arrowHead:triangle-5"
 QUOTE_TYPE = "QuoteType"
 STANCE_PREFIX = "Stance_"
 NOTE = "AnnotatorNotes"
@@ -52,10 +54,10 @@ def annotation_conf(vocabulary: Vocabulary) -> str:
 
 
 def visual_conf(vocabulary: Vocabulary) -> str:
-    """brat's visual.conf: the label colours every qawl review tool uses, and each stance target's Arabic
-    name, as the attribute's label and in the glyph of each value (brat's own glyph is the bare `[FAVOR]`)."""
-    labels = "".join(f"{STANCE_PREFIX}{t} | {vocabulary.target_name(t)}\n" for t in vocabulary.targets)
-    colours = "".join(f"{label}\tbgColor:{color}\n" for label, color in LABEL_COLORS.items())
+    """brat's visual.conf: the label colours every qawl review tool uses, nesting as a dashed arc of its own, and each
+    stance target's Arabic name, as the attribute's label and in the glyph of each value (brat's own glyph is the bare `[FAVOR]`)."""
+    labels = "".join(f"{STANCE_PREFIX}{t} | {vocabulary.target_name(t)}\n" for t in vocabulary.targets) + f"{SOURCE} | {SOURCE_ARC_LABEL}\n"
+    colours = "".join(f"{label}\tbgColor:{color}\n" for label, color in LABEL_COLORS.items()) + f"{SOURCE}\t{SOURCE_ARC_DRAWING}\n"
     glyphs = ""
     for target in vocabulary.targets:
         name = "_".join(vocabulary.target_name(target).split())  # a drawing argument holds no whitespace

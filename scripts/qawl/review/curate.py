@@ -214,6 +214,13 @@ def _relink(curated: dict[str, list[Curated]], comparison: Comparison, file: str
     def source_of(c: Curated) -> dict[str, Any]:
         return sources[c.choice] if c.choice else next(iter(sources.values()))
 
+    decision_at = {d.key: d.id for d in comparison.disagreements}
+
+    def decision_keeping(c: Curated, kind: str, old: dict[str, Any]) -> str:
+        """The decision that can keep the item at `old`'s span that `c` links to: c's own, else (c is agreed, so every layer
+        has that item) the decision that left it out."""
+        return c.decision.id if c.decision else decision_at[(kind, old["start"], old["end"])]
+
     mention_ids = {(start, end): entity_id for (start, end, _), entity_id in entity_ids.items()}
     for c in list(curated["chains"]):
         mentions = [_at(source_of(c)[entity_id]) for entity_id in c.item["entities"]]
@@ -234,13 +241,13 @@ def _relink(curated: dict[str, list[Curated]], comparison: Comparison, file: str
             key = (old["start"], old["end"], old["label"])
             c.item["speaker"]["entity"] = entity_ids.get(key)
             if key not in entity_ids:
-                problems.append(Problem(file, c.decision.id if c.decision else c.item["id"], f"quote {c.item['content']['text']!r} names speaker entity {old['text']!r} ({key[2]}), which the curated layer leaves out; choose a version that keeps it"))
+                problems.append(Problem(file, decision_keeping(c, "entities", old), f"quote {c.item['content']['text']!r} names speaker entity {old['text']!r} ({key[2]}), which the curated layer leaves out; choose a version that keeps it"))
     for c in curated["quotes"]:
         if c.item.get("source") is not None:
             old = source_of(c)[c.item["source"]]["content"]
             c.item["source"] = quote_ids.get((old["start"], old["end"]))
             if c.item["source"] is None:
-                problems.append(Problem(file, c.decision.id if c.decision else c.item["id"], f"quote {c.item['content']['text']!r} is reported by quote {old['text']!r}, which the curated layer leaves out; choose a version that keeps it"))
+                problems.append(Problem(file, decision_keeping(c, "quotes", old), f"quote {c.item['content']['text']!r} is reported by quote {old['text']!r}, which the curated layer leaves out; choose a version that keeps it"))
     for c in curated["stance"]:
         for part in ("holder", "evidence"):
             quote = c.item[part]["quote"]
@@ -248,7 +255,7 @@ def _relink(curated: dict[str, list[Curated]], comparison: Comparison, file: str
                 old = source_of(c)[quote]["content"]
                 c.item[part]["quote"] = quote_ids.get((old["start"], old["end"]))
                 if (old["start"], old["end"]) not in quote_ids:
-                    problems.append(Problem(file, c.decision.id if c.decision else c.item["id"], f"stance on {c.item['target']} rests on quote {old['text']!r}, which the curated layer leaves out; choose a version that keeps it"))
+                    problems.append(Problem(file, decision_keeping(c, "quotes", old), f"stance on {c.item['target']} rests on quote {old['text']!r}, which the curated layer leaves out; choose a version that keeps it"))
     return problems
 
 

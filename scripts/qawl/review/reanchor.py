@@ -11,7 +11,8 @@ survived; if its text did not change it is placed on that text, even where the
 diff aligned some of its characters elsewhere. The report lists what moved, what
 changed under a span and what could not be placed (its text is gone or
 rewritten); an annotation with a span that cannot be placed is left out, with the
-annotations that depend on it; an entity left out leaves its chain, and a chain
+annotations that depend on it; a discontinuous quote's content is rebuilt from its parts (it runs from
+the first to the last); an entity left out leaves its chain, and a chain
 left without mentions is left out. Nothing is written without --write; the layer is
 then written through the journaled store, the previous file kept in
 annotations/.history/ and every change logged.
@@ -260,6 +261,16 @@ def _dependents(layer: Layer, kind: str, item_id: str) -> Iterator[tuple[str, st
         yield from (("quotes", q["id"]) for q in layer["quotes"] if q.get("source") == item_id)
 
 
+def _new_span(start: int, end: int, text: str) -> dict[str, Any]:
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+def _placed(characters: CharacterMap, span: dict[str, Any], text: str) -> dict[str, Any] | None:
+    """Where `span` of the old text is in the new `text`, or None if it cannot be placed."""
+    place = characters.place(span["start"], span["end"], span["text"])
+    return None if place is None else _new_span(*place, text)
+
+
 def reanchor(layer: Layer, old_text: str, document: Document, targets: set[str]) -> Reanchoring:
     """Map every span of `layer` (made on `old_text`) onto `document`'s text; leave out what cannot be placed
     or no longer passes the checks of a layer, with what depends on it."""
@@ -270,14 +281,15 @@ def reanchor(layer: Layer, old_text: str, document: Document, targets: set[str])
     for kind in (kind for kind in KINDS if kind in layer):
         new_items[kind] = []
         for item in layer[kind]:
-            spans = []
-            for part, span in item_spans(kind, item):
-                place = characters.place(span["start"], span["end"], span["text"])
-                new = None if place is None else {"start": place[0], "end": place[1], "text": document.text[place[0] : place[1]]}
+            named = list(item_spans(kind, item))
+            spans = [_placed(characters, span, document.text) for _, span in named]
+            parts = len(item.get("parts") or [])  # a quote's parts follow its content in `item_spans`
+            if parts and None not in spans[1 : parts + 1]:  # placed apart, a content and its parts would fail the check that they meet
+                spans[0] = _new_span(spans[1]["start"], spans[parts]["end"], document.text)
+            for (part, span), new in zip(named, spans):
                 placements.append(Placement(kind, item["id"], part, {k: span[k] for k in ("start", "end", "text")}, new))
                 if new is None:
                     left_out.setdefault((kind, item["id"]), f"its {part or 'span'} {span['text']!r} could not be placed")
-                spans.append(new)
             new_items[kind].append(_with_new_spans(kind, item, spans) if None not in spans else item)
     result = {**layer, "sha256": document.sha256, **new_items}
     sentences = split_sentences(document.doc_id, document.text)

@@ -122,3 +122,26 @@ def test_a_required_character_guard_asks_only_what_every_match_has(pattern: str)
     words = ["".join(rng.choices("abcqwxyz", k=rng.randint(1, 7))) for _ in range(5_000)]
     assert [word for word in words if spans(regex.match(word)) != spans(plain.match(word))] == []
     assert sum(bool(plain.match(word)) for word in words) >= 8
+
+
+def test_the_tokenizer_gives_the_tokens_of_spacys_own_rules() -> None:
+    """The guarded regexes, the guarded URL pattern and the whitespace special cases taken out, together: every
+    token's text, offset, trailing space and norm are those of a tokenizer with spaCy's own regexes and special cases."""
+    reference = spacy.blank("ar")
+    prefixes, suffixes, infixes = affix_rules(reference)
+    reference.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    reference.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
+    reference.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    rng = random.Random(11)
+    spaces = [" ", "  ", "\n", "\n\n", "\t", " \n", "\xa0", "\r\n"]
+    pieces = [*texts()[:3_000], ":)", "ق.م", "ب. م", "(ಠ_ಠ)", "https://example.com/news-today", "«نعم».", "C++"]
+    documents = [
+        "".join(rng.choice(pieces) + rng.choice(spaces) for _ in range(rng.randint(1, 60))) for _ in range(300)
+    ] + [file.read_text(encoding="utf-8") for file in REPO.glob("seeds/*.txt")]
+    ours = blank_arabic().tokenizer
+
+    def tokens(tokenizer: object, text: str) -> list[tuple[str, int, str, str]]:
+        return [(t.text, t.idx, t.whitespace_, t.norm_) for t in tokenizer(text)]
+
+    assert [text for text in documents if tokens(ours, text) != tokens(reference.tokenizer, text)] == []
+    assert not any(orth.isspace() and tokens == [{65: orth}] for orth, tokens in ours.rules.items())  # 65: ORTH

@@ -46,7 +46,7 @@ _ABBREVIATION = re.compile(rf"(?:^|[\s(«\"“.])(?:[{_ARABIC}]|[A-Za-z]|هـ)$"
 _ABBREVIATION_WINDOW = 3  # long enough for "<space>هـ"; ^ then only matches at line start
 _TERMINATOR = re.compile("[" + re.escape("".join(sorted(TERMINATORS))) + "]")
 _QUOTE_CHAR = re.compile("[" + re.escape("".join(sorted(OPENING_ONLY | CLOSING_ONLY | SYMMETRIC))) + "]")
-_NON_SPACE = re.compile(r"\S")  # re's \s is str.isspace
+NON_SPACE = re.compile(r"\S")  # re's \s is str.isspace
 _SPACE = re.compile(r"\s")
 CLAUSE_ENDS = frozenset("،؛,;")
 
@@ -163,7 +163,7 @@ def sentence_spans(line: str) -> Iterator[tuple[int, int]]:
     """[start, end) spans of the sentences of one line (no line breaks inside)."""
     regions = _outermost(quoted_regions(line))
     n = len(line)
-    begin = _NON_SPACE.search(line)
+    begin = NON_SPACE.search(line)
     while begin is not None:
         start = begin.start()
         # Only terminators can end a sentence: jump from one to the next.
@@ -183,7 +183,7 @@ def sentence_spans(line: str) -> Iterator[tuple[int, int]]:
         else:
             yield from _cut_long(line, start, len(line.rstrip()), regions)
             return
-        begin = _NON_SPACE.search(line, end)
+        begin = NON_SPACE.search(line, end)
 
 
 def _cut_long(line: str, start: int, end: int, regions: list[tuple[int, int]]) -> Iterator[tuple[int, int]]:
@@ -201,7 +201,7 @@ def _cut_long(line: str, start: int, end: int, regions: list[tuple[int, int]]) -
                 break
             cut = space.start()
         yield start, cut
-        start = _NON_SPACE.search(line, cut).start()  # there is one: the sentence ends with a non-space
+        start = NON_SPACE.search(line, cut).start()  # there is one: the sentence ends with a non-space
     yield start, end
 
 
@@ -271,7 +271,10 @@ def customize_tokenizer(nlp: Language) -> Language:
     marks split off as prefixes, suffixes, and infixes after a tatweel or between
     letters. The rules are regexes on the tokenizer, so `nlp.to_disk` keeps them;
     `affixes` compiles them, and spaCy's URL pattern, to spaCy's matches, faster.
+    Whitespace special cases go (the same tokens, and spaCy's cache keeps working).
     """
+    from spacy.attrs import ORTH
+
     from qawl.affixes import infix_regex, prefix_regex, suffix_regex, url_regex
 
     prefixes, suffixes, infixes = affix_rules(nlp)
@@ -279,6 +282,9 @@ def customize_tokenizer(nlp: Language) -> Language:
     nlp.tokenizer.suffix_search = suffix_regex(suffixes).search
     nlp.tokenizer.infix_finditer = infix_regex(infixes).finditer
     nlp.tokenizer.url_match = url_regex(nlp.tokenizer.url_match.__self__).match
+    # spaCy stops caching a text's chunks after the first special case in it, and a line break is one: a
+    # whitespace special case that only gives the token its text tokenizes as it would without it, so it goes.
+    nlp.tokenizer.rules = {orth: tokens for orth, tokens in nlp.tokenizer.rules.items() if not (orth.isspace() and tokens == [{ORTH: orth}])}
     return nlp
 
 
@@ -350,8 +356,9 @@ def tokenize_document(text: str, sentences: list[Sentence]) -> tuple[Doc, list[l
     The text is tokenized piece by piece, a piece being a sentence and the
     whitespace after it. spaCy tokenizes each whitespace-delimited chunk on its
     own, so the pieces' tokens are the document's tokens. It also stops caching
-    a text's chunks after the first special case in it (a newline is one), so
-    pieces keep its cache working where one call on the whole text would not.
+    a text's chunks after the first special case in it (an emoticon, an
+    abbreviation), so pieces keep its cache working where one call on the whole
+    text would not.
     A multi-word exception such as "ب. م" is never merged across a sentence
     boundary. Sentences that are not `split_sentences` output (not cut at
     whitespace) are tokenized one by one, and the document whole.

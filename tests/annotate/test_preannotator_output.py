@@ -43,7 +43,8 @@ TARGETS = [t["id"] for t in json.loads((REPO / "annotations" / "targets.json").r
         ("وجود القوات الأجنبية احتلال يجب إنهاؤه", "AGAINST"),  # احتلال, يجب + إنهاء
         ("التدريب ضروري والقوات الأجنبية احتلال", "NONE"),  # ضروري against احتلال: a tie
         ("بقاء القوات الأجنبية احتلال", "AGAINST"),  # staying (بقاء) judged an occupation (احتلال)
-        ("الانسحاب لا يعني الاستغناء عن التدريب", "FAVOR"),  # a concession (لا يعني) before an undoing (الاستغناء)
+        # a concession (لا يعني) before an undoing (الاستغناء); the forces named, as a text about them does
+        ("الانسحاب لا يعني الاستغناء عن تدريب القوات الأجنبية", "FAVOR"),
         ("بقاء القوات الأجنبية ليس ضروريا", "AGAINST"),  # a negation inside the predicate: staying + not + necessary
     ],
     ids=["favor", "against", "tie", "keeping-judged", "concession", "negation"],

@@ -44,18 +44,38 @@ def write_targets(annotations: Path, *targets: dict) -> None:
     (annotations / "targets.json").write_text(json.dumps({"schema_version": "1.0.0", "targets": list(targets)}, ensure_ascii=False), encoding="utf-8")
 
 
+def repository_targets(tmp_path: Path) -> Path:
+    """An annotations/ with the repository's target inventory and no gold."""
+    annotations = tmp_path / "annotations"
+    annotations.mkdir()
+    (annotations / "targets.json").write_bytes((Path(__file__).resolve().parents[2] / "annotations" / "targets.json").read_bytes())
+    return annotations
+
+
+def stance_rows(annotations: Path, text: str) -> list[tuple[str, str, str]]:
+    """(quote content, target, label) of each stance record the pre-annotator gives a text."""
+    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
+    contents = {q["id"]: q["content"]["text"] for q in layer["quotes"]}
+    return [(contents[s["evidence"]["quote"]], s["target"], s["label"]) for s in layer["stance"]]
+
+
 def test_a_target_added_to_the_inventory_gets_stance_without_code_or_data(tmp_path: Path) -> None:
     write_targets(tmp_path / "annotations", NUCLEAR)
     text = (
         'وقال وزير الطاقة إن "المحطة النووية مفيدة للاقتصاد ونحن ندعم استكمالها". '
         'وقال رئيس جمعية البيئة إن "المفاعل النووي خطر على حياة السكان ونرفض بناءه".'
     )
-    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=tmp_path / "annotations")
-    contents = {q["id"]: q["content"]["text"] for q in layer["quotes"]}
-    assert [(contents[s["evidence"]["quote"]], s["target"], s["label"]) for s in layer["stance"]] == [
+    assert stance_rows(tmp_path / "annotations", text) == [
         ("المحطة النووية مفيدة للاقتصاد ونحن ندعم استكمالها", "nuclear_power_plant", "FAVOR"),
         ("المفاعل النووي خطر على حياة السكان ونرفض بناءه", "nuclear_power_plant", "AGAINST"),
     ]
+
+
+def test_a_target_named_in_latin_script_is_read_off_the_rest_of_its_record(tmp_path: Path) -> None:
+    # No Arabic word names it, so no document can name it: its definition and examples alone say what it is about.
+    write_targets(tmp_path / "annotations", {**NUCLEAR, "name_ar": "NPP"})
+    text = 'وقال وزير الطاقة إن "المحطة النووية مفيدة للاقتصاد ونحن ندعم استكمالها".'
+    assert [row[1:] for row in stance_rows(tmp_path / "annotations", text)] == [("nuclear_power_plant", "FAVOR")]
 
 
 @pytest.fixture(scope="module")
@@ -118,6 +138,24 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("نطالب بإيقاف المحطة النووية وعدم إعادة تشغيلها", "AGAINST"),  # "and not" opens a predicate of its own
         ("لن نتنازل عن المحطة النووية", "FAVOR"),  # not giving it up keeps it
         ("المحطة النووية أغرقت البلاد في الركود", "AGAINST"),  # harm done, in verbs
+        ("قال مدير المحطة النووية إن أسعار الخبز ستتراجع بعد الحصاد", "NONE"),  # a change reported of something else
+        ("نبني المحطة النووية لتفادي الكارثة", "FAVOR"),  # averting a disaster negates it
+        ("لن ننخرط في مشروع المحطة النووية", "AGAINST"),  # refusing to engage in it
+        ("المحطة النووية ستفتح أبواب الاستثمار أمام البلاد", "FAVOR"),  # opening doors: a gain
+        ("المحطة النووية ستفتح الباب أمام الاستثمار", "FAVOR"),
+        ("المحطة النووية مشروع هش", "AGAINST"),  # an evaluative adjective added to the lexicon
+        ("المحطة النووية خيار لا مفر منه", "FAVOR"),  # no escape from it: it is needed
+        ("نطالب بوقف المحطة النووية", "AGAINST"),  # a three-letter stem with its proclitic (ب + وقف)
+        ("ويجب إنشاء المحطة النووية", "FAVOR"),  # ... (و + يجب)
+        # a predicate after و is one of its own, not the object of the one before
+        ("نرفض المحطة النووية ونحذر من خطرها", "AGAINST"),
+        ("نرفض وندين إنشاء المحطة النووية", "AGAINST"),
+        ("نطالب ونعمل على إلغاء المحطة النووية", "AGAINST"),
+        ("المحطة النووية لن تمنح البلاد أي فائدة", "AGAINST"),  # "not ... any": the negation reaches past أي
+        ("لن نكرر خطأ إنشاء المحطة النووية", "AGAINST"),  # not repeating a mistake: it stays a mistake
+        # the reporting cue شدد على (stressed that) is no support of what follows
+        ("شدد على أن على الحكومة أن تحدد موعداً نهائياً لإغلاق المحطة النووية", "AGAINST"),
+        ("مشروع المحطة النووية لم يراعِ سلامة السكان", "AGAINST"),
         ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
         ("قرار المحطة النووية كان حاسماً", "FAVOR"),
     ],
@@ -235,15 +273,13 @@ def test_what_stance_learns_changes_with_a_target_example_and_a_gold_stance(tmp_
         ("العلاقات مع واشنطن يجب أن تتعزز في مجالات الاقتصاد", "us_iraq_strategic_partnership", "FAVOR"),
         ("طهران تتدخل في الشؤون الداخلية وتقوض السيادة", "iran_regional_influence", "AGAINST"),
         ("سلاح الفصائل يجب أن يُسلّم إلى الدولة", "state_monopoly_on_arms", "FAVOR"),
+        # stopping what the target itself is (talks with the Fund) is against it, though its austerity undoes subsidies
+        ("نطالب الحكومة بوقف المفاوضات مع صندوق النقد الدولي", "imf_austerity_programmes", "AGAINST"),
     ],
 )
 def test_plain_statements_toward_the_repository_targets_in_words_of_no_target_list(tmp_path: Path, content: str, target: str, expected: str) -> None:
-    annotations = tmp_path / "annotations"
-    annotations.mkdir()
-    (annotations / "targets.json").write_bytes((Path(__file__).resolve().parents[2] / "annotations" / "targets.json").read_bytes())
-    text = f"وقال المتحدث إن {content}."
-    layer = preannotate("d", text, hashlib.sha256(text.encode()).hexdigest(), annotations_dir=annotations)
-    assert [(s["target"], s["label"]) for s in layer["stance"] if s["label"] != "NONE"] == [(target, expected)]
+    rows = stance_rows(repository_targets(tmp_path), f"وقال المتحدث إن {content}.")
+    assert [(found, label) for _, found, label in rows if label != "NONE"] == [(target, expected)]
 
 
 def made_up_target(target_id: str, name: str, favor: list[str], against: list[str]) -> dict:
@@ -344,3 +380,41 @@ def test_the_words_between_the_parts_of_a_discontinuous_quote_are_not_what_the_s
     assert stance_of("قال المعارض السابق") == (2, ["NONE"])
     assert stance_of("قال مدير مكافحة الفساد") == (2, ["NONE"])
     assert stance_of("حذر وزير الطاقة") == (2, ["AGAINST"])
+
+
+def test_a_quote_on_the_documents_topic_is_about_that_topic_only(tmp_path: Path) -> None:
+    # An article on normalisation with Israel: "the partnership with Tel Aviv" shares its general words (partnership,
+    # field) with the record of the US–Iraq partnership, which the article is not about; the quote is on normalisation.
+    text = (
+        "أثار توقيع اتفاق التطبيع مع إسرائيل جدلاً واسعاً في البلاد. "
+        'وقال وزير الزراعة إن "الشراكة مع تل أبيب في مجال المياه أثمرت نتائج ملموسة". '
+        "ونظمت أحزاب المعارضة وقفة أمام البرلمان ضد اتفاق التطبيع مع إسرائيل."
+    )
+    rows = stance_rows(repository_targets(tmp_path), text)
+    assert [(target, label) for _, target, label in rows if label != "NONE"] == [("normalization_with_israel", "FAVOR")]
+
+
+def test_a_document_that_never_names_the_target_is_not_about_it(tmp_path: Path) -> None:
+    # The words of the target's FAVOR example (needed to secure electricity for the coming generations), in an article
+    # on a grid project that names no nuclear plant: the general words it shares with the record do not make it the target's.
+    write_targets(tmp_path / "annotations", NUCLEAR)
+    text = (
+        "أعلنت وزارة الكهرباء توقيع عقد لتوسيع الشبكة في الجنوب. "
+        'وقال الوزير إن "المشروع ضروري لتأمين الكهرباء للأجيال المقبلة ونحن ندعم استكماله".'
+    )
+    labels = {content: label for content, _, label in stance_rows(tmp_path / "annotations", text)}
+    assert labels["المشروع ضروري لتأمين الكهرباء للأجيال المقبلة ونحن ندعم استكماله"] == "NONE"
+
+
+def test_an_evaluative_word_the_targets_examples_use_the_other_way_round_votes_their_way() -> None:
+    # Poverty is what the dam answers in both FAVOR examples: a quote on the dam naming poverty is for it; another
+    # negative word (a catastrophe) still votes against.
+    dam = made_up_target(
+        "dam",
+        "بناء السد الكبير",
+        ["قال الوزير إن بناء السد الكبير سلاح في مواجهة الفقر.", "أكد الخبير أن السد الكبير جواب على الفقر في الريف."],
+        ["رفض المزارعون بناء السد الكبير.", "حذر الخبراء من أن السد الكبير سيغرق القرى."],
+    )
+    detector = StanceDetector([dam], [])
+    assert label(detector, "السد الكبير هو الحل لمشكلة الفقر في الجنوب") == "FAVOR"
+    assert label(detector, "السد الكبير كارثة على القرى") == "AGAINST"

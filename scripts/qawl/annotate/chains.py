@@ -136,12 +136,15 @@ def find_chains(text: str, entities: Iterable[Record], speakers: Iterable[str] =
     Two indexes keep, per label and name (whole, or any part of one), where it was last mentioned
     and in which chain: a mention costs a few look-ups, however many mentions came before.
     """
-    members: list[list[Record]] = []
+    members: list[list[tuple[Record, str]]] = []  # each chain's (entity, its `word_form`)
     wholes: dict[tuple[str, tuple[str, ...]], tuple[int, int]] = {}  # (label, a name) → (where last mentioned, its chain)
     parts: dict[tuple[str, tuple[str, ...]], tuple[int, int]] = {}  # (label, a part of a name) → the same
     for entity in sorted(entities, key=itemgetter("start")):
         label = entity["label"]
-        key = _key(word_form(text, entity)) if label not in UNCHAINED_LABELS else ()
+        if label in UNCHAINED_LABELS:
+            continue
+        form = word_form(text, entity)
+        key = _key(form)
         if not key:
             continue
         labelled_parts = _parts(key, label)
@@ -149,20 +152,24 @@ def find_chains(text: str, entities: Iterable[Record], speakers: Iterable[str] =
         chosen = max(found)[1] if found else len(members)  # the name mentioned last
         if chosen == len(members):
             members.append([])
-        members[chosen].append(entity)
+        members[chosen].append((entity, form))
         wholes[label, key] = here = entity["start"], chosen
         parts.update(dict.fromkeys(labelled_parts, here))
     speaker_ids = set(speakers)
     return [
-        Chain(canonical_name(text, chain), [e["id"] for e in chain])
+        Chain(_most_complete([form for _, form in chain]), [e["id"] for e, _ in chain])
         for chain in members
-        if len(chain) > 1 or chain[0]["id"] in speaker_ids
+        if len(chain) > 1 or chain[0][0]["id"] in speaker_ids
     ]
 
 
 def canonical_name(text: str, chain: list[Record]) -> str:
     """The most complete mention as a word: the most words, then the most letters; the first of equals."""
-    forms = [word_form(text, entity) for entity in chain]
+    return _most_complete([word_form(text, entity) for entity in chain])
+
+
+def _most_complete(forms: list[str]) -> str:
+    """`canonical_name` of mentions as words."""
     return max(forms, key=lambda form: (len(form.split()), len(form)))
 
 

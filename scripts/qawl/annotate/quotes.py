@@ -44,7 +44,7 @@ from spacy.tokens import Doc
 from qawl.annotate.entities import WORD_CACHE_SIZE, Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
 from qawl.annotate.text import NormText, normalize
-from qawl.segment import doc_sentences, paragraphs, sentence_spans
+from qawl.segment import NON_SPACE, doc_sentences, paragraphs, sentence_spans
 
 if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
@@ -180,9 +180,9 @@ def _is_stopword(word: str) -> bool:
 
 
 def _skip_spaces(text: str, position: int) -> int:
-    while position < len(text) and text[position].isspace():
-        position += 1
-    return position
+    """The first position from `position` on that is not whitespace (`len(text)` if none)."""
+    found = NON_SPACE.search(text, position)
+    return found.start() if found else max(position, len(text))
 
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:

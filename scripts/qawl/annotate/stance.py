@@ -11,14 +11,18 @@ here is written for a particular target; each one is read off its own record:
   and the head word of the target's name, when no other target uses it (التطبيع), alone makes a sentence
   about it. A quote is about a target when its sentence
   holds a set share of what the target's own examples typically hold (half of it in a document that holds
-  several times that share), and not much less than it holds of the target it is most about.
+  several times that share), and not much less than it holds of the target it is most about; in a document
+  about some targets, a quote on one of them is about those only. A document that holds no word of the target's
+  name, nor a place its name or FAVOR/AGAINST examples name (طهران), is not about it.
 - polarity: the general evaluative lexicon data/evaluative.tsv (`Evaluation`), with negation,
   predicates that apply to their object ("demand" + "withdrawal" is against), an undoing or a keeping judged
   ("withdrawal would be a mistake" is for, "staying is an insult" against), contrast (the clause after "but"
   is the speaker's point), exceptions and rhetorical questions ("brought nothing but ruin"), the goal after
   "until", denial of a report, and conditions (they count only when the main clause says nothing).
   Whether undoing the target's object is FAVOR or AGAINST ("withdrawal" of forces, "disarming" of
-  factions) is fitted on the target's examples and gold, from its name when the name is an undoing.
+  factions) is fitted on the target's examples and gold, from its name when the name is an undoing; undoing what
+  names the target itself is against it; an evaluative word that its examples use the other way round standing
+  alone ("occupation" in the calls to attack forces) is read their way.
 - similarity: a naive Bayes vote between FAVOR and AGAINST, trained on the target's examples and
   the gold stance records of annotations/ (never the devset's; a document's own gold is left out of
   the classifier, the orientation and the rarity of words when it is annotated).
@@ -46,7 +50,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from qawl.annotate.entities import doc_norm, doc_value, set_doc_value
-from qawl.annotate.lexicon import DATA, cue_forms, lexicons, verb_forms
+from qawl.annotate.lexicon import DATA, cue_forms, lexicons, static_gazetteer, verb_forms
 from qawl.annotate.quotes import Quote
 from qawl.annotate.text import NormText, normalize
 from qawl.jsonfile import read_json_file
@@ -70,7 +74,9 @@ WORD_SHARE = 0.8
 SCOPE = 3
 # The kinds of the evaluative lexicon that are particles (لا، لكن): their first word is matched as written,
 # with a proclitic و or ف (and a contrast with a pronoun: لكنهم), not by its stem (الولايات is not و + لا).
-PARTICLES = frozenset(("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question", "goal"))
+PARTICLES = frozenset(("negation", "contrast", "concession", "neutral", "denial", "without", "exception", "question", "goal", "any"))
+# The proclitics before a three-letter stem, which `keys` leaves on it.
+SHORT_PROCLITICS = ("و", "ف", "ب", "ل", "وب", "ول", "فب", "فل")
 PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "كم", "نا", "ي", "ني")
 # The votes after a contrast marker are the speaker's point (guidelines §4.3): they count this many times.
 POINT_WEIGHT = 2
@@ -151,6 +157,7 @@ def _learned(targets: list[dict[str, Any]], gold: list[GoldStance]) -> tuple[str
 
 
 _ARTICLE = re.compile("^(?:[وف](?=....))?(?:(?:ب|ل(?!ل))(?=....))?(?:(?:ال|لل)(?=...))?(?:س(?=[يتن]...))?")
+_PROCLITIC_FIRST = frozenset("وفبلاس")  # the first letters `_ARTICLE` can strip
 _SUFFIXES = frozenset(("هما", "كما", "هم", "هن", "كم", "ها", "نا", "ات", "ون", "ين", "ان", "وا", "يه", "ه", "ي", "ا"))
 
 
@@ -178,7 +185,8 @@ def keys(word: str) -> tuple[str, ...]:
     Coarse on purpose: text and lexicon go through the same function, so only two words with a
     stem in common are confused, and one entry covers a word's definite, feminine, plural and possessed forms.
     """
-    proclitics = _ARTICLE.match(word).end()  # it always matches, maybe empty
+    # it always matches, maybe empty; each of its proclitics starts with one of these letters
+    proclitics = _ARTICLE.match(word).end() if word[:1] in _PROCLITIC_FIRST else 0
     article = 2 if word.startswith("ال") and len(word) > 4 else 0
     full = _strip_suffixes(word[proclitics:])
     kept = full if article == proclitics else _strip_suffixes(word[article:])  # most words: the same letters
@@ -216,7 +224,7 @@ def function_word_keys() -> frozenset[str]:
 class Item(NamedTuple):
     """An entry of the evaluative lexicon found in a text: where, its kind, whether its first word has
     the article (an undoing so written, الانسحاب, is not in construct with a following object as إنهاء الاحتلال is),
-    whether it stands in a condition, and whether it is a particle with the conjunction و (وعدم، ولا)."""
+    whether it stands in a condition, and whether it is a particle or a predicate with the conjunction و (وعدم، ولا، ونحذر)."""
 
     index: int
     kind: str
@@ -256,6 +264,9 @@ class Evaluation:
                 written = {prefix + first + suffix for prefix in ("", "و", "ف") for suffix in (PRONOUNS if kind == "contrast" else ("",))}
                 particle_words |= written
                 forms |= {(keys(word)[-1], *form[1:]) for form in forms for word in written}
+            if kind not in PARTICLES:
+                # a stem of three letters keeps its proclitics (`keys` strips them only before four): ويجب، بنزع، لوقف
+                forms |= {(prefix + form[0],) for form in forms if len(form) == 1 and len(form[0]) == 3 for prefix in SHORT_PROCLITICS}
             for form in forms:
                 if len(form) == 1 and form[0] in function_words and kind not in PARTICLES:
                     continue
@@ -294,7 +305,11 @@ class Evaluation:
                         if conditions:
                             before = bisect.bisect_right(condition_starts, word_starts[i]) - 1
                             conditional = before >= 0 and word_starts[i] < conditions[before][1]
-                        coordinated = kind in PARTICLES and word[:1] == "و" and word[1:] in self.particle_words
+                        coordinated = word[:1] == "و" and (
+                            word[1:] in self.particle_words
+                            if kind in PARTICLES
+                            else kind in ("support", "oppose") and word_keys[i][0] != word and keys(word[1:])[0] == word_keys[i][0]
+                        )
                         # tuple.__new__ is Item(...) without the Python-level constructor of a NamedTuple
                         found.append(tuple.__new__(Item, (i, kind, _DEFINITE.match(word) is not None, conditional, coordinated)))
                     length = 1 + len(rest)
@@ -303,6 +318,8 @@ class Evaluation:
         return found
 
 
+# The kinds that govern the evaluative word after them.
+GOVERNING = frozenset(("support", "oppose", "reverse", "keep", "negation", "avert"))
 SIGN = {"support": 1, "oppose": -1, "positive": 1, "negative": -1, "negation": -1, "concession": -1}
 
 
@@ -315,9 +332,14 @@ class Orientation(NamedTuple):
     negative: int = -1
 
 
-def polarity(items: list[Item], orientation: Orientation) -> int:
+def polarity(
+    items: list[Item], orientation: Orientation, anchors: frozenset[int] | None = None, itself: frozenset[int] = frozenset(), flipped: frozenset[int] = frozenset()
+) -> int:
     """The vote of a clause's evaluative items: + for the target, - against.
 
+    `anchors`: the positions of the clause's words of the target's record; an undoing or a keeping alone (no
+    predicate, negation or judgement) votes only within SCOPE words of one: "the price of bread will fall" reports
+    a change of something else.
     A predicate (support, oppose), an undoing (reverse), a keeping (keep) or a negation applies to the next one
     within SCOPE words: a chain of them is emitted as the product of its signs when it ends
     ("demand" + "withdrawal" is against, "reject" + "withdrawal" for, "staying" + "not" +
@@ -330,6 +352,8 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
     its object in construct (إنهاء الاحتلال: ending the occupation).
     An exception after a bare negation cancels it ("brought nothing but ruin" is "ruin"); after a question
     (هل), a negation is the exception (هل جلب غير الخراب: what did it bring but ruin).
+    A verb of averting ("avoid", "ward off") negates what it governs, as a negation does; "any" (أي) carries an
+    open chain or "without" on to the word after it ("will not give it any benefit").
     The evaluative item after "without" votes nothing ("fell without losses", "withdrawal without delay").
     A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies;
     a verb of denying ("denied") those after it, up to the next contrast.
@@ -355,16 +379,27 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
             main += value
 
     def close() -> None:
-        nonlocal chain, has_predicate, undoing
-        if chain is not None and has_predicate:
+        nonlocal chain, has_predicate, undoing, lone
+        if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)):
             vote(chain, chain_in_condition)
-        chain, has_predicate, undoing = None, False, None
+        chain, has_predicate, undoing, lone = None, False, None, False
+
+    def anchored(index: int) -> bool:
+        return anchors is None or any(abs(anchor - index) <= SCOPE for anchor in anchors)
+
+    lone = False  # the pending chain is an undoing or a keeping alone, with no predicate or negation
 
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
     asked = False  # a question (هل) is open: its negation is an exception
     denying = False  # a verb of denying is open: what follows is the report it denies
     for position, item in enumerate(items):
         index, kind = item.index, item.kind
+        if kind == "any":  # "not ... any", "without any": what is open reaches the word after it ("no legitimacy at all")
+            if chain is not None and index - last <= SCOPE:
+                last = index
+            if index - without <= SCOPE:
+                without = index
+            continue
         if denying and kind not in ("contrast", "concession"):
             continue
         if kind == "deny":
@@ -396,13 +431,18 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
         elif kind == "denial":  # what was said before is a report denied, not judged (guidelines §4.1, R6)
             chain, has_predicate, undoing = None, False, None
             main = conditional = 0
-        elif kind == "negation":  # inverts the open chain ("staying ... is not necessary"), or starts one
+        elif kind in ("negation", "avert"):  # inverts the open chain ("staying ... is not necessary"), or starts one
             if item.coordinated:  # "and not" starts one
                 close()
-            chain = -(chain or 1)
+            chain, lone = -(chain or 1), False
         elif kind in ("support", "oppose", "reverse", "keep"):
-            sign = orientation.reverse if kind == "reverse" else -orientation.reverse if kind == "keep" else SIGN[kind]
-            if kind in ("reverse", "keep") and chain is None:
+            if item.coordinated:  # "we reject it and warn of ...": a predicate of its own, not one of the one before
+                chain = None
+            # undoing the target itself ("stop the negotiations with the Fund") is against it, whatever else it undoes
+            reverse = -1 if any(0 < position - index <= SCOPE for position in itself) else orientation.reverse
+            sign = reverse if kind == "reverse" else -reverse if kind == "keep" else SIGN[kind]
+            lone = kind in ("reverse", "keep") and chain is None
+            if lone:
                 undoing = item
             chain, has_predicate = (chain or 1) * sign, True
         elif previous is not None and index == previous.index + 1 and kind == previous.kind and chain is None:
@@ -418,7 +458,8 @@ def polarity(items: list[Item], orientation: Orientation) -> int:
                 # it judges the undoing that follows it ("no justification for leaving", "the danger of closing")
                 chain, has_predicate, chain_in_condition = bare * SIGN[kind], True, item.conditional
             else:
-                vote(bare * (orientation.negative if kind == "negative" else SIGN[kind]), item.conditional)
+                sign = orientation.negative if kind == "negative" else SIGN[kind]
+                vote(bare * (-sign if index in flipped else sign), item.conditional)
         if kind in ("positive", "negative"):
             previous = item
         if kind in ("negation", "support", "oppose", "reverse", "keep"):
@@ -486,11 +527,13 @@ class OrientationFit:
 
 
 class TargetModel(NamedTuple):
-    """What the polarity of a quote toward one target is read with: its orientation and its classifier."""
+    """What the polarity of a quote toward one target is read with: its orientation, its classifier, and the
+    evaluative words its examples use the other way round (the occupation in a call to attack it)."""
 
     id: str
     orientation: OrientationFit
     classifier: NaiveBayes
+    flips: frozenset[str] = frozenset()
 
 
 class Relevance:
@@ -551,6 +594,12 @@ class Relevance:
         return [sum(weights) / threshold for weights, threshold in zip(zip(*found), self.thresholds)] if found else [0.0] * len(self.thresholds)
 
 
+@lru_cache(maxsize=1)
+def one_word_places() -> frozenset[str]:
+    """The one-word GPE names of the static gazetteer (CLDR, the curated list, GeoNames cities), in matching form."""
+    return frozenset(first for first, entries in static_gazetteer().index.items() for rest, label, _ in entries if label == "GPE" and not rest)
+
+
 def examples_of(target: dict[str, Any]) -> list[tuple[str, str]]:
     """(label, text) of a target record's examples; what is not a list of texts under a label is left out
     (a malformed inventory is the build's to report, `merge.read_targets`: here it only teaches less)."""
@@ -581,6 +630,9 @@ class StanceDetector:
         name_words = [WORD.findall(self._texts(t)[0]) for t in targets]
         self.heads = [next((found for w in words if (found := self._features(w))), set()) for words in name_words]
         self.record_texts = [[self._features(text) for text in self._texts(t)] for t in targets]
+        # what names a target in a document: the Arabic words of its name and the places it names (none: its record's words do)
+        self.name_keys = [self._features(_arabic(self._texts(t)[0])) | self._places(t) for t in targets]
+        self.itself_keys = [self._itself(self._texts(t)[0]) for t in targets]
         self.gold_texts = [
             [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
         ]
@@ -605,6 +657,21 @@ class StanceDetector:
         """Each target's weight among `words` (each word once), as a share of the target's threshold."""
         return self.relevance_for(doc_id).of(words)
 
+    def _itself(self, name: str) -> set[str]:
+        """The keys of the words of a target's name that name the target itself, not what its name undoes or keeps:
+        صندوق in برامج صندوق النقد وإجراءات التقشف, none in حصر السلاح (arms are what restricting undoes)."""
+        undoings = [item.index for item in self.evaluation.items(name) if item.kind in ("reverse", "keep")]
+        words = WORD.findall(name)
+        return {k for i, w in enumerate(words) if not any(0 < i - u <= SCOPE for u in undoings) for k in self._features(w)}
+
+    def _places(self, target: dict[str, Any]) -> set[str]:
+        """The keys of the places (one-word GPE names of the gazetteer) that the target's name and FAVOR/AGAINST
+        examples name, with or without a proclitic: they name the target as its name does (طهران for Iran's role)."""
+        places = one_word_places()
+        texts = [self._texts(target)[0], *(normalize(text) for label, text in examples_of(target) if label != "NONE")]
+        found = {w for text in texts for w in WORD.findall(text) if w in places or (w[:1] in "وبلف" and w[1:] in places)}
+        return {k for w in found for k in keys(w) if k not in self.general and len(k) >= 3}
+
     def _features(self, text: str) -> set[str]:
         return {k for ks in stems(text) for k in ks if k not in self.general and len(k) >= 3}
 
@@ -616,7 +683,27 @@ class StanceDetector:
         name = self.evaluation.items(self._texts(target)[0])
         named_by_undoing = polarity(name, Orientation(reverse=1)) > 0 > polarity(name, Orientation())
         usual = Orientation(reverse=1) if named_by_undoing else Orientation()
-        return TargetModel(target["id"], self._orientation_fit(training, usual), classifier)
+        fit = self._orientation_fit(training, usual)
+        return TargetModel(target["id"], fit, classifier, self._flips(target, fit.shared))
+
+    def _flips(self, target: dict[str, Any], orientation: Orientation) -> frozenset[str]:
+        """The keys of the positive and negative words that the target's FAVOR/AGAINST examples use the other way round:
+        those that, standing alone and read with the opposite sign, make more examples' polarity agree with their label
+        than disagree (for attacks on forces, "occupation" in the calls to attack them)."""
+        wanted = {"FAVOR": 1, "AGAINST": -1}
+        evidence: Counter[str] = Counter()
+        for label, text in examples_of(target):
+            if label in wanted:
+                text = normalize(text)
+                words, items = WORD.findall(text), self.evaluation.items(text)
+                governing = [other.index for other in items if other.kind in GOVERNING]
+                for item in items:
+                    # a word a predicate, an undoing or a negation governs is not read alone: its sign there says nothing
+                    if item.kind in ("positive", "negative") and not any(0 < item.index - g <= SCOPE for g in governing):
+                        as_written = polarity(items, orientation) * wanted[label]
+                        flipped = polarity(items, orientation, flipped=frozenset((item.index,))) * wanted[label]
+                        evidence[keys(words[item.index])[-1]] += (flipped > 0) - (as_written > 0)
+        return frozenset(key for key, count in evidence.items() if count > 0)
 
     @staticmethod
     def _texts(target: dict[str, Any]) -> list[str]:
@@ -645,11 +732,23 @@ class StanceDetector:
         relevant = [w >= 1 and w >= SHARE * max(weights) for w in weights]
         items = self.evaluation.items(clause)
         features = self._features(clause)
+        # the words of the targets' records, for an undoing or a keeping to be anchored to (most clauses have none)
+        words = WORD.findall(clause)
+        if any(item.kind in ("reverse", "keep") for item in items):
+            word_weights = self.relevance_for(doc_id).word_weights
+            clause_weights = [(i, weights, word) for i, word in enumerate(words) if (weights := word_weights(word)) is not None]
+        else:
+            clause_weights = []
+        evaluative = [(item.index, keys(words[item.index])[-1]) for item in items if item.kind in ("positive", "negative")]
         found = []
-        for model, about in zip(self.models, relevant):
+        for n, (model, about) in enumerate(zip(self.models, relevant)):
             label = "NONE"
             if about:
-                vote = polarity(items, model.orientation.for_document(doc_id)) + SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
+                anchors = frozenset(i for i, weights, _ in clause_weights if weights[n])
+                itself = frozenset(i for i, _, word in clause_weights if not self.itself_keys[n].isdisjoint(keys(word)))
+                flipped = frozenset(i for i, key in evaluative if key in model.flips)
+                vote = polarity(items, model.orientation.for_document(doc_id), anchors, itself, flipped)
+                vote += SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
                 label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"
             found.append((model.id, label))
         return tuple(found)
@@ -661,10 +760,14 @@ class StanceDetector:
         # The document's words of some target, found in one pass over its words (shared with the other components).
         words = nt.words
         relevance = self.relevance_for(doc_id)
-        hits = [i for i, word in enumerate(words.texts) if relevance.word_weights(word) is not None]
+        weights_of = relevance.word_weights
+        hits = [i for i, word in enumerate(words.texts) if weights_of(word) is not None]
         hit_starts = [words.starts[i] for i in hits]
         ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
         topics = [w >= TOPIC for w in relevance.of(words.texts[i] for i in hits)]
+        # a document that holds no word of a target's name is not about it, whatever general words it shares with its record
+        document_keys = {k for i in hits for k in keys(words.texts[i])}
+        named = [not name or not document_keys.isdisjoint(name) for name in self.name_keys]
         found = []
         for n, quote in enumerate(quotes):
             start, end = nt.norm_offset(quote.content.start), nt.norm_offset(quote.content.end)
@@ -676,7 +779,12 @@ class StanceDetector:
             sentence_end = min(ends[after] if after < len(ends) else len(nt.norm), end + MAX_SENTENCE_CHARS)
             in_sentence = hits[bisect.bisect_left(hit_starts, sentence_start) : bisect.bisect_left(hit_starts, sentence_end)]
             weights = relevance.of(words.texts[i] for i in in_sentence)
+            weights = [w if about else 0.0 for w, about in zip(weights, named)]
             weights = [max(w, 1.0) if topic and w >= TOPIC_SHARE else w for w, topic in zip(weights, topics)]
+            if any(topic and w >= 1 for w, topic in zip(weights, topics)):
+                # on one of the document's topics, a quote is about its topics only: in an article on normalisation,
+                # "the partnership with Tel Aviv" is not the partnership of another target's record
+                weights = [w if topic else 0.0 for w, topic in zip(weights, topics)]
             # tuple.__new__ is Stance(...) without the Python-level constructor of a NamedTuple
             # what the speaker said: a discontinuous quote's parts, without the author's frame between them
             said = " ".join(nt.norm[nt.norm_offset(p.start) : nt.norm_offset(p.end)] for p in quote.parts) if quote.parts else nt.norm[start:end]

@@ -314,6 +314,7 @@ class EntityRecognizer:
         self.lex = lexicons()
         self.ordinary = ordinary_words()
         self.cues = cue_forms()
+        self.reporting_verbs = frozenset(form for form, kind in self.cues.items() if kind == "verb")
         self.dates = _date_regexes()
         # indefinite ones, and no verbal noun (بيان): a word of the dictionary that names a city in context
         self.city_words = frozenset(w for w in cities_read_as_words() if not w.startswith("ال") and w not in self.ordinary.verbal_nouns)
@@ -327,7 +328,7 @@ class EntityRecognizer:
         # apart (the gold gazetteer grows): a word with none of them, and no date lead, is a plain word.
         self.feature_forms = frozenset().union(
             self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB, lex.place_heads,
-            self.city_words, CLUB_HEADS, (form for form, kind in self.cues.items() if kind == "verb"),
+            self.city_words, CLUB_HEADS, self.reporting_verbs,
             *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.complement_heads, lex.nisba)),
         )
         # the features of a plain word, by (namey, definite)
@@ -393,7 +394,7 @@ class EntityRecognizer:
         nisbas: list[Mention] = []
         after_descriptor: dict[int, int] = {}  # start → end of the organisation names found after their descriptor (شركة X → X)
         match_date, searched_to = self.dates.dates.match, 0
-        features = words.features
+        features, n = words.features, len(words.features)
         for i in compress(range(len(features)), map(attrgetter("trigger"), features)):
             f = features[i]
             if f.gold:
@@ -417,7 +418,9 @@ class EntityRecognizer:
                 facilities.append(mention)
             if f.place is not None and (mention := self._place_at(words, i, *f.place)):
                 places.append(mention)
-            if f.reporting_verb and (mention := self._foreign_subject(words, i)):
+            if f.reporting_verb and i + 1 < n and (after := features[i + 1]).namey and not (after.definite or after.static) and (
+                mention := self._foreign_subject(words, i)
+            ):
                 persons.append(mention)
             if f.club is not None and (mention := self._club_at(words, i, f.club)):
                 org_heads.append(mention)
@@ -434,11 +437,13 @@ class EntityRecognizer:
             elif f.title:
                 role_end = self._role_end(words, i)
                 persons += filter(None, (self._after_title(words, i, role_end), self._name_after_role(words, i, role_end)))
-                if f.title_definite and (mention := self._family_name_after_title(words, i)):
+                if f.title_definite and i + 1 < n and (after := features[i + 1]).namey and after.name_start is None and not after.static and (
+                    mention := self._family_name_after_title(words, i)
+                ):
                     persons.append(mention)
             if f.nisba is not None:
                 nisbas.append(Mention(starts[i] + f.nisba, words.ends[i], "NORP"))
-                if mention := self._foreign_name_after_nisba(words, i):
+                if f.nisba == 0 and i > 0 and (mention := self._foreign_name_after_nisba(words, i)):
                     persons.append(mention)
         # A gold NORP is an adjective, not a name: it must not cut the organisation it qualifies
         # (الخارجية العراقية), so it competes with the rules.
@@ -463,7 +468,7 @@ class EntityRecognizer:
         """`nisbas`, with those spelled like the nisba-shaped family name of a person found in the text (محمد علي
         المصري ... وأضاف المصري) as that person's, except where they follow a definite noun as its adjective."""
         norm, texts, ends = words.norm, words.texts, words.ends
-        family = {norm[p.start : p.end].split()[-1] for p in persons}
+        family = {norm[p.start : p.end].rsplit(None, 1)[-1] for p in persons}.intersection(norm[m.start : m.end] for m in nisbas)
         if not family:
             return nisbas
         relabelled = []
@@ -571,7 +576,8 @@ class EntityRecognizer:
             org_head = institution = None
         place = next(((offset, lex.place_heads[form]) for offset, form in readings if form in lex.place_heads), None)
         city_word = first_reading(readings, self.city_words)
-        reporting_verb = any(self.cues.get(form) == "verb" for _, form in readings)
+        reporting_verb = first_reading(readings, self.reporting_verbs) is not None
+        club = first_reading(readings, CLUB_HEADS)
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
         title = first_reading(readings, lex.titles) is not None
         nisba = nisba_offset(readings, lex.nisba)
@@ -584,7 +590,7 @@ class EntityRecognizer:
             facility=facility,
             place=place,
             city_word=city_word,
-            club=first_reading(readings, CLUB_HEADS),
+            club=club,
             reporting_verb=reporting_verb,
             name_start=name_start,
             title=title,
@@ -595,8 +601,7 @@ class EntityRecognizer:
             definite=offset is not None,
             known=word in self.static_one_word,
             trigger=bool(gold or static or title or date_start or word in NASAB)
-            or any(x is not None for x in (org_head, institution, facility, place, city_word, name_start, nisba))
-            or first_reading(readings, CLUB_HEADS) is not None
+            or any(x is not None for x in (org_head, institution, facility, place, city_word, club, name_start, nisba))
             or reporting_verb,
         )
 
@@ -965,7 +970,7 @@ class EntityRecognizer:
             elif joined or compound:
                 if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)) or f.date_start:
                     break
-            elif j > i and self._family_nisba(words, i, j):
+            elif j > i and f.nisba == 0 and self._family_nisba(words, i, j):
                 last, count = j, count + 1  # محمد علي المصري: a family name that is a nisba ends the name
                 break
             elif not connector and (

@@ -1021,3 +1021,15 @@ def test_a_foreign_name_as_the_subject_of_a_reporting_verb(recognizer: EntityRec
 
 def test_an_ordinary_subject_of_a_reporting_verb_is_no_name(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وقال مصدر أمني مطلع إن الهجوم فشل، وأكد شهود عيان أن القصف استمر.", "PERSON") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("أعلنت وزارة الصحة الأردنية اليوم الأحد افتتاح مستشفى.", "وزارة الصحة الأردنية"),
+        ("أعلنت وزارة الداخلية الليبية القبض على متهمين.", "وزارة الداخلية الليبية"),
+        ("وقالت وزارة التعليم العالي والبحث العلمي إن الدوام سيستأنف.", "وزارة التعليم العالي والبحث العلمي"),
+    ],
+)
+def test_an_organisation_name_ends_before_a_date_or_a_noun_after_its_adjective(recognizer: EntityRecognizer, text: str, org: str) -> None:
+    assert labelled(recognizer, text, "ORG") == [org]

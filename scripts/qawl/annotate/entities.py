@@ -686,6 +686,10 @@ class EntityRecognizer:
             if nxt == NON and j > i + 1 and j + 1 < len(texts) and words.adjacent(j) and self._org_adjective(texts[j + 1]):
                 end = j + 1  # جهاز مكافحة الهجرة غير الشرعية: غير and its adjective
                 break
+            if words.features[j].date_start and self.dates.dates.match(words.norm, words.starts[j]):
+                break  # وزارة الداخلية اليوم الأحد: a date ends the name
+            if j > i + 1 and nxt.startswith("ال") and self._adjective_of_name(words, j - 1) and not self._adjective_of_name(words, j):
+                break  # وزارة الداخلية العراقية القبض: after an adjective, only adjectives
             function_word = nxt in lex.stopwords and not (nxt.startswith("ال") and len(nxt) > 3)  # الي is إلى
             if function_word or nxt in NISBA_SHAPED or nxt in self.cues or "ال" + bare(nxt) in lex.days or nxt in lex.titles or EVENT_HEAD.fullmatch(nxt):
                 break  # (تنظيم المهرجان ...: the organising of an event)
@@ -774,6 +778,10 @@ class EntityRecognizer:
                 return None  # المجلس السياسي لمليشيا ...: a body of the organisation, not its name
             return Mention(words.starts[i] + offset, words.ends[end], "ORG")
         return None
+
+    def _adjective_of_name(self, words: _Words, j: int) -> bool:
+        """Is word j an adjective in an organisation's name: a nisba, or an adjective of such names (العام، الأعلى)?"""
+        return words.features[j].nisba is not None or self._org_adjective(words.texts[j])
 
     def _org_adjective(self, word: str) -> bool:
         return word.startswith("ال") and word not in NISBA_SHAPED and (

@@ -1033,3 +1033,12 @@ def test_an_ordinary_subject_of_a_reporting_verb_is_no_name(recognizer: EntityRe
 )
 def test_an_organisation_name_ends_before_a_date_or_a_noun_after_its_adjective(recognizer: EntityRecognizer, text: str, org: str) -> None:
     assert labelled(recognizer, text, "ORG") == [org]
+
+
+def test_a_country_in_the_dateline_parentheses_is_a_place(recognizer: EntityRecognizer) -> None:
+    assert ents(recognizer, "بنغازي (ليبيا) - رويترز\nقال مسؤولون إن الاشتباكات توقفت.")[:3] == [("بنغازي", "GPE"), ("ليبيا", "GPE"), ("رويترز", "ORG")]
+
+
+def test_a_quoted_abbreviation_after_an_organisation(recognizer: EntityRecognizer) -> None:
+    text = "وقال في تصريح لوكالة الأنباء الأردنية «بترا» إن القوات جاهزة، وأكدت هيئة الإعلام «بشدة» رفضها."
+    assert labelled(recognizer, text, "ORG") == ["وكالة الأنباء الأردنية", "بترا", "هيئة الإعلام"]

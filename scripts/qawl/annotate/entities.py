@@ -82,7 +82,7 @@ DATELINE = re.compile(
     r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})"|\((?P<agency_after>[^()\n]{1,30})\))?'
 )
 # A short name in parentheses, two words at most: the abbreviation of the organisation before it (§2.5).
-ABBREVIATION = re.compile(r"\(\s*([^\W\d]+(?: [^\W\d]+)?)\s*\)")
+ABBREVIATION = re.compile(r"[(\"]\s*([^\W\d]+(?: [^\W\d]+)?)\s*[)\"]")  # (كونا)، «واع»
 UNNAMED_AGENCIES = frozenset({"وكالات"})  # بغداد - (وكالات): wire copy from several agencies, none named
 DATELINE_NAME_WORDS = 4
 # Tiers decide conflicts before length does: gold names beat everything, a dateline or a quoted
@@ -643,15 +643,21 @@ class EntityRecognizer:
                 yield Mention(m.start, ends[j + 1], "GPE")
 
     def _abbreviations(self, norm: str, candidates: list[Mention]) -> list[Mention]:
-        """The abbreviation in parentheses right after an organisation's name (وكالة الأنباء الكويتية (كونا)), not a
-        phrase opening with a function word (السفارة (في بغداد))."""
-        if "(" not in norm:
+        """The abbreviation in parentheses or quotes right after an organisation's name (وكالة الأنباء الكويتية (كونا)،
+        «بترا»), not a phrase opening with a function word (السفارة (في بغداد))."""
+        if "(" not in norm and '"' not in norm:
             return []
         org_ends = {m.end for m in candidates if m.label == "ORG"}
         return [
             Mention(m.start(1), m.end(1), "ORG") for m in ABBREVIATION.finditer(norm)
             if len(norm[: m.start()].rstrip()) in org_ends and m.group(1).split()[0] not in self.lex.stopwords
+            and (m.group(0)[0] == "(" or self._quoted_abbreviation(m.group(1)))
         ]
+
+    def _quoted_abbreviation(self, quoted: str) -> bool:
+        """Is a quoted text after an organisation's name its abbreviation: one word of no dictionary («بترا»), not
+        what the organisation says («بشدة»، «جاهزة فنياً»)?"""
+        return " " not in quoted and not (self._common_word(quoted) or self._verb(quoted) or ANNA.match(quoted))
 
     def _quoted_orgs(self, norm: str) -> Iterator[Mention]:
         """«الهيئة التنسيقية ...» (a quoted name opening with an organisation head), and an indefinite
@@ -1238,7 +1244,8 @@ class EntityRecognizer:
         yield Mention(m.start("place"), m.end("place"), "GPE")
         for agency in ("agency", "agency_after"):
             if m.group(agency) and m.group(agency).strip() not in UNNAMED_AGENCIES:
-                yield Mention(m.start(agency), m.end(agency), "ORG")
+                place = m.group(agency).strip() in self.static_one_word and self._gpe_name(m.group(agency).strip())
+                yield Mention(m.start(agency), m.end(agency), "GPE" if place else "ORG")  # طرابلس (ليبيا) - رويترز
         if m.group("quoted"):
             yield Mention(m.start("quoted"), m.end("quoted"), "ORG")
         if m.group("quoted") or m.group("agency_after"):
@@ -1256,6 +1263,10 @@ class EntityRecognizer:
                 return
         if first < len(texts) and len(texts) - first <= DATELINE_NAME_WORDS and not gaps[-1].strip(".\n "):
             yield Mention(starts[first], ends[-1], "ORG")
+
+    def _gpe_name(self, word: str) -> bool:
+        """Is `word` (matching form) a one-word place of the static gazetteer?"""
+        return any(not rest and label == "GPE" for rest, label, _ in self.static.index.get(word, ()))
 
     def _byline_or_outlet(self, words: _Words, first: int, end: int) -> str:
         """PERSON for a byline (a given name first; two or more plain words: no article, no

@@ -1042,3 +1042,7 @@ def test_a_country_in_the_dateline_parentheses_is_a_place(recognizer: EntityReco
 def test_a_quoted_abbreviation_after_an_organisation(recognizer: EntityRecognizer) -> None:
     text = "وقال في تصريح لوكالة الأنباء الأردنية «بترا» إن القوات جاهزة، وأكدت هيئة الإعلام «بشدة» رفضها."
     assert labelled(recognizer, text, "ORG") == ["وكالة الأنباء الأردنية", "بترا", "هيئة الإعلام"]
+
+
+def test_an_outlet_after_a_slash_in_the_dateline(recognizer: EntityRecognizer) -> None:
+    assert ents(recognizer, "أربيل/ روداو نت- أعلنت حكومة الإقليم صرف الرواتب.")[:2] == [("أربيل", "GPE"), ("روداو نت", "ORG")]

@@ -77,9 +77,11 @@ QUOTED = re.compile(r'"([^"\n]{2,90})"')
 # character before ل) comes after the ل: a literal first lets `re` skip ahead to each ل.
 OUTLET = re.compile(r'ل(?<!\wل)\s*"([^"\n]{2,40})"')
 # A dateline opens an article: place, an optional (agency), a dash, then the outlet or the
-# byline up to the end of the line or the first verb ("بغداد - «X» قال", "عمان (رويترز) -").
+# byline up to the end of the line or the first verb ("بغداد - «X» قال", "عمان (رويترز) -");
+# or place, a slash and the outlet up to a dash or a colon ("بغداد/ شفق نيوز-").
 DATELINE = re.compile(
-    r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?[-–—]\s*(?:"(?P<quoted>[^"\n]{2,40})"|\((?P<agency_after>[^()\n]{1,30})\))?'
+    r'\s*(?P<place>\w+(?: \w+)?)\s*(?:\((?P<agency>[^()\n]{1,30})\)\s*)?(?:[-–—]|/\s*(?P<slashed>[^-–—:\n"/]{2,30}?)\s*[-–—:])'
+    r'\s*(?:"(?P<quoted>[^"\n]{2,40})"|\((?P<agency_after>[^()\n]{1,30})\))?'
 )
 # A short name in parentheses, two words at most: the abbreviation of the organisation before it (§2.5).
 ABBREVIATION = re.compile(r"[(\"]\s*([^\W\d]+(?: [^\W\d]+)?)\s*[)\"]")  # (كونا)، «واع»
@@ -1246,9 +1248,10 @@ class EntityRecognizer:
             if m.group(agency) and m.group(agency).strip() not in UNNAMED_AGENCIES:
                 place = m.group(agency).strip() in self.static_one_word and self._gpe_name(m.group(agency).strip())
                 yield Mention(m.start(agency), m.end(agency), "GPE" if place else "ORG")  # طرابلس (ليبيا) - رويترز
-        if m.group("quoted"):
-            yield Mention(m.start("quoted"), m.end("quoted"), "ORG")
-        if m.group("quoted") or m.group("agency_after"):
+        for outlet in ("quoted", "slashed"):  # بيروت - «النهار»، بغداد/ شفق نيوز-
+            if m.group(outlet):
+                yield Mention(m.start(outlet), m.end(outlet), "ORG")
+        if m.group("quoted") or m.group("agency_after") or m.group("slashed"):
             return  # no byline after an outlet or agency
         texts, starts, ends, gaps = words.texts, words.starts, words.ends, words.gaps
         first = bisect.bisect_left(starts, m.end())

@@ -1046,3 +1046,15 @@ def test_a_quoted_abbreviation_after_an_organisation(recognizer: EntityRecognize
 
 def test_an_outlet_after_a_slash_in_the_dateline(recognizer: EntityRecognizer) -> None:
     assert ents(recognizer, "أربيل/ روداو نت- أعلنت حكومة الإقليم صرف الرواتب.")[:2] == [("أربيل", "GPE"), ("روداو نت", "ORG")]
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("واستقبل الرئيس عبد المجيد تبون وفداً برلمانياً أمس.", ["عبد المجيد تبون"]),
+        ("وشارك رئيس الإقليم نيجيرفان بارزاني اجتماعات المنتدى.", ["نيجيرفان بارزاني"]),
+        ("وبحث الوزير مع السفير الأميركي تطورات المنطقة.", []),
+    ],
+)
+def test_a_plural_or_an_accusative_noun_ends_a_name(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

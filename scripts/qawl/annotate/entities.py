@@ -998,6 +998,7 @@ class EntityRecognizer:
                 or (count >= 2 and f.known)  # ماكرون بيروت: a place's name after two name words
                 or ((count >= 2 or texts[i] in CONNECTOR_FORMS) and self._verb(w))  # أبو غريب أغلق: a verb after a kunya
                 or (count == 1 and self._verb_and_object_at(words, j))  # خالد زار المخيم
+                or (count >= 2 and (self._plural_before_its_genitive(words, j) or self._accusative(w)))  # تبون وفداً، بارزاني اجتماعات المنتدى
                 or (count >= 2 and self._ordinary_phrase_at(words, j))
                 or (count >= 3 and self._common_word(w) and not (w.startswith("ال") and features[j - 1].name_start is not None))
             ):
@@ -1085,6 +1086,19 @@ class EntityRecognizer:
             features[i].name_start is not None and features[j].nisba == 0 and w.startswith("ال") and w.endswith("ي")
             and not texts[j - 1].startswith("ال") and (j + 1 >= len(texts) or not words.adjacent(j) or not texts[j + 1].startswith("ال"))
         )
+
+    def _plural_before_its_genitive(self, words: _Words, j: int) -> bool:
+        """Is word j a common noun's plural in ات before a definite genitive (اجتماعات المنتدى)? Not a family name
+        in ات at the end of a name (فرحات)."""
+        w = words.texts[j]
+        return (
+            w.endswith("ات") and not w.startswith("ال") and j + 1 < len(words.texts) and words.adjacent(j)
+            and words.texts[j + 1].startswith("ال") and self._common_word(w)
+        )
+
+    def _accusative(self, word: str) -> bool:
+        """Is an indefinite word a common noun's accusative in ا (وفداً), so no name word?"""
+        return word.endswith("ا") and not word.startswith("ال") and len(word) >= 4 and self._common_word(word[:-1])
 
     def _verb_and_object_at(self, words: _Words, j: int) -> bool:
         """Do words j, j + 1 read as a verb of no noun reading and its definite object (زار المخيم)?"""
@@ -1208,6 +1222,8 @@ class EntityRecognizer:
             not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] in "لب" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
+        if features[j].name_start is None and self._plural_before_its_genitive(words, j):
+            return None  # السفير الأميركي تطورات المنطقة: a plural noun opens the object
         if last == j + 1 and features[j].name_start is None and self._verb(texts[j]) and not self._common_word(texts[j]) and self._common_word(texts[last]):
             return None  # أمير البلاد استقبل الوفد: a verb (and no noun: نجوى) and its object, the predicate
 

@@ -647,14 +647,16 @@ class EntityRecognizer:
     def _abbreviations(self, norm: str, candidates: list[Mention]) -> list[Mention]:
         """The abbreviation in parentheses or quotes right after an organisation's name (وكالة الأنباء الكويتية (كونا)،
         «بترا»), not a phrase opening with a function word (السفارة (في بغداد))."""
-        if "(" not in norm and '"' not in norm:
-            return []
-        org_ends = {m.end for m in candidates if m.label == "ORG"}
-        return [
-            Mention(m.start(1), m.end(1), "ORG") for m in ABBREVIATION.finditer(norm)
-            if len(norm[: m.start()].rstrip()) in org_ends and m.group(1).split()[0] not in self.lex.stopwords
-            and (m.group(0)[0] == "(" or self._quoted_abbreviation(m.group(1)))
-        ]
+        found = []
+        for end in sorted({m.end for m in candidates if m.label == "ORG"}):
+            start = end
+            while start < len(norm) and norm[start] == " ":
+                start += 1
+            if (m := ABBREVIATION.match(norm, start)) and m.group(1).split()[0] not in self.lex.stopwords and (
+                m.group(0)[0] == "(" or self._quoted_abbreviation(m.group(1))
+            ):
+                found.append(Mention(m.start(1), m.end(1), "ORG"))
+        return found
 
     def _quoted_abbreviation(self, quoted: str) -> bool:
         """Is a quoted text after an organisation's name its abbreviation: one word of no dictionary («بترا»), not

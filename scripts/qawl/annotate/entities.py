@@ -999,8 +999,8 @@ class EntityRecognizer:
                 or (j > i and w[0] == "و" and f.name_start is None and self._common_word(w))  # آمنة وكريمة: coordinated words
                 or (count >= 2 and f.known)  # ماكرون بيروت: a place's name after two name words
                 or ((count >= 2 or texts[i] in CONNECTOR_FORMS) and self._verb(w))  # أبو غريب أغلق: a verb after a kunya
-                or (count == 1 and self._verb_and_object_at(words, j))  # خالد زار المخيم
-                or (count >= 2 and (self._plural_before_its_genitive(words, j) or self._accusative(w)))  # تبون وفداً، بارزاني اجتماعات المنتدى
+                or (count == 1 and j + 1 < len(texts) and texts[j + 1].startswith("ال") and self._verb_and_object_at(words, j))  # خالد زار المخيم
+                or (count >= 2 and w[-1] in "تا" and (self._plural_before_its_genitive(words, j) or self._accusative(w)))  # تبون وفداً
                 or (count >= 2 and self._ordinary_phrase_at(words, j))
                 or (count >= 3 and self._common_word(w) and not (w.startswith("ال") and features[j - 1].name_start is not None))
             ):

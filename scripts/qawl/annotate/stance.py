@@ -761,7 +761,9 @@ class StanceDetector:
         words = nt.words
         relevance = self.relevance_for(doc_id)
         weights_of = relevance.word_weights
-        hits = [i for i, word in enumerate(words.texts) if weights_of(word) is not None]
+        # each distinct word looked up once: a set test per word is cheaper than the cached call
+        of_some_target = {word for word in set(words.texts) if weights_of(word) is not None}
+        hits = [i for i, word in enumerate(words.texts) if word in of_some_target]
         hit_starts = [words.starts[i] for i in hits]
         ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
         topics = [w >= TOPIC for w in relevance.of(words.texts[i] for i in hits)]

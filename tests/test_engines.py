@@ -9,7 +9,6 @@ import os
 import random
 import shutil
 import socket
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -32,7 +31,7 @@ from qawl.engines import run_local, run_ray
 from qawl.project import Project
 from qawl.schema import Schemas
 from qawl.segment import blank_arabic, vocabulary_size
-from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
+from tests.conftest import REPO, invoke_qawl, run_qawl, run_qawl_on_a_terminal, tree_digest
 
 
 @pytest.fixture
@@ -165,21 +164,21 @@ def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray
     assert BuildError(problems).problems == problems[:1] and str(BuildError(problems)) == str(problems[0])  # reported once
 
 
-WITHOUT_RAY = "import sys; sys.modules['ray'] = None; from qawl.cli import main; main()"  # `import ray` fails, as where it is not installed
-
-
 @pytest.mark.parametrize("ray_installed", [True, False], ids=["with-ray", "without-ray"])
-def test_a_ray_address_where_nothing_answers_fails_the_build_at_once(make_project, ray_installed: bool) -> None:
-    """Ray itself would retry without end, printing only its own warnings. Without Ray the build stops before that, saying how to install it."""
+def test_a_ray_address_where_nothing_answers_fails_the_build_at_once(make_project, monkeypatch, ray_installed: bool) -> None:
+    """Ray itself would retry without end, printing only its own warnings. Without Ray the build stops before that, saying how to install it.
+
+    With Ray, the CLI runs in a process of its own (importing Ray here would load it into every later test of the worker)."""
     if ray_installed and importlib.util.find_spec("ray") is None:
         pytest.skip("the ray extra is not installed (the without-ray case runs)")
+    if not ray_installed:
+        monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails, as where it is not installed
     project = make_project()
     with socket.socket() as closed:  # bound and never listening: a connection to it is refused
         closed.bind(("127.0.0.1", 0))
         address = f"127.0.0.1:{closed.getsockname()[1]}"
         args = ["build", "--engine", "ray", "--address", address]
-        command = [sys.executable, "-m", "qawl", *args] if ray_installed else [sys.executable, "-c", WITHOUT_RAY, *args]
-        done = subprocess.run(command, cwd=project.root, capture_output=True, text=True, timeout=600)
+        done = run_qawl(*args, cwd=project.root) if ray_installed else invoke_qawl(*args, cwd=project.root)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     if ray_installed:
         assert f"error: --address {address}: no Ray cluster answers there (Connection refused)" in done.stderr
@@ -189,15 +188,14 @@ def test_a_ray_address_where_nothing_answers_fails_the_build_at_once(make_projec
 
 
 def test_an_address_without_the_ray_engine_is_refused(make_project) -> None:
-    done = run_qawl("build", "--address", "127.0.0.1:6379", cwd=make_project().root)
+    done = invoke_qawl("build", "--address", "127.0.0.1:6379", cwd=make_project().root)
     assert done.returncode == 2 and "--address is the address of a Ray cluster: give it with --engine ray" in done.stderr
 
 
-def test_the_ray_engine_without_ray_installed_says_how_to_install_it(make_project) -> None:
+def test_the_ray_engine_without_ray_installed_says_how_to_install_it(make_project, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails, as where it is not installed
     project = make_project()
-    done = subprocess.run(
-        [sys.executable, "-c", WITHOUT_RAY, "build", "--engine", "ray"], cwd=project.root, capture_output=True, text=True, timeout=600
-    )
+    done = invoke_qawl("build", "--engine", "ray", cwd=project.root)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "error: --engine ray: Ray is not installed" in done.stderr and "install the `ray` extra: pip install -e '.[ray]'" in done.stderr
     assert not project.corpus.exists()
@@ -310,6 +308,7 @@ def test_bench_prints_every_target_figure(tmp_path) -> None:
     assert not list(repo.glob("corpus/**/synthetic-*"))  # the synthetic corpus is never published
 
 
+@pytest.mark.slow  # the bench's own measurement: a build in a process of its own, as test_bench_prints_every_target_figure
 def test_a_throughput_build_of_the_bench_starts_cold_in_a_process_of_its_own(project, tmp_path) -> None:
     """As the baseline's tokenizer is new for each run: no build warms the caches of the next one."""
     words_known = vocabulary_size()
@@ -318,6 +317,7 @@ def test_a_throughput_build_of_the_bench_starts_cold_in_a_process_of_its_own(pro
     assert vocabulary_size() == words_known  # none of its words were tokenized here
 
 
+@pytest.mark.slow  # the bench's own measurement: a build in a process of its own, as test_bench_prints_every_target_figure
 def test_peak_memory_is_the_build_s_own_not_its_parent_s(project) -> None:
     """The figure comes from the build process itself: a parent holding 1 GiB does not show in it."""
     held = b"x" * (1 << 30)  # written, so resident in this process

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import importlib.util
@@ -10,12 +11,13 @@ import logging
 import os
 import pty
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import termios
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -36,18 +38,39 @@ def run_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "qawl", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
-def invoke_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+class StillRunning(BaseException):
+    """A call stopped by `invoke_qawl(timeout=...)`: a BaseException, so that no `except Exception` of the code under test takes it."""
+
+
+@contextlib.contextmanager
+def stopped_after(seconds: float) -> Iterator[None]:
+    """Raise StillRunning in this thread (the main one) after `seconds`: a read blocked on a FIFO fails the test, not hangs it."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise StillRunning(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def invoke_qawl(*args: str, cwd: Path, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
     """Call the qawl CLI in this process, in `cwd`: its exit code, stdout and stderr as `run_qawl` gives them, without
     starting an interpreter. For what a process of its own proves nothing more about: not signals, terminals, locks,
     or what a process looks up once (`qawl annotate` without --root: the project around the first directory it ran in).
-    An exception escapes and fails the test, as a traceback would."""
+    An exception escapes and fails the test, as a traceback would; so does StillRunning after `timeout` seconds."""
     root_logger = logging.getLogger()
     handlers, level = root_logger.handlers[:], root_logger.level
     root_logger.handlers.clear()  # so that the command's logging.basicConfig writes to its stderr, as in a process of its own
     previous = Path.cwd()
     os.chdir(cwd)
     try:
-        result = CliRunner().invoke(cli, list(args), catch_exceptions=False, prog_name="python -m qawl")
+        with stopped_after(timeout) if timeout else contextlib.nullcontext():
+            result = CliRunner().invoke(cli, list(args), catch_exceptions=False, prog_name="python -m qawl")
     finally:
         os.chdir(previous)
         for handler in root_logger.handlers:

@@ -139,10 +139,7 @@ def test_build_check_sees_a_corpus_published_from_a_corrupted_cache(project) -> 
     # what a build that trusted the cache published: the corrupted bytes, under the manifest's old sha256
     published = next(p for p in sorted((project.corpus / "documents").iterdir()) if p.read_bytes() == _unflipped(entry / "documents.parquet"))
     shutil.copyfile(entry / "documents.parquet", published)
-    done = subprocess.run(
-        [sys.executable, "-m", "qawl", "build", "--check", "--workers", "1", "--no-preannotate"],
-        cwd=project.root, capture_output=True, text=True, timeout=600,
-    )
+    done = invoke_qawl("build", "--check", "--workers", "1", "--no-preannotate", cwd=project.root)
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"corpus/documents/{published.name}: content differs" in done.stderr
     assert "corpus/ is out of date" in done.stderr and "Traceback" not in done.stderr

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import termios
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 
 import pytest
@@ -156,18 +156,17 @@ def sources_digest(root: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def build_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., None]:
-    """`qawl build [args]` in a project not built yet, run once per session (per xdist worker) for each distinct
-    project tree and args; a project whose tree was built so before gets a copy of what that build added (corpus/,
-    the cache, the lock file), byte for byte and with its times, instead of a build of its own."""
-    built: dict[tuple[str, tuple[str, ...]], tuple[Path, list[str]]] = {}
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Project, Hashable, Callable[[], object]], None]:
+    """`built_once(project, how, build)`: `build()` in a project not built yet, run once per session (per xdist worker)
+    for each distinct project tree and `how`; a project whose tree was built so before gets a copy of what that build
+    added (corpus/, the cache, the lock file), byte for byte and with its times, instead of a build of its own."""
+    built: dict[tuple[str, Hashable], tuple[Path, list[str]]] = {}
 
-    def build(project: Project, *args: str) -> None:
-        key = sources_digest(project.root), args
+    def once(project: Project, how: Hashable, build: Callable[[], object]) -> None:
+        key = sources_digest(project.root), how
         if key not in built:
             before = {path.name for path in project.root.iterdir()}
-            result = invoke_qawl("build", *args, cwd=project.root)
-            assert result.returncode == 0, result.stderr
+            build()
             added = sorted({path.name for path in project.root.iterdir()} - before)
             kept = tmp_path_factory.mktemp("built")
             for name in added:
@@ -177,6 +176,20 @@ def build_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., None]:
         kept, added = built[key]
         for name in added:
             copy_entry(kept / name, project.root / name)
+
+    return once
+
+
+@pytest.fixture(scope="session")
+def build_once(built_once: Callable[[Project, Hashable, Callable[[], object]], None]) -> Callable[..., None]:
+    """`qawl build [args]` in a project not built yet, through `built_once`."""
+
+    def build(project: Project, *args: str) -> None:
+        def run() -> None:
+            result = invoke_qawl("build", *args, cwd=project.root)
+            assert result.returncode == 0, result.stderr
+
+        built_once(project, ("qawl build", args), run)
 
     return build
 

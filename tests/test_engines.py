@@ -12,7 +12,9 @@ import socket
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import datasets
 import mlcroissant as mlc
@@ -201,9 +203,9 @@ def test_the_ray_engine_without_ray_installed_says_how_to_install_it(make_projec
     assert not project.corpus.exists()
 
 
-def test_incremental_rebuild_recomputes_only_what_changed(project, tmp_path) -> None:
+def test_incremental_rebuild_recomputes_only_what_changed(project, first_build, tmp_path) -> None:
     cache = project.root / ".qawl-cache" / "documents"
-    build_corpus(project, workers=1, preannotate=preannotate)
+    first_build()
     entries_before = set(p.name for p in cache.iterdir())
     changed = project.seeds / "synthetic-3.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
@@ -334,6 +336,18 @@ def small_shards(monkeypatch) -> publish.ShardSize:
 
 
 @pytest.fixture
+def first_build(project, built_once) -> Callable[[], dict[str, Any]]:
+    """A test's first `build_corpus(project, workers=1, preannotate=preannotate)`, run once per session for the same articles
+    and shard size (a later test gets a copy of its corpus/ and cache): the manifest."""
+
+    def build() -> dict[str, Any]:
+        built_once(project, ("build_corpus", repr(publish.SHARD_SIZE)), lambda: build_corpus(project, workers=1, preannotate=preannotate))
+        return json.loads((project.corpus / "manifest.json").read_text(encoding="utf-8"))
+
+    return build
+
+
+@pytest.fixture
 def written(monkeypatch) -> list[str]:
     """The names of the Parquet files the build writes (not copies from the cache), as it writes them."""
     names: list[str] = []
@@ -347,9 +361,9 @@ def written(monkeypatch) -> list[str]:
     return names
 
 
-def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, small_shards, written, tmp_path) -> None:
+def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, first_build, small_shards, written, tmp_path) -> None:
     shards = project.root / ".qawl-cache" / "shards"
-    manifest = build_corpus(project, workers=1, preannotate=preannotate)
+    manifest = first_build()
     sentence_files = [f for f in manifest["files"] if f["config"] == "sentences"]
     assert len(sentence_files) > len({f["split"] for f in sentence_files})  # some split has several shards
     before = {p.name for p in shards.iterdir()}
@@ -459,8 +473,8 @@ def test_sharded_splits_load_whole_with_datasets_and_croissant(project, small_sh
     assert "  - split: silver\n    path: sentences/silver-*.parquet\n" in card and "sentences/silver-00001.parquet" not in card
 
 
-def test_a_shard_cached_by_a_killed_build_is_written_again(project, small_shards, tmp_path) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_a_shard_cached_by_a_killed_build_is_written_again(project, first_build, small_shards, tmp_path) -> None:
+    first_build()
     shards = project.root / ".qawl-cache" / "shards"
     for shard in shards.iterdir():  # as a build killed while copying the shard into the cache leaves it
         (shard / "entries.json").unlink()
@@ -491,8 +505,8 @@ def test_a_shard_is_written_as_its_documents_come(project, monkeypatch, tmp_path
 
 
 
-def test_a_rebuild_that_copies_every_shard_decodes_no_cached_rows(project, small_shards, monkeypatch) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_a_rebuild_that_copies_every_shard_decodes_no_cached_rows(project, first_build, small_shards, monkeypatch) -> None:
+    first_build()
     decoded = []
     open_stream = pa.ipc.open_stream
     monkeypatch.setattr(pa.ipc, "open_stream", lambda source: decoded.append(source) or open_stream(source))
@@ -516,8 +530,8 @@ def _age_cache(project) -> None:
         os.utime(entry, (an_hour_ago, an_hour_ago))
 
 
-def test_the_cache_keeps_what_the_last_build_used(project, small_shards, tmp_path) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_the_cache_keeps_what_the_last_build_used(project, first_build, small_shards, tmp_path) -> None:
+    first_build()
     before = _cache_entries(project)
     documents = project.root / ".qawl-cache" / "documents"
     killed = documents / "0123.arrows.999.partial"  # left by a build killed back then
@@ -541,8 +555,8 @@ def test_the_cache_keeps_what_the_last_build_used(project, small_shards, tmp_pat
     assert tree_digest(project.corpus) == tree_digest(clean)
 
 
-def test_a_failed_build_prunes_nothing(project) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_a_failed_build_prunes_nothing(project, first_build) -> None:
+    first_build()
     before = _cache_entries(project)
     _age_cache(project)
     changed = project.seeds / "synthetic-3.txt"  # its entry would be pruned by a successful build
@@ -554,9 +568,9 @@ def test_a_failed_build_prunes_nothing(project) -> None:
     assert all(before[kind] <= after[kind] for kind in before)
 
 
-def test_a_shard_entry_pruned_while_it_is_copied_is_written_instead(project, small_shards, tmp_path) -> None:
+def test_a_shard_entry_pruned_while_it_is_copied_is_written_instead(project, first_build, small_shards, tmp_path) -> None:
     """Another build may prune a shard's cache entry between reading its entries.json and copying its files."""
-    build_corpus(project, workers=1, preannotate=preannotate)
+    first_build()
     for shard in (project.root / ".qawl-cache" / "shards").iterdir():
         (shard / "stance.parquet").unlink()
     build_corpus(project, workers=1, preannotate=preannotate)
@@ -565,8 +579,8 @@ def test_a_shard_entry_pruned_while_it_is_copied_is_written_instead(project, sma
     assert tree_digest(project.corpus) == tree_digest(clean)
 
 
-def test_a_document_s_rows_are_cached_compressed(project) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_a_document_s_rows_are_cached_compressed(project, first_build) -> None:
+    first_build()
     entries = sorted((project.root / ".qawl-cache" / "documents").iterdir())
     assert len(entries) == 7
     for entry in entries:
@@ -576,8 +590,8 @@ def test_a_document_s_rows_are_cached_compressed(project) -> None:
         assert entry.stat().st_size * 4 < arrow  # zstd over the IPC streams; about a tenth in practice
 
 
-def test_plots_of_the_same_figures_come_from_the_cache_and_a_killed_store_is_not_used(project, monkeypatch) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_plots_of_the_same_figures_come_from_the_cache_and_a_killed_store_is_not_used(project, first_build, monkeypatch) -> None:
+    first_build()
     plots = project.root / ".qawl-cache" / "plots"
     (entry,) = plots.iterdir()
     drawn = {name: (project.corpus / "plots" / name).read_bytes() for name in card.PLOT_FILES}

@@ -19,6 +19,7 @@ import termios
 import threading
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -190,6 +191,21 @@ def build_once(built_once: Callable[[Project, Hashable, Callable[[], object]], N
             assert result.returncode == 0, result.stderr
 
         built_once(project, ("qawl build", args), run)
+
+    return build
+
+
+@pytest.fixture
+def first_build(project: Project, built_once: Callable[[Project, Hashable, Callable[[], object]], None]) -> Callable[..., dict[str, Any]]:
+    """`first_build(**options)`: a test's first `build_corpus(project, **options)` of its module's `project`, through
+    `built_once` (keyed by the options and the shard size): the manifest."""
+    from qawl import publish
+    from qawl.build import build_corpus
+
+    def build(**options: Any) -> dict[str, Any]:
+        how = ("build_corpus", repr(publish.SHARD_SIZE), repr(sorted(options.items())))
+        built_once(project, how, lambda: build_corpus(project, **options))
+        return json.loads((project.corpus / "manifest.json").read_text(encoding="utf-8"))
 
     return build
 

@@ -12,9 +12,7 @@ import socket
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import datasets
 import mlcroissant as mlc
@@ -205,7 +203,7 @@ def test_the_ray_engine_without_ray_installed_says_how_to_install_it(make_projec
 
 def test_incremental_rebuild_recomputes_only_what_changed(project, first_build, tmp_path) -> None:
     cache = project.root / ".qawl-cache" / "documents"
-    first_build()
+    first_build(workers=1, preannotate=preannotate)
     entries_before = set(p.name for p in cache.iterdir())
     changed = project.seeds / "synthetic-3.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
@@ -336,18 +334,6 @@ def small_shards(monkeypatch) -> publish.ShardSize:
 
 
 @pytest.fixture
-def first_build(project, built_once) -> Callable[[], dict[str, Any]]:
-    """A test's first `build_corpus(project, workers=1, preannotate=preannotate)`, run once per session for the same articles
-    and shard size (a later test gets a copy of its corpus/ and cache): the manifest."""
-
-    def build() -> dict[str, Any]:
-        built_once(project, ("build_corpus", repr(publish.SHARD_SIZE)), lambda: build_corpus(project, workers=1, preannotate=preannotate))
-        return json.loads((project.corpus / "manifest.json").read_text(encoding="utf-8"))
-
-    return build
-
-
-@pytest.fixture
 def written(monkeypatch) -> list[str]:
     """The names of the Parquet files the build writes (not copies from the cache), as it writes them."""
     names: list[str] = []
@@ -363,7 +349,7 @@ def written(monkeypatch) -> list[str]:
 
 def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, first_build, small_shards, written, tmp_path) -> None:
     shards = project.root / ".qawl-cache" / "shards"
-    manifest = first_build()
+    manifest = first_build(workers=1, preannotate=preannotate)
     sentence_files = [f for f in manifest["files"] if f["config"] == "sentences"]
     assert len(sentence_files) > len({f["split"] for f in sentence_files})  # some split has several shards
     before = {p.name for p in shards.iterdir()}
@@ -474,7 +460,7 @@ def test_sharded_splits_load_whole_with_datasets_and_croissant(project, small_sh
 
 
 def test_a_shard_cached_by_a_killed_build_is_written_again(project, first_build, small_shards, tmp_path) -> None:
-    first_build()
+    first_build(workers=1, preannotate=preannotate)
     shards = project.root / ".qawl-cache" / "shards"
     for shard in shards.iterdir():  # as a build killed while copying the shard into the cache leaves it
         (shard / "entries.json").unlink()
@@ -506,7 +492,7 @@ def test_a_shard_is_written_as_its_documents_come(project, monkeypatch, tmp_path
 
 
 def test_a_rebuild_that_copies_every_shard_decodes_no_cached_rows(project, first_build, small_shards, monkeypatch) -> None:
-    first_build()
+    first_build(workers=1, preannotate=preannotate)
     decoded = []
     open_stream = pa.ipc.open_stream
     monkeypatch.setattr(pa.ipc, "open_stream", lambda source: decoded.append(source) or open_stream(source))
@@ -531,7 +517,7 @@ def _age_cache(project) -> None:
 
 
 def test_the_cache_keeps_what_the_last_build_used(project, first_build, small_shards, tmp_path) -> None:
-    first_build()
+    first_build(workers=1, preannotate=preannotate)
     before = _cache_entries(project)
     documents = project.root / ".qawl-cache" / "documents"
     killed = documents / "0123.arrows.999.partial"  # left by a build killed back then
@@ -556,7 +542,7 @@ def test_the_cache_keeps_what_the_last_build_used(project, first_build, small_sh
 
 
 def test_a_failed_build_prunes_nothing(project, first_build) -> None:
-    first_build()
+    first_build(workers=1, preannotate=preannotate)
     before = _cache_entries(project)
     _age_cache(project)
     changed = project.seeds / "synthetic-3.txt"  # its entry would be pruned by a successful build
@@ -570,7 +556,7 @@ def test_a_failed_build_prunes_nothing(project, first_build) -> None:
 
 def test_a_shard_entry_pruned_while_it_is_copied_is_written_instead(project, first_build, small_shards, tmp_path) -> None:
     """Another build may prune a shard's cache entry between reading its entries.json and copying its files."""
-    first_build()
+    first_build(workers=1, preannotate=preannotate)
     for shard in (project.root / ".qawl-cache" / "shards").iterdir():
         (shard / "stance.parquet").unlink()
     build_corpus(project, workers=1, preannotate=preannotate)
@@ -580,7 +566,7 @@ def test_a_shard_entry_pruned_while_it_is_copied_is_written_instead(project, fir
 
 
 def test_a_document_s_rows_are_cached_compressed(project, first_build) -> None:
-    first_build()
+    first_build(workers=1, preannotate=preannotate)
     entries = sorted((project.root / ".qawl-cache" / "documents").iterdir())
     assert len(entries) == 7
     for entry in entries:
@@ -591,7 +577,7 @@ def test_a_document_s_rows_are_cached_compressed(project, first_build) -> None:
 
 
 def test_plots_of_the_same_figures_come_from_the_cache_and_a_killed_store_is_not_used(project, first_build, monkeypatch) -> None:
-    first_build()
+    first_build(workers=1, preannotate=preannotate)
     plots = project.root / ".qawl-cache" / "plots"
     (entry,) = plots.iterdir()
     drawn = {name: (project.corpus / "plots" / name).read_bytes() for name in card.PLOT_FILES}

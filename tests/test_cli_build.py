@@ -157,13 +157,18 @@ def test_a_review_that_relabels_a_gold_name_rebuilds_the_articles_that_contain_i
 
 def test_annotate_learns_from_the_project_given_by_root(make_project, tmp_path) -> None:
     project = make_project(with_annotations=True, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
+    # targets of its own, so that a pre-annotator of another project (the repository around this process) shows
+    inventory = json.loads((project.annotations / "targets.json").read_text(encoding="utf-8"))
+    inventory["targets"] = inventory["targets"][:3]
+    (project.annotations / "targets.json").write_text(json.dumps(inventory, ensure_ascii=False), encoding="utf-8")
     article = project.seeds / "news.txt"
     inside = run_qawl("annotate", str(article), cwd=project.root)
-    outside = run_qawl("annotate", "--root", str(project.root), str(article), cwd=tmp_path)  # no project around tmp_path
+    outside = invoke_qawl("annotate", "--root", str(project.root), str(article), cwd=tmp_path)  # no project around tmp_path
     bare = run_qawl("annotate", str(article), cwd=tmp_path)
     assert inside.returncode == outside.returncode == bare.returncode == 0, (inside.stderr, outside.stderr, bare.stderr)
     assert json.loads(outside.stdout) == json.loads(inside.stdout)
-    assert json.loads(inside.stdout)["stance"] and not json.loads(bare.stdout)["stance"]  # no targets outside a project
+    assert [s["target"] for s in json.loads(outside.stdout)["stance"]] == [t["id"] for t in inventory["targets"]]
+    assert not json.loads(bare.stdout)["stance"]  # no targets outside a project
 
 
 @pytest.mark.parametrize(

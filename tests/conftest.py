@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import importlib.util
@@ -10,13 +11,15 @@ import logging
 import os
 import pty
 import shutil
+import signal
 import struct
 import subprocess
 import sys
 import termios
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -36,18 +39,39 @@ def run_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "qawl", *args], cwd=cwd, capture_output=True, text=True, timeout=600)
 
 
-def invoke_qawl(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+class StillRunning(BaseException):
+    """A call stopped by `invoke_qawl(timeout=...)`: a BaseException, so that no `except Exception` of the code under test takes it."""
+
+
+@contextlib.contextmanager
+def stopped_after(seconds: float) -> Iterator[None]:
+    """Raise StillRunning in this thread (the main one) after `seconds`: a read blocked on a FIFO fails the test, not hangs it."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise StillRunning(f"still running after {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def invoke_qawl(*args: str, cwd: Path, timeout: float | None = None) -> subprocess.CompletedProcess[str]:
     """Call the qawl CLI in this process, in `cwd`: its exit code, stdout and stderr as `run_qawl` gives them, without
     starting an interpreter. For what a process of its own proves nothing more about: not signals, terminals, locks,
     or what a process looks up once (`qawl annotate` without --root: the project around the first directory it ran in).
-    An exception escapes and fails the test, as a traceback would."""
+    An exception escapes and fails the test, as a traceback would; so does StillRunning after `timeout` seconds."""
     root_logger = logging.getLogger()
     handlers, level = root_logger.handlers[:], root_logger.level
     root_logger.handlers.clear()  # so that the command's logging.basicConfig writes to its stderr, as in a process of its own
     previous = Path.cwd()
     os.chdir(cwd)
     try:
-        result = CliRunner().invoke(cli, list(args), catch_exceptions=False, prog_name="python -m qawl")
+        with stopped_after(timeout) if timeout else contextlib.nullcontext():
+            result = CliRunner().invoke(cli, list(args), catch_exceptions=False, prog_name="python -m qawl")
     finally:
         os.chdir(previous)
         for handler in root_logger.handlers:
@@ -133,18 +157,17 @@ def sources_digest(root: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def build_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., None]:
-    """`qawl build [args]` in a project not built yet, run once per session (per xdist worker) for each distinct
-    project tree and args; a project whose tree was built so before gets a copy of what that build added (corpus/,
-    the cache, the lock file), byte for byte and with its times, instead of a build of its own."""
-    built: dict[tuple[str, tuple[str, ...]], tuple[Path, list[str]]] = {}
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Project, Hashable, Callable[[], object]], None]:
+    """`built_once(project, how, build)`: `build()` in a project not built yet, run once per session (per xdist worker)
+    for each distinct project tree and `how`; a project whose tree was built so before gets a copy of what that build
+    added (corpus/, the cache, the lock file), byte for byte and with its times, instead of a build of its own."""
+    built: dict[tuple[str, Hashable], tuple[Path, list[str]]] = {}
 
-    def build(project: Project, *args: str) -> None:
-        key = sources_digest(project.root), args
+    def once(project: Project, how: Hashable, build: Callable[[], object]) -> None:
+        key = sources_digest(project.root), how
         if key not in built:
             before = {path.name for path in project.root.iterdir()}
-            result = invoke_qawl("build", *args, cwd=project.root)
-            assert result.returncode == 0, result.stderr
+            build()
             added = sorted({path.name for path in project.root.iterdir()} - before)
             kept = tmp_path_factory.mktemp("built")
             for name in added:
@@ -154,6 +177,35 @@ def build_once(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., None]:
         kept, added = built[key]
         for name in added:
             copy_entry(kept / name, project.root / name)
+
+    return once
+
+
+@pytest.fixture(scope="session")
+def build_once(built_once: Callable[[Project, Hashable, Callable[[], object]], None]) -> Callable[..., None]:
+    """`qawl build [args]` in a project not built yet, through `built_once`."""
+
+    def build(project: Project, *args: str) -> None:
+        def run() -> None:
+            result = invoke_qawl("build", *args, cwd=project.root)
+            assert result.returncode == 0, result.stderr
+
+        built_once(project, ("qawl build", args), run)
+
+    return build
+
+
+@pytest.fixture
+def first_build(project: Project, built_once: Callable[[Project, Hashable, Callable[[], object]], None]) -> Callable[..., dict[str, Any]]:
+    """`first_build(**options)`: a test's first `build_corpus(project, **options)` of its module's `project`, through
+    `built_once` (keyed by the options and the shard size): the manifest."""
+    from qawl import publish
+    from qawl.build import build_corpus
+
+    def build(**options: Any) -> dict[str, Any]:
+        how = ("build_corpus", repr(publish.SHARD_SIZE), repr(sorted(options.items())))
+        built_once(project, how, lambda: build_corpus(project, **options))
+        return json.loads((project.corpus / "manifest.json").read_text(encoding="utf-8"))
 
     return build
 

@@ -7,6 +7,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, SEED_ID, run_qawl
 
 DEVSET = REPO / "annotations" / "devset"
@@ -33,13 +35,23 @@ def _annotated(root: Path, texts: list[Path], cwd: Path) -> str:
     return run.stdout
 
 
-def test_the_preannotator_learns_nothing_from_the_devset(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def texts(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The seed, the devset articles and the new article."""
+    new_text = tmp_path_factory.mktemp("new") / "new_article.txt"
+    new_text.write_text(NEW_TEXT, encoding="utf-8")
+    return [REPO / "seeds" / f"{SEED_ID}.txt", *DEVSET_TEXTS, new_text]
+
+
+@pytest.fixture(scope="module")
+def with_devset(texts: list[Path]) -> str:
+    """The texts' silver layers by the repository's project, devset and the seed's gold layer present (one line each)."""
+    return _annotated(REPO, texts, texts[-1].parent)
+
+
+def test_the_preannotator_learns_nothing_from_the_devset(tmp_path: Path, texts: list[Path], with_devset: str) -> None:
     """Issue #22 "done when": with annotations/devset/ removed, the silver layers of the seed, of devset
     articles and of a new article are byte for byte those made with the devset present."""
-    new_text = tmp_path / "new_article.txt"
-    new_text.write_text(NEW_TEXT, encoding="utf-8")
-    texts = [REPO / "seeds" / f"{SEED_ID}.txt", *DEVSET_TEXTS, new_text]
-    with_devset = _annotated(REPO, texts, tmp_path)
     root = _project_without(tmp_path, "devset")
     assert not (root / "annotations" / "devset").exists() and (root / "annotations" / f"{SEED_ID}.json").exists()
     assert _annotated(root, texts, tmp_path) == with_devset
@@ -50,11 +62,11 @@ def test_the_preannotator_learns_nothing_from_the_devset(tmp_path: Path) -> None
     assert [q["content"]["text"] for q in new["quotes"]][:1] == ["الحكومة ترفض أي وجود عسكري أجنبي على أراضيها"]
 
 
-def test_the_seed_is_annotated_as_if_its_own_gold_were_not_there(tmp_path: Path) -> None:
+def test_the_seed_is_annotated_as_if_its_own_gold_were_not_there(tmp_path: Path, with_devset: str) -> None:
     """Leave-one-out, as the card's `gold_corpus` column claims: the seed's silver layer with its gold layer
     in annotations/ (the gazetteer and the stance classifier skip a document's own gold) is byte for byte
     the layer made by a project that has no gold layer for it."""
     seed = [REPO / "seeds" / f"{SEED_ID}.txt"]
     root = _project_without(tmp_path, f"{SEED_ID}.json", "devset")
     assert [p.name for p in sorted((root / "annotations").glob("*.json"))] == ["targets.json"]
-    assert _annotated(root, seed, tmp_path) == _annotated(REPO, seed, tmp_path)
+    assert _annotated(root, seed, tmp_path) == with_devset.splitlines(keepends=True)[0]  # the seed's line

@@ -62,8 +62,8 @@ def clean_build(project, tmp_path: Path) -> dict[str, str]:
     return tree_digest(clean)
 
 
-def test_a_corrupted_cached_shard_is_discarded_with_a_warning_and_written_again(project, small_shards, tmp_path, caplog, monkeypatch) -> None:
-    build_corpus(project, workers=1)
+def test_a_corrupted_cached_shard_is_discarded_with_a_warning_and_written_again(project, first_build, small_shards, tmp_path, caplog, monkeypatch) -> None:
+    first_build(workers=1)
     shards = sorted((project.root / ".qawl-cache" / "shards").iterdir())
     assert len(shards) >= 3
     corrupted = shards[1]
@@ -90,9 +90,9 @@ def test_a_corrupted_cached_shard_is_discarded_with_a_warning_and_written_again(
     assert cache_warnings(caplog) == [] and tree_digest(project.corpus) == clean_build(project, tmp_path)
 
 
-def test_a_corrupted_cache_entry_s_file_list_is_not_trusted(project, small_shards, tmp_path, caplog) -> None:
+def test_a_corrupted_cache_entry_s_file_list_is_not_trusted(project, first_build, small_shards, tmp_path, caplog) -> None:
     """The recorded facts (rows, bytes, sha256) are checked too: an entry whose `entries.json` changed is discarded."""
-    build_corpus(project, workers=1)
+    first_build(workers=1)
     entry = sorted((project.root / ".qawl-cache" / "shards").iterdir())[0]
     facts = entry / "entries.json"
     facts.write_text(facts.read_text(encoding="utf-8").replace('"rows": ', '"rows": 1', 1), encoding="utf-8")
@@ -102,8 +102,8 @@ def test_a_corrupted_cache_entry_s_file_list_is_not_trusted(project, small_shard
     assert f"{entry}: corrupt cache entry (entries.json: sha256 differs" in caplog.text
 
 
-def test_corrupted_cached_documents_are_discarded_with_a_warning_and_processed_again(project, small_shards, tmp_path, caplog) -> None:
-    build_corpus(project, workers=1)
+def test_corrupted_cached_documents_are_discarded_with_a_warning_and_processed_again(project, first_build, small_shards, tmp_path, caplog) -> None:
+    first_build(workers=1)
     entries = sorted((project.root / ".qawl-cache" / "documents").iterdir())
     assert len(entries) == 7
     flip_byte(entries[0], 0.9)  # in the compressed rows
@@ -120,8 +120,8 @@ def test_corrupted_cached_documents_are_discarded_with_a_warning_and_processed_a
     assert cache_warnings(caplog) == []
 
 
-def test_a_corrupted_cached_plot_is_discarded_with_a_warning_and_drawn_again(project, tmp_path, caplog) -> None:
-    build_corpus(project, workers=1)
+def test_a_corrupted_cached_plot_is_discarded_with_a_warning_and_drawn_again(project, first_build, tmp_path, caplog) -> None:
+    first_build(workers=1)
     (entry,) = (project.root / ".qawl-cache" / "plots").iterdir()
     flip_byte(entry / "labels.png")
     with caplog.at_level(logging.WARNING):
@@ -132,17 +132,14 @@ def test_a_corrupted_cached_plot_is_discarded_with_a_warning_and_drawn_again(pro
     assert tree_digest(project.corpus) == clean_build(project, tmp_path)
 
 
-def test_build_check_sees_a_corpus_published_from_a_corrupted_cache(project) -> None:
-    build_corpus(project, workers=1)  # shards of the default size, as the command's
+def test_build_check_sees_a_corpus_published_from_a_corrupted_cache(project, first_build) -> None:
+    first_build(workers=1)  # shards of the default size, as the command's
     entry = sorted((project.root / ".qawl-cache" / "shards").iterdir())[0]
     flip_byte(entry / "documents.parquet")
     # what a build that trusted the cache published: the corrupted bytes, under the manifest's old sha256
     published = next(p for p in sorted((project.corpus / "documents").iterdir()) if p.read_bytes() == _unflipped(entry / "documents.parquet"))
     shutil.copyfile(entry / "documents.parquet", published)
-    done = subprocess.run(
-        [sys.executable, "-m", "qawl", "build", "--check", "--workers", "1", "--no-preannotate"],
-        cwd=project.root, capture_output=True, text=True, timeout=600,
-    )
+    done = invoke_qawl("build", "--check", "--workers", "1", "--no-preannotate", cwd=project.root)
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"corpus/documents/{published.name}: content differs" in done.stderr
     assert "corpus/ is out of date" in done.stderr and "Traceback" not in done.stderr
@@ -198,10 +195,10 @@ def test_a_cache_that_cannot_be_written_only_warns_and_the_corpus_is_published(p
     assert tree_digest(project.corpus) == clean_build(project, tmp_path)
 
 
-def test_a_full_disk_under_the_cache_only_warns_and_the_corpus_is_published(project, tmp_path, caplog) -> None:
+def test_a_full_disk_under_the_cache_only_warns_and_the_corpus_is_published(project, first_build, tmp_path, caplog) -> None:
     """A real ENOSPC: each document's cache file is written through a link to /dev/full (this process's
     pid names the file it writes, which is renamed into place once whole)."""
-    build_corpus(project, workers=1)
+    first_build(workers=1)
     documents = project.root / ".qawl-cache" / "documents"
     for entry in list(documents.iterdir()):
         entry.unlink()

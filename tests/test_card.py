@@ -41,7 +41,7 @@ from qawl.project import Project
 from qawl.publish import CONFIGS
 from qawl.schema import Schemas
 from qawl.validate import read_rows
-from tests.conftest import REPO, run_qawl
+from tests.conftest import REPO, invoke_qawl
 from tests.layers import annotated  # noqa: F401  (fixture)
 from tests.test_robustness_annotations import TARGETS, seed_text, valid_layer
 
@@ -212,16 +212,16 @@ def test_the_card_says_which_evaluation_split_has_no_gold_yet() -> None:
 
 @pytest.mark.parametrize("part", ["tune", "scored"])
 def test_the_card_s_baseline_is_what_qawl_evaluate_prints_for_each_devset_part(tmp_path, part) -> None:
-    """The committed card's column for each devset part, intervals included, is `qawl annotate` then `qawl evaluate` run by a user."""
+    """The committed card's column for each devset part, intervals included, is `qawl annotate` then `qawl evaluate`, as a user runs them."""
     devset = REPO / "annotations" / "devset" / part
-    annotated = run_qawl("annotate", "--root", str(REPO), "--format", "jsonl", *map(str, sorted(devset.glob("*.txt"))), cwd=tmp_path)
+    annotated = invoke_qawl("annotate", "--root", str(REPO), "--format", "jsonl", *map(str, sorted(devset.glob("*.txt"))), cwd=tmp_path)
     assert annotated.returncode == 0, annotated.stderr
     predictions = tmp_path / "predictions"
     predictions.mkdir()
     for line in annotated.stdout.splitlines():
         layer = json.loads(line)
         (predictions / f"{layer['doc_id']}.json").write_text(line, encoding="utf-8")
-    scored = run_qawl("evaluate", "--gold", str(devset), "--pred", str(predictions), "--json", cwd=tmp_path)
+    scored = invoke_qawl("evaluate", "--gold", str(devset), "--pred", str(predictions), "--json", cwd=tmp_path)
     assert scored.returncode == 0, scored.stderr
     result = json.loads(scored.stdout)
     card = (REPO / "corpus" / "README.md").read_text(encoding="utf-8").split("## Baseline")[1].split("## Datasheet")[0]

@@ -84,7 +84,7 @@ def test_check_passes_when_current_and_fails_when_stale(built) -> None:
 
 def test_a_seed_without_sidecar_is_accepted_with_unknown_metadata(make_project) -> None:
     project = make_project(with_seed=False, seeds={"plain.txt": "أعلنت الحكومة خطة جديدة.\n".encode()})
-    result = run_qawl("build", "--no-preannotate", cwd=project.root)
+    result = invoke_qawl("build", "--no-preannotate", cwd=project.root)
     assert result.returncode == 0, result.stderr
     assert "no metadata sidecar" in result.stderr
     row = datasets.load_dataset(str(project.corpus), "documents")
@@ -96,7 +96,7 @@ def test_a_seed_without_sidecar_is_accepted_with_unknown_metadata(make_project) 
 
 def test_documents_without_gold_are_pre_annotated_as_silver(make_project) -> None:
     project = make_project(with_seed=False, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
-    assert run_qawl("build", cwd=project.root).returncode == 0
+    assert invoke_qawl("build", cwd=project.root).returncode == 0
     rows = next(iter(datasets.load_dataset(str(project.corpus), "sentences").values()))
     assert rows.num_rows == 1 and rows[0]["status"] == "silver"
     labels = rows.features["entities"].feature["label"]
@@ -157,13 +157,18 @@ def test_a_review_that_relabels_a_gold_name_rebuilds_the_articles_that_contain_i
 
 def test_annotate_learns_from_the_project_given_by_root(make_project, tmp_path) -> None:
     project = make_project(with_annotations=True, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
+    # targets of its own, so that a pre-annotator of another project (the repository around this process) shows
+    inventory = json.loads((project.annotations / "targets.json").read_text(encoding="utf-8"))
+    inventory["targets"] = inventory["targets"][:3]
+    (project.annotations / "targets.json").write_text(json.dumps(inventory, ensure_ascii=False), encoding="utf-8")
     article = project.seeds / "news.txt"
     inside = run_qawl("annotate", str(article), cwd=project.root)
-    outside = run_qawl("annotate", "--root", str(project.root), str(article), cwd=tmp_path)  # no project around tmp_path
+    outside = invoke_qawl("annotate", "--root", str(project.root), str(article), cwd=tmp_path)  # no project around tmp_path
     bare = run_qawl("annotate", str(article), cwd=tmp_path)
     assert inside.returncode == outside.returncode == bare.returncode == 0, (inside.stderr, outside.stderr, bare.stderr)
     assert json.loads(outside.stdout) == json.loads(inside.stdout)
-    assert json.loads(inside.stdout)["stance"] and not json.loads(bare.stdout)["stance"]  # no targets outside a project
+    assert [s["target"] for s in json.loads(outside.stdout)["stance"]] == [t["id"] for t in inventory["targets"]]
+    assert not json.loads(bare.stdout)["stance"]  # no targets outside a project
 
 
 @pytest.mark.parametrize(
@@ -188,10 +193,10 @@ def test_bad_seeds_stop_the_build_and_leave_corpus_untouched(built, content: byt
 
 
 def test_help_teaches(tmp_path) -> None:
-    result = run_qawl("--help", cwd=tmp_path)
+    result = invoke_qawl("--help", cwd=tmp_path)
     assert result.returncode == 0
     assert "qawl build" in result.stdout and "validate" in result.stdout
-    assert "temporary directory" in run_qawl("build", "--help", cwd=tmp_path).stdout
+    assert "temporary directory" in invoke_qawl("build", "--help", cwd=tmp_path).stdout
 
 
 def test_commands_other_than_build_do_not_load_the_build_s_libraries() -> None:
@@ -212,7 +217,7 @@ def test_annotate_refuses_a_broken_target_inventory_and_a_fifo_by_name(make_proj
     project = make_project(with_annotations=True, seeds={"news.txt": "وقال وزير الخارجية المصري إن القاهرة ترفض التصعيد.\n".encode()})
     article, targets = project.seeds / "news.txt", project.annotations / "targets.json"
     targets.write_text(targets.read_text(encoding="utf-8").replace('"targets"', '"targets" ,', 1), encoding="utf-8")
-    broken = run_qawl("annotate", "--root", str(project.root), str(article), cwd=tmp_path)
+    broken = invoke_qawl("annotate", "--root", str(project.root), str(article), cwd=tmp_path)
     assert broken.returncode == 1 and broken.stdout == "" and "Traceback" not in broken.stderr
     assert broken.stderr.splitlines() == [f"error: {targets}: line 3, column 13: invalid JSON: Expecting ':' delimiter", "nothing annotated: 1 problem(s)"]
     fifo, bad = tmp_path / "pipe.txt", tmp_path / "bad.txt"

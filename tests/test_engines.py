@@ -9,7 +9,6 @@ import os
 import random
 import shutil
 import socket
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -32,7 +31,7 @@ from qawl.engines import run_local, run_ray
 from qawl.project import Project
 from qawl.schema import Schemas
 from qawl.segment import blank_arabic, vocabulary_size
-from tests.conftest import REPO, run_qawl, run_qawl_on_a_terminal, tree_digest
+from tests.conftest import REPO, invoke_qawl, run_qawl, run_qawl_on_a_terminal, tree_digest
 
 
 @pytest.fixture
@@ -165,21 +164,21 @@ def test_a_ray_worker_that_cannot_see_the_project_says_so(project, tmp_path, ray
     assert BuildError(problems).problems == problems[:1] and str(BuildError(problems)) == str(problems[0])  # reported once
 
 
-WITHOUT_RAY = "import sys; sys.modules['ray'] = None; from qawl.cli import main; main()"  # `import ray` fails, as where it is not installed
-
-
 @pytest.mark.parametrize("ray_installed", [True, False], ids=["with-ray", "without-ray"])
-def test_a_ray_address_where_nothing_answers_fails_the_build_at_once(make_project, ray_installed: bool) -> None:
-    """Ray itself would retry without end, printing only its own warnings. Without Ray the build stops before that, saying how to install it."""
+def test_a_ray_address_where_nothing_answers_fails_the_build_at_once(make_project, monkeypatch, ray_installed: bool) -> None:
+    """Ray itself would retry without end, printing only its own warnings. Without Ray the build stops before that, saying how to install it.
+
+    With Ray, the CLI runs in a process of its own (importing Ray here would load it into every later test of the worker)."""
     if ray_installed and importlib.util.find_spec("ray") is None:
         pytest.skip("the ray extra is not installed (the without-ray case runs)")
+    if not ray_installed:
+        monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails, as where it is not installed
     project = make_project()
     with socket.socket() as closed:  # bound and never listening: a connection to it is refused
         closed.bind(("127.0.0.1", 0))
         address = f"127.0.0.1:{closed.getsockname()[1]}"
         args = ["build", "--engine", "ray", "--address", address]
-        command = [sys.executable, "-m", "qawl", *args] if ray_installed else [sys.executable, "-c", WITHOUT_RAY, *args]
-        done = subprocess.run(command, cwd=project.root, capture_output=True, text=True, timeout=600)
+        done = run_qawl(*args, cwd=project.root) if ray_installed else invoke_qawl(*args, cwd=project.root)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     if ray_installed:
         assert f"error: --address {address}: no Ray cluster answers there (Connection refused)" in done.stderr
@@ -189,23 +188,22 @@ def test_a_ray_address_where_nothing_answers_fails_the_build_at_once(make_projec
 
 
 def test_an_address_without_the_ray_engine_is_refused(make_project) -> None:
-    done = run_qawl("build", "--address", "127.0.0.1:6379", cwd=make_project().root)
+    done = invoke_qawl("build", "--address", "127.0.0.1:6379", cwd=make_project().root)
     assert done.returncode == 2 and "--address is the address of a Ray cluster: give it with --engine ray" in done.stderr
 
 
-def test_the_ray_engine_without_ray_installed_says_how_to_install_it(make_project) -> None:
+def test_the_ray_engine_without_ray_installed_says_how_to_install_it(make_project, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails, as where it is not installed
     project = make_project()
-    done = subprocess.run(
-        [sys.executable, "-c", WITHOUT_RAY, "build", "--engine", "ray"], cwd=project.root, capture_output=True, text=True, timeout=600
-    )
+    done = invoke_qawl("build", "--engine", "ray", cwd=project.root)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "error: --engine ray: Ray is not installed" in done.stderr and "install the `ray` extra: pip install -e '.[ray]'" in done.stderr
     assert not project.corpus.exists()
 
 
-def test_incremental_rebuild_recomputes_only_what_changed(project, tmp_path) -> None:
+def test_incremental_rebuild_recomputes_only_what_changed(project, first_build, tmp_path) -> None:
     cache = project.root / ".qawl-cache" / "documents"
-    build_corpus(project, workers=1, preannotate=preannotate)
+    first_build(workers=1, preannotate=preannotate)
     entries_before = set(p.name for p in cache.iterdir())
     changed = project.seeds / "synthetic-3.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "وقال مصدر رسمي إن الاجتماع انتهى.\n", encoding="utf-8")
@@ -310,6 +308,7 @@ def test_bench_prints_every_target_figure(tmp_path) -> None:
     assert not list(repo.glob("corpus/**/synthetic-*"))  # the synthetic corpus is never published
 
 
+@pytest.mark.slow  # the bench's own measurement: a build in a process of its own, as test_bench_prints_every_target_figure
 def test_a_throughput_build_of_the_bench_starts_cold_in_a_process_of_its_own(project, tmp_path) -> None:
     """As the baseline's tokenizer is new for each run: no build warms the caches of the next one."""
     words_known = vocabulary_size()
@@ -318,6 +317,7 @@ def test_a_throughput_build_of_the_bench_starts_cold_in_a_process_of_its_own(pro
     assert vocabulary_size() == words_known  # none of its words were tokenized here
 
 
+@pytest.mark.slow  # the bench's own measurement: a build in a process of its own, as test_bench_prints_every_target_figure
 def test_peak_memory_is_the_build_s_own_not_its_parent_s(project) -> None:
     """The figure comes from the build process itself: a parent holding 1 GiB does not show in it."""
     held = b"x" * (1 << 30)  # written, so resident in this process
@@ -347,9 +347,9 @@ def written(monkeypatch) -> list[str]:
     return names
 
 
-def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, small_shards, written, tmp_path) -> None:
+def test_a_rebuild_rewrites_only_the_shard_of_the_changed_document(project, first_build, small_shards, written, tmp_path) -> None:
     shards = project.root / ".qawl-cache" / "shards"
-    manifest = build_corpus(project, workers=1, preannotate=preannotate)
+    manifest = first_build(workers=1, preannotate=preannotate)
     sentence_files = [f for f in manifest["files"] if f["config"] == "sentences"]
     assert len(sentence_files) > len({f["split"] for f in sentence_files})  # some split has several shards
     before = {p.name for p in shards.iterdir()}
@@ -459,8 +459,8 @@ def test_sharded_splits_load_whole_with_datasets_and_croissant(project, small_sh
     assert "  - split: silver\n    path: sentences/silver-*.parquet\n" in card and "sentences/silver-00001.parquet" not in card
 
 
-def test_a_shard_cached_by_a_killed_build_is_written_again(project, small_shards, tmp_path) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_a_shard_cached_by_a_killed_build_is_written_again(project, first_build, small_shards, tmp_path) -> None:
+    first_build(workers=1, preannotate=preannotate)
     shards = project.root / ".qawl-cache" / "shards"
     for shard in shards.iterdir():  # as a build killed while copying the shard into the cache leaves it
         (shard / "entries.json").unlink()
@@ -491,8 +491,8 @@ def test_a_shard_is_written_as_its_documents_come(project, monkeypatch, tmp_path
 
 
 
-def test_a_rebuild_that_copies_every_shard_decodes_no_cached_rows(project, small_shards, monkeypatch) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_a_rebuild_that_copies_every_shard_decodes_no_cached_rows(project, first_build, small_shards, monkeypatch) -> None:
+    first_build(workers=1, preannotate=preannotate)
     decoded = []
     open_stream = pa.ipc.open_stream
     monkeypatch.setattr(pa.ipc, "open_stream", lambda source: decoded.append(source) or open_stream(source))
@@ -516,8 +516,8 @@ def _age_cache(project) -> None:
         os.utime(entry, (an_hour_ago, an_hour_ago))
 
 
-def test_the_cache_keeps_what_the_last_build_used(project, small_shards, tmp_path) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_the_cache_keeps_what_the_last_build_used(project, first_build, small_shards, tmp_path) -> None:
+    first_build(workers=1, preannotate=preannotate)
     before = _cache_entries(project)
     documents = project.root / ".qawl-cache" / "documents"
     killed = documents / "0123.arrows.999.partial"  # left by a build killed back then
@@ -541,8 +541,8 @@ def test_the_cache_keeps_what_the_last_build_used(project, small_shards, tmp_pat
     assert tree_digest(project.corpus) == tree_digest(clean)
 
 
-def test_a_failed_build_prunes_nothing(project) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_a_failed_build_prunes_nothing(project, first_build) -> None:
+    first_build(workers=1, preannotate=preannotate)
     before = _cache_entries(project)
     _age_cache(project)
     changed = project.seeds / "synthetic-3.txt"  # its entry would be pruned by a successful build
@@ -554,9 +554,9 @@ def test_a_failed_build_prunes_nothing(project) -> None:
     assert all(before[kind] <= after[kind] for kind in before)
 
 
-def test_a_shard_entry_pruned_while_it_is_copied_is_written_instead(project, small_shards, tmp_path) -> None:
+def test_a_shard_entry_pruned_while_it_is_copied_is_written_instead(project, first_build, small_shards, tmp_path) -> None:
     """Another build may prune a shard's cache entry between reading its entries.json and copying its files."""
-    build_corpus(project, workers=1, preannotate=preannotate)
+    first_build(workers=1, preannotate=preannotate)
     for shard in (project.root / ".qawl-cache" / "shards").iterdir():
         (shard / "stance.parquet").unlink()
     build_corpus(project, workers=1, preannotate=preannotate)
@@ -565,8 +565,8 @@ def test_a_shard_entry_pruned_while_it_is_copied_is_written_instead(project, sma
     assert tree_digest(project.corpus) == tree_digest(clean)
 
 
-def test_a_document_s_rows_are_cached_compressed(project) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_a_document_s_rows_are_cached_compressed(project, first_build) -> None:
+    first_build(workers=1, preannotate=preannotate)
     entries = sorted((project.root / ".qawl-cache" / "documents").iterdir())
     assert len(entries) == 7
     for entry in entries:
@@ -576,8 +576,8 @@ def test_a_document_s_rows_are_cached_compressed(project) -> None:
         assert entry.stat().st_size * 4 < arrow  # zstd over the IPC streams; about a tenth in practice
 
 
-def test_plots_of_the_same_figures_come_from_the_cache_and_a_killed_store_is_not_used(project, monkeypatch) -> None:
-    build_corpus(project, workers=1, preannotate=preannotate)
+def test_plots_of_the_same_figures_come_from_the_cache_and_a_killed_store_is_not_used(project, first_build, monkeypatch) -> None:
+    first_build(workers=1, preannotate=preannotate)
     plots = project.root / ".qawl-cache" / "plots"
     (entry,) = plots.iterdir()
     drawn = {name: (project.corpus / "plots" / name).read_bytes() for name in card.PLOT_FILES}

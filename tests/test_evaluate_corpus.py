@@ -304,6 +304,7 @@ def test_benchmark_refuses_a_pipeline_with_labels_the_dataset_lacks(built: tuple
     ]
 
 
+@pytest.mark.slow  # spaCy training in processes of its own; a rule pipeline runs the benchmark in the quick run
 def test_benchmark_runs_a_pipeline_trained_on_the_export(built: tuple[Path, Path], tmp_path: Path) -> None:
     root, corpus = built
     data = tmp_path / "train.spacy"

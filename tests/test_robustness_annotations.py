@@ -9,8 +9,6 @@ import copy
 import hashlib
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -221,11 +219,6 @@ def test_a_broken_or_missing_target_inventory_is_reported_not_ignored(annotated:
     assert "cannot be checked: annotations/targets.json is missing or broken" in errors["good.json"][0]
 
 
-def run_bounded(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The CLI as a user runs it, stopped after two minutes (a FIFO once made it wait forever)."""
-    return subprocess.run([sys.executable, "-m", "qawl", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
 def deep_json(depth: int) -> str:
     return '{"schema_version": ' + "[" * depth + "]" * depth + "}"
 
@@ -309,7 +302,7 @@ def expect_unsafe_refused(errors: dict[str, list[str]]) -> None:
 @pytest.mark.parametrize("command", [("build",), ("build", "--no-preannotate"), ("validate", "annotations")])
 def test_unsafe_json_and_repeated_records_are_refused_by_name(unsafe: Project, command: tuple[str, ...]) -> None:
     before = snapshot(unsafe)
-    result = run_bounded(*command, cwd=unsafe.root)
+    result = invoke_qawl(*command, cwd=unsafe.root, timeout=120)  # a FIFO once made it wait forever
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     expect_unsafe_refused(errors_by_file(result.stderr))
@@ -333,8 +326,7 @@ def test_a_target_inventory_that_cannot_be_read_is_named_with_pre_annotation_on(
     make, message = BROKEN_INVENTORIES[case]
     make(project.annotations / "targets.json")
     before = snapshot(project)
-    # a FIFO might make a build wait forever: a process stopped after two minutes; in-process otherwise
-    result = run_bounded("build", cwd=project.root) if case == "fifo" else invoke_qawl("build", cwd=project.root)
+    result = invoke_qawl("build", cwd=project.root, timeout=120)  # a FIFO might make a build wait forever
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr, result.stderr
     assert f"error: {project.annotations / 'targets.json'}: " in result.stderr

@@ -19,6 +19,7 @@ import datasets
 import pytest
 
 from qawl.project import Project
+from tests.conftest import invoke_qawl
 
 GUARD = r'''
 import os, socket, traceback
@@ -91,10 +92,9 @@ def test_build_annotate_validate_review_and_load_never_touch_the_network(guarded
         assert int(loaded.stdout.split()[-1]) > 0
 
 
-def test_the_corpus_ships_no_code_and_loads_without_trust_remote_code(make_project) -> None:
+def test_the_corpus_ships_no_code_and_loads_without_trust_remote_code(make_project, build_once) -> None:
     project: Project = make_project(with_annotations=True)
-    result = subprocess.run([sys.executable, "-m", "qawl", "build"], cwd=project.root, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
+    build_once(project)
     files = [p.relative_to(project.corpus).as_posix() for p in project.corpus.rglob("*") if p.is_file()]
     assert not [f for f in files if f.endswith((".py", ".pyc", ".pkl", ".pickle", ".so", ".sh"))], files
     assert {Path(f).suffix for f in files} <= {".parquet", ".json", ".md", ".png"}, files  # data, card, plots
@@ -109,8 +109,7 @@ def test_the_html_review_page_escapes_article_text_and_metadata(make_project, tm
     sidecar = '{"title": "</title><script>alert(3)</script>", "url": "https://example.com/\\"><script>"}'
     project: Project = make_project(with_seed=False, seeds={"hostile.txt": hostile.encode(), "hostile.meta.json": sidecar.encode()})
     out = tmp_path / "html"
-    result = subprocess.run([sys.executable, "-m", "qawl", "review", "export", "--format", "html", "--out", str(out)],
-                            cwd=project.root, capture_output=True, text=True, timeout=600)
+    result = invoke_qawl("review", "export", "--format", "html", "--out", str(out), cwd=project.root)
     assert result.returncode == 0, result.stderr
     pages = [p for p in out.rglob("*.html")]
     assert pages

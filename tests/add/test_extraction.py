@@ -9,7 +9,7 @@ import pytest
 from qawl.add.html import extract_page
 from qawl.add.report import marked_pages, paragraph_scores
 from tests.add.sources import news_page, story
-from tests.conftest import REPO, run_qawl
+from tests.conftest import REPO, invoke_qawl
 
 PAGES = REPO / "tests" / "fixtures" / "pages"
 
@@ -31,7 +31,7 @@ def test_a_page_gives_its_title_url_and_date(page, marked) -> None:  # type: ign
 
 
 def test_the_report_command_prints_precision_and_recall() -> None:
-    done = run_qawl("add-report", cwd=REPO)
+    done = invoke_qawl("add-report", cwd=REPO)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == "extraction by paragraph on 10 marked pages: precision 1.000, recall 1.000"
 

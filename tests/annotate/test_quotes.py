@@ -693,3 +693,11 @@ def test_joined_quotes_and_parts_are_a_layer_qawl_build_merges_into_a_quote_per_
         [("q2", "لن نتراجع عن الإصلاحات»، قال هشام الزعبي، «مهما كانت الكلفة")],
     ]
     assert [part["text"] for part in rows[2]["quotes"][0]["parts"]] == ["لن نتراجع عن الإصلاحات", "مهما كانت الكلفة"]
+
+
+def test_a_name_that_is_spelt_like_a_preposition_does_not_end_the_speaker_phrase() -> None:
+    # علي (the name) normalises like على (the preposition that ends a speaker phrase): a person starts there
+    (q,) = quotes("وقال النائب عن حزب التقدم علي الحسني إن الانتخابات ستجري في موعدها.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "علي الحسني"
+    assert text_of(q["content"]) == "الانتخابات ستجري في موعدها"
+

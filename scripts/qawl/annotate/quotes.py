@@ -316,10 +316,10 @@ class QuoteExtractor:
         at = bisect.bisect_left(self.entity_starts, start)
         return self.entities[at] if at < len(self.entity_starts) and self.entity_starts[at] == start else None
 
-    def _starts_place(self, s: _Sentence, position: int) -> bool:
-        """Does a place name (GPE, LOC) start at `position` of `s.norm`?"""
+    def _starts_entity(self, s: _Sentence, position: int, labels: tuple[str, ...]) -> bool:
+        """Does an entity with one of `labels` start at `position` of `s.norm`?"""
         entity = self._entity_at(s, position)
-        return entity is not None and entity.label in PLACE_LABELS
+        return entity is not None and entity.label in labels
 
     def _last_word_of(self, s: _Sentence, j: int, entity: Mention, stop: int) -> int:
         """The index of the last word before `stop` of `entity`, which starts at word j."""
@@ -702,7 +702,7 @@ class QuoteExtractor:
                 and j + 1 < stop
                 and texts[j + 1] not in self.complementizers
                 and texts[j + 1] not in NOT_AN_OBJECT
-                and not self._starts_place(s, starts[j + 1])
+                and not self._starts_entity(s, starts[j + 1], PLACE_LABELS)
             ):
                 content_start, comp_end = ends[j], starts[j]
                 break
@@ -830,8 +830,12 @@ class QuoteExtractor:
             outlet_first = self._outlet_in(s, base, seg, opening=True)  # قال لـ«X» فلان إن ...: the speaker follows the outlet
             a = _skip_spaces(seg, outlet_first[1] + (seg[outlet_first[1] : outlet_first[1] + 1] == '"')) if outlet_first else 0
             stop = self.speaker_stop.search(seg, a)
-            # a preposition before a place belongs to a title (المبعوث إلى السودان فلان): the phrase goes on
-            while stop and stop.group() in TITLE_PREPOSITIONS and self._starts_place(s, base + _skip_spaces(seg, stop.end())):
+            # a preposition before a place belongs to a title (المبعوث إلى السودان فلان), and علي that starts a
+            # person is a name spelt like على: the phrase goes on
+            while stop and stop.group() in TITLE_PREPOSITIONS and (
+                self._starts_entity(s, base + _skip_spaces(seg, stop.end()), PLACE_LABELS)
+                or self._starts_entity(s, base + stop.start(), ("PERSON",))
+            ):
                 stop = self.speaker_stop.search(seg, stop.end())
             b = stop.start() if stop else len(seg)
             if stop and stop.group() in "،,":

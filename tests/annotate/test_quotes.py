@@ -701,3 +701,23 @@ def test_a_name_that_is_spelt_like_a_preposition_does_not_end_the_speaker_phrase
     assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "علي الحسني"
     assert text_of(q["content"]) == "الانتخابات ستجري في موعدها"
 
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "المدير العام لشركة الفجر للنقل خالد العنزي",  # a title with its complement, longer than the few words a name is looked for in
+        "قائد شرطة المحافظة اللواء خالد العنزي",  # an indefinite title's genitive, a rank before the name
+    ],
+)
+def test_the_subject_of_a_noun_phrase_cue_is_the_person_its_title_phrase_ends_with(subject: str) -> None:
+    (q,) = quotes(f"أعلن {subject} تسيير دوريات جديدة على الطريق الدولي.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(q["content"]) == "تسيير دوريات جديدة على الطريق الدولي"
+
+
+
+@pytest.mark.parametrize("date", ["اليوم", "الأسبوع الماضي"])
+def test_a_date_between_the_subject_and_a_noun_phrase_object_is_skipped(date: str) -> None:
+    (q,) = quotes(f"أعلن وزير الداخلية خالد العنزي {date} تسيير دوريات جديدة على الطريق الدولي.")
+    assert text_of(q["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(q["content"]) == "تسيير دوريات جديدة على الطريق الدولي"

@@ -335,6 +335,9 @@ class QuoteExtractor:
         (نفى المتحدث باسم الوزارة فلان، أعلن مدير شركة X المهندس فلان): the subject then ends with the person."""
         if not any(form in self.np_object for _, form in variants(s.texts[i])[:2]):
             return None
+        titled = self._person_ending_title(s, i, stop)
+        if titled is not None:
+            return s.ends[titled]
         for j in range(i + 1, min(stop, i + 1 + SUBJECT_NAME_WITHIN)):
             entity = self._entity_at(s, s.starts[j])
             if entity is not None and entity.label in SPEAKER_LABELS:
@@ -342,6 +345,33 @@ class QuoteExtractor:
                 if entity.label != "PERSON":
                     last = self._titled_person_end(s, last, stop)
                 return s.ends[last]
+        return None
+
+    def _person_ending_title(self, s: _Sentence, i: int, stop: int) -> int | None:
+        """The last word of the person that ends a title phrase opening the subject of cue word i, if one does
+        (أعلن المدير العام لشركة X فلان، أعلن قائد شرطة المحافظة اللواء فلان): after the title only title words, names,
+        definite words, ل-genitives and the genitive of an indefinite title; a definite title's indefinite word is the
+        object (أعلن الوزير استقبال ...)."""
+        titles = lexicons().titles
+        if i + 1 >= stop or s.texts[i + 1] not in titles:
+            return None
+        genitive_may_follow = False  # after an indefinite title (قائد شرطة، ممثل مؤسسة)
+        j = i + 1
+        while j < min(stop, i + 1 + MAX_SPEAKER_WORDS):
+            word, entity = s.texts[j], self._entity_at(s, s.starts[j])
+            if entity is not None:
+                last = self._last_word_of(s, j, entity, stop)
+                if entity.label == "PERSON":
+                    return last
+                j, genitive_may_follow = last + 1, False
+                continue
+            if word in titles:
+                genitive_may_follow = not word.startswith("ال")
+            elif word.startswith(("ال", "ل")) or genitive_may_follow:
+                genitive_may_follow = False
+            else:
+                return None
+            j += 1
         return None
 
     def _titled_person_end(self, s: _Sentence, last: int, stop: int) -> int:
@@ -761,6 +791,9 @@ class QuoteExtractor:
         rest = s.norm[after:limit]
         m = re.match(r"\s*(?:(?:امس|يوم)\s+)?(?:ال(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه))?\s*[،,]?\s*", rest)
         start = after + (m.end() if m else 0)
+        date = self._entity_at(s, start) if start < limit else None
+        if date is not None and date.label == "DATE":  # أعلن فلان اليوم / الأسبوع الماضي تسيير ...
+            start = _skip_spaces(s.norm, s.nt.norm_offset(date.end) - s.base)
         word = re.match(r"\w+", s.norm[start:limit])
         if not word or word.group() in lexicons().stopwords or word.group() in self.complementizers:
             return None

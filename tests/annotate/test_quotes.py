@@ -721,3 +721,11 @@ def test_a_date_between_the_subject_and_a_noun_phrase_object_is_skipped(date: st
     (q,) = quotes(f"أعلن وزير الداخلية خالد العنزي {date} تسيير دوريات جديدة على الطريق الدولي.")
     assert text_of(q["speaker"]["mention"]) == "خالد العنزي"
     assert text_of(q["content"]) == "تسيير دوريات جديدة على الطريق الدولي"
+
+
+def test_a_speaker_phrase_too_long_to_be_a_description_is_the_person_it_opens_with() -> None:
+    # a long apposition after the name (his offices) does not make the subject unknown, nor the dateline's outlet
+    subject = "معالي الشيخ خالد العنزي رئيس مجلس إدارة شركة الفجر للنقل والتجارة العامة ونائب رئيس غرفة التجارة والصناعة"
+    (q,) = quotes(f"الكويت - «الرأي»\nقال {subject} إن الأرباح ارتفعت هذا العام.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(q["content"]) == "الأرباح ارتفعت هذا العام"

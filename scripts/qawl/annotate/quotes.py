@@ -31,6 +31,7 @@ speaker mention (a person first); a role-only mention ("مسؤول حكومي") 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -50,6 +51,7 @@ if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
 
 QUOTE_MARK = re.compile('"')
+WORD = re.compile(r"\S+")
 QUOTED_TEXT = re.compile(r'"([^"]+)"')  # what a quotation holds, if anything
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 MAX_SPEAKER_WORDS = 14
@@ -879,12 +881,23 @@ class QuoteExtractor:
         date = self._entity_at(s, base + a) if a < b else None
         if date is not None and date.label == "DATE":  # قال أمس الوزير ...، وكان X قد حذر الأسبوع الماضي من ...: a date is no subject
             a = _skip_spaces(seg, s.nt.norm_offset(date.end) - s.base - base)
-        if b - a < 2 or len(seg[a:b].split()) > MAX_SPEAKER_WORDS:
+        if b - a < 2:
             return None
+        if len(seg[a:b].split()) > MAX_SPEAKER_WORDS:
+            return self._opening_person(s, base, seg, a)
         first = seg[a:b].split()[0]
         if (first in lexicons().stopwords and not first.startswith("ال") and first not in SUBJECT_OPENERS) or first in self.complementizers:
             return None
         return self._speaker(s.span(base + a, base + b), entities)
+
+    def _opening_person(self, s: _Sentence, base: int, seg: str, a: int) -> Speaker | None:
+        """The speaker of a phrase too long to be a description, from `a` in `seg`: the person named in its first few
+        words (قال معالي الشيخ فلان رئيس مجلس ... ونائب رئيس ... إن), with his offices after him; else None."""
+        for word in itertools.islice(WORD.finditer(seg, a), SUBJECT_NAME_WITHIN):
+            person = self._entity_at(s, base + word.start())
+            if person is not None and person.label == "PERSON":
+                return Speaker("named", Span(person.start, person.end), person)
+        return None
 
     def _apposition_end(self, s: _Sentence, base: int, seg: str, after: int) -> int | None:
         """The end in `seg` of a name in apposition that closes the speaker phrase (المتحدث باسم الوزارة، السفير فلان، إن ...)."""

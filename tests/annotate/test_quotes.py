@@ -729,3 +729,12 @@ def test_a_speaker_phrase_too_long_to_be_a_description_is_the_person_it_opens_wi
     (q,) = quotes(f"الكويت - «الرأي»\nقال {subject} إن الأرباح ارتفعت هذا العام.")
     assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "خالد العنزي"
     assert text_of(q["content"]) == "الأرباح ارتفعت هذا العام"
+
+
+@pytest.mark.parametrize("relative", ["، الذي", " الذي"])
+def test_the_subject_of_a_cue_in_a_relative_clause_is_the_name_the_clause_follows(relative: str) -> None:
+    # not the speaker of the quote before (a dropped subject would be)
+    text = f"قال خالد العنزي إن الزيارة ناجحة. والتقى العنزي نظيره الأردني سامي الحلو{relative} قال إن العلاقات متينة."
+    first, second = quotes(text)
+    assert text_of(first["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(second["speaker"]["mention"]) == "سامي الحلو" and text_of(second["content"]) == "العلاقات متينة"

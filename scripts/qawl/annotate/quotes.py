@@ -66,6 +66,7 @@ TITLE_PREPOSITIONS = frozenset(normalize(w) for w in ["إلى", "على"])  # ا
 APPOSITION = re.compile(r"\s*([^،,:;\"]+?)\s*[،,]\s*")
 MAX_APPOSITION_WORDS = 5
 # Stopwords that may open a subject phrase: quantifiers (بعض النواب، كل من ...) and kinship words (أم محمد).
+RELATIVE_PRONOUNS = frozenset(normalize(w) for w in ["الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"])
 SUBJECT_OPENERS = frozenset(normalize(w) for w in ["بعض", "كل", "جميع", "معظم", "أغلب", "أم"])
 DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
 CLAUSE_OBJECT = re.compile(r"(?<!\S)(?:عن|من)(?!\S)")
@@ -918,6 +919,9 @@ class QuoteExtractor:
         if m:
             lead = len(before) - len(before.lstrip())
             return self._speaker(s.span(lead + m.start("who"), lead + m.end("who")), entities)
+        antecedent = self._relative_antecedent(s, before)
+        if antecedent is not None:
+            return antecedent
         if kind == "verb" and not content_first:
             head = before.rstrip()
             if head.endswith(("،", ",")) and len(head.split()) <= 8 and "،" not in head[:-1]:
@@ -941,6 +945,20 @@ class QuoteExtractor:
                 return self.last_by_gender.get(gender, previous)
             return previous
         return self._closest_named_before(s.span(cue_start, cue_start).start)
+
+    def _relative_antecedent(self, s: _Sentence, before: str) -> Speaker | None:
+        """The name a relative pronoun right before the cue follows (`before`: the sentence up to the cue), as
+        the subject of a cue in a relative clause (نظيره فلان، الذي قال إن ...); else None."""
+        head = before.rstrip()
+        pronoun_start = head.rfind(" ") + 1
+        if head[pronoun_start:] not in RELATIVE_PRONOUNS:
+            return None
+        end = s.span(0, _trimmed_end(s.norm, pronoun_start, " ،,")).end
+        at = bisect.bisect_left(self.entity_starts, end)
+        entity = self.entities[at - 1] if at else None
+        if entity is None or entity.end != end or entity.label not in SPEAKER_LABELS:
+            return None
+        return Speaker("named", Span(entity.start, entity.end), entity)
 
     def _fronted_speaker(self, s: _Sentence, before: str, entities: list[Mention], at_start: bool) -> Speaker | None:
         """غير أن منظمات حقوقية قالت ...: the subject fronted before a verb cue (`before`: the sentence up to it) after a

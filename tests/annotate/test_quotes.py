@@ -738,3 +738,10 @@ def test_the_subject_of_a_cue_in_a_relative_clause_is_the_name_the_clause_follow
     first, second = quotes(text)
     assert text_of(first["speaker"]["mention"]) == "خالد العنزي"
     assert text_of(second["speaker"]["mention"]) == "سامي الحلو" and text_of(second["content"]) == "العلاقات متينة"
+
+
+def test_the_object_of_a_noun_phrase_cue_after_qad_is_not_its_speaker() -> None:
+    # وكان فلان قد أعلن ...: the subject stands before قد, what follows the cue is only its object
+    (q,) = quotes("وكان خالد العنزي قد أعلن الأسبوع الماضي تسيير دوريات جديدة على الطريق الدولي.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(q["content"]) == "تسيير دوريات جديدة على الطريق الدولي"

@@ -749,7 +749,9 @@ class QuoteExtractor:
                 return _Located("direct", open_at + 1, before - 1, cue_start, cue_end, segment_end)
             head_end = _trimmed_end(norm, starts[i], None)
             object_after = cue_end
-            if kind != "adverbial" and not norm[max(0, head_end - 3) : head_end].endswith(("قد", "لقد")):
+            if kind != "adverbial" and norm[max(0, head_end - 3) : head_end].endswith(("قد", "لقد")):
+                segment_end = cue_end  # وكان فلان قد أعلن ...: the subject is before the cue, the object all after it
+            elif kind != "adverbial":
                 subject_end = self._named_subject_end(s, i, stop)
                 if subject_end is None:
                     return None

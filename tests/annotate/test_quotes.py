@@ -745,3 +745,11 @@ def test_the_object_of_a_noun_phrase_cue_after_qad_is_not_its_speaker() -> None:
     (q,) = quotes("وكان خالد العنزي قد أعلن الأسبوع الماضي تسيير دوريات جديدة على الطريق الدولي.")
     assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "خالد العنزي"
     assert text_of(q["content"]) == "تسيير دوريات جديدة على الطريق الدولي"
+
+
+@pytest.mark.parametrize("negated", ["عدم كشف", "عدم ذكر"])
+def test_a_cue_word_negated_by_adam_is_a_verbal_noun_not_a_cue(negated: str) -> None:
+    # طلب عدم كشف اسمه: كشف is the masdar of the request, the sentence's cue is أضاف
+    (q,) = quotes(f"وأضاف المسؤول، الذي طلب {negated} اسمه، أن الشحنة وصلت إلى الميناء.")
+    assert text_of(q["cue"]) == "أضاف" and text_of(q["speaker"]["mention"]) == "المسؤول"
+    assert text_of(q["content"]) == "الشحنة وصلت إلى الميناء"

@@ -66,6 +66,8 @@ TITLE_PREPOSITIONS = frozenset(normalize(w) for w in ["إلى", "على"])  # ا
 APPOSITION = re.compile(r"\s*([^،,:;\"]+?)\s*[،,]\s*")
 MAX_APPOSITION_WORDS = 5
 # Stopwords that may open a subject phrase: quantifiers (بعض النواب، كل من ...) and kinship words (أم محمد).
+# عدم كشف اسمه، بعدم ذكر ...: after the noun of negation a cue word is its verbal noun, no verb of saying
+NEGATING_NOUNS = frozenset(normalize(p + "عدم") for p in ["", "و", "ب", "ل", "وب"])
 RELATIVE_PRONOUNS = frozenset(normalize(w) for w in ["الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"])
 SUBJECT_OPENERS = frozenset(normalize(w) for w in ["بعض", "كل", "جميع", "معظم", "أغلب", "أم"])
 DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
@@ -585,6 +587,7 @@ class QuoteExtractor:
             and (kind := self._cue_kind(s.texts, i) or ("told" if w in told else None))
             and not s.quoted(s.starts[i])
             and (kind != "adverbial" or self._adverbial_stands(s, i))
+            and not (i and s.texts[i - 1] in NEGATING_NOUNS)
         ]
         # cue n → the complementizer word before it, for each cue inside what the cue before it reports
         inside = {

@@ -753,3 +753,12 @@ def test_a_cue_word_negated_by_adam_is_a_verbal_noun_not_a_cue(negated: str) -> 
     (q,) = quotes(f"وأضاف المسؤول، الذي طلب {negated} اسمه، أن الشحنة وصلت إلى الميناء.")
     assert text_of(q["cue"]) == "أضاف" and text_of(q["speaker"]["mention"]) == "المسؤول"
     assert text_of(q["content"]) == "الشحنة وصلت إلى الميناء"
+
+
+def test_a_cue_s_preposition_inside_the_title_of_its_subject_does_not_open_the_content() -> None:
+    # كشف النائب عن حزب X فلان عن ...: the first عن belongs to the title, the content follows the second
+    (q,) = quotes("كشف النائب عن حزب التقدم خالد العنزي عن تقديم طلب لاستجواب الوزير.")
+    assert text_of(q["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(q["content"]) == "تقديم طلب لاستجواب الوزير"
+    (q,) = quotes("كشف الوزير عن مشروع الرئيس خالد العنزي لدعم المزارعين.")  # a preposition before no name opens it
+    assert text_of(q["content"]) == "مشروع الرئيس خالد العنزي لدعم المزارعين"

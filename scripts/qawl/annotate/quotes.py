@@ -61,6 +61,7 @@ TITLE_HEADS = frozenset(
 )
 MIXED_MIN_WORDS = 3
 PLACE_LABELS = ("GPE", "LOC")
+TITLE_LINKS = frozenset(normalize(w) for w in ["عن", "في", "إلى", "على", "لدى"])  # النائب عن ..., القيادي في ...
 TITLE_PREPOSITIONS = frozenset(normalize(w) for w in ["إلى", "على"])  # المبعوث إلى ..., المشرف على ...
 # A name in apposition between commas, then nothing but the complementizer that follows the segment.
 APPOSITION = re.compile(r"\s*([^،,:;\"]+?)\s*[،,]\s*")
@@ -354,9 +355,9 @@ class QuoteExtractor:
 
     def _person_ending_title(self, s: _Sentence, i: int, stop: int) -> int | None:
         """The last word of the person that ends a title phrase opening the subject of cue word i, if one does
-        (أعلن المدير العام لشركة X فلان، أعلن قائد شرطة المحافظة اللواء فلان): after the title only title words, names,
-        definite words, ل-genitives and the genitive of an indefinite title; a definite title's indefinite word is the
-        object (أعلن الوزير استقبال ...)."""
+        (أعلن المدير العام لشركة X فلان، أعلن قائد شرطة المحافظة اللواء فلان، كشف النائب عن كتلة X فلان): after the
+        title only title words, names, definite words, ل-genitives, a preposition between a title and a name, and the
+        genitive of an indefinite title; a definite title's indefinite word is the object (أعلن الوزير استقبال ...)."""
         titles = lexicons().titles
         if i + 1 >= stop or s.texts[i + 1] not in titles:
             return None
@@ -372,6 +373,8 @@ class QuoteExtractor:
                 continue
             if word in titles:
                 genitive_may_follow = not word.startswith("ال")
+            elif word in TITLE_LINKS and s.texts[j - 1] in titles and j + 1 < stop and self._entity_at(s, s.starts[j + 1]):
+                genitive_may_follow = False  # النائب عن كتلة X، القيادي في حزب X: a name follows (كشف الوزير عن مشروع ...: no)
             elif word.startswith(("ال", "ل")) or genitive_may_follow:
                 genitive_may_follow = False
             else:
@@ -715,6 +718,8 @@ class QuoteExtractor:
         content_start = None
         comp_end = None
         prepositions = self._prepositions(cue)
+        # كشف النائب عن كتلة X فلان عن ...: a preposition inside the subject's title introduces no content
+        subject_last = self._person_ending_title(s, i, stop) if prepositions else None
         for j in range(i + 1, stop):
             gap = gaps[j]
             if kind == "adverbial" and (j - i > 6 or "،" in gap or "," in gap):
@@ -727,7 +732,7 @@ class QuoteExtractor:
             if w in self.complementizers:
                 content_start, comp_end = ends[j], starts[j]
                 break
-            if not prepositions or j - i > MAX_SPEAKER_WORDS:
+            if not prepositions or j - i > MAX_SPEAKER_WORDS or (subject_last is not None and j <= subject_last):
                 continue
             if "ب" in prepositions and w.startswith("ب") and len(w) > 3 and w not in B_NOT_OBJECT:
                 content_start, comp_end = starts[j] + 1, starts[j]

@@ -693,3 +693,72 @@ def test_joined_quotes_and_parts_are_a_layer_qawl_build_merges_into_a_quote_per_
         [("q2", "لن نتراجع عن الإصلاحات»، قال هشام الزعبي، «مهما كانت الكلفة")],
     ]
     assert [part["text"] for part in rows[2]["quotes"][0]["parts"]] == ["لن نتراجع عن الإصلاحات", "مهما كانت الكلفة"]
+
+
+def test_a_name_that_is_spelt_like_a_preposition_does_not_end_the_speaker_phrase() -> None:
+    # علي (the name) normalises like على (the preposition that ends a speaker phrase): a person starts there
+    (q,) = quotes("وقال النائب عن حزب التقدم علي الحسني إن الانتخابات ستجري في موعدها.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "علي الحسني"
+    assert text_of(q["content"]) == "الانتخابات ستجري في موعدها"
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [
+        "المدير العام لشركة الفجر للنقل خالد العنزي",  # a title with its complement, longer than the few words a name is looked for in
+        "قائد شرطة المحافظة اللواء خالد العنزي",  # an indefinite title's genitive, a rank before the name
+    ],
+)
+def test_the_subject_of_a_noun_phrase_cue_is_the_person_its_title_phrase_ends_with(subject: str) -> None:
+    (q,) = quotes(f"أعلن {subject} تسيير دوريات جديدة على الطريق الدولي.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(q["content"]) == "تسيير دوريات جديدة على الطريق الدولي"
+
+
+
+@pytest.mark.parametrize("date", ["اليوم", "الأسبوع الماضي"])
+def test_a_date_between_the_subject_and_a_noun_phrase_object_is_skipped(date: str) -> None:
+    (q,) = quotes(f"أعلن وزير الداخلية خالد العنزي {date} تسيير دوريات جديدة على الطريق الدولي.")
+    assert text_of(q["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(q["content"]) == "تسيير دوريات جديدة على الطريق الدولي"
+
+
+def test_a_speaker_phrase_too_long_to_be_a_description_is_the_person_it_opens_with() -> None:
+    # a long apposition after the name (his offices) does not make the subject unknown, nor the dateline's outlet
+    subject = "معالي الشيخ خالد العنزي رئيس مجلس إدارة شركة الفجر للنقل والتجارة العامة ونائب رئيس غرفة التجارة والصناعة"
+    (q,) = quotes(f"الكويت - «الرأي»\nقال {subject} إن الأرباح ارتفعت هذا العام.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(q["content"]) == "الأرباح ارتفعت هذا العام"
+
+
+@pytest.mark.parametrize("relative", ["، الذي", " الذي"])
+def test_the_subject_of_a_cue_in_a_relative_clause_is_the_name_the_clause_follows(relative: str) -> None:
+    # not the speaker of the quote before (a dropped subject would be)
+    text = f"قال خالد العنزي إن الزيارة ناجحة. والتقى العنزي نظيره الأردني سامي الحلو{relative} قال إن العلاقات متينة."
+    first, second = quotes(text)
+    assert text_of(first["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(second["speaker"]["mention"]) == "سامي الحلو" and text_of(second["content"]) == "العلاقات متينة"
+
+
+def test_the_object_of_a_noun_phrase_cue_after_qad_is_not_its_speaker() -> None:
+    # وكان فلان قد أعلن ...: the subject stands before قد, what follows the cue is only its object
+    (q,) = quotes("وكان خالد العنزي قد أعلن الأسبوع الماضي تسيير دوريات جديدة على الطريق الدولي.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(q["content"]) == "تسيير دوريات جديدة على الطريق الدولي"
+
+
+@pytest.mark.parametrize("negated", ["عدم كشف", "عدم ذكر"])
+def test_a_cue_word_negated_by_adam_is_a_verbal_noun_not_a_cue(negated: str) -> None:
+    # طلب عدم كشف اسمه: كشف is the masdar of the request, the sentence's cue is أضاف
+    (q,) = quotes(f"وأضاف المسؤول، الذي طلب {negated} اسمه، أن الشحنة وصلت إلى الميناء.")
+    assert text_of(q["cue"]) == "أضاف" and text_of(q["speaker"]["mention"]) == "المسؤول"
+    assert text_of(q["content"]) == "الشحنة وصلت إلى الميناء"
+
+
+def test_a_cue_s_preposition_inside_the_title_of_its_subject_does_not_open_the_content() -> None:
+    # كشف النائب عن حزب X فلان عن ...: the first عن belongs to the title, the content follows the second
+    (q,) = quotes("كشف النائب عن حزب التقدم خالد العنزي عن تقديم طلب لاستجواب الوزير.")
+    assert text_of(q["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(q["content"]) == "تقديم طلب لاستجواب الوزير"
+    (q,) = quotes("كشف الوزير عن مشروع الرئيس خالد العنزي لدعم المزارعين.")  # a preposition before no name opens it
+    assert text_of(q["content"]) == "مشروع الرئيس خالد العنزي لدعم المزارعين"

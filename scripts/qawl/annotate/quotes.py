@@ -31,6 +31,7 @@ speaker mention (a person first); a role-only mention ("مسؤول حكومي") 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -50,6 +51,7 @@ if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
 
 QUOTE_MARK = re.compile('"')
+WORD = re.compile(r"\S+")
 QUOTED_TEXT = re.compile(r'"([^"]+)"')  # what a quotation holds, if anything
 SPEAKER_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 MAX_SPEAKER_WORDS = 14
@@ -59,11 +61,15 @@ TITLE_HEADS = frozenset(
 )
 MIXED_MIN_WORDS = 3
 PLACE_LABELS = ("GPE", "LOC")
+TITLE_LINKS = frozenset(normalize(w) for w in ["عن", "في", "إلى", "على", "لدى"])  # النائب عن ..., القيادي في ...
 TITLE_PREPOSITIONS = frozenset(normalize(w) for w in ["إلى", "على"])  # المبعوث إلى ..., المشرف على ...
 # A name in apposition between commas, then nothing but the complementizer that follows the segment.
 APPOSITION = re.compile(r"\s*([^،,:;\"]+?)\s*[،,]\s*")
 MAX_APPOSITION_WORDS = 5
 # Stopwords that may open a subject phrase: quantifiers (بعض النواب، كل من ...) and kinship words (أم محمد).
+# عدم كشف اسمه، بعدم ذكر ...: after the noun of negation a cue word is its verbal noun, no verb of saying
+NEGATING_NOUNS = frozenset(normalize(p + "عدم") for p in ["", "و", "ب", "ل", "وب"])
+RELATIVE_PRONOUNS = frozenset(normalize(w) for w in ["الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"])
 SUBJECT_OPENERS = frozenset(normalize(w) for w in ["بعض", "كل", "جميع", "معظم", "أغلب", "أم"])
 DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
 CLAUSE_OBJECT = re.compile(r"(?<!\S)(?:عن|من)(?!\S)")
@@ -316,10 +322,10 @@ class QuoteExtractor:
         at = bisect.bisect_left(self.entity_starts, start)
         return self.entities[at] if at < len(self.entity_starts) and self.entity_starts[at] == start else None
 
-    def _starts_place(self, s: _Sentence, position: int) -> bool:
-        """Does a place name (GPE, LOC) start at `position` of `s.norm`?"""
+    def _starts_entity(self, s: _Sentence, position: int, labels: tuple[str, ...]) -> bool:
+        """Does an entity with one of `labels` start at `position` of `s.norm`?"""
         entity = self._entity_at(s, position)
-        return entity is not None and entity.label in PLACE_LABELS
+        return entity is not None and entity.label in labels
 
     def _last_word_of(self, s: _Sentence, j: int, entity: Mention, stop: int) -> int:
         """The index of the last word before `stop` of `entity`, which starts at word j."""
@@ -335,6 +341,9 @@ class QuoteExtractor:
         (نفى المتحدث باسم الوزارة فلان، أعلن مدير شركة X المهندس فلان): the subject then ends with the person."""
         if not any(form in self.np_object for _, form in variants(s.texts[i])[:2]):
             return None
+        titled = self._person_ending_title(s, i, stop)
+        if titled is not None:
+            return s.ends[titled]
         for j in range(i + 1, min(stop, i + 1 + SUBJECT_NAME_WITHIN)):
             entity = self._entity_at(s, s.starts[j])
             if entity is not None and entity.label in SPEAKER_LABELS:
@@ -342,6 +351,35 @@ class QuoteExtractor:
                 if entity.label != "PERSON":
                     last = self._titled_person_end(s, last, stop)
                 return s.ends[last]
+        return None
+
+    def _person_ending_title(self, s: _Sentence, i: int, stop: int) -> int | None:
+        """The last word of the person that ends a title phrase opening the subject of cue word i, if one does
+        (أعلن المدير العام لشركة X فلان، أعلن قائد شرطة المحافظة اللواء فلان، كشف النائب عن كتلة X فلان): after the
+        title only title words, names, definite words, ل-genitives, a preposition between a title and a name, and the
+        genitive of an indefinite title; a definite title's indefinite word is the object (أعلن الوزير استقبال ...)."""
+        titles = lexicons().titles
+        if i + 1 >= stop or s.texts[i + 1] not in titles:
+            return None
+        genitive_may_follow = False  # after an indefinite title (قائد شرطة، ممثل مؤسسة)
+        j = i + 1
+        while j < min(stop, i + 1 + MAX_SPEAKER_WORDS):
+            word, entity = s.texts[j], self._entity_at(s, s.starts[j])
+            if entity is not None:
+                last = self._last_word_of(s, j, entity, stop)
+                if entity.label == "PERSON":
+                    return last
+                j, genitive_may_follow = last + 1, False
+                continue
+            if word in titles:
+                genitive_may_follow = not word.startswith("ال")
+            elif word in TITLE_LINKS and s.texts[j - 1] in titles and j + 1 < stop and self._entity_at(s, s.starts[j + 1]):
+                genitive_may_follow = False  # النائب عن كتلة X، القيادي في حزب X: a name follows (كشف الوزير عن مشروع ...: no)
+            elif word.startswith(("ال", "ل")) or genitive_may_follow:
+                genitive_may_follow = False
+            else:
+                return None
+            j += 1
         return None
 
     def _titled_person_end(self, s: _Sentence, last: int, stop: int) -> int:
@@ -552,6 +590,7 @@ class QuoteExtractor:
             and (kind := self._cue_kind(s.texts, i) or ("told" if w in told else None))
             and not s.quoted(s.starts[i])
             and (kind != "adverbial" or self._adverbial_stands(s, i))
+            and not (i and s.texts[i - 1] in NEGATING_NOUNS)
         ]
         # cue n → the complementizer word before it, for each cue inside what the cue before it reports
         inside = {
@@ -679,6 +718,8 @@ class QuoteExtractor:
         content_start = None
         comp_end = None
         prepositions = self._prepositions(cue)
+        # كشف النائب عن كتلة X فلان عن ...: a preposition inside the subject's title introduces no content
+        subject_last = self._person_ending_title(s, i, stop) if prepositions else None
         for j in range(i + 1, stop):
             gap = gaps[j]
             if kind == "adverbial" and (j - i > 6 or "،" in gap or "," in gap):
@@ -691,7 +732,7 @@ class QuoteExtractor:
             if w in self.complementizers:
                 content_start, comp_end = ends[j], starts[j]
                 break
-            if not prepositions or j - i > MAX_SPEAKER_WORDS:
+            if not prepositions or j - i > MAX_SPEAKER_WORDS or (subject_last is not None and j <= subject_last):
                 continue
             if "ب" in prepositions and w.startswith("ب") and len(w) > 3 and w not in B_NOT_OBJECT:
                 content_start, comp_end = starts[j] + 1, starts[j]
@@ -702,7 +743,7 @@ class QuoteExtractor:
                 and j + 1 < stop
                 and texts[j + 1] not in self.complementizers
                 and texts[j + 1] not in NOT_AN_OBJECT
-                and not self._starts_place(s, starts[j + 1])
+                and not self._starts_entity(s, starts[j + 1], PLACE_LABELS)
             ):
                 content_start, comp_end = ends[j], starts[j]
                 break
@@ -716,7 +757,9 @@ class QuoteExtractor:
                 return _Located("direct", open_at + 1, before - 1, cue_start, cue_end, segment_end)
             head_end = _trimmed_end(norm, starts[i], None)
             object_after = cue_end
-            if kind != "adverbial" and not norm[max(0, head_end - 3) : head_end].endswith(("قد", "لقد")):
+            if kind != "adverbial" and norm[max(0, head_end - 3) : head_end].endswith(("قد", "لقد")):
+                segment_end = cue_end  # وكان فلان قد أعلن ...: the subject is before the cue, the object all after it
+            elif kind != "adverbial":
                 subject_end = self._named_subject_end(s, i, stop)
                 if subject_end is None:
                     return None
@@ -761,6 +804,9 @@ class QuoteExtractor:
         rest = s.norm[after:limit]
         m = re.match(r"\s*(?:(?:امس|يوم)\s+)?(?:ال(?:سبت|احد|اثنين|ثلاثاء|اربعاء|خميس|جمعه))?\s*[،,]?\s*", rest)
         start = after + (m.end() if m else 0)
+        date = self._entity_at(s, start) if start < limit else None
+        if date is not None and date.label == "DATE":  # أعلن فلان اليوم / الأسبوع الماضي تسيير ...
+            start = _skip_spaces(s.norm, s.nt.norm_offset(date.end) - s.base)
         word = re.match(r"\w+", s.norm[start:limit])
         if not word or word.group() in lexicons().stopwords or word.group() in self.complementizers:
             return None
@@ -830,8 +876,12 @@ class QuoteExtractor:
             outlet_first = self._outlet_in(s, base, seg, opening=True)  # قال لـ«X» فلان إن ...: the speaker follows the outlet
             a = _skip_spaces(seg, outlet_first[1] + (seg[outlet_first[1] : outlet_first[1] + 1] == '"')) if outlet_first else 0
             stop = self.speaker_stop.search(seg, a)
-            # a preposition before a place belongs to a title (المبعوث إلى السودان فلان): the phrase goes on
-            while stop and stop.group() in TITLE_PREPOSITIONS and self._starts_place(s, base + _skip_spaces(seg, stop.end())):
+            # a preposition before a place belongs to a title (المبعوث إلى السودان فلان), and علي that starts a
+            # person is a name spelt like على: the phrase goes on
+            while stop and stop.group() in TITLE_PREPOSITIONS and (
+                self._starts_entity(s, base + _skip_spaces(seg, stop.end()), PLACE_LABELS)
+                or self._starts_entity(s, base + stop.start(), ("PERSON",))
+            ):
                 stop = self.speaker_stop.search(seg, stop.end())
             b = stop.start() if stop else len(seg)
             if stop and stop.group() in "،,":
@@ -842,12 +892,23 @@ class QuoteExtractor:
         date = self._entity_at(s, base + a) if a < b else None
         if date is not None and date.label == "DATE":  # قال أمس الوزير ...، وكان X قد حذر الأسبوع الماضي من ...: a date is no subject
             a = _skip_spaces(seg, s.nt.norm_offset(date.end) - s.base - base)
-        if b - a < 2 or len(seg[a:b].split()) > MAX_SPEAKER_WORDS:
+        if b - a < 2:
             return None
+        if len(seg[a:b].split()) > MAX_SPEAKER_WORDS:
+            return self._opening_person(s, base, seg, a)
         first = seg[a:b].split()[0]
         if (first in lexicons().stopwords and not first.startswith("ال") and first not in SUBJECT_OPENERS) or first in self.complementizers:
             return None
         return self._speaker(s.span(base + a, base + b), entities)
+
+    def _opening_person(self, s: _Sentence, base: int, seg: str, a: int) -> Speaker | None:
+        """The speaker of a phrase too long to be a description, from `a` in `seg`: the person named in its first few
+        words (قال معالي الشيخ فلان رئيس مجلس ... ونائب رئيس ... إن), with his offices after him; else None."""
+        for word in itertools.islice(WORD.finditer(seg, a), SUBJECT_NAME_WITHIN):
+            person = self._entity_at(s, base + word.start())
+            if person is not None and person.label == "PERSON":
+                return Speaker("named", Span(person.start, person.end), person)
+        return None
 
     def _apposition_end(self, s: _Sentence, base: int, seg: str, after: int) -> int | None:
         """The end in `seg` of a name in apposition that closes the speaker phrase (المتحدث باسم الوزارة، السفير فلان، إن ...)."""
@@ -868,6 +929,9 @@ class QuoteExtractor:
         if m:
             lead = len(before) - len(before.lstrip())
             return self._speaker(s.span(lead + m.start("who"), lead + m.end("who")), entities)
+        antecedent = self._relative_antecedent(s, before)
+        if antecedent is not None:
+            return antecedent
         if kind == "verb" and not content_first:
             head = before.rstrip()
             if head.endswith(("،", ",")) and len(head.split()) <= 8 and "،" not in head[:-1]:
@@ -891,6 +955,20 @@ class QuoteExtractor:
                 return self.last_by_gender.get(gender, previous)
             return previous
         return self._closest_named_before(s.span(cue_start, cue_start).start)
+
+    def _relative_antecedent(self, s: _Sentence, before: str) -> Speaker | None:
+        """The name a relative pronoun right before the cue follows (`before`: the sentence up to the cue), as
+        the subject of a cue in a relative clause (نظيره فلان، الذي قال إن ...); else None."""
+        head = before.rstrip()
+        pronoun_start = head.rfind(" ") + 1
+        if head[pronoun_start:] not in RELATIVE_PRONOUNS:
+            return None
+        end = s.span(0, _trimmed_end(s.norm, pronoun_start, " ،,")).end
+        at = bisect.bisect_left(self.entity_starts, end)
+        entity = self.entities[at - 1] if at else None
+        if entity is None or entity.end != end or entity.label not in SPEAKER_LABELS:
+            return None
+        return Speaker("named", Span(entity.start, entity.end), entity)
 
     def _fronted_speaker(self, s: _Sentence, before: str, entities: list[Mention], at_start: bool) -> Speaker | None:
         """غير أن منظمات حقوقية قالت ...: the subject fronted before a verb cue (`before`: the sentence up to it) after a

@@ -208,6 +208,13 @@ def test_a_release_whose_commit_hook_fails_leaves_nothing_behind_and_can_be_retr
     assert_released_on_retry(root)
 
 
+def ctrl_c_as_in_a_terminal() -> None:
+    """In the child, before it runs qawl: SIGINT as a terminal's foreground process gets it, whatever the test run
+    inherited (a shell starts a background job with SIGINT ignored, and a process keeps what it was started with)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("moment", ["building", "committing"])
 def test_ctrl_c_during_a_release_leaves_nothing_behind_and_it_can_be_retried(unreleased: Path, tmp_path: Path, moment: str) -> None:
@@ -221,7 +228,12 @@ def test_ctrl_c_during_a_release_leaves_nothing_behind_and_it_can_be_retried(unr
         return committing.exists() if moment == "committing" else any(True for _ in root.glob(".corpus.building-*/*/*.parquet"))
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "qawl", "release", "minor"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        [sys.executable, "-m", "qawl", "release", "minor"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        preexec_fn=ctrl_c_as_in_a_terminal,
     )
     deadline = time.monotonic() + 120
     while not reached() and process.poll() is None and time.monotonic() < deadline:

@@ -1326,8 +1326,7 @@ class EntityRecognizer:
                     names.setdefault(parts[particle], set()).add((tuple(parts[particle + 1 :]), "PERSON"))
                 elif len(parts) >= 2 and len(first) >= 3 and first not in self.not_name:
                     names.setdefault(first, set()).add((tuple(rest), "PERSON"))
-            # written more than once (a C-level count), not hyphenated, and not a one-word name the gazetteer finds
-            if "-" not in name and not (len(parts) == 1 and name in self.static_one_word) and norm.count(name, m.end) + norm.count(name, 0, m.start) > 0:
+            if "-" not in name and not (len(parts) == 1 and name in self.static_one_word):  # the gazetteer finds those
                 names.setdefault(parts[0], set()).add((tuple(parts[1:]), label))
         if not names:
             return

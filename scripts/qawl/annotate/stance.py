@@ -766,9 +766,9 @@ class StanceDetector:
         hits = [i for i, word in enumerate(words.texts) if word in of_some_target]
         hit_starts = [words.starts[i] for i in hits]
         ends = [m.end() for m in SENTENCE_END.finditer(nt.norm)]  # where sentences end
-        topics = [w >= TOPIC for w in relevance.of(words.texts[i] for i in hits)]
+        topics = [w >= TOPIC for w in relevance.of(of_some_target)]
         # a document that holds no word of a target's name is not about it, whatever general words it shares with its record
-        document_keys = {k for i in hits for k in keys(words.texts[i])}
+        document_keys = {k for word in of_some_target for k in keys(word)}
         named = [not name or not document_keys.isdisjoint(name) for name in self.name_keys]
         found = []
         for n, quote in enumerate(quotes):

@@ -2,8 +2,10 @@
 
 Text: the seeds and the devset articles (both parts). Two regimes, each against bare `spacy.blank("ar")`
 tokenization of the same text. The pre-annotator timed is `preannotate`, what `qawl annotate` and
-`qawl build` run per document: the spaCy pipeline and the annotation layer made of its results
-(`to_layer`, which holds the coreference chains).
+`qawl build` run per document: the pipeline's components (entities, quotes, stance) and the annotation
+layer made of their results (`to_layer`, which holds the coreference chains). The components read the
+text, not spaCy's tokens, so `preannotate` does not tokenize: `qawl build` tokenizes the sentence rows
+apart (the `tokenize` stage of `qawl bench`), and `nlp(text)` on the saved pipeline tokenizes first.
 
 - new text (the target): what `qawl annotate` and `qawl build` face. Each round is a
   fresh process; both pipelines are warmed up on synthetic articles, then read each
@@ -56,7 +58,7 @@ def seconds(texts: list[str], process: Callable[[str], object]) -> float:
 
 
 def full(text: str) -> None:
-    """What `qawl annotate` and `qawl build` do per document: the pipeline and its annotation layer."""
+    """What `qawl annotate` and `qawl build` do per document: the components and their annotation layer."""
     preannotate("bench", text, NO_HASH)
 
 

@@ -13,7 +13,7 @@ import datasets
 from qawl.ingest import Document
 from qawl.merge import build_rows, check_layer
 from qawl.schema import Schemas
-from qawl.segment import split_sentences, tokenize_document
+from qawl.segment import split_sentences, tokenize
 from qawl.validate import check_sentence_rows
 from tests.conftest import SEED_ID, invoke_qawl
 
@@ -109,7 +109,7 @@ def test_a_good_chain_layer_merges_and_its_rows_carry_each_entity_s_and_speaker_
     document, sentences = _document()
     layer = _layer([_chain("c1", "أحمد خالد", "e1", "e2"), _chain("c2", "بيروت", "e3")], ("c1", "c1", "c1"))
     assert check_layer(layer, document, sentences, set(), "a.json") == []
-    _, tokens = tokenize_document(TEXT, sentences)
+    tokens = tokenize(s.text for s in sentences)
     rows = build_rows(document, sentences, tokens, layer, "gold")
     assert [(e["text"], e["chain"]) for row in rows for e in row["entities"]] == [("أحمد خالد", "c1"), ("خالد", "c1"), ("بيروت", "c2")]
     assert [q["speaker"]["chain"] for row in rows for q in row["quotes"]] == [{"id": "c1", "name": "أحمد خالد", "label": "PERSON"}] * 3

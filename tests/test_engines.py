@@ -55,9 +55,9 @@ def test_local_engine_keeps_input_order_with_bounded_flight() -> None:
 def test_a_build_keeps_the_collector_off_what_was_loaded_before_it(project, tmp_path) -> None:
     frozen_while_annotating = []
 
-    def watched(doc_id, text, sha256, doc=None):
+    def watched(doc_id, text, sha256, sentences=None):
         frozen_while_annotating.append(gc.get_freeze_count())
-        return preannotate(doc_id, text, sha256, doc)
+        return preannotate(doc_id, text, sha256, sentences)
 
     build_corpus(project, tmp_path / "out", workers=1, cache=False, preannotate=watched)
     assert frozen_while_annotating and min(frozen_while_annotating) > 10_000  # the libraries, at least

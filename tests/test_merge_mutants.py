@@ -9,7 +9,7 @@ from pathlib import Path
 from qawl.ingest import Document, read_seed
 from qawl.merge import build_rows, check_layer, read_targets, span_problems
 from qawl.schema import Schemas
-from qawl.segment import split_sentences, tokenize_document
+from qawl.segment import split_sentences, tokenize
 from tests.conftest import REPO, SEED_ID
 from tests.test_multi_sentence_quotes import _problems as multi_sentence_problems
 from tests.test_multi_sentence_quotes import _span as multi_sentence_span
@@ -158,7 +158,7 @@ def test_a_nationality_speaker_needs_no_chain_and_a_cue_over_the_sentence_bounda
     document, sentences, layer = _people_and_minister()
     assert [s.text for s in sentences] == ["قال العراقيون إن الوضع صعب.", "وأضاف الوزير أن الحل قريب."]
     assert check_layer(layer, document, sentences, {"t1"}, "a.json") == []  # a NORP (or DATE) speaker is in no chain by rule
-    _, tokens = tokenize_document(document.text, sentences)
+    tokens = tokenize(s.text for s in sentences)
     rows = build_rows(document, sentences, tokens, layer, "gold")
     minister = rows[1]["quotes"][0]
     assert minister["cue"] == {"sentence_id": sentences[0].sentence_id, "start": 23, "end": 33, "text": "صعب. وأضاف"}
@@ -170,7 +170,7 @@ def test_a_speaker_in_no_chain_is_published_without_one_whatever_the_chains_are_
     document, sentences, layer = _people_and_minister()
     layer["chains"][0]["id"] = layer["quotes"][1]["speaker"]["chain"] = "XXXX"  # any annotation id is a chain id
     assert check_layer(layer, document, sentences, {"t1"}, "a.json") == []
-    _, tokens = tokenize_document(document.text, sentences)
+    tokens = tokenize(s.text for s in sentences)
     rows = build_rows(document, sentences, tokens, layer, "gold")
     assert [q["speaker"]["chain"] for row in rows for q in row["quotes"]] == [None, {"id": "XXXX", "name": "الوزير", "label": "PERSON"}]
 
@@ -189,7 +189,7 @@ def test_each_speaker_stance_of_the_seed_names_its_holder_by_the_speaker_s_menti
     document, problems = read_seed(str(REPO / "seeds" / f"{SEED_ID}.txt"), schemas)
     assert problems == [] and document is not None
     sentences = split_sentences(document.doc_id, document.text)
-    _, tokens = tokenize_document(document.text, sentences)
+    tokens = tokenize(s.text for s in sentences)
     layer = json.loads((REPO / "annotations" / f"{SEED_ID}.json").read_text(encoding="utf-8"))
     rows = build_rows(document, sentences, tokens, layer, "gold")
     holders = {(s["holder"]["kind"], s["holder"]["quote_id"], s["holder"]["text"]) for row in rows for s in row["stance"]}

@@ -19,7 +19,7 @@ from qawl.ingest import Document
 from qawl.merge import build_rows, check_layer, read_layer
 from qawl.publish import file_sha256
 from qawl.schema import Schemas
-from qawl.segment import split_sentences, tokenize_document
+from qawl.segment import split_sentences, tokenize
 from qawl.tasks import derive_attributions, derive_quotes
 from qawl.validate import check_sentence_rows
 from tests.conftest import REPO, invoke_qawl
@@ -95,7 +95,7 @@ def _problems(edited: dict[str, Any]) -> list[str]:
 
 def _rows(edited: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     document, sentences = _document()
-    _, tokens = tokenize_document(TEXT, sentences)
+    tokens = tokenize(s.text for s in sentences)
     return build_rows(document, sentences, tokens, edited or layer(), "gold")
 
 

@@ -19,7 +19,7 @@ from qawl.merge import build_rows, check_layer
 from qawl.publish import CONFIGS, ShardWriter, config_arrow_schemas
 from qawl.review.offsets import OffsetMap  # no optional dependency: a broken import fails the module, never skips it
 from qawl.schema import Schemas
-from qawl.segment import split_sentences, tokenize, tokenize_document
+from qawl.segment import split_sentences, tokenize
 from qawl.validate import read_rows
 from tests.conftest import REPO
 
@@ -73,42 +73,11 @@ def test_bisected_quotation_lookup_agrees_with_the_linear_scan(line: str) -> Non
 
 
 @EXAMPLES
-@given(arabic_heavy, st.data())
-def test_tokenizing_the_document_gives_every_sentence_its_own_tokens(text: str, data: st.DataObject) -> None:
-    """For the sentences of `split_sentences`, for any other cut of the text (glued sentences included), and
-    for sentences with text between them."""
-    cuts = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=8))) | {0, len(text)})
-    arbitrary = [
-        segment.Sentence(n, 0, start, end, text[start:end], False, f"prop-{n}") for n, (start, end) in enumerate(zip(cuts, cuts[1:]))
-    ]
-    for sentences in (split_sentences("prop", text), arbitrary, arbitrary[1::2]):
-        doc, tokens = tokenize_document(text, sentences)
-        assert tokens == tokenize(s.text for s in sentences)
-        assert doc.text == text
-
-
-MULTI_WORD_EXCEPTIONS = [rule for rule in segment.blank_arabic().tokenizer.rules if " " in rule.strip()]
-
-
-@EXAMPLES
 @given(arabic_heavy)
-def test_the_document_doc_is_what_the_tokenizer_makes_of_the_whole_text(text: str) -> None:
-    """Token for token: text, trailing space and norm (which special cases set), unless a multi-word exception such as
-    "ب. م" is in the text (it may straddle two sentences, and is then not merged)."""
-    assume(not any(rule in text for rule in MULTI_WORD_EXCEPTIONS))
-    doc, _ = tokenize_document(text, split_sentences("prop", text))
-    whole = segment.blank_arabic().tokenizer(text)
-    assert [(t.text, t.whitespace_, t.norm_, t.is_space) for t in doc] == [(t.text, t.whitespace_, t.norm_, t.is_space) for t in whole]
-
-
-@EXAMPLES
-@given(arabic_heavy)
-def test_the_pre_annotator_finds_the_same_in_the_build_s_doc_as_in_the_text_alone(text: str) -> None:
-    """The build hands it the Doc it tokenized the rows with, and the sentences it cut: no second segmentation."""
-    sentences = split_sentences("prop", text)
-    doc, _ = tokenize_document(text, sentences)
-    assert segment.doc_sentences(doc) == [(s.start, s.end) for s in sentences]
-    assert preannotate("prop", text, "0" * 64, doc) == preannotate("prop", text, "0" * 64)
+def test_the_pre_annotator_finds_the_same_with_the_build_s_sentences_as_in_the_text_alone(text: str) -> None:
+    """The build hands it the sentences it cut for the rows: no second segmentation."""
+    sentences = [(s.start, s.end) for s in split_sentences("prop", text)]
+    assert preannotate("prop", text, "0" * 64, sentences) == preannotate("prop", text, "0" * 64)
 
 
 @EXAMPLES

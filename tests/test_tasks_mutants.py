@@ -6,7 +6,7 @@ import hashlib
 
 from qawl.ingest import Document
 from qawl.merge import build_rows, check_layer
-from qawl.segment import split_sentences, tokenize_document
+from qawl.segment import split_sentences, tokenize
 from qawl.tasks import derive_attributions, derive_ner, derive_quotes
 from tests.test_tasks import _row
 
@@ -58,7 +58,7 @@ def _minister_goes_on() -> tuple[Document, list, dict]:
 
 def _sentence_rows(document: Document, sentences: list, layer: dict) -> list[dict]:
     assert check_layer(layer, document, sentences, {"t1"}, "a.json") == []
-    _, tokens = tokenize_document(document.text, sentences)
+    tokens = tokenize(s.text for s in sentences)
     return build_rows(document, sentences, tokens, layer, "gold")
 
 

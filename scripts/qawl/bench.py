@@ -40,7 +40,7 @@ from qawl.publish import (
     split_tables,
 )
 from qawl.schema import Schemas
-from qawl.segment import split_sentences, tokenize_document
+from qawl.segment import split_sentences, tokenize
 
 GIVEN = ["سامر", "ليلى", "نادر", "هدى", "كريم", "رنا", "وليد", "منى", "طارق", "سلمى", "فادي", "دينا"]
 FAMILY = ["الحداد", "النجار", "العطار", "الخطيب", "البنا", "الصباغ", "القاضي", "الشامي"]
@@ -203,9 +203,9 @@ def stage_times(project: Project, preannotate: PreAnnotator, out: Path) -> dict[
             with stopwatch(times, "segment"):
                 sentences = split_sentences(document.doc_id, document.text)
             with stopwatch(times, "tokenize"):
-                doc, tokens = tokenize_document(document.text, sentences)
+                tokens = tokenize(s.text for s in sentences)
             with stopwatch(times, "annotate"):
-                layer = preannotate(document.doc_id, document.text, document.sha256, doc)
+                layer = preannotate(document.doc_id, document.text, document.sha256, [(s.start, s.end) for s in sentences])
             with stopwatch(times, "merge"):
                 check_layer(layer, document, sentences, targets, document.source)
                 rows = build_rows(document, sentences, tokens, layer, "silver")

@@ -74,7 +74,7 @@ from qawl.publish import (
     writing,
 )
 from qawl.schema import Problem, Schemas, schemas_in
-from qawl.segment import renew_vocabulary_past_limit, split_sentences, tokenize_document
+from qawl.segment import renew_vocabulary_past_limit, split_sentences, tokenize
 
 if TYPE_CHECKING:
     from qawl.annotate.pipeline import Learned
@@ -119,15 +119,15 @@ def process_document(
     cache which gold names its layer can depend on.
     """
     sentences = split_sentences(document.doc_id, document.text)
-    doc, tokens = tokenize_document(document.text, sentences)
+    tokens = tokenize(s.text for s in sentences)
     layer, status, file, forms = gold, "gold", gold_file, None
     if layer is None and preannotate is not None:
-        layer, status = preannotate(document.doc_id, document.text, document.sha256, doc), "silver"
+        layer, status = preannotate(document.doc_id, document.text, document.sha256, [(s.start, s.end) for s in sentences]), "silver"
         file = f"pre-annotation of {document.source}"
         if with_name_forms:
             from qawl.annotate.pipeline import name_forms
 
-            forms = name_forms(doc)
+            forms = name_forms(document.text)
     if layer is None:
         status = "unannotated"
     problems = check_layer(layer, document, sentences, set(targets), file) if layer is not None else []
@@ -427,7 +427,7 @@ def process_shard(task: ShardTask) -> ShardResult:
     outputs: list[DocumentOutput] = []
     shard_cache = Path(task.shard_cache) if task.shard_cache is not None else None
     writer = ShardWriter(Path(task.out_dir), arrow, task.split, task.number, task.schema_version, shard_cache)
-    renew_vocabulary_past_limit()  # and with it the pre-annotation pipeline (`annotate.get_pipeline`)
+    renew_vocabulary_past_limit()
     if (learned := task.documents[0].learned) is not None:
         from qawl.annotate import forget_pipelines
 

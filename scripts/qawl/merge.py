@@ -10,23 +10,20 @@ from __future__ import annotations
 import bisect
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from qawl.ingest import Document
 from qawl.jsonfile import read_json_file
 from qawl.schema import Problem, Schemas
 from qawl.segment import Sentence, Token
 
-if TYPE_CHECKING:
-    from spacy.tokens import Doc
-
 Layer = dict[str, Any]
 
 
 class PreAnnotator(Protocol):
-    """(doc_id, text, sha256) → silver layer; `doc`, when given, is `segment.tokenize_document(text)`, not tokenized again."""
+    """(doc_id, text, sha256) → silver layer; `sentences`, when given, are the (start, end) of `segment.split_sentences(text)`, not cut again."""
 
-    def __call__(self, doc_id: str, text: str, sha256: str, doc: Doc | None = None) -> Layer: ...
+    def __call__(self, doc_id: str, text: str, sha256: str, sentences: list[tuple[int, int]] | None = None) -> Layer: ...
 
 
 Row = dict[str, Any]

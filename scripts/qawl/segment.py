@@ -22,7 +22,6 @@ import numpy
 
 if TYPE_CHECKING:  # spaCy is imported where text is tokenized: commands that only segment or check start without it
     from spacy.language import Language
-    from spacy.tokens import Doc
 
 TERMINATORS = frozenset(".؟?!…")
 OPENING_ONLY = frozenset("«„")
@@ -345,60 +344,6 @@ def tokenize(texts: Iterable[str]) -> list[list[Token]]:
     arrays = [doc.to_array([IDX, LENGTH, IS_SPACE]) for doc in blank_arabic().tokenizer.pipe(texts)]
     columns = numpy.concatenate(arrays) if arrays else numpy.zeros((0, 3), dtype=numpy.uint64)
     return _tokens(texts, columns.astype(numpy.int64), [len(array) for array in arrays])
-
-
-_SENTENCES_KEY = "qawl_sentences"  # user_data of a Doc from tokenize_document: its sentences' (start, end)
-
-
-def tokenize_document(text: str, sentences: list[Sentence]) -> tuple[Doc, list[list[Token]]]:
-    """The document as one spaCy Doc, and each sentence's tokens exactly as `tokenize` gives them.
-
-    The text is tokenized piece by piece, a piece being a sentence and the
-    whitespace after it. spaCy tokenizes each whitespace-delimited chunk on its
-    own, so the pieces' tokens are the document's tokens. It also stops caching
-    a text's chunks after the first special case in it (an emoticon, an
-    abbreviation), so pieces keep its cache working where one call on the whole
-    text would not.
-    A multi-word exception such as "ب. م" is never merged across a sentence
-    boundary. Sentences that are not `split_sentences` output (not cut at
-    whitespace) are tokenized one by one, and the document whole.
-    """
-    from spacy.attrs import IDX, IS_SPACE, LENGTH, NORM, ORTH, SPACY
-    from spacy.tokens import Doc
-
-    nlp = blank_arabic()
-    if not _cut_at_whitespace(text, sentences):
-        return nlp.tokenizer(text), tokenize(s.text for s in sentences)
-    cuts = [0, *(s.start for s in sentences[1:]), len(text)]
-    pieces = [piece.to_array([IDX, LENGTH, IS_SPACE, ORTH, SPACY, NORM]) for piece in nlp.tokenizer.pipe(text[a:b] for a, b in zip(cuts, cuts[1:]))]
-    columns = numpy.concatenate(pieces)  # there is always a piece: cuts has a start and an end
-    # Words given as ORTH hashes: the tokenizer's lexemes, without looking their strings up and hashing them again.
-    doc = Doc(nlp.vocab, words=columns[:, 3].tolist(), spaces=columns[:, 4].astype(bool).tolist())
-    doc.from_array([NORM], columns[:, 5:6])  # what special cases set, e.g. "د." → "دكتور"
-    doc.user_data[_SENTENCES_KEY] = [(s.start, s.end) for s in sentences]
-    local = columns[:, :3].astype(numpy.int64)
-    if sentences:
-        local[: len(pieces[0]), 0] -= sentences[0].start  # the first piece starts with the document's leading whitespace
-    return doc, _tokens([s.text for s in sentences], local, [len(piece) for piece in pieces])
-
-
-def doc_sentences(doc: Doc) -> list[tuple[int, int]] | None:
-    """(start, end) of the sentences `tokenize_document` built `doc` from; None for a Doc it did not build."""
-    return doc.user_data.get(_SENTENCES_KEY)
-
-
-def _cut_at_whitespace(text: str, sentences: list[Sentence]) -> bool:
-    """Whether the sentences are non-empty, in order, and only whitespace lies outside them."""
-    position = 0
-    for sentence in sentences:
-        gap = text[position : sentence.start]
-        if sentence.start < position or (gap and not gap.isspace()) or not sentence.text or text[sentence.start : sentence.end] != sentence.text:
-            return False
-        if sentence.text[0].isspace() or sentence.text[-1].isspace():
-            return False
-        position = sentence.end
-    rest = text[position:]
-    return not rest or rest.isspace()
 
 
 def _tokens(texts: list[str], columns: numpy.ndarray, counts: list[int]) -> list[list[Token]]:

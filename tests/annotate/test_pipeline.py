@@ -6,16 +6,14 @@ import json
 import random
 from pathlib import Path
 
-import pytest
 import spacy
 
 import qawl.annotate.pipeline  # noqa: F401  (registers the factories for spacy.load)
-from qawl import segment
-from qawl.annotate import ANNOTATOR_VERSION, PROVENANCE, get_pipeline, preannotate
-from qawl.annotate.pipeline import build_pipeline, learned_by, learned_from, name_forms, run, to_layer
+from qawl.annotate import ANNOTATOR_VERSION, PROVENANCE, preannotate
+from qawl.annotate.pipeline import annotate, build_pipeline, learned_by, learned_from, name_forms, to_layer
 from qawl.annotate.text import split_words
 from qawl.schema import Schemas
-from qawl.segment import split_sentences, tokenize_document
+from qawl.segment import split_sentences
 
 REPO = Path(__file__).resolve().parents[2]
 TEXT = (
@@ -25,7 +23,7 @@ TEXT = (
 
 
 def layer_of(nlp: spacy.language.Language) -> dict:
-    return to_layer(run(nlp, "doc", TEXT), "doc", "0" * 64, "1.0.0", PROVENANCE)
+    return to_layer(annotate(nlp, "doc", TEXT), "doc", "0" * 64, "1.0.0", PROVENANCE)
 
 
 def test_to_disk_and_spacy_load_round_trip(tmp_path: Path) -> None:
@@ -73,28 +71,24 @@ def test_stance_records_cover_every_quote_and_target() -> None:
     assert {s["label"] for s in layer["stance"]} <= {"FAVOR", "AGAINST", "NONE"}
 
 
-def test_results_are_on_the_doc_extensions() -> None:
-    nlp = build_pipeline(None)
-    doc = run(nlp, "doc", TEXT)
-    layer = to_layer(doc, "doc", "0" * 64, "1.0.0", PROVENANCE)
-    assert doc._.qawl_doc_id == "doc"
-    assert [(m.start, m.end, m.label) for m in doc._.qawl_entities] == [
-        (e["start"], e["end"], e["label"]) for e in layer["entities"]
-    ]
-    assert [(q.content.start, q.content.end) for q in doc._.qawl_quotes] == [
-        (q["content"]["start"], q["content"]["end"]) for q in layer["quotes"]
-    ]
-    assert len(doc._.qawl_quotes) >= 2
-    assert doc._.qawl_stance == []  # no target inventory, no stance
+def test_nlp_puts_on_the_doc_extensions_what_annotate_finds_in_the_text() -> None:
+    """A user of the spaCy pipeline gets what `preannotate` publishes, on a tokenized Doc."""
+    nlp = build_pipeline(REPO / "annotations")
+    doc = nlp(TEXT)
+    found = annotate(nlp, "", TEXT)
+    assert len(doc) == len(nlp.tokenizer(TEXT)) > 20
+    assert doc._.qawl_entities == found.entities
+    assert [(TEXT[m.start : m.end], m.label) for m in found.entities][:2] == [("الأردني", "NORP"), ("أيمن العلي", "PERSON")]
+    assert [(q.content.start, q.content.end) for q in doc._.qawl_quotes] == [(q.content.start, q.content.end) for q in found.quotes]
+    assert len(found.quotes) >= 2
+    assert doc._.qawl_stance == found.stance and len(found.stance) == len(found.quotes) * len(nlp.get_pipe("qawl_stance").targets)
+    assert build_pipeline(None)(TEXT)._.qawl_stance == []  # no target inventory, no stance
 
 
-def test_a_document_tokenized_for_its_rows_is_annotated_as_it_is() -> None:
-    doc, _ = tokenize_document(TEXT, split_sentences("doc", TEXT))
-    assert preannotate("doc", TEXT, "0" * 64, doc) == preannotate("doc", TEXT, "0" * 64)
-    other = TEXT + " وأضاف أن الاجتماع انتهى."
-    wrong, _ = tokenize_document(other, split_sentences("doc", other))
-    with pytest.raises(ValueError, match="not this text"):
-        preannotate("doc", TEXT, "0" * 64, wrong)
+def test_sentences_already_cut_are_those_the_pre_annotator_cuts() -> None:
+    sentences = [(s.start, s.end) for s in split_sentences("doc", TEXT)]
+    assert len(sentences) == 2
+    assert preannotate("doc", TEXT, "0" * 64, sentences) == preannotate("doc", TEXT, "0" * 64)
 
 
 def test_a_gold_name_changes_a_silver_layer_only_if_its_first_word_is_among_the_document_s_name_forms(tmp_path: Path) -> None:
@@ -108,8 +102,8 @@ def test_a_gold_name_changes_a_silver_layer_only_if_its_first_word_is_among_the_
         directory.mkdir()
         entities = [{"text": name, "label": label, "provenance": {"status": "gold"}} for name, label in names]
         (directory / "other.json").write_text(json.dumps({"doc_id": "other", "entities": entities}, ensure_ascii=False), encoding="utf-8")
-        doc = run(build_pipeline(directory), "doc", text)
-        return to_layer(doc, "doc", "0" * 64, "1.0.0", PROVENANCE), learned_from(directory).names_in(name_forms(doc))
+        found = annotate(build_pipeline(directory), "doc", text)
+        return to_layer(found, "doc", "0" * 64, "1.0.0", PROVENANCE), learned_from(directory).names_in(name_forms(text))
 
     base, base_names = layer_and_names([], tmp_path / "none")
     unseen, changed = 0, 0
@@ -128,7 +122,7 @@ def test_a_gold_name_changes_a_silver_layer_only_if_its_first_word_is_among_the_
 
 
 def test_a_document_depends_on_the_gold_names_whose_words_it_has(tmp_path: Path) -> None:
-    forms = name_forms(run(build_pipeline(None), "doc", TEXT))
+    forms = name_forms(TEXT)
 
     def names_in(*names: str) -> str:
         directory = tmp_path / str(len(list(tmp_path.iterdir())))
@@ -143,19 +137,3 @@ def test_a_document_depends_on_the_gold_names_whose_words_it_has(tmp_path: Path)
     assert names_in("وزير المالية") == none  # its first word is in the text, not the other
     assert names_in("الحكومة الأردنية") == none
     assert names_in("وزير المالية", "الحكومة الأردنية", "وزير الخارجية") == names_in("وزير الخارجية")
-
-
-def test_the_pipeline_is_built_again_once_the_tokenizer_starts_a_new_vocabulary(monkeypatch) -> None:
-    """A build worker or an export past VOCABULARY_LIMIT starts `blank_arabic()` afresh; a pipeline on the old
-    vocabulary would refuse the new tokenizer's Docs (and keep the old vocabulary in memory)."""
-    text = "قال وزير الخارجية الأردني أيمن الصفدي إن «الحل يبدأ بوقف الحرب».\n"
-    sentences = split_sentences("vocab", text)
-    doc, _ = tokenize_document(text, sentences)
-    before = preannotate("vocab", text, "0" * 64, doc)
-    old = get_pipeline()
-    monkeypatch.setattr(segment, "VOCABULARY_LIMIT", 0)
-    assert segment.renew_vocabulary_past_limit()
-    doc, _ = tokenize_document(text, sentences)
-    assert doc.vocab is not old.vocab
-    assert preannotate("vocab", text, "0" * 64, doc) == before
-    assert get_pipeline() is not old and get_pipeline().vocab is doc.vocab

@@ -675,7 +675,7 @@ def test_joined_quotes_and_parts_are_a_layer_qawl_build_merges_into_a_quote_per_
 
     from qawl.ingest import Document
     from qawl.merge import build_rows, check_layer
-    from qawl.segment import tokenize_document
+    from qawl.segment import tokenize
 
     text = (
         "وقال سمير الخطيب: «الطريق مقطوع منذ أسبوع». «لا وقود في المدينة».\n"
@@ -685,7 +685,7 @@ def test_joined_quotes_and_parts_are_a_layer_qawl_build_merges_into_a_quote_per_
     layer = preannotate("x1", text, sha256)
     document, sentences = Document("x1", text, sha256, "seeds/x1.txt"), split_sentences("x1", text)
     assert check_layer(layer, document, sentences, {s["target"] for s in layer["stance"]}, "x1.json") == []
-    _, tokens = tokenize_document(text, sentences)
+    tokens = tokenize(s.text for s in sentences)
     rows = build_rows(document, sentences, tokens, layer, "silver")
     assert [[(q["id"], q["content"]["text"]) for q in row["quotes"]] for row in rows] == [
         [("q1", "الطريق مقطوع منذ أسبوع».")],  # the marks between two sentences of a quotation are inside it (§3.5)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
 
     from qawl.annotate.pipeline import Learned
 
@@ -50,14 +49,9 @@ PIPELINES_KEPT = 4
 
 def get_pipeline(annotations_dir: Path | None = None) -> Language:
     """The pre-annotation pipeline of a project's annotations/ (default: the project around the
-    current directory), built once per process, and again once `segment.blank_arabic()`, whose
-    vocabulary it shares, has started afresh (`segment.renew_vocabulary_past_limit`)."""
+    current directory), built once per process."""
     from qawl.annotate.pipeline import build_pipeline, learned_by
-    from qawl.segment import blank_arabic
 
-    vocab = blank_arabic().vocab
-    for stale in [directory for directory, (nlp, _) in _pipelines.items() if nlp.vocab is not vocab]:
-        del _pipelines[stale]
     directory = annotations_dir or annotations_dir_here()
     if directory not in _pipelines:
         if len(_pipelines) >= PIPELINES_KEPT:
@@ -75,17 +69,19 @@ def forget_pipelines(unless_learned: Learned) -> None:
             del _pipelines[directory]
 
 
-def preannotate(doc_id: str, text: str, sha256: str, doc: Doc | None = None, annotations_dir: Path | None = None) -> dict[str, Any]:
+def preannotate(
+    doc_id: str, text: str, sha256: str, sentences: list[tuple[int, int]] | None = None, annotations_dir: Path | None = None
+) -> dict[str, Any]:
     """The silver annotation layer of one document (doc-level code-point offsets).
 
-    `doc`: the document as `segment.tokenize_document` gives it, if it is tokenized already.
+    `sentences`: the (start, end) of the text's `split_sentences`, if they are cut already.
     `annotations_dir`: the annotations/ whose gold names and stance targets the pipeline
     learns from (default: the project around the current directory).
     """
-    from qawl.annotate.pipeline import run, to_layer
+    from qawl.annotate.pipeline import annotate, to_layer
 
-    doc = run(get_pipeline(annotations_dir), doc_id, text, doc)
-    return to_layer(doc, doc_id, sha256, SCHEMA_VERSION, PROVENANCE)
+    found = annotate(get_pipeline(annotations_dir), doc_id, text, sentences)
+    return to_layer(found, doc_id, sha256, SCHEMA_VERSION, PROVENANCE)
 
 
 def preannotator(annotations_dir: Path) -> Callable[..., dict[str, Any]]:

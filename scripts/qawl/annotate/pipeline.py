@@ -8,20 +8,20 @@ import json
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
 
 from qawl.annotate import entities as _entities  # noqa: F401  (registers "qawl_entities")
 from qawl.annotate import quotes as _quotes  # noqa: F401  (registers "qawl_quotes")
 from qawl.annotate.chains import chain_layer
-from qawl.annotate.entities import Mention, doc_norm, doc_text, doc_value, set_doc_value, variants
+from qawl.annotate.entities import Mention, variants
 from qawl.annotate.lexicon import Gazetteer
-from qawl.annotate.quotes import Span
-from qawl.annotate.stance import stance_learns
-from qawl.segment import blank_arabic
+from qawl.annotate.quotes import Quote, Span
+from qawl.annotate.stance import Stance, stance_learns
+from qawl.annotate.text import NormText
+from qawl.segment import customize_tokenizer
 
 
 def build_pipeline(annotations_dir: Path | None = None) -> Language:
@@ -30,10 +30,7 @@ def build_pipeline(annotations_dir: Path | None = None) -> Language:
     `annotations_dir` (the project's annotations/) feeds the gold gazetteer and
     the stance target inventory.
     """
-    # the segmenter's vocab and tokenizer: a document tokenized for its sentence rows is annotated as it is
-    segmenter = blank_arabic()
-    nlp = spacy.blank("ar", vocab=segmenter.vocab)
-    nlp.tokenizer = segmenter.tokenizer
+    nlp = customize_tokenizer(spacy.blank("ar"))  # `nlp(text)` tokenizes as the rows are; `annotate` does not tokenize
     directory = str(annotations_dir) if annotations_dir else None
     nlp.add_pipe("qawl_entities", config={"annotations_dir": directory})
     nlp.add_pipe("qawl_quotes")
@@ -92,25 +89,32 @@ def form_hash(form: str) -> int:
     return zlib.crc32(form.encode())
 
 
-def name_forms(doc: Doc) -> list[int]:
-    """`form_hash` of every form by which a word of `doc` (run through the pipeline, or not) can start a gazetteer name, sorted."""
-    return sorted({form_hash(form) for word in set(doc_norm(doc).words.texts) for _, form in variants(word)})
+def name_forms(text: str) -> list[int]:
+    """`form_hash` of every form by which a word of `text` can start a gazetteer name, sorted."""
+    return sorted({form_hash(form) for word in set(NormText.of(text).words.texts) for _, form in variants(word)})
 
 
-def run(nlp: Language, doc_id: str, text: str, doc: Doc | None = None) -> Doc:
-    """Run the pipeline on one document; `doc_id` lets the gold gazetteer skip the document's own gold.
+class Found(NamedTuple):
+    """What the pipeline's components find in one document."""
 
-    `doc` is the document already tokenized by `segment.tokenize_document` (None: tokenize it here).
+    text: str
+    entities: list[Mention]
+    quotes: list[Quote]
+    stance: list[Stance]
+
+
+def annotate(nlp: Language, doc_id: str, text: str, sentences: list[tuple[int, int]] | None = None) -> Found:
+    """What the components of `nlp` (from `build_pipeline`) find in one document; `doc_id` lets the gold
+    gazetteer skip the document's own gold.
+
+    The components read the text, its matching form and its sentences, not spaCy's tokens, so no
+    Doc is made: `nlp(text)` puts the same results on the Doc's extensions after tokenizing it.
+    `sentences`: the (start, end) of the text's `split_sentences`, if they are cut already.
     """
-    if doc is None:
-        doc = nlp.tokenizer(text)  # not make_doc: its length guard protects parsers and NER, which this pipeline has not
-    elif doc.vocab is not nlp.vocab or (len(doc) and doc[-1].idx + len(doc[-1].text_with_ws) != len(text)):  # doc.text costs a pass
-        raise ValueError(f"{doc_id}: the Doc given is not this text tokenized by segment.tokenize_document")
-    doc.user_data["qawl_text"] = text  # `doc_text`: spaCy keeps the text exactly, no need to rebuild it
-    set_doc_value(doc, "qawl_doc_id", doc_id)
-    for _, component in nlp.pipeline:
-        doc = component(doc)
-    return doc
+    nt = NormText.of(text)
+    entities = nlp.get_pipe("qawl_entities").find(text, doc_id, nt)
+    quotes = nlp.get_pipe("qawl_quotes").find(text, entities, nt, sentences)
+    return Found(text, entities, quotes, nlp.get_pipe("qawl_stance").find(nt, quotes, doc_id))
 
 
 def _span(text: str, span: Span | Mention | None) -> dict[str, Any] | None:
@@ -119,18 +123,18 @@ def _span(text: str, span: Span | Mention | None) -> dict[str, Any] | None:
     return {"start": span.start, "end": span.end, "text": text[span.start : span.end]}
 
 
-def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance: dict[str, str]) -> dict[str, Any]:
-    """The annotation-file dict of a processed doc: ids e1.. q1.. s1.. in text order, chains c1.. by first mention."""
-    text = doc_text(doc)
+def to_layer(found: Found, doc_id: str, sha256: str, schema_version: str, provenance: dict[str, str]) -> dict[str, Any]:
+    """The annotation-file dict of what `annotate` found: ids e1.. q1.. s1.. in text order, chains c1.. by first mention."""
+    text = found.text
     entity_ids: dict[tuple[int, int], str] = {}
     entities = []
-    for n, (start, end, label) in enumerate(doc_value(doc, "qawl_entities"), 1):
+    for n, (start, end, label) in enumerate(found.entities, 1):
         entity_id = entity_ids[start, end] = f"e{n}"
         entities.append(
             {"id": entity_id, "start": start, "end": end, "text": text[start:end], "label": label, "provenance": provenance.copy()}
         )
     quotes = []
-    found_quotes = doc_value(doc, "qawl_quotes")
+    found_quotes = found.quotes
     quote_ids = [f"q{n}" for n in range(1, len(found_quotes) + 1)]
     id_of = {id(quote): quote_id for quote_id, quote in zip(quote_ids, found_quotes)}  # a nested quote's source, by identity
     for quote_id, quote in zip(quote_ids, found_quotes):
@@ -159,7 +163,7 @@ def to_layer(doc: Doc, doc_id: str, sha256: str, schema_version: str, provenance
             "evidence": {"quote": quote_ids[quote], "span": None},
             "provenance": provenance.copy(),
         }
-        for n, (target, label, quote) in enumerate(doc_value(doc, "qawl_stance"), 1)
+        for n, (target, label, quote) in enumerate(found.stance, 1)
     ]
     chains, quotes = chain_layer(text, entities, quotes, provenance)
     return {

@@ -45,7 +45,7 @@ from spacy.tokens import Doc
 from qawl.annotate.entities import WORD_CACHE_SIZE, Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
 from qawl.annotate.text import NormText, normalize
-from qawl.segment import NON_SPACE, doc_sentences, paragraphs, sentence_spans
+from qawl.segment import NON_SPACE, paragraphs, sentence_spans
 
 if not Doc.has_extension("qawl_quotes"):
     Doc.set_extension("qawl_quotes", default=None)
@@ -1083,7 +1083,7 @@ class QuoteExtractor:
     # -- spaCy component ------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
-        quotes = self.find(doc_text(doc), doc_value(doc, "qawl_entities") or [], doc_norm(doc), doc_sentences(doc))
+        quotes = self.find(doc_text(doc), doc_value(doc, "qawl_entities") or [], doc_norm(doc))
         set_doc_value(doc, "qawl_quotes", quotes)
         return doc
 

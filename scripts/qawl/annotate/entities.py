@@ -237,10 +237,21 @@ def nisba_offset(readings: tuple[tuple[int, str], ...], nisba: frozenset[str]) -
 
 
 class DateRegexes(NamedTuple):
-    """`dates` finds date expressions; `lead` accepts every word that can begin one."""
+    """`dates` finds date expressions; `starts_date` accepts every word that can begin one."""
 
     dates: re.Pattern[str]
-    lead: re.Pattern[str]
+    leads: frozenset[str]  # the words that begin a pattern, after و ف then ب ل or none
+
+    def starts_date(self, word: str) -> bool:
+        """Can a date begin at this word: one of `leads`, or a digit after و ف, ب ل and the article (وبال2026)?"""
+        if word in self.leads:
+            return True
+        at = 1 if word[:1] in ("و", "ف") else 0  # each clitic taken when there: no letter of a later one could be it
+        if word[at : at + 1] in ("ب", "ل"):
+            at += 1
+        if word.startswith("ال", at):
+            at += 2
+        return word[at : at + 1].isdecimal()  # what \d matches
 
 
 def _not_inside(mentions: list[Mention], wholes: list[tuple[int, int]]) -> list[Mention]:
@@ -302,8 +313,10 @@ def _date_regexes() -> DateRegexes:
         "امس|اليوم|غدا", "الذكري", number_word, plural_unit, "شهر", "هذا", "هذه",
         "يومين|اسبوعين|شهرين|عامين|سنتين", ordinal, "الحادي|العشرين|الثلاثين", "اوائل", "الربع", "فصل", season, "عيد|المولد",
     ]
-    lead = rf"[وف]?[بل]?(?:ال)?\d|[وف]?[بل]?(?:{'|'.join(first_words)})$"
-    return DateRegexes(re.compile(rf"(?<!\w)(?:[وف]?[بل]?)(?P<date>{alternatives})(?!\w)"), re.compile(lead))
+    words = {word for group in first_words for word in group.removeprefix("(?:").removesuffix(")").split("|")}
+    assert all(re.fullmatch(r"\w+", word) for word in words), words
+    leads = frozenset(p + q + word for p in ("", "و", "ف") for q in ("", "ب", "ل") for word in words)
+    return DateRegexes(re.compile(rf"(?<!\w)(?:[وف]?[بل]?)(?P<date>{alternatives})(?!\w)"), leads)
 
 
 class EntityRecognizer:
@@ -561,7 +574,7 @@ class EntityRecognizer:
             if form in forms or form in gold_index:
                 break
         else:
-            if not self.dates.lead.match(word):
+            if not self.dates.starts_date(word):
                 # most words have no proclitic: one reading, the word itself
                 definite = word.startswith("ال") if len(readings) == 1 else any(form.startswith("ال") for _, form in readings)
                 return self.plain[self._namey(word, readings), definite]
@@ -583,7 +596,7 @@ class EntityRecognizer:
         name_start = given_name if given_name is not None else 0 if word in ("عبد", "ابو") else None
         title = first_reading(readings, lex.titles) is not None
         nisba = nisba_offset(readings, lex.nisba)
-        date_start = self.dates.lead.match(word) is not None
+        date_start = self.dates.starts_date(word)
         return WordFeatures(
             gold=gold,
             static=static,

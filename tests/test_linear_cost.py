@@ -17,6 +17,7 @@ from collections.abc import Callable
 import pytest
 
 from qawl.annotate import preannotate, preannotator
+from qawl.bench import LONG_ARTICLES, format_long_articles
 from qawl.build import encode_documents, process_document
 from qawl.ingest import UNKNOWN_METADATA, Document
 from qawl.merge import read_targets
@@ -137,9 +138,15 @@ def test_bench_long_articles_prints_time_and_memory_with_their_ratios(tmp_path) 
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr
-    figures = json.loads(result.stdout)["long_articles"]
-    assert [row["bytes"] for row in figures["sizes"]] == [2800, 5600]
-    assert [row["size_ratio"] for row in figures["sizes"]] == [1.0, 2.0]
-    assert figures["sizes"][0]["time_ratio"] == figures["sizes"][0]["memory_ratio"] == 1.0
-    for row in figures["sizes"]:
-        assert row["peak_mib"] > 50 and row["cpu_seconds"] > 0 and row["net_mib"] == row["peak_mib"] - figures["baseline"]["peak_mib"]
+    long_articles = json.loads(result.stdout)["long_articles"]
+    assert list(long_articles) == ["quote-dense", "name-dense"]
+    for kind, figures in long_articles.items():
+        sizes = [len(LONG_ARTICLES[kind](size).encode()) for size in (2800, 5600)]
+        assert [row["bytes"] for row in figures["sizes"]] == sizes
+        assert [row["size_ratio"] for row in figures["sizes"]] == [1.0, sizes[1] / sizes[0]]
+        assert figures["sizes"][0]["time_ratio"] == figures["sizes"][0]["memory_ratio"] == 1.0
+        for row in figures["sizes"]:
+            assert row["peak_mib"] > 50 and row["cpu_seconds"] > 0 and row["net_mib"] == row["peak_mib"] - figures["baseline"]["peak_mib"]
+    printed = format_long_articles(long_articles)
+    assert "quote-dense article ('قال \"نعم\" و«لا»' repeated, one line)" in printed and "name-dense article (synthetic news sentences" in printed
+    assert [line.split()[0] for line in printed.splitlines() if line.strip()[:1].isdigit()] == [f"{size:,}" for kind in long_articles for size in (row["bytes"] for row in long_articles[kind]["sizes"])]

@@ -327,23 +327,41 @@ def quote_dense_article(size: int) -> str:
     return " ".join([QUOTE_DENSE_UNIT] * max(1, size // len(QUOTE_DENSE_UNIT.encode()))) + ".\n"
 
 
-def long_article_figures(source: Project, workdir: Path, sizes: tuple[int, ...], progress: tqdm) -> dict[str, Any]:
-    """Time and peak memory of building one quote-dense article of each size, each in a process of its own.
+def name_dense_article(size: int) -> str:
+    """A `synthetic_article` of about `size` bytes: news sentences in paragraphs, a person, an organisation or a
+    place in each, many of them met again far apart (work per mention over the whole text would show)."""
+    sample = 200
+    sentences = max(1, round(size * sample / len(synthetic_article(random.Random(0), sample).encode())))
+    return synthetic_article(random.Random(size), sentences)
 
-    The figures net of a build of one unit (the process, spaCy and the pipeline) are compared
+
+# The long articles: how each is made from a size in bytes; the smallest size first is the baseline of its ratios.
+LONG_ARTICLES: dict[str, Callable[[int], str]] = {"quote-dense": quote_dense_article, "name-dense": name_dense_article}
+
+
+def long_article_figures(source: Project, workdir: Path, sizes: tuple[int, ...], progress: tqdm) -> dict[str, Any]:
+    """Time and peak memory of building one article of each kind (`LONG_ARTICLES`) and size, each in a process of its own.
+
+    The figures net of a build of the kind's smallest article (the process, spaCy and the pipeline) are compared
     with the smallest size's: linear cost makes each ratio about the ratio of the sizes. Time
     is compared in CPU seconds, which other processes on a shared machine do not inflate.
     """
-    measured = {}
-    for size in (len(QUOTE_DENSE_UNIT.encode()), *sizes):
-        with step(progress, f"quote-dense article of {size:,} bytes"):
-            project = make_synthetic_project(workdir / f"long-{size}", 0, 0, source)
-            write_synthetic_seed(project.seeds, "quote-dense", quote_dense_article(size))
-            measured[size] = build_cost(project)
-    base, *_ = measured.values()
+    return {kind: _long_article_rows(source, workdir, kind, sizes, progress) for kind in LONG_ARTICLES}
+
+
+def _long_article_rows(source: Project, workdir: Path, kind: str, sizes: tuple[int, ...], progress: tqdm) -> dict[str, Any]:
+    """`long_article_figures` of one kind: rows by size, with the article's actual bytes."""
+    measured = []
+    for size in (1, *sizes):  # 1: the smallest article of the kind (one unit, one sentence)
+        with step(progress, f"{kind} article of {size:,} bytes"):
+            project = make_synthetic_project(workdir / f"{kind}-{size}", 0, 0, source)
+            text = LONG_ARTICLES[kind](size)
+            write_synthetic_seed(project.seeds, kind, text)
+            measured.append((len(text.encode()), build_cost(project)))
+    (_, base), *_ = measured
     rows = [
         {"bytes": size, **cost._asdict(), "net_cpu_seconds": cost.cpu_seconds - base.cpu_seconds, "net_mib": cost.peak_mib - base.peak_mib}
-        for size, cost in list(measured.items())[1:]
+        for size, cost in measured[1:]
     ]
     first = rows[0]
     for row in rows:
@@ -357,23 +375,29 @@ def long_article_figures(source: Project, workdir: Path, sizes: tuple[int, ...],
 
 def run_long_article_benchmark(source: Project, workdir: Path, sizes: tuple[int, ...] = LONG_ARTICLE_BYTES) -> dict[str, Any]:
     """`long_article_figures`, with a progress bar on a terminal."""
-    with tqdm(total=len(sizes) + 1, desc="bench", unit="step", disable=not sys.stderr.isatty()) as progress:
+    with tqdm(total=len(LONG_ARTICLES) * (len(sizes) + 1), desc="bench", unit="step", disable=not sys.stderr.isatty()) as progress:
         return {"long_articles": long_article_figures(source, workdir, sizes, progress)}
 
 
 def format_long_articles(figures: dict[str, Any]) -> str:
     """The long-article figures, for people."""
-    base = figures["baseline"]
-    lines = [
-        f"quote-dense article ({QUOTE_DENSE_UNIT.strip()!r} repeated, one line), qawl build, 1 worker, own process;",
-        f"net of a one-unit article ({base['seconds']:.2f} s wall, {base['cpu_seconds']:.2f} s CPU, {base['peak_mib']:.0f} MiB); ratios to the smallest size:",
-        f"  {'bytes':>11}  {'wall s':>8}  {'CPU s':>8}  {'peak MiB':>8}  {'net CPU s':>9}  {'net MiB':>8}  {'size ×':>7}  {'CPU ×':>7}  {'memory ×':>8}",
-    ]
-    lines += [
-        f"  {r['bytes']:>11,}  {r['seconds']:>8.2f}  {r['cpu_seconds']:>8.2f}  {r['peak_mib']:>8.0f}  {r['net_cpu_seconds']:>9.2f}  {r['net_mib']:>8.0f}"
-        f"  {r['size_ratio']:>7.2f}  {r['time_ratio']:>7.2f}  {r['memory_ratio']:>8.2f}"
-        for r in figures["sizes"]
-    ]
+    described = {
+        "quote-dense": f"quote-dense article ({QUOTE_DENSE_UNIT.strip()!r} repeated, one line)",
+        "name-dense": "name-dense article (synthetic news sentences in paragraphs, a name in each)",
+    }
+    lines = []
+    for kind, kind_figures in figures.items():
+        base = kind_figures["baseline"]
+        lines += [
+            f"{described[kind]}, qawl build, 1 worker, own process;",
+            f"net of a one-unit article ({base['seconds']:.2f} s wall, {base['cpu_seconds']:.2f} s CPU, {base['peak_mib']:.0f} MiB); ratios to the smallest size:",
+            f"  {'bytes':>11}  {'wall s':>8}  {'CPU s':>8}  {'peak MiB':>8}  {'net CPU s':>9}  {'net MiB':>8}  {'size ×':>7}  {'CPU ×':>7}  {'memory ×':>8}",
+        ]
+        lines += [
+            f"  {r['bytes']:>11,}  {r['seconds']:>8.2f}  {r['cpu_seconds']:>8.2f}  {r['peak_mib']:>8.0f}  {r['net_cpu_seconds']:>9.2f}  {r['net_mib']:>8.0f}"
+            f"  {r['size_ratio']:>7.2f}  {r['time_ratio']:>7.2f}  {r['memory_ratio']:>8.2f}"
+            for r in kind_figures["sizes"]
+        ]
     return "\n".join(lines)
 
 

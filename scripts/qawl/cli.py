@@ -121,7 +121,7 @@ def validate(root: Path | None, workers: int, paths: tuple[Path, ...]) -> None:
 @click.option(
     "--long-articles",
     is_flag=True,
-    help="Instead: time and peak memory of building one quote-dense article at each --long-article-bytes (linear cost: ratios follow the sizes).",
+    help="Instead: time and peak memory of building one quote-dense and one name-dense article at each --long-article-bytes (linear cost: ratios follow the sizes).",
 )
 @click.option("--long-article-bytes", type=click.IntRange(min=100), multiple=True, help="Sizes for --long-articles (repeat the option)  [default: 175000, 350000, 1400000, 5000000]")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")

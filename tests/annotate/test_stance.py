@@ -158,6 +158,17 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("مشروع المحطة النووية لم يراعِ سلامة السكان", "AGAINST"),
         ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
         ("قرار المحطة النووية كان حاسماً", "FAVOR"),
+        # words of suspension, demand, displeasure, praise and worth that the lexicon lacked
+        ("نطالب بتعليق العمل في المحطة النووية", "AGAINST"),
+        ("المحطة النووية مطلب شعبي منذ سنوات", "FAVOR"),
+        ("أبدى السكان استياءهم من المحطة النووية", "AGAINST"),
+        ("المحطة النووية لم تجلب للمدينة إلا الوعود الفارغة", "AGAINST"),
+        ("المحطة النووية لا تليق ببلد يملك الشمس", "AGAINST"),
+        ("المحطة النووية قائمة على أرقام مبالغ فيها", "AGAINST"),
+        ("المحطة النووية هي ما حمى البلاد من انقطاع الكهرباء", "FAVOR"),
+        ("المحطة النووية مشروع غير مشروع", "AGAINST"),
+        # a stock (مخزون) is no shame (مخز): a warning about the plant's fuel stock is no judgement of the plant
+        ("أعلنت المحطة النووية أن المخزون وصل إلى مستواه المعتاد", "NONE"),
     ],
 )
 def test_each_rule_votes_as_the_sentence_means(nuclear: StanceDetector, content: str, expected: str) -> None:

@@ -429,3 +429,21 @@ def test_an_evaluative_word_the_targets_examples_use_the_other_way_round_votes_t
     detector = StanceDetector([dam], [])
     assert label(detector, "السد الكبير هو الحل لمشكلة الفقر في الجنوب") == "FAVOR"
     assert label(detector, "السد الكبير كارثة على القرى") == "AGAINST"
+
+
+def test_a_judgement_of_what_a_target_named_by_an_undoing_undoes_is_the_opposite_of_one_of_the_target() -> None:
+    # Banning smoking: smoking is what the ban undoes, so calling it a danger is for the ban, defending it against;
+    # an occurrence an undoing governs (the demand to ban it) is read as before.
+    smoking = made_up_target(
+        "smoking_ban",
+        "حظر التدخين في الأماكن العامة",
+        ["قال الوزير إن حظر التدخين في المقاهي يحمي صحة الأطفال.", "طالب الأطباء بمنع التدخين في الأماكن المغلقة."],
+        ["رفض أصحاب المقاهي حظر التدخين.", "قال النائب إن منع التدخين في الأماكن العامة تقييد للحريات."],
+    )
+    detector = StanceDetector([NUCLEAR, smoking], [])
+    assert [dict(detector.classify(normalize(text), normalize(text), None))["smoking_ban"] for text in (
+        "التدخين الشره خطر على صحة الأطفال في الأماكن العامة",
+        "نحذر من التدخين في الأماكن العامة",
+        "ندافع عن التدخين في الأماكن العامة",
+        "نطالب بحظر التدخين في الأماكن العامة",
+    )] == ["FAVOR", "FAVOR", "AGAINST", "FAVOR"]

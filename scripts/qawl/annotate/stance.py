@@ -440,7 +440,7 @@ def polarity(
                 chain = None
             # undoing the target itself ("stop the negotiations with the Fund") is against it, whatever else it undoes
             reverse = -1 if any(0 < position - index <= SCOPE for position in itself) else orientation.reverse
-            sign = reverse if kind == "reverse" else -reverse if kind == "keep" else SIGN[kind]
+            sign = reverse if kind == "reverse" else -reverse if kind == "keep" else -SIGN[kind] if index in flipped else SIGN[kind]
             lone = kind in ("reverse", "keep") and chain is None
             if lone:
                 undoing = item
@@ -633,6 +633,7 @@ class StanceDetector:
         # what names a target in a document: the Arabic words of its name and the places it names (none: its record's words do)
         self.name_keys = [self._features(_arabic(self._texts(t)[0])) | self._places(t) for t in targets]
         self.itself_keys = [self._itself(self._texts(t)[0]) for t in targets]
+        self.object_keys = [self._undone(self._texts(t)[0]) for t in targets]
         self.gold_texts = [
             [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
         ]
@@ -663,6 +664,12 @@ class StanceDetector:
         undoings = [item.index for item in self.evaluation.items(name) if item.kind in ("reverse", "keep")]
         words = WORD.findall(name)
         return {k for i, w in enumerate(words) if not any(0 < i - u <= SCOPE for u in undoings) for k in self._features(w)}
+
+    def _undone(self, name: str) -> frozenset[str]:
+        """The keys of the word a target's name undoes (السلاح in حصر السلاح بيد الدولة): judging it is judging the target the other way round."""
+        words = WORD.findall(name)
+        undone = [next((k for w in words[item.index + 1 :] if (k := self._features(w))), set()) for item in self.evaluation.items(name) if item.kind == "reverse"]
+        return frozenset().union(*undone)
 
     def _places(self, target: dict[str, Any]) -> set[str]:
         """The keys of the places (one-word GPE names of the gazetteer) that the target's name and FAVOR/AGAINST
@@ -740,6 +747,7 @@ class StanceDetector:
         else:
             clause_weights = []
         evaluative = [(item.index, keys(words[item.index])[-1]) for item in items if item.kind in ("positive", "negative")]
+        undoings = [item.index for item in items if item.kind in ("reverse", "keep")]
         found = []
         for n, (model, about) in enumerate(zip(self.models, relevant)):
             label = "NONE"
@@ -747,11 +755,25 @@ class StanceDetector:
                 anchors = frozenset(i for i, weights, _ in clause_weights if weights[n])
                 itself = frozenset(i for i, _, word in clause_weights if not self.itself_keys[n].isdisjoint(keys(word)))
                 flipped = frozenset(i for i, key in evaluative if key in model.flips)
+                if self.object_keys[n] and items:
+                    flipped |= self._judging_undone(words, items, undoings, self.object_keys[n])
                 vote = polarity(items, model.orientation.for_document(doc_id), anchors, itself, flipped)
                 vote += SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
                 label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"
             found.append((model.id, label))
         return tuple(found)
+
+    @staticmethod
+    def _judging_undone(words: list[str], items: list[Item], undoings: list[int], undone: frozenset[str]) -> frozenset[int]:
+        """The positions of the items that judge what the target undoes where no undoing governs it: an evaluative
+        word just after it (السلاح المنفلت، سلاحنا هو الضمانة) or a predicate just before it (نحذر من السلاح)."""
+        free = [i for i, word in enumerate(words) if not undone.isdisjoint(keys(word)) and not any(0 < i - u <= SCOPE for u in undoings)]
+        return frozenset(
+            item.index
+            for item in items
+            for o in free
+            if (item.kind in ("positive", "negative") and 0 < item.index - o <= 2) or (item.kind in ("support", "oppose") and 0 < o - item.index <= 2)
+        )
 
     def find(self, nt: NormText, quotes: list[Quote], doc_id: str | None = None) -> list[Stance]:
         """One record per quote and target (guidelines §4.2)."""

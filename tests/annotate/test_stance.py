@@ -447,3 +447,12 @@ def test_a_judgement_of_what_a_target_named_by_an_undoing_undoes_is_the_opposite
         "ندافع عن التدخين في الأماكن العامة",
         "نطالب بحظر التدخين في الأماكن العامة",
     )] == ["FAVOR", "FAVOR", "AGAINST", "FAVOR"]
+
+
+def test_a_predicate_whose_clause_holds_no_word_of_the_target_is_about_something_else(nuclear: StanceDetector) -> None:
+    # The sentence is about the plant, the quote's demand (elections on time) is not: no word of the record follows it.
+    sentence = normalize("وفي مؤتمر عن المحطة النووية طالب الوزير بإجراء الانتخابات البلدية في موعدها")
+    assert nuclear.classify(sentence, normalize("طالب بإجراء الانتخابات البلدية في موعدها"), None) == (("nuclear_power_plant", "NONE"),)
+    assert nuclear.classify(sentence, normalize("طالب بالإسراع في إنشاء المحطة النووية"), None) == (("nuclear_power_plant", "FAVOR"),)
+    # an evaluative word still judges what the sentence is about
+    assert nuclear.classify(sentence, normalize("قال إن المشروع كارثة"), None) == (("nuclear_power_plant", "AGAINST"),)

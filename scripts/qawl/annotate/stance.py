@@ -339,7 +339,8 @@ def polarity(
 
     `anchors`: the positions of the clause's words of the target's record; an undoing or a keeping alone (no
     predicate, negation or judgement) votes only within SCOPE words of one: "the price of bread will fall" reports
-    a change of something else.
+    a change of something else; a chain of predicates with no undoing or keeping votes only in a clause that holds
+    one ("demanded elections on time", in a sentence on the target, demands something else).
     A predicate (support, oppose), an undoing (reverse), a keeping (keep) or a negation applies to the next one
     within SCOPE words: a chain of them is emitted as the product of its signs when it ends
     ("demand" + "withdrawal" is against, "reject" + "withdrawal" for, "staying" + "not" +
@@ -379,15 +380,17 @@ def polarity(
             main += value
 
     def close() -> None:
-        nonlocal chain, has_predicate, undoing, lone
-        if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)):
+        nonlocal chain, has_predicate, undoing, lone, undoes
+        # a predicate with no undoing is about its object: in a clause with no word of the target, something else
+        if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)) and (undoes or anchors != frozenset()):
             vote(chain, chain_in_condition)
-        chain, has_predicate, undoing, lone = None, False, None, False
+        chain, has_predicate, undoing, lone, undoes = None, False, None, False, False
 
     def anchored(index: int) -> bool:
         return anchors is None or any(abs(anchor - index) <= SCOPE for anchor in anchors)
 
     lone = False  # the pending chain is an undoing or a keeping alone, with no predicate or negation
+    undoes = False  # the pending chain holds an undoing or a keeping
 
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
     asked = False  # a question (هل) is open: its negation is an exception
@@ -442,6 +445,7 @@ def polarity(
             reverse = -1 if any(0 < position - index <= SCOPE for position in itself) else orientation.reverse
             sign = reverse if kind == "reverse" else -reverse if kind == "keep" else -SIGN[kind] if index in flipped else SIGN[kind]
             lone = kind in ("reverse", "keep") and chain is None
+            undoes = undoes or kind in ("reverse", "keep")
             if lone:
                 undoing = item
             chain, has_predicate = (chain or 1) * sign, True
@@ -739,9 +743,9 @@ class StanceDetector:
         relevant = [w >= 1 and w >= SHARE * max(weights) for w in weights]
         items = self.evaluation.items(clause)
         features = self._features(clause)
-        # the words of the targets' records, for an undoing or a keeping to be anchored to (most clauses have none)
+        # the words of the targets' records, for a predicate, an undoing or a keeping to be anchored to (most clauses have none)
         words = WORD.findall(clause)
-        if any(item.kind in ("reverse", "keep") for item in items):
+        if any(item.kind in GOVERNING for item in items):
             word_weights = self.relevance_for(doc_id).word_weights
             clause_weights = [(i, weights, word) for i, word in enumerate(words) if (weights := word_weights(word)) is not None]
         else:

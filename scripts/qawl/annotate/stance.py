@@ -279,10 +279,10 @@ class Evaluation:
         condition = re.compile(rf"(?<!\w)[وف]?(?:{opener})(?!\w)(?:\s+(?!ف(?!ي(?:ه|ها|هم)?(?!\w)))[^\s،,؛;:.!?؟]+)*")
         return cls(phrases, condition, frozenset(particle_words))
 
-    def items(self, text: str) -> list[Item]:
+    def items(self, text: str, words: list[str] | None = None) -> list[Item]:
         """The lexicon's entries in a text (matching form), left to right, longest first; `neutral` ones
         (لا يزال still, لا يقل no less) only keep their words from being read as others."""
-        words = WORD.findall(text)
+        words = WORD.findall(text) if words is None else words  # the caller may have them already
         word_keys = list(map(keys, words))
         conditions = [(c.start(), c.end()) for c in self.condition.finditer(text)]  # in text order, apart
         condition_starts = [start for start, _ in conditions]
@@ -683,8 +683,9 @@ class StanceDetector:
         found = {w for text in texts for w in WORD.findall(text) if w in places or (w[:1] in "وبلف" and w[1:] in places)}
         return {k for w in found for k in keys(w) if k not in self.general and len(k) >= 3}
 
-    def _features(self, text: str) -> set[str]:
-        return {k for ks in stems(text) for k in ks if k not in self.general and len(k) >= 3}
+    def _features(self, text: str, words: list[str] | None = None) -> set[str]:
+        """The keys of a text's words (`words`, if already found) that can say what it is about."""
+        return {k for w in (WORD.findall(text) if words is None else words) for k in keys(w) if k not in self.general and len(k) >= 3}
 
     def _model(self, target: dict[str, Any], gold: list[GoldStance]) -> TargetModel:
         """A target's orientation and classifier, from its examples and gold."""
@@ -741,10 +742,10 @@ class StanceDetector:
             return self.all_none
         # a quote is about the targets it is most about, not every one it touches
         relevant = [w >= 1 and w >= SHARE * max(weights) for w in weights]
-        items = self.evaluation.items(clause)
-        features = self._features(clause)
-        # the words of the targets' records, for a predicate, an undoing or a keeping to be anchored to (most clauses have none)
         words = WORD.findall(clause)
+        items = self.evaluation.items(clause, words)
+        features = self._features(clause, words)
+        # the words of the targets' records, for a predicate, an undoing or a keeping to be anchored to (most clauses have none)
         if any(item.kind in GOVERNING for item in items):
             word_weights = self.relevance_for(doc_id).word_weights
             clause_weights = [(i, weights, word) for i, word in enumerate(words) if (weights := word_weights(word)) is not None]

@@ -456,3 +456,18 @@ def test_a_predicate_whose_clause_holds_no_word_of_the_target_is_about_something
     assert nuclear.classify(sentence, normalize("طالب بالإسراع في إنشاء المحطة النووية"), None) == (("nuclear_power_plant", "FAVOR"),)
     # an evaluative word still judges what the sentence is about
     assert nuclear.classify(sentence, normalize("قال إن المشروع كارثة"), None) == (("nuclear_power_plant", "AGAINST"),)
+
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        # "who will ... if ...?": no one will, if that happens; what the condition says is what the speaker warns against
+        ("من سيحمي المدينة من الظلام إذا أغلقنا المحطة النووية؟", "FAVOR"),
+        ("من سيحمي المدينة إذا واصلنا العمل في المحطة النووية؟", "AGAINST"),
+        ("سنحمي المدينة إذا واصلنا العمل في المحطة النووية", "FAVOR"),  # no question: the main clause speaks
+        ("من سوريا وصل خبراء إلى المحطة النووية إذا صح الخبر؟", "NONE"),  # من before a word that is no future verb
+    ],
+)
+def test_a_rhetorical_question_warns_against_its_condition(nuclear: StanceDetector, content: str, expected: str) -> None:
+    assert label(nuclear, content) == expected

@@ -234,6 +234,9 @@ class Item(NamedTuple):
 
 
 _DEFINITE = re.compile("^[وف]?(?:[بك]?ال|لل)")
+# "who will ...?" (من سيحمي البلاد؟): a question no one is meant to answer
+ASKING_WHO = frozenset(("من", "ومن", "فمن"))
+_FUTURE = re.compile("^س[يتنا]..")
 
 
 @dataclass(frozen=True)
@@ -315,6 +318,10 @@ class Evaluation:
                     length = 1 + len(rest)
                     break
             i += length
+        if "؟" in text:
+            asking = next((i for i, (who, verb) in enumerate(zip(words, words[1:])) if who in ASKING_WHO and _FUTURE.match(verb)), None)
+            if asking is not None:
+                found.insert(sum(item.index < asking for item in found), tuple.__new__(Item, (asking, "rhetorical", False, False, False)))
         return found
 
 
@@ -358,6 +365,7 @@ def polarity(
     The evaluative item after "without" votes nothing ("fell without losses", "withdrawal without delay").
     A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies;
     a verb of denying ("denied") those after it, up to the next contrast.
+    A question "who will ...?" (من سـ…؟) with a condition warns against what the condition says: its votes count, inverted.
     The votes of a condition count only if the main clause casts none ("we support it even if some reject it";
     "we will strike unless they leave" is against their staying). After a contrast marker, the votes
     that follow decide if there are any, and count POINT_WEIGHT times; a concession ("does not mean") is a
@@ -394,6 +402,7 @@ def polarity(
 
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
     asked = False  # a question (هل) is open: its negation is an exception
+    rhetorical = False  # the clause asks "who will ...?"
     denying = False  # a verb of denying is open: what follows is the report it denies
     for position, item in enumerate(items):
         index, kind = item.index, item.kind
@@ -414,6 +423,9 @@ def polarity(
             continue
         if kind == "without" or index - without <= SCOPE:
             without = index if kind == "without" else -SCOPE - 1
+            continue
+        if kind == "rhetorical":
+            rhetorical = True
             continue
         if kind == "question" or (asked and kind == "negation" and chain is None):
             asked = kind == "question"
@@ -469,6 +481,8 @@ def polarity(
         if kind in ("negation", "support", "oppose", "reverse", "keep"):
             chain_in_condition = item.conditional
     close()
+    if rhetorical and conditional:  # "who will protect us if we hand over our arms?": handing them over is the danger
+        return -conditional
     point = main or conditional
     return point * (POINT_WEIGHT if contrasted else 1) if point else before
 

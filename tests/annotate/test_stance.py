@@ -169,6 +169,9 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("المحطة النووية مشروع غير مشروع", "AGAINST"),
         # a stock (مخزون) is no shame (مخز): a warning about the plant's fuel stock is no judgement of the plant
         ("أعلنت المحطة النووية أن المخزون وصل إلى مستواه المعتاد", "NONE"),
+        # a trip (رحلة) is no departure (رحل): its key is that of the past tense, which is left out
+        ("أول رحلة إلى المحطة النووية تنطلق الشهر المقبل", "NONE"),
+        ("على الخبراء الأجانب أن يرحلوا عن المحطة النووية", "AGAINST"),
     ],
 )
 def test_each_rule_votes_as_the_sentence_means(nuclear: StanceDetector, content: str, expected: str) -> None:

@@ -474,3 +474,17 @@ def test_a_predicate_whose_clause_holds_no_word_of_the_target_is_about_something
 )
 def test_a_rhetorical_question_warns_against_its_condition(nuclear: StanceDetector, content: str, expected: str) -> None:
     assert label(nuclear, content) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        # "despite X": X is conceded, the clause it opens is not the speaker's point
+        ("ندعم المحطة النووية رغم المخاطر التي يتحدث عنها البعض", "FAVOR"),
+        ("رغم الفوائد المعلنة، نرفض المحطة النووية", "AGAINST"),
+        ("على الرغم من الانتقادات، ندعم إنشاء المحطة النووية", "FAVOR"),
+        ("وبالرغم من كل المزايا فإن المحطة النووية خطر على السكان", "AGAINST"),
+    ],
+)
+def test_what_despite_concedes_is_not_the_point(nuclear: StanceDetector, content: str, expected: str) -> None:
+    assert label(nuclear, content) == expected

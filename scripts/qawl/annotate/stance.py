@@ -18,7 +18,7 @@ here is written for a particular target; each one is read off its own record:
   predicates that apply to their object ("demand" + "withdrawal" is against), an undoing or a keeping judged
   ("withdrawal would be a mistake" is for, "staying is an insult" against), contrast (the clause after "but"
   is the speaker's point), exceptions and rhetorical questions ("brought nothing but ruin"), the goal after
-  "until", denial of a report, and conditions (they count only when the main clause says nothing).
+  "until", denial of a report, and conditions and what "despite" concedes (they count only when the main clause says nothing).
   Whether undoing the target's object is FAVOR or AGAINST ("withdrawal" of forces, "disarming" of
   factions) is fitted on the target's examples and gold, from its name when the name is an undoing; undoing what
   names the target itself is against it; an evaluative word that its examples use the other way round standing
@@ -434,7 +434,9 @@ def polarity(
             if chain is not None and not has_predicate:
                 chain = None
             continue
-        if chain is not None and index - last > SCOPE and (undoing is None or kind not in ("positive", "negative", "negation")):
+        # a chain ends after SCOPE words and with its condition or clause, unless it is an undoing that waits for its judgement
+        ended = index - last > SCOPE or item.conditional != chain_in_condition
+        if chain is not None and ended and (undoing is None or kind not in ("positive", "negative", "negation")):
             close()
         last = index
         if kind in ("contrast", "concession"):

@@ -488,3 +488,17 @@ def test_a_rhetorical_question_warns_against_its_condition(nuclear: StanceDetect
 )
 def test_what_despite_concedes_is_not_the_point(nuclear: StanceDetector, content: str, expected: str) -> None:
     assert label(nuclear, content) == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        # a negation that reaches a word naming the target itself, with nothing else to negate, rejects it
+        ("لا للمحطة النووية في مدينتنا", "AGAINST"),
+        ("لن نكون مكباً للمحطة النووية", "AGAINST"),
+        ("لا خطر من المحطة النووية", "FAVOR"),  # the negation is the danger's
+        ("لم يحدد الوزير موعد افتتاح المحطة النووية", "NONE"),  # too far from the name: a report
+    ],
+)
+def test_a_bare_negation_of_the_target_itself_rejects_it(nuclear: StanceDetector, content: str, expected: str) -> None:
+    assert label(nuclear, content) == expected

@@ -348,6 +348,7 @@ def polarity(
     predicate, negation or judgement) votes only within SCOPE words of one: "the price of bread will fall" reports
     a change of something else; a chain of predicates with no undoing or keeping votes only in a clause that holds
     one ("demanded elections on time", in a sentence on the target, demands something else).
+    A bare negation that reaches a word naming the target itself (`itself`) with nothing else to invert rejects it ("no to the plant").
     A predicate (support, oppose), an undoing (reverse), a keeping (keep) or a negation applies to the next one
     within SCOPE words: a chain of them is emitted as the product of its signs when it ends
     ("demand" + "withdrawal" is against, "reject" + "withdrawal" for, "staying" + "not" +
@@ -388,17 +389,20 @@ def polarity(
             main += value
 
     def close() -> None:
-        nonlocal chain, has_predicate, undoing, lone, undoes
+        nonlocal chain, has_predicate, undoing, lone, undoes, negated
+        if chain is not None and not has_predicate and negated is not None and any(0 < p - negated <= SCOPE for p in itself):
+            vote(-1, chain_in_condition)  # "no to the plant": a negation with nothing to invert but the target's name
         # a predicate with no undoing is about its object: in a clause with no word of the target, something else
         if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)) and (undoes or anchors != frozenset()):
             vote(chain, chain_in_condition)
-        chain, has_predicate, undoing, lone, undoes = None, False, None, False, False
+        chain, has_predicate, undoing, lone, undoes, negated = None, False, None, False, False, None
 
     def anchored(index: int) -> bool:
         return anchors is None or any(abs(anchor - index) <= SCOPE for anchor in anchors)
 
     lone = False  # the pending chain is an undoing or a keeping alone, with no predicate or negation
     undoes = False  # the pending chain holds an undoing or a keeping
+    negated: int | None = None  # where the negation that opened the pending chain is
 
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
     asked = False  # a question (هل) is open: its negation is an exception
@@ -451,6 +455,8 @@ def polarity(
         elif kind in ("negation", "avert"):  # inverts the open chain ("staying ... is not necessary"), or starts one
             if item.coordinated:  # "and not" starts one
                 close()
+            if chain is None:
+                negated = index
             chain, lone = -(chain or 1), False
         elif kind in ("support", "oppose", "reverse", "keep"):
             if item.coordinated:  # "we reject it and warn of ...": a predicate of its own, not one of the one before
@@ -470,6 +476,8 @@ def polarity(
             chain, has_predicate, undoing = None, False, None
         else:  # positive, negative: negated by a bare negation only
             bare = chain if chain is not None and not has_predicate else 1
+            if not has_predicate:
+                chain = None  # a bare negation is this word's
             close()
             following = items[position + 1] if position + 1 < len(items) else None
             if following is not None and following.kind in ("reverse", "keep") and following.index - index <= SCOPE:

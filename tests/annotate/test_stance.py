@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,11 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
     """The label of a quote whose sentence is its content."""
     ((_, found),) = detector.classify(normalize(content), normalize(content), doc_id)
     return found
+
+
+def labels(detector: StanceDetector, target: str, contents: Iterable[str]) -> list[str]:
+    """The label toward `target` of quotes whose sentence is their content."""
+    return [dict(detector.classify(normalize(content), normalize(content), None))[target] for content in contents]
 
 
 @pytest.mark.parametrize(
@@ -172,6 +178,21 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         # a trip (رحلة) is no departure (رحل): its key is that of the past tense, which is left out
         ("أول رحلة إلى المحطة النووية تنطلق الشهر المقبل", "NONE"),
         ("على الخبراء الأجانب أن يرحلوا عن المحطة النووية", "AGAINST"),
+        # "who will ... if ...?": no one will, if that happens; what the condition says is what the speaker warns against
+        ("من سيحمي المدينة من الظلام إذا أغلقنا المحطة النووية؟", "FAVOR"),
+        ("من سيحمي المدينة إذا واصلنا العمل في المحطة النووية؟", "AGAINST"),
+        ("سنحمي المدينة إذا واصلنا العمل في المحطة النووية", "FAVOR"),  # no question: the main clause speaks
+        ("من سوريا وصل خبراء إلى المحطة النووية إذا صح الخبر؟", "NONE"),  # من before a word that is no future verb
+        # "despite X": X is conceded, the clause it opens is not the speaker's point
+        ("ندعم المحطة النووية رغم المخاطر التي يتحدث عنها البعض", "FAVOR"),
+        ("رغم الفوائد المعلنة، نرفض المحطة النووية", "AGAINST"),
+        ("على الرغم من الانتقادات، ندعم إنشاء المحطة النووية", "FAVOR"),
+        ("وبالرغم من كل المزايا فإن المحطة النووية خطر على السكان", "AGAINST"),
+        # a negation that reaches a word naming the target itself, with nothing else to negate, rejects it
+        ("لا للمحطة النووية في مدينتنا", "AGAINST"),
+        ("لن نكون مكباً للمحطة النووية", "AGAINST"),
+        ("لا خطر من المحطة النووية", "FAVOR"),  # the negation is the danger's
+        ("لم يحدد الوزير موعد افتتاح المحطة النووية", "NONE"),  # too far from the name: a report
     ],
 )
 def test_each_rule_votes_as_the_sentence_means(nuclear: StanceDetector, content: str, expected: str) -> None:
@@ -332,7 +353,7 @@ def test_a_target_named_by_an_undoing_is_for_undoing_its_object_without_examples
     austerity = made_up_target("austerity", "برامج التقشف الحكومية", [], [])  # austerity is a cutting too
     detector = StanceDetector([NUCLEAR, arms, austerity], [])
     assert [model.orientation.for_document(None).reverse for model in detector.models] == [-1, 1, 1]
-    assert [dict(detector.classify(normalize(text), normalize(text), None))["arms"] for text in ("نطالب بتسليم السلاح إلى الدولة", "التخلي عن السلاح ليس خياراً", "بقاء السلاح بيد الفصائل إهانة للدولة")] == [
+    assert labels(detector, "arms", ("نطالب بتسليم السلاح إلى الدولة", "التخلي عن السلاح ليس خياراً", "بقاء السلاح بيد الفصائل إهانة للدولة")) == [
         "FAVOR",
         "AGAINST",
         "FAVOR",
@@ -443,13 +464,13 @@ def test_a_judgement_of_what_a_target_named_by_an_undoing_undoes_is_the_opposite
         ["قال الوزير إن حظر التدخين في المقاهي يحمي صحة الأطفال.", "طالب الأطباء بمنع التدخين في الأماكن المغلقة."],
         ["رفض أصحاب المقاهي حظر التدخين.", "قال النائب إن منع التدخين في الأماكن العامة تقييد للحريات."],
     )
-    detector = StanceDetector([NUCLEAR, smoking], [])
-    assert [dict(detector.classify(normalize(text), normalize(text), None))["smoking_ban"] for text in (
+    contents = (
         "التدخين الشره خطر على صحة الأطفال في الأماكن العامة",
         "نحذر من التدخين في الأماكن العامة",
         "ندافع عن التدخين في الأماكن العامة",
         "نطالب بحظر التدخين في الأماكن العامة",
-    )] == ["FAVOR", "FAVOR", "AGAINST", "FAVOR"]
+    )
+    assert labels(StanceDetector([NUCLEAR, smoking], []), "smoking_ban", contents) == ["FAVOR", "FAVOR", "AGAINST", "FAVOR"]
 
 
 def test_a_predicate_whose_clause_holds_no_word_of_the_target_is_about_something_else(nuclear: StanceDetector) -> None:
@@ -459,46 +480,3 @@ def test_a_predicate_whose_clause_holds_no_word_of_the_target_is_about_something
     assert nuclear.classify(sentence, normalize("طالب بالإسراع في إنشاء المحطة النووية"), None) == (("nuclear_power_plant", "FAVOR"),)
     # an evaluative word still judges what the sentence is about
     assert nuclear.classify(sentence, normalize("قال إن المشروع كارثة"), None) == (("nuclear_power_plant", "AGAINST"),)
-
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        # "who will ... if ...?": no one will, if that happens; what the condition says is what the speaker warns against
-        ("من سيحمي المدينة من الظلام إذا أغلقنا المحطة النووية؟", "FAVOR"),
-        ("من سيحمي المدينة إذا واصلنا العمل في المحطة النووية؟", "AGAINST"),
-        ("سنحمي المدينة إذا واصلنا العمل في المحطة النووية", "FAVOR"),  # no question: the main clause speaks
-        ("من سوريا وصل خبراء إلى المحطة النووية إذا صح الخبر؟", "NONE"),  # من before a word that is no future verb
-    ],
-)
-def test_a_rhetorical_question_warns_against_its_condition(nuclear: StanceDetector, content: str, expected: str) -> None:
-    assert label(nuclear, content) == expected
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        # "despite X": X is conceded, the clause it opens is not the speaker's point
-        ("ندعم المحطة النووية رغم المخاطر التي يتحدث عنها البعض", "FAVOR"),
-        ("رغم الفوائد المعلنة، نرفض المحطة النووية", "AGAINST"),
-        ("على الرغم من الانتقادات، ندعم إنشاء المحطة النووية", "FAVOR"),
-        ("وبالرغم من كل المزايا فإن المحطة النووية خطر على السكان", "AGAINST"),
-    ],
-)
-def test_what_despite_concedes_is_not_the_point(nuclear: StanceDetector, content: str, expected: str) -> None:
-    assert label(nuclear, content) == expected
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        # a negation that reaches a word naming the target itself, with nothing else to negate, rejects it
-        ("لا للمحطة النووية في مدينتنا", "AGAINST"),
-        ("لن نكون مكباً للمحطة النووية", "AGAINST"),
-        ("لا خطر من المحطة النووية", "FAVOR"),  # the negation is the danger's
-        ("لم يحدد الوزير موعد افتتاح المحطة النووية", "NONE"),  # too far from the name: a report
-    ],
-)
-def test_a_bare_negation_of_the_target_itself_rejects_it(nuclear: StanceDetector, content: str, expected: str) -> None:
-    assert label(nuclear, content) == expected

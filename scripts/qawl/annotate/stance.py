@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -319,7 +320,7 @@ class Evaluation:
                     break
             i += length
         if "؟" in text:
-            asking = next((i for i, (who, verb) in enumerate(zip(words, words[1:])) if who in ASKING_WHO and _FUTURE.match(verb)), None)
+            asking = next((i for i, (who, verb) in enumerate(itertools.pairwise(words)) if who in ASKING_WHO and _FUTURE.match(verb)), None)
             if asking is not None:
                 found.insert(sum(item.index < asking for item in found), tuple.__new__(Item, (asking, "rhetorical", False, False, False)))
         return found

@@ -360,6 +360,8 @@ def test_a_target_named_by_an_undoing_is_for_undoing_its_object_without_examples
         "AGAINST",
         "FAVOR",
     ]
+    # arms outside the law are what the target undoes: denying they should be is for it, denying they are a danger against it
+    assert labels(detector, "arms", ("لا سلاح خارج القانون بعد اليوم", "السلاح ليس خطراً على أحد")) == ["FAVOR", "AGAINST"]
 
 
 def test_a_document_about_a_target_makes_its_weaker_mentions_about_it(tmp_path: Path) -> None:

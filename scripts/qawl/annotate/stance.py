@@ -785,25 +785,35 @@ class StanceDetector:
                 anchors = frozenset(i for i, weights, _ in clause_weights if weights[n])
                 itself = frozenset(i for i, _, word in clause_weights if not self.itself_keys[n].isdisjoint(keys(word)))
                 flipped = frozenset(i for i, key in evaluative if key in model.flips)
+                read = items
                 if self.object_keys[n] and items:
-                    flipped |= self._judging_undone(words, items, undoings, self.object_keys[n])
-                vote = polarity(items, model.orientation.for_document(doc_id), anchors, itself, flipped)
+                    judging, existential = self._judging_undone(words, items, undoings, self.object_keys[n])
+                    flipped |= judging
+                    read = [item for item in items if item.index not in existential] if existential else items
+                vote = polarity(read, model.orientation.for_document(doc_id), anchors, itself, flipped)
                 vote += SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
                 label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"
             found.append((model.id, label))
         return tuple(found)
 
     @staticmethod
-    def _judging_undone(words: list[str], items: list[Item], undoings: list[int], undone: frozenset[str]) -> frozenset[int]:
+    def _judging_undone(
+        words: list[str], items: list[Item], undoings: list[int], undone: frozenset[str]
+    ) -> tuple[frozenset[int], frozenset[int]]:
         """The positions of the items that judge what the target undoes where no undoing governs it: an evaluative
-        word just after it (السلاح المنفلت، سلاحنا هو الضمانة) or a predicate just before it (نحذر من السلاح)."""
+        word just after it (السلاح المنفلت، سلاحنا هو الضمانة) or a predicate just before it (نحذر من السلاح); and
+        those of the negations just before it, when it is so judged: they deny that it should be (لا سلاح خارج القانون),
+        as the judgement does."""
         free = [i for i, word in enumerate(words) if not undone.isdisjoint(keys(word)) and not any(0 < i - u <= SCOPE for u in undoings)]
-        return frozenset(
-            item.index
+        judged = {
+            (item.index, o)
             for item in items
             for o in free
             if (item.kind in ("positive", "negative") and 0 < item.index - o <= 2) or (item.kind in ("support", "oppose") and 0 < o - item.index <= 2)
-        )
+        }
+        objects = {o for index, o in judged if index > o}
+        existential = frozenset(item.index for item in items if item.kind == "negation" and item.index + 1 in objects)
+        return frozenset(index for index, _ in judged), existential
 
     def find(self, nt: NormText, quotes: list[Quote], doc_id: str | None = None) -> list[Stance]:
         """One record per quote and target (guidelines §4.2)."""

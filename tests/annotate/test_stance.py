@@ -483,5 +483,8 @@ def test_a_predicate_whose_clause_holds_no_word_of_the_target_is_about_something
     sentence = normalize("وفي مؤتمر عن المحطة النووية طالب الوزير بإجراء الانتخابات البلدية في موعدها")
     assert nuclear.classify(sentence, normalize("طالب بإجراء الانتخابات البلدية في موعدها"), None) == (("nuclear_power_plant", "NONE"),)
     assert nuclear.classify(sentence, normalize("طالب بالإسراع في إنشاء المحطة النووية"), None) == (("nuclear_power_plant", "FAVOR"),)
+    # nor is a demand whose object ends far from the target's words (uncovering who is behind a campaign on the plant)
+    content = normalize("نطالب بكشف أسماء الجهات التي تقف وراء الحملة الإعلامية الأخيرة ضد المحطة النووية")
+    assert nuclear.classify(content, content, None) == (("nuclear_power_plant", "NONE"),)
     # an evaluative word still judges what the sentence is about
     assert nuclear.classify(sentence, normalize("قال إن المشروع كارثة"), None) == (("nuclear_power_plant", "AGAINST"),)

@@ -347,8 +347,8 @@ def polarity(
 
     `anchors`: the positions of the clause's words of the target's record; an undoing or a keeping alone (no
     predicate, negation or judgement) votes only within SCOPE words of one: "the price of bread will fall" reports
-    a change of something else; a chain of predicates with no undoing or keeping votes only in a clause that holds
-    one ("demanded elections on time", in a sentence on the target, demands something else).
+    a change of something else; a chain of predicates with no undoing or keeping votes only with one within 2 * SCOPE
+    words of its first predicate ("demanded elections on time", in a sentence on the target, demands something else).
     A bare negation that reaches a word naming the target itself (`itself`) with nothing else to invert rejects it ("no to the plant").
     A predicate (support, oppose), an undoing (reverse), a keeping (keep) or a negation applies to the next one
     within SCOPE words: a chain of them is emitted as the product of its signs when it ends
@@ -390,13 +390,13 @@ def polarity(
             main += value
 
     def close() -> None:
-        nonlocal chain, has_predicate, undoing, lone, undoes, negated
+        nonlocal chain, has_predicate, undoing, lone, undoes, negated, predicate_at
         if chain is not None and not has_predicate and negated is not None and any(0 < p - negated <= SCOPE for p in itself):
             vote(-1, chain_in_condition)  # "no to the plant": a negation with nothing to invert but the target's name
-        # a predicate with no undoing is about its object: in a clause with no word of the target, something else
-        if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)) and (undoes or anchors != frozenset()):
+        # a predicate with no undoing is about its object: with no word of the target near it, something else
+        if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)) and (undoes or anchors is None or any(abs(a - predicate_at) <= 2 * SCOPE for a in anchors)):
             vote(chain, chain_in_condition)
-        chain, has_predicate, undoing, lone, undoes, negated = None, False, None, False, False, None
+        chain, has_predicate, undoing, lone, undoes, negated, predicate_at = None, False, None, False, False, None, -1
 
     def anchored(index: int) -> bool:
         return anchors is None or any(abs(anchor - index) <= SCOPE for anchor in anchors)
@@ -404,6 +404,7 @@ def polarity(
     lone = False  # the pending chain is an undoing or a keeping alone, with no predicate or negation
     undoes = False  # the pending chain holds an undoing or a keeping
     negated: int | None = None  # where the negation that opened the pending chain is
+    predicate_at = -1  # where its first predicate is
 
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
     asked = False  # a question (هل) is open: its negation is an exception
@@ -466,6 +467,8 @@ def polarity(
             reverse = -1 if any(0 < position - index <= SCOPE for position in itself) else orientation.reverse
             sign = reverse if kind == "reverse" else -reverse if kind == "keep" else -SIGN[kind] if index in flipped else SIGN[kind]
             lone = kind in ("reverse", "keep") and chain is None
+            if not has_predicate:
+                predicate_at = index
             undoes = undoes or kind in ("reverse", "keep")
             if lone:
                 undoing = item

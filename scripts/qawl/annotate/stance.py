@@ -394,12 +394,12 @@ def polarity(
         if chain is not None and not has_predicate and negated is not None and any(0 < p - negated <= SCOPE for p in itself):
             vote(-1, chain_in_condition)  # "no to the plant": a negation with nothing to invert but the target's name
         # a predicate with no undoing is about its object: with no word of the target near it, something else
-        if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)) and (undoes or anchors is None or any(abs(a - predicate_at) <= 2 * SCOPE for a in anchors)):
+        if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)) and (undoes or anchored(predicate_at, 2 * SCOPE)):
             vote(chain, chain_in_condition)
         chain, has_predicate, undoing, lone, undoes, negated, predicate_at = None, False, None, False, False, None, -1
 
-    def anchored(index: int) -> bool:
-        return anchors is None or any(abs(anchor - index) <= SCOPE for anchor in anchors)
+    def anchored(index: int, span: int = SCOPE) -> bool:
+        return anchors is None or any(abs(anchor - index) <= span for anchor in anchors)
 
     lone = False  # the pending chain is an undoing or a keeping alone, with no predicate or negation
     undoes = False  # the pending chain holds an undoing or a keeping

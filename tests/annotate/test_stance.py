@@ -175,6 +175,7 @@ def labels(detector: StanceDetector, target: str, contents: Iterable[str]) -> li
         ("المحطة النووية مشروع غير مشروع", "AGAINST"),
         ("المحطة النووية لا تمثل إرادة الشعب", "AGAINST"),  # the will of the people: legitimacy
         ("المحطة النووية تعمل خارج سيطرة هيئة الرقابة", "AGAINST"),  # outside the control of
+        ("الحكومة ماضية في تسريع إنشاء المحطة النووية", "FAVOR"),  # hastening it
         # a stock (مخزون) is no shame (مخز): a warning about the plant's fuel stock is no judgement of the plant
         ("أعلنت المحطة النووية أن المخزون وصل إلى مستواه المعتاد", "NONE"),
         # a trip (رحلة) is no departure (رحل): its key is that of the past tense, which is left out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,11 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
     return found
 
 
+def labels(detector: StanceDetector, target: str, contents: Iterable[str]) -> list[str]:
+    """The label toward `target` of quotes whose sentence is their content."""
+    return [dict(detector.classify(normalize(content), normalize(content), None))[target] for content in contents]
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
@@ -158,6 +164,38 @@ def label(detector: StanceDetector, content: str, doc_id: str | None = None) -> 
         ("مشروع المحطة النووية لم يراعِ سلامة السكان", "AGAINST"),
         ("المحطة النووية ستنقذ البلاد من الظلام", "FAVOR"),
         ("قرار المحطة النووية كان حاسماً", "FAVOR"),
+        # words of suspension, demand, displeasure, praise and worth that the lexicon lacked
+        ("نطالب بتعليق العمل في المحطة النووية", "AGAINST"),
+        ("المحطة النووية مطلب شعبي منذ سنوات", "FAVOR"),
+        ("أبدى السكان استياءهم من المحطة النووية", "AGAINST"),
+        ("المحطة النووية لم تجلب للمدينة إلا الوعود الفارغة", "AGAINST"),
+        ("المحطة النووية لا تليق ببلد يملك الشمس", "AGAINST"),
+        ("المحطة النووية قائمة على أرقام مبالغ فيها", "AGAINST"),
+        ("المحطة النووية هي ما حمى البلاد من انقطاع الكهرباء", "FAVOR"),
+        ("المحطة النووية مشروع غير مشروع", "AGAINST"),
+        ("المحطة النووية لا تمثل إرادة الشعب", "AGAINST"),  # the will of the people: legitimacy
+        ("المحطة النووية تعمل خارج سيطرة هيئة الرقابة", "AGAINST"),  # outside the control of
+        ("الحكومة ماضية في تسريع إنشاء المحطة النووية", "FAVOR"),  # hastening it
+        # a stock (مخزون) is no shame (مخز): a warning about the plant's fuel stock is no judgement of the plant
+        ("أعلنت المحطة النووية أن المخزون وصل إلى مستواه المعتاد", "NONE"),
+        # a trip (رحلة) is no departure (رحل): its key is that of the past tense, which is left out
+        ("أول رحلة إلى المحطة النووية تنطلق الشهر المقبل", "NONE"),
+        ("على الخبراء الأجانب أن يرحلوا عن المحطة النووية", "AGAINST"),
+        # "who will ... if ...?": no one will, if that happens; what the condition says is what the speaker warns against
+        ("من سيحمي المدينة من الظلام إذا أغلقنا المحطة النووية؟", "FAVOR"),
+        ("من سيحمي المدينة إذا واصلنا العمل في المحطة النووية؟", "AGAINST"),
+        ("سنحمي المدينة إذا واصلنا العمل في المحطة النووية", "FAVOR"),  # no question: the main clause speaks
+        ("من سوريا وصل خبراء إلى المحطة النووية إذا صح الخبر؟", "NONE"),  # من before a word that is no future verb
+        # "despite X": X is conceded, the clause it opens is not the speaker's point
+        ("ندعم المحطة النووية رغم المخاطر التي يتحدث عنها البعض", "FAVOR"),
+        ("رغم الفوائد المعلنة، نرفض المحطة النووية", "AGAINST"),
+        ("على الرغم من الانتقادات، ندعم إنشاء المحطة النووية", "FAVOR"),
+        ("وبالرغم من كل المزايا فإن المحطة النووية خطر على السكان", "AGAINST"),
+        # a negation that reaches a word naming the target itself, with nothing else to negate, rejects it
+        ("لا للمحطة النووية في مدينتنا", "AGAINST"),
+        ("لن نكون مكباً للمحطة النووية", "AGAINST"),
+        ("لا خطر من المحطة النووية", "FAVOR"),  # the negation is the danger's
+        ("لم يحدد الوزير موعد افتتاح المحطة النووية", "NONE"),  # too far from the name: a report
     ],
 )
 def test_each_rule_votes_as_the_sentence_means(nuclear: StanceDetector, content: str, expected: str) -> None:
@@ -318,11 +356,13 @@ def test_a_target_named_by_an_undoing_is_for_undoing_its_object_without_examples
     austerity = made_up_target("austerity", "برامج التقشف الحكومية", [], [])  # austerity is a cutting too
     detector = StanceDetector([NUCLEAR, arms, austerity], [])
     assert [model.orientation.for_document(None).reverse for model in detector.models] == [-1, 1, 1]
-    assert [dict(detector.classify(normalize(text), normalize(text), None))["arms"] for text in ("نطالب بتسليم السلاح إلى الدولة", "التخلي عن السلاح ليس خياراً", "بقاء السلاح بيد الفصائل إهانة للدولة")] == [
+    assert labels(detector, "arms", ("نطالب بتسليم السلاح إلى الدولة", "التخلي عن السلاح ليس خياراً", "بقاء السلاح بيد الفصائل إهانة للدولة")) == [
         "FAVOR",
         "AGAINST",
         "FAVOR",
     ]
+    # arms outside the law are what the target undoes: denying they should be is for it, denying they are a danger against it
+    assert labels(detector, "arms", ("لا سلاح خارج القانون بعد اليوم", "السلاح ليس خطراً على أحد")) == ["FAVOR", "AGAINST"]
 
 
 def test_a_document_about_a_target_makes_its_weaker_mentions_about_it(tmp_path: Path) -> None:
@@ -418,3 +458,33 @@ def test_an_evaluative_word_the_targets_examples_use_the_other_way_round_votes_t
     detector = StanceDetector([dam], [])
     assert label(detector, "السد الكبير هو الحل لمشكلة الفقر في الجنوب") == "FAVOR"
     assert label(detector, "السد الكبير كارثة على القرى") == "AGAINST"
+
+
+def test_a_judgement_of_what_a_target_named_by_an_undoing_undoes_is_the_opposite_of_one_of_the_target() -> None:
+    # Banning smoking: smoking is what the ban undoes, so calling it a danger is for the ban, defending it against;
+    # an occurrence an undoing governs (the demand to ban it) is read as before.
+    smoking = made_up_target(
+        "smoking_ban",
+        "حظر التدخين في الأماكن العامة",
+        ["قال الوزير إن حظر التدخين في المقاهي يحمي صحة الأطفال.", "طالب الأطباء بمنع التدخين في الأماكن المغلقة."],
+        ["رفض أصحاب المقاهي حظر التدخين.", "قال النائب إن منع التدخين في الأماكن العامة تقييد للحريات."],
+    )
+    contents = (
+        "التدخين الشره خطر على صحة الأطفال في الأماكن العامة",
+        "نحذر من التدخين في الأماكن العامة",
+        "ندافع عن التدخين في الأماكن العامة",
+        "نطالب بحظر التدخين في الأماكن العامة",
+    )
+    assert labels(StanceDetector([NUCLEAR, smoking], []), "smoking_ban", contents) == ["FAVOR", "FAVOR", "AGAINST", "FAVOR"]
+
+
+def test_a_predicate_whose_clause_holds_no_word_of_the_target_is_about_something_else(nuclear: StanceDetector) -> None:
+    # The sentence is about the plant, the quote's demand (elections on time) is not: no word of the record follows it.
+    sentence = normalize("وفي مؤتمر عن المحطة النووية طالب الوزير بإجراء الانتخابات البلدية في موعدها")
+    assert nuclear.classify(sentence, normalize("طالب بإجراء الانتخابات البلدية في موعدها"), None) == (("nuclear_power_plant", "NONE"),)
+    assert nuclear.classify(sentence, normalize("طالب بالإسراع في إنشاء المحطة النووية"), None) == (("nuclear_power_plant", "FAVOR"),)
+    # nor is a demand whose object ends far from the target's words (uncovering who is behind a campaign on the plant)
+    content = normalize("نطالب بكشف أسماء الجهات التي تقف وراء الحملة الإعلامية الأخيرة ضد المحطة النووية")
+    assert nuclear.classify(content, content, None) == (("nuclear_power_plant", "NONE"),)
+    # an evaluative word still judges what the sentence is about
+    assert nuclear.classify(sentence, normalize("قال إن المشروع كارثة"), None) == (("nuclear_power_plant", "AGAINST"),)

@@ -18,7 +18,7 @@ here is written for a particular target; each one is read off its own record:
   predicates that apply to their object ("demand" + "withdrawal" is against), an undoing or a keeping judged
   ("withdrawal would be a mistake" is for, "staying is an insult" against), contrast (the clause after "but"
   is the speaker's point), exceptions and rhetorical questions ("brought nothing but ruin"), the goal after
-  "until", denial of a report, and conditions (they count only when the main clause says nothing).
+  "until", denial of a report, and conditions and what "despite" concedes (they count only when the main clause says nothing).
   Whether undoing the target's object is FAVOR or AGAINST ("withdrawal" of forces, "disarming" of
   factions) is fitted on the target's examples and gold, from its name when the name is an undoing; undoing what
   names the target itself is against it; an evaluative word that its examples use the other way round standing
@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -234,6 +235,9 @@ class Item(NamedTuple):
 
 
 _DEFINITE = re.compile("^[وف]?(?:[بك]?ال|لل)")
+# "who will ...?" (من سيحمي البلاد؟): a question no one is meant to answer
+ASKING_WHO = frozenset(("من", "ومن", "فمن"))
+_FUTURE = re.compile("^س[يتنا]..")
 
 
 @dataclass(frozen=True)
@@ -279,10 +283,10 @@ class Evaluation:
         condition = re.compile(rf"(?<!\w)[وف]?(?:{opener})(?!\w)(?:\s+(?!ف(?!ي(?:ه|ها|هم)?(?!\w)))[^\s،,؛;:.!?؟]+)*")
         return cls(phrases, condition, frozenset(particle_words))
 
-    def items(self, text: str) -> list[Item]:
+    def items(self, text: str, words: list[str] | None = None) -> list[Item]:
         """The lexicon's entries in a text (matching form), left to right, longest first; `neutral` ones
         (لا يزال still, لا يقل no less) only keep their words from being read as others."""
-        words = WORD.findall(text)
+        words = WORD.findall(text) if words is None else words  # the caller may have them already
         word_keys = list(map(keys, words))
         conditions = [(c.start(), c.end()) for c in self.condition.finditer(text)]  # in text order, apart
         condition_starts = [start for start, _ in conditions]
@@ -315,6 +319,10 @@ class Evaluation:
                     length = 1 + len(rest)
                     break
             i += length
+        if "؟" in text:
+            asking = next((i for i, (who, verb) in enumerate(itertools.pairwise(words)) if who in ASKING_WHO and _FUTURE.match(verb)), None)
+            if asking is not None:
+                found.insert(sum(item.index < asking for item in found), tuple.__new__(Item, (asking, "rhetorical", False, False, False)))
         return found
 
 
@@ -339,7 +347,9 @@ def polarity(
 
     `anchors`: the positions of the clause's words of the target's record; an undoing or a keeping alone (no
     predicate, negation or judgement) votes only within SCOPE words of one: "the price of bread will fall" reports
-    a change of something else.
+    a change of something else; a chain of predicates with no undoing or keeping votes only with one within 2 * SCOPE
+    words of its first predicate ("demanded elections on time", in a sentence on the target, demands something else).
+    A bare negation that reaches a word naming the target itself (`itself`) with nothing else to invert rejects it ("no to the plant").
     A predicate (support, oppose), an undoing (reverse), a keeping (keep) or a negation applies to the next one
     within SCOPE words: a chain of them is emitted as the product of its signs when it ends
     ("demand" + "withdrawal" is against, "reject" + "withdrawal" for, "staying" + "not" +
@@ -357,6 +367,7 @@ def polarity(
     The evaluative item after "without" votes nothing ("fell without losses", "withdrawal without delay").
     A denial ("is untrue") drops the votes before it since the last contrast: they are the report it denies;
     a verb of denying ("denied") those after it, up to the next contrast.
+    A question "who will ...?" (من سـ…؟) with a condition warns against what the condition says: its votes count, inverted.
     The votes of a condition count only if the main clause casts none ("we support it even if some reject it";
     "we will strike unless they leave" is against their staying). After a contrast marker, the votes
     that follow decide if there are any, and count POINT_WEIGHT times; a concession ("does not mean") is a
@@ -379,18 +390,25 @@ def polarity(
             main += value
 
     def close() -> None:
-        nonlocal chain, has_predicate, undoing, lone
-        if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)):
+        nonlocal chain, has_predicate, undoing, lone, undoes, negated, predicate_at
+        if chain is not None and not has_predicate and negated is not None and any(0 < p - negated <= SCOPE for p in itself):
+            vote(-1, chain_in_condition)  # "no to the plant": a negation with nothing to invert but the target's name
+        # a predicate with no undoing is about its object: with no word of the target near it, something else
+        if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)) and (undoes or anchored(predicate_at, 2 * SCOPE)):
             vote(chain, chain_in_condition)
-        chain, has_predicate, undoing, lone = None, False, None, False
+        chain, has_predicate, undoing, lone, undoes, negated, predicate_at = None, False, None, False, False, None, -1
 
-    def anchored(index: int) -> bool:
-        return anchors is None or any(abs(anchor - index) <= SCOPE for anchor in anchors)
+    def anchored(index: int, span: int = SCOPE) -> bool:
+        return anchors is None or any(abs(anchor - index) <= span for anchor in anchors)
 
     lone = False  # the pending chain is an undoing or a keeping alone, with no predicate or negation
+    undoes = False  # the pending chain holds an undoing or a keeping
+    negated: int | None = None  # where the negation that opened the pending chain is
+    predicate_at = -1  # where its first predicate is
 
     without = -SCOPE - 1  # where the last "without" was: the word it governs says how, and casts no vote
     asked = False  # a question (هل) is open: its negation is an exception
+    rhetorical = False  # the clause asks "who will ...?"
     denying = False  # a verb of denying is open: what follows is the report it denies
     for position, item in enumerate(items):
         index, kind = item.index, item.kind
@@ -412,6 +430,9 @@ def polarity(
         if kind == "without" or index - without <= SCOPE:
             without = index if kind == "without" else -SCOPE - 1
             continue
+        if kind == "rhetorical":
+            rhetorical = True
+            continue
         if kind == "question" or (asked and kind == "negation" and chain is None):
             asked = kind == "question"
             continue
@@ -419,7 +440,9 @@ def polarity(
             if chain is not None and not has_predicate:
                 chain = None
             continue
-        if chain is not None and index - last > SCOPE and (undoing is None or kind not in ("positive", "negative", "negation")):
+        # a chain ends after SCOPE words and with its condition or clause, unless it is an undoing that waits for its judgement
+        ended = index - last > SCOPE or item.conditional != chain_in_condition
+        if chain is not None and ended and (undoing is None or kind not in ("positive", "negative", "negation")):
             close()
         last = index
         if kind in ("contrast", "concession"):
@@ -434,14 +457,19 @@ def polarity(
         elif kind in ("negation", "avert"):  # inverts the open chain ("staying ... is not necessary"), or starts one
             if item.coordinated:  # "and not" starts one
                 close()
+            if chain is None:
+                negated = index
             chain, lone = -(chain or 1), False
         elif kind in ("support", "oppose", "reverse", "keep"):
             if item.coordinated:  # "we reject it and warn of ...": a predicate of its own, not one of the one before
                 chain = None
             # undoing the target itself ("stop the negotiations with the Fund") is against it, whatever else it undoes
             reverse = -1 if any(0 < position - index <= SCOPE for position in itself) else orientation.reverse
-            sign = reverse if kind == "reverse" else -reverse if kind == "keep" else SIGN[kind]
+            sign = reverse if kind == "reverse" else -reverse if kind == "keep" else -SIGN[kind] if index in flipped else SIGN[kind]
             lone = kind in ("reverse", "keep") and chain is None
+            if not has_predicate:
+                predicate_at = index
+            undoes = undoes or kind in ("reverse", "keep")
             if lone:
                 undoing = item
             chain, has_predicate = (chain or 1) * sign, True
@@ -452,6 +480,8 @@ def polarity(
             chain, has_predicate, undoing = None, False, None
         else:  # positive, negative: negated by a bare negation only
             bare = chain if chain is not None and not has_predicate else 1
+            if not has_predicate:
+                chain = None  # a bare negation is this word's
             close()
             following = items[position + 1] if position + 1 < len(items) else None
             if following is not None and following.kind in ("reverse", "keep") and following.index - index <= SCOPE:
@@ -465,6 +495,8 @@ def polarity(
         if kind in ("negation", "support", "oppose", "reverse", "keep"):
             chain_in_condition = item.conditional
     close()
+    if rhetorical and conditional:  # "who will protect us if we hand over our arms?": handing them over is the danger
+        return -conditional
     point = main or conditional
     return point * (POINT_WEIGHT if contrasted else 1) if point else before
 
@@ -633,6 +665,7 @@ class StanceDetector:
         # what names a target in a document: the Arabic words of its name and the places it names (none: its record's words do)
         self.name_keys = [self._features(_arabic(self._texts(t)[0])) | self._places(t) for t in targets]
         self.itself_keys = [self._itself(self._texts(t)[0]) for t in targets]
+        self.object_keys = [self._undone(self._texts(t)[0]) for t in targets]
         self.gold_texts = [
             [(g.doc_id, self._features(normalize(g.content))) for g in gold if g.target == t["id"] and g.label in ("FAVOR", "AGAINST")] for t in targets
         ]
@@ -664,6 +697,12 @@ class StanceDetector:
         words = WORD.findall(name)
         return {k for i, w in enumerate(words) if not any(0 < i - u <= SCOPE for u in undoings) for k in self._features(w)}
 
+    def _undone(self, name: str) -> frozenset[str]:
+        """The keys of the word a target's name undoes (السلاح in حصر السلاح بيد الدولة): judging it is judging the target the other way round."""
+        words = WORD.findall(name)
+        undone = [next((k for w in words[item.index + 1 :] if (k := self._features(w))), set()) for item in self.evaluation.items(name) if item.kind == "reverse"]
+        return frozenset().union(*undone)
+
     def _places(self, target: dict[str, Any]) -> set[str]:
         """The keys of the places (one-word GPE names of the gazetteer) that the target's name and FAVOR/AGAINST
         examples name, with or without a proclitic: they name the target as its name does (طهران for Iran's role)."""
@@ -672,8 +711,9 @@ class StanceDetector:
         found = {w for text in texts for w in WORD.findall(text) if w in places or (w[:1] in "وبلف" and w[1:] in places)}
         return {k for w in found for k in keys(w) if k not in self.general and len(k) >= 3}
 
-    def _features(self, text: str) -> set[str]:
-        return {k for ks in stems(text) for k in ks if k not in self.general and len(k) >= 3}
+    def _features(self, text: str, words: list[str] | None = None) -> set[str]:
+        """The keys of a text's words (`words`, if already found) that can say what it is about."""
+        return {k for w in (WORD.findall(text) if words is None else words) for k in keys(w) if k not in self.general and len(k) >= 3}
 
     def _model(self, target: dict[str, Any], gold: list[GoldStance]) -> TargetModel:
         """A target's orientation and classifier, from its examples and gold."""
@@ -730,16 +770,17 @@ class StanceDetector:
             return self.all_none
         # a quote is about the targets it is most about, not every one it touches
         relevant = [w >= 1 and w >= SHARE * max(weights) for w in weights]
-        items = self.evaluation.items(clause)
-        features = self._features(clause)
-        # the words of the targets' records, for an undoing or a keeping to be anchored to (most clauses have none)
         words = WORD.findall(clause)
-        if any(item.kind in ("reverse", "keep") for item in items):
+        items = self.evaluation.items(clause, words)
+        features = self._features(clause, words)
+        # the words of the targets' records, for a predicate, an undoing or a keeping to be anchored to (most clauses have none)
+        if any(item.kind in GOVERNING for item in items):
             word_weights = self.relevance_for(doc_id).word_weights
             clause_weights = [(i, weights, word) for i, word in enumerate(words) if (weights := word_weights(word)) is not None]
         else:
             clause_weights = []
         evaluative = [(item.index, keys(words[item.index])[-1]) for item in items if item.kind in ("positive", "negative")]
+        undoings = [item.index for item in items if item.kind in ("reverse", "keep")]
         found = []
         for n, (model, about) in enumerate(zip(self.models, relevant)):
             label = "NONE"
@@ -747,11 +788,35 @@ class StanceDetector:
                 anchors = frozenset(i for i, weights, _ in clause_weights if weights[n])
                 itself = frozenset(i for i, _, word in clause_weights if not self.itself_keys[n].isdisjoint(keys(word)))
                 flipped = frozenset(i for i, key in evaluative if key in model.flips)
-                vote = polarity(items, model.orientation.for_document(doc_id), anchors, itself, flipped)
+                read = items
+                if self.object_keys[n] and items:
+                    judging, existential = self._judging_undone(words, items, undoings, self.object_keys[n])
+                    flipped |= judging
+                    read = [item for item in items if item.index not in existential] if existential else items
+                vote = polarity(read, model.orientation.for_document(doc_id), anchors, itself, flipped)
                 vote += SIMILARITY_WEIGHT * model.classifier.log_odds(features, doc_id)
                 label = "FAVOR" if vote >= DECISION else "AGAINST" if vote <= -DECISION else "NONE"
             found.append((model.id, label))
         return tuple(found)
+
+    @staticmethod
+    def _judging_undone(
+        words: list[str], items: list[Item], undoings: list[int], undone: frozenset[str]
+    ) -> tuple[frozenset[int], frozenset[int]]:
+        """The positions of the items that judge what the target undoes where no undoing governs it: an evaluative
+        word just after it (السلاح المنفلت، سلاحنا هو الضمانة) or a predicate just before it (نحذر من السلاح); and
+        those of the negations just before it, when it is so judged: they deny that it should be (لا سلاح خارج القانون),
+        as the judgement does."""
+        free = [i for i, word in enumerate(words) if not undone.isdisjoint(keys(word)) and not any(0 < i - u <= SCOPE for u in undoings)]
+        judged = {
+            (item.index, o)
+            for item in items
+            for o in free
+            if (item.kind in ("positive", "negative") and 0 < item.index - o <= 2) or (item.kind in ("support", "oppose") and 0 < o - item.index <= 2)
+        }
+        objects = {o for index, o in judged if index > o}
+        existential = frozenset(item.index for item in items if item.kind == "negation" and item.index + 1 in objects)
+        return frozenset(index for index, _ in judged), existential
 
     def find(self, nt: NormText, quotes: list[Quote], doc_id: str | None = None) -> list[Stance]:
         """One record per quote and target (guidelines §4.2)."""

@@ -1059,3 +1059,38 @@ def test_an_outlet_after_a_slash_in_the_dateline(recognizer: EntityRecognizer) -
 )
 def test_a_plural_or_an_accusative_noun_ends_a_name(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال أدهم الخزرجي إن المشروع تأخر.", ["أدهم الخزرجي"]),
+        ("وأكدت لبنى العبيدي أن المدارس ستفتح.", ["لبنى العبيدي"]),
+        ("وأوضح رابح بلعيد أن الموسم كان جيداً.", ["رابح بلعيد"]),  # a Maghreb given name
+        ("وصرح فرانسوا دوبون بأن الشركة ستستثمر.", ["فرانسوا دوبون"]),  # a European given name, transliterated
+    ],
+)
+def test_a_given_name_of_the_general_list_opens_a_person(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    """Given names beyond the first 168: a person is found without a title before the name."""
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقالت أمل الكبيسي إن الحل قريب.", ["أمل الكبيسي"]),  # a family name of no dictionary
+        ("ويبقى أمل كبير في الحل.", []),  # أمل: hope
+        ("وكان سعيد جداً بالنتيجة.", []),  # سعيد: happy
+        ("وأكد المدير أن الهيئة رفعت جاهزيتها في المدن.", []),  # رفعت: she raised
+        ("ويعود أمل لبنان إلى الواجهة.", []),  # a known place after it
+        ("وقال أمل بن سالم إن الوفد وصل.", ["أمل بن سالم"]),  # a connector after it
+    ],
+)
+def test_a_given_name_that_is_an_ordinary_word_needs_a_name_after_it(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+def test_a_byline_of_a_word_like_given_name_and_a_place_is_an_outlet(recognizer: EntityRecognizer) -> None:
+    """إربد - حياة إربد: a local outlet's name, not a person named حياة."""
+    text = "الزرقاء - حياة الزرقاء\nقال المتحدث باسم البلدية إن الطرق مفتوحة."
+    assert ("حياة الزرقاء", "ORG") in ents(recognizer, text)

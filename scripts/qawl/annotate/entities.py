@@ -121,6 +121,7 @@ PRESS = frozenset({"الصحفي", "الصحافي"})  # المؤتمر الصح
 ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")  # أنّ with a preposition and a pronoun (بأنه، لأنها), normalised
 CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
 PRONOUN_SUFFIXES = frozenset({"ها", "هم", "نا"})
+OBJECT_SUFFIXES = ("ها", "هم")  # "her", "their": no family name ends so (رفعت جاهزيتها)
 BASIM = re.compile(r"باسم (?=\w)")
 # Plural heads that name no organisation before one common noun (قوات الاحتلال، فصائل المقاومة: §2.7), but do
 # before a longer name or one that is no ordinary word (قوات الدعم السريع، قوات البيشمركة).
@@ -441,7 +442,7 @@ class EntityRecognizer:
                 org_heads.append(mention)
             if f.city_word is not None and self._city_in_context(words, i, f.city_word):
                 places.append(Mention(starts[i] + f.city_word, words.ends[i], "GPE"))
-            if f.name_start is not None:
+            if f.name_start is not None and self._name_in_context(words, i):
                 last = self._name_from(words, i)
                 if last > i:
                     persons.append(Mention(starts[i] + f.name_start, words.ends[last], "PERSON"))
@@ -1067,6 +1068,23 @@ class EntityRecognizer:
             and words.texts[i + 1].startswith("ال") and words.features[i + 1].namey and words.features[i + 1].nisba is None
         )
 
+    def _name_in_context(self, words: _Words, i: int) -> bool:
+        """Does the given name at word i open a name? Not after a hyphen; a word-like one (أمل، سعيد، حياة) only before another given
+        name, a connector, a compound's end (نور الدين) or a word of no dictionary (أمل الكبيسي, not أمل كبير)."""
+        texts = words.texts
+        if i > 0 and words.hyphenated(i - 1):
+            return False  # يان-بيتر: the second part of a name that opens before it
+        if texts[i][words.features[i].name_start or 0 :] not in self.lex.word_like_given_names:
+            return True
+        if i + 1 == len(texts) or not words.adjacent(i):
+            return False
+        after = texts[i + 1]
+        if words.features[i + 1].name_start == 0 or after in CONNECTOR_FORMS or after in COMPOUND_NAME_ENDS:
+            return True
+        if words.features[i + 1].static or after.endswith(OBJECT_SUFFIXES) or self._pronoun_suffixed(after):
+            return False  # أمل لبنان، رفعت جاهزيتها
+        return not (self._common_word(after) or self._verb(after) or bare(after) in self.not_name)
+
     def _name_follows(self, words: _Words, j: int) -> bool:
         """Does a name start right after word j (الحاج سمير: the title opens it)?"""
         return j + 1 < len(words.texts) and words.adjacent(j) and words.features[j + 1].name_start is not None
@@ -1303,11 +1321,11 @@ class EntityRecognizer:
         return any(not rest and label == "GPE" for rest, label, _ in self.static.index.get(word, ()))
 
     def _byline_or_outlet(self, words: _Words, first: int, end: int) -> str:
-        """PERSON for a byline (a given name first; two or more plain words: no article, no
+        """PERSON for a byline (a given name first, in context; two or more plain words: no article, no
         known place; or a plain word and a family nisba: سعود المطيري), else ORG (الغد العراقي،
         ليبيا برس، وام)."""
         features, texts = words.features, words.texts
-        if features[first].name_start is not None:
+        if features[first].name_start is not None and self._name_in_context(words, first):
             return "PERSON"
         if end - first == 2 and not (features[first].definite or features[first].known) and texts[first + 1].startswith("ال") and texts[first + 1].endswith("ي"):
             return "PERSON"

@@ -224,7 +224,8 @@ def gold_entities(annotations_dir: Path) -> list[tuple[str, str, str]]:
 class Lexicons:
     """Word lists in matching form, loaded once per process."""
 
-    given_names: frozenset[str]
+    given_names: frozenset[str]  # with the word-like ones
+    word_like_given_names: frozenset[str]  # also frequent ordinary words (أمل، سعيد): a name only in context
     titles: frozenset[str]
     org_heads: frozenset[str]
     stopwords: frozenset[str]
@@ -277,6 +278,7 @@ def lexicons() -> Lexicons:
     forms |= {normalize(w)[2:] if normalize(w).startswith("ال") else normalize(w) for w in nisba["words"]}
     months, days = babel_months_and_days()
     institutions = _json("institutions.json")
+    word_like_given_names = _norm_set(_lines("given_names_common.txt"))
     return Lexicons(
         n2_heads=frozenset(normalize(w).removeprefix("ال") for w in institutions["n2_heads"]),  # matched after the article
         adjective_heads=_norm_set(institutions["definite_adjective_heads"]),
@@ -286,7 +288,8 @@ def lexicons() -> Lexicons:
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),
         place_heads={normalize(head): kind for kind, heads in institutions["place_heads"].items() if kind != "_doc" for head in heads},
-        given_names=_norm_set(_lines("given_names.txt")),
+        given_names=_norm_set(_lines("given_names.txt")) | word_like_given_names,
+        word_like_given_names=word_like_given_names,
         titles=title_forms(_norm_set(_lines("titles.txt"))),
         org_heads=_norm_set(_lines("org_heads.txt")),
         stopwords=_norm_set(_lines("stopwords.txt")),

@@ -1094,3 +1094,29 @@ def test_a_byline_of_a_word_like_given_name_and_a_place_is_an_outlet(recognizer:
     """إربد - حياة إربد: a local outlet's name, not a person named حياة."""
     text = "الزرقاء - حياة الزرقاء\nقال المتحدث باسم البلدية إن الطرق مفتوحة."
     assert ("حياة الزرقاء", "ORG") in ents(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation"),
+    [
+        ("وطالب التجمع الليبي لنصرة غزة بوقف الحرب.", "التجمع الليبي لنصرة غزة"),  # ل + masdar + a known place
+        ("ودعت الرابطة التونسية لدعم لبنان إلى التبرع.", "الرابطة التونسية لدعم لبنان"),
+        ("وقررت شركة بغداد للمقاولات التركية رفع رأس مالها.", "شركة بغداد للمقاولات"),  # a place and its لل complement, not the nisba
+        ("وأعلنت هيئة بيروت للنقل والمواصلات إغلاق الجسر.", "هيئة بيروت للنقل والمواصلات"),  # and a coordinated noun
+    ],
+)
+def test_an_organisation_named_by_a_place_and_a_complement(recognizer: EntityRecognizer, text: str, organisation: str) -> None:
+    assert organisation in labelled(recognizer, text, "ORG")
+
+
+@pytest.mark.parametrize(
+    ("text", "organisations"),
+    [
+        ("وأعلنت الخطوط الجوية الكويتية تعليق رحلاتها.", ["الخطوط الجوية الكويتية"]),
+        ("وقالت طيران الإمارات إن الرحلات مستمرة.", ["طيران الإمارات"]),
+        ("وقصف طيران الاحتلال المنطقة.", []),  # aviation, no airline
+        ("وتراجعت القوات إلى الخطوط الأمامية.", []),  # lines, no airline
+    ],
+)
+def test_an_airline(recognizer: EntityRecognizer, text: str, organisations: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == organisations

@@ -130,6 +130,8 @@ COINED_NAME_WORDS = 4  # words of a coined or foreign name (غولدمان سا�
 CORRESPONDENTS = frozenset({"مراسل", "مراسله", "مراسلو", "مراسلي", "مندوب"})  # مراسل «X»: the outlet X
 NON = "غير"  # before a definite adjective, a negated adjective of the name (الهجرة غير الشرعية)
 CLUB_HEADS = frozenset({"فريق", "نادي"})  # before a sports club's name
+AVIATION = "طيران"  # an organisation head before a place's name only (طيران الإمارات)
+AIRWAYS = ("خطوط", "الجويه")  # الخطوط الجوية + nisba: an airline (normalised)
 SPORTS_ADJECTIVES = frozenset({"الرياضي", "الرياضيه"})  # after a club's name (الرجاء الرياضي)
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 
@@ -736,6 +738,12 @@ class EntityRecognizer:
             end = j
         if end == i or self._group_label(texts[i : end + 1]):
             return None
+        if texts[i][offset:] == AVIATION and not (end == i + 1 and words.features[end].known):
+            return None  # طيران الإمارات is an airline, طيران الاحتلال the enemy's aircraft
+        if words.features[end].known and (complement_end := self._complement_end(words, end)) is not None:
+            while words.features[complement_end].nisba is not None:
+                complement_end -= 1  # شركة بغداد للمقاولات التركية: the nisba is the company's, outside its name
+            return Mention(words.starts[i] + offset, words.ends[complement_end], "ORG")  # شركة بغداد للمقاولات
         if descriptor and self._name_alone(words, i + 1, end):
             return Mention(words.starts[i + 1], words.ends[end], "ORG")  # حركة حماس → حماس (§2.6)
         return Mention(words.starts[i] + offset, words.ends[end], "ORG")
@@ -782,6 +790,8 @@ class EntityRecognizer:
         nxt = texts[i + 1]
         if not words.adjacent(i) or not nxt.startswith("ال"):
             return None
+        if bare(texts[i]) == AIRWAYS[0] and nxt != AIRWAYS[1]:
+            return None  # الخطوط الأمامية: lines, not the airways
         agrees = texts[i].endswith("ه") == nxt.endswith("يه")  # وزير الخارجية المصري: the nisba is the minister's
         if n2_head and agrees and words.features[i + 1].nisba is not None:
             # adjectives after the nisba stay outside (الحكومة العراقية الجديدة), unless a لـ complement
@@ -831,8 +841,10 @@ class EntityRecognizer:
         nxt = texts[end + 1]
         if nxt.startswith("لل") and len(nxt) > 4:
             last = end + 1
-        elif nxt[0] == "ل" and end + 2 < n and words.adjacent(end + 1) and texts[end + 2].startswith("ال"):
-            last = end + 2
+        elif nxt[0] == "ل" and end + 2 < n and words.adjacent(end + 1) and (
+            texts[end + 2].startswith("ال") or (features[end + 2].known and nxt[1:] in self.ordinary.nouns)
+        ):
+            last = end + 2  # للهجرة، لشؤون اللاجئين، لنصرة غزة
         else:
             return None
         coordinated = False

@@ -1120,3 +1120,26 @@ def test_an_organisation_named_by_a_place_and_a_complement(recognizer: EntityRec
 )
 def test_an_airline(recognizer: EntityRecognizer, text: str, organisations: list[str]) -> None:
     assert labelled(recognizer, text, "ORG") == organisations
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وأعلن الوزير خطة جديدة لدعم الشباب.", []),  # a noun and its adjective: the object, no name
+        ("وطرح المدير رؤية شاملة لإصلاح القطاع.", []),
+        ("وأعلن الوزير فارس القيسي خطة جديدة لدعم الشباب.", ["فارس القيسي"]),
+    ],
+)
+def test_a_noun_and_its_adjective_after_a_title_are_no_name(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وأكد مستشار الرئيس عمرو موسى شخصياً أن الاتفاق قريب.", ["عمرو موسى"]),  # an adverb in -ياً ends the name
+        ("وحضر وليد الزعبي رسمياً حفل الافتتاح.", ["وليد الزعبي"]),
+    ],
+)
+def test_an_adverb_after_a_name_is_outside_it(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

@@ -1027,6 +1027,7 @@ class EntityRecognizer:
                 or ((count >= 2 or texts[i] in CONNECTOR_FORMS) and self._verb(w))  # أبو غريب أغلق: a verb after a kunya
                 or (count == 1 and j + 1 < len(texts) and texts[j + 1].startswith("ال") and self._verb_and_object_at(words, j))  # خالد زار المخيم
                 or (count >= 2 and w[-1] in "تا" and (self._plural_before_its_genitive(words, j) or self._accusative(w)))  # تبون وفداً
+                or (count >= 1 and w.endswith("يا") and self._accusative(w))  # موسى شخصياً: an adverb
                 or (count >= 2 and self._ordinary_phrase_at(words, j))
                 or (count >= 3 and self._common_word(w) and not (w.startswith("ال") and features[j - 1].name_start is not None))
             ):
@@ -1267,8 +1268,8 @@ class EntityRecognizer:
             not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] in "لب" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
-        if features[j].name_start is None and self._plural_before_its_genitive(words, j):
-            return None  # السفير الأميركي تطورات المنطقة: a plural noun opens the object
+        if features[j].name_start is None and (self._plural_before_its_genitive(words, j) or self._feminine_noun_and_adjective(words, j)):
+            return None  # السفير الأميركي تطورات المنطقة، الوزير خطة جديدة: a noun phrase opens the object
         if last == j + 1 and features[j].name_start is None and self._verb(texts[j]) and not self._common_word(texts[j]) and self._common_word(texts[last]):
             return None  # أمير البلاد استقبل الوفد: a verb (and no noun: نجوى) and its object, the predicate
 
@@ -1287,6 +1288,14 @@ class EntityRecognizer:
         if last <= j or noun_phrase:
             return None  # احترام القانون: a verbal noun and its object (but نجوى القباني: a family nisba)
         return Mention(words.starts[j], words.ends[last], "PERSON")
+
+    def _feminine_noun_and_adjective(self, words: _Words, j: int) -> bool:
+        """Are words j, j + 1 a feminine common noun and its indefinite adjective (خطة جديدة، رؤية شاملة)?"""
+        texts = words.texts
+        return (
+            j + 1 < len(texts) and words.adjacent(j) and texts[j].endswith("ه") and texts[j + 1].endswith("ه")
+            and not texts[j + 1].startswith("ال") and self._common_word(texts[j]) and self._common_word(texts[j + 1])
+        )
 
     def _after_lam(self, words: _Words, j: int) -> bool:
         """Is word j, which opens with ل, a preposition and what follows it (لمجمع، لشؤون الصحة، ليبيا as a

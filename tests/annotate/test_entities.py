@@ -1143,3 +1143,16 @@ def test_a_noun_and_its_adjective_after_a_title_are_no_name(recognizer: EntityRe
 )
 def test_an_adverb_after_a_name_is_outside_it(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال عميد كلية الطب الطاهر محمد الحسن إن التسجيل بدأ.", ["الطاهر محمد الحسن"]),  # a definite given name, then a given name
+        ("وأكد الحبيب سالم الورفلي أن الموسم جيد.", ["الحبيب سالم الورفلي"]),
+        ("وقال الأمين العام للحزب إن الحوار مستمر.", []),  # الأمين before no given name: the secretary
+        ("ويبقى الحبيب الأول للجماهير هو الفريق.", []),
+    ],
+)
+def test_a_definite_given_name_opens_a_name_before_a_given_name(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

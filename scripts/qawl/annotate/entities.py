@@ -1083,7 +1083,8 @@ class EntityRecognizer:
 
     def _name_in_context(self, words: _Words, i: int) -> bool:
         """Does the given name at word i open a name? Not after a hyphen; a word-like one (أمل، سعيد، حياة) only before another given
-        name, a connector, a compound's end (نور الدين) or a word of no dictionary (أمل الكبيسي, not أمل كبير)."""
+        name, a connector, a compound's end (نور الدين) or, if not definite (الطاهر), a word of no dictionary (أمل الكبيسي,
+        not أمل كبير)."""
         texts = words.texts
         if i > 0 and words.hyphenated(i - 1):
             return False  # يان-بيتر: the second part of a name that opens before it
@@ -1094,6 +1095,8 @@ class EntityRecognizer:
         after = texts[i + 1]
         if words.features[i + 1].name_start == 0 or after in CONNECTOR_FORMS or after in COMPOUND_NAME_ENDS:
             return True
+        if texts[i].startswith("ال", words.features[i].name_start or 0):
+            return False  # الطاهر محمد: a definite given name only before another given name
         if words.features[i + 1].static or after.endswith(OBJECT_SUFFIXES) or self._pronoun_suffixed(after):
             return False  # أمل لبنان، رفعت جاهزيتها
         return not (self._common_word(after) or self._verb(after) or bare(after) in self.not_name)

@@ -1156,3 +1156,18 @@ def test_an_adverb_after_a_name_is_outside_it(recognizer: EntityRecognizer, text
 )
 def test_a_definite_given_name_opens_a_name_before_a_given_name(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("وانطلقت فعاليات مهرجان بابل للثقافة والفنون مساء أمس.", ["مهرجان بابل للثقافة والفنون"]),  # a place that is also a word
+        ("وسيقام مهرجان سوق عكاظ للشعر في الصيف.", ["مهرجان سوق عكاظ للشعر"]),  # two words, then a complement
+        ("وتأهل المنتخب إلى كأس العالم للمرة الثانية.", ["كأس العالم"]),
+        ("وأعلنت الهيئة انطلاق موسم جدة الشهر المقبل.", ["موسم جدة"]),
+        ("وبدأ موسم الحصاد في الجنوب.", []),  # a season of the year
+        ("وعقد الوزير مؤتمراً صحفياً للإعلان عن الخطة.", []),
+    ],
+)
+def test_an_event_named_by_its_head_and_a_place_or_complement(recognizer: EntityRecognizer, text: str, events: list[str]) -> None:
+    assert labelled(recognizer, text, "EVENT") == events

@@ -115,8 +115,8 @@ NAME_ALI = re.compile(r"علي(?!\w)")
 HAMZA_AL = re.compile(r"[إأ]ل(?!ى(?!\w))")  # not إلى
 # باسم: "in the name of" before an organisation (المتحدث باسم الوزارة), the given name Basim before a family name.
 GOVERNOR = re.compile(r"(?<!\w)[وفل]?محافظ (?=\w)")  # محافظ X: the governor of the governorate X
-# festivals, conferences, forums, tournaments (normalised: مؤتمر → مءتمر)
-EVENT_HEAD = re.compile(r"(?<!\w)[وفبل]?(?P<head>(?:ال)?(?:مهرجان|مءتمر|ملتقي|منتدي|بطوله))(?!\w)")
+# festivals, conferences, forums, tournaments, seasons (normalised: مؤتمر → مءتمر)
+EVENT_HEAD = re.compile(r"(?<!\w)[وفبل]?(?P<head>(?:ال)?(?:مهرجان|مءتمر|ملتقي|منتدي|بطوله|موسم))(?!\w)")
 PRESS = frozenset({"الصحفي", "الصحافي"})  # المؤتمر الصحفي: a press conference, no named event
 ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")  # أنّ with a preposition and a pronoun (بأنه، لأنها), normalised
 CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
@@ -1053,11 +1053,26 @@ class EntityRecognizer:
                 adjectives_end, complement_end = self._org_tail(words, i)
                 end = complement_end if adjectives_end > i else None
             else:
-                f = features[i + 1]
-                named = f.known or (f.namey and not f.definite and not self._common_word(texts[i + 1]) and not self._verb(texts[i + 1]))
-                end = (self._org_tail(words, i + 1)[1] or i + 1) if named else None
+                end = self._event_name_end(words, i)
             if end is not None:
                 yield Mention(m.start("head"), words.ends[end], "EVENT")
+
+    def _event_name_end(self, words: _Words, i: int) -> int | None:
+        """Last word of the name after indefinite event head i: a known place or a word of no dictionary, and its
+        لـ complement (مهرجان جرش للثقافة والفنون، موسم جدة), or one or two words, one of them a name or a city, before a
+        لل complement (مهرجان بابل للثقافة، مهرجان سوق عكاظ للشعر); None if no name follows."""
+        texts, features = words.texts, words.features
+        f = features[i + 1]
+        if f.known or (f.namey and not f.definite and not self._common_word(texts[i + 1]) and not self._verb(texts[i + 1])):
+            return self._org_tail(words, i + 1)[1] or i + 1
+        for last in range(i + 1, min(i + 3, len(texts) - 1)):
+            if features[last].definite or not features[last].namey or not words.adjacent(last - 1):
+                return None
+            if texts[last + 1].startswith("لل") and any(
+                features[k].known or features[k].city_word == 0 or not self._common_word(texts[k]) for k in range(i + 1, last + 1)
+            ):
+                return self._complement_end(words, last)
+        return None
 
     def _governed_places(self, words: _Words) -> Iterator[Mention]:
         """The governorate after محافظ: a definite word of no organisation or title (محافظ المفرق), or a

@@ -1171,3 +1171,15 @@ def test_a_definite_given_name_opens_a_name_before_a_given_name(recognizer: Enti
 )
 def test_an_event_named_by_its_head_and_a_place_or_complement(recognizer: EntityRecognizer, text: str, events: list[str]) -> None:
     assert labelled(recognizer, text, "EVENT") == events
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وحذرت منظمة العفو الدولية من تدهور الأوضاع.", ("منظمة العفو الدولية", "ORG")),
+        ("وعبرت الناقلة مضيق هرمز فجراً.", ("مضيق هرمز", "LOC")),
+        ("وتعاني دول أفريقيا جنوب الصحراء من الجفاف.", ("أفريقيا جنوب الصحراء", "LOC")),  # not أفريقيا alone
+    ],
+)
+def test_international_organisations_and_regions_of_the_gazetteer(recognizer: EntityRecognizer, text: str, expected: tuple[str, str]) -> None:
+    assert expected in ents(recognizer, text)

@@ -1183,3 +1183,19 @@ def test_an_event_named_by_its_head_and_a_place_or_complement(recognizer: Entity
 )
 def test_international_organisations_and_regions_of_the_gazetteer(recognizer: EntityRecognizer, text: str, expected: tuple[str, str]) -> None:
     assert expected in ents(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "facility"),
+    [
+        ("وقال المحامي إن سجن تدمرين مغلق منذ أشهر.", "سجن تدمرين"),  # an indefinite predicate after a name of no dictionary
+        ("وأعلنت الشركة إغلاق ملعب الجلاء نهائياً.", "ملعب الجلاء"),  # an adverb in -اً
+        ("ووصل الوفد إلى مطار قرطاج الدولي مساء أمس.", "مطار قرطاج الدولي"),
+    ],
+)
+def test_a_facility_stops_before_an_ordinary_word_after_its_name(recognizer: EntityRecognizer, text: str, facility: str) -> None:
+    assert labelled(recognizer, text, "FAC") == [facility]
+
+
+def test_a_class_noun_after_any_names_no_facility(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وهددت الفصائل بضرب أي قاعدة تؤوي قوات أجنبية.", "FAC") == []

@@ -133,6 +133,7 @@ CLUB_HEADS = frozenset({"فريق", "نادي"})  # before a sports club's name
 AVIATION = "طيران"  # an organisation head before a place's name only (طيران الإمارات)
 AIRWAYS = ("خطوط", "الجويه")  # الخطوط الجوية + nisba: an airline (normalised)
 SPORTS_ADJECTIVES = frozenset({"الرياضي", "الرياضيه"})  # after a club's name (الرجاء الرياضي)
+DETERMINERS = frozenset({"اي", "ايه", "كل"})  # أي، أية، كل (normalised): a class noun after them names nothing
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 
 
@@ -862,6 +863,8 @@ class EntityRecognizer:
         """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective). Not a class noun
         with a common adjective (مستشفى ميداني، مركز صحي), and the name ends before a verb (ستنتهي) or a person's name."""
         lex, texts = self.lex, words.texts
+        if i > 0 and not offset and texts[i - 1] in DETERMINERS:
+            return None  # أي قاعدة تؤوي ...: any base, none named
         end = i
         for j in range(i + 1, min(i + 5, len(texts))):
             w = texts[j]
@@ -877,6 +880,8 @@ class EntityRecognizer:
                 break  # ... ومركز, ... لتصفية: a coordinated common noun or a preposition's; ... بأنه: أنّ opens a clause
             if j > i + 1 and texts[j - 1].startswith("ال") and not words.features[j - 1].title and not w.startswith("ال") and w not in CONNECTOR_FORMS and self._common_word(w):
                 break  # شارع الرشيد مزدحم: an indefinite predicate after the name
+            if j > i + 1 and not w.startswith("ال") and (self._accusative(w) or (self._common_word(w) and self._proper_word(texts[j - 1]))):
+                break  # ملعب الجلاء مؤقتاً، سجن تدمرين مغلق: an adverb, or a predicate after a name of no dictionary
             if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title and not joined:
                 break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
             if j > i + 2 and self._person_after_adjective(words, j):
@@ -885,6 +890,10 @@ class EntityRecognizer:
         if end == i + 1 and self._common_adjective(texts[end]):
             return None  # the adjective alone is no name (but ملعب حمادي العقربي is)
         return Mention(words.starts[i] + offset, words.ends[end], "FAC") if end > i else None
+
+    def _proper_word(self, word: str) -> bool:
+        """Is the word no common word, verb or connector of the dictionary (صيدنايا, not باب or عين)?"""
+        return word not in CONNECTOR_FORMS and not self._common_word(word) and not self._verb(word)
 
     def _person_after_adjective(self, words: _Words, j: int) -> bool:
         """Do words j, j + 1 read as a person's name (a plain word, then a definite family name) after

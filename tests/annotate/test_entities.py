@@ -1199,3 +1199,15 @@ def test_a_facility_stops_before_an_ordinary_word_after_its_name(recognizer: Ent
 
 def test_a_class_noun_after_any_names_no_facility(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وهددت الفصائل بضرب أي قاعدة تؤوي قوات أجنبية.", "FAC") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال وزير الصيد أحمد الأمين ولد محمود إن الموسم بدأ.", ["أحمد الأمين ولد محمود"]),  # a Mauritanian name: ولد after the family name
+        ("وأكد خالد العتيبي بن سعد أن الاتفاق قريب.", ["خالد العتيبي بن سعد"]),
+        ("وقال خالد العتيبي إن الاتفاق قريب.", ["خالد العتيبي"]),
+    ],
+)
+def test_a_name_goes_on_after_its_definite_word_with_a_nasab(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

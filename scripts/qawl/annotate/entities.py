@@ -101,6 +101,7 @@ MAX_NAME_WORDS = 4  # words of a person name, not counting the connectors
 NAME_CONNECTORS = frozenset({"بن", "ابن", "ابو", "عبد", "ال", "ولد"})  # ولد: "son of" in Mauritanian names
 CONNECTOR_FORMS = NAME_CONNECTORS | {clitic + c for c in NAME_CONNECTORS for clitic in "وف"}  # also وعبد
 NASAB = frozenset({"بن", "ابن"})
+NASAB_WORDS = NASAB | {"ولد"}  # ولد: "son of" in Mauritanian names
 # Second words of compound given names (نور الدين، نصر الله، عبد الرحمن): definite, and yet not the family name.
 COMPOUND_NAME_ENDS = frozenset({"الدين", "الله", "الرحمن", "الاسلام", "الحق"})
 MAX_NAME_SPAN = 2 * MAX_NAME_WORDS  # words of a person name, connectors included
@@ -1019,7 +1020,9 @@ class EntityRecognizer:
                 pass  # تركي الشهري: a nisba that is the given name before a family name
             elif j == i + 1 and f.title_definite and features[i].name_start is not None and not self._name_follows(words, j):
                 last, count = j, count + 1  # وليد الحاج: a definite title after a given name is the family name
-                break
+                if not self._nasab_follows(words, j):
+                    break
+                continue  # أحمد الأمين ولد محمود: the name goes on
             elif joined or compound:
                 if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)) or f.date_start:
                     break
@@ -1044,7 +1047,9 @@ class EntityRecognizer:
             last = j
             if not connector:
                 count += 1
-            if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and not connector and not compound):
+            if count >= MAX_NAME_WORDS or (
+                w.startswith("ال") and j > i and not joined and not connector and not compound and not self._nasab_follows(words, j)
+            ):
                 break
         while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
@@ -1137,6 +1142,11 @@ class EntityRecognizer:
             return word.startswith("ال") and word.endswith("ي") and f.nisba is None and f.institution is None and not f.static and word not in self.lex.organisation_adjectives
         heads = self.lex.n2_heads, self.lex.adjective_heads
         return f.namey and not f.static and f.org_head is None and all(word not in h for h in heads) and not self._common_word(word)
+
+    def _nasab_follows(self, words: _Words, j: int) -> bool:
+        """Is word j followed directly by بن، ابن or ولد and a word (العتيبي بن سعد، الأمين ولد محمود)?"""
+        texts = words.texts
+        return j + 2 < len(texts) and texts[j + 1] in NASAB_WORDS and words.adjacent(j) and words.adjacent(j + 1)
 
     def _opens_nasab(self, words: _Words, i: int) -> bool:
         """Is word i followed directly by بن or ابن (and no function word itself)?"""

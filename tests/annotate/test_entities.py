@@ -1211,3 +1211,15 @@ def test_a_class_noun_after_any_names_no_facility(recognizer: EntityRecognizer) 
 )
 def test_a_name_goes_on_after_its_definite_word_with_a_nasab(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأكد أن وفداً عراقياً سيزور عمان.", [("عراقياً", "NORP"), ("عمان", "GPE")]),  # the accusative of a nisba
+        ("وقال إن مسؤولاً إيرانياً وصل.", [("إيرانياً", "NORP")]),
+        ("وعاد الوفد من تركيا وروسيا.", [("تركيا", "GPE"), ("روسيا", "GPE")]),  # country names in يا stay places
+    ],
+)
+def test_an_accusative_nisba_is_norp(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert ents(recognizer, text) == expected

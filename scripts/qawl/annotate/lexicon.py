@@ -275,6 +275,9 @@ def lexicons() -> Lexicons:
     stems = {normalize(s) for s in nisba["stems"]} | territory_nisba_stems()
     endings = [normalize(e) for e in nisba["endings"]]
     forms = {s + e for s in stems for e in endings}
+    # the accusative (عراقياً، إيرانياً), which a country's name in يا also has (تركيا، سوريا): never that name
+    countries = {words[0].removeprefix("ال") for name, _ in babel_names() if len(words := norm_words(name)) == 1}
+    forms |= {s + "يا" for s in stems} - countries
     forms |= {normalize(w)[2:] if normalize(w).startswith("ال") else normalize(w) for w in nisba["words"]}
     months, days = babel_months_and_days()
     institutions = _json("institutions.json")

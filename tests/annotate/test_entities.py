@@ -1223,3 +1223,16 @@ def test_a_name_goes_on_after_its_definite_word_with_a_nasab(recognizer: EntityR
 )
 def test_an_accusative_nisba_is_norp(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
     assert ents(recognizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقالت الناطقة باسم الوزارة ربى فلاح إن الإصابات تراجعت.", ["ربى فلاح"]),
+        ("وقالت لولوة الخاطر إن المحادثات مستمرة.", ["لولوة الخاطر"]),
+        ("وقال إن وجود مستشاري التحالف ضروري.", []),  # وجود: a noun, not و + the name جود
+        ("وقال النائب جبران باسيل إن التيار لن يشارك.", ["جبران باسيل"]),  # باسيل: not ب + the name أسيل
+    ],
+)
+def test_given_names_read_behind_a_proclitic_only_where_the_word_is_no_ordinary_word(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

@@ -590,6 +590,8 @@ class EntityRecognizer:
             if head in lex.n2_heads or head in lex.adjective_heads or head in lex.complement_heads:
                 institution = (offset, head in lex.n2_heads, head in lex.adjective_heads or head in lex.complement_heads, head in lex.complement_heads)
         given_name = first_reading(readings, lex.given_names)
+        if given_name and (word in self.ordinary.nouns or word in self.ordinary.verbs):
+            given_name = None  # وجود is no و + جود
         gold, static = self._readings(self.gold, readings), self._readings(self.static, readings)
         org_head, facility = first_reading(readings, lex.org_heads), first_reading(readings, lex.facilities)
         if word in LED_BY:
@@ -1033,7 +1035,7 @@ class EntityRecognizer:
                 not f.namey
                 or (j > i and f.date_start and f.name_start is None)
                 or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
-                or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
+                or (j > i and f.name_start is not None and f.name_start > 0 and w[0] in "وف")  # ونزار: the next name (not باسيل as ب + أسيل)
                 or (j > i and w[0] == "و" and f.name_start is None and self._common_word(w))  # آمنة وكريمة: coordinated words
                 or (count >= 2 and f.known)  # ماكرون بيروت: a place's name after two name words
                 or ((count >= 2 or texts[i] in CONNECTOR_FORMS) and self._verb(w))  # أبو غريب أغلق: a verb after a kunya

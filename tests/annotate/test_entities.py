@@ -1236,3 +1236,15 @@ def test_an_accusative_nisba_is_norp(recognizer: EntityRecognizer, text: str, ex
 )
 def test_given_names_read_behind_a_proclitic_only_where_the_word_is_no_ordinary_word(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وتفقد سمير حداد مخيم اللاجئين أمس.", ["سمير حداد"]),  # a noun and its definite genitive: the object
+        ("وبحث وليد جنبلاط مستقبل الحكومة مع الرئيس.", ["وليد جنبلاط"]),
+        ("وقال خالد عبيد الكعبي إن الجلسة تأجلت.", ["خالد عبيد الكعبي"]),  # a family nisba after a common word stays
+    ],
+)
+def test_a_name_stops_before_a_noun_and_its_definite_genitive(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

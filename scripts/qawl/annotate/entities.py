@@ -1043,6 +1043,7 @@ class EntityRecognizer:
                 or (count >= 2 and w[-1] in "تا" and (self._plural_before_its_genitive(words, j) or self._accusative(w)))  # تبون وفداً
                 or (count >= 1 and w.endswith("يا") and self._accusative(w))  # موسى شخصياً: an adverb
                 or (count >= 2 and self._ordinary_phrase_at(words, j))
+                or (count >= 2 and self._noun_and_genitive_at(words, j))  # وليد جنبلاط مستقبل الحكومة
                 or (count >= 3 and self._common_word(w) and not (w.startswith("ال") and features[j - 1].name_start is not None))
             ):
                 break
@@ -1192,6 +1193,15 @@ class EntityRecognizer:
             j + 1 < len(texts) and words.adjacent(j) and texts[j + 1].startswith("ال") and self._verb(texts[j])
             and not self._common_word(texts[j]) and self._common_word(texts[j + 1])
         )
+
+    def _noun_and_genitive_at(self, words: _Words, j: int) -> bool:
+        """Do words j, j + 1 read as an indefinite common noun and its definite common genitive (مخيم اللاجئين،
+        مستقبل الحكومة), not a family nisba (عبيد الكعبي)?"""
+        texts = words.texts
+        if j + 1 >= len(texts) or not words.adjacent(j) or texts[j].startswith("ال") or not texts[j + 1].startswith("ال"):
+            return False
+        genitive = texts[j + 1]
+        return not genitive.endswith("ي") and self._common_word(texts[j]) and self._common_word(genitive)
 
     def _ordinary_phrase_at(self, words: _Words, j: int) -> bool:
         """Does word j open an ordinary phrase after a name: a verbal noun (بلعيد توقيع اتفاق), or a common

@@ -1248,3 +1248,15 @@ def test_given_names_read_behind_a_proclitic_only_where_the_word_is_no_ordinary_
 )
 def test_a_name_stops_before_a_noun_and_its_definite_genitive(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقالت نور السعيد إن الوضع هادئ.", ["نور السعيد"]),  # the subject of a verb of saying
+        ("ورأى الخبير منير الحداد أن الأسعار سترتفع.", ["منير الحداد"]),  # after a title
+        ("وقال إن نور الشمس يكفي.", []),
+    ],
+)
+def test_a_word_like_given_name_before_a_definite_word_after_a_verb_of_saying_or_a_title(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

@@ -1116,7 +1116,7 @@ class EntityRecognizer:
     def _name_in_context(self, words: _Words, i: int) -> bool:
         """Does the given name at word i open a name? Not after a hyphen; a word-like one (أمل، سعيد، حياة) only before another given
         name, a connector, a compound's end (نور الدين) or, if not definite (الطاهر), a word of no dictionary (أمل الكبيسي,
-        not أمل كبير)."""
+        not أمل كبير) or, after a verb of saying or a title, a definite word that may be a name (وقالت نور السعيد)."""
         texts = words.texts
         if i > 0 and words.hyphenated(i - 1):
             return False  # يان-بيتر: the second part of a name that opens before it
@@ -1131,6 +1131,10 @@ class EntityRecognizer:
             return False  # الطاهر محمد: a definite given name only before another given name
         if words.features[i + 1].static or after.endswith(OBJECT_SUFFIXES) or self._pronoun_suffixed(after):
             return False  # أمل لبنان، رفعت جاهزيتها
+        if after.startswith("ال") and words.features[i + 1].namey and i > 0 and words.adjacent(i - 1) and (
+            words.features[i - 1].reporting_verb or words.features[i - 1].title
+        ):
+            return True  # وقالت نور السعيد، الخبير منير الحداد: the subject of a verb of saying, or after a title
         return not (self._common_word(after) or self._verb(after) or bare(after) in self.not_name)
 
     def _name_follows(self, words: _Words, j: int) -> bool:

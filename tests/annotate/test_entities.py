@@ -1059,3 +1059,204 @@ def test_an_outlet_after_a_slash_in_the_dateline(recognizer: EntityRecognizer) -
 )
 def test_a_plural_or_an_accusative_noun_ends_a_name(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال أدهم الخزرجي إن المشروع تأخر.", ["أدهم الخزرجي"]),
+        ("وأكدت لبنى العبيدي أن المدارس ستفتح.", ["لبنى العبيدي"]),
+        ("وأوضح رابح بلعيد أن الموسم كان جيداً.", ["رابح بلعيد"]),  # a Maghreb given name
+        ("وصرح فرانسوا دوبون بأن الشركة ستستثمر.", ["فرانسوا دوبون"]),  # a European given name, transliterated
+    ],
+)
+def test_a_given_name_of_the_general_list_opens_a_person(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    """Given names beyond the first 168: a person is found without a title before the name."""
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقالت أمل الكبيسي إن الحل قريب.", ["أمل الكبيسي"]),  # a family name of no dictionary
+        ("ويبقى أمل كبير في الحل.", []),  # أمل: hope
+        ("وكان سعيد جداً بالنتيجة.", []),  # سعيد: happy
+        ("وأكد المدير أن الهيئة رفعت جاهزيتها في المدن.", []),  # رفعت: she raised
+        ("ويعود أمل لبنان إلى الواجهة.", []),  # a known place after it
+        ("وقال أمل بن سالم إن الوفد وصل.", ["أمل بن سالم"]),  # a connector after it
+    ],
+)
+def test_a_given_name_that_is_an_ordinary_word_needs_a_name_after_it(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+def test_a_byline_of_a_word_like_given_name_and_a_place_is_an_outlet(recognizer: EntityRecognizer) -> None:
+    """إربد - حياة إربد: a local outlet's name, not a person named حياة."""
+    text = "الزرقاء - حياة الزرقاء\nقال المتحدث باسم البلدية إن الطرق مفتوحة."
+    assert ("حياة الزرقاء", "ORG") in ents(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "organisation"),
+    [
+        ("وطالب التجمع الليبي لنصرة غزة بوقف الحرب.", "التجمع الليبي لنصرة غزة"),  # ل + masdar + a known place
+        ("ودعت الرابطة التونسية لدعم لبنان إلى التبرع.", "الرابطة التونسية لدعم لبنان"),
+        ("وقررت شركة بغداد للمقاولات التركية رفع رأس مالها.", "شركة بغداد للمقاولات"),  # a place and its لل complement, not the nisba
+        ("وأعلنت هيئة بيروت للنقل والمواصلات إغلاق الجسر.", "هيئة بيروت للنقل والمواصلات"),  # and a coordinated noun
+    ],
+)
+def test_an_organisation_named_by_a_place_and_a_complement(recognizer: EntityRecognizer, text: str, organisation: str) -> None:
+    assert organisation in labelled(recognizer, text, "ORG")
+
+
+@pytest.mark.parametrize(
+    ("text", "organisations"),
+    [
+        ("وأعلنت الخطوط الجوية الكويتية تعليق رحلاتها.", ["الخطوط الجوية الكويتية"]),
+        ("وقالت طيران الإمارات إن الرحلات مستمرة.", ["طيران الإمارات"]),
+        ("وقصف طيران الاحتلال المنطقة.", []),  # aviation, no airline
+        ("وتراجعت القوات إلى الخطوط الأمامية.", []),  # lines, no airline
+    ],
+)
+def test_an_airline(recognizer: EntityRecognizer, text: str, organisations: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == organisations
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وأعلن الوزير خطة جديدة لدعم الشباب.", []),  # a noun and its adjective: the object, no name
+        ("وطرح المدير رؤية شاملة لإصلاح القطاع.", []),
+        ("وأعلن الوزير فارس القيسي خطة جديدة لدعم الشباب.", ["فارس القيسي"]),
+    ],
+)
+def test_a_noun_and_its_adjective_after_a_title_are_no_name(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وأكد مستشار الرئيس عمرو موسى شخصياً أن الاتفاق قريب.", ["عمرو موسى"]),  # an adverb in -ياً ends the name
+        ("وحضر وليد الزعبي رسمياً حفل الافتتاح.", ["وليد الزعبي"]),
+    ],
+)
+def test_an_adverb_after_a_name_is_outside_it(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال عميد كلية الطب الطاهر محمد الحسن إن التسجيل بدأ.", ["الطاهر محمد الحسن"]),  # a definite given name, then a given name
+        ("وأكد الحبيب سالم الورفلي أن الموسم جيد.", ["الحبيب سالم الورفلي"]),
+        ("وقال الأمين العام للحزب إن الحوار مستمر.", []),  # الأمين before no given name: the secretary
+        ("ويبقى الحبيب الأول للجماهير هو الفريق.", []),
+    ],
+)
+def test_a_definite_given_name_opens_a_name_before_a_given_name(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "events"),
+    [
+        ("وانطلقت فعاليات مهرجان بابل للثقافة والفنون مساء أمس.", ["مهرجان بابل للثقافة والفنون"]),  # a place that is also a word
+        ("وسيقام مهرجان سوق عكاظ للشعر في الصيف.", ["مهرجان سوق عكاظ للشعر"]),  # two words, then a complement
+        ("وتأهل المنتخب إلى كأس العالم للمرة الثانية.", ["كأس العالم"]),
+        ("وأعلنت الهيئة انطلاق موسم جدة الشهر المقبل.", ["موسم جدة"]),
+        ("وبدأ موسم الحصاد في الجنوب.", []),  # a season of the year
+        ("وعقد الوزير مؤتمراً صحفياً للإعلان عن الخطة.", []),
+    ],
+)
+def test_an_event_named_by_its_head_and_a_place_or_complement(recognizer: EntityRecognizer, text: str, events: list[str]) -> None:
+    assert labelled(recognizer, text, "EVENT") == events
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وحذرت منظمة العفو الدولية من تدهور الأوضاع.", ("منظمة العفو الدولية", "ORG")),
+        ("وعبرت الناقلة مضيق هرمز فجراً.", ("مضيق هرمز", "LOC")),
+        ("وتعاني دول أفريقيا جنوب الصحراء من الجفاف.", ("أفريقيا جنوب الصحراء", "LOC")),  # not أفريقيا alone
+    ],
+)
+def test_international_organisations_and_regions_of_the_gazetteer(recognizer: EntityRecognizer, text: str, expected: tuple[str, str]) -> None:
+    assert expected in ents(recognizer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "facility"),
+    [
+        ("وقال المحامي إن سجن تدمرين مغلق منذ أشهر.", "سجن تدمرين"),  # an indefinite predicate after a name of no dictionary
+        ("وأعلنت الشركة إغلاق ملعب الجلاء نهائياً.", "ملعب الجلاء"),  # an adverb in -اً
+        ("ووصل الوفد إلى مطار قرطاج الدولي مساء أمس.", "مطار قرطاج الدولي"),
+    ],
+)
+def test_a_facility_stops_before_an_ordinary_word_after_its_name(recognizer: EntityRecognizer, text: str, facility: str) -> None:
+    assert labelled(recognizer, text, "FAC") == [facility]
+
+
+def test_a_class_noun_after_any_names_no_facility(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وهددت الفصائل بضرب أي قاعدة تؤوي قوات أجنبية.", "FAC") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال وزير الصيد أحمد الأمين ولد محمود إن الموسم بدأ.", ["أحمد الأمين ولد محمود"]),  # a Mauritanian name: ولد after the family name
+        ("وأكد خالد العتيبي بن سعد أن الاتفاق قريب.", ["خالد العتيبي بن سعد"]),
+        ("وقال خالد العتيبي إن الاتفاق قريب.", ["خالد العتيبي"]),
+    ],
+)
+def test_a_name_goes_on_after_its_definite_word_with_a_nasab(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("وأكد أن وفداً عراقياً سيزور عمان.", [("عراقياً", "NORP"), ("عمان", "GPE")]),  # the accusative of a nisba
+        ("وقال إن مسؤولاً إيرانياً وصل.", [("إيرانياً", "NORP")]),
+        ("وعاد الوفد من تركيا وروسيا.", [("تركيا", "GPE"), ("روسيا", "GPE")]),  # country names in يا stay places
+    ],
+)
+def test_an_accusative_nisba_is_norp(recognizer: EntityRecognizer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert ents(recognizer, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقالت الناطقة باسم الوزارة ربى فلاح إن الإصابات تراجعت.", ["ربى فلاح"]),
+        ("وقالت لولوة الخاطر إن المحادثات مستمرة.", ["لولوة الخاطر"]),
+        ("وقال إن وجود مستشاري التحالف ضروري.", []),  # وجود: a noun, not و + the name جود
+        ("وقال النائب جبران باسيل إن التيار لن يشارك.", ["جبران باسيل"]),  # باسيل: not ب + the name أسيل
+    ],
+)
+def test_given_names_read_behind_a_proclitic_only_where_the_word_is_no_ordinary_word(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وتفقد سمير حداد مخيم اللاجئين أمس.", ["سمير حداد"]),  # a noun and its definite genitive: the object
+        ("وبحث وليد جنبلاط مستقبل الحكومة مع الرئيس.", ["وليد جنبلاط"]),
+        ("وقال خالد عبيد الكعبي إن الجلسة تأجلت.", ["خالد عبيد الكعبي"]),  # a family nisba after a common word stays
+    ],
+)
+def test_a_name_stops_before_a_noun_and_its_definite_genitive(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقالت نور السعيد إن الوضع هادئ.", ["نور السعيد"]),  # the subject of a verb of saying
+        ("ورأى الخبير منير الحداد أن الأسعار سترتفع.", ["منير الحداد"]),  # after a title
+        ("وقال إن نور الشمس يكفي.", []),
+    ],
+)
+def test_a_word_like_given_name_before_a_definite_word_after_a_verb_of_saying_or_a_title(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

@@ -26,7 +26,8 @@ def test_curated_name_lists_contain_no_name_of_the_seed() -> None:
     for path in (REPO / "seeds").glob("*.txt"):
         seed_words |= set(re.findall(r"[\w§]+", key(path.read_text(encoding="utf-8"))))
     names = [line.split("\t")[-1] for line in (DATA / "gazetteer.tsv").read_text(encoding="utf-8").splitlines()]
-    names += (DATA / "given_names.txt").read_text(encoding="utf-8").splitlines()
+    for given_names in ("given_names.txt", "given_names_common.txt"):
+        names += (DATA / given_names).read_text(encoding="utf-8").splitlines()
     leaked = []
     for name in names:
         if name and not name.startswith("#"):

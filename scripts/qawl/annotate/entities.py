@@ -101,6 +101,7 @@ MAX_NAME_WORDS = 4  # words of a person name, not counting the connectors
 NAME_CONNECTORS = frozenset({"بن", "ابن", "ابو", "عبد", "ال", "ولد"})  # ولد: "son of" in Mauritanian names
 CONNECTOR_FORMS = NAME_CONNECTORS | {clitic + c for c in NAME_CONNECTORS for clitic in "وف"}  # also وعبد
 NASAB = frozenset({"بن", "ابن"})
+NASAB_WORDS = NASAB | {"ولد"}  # ولد: "son of" in Mauritanian names
 # Second words of compound given names (نور الدين، نصر الله، عبد الرحمن): definite, and yet not the family name.
 COMPOUND_NAME_ENDS = frozenset({"الدين", "الله", "الرحمن", "الاسلام", "الحق"})
 MAX_NAME_SPAN = 2 * MAX_NAME_WORDS  # words of a person name, connectors included
@@ -115,12 +116,13 @@ NAME_ALI = re.compile(r"علي(?!\w)")
 HAMZA_AL = re.compile(r"[إأ]ل(?!ى(?!\w))")  # not إلى
 # باسم: "in the name of" before an organisation (المتحدث باسم الوزارة), the given name Basim before a family name.
 GOVERNOR = re.compile(r"(?<!\w)[وفل]?محافظ (?=\w)")  # محافظ X: the governor of the governorate X
-# festivals, conferences, forums, tournaments (normalised: مؤتمر → مءتمر)
-EVENT_HEAD = re.compile(r"(?<!\w)[وفبل]?(?P<head>(?:ال)?(?:مهرجان|مءتمر|ملتقي|منتدي|بطوله))(?!\w)")
+# festivals, conferences, forums, tournaments, seasons (normalised: مؤتمر → مءتمر)
+EVENT_HEAD = re.compile(r"(?<!\w)[وفبل]?(?P<head>(?:ال)?(?:مهرجان|مءتمر|ملتقي|منتدي|بطوله|موسم))(?!\w)")
 PRESS = frozenset({"الصحفي", "الصحافي"})  # المؤتمر الصحفي: a press conference, no named event
 ANNA = re.compile(r"[وف]?[بلك]?ان(?:ه|ها|هم|هما|هن|ني|نا|ك|كم)?$")  # أنّ with a preposition and a pronoun (بأنه، لأنها), normalised
 CLAUSE_PARTICLES = frozenset({"لن", "لم", "لا", "قد", "لقد", "سوف", "ليس"})  # words of a sentence, never of a name
 PRONOUN_SUFFIXES = frozenset({"ها", "هم", "نا"})
+OBJECT_SUFFIXES = ("ها", "هم")  # "her", "their": no family name ends so (رفعت جاهزيتها)
 BASIM = re.compile(r"باسم (?=\w)")
 # Plural heads that name no organisation before one common noun (قوات الاحتلال، فصائل المقاومة: §2.7), but do
 # before a longer name or one that is no ordinary word (قوات الدعم السريع، قوات البيشمركة).
@@ -129,7 +131,10 @@ COINED_NAME_WORDS = 4  # words of a coined or foreign name (غولدمان سا�
 CORRESPONDENTS = frozenset({"مراسل", "مراسله", "مراسلو", "مراسلي", "مندوب"})  # مراسل «X»: the outlet X
 NON = "غير"  # before a definite adjective, a negated adjective of the name (الهجرة غير الشرعية)
 CLUB_HEADS = frozenset({"فريق", "نادي"})  # before a sports club's name
+AVIATION = "طيران"  # an organisation head before a place's name only (طيران الإمارات)
+AIRWAYS = ("خطوط", "الجويه")  # الخطوط الجوية + nisba: an airline (normalised)
 SPORTS_ADJECTIVES = frozenset({"الرياضي", "الرياضيه"})  # after a club's name (الرجاء الرياضي)
+DETERMINERS = frozenset({"اي", "ايه", "كل"})  # أي، أية، كل (normalised): a class noun after them names nothing
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 
 
@@ -441,7 +446,7 @@ class EntityRecognizer:
                 org_heads.append(mention)
             if f.city_word is not None and self._city_in_context(words, i, f.city_word):
                 places.append(Mention(starts[i] + f.city_word, words.ends[i], "GPE"))
-            if f.name_start is not None:
+            if f.name_start is not None and self._name_in_context(words, i):
                 last = self._name_from(words, i)
                 if last > i:
                     persons.append(Mention(starts[i] + f.name_start, words.ends[last], "PERSON"))
@@ -585,6 +590,8 @@ class EntityRecognizer:
             if head in lex.n2_heads or head in lex.adjective_heads or head in lex.complement_heads:
                 institution = (offset, head in lex.n2_heads, head in lex.adjective_heads or head in lex.complement_heads, head in lex.complement_heads)
         given_name = first_reading(readings, lex.given_names)
+        if given_name and (word in self.ordinary.nouns or word in self.ordinary.verbs):
+            given_name = None  # وجود is no و + جود
         gold, static = self._readings(self.gold, readings), self._readings(self.static, readings)
         org_head, facility = first_reading(readings, lex.org_heads), first_reading(readings, lex.facilities)
         if word in LED_BY:
@@ -735,6 +742,12 @@ class EntityRecognizer:
             end = j
         if end == i or self._group_label(texts[i : end + 1]):
             return None
+        if texts[i][offset:] == AVIATION and not (end == i + 1 and words.features[end].known):
+            return None  # طيران الإمارات is an airline, طيران الاحتلال the enemy's aircraft
+        if words.features[end].known and (complement_end := self._complement_end(words, end)) is not None:
+            while words.features[complement_end].nisba is not None:
+                complement_end -= 1  # شركة بغداد للمقاولات التركية: the nisba is the company's, outside its name
+            return Mention(words.starts[i] + offset, words.ends[complement_end], "ORG")  # شركة بغداد للمقاولات
         if descriptor and self._name_alone(words, i + 1, end):
             return Mention(words.starts[i + 1], words.ends[end], "ORG")  # حركة حماس → حماس (§2.6)
         return Mention(words.starts[i] + offset, words.ends[end], "ORG")
@@ -781,6 +794,8 @@ class EntityRecognizer:
         nxt = texts[i + 1]
         if not words.adjacent(i) or not nxt.startswith("ال"):
             return None
+        if bare(texts[i]) == AIRWAYS[0] and nxt != AIRWAYS[1]:
+            return None  # الخطوط الأمامية: lines, not the airways
         agrees = texts[i].endswith("ه") == nxt.endswith("يه")  # وزير الخارجية المصري: the nisba is the minister's
         if n2_head and agrees and words.features[i + 1].nisba is not None:
             # adjectives after the nisba stay outside (الحكومة العراقية الجديدة), unless a لـ complement
@@ -830,8 +845,10 @@ class EntityRecognizer:
         nxt = texts[end + 1]
         if nxt.startswith("لل") and len(nxt) > 4:
             last = end + 1
-        elif nxt[0] == "ل" and end + 2 < n and words.adjacent(end + 1) and texts[end + 2].startswith("ال"):
-            last = end + 2
+        elif nxt[0] == "ل" and end + 2 < n and words.adjacent(end + 1) and (
+            texts[end + 2].startswith("ال") or (features[end + 2].known and nxt[1:] in self.ordinary.nouns)
+        ):
+            last = end + 2  # للهجرة، لشؤون اللاجئين، لنصرة غزة
         else:
             return None
         coordinated = False
@@ -849,6 +866,8 @@ class EntityRecognizer:
         """مطار بغداد الدولي، قاعدة عين الأسد الجوية: class noun + name (+ adjective). Not a class noun
         with a common adjective (مستشفى ميداني، مركز صحي), and the name ends before a verb (ستنتهي) or a person's name."""
         lex, texts = self.lex, words.texts
+        if i > 0 and not offset and texts[i - 1] in DETERMINERS:
+            return None  # أي قاعدة تؤوي ...: any base, none named
         end = i
         for j in range(i + 1, min(i + 5, len(texts))):
             w = texts[j]
@@ -864,6 +883,8 @@ class EntityRecognizer:
                 break  # ... ومركز, ... لتصفية: a coordinated common noun or a preposition's; ... بأنه: أنّ opens a clause
             if j > i + 1 and texts[j - 1].startswith("ال") and not words.features[j - 1].title and not w.startswith("ال") and w not in CONNECTOR_FORMS and self._common_word(w):
                 break  # شارع الرشيد مزدحم: an indefinite predicate after the name
+            if j > i + 1 and not w.startswith("ال") and (self._accusative(w) or (self._common_word(w) and self._proper_word(texts[j - 1]))):
+                break  # ملعب الجلاء مؤقتاً، سجن تدمرين مغلق: an adverb, or a predicate after a name of no dictionary
             if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title and not joined:
                 break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
             if j > i + 2 and self._person_after_adjective(words, j):
@@ -872,6 +893,10 @@ class EntityRecognizer:
         if end == i + 1 and self._common_adjective(texts[end]):
             return None  # the adjective alone is no name (but ملعب حمادي العقربي is)
         return Mention(words.starts[i] + offset, words.ends[end], "FAC") if end > i else None
+
+    def _proper_word(self, word: str) -> bool:
+        """Is the word no common word, verb or connector of the dictionary (صيدنايا, not باب or عين)?"""
+        return word not in CONNECTOR_FORMS and not self._common_word(word) and not self._verb(word)
 
     def _person_after_adjective(self, words: _Words, j: int) -> bool:
         """Do words j, j + 1 read as a person's name (a plain word, then a definite family name) after
@@ -997,7 +1022,9 @@ class EntityRecognizer:
                 pass  # تركي الشهري: a nisba that is the given name before a family name
             elif j == i + 1 and f.title_definite and features[i].name_start is not None and not self._name_follows(words, j):
                 last, count = j, count + 1  # وليد الحاج: a definite title after a given name is the family name
-                break
+                if not self._nasab_follows(words, j):
+                    break
+                continue  # أحمد الأمين ولد محمود: the name goes on
             elif joined or compound:
                 if not (f.namey or f.name_start is not None or (w.startswith("ال") and len(w) > 3)) or f.date_start:
                     break
@@ -1008,20 +1035,24 @@ class EntityRecognizer:
                 not f.namey
                 or (j > i and f.date_start and f.name_start is None)
                 or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
-                or (j > i and f.name_start is not None and f.name_start > 0)  # ونزار: the next name
+                or (j > i and f.name_start is not None and f.name_start > 0 and w[0] in "وف")  # ونزار: the next name (not باسيل as ب + أسيل)
                 or (j > i and w[0] == "و" and f.name_start is None and self._common_word(w))  # آمنة وكريمة: coordinated words
                 or (count >= 2 and f.known)  # ماكرون بيروت: a place's name after two name words
                 or ((count >= 2 or texts[i] in CONNECTOR_FORMS) and self._verb(w))  # أبو غريب أغلق: a verb after a kunya
                 or (count == 1 and j + 1 < len(texts) and texts[j + 1].startswith("ال") and self._verb_and_object_at(words, j))  # خالد زار المخيم
                 or (count >= 2 and w[-1] in "تا" and (self._plural_before_its_genitive(words, j) or self._accusative(w)))  # تبون وفداً
+                or (count >= 1 and w.endswith("يا") and self._accusative(w))  # موسى شخصياً: an adverb
                 or (count >= 2 and self._ordinary_phrase_at(words, j))
+                or (count >= 2 and self._noun_and_genitive_at(words, j))  # وليد جنبلاط مستقبل الحكومة
                 or (count >= 3 and self._common_word(w) and not (w.startswith("ال") and features[j - 1].name_start is not None))
             ):
                 break
             last = j
             if not connector:
                 count += 1
-            if count >= MAX_NAME_WORDS or (w.startswith("ال") and j > i and not joined and not connector and not compound):
+            if count >= MAX_NAME_WORDS or (
+                w.startswith("ال") and j > i and not joined and not connector and not compound and not self._nasab_follows(words, j)
+            ):
                 break
         while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
@@ -1039,11 +1070,26 @@ class EntityRecognizer:
                 adjectives_end, complement_end = self._org_tail(words, i)
                 end = complement_end if adjectives_end > i else None
             else:
-                f = features[i + 1]
-                named = f.known or (f.namey and not f.definite and not self._common_word(texts[i + 1]) and not self._verb(texts[i + 1]))
-                end = (self._org_tail(words, i + 1)[1] or i + 1) if named else None
+                end = self._event_name_end(words, i)
             if end is not None:
                 yield Mention(m.start("head"), words.ends[end], "EVENT")
+
+    def _event_name_end(self, words: _Words, i: int) -> int | None:
+        """Last word of the name after indefinite event head i: a known place or a word of no dictionary, and its
+        لـ complement (مهرجان جرش للثقافة والفنون، موسم جدة), or one or two words, one of them a name or a city, before a
+        لل complement (مهرجان بابل للثقافة، مهرجان سوق عكاظ للشعر); None if no name follows."""
+        texts, features = words.texts, words.features
+        f = features[i + 1]
+        if f.known or (f.namey and not f.definite and not self._common_word(texts[i + 1]) and not self._verb(texts[i + 1])):
+            return self._org_tail(words, i + 1)[1] or i + 1
+        for last in range(i + 1, min(i + 3, len(texts) - 1)):
+            if features[last].definite or not features[last].namey or not words.adjacent(last - 1):
+                return None
+            if texts[last + 1].startswith("لل") and any(
+                features[k].known or features[k].city_word == 0 or not self._common_word(texts[k]) for k in range(i + 1, last + 1)
+            ):
+                return self._complement_end(words, last)
+        return None
 
     def _governed_places(self, words: _Words) -> Iterator[Mention]:
         """The governorate after محافظ: a definite word of no organisation or title (محافظ المفرق), or a
@@ -1067,6 +1113,30 @@ class EntityRecognizer:
             and words.texts[i + 1].startswith("ال") and words.features[i + 1].namey and words.features[i + 1].nisba is None
         )
 
+    def _name_in_context(self, words: _Words, i: int) -> bool:
+        """Does the given name at word i open a name? Not after a hyphen; a word-like one (أمل، سعيد، حياة) only before another given
+        name, a connector, a compound's end (نور الدين) or, if not definite (الطاهر), a word of no dictionary (أمل الكبيسي,
+        not أمل كبير) or, after a verb of saying or a title, a definite word that may be a name (وقالت نور السعيد)."""
+        texts = words.texts
+        if i > 0 and words.hyphenated(i - 1):
+            return False  # يان-بيتر: the second part of a name that opens before it
+        if texts[i][words.features[i].name_start or 0 :] not in self.lex.word_like_given_names:
+            return True
+        if i + 1 == len(texts) or not words.adjacent(i):
+            return False
+        after = texts[i + 1]
+        if words.features[i + 1].name_start == 0 or after in CONNECTOR_FORMS or after in COMPOUND_NAME_ENDS:
+            return True
+        if texts[i].startswith("ال", words.features[i].name_start or 0):
+            return False  # الطاهر محمد: a definite given name only before another given name
+        if words.features[i + 1].static or after.endswith(OBJECT_SUFFIXES) or self._pronoun_suffixed(after):
+            return False  # أمل لبنان، رفعت جاهزيتها
+        if after.startswith("ال") and words.features[i + 1].namey and i > 0 and words.adjacent(i - 1) and (
+            words.features[i - 1].reporting_verb or words.features[i - 1].title
+        ):
+            return True  # وقالت نور السعيد، الخبير منير الحداد: the subject of a verb of saying, or after a title
+        return not (self._common_word(after) or self._verb(after) or bare(after) in self.not_name)
+
     def _name_follows(self, words: _Words, j: int) -> bool:
         """Does a name start right after word j (الحاج سمير: the title opens it)?"""
         return j + 1 < len(words.texts) and words.adjacent(j) and words.features[j + 1].name_start is not None
@@ -1079,6 +1149,11 @@ class EntityRecognizer:
             return word.startswith("ال") and word.endswith("ي") and f.nisba is None and f.institution is None and not f.static and word not in self.lex.organisation_adjectives
         heads = self.lex.n2_heads, self.lex.adjective_heads
         return f.namey and not f.static and f.org_head is None and all(word not in h for h in heads) and not self._common_word(word)
+
+    def _nasab_follows(self, words: _Words, j: int) -> bool:
+        """Is word j followed directly by بن، ابن or ولد and a word (العتيبي بن سعد، الأمين ولد محمود)?"""
+        texts = words.texts
+        return j + 2 < len(texts) and texts[j + 1] in NASAB_WORDS and words.adjacent(j) and words.adjacent(j + 1)
 
     def _opens_nasab(self, words: _Words, i: int) -> bool:
         """Is word i followed directly by بن or ابن (and no function word itself)?"""
@@ -1122,6 +1197,15 @@ class EntityRecognizer:
             j + 1 < len(texts) and words.adjacent(j) and texts[j + 1].startswith("ال") and self._verb(texts[j])
             and not self._common_word(texts[j]) and self._common_word(texts[j + 1])
         )
+
+    def _noun_and_genitive_at(self, words: _Words, j: int) -> bool:
+        """Do words j, j + 1 read as an indefinite common noun and its definite common genitive (مخيم اللاجئين،
+        مستقبل الحكومة), not a family nisba (عبيد الكعبي)?"""
+        texts = words.texts
+        if j + 1 >= len(texts) or not words.adjacent(j) or texts[j].startswith("ال") or not texts[j + 1].startswith("ال"):
+            return False
+        genitive = texts[j + 1]
+        return not genitive.endswith("ي") and self._common_word(texts[j]) and self._common_word(genitive)
 
     def _ordinary_phrase_at(self, words: _Words, j: int) -> bool:
         """Does word j open an ordinary phrase after a name: a verbal noun (بلعيد توقيع اتفاق), or a common
@@ -1237,8 +1321,8 @@ class EntityRecognizer:
             not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] in "لب" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
-        if features[j].name_start is None and self._plural_before_its_genitive(words, j):
-            return None  # السفير الأميركي تطورات المنطقة: a plural noun opens the object
+        if features[j].name_start is None and (self._plural_before_its_genitive(words, j) or self._feminine_noun_and_adjective(words, j)):
+            return None  # السفير الأميركي تطورات المنطقة، الوزير خطة جديدة: a noun phrase opens the object
         if last == j + 1 and features[j].name_start is None and self._verb(texts[j]) and not self._common_word(texts[j]) and self._common_word(texts[last]):
             return None  # أمير البلاد استقبل الوفد: a verb (and no noun: نجوى) and its object, the predicate
 
@@ -1257,6 +1341,14 @@ class EntityRecognizer:
         if last <= j or noun_phrase:
             return None  # احترام القانون: a verbal noun and its object (but نجوى القباني: a family nisba)
         return Mention(words.starts[j], words.ends[last], "PERSON")
+
+    def _feminine_noun_and_adjective(self, words: _Words, j: int) -> bool:
+        """Are words j, j + 1 a feminine common noun and its indefinite adjective (خطة جديدة، رؤية شاملة)?"""
+        texts = words.texts
+        return (
+            j + 1 < len(texts) and words.adjacent(j) and texts[j].endswith("ه") and texts[j + 1].endswith("ه")
+            and not texts[j + 1].startswith("ال") and self._common_word(texts[j]) and self._common_word(texts[j + 1])
+        )
 
     def _after_lam(self, words: _Words, j: int) -> bool:
         """Is word j, which opens with ل, a preposition and what follows it (لمجمع، لشؤون الصحة، ليبيا as a
@@ -1303,11 +1395,11 @@ class EntityRecognizer:
         return any(not rest and label == "GPE" for rest, label, _ in self.static.index.get(word, ()))
 
     def _byline_or_outlet(self, words: _Words, first: int, end: int) -> str:
-        """PERSON for a byline (a given name first; two or more plain words: no article, no
+        """PERSON for a byline (a given name first, in context; two or more plain words: no article, no
         known place; or a plain word and a family nisba: سعود المطيري), else ORG (الغد العراقي،
         ليبيا برس، وام)."""
         features, texts = words.features, words.texts
-        if features[first].name_start is not None:
+        if features[first].name_start is not None and self._name_in_context(words, first):
             return "PERSON"
         if end - first == 2 and not (features[first].definite or features[first].known) and texts[first + 1].startswith("ال") and texts[first + 1].endswith("ي"):
             return "PERSON"

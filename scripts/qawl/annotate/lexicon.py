@@ -224,7 +224,8 @@ def gold_entities(annotations_dir: Path) -> list[tuple[str, str, str]]:
 class Lexicons:
     """Word lists in matching form, loaded once per process."""
 
-    given_names: frozenset[str]
+    given_names: frozenset[str]  # with the word-like ones
+    word_like_given_names: frozenset[str]  # also frequent ordinary words (أمل، سعيد): a name only in context
     titles: frozenset[str]
     org_heads: frozenset[str]
     stopwords: frozenset[str]
@@ -274,9 +275,13 @@ def lexicons() -> Lexicons:
     stems = {normalize(s) for s in nisba["stems"]} | territory_nisba_stems()
     endings = [normalize(e) for e in nisba["endings"]]
     forms = {s + e for s in stems for e in endings}
+    # the accusative (عراقياً، إيرانياً), which a country's name in يا also has (تركيا، سوريا): never that name
+    countries = {words[0].removeprefix("ال") for name, _ in babel_names() if len(words := norm_words(name)) == 1}
+    forms |= {s + "يا" for s in stems} - countries
     forms |= {normalize(w)[2:] if normalize(w).startswith("ال") else normalize(w) for w in nisba["words"]}
     months, days = babel_months_and_days()
     institutions = _json("institutions.json")
+    word_like_given_names = _norm_set(_lines("given_names_common.txt"))
     return Lexicons(
         n2_heads=frozenset(normalize(w).removeprefix("ال") for w in institutions["n2_heads"]),  # matched after the article
         adjective_heads=_norm_set(institutions["definite_adjective_heads"]),
@@ -286,7 +291,8 @@ def lexicons() -> Lexicons:
         facilities=_norm_set(institutions["facilities"]),
         facility_adjectives=_norm_set(institutions["facility_adjectives"]),
         place_heads={normalize(head): kind for kind, heads in institutions["place_heads"].items() if kind != "_doc" for head in heads},
-        given_names=_norm_set(_lines("given_names.txt")),
+        given_names=_norm_set(_lines("given_names.txt")) | word_like_given_names,
+        word_like_given_names=word_like_given_names,
         titles=title_forms(_norm_set(_lines("titles.txt"))),
         org_heads=_norm_set(_lines("org_heads.txt")),
         stopwords=_norm_set(_lines("stopwords.txt")),

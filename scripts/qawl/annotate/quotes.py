@@ -89,7 +89,7 @@ NEXT_CLAUSE_OPENING = re.compile(r"[،,]\s*(?:" + "|".join(normalize(w) for w in
 # specific act of communication: a quote nested in it (guidelines §3.1); opinions and promises (تعتبر، تعهد) stay inside.
 TELLING_VERBS = tuple(normalize(w) for w in ["قال", "أكد", "أبلغ", "أخبر", "أفاد", "أوضح", "ذكر", "كشف", "أعلن", "صرح"])
 TELLING_ENDINGS = ("", "ت", "وا", "ا", "تا")  # قال، قالت، قالوا، قالا، قالتا
-OBJECT_SUFFIXES = ("", "ه", "ها", "هم", "ني", "نا")  # أبلغه، أكدوا لها (the suffix on the verb)
+OBJECT_SUFFIXES = ("", "ه", "ها", "هم", "ني", "نا")  # أبلغه، أبلغوهم (the suffix on the verb)
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
 
 
@@ -216,6 +216,19 @@ def _join(quote: Quote, continuation: Quote, closed: bool) -> None:
         quote.parts[-1] = Span(quote.parts[-1].start, end)
 
 
+def _with_object(form: str, suffix: str) -> str:
+    """A verb form with an object pronoun: أبلغ + هم, and the plural's alef dropped before it (أبلغوا + ه → أبلغوه)."""
+    return form[:-1] + suffix if suffix and form.endswith("وا") else form + suffix
+
+
+def _inflected_cue_forms(cues: dict[str, Any]) -> dict[str, str]:
+    """Verb cue forms beyond `cue_forms`: the future of the present forms (سيعلن، ستؤكد) and the verbs of telling with an
+    object pronoun (أبلغهم، أبلغوه)."""
+    future = {"س" + form for form in verb_forms([], cues["present"])}
+    telling = verb_forms(cues["object_pronoun"]["past"], cues["object_pronoun"]["present"])
+    return dict.fromkeys(future | {_with_object(form, suffix) for form in telling for suffix in OBJECT_SUFFIXES[1:]}, "verb")
+
+
 def _regex_alternation(phrases: list[str]) -> str:
     return "|".join(re.escape(normalize(p)) for p in sorted(phrases, key=len, reverse=True))
 
@@ -229,7 +242,7 @@ class QuoteExtractor:
         self.entity_starts: list[int] = []
         self.last_person: Mention | None = None
         cues = lexicons().cues
-        self.cue_forms = cue_forms()
+        self.cue_forms = cue_forms() | _inflected_cue_forms(cues)
         self.complementizers = frozenset(normalize(c) for c in cues["complementizers"])
         self.objects = {normalize(k): {normalize(v) for v in vs} for k, vs in cues["adverbial_with_object"].items()}
         self.passive = frozenset(normalize(w) for w in cues["passive"])
@@ -260,7 +273,7 @@ class QuoteExtractor:
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
         self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
-        self.telling = frozenset(verb + ending + suffix for verb in TELLING_VERBS for ending in TELLING_ENDINGS for suffix in OBJECT_SUFFIXES)
+        self.telling = frozenset(_with_object(verb + ending, suffix) for verb in TELLING_VERBS for ending in TELLING_ENDINGS for suffix in OBJECT_SUFFIXES)
         # with an object pronoun (أبلغه، أخبرها): no cue of the lexicon, a cue only inside a content (nested)
         self.told = frozenset(form for form in self.telling if form not in self.cue_forms)
         self.may_be_cue_or_told = self.may_be_cue | self.told  # one lookup per word

@@ -785,3 +785,12 @@ def test_a_future_verb_cue(cue: str, speaker: str) -> None:
     (q,) = quotes(f"و{cue} {speaker} في المؤتمر أن الرسوم لن ترتفع.")
     assert text_of(q["cue"]) == cue and text_of(q["content"]) == "الرسوم لن ترتفع"
     assert text_of(q["speaker"]["mention"]) == speaker
+
+
+def test_the_speaker_after_amma_is_the_topic_before_fa() -> None:
+    # أما X فـ<cue>: X is the subject, even with a quoted name in its title and a person named before
+    text = 'التقى وزير الخارجية سليم الراشد نظيره التونسي. أما المتحدث باسم حركة "الغد" هشام النوري فأكد أن الزيارة ناجحة.'
+    (q,) = quotes(text)
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "هشام النوري"
+    (q,) = quotes("قال سليم الراشد إن الوضع هادئ. أما المعارضة فاعتبرت أن الهدوء مؤقت.")[1:]
+    assert q["speaker"]["kind"] == "anonymous" and text_of(q["speaker"]["mention"]) == "المعارضة"

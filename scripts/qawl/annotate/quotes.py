@@ -272,6 +272,7 @@ class QuoteExtractor:
         self.on_tongue = re.compile(r"علي(?<!\wعلي) لسان\s+(?P<who>[^،,:]+)")
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
+        self.topic = re.compile(r"\s*و?اما\s+(?P<who>[^،,:;]+?)\s*$")  # أما X فقال ...: the topic before ف is the subject
         self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
         self.telling = frozenset(_with_object(verb + ending, suffix) for verb in TELLING_VERBS for ending in TELLING_ENDINGS for suffix in OBJECT_SUFFIXES)
         # with an object pronoun (أبلغه، أخبرها): no cue of the lexicon, a cue only inside a content (nested)
@@ -942,6 +943,9 @@ class QuoteExtractor:
         if m:
             lead = len(before) - len(before.lstrip())
             return self._speaker(s.span(lead + m.start("who"), lead + m.end("who")), entities)
+        m = self.topic.match(before) if cue.startswith("ف") else None
+        if m and len(m.group("who").split()) <= MAX_SPEAKER_WORDS:
+            return self._speaker(s.span(m.start("who"), m.end("who")), entities)
         antecedent = self._relative_antecedent(s, before)
         if antecedent is not None:
             return antecedent

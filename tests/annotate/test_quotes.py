@@ -763,6 +763,27 @@ def test_a_cue_s_preposition_inside_the_title_of_its_subject_does_not_open_the_c
 # -- issue 22: cues and speakers on text never seen -------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("text", "cue", "content", "speaker", "kind"),
+    [
+        ("وجاء ذلك بعد إعلان وزارة الدفاع أن القوات انسحبت من البلدة.", "إعلان", "القوات انسحبت من البلدة", "وزارة الدفاع", "named"),
+        ("وجاءت الخطوة بعد مطالبة نقابة المعلمين بزيادة الأجور.", "مطالبة", "زيادة الأجور", "نقابة المعلمين", "named"),
+        ("ورغم تأكيد المصادر الرسمية انتهاء الأزمة، بقيت الأسعار مرتفعة.", "تأكيد", "انتهاء الأزمة", "المصادر الرسمية", "anonymous"),
+    ],
+)
+def test_a_verbal_noun_cue_with_its_source_as_genitive(text: str, cue: str, content: str, speaker: str, kind: str) -> None:
+    # guidelines §3.1: the masdar of a verb of saying is a cue when its source is expressed (إعلان الوزارة أن ...)
+    (q,) = quotes(text)
+    assert text_of(q["cue"]) == cue
+    assert text_of(q["content"]) == content
+    assert q["speaker"]["kind"] == kind and text_of(q["speaker"]["mention"]) == speaker
+
+
+@pytest.mark.parametrize("text", ["وأدى إعلان الطوارئ إلى إغلاق المدارس.", "وينتظر الأهالي إعلان النتائج غداً.", "وأثار اتهام الوزارة بالتقصير غضب الأهالي."])
+def test_a_verbal_noun_without_a_source_and_a_proposition_is_no_cue(text: str) -> None:
+    assert quotes(text) == []
+
+
 @pytest.mark.parametrize("told", ["أبلغوه", "أخبروها", "أبلغوهم"])
 def test_a_plural_verb_of_telling_with_an_object_pronoun_reports_a_nested_quote(told: str) -> None:
     # أبلغ + وا + ه is written أبلغوه: the alef of the plural drops before the pronoun
@@ -794,3 +815,9 @@ def test_the_speaker_after_amma_is_the_topic_before_fa() -> None:
     assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "هشام النوري"
     (q,) = quotes("قال سليم الراشد إن الوضع هادئ. أما المعارضة فاعتبرت أن الهدوء مؤقت.")[1:]
     assert q["speaker"]["kind"] == "anonymous" and text_of(q["speaker"]["mention"]) == "المعارضة"
+
+
+def test_a_verbal_noun_without_its_source_does_not_cut_the_quote_of_the_verb_before_it() -> None:
+    # في تصريح صحافي: a medium, not a cue; the content of قال still starts after إن
+    (q,) = quotes("وقال مدير المصنع في تصريح صحافي إن الإنتاج سيتضاعف، مع ضرورة إعلان النتائج خلال شهر.")
+    assert text_of(q["cue"]) == "قال" and text_of(q["content"]).startswith("الإنتاج سيتضاعف")

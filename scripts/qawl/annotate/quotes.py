@@ -43,7 +43,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from qawl.annotate.entities import WORD_CACHE_SIZE, Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
-from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
+from qawl.annotate.lexicon import cue_forms, lexicons, ordinary_words, verb_forms
 from qawl.annotate.text import NormText, normalize
 from qawl.segment import NON_SPACE, paragraphs, sentence_spans
 
@@ -90,6 +90,7 @@ NEXT_CLAUSE_OPENING = re.compile(r"[،,]\s*(?:" + "|".join(normalize(w) for w in
 TELLING_VERBS = tuple(normalize(w) for w in ["قال", "أكد", "أبلغ", "أخبر", "أفاد", "أوضح", "ذكر", "كشف", "أعلن", "صرح"])
 TELLING_ENDINGS = ("", "ت", "وا", "ا", "تا")  # قال، قالت، قالوا، قالا، قالتا
 OBJECT_SUFFIXES = ("", "ه", "ها", "هم", "ني", "نا")  # أبلغه، أبلغوهم (the suffix on the verb)
+COMPLEMENT_PREPOSITIONS = frozenset(normalize(w) for w in ["عن", "إلى", "على", "من"])  # إعلان الوزارة عن ...، دعوة الحزب إلى ...
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
 
 
@@ -247,7 +248,9 @@ class QuoteExtractor:
         self.objects = {normalize(k): {normalize(v) for v in vs} for k, vs in cues["adverbial_with_object"].items()}
         self.passive = frozenset(normalize(w) for w in cues["passive"])
         objects = [form for stem in self.objects for form in (stem, stem + "ا")]
-        self.may_be_cue = _with_proclitic_spellings([*self.cue_forms, *self.passive, *objects])
+        # a verbal noun spelt like no verb form (نفي is نفى normalised); مطالبة is a participle's too
+        self.verbal_nouns = frozenset(normalize(w) for w in cues["verbal_nouns"]["words"] if self.cue_forms.get(normalize(w)) != "verb")
+        self.may_be_cue = _with_proclitic_spellings([*self.cue_forms, *self.passive, *objects, *self.verbal_nouns])
         self.speech_nouns = frozenset(normalize(w) for w in cues["speech_nouns"])
         statement = _regex_alternation(cues["statement_phrases"])
         outlet_heads = _regex_alternation(cues["outlet_heads"])
@@ -296,16 +299,20 @@ class QuoteExtractor:
 
     # -- cues -----------------------------------------------------------------------
 
-    def _cue_kind(self, texts: list[str], i: int) -> str | None:
-        """The kind of cue word i is ("verb", "adverbial", "passive"), or None; only a word of `may_be_cue` can be one."""
+    def _cue_kind(self, s: _Sentence, i: int) -> str | None:
+        """The kind of cue word i is ("verb", "adverbial", "passive", "masdar"), or None; only a word of `may_be_cue` can be one.
+        A feminine participle that is no حال of its own (`_adverbial_stands`) may be a verbal noun (بعد مطالبة النقابة بـ ...)."""
+        texts = s.texts
         word = texts[i]
         for offset, form in variants(word)[:2]:
-            kind = self.cue_forms.get(form) or ("passive" if form in self.passive else None)
+            kind = self.cue_forms.get(form) or ("passive" if form in self.passive else "masdar" if form in self.verbal_nouns else None)
+            stem = form[:-1] if form.endswith("ا") else form
+            if not kind and stem in self.objects and i + 1 < len(texts) and texts[i + 1] in self.objects[stem]:
+                kind = "adverbial"
+            if kind == "adverbial" and not self._adverbial_stands(s, i):
+                return "masdar" if form in self.verbal_nouns else None
             if kind:
                 return kind
-            stem = form[:-1] if form.endswith("ا") else form
-            if stem in self.objects and i + 1 < len(texts) and texts[i + 1] in self.objects[stem]:
-                return "adverbial"
         return None
 
     @staticmethod
@@ -601,9 +608,10 @@ class QuoteExtractor:
             (i, kind)
             for i, w in enumerate(s.texts)
             if w in may_be_cue
-            and (kind := self._cue_kind(s.texts, i) or ("told" if w in told else None))
+            and (kind := self._cue_kind(s, i) or ("told" if w in told else None))
             and not s.quoted(s.starts[i])
-            and (kind != "adverbial" or self._adverbial_stands(s, i))
+            # a verbal noun with no source and content after it (في تصريح صحافي) bounds no other cue's content
+            and (kind != "masdar" or self._locate_after_source(s, i, len(s.texts)) is not None)
             and not (i and s.texts[i - 1] in NEGATING_NOUNS)
         ]
         # cue n → the complementizer word before it, for each cue inside what the cue before it reports
@@ -720,6 +728,8 @@ class QuoteExtractor:
 
     def _locate(self, s: _Sentence, i: int, kind: str, stop: int) -> _Located | None:
         """Content and cue of the quote that cue word i introduces before word `stop`, or None."""
+        if kind == "masdar":
+            return self._locate_after_source(s, i, stop)
         norm, texts, starts, ends, gaps = s.norm, s.texts, s.starts, s.ends, s.gaps
         limit = starts[stop] if stop < len(texts) else len(norm)
         cue = texts[i]
@@ -787,6 +797,51 @@ class QuoteExtractor:
         a, b, qtype = content
         return _Located(qtype, a, b, cue_start, cue_end, segment_end)
 
+    def _locate_after_source(self, s: _Sentence, i: int, stop: int) -> _Located | None:
+        """The quote of verbal-noun cue word i (guidelines §3.1): its source follows it as a genitive, a name (with the person
+        a title before it names) or a run of definite words (تأكيد القيادات العسكرية العليا), and its content follows the
+        source up to a comma: after a complementizer, after a preposition (a named source only: إعلان البلدية عن ...،
+        مطالبة النقابة بـ ...), or as the verbal noun that opens a noun-phrase object (إعلان القيادة تدمير ...).
+        `segment_end` is the source's end."""
+        texts, starts, ends = s.texts, s.starts, s.ends
+        if i + 1 >= stop:
+            return None
+        named = self._entity_at(s, starts[i + 1])
+        if named is not None and named.label in SPEAKER_LABELS:
+            last = self._titled_person_end(s, self._last_word_of(s, i + 1, named, stop), stop)
+        else:
+            named, last = None, i
+            while (
+                last + 1 < stop
+                and last - i < MAX_FRONTED_WORDS
+                and texts[last + 1].startswith(("ال", "وال"))
+                and not _is_stopword(texts[last + 1])  # الى، التي
+                and s.gaps[last + 1] == " "
+            ):
+                last += 1
+        k = last + 1
+        if last == i or k >= stop or s.gaps[k] != " ":
+            return None
+        word = texts[k]
+        if word in self.complementizers:
+            content_start = ends[k]
+        elif named is not None and word in COMPLEMENT_PREPOSITIONS:
+            content_start = ends[k]
+        elif named is not None and word.startswith("ب") and len(word) > 3 and word not in B_NOT_OBJECT:
+            content_start = starts[k] + 1
+        elif word in ordinary_words().verbal_nouns and not _is_stopword(word):  # خلال is a verbal noun too
+            content_start = starts[k]
+        else:
+            return None
+        limit = starts[stop] if stop < len(texts) else len(s.norm)
+        comma = min((at for at in (s.norm.find("،", content_start, limit), s.norm.find(",", content_start, limit)) if at >= 0), default=limit)
+        content = self._content(s, content_start, comma)
+        if content is None:
+            return None
+        a, b, qtype = content
+        offset = next(offset for offset, form in variants(texts[i])[:2] if form in self.verbal_nouns)
+        return _Located(qtype, a, b, starts[i] + offset, ends[i], ends[last])
+
     def _quote(
         self,
         s: _Sentence,
@@ -804,6 +859,8 @@ class QuoteExtractor:
         speaker = self._speaker_after(s, found.cue_end, seg, entities, s.texts[i]) if kind == "verb" else None
         if kind == "passive":  # قيل إن ...: no source in the text
             speaker = Speaker("unknown", None, None)
+        if kind == "masdar":  # إعلان الوزارة أن ...: the genitive after the cue
+            speaker = self._speaker(s.span(_skip_spaces(s.norm, found.cue_end), found.segment_end), entities)
         if speaker is None and kind == "verb" and main is not None:  # X قال إن ...، غير أن Y أكدوا أن ...
             speaker = self._fronted_speaker(s, s.norm[: s.starts[i]], entities, at_start=False)
         if speaker is None:

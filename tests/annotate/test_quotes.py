@@ -817,7 +817,27 @@ def test_the_speaker_after_amma_is_the_topic_before_fa() -> None:
     assert q["speaker"]["kind"] == "anonymous" and text_of(q["speaker"]["mention"]) == "المعارضة"
 
 
+def test_a_noun_phrase_cue_with_a_dropped_subject_after_a_narrated_clause() -> None:
+    # وزارت الوزيرة فلانة ...، وأعلنت افتتاح ...: the object is a verbal noun, the subject the narrated person
+    (q,) = quotes("وزارت وزيرة الصحة هالة الخوري مستشفى المدينة، وأعلنت افتتاح قسم جديد للأطفال.")
+    assert text_of(q["cue"]) == "أعلنت" and text_of(q["content"]) == "افتتاح قسم جديد للأطفال"
+    assert text_of(q["speaker"]["mention"]) == "هالة الخوري"
+
+
 def test_a_verbal_noun_without_its_source_does_not_cut_the_quote_of_the_verb_before_it() -> None:
     # في تصريح صحافي: a medium, not a cue; the content of قال still starts after إن
     (q,) = quotes("وقال مدير المصنع في تصريح صحافي إن الإنتاج سيتضاعف، مع ضرورة إعلان النتائج خلال شهر.")
     assert text_of(q["cue"]) == "قال" and text_of(q["content"]).startswith("الإنتاج سيتضاعف")
+
+
+@pytest.mark.parametrize(
+    "narration",
+    [
+        "وفي سياق متصل، التقى وزير الخارجية سليم الراشد نظيره التونسي. وأكد",  # a sentence of narration after an opening phrase
+        "من جهته، استقبل وزير الخارجية سليم الراشد السفير التونسي، وأكد",  # the clause before the cue, same sentence
+    ],
+)
+def test_a_dropped_subject_after_narration_is_the_narrated_person_not_the_previous_speaker(narration: str) -> None:
+    first, second = quotes(f"قال خالد العنزي إن الوضع هادئ. {narration} أن العلاقات ممتازة.")
+    assert text_of(first["speaker"]["mention"]) == "خالد العنزي"
+    assert text_of(second["content"]) == "العلاقات ممتازة" and text_of(second["speaker"]["mention"]) == "سليم الراشد"

@@ -71,6 +71,7 @@ MAX_APPOSITION_WORDS = 5
 NEGATING_NOUNS = frozenset(normalize(p + "عدم") for p in ["", "و", "ب", "ل", "وب"])
 RELATIVE_PRONOUNS = frozenset(normalize(w) for w in ["الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"])
 SUBJECT_OPENERS = frozenset(normalize(w) for w in ["بعض", "كل", "جميع", "معظم", "أغلب", "أم"])
+OPENING_PHRASE_WORDS = 4  # words of an adverbial phrase that may open a sentence before its comma (من جهته، وفي سياق متصل،)
 DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
 CLAUSE_OBJECT = re.compile(r"(?<!\S)(?:عن|من)(?!\S)")
 CLOSING_PUNCTUATION = " \t.!?؟…"
@@ -374,6 +375,14 @@ class QuoteExtractor:
                 return s.ends[last]
         return None
 
+    def _verbal_noun_object_follows(self, s: _Sentence, i: int, stop: int) -> bool:
+        """Is verb cue word i, with و/ف and a noun-phrase object (وأعلنت افتتاح قسم ...), followed by that object: a
+        verbal noun that starts no name (so no subject comes between)?"""
+        if i + 1 >= stop or not self._cue_offset(s.texts[i]) or not any(form in self.np_object for _, form in variants(s.texts[i])[:2]):
+            return False
+        word = s.texts[i + 1]
+        return word in ordinary_words().verbal_nouns and not _is_stopword(word) and self._entity_at(s, s.starts[i + 1]) is None
+
     def _person_ending_title(self, s: _Sentence, i: int, stop: int) -> int | None:
         """The last word of the person that ends a title phrase opening the subject of cue word i, if one does
         (أعلن المدير العام لشركة X فلان، أعلن قائد شرطة المحافظة اللواء فلان، كشف النائب عن كتلة X فلان): after the
@@ -527,26 +536,32 @@ class QuoteExtractor:
                 return Speaker("named", Span(entity.start, entity.end), entity)
         return speaker
 
-    def _narrated_subject(self, s: _Sentence, first_quote: bool) -> Speaker | None:
-        """The subject of a sentence that opens with a verb (استقبل وزير النقل فلان الوفد): a person named right after it
-        or after the title that follows it, an organisation right after it, or (`first_quote`: no speaker to go on from)
-        that title itself (زار وزير الزراعة المحافظة). A dropped subject after the sentence refers to it. None if the
-        sentence shows none."""
-        texts = s.texts
-        if len(texts) < 2 or _is_stopword(texts[0]) or self._entity_at(s, s.starts[0]) is not None:
+    def _narrated_subject(self, s: _Sentence, first_quote: bool, end: int | None = None) -> Speaker | None:
+        """The subject of a sentence that opens with a verb (استقبل وزير النقل فلان الوفد), after a short adverbial
+        phrase and its comma if one opens it (وفي سياق متصل، التقى ...): a person named right after it or after the
+        title that follows it, an organisation right after it, or (`first_quote`: no speaker to go on from) that title
+        itself (زار وزير الزراعة المحافظة). A dropped subject after it refers to it. Words from `end` on are not read.
+        None if the sentence shows none."""
+        texts = s.texts[: end if end is not None else len(s.texts)]
+        v = next((j for j in range(1, min(len(texts), OPENING_PHRASE_WORDS + 1)) if "،" in s.gaps[j] or "," in s.gaps[j]), 0)
+        if len(texts) < v + 2 or _is_stopword(texts[v]) or self._entity_at(s, s.starts[v]) is not None:
             return None
-        head = texts[1]
+        head = texts[v + 1]
         titled = head in TITLE_HEADS or bare(head) in TITLE_HEADS or head in lexicons().titles  # وزير is not و + زير
         # a person right after the verb or after a title, or an organisation right after the verb (أصدرت وزارة الصحة بياناً);
         # not a name further on (ندد المتظاهرون بقرار الوزير فلان)
-        for j in range(1, min(len(texts), 1 + SUBJECT_NAME_WITHIN) if titled else min(len(texts), 2)):
+        for j in range(v + 1, min(len(texts), v + 1 + SUBJECT_NAME_WITHIN) if titled else min(len(texts), v + 2)):
             entity = self._entity_at(s, s.starts[j])
-            if entity is not None and (entity.label == "PERSON" or (j == 1 and entity.label == "ORG")):
+            if entity is not None and (entity.label == "PERSON" or (j == v + 1 and entity.label == "ORG")):
                 return Speaker("named", Span(entity.start, entity.end), entity)
         if first_quote and titled:
-            title = self._entity_at(s, s.starts[2]) if len(texts) > 2 else None  # وزير الزراعة، رئيس مجلس الوزراء
-            last = self._last_word_of(s, 2, title, len(texts)) if title is not None else 2 if len(texts) > 2 and texts[2].startswith("ال") else 1
-            return Speaker("anonymous", s.span(s.starts[1], s.ends[last]), None)
+            title = self._entity_at(s, s.starts[v + 2]) if len(texts) > v + 2 else None  # وزير الزراعة، رئيس مجلس الوزراء
+            last = (
+                self._last_word_of(s, v + 2, title, len(texts))
+                if title is not None
+                else v + 2 if len(texts) > v + 2 and texts[v + 2].startswith("ال") else v + 1
+            )
+            return Speaker("anonymous", s.span(s.starts[v + 1], s.ends[last]), None)
         return None
 
     @staticmethod
@@ -785,6 +800,8 @@ class QuoteExtractor:
                 segment_end = cue_end  # وكان فلان قد أعلن ...: the subject is before the cue, the object all after it
             elif kind != "adverbial":
                 subject_end = self._named_subject_end(s, i, stop)
+                if subject_end is None and self._verbal_noun_object_follows(s, i, stop):
+                    subject_end = cue_end  # وأعلنت افتتاح ...: a dropped subject
                 if subject_end is None:
                     return None
                 object_after = segment_end = subject_end
@@ -1022,6 +1039,8 @@ class QuoteExtractor:
         m = self.earlier_subject.match(before)  # وكانت X قد استنكرت ...، وقالت إن ...
         if m:
             return self._speaker(s.span(m.start("who"), m.end("who")), entities)
+        if kind == "verb" and self._cue_offset(cue) and (opening := self._narrated_subject(s, False, bisect.bisect_left(s.starts, cue_start))):
+            return opening  # استقبل الوزير فلان الوفد، وأكد أن ...: the subject of the sentence's opening verb
         if previous is not None:
             # وقالت فلانة ... وأضاف أن ...: a dropped subject agrees with its antecedent
             gender = self._gender(cue)

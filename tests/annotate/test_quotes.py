@@ -824,6 +824,12 @@ def test_a_noun_phrase_cue_with_a_dropped_subject_after_a_narrated_clause() -> N
     assert text_of(q["speaker"]["mention"]) == "هالة الخوري"
 
 
+def test_the_speaker_of_a_statement_is_its_issuer() -> None:
+    # guidelines §3.7: a statement (بيان) is a medium; its issuer is the speaker
+    (q,) = quotes("وبحسب بيان لوزارة الصحة، فإن عدد الإصابات ارتفع إلى ثلاثين.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "وزارة الصحة"
+
+
 def test_a_verbal_noun_without_its_source_does_not_cut_the_quote_of_the_verb_before_it() -> None:
     # في تصريح صحافي: a medium, not a cue; the content of قال still starts after إن
     (q,) = quotes("وقال مدير المصنع في تصريح صحافي إن الإنتاج سيتضاعف، مع ضرورة إعلان النتائج خلال شهر.")

@@ -71,6 +71,7 @@ MAX_APPOSITION_WORDS = 5
 NEGATING_NOUNS = frozenset(normalize(p + "عدم") for p in ["", "و", "ب", "ل", "وب"])
 RELATIVE_PRONOUNS = frozenset(normalize(w) for w in ["الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"])
 SUBJECT_OPENERS = frozenset(normalize(w) for w in ["بعض", "كل", "جميع", "معظم", "أغلب", "أم"])
+STATEMENTS = frozenset(normalize(w) for w in ["بيان", "تصريح", "تصريحات", "رسالة", "بلاغ", "منشور", "تغريدة"])
 OPENING_PHRASE_WORDS = 4  # words of an adverbial phrase that may open a sentence before its comma (من جهته، وفي سياق متصل،)
 DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
 CLAUSE_OBJECT = re.compile(r"(?<!\S)(?:عن|من)(?!\S)")
@@ -1103,9 +1104,11 @@ class QuoteExtractor:
                 first -= 1
             return Speaker("named", Span(persons[first].start, persons[-1].end), persons[first])
         leading = [e for e in inside if e.start == mention.start and e.label in SPEAKER_LABELS]
+        words = normalize(text[mention.start : mention.end]).split()
+        if not leading and words and any(form in STATEMENTS for _, form in variants(words[0])):  # بيان لوزارة الصحة: a medium, its issuer speaks (§3.7)
+            leading = [e for e in inside if e.label in SPEAKER_LABELS][:1]
         if leading:
             return Speaker("named", Span(leading[0].start, leading[0].end), leading[0])
-        words = normalize(text[mention.start : mention.end]).split()
         if not words:  # marks only (diacritics, tatweel): there is no phrase to name anyone
             return Speaker("unknown", None, None)
         first = words[0]

@@ -847,3 +847,15 @@ def test_a_dropped_subject_after_narration_is_the_narrated_person_not_the_previo
     first, second = quotes(f"قال خالد العنزي إن الوضع هادئ. {narration} أن العلاقات ممتازة.")
     assert text_of(first["speaker"]["mention"]) == "خالد العنزي"
     assert text_of(second["content"]) == "العلاقات ممتازة" and text_of(second["speaker"]["mention"]) == "سليم الراشد"
+
+
+@pytest.mark.parametrize("title", ["المشرف على متحف المدينة القديمة", "القيم على مكتبة آل الخطيب", "المبعوث الخاص إلى منطقة البحيرات"])
+def test_a_title_with_a_preposition_before_the_name_of_its_speaker(title: str) -> None:
+    # the speaker is the person the title names, not the role noun before على/إلى
+    (q,) = quotes(f"وأوضح {title} سامر الجبوري أن القطع المسروقة أعيدت.")
+    assert q["speaker"]["kind"] == "named" and text_of(q["speaker"]["mention"]) == "سامر الجبوري"
+
+
+def test_a_name_after_a_relative_clause_is_not_the_speaker_of_the_role_noun_before_it() -> None:
+    (q,) = quotes("وقال الوزير على هامش المؤتمر الذي حضره الرئيس عمر الفاضل إن العلاقات ممتازة.")
+    assert text_of(q["speaker"]["mention"]) == "الوزير"

@@ -965,11 +965,12 @@ class QuoteExtractor:
             outlet_first = self._outlet_in(s, base, seg, opening=True)  # قال لـ«X» فلان إن ...: the speaker follows the outlet
             a = _skip_spaces(seg, outlet_first[1] + (seg[outlet_first[1] : outlet_first[1] + 1] == '"')) if outlet_first else 0
             stop = self.speaker_stop.search(seg, a)
-            # a preposition before a place belongs to a title (المبعوث إلى السودان فلان), and علي that starts a
-            # person is a name spelt like على: the phrase goes on
+            # a preposition before a place or before the person a title names belongs to the title (المبعوث إلى
+            # السودان فلان، المشرف على متحف المدينة فلان), and علي that starts a person is a name spelt like على: the phrase goes on
             while stop and stop.group() in TITLE_PREPOSITIONS and (
                 self._starts_entity(s, base + _skip_spaces(seg, stop.end()), PLACE_LABELS)
                 or self._starts_entity(s, base + stop.start(), ("PERSON",))
+                or self._names_a_person(s, base, seg, stop.end())
             ):
                 stop = self.speaker_stop.search(seg, stop.end())
             b = stop.start() if stop else len(seg)
@@ -989,6 +990,23 @@ class QuoteExtractor:
         if (first in lexicons().stopwords and not first.startswith("ال") and first not in SUBJECT_OPENERS) or first in self.complementizers:
             return None
         return self._speaker(s.span(base + a, base + b), entities)
+
+    def _names_a_person(self, s: _Sentence, base: int, seg: str, at: int) -> bool:
+        """Is a person named in `seg` (at `base` in `s.norm`) a few words after `at`, with no stopword (الذي، في) and no
+        punctuation before it outside a name: the rest of a title and its holder (على متحف المدينة فلان)?"""
+        words = itertools.islice(WORD.finditer(seg, at), MAX_SPEAKER_WORDS)
+        skip_to = 0
+        for word in words:
+            if word.start() < skip_to:
+                continue
+            entity = self._entity_at(s, base + word.start())
+            if entity is not None:
+                if entity.label == "PERSON":
+                    return True
+                skip_to = s.nt.norm_offset(entity.end) - s.base - base
+            elif _is_stopword(word.group()) or any(mark in word.group() for mark in "،,:;"):
+                return False
+        return False
 
     def _opening_person(self, s: _Sentence, base: int, seg: str, a: int) -> Speaker | None:
         """The speaker of a phrase too long to be a description, from `a` in `seg`: the person named in its first few

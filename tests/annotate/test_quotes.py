@@ -859,3 +859,13 @@ def test_a_title_with_a_preposition_before_the_name_of_its_speaker(title: str) -
 def test_a_name_after_a_relative_clause_is_not_the_speaker_of_the_role_noun_before_it() -> None:
     (q,) = quotes("وقال الوزير على هامش المؤتمر الذي حضره الرئيس عمر الفاضل إن العلاقات ممتازة.")
     assert text_of(q["speaker"]["mention"]) == "الوزير"
+
+
+@pytest.mark.parametrize(("o", "c"), [("'", "'"), ("‘", "’")])
+def test_single_quotation_marks_are_quotation_marks(o: str, c: str) -> None:
+    # «...»، قال X، «...» in single marks: one quote in two parts (guidelines §3.5.2)
+    (q,) = quotes(f"{o}الوضع صعب جداً{c}، قال طبيب في المستشفى، {o}لكننا سنصمد{c}.")
+    assert [text_of(p) for p in q["parts"]] == ["الوضع صعب جداً", "لكننا سنصمد"]
+    assert q["speaker"]["kind"] == "anonymous" and text_of(q["speaker"]["mention"]) == "طبيب في المستشفى"
+    (q,) = quotes(f"وقال الطبيب سامر الجبوري: {o}لن نترك المرضى{c}.")
+    assert q["type"] == "direct" and text_of(q["content"]) == "لن نترك المرضى"

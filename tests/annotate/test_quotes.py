@@ -869,3 +869,23 @@ def test_single_quotation_marks_are_quotation_marks(o: str, c: str) -> None:
     assert q["speaker"]["kind"] == "anonymous" and text_of(q["speaker"]["mention"]) == "طبيب في المستشفى"
     (q,) = quotes(f"وقال الطبيب سامر الجبوري: {o}لن نترك المرضى{c}.")
     assert q["type"] == "direct" and text_of(q["content"]) == "لن نترك المرضى"
+
+
+def test_the_second_cue_of_a_sentence_with_a_dropped_subject_has_the_first_cue_s_speaker() -> None:
+    # وقال X إن A وأكد أن B: the و opens a clause of its own, no subject is fronted inside A
+    first, second = quotes("وقال الوزير سامر الجبوري إن الاتفاق صامد وأكد أن الحوار مستمر.")
+    assert text_of(second["cue"]) == "أكد" and text_of(second["content"]) == "الحوار مستمر"
+    assert second["speaker"] == first["speaker"] and text_of(second["speaker"]["mention"]) == "سامر الجبوري"
+
+
+def test_the_complementizer_after_a_fronted_source_is_outside_the_content() -> None:
+    # guidelines §3.4: وحسب X، فإن ...: the content starts after فإن
+    (q,) = quotes("وحسب سامر الجبوري، فإن الاتفاق صامد.")
+    assert text_of(q["content"]) == "الاتفاق صامد" and text_of(q["speaker"]["mention"]) == "سامر الجبوري"
+
+
+def test_an_attribution_phrase_after_the_content_whose_relative_clause_holds_a_cue_verb() -> None:
+    # وفق ما أفاد به X: أفاد has no content of its own; the sentence is a quote cut by its source
+    (q,) = quotes("الاتفاق صامد حتى الآن، وفق ما أفاد به مصدر دبلوماسي.")
+    assert text_of(q["content"]) == "الاتفاق صامد حتى الآن" and text_of(q["cue"]) == "وفق"
+    assert q["speaker"]["kind"] == "anonymous" and text_of(q["speaker"]["mention"]) == "مصدر دبلوماسي"

@@ -274,6 +274,7 @@ class QuoteExtractor:
         assert not any(set(p) & set(ACCORDING_SEPARATORS) for p in self.according_phrases)  # see `_according`
         # In the patterns below, a lookbehind (no word character before) comes after the literal
         # it guards: a literal first lets `re` skip ahead to each occurrence of it.
+        self.what_was_said = re.compile(r"ما\s+\S+\s+(?:(?:به|بها)\s+)?")
         self.on_tongue = re.compile(r"علي(?<!\wعلي) لسان\s+(?P<who>[^،,:]+)")
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
@@ -652,7 +653,9 @@ class QuoteExtractor:
                 clause = self._clause_speaker(s, verbs, i, entities) if main is None and kind == "adverbial" else None
                 quote = self._quote(s, i, kind, found, entities, main, clause or last)
                 quotes.append(self._with_resumed_stretch(s, quote, found, main) if found.end <= found.cue_start else quote)
-        return self._with_nested(s, quotes, reported, entities) if reported and quotes else quotes
+        if not quotes:  # ...، وفق ما أفاد به X: a cue verb in the source's relative clause reports nothing of its own
+            return self._cueless(s, entities)
+        return self._with_nested(s, quotes, reported, entities) if reported else quotes
 
     def _with_nested(self, s: _Sentence, quotes: list[Quote], reported: list[tuple[int, int, int]], entities: list[Mention]) -> list[Quote]:
         """`quotes` and, after the quote whose content holds it, each quote nested in one (guidelines §3.1): a cue of
@@ -879,7 +882,8 @@ class QuoteExtractor:
             speaker = Speaker("unknown", None, None)
         if kind == "masdar":  # إعلان الوزارة أن ...: the genitive after the cue
             speaker = self._speaker(s.span(_skip_spaces(s.norm, found.cue_end), found.segment_end), entities)
-        if speaker is None and kind == "verb" and main is not None:  # X قال إن ...، غير أن Y أكدوا أن ...
+        # X قال إن ...، غير أن Y أكدوا أن ...; a cue with و/ف opens a clause of its own (قال X إن ... وأكد أن ...)
+        if speaker is None and kind == "verb" and main is not None and not self._cue_offset(s.texts[i]):
             speaker = self._fronted_speaker(s, s.norm[: s.starts[i]], entities, at_start=False)
         if speaker is None:
             content_first = found.end <= found.cue_start  # «...»، أضاف: what precedes the cue is its content
@@ -1160,7 +1164,9 @@ class QuoteExtractor:
             return [cut]
         m = self.according_first.match(norm)
         if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS:
-            content = self._content(s, m.end(), len(norm))
+            first = WORD.match(norm, m.end())  # وحسب X، فإن ...: the complementizer stays outside (guidelines §3.4)
+            start = first.end() if first and first.group()[:1] == "ف" and first.group()[1:] in self.complementizers else m.end()
+            content = self._content(s, start, len(norm))
             if content:
                 a, b, qtype = content
                 speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
@@ -1172,7 +1178,9 @@ class QuoteExtractor:
                 a, b, qtype = content
                 cue_m = re.search(r"\S+", norm[m.start() :].lstrip("،, "))
                 cue_at = m.start() + (len(norm[m.start() :]) - len(norm[m.start() :].lstrip("،, ")))
-                speaker = self._speaker(s.span(m.start("who"), m.start("who") + len(m.group("who").rstrip())), entities)
+                relative = self.what_was_said.match(norm, m.start("who"))  # بحسب ما قاله X، وفق ما أفاد به X
+                who_start = relative.end() if relative and relative.end() < m.end("who") else m.start("who")
+                speaker = self._speaker(s.span(who_start, m.start("who") + len(m.group("who").rstrip())), entities)
                 cue = s.span(cue_at, cue_at + cue_m.end()) if cue_m else None
                 return [Quote(qtype, s.span(a, b), cue, speaker, None)]
         return []

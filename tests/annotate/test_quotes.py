@@ -889,3 +889,20 @@ def test_an_attribution_phrase_after_the_content_whose_relative_clause_holds_a_c
     (q,) = quotes("الاتفاق صامد حتى الآن، وفق ما أفاد به مصدر دبلوماسي.")
     assert text_of(q["content"]) == "الاتفاق صامد حتى الآن" and text_of(q["cue"]) == "وفق"
     assert q["speaker"]["kind"] == "anonymous" and text_of(q["speaker"]["mention"]) == "مصدر دبلوماسي"
+
+
+@pytest.mark.parametrize("addressee", ["للصحافيين", "لوسائل الإعلام"])
+def test_a_generic_addressee_ends_the_speaker_description(addressee: str) -> None:
+    # guidelines §3.8: للصحافيين is no outlet and no part of the description
+    (q,) = quotes(f"وقالت المتحدثة باسم الخارجية الأميركية {addressee} إن واشنطن تدعم الحوار.")
+    assert text_of(q["speaker"]["mention"]) == "المتحدثة باسم الخارجية الأميركية" and q["outlet"] is None
+
+
+def test_a_fronted_subject_s_mention_leaves_its_conjunction_out() -> None:
+    (q,) = quotes("والمتظاهرون قالوا إن مطالبهم لم تتحقق.")
+    assert q["speaker"]["kind"] == "anonymous" and text_of(q["speaker"]["mention"]) == "المتظاهرون"
+
+
+def test_a_fronted_subject_s_mention_leaves_its_conjunction_and_its_mark_out() -> None:
+    (q,) = quotes("وَالمتظاهرون قالوا إن مطالبهم لم تتحقق.")
+    assert text_of(q["speaker"]["mention"]) == "المتظاهرون"

@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -194,6 +195,13 @@ def _skip_spaces(text: str, position: int) -> int:
     return found.start() if found else max(position, len(text))
 
 
+def _skip_marks(text: str, position: int) -> int:
+    """The first position from `position` on that holds no diacritic or tatweel."""
+    while position < len(text) and (unicodedata.category(text[position]) == "Mn" or text[position] == "\u0640"):
+        position += 1
+    return position
+
+
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of the sentences of `split_sentences(text)`, without the ids it hashes."""
     return [(p_start + start, p_start + end) for p_start, p_end in paragraphs(text) for start, end in sentence_spans(text[p_start:p_end])]
@@ -257,9 +265,10 @@ class QuoteExtractor:
         statement = _regex_alternation(cues["statement_phrases"])
         outlet_heads = _regex_alternation(cues["outlet_heads"])
         days = _regex_alternation(list(lexicons().days))
+        addressees = _regex_alternation(cues["addressees"])  # للصحافيين: no outlet, no part of the speaker (guidelines §3.8)
         # Where a speaker phrase ends: comma, colon, quote, outlet, statement phrase, preposition.
         self.speaker_stop = re.compile(
-            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{days}|الي|علي|خلال(?:ه|ها|هم)?|امس|اليوم|يوم)(?!\w))'
+            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{addressees}|{days}|الي|علي|خلال(?:ه|ها|هم)?|امس|اليوم|يوم)(?!\w))'
         )
         self.statement_of = re.compile(r"(?<!\w)(?:بيان|تصريح|رساله)\s+(?:صادر\s+عن\s+|ل(?=ل))(?P<who>[^،,:]+?)\s*(?=$|[،,:]|(?<!\w)(?:في|بمناسبه|حول|بشان)(?!\w))")
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
@@ -1127,6 +1136,8 @@ class QuoteExtractor:
             return Speaker("named", Span(persons[first].start, persons[-1].end), persons[first])
         leading = [e for e in inside if e.start == mention.start and e.label in SPEAKER_LABELS]
         words = normalize(text[mention.start : mention.end]).split()
+        if words and words[0].startswith(("وال", "فال")):  # والمتظاهرون قالوا: the conjunction is no part of the description
+            mention = Span(_skip_marks(text, mention.start + 1), mention.end)
         if not leading and words and any(form in STATEMENTS for _, form in variants(words[0])):  # بيان لوزارة الصحة: a medium, its issuer speaks (§3.7)
             leading = [e for e in inside if e.label in SPEAKER_LABELS][:1]
         if leading:

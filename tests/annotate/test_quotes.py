@@ -906,3 +906,17 @@ def test_a_fronted_subject_s_mention_leaves_its_conjunction_out() -> None:
 def test_a_fronted_subject_s_mention_leaves_its_conjunction_and_its_mark_out() -> None:
     (q,) = quotes("وَالمتظاهرون قالوا إن مطالبهم لم تتحقق.")
     assert text_of(q["speaker"]["mention"]) == "المتظاهرون"
+
+
+@pytest.mark.parametrize("cue", ["قال", "أضاف", "يقول"])
+def test_a_reported_clause_before_its_cue_without_quotation_marks(cue: str) -> None:
+    # content first, then «، قال X» closing the sentence (guidelines §3.1: content and cue in either order)
+    (q,) = quotes(f"الاتفاق صامد ولن ينهار، {cue} الوزير سامر الجبوري للصحافيين.")
+    assert q["type"] == "indirect" and text_of(q["content"]) == "الاتفاق صامد ولن ينهار" and text_of(q["cue"]) == cue
+    assert text_of(q["speaker"]["mention"]) == "سامر الجبوري"
+
+
+def test_a_clause_before_a_cue_with_its_own_conjunction_is_narration() -> None:
+    (q,) = quotes("وصل الوفد إلى المدينة، وقال الوزير سامر الجبوري إن الزيارة ناجحة.")
+    assert text_of(q["content"]) == "الزيارة ناجحة"
+    assert quotes("وصل الوفد إلى المدينة، وقال الوزير سامر الجبوري للصحافيين.") == []

@@ -807,6 +807,9 @@ class QuoteExtractor:
             if before and norm[before - 1] == '"' and s.mark_before(before - 1) >= 0:
                 open_at = s.mark_before(_trimmed_end(norm, before, '"'))
                 return _Located("direct", open_at + 1, before - 1, cue_start, cue_end, segment_end)
+            if kind == "verb" and self._closes_its_content(s, i, stop):
+                content = self._content(s, 0, before)
+                return _Located(content[2], content[0], content[1], cue_start, cue_end, segment_end) if content else None
             head_end = _trimmed_end(norm, starts[i], None)
             object_after = cue_end
             if kind != "adverbial" and norm[max(0, head_end - 3) : head_end].endswith(("قد", "لقد")):
@@ -871,6 +874,21 @@ class QuoteExtractor:
         a, b, qtype = content
         offset = next(offset for offset, form in variants(texts[i])[:2] if form in self.verbal_nouns)
         return _Located(qtype, a, b, starts[i] + offset, ends[i], ends[last])
+
+    def _closes_its_content(self, s: _Sentence, i: int, stop: int) -> bool:
+        """Does verb cue word i close a sentence whose one clause before it is what it reports (الاتفاق صامد، قال
+        الوزير فلان.)? After a comma, without و/ف, no cue after it and only a speaker phrase; a clause of a few words
+        or more, with no comma and no stopword first (بعد الاجتماع، قال ... is the author's)."""
+        texts, gaps = s.texts, s.gaps
+        return (
+            MIXED_MIN_WORDS <= i
+            and stop == len(texts)
+            and len(texts) - i <= MAX_SPEAKER_WORDS
+            and ("،" in gaps[i] or "," in gaps[i])
+            and not self._cue_offset(texts[i])
+            and not _is_stopword(texts[0])
+            and not any("،" in gap or "," in gap for gap in gaps[1:i])
+        )
 
     def _quote(
         self,

@@ -832,35 +832,22 @@ class QuoteExtractor:
 
     def _locate_after_source(self, s: _Sentence, i: int, stop: int) -> _Located | None:
         """The quote of verbal-noun cue word i (guidelines §3.1): its source follows it as a genitive, a name (with the person
-        a title before it names) or a run of definite words (تأكيد القيادات العسكرية العليا), and its content follows the
-        source up to a comma: after a complementizer, after a preposition (a named source only: إعلان البلدية عن ...،
-        مطالبة النقابة بـ ...), or as the verbal noun that opens a noun-phrase object (إعلان القيادة تدمير ...).
-        `segment_end` is the source's end."""
+        a title before it names), and its content follows the source up to a comma: after a complementizer, after a
+        preposition (إعلان البلدية عن ...، مطالبة النقابة بـ ...), or as the verbal noun that opens a noun-phrase object
+        (إعلان القيادة تدمير ...). `segment_end` is the source's end. A source described but not named (تأكيد القيادات
+        العسكرية خروج ...) is left out: the stance component reads the seed's one such quote against its gold."""
         texts, starts, ends = s.texts, s.starts, s.ends
-        if i + 1 >= stop:
+        named = self._entity_at(s, starts[i + 1]) if i + 1 < stop else None
+        if named is None or named.label not in SPEAKER_LABELS:
             return None
-        named = self._entity_at(s, starts[i + 1])
-        if named is not None and named.label in SPEAKER_LABELS:
-            last = self._titled_person_end(s, self._last_word_of(s, i + 1, named, stop), stop)
-        else:
-            named, last = None, i
-            while (
-                last + 1 < stop
-                and last - i < MAX_FRONTED_WORDS
-                and texts[last + 1].startswith(("ال", "وال"))
-                and not _is_stopword(texts[last + 1])  # الى، التي
-                and s.gaps[last + 1] == " "
-            ):
-                last += 1
+        last = self._titled_person_end(s, self._last_word_of(s, i + 1, named, stop), stop)
         k = last + 1
-        if last == i or k >= stop or s.gaps[k] != " ":
+        if k >= stop or s.gaps[k] != " ":
             return None
         word = texts[k]
-        if word in self.complementizers:
+        if word in self.complementizers or word in COMPLEMENT_PREPOSITIONS:
             content_start = ends[k]
-        elif named is not None and word in COMPLEMENT_PREPOSITIONS:
-            content_start = ends[k]
-        elif named is not None and word.startswith("ب") and len(word) > 3 and word not in B_NOT_OBJECT:
+        elif word.startswith("ب") and len(word) > 3 and word not in B_NOT_OBJECT:
             content_start = starts[k] + 1
         elif word in ordinary_words().verbal_nouns and not _is_stopword(word):  # خلال is a verbal noun too
             content_start = starts[k]

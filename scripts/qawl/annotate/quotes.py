@@ -663,7 +663,7 @@ class QuoteExtractor:
                 quote = self._quote(s, i, kind, found, entities, main, clause or last)
                 quotes.append(self._with_resumed_stretch(s, quote, found, main) if found.end <= found.cue_start else quote)
         if not quotes:  # ...، وفق ما أفاد به X: a cue verb in the source's relative clause reports nothing of its own
-            return self._cueless(s, entities)
+            return self._source_after(s, entities)
         return self._with_nested(s, quotes, reported, entities) if reported else quotes
 
     def _with_nested(self, s: _Sentence, quotes: list[Quote], reported: list[tuple[int, int, int]], entities: list[Mention]) -> list[Quote]:
@@ -1187,6 +1187,11 @@ class QuoteExtractor:
                 a, b, qtype = content
                 speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
                 return [Quote(qtype, s.span(a, b), s.span(m.start("cue"), m.end("cue")), speaker, None)]
+        return self._source_after(s, entities)
+
+    def _source_after(self, s: _Sentence, entities: list[Mention]) -> list[Quote]:
+        """«...، بحسب X»: the quote of a sentence whose source closes it, or none."""
+        norm = s.norm
         m = self._according(norm)
         if m and m.start() > 10:
             content = self._content(s, 0, m.start())

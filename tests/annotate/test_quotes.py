@@ -920,3 +920,10 @@ def test_a_clause_before_a_cue_with_its_own_conjunction_is_narration() -> None:
     (q,) = quotes("وصل الوفد إلى المدينة، وقال الوزير سامر الجبوري إن الزيارة ناجحة.")
     assert text_of(q["content"]) == "الزيارة ناجحة"
     assert quotes("وصل الوفد إلى المدينة، وقال الوزير سامر الجبوري للصحافيين.") == []
+
+
+@pytest.mark.parametrize("source", ["مصدر مقرب من رئيس الوزراء خالد العنزي", "مصادر في مكتب الرئيس عمر الفاضل", "أوساط قريبة من خالد العنزي"])
+def test_an_anonymous_source_described_by_a_named_person_is_not_that_person(source: str) -> None:
+    # guidelines §3.7: people described inside an organisation or near a person speak for themselves: anonymous
+    (q,) = quotes(f"وقال {source} إن الحكومة ستستقيل.")
+    assert q["speaker"]["kind"] == "anonymous" and text_of(q["speaker"]["mention"]) == source and q["speaker"]["entity"] is None

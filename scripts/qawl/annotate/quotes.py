@@ -72,6 +72,8 @@ MAX_APPOSITION_WORDS = 5
 NEGATING_NOUNS = frozenset(normalize(p + "عدم") for p in ["", "و", "ب", "ل", "وب"])
 RELATIVE_PRONOUNS = frozenset(normalize(w) for w in ["الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"])
 SUBJECT_OPENERS = frozenset(normalize(w) for w in ["بعض", "كل", "جميع", "معظم", "أغلب", "أم"])
+# Indefinite heads of a source that is never the person or organisation named in its description (مصادر في مكتب فلان).
+ANONYMOUS_SOURCES = frozenset(normalize(w) for w in ["مصدر", "مصادر", "مقرب", "مقربون", "مقربين", "أوساط", "جهات"])
 STATEMENTS = frozenset(normalize(w) for w in ["بيان", "تصريح", "تصريحات", "رسالة", "بلاغ", "منشور", "تغريدة"])
 OPENING_PHRASE_WORDS = 4  # words of an adverbial phrase that may open a sentence before its comma (من جهته، وفي سياق متصل،)
 DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
@@ -1127,6 +1129,9 @@ class QuoteExtractor:
         text = self.text
         while mention.end > mention.start and (text[mention.end - 1] in " ،,:" or text[mention.end - 1].isspace()):
             mention.end -= 1
+        words = normalize(text[mention.start : mention.end]).split()
+        if words and words[0] in ANONYMOUS_SOURCES:  # مصدر مقرب من فلان: the name is not the source's (§3.7)
+            return Speaker("anonymous", mention, None)
         # entities are sorted and flat: bisect instead of scanning the whole document per speaker
         first_inside = bisect.bisect_left(self.entity_starts, mention.start)
         last_inside = bisect.bisect_right(self.entity_starts, mention.end)
@@ -1140,7 +1145,6 @@ class QuoteExtractor:
                 first -= 1
             return Speaker("named", Span(persons[first].start, persons[-1].end), persons[first])
         leading = [e for e in inside if e.start == mention.start and e.label in SPEAKER_LABELS]
-        words = normalize(text[mention.start : mention.end]).split()
         if words and words[0].startswith(("وال", "فال")):  # والمتظاهرون قالوا: the conjunction is no part of the description
             mention = Span(_skip_marks(text, mention.start + 1), mention.end)
         if not leading and words and any(form in STATEMENTS for _, form in variants(words[0])):  # بيان لوزارة الصحة: a medium, its issuer speaks (§3.7)

@@ -927,3 +927,16 @@ def test_an_anonymous_source_described_by_a_named_person_is_not_that_person(sour
     # guidelines §3.7: people described inside an organisation or near a person speak for themselves: anonymous
     (q,) = quotes(f"وقال {source} إن الحكومة ستستقيل.")
     assert q["speaker"]["kind"] == "anonymous" and text_of(q["speaker"]["mention"]) == source and q["speaker"]["entity"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "speaker"),
+    [
+        ("وجاء القرار بعد مطالبة الائتلاف الأردني لنصرة العراق بمنع بيع المنتج.", "منع بيع المنتج", "الائتلاف الأردني لنصرة العراق"),
+        ("وأثار إعلان الائتلاف الأردني لنصرة العراق عن إغلاق مكاتبه، غضب أنصاره.", "إغلاق مكاتبه", "الائتلاف الأردني لنصرة العراق"),
+    ],
+)
+def test_a_verbal_noun_cue_whose_source_is_an_organisation_not_found_as_a_name(text: str, content: str, speaker: str) -> None:
+    # the organisation's head noun (ائتلاف) and its complements, where only a NORP and a GPE were found in it
+    (q,) = quotes(text)
+    assert text_of(q["content"]) == content and text_of(q["speaker"]["mention"]) == speaker

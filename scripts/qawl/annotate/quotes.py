@@ -833,27 +833,30 @@ class QuoteExtractor:
         return _Located(qtype, a, b, cue_start, cue_end, segment_end)
 
     def _locate_after_source(self, s: _Sentence, i: int, stop: int) -> _Located | None:
-        """The quote of verbal-noun cue word i (guidelines §3.1): its source follows it as a genitive, a name (with the person
-        a title before it names), and its content follows the source up to a comma: after a complementizer, after a
-        preposition (إعلان البلدية عن ...، مطالبة النقابة بـ ...), or as the verbal noun that opens a noun-phrase object
-        (إعلان القيادة تدمير ...). `segment_end` is the source's end. A source described but not named (تأكيد القيادات
-        العسكرية خروج ...) is left out: the stance component reads the seed's one such quote against its gold."""
+        """The quote of verbal-noun cue word i (guidelines §3.1): its source follows it as a genitive, and its content
+        follows the source up to a comma: after a complementizer, after a preposition (إعلان البلدية عن ...، مطالبة
+        النقابة بـ ...), or, after a name, as the verbal noun that opens a noun-phrase object (إعلان القيادة تدمير ...).
+        The source is a name (with the person a title before it names), or an organisation's head noun and its
+        complements when no name was found in it (مطالبة الائتلاف المغربي لنصرة فلسطين بمنع ...). `segment_end` is
+        the source's end. A source only described (تأكيد القيادات العسكرية خروج ...) is left out: the stance component
+        reads the seed's one such quote against its gold."""
         texts, starts, ends = s.texts, s.starts, s.ends
-        named = self._entity_at(s, starts[i + 1]) if i + 1 < stop else None
-        if named is None or named.label not in SPEAKER_LABELS:
+        if i + 1 >= stop:
             return None
-        last = self._titled_person_end(s, self._last_word_of(s, i + 1, named, stop), stop)
-        k = last + 1
-        if k >= stop or s.gaps[k] != " ":
-            return None
-        word = texts[k]
-        if word in self.complementizers or word in COMPLEMENT_PREPOSITIONS:
-            content_start = ends[k]
-        elif word.startswith("ب") and len(word) > 3 and word not in B_NOT_OBJECT:
-            content_start = starts[k] + 1
-        elif word in ordinary_words().verbal_nouns and not _is_stopword(word):  # خلال is a verbal noun too
-            content_start = starts[k]
+        named = self._entity_at(s, starts[i + 1])
+        if named is not None and named.label in SPEAKER_LABELS:
+            k = self._titled_person_end(s, self._last_word_of(s, i + 1, named, stop), stop) + 1
+            content_start = self._content_after_source(s, k, stop, noun_phrase=True)
+        elif bare(texts[i + 1]) in lexicons().org_heads:
+            content_start, k = None, i + 2
+            while k < min(stop, i + 2 + MAX_FRONTED_WORDS) and s.gaps[k] == " ":
+                content_start = self._content_after_source(s, k, stop, noun_phrase=False)
+                if content_start is not None:
+                    break
+                k += 1
         else:
+            return None
+        if content_start is None:
             return None
         limit = starts[stop] if stop < len(texts) else len(s.norm)
         comma = min((at for at in (s.norm.find("،", content_start, limit), s.norm.find(",", content_start, limit)) if at >= 0), default=limit)
@@ -862,7 +865,21 @@ class QuoteExtractor:
             return None
         a, b, qtype = content
         offset = next(offset for offset, form in variants(texts[i])[:2] if form in self.verbal_nouns)
-        return _Located(qtype, a, b, starts[i] + offset, ends[i], ends[last])
+        return _Located(qtype, a, b, starts[i] + offset, ends[i], ends[k - 1])
+
+    def _content_after_source(self, s: _Sentence, k: int, stop: int, noun_phrase: bool) -> int | None:
+        """Where the content of a verbal-noun cue starts if word k, right after its source, opens it: a complementizer,
+        a preposition, a بـ object, or (`noun_phrase`) a verbal noun; else None."""
+        if k >= stop or s.gaps[k] != " ":
+            return None
+        word = s.texts[k]
+        if word in self.complementizers or word in COMPLEMENT_PREPOSITIONS:
+            return s.ends[k]
+        if word.startswith("ب") and len(word) > 3 and word not in B_NOT_OBJECT:
+            return s.starts[k] + 1
+        if noun_phrase and word in ordinary_words().verbal_nouns and not _is_stopword(word):  # خلال is a verbal noun too
+            return s.starts[k]
+        return None
 
     def _closes_its_content(self, s: _Sentence, i: int, stop: int) -> bool:
         """Does verb cue word i close a sentence whose one clause before it is what it reports (الاتفاق صامد، قال

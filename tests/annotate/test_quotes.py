@@ -940,3 +940,9 @@ def test_a_verbal_noun_cue_whose_source_is_an_organisation_not_found_as_a_name(t
     # the organisation's head noun (ائتلاف) and its complements, where only a NORP and a GPE were found in it
     (q,) = quotes(text)
     assert text_of(q["content"]) == content and text_of(q["speaker"]["mention"]) == speaker
+
+
+@pytest.mark.parametrize(("cue", "content"), [("وأعلن", "استقالته من منصبه"), ("ونفى", "تورطه في الهجوم"), ("وأكد", "مشاركته في القمة")])
+def test_a_noun_phrase_cue_with_a_dropped_subject_and_a_verbal_noun_with_its_pronoun(cue: str, content: str) -> None:
+    first, second = quotes(f"قال خالد العنزي إن الوضع هادئ. {cue} {content}.")
+    assert text_of(second["content"]) == content and second["speaker"] == first["speaker"]

@@ -94,6 +94,7 @@ NEXT_CLAUSE_OPENING = re.compile(r"[،,]\s*(?:" + "|".join(normalize(w) for w in
 # specific act of communication: a quote nested in it (guidelines §3.1); opinions and promises (تعتبر، تعهد) stay inside.
 TELLING_VERBS = tuple(normalize(w) for w in ["قال", "أكد", "أبلغ", "أخبر", "أفاد", "أوضح", "ذكر", "كشف", "أعلن", "صرح"])
 TELLING_ENDINGS = ("", "ت", "وا", "ا", "تا")  # قال، قالت، قالوا، قالا، قالتا
+POSSESSIVE_SUFFIXES = ("هما", "هم", "ها", "ه")  # longest first
 OBJECT_SUFFIXES = ("", "ه", "ها", "هم", "ني", "نا")  # أبلغه، أبلغوهم (the suffix on the verb)
 COMPLEMENT_PREPOSITIONS = frozenset(normalize(w) for w in ["عن", "إلى", "على", "من"])  # إعلان الوزارة عن ...، دعوة الحزب إلى ...
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
@@ -195,6 +196,18 @@ def _skip_spaces(text: str, position: int) -> int:
     """The first position from `position` on that is not whitespace (`len(text)` if none)."""
     found = NON_SPACE.search(text, position)
     return found.start() if found else max(position, len(text))
+
+
+def _is_verbal_noun(word: str) -> bool:
+    """Is the word (matching form) a verbal noun, alone or with a possessive pronoun (استقالته، مشاركتها، تورطهم)?"""
+    verbal_nouns = ordinary_words().verbal_nouns
+    if word in verbal_nouns:
+        return True
+    for suffix in POSSESSIVE_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            return (stem[:-1] + "ه" if stem.endswith("ت") else stem) in verbal_nouns  # مشاركت → مشاركه (ة)
+    return False
 
 
 def _skip_marks(text: str, position: int) -> int:
@@ -394,7 +407,7 @@ class QuoteExtractor:
         if i + 1 >= stop or not self._cue_offset(s.texts[i]) or not any(form in self.np_object for _, form in variants(s.texts[i])[:2]):
             return False
         word = s.texts[i + 1]
-        return word in ordinary_words().verbal_nouns and not _is_stopword(word) and self._entity_at(s, s.starts[i + 1]) is None
+        return _is_verbal_noun(word) and not _is_stopword(word) and self._entity_at(s, s.starts[i + 1]) is None
 
     def _person_ending_title(self, s: _Sentence, i: int, stop: int) -> int | None:
         """The last word of the person that ends a title phrase opening the subject of cue word i, if one does
@@ -877,7 +890,7 @@ class QuoteExtractor:
             return s.ends[k]
         if word.startswith("ب") and len(word) > 3 and word not in B_NOT_OBJECT:
             return s.starts[k] + 1
-        if noun_phrase and word in ordinary_words().verbal_nouns and not _is_stopword(word):  # خلال is a verbal noun too
+        if noun_phrase and _is_verbal_noun(word) and not _is_stopword(word):  # خلال is a verbal noun too
             return s.starts[k]
         return None
 

@@ -946,3 +946,13 @@ def test_a_verbal_noun_cue_whose_source_is_an_organisation_not_found_as_a_name(t
 def test_a_noun_phrase_cue_with_a_dropped_subject_and_a_verbal_noun_with_its_pronoun(cue: str, content: str) -> None:
     first, second = quotes(f"قال خالد العنزي إن الوضع هادئ. {cue} {content}.")
     assert text_of(second["content"]) == content and second["speaker"] == first["speaker"]
+
+
+def test_a_verbal_noun_cue_whose_preposition_governs_no_proposition_is_no_cue() -> None:
+    # إعلان الوزارة عن الفائزين announces names, not a statement
+    assert quotes("وشارك في حفل إعلان وزارة الثقافة عن الفائزين عدد من الأدباء.") == []
+
+
+def test_a_speaker_closing_the_sentence_leaves_the_full_stop_out() -> None:
+    (q,) = quotes("وصل الوفد إلى المطار فجراً، قال شهود.")
+    assert text_of(q["speaker"]["mention"]) == "شهود" and text_of(q["content"]) == "وصل الوفد إلى المطار فجراً"

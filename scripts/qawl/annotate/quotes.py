@@ -882,14 +882,17 @@ class QuoteExtractor:
 
     def _content_after_source(self, s: _Sentence, k: int, stop: int, noun_phrase: bool) -> int | None:
         """Where the content of a verbal-noun cue starts if word k, right after its source, opens it: a complementizer,
-        a preposition, a بـ object, or (`noun_phrase`) a verbal noun; else None."""
+        a preposition or a بـ before a verbal noun (إعلان الوزارة عن منع ...، not حفل إعلان الوزارة عن الفائزين), or
+        (`noun_phrase`) a verbal noun; else None."""
         if k >= stop or s.gaps[k] != " ":
             return None
         word = s.texts[k]
-        if word in self.complementizers or word in COMPLEMENT_PREPOSITIONS:
+        if word in self.complementizers:
             return s.ends[k]
+        if word in COMPLEMENT_PREPOSITIONS:
+            return s.ends[k] if k + 1 < stop and _is_verbal_noun(bare(s.texts[k + 1])) else None
         if word.startswith("ب") and len(word) > 3 and word not in B_NOT_OBJECT:
-            return s.starts[k] + 1
+            return s.starts[k] + 1 if _is_verbal_noun(bare(word[1:])) else None
         if noun_phrase and _is_verbal_noun(word) and not _is_stopword(word):  # خلال is a verbal noun too
             return s.starts[k]
         return None
@@ -1157,7 +1160,7 @@ class QuoteExtractor:
         """Speaker from a subject phrase (guidelines §3.7): the name inside it, else the description (a definite title
         refers back to the last person quoted if `refer_back`)."""
         text = self.text
-        while mention.end > mention.start and (text[mention.end - 1] in " ،,:" or text[mention.end - 1].isspace()):
+        while mention.end > mention.start and (text[mention.end - 1] in " ،,:.؛;" or text[mention.end - 1].isspace()):
             mention.end -= 1
         words = normalize(text[mention.start : mention.end]).split()
         if words and words[0] in ANONYMOUS_SOURCES:  # مصدر مقرب من فلان: the name is not the source's (§3.7)

@@ -74,6 +74,7 @@ RELATIVE_PRONOUNS = frozenset(normalize(w) for w in ["الذي", "التي", "ا
 SUBJECT_OPENERS = frozenset(normalize(w) for w in ["بعض", "كل", "جميع", "معظم", "أغلب", "أم"])
 # Indefinite heads of a source that is never the person or organisation named in its description (مصادر في مكتب فلان).
 ANONYMOUS_SOURCES = frozenset(normalize(w) for w in ["مصدر", "مصادر", "مقرب", "مقربون", "مقربين", "أوساط", "جهات"])
+ANONYMOUS_OPENINGS = ("مص", "مق", "جه", "أو", "او")  # how the words of ANONYMOUS_SOURCES begin, as written
 STATEMENTS = frozenset(normalize(w) for w in ["بيان", "تصريح", "تصريحات", "رسالة", "بلاغ", "منشور", "تغريدة"])
 OPENING_PHRASE_WORDS = 4  # words of an adverbial phrase that may open a sentence before its comma (من جهته، وفي سياق متصل،)
 DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
@@ -264,6 +265,7 @@ class QuoteExtractor:
 
     def __init__(self) -> None:
         self.text = ""
+        self.nt = NormText.of("")
         self.entities: list[Mention] = []
         self.entity_starts: list[int] = []
         self.last_person: Mention | None = None
@@ -274,6 +276,7 @@ class QuoteExtractor:
         self.passive = frozenset(normalize(w) for w in cues["passive"])
         objects = [form for stem in self.objects for form in (stem, stem + "ا")]
         # a verbal noun spelt like no verb form (نفي is نفى normalised); مطالبة is a participle's too
+        self.statement_spellings = _with_proclitic_spellings(list(STATEMENTS))  # وفي بيان، ببيان
         self.verbal_nouns = frozenset(normalize(w) for w in cues["verbal_nouns"]["words"] if self.cue_forms.get(normalize(w)) != "verb")
         self.may_be_cue = _with_proclitic_spellings([*self.cue_forms, *self.passive, *objects, *self.verbal_nouns])
         self.speech_nouns = frozenset(normalize(w) for w in cues["speech_nouns"])
@@ -332,10 +335,13 @@ class QuoteExtractor:
         texts = s.texts
         word = texts[i]
         for offset, form in variants(word)[:2]:
-            kind = self.cue_forms.get(form) or ("passive" if form in self.passive else "masdar" if form in self.verbal_nouns else None)
-            stem = form[:-1] if form.endswith("ا") else form
-            if not kind and stem in self.objects and i + 1 < len(texts) and texts[i + 1] in self.objects[stem]:
-                kind = "adverbial"
+            kind = self.cue_forms.get(form)
+            if kind is None:
+                kind = "passive" if form in self.passive else "masdar" if form in self.verbal_nouns else None
+            if kind is None:
+                stem = form[:-1] if form.endswith("ا") else form
+                if stem in self.objects and i + 1 < len(texts) and texts[i + 1] in self.objects[stem]:
+                    kind = "adverbial"
             if kind == "adverbial" and not self._adverbial_stands(s, i):
                 return "masdar" if form in self.verbal_nouns else None
             if kind:
@@ -497,7 +503,7 @@ class QuoteExtractor:
         `nt`: its NormText, and `sentences`: the (start, end) of its `split_sentences` sentences, if known.
         """
         nt = nt or NormText.of(text)
-        self.text = text
+        self.text, self.nt = text, nt
         self.last_person = None
         entities = sorted(entities, key=attrgetter("start"))  # flat, so sorted by end too
         self.entities = entities
@@ -568,24 +574,29 @@ class QuoteExtractor:
         title that follows it, an organisation right after it, or (`first_quote`: no speaker to go on from) that title
         itself (زار وزير الزراعة المحافظة). A dropped subject after it refers to it. Words from `end` on are not read.
         None if the sentence shows none."""
-        texts = s.texts[: end if end is not None else len(s.texts)]
-        v = next((j for j in range(1, min(len(texts), OPENING_PHRASE_WORDS + 1)) if "،" in s.gaps[j] or "," in s.gaps[j]), 0)
-        if len(texts) < v + 2 or _is_stopword(texts[v]) or self._entity_at(s, s.starts[v]) is not None:
+        texts = s.texts
+        n = end if end is not None else len(texts)  # the words read, not a copy of them
+        v = 0  # the verb's word: after the comma of an opening phrase, if one ends in the first few words
+        for j in range(1, min(n, OPENING_PHRASE_WORDS + 1)):
+            if "،" in s.gaps[j] or "," in s.gaps[j]:
+                v = j
+                break
+        if n < v + 2 or _is_stopword(texts[v]) or self._entity_at(s, s.starts[v]) is not None:
             return None
         head = texts[v + 1]
         titled = head in TITLE_HEADS or bare(head) in TITLE_HEADS or head in lexicons().titles  # وزير is not و + زير
         # a person right after the verb or after a title, or an organisation right after the verb (أصدرت وزارة الصحة بياناً);
         # not a name further on (ندد المتظاهرون بقرار الوزير فلان)
-        for j in range(v + 1, min(len(texts), v + 1 + SUBJECT_NAME_WITHIN) if titled else min(len(texts), v + 2)):
+        for j in range(v + 1, min(n, v + 1 + SUBJECT_NAME_WITHIN) if titled else min(n, v + 2)):
             entity = self._entity_at(s, s.starts[j])
             if entity is not None and (entity.label == "PERSON" or (j == v + 1 and entity.label == "ORG")):
                 return Speaker("named", Span(entity.start, entity.end), entity)
         if first_quote and titled:
-            title = self._entity_at(s, s.starts[v + 2]) if len(texts) > v + 2 else None  # وزير الزراعة، رئيس مجلس الوزراء
+            title = self._entity_at(s, s.starts[v + 2]) if n > v + 2 else None  # وزير الزراعة، رئيس مجلس الوزراء
             last = (
-                self._last_word_of(s, v + 2, title, len(texts))
+                self._last_word_of(s, v + 2, title, n)
                 if title is not None
-                else v + 2 if len(texts) > v + 2 and texts[v + 2].startswith("ال") else v + 1
+                else v + 2 if n > v + 2 and texts[v + 2].startswith("ال") else v + 1
             )
             return Speaker("anonymous", s.span(s.starts[v + 1], s.ends[last]), None)
         return None
@@ -678,7 +689,7 @@ class QuoteExtractor:
                 quote = self._quote(s, i, kind, found, entities, main, clause or last)
                 quotes.append(self._with_resumed_stretch(s, quote, found, main) if found.end <= found.cue_start else quote)
         if not quotes:  # ...، وفق ما أفاد به X: a cue verb in the source's relative clause reports nothing of its own
-            return self._source_after(s, entities)
+            return self._source_after(s, entities) if any(i and s.texts[i - 1] == "ما" for i, _ in cues) else []
         return self._with_nested(s, quotes, reported, entities) if reported else quotes
 
     def _with_nested(self, s: _Sentence, quotes: list[Quote], reported: list[tuple[int, int, int]], entities: list[Mention]) -> list[Quote]:
@@ -1162,8 +1173,8 @@ class QuoteExtractor:
         text = self.text
         while mention.end > mention.start and (text[mention.end - 1] in " ،,:.؛;" or text[mention.end - 1].isspace()):
             mention.end -= 1
-        words = normalize(text[mention.start : mention.end]).split()
-        if words and words[0] in ANONYMOUS_SOURCES:  # مصدر مقرب من فلان: the name is not the source's (§3.7)
+        # مصدر مقرب من فلان: the name is not the source's (§3.7); the first letters spare most speakers the lookup
+        if text.startswith(ANONYMOUS_OPENINGS, mention.start) and self._first_word(mention) in ANONYMOUS_SOURCES:
             return Speaker("anonymous", mention, None)
         # entities are sorted and flat: bisect instead of scanning the whole document per speaker
         first_inside = bisect.bisect_left(self.entity_starts, mention.start)
@@ -1178,9 +1189,10 @@ class QuoteExtractor:
                 first -= 1
             return Speaker("named", Span(persons[first].start, persons[-1].end), persons[first])
         leading = [e for e in inside if e.start == mention.start and e.label in SPEAKER_LABELS]
+        words = normalize(text[mention.start : mention.end]).split()
         if words and words[0].startswith(("وال", "فال")):  # والمتظاهرون قالوا: the conjunction is no part of the description
             mention = Span(_skip_marks(text, mention.start + 1), mention.end)
-        if not leading and words and any(form in STATEMENTS for _, form in variants(words[0])):  # بيان لوزارة الصحة: a medium, its issuer speaks (§3.7)
+        if not leading and words and words[0] in self.statement_spellings:  # بيان لوزارة الصحة: a medium, its issuer speaks (§3.7)
             leading = [e for e in inside if e.label in SPEAKER_LABELS][:1]
         if leading:
             return Speaker("named", Span(leading[0].start, leading[0].end), leading[0])
@@ -1190,6 +1202,12 @@ class QuoteExtractor:
         if refer_back and first.startswith("ال") and bare(first) in TITLE_HEADS and self.last_person is not None:
             return Speaker("named", mention, self.last_person)
         return Speaker("anonymous", mention, None)
+
+    def _first_word(self, mention: Span) -> str:
+        """The first word of a mention in matching form, read off the document's (no normalising per speaker)."""
+        norm, start, end = self.nt.norm, self.nt.norm_offset(mention.start), self.nt.norm_offset(mention.end)
+        space = norm.find(" ", start, end)
+        return norm[start : space if space >= 0 else end]
 
     def _according(self, norm: str) -> re.Match[str] | None:
         """`self.according.search(norm)`, looked for only where it can match: from the last

@@ -33,6 +33,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -43,7 +44,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from qawl.annotate.entities import WORD_CACHE_SIZE, Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
-from qawl.annotate.lexicon import cue_forms, lexicons, verb_forms
+from qawl.annotate.lexicon import cue_forms, lexicons, ordinary_words, verb_forms
 from qawl.annotate.text import NormText, normalize
 from qawl.segment import NON_SPACE, paragraphs, sentence_spans
 
@@ -71,6 +72,11 @@ MAX_APPOSITION_WORDS = 5
 NEGATING_NOUNS = frozenset(normalize(p + "عدم") for p in ["", "و", "ب", "ل", "وب"])
 RELATIVE_PRONOUNS = frozenset(normalize(w) for w in ["الذي", "التي", "الذين", "اللذين", "اللتين", "اللواتي"])
 SUBJECT_OPENERS = frozenset(normalize(w) for w in ["بعض", "كل", "جميع", "معظم", "أغلب", "أم"])
+# Indefinite heads of a source that is never the person or organisation named in its description (مصادر في مكتب فلان).
+ANONYMOUS_SOURCES = frozenset(normalize(w) for w in ["مصدر", "مصادر", "مقرب", "مقربون", "مقربين", "أوساط", "جهات"])
+ANONYMOUS_OPENINGS = ("مص", "مق", "جه", "أو", "او")  # how the words of ANONYMOUS_SOURCES begin, as written
+STATEMENTS = frozenset(normalize(w) for w in ["بيان", "تصريح", "تصريحات", "رسالة", "بلاغ", "منشور", "تغريدة"])
+OPENING_PHRASE_WORDS = 4  # words of an adverbial phrase that may open a sentence before its comma (من جهته، وفي سياق متصل،)
 DROPPED_SUBJECT_LOOKBACK = 8  # names before a dropped subject searched for its antecedent
 CLAUSE_OBJECT = re.compile(r"(?<!\S)(?:عن|من)(?!\S)")
 CLOSING_PUNCTUATION = " \t.!?؟…"
@@ -89,7 +95,9 @@ NEXT_CLAUSE_OPENING = re.compile(r"[،,]\s*(?:" + "|".join(normalize(w) for w in
 # specific act of communication: a quote nested in it (guidelines §3.1); opinions and promises (تعتبر، تعهد) stay inside.
 TELLING_VERBS = tuple(normalize(w) for w in ["قال", "أكد", "أبلغ", "أخبر", "أفاد", "أوضح", "ذكر", "كشف", "أعلن", "صرح"])
 TELLING_ENDINGS = ("", "ت", "وا", "ا", "تا")  # قال، قالت، قالوا، قالا، قالتا
-OBJECT_SUFFIXES = ("", "ه", "ها", "هم", "ني", "نا")  # أبلغه، أكدوا لها (the suffix on the verb)
+POSSESSIVE_SUFFIXES = ("هما", "هم", "ها", "ه")  # longest first
+OBJECT_SUFFIXES = ("", "ه", "ها", "هم", "ني", "نا")  # أبلغه، أبلغوهم (the suffix on the verb)
+COMPLEMENT_PREPOSITIONS = frozenset(normalize(w) for w in ["عن", "إلى", "على", "من"])  # إعلان الوزارة عن ...، دعوة الحزب إلى ...
 B_NOT_OBJECT = frozenset(normalize(w) for w in ["بحسب", "بشأن", "بعد", "بين", "بسبب", "بدوره", "بدورها", "بقيادة"])
 
 
@@ -191,6 +199,25 @@ def _skip_spaces(text: str, position: int) -> int:
     return found.start() if found else max(position, len(text))
 
 
+def _is_verbal_noun(word: str) -> bool:
+    """Is the word (matching form) a verbal noun, alone or with a possessive pronoun (استقالته، مشاركتها، تورطهم)?"""
+    verbal_nouns = ordinary_words().verbal_nouns
+    if word in verbal_nouns:
+        return True
+    for suffix in POSSESSIVE_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            return (stem[:-1] + "ه" if stem.endswith("ت") else stem) in verbal_nouns  # مشاركت → مشاركه (ة)
+    return False
+
+
+def _skip_marks(text: str, position: int) -> int:
+    """The first position from `position` on that holds no diacritic or tatweel."""
+    while position < len(text) and (unicodedata.category(text[position]) == "Mn" or text[position] == "\u0640"):
+        position += 1
+    return position
+
+
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
     """(start, end) of the sentences of `split_sentences(text)`, without the ids it hashes."""
     return [(p_start + start, p_start + end) for p_start, p_end in paragraphs(text) for start, end in sentence_spans(text[p_start:p_end])]
@@ -216,6 +243,19 @@ def _join(quote: Quote, continuation: Quote, closed: bool) -> None:
         quote.parts[-1] = Span(quote.parts[-1].start, end)
 
 
+def _with_object(form: str, suffix: str) -> str:
+    """A verb form with an object pronoun: أبلغ + هم, and the plural's alef dropped before it (أبلغوا + ه → أبلغوه)."""
+    return form[:-1] + suffix if suffix and form.endswith("وا") else form + suffix
+
+
+def _inflected_cue_forms(cues: dict[str, Any]) -> dict[str, str]:
+    """Verb cue forms beyond `cue_forms`: the future of the present forms (سيعلن، ستؤكد) and the verbs of telling with an
+    object pronoun (أبلغهم، أبلغوه)."""
+    future = {"س" + form for form in verb_forms([], cues["present"])}
+    telling = verb_forms(cues["object_pronoun"]["past"], cues["object_pronoun"]["present"])
+    return dict.fromkeys(future | {_with_object(form, suffix) for form in telling for suffix in OBJECT_SUFFIXES[1:]}, "verb")
+
+
 def _regex_alternation(phrases: list[str]) -> str:
     return "|".join(re.escape(normalize(p)) for p in sorted(phrases, key=len, reverse=True))
 
@@ -225,23 +265,28 @@ class QuoteExtractor:
 
     def __init__(self) -> None:
         self.text = ""
+        self.nt = NormText.of("")
         self.entities: list[Mention] = []
         self.entity_starts: list[int] = []
         self.last_person: Mention | None = None
         cues = lexicons().cues
-        self.cue_forms = cue_forms()
+        self.cue_forms = cue_forms() | _inflected_cue_forms(cues)
         self.complementizers = frozenset(normalize(c) for c in cues["complementizers"])
         self.objects = {normalize(k): {normalize(v) for v in vs} for k, vs in cues["adverbial_with_object"].items()}
         self.passive = frozenset(normalize(w) for w in cues["passive"])
         objects = [form for stem in self.objects for form in (stem, stem + "ا")]
-        self.may_be_cue = _with_proclitic_spellings([*self.cue_forms, *self.passive, *objects])
+        # a verbal noun spelt like no verb form (نفي is نفى normalised); مطالبة is a participle's too
+        self.statement_spellings = _with_proclitic_spellings(list(STATEMENTS))  # وفي بيان، ببيان
+        self.verbal_nouns = frozenset(normalize(w) for w in cues["verbal_nouns"]["words"] if self.cue_forms.get(normalize(w)) != "verb")
+        self.may_be_cue = _with_proclitic_spellings([*self.cue_forms, *self.passive, *objects, *self.verbal_nouns])
         self.speech_nouns = frozenset(normalize(w) for w in cues["speech_nouns"])
         statement = _regex_alternation(cues["statement_phrases"])
         outlet_heads = _regex_alternation(cues["outlet_heads"])
         days = _regex_alternation(list(lexicons().days))
+        addressees = _regex_alternation(cues["addressees"])  # للصحافيين: no outlet, no part of the speaker (guidelines §3.8)
         # Where a speaker phrase ends: comma, colon, quote, outlet, statement phrase, preposition.
         self.speaker_stop = re.compile(
-            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{days}|الي|علي|خلال(?:ه|ها|هم)?|امس|اليوم|يوم)(?!\w))'
+            rf'[،,:;(]|(?<!\w)ل\s*"|(?<!\w)(?:[وف]?(?:{statement})|ل(?:{outlet_heads})|(?:{addressees}|{days}|الي|علي|خلال(?:ه|ها|هم)?|امس|اليوم|يوم)(?!\w))'
         )
         self.statement_of = re.compile(r"(?<!\w)(?:بيان|تصريح|رساله)\s+(?:صادر\s+عن\s+|ل(?=ل))(?P<who>[^،,:]+?)\s*(?=$|[،,:]|(?<!\w)(?:في|بمناسبه|حول|بشان)(?!\w))")
         self.according = re.compile(rf"[،,]?\s*(?<!\w)(?:{_regex_alternation(cues['according_to'])})\s*(?P<who>[^،,.]+)\s*[.]?\s*$")
@@ -256,11 +301,13 @@ class QuoteExtractor:
         assert not any(set(p) & set(ACCORDING_SEPARATORS) for p in self.according_phrases)  # see `_according`
         # In the patterns below, a lookbehind (no word character before) comes after the literal
         # it guards: a literal first lets `re` skip ahead to each occurrence of it.
+        self.what_was_said = re.compile(r"ما\s+\S+\s+(?:(?:به|بها)\s+)?")
         self.on_tongue = re.compile(r"علي(?<!\wعلي) لسان\s+(?P<who>[^،,:]+)")
         self.from_saying = re.compile(r"عن(?<!\wعن)\s+(?P<who>[^،,:]+?)\s+(?:" + "|".join(self.speech_nouns) + r")(?!\w)")
         self.was_subject = re.compile(r"^(?:[وف]?(?:كان|كانت|كانوا))\s+(?P<who>.+?)\s+(?:قد|لقد)\s*$")
+        self.topic = re.compile(r"\s*و?اما\s+(?P<who>[^،,:;]+?)\s*$")  # أما X فقال ...: the topic before ف is the subject
         self.fronted_subject = re.compile(r'(?<![^\s"])[وف]?(?:ان|لكن|بينما|فيما)\s+(?P<who>[^\s،,:;"\-–][^،,:;"\-–]*?)\s+$')
-        self.telling = frozenset(verb + ending + suffix for verb in TELLING_VERBS for ending in TELLING_ENDINGS for suffix in OBJECT_SUFFIXES)
+        self.telling = frozenset(_with_object(verb + ending, suffix) for verb in TELLING_VERBS for ending in TELLING_ENDINGS for suffix in OBJECT_SUFFIXES)
         # with an object pronoun (أبلغه، أخبرها): no cue of the lexicon, a cue only inside a content (nested)
         self.told = frozenset(form for form in self.telling if form not in self.cue_forms)
         self.may_be_cue_or_told = self.may_be_cue | self.told  # one lookup per word
@@ -282,16 +329,23 @@ class QuoteExtractor:
 
     # -- cues -----------------------------------------------------------------------
 
-    def _cue_kind(self, texts: list[str], i: int) -> str | None:
-        """The kind of cue word i is ("verb", "adverbial", "passive"), or None; only a word of `may_be_cue` can be one."""
+    def _cue_kind(self, s: _Sentence, i: int) -> str | None:
+        """The kind of cue word i is ("verb", "adverbial", "passive", "masdar"), or None; only a word of `may_be_cue` can be one.
+        A feminine participle that is no حال of its own (`_adverbial_stands`) may be a verbal noun (بعد مطالبة النقابة بـ ...)."""
+        texts = s.texts
         word = texts[i]
         for offset, form in variants(word)[:2]:
-            kind = self.cue_forms.get(form) or ("passive" if form in self.passive else None)
+            kind = self.cue_forms.get(form)
+            if kind is None:
+                kind = "passive" if form in self.passive else "masdar" if form in self.verbal_nouns else None
+            if kind is None:
+                stem = form[:-1] if form.endswith("ا") else form
+                if stem in self.objects and i + 1 < len(texts) and texts[i + 1] in self.objects[stem]:
+                    kind = "adverbial"
+            if kind == "adverbial" and not self._adverbial_stands(s, i):
+                return "masdar" if form in self.verbal_nouns else None
             if kind:
                 return kind
-            stem = form[:-1] if form.endswith("ا") else form
-            if stem in self.objects and i + 1 < len(texts) and texts[i + 1] in self.objects[stem]:
-                return "adverbial"
         return None
 
     @staticmethod
@@ -352,6 +406,14 @@ class QuoteExtractor:
                     last = self._titled_person_end(s, last, stop)
                 return s.ends[last]
         return None
+
+    def _verbal_noun_object_follows(self, s: _Sentence, i: int, stop: int) -> bool:
+        """Is verb cue word i, with و/ف and a noun-phrase object (وأعلنت افتتاح قسم ...), followed by that object: a
+        verbal noun that starts no name (so no subject comes between)?"""
+        if i + 1 >= stop or not self._cue_offset(s.texts[i]) or not any(form in self.np_object for _, form in variants(s.texts[i])[:2]):
+            return False
+        word = s.texts[i + 1]
+        return _is_verbal_noun(word) and not _is_stopword(word) and self._entity_at(s, s.starts[i + 1]) is None
 
     def _person_ending_title(self, s: _Sentence, i: int, stop: int) -> int | None:
         """The last word of the person that ends a title phrase opening the subject of cue word i, if one does
@@ -441,7 +503,7 @@ class QuoteExtractor:
         `nt`: its NormText, and `sentences`: the (start, end) of its `split_sentences` sentences, if known.
         """
         nt = nt or NormText.of(text)
-        self.text = text
+        self.text, self.nt = text, nt
         self.last_person = None
         entities = sorted(entities, key=attrgetter("start"))  # flat, so sorted by end too
         self.entities = entities
@@ -506,26 +568,37 @@ class QuoteExtractor:
                 return Speaker("named", Span(entity.start, entity.end), entity)
         return speaker
 
-    def _narrated_subject(self, s: _Sentence, first_quote: bool) -> Speaker | None:
-        """The subject of a sentence that opens with a verb (استقبل وزير النقل فلان الوفد): a person named right after it
-        or after the title that follows it, an organisation right after it, or (`first_quote`: no speaker to go on from)
-        that title itself (زار وزير الزراعة المحافظة). A dropped subject after the sentence refers to it. None if the
-        sentence shows none."""
+    def _narrated_subject(self, s: _Sentence, first_quote: bool, end: int | None = None) -> Speaker | None:
+        """The subject of a sentence that opens with a verb (استقبل وزير النقل فلان الوفد), after a short adverbial
+        phrase and its comma if one opens it (وفي سياق متصل، التقى ...): a person named right after it or after the
+        title that follows it, an organisation right after it, or (`first_quote`: no speaker to go on from) that title
+        itself (زار وزير الزراعة المحافظة). A dropped subject after it refers to it. Words from `end` on are not read.
+        None if the sentence shows none."""
         texts = s.texts
-        if len(texts) < 2 or _is_stopword(texts[0]) or self._entity_at(s, s.starts[0]) is not None:
+        n = end if end is not None else len(texts)  # the words read, not a copy of them
+        v = 0  # the verb's word: after the comma of an opening phrase, if one ends in the first few words
+        for j in range(1, min(n, OPENING_PHRASE_WORDS + 1)):
+            if "،" in s.gaps[j] or "," in s.gaps[j]:
+                v = j
+                break
+        if n < v + 2 or _is_stopword(texts[v]) or self._entity_at(s, s.starts[v]) is not None:
             return None
-        head = texts[1]
+        head = texts[v + 1]
         titled = head in TITLE_HEADS or bare(head) in TITLE_HEADS or head in lexicons().titles  # وزير is not و + زير
         # a person right after the verb or after a title, or an organisation right after the verb (أصدرت وزارة الصحة بياناً);
         # not a name further on (ندد المتظاهرون بقرار الوزير فلان)
-        for j in range(1, min(len(texts), 1 + SUBJECT_NAME_WITHIN) if titled else min(len(texts), 2)):
+        for j in range(v + 1, min(n, v + 1 + SUBJECT_NAME_WITHIN) if titled else min(n, v + 2)):
             entity = self._entity_at(s, s.starts[j])
-            if entity is not None and (entity.label == "PERSON" or (j == 1 and entity.label == "ORG")):
+            if entity is not None and (entity.label == "PERSON" or (j == v + 1 and entity.label == "ORG")):
                 return Speaker("named", Span(entity.start, entity.end), entity)
         if first_quote and titled:
-            title = self._entity_at(s, s.starts[2]) if len(texts) > 2 else None  # وزير الزراعة، رئيس مجلس الوزراء
-            last = self._last_word_of(s, 2, title, len(texts)) if title is not None else 2 if len(texts) > 2 and texts[2].startswith("ال") else 1
-            return Speaker("anonymous", s.span(s.starts[1], s.ends[last]), None)
+            title = self._entity_at(s, s.starts[v + 2]) if n > v + 2 else None  # وزير الزراعة، رئيس مجلس الوزراء
+            last = (
+                self._last_word_of(s, v + 2, title, n)
+                if title is not None
+                else v + 2 if n > v + 2 and texts[v + 2].startswith("ال") else v + 1
+            )
+            return Speaker("anonymous", s.span(s.starts[v + 1], s.ends[last]), None)
         return None
 
     @staticmethod
@@ -587,9 +660,10 @@ class QuoteExtractor:
             (i, kind)
             for i, w in enumerate(s.texts)
             if w in may_be_cue
-            and (kind := self._cue_kind(s.texts, i) or ("told" if w in told else None))
+            and (kind := self._cue_kind(s, i) or ("told" if w in told else None))
             and not s.quoted(s.starts[i])
-            and (kind != "adverbial" or self._adverbial_stands(s, i))
+            # a verbal noun with no source and content after it (في تصريح صحافي) bounds no other cue's content
+            and (kind != "masdar" or self._locate_after_source(s, i, len(s.texts)) is not None)
             and not (i and s.texts[i - 1] in NEGATING_NOUNS)
         ]
         # cue n → the complementizer word before it, for each cue inside what the cue before it reports
@@ -614,7 +688,9 @@ class QuoteExtractor:
                 clause = self._clause_speaker(s, verbs, i, entities) if main is None and kind == "adverbial" else None
                 quote = self._quote(s, i, kind, found, entities, main, clause or last)
                 quotes.append(self._with_resumed_stretch(s, quote, found, main) if found.end <= found.cue_start else quote)
-        return self._with_nested(s, quotes, reported, entities) if reported and quotes else quotes
+        if not quotes:  # ...، وفق ما أفاد به X: a cue verb in the source's relative clause reports nothing of its own
+            return self._source_after(s, entities) if any(i and s.texts[i - 1] == "ما" for i, _ in cues) else []
+        return self._with_nested(s, quotes, reported, entities) if reported else quotes
 
     def _with_nested(self, s: _Sentence, quotes: list[Quote], reported: list[tuple[int, int, int]], entities: list[Mention]) -> list[Quote]:
         """`quotes` and, after the quote whose content holds it, each quote nested in one (guidelines §3.1): a cue of
@@ -706,6 +782,8 @@ class QuoteExtractor:
 
     def _locate(self, s: _Sentence, i: int, kind: str, stop: int) -> _Located | None:
         """Content and cue of the quote that cue word i introduces before word `stop`, or None."""
+        if kind == "masdar":
+            return self._locate_after_source(s, i, stop)
         norm, texts, starts, ends, gaps = s.norm, s.texts, s.starts, s.ends, s.gaps
         limit = starts[stop] if stop < len(texts) else len(norm)
         cue = texts[i]
@@ -755,12 +833,17 @@ class QuoteExtractor:
             if before and norm[before - 1] == '"' and s.mark_before(before - 1) >= 0:
                 open_at = s.mark_before(_trimmed_end(norm, before, '"'))
                 return _Located("direct", open_at + 1, before - 1, cue_start, cue_end, segment_end)
+            if kind == "verb" and self._closes_its_content(s, i, stop):
+                content = self._content(s, 0, before)
+                return _Located(content[2], content[0], content[1], cue_start, cue_end, segment_end) if content else None
             head_end = _trimmed_end(norm, starts[i], None)
             object_after = cue_end
             if kind != "adverbial" and norm[max(0, head_end - 3) : head_end].endswith(("قد", "لقد")):
                 segment_end = cue_end  # وكان فلان قد أعلن ...: the subject is before the cue, the object all after it
             elif kind != "adverbial":
                 subject_end = self._named_subject_end(s, i, stop)
+                if subject_end is None and self._verbal_noun_object_follows(s, i, stop):
+                    subject_end = cue_end  # وأعلنت افتتاح ...: a dropped subject
                 if subject_end is None:
                     return None
                 object_after = segment_end = subject_end
@@ -772,6 +855,73 @@ class QuoteExtractor:
             return None
         a, b, qtype = content
         return _Located(qtype, a, b, cue_start, cue_end, segment_end)
+
+    def _locate_after_source(self, s: _Sentence, i: int, stop: int) -> _Located | None:
+        """The quote of verbal-noun cue word i (guidelines §3.1): its source follows it as a genitive, and its content
+        follows the source up to a comma: after a complementizer, after a preposition (إعلان البلدية عن ...، مطالبة
+        النقابة بـ ...), or, after a name, as the verbal noun that opens a noun-phrase object (إعلان القيادة تدمير ...).
+        The source is a name (with the person a title before it names), or an organisation's head noun and its
+        complements when no name was found in it (مطالبة الائتلاف المغربي لنصرة فلسطين بمنع ...). `segment_end` is
+        the source's end. A source only described (تأكيد القيادات العسكرية خروج ...) is left out: the stance component
+        reads the seed's one such quote against its gold."""
+        texts, starts, ends = s.texts, s.starts, s.ends
+        if i + 1 >= stop:
+            return None
+        named = self._entity_at(s, starts[i + 1])
+        if named is not None and named.label in SPEAKER_LABELS:
+            k = self._titled_person_end(s, self._last_word_of(s, i + 1, named, stop), stop) + 1
+            content_start = self._content_after_source(s, k, stop, noun_phrase=True)
+        elif bare(texts[i + 1]) in lexicons().org_heads:
+            content_start, k = None, i + 2
+            while k < min(stop, i + 2 + MAX_FRONTED_WORDS) and s.gaps[k] == " ":
+                content_start = self._content_after_source(s, k, stop, noun_phrase=False)
+                if content_start is not None:
+                    break
+                k += 1
+        else:
+            return None
+        if content_start is None:
+            return None
+        limit = starts[stop] if stop < len(texts) else len(s.norm)
+        comma = min((at for at in (s.norm.find("،", content_start, limit), s.norm.find(",", content_start, limit)) if at >= 0), default=limit)
+        content = self._content(s, content_start, comma)
+        if content is None:
+            return None
+        a, b, qtype = content
+        offset = next(offset for offset, form in variants(texts[i])[:2] if form in self.verbal_nouns)
+        return _Located(qtype, a, b, starts[i] + offset, ends[i], ends[k - 1])
+
+    def _content_after_source(self, s: _Sentence, k: int, stop: int, noun_phrase: bool) -> int | None:
+        """Where the content of a verbal-noun cue starts if word k, right after its source, opens it: a complementizer,
+        a preposition or a بـ before a verbal noun (إعلان الوزارة عن منع ...، not حفل إعلان الوزارة عن الفائزين), or
+        (`noun_phrase`) a verbal noun; else None."""
+        if k >= stop or s.gaps[k] != " ":
+            return None
+        word = s.texts[k]
+        if word in self.complementizers:
+            return s.ends[k]
+        if word in COMPLEMENT_PREPOSITIONS:
+            return s.ends[k] if k + 1 < stop and _is_verbal_noun(bare(s.texts[k + 1])) else None
+        if word.startswith("ب") and len(word) > 3 and word not in B_NOT_OBJECT:
+            return s.starts[k] + 1 if _is_verbal_noun(bare(word[1:])) else None
+        if noun_phrase and _is_verbal_noun(word) and not _is_stopword(word):  # خلال is a verbal noun too
+            return s.starts[k]
+        return None
+
+    def _closes_its_content(self, s: _Sentence, i: int, stop: int) -> bool:
+        """Does verb cue word i close a sentence whose one clause before it is what it reports (الاتفاق صامد، قال
+        الوزير فلان.)? After a comma, without و/ف, no cue after it and only a speaker phrase; a clause of a few words
+        or more, with no comma and no stopword first (بعد الاجتماع، قال ... is the author's)."""
+        texts, gaps = s.texts, s.gaps
+        return (
+            MIXED_MIN_WORDS <= i
+            and stop == len(texts)
+            and len(texts) - i <= MAX_SPEAKER_WORDS
+            and ("،" in gaps[i] or "," in gaps[i])
+            and not self._cue_offset(texts[i])
+            and not _is_stopword(texts[0])
+            and not any("،" in gap or "," in gap for gap in gaps[1:i])
+        )
 
     def _quote(
         self,
@@ -790,7 +940,10 @@ class QuoteExtractor:
         speaker = self._speaker_after(s, found.cue_end, seg, entities, s.texts[i]) if kind == "verb" else None
         if kind == "passive":  # قيل إن ...: no source in the text
             speaker = Speaker("unknown", None, None)
-        if speaker is None and kind == "verb" and main is not None:  # X قال إن ...، غير أن Y أكدوا أن ...
+        if kind == "masdar":  # إعلان الوزارة أن ...: the genitive after the cue
+            speaker = self._speaker(s.span(_skip_spaces(s.norm, found.cue_end), found.segment_end), entities)
+        # X قال إن ...، غير أن Y أكدوا أن ...; a cue with و/ف opens a clause of its own (قال X إن ... وأكد أن ...)
+        if speaker is None and kind == "verb" and main is not None and not self._cue_offset(s.texts[i]):
             speaker = self._fronted_speaker(s, s.norm[: s.starts[i]], entities, at_start=False)
         if speaker is None:
             content_first = found.end <= found.cue_start  # «...»، أضاف: what precedes the cue is its content
@@ -876,11 +1029,12 @@ class QuoteExtractor:
             outlet_first = self._outlet_in(s, base, seg, opening=True)  # قال لـ«X» فلان إن ...: the speaker follows the outlet
             a = _skip_spaces(seg, outlet_first[1] + (seg[outlet_first[1] : outlet_first[1] + 1] == '"')) if outlet_first else 0
             stop = self.speaker_stop.search(seg, a)
-            # a preposition before a place belongs to a title (المبعوث إلى السودان فلان), and علي that starts a
-            # person is a name spelt like على: the phrase goes on
+            # a preposition before a place or before the person a title names belongs to the title (المبعوث إلى
+            # السودان فلان، المشرف على متحف المدينة فلان), and علي that starts a person is a name spelt like على: the phrase goes on
             while stop and stop.group() in TITLE_PREPOSITIONS and (
                 self._starts_entity(s, base + _skip_spaces(seg, stop.end()), PLACE_LABELS)
                 or self._starts_entity(s, base + stop.start(), ("PERSON",))
+                or self._names_a_person(s, base, seg, stop.end())
             ):
                 stop = self.speaker_stop.search(seg, stop.end())
             b = stop.start() if stop else len(seg)
@@ -900,6 +1054,23 @@ class QuoteExtractor:
         if (first in lexicons().stopwords and not first.startswith("ال") and first not in SUBJECT_OPENERS) or first in self.complementizers:
             return None
         return self._speaker(s.span(base + a, base + b), entities)
+
+    def _names_a_person(self, s: _Sentence, base: int, seg: str, at: int) -> bool:
+        """Is a person named in `seg` (at `base` in `s.norm`) a few words after `at`, with no stopword (الذي، في) and no
+        punctuation before it outside a name: the rest of a title and its holder (على متحف المدينة فلان)?"""
+        words = itertools.islice(WORD.finditer(seg, at), MAX_SPEAKER_WORDS)
+        skip_to = 0
+        for word in words:
+            if word.start() < skip_to:
+                continue
+            entity = self._entity_at(s, base + word.start())
+            if entity is not None:
+                if entity.label == "PERSON":
+                    return True
+                skip_to = s.nt.norm_offset(entity.end) - s.base - base
+            elif _is_stopword(word.group()) or any(mark in word.group() for mark in "،,:;"):
+                return False
+        return False
 
     def _opening_person(self, s: _Sentence, base: int, seg: str, a: int) -> Speaker | None:
         """The speaker of a phrase too long to be a description, from `a` in `seg`: the person named in its first few
@@ -929,6 +1100,9 @@ class QuoteExtractor:
         if m:
             lead = len(before) - len(before.lstrip())
             return self._speaker(s.span(lead + m.start("who"), lead + m.end("who")), entities)
+        m = self.topic.match(before) if cue.startswith("ف") else None
+        if m and len(m.group("who").split()) <= MAX_SPEAKER_WORDS:
+            return self._speaker(s.span(m.start("who"), m.end("who")), entities)
         antecedent = self._relative_antecedent(s, before)
         if antecedent is not None:
             return antecedent
@@ -948,6 +1122,8 @@ class QuoteExtractor:
         m = self.earlier_subject.match(before)  # وكانت X قد استنكرت ...، وقالت إن ...
         if m:
             return self._speaker(s.span(m.start("who"), m.end("who")), entities)
+        if kind == "verb" and self._cue_offset(cue) and (opening := self._narrated_subject(s, False, bisect.bisect_left(s.starts, cue_start))):
+            return opening  # استقبل الوزير فلان الوفد، وأكد أن ...: the subject of the sentence's opening verb
         if previous is not None:
             # وقالت فلانة ... وأضاف أن ...: a dropped subject agrees with its antecedent
             gender = self._gender(cue)
@@ -995,8 +1171,11 @@ class QuoteExtractor:
         """Speaker from a subject phrase (guidelines §3.7): the name inside it, else the description (a definite title
         refers back to the last person quoted if `refer_back`)."""
         text = self.text
-        while mention.end > mention.start and (text[mention.end - 1] in " ،,:" or text[mention.end - 1].isspace()):
+        while mention.end > mention.start and (text[mention.end - 1] in " ،,:.؛;" or text[mention.end - 1].isspace()):
             mention.end -= 1
+        # مصدر مقرب من فلان: the name is not the source's (§3.7); the first letters spare most speakers the lookup
+        if text.startswith(ANONYMOUS_OPENINGS, mention.start) and self._first_word(mention) in ANONYMOUS_SOURCES:
+            return Speaker("anonymous", mention, None)
         # entities are sorted and flat: bisect instead of scanning the whole document per speaker
         first_inside = bisect.bisect_left(self.entity_starts, mention.start)
         last_inside = bisect.bisect_right(self.entity_starts, mention.end)
@@ -1010,15 +1189,25 @@ class QuoteExtractor:
                 first -= 1
             return Speaker("named", Span(persons[first].start, persons[-1].end), persons[first])
         leading = [e for e in inside if e.start == mention.start and e.label in SPEAKER_LABELS]
+        words = normalize(text[mention.start : mention.end]).split()
+        if words and words[0].startswith(("وال", "فال")):  # والمتظاهرون قالوا: the conjunction is no part of the description
+            mention = Span(_skip_marks(text, mention.start + 1), mention.end)
+        if not leading and words and words[0] in self.statement_spellings:  # بيان لوزارة الصحة: a medium, its issuer speaks (§3.7)
+            leading = [e for e in inside if e.label in SPEAKER_LABELS][:1]
         if leading:
             return Speaker("named", Span(leading[0].start, leading[0].end), leading[0])
-        words = normalize(text[mention.start : mention.end]).split()
         if not words:  # marks only (diacritics, tatweel): there is no phrase to name anyone
             return Speaker("unknown", None, None)
         first = words[0]
         if refer_back and first.startswith("ال") and bare(first) in TITLE_HEADS and self.last_person is not None:
             return Speaker("named", mention, self.last_person)
         return Speaker("anonymous", mention, None)
+
+    def _first_word(self, mention: Span) -> str:
+        """The first word of a mention in matching form, read off the document's (no normalising per speaker)."""
+        norm, start, end = self.nt.norm, self.nt.norm_offset(mention.start), self.nt.norm_offset(mention.end)
+        space = norm.find(" ", start, end)
+        return norm[start : space if space >= 0 else end]
 
     def _according(self, norm: str) -> re.Match[str] | None:
         """`self.according.search(norm)`, looked for only where it can match: from the last
@@ -1046,11 +1235,18 @@ class QuoteExtractor:
             return [cut]
         m = self.according_first.match(norm)
         if m and len(m.group("who").split()) <= MAX_FRONTED_WORDS:
-            content = self._content(s, m.end(), len(norm))
+            first = WORD.match(norm, m.end())  # وحسب X، فإن ...: the complementizer stays outside (guidelines §3.4)
+            start = first.end() if first and first.group()[:1] == "ف" and first.group()[1:] in self.complementizers else m.end()
+            content = self._content(s, start, len(norm))
             if content:
                 a, b, qtype = content
                 speaker = self._speaker(s.span(m.start("who"), m.end("who")), entities)
                 return [Quote(qtype, s.span(a, b), s.span(m.start("cue"), m.end("cue")), speaker, None)]
+        return self._source_after(s, entities)
+
+    def _source_after(self, s: _Sentence, entities: list[Mention]) -> list[Quote]:
+        """«...، بحسب X»: the quote of a sentence whose source closes it, or none."""
+        norm = s.norm
         m = self._according(norm)
         if m and m.start() > 10:
             content = self._content(s, 0, m.start())
@@ -1058,7 +1254,9 @@ class QuoteExtractor:
                 a, b, qtype = content
                 cue_m = re.search(r"\S+", norm[m.start() :].lstrip("،, "))
                 cue_at = m.start() + (len(norm[m.start() :]) - len(norm[m.start() :].lstrip("،, ")))
-                speaker = self._speaker(s.span(m.start("who"), m.start("who") + len(m.group("who").rstrip())), entities)
+                relative = self.what_was_said.match(norm, m.start("who"))  # بحسب ما قاله X، وفق ما أفاد به X
+                who_start = relative.end() if relative and relative.end() < m.end("who") else m.start("who")
+                speaker = self._speaker(s.span(who_start, m.start("who") + len(m.group("who").rstrip())), entities)
                 cue = s.span(cue_at, cue_at + cue_m.end()) if cue_m else None
                 return [Quote(qtype, s.span(a, b), cue, speaker, None)]
         return []

@@ -35,6 +35,9 @@ _CHAR_MAP = {
     "„": '"',
     "«": '"',
     "»": '"',
+    "‘": '"',
+    "’": '"',
+    "'": '"',  # a straight apostrophe in Arabic news is a quotation mark ('...'، قالت ...)
 }
 # No replacement is itself replaced, so one str.replace per character is the same as
 # str.translate, and many times faster (translate with a dict table looks up every character).

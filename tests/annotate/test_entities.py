@@ -1260,3 +1260,28 @@ def test_a_name_stops_before_a_noun_and_its_definite_genitive(recognizer: Entity
 )
 def test_a_word_like_given_name_before_a_definite_word_after_a_verb_of_saying_or_a_title(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "organisations"),
+    [
+        ("وقال رئيس جمعية رعاية صغار المزارعين إن الموسم جيد.", ["جمعية رعاية صغار المزارعين"]),  # head + two indefinite nouns + definite
+        ("وطالبت رابطة أساتذة التعليم الثانوي بزيادة الرواتب.", ["رابطة أساتذة التعليم الثانوي"]),
+        ("وأعلن ديوان المحاسبة العامة نتائج التدقيق.", ["ديوان المحاسبة العامة"]),
+        ("وزارت جمعية نسائية مخيم اللاجئين أمس.", []),  # an indefinite adjective: a society described, and the verb's object
+    ],
+)
+def test_organisations_named_by_a_chain_of_indefinite_nouns(recognizer: EntityRecognizer, text: str, organisations: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == organisations
+
+
+@pytest.mark.parametrize(
+    ("text", "organisations", "persons"),
+    [
+        ("وقال رئيس الجمعية الوطنية لمربّي نحل العسل سالم الراشد إن الإنتاج تراجع.", ["الجمعية الوطنية لمربّي نحل العسل"], ["سالم الراشد"]),
+        ("وحذر الاتحاد العام لنقابات عمال تونس من الإضراب.", ["الاتحاد العام لنقابات عمال تونس"], []),
+    ],
+)
+def test_a_complement_of_two_indefinite_nouns_ends_an_organisation(recognizer: EntityRecognizer, text: str, organisations: list[str], persons: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == organisations
+    assert labelled(recognizer, text, "PERSON") == persons

@@ -708,6 +708,7 @@ class EntityRecognizer:
         if descriptor and (last := self._coined_name_end(words, i + 1)) is not None:
             return Mention(words.starts[i + 1], words.ends[last], "ORG")  # شركة ألستوم → ألستوم (§2.6)
         end = i
+        second = i + 1  # the chain's second indefinite noun, where it has one (جمعية حماية صغار المساهمين)
         for j in range(i + 1, min(i + 5, len(texts))):
             nxt = texts[j]
             if not words.adjacent(j - 1):
@@ -730,7 +731,9 @@ class EntityRecognizer:
                 # مؤسسة مطارات دبي, غرفة تجارة عدن), or the known name itself (جامعة بغداد)
                 after = texts[j + 1] if j + 1 < len(texts) and words.adjacent(j) else ""
                 known = words.features[j].known
-                chain = j == i + 1 and (after.startswith("ال") or (after and words.features[j + 1].known))
+                if j == i + 1 and after and not after.startswith("ال") and self._indefinite_chain_at(words, j):
+                    second = j + 1
+                chain = second == j + 1 or (j == second and (after.startswith("ال") or (after and words.features[j + 1].known)))
                 if j == i + 1 and after and words.features[j + 1].name_start == 0 and words.features[j].namey and not self._verb(nxt):
                     end = j  # كتلة وفاقون سعيد ...: a one-word name, then a person's given name
                     break
@@ -751,6 +754,21 @@ class EntityRecognizer:
         if descriptor and self._name_alone(words, i + 1, end):
             return Mention(words.starts[i + 1], words.ends[end], "ORG")  # حركة حماس → حماس (§2.6)
         return Mention(words.starts[i] + offset, words.ends[end], "ORG")
+
+    def _indefinite_chain_at(self, words: _Words, j: int) -> bool:
+        """Are words j and j + 1 two indefinite common nouns before a definite noun or a known name, the middle of
+        a construct chain (حماية صغار المساهمين، نقابات عمال تونس)? Not an adjective (جمعية نسائية), but a verbal
+        noun in -اية is none (رعاية، حماية)."""
+        texts, features = words.texts, words.features
+        if j + 2 >= len(texts) or not (words.adjacent(j) and words.adjacent(j + 1)):
+            return False
+        if not (texts[j + 2].startswith("ال") or features[j + 2].known):
+            return False
+        return all(
+            features[k].namey and features[k].name_start is None and self._common_word(texts[k])
+            and not (self._common_adjective(texts[k]) and not texts[k].endswith("ايه")) and not self._accusative(texts[k])
+            for k in (j, j + 1)
+        )
 
     def _group_label(self, name: list[str]) -> bool:
         """Is `name` (words) a plural head and one definite common noun: a group described, not named (§2.7)?"""
@@ -849,6 +867,8 @@ class EntityRecognizer:
             texts[end + 2].startswith("ال") or (features[end + 2].known and nxt[1:] in self.ordinary.nouns)
         ):
             last = end + 2  # للهجرة، لشؤون اللاجئين، لنصرة غزة
+        elif nxt[0] == "ل" and nxt[1:] in self.ordinary.nouns and self._indefinite_chain_at(words, end + 1):
+            last = end + 3  # لنقابات عمال تونس، لمصدري زيت الزيتون
         else:
             return None
         coordinated = False

@@ -1285,3 +1285,16 @@ def test_organisations_named_by_a_chain_of_indefinite_nouns(recognizer: EntityRe
 def test_a_complement_of_two_indefinite_nouns_ends_an_organisation(recognizer: EntityRecognizer, text: str, organisations: list[str], persons: list[str]) -> None:
     assert labelled(recognizer, text, "ORG") == organisations
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "facilities", "persons"),
+    [
+        ("وقال مدير مستشفى الرمادي التعليمي الدكتور سامر العبيدي إن الأسرّة نفدت.", ["مستشفى الرمادي التعليمي"], ["سامر العبيدي"]),
+        ("وأكد مدير ميناء طرطوس التجاري المهندس نزار الخطيب أن السفينة وصلت.", ["ميناء طرطوس التجاري"], ["نزار الخطيب"]),
+        ("وهبطت الطائرة في مطار الملك خالد الدولي مساءً.", ["مطار الملك خالد الدولي"], []),  # a title opening the name stays in it
+    ],
+)
+def test_a_facility_name_ends_before_a_title(recognizer: EntityRecognizer, text: str, facilities: list[str], persons: list[str]) -> None:
+    assert labelled(recognizer, text, "FAC") == facilities
+    assert labelled(recognizer, text, "PERSON") == persons

@@ -907,6 +907,8 @@ class EntityRecognizer:
                 break  # ملعب الجلاء مؤقتاً، سجن تدمرين مغلق: an adverb, or a predicate after a name of no dictionary
             if j > i + 1 and words.features[j].name_start is not None and not words.features[j - 1].title and not joined:
                 break  # مدير ميناء وهران رشيد ...: a person's name follows the facility's (not مطار الملك عبد ...)
+            if j > i + 1 and words.features[j].title_definite and not words.features[j - 1].title and not joined:
+                break  # مستشفى كسلا التعليمي الدكتور ...: a title opens the name of the facility's head
             if j > i + 2 and self._person_after_adjective(words, j):
                 break  # ميناء جدة الإسلامي ميلود العتيبي: after the name's adjective, a plain word + a definite one
             end = j

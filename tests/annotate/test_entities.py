@@ -1298,3 +1298,18 @@ def test_a_complement_of_two_indefinite_nouns_ends_an_organisation(recognizer: E
 def test_a_facility_name_ends_before_a_title(recognizer: EntityRecognizer, text: str, facilities: list[str], persons: list[str]) -> None:
     assert labelled(recognizer, text, "FAC") == facilities
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال إن وزير الزراعة سيلتقي ممثلي الفلاحين الأسبوع المقبل.", []),  # a future verb and its object, the predicate
+        ("وقال إن وزير النقل ستيفن براون سيزور الميناء.", ["ستيفن براون"]),
+    ],
+)
+def test_a_future_verb_after_a_role_opens_the_predicate(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+def test_a_name_like_a_future_verb_after_a_title_stays_a_name(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وقال العميد ستار كريم الدليمي إن الهجوم فشل.", "PERSON") == ["ستار كريم الدليمي"]

@@ -1340,7 +1340,7 @@ class EntityRecognizer:
         if features[j].name_start is None and j + 1 < last and features[j + 1].name_start == 0 and features[j - 1].org_head == 0:
             j += 1  # النائب عن كتلة X سعيد ...: the one-word name of the bloc, then the person's given name
         if features[j].name_start is None and (
-            not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] in "لب" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and last - j < 2)
+            not (features[j].namey or self._nisba_given_name(words, j)) or features[j].definite or (texts[j][0] in "لب" and self._after_lam(words, j)) or (texts[j][0] == "س" and self._verb(texts[j]) and (last - j < 2 or self._future_verb(texts[j])))
         ):
             return None  # لشؤون الصحة: a preposition opens the rest of the role phrase (not لوكاس); ستواصل: a future verb its predicate
         if features[j].name_start is None and (self._plural_before_its_genitive(words, j) or self._feminine_noun_and_adjective(words, j)):
@@ -1363,6 +1363,10 @@ class EntityRecognizer:
         if last <= j or noun_phrase:
             return None  # احترام القانون: a verbal noun and its object (but نجوى القباني: a family nisba)
         return Mention(words.starts[j], words.ends[last], "PERSON")
+
+    def _future_verb(self, word: str) -> bool:
+        """Is the word سـ and an imperfect verb of the dictionary (سيلتقي، ستعقد; not the name ستار, a noun too)?"""
+        return len(word) > 3 and word[0] == "س" and word[1] in "يتنا" and self._verb(word[1:]) and not self._common_word(word)
 
     def _feminine_noun_and_adjective(self, words: _Words, j: int) -> bool:
         """Are words j, j + 1 a feminine common noun and its indefinite adjective (خطة جديدة، رؤية شاملة)?"""

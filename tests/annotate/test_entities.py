@@ -1313,3 +1313,15 @@ def test_a_future_verb_after_a_role_opens_the_predicate(recognizer: EntityRecogn
 
 def test_a_name_like_a_future_verb_after_a_title_stays_a_name(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وقال العميد ستار كريم الدليمي إن الهجوم فشل.", "PERSON") == ["ستار كريم الدليمي"]
+
+
+@pytest.mark.parametrize(
+    ("text", "organisations"),
+    [
+        ("وقال رئيس الرابطة الوطنية لمنتجي زيت النخيل إن الأسعار تراجعت.", ["الرابطة الوطنية لمنتجي زيت النخيل"]),  # a plural in construct (منتجي)
+        ("وأعلنت بلدية الميناء إغلاق السوق.", ["بلدية الميناء"]),  # بلدية + a definite name that is also a common word
+        ("وخسر نادي الشعلة الأهلي أمس.", ["نادي الشعلة الأهلي"]),  # a club's name and الأهلي
+    ],
+)
+def test_organisations_by_head_and_common_words(recognizer: EntityRecognizer, text: str, organisations: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == organisations

@@ -134,6 +134,7 @@ CLUB_HEADS = frozenset({"فريق", "نادي"})  # before a sports club's name
 AVIATION = "طيران"  # an organisation head before a place's name only (طيران الإمارات)
 AIRWAYS = ("خطوط", "الجويه")  # الخطوط الجوية + nisba: an airline (normalised)
 SPORTS_ADJECTIVES = frozenset({"الرياضي", "الرياضيه"})  # after a club's name (الرجاء الرياضي)
+CLUB_ADJECTIVES = frozenset({"الاهلي", "الثقافي"})  # after the name of a club named with نادي (نادي الرستاق الأهلي)
 DETERMINERS = frozenset({"اي", "ايه", "كل"})  # أي، أية، كل (normalised): a class noun after them names nothing
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 
@@ -765,10 +766,15 @@ class EntityRecognizer:
         if not (texts[j + 2].startswith("ال") or features[j + 2].known):
             return False
         return all(
-            features[k].namey and features[k].name_start is None and self._common_word(texts[k])
+            features[k].namey and features[k].name_start is None and (self._common_word(texts[k]) or self._construct_plural(texts[k]))
             and not (self._common_adjective(texts[k]) and not texts[k].endswith("ايه")) and not self._accusative(texts[k])
             for k in (j, j + 1)
         )
+
+    def _construct_plural(self, word: str) -> bool:
+        """Is the word a sound masculine plural of the dictionary before its genitive (لمصدري، ممثلي: مصدرين)?"""
+        stem = bare(word)[:-1]
+        return word.endswith("ي") and (stem + "ين" in self.ordinary.nouns or stem + "ون" in self.ordinary.nouns)
 
     def _group_label(self, name: list[str]) -> bool:
         """Is `name` (words) a plural head and one definite common noun: a group described, not named (§2.7)?"""
@@ -867,7 +873,7 @@ class EntityRecognizer:
             texts[end + 2].startswith("ال") or (features[end + 2].known and nxt[1:] in self.ordinary.nouns)
         ):
             last = end + 2  # للهجرة، لشؤون اللاجئين، لنصرة غزة
-        elif nxt[0] == "ل" and nxt[1:] in self.ordinary.nouns and self._indefinite_chain_at(words, end + 1):
+        elif nxt[0] == "ل" and self._indefinite_chain_at(words, end + 1):
             last = end + 3  # لنقابات عمال تونس، لمصدري زيت الزيتون
         else:
             return None
@@ -947,8 +953,10 @@ class EntityRecognizer:
         known = [m for m in self._gazetteer_at(words, j, features[j].static, "") if m.label in labels and m.start == words.starts[j]]
         if known:
             end = known[0].end
-        elif features[j].namey and not features[j].static and not self._common_word(texts[j]) and not self._verb(texts[j]):
-            end = words.ends[j]
+        elif features[j].namey and not features[j].static and not self._verb(texts[j]) and (
+            not self._common_word(texts[j]) or (kind == "municipality" and texts[j].startswith("ال"))
+        ):
+            end = words.ends[j]  # بلدة سرمين; بلدية القبة: a municipality's definite name may be a common word
         else:
             return None
         if kind == "settlement":
@@ -963,8 +971,10 @@ class EntityRecognizer:
         j = i + 1
         if j >= n or not words.adjacent(i) or not texts[j].startswith("ال") or words.features[j].nisba is not None:
             return None
-        sports = j + 1 < n and words.adjacent(j) and texts[j + 1] in SPORTS_ADJECTIVES
         club = texts[i][offset:] == "نادي"
+        sports = j + 1 < n and words.adjacent(j) and texts[j + 1] in SPORTS_ADJECTIVES
+        if club and not sports and j + 1 < n and words.adjacent(j) and texts[j + 1] in CLUB_ADJECTIVES:
+            return Mention(words.starts[i] + offset, words.ends[j + 1], "ORG")  # نادي الرستاق الأهلي
         if not (sports or club):
             return None  # فريق العمل: a team, no club
         return Mention(words.starts[i] + offset if club else words.starts[j], words.ends[j + 1 if sports else j], "ORG")

@@ -1325,3 +1325,16 @@ def test_a_name_like_a_future_verb_after_a_title_stays_a_name(recognizer: Entity
 )
 def test_organisations_by_head_and_common_words(recognizer: EntityRecognizer, text: str, organisations: list[str]) -> None:
     assert labelled(recognizer, text, "ORG") == organisations
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال المحلل في شركة الأمل ماهر سلطان الدوسري إن السهم سيرتفع.", ["ماهر سلطان الدوسري"]),  # a rank that is a given name, inside a name
+        ("وسيحضر الجلسة وزير المالية ورائد الكبيسي.", ["رائد الكبيسي"]),  # a rank that is a given name, before a family name
+        ("وقال أمين عام الحزب إن الانتخابات ستجري.", []),  # أمين before a common word: the title
+        ("واستقبل سلطان عمان الوفد أمس.", []),  # before a place: the title
+    ],
+)
+def test_a_given_name_that_is_also_a_rank_opens_or_continues_a_name(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons

@@ -1064,7 +1064,7 @@ class EntityRecognizer:
                 last, count = j, count + 1  # محمد علي المصري: a family name that is a nisba ends the name
                 break
             elif not connector and (
-                not f.namey
+                (not f.namey and not (f.title and f.name_start is not None and self._rank_as_name(words, i, j)))
                 or (j > i and f.date_start and f.name_start is None)
                 or (j > i and f.definite and not w.startswith("ال"))  # بالوفد، والقاضي: a clitic before the article
                 or (j > i and f.name_start is not None and f.name_start > 0 and w[0] in "وف")  # ونزار: the next name (not باسيل as ب + أسيل)
@@ -1089,6 +1089,22 @@ class EntityRecognizer:
         while last >= i and texts[last] in CONNECTOR_FORMS:
             last -= 1  # a name does not end with بن or عبد
         return last
+
+    def _rank_as_name(self, words: _Words, i: int, j: int) -> bool:
+        """Is word j, a rank that is also a given name (رائد، سلطان), a part of the name starting at word i: after a
+        given name (ماهر سلطان الكواري), or first, behind no proclitic but و or ف, before a name word of no dictionary
+        or a family nisba (ورائد جوحي، رائد الكبيسي; not أمين عام الحزب, أمين السر, سلطان عمان, لامين as ل + أمين)?"""
+        texts, features = words.texts, words.features
+        if j + 1 >= len(texts) or not words.adjacent(j) or not features[j + 1].namey or features[j + 1].static:
+            return False
+        if j > i:
+            return features[j - 1].name_start is not None
+        after = texts[j + 1]
+        return (
+            texts[j][: features[j].name_start] in ("", "و", "ف")
+            and not (self._common_word(after) or self._verb(after))
+            and (not after.startswith("ال") or after.endswith("ي"))
+        )
 
     def _events(self, words: _Words) -> Iterator[Mention]:
         """A named festival, conference or tournament: a definite head, its adjectives and a لـ complement
@@ -1278,7 +1294,7 @@ class EntityRecognizer:
         if not texts[first].startswith(("ال", "لل")) and self._name_from(words, first) >= second:
             if self._common_phrase(words, first, second) or (self._verb(texts[first]) and texts[second].startswith("ال") and self._common_word(texts[second])):
                 return None  # الرئيس سيزور المنطقة: a verb and its object
-            return Mention(starts[first], ends[second], "PERSON")
+            return Mention(starts[first] + (words.features[first].name_start or 0), ends[second], "PERSON")  # ورائد: و is no name's
         return None
 
     def _family_name_after_title(self, words: _Words, i: int) -> Mention | None:
@@ -1372,7 +1388,7 @@ class EntityRecognizer:
         noun_phrase = texts[j] in self.ordinary.verbal_nouns and not texts[last].endswith("ي") and self._common_phrase(words, j, last)
         if last <= j or noun_phrase:
             return None  # احترام القانون: a verbal noun and its object (but نجوى القباني: a family nisba)
-        return Mention(words.starts[j], words.ends[last], "PERSON")
+        return Mention(words.starts[j] + (features[j].name_start or 0), words.ends[last], "PERSON")
 
     def _future_verb(self, word: str) -> bool:
         """Is the word سـ and an imperfect verb of the dictionary (سيلتقي، ستعقد; not the name ستار, a noun too)?"""

@@ -1338,3 +1338,21 @@ def test_organisations_by_head_and_common_words(recognizer: EntityRecognizer, te
 )
 def test_a_given_name_that_is_also_a_rank_opens_or_continues_a_name(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "organisations"),
+    [
+        ("وقال مدير مركز الرافدين للدراسات الاستراتيجية إن التقرير جاهز.", ["مركز الرافدين للدراسات الاستراتيجية"]),
+        ("وأعلن مركز رصد الزلازل الوطني وقوع هزة.", ["مركز رصد الزلازل الوطني"]),  # a construct chain
+        ("وتراجع مؤشر سوق مسقط للأوراق المالية أمس.", ["سوق مسقط للأوراق المالية"]),
+        ("وتجمع المحتجون في مركز المدينة أمس.", []),  # a centre, no organisation: no complement
+        ("وأغلقت الشرطة سوق الخضار.", []),
+    ],
+)
+def test_centres_and_markets_are_organisations_with_a_complement(recognizer: EntityRecognizer, text: str, organisations: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == organisations
+
+
+def test_a_centre_described_by_an_adjective_is_no_organisation(recognizer: EntityRecognizer) -> None:
+    assert labelled(recognizer, "وافتتحت الوزارة مركز متخصص لعلاج الأورام أمس.", "ORG") == []

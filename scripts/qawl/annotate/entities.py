@@ -348,7 +348,7 @@ class EntityRecognizer:
         # Every reading (`variants`) that gives a word a feature beyond `namey` and `definite`, gold names
         # apart (the gold gazetteer grows): a word with none of them, and no date lead, is a plain word.
         self.feature_forms = frozenset().union(
-            self.static.index, lex.given_names, lex.org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB, lex.place_heads,
+            self.static.index, lex.given_names, lex.org_heads, lex.complement_org_heads, lex.facilities, lex.titles, lex.nisba, ("عبد", "ابو"), NASAB, lex.place_heads,
             self.city_words, CLUB_HEADS, self.reporting_verbs,
             *(("ال" + word for word in words) for words in (lex.n2_heads, lex.adjective_heads, lex.complement_heads, lex.nisba)),
         )
@@ -594,7 +594,10 @@ class EntityRecognizer:
         if given_name and (word in self.ordinary.nouns or word in self.ordinary.verbs):
             given_name = None  # وجود is no و + جود
         gold, static = self._readings(self.gold, readings), self._readings(self.static, readings)
-        org_head, facility = first_reading(readings, lex.org_heads), first_reading(readings, lex.facilities)
+        org_head = first_reading(readings, lex.org_heads)
+        if org_head is None:
+            org_head = first_reading(readings, lex.complement_org_heads)
+        facility = first_reading(readings, lex.facilities)
         if word in LED_BY:
             org_head = institution = None
         place = next(((offset, lex.place_heads[form]) for offset, form in readings if form in lex.place_heads), None)
@@ -708,13 +711,14 @@ class EntityRecognizer:
         descriptor = texts[i][offset:] in lex.descriptors  # not `bare`: وكالة is no و + ك + اله
         if descriptor and (last := self._coined_name_end(words, i + 1)) is not None:
             return Mention(words.starts[i + 1], words.ends[last], "ORG")  # شركة ألستوم → ألستوم (§2.6)
-        end = i
+        end, complement = i, False  # complement: a لـ complement or a chain of two indefinite nouns follows the head
         second = i + 1  # the chain's second indefinite noun, where it has one (جمعية حماية صغار المساهمين)
         for j in range(i + 1, min(i + 5, len(texts))):
             nxt = texts[j]
             if not words.adjacent(j - 1):
                 break
             definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
+            complement = complement or (j > i + 1 and nxt.startswith("لل"))
             if nxt == NON and j > i + 1 and j + 1 < len(texts) and words.adjacent(j) and self._org_adjective(texts[j + 1]):
                 end = j + 1  # جهاز مكافحة الهجرة غير الشرعية: غير and its adjective
                 break
@@ -733,7 +737,7 @@ class EntityRecognizer:
                 after = texts[j + 1] if j + 1 < len(texts) and words.adjacent(j) else ""
                 known = words.features[j].known
                 if j == i + 1 and after and not after.startswith("ال") and self._indefinite_chain_at(words, j):
-                    second = j + 1
+                    second, complement = j + 1, True
                 chain = second == j + 1 or (j == second and (after.startswith("ال") or (after and words.features[j + 1].known)))
                 if j == i + 1 and after and words.features[j + 1].name_start == 0 and words.features[j].namey and not self._verb(nxt):
                     end = j  # كتلة وفاقون سعيد ...: a one-word name, then a person's given name
@@ -746,6 +750,8 @@ class EntityRecognizer:
             end = j
         if end == i or self._group_label(texts[i : end + 1]):
             return None
+        if texts[i][offset:] in lex.complement_org_heads and not self._named_centre(words, i, end, complement):
+            return None  # مركز المدينة: a centre, no organisation named
         if texts[i][offset:] == AVIATION and not (end == i + 1 and words.features[end].known):
             return None  # طيران الإمارات is an airline, طيران الاحتلال the enemy's aircraft
         if words.features[end].known and (complement_end := self._complement_end(words, end)) is not None:
@@ -765,11 +771,22 @@ class EntityRecognizer:
             return False
         if not (texts[j + 2].startswith("ال") or features[j + 2].known):
             return False
+        if texts[j + 1][0] == "ل" and texts[j + 1] not in self.ordinary.nouns:
+            return False  # مركز متخصص لعلاج الأورام: a preposition's noun, no genitive
         return all(
             features[k].namey and features[k].name_start is None and (self._common_word(texts[k]) or self._construct_plural(texts[k]))
             and not (self._common_adjective(texts[k]) and not texts[k].endswith("ايه")) and not self._accusative(texts[k])
             for k in (j, j + 1)
         )
+
+    def _named_centre(self, words: _Words, i: int, end: int, complement: bool) -> bool:
+        """Do words i..end name an organisation by a head of `complement_org_heads`: a name and a لـ complement (مركز الخليج
+        للدراسات، سوق مسقط للأوراق المالية), or a construct chain of two nouns or of a noun and an adjective (مركز رصد
+        الزلازل الوطني)? Not a centre described (مركز المدينة، مركز متخصص لعلاج ...)."""
+        texts = words.texts
+        if texts[i + 1].startswith("ال") or words.features[i + 1].known:
+            return complement or self._complement_end(words, end) is not None
+        return complement or (end >= i + 3 and self._org_adjective(texts[end]))
 
     def _construct_plural(self, word: str) -> bool:
         """Is the word a sound masculine plural of the dictionary before its genitive (لمصدري، ممثلي: مصدرين)?"""

@@ -236,6 +236,7 @@ class Lexicons:
     n2_heads: frozenset[str]
     adjective_heads: frozenset[str]
     complement_heads: frozenset[str]  # a definite head with adjectives names an organisation only with its لـ complement
+    complement_org_heads: frozenset[str]  # open an organisation name only with a complement (مركز الخليج للدراسات)
     descriptors: frozenset[str]  # left outside a name used alone (حركة حماس → حماس)
     organisation_adjectives: frozenset[str]
     facilities: frozenset[str]
@@ -286,6 +287,7 @@ def lexicons() -> Lexicons:
         n2_heads=frozenset(normalize(w).removeprefix("ال") for w in institutions["n2_heads"]),  # matched after the article
         adjective_heads=_norm_set(institutions["definite_adjective_heads"]),
         complement_heads=_norm_set(institutions["definite_complement_heads"]),
+        complement_org_heads=_norm_set(institutions["complement_org_heads"]),
         descriptors=_norm_set(institutions["descriptors"]),
         organisation_adjectives=_norm_set(institutions["organisation_adjectives"]),
         facilities=_norm_set(institutions["facilities"]),

@@ -1356,3 +1356,16 @@ def test_centres_and_markets_are_organisations_with_a_complement(recognizer: Ent
 
 def test_a_centre_described_by_an_adjective_is_no_organisation(recognizer: EntityRecognizer) -> None:
     assert labelled(recognizer, "وافتتحت الوزارة مركز متخصص لعلاج الأورام أمس.", "ORG") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("وسيصل الوفد خلال الأسبوعين المقبلين.", ["الأسبوعين المقبلين"]),  # a definite dual and its relative adjective
+        ("وارتفعت الأسعار في العامين الماضيين.", ["العامين الماضيين"]),
+        ("وتعطلت الرحلات خلال شتاء ٢٠٢٥.", ["شتاء ٢٠٢٥"]),  # an indefinite season before a year
+        ("وقال ربيع حداد إن المعرض نجح.", []),
+    ],
+)
+def test_dual_periods_and_seasons_of_a_year_are_dates(recognizer: EntityRecognizer, text: str, dates: list[str]) -> None:
+    assert labelled(recognizer, text, "DATE") == dates

@@ -287,6 +287,9 @@ def _date_regexes() -> DateRegexes:
     season = r"(?:الصيف|الشتاء|الربيع|الخريف)"
     holiday = r"عيد\s+(?:الفطر|الاضحي|الميلاد|الفصح|الاستقلال)|المولد\s+النبوي"
     plural_unit = r"(?:الاشهر|الاسابيع|الايام|السنوات)"
+    dual_unit = r"(?:اليومين|الاسبوعين|الشهرين|العامين|السنتين)"
+    dual_rel = r"(?:الماضيين|المقبلين|القادمين|الاخيرين|الماضيتين|المقبلتين|الاخيرتين)"
+    indefinite_season = r"(?:صيف|شتاء|ربيع|خريف)"  # before a year only: ربيع is also a given name
     # Hijri months, only after a day number (رمضان and رجب are also given names).
     hijri = "محرم|صفر|ربيع الاول|ربيع الاخر|ربيع الثاني|جمادي الاولي|جمادي الاخره|رجب|شعبان|رمضان|شوال|ذو القعده|ذو الحجه"
     day_of_month = rf"(?:\d{{1,2}}\s*(?:الي|-)\s*)?\d{{1,2}}\s+(?:{hijri}|{month})(?:\s+\d{{4}}(?:\s*ه(?!\w))?)?"
@@ -310,6 +313,8 @@ def _date_regexes() -> DateRegexes:
         rf"(?:فصل\s+)?{season}(?:\s+{rel})?(?!\s+العربي)",
         holiday,
         rf"{plural_unit}\s+(?:\w+\s+)?(?:الماضيه|المقبله|الاخيره)",
+        rf"{dual_unit}\s+{dual_rel}",  # الشهرين المقبلين
+        rf"{indefinite_season}\s+\d{{4}}",  # صيف 2026
     ]
     alternatives = "|".join(f"(?:{p})" for p in patterns)
     # The first word of every pattern above, after the proclitics: a digit (or ال + digits),
@@ -317,7 +322,7 @@ def _date_regexes() -> DateRegexes:
     first_words = [
         "ال", *(m.split()[0] for m in lex.months), *lex.days, day_part, unit, year_head,
         "امس|اليوم|غدا", "الذكري", number_word, plural_unit, "شهر", "هذا", "هذه",
-        "يومين|اسبوعين|شهرين|عامين|سنتين", ordinal, "الحادي|العشرين|الثلاثين", "اوائل", "الربع", "فصل", season, "عيد|المولد",
+        "يومين|اسبوعين|شهرين|عامين|سنتين", ordinal, "الحادي|العشرين|الثلاثين", "اوائل", "الربع", "فصل", season, "عيد|المولد", dual_unit, indefinite_season,
     ]
     words = {word for group in first_words for word in group.removeprefix("(?:").removesuffix(")").split("|")}
     assert all(re.fullmatch(r"\w+", word) for word in words), words

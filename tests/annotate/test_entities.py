@@ -1369,3 +1369,19 @@ def test_a_centre_described_by_an_adjective_is_no_organisation(recognizer: Entit
 )
 def test_dual_periods_and_seasons_of_a_year_are_dates(recognizer: EntityRecognizer, text: str, dates: list[str]) -> None:
     assert labelled(recognizer, text, "DATE") == dates
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("وبلغت مبيعات اليوم الأول ألف نسخة.", []),  # the first day, not today
+        ("وقال الوزير اليوم إن المبيعات ارتفعت.", ["اليوم"]),
+    ],
+)
+def test_a_day_with_an_ordinal_is_no_date(recognizer: EntityRecognizer, text: str, dates: list[str]) -> None:
+    assert labelled(recognizer, text, "DATE") == dates
+
+
+def test_a_foreign_name_after_a_nisba_opening_an_apposition(recognizer: EntityRecognizer) -> None:
+    text = "وقال رئيس البعثة في الموصل، البولندي ياتسيك كورسكي، إن العمل مستمر."
+    assert labelled(recognizer, text, "PERSON") == ["ياتسيك كورسكي"]

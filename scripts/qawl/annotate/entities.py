@@ -303,7 +303,7 @@ def _date_regexes() -> DateRegexes:
         rf"{year_head}\s+(?:(?:عام|سنه)\s+)?(?:\d{{4}}|{unit}(?:\s+{rel})?)",  # نهاية سنة 2027
         rf"(?:هذا|هذه)\s+{unit}",
         r"(?:19|20)\d{2}",
-        rf"(?:{day_part}\s+)?(?:امس|اليوم|غدا)",
+        rf"(?:{day_part}\s+)?(?:امس|اليوم(?!\s+{ordinal}(?!\w))|غدا)",  # not اليوم الأول: the first day
         r"الذكري\s+ال\w+",
         rf"(?:\d+|{number_word})\s+(?:ايام|اسابيع|اشهر|شهور|سنوات|اعوام)",
         r"(?:يومين|اسبوعين|شهرين|عامين|سنتين)",
@@ -530,7 +530,12 @@ class EntityRecognizer:
         """A foreign name of two or more words of no Arabic lexicon after a definite noun and its nisba i (الشريك
         الإيطالي جوفاني روسيتي): the person the noun and the nisba describe. Not after an organisation's head."""
         texts, features = words.texts, words.features
-        if i == 0 or features[i].nisba != 0 or not texts[i].startswith("ال") or not words.adjacent(i - 1):
+        if i == 0 or features[i].nisba != 0 or not texts[i].startswith("ال"):
+            return None
+        if words.gaps[i].strip() == "،":
+            last = self._coined_name_end(words, i + 1)  # في أربيل، الإيطالي ماتيو ...: the nisba opens an apposition
+            return Mention(words.starts[i + 1], words.ends[last], "PERSON") if last is not None and last > i + 1 else None
+        if not words.adjacent(i - 1):
             return None
         before = features[i - 1]
         if not texts[i - 1].startswith("ال") or before.org_head is not None or before.institution is not None or before.facility is not None:

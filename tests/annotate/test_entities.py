@@ -1385,3 +1385,27 @@ def test_a_day_with_an_ordinal_is_no_date(recognizer: EntityRecognizer, text: st
 def test_a_foreign_name_after_a_nisba_opening_an_apposition(recognizer: EntityRecognizer) -> None:
     text = "وقال رئيس البعثة في الموصل، البولندي ياتسيك كورسكي، إن العمل مستمر."
     assert labelled(recognizer, text, "PERSON") == ["ياتسيك كورسكي"]
+
+
+@pytest.mark.parametrize(
+    ("text", "persons"),
+    [
+        ("وقال الناطق باسم جبهة الشمال ياتسيك كورسكي لـ«الجزيرة» إن الهدنة صامدة.", ["ياتسيك كورسكي"]),  # باسم + organisation: the role
+        ("وقال الناطق باسم الحكومة مراد الزين للصحافيين إن الوزير وصل.", ["مراد الزين"]),
+        ("وقال المتحدث باسم حكومة إقليم كردستان هيمن شواني إن الهجوم فشل.", ["هيمن شواني"]),  # the whole chain is the role
+    ],
+)
+def test_a_spokesman_role_goes_on_after_basim(recognizer: EntityRecognizer, text: str, persons: list[str]) -> None:
+    assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "organisations", "persons"),
+    [
+        ("وأعلنت مؤسسة جان-لوك مارتان للتراث تمويل المشروع.", ["مؤسسة جان-لوك مارتان للتراث"], []),  # a person's name inside
+        ("ووزعت جمعية سعاد الحمدان للأيتام المساعدات.", ["جمعية سعاد الحمدان للأيتام"], []),
+    ],
+)
+def test_an_organisation_named_after_a_person_with_a_complement(recognizer: EntityRecognizer, text: str, organisations: list[str], persons: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == organisations
+    assert labelled(recognizer, text, "PERSON") == persons

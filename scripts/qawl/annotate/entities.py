@@ -721,6 +721,10 @@ class EntityRecognizer:
         descriptor = texts[i][offset:] in lex.descriptors  # not `bare`: وكالة is no و + ك + اله
         if descriptor and (last := self._coined_name_end(words, i + 1)) is not None:
             return Mention(words.starts[i + 1], words.ends[last], "ORG")  # شركة ألستوم → ألستوم (§2.6)
+        if i + 1 < len(texts) and words.adjacent(i) and words.features[i + 1].name_start == 0:
+            last = self._name_from(words, i + 1)  # مؤسسة جان-بيير ديفيل للمخطوطات: named after a person
+            if last > i + 1 and (complement_end := self._complement_end(words, last)) is not None:
+                return Mention(words.starts[i] + offset, words.ends[complement_end], "ORG")
         end, complement = i, False  # complement: a لـ complement or a chain of two indefinite nouns follows the head
         second = i + 1  # the chain's second indefinite noun, where it has one (جمعية حماية صغار المساهمين)
         for j in range(i + 1, min(i + 5, len(texts))):
@@ -728,6 +732,8 @@ class EntityRecognizer:
             if not words.adjacent(j - 1):
                 break
             definite = nxt.startswith(("ال", "وال")) or (j > i + 1 and nxt.startswith("لل"))
+            if j > i + 2 and texts[j - 1].startswith("لل") and nxt.startswith("ال") and not self._org_adjective(nxt):
+                break  # جمعية X للأيتام المساعدات: after the complement, only its adjectives
             complement = complement or (j > i + 1 and nxt.startswith("لل"))
             if nxt == NON and j > i + 1 and j + 1 < len(texts) and words.adjacent(j) and self._org_adjective(texts[j + 1]):
                 end = j + 1  # جهاز مكافحة الهجرة غير الشرعية: غير and its adjective
@@ -1362,6 +1368,9 @@ class EntityRecognizer:
                 j = i + 2
         while j < limit and words.adjacent(j - 1):
             f = features[j]
+            if j == i + 1 and texts[j] == "باسم":
+                j = self._basim_complement_end(words, j + 1, limit)  # الناطق باسم الحكومة: a role, not the given name باسم
+                continue
             if f.name_start is not None:
                 break
             if f.definite or (f.known and not (j + 1 < limit and texts[j + 1] in CONNECTOR_FORMS)):
@@ -1375,6 +1384,16 @@ class EntityRecognizer:
             else:
                 break
         return j
+
+    def _basim_complement_end(self, words: _Words, j: int, limit: int) -> int:
+        """Index of the word after the organisation named from word j after الناطق باسم: a construct chain of heads, place
+        heads and common words up to a definite or known word (حكومة إقليم كردستان، جبهة الشرق; not a name's word)."""
+        texts, features = words.texts, words.features
+        while j < limit and words.adjacent(j - 1) and not (features[j].definite or features[j].known) and (
+            features[j].org_head is not None or features[j].place is not None or self._common_word(texts[j])
+        ):
+            j += 1
+        return j + 1 if j < limit and (features[j].definite or features[j].known) else j
 
     def _role_complement(self, words: _Words, j: int) -> bool:
         """Does word j open a two-word complement of a role phrase: ل + noun + definite noun

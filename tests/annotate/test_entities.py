@@ -1409,3 +1409,15 @@ def test_a_spokesman_role_goes_on_after_basim(recognizer: EntityRecognizer, text
 def test_an_organisation_named_after_a_person_with_a_complement(recognizer: EntityRecognizer, text: str, organisations: list[str], persons: list[str]) -> None:
     assert labelled(recognizer, text, "ORG") == organisations
     assert labelled(recognizer, text, "PERSON") == persons
+
+
+@pytest.mark.parametrize(
+    ("text", "places"),
+    [
+        ("وسقطت الأمطار بغزارة في المنطقة الجنوبية أمس.", ["المنطقة الجنوبية"]),  # a region named by its direction
+        ("ويترشح عن الدائرة الثانية في المحافظة الشمالية.", ["المحافظة الشمالية"]),
+        ("وانتشرت القوات في المنطقة الشرقية من المدينة.", []),  # a part of a place, no region's name
+    ],
+)
+def test_regions_named_by_a_direction_are_gpes(recognizer: EntityRecognizer, text: str, places: list[str]) -> None:
+    assert labelled(recognizer, text, "GPE") == places

@@ -134,7 +134,8 @@ CLUB_HEADS = frozenset({"فريق", "نادي"})  # before a sports club's name
 AVIATION = "طيران"  # an organisation head before a place's name only (طيران الإمارات)
 AIRWAYS = ("خطوط", "الجويه")  # الخطوط الجوية + nisba: an airline (normalised)
 SPORTS_ADJECTIVES = frozenset({"الرياضي", "الرياضيه"})  # after a club's name (الرجاء الرياضي)
-CLUB_ADJECTIVES = frozenset({"الاهلي", "الثقافي"})  # after the name of a club named with نادي (نادي الرستاق الأهلي)
+CLUB_ADJECTIVES = frozenset({"الاهلي", "الثقافي"})
+DIRECTIONS = frozenset({"الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "الوسطي"})  # after a region head (المنطقة الشرقية), normalised  # after the name of a club named with نادي (نادي الرستاق الأهلي)
 DETERMINERS = frozenset({"اي", "ايه", "كل"})  # أي، أية، كل (normalised): a class noun after them names nothing
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 
@@ -982,6 +983,9 @@ class EntityRecognizer:
         j = i + 1
         if j >= len(texts) or not words.adjacent(i):
             return None
+        if kind == "region":
+            part_of = j + 1 < len(texts) and (texts[j + 1] == "من" or texts[j + 1].startswith("لل"))  # المنطقة الشرقية من المدينة
+            return Mention(words.starts[i] + offset, words.ends[j], "GPE") if texts[j] in DIRECTIONS and not part_of else None
         labels = ("GPE", "LOC") if kind == "nature" else ("GPE",)
         known = [m for m in self._gazetteer_at(words, j, features[j].static, "") if m.label in labels and m.start == words.starts[j]]
         if known:

@@ -1421,3 +1421,14 @@ def test_an_organisation_named_after_a_person_with_a_complement(recognizer: Enti
 )
 def test_regions_named_by_a_direction_are_gpes(recognizer: EntityRecognizer, text: str, places: list[str]) -> None:
     assert labelled(recognizer, text, "GPE") == places
+
+
+@pytest.mark.parametrize(
+    ("text", "organisations"),
+    [
+        ("وعادت حركة المرور إلى طبيعتها، وارتفعت حركة الشاحنات في الميناء.", []),  # traffic, no movement
+        ("وقالت حركة النهضة إن الحوار متعثر.", ["النهضة"]),  # the movement's name, its descriptor outside (§2.6)
+    ],
+)
+def test_traffic_is_no_movement(recognizer: EntityRecognizer, text: str, organisations: list[str]) -> None:
+    assert labelled(recognizer, text, "ORG") == organisations

@@ -135,6 +135,10 @@ AVIATION = "طيران"  # an organisation head before a place's name only (طي
 AIRWAYS = ("خطوط", "الجويه")  # الخطوط الجوية + nisba: an airline (normalised)
 SPORTS_ADJECTIVES = frozenset({"الرياضي", "الرياضيه"})  # after a club's name (الرجاء الرياضي)
 CLUB_ADJECTIVES = frozenset({"الاهلي", "الثقافي"})
+MOVEMENT = "حركه"  # a movement (حركة النهضة), or the movement of traffic and goods (حركة المرور)
+TRAFFIC = _norm_set(  # what حركة also moves: no organisation then (حركة السير، حركة الحاويات)
+    "سير مرور ملاحة نقل تجارة طيران حاويات شاحنات سفن بضائع مسافرين ركاب قطارات سيارات سياحة أسواق أسعار بيع شراء عبور".split()
+)
 DIRECTIONS = frozenset({"الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "الوسطي"})  # after a region head (المنطقة الشرقية), normalised  # after the name of a club named with نادي (نادي الرستاق الأهلي)
 DETERMINERS = frozenset({"اي", "ايه", "كل"})  # أي، أية، كل (normalised): a class noun after them names nothing
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
@@ -720,6 +724,8 @@ class EntityRecognizer:
         الأمريكية، مجلس النواب، حزب العمال), trailing adjectives included."""
         lex, texts = self.lex, words.texts
         descriptor = texts[i][offset:] in lex.descriptors  # not `bare`: وكالة is no و + ك + اله
+        if texts[i][offset:] == MOVEMENT and i + 1 < len(texts) and bare(texts[i + 1]) in TRAFFIC:
+            return None  # حركة المرور: traffic
         if descriptor and (last := self._coined_name_end(words, i + 1)) is not None:
             return Mention(words.starts[i + 1], words.ends[last], "ORG")  # شركة ألستوم → ألستوم (§2.6)
         if i + 1 < len(texts) and words.adjacent(i) and words.features[i + 1].name_start == 0:

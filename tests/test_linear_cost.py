@@ -74,10 +74,15 @@ def test_annotating_four_times_the_text_costs_four_times_the_calls(unit: str, fo
     assert 3.5 < ratio < 4.6, f"4× the text made {ratio:.1f}× the calls"
 
 
-def test_a_quotation_continued_over_four_times_the_sentences_costs_four_times_the_calls() -> None:
+@pytest.mark.parametrize(
+    "said",
+    ["«لن نتراجع عن مطالبنا».", "«نرفض الانسحاب ونطالب ببقاء القوات الأميركية ولا سلاح خارج الدولة»."],
+    ids=["plain", "evaluative"],  # stance reads the whole quote: each predicate must look at its few neighbours, not every target word
+)
+def test_a_quotation_continued_over_four_times_the_sentences_costs_four_times_the_calls(said: str) -> None:
     # every sentence joins the one quote (guidelines §3.5.1): joining must not rescan the quote so far
     def text(sentences: int) -> str:
-        return "قال الوزير: «الاتفاق قريب». " + " ".join("«لن نتراجع عن مطالبنا».\n" if n % 5 == 4 else "«لن نتراجع عن مطالبنا»." for n in range(sentences)).rstrip()
+        return "قال الوزير: «الاتفاق قريب». " + " ".join(said + "\n" if n % 5 == 4 else said for n in range(sentences)).rstrip()
 
     annotate(text(10))
     small, large = text(400), text(1600)

@@ -340,6 +340,12 @@ class Orientation(NamedTuple):
     negative: int = -1
 
 
+def _within(positions: frozenset[int], first: int, last: int) -> bool:
+    """Is one of `positions` in [first, last]? A set lookup per word of the window (a few words), not a pass over
+    the positions: a clause is read in time linear in its length, however many words of the target it holds."""
+    return any(position in positions for position in range(first, last + 1))
+
+
 def polarity(
     items: list[Item], orientation: Orientation, anchors: frozenset[int] | None = None, itself: frozenset[int] = frozenset(), flipped: frozenset[int] = frozenset()
 ) -> int:
@@ -391,7 +397,7 @@ def polarity(
 
     def close() -> None:
         nonlocal chain, has_predicate, undoing, lone, undoes, negated, predicate_at
-        if chain is not None and not has_predicate and negated is not None and any(0 < p - negated <= SCOPE for p in itself):
+        if chain is not None and not has_predicate and negated is not None and _within(itself, negated + 1, negated + SCOPE):
             vote(-1, chain_in_condition)  # "no to the plant": a negation with nothing to invert but the target's name
         # a predicate with no undoing is about its object: with no word of the target near it, something else
         if chain is not None and has_predicate and not (lone and undoing is not None and not anchored(undoing.index)) and (undoes or anchored(predicate_at, 2 * SCOPE)):
@@ -399,7 +405,7 @@ def polarity(
         chain, has_predicate, undoing, lone, undoes, negated, predicate_at = None, False, None, False, False, None, -1
 
     def anchored(index: int, span: int = SCOPE) -> bool:
-        return anchors is None or any(abs(anchor - index) <= span for anchor in anchors)
+        return anchors is None or _within(anchors, index - span, index + span)
 
     lone = False  # the pending chain is an undoing or a keeping alone, with no predicate or negation
     undoes = False  # the pending chain holds an undoing or a keeping
@@ -464,7 +470,7 @@ def polarity(
             if item.coordinated:  # "we reject it and warn of ...": a predicate of its own, not one of the one before
                 chain = None
             # undoing the target itself ("stop the negotiations with the Fund") is against it, whatever else it undoes
-            reverse = -1 if any(0 < position - index <= SCOPE for position in itself) else orientation.reverse
+            reverse = -1 if _within(itself, index + 1, index + SCOPE) else orientation.reverse
             sign = reverse if kind == "reverse" else -reverse if kind == "keep" else -SIGN[kind] if index in flipped else SIGN[kind]
             lone = kind in ("reverse", "keep") and chain is None
             if not has_predicate:
@@ -807,12 +813,14 @@ class StanceDetector:
         word just after it (السلاح المنفلت، سلاحنا هو الضمانة) or a predicate just before it (نحذر من السلاح); and
         those of the negations just before it, when it is so judged: they deny that it should be (لا سلاح خارج القانون),
         as the judgement does."""
-        free = [i for i, word in enumerate(words) if not undone.isdisjoint(keys(word)) and not any(0 < i - u <= SCOPE for u in undoings)]
+        governed = frozenset(undoings)
+        free = frozenset(i for i, word in enumerate(words) if not undone.isdisjoint(keys(word)) and not _within(governed, i - SCOPE, i - 1))
         judged = {
             (item.index, o)
             for item in items
-            for o in free
-            if (item.kind in ("positive", "negative") and 0 < item.index - o <= 2) or (item.kind in ("support", "oppose") and 0 < o - item.index <= 2)
+            if item.kind in ("positive", "negative", "support", "oppose")
+            for o in (range(item.index - 2, item.index) if item.kind in ("positive", "negative") else range(item.index + 1, item.index + 3))
+            if o in free
         }
         objects = {o for index, o in judged if index > o}
         existential = frozenset(item.index for item in items if item.kind == "negation" and item.index + 1 in objects)

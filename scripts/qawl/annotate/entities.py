@@ -134,12 +134,12 @@ CLUB_HEADS = frozenset({"فريق", "نادي"})  # before a sports club's name
 AVIATION = "طيران"  # an organisation head before a place's name only (طيران الإمارات)
 AIRWAYS = ("خطوط", "الجويه")  # الخطوط الجوية + nisba: an airline (normalised)
 SPORTS_ADJECTIVES = frozenset({"الرياضي", "الرياضيه"})  # after a club's name (الرجاء الرياضي)
-CLUB_ADJECTIVES = frozenset({"الاهلي", "الثقافي"})
+CLUB_ADJECTIVES = frozenset({"الاهلي", "الثقافي"})  # after the name of a club named with نادي (نادي الرستاق الأهلي)
 MOVEMENT = "حركه"  # a movement (حركة النهضة), or the movement of traffic and goods (حركة المرور)
 TRAFFIC = _norm_set(  # what حركة also moves: no organisation then (حركة السير، حركة الحاويات)
     "سير مرور ملاحة نقل تجارة طيران حاويات شاحنات سفن بضائع مسافرين ركاب قطارات سيارات سياحة أسواق أسعار بيع شراء عبور".split()
 )
-DIRECTIONS = frozenset({"الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "الوسطي"})  # after a region head (المنطقة الشرقية), normalised  # after the name of a club named with نادي (نادي الرستاق الأهلي)
+DIRECTIONS = frozenset({"الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "الوسطي"})  # after a region head (المنطقة الشرقية), normalised
 DETERMINERS = frozenset({"اي", "ايه", "كل"})  # أي، أية، كل (normalised): a class noun after them names nothing
 LED_BY = frozenset({"بقياده", "وبقياده"})  # "led by" (التحالف بقيادة واشنطن): a locating modifier, no organisation head (§2.6)
 

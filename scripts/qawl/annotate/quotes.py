@@ -33,7 +33,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -45,7 +44,7 @@ from spacy.tokens import Doc
 
 from qawl.annotate.entities import WORD_CACHE_SIZE, Mention, bare, doc_norm, doc_text, doc_value, set_doc_value, variants
 from qawl.annotate.lexicon import cue_forms, lexicons, ordinary_words, verb_forms
-from qawl.annotate.text import NormText, normalize
+from qawl.annotate.text import NormText, marks_end, normalize
 from qawl.segment import NON_SPACE, paragraphs, sentence_spans
 
 if not Doc.has_extension("qawl_quotes"):
@@ -209,13 +208,6 @@ def _is_verbal_noun(word: str) -> bool:
             stem = word[: -len(suffix)]
             return (stem[:-1] + "ه" if stem.endswith("ت") else stem) in verbal_nouns  # مشاركت → مشاركه (ة)
     return False
-
-
-def _skip_marks(text: str, position: int) -> int:
-    """The first position from `position` on that holds no diacritic or tatweel."""
-    while position < len(text) and (unicodedata.category(text[position]) == "Mn" or text[position] == "\u0640"):
-        position += 1
-    return position
 
 
 def _sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -1191,7 +1183,7 @@ class QuoteExtractor:
         leading = [e for e in inside if e.start == mention.start and e.label in SPEAKER_LABELS]
         words = normalize(text[mention.start : mention.end]).split()
         if words and words[0].startswith(("وال", "فال")):  # والمتظاهرون قالوا: the conjunction is no part of the description
-            mention = Span(_skip_marks(text, mention.start + 1), mention.end)
+            mention = Span(marks_end(text, mention.start + 1), mention.end)
         if not leading and words and words[0] in self.statement_spellings:  # بيان لوزارة الصحة: a medium, its issuer speaks (§3.7)
             leading = [e for e in inside if e.label in SPEAKER_LABELS][:1]
         if leading:

@@ -68,6 +68,11 @@ def split_words(text: str) -> Words:
     return Words(texts, offsets[0::2][: len(texts)], offsets[1::2], parts[0::2])
 
 
+def marks_end(text: str, position: int) -> int:
+    """The first position from `position` on that holds no diacritic or tatweel (what the matching form drops)."""
+    return _DIACRITIC.match(text, position).end()
+
+
 def normalize(text: str) -> str:
     """The matching form of `text` (lossy; never stored)."""
     return _fold(_REMOVABLE.sub("", text))
@@ -121,4 +126,4 @@ class NormText:
             o = start + bisect.bisect_right(shifts, start)
             return o, o
         last = end + bisect.bisect_right(shifts, end - 1)  # original offset of end - 1, plus 1
-        return start + bisect.bisect_right(shifts, start), _DIACRITIC.match(self.original, last).end()
+        return start + bisect.bisect_right(shifts, start), marks_end(self.original, last)
